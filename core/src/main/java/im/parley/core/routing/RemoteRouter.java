@@ -1,0 +1,28 @@
+package im.parley.core.routing;
+
+import org.dom4j.Element;
+import org.jxmpp.jid.DomainBareJid;
+
+/**
+ * The seam through which the server hands stanzas for domains it does not host to federation
+ * (RFC 6120 §10.4: "remote domain"). The server never names the federation module; it only
+ * calls this interface, which the assembly fills with the s2s implementation or with one that
+ * bounces {@code remote-server-not-found} when federation is off.
+ */
+public interface RemoteRouter {
+
+    /**
+     * Starts the remote router. {@code local} is where it delivers stanzas that arrive from
+     * remote domains and the error bounces of stanzas it could not deliver.
+     */
+    void start(StanzaRouter local);
+
+    /**
+     * Queues the stanza for the remote domain {@code to}. Never silently drops: a stanza that
+     * cannot be delivered is bounced to its sender through the local router.
+     */
+    void route(DomainBareJid to, Element stanza);
+
+    /** Closes remote streams and releases resources. */
+    void stop();
+}

@@ -1,0 +1,13 @@
+package im.parley.core.routing;
+
+import org.dom4j.Element;
+
+/**
+ * Routes a stanza whose {@code from} has already been stamped and checked by the session it
+ * came from (RFC 6120 §8.1.2.1). Implementations never block the calling thread.
+ */
+public interface StanzaRouter {
+
+    /** Routes the stanza to its {@code to} (or to the sender's account when {@code to} is absent). */
+    void route(Element stanza);
+}

@@ -1,0 +1,16 @@
+package im.parley.core.sasl;
+
+import java.util.Optional;
+
+/**
+ * Where SASL mechanisms find the stored SCRAM credentials of an account. Implementations may
+ * block (JDBC): SASL steps run off the event loop.
+ */
+public interface CredentialRepository {
+
+    /**
+     * The credential of {@code username} (the prepared localpart) on {@code domain} for the
+     * given hash, or empty if there is no such account.
+     */
+    Optional<ScramCredential> find(String domain, String username, ScramHash hash);
+}
