@@ -1,0 +1,49 @@
+package im.parley.server.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The whole server configuration, as read from the YAML file (see docs/configuration.md).
+ * {@link #defaults()} works with no file at all: domain {@code localhost}, data in
+ * {@code ./data}, every listener on loopback.
+ */
+public record ParleyConfig(List<String> domains, Path dataDir, ListenerConfig c2s, ListenerConfig directTls,
+                           ListenerConfig s2s, ListenerConfig http, TlsConfig tls, LimitsConfig limits,
+                           StorageConfig storage) {
+
+    public static ParleyConfig defaults() {
+        return new ParleyConfig(List.of("localhost"), Path.of("data"),
+                ListenerConfig.on("127.0.0.1", 5222), ListenerConfig.on("127.0.0.1", 5223),
+                ListenerConfig.off("127.0.0.1", 5269), ListenerConfig.off("127.0.0.1", 5280),
+                TlsConfig.defaults(), LimitsConfig.defaults(), StorageConfig.defaults());
+    }
+
+    public ParleyConfig withDomains(List<String> newDomains) {
+        return new ParleyConfig(List.copyOf(newDomains), dataDir, c2s, directTls, s2s, http, tls, limits, storage);
+    }
+
+    public ParleyConfig withDataDir(Path newDataDir) {
+        return new ParleyConfig(domains, newDataDir, c2s, directTls, s2s, http, tls, limits, storage);
+    }
+
+    public ParleyConfig withC2s(ListenerConfig listener) {
+        return new ParleyConfig(domains, dataDir, listener, directTls, s2s, http, tls, limits, storage);
+    }
+
+    public ParleyConfig withDirectTls(ListenerConfig listener) {
+        return new ParleyConfig(domains, dataDir, c2s, listener, s2s, http, tls, limits, storage);
+    }
+
+    public ParleyConfig withTls(TlsConfig newTls) {
+        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, newTls, limits, storage);
+    }
+
+    public ParleyConfig withLimits(LimitsConfig newLimits) {
+        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, newLimits, storage);
+    }
+
+    public ParleyConfig withStorage(StorageConfig newStorage) {
+        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, limits, newStorage);
+    }
+}
