@@ -1,8 +1,5 @@
 package im.parley.core.routing;
 
-import org.dom4j.Element;
-import org.jxmpp.jid.DomainBareJid;
-
 /**
  * The seam through which the server hands stanzas for domains it does not host to federation
  * (RFC 6120 §10.4: "remote domain"). The server never names the federation module; it only
@@ -18,10 +15,11 @@ public interface RemoteRouter {
     void start(StanzaRouter local);
 
     /**
-     * Queues the stanza for the remote domain {@code to}. Never silently drops: a stanza that
-     * cannot be delivered is bounced to its sender through the local router.
+     * Queues the stanza for the remote domain of its {@code to}. Never silently drops: a stanza
+     * that cannot be delivered is bounced to its sender through the local router (unless it is
+     * itself an error, RFC 6120 §8.3.1).
      */
-    void route(DomainBareJid to, Element stanza);
+    void route(Stanza stanza);
 
     /** Closes remote streams and releases resources. */
     void stop();

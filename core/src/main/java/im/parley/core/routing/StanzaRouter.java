@@ -1,7 +1,5 @@
 package im.parley.core.routing;
 
-import org.dom4j.Element;
-
 /**
  * Routes a stanza whose {@code from} has already been stamped and checked by the session it
  * came from (RFC 6120 §8.1.2.1). Implementations never block the calling thread.
@@ -9,5 +7,5 @@ import org.dom4j.Element;
 public interface StanzaRouter {
 
     /** Routes the stanza to its {@code to} (or to the sender's account when {@code to} is absent). */
-    void route(Element stanza);
+    void route(Stanza stanza);
 }

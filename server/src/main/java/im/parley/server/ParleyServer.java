@@ -1,0 +1,227 @@
+package im.parley.server;
+
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
+import im.parley.core.routing.RemoteRouter;
+import im.parley.core.sasl.AuthFailureThrottle;
+import im.parley.core.sasl.SaslMechanisms;
+import im.parley.core.stream.StreamError;
+import im.parley.core.stream.StreamErrorCondition;
+import im.parley.core.tls.DomainCertificates;
+import im.parley.core.tls.KeyMaterial;
+import im.parley.core.tls.TlsContexts;
+import im.parley.s2s.FederationDisabledRouter;
+import im.parley.server.account.AccountService;
+import im.parley.server.c2s.C2sChannelInitializer;
+import im.parley.server.c2s.C2sContext;
+import im.parley.server.config.CertificateFiles;
+import im.parley.server.config.ListenerConfig;
+import im.parley.server.config.ParleyConfig;
+import im.parley.server.module.DefaultModuleContext;
+import im.parley.server.module.IqHandlers;
+import im.parley.server.module.XmppModule;
+import im.parley.server.modules.ping.PingModule;
+import im.parley.server.modules.session.LegacySessionModule;
+import im.parley.server.net.Transport;
+import im.parley.server.routing.DefaultStanzaRouter;
+import im.parley.server.session.LocalSession;
+import im.parley.server.session.SessionRegistry;
+import im.parley.server.storage.Database;
+import im.parley.server.storage.JdbcAccountStore;
+import im.parley.server.tls.ServerTls;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.jxmpp.jid.DomainBareJid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one assembly class (STYLE.md #4): builds Parley's object graph with constructors from a
+ * {@link ParleyConfig}, starts the listeners and stops everything in reverse order.
+ */
+public final class ParleyServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
+    /** Version shown in the banner and in software-version answers. */
+    public static final String VERSION = "0.1.0";
+
+    private final ParleyConfig config;
+    private final List<Channel> listeners = new ArrayList<>();
+    private final SessionRegistry sessions = new SessionRegistry();
+    private Database database;
+    private AccountService accounts;
+    private ServerTls tls;
+    private RemoteRouter remoteRouter;
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private ExecutorService blocking;
+    private int c2sPort = -1;
+    private int directTlsPort = -1;
+
+    public ParleyServer(ParleyConfig config) {
+        this.config = config;
+    }
+
+    /** Opens storage, prepares TLS, loads modules and binds the listeners. */
+    public void start() throws Exception {
+        Set<DomainBareJid> domains = domains();
+        database = Database.open(config.storage(), config.dataDir());
+        accounts = new AccountService(new JdbcAccountStore(database.dataSource()));
+        tls = loadTls(domains);
+        blocking = new ThreadPoolExecutor(2, Math.max(4, Runtime.getRuntime().availableProcessors() * 2), 60,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
+                    Thread t = new Thread(r, "parley-blocking");
+                    t.setDaemon(true);
+                    return t;
+                });
+
+        IqHandlers iqHandlers = new IqHandlers();
+        remoteRouter = new FederationDisabledRouter();
+        DefaultStanzaRouter router = new DefaultStanzaRouter(domains, sessions, iqHandlers, remoteRouter);
+        remoteRouter.start(router);
+        DefaultModuleContext moduleContext = new DefaultModuleContext(domains, iqHandlers, router);
+        for (XmppModule module : List.of(new LegacySessionModule(), new PingModule())) {
+            module.load(moduleContext);
+        }
+
+        C2sContext c2s = new C2sContext(domains, config.tls().starttlsRequired(), tls, SaslMechanisms.defaults(),
+                accounts, new AuthFailureThrottle(config.limits().maxAuthFailures(), config.limits().authFailureWindow(),
+                Clock.systemUTC()), blocking, sessions, router, config.limits());
+
+        Transport transport = new Transport();
+        bossGroup = transport.newGroup("parley-accept", 1);
+        workerGroup = transport.newGroup("parley-io", 0);
+        List<String> banner = new ArrayList<>();
+        if (config.c2s().enabled()) {
+            Channel channel = bind(transport, config.c2s(), new C2sChannelInitializer(c2s, false));
+            c2sPort = port(channel);
+            banner.add("c2s " + describe(channel) + (config.tls().starttlsRequired() ? " (STARTTLS required)" : ""));
+        }
+        if (config.directTls().enabled()) {
+            Channel channel = bind(transport, config.directTls(), new C2sChannelInitializer(c2s, true));
+            directTlsPort = port(channel);
+            banner.add("direct TLS " + describe(channel));
+        }
+        LOG.info("Parley {} serving {}; {}; storage {}; {}", VERSION, String.join(", ", config.domains()),
+                String.join(", ", banner), database.description(), transport.name());
+    }
+
+    /** The account service (add users in tests and tools). */
+    public AccountService accounts() {
+        return accounts;
+    }
+
+    /** The bound sessions (for tests and admin tools). */
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    /** The port the c2s (STARTTLS) listener is bound to, or -1. */
+    public int c2sPort() {
+        return c2sPort;
+    }
+
+    /** The port the direct TLS listener is bound to, or -1. */
+    public int directTlsPort() {
+        return directTlsPort;
+    }
+
+    /** The certificate a hosted domain presents (e.g. to pin a self-signed one in a client). */
+    public X509Certificate certificate(String domain) {
+        try {
+            return tls.certificate(Jids.parseDomain(domain))
+                    .orElseThrow(() -> new IllegalArgumentException("not a hosted domain: " + domain));
+        } catch (JidMalformedException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Channel listener : listeners) {
+            listener.close().syncUninterruptibly();
+        }
+        listeners.clear();
+        for (LocalSession session : sessions.all()) {
+            session.close(StreamError.of(StreamErrorCondition.SYSTEM_SHUTDOWN, "the server is shutting down"));
+        }
+        if (remoteRouter != null) {
+            remoteRouter.stop();
+        }
+        if (workerGroup != null) {
+            workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (blocking != null) {
+            blocking.shutdownNow();
+        }
+        if (database != null) {
+            database.close();
+        }
+        LOG.info("Parley stopped");
+    }
+
+    private Set<DomainBareJid> domains() throws JidMalformedException {
+        Set<DomainBareJid> domains = new LinkedHashSet<>();
+        for (String domain : config.domains()) {
+            domains.add(Jids.parseDomain(domain));
+        }
+        return domains;
+    }
+
+    private ServerTls loadTls(Set<DomainBareJid> domains) throws IOException {
+        DomainCertificates certificates = new DomainCertificates(config.dataDir().resolve("certs"));
+        Map<DomainBareJid, SslContext> contexts = new LinkedHashMap<>();
+        Map<DomainBareJid, X509Certificate> leafs = new LinkedHashMap<>();
+        for (DomainBareJid domain : domains) {
+            CertificateFiles files = config.tls().certificates().get(domain.toString());
+            KeyMaterial keyMaterial = files == null
+                    ? certificates.loadOrGenerate(domain.toString())
+                    : certificates.load(domain.toString(), files.certificate(), files.privateKey());
+            contexts.put(domain, TlsContexts.server(keyMaterial));
+            leafs.put(domain, keyMaterial.leaf());
+        }
+        return new ServerTls(contexts, leafs, domains.iterator().next());
+    }
+
+    private Channel bind(Transport transport, ListenerConfig listener, C2sChannelInitializer initializer)
+            throws InterruptedException {
+        Channel channel = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(initializer)
+                .bind(new InetSocketAddress(listener.address(), listener.port()))
+                .sync()
+                .channel();
+        listeners.add(channel);
+        return channel;
+    }
+
+    private static int port(Channel channel) {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    private static String describe(Channel channel) {
+        InetSocketAddress address = (InetSocketAddress) channel.localAddress();
+        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+}

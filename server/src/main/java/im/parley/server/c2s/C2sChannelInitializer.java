@@ -1,0 +1,48 @@
+package im.parley.server.c2s;
+
+import im.parley.core.negotiation.FeatureNegotiator;
+import im.parley.core.xml.XmlLimits;
+import im.parley.core.xml.XmppElementEncoder;
+import im.parley.core.xml.XmppStreamDecoder;
+import im.parley.server.c2s.feature.BindFeature;
+import im.parley.server.c2s.feature.LegacySessionFeature;
+import im.parley.server.c2s.feature.SaslFeature;
+import im.parley.server.c2s.feature.StartTlsFeature;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SniHandler;
+import java.util.List;
+
+/**
+ * Builds the pipeline of a client connection, one named handler per concern (STYLE.md #6):
+ * {@code tls} (direct TLS, XEP-0368; or added later by STARTTLS), {@code xml-decoder},
+ * {@code xml-encoder}, {@code c2s}.
+ */
+public final class C2sChannelInitializer extends ChannelInitializer<SocketChannel> {
+
+    private final C2sContext context;
+    private final boolean directTls;
+
+    public C2sChannelInitializer(C2sContext context, boolean directTls) {
+        this.context = context;
+        this.directTls = directTls;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel channel) {
+        ChannelPipeline pipeline = channel.pipeline();
+        if (directTls) {
+            pipeline.addLast("tls", new SniHandler(context.tls()));
+        }
+        pipeline.addLast("xml-decoder", new XmppStreamDecoder(
+                new XmlLimits(context.limits().maxStanzaSizeBeforeAuth(), context.limits().maxDepth())));
+        pipeline.addLast("xml-encoder", new XmppElementEncoder());
+        pipeline.addLast("c2s", new C2sStreamHandler(context, features()));
+    }
+
+    /** The c2s policy: features in the order they are negotiated. Fresh per connection (they hold state). */
+    private static List<FeatureNegotiator<C2sSession>> features() {
+        return List.of(new StartTlsFeature(), new SaslFeature(), new BindFeature(), new LegacySessionFeature());
+    }
+}

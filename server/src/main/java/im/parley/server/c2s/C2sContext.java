@@ -1,0 +1,32 @@
+package im.parley.server.c2s;
+
+import im.parley.core.routing.StanzaRouter;
+import im.parley.core.sasl.AuthFailureThrottle;
+import im.parley.core.sasl.CredentialRepository;
+import im.parley.core.sasl.SaslMechanisms;
+import im.parley.server.config.LimitsConfig;
+import im.parley.server.session.SessionRegistry;
+import im.parley.server.tls.ServerTls;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import org.jxmpp.jid.DomainBareJid;
+
+/**
+ * Everything client-to-server streams share, built once by the assembly and handed to each
+ * connection (constructor injection, no singletons).
+ *
+ * @param domains hosted domains
+ * @param starttlsRequired whether TLS is mandatory-to-negotiate (RFC 6120 §5.3.1)
+ * @param tls per-domain TLS contexts
+ * @param mechanisms SASL mechanisms
+ * @param credentials where SASL finds stored credentials (blocking)
+ * @param throttle failed-authentication limiter per client address
+ * @param blocking executor for blocking work (storage, PBKDF2), never an event loop
+ * @param sessions bound sessions
+ * @param router the stanza router
+ * @param limits size and time limits
+ */
+public record C2sContext(Set<DomainBareJid> domains, boolean starttlsRequired, ServerTls tls,
+                         SaslMechanisms mechanisms, CredentialRepository credentials, AuthFailureThrottle throttle,
+                         Executor blocking, SessionRegistry sessions, StanzaRouter router, LimitsConfig limits) {
+}

@@ -1,0 +1,208 @@
+package im.parley.server.c2s;
+
+import im.parley.core.sasl.ChannelBindingSource;
+import im.parley.core.stream.Namespaces;
+import im.parley.core.stream.StreamError;
+import im.parley.core.tls.TlsChannelBindings;
+import im.parley.core.xml.StreamClose;
+import im.parley.core.xml.StreamOpen;
+import im.parley.core.xml.XmppStreamDecoder;
+import im.parley.server.session.LocalSession;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.ssl.SslHandler;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.dom4j.Element;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.EntityFullJid;
+
+/**
+ * The state of one client-to-server stream over TCP and its output side. Mutated only on the
+ * channel's event loop; {@link #deliver} and {@link #close} may be called from any thread.
+ */
+public final class C2sSession implements LocalSession {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Channel channel;
+    private final C2sContext context;
+    private volatile String streamId = newStreamId();
+    private DomainBareJid domain;
+    private boolean headerSent;
+    private EntityBareJid authenticated;
+    private volatile EntityFullJid jid;
+    private volatile boolean available;
+    private volatile int priority;
+    private volatile boolean closed;
+
+    public C2sSession(Channel channel, C2sContext context) {
+        this.channel = channel;
+        this.context = context;
+    }
+
+    public C2sContext context() {
+        return context;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public String id() {
+        return streamId;
+    }
+
+    /** The hosted domain this stream is for (from the stream header), or null before it. */
+    public DomainBareJid domain() {
+        return domain;
+    }
+
+    /** True once TLS is established on the connection (STARTTLS done, or direct TLS). */
+    public boolean isSecure() {
+        SslHandler ssl = channel.pipeline().get(SslHandler.class);
+        return ssl != null && ssl.handshakeFuture().isSuccess();
+    }
+
+    /** Channel binding data of the TLS layer, for SCRAM-*-PLUS (RFC 5056). */
+    public ChannelBindingSource channelBindings() {
+        SslHandler ssl = channel.pipeline().get(SslHandler.class);
+        return ssl == null || !ssl.handshakeFuture().isSuccess() ? ChannelBindingSource.NONE : new TlsChannelBindings(ssl);
+    }
+
+    public InetAddress remoteAddress() {
+        return channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : InetAddress.getLoopbackAddress();
+    }
+
+    public boolean isAuthenticated() {
+        return authenticated != null;
+    }
+
+    /** The account that authenticated with SASL, or null. */
+    public EntityBareJid authenticatedAccount() {
+        return authenticated;
+    }
+
+    public void authenticated(EntityBareJid account) {
+        this.authenticated = account;
+    }
+
+    public boolean isBound() {
+        return jid != null;
+    }
+
+    public void bound(EntityFullJid fullJid) {
+        this.jid = fullJid;
+    }
+
+    @Override
+    public EntityFullJid jid() {
+        return jid;
+    }
+
+    @Override
+    public int priority() {
+        return priority;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return available;
+    }
+
+    /** Records the client's own broadcast presence (RFC 6121 §4.2, §4.7.2.3). */
+    public void presence(boolean isAvailable, int newPriority) {
+        this.available = isAvailable;
+        this.priority = newPriority;
+    }
+
+    /** Answers a stream header: our header, a fresh stream id for each stream (RFC 6120 §4.7.3). */
+    void openStream(DomainBareJid streamDomain) {
+        this.domain = streamDomain;
+        this.streamId = newStreamId();
+        channel.write(new StreamOpen(null, streamDomain == null ? null : streamDomain.toString(), streamId, "1.0", "en",
+                Namespaces.CLIENT));
+        headerSent = true;
+    }
+
+    /** Resets the XML decoder for a stream restart (RFC 6120 §4.3.3); call before the reply that triggers it. */
+    public void restartStream() {
+        XmppStreamDecoder decoder = channel.pipeline().get(XmppStreamDecoder.class);
+        if (decoder != null) {
+            decoder.reset();
+        }
+        headerSent = false;
+    }
+
+    /** Raises the stanza size limit once the client has authenticated. */
+    public void setMaxStanzaBytes(int bytes) {
+        XmppStreamDecoder decoder = channel.pipeline().get(XmppStreamDecoder.class);
+        if (decoder != null) {
+            decoder.setMaxStanzaBytes(bytes);
+        }
+    }
+
+    /** Writes a negotiation element and flushes. */
+    public void send(Element element) {
+        channel.writeAndFlush(element);
+    }
+
+    @Override
+    public void deliver(Element stanza) {
+        if (!closed) {
+            channel.writeAndFlush(stanza, channel.voidPromise());
+        }
+    }
+
+    @Override
+    public void close(StreamError error) {
+        if (channel.eventLoop().inEventLoop()) {
+            closeNow(error);
+        } else {
+            channel.eventLoop().execute(() -> closeNow(error));
+        }
+    }
+
+    /** Ends the stream politely: {@code </stream:stream>} and close (RFC 6120 §4.4). */
+    void closeStream() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        channel.writeAndFlush(StreamClose.INSTANCE).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void closeNow(StreamError error) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!headerSent) {
+            // RFC 6120 §4.9.1.1: open the stream first, even if the error is about its header.
+            channel.write(new StreamOpen(null, domain == null ? null : domain.toString(), streamId, "1.0", "en",
+                    Namespaces.CLIENT));
+            headerSent = true;
+        }
+        channel.write(error.toElement());
+        channel.writeAndFlush(StreamClose.INSTANCE).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    public boolean isClosed() {
+        return closed || !channel.isActive();
+    }
+
+    private static String newStreamId() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    @Override
+    public String toString() {
+        return "c2s[" + (jid != null ? jid : authenticated != null ? authenticated : channel.remoteAddress()) + "]";
+    }
+}
