@@ -1,0 +1,149 @@
+package im.parley.core.tls;
+
+import im.parley.core.sasl.ChannelBindingSource;
+import io.netty.handler.ssl.SslHandler;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLKeyException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.jsse.BCExtendedSSLSession;
+import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
+
+/**
+ * Channel binding data of one TLS connection, read from its {@link SSLEngine} each time it is
+ * asked, so it may be created before the handshake and used after it.
+ *
+ * <ul>
+ *   <li>{@code tls-server-end-point} (RFC 5929 §4.1): the hash of the server's certificate,
+ *       with the hash of the certificate's signature algorithm, SHA-256 if that is MD5 or
+ *       SHA-1. On the server side the certificate is our own, on the client side the peer's.
+ *   <li>{@code tls-exporter} (RFC 9266 §2): 32 bytes exported with label
+ *       {@code EXPORTER-Channel-Binding} and an empty context (RFC 5705, RFC 8446 §7.5). Offered
+ *       only on TLS 1.3: RFC 9266 §3 forbids it on TLS 1.2 without the extended master secret,
+ *       which an engine does not report.
+ * </ul>
+ */
+public final class TlsChannelBindings implements ChannelBindingSource {
+
+    public static final String TLS_SERVER_END_POINT = "tls-server-end-point";
+    public static final String TLS_EXPORTER = "tls-exporter";
+
+    private static final String EXPORTER_LABEL = "EXPORTER-Channel-Binding";
+    private static final int EXPORTER_LENGTH = 32;
+    private static final String NO_CIPHER_SUITE = "SSL_NULL_WITH_NULL_NULL";
+
+    private final SSLEngine engine;
+
+    public TlsChannelBindings(SslHandler handler) {
+        this(handler.engine());
+    }
+
+    public TlsChannelBindings(SSLEngine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public Set<String> supportedTypes() {
+        Optional<SSLSession> session = establishedSession();
+        if (session.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> types = new LinkedHashSet<>();
+        if (exporterSession(session.get()).isPresent()) {
+            types.add(TLS_EXPORTER);
+        }
+        if (serverCertificate(session.get()).isPresent()) {
+            types.add(TLS_SERVER_END_POINT);
+        }
+        return Set.copyOf(types);
+    }
+
+    @Override
+    public Optional<byte[]> data(String type) {
+        Optional<SSLSession> session = establishedSession();
+        if (session.isEmpty()) {
+            return Optional.empty();
+        }
+        switch (type) {
+            case TLS_EXPORTER:
+                return exporterSession(session.get()).flatMap(TlsChannelBindings::export);
+            case TLS_SERVER_END_POINT:
+                return serverCertificate(session.get()).flatMap(TlsChannelBindings::endPointHash);
+            default:
+                return Optional.empty();
+        }
+    }
+
+    /** The session once a handshake has completed; during (re)handshakes the old session stays valid. */
+    private Optional<SSLSession> establishedSession() {
+        SSLSession session = engine.getSession();
+        if (session == null || NO_CIPHER_SUITE.equals(session.getCipherSuite())) {
+            return Optional.empty();
+        }
+        return Optional.of(session);
+    }
+
+    private static Optional<BCExtendedSSLSession> exporterSession(SSLSession session) {
+        if (!"TLSv1.3".equals(session.getProtocol()) || !(session instanceof BCExtendedSSLSession)) {
+            return Optional.empty();
+        }
+        return Optional.of((BCExtendedSSLSession) session);
+    }
+
+    private static Optional<byte[]> export(BCExtendedSSLSession session) {
+        try {
+            return Optional.ofNullable(session.exportKeyingMaterialData(EXPORTER_LABEL, new byte[0], EXPORTER_LENGTH));
+        } catch (SSLKeyException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<X509Certificate> serverCertificate(SSLSession session) {
+        Certificate[] chain;
+        if (engine.getUseClientMode()) {
+            try {
+                chain = session.getPeerCertificates();
+            } catch (SSLPeerUnverifiedException e) {
+                return Optional.empty();
+            }
+        } else {
+            chain = session.getLocalCertificates();
+        }
+        if (chain == null || chain.length == 0 || !(chain[0] instanceof X509Certificate)) {
+            return Optional.empty();
+        }
+        return Optional.of((X509Certificate) chain[0]);
+    }
+
+    /** RFC 5929 §4.1; certificates whose signature names no single hash (EdDSA) have no binding. */
+    static Optional<byte[]> endPointHash(X509Certificate certificate) {
+        try {
+            AlgorithmIdentifier signature = new JcaX509CertificateHolder(certificate).getSignatureAlgorithm();
+            AlgorithmIdentifier digest = DefaultDigestAlgorithmIdentifierFinder.INSTANCE.find(signature);
+            if (digest == null) {
+                return Optional.empty();
+            }
+            if (digest.getAlgorithm().equals(PKCSObjectIdentifiers.md5)
+                    || digest.getAlgorithm().equals(OIWObjectIdentifiers.idSHA1)) {
+                digest = new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256);
+            }
+            // The JDK knows its digests by OID, which avoids a BC-to-JCA name mapping.
+            MessageDigest messageDigest = MessageDigest.getInstance(digest.getAlgorithm().getId());
+            return Optional.of(messageDigest.digest(certificate.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            return Optional.empty();
+        }
+    }
+}

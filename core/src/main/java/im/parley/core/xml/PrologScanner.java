@@ -1,0 +1,43 @@
+package im.parley.core.xml;
+
+import im.parley.core.stream.StreamError;
+import im.parley.core.stream.StreamErrorCondition;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Looks at the bytes before the stream header for what Aalto would not report precisely: a
+ * UTF-16/UTF-32 byte order mark (RFC 6120 §11.6, {@code unsupported-encoding}) and any
+ * {@code <!} markup, i.e. a DOCTYPE or comment (§11.1, {@code restricted-xml}); Aalto fails
+ * on an internal DTD subset with a generic syntax error. Scanning stops at the root element.
+ */
+final class PrologScanner {
+    private long position;
+    private boolean afterLessThan;
+    private boolean done;
+
+    void reset() {
+        position = 0;
+        afterLessThan = false;
+        done = false;
+    }
+
+    /** Scans the next bytes of the document; returns the error found, or null. */
+    StreamError scan(ByteBuf buffer, int index, int length) {
+        for (int i = index; i < index + length && !done; i++, position++) {
+            int b = buffer.getByte(i) & 0xFF;
+            if (position == 0 && (b == 0x00 || b == 0xFE || b == 0xFF)) {
+                return StreamError.of(StreamErrorCondition.UNSUPPORTED_ENCODING, "the stream must be UTF-8");
+            }
+            if (afterLessThan) {
+                if (b == '!') {
+                    return StreamError.of(StreamErrorCondition.RESTRICTED_XML, "DTDs and comments are not allowed");
+                }
+                // '<?' opens the XML declaration or a processing instruction (Aalto reports
+                // those); anything else opens the root element, where the prolog ends.
+                done = b != '?';
+            }
+            afterLessThan = b == '<';
+        }
+        return null;
+    }
+}

@@ -1,0 +1,330 @@
+package im.parley.core.xml;
+
+import com.fasterxml.aalto.AsyncByteBufferFeeder;
+import com.fasterxml.aalto.AsyncXMLInputFactory;
+import com.fasterxml.aalto.AsyncXMLStreamReader;
+import com.fasterxml.aalto.stax.InputFactoryImpl;
+import im.parley.core.stream.Namespaces;
+import im.parley.core.stream.StreamError;
+import im.parley.core.stream.StreamErrorCondition;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.ByteBuffer;
+import java.util.List;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import org.codehaus.stax2.XMLInputFactory2;
+import org.dom4j.Element;
+
+/**
+ * Decodes an XMPP stream (RFC 6120 §4) with Aalto's non-blocking parser: emits
+ * {@link StreamOpen} for the header, one detached dom4j {@link Element} per top-level child,
+ * {@link StreamClose} for {@code </stream:stream>}, or a single {@link StreamFault} after which
+ * all input is discarded.
+ *
+ * <p>Each call to {@code decode} emits at most one object and consumes exactly the bytes up to
+ * its end, so that {@link #reset()} called while that object is handled (stream restart after
+ * SASL success, §4.3.3) makes the bytes that follow start a new document.
+ *
+ * <p>Restricted XML (§11.1) is refused, never expanded: DTDs, comments, processing
+ * instructions and entity references other than the predefined ones end the stream with
+ * {@code restricted-xml}.
+ */
+public class XmppStreamDecoder extends ByteToMessageDecoder {
+
+    private enum State { PROLOG, STREAM, CLOSED, FAILED }
+
+    private final int maxDepth;
+    private final ElementBuilder builder = new ElementBuilder();
+    private final PrologScanner prologScanner = new PrologScanner();
+    private int maxStanzaBytes;
+
+    private AsyncXMLStreamReader<AsyncByteBufferFeeder> reader;
+    private State state;
+    /** Bytes fed to the current parser; Aalto's byte offsets count from the document start. */
+    private long bytesFed;
+    /** Document offset and buffer index of the first byte of the latest feed. */
+    private long feedOffset;
+    private int feedIndex;
+    private ByteBuf fedBuffer;
+    /** Document offset where the top-level element being built starts. */
+    private long elementStart;
+
+    public XmppStreamDecoder(XmlLimits limits) {
+        this.maxStanzaBytes = limits.maxStanzaBytes();
+        this.maxDepth = limits.maxDepth();
+        startDocument();
+    }
+
+    /**
+     * Restarts the stream (RFC 6120 §4.3.3): the next bytes, including any already received
+     * after the last emitted object, are parsed as a brand-new XML document. Call it on the
+     * channel's event loop. A decoder that has faulted stays faulted.
+     */
+    public void reset() {
+        if (state != State.FAILED) {
+            closeReader();
+            startDocument();
+        }
+    }
+
+    /** Changes the largest accepted top-level element, e.g. after authentication. */
+    public void setMaxStanzaBytes(int maxStanzaBytes) {
+        if (maxStanzaBytes < 1) {
+            throw new IllegalArgumentException("maxStanzaBytes must be positive: " + maxStanzaBytes);
+        }
+        this.maxStanzaBytes = maxStanzaBytes;
+    }
+
+    private void startDocument() {
+        reader = newReader();
+        state = State.PROLOG;
+        bytesFed = 0;
+        fedBuffer = null;
+        builder.clear();
+        prologScanner.reset();
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (state == State.CLOSED || state == State.FAILED) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (reader.getInputFeeder().needMoreInput()) {
+            if (!feed(in, out)) {
+                return;
+            }
+        } else if (in != fedBuffer) {
+            // ByteToMessageDecoder drains its cumulation before taking new data, so the
+            // parser's pending bytes are always still in this buffer.
+            throw new IllegalStateException("parser input pending but the cumulation buffer changed");
+        }
+        try {
+            while (true) {
+                int event = reader.next();
+                if (event == AsyncXMLStreamReader.EVENT_INCOMPLETE) {
+                    in.readerIndex(feedIndex + (int) (bytesFed - feedOffset));
+                    checkIncompleteSize(in, out);
+                    return;
+                }
+                Object decoded = handle(event);
+                if (state == State.FAILED) {
+                    emitFault(in, out, ((StreamFault) decoded).error());
+                    return;
+                }
+                if (decoded != null) {
+                    out.add(decoded);
+                    long end = reader.getLocationInfo().getEndingByteOffset();
+                    in.readerIndex(feedIndex + (int) (end - feedOffset));
+                    return;
+                }
+            }
+        } catch (XMLStreamException e) {
+            emitFault(in, out, ParseErrors.toStreamError(e));
+        }
+    }
+
+    /** Hands the readable bytes to the parser without copying; false if a fault was emitted. */
+    private boolean feed(ByteBuf in, List<Object> out) {
+        int length = in.readableBytes();
+        if (state == State.PROLOG) {
+            StreamError prologError = prologScanner.scan(in, in.readerIndex(), length);
+            if (prologError != null) {
+                emitFault(in, out, prologError);
+                return false;
+            }
+        }
+        // slice(): Aalto computes byte offsets from the buffer's position, which must be 0.
+        ByteBuffer bytes = in.nioBuffer(in.readerIndex(), length).slice();
+        try {
+            reader.getInputFeeder().feedInput(bytes);
+        } catch (XMLStreamException e) {
+            emitFault(in, out, ParseErrors.toStreamError(e));
+            return false;
+        }
+        fedBuffer = in;
+        feedIndex = in.readerIndex();
+        feedOffset = bytesFed;
+        bytesFed += length;
+        return true;
+    }
+
+    /** Returns the object to emit, a {@link StreamFault} (state FAILED), or null. */
+    private Object handle(int event) throws XMLStreamException {
+        switch (event) {
+            case XMLStreamConstants.START_DOCUMENT:
+                return checkEncoding();
+            case XMLStreamConstants.START_ELEMENT:
+                return state == State.PROLOG ? openStream() : startChild();
+            case XMLStreamConstants.END_ELEMENT:
+                return endElement();
+            case XMLStreamConstants.CHARACTERS:
+            case XMLStreamConstants.CDATA:
+            case XMLStreamConstants.SPACE:
+                return text();
+            case XMLStreamConstants.COMMENT:
+                return fail(StreamErrorCondition.RESTRICTED_XML, "comments are not allowed");
+            case XMLStreamConstants.PROCESSING_INSTRUCTION:
+                return fail(StreamErrorCondition.RESTRICTED_XML, "processing instructions are not allowed");
+            case XMLStreamConstants.DTD:
+            case XMLStreamConstants.ENTITY_DECLARATION:
+            case XMLStreamConstants.NOTATION_DECLARATION:
+                return fail(StreamErrorCondition.RESTRICTED_XML, "DTDs are not allowed");
+            case XMLStreamConstants.ENTITY_REFERENCE:
+                return fail(StreamErrorCondition.RESTRICTED_XML,
+                        "entity reference &" + reader.getLocalName() + "; is not allowed");
+            default:
+                return null;
+        }
+    }
+
+    /** RFC 6120 §11.6: UTF-8 only. */
+    private Object checkEncoding() {
+        String encoding = reader.getCharacterEncodingScheme();
+        if (encoding != null && !"UTF-8".equalsIgnoreCase(encoding)) {
+            return fail(StreamErrorCondition.UNSUPPORTED_ENCODING, "encoding " + encoding + " is not UTF-8");
+        }
+        return null;
+    }
+
+    /** RFC 6120 §4.8.1: the root is {@code stream} in the streams namespace. */
+    private Object openStream() throws XMLStreamException {
+        long end = reader.getLocationInfo().getEndingByteOffset();
+        if (end > maxStanzaBytes) {
+            return fail(StreamErrorCondition.POLICY_VIOLATION, "stream header larger than " + maxStanzaBytes + " bytes");
+        }
+        if (!"stream".equals(reader.getLocalName()) || !Namespaces.STREAMS.equals(reader.getNamespaceURI())) {
+            return fail(StreamErrorCondition.INVALID_NAMESPACE,
+                    "root element must be 'stream' in namespace " + Namespaces.STREAMS);
+        }
+        state = State.STREAM;
+        return new StreamOpen(
+                reader.getAttributeValue("", "to"),
+                reader.getAttributeValue("", "from"),
+                reader.getAttributeValue("", "id"),
+                reader.getAttributeValue("", "version"),
+                reader.getAttributeValue(Namespaces.XML, "lang"),
+                emptyToNull(reader.getNamespaceContext().getNamespaceURI("")));
+    }
+
+    private Object startChild() throws XMLStreamException {
+        if (builder.depth() == 0) {
+            elementStart = reader.getLocationInfo().getStartingByteOffset();
+        } else if (builder.depth() >= maxDepth) {
+            return fail(StreamErrorCondition.POLICY_VIOLATION, "elements nested deeper than " + maxDepth);
+        }
+        Object tooLarge = checkElementSize(reader.getLocationInfo().getEndingByteOffset());
+        if (tooLarge != null) {
+            return tooLarge;
+        }
+        builder.startElement(reader);
+        return null;
+    }
+
+    private Object endElement() throws XMLStreamException {
+        if (builder.depth() == 0) {
+            state = State.CLOSED;
+            return StreamClose.INSTANCE;
+        }
+        Object tooLarge = checkElementSize(reader.getLocationInfo().getEndingByteOffset());
+        if (tooLarge != null) {
+            return tooLarge;
+        }
+        return builder.endElement();
+    }
+
+    private Object text() throws XMLStreamException {
+        char[] chars = reader.getTextCharacters();
+        int start = reader.getTextStart();
+        int length = reader.getTextLength();
+        if (builder.depth() > 0) {
+            Object tooLarge = checkElementSize(reader.getLocationInfo().getEndingByteOffset());
+            if (tooLarge != null) {
+                return tooLarge;
+            }
+            builder.text(chars, start, length);
+            return null;
+        }
+        // Between top-level elements only whitespace (keepalives) may appear.
+        for (int i = start; i < start + length; i++) {
+            char c = chars[i];
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                return state == State.STREAM
+                        ? fail(StreamErrorCondition.BAD_FORMAT, "text is not allowed at stream level")
+                        : fail(StreamErrorCondition.NOT_WELL_FORMED, "text outside the root element");
+            }
+        }
+        return null;
+    }
+
+    private Object checkElementSize(long endOffset) {
+        if (endOffset - elementStart > maxStanzaBytes) {
+            return fail(StreamErrorCondition.POLICY_VIOLATION, "stanza larger than " + maxStanzaBytes + " bytes");
+        }
+        return null;
+    }
+
+    /** Fails as soon as the unfinished header or element already exceeds the limit. */
+    private void checkIncompleteSize(ByteBuf in, List<Object> out) {
+        Object tooLarge = null;
+        if (state == State.PROLOG && bytesFed > maxStanzaBytes) {
+            tooLarge = fail(StreamErrorCondition.POLICY_VIOLATION, "stream header larger than " + maxStanzaBytes + " bytes");
+        } else if (state == State.STREAM && builder.depth() > 0) {
+            tooLarge = checkElementSize(bytesFed);
+        }
+        if (tooLarge != null) {
+            emitFault(in, out, ((StreamFault) tooLarge).error());
+        }
+    }
+
+    private StreamFault fail(StreamErrorCondition condition, String text) {
+        state = State.FAILED;
+        return new StreamFault(StreamError.of(condition, text));
+    }
+
+    private void emitFault(ByteBuf in, List<Object> out, StreamError error) {
+        state = State.FAILED;
+        builder.clear();
+        in.skipBytes(in.readableBytes());
+        out.add(new StreamFault(error));
+        closeReader();
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        closeReader();
+    }
+
+    private void closeReader() {
+        try {
+            reader.close();
+        } catch (XMLStreamException ignored) {
+            // Closing only releases the parser's buffers; nothing is left to report.
+        }
+        fedBuffer = null;
+    }
+
+    /**
+     * A parser that reports, never resolves: no DTD support, no entity replacement, no
+     * external entities. A factory per document keeps Aalto's name tables private to the
+     * connection, so one peer's names never accumulate in memory shared by all.
+     */
+    private static AsyncXMLStreamReader<AsyncByteBufferFeeder> newReader() {
+        AsyncXMLInputFactory factory = new InputFactoryImpl();
+        factory.setProperty(XMLInputFactory.SUPPORT_DTD, Boolean.FALSE);
+        factory.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, Boolean.FALSE);
+        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, Boolean.FALSE);
+        factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, Boolean.TRUE);
+        factory.setProperty(XMLInputFactory.IS_COALESCING, Boolean.FALSE);
+        factory.setProperty(XMLInputFactory2.P_INTERN_NAMES, Boolean.FALSE);
+        factory.setProperty(XMLInputFactory2.P_INTERN_NS_URIS, Boolean.FALSE);
+        return factory.createAsyncForByteBuffer();
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

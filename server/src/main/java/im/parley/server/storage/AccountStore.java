@@ -1,0 +1,33 @@
+package im.parley.server.storage;
+
+import im.parley.core.sasl.ScramCredential;
+import im.parley.core.sasl.ScramHash;
+import java.util.List;
+import java.util.Optional;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.EntityBareJid;
+
+/**
+ * Accounts and their SCRAM credentials (RFC 5802 §5.1: salt, iteration count, StoredKey,
+ * ServerKey; never the password). Blocking: JDBC implementations must be called off the event
+ * loop. Failures of the backend surface as {@link StorageException}.
+ */
+public interface AccountStore {
+
+    /** Creates the account with these credentials (one per hash); false if it already exists. */
+    boolean create(EntityBareJid jid, List<ScramCredential> credentials);
+
+    /** Replaces all credentials of the account; false if there is no such account. */
+    boolean updateCredentials(EntityBareJid jid, List<ScramCredential> credentials);
+
+    /** Deletes the account and its credentials; false if there was no such account. */
+    boolean delete(EntityBareJid jid);
+
+    boolean exists(EntityBareJid jid);
+
+    /** The accounts of one domain, sorted by their string form. */
+    List<EntityBareJid> list(DomainBareJid domain);
+
+    /** The credential of the account for one hash, or empty if there is no such account or credential. */
+    Optional<ScramCredential> find(EntityBareJid jid, ScramHash hash);
+}

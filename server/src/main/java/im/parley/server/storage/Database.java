@@ -1,0 +1,112 @@
+package im.parley.server.storage;
+
+import im.parley.server.config.StorageConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's database: a pooled {@link DataSource} whose schema is brought up to date with
+ * the Flyway migrations in {@code classpath:db/migration} when it is opened.
+ *
+ * <p>Without a JDBC URL the database is an embedded H2 file {@code <dataDir>/parley.mv.db}
+ * opened with {@code AUTO_SERVER=TRUE}: the first process holds the file and serves it over a
+ * loopback TCP port written to the lock file, so the {@code parley adduser} command can change
+ * accounts while the server runs.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final String MIGRATIONS = "classpath:db/migration";
+
+    private final DataSource dataSource;
+    private final AutoCloseable pool;
+
+    private Database(DataSource dataSource, AutoCloseable pool) {
+        this.dataSource = dataSource;
+        this.pool = pool;
+    }
+
+    /**
+     * Opens the configured database, or the embedded one in {@code dataDir}, and migrates it.
+     *
+     * @throws StorageException if the database cannot be reached or a migration fails
+     */
+    public static Database open(StorageConfig storage, Path dataDir) {
+        String url = storage.jdbcUrl() != null ? storage.jdbcUrl() : embeddedUrl(dataDir);
+        if (storage.jdbcUrl() == null) {
+            createDirectories(dataDir);
+        }
+        Database database = url.startsWith("jdbc:h2:")
+                ? h2(url, storage.username(), storage.password())
+                : external(url, storage.username(), storage.password());
+        try {
+            database.migrate();
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        return database;
+    }
+
+    /** The JDBC URL of the embedded H2 database in {@code dataDir}. */
+    public static String embeddedUrl(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("parley")
+                + ";AUTO_SERVER=TRUE";
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public void close() {
+        try {
+            pool.close();
+        } catch (Exception e) {
+            LOG.warn("closing the database failed: {}", e.toString());
+        }
+    }
+
+    private void migrate() {
+        try {
+            var result = Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations(MIGRATIONS)
+                    .load()
+                    .migrate();
+            if (result.migrationsExecuted > 0) {
+                LOG.info("database schema migrated to version {}", result.targetSchemaVersion);
+            }
+        } catch (FlywayException e) {
+            throw new StorageException("database migration failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Database h2(String url, String username, String password) {
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, nullToEmpty(username), nullToEmpty(password));
+        return new Database(pool, pool::dispose);
+    }
+
+    private static Database external(String url, String username, String password) {
+        DriverManagerDataSource source = new DriverManagerDataSource(url, username, password);
+        return new Database(source, () -> { });
+    }
+
+    private static void createDirectories(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new StorageException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,197 @@
+package im.parley.server.storage;
+
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
+import im.parley.core.sasl.ScramCredential;
+import im.parley.core.sasl.ScramHash;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.EntityBareJid;
+
+/** {@link AccountStore} on the {@code accounts} and {@code account_credentials} tables (migration V1). */
+public final class JdbcAccountStore implements AccountStore {
+    /** SQLSTATE class 23: integrity constraint violation (same code on H2 and PostgreSQL). */
+    private static final String INTEGRITY_VIOLATION = "23";
+
+    private final DataSource dataSource;
+
+    public JdbcAccountStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Override
+    public boolean create(EntityBareJid jid, List<ScramCredential> credentials) {
+        return inTransaction("create account " + jid, connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO accounts (domain, username) VALUES (?, ?)")) {
+                bindJid(insert, jid);
+                insert.executeUpdate();
+            } catch (SQLException e) {
+                if (isIntegrityViolation(e)) {
+                    // PostgreSQL aborts the transaction on the violation: end it before answering.
+                    connection.rollback();
+                    return false;
+                }
+                throw e;
+            }
+            insertCredentials(connection, jid, credentials);
+            return true;
+        });
+    }
+
+    @Override
+    public boolean updateCredentials(EntityBareJid jid, List<ScramCredential> credentials) {
+        return inTransaction("update credentials of " + jid, connection -> {
+            // Locking the account row keeps a concurrent delete from orphaning the new rows.
+            try (PreparedStatement lock = connection.prepareStatement(
+                    "SELECT username FROM accounts WHERE domain = ? AND username = ? FOR UPDATE")) {
+                bindJid(lock, jid);
+                try (ResultSet rows = lock.executeQuery()) {
+                    if (!rows.next()) {
+                        return false;
+                    }
+                }
+            }
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM account_credentials WHERE domain = ? AND username = ?")) {
+                bindJid(delete, jid);
+                delete.executeUpdate();
+            }
+            insertCredentials(connection, jid, credentials);
+            return true;
+        });
+    }
+
+    @Override
+    public boolean delete(EntityBareJid jid) {
+        return inTransaction("delete account " + jid, connection -> {
+            try (PreparedStatement credentials = connection.prepareStatement(
+                    "DELETE FROM account_credentials WHERE domain = ? AND username = ?");
+                 PreparedStatement account = connection.prepareStatement(
+                    "DELETE FROM accounts WHERE domain = ? AND username = ?")) {
+                bindJid(credentials, jid);
+                credentials.executeUpdate();
+                bindJid(account, jid);
+                return account.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public boolean exists(EntityBareJid jid) {
+        return inTransaction("look up account " + jid, connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT 1 FROM accounts WHERE domain = ? AND username = ?")) {
+                bindJid(query, jid);
+                try (ResultSet rows = query.executeQuery()) {
+                    return rows.next();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<EntityBareJid> list(DomainBareJid domain) {
+        return inTransaction("list accounts of " + domain, connection -> {
+            List<EntityBareJid> jids = new ArrayList<>();
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT username FROM accounts WHERE domain = ?")) {
+                query.setString(1, domain.toString());
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        jids.add(storedJid(rows.getString(1), domain.toString()));
+                    }
+                }
+            }
+            // Sorted here rather than by ORDER BY: database collations differ (H2 vs PostgreSQL locales).
+            jids.sort(Comparator.comparing(EntityBareJid::toString));
+            return jids;
+        });
+    }
+
+    @Override
+    public Optional<ScramCredential> find(EntityBareJid jid, ScramHash hash) {
+        return inTransaction("find credential of " + jid, connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT salt, iterations, stored_key, server_key FROM account_credentials"
+                            + " WHERE domain = ? AND username = ? AND hash_name = ?")) {
+                bindJid(query, jid);
+                query.setString(3, hash.name());
+                try (ResultSet rows = query.executeQuery()) {
+                    if (!rows.next()) {
+                        return Optional.empty();
+                    }
+                    Base64.Decoder base64 = Base64.getDecoder();
+                    return Optional.of(new ScramCredential(hash, base64.decode(rows.getString(1)), rows.getInt(2),
+                            base64.decode(rows.getString(3)), base64.decode(rows.getString(4))));
+                }
+            }
+        });
+    }
+
+    private static void insertCredentials(Connection connection, EntityBareJid jid, List<ScramCredential> credentials)
+            throws SQLException {
+        Base64.Encoder base64 = Base64.getEncoder();
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO account_credentials (domain, username, hash_name, salt, iterations, stored_key, server_key)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            for (ScramCredential credential : credentials) {
+                bindJid(insert, jid);
+                insert.setString(3, credential.hash().name());
+                insert.setString(4, base64.encodeToString(credential.salt()));
+                insert.setInt(5, credential.iterations());
+                insert.setString(6, base64.encodeToString(credential.storedKey()));
+                insert.setString(7, base64.encodeToString(credential.serverKey()));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static void bindJid(PreparedStatement statement, EntityBareJid jid) throws SQLException {
+        statement.setString(1, jid.getDomain().toString());
+        statement.setString(2, jid.getLocalpart().toString());
+    }
+
+    private static EntityBareJid storedJid(String username, String domain) {
+        try {
+            return Jids.parseEntityBare(username + "@" + domain);
+        } catch (JidMalformedException e) {
+            throw new StorageException("stored account is not a valid JID: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isIntegrityViolation(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith(INTEGRITY_VIOLATION);
+    }
+
+    private <T> T inTransaction(String what, SqlWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+}
