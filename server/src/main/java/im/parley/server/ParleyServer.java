@@ -33,6 +33,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -120,7 +121,7 @@ public final class ParleyServer implements AutoCloseable {
             banner.add("direct TLS " + describe(channel));
         }
         LOG.info("Parley {} serving {}; {}; storage {}; {}", VERSION, String.join(", ", config.domains()),
-                String.join(", ", banner), database.description(), transport.name());
+                String.join(", ", banner), storageDescription(), transport.name());
     }
 
     /** The account service (add users in tests and tools). */
@@ -178,6 +179,11 @@ public final class ParleyServer implements AutoCloseable {
         LOG.info("Parley stopped");
     }
 
+    private String storageDescription() {
+        String url = config.storage().jdbcUrl();
+        return url == null ? "embedded H2 in " + config.dataDir().toAbsolutePath().normalize() : url;
+    }
+
     private Set<DomainBareJid> domains() throws JidMalformedException {
         Set<DomainBareJid> domains = new LinkedHashSet<>();
         for (String domain : config.domains()) {
@@ -208,6 +214,7 @@ public final class ParleyServer implements AutoCloseable {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                 .childHandler(initializer)
                 .bind(new InetSocketAddress(listener.address(), listener.port()))
                 .sync()

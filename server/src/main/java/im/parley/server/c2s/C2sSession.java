@@ -3,6 +3,7 @@ package im.parley.server.c2s;
 import im.parley.core.sasl.ChannelBindingSource;
 import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.StreamError;
+import im.parley.core.stream.StreamErrorCondition;
 import im.parley.core.tls.TlsChannelBindings;
 import im.parley.core.xml.StreamClose;
 import im.parley.core.xml.StreamOpen;
@@ -27,6 +28,8 @@ import org.jxmpp.jid.EntityFullJid;
 public final class C2sSession implements LocalSession {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Output queued for a client that does not read before its stream is closed. */
+    static final long MAX_PENDING_OUTPUT_BYTES = 4L * 1024 * 1024;
 
     private final Channel channel;
     private final C2sContext context;
@@ -153,9 +156,15 @@ public final class C2sSession implements LocalSession {
 
     @Override
     public void deliver(Element stanza) {
-        if (!closed) {
-            channel.writeAndFlush(stanza, channel.voidPromise());
+        if (closed) {
+            return;
         }
+        if (!channel.isWritable() && channel.bytesBeforeWritable() > MAX_PENDING_OUTPUT_BYTES) {
+            // A peer that stops reading must not make the server buffer without bound.
+            close(StreamError.of(StreamErrorCondition.RESOURCE_CONSTRAINT, "the client does not read its stream"));
+            return;
+        }
+        channel.writeAndFlush(stanza, channel.voidPromise());
     }
 
     @Override

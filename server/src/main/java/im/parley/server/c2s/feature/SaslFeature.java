@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.Namespace;
@@ -126,8 +127,13 @@ public final class SaslFeature implements FeatureNegotiator<C2sSession> {
             return fail(session, SaslFailure.INCORRECT_ENCODING, "not valid base64");
         }
         SaslServer current = exchange;
-        return CompletableFuture.supplyAsync(() -> current.evaluate(response), session.context().blocking())
-                .thenApplyAsync(result -> onStep(result, session), session.channel().eventLoop());
+        try {
+            return CompletableFuture.supplyAsync(() -> current.evaluate(response), session.context().blocking())
+                    .thenApplyAsync(result -> onStep(result, session), session.channel().eventLoop());
+        } catch (RejectedExecutionException e) {
+            exchange = null;
+            return fail(session, SaslFailure.TEMPORARY_AUTH_FAILURE, "the server is busy; try again");
+        }
     }
 
     private FeatureOutcome onStep(SaslStep step, C2sSession session) {
