@@ -5,17 +5,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A test credential store; counts look-ups so tests can see what the mechanisms asked for. */
-final class InMemoryCredentials implements CredentialRepository {
+public final class InMemoryCredentials implements CredentialRepository {
 
     private final Map<String, ScramCredential> credentials = new HashMap<>();
 
-    InMemoryCredentials add(String domain, String username, ScramCredential credential) {
+    public InMemoryCredentials add(String domain, String username, ScramCredential credential) {
         credentials.put(key(domain, username, credential.hash()), credential);
         return this;
     }
 
     /** The account with a credential for every hash, with a low iteration count to keep tests fast. */
-    InMemoryCredentials addPassword(String domain, String username, String password, int iterations) {
+    public InMemoryCredentials addPassword(String domain, String username, String password, int iterations) {
         for (ScramHash hash : ScramHash.values()) {
             add(domain, username, ScramCredential.create(hash, password, iterations));
         }

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /** The client side of SCRAM (RFC 5802 §3, §5), written from the RFC to drive the server in tests. */
-final class ScramTestClient {
+public final class ScramTestClient {
 
     private final ScramHash hash;
     private final String gs2Header;
@@ -15,18 +15,18 @@ final class ScramTestClient {
      * @param gs2Header e.g. {@code n,,} or {@code p=tls-exporter,a=user@example.org,}
      * @param saslname the username, already escaped as a saslname
      */
-    ScramTestClient(ScramHash hash, String gs2Header, String saslname, String clientNonce) {
+    public ScramTestClient(ScramHash hash, String gs2Header, String saslname, String clientNonce) {
         this.hash = hash;
         this.gs2Header = gs2Header;
         this.clientFirstBare = "n=" + saslname + ",r=" + clientNonce;
     }
 
-    byte[] clientFirst() {
+    public byte[] clientFirst() {
         return utf8(gs2Header + clientFirstBare);
     }
 
     /** The final message for this server-first, binding {@code cbData} (empty unless {@code p=}). */
-    byte[] clientFinal(byte[] serverFirstBytes, String password, byte[] cbData) {
+    public byte[] clientFinal(byte[] serverFirstBytes, String password, byte[] cbData) {
         byte[] header = utf8(gs2Header);
         byte[] cbInput = new byte[header.length + cbData.length];
         System.arraycopy(header, 0, cbInput, 0, header.length);
@@ -35,7 +35,7 @@ final class ScramTestClient {
     }
 
     /** The final message with the given {@code c=} value, to test mismatches. */
-    byte[] clientFinal(byte[] serverFirstBytes, String password, String channelBinding) {
+    public byte[] clientFinal(byte[] serverFirstBytes, String password, String channelBinding) {
         String serverFirst = new String(serverFirstBytes, StandardCharsets.UTF_8);
         String[] attributes = serverFirst.split(",");
         String nonce = attributes[0].substring(2);
@@ -58,7 +58,7 @@ final class ScramTestClient {
     }
 
     /** The server-final message the server must send if it knows the password (RFC 5802 §3). */
-    String expectedServerFinal() {
+    public String expectedServerFinal() {
         return "v=" + Base64.getEncoder().encodeToString(expectedServerSignature);
     }
 

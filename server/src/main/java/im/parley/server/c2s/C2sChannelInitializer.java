@@ -38,11 +38,11 @@ public final class C2sChannelInitializer extends ChannelInitializer<SocketChanne
         pipeline.addLast("xml-decoder", new XmppStreamDecoder(
                 new XmlLimits(context.limits().maxStanzaSizeBeforeAuth(), context.limits().maxDepth())));
         pipeline.addLast("xml-encoder", new XmppElementEncoder());
-        pipeline.addLast("c2s", new C2sStreamHandler(context, features()));
+        pipeline.addLast("c2s", new C2sStreamHandler(context, c2sFeatures()));
     }
 
     /** The c2s policy: features in the order they are negotiated. Fresh per connection (they hold state). */
-    private static List<FeatureNegotiator<C2sSession>> features() {
+    public static List<FeatureNegotiator<C2sSession>> c2sFeatures() {
         return List.of(new StartTlsFeature(), new SaslFeature(), new BindFeature(), new LegacySessionFeature());
     }
 }

@@ -93,8 +93,18 @@ public final class C2sStreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("{}: connection error: {}", session, cause.toString());
-        ctx.close();
+        if (cause instanceof java.io.IOException || cause instanceof javax.net.ssl.SSLException
+                || cause.getCause() instanceof javax.net.ssl.SSLException) {
+            LOG.debug("{}: connection error: {}", session, cause.toString());
+            ctx.close();
+            return;
+        }
+        LOG.warn("{}: internal error", session, cause);
+        if (session != null) {
+            session.close(StreamError.of(StreamErrorCondition.INTERNAL_SERVER_ERROR, null));
+        } else {
+            ctx.close();
+        }
     }
 
     private void handle(ChannelHandlerContext ctx, Object msg) {
@@ -226,7 +236,7 @@ public final class C2sStreamHandler extends ChannelInboundHandlerAdapter {
                 if (!Stanzas.isError(element)) {
                     Element reply = Stanzas.errorReply(element,
                             StanzaError.of(StanzaErrorCondition.JID_MALFORMED, e.getMessage()));
-                    reply.remove(reply.attribute("from"));
+                    reply.remove(reply.attribute("from"));  // it would carry the malformed address
                     session.deliver(reply);
                 }
                 return;

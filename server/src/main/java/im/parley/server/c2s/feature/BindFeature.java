@@ -85,8 +85,8 @@ public final class BindFeature implements FeatureNegotiator<C2sSession> {
         replaced.ifPresent(old -> old.close(StreamError.of(StreamErrorCondition.CONFLICT,
                 "replaced by a new connection with the same resource")));
         Element result = Stanzas.iqResult(iq);
-        result.remove(result.attribute("from"));
-        result.remove(result.attribute("to"));
+        removeAttribute(result, "from");
+        removeAttribute(result, "to");
         result.addElement(QName.get("bind", NS)).addElement(QName.get("jid", NS)).setText(full.toString());
         session.send(result);
         return CompletableFuture.completedFuture(FeatureOutcome.SUCCESS);
@@ -95,11 +95,16 @@ public final class BindFeature implements FeatureNegotiator<C2sSession> {
     private static CompletionStage<FeatureOutcome> error(C2sSession session, Element iq, StanzaErrorCondition condition,
                                                          String text) {
         Element reply = Stanzas.errorReply(iq, StanzaError.of(condition, text));
-        if (reply.attribute("from") != null) {
-            reply.remove(reply.attribute("from"));
-        }
+        removeAttribute(reply, "from");
         session.send(reply);
         return CompletableFuture.completedFuture(FeatureOutcome.INCOMPLETE);
+    }
+
+    private static void removeAttribute(Element element, String name) {
+        var attribute = element.attribute(name);
+        if (attribute != null) {
+            element.remove(attribute);
+        }
     }
 
     private static Resourcepart generated() throws JidMalformedException {
