@@ -157,7 +157,7 @@ class C2sStreamHandlerTest {
     void otherMajorVersionGetsUnsupportedVersion_rfc6120_4_9_3_25() {
         Client client = new Client();
 
-        String out = client.send(HEADER.replace("version='1.0'", "version='2.0'"));
+        String out = client.send(HEADER.replace("to='parley.test' version='1.0'", "to='parley.test' version='2.0'"));
 
         assertThat(out).contains("<unsupported-version");
     }
