@@ -129,6 +129,15 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
 
     /** Hands the readable bytes to the parser without copying; false if a fault was emitted. */
     private boolean feed(ByteBuf in, List<Object> out) {
+        if (state == State.PROLOG) {
+            if (!prologScanner.skipByteOrderMark(in)) {
+                emitFault(in, out, StreamError.of(StreamErrorCondition.NOT_WELL_FORMED, "broken byte order mark"));
+                return false;
+            }
+            if (!in.isReadable()) {
+                return false;
+            }
+        }
         int length = in.readableBytes();
         if (state == State.PROLOG) {
             StreamError prologError = prologScanner.scan(in, in.readerIndex(), length);
