@@ -49,7 +49,11 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
     private long feedOffset;
     private int feedIndex;
     private ByteBuf fedBuffer;
-    /** Document offset where the top-level element being built starts. */
+    /**
+     * Document offset where the top-level element being built starts or, between elements,
+     * where the last complete stream-level event ended: everything the parser holds after it
+     * belongs to one unfinished element, so that span is what the size limit applies to.
+     */
     private long elementStart;
 
     public XmppStreamDecoder(XmlLimits limits) {
@@ -210,6 +214,7 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
                     "root element must be 'stream' in namespace " + Namespaces.STREAMS);
         }
         state = State.STREAM;
+        elementStart = end;
         return new StreamOpen(
                 reader.getAttributeValue("", "to"),
                 reader.getAttributeValue("", "from"),
@@ -242,7 +247,11 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
         if (tooLarge != null) {
             return tooLarge;
         }
-        return builder.endElement();
+        Element complete = builder.endElement();
+        if (complete != null) {
+            elementStart = reader.getLocationInfo().getEndingByteOffset();
+        }
+        return complete;
     }
 
     private Object text() throws XMLStreamException {
@@ -266,6 +275,7 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
                         : fail(StreamErrorCondition.NOT_WELL_FORMED, "text outside the root element");
             }
         }
+        elementStart = reader.getLocationInfo().getEndingByteOffset();
         return null;
     }
 
@@ -281,7 +291,7 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
         Object tooLarge = null;
         if (state == State.PROLOG && bytesFed > maxStanzaBytes) {
             tooLarge = fail(StreamErrorCondition.POLICY_VIOLATION, "stream header larger than " + maxStanzaBytes + " bytes");
-        } else if (state == State.STREAM && builder.depth() > 0) {
+        } else if (state == State.STREAM) {
             tooLarge = checkElementSize(bytesFed);
         }
         if (tooLarge != null) {

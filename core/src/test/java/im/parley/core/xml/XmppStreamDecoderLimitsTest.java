@@ -55,6 +55,17 @@ class XmppStreamDecoderLimitsTest {
     }
 
     @Test
+    void unfinishedStartTagFailsAsSoonAsItPassesTheLimit() {
+        var harness = new DecoderHarness(new XmlLimits(200, 64)).write(HEADER + "  <message to='");
+        for (int i = 0; i < 3; i++) {
+            harness.write("x".repeat(50));
+        }
+        assertThat(harness.read()).hasSize(1);
+        harness.write("x".repeat(50));
+        assertThat(faultOf(harness.read())).isEqualTo(StreamErrorCondition.POLICY_VIOLATION);
+    }
+
+    @Test
     void raisedLimitAppliesToLaterStanzas() {
         var harness = new DecoderHarness(new XmlLimits(300, 64)).write(HEADER);
         harness.decoder.setMaxStanzaBytes(1000);
