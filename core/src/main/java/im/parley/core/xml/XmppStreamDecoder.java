@@ -131,7 +131,10 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
         }
     }
 
-    /** Hands the readable bytes to the parser without copying; false if a fault was emitted. */
+    /**
+     * Hands the readable bytes to the parser without copying; false when nothing is left to
+     * parse (only a byte order mark arrived, or a fault was emitted).
+     */
     private boolean feed(ByteBuf in, List<Object> out) {
         if (state == State.PROLOG) {
             if (!prologScanner.skipByteOrderMark(in)) {
