@@ -9,16 +9,43 @@ import io.netty.buffer.ByteBuf;
  * UTF-16/UTF-32 byte order mark (RFC 6120 §11.6, {@code unsupported-encoding}) and any
  * {@code <!} markup, i.e. a DOCTYPE or comment (§11.1, {@code restricted-xml}); Aalto fails
  * on an internal DTD subset with a generic syntax error. Scanning stops at the root element.
+ * It also drops a UTF-8 byte order mark, which XML 1.0 §4.3.3 allows but Aalto's async
+ * parser rejects.
  */
 final class PrologScanner {
+    private static final int[] UTF8_BOM = {0xEF, 0xBB, 0xBF};
+
+    /** Bytes of the UTF-8 BOM matched so far, or -1 once the document is past where it may be. */
+    private int bomMatched;
     private long position;
     private boolean afterLessThan;
     private boolean done;
 
     void reset() {
+        bomMatched = 0;
         position = 0;
         afterLessThan = false;
         done = false;
+    }
+
+    /**
+     * Skips the bytes of a UTF-8 byte order mark at the start of the document, even when it
+     * arrives split across reads; false if a partial mark is followed by something else.
+     */
+    boolean skipByteOrderMark(ByteBuf in) {
+        while (bomMatched >= 0 && in.isReadable()) {
+            if (bomMatched == UTF8_BOM.length) {
+                bomMatched = -1;
+            } else if ((in.getByte(in.readerIndex()) & 0xFF) == UTF8_BOM[bomMatched]) {
+                in.skipBytes(1);
+                bomMatched++;
+            } else if (bomMatched > 0) {
+                return false;
+            } else {
+                bomMatched = -1;
+            }
+        }
+        return true;
     }
 
     /** Scans the next bytes of the document; returns the error found, or null. */

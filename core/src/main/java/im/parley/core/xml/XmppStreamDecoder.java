@@ -49,7 +49,11 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
     private long feedOffset;
     private int feedIndex;
     private ByteBuf fedBuffer;
-    /** Document offset where the top-level element being built starts. */
+    /**
+     * Document offset where the top-level element being built starts or, between elements,
+     * where the last complete stream-level event ended: everything the parser holds after it
+     * belongs to one unfinished element, so that span is what the size limit applies to.
+     */
     private long elementStart;
 
     public XmppStreamDecoder(XmlLimits limits) {
@@ -127,8 +131,20 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
         }
     }
 
-    /** Hands the readable bytes to the parser without copying; false if a fault was emitted. */
+    /**
+     * Hands the readable bytes to the parser without copying; false when nothing is left to
+     * parse (only a byte order mark arrived, or a fault was emitted).
+     */
     private boolean feed(ByteBuf in, List<Object> out) {
+        if (state == State.PROLOG) {
+            if (!prologScanner.skipByteOrderMark(in)) {
+                emitFault(in, out, StreamError.of(StreamErrorCondition.NOT_WELL_FORMED, "broken byte order mark"));
+                return false;
+            }
+            if (!in.isReadable()) {
+                return false;
+            }
+        }
         int length = in.readableBytes();
         if (state == State.PROLOG) {
             StreamError prologError = prologScanner.scan(in, in.readerIndex(), length);
@@ -201,6 +217,7 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
                     "root element must be 'stream' in namespace " + Namespaces.STREAMS);
         }
         state = State.STREAM;
+        elementStart = end;
         return new StreamOpen(
                 reader.getAttributeValue("", "to"),
                 reader.getAttributeValue("", "from"),
@@ -233,7 +250,11 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
         if (tooLarge != null) {
             return tooLarge;
         }
-        return builder.endElement();
+        Element complete = builder.endElement();
+        if (complete != null) {
+            elementStart = reader.getLocationInfo().getEndingByteOffset();
+        }
+        return complete;
     }
 
     private Object text() throws XMLStreamException {
@@ -257,6 +278,7 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
                         : fail(StreamErrorCondition.NOT_WELL_FORMED, "text outside the root element");
             }
         }
+        elementStart = reader.getLocationInfo().getEndingByteOffset();
         return null;
     }
 
@@ -272,7 +294,7 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
         Object tooLarge = null;
         if (state == State.PROLOG && bytesFed > maxStanzaBytes) {
             tooLarge = fail(StreamErrorCondition.POLICY_VIOLATION, "stream header larger than " + maxStanzaBytes + " bytes");
-        } else if (state == State.STREAM && builder.depth() > 0) {
+        } else if (state == State.STREAM) {
             tooLarge = checkElementSize(bytesFed);
         }
         if (tooLarge != null) {
