@@ -27,7 +27,9 @@ import im.parley.server.routing.DefaultStanzaRouter;
 import im.parley.server.session.LocalSession;
 import im.parley.server.session.SessionRegistry;
 import im.parley.server.storage.Database;
-import im.parley.server.storage.JdbcAccountStore;
+import im.parley.server.storage.JdbcStorage;
+import im.parley.server.storage.Storage;
+import im.parley.server.event.EventBus;
 import im.parley.server.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -65,7 +67,8 @@ public final class ParleyServer implements AutoCloseable {
 
     private final ParleyConfig config;
     private final List<Channel> listeners = new ArrayList<>();
-    private final SessionRegistry sessions = new SessionRegistry();
+    private final EventBus events = new EventBus();
+    private final SessionRegistry sessions = new SessionRegistry(events);
     private Database database;
     private AccountService accounts;
     private ServerTls tls;
@@ -84,7 +87,8 @@ public final class ParleyServer implements AutoCloseable {
     public void start() throws Exception {
         Set<DomainBareJid> domains = domains();
         database = Database.open(config.storage(), config.dataDir());
-        accounts = new AccountService(new JdbcAccountStore(database.dataSource()));
+        Storage storage = new JdbcStorage(database.dataSource());
+        accounts = new AccountService(storage.accounts());
         tls = loadTls(domains);
         blocking = new ThreadPoolExecutor(2, Math.max(4, Runtime.getRuntime().availableProcessors() * 2), 60,
                 TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
@@ -95,9 +99,10 @@ public final class ParleyServer implements AutoCloseable {
 
         IqHandlers iqHandlers = new IqHandlers();
         remoteRouter = new FederationDisabledRouter();
-        DefaultStanzaRouter router = new DefaultStanzaRouter(domains, sessions, iqHandlers, remoteRouter);
+        DefaultStanzaRouter router = new DefaultStanzaRouter(domains, sessions, iqHandlers, remoteRouter, events);
         remoteRouter.start(router);
-        DefaultModuleContext moduleContext = new DefaultModuleContext(domains, iqHandlers, router);
+        DefaultModuleContext moduleContext = new DefaultModuleContext(domains, iqHandlers, router, events, sessions,
+                blocking, storage);
         for (XmppModule module : List.of(new LegacySessionModule(), new PingModule())) {
             module.load(moduleContext);
         }

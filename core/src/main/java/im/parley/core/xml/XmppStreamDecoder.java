@@ -74,6 +74,15 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /**
+     * Bytes received but not yet parsed. Before a STARTTLS upgrade this must be zero: plaintext
+     * sent after {@code <starttls/>} must never be read as if it came over TLS (the STARTTLS
+     * command injection flaw, CVE-2011-0411).
+     */
+    public int bufferedBytes() {
+        return actualReadableBytes();
+    }
+
     /** Changes the largest accepted top-level element, e.g. after authentication. */
     public void setMaxStanzaBytes(int maxStanzaBytes) {
         if (maxStanzaBytes < 1) {

@@ -1,10 +1,10 @@
 package im.parley.server.c2s;
 
-import im.parley.core.routing.StanzaRouter;
 import im.parley.core.sasl.AuthFailureThrottle;
 import im.parley.core.sasl.CredentialRepository;
 import im.parley.core.sasl.SaslMechanisms;
 import im.parley.server.config.LimitsConfig;
+import im.parley.server.routing.DefaultStanzaRouter;
 import im.parley.server.session.SessionRegistry;
 import im.parley.server.tls.ServerTls;
 import java.util.Set;
@@ -28,5 +28,5 @@ import org.jxmpp.jid.DomainBareJid;
  */
 public record C2sContext(Set<DomainBareJid> domains, boolean starttlsRequired, ServerTls tls,
                          SaslMechanisms mechanisms, CredentialRepository credentials, AuthFailureThrottle throttle,
-                         Executor blocking, SessionRegistry sessions, StanzaRouter router, LimitsConfig limits) {
+                         Executor blocking, SessionRegistry sessions, DefaultStanzaRouter router, LimitsConfig limits) {
 }

@@ -117,8 +117,8 @@ public final class C2sSession implements LocalSession {
         return available;
     }
 
-    /** Records the client's own broadcast presence (RFC 6121 §4.2, §4.7.2.3). */
-    public void presence(boolean isAvailable, int newPriority) {
+    @Override
+    public void updatePresence(boolean isAvailable, int newPriority) {
         this.available = isAvailable;
         this.priority = newPriority;
     }
@@ -139,6 +139,12 @@ public final class C2sSession implements LocalSession {
             decoder.reset();
         }
         headerSent = false;
+    }
+
+    /** Bytes the XML decoder holds that it has not parsed yet. */
+    public int bufferedInputBytes() {
+        XmppStreamDecoder decoder = channel.pipeline().get(XmppStreamDecoder.class);
+        return decoder == null ? 0 : decoder.bufferedBytes();
     }
 
     /** Raises the stanza size limit once the client has authenticated. */

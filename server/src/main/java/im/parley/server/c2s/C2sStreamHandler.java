@@ -242,32 +242,7 @@ public final class C2sStreamHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        if ("presence".equals(element.getName()) && to == null) {
-            trackOwnPresence(element);
-        }
-        context.router().route(new Stanza(element, session.jid(), to));
-    }
-
-    private void trackOwnPresence(Element presence) {
-        String type = presence.attributeValue("type");
-        if (type == null) {
-            session.presence(true, priorityOf(presence));
-        } else if ("unavailable".equals(type)) {
-            session.presence(false, 0);
-        }
-    }
-
-    /** RFC 6121 §4.7.2.3: an integer from -128 to +127; absent means zero. */
-    private static int priorityOf(Element presence) {
-        String text = presence.elementTextTrim("priority");
-        if (text == null || text.isEmpty()) {
-            return 0;
-        }
-        try {
-            return Math.max(-128, Math.min(127, Integer.parseInt(text)));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        context.router().routeFromClient(new Stanza(element, session.jid(), to), session);
     }
 
     private boolean isOwnAddress(String claimed) {

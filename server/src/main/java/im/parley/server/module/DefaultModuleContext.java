@@ -2,6 +2,12 @@ package im.parley.server.module;
 
 import im.parley.core.routing.Stanza;
 import im.parley.core.routing.StanzaRouter;
+import im.parley.server.event.EventBus;
+import im.parley.server.event.EventHandler;
+import im.parley.server.event.EventType;
+import im.parley.server.session.SessionRegistry;
+import im.parley.server.storage.Storage;
+import java.util.concurrent.Executor;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 import org.jxmpp.jid.DomainBareJid;
@@ -12,12 +18,46 @@ public final class DefaultModuleContext implements ModuleContext {
     private final Set<DomainBareJid> domains;
     private final IqHandlers iqHandlers;
     private final StanzaRouter router;
+    private final EventBus events;
+    private final SessionRegistry sessions;
+    private final Executor blocking;
+    private final Storage storage;
     private final Set<String> serverFeatures = new CopyOnWriteArraySet<>();
 
-    public DefaultModuleContext(Set<DomainBareJid> domains, IqHandlers iqHandlers, StanzaRouter router) {
+    public DefaultModuleContext(Set<DomainBareJid> domains, IqHandlers iqHandlers, StanzaRouter router, EventBus events,
+                                SessionRegistry sessions, Executor blocking, Storage storage) {
         this.domains = Set.copyOf(domains);
         this.iqHandlers = iqHandlers;
         this.router = router;
+        this.events = events;
+        this.sessions = sessions;
+        this.blocking = blocking;
+        this.storage = storage;
+    }
+
+    @Override
+    public <E> void hook(EventType<E> type, int priority, EventHandler<E> handler) {
+        events.hook(type, priority, handler);
+    }
+
+    @Override
+    public <E> boolean fire(EventType<E> type, E event) {
+        return events.fire(type, event);
+    }
+
+    @Override
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    @Override
+    public Executor blocking() {
+        return blocking;
+    }
+
+    @Override
+    public Storage storage() {
+        return storage;
     }
 
     @Override

@@ -1,10 +1,15 @@
 package im.parley.server.module;
 
 import im.parley.core.routing.Stanza;
+import im.parley.server.event.EventHandler;
+import im.parley.server.event.EventType;
+import im.parley.server.session.SessionRegistry;
+import im.parley.server.storage.Storage;
+import java.util.concurrent.Executor;
 import java.util.Set;
 import org.jxmpp.jid.DomainBareJid;
 
-/** What a module may use: handler registration, the hosted domains and stanza sending. */
+/** What a module may use: events, IQ handlers, the hosted domains, sessions, storage and stanza sending. */
 public interface ModuleContext {
 
     /**
@@ -27,4 +32,19 @@ public interface ModuleContext {
 
     /** Routes a stanza originated by the server. */
     void send(Stanza stanza);
+
+    /** Hooks an event (higher priorities run first; see {@link im.parley.server.event.EventBus}). */
+    <E> void hook(EventType<E> type, int priority, EventHandler<E> handler);
+
+    /** Fires an event (modules may define their own event types). */
+    <E> boolean fire(EventType<E> type, E event);
+
+    /** The bound local sessions. */
+    SessionRegistry sessions();
+
+    /** Executor for blocking work (storage); never block an event loop or an event handler. */
+    Executor blocking();
+
+    /** The storage SPIs. */
+    Storage storage();
 }

@@ -6,6 +6,8 @@ import im.parley.core.routing.StanzaRouter;
 import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
+import im.parley.server.event.EventBus;
+import im.parley.server.event.StanzaEvents;
 import im.parley.server.module.IqHandler;
 import im.parley.server.module.IqHandlers;
 import im.parley.server.session.LocalSession;
@@ -34,13 +36,50 @@ public final class DefaultStanzaRouter implements StanzaRouter {
     private final SessionRegistry sessions;
     private final IqHandlers iqHandlers;
     private final RemoteRouter remote;
+    private final EventBus events;
 
     public DefaultStanzaRouter(Set<DomainBareJid> domains, SessionRegistry sessions, IqHandlers iqHandlers,
-                               RemoteRouter remote) {
+                               RemoteRouter remote, EventBus events) {
         this.domains = Set.copyOf(domains);
         this.sessions = sessions;
         this.iqHandlers = iqHandlers;
         this.remote = remote;
+        this.events = events;
+    }
+
+    /**
+     * Entry point for stanzas from a local client: records the client's own presence, lets
+     * modules act on the outbound stanza ({@link StanzaEvents#OUTBOUND}), then routes it.
+     */
+    public void routeFromClient(Stanza stanza, LocalSession origin) {
+        if (stanza.isPresence() && stanza.to() == null) {
+            trackOwnPresence(stanza, origin);
+        }
+        if (!events.fire(StanzaEvents.OUTBOUND, new StanzaEvents.Outbound(stanza, origin))) {
+            route(stanza);
+        }
+    }
+
+    private static void trackOwnPresence(Stanza presence, LocalSession origin) {
+        String type = presence.type();
+        if (type == null) {
+            origin.updatePresence(true, priorityOf(presence.element()));
+        } else if ("unavailable".equals(type)) {
+            origin.updatePresence(false, 0);
+        }
+    }
+
+    /** RFC 6121 §4.7.2.3: an integer from -128 to +127; absent or invalid means zero. */
+    static int priorityOf(Element presence) {
+        String text = presence.elementTextTrim("priority");
+        if (text == null || text.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Math.max(-128, Math.min(127, Integer.parseInt(text)));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     public boolean isLocal(DomainBareJid domain) {
@@ -103,6 +142,9 @@ public final class DefaultStanzaRouter implements StanzaRouter {
             handleAccountIq(stanza);
             return;
         }
+        if (fireInbound(stanza)) {
+            return;
+        }
         List<LocalSession> resources = sessions.sessionsOf(bare);
         if (stanza.isMessage()) {
             deliverMessageToBareJid(stanza, resources);
@@ -126,8 +168,11 @@ public final class DefaultStanzaRouter implements StanzaRouter {
             }
         }
         if (best == Integer.MIN_VALUE) {
-            // No available resource with non-negative priority. Offline storage comes as a
-            // module; until then the sender learns the message was not delivered.
+            // No available resource with non-negative priority: offline storage may take it;
+            // otherwise the sender learns that the message was not delivered.
+            if (!"groupchat".equals(type) && events.fire(StanzaEvents.MESSAGE_OFFLINE, new StanzaEvents.Inbound(stanza))) {
+                return;
+            }
             switch (type) {
                 case "headline", "error" -> LOG.debug("dropping {} message for unavailable account", type);
                 default -> bounce(stanza, StanzaErrorCondition.SERVICE_UNAVAILABLE);
@@ -149,6 +194,9 @@ public final class DefaultStanzaRouter implements StanzaRouter {
     private void routeToFullJid(Stanza stanza, EntityFullJid full) {
         Optional<LocalSession> session = sessions.find(full);
         if (session.isPresent()) {
+            if (fireInbound(stanza)) {
+                return;
+            }
             session.get().deliver(stanza.element());
             return;
         }
@@ -161,7 +209,24 @@ public final class DefaultStanzaRouter implements StanzaRouter {
             }
         } else if (stanza.isIq() && isRequest(stanza)) {
             bounce(stanza, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+        } else if (stanza.isPresence() && stanza.type() != null && !"unavailable".equals(stanza.type())
+                && !stanza.isError()) {
+            // RFC 6121 §8.5.3.2.3: subscription stanzas and probes to a full JID without a
+            // session are handled as if addressed to the bare JID.
+            routeToBareJid(stanza, full.asEntityBareJid());
         }
+    }
+
+    /** Lets modules act on a stanza for a local account before default delivery. */
+    private boolean fireInbound(Stanza stanza) {
+        StanzaEvents.Inbound event = new StanzaEvents.Inbound(stanza);
+        if (stanza.isMessage()) {
+            return events.fire(StanzaEvents.MESSAGE_INBOUND, event);
+        }
+        if (stanza.isPresence()) {
+            return events.fire(StanzaEvents.PRESENCE_INBOUND, event);
+        }
+        return events.fire(StanzaEvents.IQ_INBOUND, event);
     }
 
     private void handleAccountIq(Stanza stanza) {

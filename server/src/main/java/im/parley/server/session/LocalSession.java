@@ -16,4 +16,7 @@ public interface LocalSession extends StreamSession {
 
     /** True once the client has sent available presence (RFC 6121 §4.2), false after unavailable. */
     boolean isAvailable();
+
+    /** Records the client's own broadcast presence: availability and priority (RFC 6121 §4.7.2.3). */
+    void updatePresence(boolean available, int priority);
 }

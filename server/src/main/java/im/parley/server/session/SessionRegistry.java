@@ -1,5 +1,7 @@
 package im.parley.server.session;
 
+import im.parley.server.event.EventBus;
+import im.parley.server.event.SessionEvents;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,11 @@ import org.jxmpp.jid.parts.Resourcepart;
 public final class SessionRegistry {
 
     private final Map<EntityBareJid, Map<Resourcepart, LocalSession>> sessions = new ConcurrentHashMap<>();
+    private final EventBus events;
+
+    public SessionRegistry(EventBus events) {
+        this.events = events;
+    }
 
     /**
      * Binds the session under its full JID and returns the session it replaced, if any (the
@@ -25,6 +32,10 @@ public final class SessionRegistry {
         EntityFullJid jid = session.jid();
         LocalSession previous = sessions.computeIfAbsent(jid.asEntityBareJid(), k -> new ConcurrentHashMap<>())
                 .put(jid.getResourcepart(), session);
+        if (previous != null) {
+            events.fire(SessionEvents.CLOSED, previous);
+        }
+        events.fire(SessionEvents.BOUND, session);
         return Optional.ofNullable(previous);
     }
 
@@ -33,13 +44,17 @@ public final class SessionRegistry {
         return find(jid).isPresent();
     }
 
-    /** Removes the session if it is still the one bound under its JID. */
+    /** Removes the session if it is still the one bound under its JID, and tells the modules. */
     public void unbind(LocalSession session) {
         EntityFullJid jid = session.jid();
+        boolean[] removed = new boolean[1];
         sessions.computeIfPresent(jid.asEntityBareJid(), (bare, resources) -> {
-            resources.remove(jid.getResourcepart(), session);
+            removed[0] = resources.remove(jid.getResourcepart(), session);
             return resources.isEmpty() ? null : resources;
         });
+        if (removed[0]) {
+            events.fire(SessionEvents.CLOSED, session);
+        }
     }
 
     public Optional<LocalSession> find(EntityFullJid jid) {

@@ -13,6 +13,7 @@ import im.parley.core.xml.XmppElementEncoder;
 import im.parley.core.xml.XmppStreamDecoder;
 import im.parley.s2s.FederationDisabledRouter;
 import im.parley.server.config.LimitsConfig;
+import im.parley.server.event.EventBus;
 import im.parley.server.module.DefaultModuleContext;
 import im.parley.server.module.IqHandlers;
 import im.parley.server.modules.ping.PingModule;
@@ -45,15 +46,17 @@ class C2sStreamHandlerTest {
             + "xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>";
 
     private final DomainBareJid domain = Jids.parseDomain("parley.test");
-    private final SessionRegistry sessions = new SessionRegistry();
+    private final EventBus events = new EventBus();
+    private final SessionRegistry sessions = new SessionRegistry(events);
     private final C2sContext context;
 
     C2sStreamHandlerTest() throws Exception {
         IqHandlers iqHandlers = new IqHandlers();
         FederationDisabledRouter remote = new FederationDisabledRouter();
-        DefaultStanzaRouter router = new DefaultStanzaRouter(Set.of(domain), sessions, iqHandlers, remote);
+        DefaultStanzaRouter router = new DefaultStanzaRouter(Set.of(domain), sessions, iqHandlers, remote, events);
         remote.start(router);
-        DefaultModuleContext modules = new DefaultModuleContext(Set.of(domain), iqHandlers, router);
+        DefaultModuleContext modules = new DefaultModuleContext(Set.of(domain), iqHandlers, router, events, sessions,
+                Runnable::run, () -> null);
         new PingModule().load(modules);
         new LegacySessionModule().load(modules);
         InMemoryCredentials credentials = new InMemoryCredentials()

@@ -9,6 +9,9 @@ import im.parley.core.routing.StanzaRouter;
 import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.StreamError;
 import im.parley.core.stream.Stanzas;
+import im.parley.server.event.EventBus;
+import im.parley.server.event.StanzaEvents;
+import im.parley.server.event.Verdict;
 import im.parley.server.module.IqHandlers;
 import im.parley.server.session.LocalSession;
 import im.parley.server.session.SessionRegistry;
@@ -53,6 +56,12 @@ class DefaultStanzaRouterTest {
         }
 
         @Override
+        public void updatePresence(boolean isAvailable, int newPriority) {
+            this.available = isAvailable;
+            this.priority = newPriority;
+        }
+
+        @Override
         public String id() {
             return jid.toString();
         }
@@ -84,7 +93,8 @@ class DefaultStanzaRouterTest {
         }
     }
 
-    private final SessionRegistry sessions = new SessionRegistry();
+    private final EventBus events = new EventBus();
+    private final SessionRegistry sessions = new SessionRegistry(events);
     private final IqHandlers iqHandlers = new IqHandlers();
     private final RecordingRemote remote = new RecordingRemote();
     private final DefaultStanzaRouter router;
@@ -93,7 +103,7 @@ class DefaultStanzaRouterTest {
 
     DefaultStanzaRouterTest() throws Exception {
         router = new DefaultStanzaRouter(Set.of(Jids.parseDomain("montague.test"), Jids.parseDomain("capulet.test")),
-                sessions, iqHandlers, remote);
+                sessions, iqHandlers, remote, events);
         romeo = new RecordingSession("romeo@montague.test/orchard");
         juliet = new RecordingSession("juliet@capulet.test/balcony");
         sessions.bind(romeo);
@@ -269,5 +279,43 @@ class DefaultStanzaRouterTest {
 
         assertThat(juliet.received).hasSize(1);
         assertThat(other.received).hasSize(1);
+    }
+
+    @Test
+    void offlineHandlerTakesMessagesNoResourceCanReceive() throws Exception {
+        juliet.available = false;
+        List<Stanza> stored = new ArrayList<>();
+        events.hook(StanzaEvents.MESSAGE_OFFLINE, 0, e -> {
+            stored.add(e.stanza());
+            return Verdict.HANDLED;
+        });
+
+        router.route(stanza("message", "chat", romeo.jid, "juliet@capulet.test"));
+
+        assertThat(stored).hasSize(1);
+        assertThat(romeo.received).isEmpty();
+    }
+
+    @Test
+    void outboundHandlersSeeClientStanzasFirst() throws Exception {
+        events.hook(StanzaEvents.OUTBOUND, 0, e -> Verdict.HANDLED);
+
+        router.routeFromClient(stanza("message", "chat", romeo.jid, "juliet@capulet.test/balcony"), romeo);
+
+        assertThat(juliet.received).isEmpty();
+    }
+
+    @Test
+    void clientPresenceWithoutToSetsAvailabilityAndPriority_rfc6121_4_7_2_3() throws Exception {
+        Stanza presence = stanza("presence", null, romeo.jid, null);
+        presence.element().addElement(QName.get("priority", Namespaces.CLIENT)).setText("7");
+        romeo.available = false;
+
+        router.routeFromClient(presence, romeo);
+
+        assertThat(romeo.available).isTrue();
+        assertThat(romeo.priority).isEqualTo(7);
+        router.routeFromClient(stanza("presence", "unavailable", romeo.jid, null), romeo);
+        assertThat(romeo.available).isFalse();
     }
 }

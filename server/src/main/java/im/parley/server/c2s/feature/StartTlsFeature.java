@@ -3,6 +3,8 @@ package im.parley.server.c2s.feature;
 import im.parley.core.negotiation.FeatureNegotiator;
 import im.parley.core.negotiation.FeatureOutcome;
 import im.parley.core.stream.Namespaces;
+import im.parley.core.stream.StreamError;
+import im.parley.core.stream.StreamErrorCondition;
 import im.parley.server.c2s.C2sSession;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -58,6 +60,12 @@ public final class StartTlsFeature implements FeatureNegotiator<C2sSession> {
             // RFC 6120 §5.4.2.2: <failure/>, then the stream and the connection close.
             session.send(DocumentHelper.createElement(QName.get("failure", NS)));
             session.channel().close();
+            return CompletableFuture.completedFuture(FeatureOutcome.CLOSED);
+        }
+        if (session.bufferedInputBytes() > 0) {
+            // RFC 6120 §5.4.3.3: nothing may follow <starttls/> before <proceed/>; anything that
+            // did is a plaintext injection attempt (CVE-2011-0411).
+            session.close(StreamError.of(StreamErrorCondition.POLICY_VIOLATION, "data after <starttls/>"));
             return CompletableFuture.completedFuture(FeatureOutcome.CLOSED);
         }
         // startTls=true: the first write after the handler is added (<proceed/>) leaves unencrypted.

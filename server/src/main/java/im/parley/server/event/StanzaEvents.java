@@ -1,0 +1,37 @@
+package im.parley.server.event;
+
+import im.parley.core.routing.Stanza;
+import im.parley.server.session.LocalSession;
+
+/**
+ * The stanza events the router fires (after Prosody's {@code pre-*} / {@code message/bare}
+ * events). Feature modules hook them with a priority; the router's default behaviour runs only
+ * when no handler returns {@link Verdict#HANDLED}.
+ */
+public final class StanzaEvents {
+
+    /** A stanza sent by a local client, after {@code from} was stamped, before routing. */
+    public record Outbound(Stanza stanza, LocalSession origin) {
+    }
+
+    /** A stanza addressed to a local account (its bare JID or one of its full JIDs). */
+    public record Inbound(Stanza stanza) {
+    }
+
+    /** Any stanza from a local client (presence broadcast, subscriptions, blocking, ...). */
+    public static final EventType<Outbound> OUTBOUND = EventType.named("stanza/outbound");
+    /** Presence to a local account, before default delivery (subscriptions, probes). */
+    public static final EventType<Inbound> PRESENCE_INBOUND = EventType.named("presence/inbound");
+    /** A message to a local account, before default delivery (blocking, carbons). */
+    public static final EventType<Inbound> MESSAGE_INBOUND = EventType.named("message/inbound");
+    /** An IQ to a local full JID, before delivery (blocking). */
+    public static final EventType<Inbound> IQ_INBOUND = EventType.named("iq/inbound");
+    /**
+     * A message for a local account with no resource to take it (RFC 6121 §8.5.2.2.1): offline
+     * storage handles it; unhandled, the sender gets {@code service-unavailable}.
+     */
+    public static final EventType<Inbound> MESSAGE_OFFLINE = EventType.named("message/offline");
+
+    private StanzaEvents() {
+    }
+}

@@ -1,0 +1,11 @@
+package im.parley.server.storage;
+
+/**
+ * The storage SPIs modules use (DESIGN.md "Storage SPIs"), one accessor per store. Each store
+ * is a small interface with a JDBC implementation; all of them block, so callers run them on
+ * the blocking executor.
+ */
+public interface Storage {
+
+    AccountStore accounts();
+}
