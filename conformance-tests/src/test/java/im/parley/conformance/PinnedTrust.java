@@ -1,0 +1,74 @@
+package im.parley.conformance;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.Provider;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
+
+/**
+ * TLS trust for test clients: exactly one certificate, the self-signed one the server under
+ * test generated, is a trust anchor. Nothing else (no system CAs, no "trust all") so a test
+ * fails if the server presents anything else.
+ */
+public final class PinnedTrust {
+
+    private static final Provider BC_JSSE = new BouncyCastleJsseProvider();
+
+    private PinnedTrust() {
+    }
+
+    /** A JDK-provider context trusting only {@code certificate}. */
+    public static SSLContext sslContext(X509Certificate certificate) {
+        return sslContext(certificate, null, "TLS");
+    }
+
+    /**
+     * A BouncyCastle JSSE context trusting only {@code certificate}, for the raw client's
+     * {@code tls-exporter} channel binding (RFC 9266), which needs the RFC 5705 exporter the JDK
+     * does not expose. {@code protocol} is e.g. {@code TLSv1.3} or {@code TLSv1.2}.
+     */
+    public static SSLContext bouncyCastleContext(X509Certificate certificate, String protocol) {
+        return sslContext(certificate, BC_JSSE, protocol);
+    }
+
+    /** Writes the certificate as PEM (RFC 7468 §5), for clients that read a CA file. */
+    public static Path writePem(X509Certificate certificate, Path file) throws IOException {
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.US_ASCII)) {
+            out.write("-----BEGIN CERTIFICATE-----\n");
+            out.write(Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                    .encodeToString(certificate.getEncoded()));
+            out.write("\n-----END CERTIFICATE-----\n");
+        } catch (CertificateEncodingException e) {
+            throw new IOException(e);
+        }
+        return file;
+    }
+
+    private static SSLContext sslContext(X509Certificate certificate, Provider provider, String protocol) {
+        try {
+            KeyStore trustStore = KeyStore.getInstance("PKCS12");
+            trustStore.load(null, null);
+            trustStore.setCertificateEntry("parley-under-test", certificate);
+            TrustManagerFactory trust = provider == null
+                    ? TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm())
+                    : TrustManagerFactory.getInstance("PKIX", provider);
+            trust.init(trustStore);
+            SSLContext context = provider == null ? SSLContext.getInstance(protocol)
+                    : SSLContext.getInstance(protocol, provider);
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot build a TLS context for the test certificate", e);
+        }
+    }
+}
