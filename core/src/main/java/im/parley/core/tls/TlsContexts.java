@@ -22,12 +22,12 @@ import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
  *
  * <p>The provider instance is passed to Netty, never registered with
  * {@code Security.addProvider}: BCJSSE does its cryptography through the JDK's JCA providers
- * (which use the CPU's AES instructions), so nothing global changes. Only TLS 1.3 and TLS 1.2 are enabled (RFC 8996 deprecates
- * TLS 1.0 and 1.1; RFC 6120 §5.3.1 lets the server pick the version).
+ * (which use the CPU's AES instructions), so nothing global changes. Only TLS 1.3 and TLS 1.2
+ * are enabled: RFC 8996 deprecates TLS 1.0 and 1.1.
  */
 public final class TlsContexts {
 
-    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
     /** One shared provider: it is immutable after construction and thread-safe. */
     private static final BouncyCastleJsseProvider JSSE = new BouncyCastleJsseProvider();
