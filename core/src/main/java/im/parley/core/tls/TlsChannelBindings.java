@@ -7,10 +7,10 @@ import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLKeyException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -18,21 +18,27 @@ import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
-import org.bouncycastle.jsse.BCExtendedSSLSession;
+import org.bouncycastle.jsse.BCSSLConnection;
+import org.bouncycastle.jsse.BCSSLEngine;
 import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
 
 /**
  * Channel binding data of one TLS connection, read from its {@link SSLEngine} each time it is
- * asked, so it may be created before the handshake and used after it.
+ * asked, so it may be created before the handshake and used after it. A type is listed in
+ * {@link #supportedTypes()} only when its data can actually be produced, so a SASL layer never
+ * offers a {@code -PLUS} binding it cannot complete.
  *
  * <ul>
  *   <li>{@code tls-server-end-point} (RFC 5929 §4.1): the hash of the server's certificate,
  *       with the hash of the certificate's signature algorithm, SHA-256 if that is MD5 or
  *       SHA-1. On the server side the certificate is our own, on the client side the peer's.
  *   <li>{@code tls-exporter} (RFC 9266 §2): 32 bytes exported with label
- *       {@code EXPORTER-Channel-Binding} and an empty context (RFC 5705, RFC 8446 §7.5). Offered
- *       only on TLS 1.3: RFC 9266 §3 forbids it on TLS 1.2 without the extended master secret,
- *       which an engine does not report.
+ *       {@code EXPORTER-Channel-Binding} and an empty context (RFC 5705, RFC 8446 §7.5), asked
+ *       from BCJSSE's {@link BCSSLConnection#getChannelBinding(String)}. Offered only on
+ *       TLS 1.3: RFC 9266 §3 forbids it on TLS 1.2 without the extended master secret, which an
+ *       engine does not report. BCJSSE up to at least 1.84 erases the exporter secret when the
+ *       handshake completes (bc-java issue #1535), so on those versions this type is not
+ *       available after the handshake and is therefore not listed.
  * </ul>
  */
 public final class TlsChannelBindings implements ChannelBindingSource {
@@ -40,7 +46,6 @@ public final class TlsChannelBindings implements ChannelBindingSource {
     public static final String TLS_SERVER_END_POINT = "tls-server-end-point";
     public static final String TLS_EXPORTER = "tls-exporter";
 
-    private static final String EXPORTER_LABEL = "EXPORTER-Channel-Binding";
     private static final int EXPORTER_LENGTH = 32;
     private static final String NO_CIPHER_SUITE = "SSL_NULL_WITH_NULL_NULL";
 
@@ -56,16 +61,11 @@ public final class TlsChannelBindings implements ChannelBindingSource {
 
     @Override
     public Set<String> supportedTypes() {
-        Optional<SSLSession> session = establishedSession();
-        if (session.isEmpty()) {
-            return Set.of();
-        }
         Set<String> types = new LinkedHashSet<>();
-        if (exporterSession(session.get()).isPresent()) {
-            types.add(TLS_EXPORTER);
-        }
-        if (serverCertificate(session.get()).isPresent()) {
-            types.add(TLS_SERVER_END_POINT);
+        for (String type : List.of(TLS_EXPORTER, TLS_SERVER_END_POINT)) {
+            if (data(type).isPresent()) {
+                types.add(type);
+            }
         }
         return Set.copyOf(types);
     }
@@ -78,7 +78,7 @@ public final class TlsChannelBindings implements ChannelBindingSource {
         }
         switch (type) {
             case TLS_EXPORTER:
-                return exporterSession(session.get()).flatMap(TlsChannelBindings::export);
+                return exporter(session.get());
             case TLS_SERVER_END_POINT:
                 return serverCertificate(session.get()).flatMap(TlsChannelBindings::endPointHash);
             default:
@@ -95,17 +95,20 @@ public final class TlsChannelBindings implements ChannelBindingSource {
         return Optional.of(session);
     }
 
-    private static Optional<BCExtendedSSLSession> exporterSession(SSLSession session) {
-        if (!"TLSv1.3".equals(session.getProtocol()) || !(session instanceof BCExtendedSSLSession)) {
+    /** Only BCJSSE offers an exporter on Java 17; the JDK's own engine has none before Java 25. */
+    private Optional<byte[]> exporter(SSLSession session) {
+        if (!"TLSv1.3".equals(session.getProtocol()) || !(engine instanceof BCSSLEngine)) {
             return Optional.empty();
         }
-        return Optional.of((BCExtendedSSLSession) session);
-    }
-
-    private static Optional<byte[]> export(BCExtendedSSLSession session) {
+        BCSSLConnection connection = ((BCSSLEngine) engine).getConnection();
+        if (connection == null) {
+            return Optional.empty();
+        }
         try {
-            return Optional.ofNullable(session.exportKeyingMaterialData(EXPORTER_LABEL, new byte[0], EXPORTER_LENGTH));
-        } catch (SSLKeyException | UnsupportedOperationException e) {
+            byte[] binding = connection.getChannelBinding(TLS_EXPORTER);
+            return binding != null && binding.length == EXPORTER_LENGTH ? Optional.of(binding) : Optional.empty();
+        } catch (IllegalStateException | UnsupportedOperationException secretErased) {
+            // bc-java #1535: the exporter secret is gone once the handshake has completed.
             return Optional.empty();
         }
     }
