@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,8 +77,7 @@ public final class ConfigLoader {
             throw source.error(path, "expected a section with the keys " + knownKeys(path)
                     + ", got " + ValueType.describe(section));
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = section.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : section.properties()) {
             String key = ConfigSource.child(path, entry.getKey());
             ConfigOption<?> option = OPTIONS.get(key);
             if (option != null) {

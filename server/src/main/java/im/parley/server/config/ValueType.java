@@ -205,8 +205,7 @@ interface ValueType<T> {
                 throw source.error(key, "expected a mapping of domain to certificate files, got " + describe(node));
             }
             Map<String, CertificateFiles> certificates = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> entry = it.next();
+            for (Map.Entry<String, JsonNode> entry : node.properties()) {
                 String entryKey = ConfigSource.child(key, entry.getKey());
                 String domain = domain(entry.getKey(), entryKey, source);
                 JsonNode files = entry.getValue();
