@@ -2,6 +2,9 @@ package im.parley.server.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The {@code parley} command; the work is done by its subcommands. */
 @Command(name = "parley", mixinStandardHelpOptions = true, versionProvider = ParleyVersion.class,
@@ -16,11 +19,11 @@ final class ParleyCommand implements Runnable {
     @Mixin
     ConfigFileOption config = new ConfigFileOption();
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+        throw new ParameterException(spec.commandLine(), "a subcommand is required");
     }
 }
