@@ -10,6 +10,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.lang.reflect.Method;
+import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -18,8 +20,6 @@ import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
-import org.bouncycastle.jsse.BCSSLConnection;
-import org.bouncycastle.jsse.BCSSLEngine;
 import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
 
 /**
@@ -34,11 +34,11 @@ import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
  *       SHA-1. On the server side the certificate is our own, on the client side the peer's.
  *   <li>{@code tls-exporter} (RFC 9266 §2): 32 bytes exported with label
  *       {@code EXPORTER-Channel-Binding} and an empty context (RFC 5705, RFC 8446 §7.5), asked
- *       from BCJSSE's {@link BCSSLConnection#getChannelBinding(String)}. Offered only on
- *       TLS 1.3: RFC 9266 §3 forbids it on TLS 1.2 without the extended master secret, which an
- *       engine does not report. BCJSSE up to at least 1.84 erases the exporter secret when the
- *       handshake completes (bc-java issue #1535), so on those versions this type is not
- *       available after the handshake and is therefore not listed.
+ *       through the JDK's {@code ExtendedSSLSession.exportKeyingMaterialData}, which exists
+ *       from Java 25 on (Java 17 has no RFC 5705 exporter API; BouncyCastle's JSSE erases the
+ *       exporter secret after the handshake, bc-java #1535, so it is no alternative). Offered
+ *       only on TLS 1.3: RFC 9266 §3 forbids it on TLS 1.2 without the extended master secret,
+ *       which an engine does not report. On Java 17 the type is not listed.
  * </ul>
  */
 public final class TlsChannelBindings implements ChannelBindingSource {
@@ -47,6 +47,9 @@ public final class TlsChannelBindings implements ChannelBindingSource {
     public static final String TLS_EXPORTER = "tls-exporter";
 
     private static final int EXPORTER_LENGTH = 32;
+    private static final String EXPORTER_LABEL = "EXPORTER-Channel-Binding";
+    /** {@code ExtendedSSLSession.exportKeyingMaterialData}, present from Java 25 on; null before. */
+    private static final Method EXPORT_METHOD = exportMethod();
     private static final String NO_CIPHER_SUITE = "SSL_NULL_WITH_NULL_NULL";
 
     private final SSLEngine engine;
@@ -95,21 +98,30 @@ public final class TlsChannelBindings implements ChannelBindingSource {
         return Optional.of(session);
     }
 
-    /** Only BCJSSE offers an exporter on Java 17; the JDK's own engine has none before Java 25. */
+    /**
+     * RFC 5705 export through {@code ExtendedSSLSession.exportKeyingMaterialData}, which the
+     * JDK's JSSE has since Java 25 (JDK-8341346). Java 17 has no exporter API at all, so on
+     * older runtimes the type is simply not available. Looked up reflectively because the code
+     * is compiled for Java 17.
+     */
     private Optional<byte[]> exporter(SSLSession session) {
-        if (!"TLSv1.3".equals(session.getProtocol()) || !(engine instanceof BCSSLEngine)) {
-            return Optional.empty();
-        }
-        BCSSLConnection connection = ((BCSSLEngine) engine).getConnection();
-        if (connection == null) {
+        if (!"TLSv1.3".equals(session.getProtocol()) || EXPORT_METHOD == null
+                || !(session instanceof ExtendedSSLSession)) {
             return Optional.empty();
         }
         try {
-            byte[] binding = connection.getChannelBinding(TLS_EXPORTER);
+            byte[] binding = (byte[]) EXPORT_METHOD.invoke(session, EXPORTER_LABEL, new byte[0], EXPORTER_LENGTH);
             return binding != null && binding.length == EXPORTER_LENGTH ? Optional.of(binding) : Optional.empty();
-        } catch (IllegalStateException | UnsupportedOperationException secretErased) {
-            // bc-java #1535: the exporter secret is gone once the handshake has completed.
+        } catch (ReflectiveOperationException | RuntimeException e) {
             return Optional.empty();
+        }
+    }
+
+    private static Method exportMethod() {
+        try {
+            return ExtendedSSLSession.class.getMethod("exportKeyingMaterialData", String.class, byte[].class, int.class);
+        } catch (NoSuchMethodException e) {
+            return null;
         }
     }
 
