@@ -7,10 +7,12 @@ import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.lang.reflect.Method;
+import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLKeyException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -18,21 +20,25 @@ import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
-import org.bouncycastle.jsse.BCExtendedSSLSession;
 import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
 
 /**
  * Channel binding data of one TLS connection, read from its {@link SSLEngine} each time it is
- * asked, so it may be created before the handshake and used after it.
+ * asked, so it may be created before the handshake and used after it. A type is listed in
+ * {@link #supportedTypes()} only when its data can actually be produced, so a SASL layer never
+ * offers a {@code -PLUS} binding it cannot complete.
  *
  * <ul>
  *   <li>{@code tls-server-end-point} (RFC 5929 §4.1): the hash of the server's certificate,
  *       with the hash of the certificate's signature algorithm, SHA-256 if that is MD5 or
  *       SHA-1. On the server side the certificate is our own, on the client side the peer's.
  *   <li>{@code tls-exporter} (RFC 9266 §2): 32 bytes exported with label
- *       {@code EXPORTER-Channel-Binding} and an empty context (RFC 5705, RFC 8446 §7.5). Offered
+ *       {@code EXPORTER-Channel-Binding} and an empty context (RFC 5705, RFC 8446 §7.5), asked
+ *       through the JDK's {@code ExtendedSSLSession.exportKeyingMaterialData}, which exists
+ *       from Java 25 on (Java 17 has no RFC 5705 exporter API; BouncyCastle's JSSE erases the
+ *       exporter secret after the handshake, bc-java #1535, so it is no alternative). Offered
  *       only on TLS 1.3: RFC 9266 §3 forbids it on TLS 1.2 without the extended master secret,
- *       which an engine does not report.
+ *       which an engine does not report. On Java 17 the type is not listed.
  * </ul>
  */
 public final class TlsChannelBindings implements ChannelBindingSource {
@@ -40,8 +46,10 @@ public final class TlsChannelBindings implements ChannelBindingSource {
     public static final String TLS_SERVER_END_POINT = "tls-server-end-point";
     public static final String TLS_EXPORTER = "tls-exporter";
 
-    private static final String EXPORTER_LABEL = "EXPORTER-Channel-Binding";
     private static final int EXPORTER_LENGTH = 32;
+    private static final String EXPORTER_LABEL = "EXPORTER-Channel-Binding";
+    /** {@code ExtendedSSLSession.exportKeyingMaterialData}, present from Java 25 on; null before. */
+    private static final Method EXPORT_METHOD = exportMethod();
     private static final String NO_CIPHER_SUITE = "SSL_NULL_WITH_NULL_NULL";
 
     private final SSLEngine engine;
@@ -56,16 +64,11 @@ public final class TlsChannelBindings implements ChannelBindingSource {
 
     @Override
     public Set<String> supportedTypes() {
-        Optional<SSLSession> session = establishedSession();
-        if (session.isEmpty()) {
-            return Set.of();
-        }
         Set<String> types = new LinkedHashSet<>();
-        if (exporterSession(session.get()).isPresent()) {
-            types.add(TLS_EXPORTER);
-        }
-        if (serverCertificate(session.get()).isPresent()) {
-            types.add(TLS_SERVER_END_POINT);
+        for (String type : List.of(TLS_EXPORTER, TLS_SERVER_END_POINT)) {
+            if (data(type).isPresent()) {
+                types.add(type);
+            }
         }
         return Set.copyOf(types);
     }
@@ -78,7 +81,7 @@ public final class TlsChannelBindings implements ChannelBindingSource {
         }
         switch (type) {
             case TLS_EXPORTER:
-                return exporterSession(session.get()).flatMap(TlsChannelBindings::export);
+                return exporter(session.get());
             case TLS_SERVER_END_POINT:
                 return serverCertificate(session.get()).flatMap(TlsChannelBindings::endPointHash);
             default:
@@ -95,18 +98,30 @@ public final class TlsChannelBindings implements ChannelBindingSource {
         return Optional.of(session);
     }
 
-    private static Optional<BCExtendedSSLSession> exporterSession(SSLSession session) {
-        if (!"TLSv1.3".equals(session.getProtocol()) || !(session instanceof BCExtendedSSLSession)) {
+    /**
+     * RFC 5705 export through {@code ExtendedSSLSession.exportKeyingMaterialData}, which the
+     * JDK's JSSE has since Java 25 (JDK-8341346). Java 17 has no exporter API at all, so on
+     * older runtimes the type is simply not available. Looked up reflectively because the code
+     * is compiled for Java 17.
+     */
+    private Optional<byte[]> exporter(SSLSession session) {
+        if (!"TLSv1.3".equals(session.getProtocol()) || EXPORT_METHOD == null
+                || !(session instanceof ExtendedSSLSession)) {
             return Optional.empty();
         }
-        return Optional.of((BCExtendedSSLSession) session);
+        try {
+            byte[] binding = (byte[]) EXPORT_METHOD.invoke(session, EXPORTER_LABEL, new byte[0], EXPORTER_LENGTH);
+            return binding != null && binding.length == EXPORTER_LENGTH ? Optional.of(binding) : Optional.empty();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
-    private static Optional<byte[]> export(BCExtendedSSLSession session) {
+    private static Method exportMethod() {
         try {
-            return Optional.ofNullable(session.exportKeyingMaterialData(EXPORTER_LABEL, new byte[0], EXPORTER_LENGTH));
-        } catch (SSLKeyException | UnsupportedOperationException e) {
-            return Optional.empty();
+            return ExtendedSSLSession.class.getMethod("exportKeyingMaterialData", String.class, byte[].class, int.class);
+        } catch (NoSuchMethodException e) {
+            return null;
         }
     }
 

@@ -6,24 +6,16 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
-import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
 
 /**
- * Netty TLS contexts for XMPP streams (RFC 6120 §5, XEP-0368 direct TLS), on BouncyCastle's
- * JSSE provider (BCJSSE) because the JDK's JSSE in Java 17 offers no RFC 5705 keying-material
- * exporter, which {@code tls-exporter} channel binding (RFC 9266) needs.
- *
- * <p>The provider instance is passed to Netty, never registered with
- * {@code Security.addProvider}: BCJSSE does its cryptography through the JDK's JCA providers,
- * so nothing global changes. Only TLS 1.3 and TLS 1.2 are enabled (RFC 8996 deprecates
- * TLS 1.0 and 1.1; RFC 6120 §5.3.1 lets the server pick the version).
+ * Netty TLS contexts for XMPP streams (RFC 6120 §5, XEP-0368 direct TLS) on the JDK's own JSSE.
+ * Only TLS 1.3 and TLS 1.2 are enabled: RFC 8996 deprecates TLS 1.0 and 1.1. The
+ * {@code tls-exporter} channel binding needs the RFC 5705 exporter that JSSE has from Java 25
+ * on; see {@link TlsChannelBindings}.
  */
 public final class TlsContexts {
 
-    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-
-    /** One shared provider: it is immutable after construction and thread-safe. */
-    private static final BouncyCastleJsseProvider JSSE = new BouncyCastleJsseProvider();
+    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
     private TlsContexts() {
     }
@@ -50,7 +42,6 @@ public final class TlsContexts {
     public static SslContext client(TrustManagerFactory trust) throws SSLException {
         return SslContextBuilder.forClient()
                 .sslProvider(SslProvider.JDK)
-                .sslContextProvider(JSSE)
                 .protocols(PROTOCOLS)
                 .trustManager(trust)
                 .build();
@@ -59,7 +50,6 @@ public final class TlsContexts {
     private static SslContextBuilder serverBuilder(KeyMaterial keyMaterial) {
         return SslContextBuilder.forServer(keyMaterial.privateKey(), keyMaterial.chain())
                 .sslProvider(SslProvider.JDK)
-                .sslContextProvider(JSSE)
                 .protocols(PROTOCOLS);
     }
 }

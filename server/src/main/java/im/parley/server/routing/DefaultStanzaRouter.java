@@ -7,6 +7,7 @@ import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.event.EventBus;
+import im.parley.server.event.SessionEvents;
 import im.parley.server.event.StanzaEvents;
 import im.parley.server.module.IqHandler;
 import im.parley.server.module.IqHandlers;
@@ -52,11 +53,17 @@ public final class DefaultStanzaRouter implements StanzaRouter {
      * modules act on the outbound stanza ({@link StanzaEvents#OUTBOUND}), then routes it.
      */
     public void routeFromClient(Stanza stanza, LocalSession origin) {
+        boolean wasAvailable = origin.isAvailable();
         if (stanza.isPresence() && stanza.to() == null) {
             trackOwnPresence(stanza, origin);
         }
         if (!events.fire(StanzaEvents.OUTBOUND, new StanzaEvents.Outbound(stanza, origin))) {
             route(stanza);
+        }
+        if (!wasAvailable && origin.isAvailable()) {
+            events.fire(SessionEvents.AVAILABLE, origin);
+        } else if (wasAvailable && !origin.isAvailable()) {
+            events.fire(SessionEvents.UNAVAILABLE, origin);
         }
     }
 

@@ -1,0 +1,35 @@
+package im.parley.server.cli;
+
+import im.parley.server.ParleyServer;
+import im.parley.server.config.ParleyConfig;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+/** Starts the server and keeps it running until the JVM is asked to stop (Ctrl-C, SIGTERM). */
+@Command(name = "run", description = "Start the server.", mixinStandardHelpOptions = true)
+final class RunCommand implements Callable<Integer> {
+    @ParentCommand
+    ParleyCommand parent;
+
+    @Mixin
+    ConfigFileOption config = new ConfigFileOption();
+
+    @Override
+    public Integer call() throws Exception {
+        ParleyConfig loaded = config.load(parent.config);
+        ParleyServer server = new ParleyServer(loaded);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "parley-shutdown"));
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
+        // The server runs on its own threads; this one only waits for the JVM to shut down.
+        new CountDownLatch(1).await();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,124 @@
+package im.parley.server.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the YAML configuration file (keys in snake_case, as ejabberd's). Every key is optional:
+ * a missing key keeps its value from {@link ParleyConfig#defaults()}, and a partial section
+ * keeps the defaults of the keys it leaves out. Unknown keys, wrong types and out-of-range
+ * values are errors naming the key path and line. The options are declared in
+ * {@link ParleyOptions}; docs/configuration.md is generated from them.
+ */
+public final class ConfigLoader {
+    private static final Map<String, ConfigOption<?>> OPTIONS = byKey();
+
+    private ConfigLoader() {
+    }
+
+    /** The configuration used when there is no file. */
+    public static ParleyConfig defaults() {
+        return ParleyConfig.defaults();
+    }
+
+    /** Loads and checks {@code yamlFile}. */
+    public static ParleyConfig load(Path yamlFile) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(yamlFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read configuration file " + yamlFile + ": " + e, e);
+        }
+        return parse(text, yamlFile.toString());
+    }
+
+    /** Loads and checks configuration text; {@code fileName} appears in error messages. */
+    public static ParleyConfig parse(String yaml, String fileName) throws ConfigException {
+        YAMLFactory factory = YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        JsonNode root;
+        ConfigSource source;
+        try {
+            root = new ObjectMapper(factory).readTree(yaml);
+            source = ConfigSource.of(fileName, yaml, factory);
+        } catch (JsonProcessingException e) {
+            JsonLocation where = e.getLocation();
+            String line = where == null || where.getLineNr() < 1 ? "" : ", line " + where.getLineNr();
+            throw new ConfigException("invalid YAML (" + fileName + line + "): " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read configuration " + fileName + ": " + e, e);
+        }
+        ParleyConfig config = ParleyConfig.defaults();
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return config;
+        }
+        config = applySection(config, root, "", source);
+        checkCertificateDomains(config, source);
+        return config;
+    }
+
+    private static ParleyConfig applySection(ParleyConfig config, JsonNode section, String path, ConfigSource source)
+            throws ConfigException {
+        if (section.isNull() || (section.isTextual() && section.textValue().isEmpty())) {
+            return config; // an empty section ("c2s:", read as null or "") keeps every default
+        }
+        if (!section.isObject()) {
+            throw source.error(path, "expected a section with the keys " + knownKeys(path)
+                    + ", got " + ValueType.describe(section));
+        }
+        for (Map.Entry<String, JsonNode> entry : section.properties()) {
+            String key = ConfigSource.child(path, entry.getKey());
+            ConfigOption<?> option = OPTIONS.get(key);
+            if (option != null) {
+                config = option.apply(config, entry.getValue(), source);
+            } else if (ParleyOptions.SECTIONS.containsKey(key)) {
+                config = applySection(config, entry.getValue(), key, source);
+            } else {
+                throw source.error(key, "unknown key (known keys " + (path.isEmpty() ? "at the top level" : "in " + path)
+                        + ": " + knownKeys(path) + ")");
+            }
+        }
+        return config;
+    }
+
+    /** Certificates only make sense for domains this server hosts. */
+    private static void checkCertificateDomains(ParleyConfig config, ConfigSource source) throws ConfigException {
+        for (String domain : config.tls().certificates().keySet()) {
+            if (!config.domains().contains(domain)) {
+                throw source.error("tls.certificates." + domain,
+                        "domain " + domain + " is not configured (domains: " + String.join(", ", config.domains()) + ")");
+            }
+        }
+    }
+
+    private static String knownKeys(String section) {
+        List<String> keys = new ArrayList<>();
+        for (ConfigOption<?> option : ParleyOptions.ALL) {
+            String name = option.section().equals(section) ? option.name() : null;
+            if (section.isEmpty() && !option.section().isEmpty()) {
+                name = option.section();
+            }
+            if (name != null && !keys.contains(name)) {
+                keys.add(name);
+            }
+        }
+        return String.join(", ", keys);
+    }
+
+    private static Map<String, ConfigOption<?>> byKey() {
+        Map<String, ConfigOption<?>> options = new LinkedHashMap<>();
+        ParleyOptions.ALL.forEach(option -> options.put(option.key(), option));
+        return options;
+    }
+}

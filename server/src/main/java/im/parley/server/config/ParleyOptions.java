@@ -1,0 +1,134 @@
+package im.parley.server.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * Every option of the configuration file, in the order the documentation lists them. Each
+ * option says how it is read into {@link ParleyConfig}; its default is the value in
+ * {@link ParleyConfig#defaults()}.
+ */
+final class ParleyOptions {
+
+    /** Sections and the one-line description the documentation gives each, in order. */
+    static final Map<String, String> SECTIONS = sections();
+
+    static final List<ConfigOption<?>> ALL = options();
+
+    private ParleyOptions() {
+    }
+
+    private static Map<String, String> sections() {
+        Map<String, String> sections = new LinkedHashMap<>();
+        sections.put("", "Domains and files.");
+        sections.put("c2s", "Client connections with STARTTLS (RFC 6120 §5), usually port 5222.");
+        sections.put("direct_tls", "Client connections with TLS from the first byte (XEP-0368), usually port 5223.");
+        sections.put("s2s", "Server-to-server federation (RFC 6120), usually port 5269.");
+        sections.put("http", "HTTP listener for BOSH (XEP-0124/XEP-0206) and WebSocket (RFC 7395), usually port 5280.");
+        sections.put("tls", "TLS. A domain without certificate files gets a self-signed certificate, "
+                + "generated on first start and kept in `data_dir`.");
+        sections.put("limits", "Limits that keep bad or hostile input bounded.");
+        sections.put("storage", "Database. Without `jdbc_url` Parley uses an embedded H2 database, `<data_dir>/parley.mv.db`, "
+                + "in H2's auto-server mode, so `parley adduser` and friends work while the server runs.");
+        return Collections.unmodifiableMap(sections);
+    }
+
+    private static List<ConfigOption<?>> options() {
+        List<ConfigOption<?>> all = new ArrayList<>();
+        all.add(new ConfigOption<>("domains", ValueType.DOMAINS,
+                "The XMPP domains this server hosts (RFC 7622 §3.2).",
+                ParleyConfig::domains, ParleyConfig::withDomains));
+        all.add(new ConfigOption<>("data_dir", ValueType.PATH,
+                "Directory for the embedded database and generated certificates; relative to the working directory.",
+                ParleyConfig::dataDir, ParleyConfig::withDataDir));
+        listener(all, "c2s", ParleyConfig::c2s, ParleyConfig::withC2s);
+        listener(all, "direct_tls", ParleyConfig::directTls, ParleyConfig::withDirectTls);
+        listener(all, "s2s", ParleyConfig::s2s, (c, l) -> new ParleyConfig(c.domains(), c.dataDir(), c.c2s(),
+                c.directTls(), l, c.http(), c.tls(), c.limits(), c.storage()));
+        listener(all, "http", ParleyConfig::http, (c, l) -> new ParleyConfig(c.domains(), c.dataDir(), c.c2s(),
+                c.directTls(), c.s2s(), l, c.tls(), c.limits(), c.storage()));
+        all.add(new ConfigOption<>("tls.starttls_required", ValueType.BOOLEAN,
+                "Clients must negotiate STARTTLS before authenticating (RFC 6120 §5.3.1).",
+                c -> c.tls().starttlsRequired(),
+                (c, v) -> c.withTls(new TlsConfig(v, c.tls().certificates()))));
+        all.add(new ConfigOption<>("tls.certificates", ValueType.CERTIFICATES,
+                "PEM certificate chain and private key per configured domain (e.g. from Let's Encrypt).",
+                "{\"example.org\": {certificate: \"/etc/letsencrypt/live/example.org/fullchain.pem\", "
+                        + "private_key: \"/etc/letsencrypt/live/example.org/privkey.pem\"}}",
+                c -> c.tls().certificates(),
+                (c, v) -> c.withTls(new TlsConfig(c.tls().starttlsRequired(), v))));
+        limits(all);
+        all.add(new ConfigOption<>("storage.jdbc_url", ValueType.OPTIONAL_STRING,
+                "JDBC URL of an external database (its driver must be on the class path); null: embedded H2.",
+                c -> c.storage().jdbcUrl(),
+                (c, v) -> c.withStorage(new StorageConfig(v, c.storage().username(), c.storage().password()))));
+        all.add(new ConfigOption<>("storage.username", ValueType.OPTIONAL_STRING,
+                "Database user.",
+                c -> c.storage().username(),
+                (c, v) -> c.withStorage(new StorageConfig(c.storage().jdbcUrl(), v, c.storage().password()))));
+        all.add(new ConfigOption<>("storage.password", ValueType.OPTIONAL_STRING,
+                "Database password.",
+                c -> c.storage().password(),
+                (c, v) -> c.withStorage(new StorageConfig(c.storage().jdbcUrl(), c.storage().username(), v))));
+        return List.copyOf(all);
+    }
+
+    private static void listener(List<ConfigOption<?>> all, String section,
+                                 Function<ParleyConfig, ListenerConfig> get,
+                                 BiFunction<ParleyConfig, ListenerConfig, ParleyConfig> set) {
+        all.add(new ConfigOption<>(section + ".enabled", ValueType.BOOLEAN,
+                "Whether the listener is started.",
+                c -> get.apply(c).enabled(),
+                (c, v) -> set.apply(c, new ListenerConfig(v, get.apply(c).address(), get.apply(c).port()))));
+        all.add(new ConfigOption<>(section + ".address", ValueType.STRING,
+                "Address to bind; `0.0.0.0` or `::` for every interface.",
+                c -> get.apply(c).address(),
+                (c, v) -> set.apply(c, get.apply(c).withAddress(v))));
+        all.add(new ConfigOption<>(section + ".port", ValueType.PORT,
+                "TCP port; 0 picks a free port.",
+                c -> get.apply(c).port(),
+                (c, v) -> set.apply(c, get.apply(c).withPort(v))));
+    }
+
+    private static void limits(List<ConfigOption<?>> all) {
+        all.add(new ConfigOption<>("limits.max_stanza_size_before_auth", ValueType.POSITIVE,
+                "Largest top-level element in bytes before authentication (RFC 6120 §13.12).",
+                c -> c.limits().maxStanzaSizeBeforeAuth(),
+                (c, v) -> limits(c, new LimitsConfig(v, c.limits().maxStanzaSize(), c.limits().maxDepth(),
+                        c.limits().negotiationTimeout(), c.limits().maxAuthFailures(), c.limits().authFailureWindow()))));
+        all.add(new ConfigOption<>("limits.max_stanza_size", ValueType.POSITIVE,
+                "Largest top-level element in bytes after authentication; larger gets `policy-violation`.",
+                c -> c.limits().maxStanzaSize(),
+                (c, v) -> limits(c, new LimitsConfig(c.limits().maxStanzaSizeBeforeAuth(), v, c.limits().maxDepth(),
+                        c.limits().negotiationTimeout(), c.limits().maxAuthFailures(), c.limits().authFailureWindow()))));
+        all.add(new ConfigOption<>("limits.max_depth", ValueType.POSITIVE,
+                "Deepest element nesting inside one stanza.",
+                c -> c.limits().maxDepth(),
+                (c, v) -> limits(c, new LimitsConfig(c.limits().maxStanzaSizeBeforeAuth(), c.limits().maxStanzaSize(), v,
+                        c.limits().negotiationTimeout(), c.limits().maxAuthFailures(), c.limits().authFailureWindow()))));
+        all.add(new ConfigOption<>("limits.negotiation_timeout", ValueType.DURATION,
+                "A stream not authenticated and bound by then gets `connection-timeout`.",
+                c -> c.limits().negotiationTimeout(),
+                (c, v) -> limits(c, new LimitsConfig(c.limits().maxStanzaSizeBeforeAuth(), c.limits().maxStanzaSize(),
+                        c.limits().maxDepth(), v, c.limits().maxAuthFailures(), c.limits().authFailureWindow()))));
+        all.add(new ConfigOption<>("limits.max_auth_failures", ValueType.POSITIVE,
+                "Failed SASL attempts allowed per client address within `auth_failure_window`.",
+                c -> c.limits().maxAuthFailures(),
+                (c, v) -> limits(c, new LimitsConfig(c.limits().maxStanzaSizeBeforeAuth(), c.limits().maxStanzaSize(),
+                        c.limits().maxDepth(), c.limits().negotiationTimeout(), v, c.limits().authFailureWindow()))));
+        all.add(new ConfigOption<>("limits.auth_failure_window", ValueType.DURATION,
+                "The window for `max_auth_failures`.",
+                c -> c.limits().authFailureWindow(),
+                (c, v) -> limits(c, new LimitsConfig(c.limits().maxStanzaSizeBeforeAuth(), c.limits().maxStanzaSize(),
+                        c.limits().maxDepth(), c.limits().negotiationTimeout(), c.limits().maxAuthFailures(), v))));
+    }
+
+    private static ParleyConfig limits(ParleyConfig c, LimitsConfig limits) {
+        return c.withLimits(limits);
+    }
+}
