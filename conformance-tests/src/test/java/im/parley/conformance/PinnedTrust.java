@@ -8,11 +8,13 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.Provider;
+import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
 
 /**
@@ -41,6 +43,20 @@ public final class PinnedTrust {
         return sslContext(certificate, BC_JSSE, protocol);
     }
 
+    /**
+     * The trust manager of {@link #sslContext}: Smack 4.4 initialises the SSL context it is given
+     * with its own trust manager, so it must get this one instead of a context.
+     */
+    public static X509TrustManager trustManager(X509Certificate certificate) {
+        try {
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trustStore(certificate));
+            return (X509TrustManager) trust.getTrustManagers()[0];
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot build a trust manager for the test certificate", e);
+        }
+    }
+
     /** Writes the certificate as PEM (RFC 7468 §5), for clients that read a CA file. */
     public static Path writePem(X509Certificate certificate, Path file) throws IOException {
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.US_ASCII)) {
@@ -54,18 +70,25 @@ public final class PinnedTrust {
         return file;
     }
 
+    private static KeyStore trustStore(X509Certificate certificate) throws GeneralSecurityException, IOException {
+        KeyStore trustStore = KeyStore.getInstance("PKCS12");
+        trustStore.load(null, null);
+        trustStore.setCertificateEntry("parley-under-test", certificate);
+        return trustStore;
+    }
+
     private static SSLContext sslContext(X509Certificate certificate, Provider provider, String protocol) {
         try {
-            KeyStore trustStore = KeyStore.getInstance("PKCS12");
-            trustStore.load(null, null);
-            trustStore.setCertificateEntry("parley-under-test", certificate);
+            KeyStore trustStore = trustStore(certificate);
             TrustManagerFactory trust = provider == null
                     ? TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm())
                     : TrustManagerFactory.getInstance("PKIX", provider);
             trust.init(trustStore);
             SSLContext context = provider == null ? SSLContext.getInstance(protocol)
                     : SSLContext.getInstance(protocol, provider);
-            context.init(null, trust.getTrustManagers(), null);
+            // BCJSSE without an explicit SecureRandom asks the JCA for "DEFAULT", which only the
+            // BouncyCastle JCA provider (not registered here) offers.
+            context.init(null, trust.getTrustManagers(), new SecureRandom());
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot build a TLS context for the test certificate", e);

@@ -30,7 +30,7 @@ public final class SmackClients {
         return base(parley, account, password, resource)
                 .setPort(parley.c2sPort())
                 .setSecurityMode(SecurityMode.required)
-                .setCustomSSLContext(parley.trustingSslContext())
+                .setCustomX509TrustManager(PinnedTrust.trustManager(parley.certificate()))
                 .build();
     }
 
@@ -40,7 +40,7 @@ public final class SmackClients {
         return base(parley, account, ParleyServerExtension.PASSWORD, null)
                 .setPort(parley.c2sPort())
                 .setSecurityMode(SecurityMode.required)
-                .setCustomSSLContext(parley.trustingSslContext())
+                .setCustomX509TrustManager(PinnedTrust.trustManager(parley.certificate()))
                 .addEnabledSaslMechanism(mechanism)
                 .build();
     }

@@ -380,7 +380,7 @@ public final class RawXmppClient implements AutoCloseable {
         openStream();
         features();
         startTls();
-        Element outcome = authenticate(new ScramClient(ScramClient.Hash.SHA_256, username, password, null, true));
+        Element outcome = authenticate(new ScramClient(ScramClient.Hash.SHA_256, username, password));
         if (!"success".equals(outcome.getName())) {
             throw new AssertionError("authentication failed: " + outcome.asXML());
         }
