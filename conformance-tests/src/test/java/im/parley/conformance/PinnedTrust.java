@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -15,7 +14,6 @@ import java.util.Base64;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
 
 /**
  * TLS trust for test clients: exactly one certificate, the self-signed one the server under
@@ -24,23 +22,25 @@ import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
  */
 public final class PinnedTrust {
 
-    private static final Provider BC_JSSE = new BouncyCastleJsseProvider();
-
     private PinnedTrust() {
     }
 
     /** A JDK-provider context trusting only {@code certificate}. */
     public static SSLContext sslContext(X509Certificate certificate) {
-        return sslContext(certificate, null, "TLS");
+        return sslContext(certificate, "TLS");
     }
 
-    /**
-     * A BouncyCastle JSSE context trusting only {@code certificate}, for the raw client's
-     * {@code tls-exporter} channel binding (RFC 9266), which needs the RFC 5705 exporter the JDK
-     * does not expose. {@code protocol} is e.g. {@code TLSv1.3} or {@code TLSv1.2}.
-     */
-    public static SSLContext bouncyCastleContext(X509Certificate certificate, String protocol) {
-        return sslContext(certificate, BC_JSSE, protocol);
+    /** A JDK-provider context trusting only {@code certificate}, limited to {@code protocol} (e.g. {@code TLSv1.3}). */
+    public static SSLContext sslContext(X509Certificate certificate, String protocol) {
+        try {
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trustStore(certificate));
+            SSLContext context = SSLContext.getInstance(protocol);
+            context.init(null, trust.getTrustManagers(), new SecureRandom());
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot build a TLS context for the test certificate", e);
+        }
     }
 
     /**
@@ -75,23 +75,5 @@ public final class PinnedTrust {
         trustStore.load(null, null);
         trustStore.setCertificateEntry("parley-under-test", certificate);
         return trustStore;
-    }
-
-    private static SSLContext sslContext(X509Certificate certificate, Provider provider, String protocol) {
-        try {
-            KeyStore trustStore = trustStore(certificate);
-            TrustManagerFactory trust = provider == null
-                    ? TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm())
-                    : TrustManagerFactory.getInstance("PKIX", provider);
-            trust.init(trustStore);
-            SSLContext context = provider == null ? SSLContext.getInstance(protocol)
-                    : SSLContext.getInstance(protocol, provider);
-            // BCJSSE without an explicit SecureRandom asks the JCA for "DEFAULT", which only the
-            // BouncyCastle JCA provider (not registered here) offers.
-            context.init(null, trust.getTrustManagers(), new SecureRandom());
-            return context;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot build a TLS context for the test certificate", e);
-        }
     }
 }

@@ -19,12 +19,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.lang.reflect.Method;
+import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
-import org.bouncycastle.jsse.BCSSLSocket;
 import org.dom4j.Element;
 
 /**
@@ -255,16 +256,32 @@ public final class RawXmppClient implements AutoCloseable {
         return tls.getSession();
     }
 
-    /** {@code tls-exporter} (RFC 9266 §2): 32 bytes exported with label EXPORTER-Channel-Binding, empty context. */
-    public ScramClient.ChannelBinding tlsExporter() {
-        if (!(socket instanceof BCSSLSocket tls)) {
-            throw new IllegalStateException("tls-exporter needs a BouncyCastle JSSE connection");
+    /**
+     * {@code tls-exporter} (RFC 9266 §2): 32 bytes exported with label EXPORTER-Channel-Binding
+     * and an empty context, through {@code ExtendedSSLSession.exportKeyingMaterialData}, which
+     * JSSE has from Java 25 on. Empty on older runtimes (BCJSSE would not help: it erases the
+     * exporter secret after the handshake).
+     */
+    public Optional<ScramClient.ChannelBinding> tlsExporter() {
+        Optional<Method> exporter = jsseExporter();
+        if (exporter.isEmpty()) {
+            return Optional.empty();
         }
         try {
-            return new ScramClient.ChannelBinding("tls-exporter",
-                    tls.getBCSession().exportKeyingMaterialData("EXPORTER-Channel-Binding", new byte[0], 32));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            byte[] data = (byte[]) exporter.get().invoke(tlsSession(), "EXPORTER-Channel-Binding", new byte[0], 32);
+            return Optional.of(new ScramClient.ChannelBinding("tls-exporter", data));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("tls-exporter export failed", e);
+        }
+    }
+
+    /** The RFC 5705 exporter of JSSE (Java 25+), if this runtime has it. */
+    public static Optional<Method> jsseExporter() {
+        try {
+            return Optional.of(ExtendedSSLSession.class.getMethod("exportKeyingMaterialData", String.class,
+                    byte[].class, int.class));
+        } catch (NoSuchMethodException e) {
+            return Optional.empty();
         }
     }
 
