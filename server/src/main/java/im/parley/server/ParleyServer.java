@@ -103,7 +103,7 @@ public final class ParleyServer implements AutoCloseable {
         remoteRouter.start(router);
         DefaultModuleContext moduleContext = new DefaultModuleContext(domains, iqHandlers, router, events, sessions,
                 blocking, storage);
-        for (XmppModule module : List.of(new LegacySessionModule(), new PingModule())) {
+        for (XmppModule module : modules(config)) {
             module.load(moduleContext);
         }
 
@@ -127,6 +127,16 @@ public final class ParleyServer implements AutoCloseable {
         }
         LOG.info("Parley {} serving {}; {}; storage {}; {}", VERSION, String.join(", ", config.domains()),
                 String.join(", ", banner), storageDescription(), transport.name());
+    }
+
+    /**
+     * The feature modules, in load order. Every feature is one module that hooks events and
+     * registers IQ handlers through its context (STYLE.md #1, #2).
+     */
+    public static List<XmppModule> modules(ParleyConfig config) {
+        return List.of(
+                new LegacySessionModule(),
+                new PingModule());
     }
 
     /** The account service (add users in tests and tools). */

@@ -37,10 +37,17 @@ public final class SaslFeature implements FeatureNegotiator<C2sSession> {
     private static final Logger LOG = LoggerFactory.getLogger(SaslFeature.class);
     private static final Namespace NS = Namespace.get(Namespaces.SASL);
     /** RFC 6120 §6.4.5: allow at least 2 and no more than 5 retries per connection. */
-    static final int MAX_FAILURES_PER_CONNECTION = 5;
+    static final int MAX_CREDENTIAL_FAILURES_PER_CONNECTION = 5;
+    /**
+     * Protocol-level failures (an unsupported channel binding type, a refused downgrade) are not
+     * wrong passwords: clients such as slixmpp walk through every offered mechanism, so these
+     * are bounded separately and do not count against the address.
+     */
+    static final int MAX_FAILURES_PER_CONNECTION = 20;
 
     private SaslServer exchange;
     private int failures;
+    private int credentialFailures;
 
     @Override
     public String name() {
@@ -168,11 +175,18 @@ public final class SaslFeature implements FeatureNegotiator<C2sSession> {
     }
 
     private FeatureOutcome failed(C2sSession session, SaslFailure failure, String text) {
-        session.context().throttle().recordFailure(session.remoteAddress());
+        // The mechanisms report wrong credentials as not-authorized without a text; with a text
+        // it is a protocol mismatch (e.g. "channel-bindings-dont-match").
+        boolean wrongCredentials = failure == SaslFailure.NOT_AUTHORIZED && text == null;
         failures++;
+        if (wrongCredentials) {
+            credentialFailures++;
+            session.context().throttle().recordFailure(session.remoteAddress());
+        }
         sendFailure(session, failure, text);
-        LOG.info("{} failed to authenticate: {}", session.remoteAddress().getHostAddress(), failure.elementName());
-        if (failures >= MAX_FAILURES_PER_CONNECTION) {
+        LOG.info("{} failed to authenticate: {}{}", session.remoteAddress().getHostAddress(), failure.elementName(),
+                text == null ? "" : " (" + text + ")");
+        if (credentialFailures >= MAX_CREDENTIAL_FAILURES_PER_CONNECTION || failures >= MAX_FAILURES_PER_CONNECTION) {
             session.close(StreamError.of(StreamErrorCondition.POLICY_VIOLATION,
                     "too many failed authentication attempts"));
             return FeatureOutcome.CLOSED;
