@@ -109,7 +109,7 @@ public final class RegistrationFeature implements FeatureNegotiator<C2sSession> 
         try {
             return CompletableFuture.supplyAsync(() -> registration.register(session.domain(), username, password,
                             session.remoteAddress()), session.context().blocking())
-                    .thenApplyAsync(outcome -> onOutcome(iq, outcome, session), session.channel().eventLoop());
+                    .thenApplyAsync(outcome -> onOutcome(iq, outcome, session), session.executor());
         } catch (RejectedExecutionException e) {
             return reply(session, RegisterQueries.error(iq, StanzaErrorCondition.RESOURCE_CONSTRAINT,
                     "the server is busy; try again"));
