@@ -20,7 +20,11 @@ import im.parley.server.config.ParleyConfig;
 import im.parley.server.module.DefaultModuleContext;
 import im.parley.server.module.IqHandlers;
 import im.parley.server.module.XmppModule;
+import im.parley.server.modules.blocking.BlockingModule;
+import im.parley.server.modules.offline.OfflineModule;
 import im.parley.server.modules.ping.PingModule;
+import im.parley.server.modules.privatedata.PrivateDataModule;
+import im.parley.server.modules.vcard.VcardModule;
 import im.parley.server.modules.session.LegacySessionModule;
 import im.parley.server.net.Transport;
 import im.parley.server.routing.DefaultStanzaRouter;
@@ -136,7 +140,11 @@ public final class ParleyServer implements AutoCloseable {
     public static List<XmppModule> modules(ParleyConfig config) {
         return List.of(
                 new LegacySessionModule(),
-                new PingModule());
+                new PingModule(),
+                new BlockingModule(),
+                new OfflineModule(),
+                new VcardModule(),
+                new PrivateDataModule());
     }
 
     /** The account service (add users in tests and tools). */

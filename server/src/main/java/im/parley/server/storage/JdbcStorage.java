@@ -6,13 +6,41 @@ import javax.sql.DataSource;
 public final class JdbcStorage implements Storage {
 
     private final AccountStore accounts;
+    private final OfflineStore offline;
+    private final VcardStore vcards;
+    private final PrivateXmlStore privateXml;
+    private final BlockListStore blockLists;
 
     public JdbcStorage(DataSource dataSource) {
         this.accounts = new JdbcAccountStore(dataSource);
+        this.offline = new JdbcOfflineStore(dataSource);
+        this.vcards = new JdbcVcardStore(dataSource);
+        this.privateXml = new JdbcPrivateXmlStore(dataSource);
+        this.blockLists = new JdbcBlockListStore(dataSource);
     }
 
     @Override
     public AccountStore accounts() {
         return accounts;
+    }
+
+    @Override
+    public OfflineStore offline() {
+        return offline;
+    }
+
+    @Override
+    public VcardStore vcards() {
+        return vcards;
+    }
+
+    @Override
+    public PrivateXmlStore privateXml() {
+        return privateXml;
+    }
+
+    @Override
+    public BlockListStore blockLists() {
+        return blockLists;
     }
 }

@@ -8,4 +8,12 @@ package im.parley.server.storage;
 public interface Storage {
 
     AccountStore accounts();
+
+    OfflineStore offline();
+
+    VcardStore vcards();
+
+    PrivateXmlStore privateXml();
+
+    BlockListStore blockLists();
 }
