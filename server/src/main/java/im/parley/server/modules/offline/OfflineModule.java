@@ -12,7 +12,9 @@ import im.parley.server.module.XmppModule;
 import im.parley.server.session.LocalSession;
 import im.parley.server.storage.OfflineStore;
 import java.time.Clock;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.dom4j.Element;
 import org.jxmpp.jid.EntityBareJid;
 import org.slf4j.Logger;
@@ -33,7 +35,12 @@ public final class OfflineModule implements XmppModule {
     /** Messages kept per account by default (as ejabberd's {@code max_user_offline_messages}). */
     public static final int DEFAULT_QUOTA = 1000;
 
+    /** Sees the client's own presence before any module that might consume it. */
+    private static final int PRESENCE_WATCH_PRIORITY = 1000;
+
     private final int quota;
+    /** Available sessions whose last presence had a negative priority: they get no offline messages yet. */
+    private final Set<LocalSession> negativePriority = ConcurrentHashMap.newKeySet();
     private final Clock clock;
     private ModuleContext context;
     private OfflineStore store;
@@ -64,6 +71,11 @@ public final class OfflineModule implements XmppModule {
         this.delivery = new OfflineDelivery(store, context.sessions());
         context.hook(StanzaEvents.MESSAGE_OFFLINE, 0, this::onOfflineMessage);
         context.hook(SessionEvents.AVAILABLE, 0, this::onAvailable);
+        context.hook(StanzaEvents.OUTBOUND, PRESENCE_WATCH_PRIORITY, this::onOwnPresence);
+        context.hook(SessionEvents.CLOSED, 0, session -> {
+            negativePriority.remove(session);
+            return Verdict.PASS;
+        });
         context.addServerFeature(FEATURE);
     }
 
@@ -124,6 +136,27 @@ public final class OfflineModule implements XmppModule {
                         LOG.warn("cannot deliver offline messages to {}", session.jid(), failure);
                         return null;
                     });
+        }
+        return Verdict.PASS;
+    }
+
+    /**
+     * XEP-0160 §2 step 5 also covers an available resource raising its priority from negative
+     * to non-negative; {@link SessionEvents#AVAILABLE} only reports the initial presence. The
+     * session has recorded the new priority when this event fires.
+     */
+    private Verdict onOwnPresence(StanzaEvents.Outbound event) {
+        Stanza stanza = event.stanza();
+        if (!stanza.isPresence() || stanza.to() != null) {
+            return Verdict.PASS;
+        }
+        LocalSession session = event.origin();
+        if (stanza.type() != null || !session.isAvailable()) {
+            negativePriority.remove(session);
+        } else if (session.priority() < 0) {
+            negativePriority.add(session);
+        } else if (negativePriority.remove(session)) {
+            onAvailable(session);
         }
         return Verdict.PASS;
     }
