@@ -27,6 +27,10 @@ import im.parley.server.modules.last.LastActivityModule;
 import im.parley.server.modules.ping.PingModule;
 import im.parley.server.modules.register.InBandRegistration;
 import im.parley.server.modules.register.RegisterModule;
+import im.parley.server.modules.blocking.BlockingModule;
+import im.parley.server.modules.offline.OfflineModule;
+import im.parley.server.modules.privatedata.PrivateDataModule;
+import im.parley.server.modules.vcard.VcardModule;
 import im.parley.server.modules.session.LegacySessionModule;
 import im.parley.server.modules.time.EntityTimeModule;
 import im.parley.server.modules.version.SoftwareVersionModule;
@@ -155,7 +159,11 @@ public final class ParleyServer implements AutoCloseable {
                 new EntityTimeModule(Clock.systemDefaultZone()),
                 new LastActivityModule(Clock.systemUTC()),
                 new ContactAddressesModule(config.features().contactAddresses()),
-                new RegisterModule());
+                new RegisterModule(),
+                new BlockingModule(),
+                new OfflineModule(),
+                new VcardModule(),
+                new PrivateDataModule());
     }
 
     /** The account service (add users in tests and tools). */

@@ -7,10 +7,18 @@ public final class JdbcStorage implements Storage {
 
     private final AccountStore accounts;
     private final LastActivityStore lastActivity;
+    private final OfflineStore offline;
+    private final VcardStore vcards;
+    private final PrivateXmlStore privateXml;
+    private final BlockListStore blockLists;
 
     public JdbcStorage(DataSource dataSource) {
         this.accounts = new JdbcAccountStore(dataSource);
         this.lastActivity = new JdbcLastActivityStore(dataSource);
+        this.offline = new JdbcOfflineStore(dataSource);
+        this.vcards = new JdbcVcardStore(dataSource);
+        this.privateXml = new JdbcPrivateXmlStore(dataSource);
+        this.blockLists = new JdbcBlockListStore(dataSource);
     }
 
     @Override
@@ -21,5 +29,25 @@ public final class JdbcStorage implements Storage {
     @Override
     public LastActivityStore lastActivity() {
         return lastActivity;
+    }
+
+    @Override
+    public OfflineStore offline() {
+        return offline;
+    }
+
+    @Override
+    public VcardStore vcards() {
+        return vcards;
+    }
+
+    @Override
+    public PrivateXmlStore privateXml() {
+        return privateXml;
+    }
+
+    @Override
+    public BlockListStore blockLists() {
+        return blockLists;
     }
 }

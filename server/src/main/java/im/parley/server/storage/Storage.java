@@ -10,4 +10,12 @@ public interface Storage {
     AccountStore accounts();
 
     LastActivityStore lastActivity();
+
+    OfflineStore offline();
+
+    VcardStore vcards();
+
+    PrivateXmlStore privateXml();
+
+    BlockListStore blockLists();
 }

@@ -64,7 +64,8 @@ public final class TestServer implements AutoCloseable {
         this(config, info -> modules);
     }
 
-    private TestServer(ParleyConfig config, Function<ServerInfo, List<XmppModule>> modules) throws Exception {
+    /** A server whose modules are built from the server info (as {@link ParleyServer#modules} does). */
+    public TestServer(ParleyConfig config, Function<ServerInfo, List<XmppModule>> modules) throws Exception {
         for (String name : config.domains()) {
             domains.add(Jids.parseDomain(name));
         }
