@@ -21,6 +21,8 @@ import im.parley.server.module.DefaultModuleContext;
 import im.parley.server.module.IqHandlers;
 import im.parley.server.module.XmppModule;
 import im.parley.server.modules.ping.PingModule;
+import im.parley.server.modules.presence.PresenceModule;
+import im.parley.server.modules.roster.RosterModule;
 import im.parley.server.modules.session.LegacySessionModule;
 import im.parley.server.net.Transport;
 import im.parley.server.routing.DefaultStanzaRouter;
@@ -136,7 +138,9 @@ public final class ParleyServer implements AutoCloseable {
     public static List<XmppModule> modules(ParleyConfig config) {
         return List.of(
                 new LegacySessionModule(),
-                new PingModule());
+                new PingModule(),
+                new RosterModule(),
+                new PresenceModule());
     }
 
     /** The account service (add users in tests and tools). */

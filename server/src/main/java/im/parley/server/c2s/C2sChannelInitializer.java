@@ -9,6 +9,8 @@ import im.parley.server.c2s.feature.ChannelBindingTypesFeature;
 import im.parley.server.c2s.feature.LegacySessionFeature;
 import im.parley.server.c2s.feature.SaslFeature;
 import im.parley.server.c2s.feature.StartTlsFeature;
+import im.parley.server.modules.presence.PreApprovalFeature;
+import im.parley.server.modules.roster.RosterVersioningFeature;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -45,6 +47,6 @@ public final class C2sChannelInitializer extends ChannelInitializer<SocketChanne
     /** The c2s policy: features in the order they are negotiated. Fresh per connection (they hold state). */
     public static List<FeatureNegotiator<C2sSession>> c2sFeatures() {
         return List.of(new StartTlsFeature(), new SaslFeature(), new ChannelBindingTypesFeature(), new BindFeature(),
-                new LegacySessionFeature());
+                new LegacySessionFeature(), new RosterVersioningFeature(), new PreApprovalFeature());
     }
 }

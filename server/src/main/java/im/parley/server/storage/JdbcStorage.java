@@ -6,13 +6,20 @@ import javax.sql.DataSource;
 public final class JdbcStorage implements Storage {
 
     private final AccountStore accounts;
+    private final RosterStore rosters;
 
     public JdbcStorage(DataSource dataSource) {
         this.accounts = new JdbcAccountStore(dataSource);
+        this.rosters = new JdbcRosterStore(dataSource);
     }
 
     @Override
     public AccountStore accounts() {
         return accounts;
+    }
+
+    @Override
+    public RosterStore rosters() {
+        return rosters;
     }
 }
