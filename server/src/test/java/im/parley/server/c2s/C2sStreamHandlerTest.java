@@ -56,7 +56,7 @@ class C2sStreamHandlerTest {
         DefaultStanzaRouter router = new DefaultStanzaRouter(Set.of(domain), sessions, iqHandlers, remote, events);
         remote.start(router);
         DefaultModuleContext modules = new DefaultModuleContext(Set.of(domain), iqHandlers, router, events, sessions,
-                Runnable::run, () -> null);
+                Runnable::run, null);
         new PingModule().load(modules);
         new LegacySessionModule().load(modules);
         InMemoryCredentials credentials = new InMemoryCredentials()
