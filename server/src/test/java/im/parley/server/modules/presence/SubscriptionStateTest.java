@@ -20,7 +20,7 @@ class SubscriptionStateTest {
         "From+Out", "Both"};
 
     /** Appendix A.2.1 to A.2.4, in the order of STATES; "-" means "no state change". */
-    private static final String[][] OUTBOUND = {
+    static final String[][] OUTBOUND = {
         // subscribe (A.2.1)
         {"None+Out", "-", "None+Out+In", "-", "-", "-", "From+Out", "-", "-"},
         // unsubscribe (A.2.2)
@@ -32,7 +32,7 @@ class SubscriptionStateTest {
     };
 
     /** Appendix A.3.1 to A.3.4. */
-    private static final String[][] INBOUND = {
+    static final String[][] INBOUND = {
         // subscribe (A.3.1)
         {"None+In", "None+Out+In", "-", "-", "To+In", "-", "-", "-", "-"},
         // unsubscribe (A.3.2)
@@ -54,7 +54,7 @@ class SubscriptionStateTest {
         return table(INBOUND);
     }
 
-    private static Stream<Arguments> table(String[][] rows) {
+    static Stream<Arguments> table(String[][] rows) {
         Stream.Builder<Arguments> cases = Stream.builder();
         for (int t = 0; t < TYPES.length; t++) {
             for (int s = 0; s < STATES.length; s++) {
@@ -121,7 +121,7 @@ class SubscriptionStateTest {
                 + (state.approved() ? "+Approved" : "");
     }
 
-    private static SubscriptionState withoutApproval(SubscriptionState state) {
+    static SubscriptionState withoutApproval(SubscriptionState state) {
         return new SubscriptionState(state.subscription(), state.pendingOut(), state.pendingIn(), false);
     }
 }
