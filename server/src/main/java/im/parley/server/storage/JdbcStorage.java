@@ -7,10 +7,12 @@ public final class JdbcStorage implements Storage {
 
     private final AccountStore accounts;
     private final RosterStore rosters;
+    private final LastActivityStore lastActivity;
 
     public JdbcStorage(DataSource dataSource) {
         this.accounts = new JdbcAccountStore(dataSource);
         this.rosters = new JdbcRosterStore(dataSource);
+        this.lastActivity = new JdbcLastActivityStore(dataSource);
     }
 
     @Override
@@ -21,5 +23,10 @@ public final class JdbcStorage implements Storage {
     @Override
     public RosterStore rosters() {
         return rosters;
+    }
+
+    @Override
+    public LastActivityStore lastActivity() {
+        return lastActivity;
     }
 }

@@ -10,4 +10,6 @@ public interface Storage {
     AccountStore accounts();
 
     RosterStore rosters();
+
+    LastActivityStore lastActivity();
 }
