@@ -25,12 +25,14 @@ import im.parley.server.modules.disco.DiscoModule;
 import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.modules.last.LastActivityModule;
 import im.parley.server.modules.ping.PingModule;
+import im.parley.server.modules.presence.PresenceModule;
 import im.parley.server.modules.register.InBandRegistration;
 import im.parley.server.modules.register.RegisterModule;
 import im.parley.server.modules.blocking.BlockingModule;
 import im.parley.server.modules.offline.OfflineModule;
 import im.parley.server.modules.privatedata.PrivateDataModule;
 import im.parley.server.modules.vcard.VcardModule;
+import im.parley.server.modules.roster.RosterModule;
 import im.parley.server.modules.session.LegacySessionModule;
 import im.parley.server.modules.time.EntityTimeModule;
 import im.parley.server.modules.version.SoftwareVersionModule;
@@ -163,7 +165,9 @@ public final class ParleyServer implements AutoCloseable {
                 new BlockingModule(),
                 new OfflineModule(),
                 new VcardModule(),
-                new PrivateDataModule());
+                new PrivateDataModule(),
+                new RosterModule(),
+                new PresenceModule());
     }
 
     /** The account service (add users in tests and tools). */

@@ -6,6 +6,7 @@ import javax.sql.DataSource;
 public final class JdbcStorage implements Storage {
 
     private final AccountStore accounts;
+    private final RosterStore rosters;
     private final LastActivityStore lastActivity;
     private final OfflineStore offline;
     private final VcardStore vcards;
@@ -14,6 +15,7 @@ public final class JdbcStorage implements Storage {
 
     public JdbcStorage(DataSource dataSource) {
         this.accounts = new JdbcAccountStore(dataSource);
+        this.rosters = new JdbcRosterStore(dataSource);
         this.lastActivity = new JdbcLastActivityStore(dataSource);
         this.offline = new JdbcOfflineStore(dataSource);
         this.vcards = new JdbcVcardStore(dataSource);
@@ -24,6 +26,11 @@ public final class JdbcStorage implements Storage {
     @Override
     public AccountStore accounts() {
         return accounts;
+    }
+
+    @Override
+    public RosterStore rosters() {
+        return rosters;
     }
 
     @Override

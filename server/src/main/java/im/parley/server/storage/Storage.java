@@ -9,6 +9,8 @@ public interface Storage {
 
     AccountStore accounts();
 
+    RosterStore rosters();
+
     LastActivityStore lastActivity();
 
     OfflineStore offline();
