@@ -59,7 +59,7 @@ class BlockingModuleTest {
 
     private void julietBlocksRomeo() {
         sends(juliet, "<iq type='set' id='b1'><block xmlns='urn:xmpp:blocking'><item jid='romeo@parley.test'/></block></iq>");
-        assertThat(juliet.stanzas()).filteredOn(s -> "b1".equals(s.attributeValue("id")))
+        assertThat(juliet.received()).filteredOn(s -> "b1".equals(s.attributeValue("id")))
                 .singleElement().satisfies(r -> assertThat(r.attributeValue("type")).isEqualTo("result"));
     }
 
@@ -69,14 +69,14 @@ class BlockingModuleTest {
 
         // XEP-0191 §3.2: an empty list is an empty <blocklist/>.
         sends(juliet, "<iq type='get' id='l1'><blocklist xmlns='urn:xmpp:blocking'/></iq>");
-        Element empty = juliet.stanzas().get(0);
+        Element empty = juliet.received().get(0);
         assertThat(empty.attributeValue("type")).isEqualTo("result");
         assertThat(empty.element(QName.get("blocklist", BLOCKING)).elements()).isEmpty();
 
         // XEP-0191 §3.3: the server returns a result, then pushes the block to the resources
         // that requested the block list.
         sends(juliet, "<iq type='set' id='b1'><block xmlns='urn:xmpp:blocking'><item jid='romeo@parley.test'/></block></iq>");
-        List<Element> out = juliet.stanzas();
+        List<Element> out = juliet.received();
         assertThat(out).hasSize(2);
         assertThat(out.get(0).attributeValue("id")).isEqualTo("b1");
         assertThat(out.get(0).attributeValue("type")).isEqualTo("result");
@@ -84,10 +84,10 @@ class BlockingModuleTest {
         assertThat(push.getName()).isEqualTo("iq");
         assertThat(push.attributeValue("type")).isEqualTo("set");
         assertThat(items(push.element(QName.get("block", BLOCKING)))).containsExactly("romeo@parley.test");
-        assertThat(garden.stanzas()).as("garden never asked for the list").isEmpty();
+        assertThat(garden.received()).as("garden never asked for the list").isEmpty();
 
         sends(juliet, "<iq type='get' id='l2'><blocklist xmlns='urn:xmpp:blocking'/></iq>");
-        assertThat(items(juliet.stanzas().get(0).element(QName.get("blocklist", BLOCKING))))
+        assertThat(items(juliet.received().get(0).element(QName.get("blocklist", BLOCKING))))
                 .containsExactly("romeo@parley.test");
     }
 
@@ -100,7 +100,7 @@ class BlockingModuleTest {
         julietBlocksRomeo();
 
         // XEP-0191 §3.3: the blocked contact sees the user's available resources go offline.
-        assertThat(romeo.stanzas())
+        assertThat(romeo.received())
                 .allSatisfy(p -> {
                     assertThat(p.getName()).isEqualTo("presence");
                     assertThat(p.attributeValue("type")).isEqualTo("unavailable");
@@ -112,7 +112,7 @@ class BlockingModuleTest {
     @Test
     void stanzasFromABlockedJidDoNotReachTheUser() {
         julietBlocksRomeo();
-        romeo.stanzas();
+        romeo.received();
 
         // XEP-0191 §3.3: presence is dropped without an error...
         sends(romeo, "<presence to='juliet@parley.test'/>");
@@ -122,8 +122,8 @@ class BlockingModuleTest {
         // ...and so is an IQ get or set.
         sends(romeo, "<iq to='juliet@parley.test/balcony' type='get' id='q1'><query xmlns='jabber:iq:version'/></iq>");
 
-        assertThat(juliet.stanzas()).isEmpty();
-        List<Element> errors = romeo.stanzas();
+        assertThat(juliet.received()).isEmpty();
+        List<Element> errors = romeo.received();
         assertThat(errors).extracting(e -> e.attributeValue("id")).containsExactly("m1", "q1");
         assertThat(errors).allSatisfy(e -> {
             assertThat(condition(e)).isEqualTo("service-unavailable");
@@ -134,11 +134,11 @@ class BlockingModuleTest {
     @Test
     void iqsFromABlockedJidToTheBareJidAreRefused_xep0191_3_3() {
         julietBlocksRomeo();
-        romeo.stanzas();
+        romeo.received();
 
         sends(romeo, "<iq to='juliet@parley.test' type='get' id='v1'><vCard xmlns='vcard-temp'/></iq>");
 
-        assertThat(romeo.stanzas()).singleElement().satisfies(e -> {
+        assertThat(romeo.received()).singleElement().satisfies(e -> {
             assertThat(e.attributeValue("id")).isEqualTo("v1");
             assertThat(condition(e)).isEqualTo("service-unavailable");
         });
@@ -147,45 +147,45 @@ class BlockingModuleTest {
     @Test
     void stanzasToABlockedJidAreRefusedWithTheBlockedCondition() {
         julietBlocksRomeo();
-        romeo.stanzas();
+        romeo.received();
 
         sends(juliet, "<message to='romeo@parley.test/orchard' type='chat' id='m1'><body>hi</body></message>");
 
         // XEP-0191 §3.3: not-acceptable with <blocked xmlns='urn:xmpp:blocking:errors'/>.
-        Element error = juliet.stanzas().get(0);
+        Element error = juliet.received().get(0);
         assertThat(error.attributeValue("id")).isEqualTo("m1");
         assertThat(condition(error)).isEqualTo("not-acceptable");
         assertThat(error.element("error").element(QName.get("blocked", "urn:xmpp:blocking:errors"))).isNotNull();
-        assertThat(romeo.stanzas()).isEmpty();
+        assertThat(romeo.received()).isEmpty();
     }
 
     @Test
     void aBlockedDomainCoversItsUsers() {
         sends(juliet, "<iq type='set' id='b1'><block xmlns='urn:xmpp:blocking'><item jid='montague.test'/></block></iq>");
-        juliet.stanzas();
+        juliet.received();
 
         // XEP-0191 §6: a domain item matches every JID at that domain.
         sends(juliet, "<message to='tybalt@montague.test' id='m1'><body>hi</body></message>");
-        assertThat(condition(juliet.stanzas().get(0))).isEqualTo("not-acceptable");
+        assertThat(condition(juliet.received().get(0))).isEqualTo("not-acceptable");
     }
 
     @Test
     void unblockingRestoresCommunication() {
         julietBlocksRomeo();
         sends(juliet, "<iq type='get' id='l1'><blocklist xmlns='urn:xmpp:blocking'/></iq>");
-        juliet.stanzas();
-        romeo.stanzas();
+        juliet.received();
+        romeo.received();
 
         // XEP-0191 §3.4: unblock one JID, result then push.
         sends(juliet, "<iq type='set' id='u1'><unblock xmlns='urn:xmpp:blocking'><item jid='romeo@parley.test'/></unblock></iq>");
-        List<Element> out = juliet.stanzas();
+        List<Element> out = juliet.received();
         assertThat(out.get(0).attributeValue("type")).isEqualTo("result");
         assertThat(items(out.get(1).element(QName.get("unblock", BLOCKING)))).containsExactly("romeo@parley.test");
 
         sends(romeo, "<message to='juliet@parley.test/balcony' type='chat' id='m1'><body>hi</body></message>");
-        assertThat(juliet.stanzas()).extracting(m -> m.attributeValue("id")).containsExactly("m1");
+        assertThat(juliet.received()).extracting(m -> m.attributeValue("id")).containsExactly("m1");
         sends(juliet, "<message to='romeo@parley.test/orchard' type='chat' id='m2'><body>hi</body></message>");
-        assertThat(romeo.stanzas()).extracting(m -> m.attributeValue("id")).containsExactly("m2");
+        assertThat(romeo.received()).extracting(m -> m.attributeValue("id")).containsExactly("m2");
     }
 
     @Test
@@ -194,35 +194,35 @@ class BlockingModuleTest {
                 + "<item jid='nurse@parley.test'/></block></iq>");
         // XEP-0191 §3.5: an empty <unblock/> empties the list.
         sends(juliet, "<iq type='set' id='u1'><unblock xmlns='urn:xmpp:blocking'/></iq>");
-        juliet.stanzas();
+        juliet.received();
 
         assertThat(server.storage().blockLists().load(Jids.parseEntityBare("juliet@parley.test"))).isEmpty();
         sends(romeo, "<message to='juliet@parley.test/balcony' type='chat' id='m1'><body>hi</body></message>");
-        assertThat(juliet.stanzas()).extracting(m -> m.attributeValue("id")).containsExactly("m1");
+        assertThat(juliet.received()).extracting(m -> m.attributeValue("id")).containsExactly("m1");
     }
 
     @Test
     void blockRequestsWithoutItemsOrWithBadJidsAreRejected() {
         // XEP-0191 §3.3: a <block/> without items is a bad request.
         sends(juliet, "<iq type='set' id='b1'><block xmlns='urn:xmpp:blocking'/></iq>");
-        assertThat(condition(juliet.stanzas().get(0))).isEqualTo("bad-request");
+        assertThat(condition(juliet.received().get(0))).isEqualTo("bad-request");
         sends(juliet, "<iq type='set' id='b2'><block xmlns='urn:xmpp:blocking'><item jid='@@'/></block></iq>");
-        assertThat(condition(juliet.stanzas().get(0))).isEqualTo("jid-malformed");
+        assertThat(condition(juliet.received().get(0))).isEqualTo("jid-malformed");
     }
 
     @Test
     void theListOfAnOfflineAccountIsLoadedBeforeItsStanzasAreDelivered() throws Exception {
         julietBlocksRomeo();
         juliet.drop();
-        romeo.stanzas();
+        romeo.received();
         TestClient nurse = server.login("nurse@parley.test", "kitchen");
 
         // Juliet has no session, so her list is not in memory: the stanza waits for it.
         sends(romeo, "<message to='juliet@parley.test' type='chat' id='m1'><body>hi</body></message>");
         sends(nurse, "<message to='juliet@parley.test' type='chat' id='m2'><body>hi</body></message>");
 
-        assertThat(condition(romeo.stanzas().get(0))).isEqualTo("service-unavailable");
-        assertThat(nurse.stanzas()).isEmpty();
+        assertThat(condition(romeo.received().get(0))).isEqualTo("service-unavailable");
+        assertThat(nurse.received()).isEmpty();
         // XEP-0160: the allowed message went on to offline storage; the blocked one did not.
         assertThat(server.storage().offline().list(Jids.parseEntityBare("juliet@parley.test")))
                 .singleElement().satisfies(m -> assertThat(m.stanzaXml()).contains("m2"));

@@ -74,14 +74,14 @@ class OfflineModuleTest {
         sends(romeo, "<message to='juliet@parley.test/balcony' type='chat' id='m2'><body>two</body></message>");
         sends(romeo, "<message to='juliet@parley.test' id='m3'><subject>three</subject></message>");
 
-        assertThat(romeo.stanzas()).as("stored messages are not bounced").isEmpty();
+        assertThat(romeo.received()).as("stored messages are not bounced").isEmpty();
         assertThat(stored("juliet@parley.test")).isEqualTo(3);
 
         TestClient juliet = server.login("juliet@parley.test", "balcony");
-        assertThat(juliet.stanzas()).as("nothing before initial presence (XEP-0160 §2 step 5)").isEmpty();
+        assertThat(juliet.received()).as("nothing before initial presence (XEP-0160 §2 step 5)").isEmpty();
         sends(juliet, "<presence/>");
 
-        List<Element> delivered = juliet.stanzas();
+        List<Element> delivered = juliet.received();
         assertThat(delivered).extracting(m -> m.attributeValue("id")).containsExactly("m1", "m2", "m3");
         for (Element message : delivered) {
             assertThat(message.attributeValue("from")).isEqualTo("romeo@parley.test/orchard");
@@ -98,8 +98,8 @@ class OfflineModuleTest {
         sends(juliet, "<presence/>");
         TestClient second = server.login("juliet@parley.test", "garden");
         sends(second, "<presence/>");
-        assertThat(juliet.stanzas()).as("delivered once").isEmpty();
-        assertThat(second.stanzas()).isEmpty();
+        assertThat(juliet.received()).as("delivered once").isEmpty();
+        assertThat(second.received()).isEmpty();
     }
 
     @Test
@@ -111,12 +111,12 @@ class OfflineModuleTest {
 
         // RFC 6121 §8.5.2.2.1 / XEP-0160 §2 step 2: no resource with non-negative priority.
         sends(romeo, "<message to='juliet@parley.test' type='chat' id='m1'><body>hi</body></message>");
-        assertThat(juliet.stanzas()).isEmpty();
+        assertThat(juliet.received()).isEmpty();
         assertThat(stored("juliet@parley.test")).isEqualTo(1);
 
         // XEP-0160 §2 step 5: "next sends non-negative available presence".
         sends(juliet, "<presence><priority>1</priority></presence>");
-        assertThat(juliet.stanzas()).extracting(m -> m.attributeValue("id")).containsExactly("m1");
+        assertThat(juliet.received()).extracting(m -> m.attributeValue("id")).containsExactly("m1");
         assertThat(stored("juliet@parley.test")).isZero();
     }
 
@@ -131,7 +131,7 @@ class OfflineModuleTest {
 
         // XEP-0160 §2 step 3: "if not (e.g., because the recipient's offline message queue is
         // full), the server returns a <service-unavailable/> error to the sender".
-        assertThat(romeo.stanzas()).singleElement().satisfies(error -> {
+        assertThat(romeo.received()).singleElement().satisfies(error -> {
             assertThat(error.attributeValue("id")).isEqualTo("m3");
             assertThat(error.attributeValue("type")).isEqualTo("error");
             assertThat(error.attributeValue("from")).isEqualTo("juliet@parley.test");
@@ -150,7 +150,7 @@ class OfflineModuleTest {
         // XEP-0160 §3: headline and error messages are not stored (and get no error, RFC 6121 §8.5.2.2.1).
         sends(romeo, "<message to='juliet@parley.test' type='headline' id='h'><body>news</body></message>");
         sends(romeo, "<message to='juliet@parley.test' type='error' id='e'><body>x</body></message>");
-        assertThat(romeo.stanzas()).isEmpty();
+        assertThat(romeo.received()).isEmpty();
         // XEP-0160 §3: groupchat is not stored; chat-state-only messages are not stored;
         // XEP-0334 §4: <no-store/>. Not stored means the sender learns it (RFC 6121 §8.5.2.2.1).
         sends(romeo, "<message to='juliet@parley.test' type='groupchat' id='g'><body>room</body></message>");
@@ -158,7 +158,7 @@ class OfflineModuleTest {
                 + "<composing xmlns='http://jabber.org/protocol/chatstates'/></message>");
         sends(romeo, "<message to='juliet@parley.test' type='chat' id='ns'><body>secret</body>"
                 + "<no-store xmlns='urn:xmpp:hints'/></message>");
-        assertThat(romeo.stanzas()).extracting(m -> m.attributeValue("id") + " " + m.attributeValue("type"))
+        assertThat(romeo.received()).extracting(m -> m.attributeValue("id") + " " + m.attributeValue("type"))
                 .containsExactly("g error", "cs error", "ns error");
         assertThat(stored("juliet@parley.test")).isZero();
 
@@ -167,7 +167,7 @@ class OfflineModuleTest {
                 + "<store xmlns='urn:xmpp:hints'/></message>");
         TestClient juliet = server.login("juliet@parley.test", "balcony");
         sends(juliet, "<presence/>");
-        assertThat(juliet.stanzas()).extracting(m -> m.attributeValue("id")).containsExactly("st");
+        assertThat(juliet.received()).extracting(m -> m.attributeValue("id")).containsExactly("st");
     }
 
     @Test
@@ -178,7 +178,7 @@ class OfflineModuleTest {
         sends(romeo, "<message to='nobody@parley.test' type='chat' id='m1'><body>hello?</body></message>");
 
         // RFC 6121 §8.5.2.2.1 / §8.5.1: no such account, the server returns service-unavailable.
-        assertThat(romeo.stanzas()).singleElement().satisfies(error -> {
+        assertThat(romeo.received()).singleElement().satisfies(error -> {
             assertThat(error.attributeValue("type")).isEqualTo("error");
             assertThat(error.attributeValue("from")).isEqualTo("nobody@parley.test");
             assertThat(error.attributeValue("to")).isEqualTo("romeo@parley.test/orchard");
