@@ -44,13 +44,17 @@ import im.parley.server.storage.Database;
 import im.parley.server.storage.JdbcStorage;
 import im.parley.server.storage.Storage;
 import im.parley.server.event.EventBus;
+import im.parley.server.http.HttpBindings;
+import im.parley.server.http.HttpChannelInitializer;
 import im.parley.server.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -93,6 +97,9 @@ public final class ParleyServer implements AutoCloseable {
     private ExecutorService blocking;
     private int c2sPort = -1;
     private int directTlsPort = -1;
+    private int httpPort = -1;
+    private int httpsPort = -1;
+    private HttpBindings http;
     private boolean closed;
 
     public ParleyServer(ParleyConfig config) {
@@ -143,6 +150,19 @@ public final class ParleyServer implements AutoCloseable {
             directTlsPort = port(channel);
             banner.add("direct TLS " + describe(channel));
         }
+        if (config.http().enabled() || config.web().https().enabled()) {
+            http = new HttpBindings(c2s, config.web(), workerGroup);
+        }
+        if (config.http().enabled()) {
+            Channel channel = bind(transport, config.http(), new HttpChannelInitializer(http, false));
+            httpPort = port(channel);
+            banner.add("BOSH/WebSocket http://" + describe(channel));
+        }
+        if (config.web().https().enabled()) {
+            Channel channel = bind(transport, config.web().https(), new HttpChannelInitializer(http, true));
+            httpsPort = port(channel);
+            banner.add("BOSH/WebSocket https://" + describe(channel));
+        }
         LOG.info("Parley {} serving {}; {}; storage {}; {}", VERSION, String.join(", ", config.domains()),
                 String.join(", ", banner), storageDescription(), transport.name());
     }
@@ -188,6 +208,21 @@ public final class ParleyServer implements AutoCloseable {
     /** The port the direct TLS listener is bound to, or -1. */
     public int directTlsPort() {
         return directTlsPort;
+    }
+
+    /** The port of the plain HTTP listener (BOSH, WebSocket, host-meta), or -1. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** The port of the HTTPS listener, or -1. */
+    public int httpsPort() {
+        return httpsPort;
+    }
+
+    /** The HTTP bindings (live BOSH sessions), or null when no HTTP listener runs. */
+    public HttpBindings http() {
+        return http;
     }
 
     /** The certificate a hosted domain presents (e.g. to pin a self-signed one in a client). */
@@ -257,7 +292,7 @@ public final class ParleyServer implements AutoCloseable {
         return new ServerTls(contexts, leafs, domains.iterator().next());
     }
 
-    private Channel bind(Transport transport, ListenerConfig listener, C2sChannelInitializer initializer)
+    private Channel bind(Transport transport, ListenerConfig listener, ChannelInitializer<SocketChannel> initializer)
             throws IOException {
         ChannelFuture bound = new ServerBootstrap()
                 .group(bossGroup, workerGroup)

@@ -30,6 +30,9 @@ final class ParleyOptions {
         sections.put("direct_tls", "Client connections with TLS from the first byte (XEP-0368), usually port 5223.");
         sections.put("s2s", "Server-to-server federation (RFC 6120), usually port 5269.");
         sections.put("http", "HTTP listener for BOSH (XEP-0124/XEP-0206) and WebSocket (RFC 7395), usually port 5280.");
+        sections.put("https", "HTTPS listener for BOSH and WebSocket over TLS (`wss:`), usually port 5443; "
+                + "it presents the certificate of the domain the client names (SNI).");
+        sections.put("bosh", "BOSH sessions (XEP-0124 §7.1): the most the server grants a client.");
         sections.put("tls", "TLS. A domain without certificate files gets a self-signed certificate, "
                 + "generated on first start and kept in `data_dir`.");
         sections.put("limits", "Limits that keep bad or hostile input bounded.");
@@ -53,9 +56,10 @@ final class ParleyOptions {
         listener(all, "c2s", ParleyConfig::c2s, ParleyConfig::withC2s);
         listener(all, "direct_tls", ParleyConfig::directTls, ParleyConfig::withDirectTls);
         listener(all, "s2s", ParleyConfig::s2s, (c, l) -> new ParleyConfig(c.domains(), c.dataDir(), c.c2s(),
-                c.directTls(), l, c.http(), c.tls(), c.limits(), c.storage(), c.features()));
-        listener(all, "http", ParleyConfig::http, (c, l) -> new ParleyConfig(c.domains(), c.dataDir(), c.c2s(),
-                c.directTls(), c.s2s(), l, c.tls(), c.limits(), c.storage(), c.features()));
+                c.directTls(), l, c.http(), c.tls(), c.limits(), c.storage(), c.features(), c.web()));
+        listener(all, "http", ParleyConfig::http, ParleyConfig::withHttp);
+        listener(all, "https", c -> c.web().https(), (c, l) -> c.withWeb(c.web().withHttps(l)));
+        HttpOptions.declare(all);
         all.add(new ConfigOption<>("tls.starttls_required", ValueType.BOOLEAN,
                 "Clients must negotiate STARTTLS before authenticating (RFC 6120 §5.3.1).",
                 c -> c.tls().starttlsRequired(),

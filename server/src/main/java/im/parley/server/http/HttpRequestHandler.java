@@ -1,0 +1,158 @@
+package im.parley.server.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the HTTP requests that are not WebSocket handshakes: BOSH on {@code /http-bind}
+ * (XEP-0124, XEP-0206) and connection-method discovery on {@code /.well-known/host-meta} and
+ * {@code /.well-known/host-meta.json} (XEP-0156 §3). Anything else is 404.
+ */
+final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpRequestHandler.class);
+
+    private final HttpBindings bindings;
+    private final boolean tls;
+
+    HttpRequestHandler(HttpBindings bindings, boolean tls) {
+        this.bindings = bindings;
+        this.tls = tls;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (!request.decoderResult().isSuccess()) {
+            plain(ctx, false, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request\n");
+            return;
+        }
+        String path = new QueryStringDecoder(request.uri()).path();
+        HttpMethod method = request.method();
+        switch (path) {
+            case HttpChannelInitializer.BOSH_PATH, HttpChannelInitializer.BOSH_PATH + "/" -> {
+                if (HttpMethod.POST.equals(method)) {
+                    bosh(ctx, request, keepAlive);
+                } else if (HttpMethod.OPTIONS.equals(method)) {
+                    allow(ctx, keepAlive, "POST, OPTIONS");
+                } else {
+                    notAllowed(ctx, keepAlive, "POST, OPTIONS");
+                }
+            }
+            case HostMeta.XRD_PATH, HostMeta.JSON_PATH -> {
+                if (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)) {
+                    boolean json = path.equals(HostMeta.JSON_PATH);
+                    HostMeta hostMeta = HostMeta.forRequest(request, tls);
+                    send(ctx, keepAlive, HttpResponseStatus.OK, json ? HostMeta.JSON_TYPE : HostMeta.XRD_TYPE,
+                            json ? hostMeta.json() : hostMeta.xrd(), true);
+                } else {
+                    notAllowed(ctx, keepAlive, "GET, HEAD");
+                }
+            }
+            default -> plain(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, "not found\n");
+        }
+    }
+
+    /** XEP-0124 §4: each request is one {@code <body/>}; errors are terminal binding conditions (§17.1). */
+    private void bosh(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
+        XmlFrameParser.Result parsed = XmlFrameParser.parse(request.content(), bindings.config().maxRequestBytes(),
+                bindings.c2s().limits().maxDepth() + 1);
+        BoshBody body = parsed.element() == null ? null : BoshBody.of(parsed.element());
+        OptionalLong rid = body == null ? OptionalLong.empty() : body.rid();
+        if (rid.isEmpty()) {
+            BoshResponses.send(ctx.channel(), keepAlive, HttpResponseStatus.BAD_REQUEST, BoshResponses.terminate("bad-request"));
+            return;
+        }
+        BoshRequest boshRequest = new BoshRequest(rid.getAsLong(), body, ctx.channel(), keepAlive);
+        String sid = body.sid();
+        if (sid == null) {
+            bindings.bosh().create(boshRequest, remoteAddress(ctx), tls || bindings.config().considerSecure());
+            return;
+        }
+        BoshSession session = bindings.bosh().get(sid);
+        if (session == null) {
+            // XEP-0124 §17.1: an unknown (or expired) sid.
+            boshRequest.respond(BoshResponses.terminate("item-not-found"));
+            return;
+        }
+        session.receive(boshRequest);
+    }
+
+    private static InetAddress remoteAddress(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : InetAddress.getLoopbackAddress();
+    }
+
+    private static void allow(ChannelHandlerContext ctx, boolean keepAlive, String methods) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        response.headers().set(HttpHeaderNames.ALLOW, methods).setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        write(ctx, keepAlive, response);
+    }
+
+    private static void notAllowed(ChannelHandlerContext ctx, boolean keepAlive, String methods) {
+        FullHttpResponse response = response(HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
+                "method not allowed\n");
+        response.headers().set(HttpHeaderNames.ALLOW, methods);
+        write(ctx, keepAlive, response);
+    }
+
+    private static void plain(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String text) {
+        send(ctx, keepAlive, status, "text/plain; charset=utf-8", text, false);
+    }
+
+    private static void send(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String type,
+                             String text, boolean anyOrigin) {
+        FullHttpResponse response = response(status, type, text);
+        if (anyOrigin) {
+            // XEP-0156 §3: the connection methods are public; any web client may read them.
+            response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        }
+        write(ctx, keepAlive, response);
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, String type, String text) {
+        ByteBuf content = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, type).setInt(HttpHeaderNames.CONTENT_LENGTH,
+                content.readableBytes());
+        return response;
+    }
+
+    private static void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
+        HttpUtil.setKeepAlive(response, keepAlive);
+        if (keepAlive) {
+            ctx.writeAndFlush(response, ctx.voidPromise());
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException || cause instanceof javax.net.ssl.SSLException
+                || cause.getCause() instanceof javax.net.ssl.SSLException) {
+            LOG.debug("{}: HTTP connection error: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            LOG.warn("{}: HTTP request failed", ctx.channel().remoteAddress(), cause);
+        }
+        ctx.close();
+    }
+}

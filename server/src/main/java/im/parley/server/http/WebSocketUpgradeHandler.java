@@ -1,0 +1,56 @@
+package im.parley.server.http;
+
+import im.parley.server.c2s.C2sChannelInitializer;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns an HTTP connection into an XMPP stream once the WebSocket handshake completed with the
+ * {@code xmpp} subprotocol (RFC 7395 §3.1); a handshake without it is closed with a protocol
+ * error, as the subprotocol is what makes the messages XMPP.
+ */
+final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter {
+
+    /** RFC 7395 §3.8: an idle connection is probed with a WebSocket ping. */
+    static final long PING_AFTER_IDLE_SECONDS = 60;
+
+    private final HttpBindings bindings;
+
+    WebSocketUpgradeHandler(HttpBindings bindings) {
+        this.bindings = bindings;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (!(evt instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake)) {
+            super.userEventTriggered(ctx, evt);
+            return;
+        }
+        if (!HttpChannelInitializer.SUBPROTOCOL.equals(handshake.selectedSubprotocol())) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR,
+                    "the xmpp subprotocol is required")).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        int maxBytes = bindings.config().maxRequestBytes();
+        XmppFramingDecoder decoder = new XmppFramingDecoder(
+                Math.min(maxBytes, bindings.c2s().limits().maxStanzaSizeBeforeAuth()), bindings.c2s().limits().maxDepth());
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.remove("http");
+        pipeline.remove("cors");
+        pipeline.addAfter(ctx.name(), "websocket-aggregator", new WebSocketFrameAggregator(maxBytes));
+        pipeline.addAfter("websocket-aggregator", "xmpp-framing-decoder", decoder);
+        pipeline.addAfter("xmpp-framing-decoder", "xmpp-framing-encoder", new XmppFramingEncoder());
+        pipeline.addAfter("xmpp-framing-encoder", "idle", new IdleStateHandler(0, 0, PING_AFTER_IDLE_SECONDS, TimeUnit.SECONDS));
+        pipeline.addAfter("idle", "xmpp", new WebSocketStreamHandler(bindings.c2s(), C2sChannelInitializer.c2sFeatures(),
+                decoder, bindings.config().considerSecure()));
+        pipeline.remove(this);
+    }
+}
