@@ -45,6 +45,11 @@ public final class BoshSessions {
         return count.get();
     }
 
+    /** True while the session with this id exists. */
+    public boolean isLive(String sid) {
+        return sessions.containsKey(sid);
+    }
+
     BoshSession get(String sid) {
         return sessions.get(sid);
     }
