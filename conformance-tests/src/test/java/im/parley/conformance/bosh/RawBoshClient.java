@@ -109,8 +109,9 @@ final class RawBoshClient {
      * Sends a request with the next rid over a socket of its own and closes that socket at once,
      * as a client whose connection drops while the server holds the request.
      */
-    void sendAndDrop(String payload) {
-        String body = String.format("<body rid='%d' sid='%s' xmlns='%s'>%s</body>", ++rid, sid, HTTPBIND, payload);
+    long sendAndDrop(String payload) {
+        long dropped = ++rid;
+        String body = String.format("<body rid='%d' sid='%s' xmlns='%s'>%s</body>", dropped, sid, HTTPBIND, payload);
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket(url.getHost(), url.getPort())) {
             OutputStream out = socket.getOutputStream();
@@ -122,6 +123,7 @@ final class RawBoshClient {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return dropped;
     }
 
     static <T> T await(CompletableFuture<T> future) {

@@ -227,6 +227,19 @@ final class BoshSession implements C2sTransport {
                 return;
             }
         }
+        if (request.rid() > lastRid - requests) {
+            // Its connection broke before the answer and nothing was sent: hold it again.
+            Held again = new Held(request);
+            held.add(again);
+            watchConnection(again);
+            cancelInactivity();
+            flush();
+            while (held.size() > hold) {
+                respond(held.poll(), Map.of(), drainQueue());
+            }
+            armWait();
+            return;
+        }
         terminate("item-not-found", request);
     }
 
