@@ -36,6 +36,15 @@ final class XmlFrameParser {
 
     /** Parses {@code content}, which must hold exactly one element and nothing else but whitespace. */
     static Result parse(ByteBuf content, int maxBytes, int maxDepth) {
+        content = content.duplicate();
+        skipXmlDeclaration(content);
+        int first = firstNonBlank(content);
+        if (first >= 0 && content.getByte(first) == '<' && first + 1 < content.writerIndex()
+                && (content.getByte(first + 1) == '!' || content.getByte(first + 1) == '?')) {
+            // RFC 6120 §11.1: no DTD, comment or processing instruction, before the element either.
+            return new Result(null, StreamError.of(StreamErrorCondition.RESTRICTED_XML,
+                    "DTDs, comments and processing instructions are not allowed"));
+        }
         XmppStreamDecoder decoder = new XmppStreamDecoder(new XmlLimits(maxBytes + PREFIX.length, maxDepth));
         EmbeddedChannel channel = new EmbeddedChannel(decoder);
         try {
@@ -68,6 +77,49 @@ final class XmlFrameParser {
         } finally {
             channel.finishAndReleaseAll();
         }
+    }
+
+    /**
+     * A BOSH body is an XML document of its own (XEP-0124 §4), which may begin with an XML
+     * declaration; it is skipped here as our synthetic stream already has one prolog.
+     */
+    private static void skipXmlDeclaration(ByteBuf content) {
+        int first = firstNonBlank(content);
+        if (first < 0 || !startsWith(content, first, "<?xml")) {
+            return;
+        }
+        for (int i = first + 5; i + 1 < content.writerIndex(); i++) {
+            if (content.getByte(i) == '?' && content.getByte(i + 1) == '>') {
+                String declaration = content.toString(first, i - first, StandardCharsets.US_ASCII).toLowerCase();
+                if (declaration.contains("encoding") && !declaration.matches("(?s).*encoding\\s*=\\s*['\"]utf-8['\"].*")) {
+                    return;  // left in place: the parser refuses it as a processing instruction
+                }
+                content.readerIndex(i + 2);
+                return;
+            }
+        }
+    }
+
+    private static boolean startsWith(ByteBuf content, int index, String prefix) {
+        if (content.writerIndex() - index < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (content.getByte(index + i) != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int firstNonBlank(ByteBuf content) {
+        for (int i = content.readerIndex(); i < content.writerIndex(); i++) {
+            byte b = content.getByte(i);
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static Result invalid(String text) {
