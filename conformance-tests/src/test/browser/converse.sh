@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# converse.sh - Converse.js in headless Debian Chromium (playwright-core)
+# logs in over BOSH or WebSocket (XMPP_TRANSPORT=bosh|websocket, URL in
+# XMPP_HTTP_URL), must be seen online by the peer, must show the peer's
+# message in its chat view, and sends a reply typed into the chat textarea.
+# Use the wrappers converse-bosh.sh and converse-websocket.sh; the JUnit tests
+# ConverseBoshTest and ConverseWebSocketTest run them against an in-process Parley.
+#
+# The page is served by a static server on 127.0.0.1 (random port) inside the
+# node driver, so BOSH needs CORS on the server and WebSocket must accept that
+# Origin. npm packages (playwright-core, converse.js tarball) are cached in
+# ${XMPP_CLIENTS_CACHE:-$XDG_CACHE_HOME/xmpp-clients} (installed once).
+# https/wss with a self-signed cert: XMPP_INSECURE=1, or XMPP_CA_FILE holding
+# the (self-signed) server certificate, whose SPKI hash is then trusted.
+set -uo pipefail
+: "${XMPP_TRANSPORT:?set XMPP_TRANSPORT=bosh|websocket}"
+NAME=converse-$XMPP_TRANSPORT
+. "$(dirname "$0")/lib.sh"
+require_env XMPP_JID XMPP_PASSWORD XMPP_PEER XMPP_HTTP_URL
+PW_VER=${PLAYWRIGHT_CORE_VERSION:-1.65.1}
+CV_VER=${CONVERSE_VERSION:-14.0.0}
+CACHE=${XMPP_CLIENTS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xmpp-clients}
+need_debs chromium fonts-liberation python3-slixmpp openssl
+command -v node >/dev/null && command -v npm >/dev/null || need_debs nodejs npm
+
+# --- npm packages, installed once into the cache (idempotent) -----------------
+if [ ! -f "$CACHE/node/node_modules/playwright-core/package.json" ] \
+   || [ "$(node -p "require('$CACHE/node/node_modules/playwright-core/package.json').version" 2>/dev/null)" != "$PW_VER" ]; then
+  mkdir -p "$CACHE/node" && [ -f "$CACHE/node/package.json" ] || echo '{"name":"xmpp-clients-cache","private":true}' > "$CACHE/node/package.json"
+  say "npm install playwright-core@$PW_VER"
+  (cd "$CACHE/node" && npm install --no-audit --no-fund "playwright-core@$PW_VER" >/dev/null 2>&1) \
+    || result fail "npm install playwright-core failed"
+fi
+CONVERSE_DIST=$CACHE/converse-$CV_VER/package/dist
+if [ ! -f "$CONVERSE_DIST/converse.min.js" ]; then
+  say "npm pack converse.js@$CV_VER"
+  mkdir -p "$CACHE/converse-$CV_VER"
+  (cd "$CACHE/converse-$CV_VER" && npm pack --silent "converse.js@$CV_VER" >/dev/null 2>&1 && tar xzf converse.js-"$CV_VER".tgz) \
+    || result fail "npm pack converse.js failed"
+fi
+
+make_work
+befriend
+SPKI=""
+case "$XMPP_HTTP_URL" in https://*|wss://*)
+  if [ -n "${XMPP_CA_FILE:-}" ] && [ "${XMPP_INSECURE:-0}" != 1 ]; then
+    SPKI=$(openssl x509 -in "$XMPP_CA_FILE" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)
+  fi ;;
+esac
+
+T_IN=$(token to-converse); T_OUT=$(token from-converse)
+export XMPP_RESOURCE=${XMPP_RESOURCE:-converse-$$}   # unique: BOSH sessions linger
+start_peer "presence=$XMPP_RESOURCE" "send=$T_IN" "expect=$T_OUT"
+WORK=$WORK CONVERSE_DIST=$CONVERSE_DIST T_IN=$T_IN T_OUT=$T_OUT XMPP_SPKI=$SPKI XMPP_TIMEOUT=$(time_left) \
+  NODE_PATH="$CACHE/node/node_modules" HOME="$WORK/home" \
+  node "$CLIENTS_DIR/converse-driver.js" >"$WORK/driver.log" 2>&1 &
+DRV=$!
+on_exit_pid "$DRV"
+wait_grep "$WORK/peer.log" "^GOT .*$T_OUT" || {
+  wait_grep "$WORK/driver.log" '^FAIL' 3
+  result fail "$(grep -E '^(FAIL|CONNECTED|GOT|SENT)' "$WORK/driver.log" | tail -1); peer: $(tail -1 "$WORK/peer.log")"
+}
+touch "$WORK/peer-done"
+wait "$DRV"; rc=$?
+[ $rc -eq 0 ] || result fail "driver: $(tail -1 "$WORK/driver.log")"
+grep -q "^PRESENCE $XMPP_JID/$XMPP_RESOURCE" "$WORK/peer.log" || result fail "peer did not see Converse online"
+CH=$(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}')
+result pass "Converse.js $CV_VER in Chromium $CH over $XMPP_TRANSPORT ($XMPP_HTTP_URL): online, received, sent"

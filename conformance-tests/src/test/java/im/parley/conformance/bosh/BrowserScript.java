@@ -1,0 +1,82 @@
+package im.parley.conformance.bosh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import im.parley.conformance.PinnedTrust;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.jxmpp.jid.EntityBareJid;
+
+/**
+ * Runs one of the browser client scripts in {@code src/test/browser} (Converse.js in headless
+ * Debian Chromium, driven by playwright-core; the other side is slixmpp over TCP) against an
+ * in-process Parley, and checks it prints {@code PASS}. The scripts install what is missing
+ * (Debian {@code chromium}, npm packages); a browser that cannot be had is a failure.
+ */
+public final class BrowserScript {
+
+    /** The script's own budget; the process is ended if it outlives it by a minute. */
+    private static final int TIMEOUT_SECONDS = 150;
+
+    private BrowserScript() {
+    }
+
+    /** Runs {@code script} (e.g. {@code converse-bosh.sh}) with the client at {@code url}. */
+    public static void passes(HttpParley parley, String script, String url, Path work) throws Exception {
+        EntityBareJid client = parley.newAccount("converse");
+        EntityBareJid peer = parley.newAccount("peer");
+        Path caFile = PinnedTrust.writePem(parley.server().certificate(HttpParley.DOMAIN), work.resolve("parley.pem"));
+        // XMPP_KEEP=1 (the scripts' debugging switch) keeps their work directory outside the @TempDir.
+        Path tmp = "1".equals(System.getenv("XMPP_KEEP"))
+                ? Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "parley-browser-")
+                : Files.createDirectories(work.resolve("tmp"));
+        Path scripts = Path.of(System.getProperty("parley.browser.scripts", "src/test/browser"));
+        ProcessBuilder builder = new ProcessBuilder("bash", scripts.resolve(script).toString())
+                .redirectErrorStream(true)
+                .directory(work.toFile());
+        var env = builder.environment();
+        env.put("XMPP_JID", client.toString());
+        env.put("XMPP_PASSWORD", HttpParley.PASSWORD);
+        env.put("XMPP_PEER", peer.toString());
+        env.put("XMPP_HOST", "127.0.0.1");
+        env.put("XMPP_PORT", Integer.toString(parley.server().c2sPort()));
+        env.put("XMPP_PEER_PORT", Integer.toString(parley.server().c2sPort()));
+        env.put("XMPP_CA_FILE", caFile.toString());
+        env.put("XMPP_HTTP_URL", url);
+        env.put("XMPP_TIMEOUT", Integer.toString(TIMEOUT_SECONDS - 30));
+        env.put("TMPDIR", tmp.toString());
+        env.put("PYTHONDONTWRITEBYTECODE", "1");
+
+        Process process = builder.start();
+        List<String> output = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    output.add(line);
+                }
+            } catch (IOException ignored) {
+                // The process ended; what was read is in 'output'.
+            }
+        }, "browser-script-output");
+        reader.start();
+        boolean finished = process.waitFor(TIMEOUT_SECONDS + 60, TimeUnit.SECONDS);
+        if (!finished) {
+            process.destroyForcibly();
+        }
+        reader.join(5_000);
+        output.stream().filter(line -> line.startsWith("PASS ") || line.startsWith("FAIL "))
+                .forEach(System.out::println);
+        assertThat(finished).as("%s finished; its output: %s", script, output).isTrue();
+        assertThat(output).as("%s output", script).anyMatch(line -> line.startsWith("PASS "));
+        assertThat(process.exitValue()).as("%s exit status; output: %s", script, output).isZero();
+    }
+}
