@@ -29,7 +29,8 @@ final class RawBoshClient {
     static final String HTTPBIND = "http://jabber.org/protocol/httpbind";
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    /** Shared, as a browser shares its connection pool between the sessions it holds. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final URI url;
     private String sid;
@@ -94,7 +95,7 @@ final class RawBoshClient {
         HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
                 .header("Content-Type", "text/xml; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> parse(response.body()));
+        return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> parse(response.body()));
     }
 
     static Element parse(String xml) {
