@@ -152,4 +152,8 @@ public final class HttpParley implements BeforeAllCallback, AfterAllCallback, Af
         open.clear();
     }
 
+    /** TLS sockets that trust exactly the server's certificate. */
+    public javax.net.ssl.SSLSocketFactory trustingSocketFactory() {
+        return PinnedTrust.sslContext(server.certificate(DOMAIN)).getSocketFactory();
+    }
 }
