@@ -127,7 +127,8 @@ public final class ParleyServer implements AutoCloseable {
         C2sContext c2s = new C2sContext(domains, config.tls().starttlsRequired(), tls, SaslMechanisms.defaults(),
                 accounts, new AuthFailureThrottle(config.limits().maxAuthFailures(), config.limits().authFailureWindow(),
                 Clock.systemUTC()), blocking, sessions, router, config.limits(), serverInfo,
-                new InBandRegistration(config.features().registration(), accounts::create, Clock.systemUTC()));
+                new InBandRegistration(config.features().registration(), accounts::create, Clock.systemUTC()),
+                events, config.mobile());
 
         Transport transport = new Transport();
         bossGroup = transport.newGroup("parley-accept", 1);
