@@ -29,8 +29,16 @@ final class Resumption {
     }
 
     CompletionStage<FeatureOutcome> start() {
-        previous.executor().execute(this::onPreviousExecutor);
+        runOn(previous, this::onPreviousExecutor);
         return outcome;
+    }
+
+    private static void runOn(C2sSession session, Runnable task) {
+        if (session.transport().inExecutor()) {
+            task.run();
+        } else {
+            session.executor().execute(task);
+        }
     }
 
     private void onPreviousExecutor() {
@@ -50,7 +58,7 @@ final class Resumption {
                 }
                 case ACCEPTED -> {
                     previous.attach(fresh);
-                    previous.executor().execute(this::onNewExecutor);
+                    runOn(previous, this::onNewExecutor);
                 }
             }
         } catch (RuntimeException e) {
