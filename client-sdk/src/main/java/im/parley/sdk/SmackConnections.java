@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.jivesoftware.smack.AbstractXMPPConnection;
 import org.jivesoftware.smack.ConnectionConfiguration;
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
@@ -33,18 +34,19 @@ final class SmackConnections {
                                          Transport transport, Trust trust, TrustFailures failures)
             throws UnknownHostException {
         String domain = jid.getDomain().toString();
-        SSLContext tls = tlsContext(trust.managerFor(domain, failures));
+        X509TrustManager trustManager = trust.managerFor(domain, failures);
+        SSLContext tls = tlsContext(trustManager);
         return switch (transport.kind()) {
             case STARTTLS -> {
                 XMPPTCPConnectionConfiguration.Builder builder = XMPPTCPConnectionConfiguration.builder();
-                common(builder, jid, password, resource, tls);
+                common(builder, jid, password, resource, trustManager);
                 builder.setHostAddress(InetAddress.getByName(transport.host())).setPort(transport.port())
                         .setSecurityMode(SecurityMode.required);
                 yield new XMPPTCPConnection(builder.build());
             }
             case DIRECT_TLS -> {
                 XMPPTCPConnectionConfiguration.Builder builder = XMPPTCPConnectionConfiguration.builder();
-                common(builder, jid, password, resource, tls);
+                common(builder, jid, password, resource, trustManager);
                 builder.setHostAddress(InetAddress.getByName(transport.host())).setPort(transport.port())
                         .setSocketFactory(new DirectTlsSocketFactory(tls.getSocketFactory(), domain))
                         // TLS is already up below the stream; there is nothing to STARTTLS.
@@ -54,7 +56,7 @@ final class SmackConnections {
             }
             case BOSH -> {
                 BOSHConfiguration.Builder builder = BOSHConfiguration.builder();
-                common(builder, jid, password, resource, tls);
+                common(builder, jid, password, resource, trustManager);
                 String path = transport.url().getRawPath();
                 builder.setHost(transport.host()).setPort(transport.port())
                         .setUseHttps("https".equals(transport.url().getScheme()))
@@ -67,10 +69,10 @@ final class SmackConnections {
     }
 
     private static void common(ConnectionConfiguration.Builder<?, ?> builder, EntityBareJid jid, String password,
-                               Resourcepart resource, SSLContext tls) {
+                               Resourcepart resource, X509TrustManager trustManager) {
         builder.setXmppDomain(jid.asDomainBareJid())
                 .setUsernameAndPassword(jid.getLocalpart().toString(), password)
-                .setCustomSSLContext(tls)
+                .setCustomX509TrustManager(trustManager)
                 // ServerCertificateCheck already checked the certificate names the domain.
                 .setHostnameVerifier((hostname, session) -> true)
                 .setSendPresence(true);
