@@ -16,6 +16,7 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.parts.Resourcepart;
+import org.minidns.dnsname.DnsName;
 
 /** Builds the Smack connection for a {@link Transport}; the only class that knows Smack's configuration API. */
 final class SmackConnections {
@@ -58,7 +59,9 @@ final class SmackConnections {
                 BOSHConfiguration.Builder builder = BOSHConfiguration.builder();
                 common(builder, jid, password, resource, trustManager);
                 String path = transport.url().getRawPath();
-                builder.setHost(transport.host()).setPort(transport.port())
+                // Smack turns an IP literal given as text into an InetAddress whose toString()
+                // ("/127.0.0.1") then breaks the BOSH URL; as a DnsName it is used verbatim.
+                builder.setHost(DnsName.from(transport.host())).setPort(transport.port())
                         .setUseHttps("https".equals(transport.url().getScheme()))
                         .setFile(path == null || path.isEmpty() ? "/" : path)
                         .setSecurityMode(SecurityMode.disabled)
