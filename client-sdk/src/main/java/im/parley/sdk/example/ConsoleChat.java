@@ -60,8 +60,10 @@ public final class ConsoleChat {
             return;
         }
         if (line.equals("/contacts")) {
-            client.contacts().list().forEach(contact -> System.out.println("  " + contact.jid() + " ("
-                    + contact.subscription() + ", " + client.contacts().presenceOfQuietly(contact.jid()) + ")"));
+            for (var contact : client.contacts().list()) {
+                System.out.println("  " + contact.jid() + " (" + contact.subscription() + ", "
+                        + client.contacts().presenceOf(contact.jid()).availability() + ")");
+            }
         } else if (line.startsWith("/add ")) {
             client.contacts().add(jid(line.substring(5)), null);
         } else if (line.startsWith("/accept ")) {
