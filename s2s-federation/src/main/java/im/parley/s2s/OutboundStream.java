@@ -45,6 +45,7 @@ final class OutboundStream {
     private Channel channel;
     private boolean verifyChannelReady;
     private ScheduledFuture<?> setupTimer;
+    private String authenticatedBy;
 
     OutboundStream(DomainPair pair, S2sRouter router) {
         this.pair = pair;
@@ -57,6 +58,11 @@ final class OutboundStream {
 
     synchronized State state() {
         return state;
+    }
+
+    /** How the local domain authenticated to the peer: {@code sasl-external} or {@code dialback}; null before. */
+    synchronized String authenticatedBy() {
+        return authenticatedBy;
     }
 
     /** Sends or queues a stanza; false if this stream has closed (the router then makes a new one). */
@@ -182,13 +188,14 @@ final class OutboundStream {
     }
 
     /** The pair is authenticated: flush the queue, in order. */
-    void established(Channel ready) {
+    void established(Channel ready, String method) {
         synchronized (this) {
             if (state != State.CONNECTING) {
                 ready.close();
                 return;
             }
             state = State.ESTABLISHED;
+            authenticatedBy = method;
             channel = ready;
             cancelTimer();
             for (Stanza stanza : queue) {
@@ -197,7 +204,7 @@ final class OutboundStream {
             queue.clear();
             ready.flush();
         }
-        LOG.info("s2s {} established", pair);
+        LOG.info("s2s {} established ({})", pair, method);
         if (!verifyChannelReady) {
             readyForVerifications(ready);
         }

@@ -309,7 +309,7 @@ final class OutboundStreamHandler extends ChannelInboundHandlerAdapter {
     private void established() {
         phase(Phase.ESTABLISHED);
         ((XmppStreamDecoder) channel.pipeline().get("xml-decoder")).setMaxStanzaBytes(router.settings().maxStanzaBytes());
-        stream.established(channel);
+        stream.established(channel, saslDone ? "sasl-external" : "dialback");
     }
 
     private void sendHeader() {

@@ -150,12 +150,19 @@ public final class S2sRouter implements RemoteRouter {
         outbound.remove(stream.pair(), stream);
     }
 
-    /** The state of the outbound stream of a pair, for tests and admin tools. */
-    public String outboundState(String localDomain, String remoteDomain) {
+    /**
+     * The outbound stream of a pair, for tests and admin tools: {@code NONE}, {@code CONNECTING},
+     * or {@code ESTABLISHED by sasl-external} / {@code ESTABLISHED by dialback}.
+     */
+    public String outboundStatus(String localDomain, String remoteDomain) {
         try {
             OutboundStream stream = outbound.get(new DomainPair(Jids.parseDomain(localDomain),
                     Jids.parseDomain(remoteDomain)));
-            return stream == null ? "NONE" : stream.state().name();
+            if (stream == null) {
+                return "NONE";
+            }
+            String by = stream.authenticatedBy();
+            return stream.state().name() + (by == null ? "" : " by " + by);
         } catch (im.parley.core.jid.JidMalformedException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
