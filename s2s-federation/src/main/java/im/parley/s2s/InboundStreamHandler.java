@@ -83,8 +83,9 @@ final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-        if (event instanceof IdleStateEvent) {
+        if (event instanceof IdleStateEvent && session.hasAnyAuthenticated()) {
             // The peer normally closes its idle outbound stream first; this bounds forgotten ones.
+            // Before authentication the negotiation timeout applies instead: dialback may be slow.
             session.closeStream();
         }
         super.userEventTriggered(ctx, event);

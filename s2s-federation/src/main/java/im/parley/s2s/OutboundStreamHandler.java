@@ -82,7 +82,6 @@ final class OutboundStreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     void attach(Channel attempt) {
-        this.channel = attempt;
         stream.attached(attempt);
     }
 
@@ -92,6 +91,12 @@ final class OutboundStreamHandler extends ChannelInboundHandlerAdapter {
         phase(Phase.DONE);
         stream.connectNext(remaining, cause instanceof ConnectTimeoutException
                 ? StanzaErrorCondition.REMOTE_SERVER_TIMEOUT : StanzaErrorCondition.REMOTE_SERVER_NOT_FOUND);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        // The connect may complete before attach() runs on the connecting thread.
+        this.channel = ctx.channel();
     }
 
     @Override

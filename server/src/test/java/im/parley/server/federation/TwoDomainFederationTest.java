@@ -268,7 +268,7 @@ class TwoDomainFederationTest {
     /** Idle outbound streams close after federation.idle_timeout and reopen on demand. */
     @Test
     void idleStreamsCloseAndReopenOnDemand() throws Exception {
-        start(Map.of(), Map.of(), f -> f.withIdleTimeout(Duration.ofMillis(500)), f -> f);
+        start(Map.of(), Map.of(), f -> f.withIdleTimeout(Duration.ofSeconds(1)), f -> f);
         SocketClient alice = a.login("alice@a.test", "laptop");
         SocketClient bob = b.login("bob@b.test", "phone");
         alice.send("<message to='bob@b.test' type='chat'><body>one</body></message>");
