@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ParleyStartTlsTest extends ChatClientContract {
 
     @RegisterExtension
-    static final ParleyExtension PARLEY = ParleyExtension.builder().domain("parley.test").build();
+    static final ParleyExtension PARLEY = ParleyExtension.builder().domain("parley.test").allowRegistration().build();
 
     @Override
     Target target() {

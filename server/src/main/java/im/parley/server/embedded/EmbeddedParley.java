@@ -4,9 +4,11 @@ import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import im.parley.server.ParleyServer;
 import im.parley.server.account.AccountExistsException;
+import im.parley.server.config.FeaturesConfig;
 import im.parley.server.config.LimitsConfig;
 import im.parley.server.config.ListenerConfig;
 import im.parley.server.config.ParleyConfig;
+import im.parley.server.config.RegistrationConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -159,8 +161,15 @@ public final class EmbeddedParley implements AutoCloseable {
     public static final class Builder {
         private final List<String> domains = new ArrayList<>();
         private final Map<String, String> users = new LinkedHashMap<>();
+        private boolean registration;
 
         private Builder() {
+        }
+
+        /** Lets clients create accounts themselves (XEP-0077 in-band registration); off by default. */
+        public Builder allowRegistration() {
+            registration = true;
+            return this;
         }
 
         /** Adds a hosted domain; without any, the server hosts {@code localhost}. */
@@ -186,7 +195,7 @@ public final class EmbeddedParley implements AutoCloseable {
             ParleyServer server = null;
             try {
                 dataDir = Files.createTempDirectory("parley-embedded");
-                server = new ParleyServer(config(hosted, dataDir));
+                server = new ParleyServer(config(hosted, dataDir, registration));
                 server.start();
                 EmbeddedParley parley = new EmbeddedParley(server, dataDir, hosted);
                 users.forEach(parley::createUser);
@@ -205,13 +214,17 @@ public final class EmbeddedParley implements AutoCloseable {
             }
         }
 
-        private static ParleyConfig config(List<String> hosted, Path dataDir) {
+        private static ParleyConfig config(List<String> hosted, Path dataDir, boolean registration) {
             ParleyConfig defaults = ParleyConfig.defaults();
             // Tests try wrong passwords on purpose; the production throttle would lock them out.
             LimitsConfig limits = defaults.limits();
             LimitsConfig lenient = new LimitsConfig(limits.maxStanzaSizeBeforeAuth(), limits.maxStanzaSize(),
                     limits.maxDepth(), limits.negotiationTimeout(), 10_000, Duration.ofMinutes(1));
+            FeaturesConfig features = defaults.features();
+            // Tests register many accounts from one address: no per-address limit.
+            RegistrationConfig open = new RegistrationConfig(registration, List.of(), 10_000, Duration.ofMinutes(1));
             return defaults.withDomains(hosted)
+                    .withFeatures(new FeaturesConfig(open, features.contactAddresses()))
                     .withDataDir(dataDir)
                     .withC2s(ListenerConfig.on(HOST, 0))
                     .withDirectTls(ListenerConfig.on(HOST, 0))

@@ -36,17 +36,19 @@ public final class ParleyExtension implements BeforeAllCallback, AfterAllCallbac
 
     private final List<String> domains;
     private final Map<String, String> users;
+    private final boolean registration;
     private EmbeddedParley server;
     private boolean perClass;
 
     /** One server per test class, hosting {@code localhost}, no users. */
     public ParleyExtension() {
-        this(List.of(), Map.of());
+        this(List.of(), Map.of(), false);
     }
 
-    private ParleyExtension(List<String> domains, Map<String, String> users) {
+    private ParleyExtension(List<String> domains, Map<String, String> users, boolean registration) {
         this.domains = List.copyOf(domains);
         this.users = new LinkedHashMap<>(users);
+        this.registration = registration;
     }
 
     /** Starts describing the server the extension runs. */
@@ -105,6 +107,9 @@ public final class ParleyExtension implements BeforeAllCallback, AfterAllCallbac
         EmbeddedParley.Builder builder = EmbeddedParley.builder();
         domains.forEach(builder::domain);
         users.forEach(builder::user);
+        if (registration) {
+            builder.allowRegistration();
+        }
         return builder.start();
     }
 
@@ -119,8 +124,15 @@ public final class ParleyExtension implements BeforeAllCallback, AfterAllCallbac
     public static final class Builder {
         private final List<String> domains = new ArrayList<>();
         private final Map<String, String> users = new LinkedHashMap<>();
+        private boolean registration;
 
         private Builder() {
+        }
+
+        /** Lets clients create accounts themselves (XEP-0077); off by default. */
+        public Builder allowRegistration() {
+            registration = true;
+            return this;
         }
 
         /** Adds a hosted domain; without any, the server hosts {@code localhost}. */
@@ -136,7 +148,7 @@ public final class ParleyExtension implements BeforeAllCallback, AfterAllCallbac
         }
 
         public ParleyExtension build() {
-            return new ParleyExtension(domains, users);
+            return new ParleyExtension(domains, users, registration);
         }
     }
 }
