@@ -41,6 +41,10 @@ final class CommonOptions {
             defaultValue = "4")
     int sources;
 
+    @Option(names = "--roster", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Fetch the roster after binding (default; --no-roster skips it).")
+    boolean roster;
+
     @Option(names = "--threads", description = "Event-loop threads of the load generator.", defaultValue = "2")
     int threads;
 
@@ -50,7 +54,7 @@ final class CommonOptions {
     BenchContext context() {
         List<InetSocketAddress> sourceAddresses = sources == 0 ? new ArrayList<>() : LoadClients.loopbackSources(sources);
         ClientOptions clients = new ClientOptions(new InetSocketAddress(host, port), domain, sourceAddresses,
-                prefix, password, false, SaslMechanismChoice.fromWireName(mechanism), true, true, false);
+                prefix, password, false, SaslMechanismChoice.fromWireName(mechanism), roster, true, false);
         return new BenchContext(server, clients, threads, pid, out);
     }
 }

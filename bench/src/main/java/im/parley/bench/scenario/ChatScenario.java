@@ -51,7 +51,7 @@ public final class ChatScenario implements Scenario {
 
     @Override
     public ScenarioResult run(BenchContext context) {
-        var options = context.clients().withPresence(true, true, false);
+        var options = context.clients().withPresence(context.clients().rosterGet(), true, false);
         try (LoadClients load = new LoadClients(options, context.threads());
              Measurement measurement = new Measurement(context.serverPid())) {
             LoginWave wave = new LoginWave();

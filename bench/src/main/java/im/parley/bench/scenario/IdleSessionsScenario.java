@@ -25,7 +25,7 @@ public final class IdleSessionsScenario implements Scenario {
 
     @Override
     public ScenarioResult run(BenchContext context) {
-        var options = context.clients().withStartTls(true).withPresence(true, true, false);
+        var options = context.clients().withStartTls(true).withPresence(context.clients().rosterGet(), true, false);
         try (LoadClients load = new LoadClients(options, context.threads());
              Measurement measurement = new Measurement(context.serverPid())) {
             var before = measurement.mark();
