@@ -20,8 +20,16 @@ import im.parley.server.config.ParleyConfig;
 import im.parley.server.module.DefaultModuleContext;
 import im.parley.server.module.IqHandlers;
 import im.parley.server.module.XmppModule;
+import im.parley.server.modules.contactinfo.ContactAddressesModule;
+import im.parley.server.modules.disco.DiscoModule;
+import im.parley.server.modules.disco.ServerInfo;
+import im.parley.server.modules.last.LastActivityModule;
 import im.parley.server.modules.ping.PingModule;
+import im.parley.server.modules.register.InBandRegistration;
+import im.parley.server.modules.register.RegisterModule;
 import im.parley.server.modules.session.LegacySessionModule;
+import im.parley.server.modules.time.EntityTimeModule;
+import im.parley.server.modules.version.SoftwareVersionModule;
 import im.parley.server.net.Transport;
 import im.parley.server.routing.DefaultStanzaRouter;
 import im.parley.server.session.LocalSession;
@@ -33,6 +41,7 @@ import im.parley.server.event.EventBus;
 import im.parley.server.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -78,6 +87,7 @@ public final class ParleyServer implements AutoCloseable {
     private ExecutorService blocking;
     private int c2sPort = -1;
     private int directTlsPort = -1;
+    private boolean closed;
 
     public ParleyServer(ParleyConfig config) {
         this.config = config;
@@ -103,13 +113,15 @@ public final class ParleyServer implements AutoCloseable {
         remoteRouter.start(router);
         DefaultModuleContext moduleContext = new DefaultModuleContext(domains, iqHandlers, router, events, sessions,
                 blocking, storage);
-        for (XmppModule module : modules(config)) {
+        ServerInfo serverInfo = new ServerInfo(moduleContext::serverFeatures, moduleContext::serverInfoExtensions);
+        for (XmppModule module : modules(config, serverInfo)) {
             module.load(moduleContext);
         }
 
         C2sContext c2s = new C2sContext(domains, config.tls().starttlsRequired(), tls, SaslMechanisms.defaults(),
                 accounts, new AuthFailureThrottle(config.limits().maxAuthFailures(), config.limits().authFailureWindow(),
-                Clock.systemUTC()), blocking, sessions, router, config.limits());
+                Clock.systemUTC()), blocking, sessions, router, config.limits(), serverInfo,
+                new InBandRegistration(config.features().registration(), accounts::create, Clock.systemUTC()));
 
         Transport transport = new Transport();
         bossGroup = transport.newGroup("parley-accept", 1);
@@ -131,12 +143,19 @@ public final class ParleyServer implements AutoCloseable {
 
     /**
      * The feature modules, in load order. Every feature is one module that hooks events and
-     * registers IQ handlers through its context (STYLE.md #1, #2).
+     * registers IQ handlers through its context (STYLE.md #1, #2). {@code serverInfo} reads
+     * the features and forms the modules register, for service discovery.
      */
-    public static List<XmppModule> modules(ParleyConfig config) {
+    public static List<XmppModule> modules(ParleyConfig config, ServerInfo serverInfo) {
         return List.of(
                 new LegacySessionModule(),
-                new PingModule());
+                new PingModule(),
+                new DiscoModule(serverInfo),
+                new SoftwareVersionModule(VERSION),
+                new EntityTimeModule(Clock.systemDefaultZone()),
+                new LastActivityModule(Clock.systemUTC()),
+                new ContactAddressesModule(config.features().contactAddresses()),
+                new RegisterModule());
     }
 
     /** The account service (add users in tests and tools). */
@@ -170,7 +189,11 @@ public final class ParleyServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (Channel listener : listeners) {
             listener.close().syncUninterruptibly();
         }
@@ -223,8 +246,8 @@ public final class ParleyServer implements AutoCloseable {
     }
 
     private Channel bind(Transport transport, ListenerConfig listener, C2sChannelInitializer initializer)
-            throws InterruptedException {
-        Channel channel = new ServerBootstrap()
+            throws IOException {
+        ChannelFuture bound = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -232,10 +255,13 @@ public final class ParleyServer implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                 .childHandler(initializer)
                 .bind(new InetSocketAddress(listener.address(), listener.port()))
-                .sync()
-                .channel();
-        listeners.add(channel);
-        return channel;
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IOException("cannot listen on " + listener.address() + ":" + listener.port() + ": "
+                    + bound.cause().getMessage(), bound.cause());
+        }
+        listeners.add(bound.channel());
+        return bound.channel();
     }
 
     private static int port(Channel channel) {

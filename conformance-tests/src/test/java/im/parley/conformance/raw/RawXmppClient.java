@@ -52,6 +52,9 @@ public final class RawXmppClient implements AutoCloseable {
     private OutputStream out;
     private final XmppStreamReader reader;
 
+    /** The domain this client opens streams to and expects in the server's certificate. */
+    private String domain = ParleyServerExtension.DOMAIN;
+
     private RawXmppClient(Socket socket, X509Certificate trusted) throws IOException {
         this.socket = socket;
         this.trusted = trusted;
@@ -94,9 +97,15 @@ public final class RawXmppClient implements AutoCloseable {
         }
     }
 
-    /** Opens a client stream to {@value ParleyServerExtension#DOMAIN} (RFC 6120 §4.7) and returns the server's header. */
+    /** Opens streams to {@code serverDomain} from now on (a virtual host), instead of {@value ParleyServerExtension#DOMAIN}. */
+    public RawXmppClient toDomain(String serverDomain) {
+        this.domain = serverDomain;
+        return this;
+    }
+
+    /** Opens a client stream to the domain (RFC 6120 §4.7) and returns the server's header. */
     public Map<String, String> openStream() {
-        return openStream(header(ParleyServerExtension.DOMAIN));
+        return openStream(header(domain));
     }
 
     /** Sends {@code headerXml} verbatim and returns the server's stream header attributes. */
@@ -225,7 +234,7 @@ public final class RawXmppClient implements AutoCloseable {
             throw new AssertionError("expected <proceed/>, got " + proceed.asXML());
         }
         try {
-            SSLSocket tls = handshake(context, socket, ParleyServerExtension.DOMAIN);
+            SSLSocket tls = handshake(context, socket, domain);
             reader.switchTo(tls);
             socket = tls;
             out = tls.getOutputStream();

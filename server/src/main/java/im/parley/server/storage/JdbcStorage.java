@@ -6,13 +6,20 @@ import javax.sql.DataSource;
 public final class JdbcStorage implements Storage {
 
     private final AccountStore accounts;
+    private final LastActivityStore lastActivity;
 
     public JdbcStorage(DataSource dataSource) {
         this.accounts = new JdbcAccountStore(dataSource);
+        this.lastActivity = new JdbcLastActivityStore(dataSource);
     }
 
     @Override
     public AccountStore accounts() {
         return accounts;
+    }
+
+    @Override
+    public LastActivityStore lastActivity() {
+        return lastActivity;
     }
 }

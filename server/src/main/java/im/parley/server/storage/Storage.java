@@ -8,4 +8,6 @@ package im.parley.server.storage;
 public interface Storage {
 
     AccountStore accounts();
+
+    LastActivityStore lastActivity();
 }
