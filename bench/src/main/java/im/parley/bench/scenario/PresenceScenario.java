@@ -97,7 +97,9 @@ public final class PresenceScenario implements Scenario {
 
     /** Subscribes every user to its neighbours; returns the number of setup errors. */
     private long buildRosters(BenchContext context, ScenarioResult result) {
-        var options = context.clients().withPresence(false, true, true);
+        // The roster get makes each session an "interested resource" (RFC 6121 §2.1.3), to which
+        // servers deliver subscription requests and approvals (§3.1.3, §3.1.6).
+        var options = context.clients().withPresence(true, true, true);
         try (LoadClients load = new LoadClients(options, context.threads())) {
             AtomicLong subscribed = new AtomicLong();
             LoginWave wave = new LoginWave();
