@@ -31,7 +31,7 @@ tls:
 YML
 BENCH_JAR=$(ls "$ROOT"/bench/target/parley-bench-*.jar | head -n1)
 SERVER_JAR=$(ls "$ROOT"/server/target/parley-server-*.jar | grep -v -e sources -e tests | head -n1)
-if [ ! -s "$DATADIR/users-$BENCH_USERS" ]; then
+if [ ! -e "$DATADIR/users-$BENCH_USERS" ]; then
   java -cp "$BENCH_JAR:$ROOT/bench/target/lib/*" im.parley.bench.BenchMain create-parley-users \
     --config "$DATADIR/parley.yml" --domain "$DOMAIN" --count "$BENCH_USERS" --password pw >&2
   touch "$DATADIR/users-$BENCH_USERS"

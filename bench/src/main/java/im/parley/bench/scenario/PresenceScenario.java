@@ -87,7 +87,7 @@ public final class PresenceScenario implements Scenario {
                     .put("delivered_ratio", expected == 0 ? 0 : Math.round(10000.0 * delivered / expected) / 10000.0)
                     .put("presence_delivered_per_s", Math.round(delivered / (sendSeconds / 1e9)))
                     .putAll(counter.latency.figures("latency"))
-                    .put("errors", setupErrors + wave.errors() + (expected == delivered ? 0 : expected - delivered))
+                    .put("errors", setupErrors + wave.errors() + Math.max(0, expected - delivered))
                     .putAll(measurement.figures(start, end))
                     .put("failure_reasons", wave.failureReasons());
             wave.closeAll();
