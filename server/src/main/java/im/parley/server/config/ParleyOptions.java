@@ -29,6 +29,8 @@ final class ParleyOptions {
         sections.put("c2s", "Client connections with STARTTLS (RFC 6120 §5), usually port 5222.");
         sections.put("direct_tls", "Client connections with TLS from the first byte (XEP-0368), usually port 5223.");
         sections.put("s2s", "Server-to-server federation (RFC 6120), usually port 5269.");
+        sections.put("s2s_direct_tls", "Server-to-server connections with TLS from the first byte (XEP-0368), usually port 5270.");
+        sections.put("federation", "Federation policy: routes, certificates, dialback, timeouts (see docs/federation.md).");
         sections.put("http", "HTTP listener for BOSH (XEP-0124/XEP-0206) and WebSocket (RFC 7395), usually port 5280.");
         sections.put("tls", "TLS. A domain without certificate files gets a self-signed certificate, "
                 + "generated on first start and kept in `data_dir`.");
@@ -57,9 +59,12 @@ final class ParleyOptions {
         listener(all, "c2s", ParleyConfig::c2s, ParleyConfig::withC2s);
         listener(all, "direct_tls", ParleyConfig::directTls, ParleyConfig::withDirectTls);
         listener(all, "s2s", ParleyConfig::s2s, (c, l) -> new ParleyConfig(c.domains(), c.dataDir(), c.c2s(),
-                c.directTls(), l, c.http(), c.tls(), c.limits(), c.storage(), c.features(), c.mobile()));
+                c.directTls(), l, c.http(), c.tls(), c.limits(), c.storage(), c.features(), c.federation(), c.mobile()));
+        listener(all, "s2s_direct_tls", c -> c.federation().directTls(),
+                (c, l) -> c.withFederation(c.federation().withDirectTls(l)));
+        FederationOptions.declare(all);
         listener(all, "http", ParleyConfig::http, (c, l) -> new ParleyConfig(c.domains(), c.dataDir(), c.c2s(),
-                c.directTls(), c.s2s(), l, c.tls(), c.limits(), c.storage(), c.features(), c.mobile()));
+                c.directTls(), c.s2s(), l, c.tls(), c.limits(), c.storage(), c.features(), c.federation(), c.mobile()));
         all.add(new ConfigOption<>("tls.starttls_required", ValueType.BOOLEAN,
                 "Clients must negotiate STARTTLS before authenticating (RFC 6120 §5.3.1).",
                 c -> c.tls().starttlsRequired(),
