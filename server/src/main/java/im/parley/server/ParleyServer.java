@@ -11,6 +11,8 @@ import im.parley.core.tls.DomainCertificates;
 import im.parley.core.tls.KeyMaterial;
 import im.parley.core.tls.TlsContexts;
 import im.parley.s2s.FederationDisabledRouter;
+import im.parley.s2s.S2sRouter;
+import im.parley.server.s2s.S2sInitializer;
 import im.parley.server.account.AccountService;
 import im.parley.server.c2s.C2sChannelInitializer;
 import im.parley.server.c2s.C2sContext;
@@ -52,6 +54,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
@@ -70,6 +73,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jxmpp.jid.DomainBareJid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,6 +104,8 @@ public final class ParleyServer implements AutoCloseable {
     private int httpPort = -1;
     private int httpsPort = -1;
     private HttpBindings http;
+    private int s2sPort = -1;
+    private int s2sDirectTlsPort = -1;
     private boolean closed;
 
     public ParleyServer(ParleyConfig config) {
@@ -112,16 +118,23 @@ public final class ParleyServer implements AutoCloseable {
         database = Database.open(config.storage(), config.dataDir());
         Storage storage = new JdbcStorage(database.dataSource());
         accounts = new AccountService(storage.accounts());
-        tls = loadTls(domains);
-        blocking = new ThreadPoolExecutor(2, Math.max(4, Runtime.getRuntime().availableProcessors() * 2), 60,
-                TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
-                    Thread t = new Thread(r, "parley-blocking");
-                    t.setDaemon(true);
-                    return t;
-                });
+        Map<DomainBareJid, KeyMaterial> keys = loadKeys(domains);
+        tls = serverTls(domains, keys);
+        blocking = blockingExecutor();
+
+        Transport transport = new Transport();
+        bossGroup = transport.newGroup("parley-accept", 1);
+        workerGroup = transport.newGroup("parley-io", 0);
 
         IqHandlers iqHandlers = new IqHandlers();
-        remoteRouter = new FederationDisabledRouter();
+        S2sRouter s2s = null;
+        if (config.s2s().enabled()) {
+            s2s = new S2sRouter(S2sInitializer.settings(config, domains, keys), workerGroup,
+                    S2sInitializer.socketChannel(), blocking);
+            remoteRouter = s2s;
+        } else {
+            remoteRouter = new FederationDisabledRouter();
+        }
         DefaultStanzaRouter router = new DefaultStanzaRouter(domains, sessions, iqHandlers, remoteRouter, events);
         remoteRouter.start(router);
         DefaultModuleContext moduleContext = new DefaultModuleContext(domains, iqHandlers, router, events, sessions,
@@ -134,11 +147,9 @@ public final class ParleyServer implements AutoCloseable {
         C2sContext c2s = new C2sContext(domains, config.tls().starttlsRequired(), tls, SaslMechanisms.defaults(),
                 accounts, new AuthFailureThrottle(config.limits().maxAuthFailures(), config.limits().authFailureWindow(),
                 Clock.systemUTC()), blocking, sessions, router, config.limits(), serverInfo,
-                new InBandRegistration(config.features().registration(), accounts::create, Clock.systemUTC()));
+                new InBandRegistration(config.features().registration(), accounts::create, Clock.systemUTC()),
+                events, config.mobile());
 
-        Transport transport = new Transport();
-        bossGroup = transport.newGroup("parley-accept", 1);
-        workerGroup = transport.newGroup("parley-io", 0);
         List<String> banner = new ArrayList<>();
         if (config.c2s().enabled()) {
             Channel channel = bind(transport, config.c2s(), new C2sChannelInitializer(c2s, false));
@@ -162,6 +173,16 @@ public final class ParleyServer implements AutoCloseable {
             Channel channel = bind(transport, config.web().https(), new HttpChannelInitializer(http, true));
             httpsPort = port(channel);
             banner.add("BOSH/WebSocket https://" + describe(channel));
+        }
+        if (s2s != null) {
+            Channel channel = bind(transport, config.s2s(), s2s.inboundInitializer(false));
+            s2sPort = port(channel);
+            banner.add("s2s " + describe(channel));
+            if (config.federation().directTls().enabled()) {
+                Channel direct = bind(transport, config.federation().directTls(), s2s.inboundInitializer(true));
+                s2sDirectTlsPort = port(direct);
+                banner.add("s2s direct TLS " + describe(direct));
+            }
         }
         LOG.info("Parley {} serving {}; {}; storage {}; {}", VERSION, String.join(", ", config.domains()),
                 String.join(", ", banner), storageDescription(), transport.name());
@@ -225,6 +246,21 @@ public final class ParleyServer implements AutoCloseable {
         return http;
     }
 
+    /** The port the s2s (STARTTLS) listener is bound to, or -1. */
+    public int s2sPort() {
+        return s2sPort;
+    }
+
+    /** The port the s2s direct TLS listener (XEP-0368) is bound to, or -1. */
+    public int s2sDirectTlsPort() {
+        return s2sDirectTlsPort;
+    }
+
+    /** The remote router in use (the s2s router when federation is on). */
+    public RemoteRouter remoteRouter() {
+        return remoteRouter;
+    }
+
     /** The certificate a hosted domain presents (e.g. to pin a self-signed one in a client). */
     public X509Certificate certificate(String domain) {
         try {
@@ -264,6 +300,23 @@ public final class ParleyServer implements AutoCloseable {
         LOG.info("Parley stopped");
     }
 
+    /**
+     * The executor for blocking work (JDBC, PBKDF2). A pool grows past its core size only when
+     * its queue is full, so core and maximum are the same here; idle threads time out.
+     */
+    private static ThreadPoolExecutor blockingExecutor() {
+        int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+        AtomicInteger counter = new AtomicInteger();
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(10_000), r -> {
+                    Thread t = new Thread(r, "parley-blocking-" + counter.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
+    }
+
     private String storageDescription() {
         String url = config.storage().jdbcUrl();
         return url == null ? "embedded H2 in " + config.dataDir().toAbsolutePath().normalize() : url;
@@ -277,17 +330,25 @@ public final class ParleyServer implements AutoCloseable {
         return domains;
     }
 
-    private ServerTls loadTls(Set<DomainBareJid> domains) throws IOException {
+    private Map<DomainBareJid, KeyMaterial> loadKeys(Set<DomainBareJid> domains) throws IOException {
         DomainCertificates certificates = new DomainCertificates(config.dataDir().resolve("certs"));
-        Map<DomainBareJid, SslContext> contexts = new LinkedHashMap<>();
-        Map<DomainBareJid, X509Certificate> leafs = new LinkedHashMap<>();
+        Map<DomainBareJid, KeyMaterial> keys = new LinkedHashMap<>();
         for (DomainBareJid domain : domains) {
             CertificateFiles files = config.tls().certificates().get(domain.toString());
-            KeyMaterial keyMaterial = files == null
+            keys.put(domain, files == null
                     ? certificates.loadOrGenerate(domain.toString())
-                    : certificates.load(domain.toString(), files.certificate(), files.privateKey());
-            contexts.put(domain, TlsContexts.server(keyMaterial));
-            leafs.put(domain, keyMaterial.leaf());
+                    : certificates.load(domain.toString(), files.certificate(), files.privateKey()));
+        }
+        return keys;
+    }
+
+    private static ServerTls serverTls(Set<DomainBareJid> domains, Map<DomainBareJid, KeyMaterial> keys)
+            throws IOException {
+        Map<DomainBareJid, SslContext> contexts = new LinkedHashMap<>();
+        Map<DomainBareJid, X509Certificate> leafs = new LinkedHashMap<>();
+        for (Map.Entry<DomainBareJid, KeyMaterial> entry : keys.entrySet()) {
+            contexts.put(entry.getKey(), TlsContexts.server(entry.getValue()));
+            leafs.put(entry.getKey(), entry.getValue().leaf());
         }
         return new ServerTls(contexts, leafs, domains.iterator().next());
     }

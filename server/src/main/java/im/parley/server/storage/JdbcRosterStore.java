@@ -29,18 +29,20 @@ public final class JdbcRosterStore implements RosterStore {
     private static final String INTEGRITY_VIOLATION = "23";
 
     private final DataSource dataSource;
+    private final SqlTransactions transactions;
 
     public JdbcRosterStore(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.transactions = new SqlTransactions(dataSource);
     }
 
     @Override
     public Roster roster(EntityBareJid owner) {
-        return inTransaction("read the roster of " + owner, connection -> {
+        return transactions.run("read the roster of " + owner, connection -> {
             long version = 0;
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT roster_version FROM roster_versions WHERE domain = ? AND username = ?")) {
-                bindOwner(query, owner);
+                SqlTransactions.bindOwner(query, owner);
                 try (ResultSet rows = query.executeQuery()) {
                     if (rows.next()) {
                         version = rows.getLong(1);
@@ -51,7 +53,7 @@ public final class JdbcRosterStore implements RosterStore {
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT contact, item_name, subscription, pending_out, approved FROM roster_items"
                             + " WHERE domain = ? AND username = ?")) {
-                bindOwner(query, owner);
+                SqlTransactions.bindOwner(query, owner);
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
                         items.put(rows.getString(1), item(rows, Set.of()));
@@ -61,7 +63,7 @@ public final class JdbcRosterStore implements RosterStore {
             Map<String, Set<String>> groups = new LinkedHashMap<>();
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT contact, group_name FROM roster_groups WHERE domain = ? AND username = ?")) {
-                bindOwner(query, owner);
+                SqlTransactions.bindOwner(query, owner);
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
                         groups.computeIfAbsent(rows.getString(1), k -> new HashSet<>()).add(rows.getString(2));
@@ -79,13 +81,13 @@ public final class JdbcRosterStore implements RosterStore {
 
     @Override
     public ContactState contact(EntityBareJid owner, BareJid contact) {
-        return inTransaction("read contact " + contact + " of " + owner, connection -> read(connection, owner, contact));
+        return transactions.run("read contact " + contact + " of " + owner, connection -> read(connection, owner, contact));
     }
 
     @Override
     public RosterUpdate update(EntityBareJid owner, BareJid contact, UnaryOperator<ContactState> change) {
         ensureVersionRow(owner);
-        return inTransaction("update contact " + contact + " of " + owner, connection -> {
+        return transactions.run("update contact " + contact + " of " + owner, connection -> {
             long version = lockVersion(connection, owner);
             ContactState before = read(connection, owner, contact);
             ContactState after = change.apply(before);
@@ -109,11 +111,11 @@ public final class JdbcRosterStore implements RosterStore {
 
     @Override
     public List<PendingSubscription> pendingSubscriptions(EntityBareJid owner) {
-        return inTransaction("read pending subscriptions of " + owner, connection -> {
+        return transactions.run("read pending subscriptions of " + owner, connection -> {
             List<PendingSubscription> pending = new ArrayList<>();
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT contact, stanza FROM roster_pending_in WHERE domain = ? AND username = ?")) {
-                bindOwner(query, owner);
+                SqlTransactions.bindOwner(query, owner);
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
                         pending.add(new PendingSubscription(storedJid(rows.getString(1)), rows.getString(2)));
@@ -229,7 +231,7 @@ public final class JdbcRosterStore implements RosterStore {
             connection.setAutoCommit(true);
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT 1 FROM roster_versions WHERE domain = ? AND username = ?")) {
-                bindOwner(query, owner);
+                SqlTransactions.bindOwner(query, owner);
                 try (ResultSet rows = query.executeQuery()) {
                     if (rows.next()) {
                         return;
@@ -238,7 +240,7 @@ public final class JdbcRosterStore implements RosterStore {
             }
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO roster_versions (domain, username, roster_version) VALUES (?, ?, 0)")) {
-                bindOwner(insert, owner);
+                SqlTransactions.bindOwner(insert, owner);
                 insert.executeUpdate();
             } catch (SQLException e) {
                 if (!isIntegrityViolation(e) || !versionRowExists(connection, owner)) {
@@ -253,7 +255,7 @@ public final class JdbcRosterStore implements RosterStore {
     private static boolean versionRowExists(Connection connection, EntityBareJid owner) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT 1 FROM roster_versions WHERE domain = ? AND username = ?")) {
-            bindOwner(query, owner);
+            SqlTransactions.bindOwner(query, owner);
             try (ResultSet rows = query.executeQuery()) {
                 return rows.next();
             }
@@ -263,7 +265,7 @@ public final class JdbcRosterStore implements RosterStore {
     private static long lockVersion(Connection connection, EntityBareJid owner) throws SQLException {
         try (PreparedStatement lock = connection.prepareStatement(
                 "SELECT roster_version FROM roster_versions WHERE domain = ? AND username = ? FOR UPDATE")) {
-            bindOwner(lock, owner);
+            SqlTransactions.bindOwner(lock, owner);
             try (ResultSet rows = lock.executeQuery()) {
                 if (!rows.next()) {
                     throw new SQLException("no roster version row for " + owner);
@@ -273,14 +275,9 @@ public final class JdbcRosterStore implements RosterStore {
         }
     }
 
-    private static void bindOwner(PreparedStatement statement, EntityBareJid owner) throws SQLException {
-        statement.setString(1, owner.getDomain().toString());
-        statement.setString(2, owner.getLocalpart().toString());
-    }
-
     private static void bindContact(PreparedStatement statement, EntityBareJid owner, BareJid contact)
             throws SQLException {
-        bindOwner(statement, owner);
+        SqlTransactions.bindOwner(statement, owner);
         statement.setString(3, contact.toString());
     }
 
@@ -296,24 +293,4 @@ public final class JdbcRosterStore implements RosterStore {
         return e.getSQLState() != null && e.getSQLState().startsWith(INTEGRITY_VIOLATION);
     }
 
-    private <T> T inTransaction(String what, SqlWork<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StorageException("cannot " + what + ": " + e.getMessage(), e);
-        }
-    }
-
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection connection) throws SQLException;
-    }
 }

@@ -1,10 +1,8 @@
 package im.parley.server.c2s.feature;
 
-import im.parley.core.negotiation.FeatureNegotiator;
-import im.parley.core.negotiation.FeatureOutcome;
+import im.parley.core.negotiation.AnnouncedFeature;
 import im.parley.server.c2s.C2sSession;
 import im.parley.server.modules.caps.CapsVerification;
-import java.util.concurrent.CompletionStage;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.Namespace;
@@ -15,7 +13,7 @@ import org.dom4j.QName;
  * authenticated (XEP-0115 §6.3, "Stream Feature"), so that clients can skip the disco#info
  * round trip when they have seen this {@code ver} before. Nothing is negotiated.
  */
-public final class CapsFeature implements FeatureNegotiator<C2sSession> {
+public final class CapsFeature extends AnnouncedFeature<C2sSession> {
 
     private static final Namespace NS = Namespace.get(CapsVerification.NAMESPACE);
 
@@ -34,20 +32,5 @@ public final class CapsFeature implements FeatureNegotiator<C2sSession> {
         c.addAttribute("node", CapsVerification.NODE);
         c.addAttribute("ver", session.context().serverInfo().capsVer());
         return c;
-    }
-
-    @Override
-    public boolean isPending(C2sSession session) {
-        return false;
-    }
-
-    @Override
-    public boolean accepts(Element element, C2sSession session) {
-        return false;
-    }
-
-    @Override
-    public CompletionStage<FeatureOutcome> process(Element element, C2sSession session) {
-        throw new IllegalStateException("the caps feature accepts no negotiation element");
     }
 }

@@ -1,9 +1,7 @@
 package im.parley.server.modules.presence;
 
-import im.parley.core.negotiation.FeatureNegotiator;
-import im.parley.core.negotiation.FeatureOutcome;
+import im.parley.core.negotiation.AnnouncedFeature;
 import im.parley.server.c2s.C2sSession;
-import java.util.concurrent.CompletionStage;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.QName;
@@ -13,7 +11,7 @@ import org.dom4j.QName;
  * xmlns='urn:xmpp:features:pre-approval'/>}) with the post-authentication features; nothing is
  * negotiated.
  */
-public final class PreApprovalFeature implements FeatureNegotiator<C2sSession> {
+public final class PreApprovalFeature extends AnnouncedFeature<C2sSession> {
 
     public static final String NAMESPACE = "urn:xmpp:features:pre-approval";
 
@@ -28,20 +26,5 @@ public final class PreApprovalFeature implements FeatureNegotiator<C2sSession> {
             return null;
         }
         return DocumentHelper.createElement(QName.get("sub", NAMESPACE));
-    }
-
-    @Override
-    public boolean isPending(C2sSession session) {
-        return false;
-    }
-
-    @Override
-    public boolean accepts(Element element, C2sSession session) {
-        return false;
-    }
-
-    @Override
-    public CompletionStage<FeatureOutcome> process(Element element, C2sSession session) {
-        throw new IllegalStateException("pre-approval accepts no negotiation element");
     }
 }

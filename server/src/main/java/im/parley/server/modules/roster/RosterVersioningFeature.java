@@ -1,9 +1,7 @@
 package im.parley.server.modules.roster;
 
-import im.parley.core.negotiation.FeatureNegotiator;
-import im.parley.core.negotiation.FeatureOutcome;
+import im.parley.core.negotiation.AnnouncedFeature;
 import im.parley.server.c2s.C2sSession;
-import java.util.concurrent.CompletionStage;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.QName;
@@ -12,7 +10,7 @@ import org.dom4j.QName;
  * Advertises roster versioning (RFC 6121 §2.6.1, {@code <ver xmlns='urn:xmpp:features:rosterver'/>})
  * with the post-authentication features; nothing is negotiated.
  */
-public final class RosterVersioningFeature implements FeatureNegotiator<C2sSession> {
+public final class RosterVersioningFeature extends AnnouncedFeature<C2sSession> {
 
     public static final String NAMESPACE = "urn:xmpp:features:rosterver";
 
@@ -27,20 +25,5 @@ public final class RosterVersioningFeature implements FeatureNegotiator<C2sSessi
             return null;
         }
         return DocumentHelper.createElement(QName.get("ver", NAMESPACE));
-    }
-
-    @Override
-    public boolean isPending(C2sSession session) {
-        return false;
-    }
-
-    @Override
-    public boolean accepts(Element element, C2sSession session) {
-        return false;
-    }
-
-    @Override
-    public CompletionStage<FeatureOutcome> process(Element element, C2sSession session) {
-        throw new IllegalStateException("roster versioning accepts no negotiation element");
     }
 }
