@@ -2,22 +2,25 @@ package im.parley.server.http;
 
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
+import im.parley.core.negotiation.FeatureNegotiator;
 import im.parley.core.routing.Stanza;
 import im.parley.core.sasl.ChannelBindingSource;
 import im.parley.core.stream.Namespaces;
-import im.parley.core.stream.StreamErrorCondition;
+import im.parley.core.stream.StanzaError;
+import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.core.stream.Stanzas;
 import im.parley.core.xml.StreamClose;
 import im.parley.core.xml.StreamOpen;
 import im.parley.core.xml.XmppElementEncoder;
 import im.parley.server.c2s.C2sContext;
+import im.parley.server.c2s.C2sSession;
 import im.parley.server.c2s.C2sStreamProcessor;
 import im.parley.server.c2s.C2sTransport;
-import im.parley.server.c2s.C2sSession;
-import im.parley.core.negotiation.FeatureNegotiator;
+import im.parley.server.modules.sm.ManagedSession;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
-import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -31,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import org.dom4j.Element;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.EntityFullJid;
+import org.jxmpp.jid.Jid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -440,7 +444,12 @@ final class BoshSession implements C2sTransport {
             sent.values().forEach(s -> undelivered.addAll(s.stanzas()));
         }
         sent.clear();
-        undelivered.forEach(this::routeAgain);
+        if (processor.session().interceptor(ManagedSession.class).isEmpty()) {
+            // With stream management on, it counted these as sent and reroutes what the client
+            // did not acknowledge when the session ends (XEP-0198 §5): doing it here too would
+            // deliver them twice.
+            undelivered.forEach(this::routeAgain);
+        }
     }
 
     private static boolean isStreamError(Element element) {
@@ -448,25 +457,31 @@ final class BoshSession implements C2sTransport {
     }
 
     /**
-     * A message the client never got goes to its bare JID (RFC 6121 §8.5.2), where another
-     * resource or offline storage (XEP-0160) takes it; other stanzas lose their meaning with
-     * the session and are dropped.
+     * What the client never got is treated as if sent to an unavailable resource (RFC 6121
+     * §8.5.2, §8.5.3): chat and normal messages go to the bare JID, where another resource or
+     * offline storage (XEP-0160) takes them; IQ requests are answered with
+     * {@code service-unavailable}; everything else is dropped.
      */
     private void routeAgain(Element stanza) {
         EntityFullJid jid = processor.session().jid();
-        String type = stanza.attributeValue("type", "normal");
-        if (jid == null || !"message".equals(stanza.getName()) || !Namespaces.CLIENT.equals(stanza.getNamespaceURI())
-                || !("normal".equals(type) || "chat".equals(type))) {
+        if (jid == null || !Namespaces.CLIENT.equals(stanza.getNamespaceURI())) {
             return;
         }
-        EntityBareJid bare = jid.asEntityBareJid();
-        Element copy = stanza.createCopy();
-        copy.addAttribute("to", bare.toString());
+        String type = stanza.attributeValue("type");
         try {
-            String from = copy.attributeValue("from");
-            context.router().route(new Stanza(copy, from == null ? null : Jids.parse(from), bare));
+            String from = stanza.attributeValue("from");
+            Jid sender = from == null ? null : Jids.parse(from);
+            if ("message".equals(stanza.getName()) && (type == null || "chat".equals(type) || "normal".equals(type))) {
+                EntityBareJid bare = jid.asEntityBareJid();
+                Element copy = stanza.createCopy();
+                copy.addAttribute("to", bare.toString());
+                context.router().route(new Stanza(copy, sender, bare));
+            } else if ("iq".equals(stanza.getName()) && sender != null && ("get".equals(type) || "set".equals(type))) {
+                Element reply = Stanzas.errorReply(stanza, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE));
+                context.router().route(new Stanza(reply, jid, sender));
+            }
         } catch (JidMalformedException e) {
-            LOG.debug("BOSH session {}: undelivered message with a bad sender dropped", sid);
+            LOG.debug("BOSH session {}: undelivered stanza with a bad sender dropped", sid);
         }
     }
 
