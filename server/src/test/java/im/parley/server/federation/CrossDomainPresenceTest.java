@@ -3,8 +3,6 @@ package im.parley.server.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.dom4j.Element;
@@ -59,21 +57,21 @@ class CrossDomainPresenceTest {
      */
     @Test
     void subscriptionHandshakeBothWaysEndsInBoth() throws Exception {
-        SocketClient alice = login(a, "alice@a.test", "laptop");
-        SocketClient bob = login(b, "bob@b.test", "phone");
+        SocketClient alice = CrossDomainRosters.login(a, "alice@a.test", "laptop");
+        SocketClient bob = CrossDomainRosters.login(b, "bob@b.test", "phone");
 
         subscribe(alice, "alice@a.test", bob, "bob@b.test");
         subscribe(bob, "bob@b.test", alice, "alice@a.test");
 
-        assertThat(rosterItem(alice, "bob@b.test").attributeValue("subscription")).isEqualTo("both");
-        assertThat(rosterItem(bob, "alice@a.test").attributeValue("subscription")).isEqualTo("both");
+        assertThat(CrossDomainRosters.item(alice, "bob@b.test").attributeValue("subscription")).isEqualTo("both");
+        assertThat(CrossDomainRosters.item(bob, "alice@a.test").attributeValue("subscription")).isEqualTo("both");
     }
 
     /** RFC 6121 §4.4.2 and §4.4.3: a presence update reaches the subscribed contact on the other domain, both ways. */
     @Test
     void presenceUpdatesAreSeenBothWays() throws Exception {
-        SocketClient alice = login(a, "alice@a.test", "laptop");
-        SocketClient bob = login(b, "bob@b.test", "phone");
+        SocketClient alice = CrossDomainRosters.login(a, "alice@a.test", "laptop");
+        SocketClient bob = CrossDomainRosters.login(b, "bob@b.test", "phone");
         subscribeBothWays(alice, bob);
 
         bob.send("<presence><show>away</show><status>lunch</status></presence>");
@@ -91,32 +89,32 @@ class CrossDomainPresenceTest {
      */
     @Test
     void probesOnLoginAreAnsweredAcrossTheLink() throws Exception {
-        SocketClient alice = login(a, "alice@a.test", "laptop");
-        SocketClient bob = login(b, "bob@b.test", "phone");
+        SocketClient alice = CrossDomainRosters.login(a, "alice@a.test", "laptop");
+        SocketClient bob = CrossDomainRosters.login(b, "bob@b.test", "phone");
         subscribeBothWays(alice, bob);
         bob.send("<presence><show>xa</show></presence>");
         alice.next(presenceFrom("bob@b.test/phone", e -> "xa".equals(e.elementText("show"))));
 
-        SocketClient aliceTablet = login(a, "alice@a.test", "tablet");
+        SocketClient aliceTablet = CrossDomainRosters.login(a, "alice@a.test", "tablet");
         Element answer = aliceTablet.next(presenceFrom("bob@b.test/phone", e -> true));
         assertThat(answer.elementText("show")).isEqualTo("xa");
 
-        SocketClient bobWatch = login(b, "bob@b.test", "watch");
-        receivesAll(bobWatch, presenceFrom("alice@a.test/laptop", e -> true),
+        SocketClient bobWatch = CrossDomainRosters.login(b, "bob@b.test", "watch");
+        CrossDomainRosters.receivesAll(bobWatch, presenceFrom("alice@a.test/laptop", e -> true),
                 presenceFrom("alice@a.test/tablet", e -> true));
     }
 
     /** RFC 6121 §4.5.2: a lost connection makes the resource unavailable to its contacts on the other domain. */
     @Test
     void unavailableOnDisconnectCrossesTheLink() throws Exception {
-        SocketClient alice = login(a, "alice@a.test", "laptop");
-        SocketClient bob = login(b, "bob@b.test", "phone");
+        SocketClient alice = CrossDomainRosters.login(a, "alice@a.test", "laptop");
+        SocketClient bob = CrossDomainRosters.login(b, "bob@b.test", "phone");
         subscribeBothWays(alice, bob);
 
         bob.close();
         alice.next(presenceFrom("bob@b.test/phone", e -> "unavailable".equals(e.attributeValue("type"))));
 
-        SocketClient bobAgain = login(b, "bob@b.test", "desk");
+        SocketClient bobAgain = CrossDomainRosters.login(b, "bob@b.test", "desk");
         bobAgain.next(presenceFrom("alice@a.test/laptop", e -> e.attributeValue("type") == null));
         alice.next(presenceFrom("bob@b.test/desk", e -> e.attributeValue("type") == null));
         alice.send("<presence type='unavailable'/>");
@@ -130,8 +128,8 @@ class CrossDomainPresenceTest {
      */
     @Test
     void directedPresenceBothWays() throws Exception {
-        SocketClient alice = login(a, "alice@a.test", "laptop");
-        SocketClient carol = login(b, "carol@b.test", "pc");
+        SocketClient alice = CrossDomainRosters.login(a, "alice@a.test", "laptop");
+        SocketClient carol = CrossDomainRosters.login(b, "carol@b.test", "pc");
 
         alice.send("<presence to='carol@b.test/pc'><status>ping from a.test</status></presence>");
         Element directed = carol.next(presenceFrom("alice@a.test/laptop", e -> e.attributeValue("type") == null));
@@ -144,26 +142,16 @@ class CrossDomainPresenceTest {
         alice.close();
         carol.next(presenceFrom("alice@a.test/laptop", e -> "unavailable".equals(e.attributeValue("type"))));
         // carol has no subscription to alice: her roster stays empty (§4.6.2).
-        assertThat(roster(carol).elements()).isEmpty();
-    }
-
-    /**
-     * Logs in the way RFC 6121 §2.2 recommends: the roster first, which also makes the resource
-     * "interested" in roster pushes (§2.1.6), then initial presence.
-     */
-    private static SocketClient login(FederatedServer server, String bareJid, String resource) throws Exception {
-        SocketClient client = server.bind(bareJid, resource);
-        roster(client);
-        client.send("<presence/>");
-        return client;
+        assertThat(CrossDomainRosters.roster(carol).elements()).isEmpty();
     }
 
     /** RFC 6121 §3.1: {@code user} subscribes to {@code contact}, who approves; checks each step. */
     private static void subscribe(SocketClient user, String userJid, SocketClient contact, String contactJid) {
         user.send("<presence to='" + contactJid + "' type='subscribe'/>");
         // §3.1.2: roster push with ask='subscribe' to the user's resources.
-        Element push = user.next(rosterPush(contactJid).and(e -> "subscribe".equals(item(e).attributeValue("ask"))));
-        assertThat(item(push).attributeValue("subscription")).isIn("none", "from");
+        Element push = user.next(rosterPush(contactJid)
+                .and(e -> "subscribe".equals(CrossDomainRosters.item(e).attributeValue("ask"))));
+        assertThat(CrossDomainRosters.item(push).attributeValue("subscription")).isIn("none", "from");
         // §3.1.3: the request reaches the contact, from the user's bare JID.
         contact.next(presenceFrom(userJid, e -> "subscribe".equals(e.attributeValue("type"))));
 
@@ -171,24 +159,11 @@ class CrossDomainPresenceTest {
         // §3.1.6: the approval and a roster push with the new state; §3.1.5: the contact's
         // current presence. The presence may overtake the approval: the receiving server
         // stores the approval before delivering it (see the report on RFC 6120 §10.1).
-        receivesAll(user,
+        CrossDomainRosters.receivesAll(user,
                 presenceFrom(contactJid, e -> "subscribed".equals(e.attributeValue("type"))),
-                rosterPush(contactJid).and(e -> item(e).attributeValue("ask") == null),
+                rosterPush(contactJid).and(e -> CrossDomainRosters.item(e).attributeValue("ask") == null),
                 e -> "presence".equals(e.getName()) && e.attributeValue("from").startsWith(contactJid + "/")
                         && e.attributeValue("type") == null);
-    }
-
-    @SafeVarargs
-    private static void receivesAll(SocketClient client, Predicate<Element>... expected) {
-        List<Predicate<Element>> missing = new ArrayList<>(List.of(expected));
-        while (!missing.isEmpty()) {
-            Element received = client.next(e -> missing.stream().anyMatch(p -> p.test(e)));
-            missing.remove(missing.stream().filter(p -> p.test(received)).findFirst().orElseThrow());
-        }
-    }
-
-    private static Element item(Element rosterPush) {
-        return rosterPush.element("query").element("item");
     }
 
     private static void subscribeBothWays(SocketClient alice, SocketClient bob) {
@@ -205,19 +180,5 @@ class CrossDomainPresenceTest {
         return e -> "iq".equals(e.getName()) && "set".equals(e.attributeValue("type"))
                 && e.element("query") != null && e.element("query").element("item") != null
                 && contact.equals(e.element("query").element("item").attributeValue("jid"));
-    }
-
-    private static Element roster(SocketClient client) {
-        String id = "roster" + System.nanoTime();
-        client.send("<iq type='get' id='" + id + "'><query xmlns='jabber:iq:roster'/></iq>");
-        Element result = client.next(e -> id.equals(e.attributeValue("id")));
-        assertThat(result.attributeValue("type")).isEqualTo("result");
-        return result.element("query");
-    }
-
-    private static Element rosterItem(SocketClient client, String contact) {
-        return roster(client).elements("item").stream()
-                .filter(item -> contact.equals(item.attributeValue("jid")))
-                .findFirst().orElseThrow(() -> new AssertionError(contact + " not in the roster"));
     }
 }
