@@ -318,8 +318,8 @@ final class OutboundStreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void sendHeader() {
-        channel.writeAndFlush(new StreamOpen(remoteDomain(), pair().local().toString(), null, "1.0", null,
-                Namespaces.SERVER));
+        channel.writeAndFlush(Dialback.declaredOn(new StreamOpen(remoteDomain(), pair().local().toString(), null,
+                "1.0", null, Namespaces.SERVER)));
     }
 
     private void fail(String reason) {
