@@ -11,6 +11,9 @@ receives and obeys one JSON command per line on stdin:
   {"cmd": "presence", "to": "x@y", "type": "subscribe", "show": "away", "status": "..."}
   {"cmd": "message", "to": "x@y", "body": "...", "id": "m1"}
   {"cmd": "roster"}        -> {"event": "roster", "items": {"x@y": {"subscription": "both", "ask": ""}}}
+  {"cmd": "expect", "count": N}  -> stops reporting messages; {"event": "received"}
+                                    once N more messages arrived (benchmarks)
+  {"cmd": "burst", "to": "x@y", "count": N}  -> sends N chat messages as fast as it can
   {"cmd": "quit"}          -> disconnects and exits
 
 Events: {"event": "ready"}, {"event": "failed", "reason": ...},
@@ -42,6 +45,7 @@ class PeerClient(slixmpp.ClientXMPP):
         # None: neither accept nor refuse subscription requests on our own.
         self.roster.auto_authorize = None
         self.roster.auto_subscribe = False
+        self.expected = 0
         self.add_event_handler("session_start", self.on_start)
         self.add_event_handler("failed_auth", lambda _e: emit(event="failed", reason="authentication"))
         self.add_event_handler("message", self.on_message)
@@ -55,6 +59,11 @@ class PeerClient(slixmpp.ClientXMPP):
         asyncio.ensure_future(self.read_commands())
 
     def on_message(self, msg):
+        if self.expected > 0:
+            self.expected -= 1
+            if self.expected == 0:
+                emit(event="received")
+            return
         emit(event="message", **{"from": str(msg["from"]), "to": str(msg["to"]), "type": msg["type"],
                                  "body": msg["body"], "id": msg["id"]})
 
@@ -89,6 +98,11 @@ class PeerClient(slixmpp.ClientXMPP):
                 if "id" in command:
                     msg["id"] = command["id"]
                 msg.send()
+            elif name == "expect":
+                self.expected = int(command["count"])
+            elif name == "burst":
+                for i in range(int(command["count"])):
+                    self.send_message(mto=command["to"], mbody="burst %d" % i, mtype="chat")
             elif name == "roster":
                 # With roster versioning the answer may be empty ("no change"): report the
                 # roster slixmpp keeps, brought up to date by the answer and the pushes.

@@ -128,7 +128,7 @@ public final class ParleyServer implements AutoCloseable {
         S2sRouter s2s = null;
         if (config.s2s().enabled()) {
             s2s = new S2sRouter(S2sInitializer.settings(config, domains, keys), workerGroup,
-                    S2sInitializer.socketChannel(), blocking);
+                    transport.socketChannel(), blocking);
             remoteRouter = s2s;
         } else {
             remoteRouter = new FederationDisabledRouter();

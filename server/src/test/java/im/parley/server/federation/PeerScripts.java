@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,6 +22,7 @@ final class PeerScripts {
 
     private final Path directory;
     private final Path base;
+    private final Map<String, String> environment = new HashMap<>();
 
     PeerScripts(Path base) {
         this.directory = locate();
@@ -38,6 +41,12 @@ final class PeerScripts {
         throw new IllegalStateException("no s2s-federation/src/test/peers near " + cwd);
     }
 
+    /** Sets an environment variable for the scripts run later (the scripts' knobs, e.g. PROSODY_LOGLEVEL). */
+    PeerScripts with(String variable, String value) {
+        environment.put(variable, value);
+        return this;
+    }
+
     Path file(String name) {
         return directory.resolve(name);
     }
@@ -54,6 +63,7 @@ final class PeerScripts {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("PEERS_BASE", base.toString());
         builder.environment().put("TMPDIR", base.toString());
+        builder.environment().putAll(environment);
         Path log = Files.createTempFile(base, script, ".log");
         builder.redirectOutput(log.toFile());
         Process process = builder.start();

@@ -105,6 +105,20 @@ final class SlixmppClient implements AutoCloseable {
         send(JSON.createObjectNode().put("cmd", "message").put("to", to).put("id", id).put("body", body));
     }
 
+    /** Stops reporting messages; {@link #awaitExpected()} returns once {@code count} more arrived. */
+    void expect(int count) {
+        send(JSON.createObjectNode().put("cmd", "expect").put("count", count));
+    }
+
+    void awaitExpected() {
+        next(e -> "received".equals(e.path("event").asText()));
+    }
+
+    /** Sends {@code count} chat messages to {@code to} as fast as slixmpp can. */
+    void burst(String to, int count) {
+        send(JSON.createObjectNode().put("cmd", "burst").put("to", to).put("count", count));
+    }
+
     /** The roster as the peer server returns it: jid to {subscription, ask}. */
     JsonNode roster() {
         send(JSON.createObjectNode().put("cmd", "roster"));
