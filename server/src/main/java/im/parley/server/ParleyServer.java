@@ -33,6 +33,7 @@ import im.parley.server.event.EventBus;
 import im.parley.server.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -78,6 +79,7 @@ public final class ParleyServer implements AutoCloseable {
     private ExecutorService blocking;
     private int c2sPort = -1;
     private int directTlsPort = -1;
+    private boolean closed;
 
     public ParleyServer(ParleyConfig config) {
         this.config = config;
@@ -170,7 +172,11 @@ public final class ParleyServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (Channel listener : listeners) {
             listener.close().syncUninterruptibly();
         }
@@ -223,8 +229,8 @@ public final class ParleyServer implements AutoCloseable {
     }
 
     private Channel bind(Transport transport, ListenerConfig listener, C2sChannelInitializer initializer)
-            throws InterruptedException {
-        Channel channel = new ServerBootstrap()
+            throws IOException {
+        ChannelFuture bound = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -232,10 +238,13 @@ public final class ParleyServer implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                 .childHandler(initializer)
                 .bind(new InetSocketAddress(listener.address(), listener.port()))
-                .sync()
-                .channel();
-        listeners.add(channel);
-        return channel;
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IOException("cannot listen on " + listener.address() + ":" + listener.port() + ": "
+                    + bound.cause().getMessage(), bound.cause());
+        }
+        listeners.add(bound.channel());
+        return bound.channel();
     }
 
     private static int port(Channel channel) {

@@ -54,7 +54,7 @@ public final class ParleyMain {
 
     private static String message(Exception e) {
         if (e instanceof ConfigException || e instanceof UserErrorException || e instanceof IllegalArgumentException
-                || e instanceof StorageException) {
+                || e instanceof StorageException || e instanceof java.io.IOException) {
             return e.getMessage();
         }
         return "unexpected failure: " + e;
