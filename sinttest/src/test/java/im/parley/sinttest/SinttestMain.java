@@ -88,7 +88,12 @@ public final class SinttestMain {
         }
         properties.put("disabledSpecifications", String.join(",", SinttestPlan.DISABLED_SPECIFICATIONS.keySet()));
         properties.put("disabledTests", String.join(",", SinttestPlan.DISABLED_TESTS.keySet()));
-        properties.forEach((key, value) -> System.setProperty("sinttest." + key, value));
+        // what the command line set (sinttest.enabledTests, sinttest.debugger, ...) wins
+        properties.forEach((key, value) -> {
+            if (System.getProperty("sinttest." + key) == null) {
+                System.setProperty("sinttest." + key, value);
+            }
+        });
         return Configuration.newConfiguration(new String[0]);
     }
 

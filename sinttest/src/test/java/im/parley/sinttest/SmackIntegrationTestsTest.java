@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -55,12 +56,23 @@ class SmackIntegrationTestsTest {
         assertThat(status).as("Smack integration tests against Parley:%n%s", summary).isZero();
     }
 
-    /** {@code unshare -n}: a network namespace of its own, with only a loopback interface. */
+    /**
+     * {@code unshare -n}: a network namespace of its own, with only a loopback interface. The
+     * framework's {@code sinttest.*} properties given to Maven pass through, so one test class
+     * can be run alone or with the stanza debugger.
+     */
     private static List<String> command(Path work, Path summaryFile) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of("unshare", "-n", "sh", "-c", "ip link set lo up && exec \"$0\" \"$@\"",
-                java, "-cp", testClassPath(), "-Djava.io.tmpdir=" + work,
-                SinttestMain.class.getName(), work.toString(), summaryFile.toString());
+        List<String> command = new ArrayList<>(List.of("unshare", "-n", "sh", "-c",
+                "ip link set lo up && exec \"$0\" \"$@\"", java, "-cp", testClassPath(),
+                "-Djava.io.tmpdir=" + work));
+        // e.g. mvn ... -Dsinttest.enabledTests=RosterIntegrationTest -Dsinttest.debugger=console
+        System.getProperties().stringPropertyNames().stream()
+                .filter(name -> name.startsWith("sinttest.") && !name.equals("sinttest.outputDirectory"))
+                .sorted()
+                .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
+        command.addAll(List.of(SinttestMain.class.getName(), work.toString(), summaryFile.toString()));
+        return command;
     }
 
     /** Surefire runs tests from a manifest-only jar; it publishes the real class path here. */
