@@ -3,11 +3,12 @@ package im.parley.sinttest;
 import im.parley.server.ParleyServer;
 import im.parley.server.config.ListenerConfig;
 import im.parley.server.config.ParleyConfig;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.OutputStream;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,8 @@ public final class SinttestMain {
     static final String DOMAIN = "sinttest.test";
     static final int C2S_PORT = 5222;
     private static final String[] ACCOUNT_NUMBERS = {"One", "Two", "Three"};
+    /** The {@code sinttest.*} properties this JVM was started with. */
+    private static final Map<String, String> COMMAND_LINE = commandLineProperties();
 
     private SinttestMain() {
     }
@@ -52,10 +55,18 @@ public final class SinttestMain {
                 server.accounts().create(JidCreate.entityBareFrom(username(i) + "@" + DOMAIN), passwords[i]);
             }
             trustOnly(server.certificate(DOMAIN), work.resolve("truststore.p12"));
-            Configuration configuration = configuration(passwords);
-            TestRunResult result = new SmackIntegrationTestFramework(configuration).run();
-            new SmackIntegrationTestFramework.JulTestRunResultProcessor().process(result);
-            SinttestSummary summary = SinttestSummary.of(result);
+            List<TestRunResult> results = new ArrayList<>();
+            Map<String, String> properties = properties(passwords);
+            results.add(run(properties));
+            if (!COMMAND_LINE.containsKey("sinttest.enabledTests")) {
+                for (String test : SinttestPlan.RUN_ALONE.keySet()) {
+                    Map<String, String> alone = new LinkedHashMap<>(properties);
+                    alone.remove("disabledTests");
+                    alone.put("enabledTests", test);
+                    results.add(run(alone));
+                }
+            }
+            SinttestSummary summary = SinttestSummary.of(results);
             Files.writeString(summaryFile, summary.render());
             status = summary.failed().isEmpty() ? 0 : 2;
         } catch (Throwable t) {
@@ -70,11 +81,13 @@ public final class SinttestMain {
         return "sinttest-" + (index + 1);
     }
 
-    /**
-     * The framework's documented interface is its {@code sinttest.*} system properties (its
-     * builder hides some setters, e.g. the host).
-     */
-    private static Configuration configuration(String[] passwords) throws Exception {
+    private static TestRunResult run(Map<String, String> properties) throws Exception {
+        TestRunResult result = new SmackIntegrationTestFramework(configuration(properties)).run();
+        new SmackIntegrationTestFramework.JulTestRunResultProcessor().process(result);
+        return result;
+    }
+
+    private static Map<String, String> properties(String[] passwords) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("service", DOMAIN);
         properties.put("host", "127.0.0.1");
@@ -88,13 +101,36 @@ public final class SinttestMain {
         }
         properties.put("disabledSpecifications", String.join(",", SinttestPlan.DISABLED_SPECIFICATIONS.keySet()));
         properties.put("disabledTests", String.join(",", SinttestPlan.DISABLED_TESTS.keySet()));
-        // what the command line set (sinttest.enabledTests, sinttest.debugger, ...) wins
+        return properties;
+    }
+
+    /**
+     * The framework's documented interface is its {@code sinttest.*} system properties (its
+     * builder hides some setters, e.g. the host). What the command line set
+     * ({@code sinttest.enabledTests}, {@code sinttest.debugger}, ...) wins.
+     */
+    private static Configuration configuration(Map<String, String> properties) throws Exception {
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("sinttest.") && !COMMAND_LINE.containsKey(name)) {
+                System.clearProperty(name);
+            }
+        }
         properties.forEach((key, value) -> {
-            if (System.getProperty("sinttest." + key) == null) {
+            if (!COMMAND_LINE.containsKey("sinttest." + key)) {
                 System.setProperty("sinttest." + key, value);
             }
         });
         return Configuration.newConfiguration(new String[0]);
+    }
+
+    private static Map<String, String> commandLineProperties() {
+        Map<String, String> given = new LinkedHashMap<>();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("sinttest.")) {
+                given.put(name, System.getProperty(name));
+            }
+        }
+        return Map.copyOf(given);
     }
 
     /**

@@ -16,6 +16,14 @@ final class SinttestPlan {
     /** Single test classes or methods that cannot apply, with the reason. */
     static final Map<String, String> DISABLED_TESTS = disabledTests();
 
+    /**
+     * Tests of a class disabled above that do apply, run in a second pass of their own: in
+     * 4.5.0-beta5 a method in {@code disabledTests} disables its whole class
+     * ({@code Configuration.isClassDisabled} only asks whether the class is named).
+     */
+    static final Map<String, String> RUN_ALONE = Map.of("FileTransferIntegrationTest.ibbFileTransferTest",
+            "file transfer (XEP-0096) over in-band bytestreams (XEP-0047): IQs between two full JIDs");
+
     private SinttestPlan() {
     }
 
@@ -47,6 +55,14 @@ final class SinttestPlan {
                 "LowLevelRosterIntegrationTest"}) {
             tests.put(test, needsAccountCreation);
         }
+        // XEP-0065 §4: the target must reach a streamhost. Smack never offers loopback
+        // addresses as its own streamhost (Socks5BytestreamManager), the private network
+        // namespace has nothing else, and Parley runs no XEP-0065 proxy: "no SOCKS5 proxies
+        // available". The framework can only disable whole classes (see RUN_ALONE).
+        tests.put("FileTransferIntegrationTest",
+                "fileTransferTest (SOCKS5 bytestreams, XEP-0065) needs a streamhost: Parley runs no XEP-0065 "
+                        + "proxy and Smack never offers loopback addresses, the only ones in the private network "
+                        + "namespace; ibbFileTransferTest runs alone, see below");
         tests.put("IoTDiscoveryIntegrationTest",
                 "XEP-0347 discovery needs a Thing registry component; Parley hosts none");
         return tests;

@@ -17,22 +17,24 @@ import org.igniterealtime.smack.inttest.SmackIntegrationTestFramework.TestRunRes
  */
 record SinttestSummary(List<String> passed, Map<String, String> failed, Map<String, String> impossible) {
 
-    static SinttestSummary of(TestRunResult result) {
+    static SinttestSummary of(List<TestRunResult> results) {
         List<String> passed = new ArrayList<>();
-        for (SuccessfulTest test : result.getSuccessfulTests()) {
-            passed.add(test.concreteTest.toString());
+        Map<String, String> failed = new TreeMap<>();
+        Map<String, String> impossible = new TreeMap<>();
+        for (TestRunResult result : results) {
+            for (SuccessfulTest test : result.getSuccessfulTests()) {
+                passed.add(test.concreteTest.toString());
+            }
+            for (FailedTest test : result.getFailedTests()) {
+                failed.put(test.concreteTest.toString(), describe(test.failureReason));
+            }
+            for (TestNotPossible test : result.getNotPossibleTests()) {
+                impossible.put(test.concreteTest.toString(), test.testNotPossibleException.getMessage());
+            }
+            result.getImpossibleTestClasses().forEach((type, why) ->
+                    impossible.put(type.getSimpleName() + " (whole class)", String.valueOf(why.getMessage())));
         }
         passed.sort(null);
-        Map<String, String> failed = new TreeMap<>();
-        for (FailedTest test : result.getFailedTests()) {
-            failed.put(test.concreteTest.toString(), describe(test.failureReason));
-        }
-        Map<String, String> impossible = new TreeMap<>();
-        for (TestNotPossible test : result.getNotPossibleTests()) {
-            impossible.put(test.concreteTest.toString(), test.testNotPossibleException.getMessage());
-        }
-        result.getImpossibleTestClasses().forEach((type, why) ->
-                impossible.put(type.getSimpleName() + " (whole class)", String.valueOf(why.getMessage())));
         return new SinttestSummary(passed, failed, impossible);
     }
 
@@ -53,6 +55,9 @@ record SinttestSummary(List<String> passed, Map<String, String> failed, Map<Stri
                 out.append("  ").append(spec).append(": ").append(why).append('\n'));
         out.append("\nDISABLED TESTS\n");
         SinttestPlan.DISABLED_TESTS.forEach((test, why) ->
+                out.append("  ").append(test).append(": ").append(why).append('\n'));
+        out.append("\nRUN ALONE (in a second pass, their class being disabled above)\n");
+        SinttestPlan.RUN_ALONE.forEach((test, why) ->
                 out.append("  ").append(test).append(": ").append(why).append('\n'));
         return out.toString();
     }
