@@ -164,15 +164,17 @@ async def befriend(a, b):
     await asyncio.gather(a.get_roster(), b.get_roster())
     a.send_presence_subscription(pto=a.other, ptype="subscribe")
     b.send_presence_subscription(pto=b.other, ptype="subscribe")
+    last = None
     while True:
         sa = a.client_roster[b.boundjid.bare]["subscription"] if b.boundjid.bare in a.client_roster else "none"
         sb = b.client_roster[a.boundjid.bare]["subscription"] if a.boundjid.bare in b.client_roster else "none"
         if sa == "both" and sb == "both":
             out("FRIENDS", a.boundjid.bare, b.boundjid.bare)
             return
-        if env("XMPP_DEBUG_FRIENDS"):
+        if (sa, sb) != last:  # each change once: a stuck state names itself in the failure
             out("STATE", sa, sb)
-        await asyncio.sleep(0.5)
+            last = (sa, sb)
+        await asyncio.sleep(0.2)
 
 
 def main():
