@@ -59,7 +59,7 @@ public final class SinttestMain {
             Map<String, String> properties = properties(passwords);
             results.add(run(properties));
             if (!COMMAND_LINE.containsKey("sinttest.enabledTests")) {
-                for (String test : SinttestPlan.RUN_ALONE.keySet()) {
+                for (String test : SinttestPlan.OWN_PASS.keySet()) {
                     Map<String, String> alone = new LinkedHashMap<>(properties);
                     alone.remove("disabledTests");
                     alone.put("enabledTests", test);
@@ -100,7 +100,7 @@ public final class SinttestMain {
             properties.put("account" + number + "Password", passwords[i]);
         }
         properties.put("disabledSpecifications", String.join(",", SinttestPlan.DISABLED_SPECIFICATIONS.keySet()));
-        properties.put("disabledTests", String.join(",", SinttestPlan.DISABLED_TESTS.keySet()));
+        properties.put("disabledTests", String.join(",", SinttestPlan.disabledInMainPass()));
         return properties;
     }
 

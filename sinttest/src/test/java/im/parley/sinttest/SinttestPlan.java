@@ -1,7 +1,9 @@
 package im.parley.sinttest;
 
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which of Smack's integration tests apply to Parley, and why the others do not. The framework
@@ -17,12 +19,10 @@ final class SinttestPlan {
     static final Map<String, String> DISABLED_TESTS = disabledTests();
 
     /**
-     * Tests of a class disabled above that do apply, run in a second pass of their own: in
-     * 4.5.0-beta5 a method in {@code disabledTests} disables its whole class
-     * ({@code Configuration.isClassDisabled} only asks whether the class is named).
+     * Tests that apply but run in a pass of their own, with fresh connections, rather than in the
+     * main pass; the main pass disables their classes.
      */
-    static final Map<String, String> RUN_ALONE = Map.of("FileTransferIntegrationTest.ibbFileTransferTest",
-            "file transfer (XEP-0096) over in-band bytestreams (XEP-0047): IQs between two full JIDs");
+    static final Map<String, String> OWN_PASS = ownPass();
 
     private SinttestPlan() {
     }
@@ -42,6 +42,35 @@ final class SinttestPlan {
         return specs;
     }
 
+    /** What the main pass gives the framework as {@code disabledTests}. */
+    static Set<String> disabledInMainPass() {
+        Set<String> disabled = new LinkedHashSet<>(DISABLED_TESTS.keySet());
+        for (String test : OWN_PASS.keySet()) {
+            int method = test.indexOf('.');
+            disabled.add(method < 0 ? test : test.substring(0, method));
+        }
+        return disabled;
+    }
+
+    private static Map<String, String> ownPass() {
+        Map<String, String> tests = new LinkedHashMap<>();
+        // In 4.5.0-beta5 a method in disabledTests disables its whole class
+        // (Configuration.isClassDisabled only asks whether the class is named).
+        tests.put("FileTransferIntegrationTest.ibbFileTransferTest",
+                "XEP-0096 over XEP-0047 in-band bytestreams; its class is disabled above for its SOCKS5 test");
+        // Their @BeforeClass (IntegrationTestRosterUtil.ensureSubscribedTo) trusts Smack's local
+        // roster; the @AfterClass of the class before them cancels the subscriptions with
+        // presence it does not wait for. When the next class starts within the ~20 ms Parley
+        // takes to apply and push that (RFC 6121 §3.2, stored first), setup believes the accounts
+        // are still subscribed, the cancellation lands afterwards and no presence flows.
+        String rosterRace = "its setup trusts Smack's local roster while the previous class's "
+                + "unawaited unsubscription may still be on its way (IntegrationTestRosterUtil)";
+        tests.put("SoftwareInfoIntegrationTest", rosterRace);
+        tests.put("IoTControlIntegrationTest", rosterRace);
+        tests.put("IoTDataIntegrationTest", rosterRace);
+        return tests;
+    }
+
     private static Map<String, String> disabledTests() {
         Map<String, String> tests = new LinkedHashMap<>();
         // These construct extra connections for throw-away accounts, which the framework creates
@@ -58,7 +87,7 @@ final class SinttestPlan {
         // XEP-0065 §4: the target must reach a streamhost. Smack never offers loopback
         // addresses as its own streamhost (Socks5BytestreamManager), the private network
         // namespace has nothing else, and Parley runs no XEP-0065 proxy: "no SOCKS5 proxies
-        // available". The framework can only disable whole classes (see RUN_ALONE).
+        // available". The framework can only disable whole classes (see OWN_PASS).
         tests.put("FileTransferIntegrationTest",
                 "fileTransferTest (SOCKS5 bytestreams, XEP-0065) needs a streamhost: Parley runs no XEP-0065 "
                         + "proxy and Smack never offers loopback addresses, the only ones in the private network "

@@ -56,8 +56,8 @@ record SinttestSummary(List<String> passed, Map<String, String> failed, Map<Stri
         out.append("\nDISABLED TESTS\n");
         SinttestPlan.DISABLED_TESTS.forEach((test, why) ->
                 out.append("  ").append(test).append(": ").append(why).append('\n'));
-        out.append("\nRUN ALONE (in a second pass, their class being disabled above)\n");
-        SinttestPlan.RUN_ALONE.forEach((test, why) ->
+        out.append("\nRUN IN A PASS OF THEIR OWN (included in PASSED/FAILED above)\n");
+        SinttestPlan.OWN_PASS.forEach((test, why) ->
                 out.append("  ").append(test).append(": ").append(why).append('\n'));
         return out.toString();
     }
