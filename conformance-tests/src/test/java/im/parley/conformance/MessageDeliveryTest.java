@@ -45,33 +45,50 @@ class MessageDeliveryTest {
     }
 
     /**
-     * RFC 6121 §8.5.2.2.1: with no available resource of non-negative priority the server
-     * "MUST ... return a <service-unavailable/> stanza error" (Parley has no offline storage yet).
+     * RFC 6121 §8.5.2.1.1: a resource with negative priority never receives messages sent to the
+     * bare JID; with no other resource the message is stored (XEP-0160) and delivered once the
+     * resource's priority is non-negative.
      */
     @Test
-    @DisplayName("RFC 6121 §8.5.2.2.1: only negative priorities: the message bounces with service-unavailable")
-    void negativePriorityBounces() throws Exception {
+    @DisplayName("RFC 6121 §8.5.2.1.1 + XEP-0160: only negative priorities: the message waits in offline storage")
+    void negativePriorityHoldsMessagesOffline() throws Exception {
         XmppClient juliet = parley.loggedIn("juliet");
         XmppClient romeo = parley.loggedIn("romeo");
         juliet.sendsPresence(-1);
         processed(juliet);
 
         romeo.sendsChat(juliet.bareJid(), "anyone home?");
-
-        romeo.receivesMessageError(StanzaError.Condition.service_unavailable);
         romeo.sendsChat(juliet.jid(), "to the full JID still works");
         juliet.receivesChat(romeo.jid(), "to the full JID still works");
         assertThat(juliet.messagesWithBody("anyone home?")).isEmpty();
+
+        juliet.sendsPresence(0);
+        juliet.receivesChat(romeo.jid(), "anyone home?");
     }
 
-    /** RFC 6121 §8.5.2.2.1: an account with no session at all. */
+    /** RFC 6121 §8.5.2.2.1 with XEP-0160: an account with no session stores the message until it logs in. */
     @Test
-    @DisplayName("RFC 6121 §8.5.2.2.1: an offline account: the message bounces with service-unavailable")
-    void offlineAccountBounces() {
+    @DisplayName("RFC 6121 §8.5.2.2.1 + XEP-0160: an offline account gets the message at its next login")
+    void offlineAccountGetsTheMessageAtLogin() throws Exception {
         EntityBareJid juliet = parley.newAccount("juliet");
         XmppClient romeo = parley.loggedIn("romeo");
-
         romeo.sendsChat(juliet, "wherefore art thou?");
+        processed(romeo);
+
+        XmppClient julietOnline = parley.connect(SmackClients.startTls(parley, juliet, ParleyServerExtension.PASSWORD,
+                "balcony"));
+        julietOnline.sendsPresence(0);
+
+        julietOnline.receivesChat(romeo.jid(), "wherefore art thou?");
+    }
+
+    /** RFC 6121 §8.5.1: no such account: {@code service-unavailable}, whatever the type. */
+    @Test
+    @DisplayName("RFC 6121 §8.5.1: a message to an account that does not exist bounces with service-unavailable")
+    void unknownAccountBounces() throws Exception {
+        XmppClient romeo = parley.loggedIn("romeo");
+
+        romeo.sendsChat(JidCreate.entityBareFrom("nobody@" + ParleyServerExtension.DOMAIN), "hello?");
 
         romeo.receivesMessageError(StanzaError.Condition.service_unavailable);
     }

@@ -11,6 +11,8 @@ import im.parley.core.tls.DomainCertificates;
 import im.parley.core.tls.KeyMaterial;
 import im.parley.core.tls.TlsContexts;
 import im.parley.s2s.FederationDisabledRouter;
+import im.parley.s2s.S2sRouter;
+import im.parley.server.s2s.S2sInitializer;
 import im.parley.server.account.AccountService;
 import im.parley.server.c2s.C2sChannelInitializer;
 import im.parley.server.c2s.C2sContext;
@@ -20,8 +22,22 @@ import im.parley.server.config.ParleyConfig;
 import im.parley.server.module.DefaultModuleContext;
 import im.parley.server.module.IqHandlers;
 import im.parley.server.module.XmppModule;
+import im.parley.server.modules.contactinfo.ContactAddressesModule;
+import im.parley.server.modules.disco.DiscoModule;
+import im.parley.server.modules.disco.ServerInfo;
+import im.parley.server.modules.last.LastActivityModule;
 import im.parley.server.modules.ping.PingModule;
+import im.parley.server.modules.presence.PresenceModule;
+import im.parley.server.modules.register.InBandRegistration;
+import im.parley.server.modules.register.RegisterModule;
+import im.parley.server.modules.blocking.BlockingModule;
+import im.parley.server.modules.offline.OfflineModule;
+import im.parley.server.modules.privatedata.PrivateDataModule;
+import im.parley.server.modules.vcard.VcardModule;
+import im.parley.server.modules.roster.RosterModule;
 import im.parley.server.modules.session.LegacySessionModule;
+import im.parley.server.modules.time.EntityTimeModule;
+import im.parley.server.modules.version.SoftwareVersionModule;
 import im.parley.server.net.Transport;
 import im.parley.server.routing.DefaultStanzaRouter;
 import im.parley.server.session.LocalSession;
@@ -34,7 +50,9 @@ import im.parley.server.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
@@ -52,6 +70,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jxmpp.jid.DomainBareJid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +98,8 @@ public final class ParleyServer implements AutoCloseable {
     private ExecutorService blocking;
     private int c2sPort = -1;
     private int directTlsPort = -1;
+    private int s2sPort = -1;
+    private int s2sDirectTlsPort = -1;
     private boolean closed;
 
     public ParleyServer(ParleyConfig config) {
@@ -91,31 +112,37 @@ public final class ParleyServer implements AutoCloseable {
         database = Database.open(config.storage(), config.dataDir());
         Storage storage = new JdbcStorage(database.dataSource());
         accounts = new AccountService(storage.accounts());
-        tls = loadTls(domains);
-        blocking = new ThreadPoolExecutor(2, Math.max(4, Runtime.getRuntime().availableProcessors() * 2), 60,
-                TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
-                    Thread t = new Thread(r, "parley-blocking");
-                    t.setDaemon(true);
-                    return t;
-                });
+        Map<DomainBareJid, KeyMaterial> keys = loadKeys(domains);
+        tls = serverTls(domains, keys);
+        blocking = blockingExecutor();
+
+        Transport transport = new Transport();
+        bossGroup = transport.newGroup("parley-accept", 1);
+        workerGroup = transport.newGroup("parley-io", 0);
 
         IqHandlers iqHandlers = new IqHandlers();
-        remoteRouter = new FederationDisabledRouter();
+        S2sRouter s2s = null;
+        if (config.s2s().enabled()) {
+            s2s = new S2sRouter(S2sInitializer.settings(config, domains, keys), workerGroup,
+                    S2sInitializer.socketChannel(), blocking);
+            remoteRouter = s2s;
+        } else {
+            remoteRouter = new FederationDisabledRouter();
+        }
         DefaultStanzaRouter router = new DefaultStanzaRouter(domains, sessions, iqHandlers, remoteRouter, events);
         remoteRouter.start(router);
         DefaultModuleContext moduleContext = new DefaultModuleContext(domains, iqHandlers, router, events, sessions,
                 blocking, storage);
-        for (XmppModule module : modules(config)) {
+        ServerInfo serverInfo = new ServerInfo(moduleContext::serverFeatures, moduleContext::serverInfoExtensions);
+        for (XmppModule module : modules(config, serverInfo)) {
             module.load(moduleContext);
         }
 
         C2sContext c2s = new C2sContext(domains, config.tls().starttlsRequired(), tls, SaslMechanisms.defaults(),
                 accounts, new AuthFailureThrottle(config.limits().maxAuthFailures(), config.limits().authFailureWindow(),
-                Clock.systemUTC()), blocking, sessions, router, config.limits());
+                Clock.systemUTC()), blocking, sessions, router, config.limits(), serverInfo,
+                new InBandRegistration(config.features().registration(), accounts::create, Clock.systemUTC()));
 
-        Transport transport = new Transport();
-        bossGroup = transport.newGroup("parley-accept", 1);
-        workerGroup = transport.newGroup("parley-io", 0);
         List<String> banner = new ArrayList<>();
         if (config.c2s().enabled()) {
             Channel channel = bind(transport, config.c2s(), new C2sChannelInitializer(c2s, false));
@@ -127,18 +154,41 @@ public final class ParleyServer implements AutoCloseable {
             directTlsPort = port(channel);
             banner.add("direct TLS " + describe(channel));
         }
+        if (s2s != null) {
+            Channel channel = bind(transport, config.s2s(), s2s.inboundInitializer(false));
+            s2sPort = port(channel);
+            banner.add("s2s " + describe(channel));
+            if (config.federation().directTls().enabled()) {
+                Channel direct = bind(transport, config.federation().directTls(), s2s.inboundInitializer(true));
+                s2sDirectTlsPort = port(direct);
+                banner.add("s2s direct TLS " + describe(direct));
+            }
+        }
         LOG.info("Parley {} serving {}; {}; storage {}; {}", VERSION, String.join(", ", config.domains()),
                 String.join(", ", banner), storageDescription(), transport.name());
     }
 
     /**
      * The feature modules, in load order. Every feature is one module that hooks events and
-     * registers IQ handlers through its context (STYLE.md #1, #2).
+     * registers IQ handlers through its context (STYLE.md #1, #2). {@code serverInfo} reads
+     * the features and forms the modules register, for service discovery.
      */
-    public static List<XmppModule> modules(ParleyConfig config) {
+    public static List<XmppModule> modules(ParleyConfig config, ServerInfo serverInfo) {
         return List.of(
                 new LegacySessionModule(),
-                new PingModule());
+                new PingModule(),
+                new DiscoModule(serverInfo),
+                new SoftwareVersionModule(VERSION),
+                new EntityTimeModule(Clock.systemDefaultZone()),
+                new LastActivityModule(Clock.systemUTC()),
+                new ContactAddressesModule(config.features().contactAddresses()),
+                new RegisterModule(),
+                new BlockingModule(),
+                new OfflineModule(),
+                new VcardModule(),
+                new PrivateDataModule(),
+                new RosterModule(),
+                new PresenceModule());
     }
 
     /** The account service (add users in tests and tools). */
@@ -159,6 +209,21 @@ public final class ParleyServer implements AutoCloseable {
     /** The port the direct TLS listener is bound to, or -1. */
     public int directTlsPort() {
         return directTlsPort;
+    }
+
+    /** The port the s2s (STARTTLS) listener is bound to, or -1. */
+    public int s2sPort() {
+        return s2sPort;
+    }
+
+    /** The port the s2s direct TLS listener (XEP-0368) is bound to, or -1. */
+    public int s2sDirectTlsPort() {
+        return s2sDirectTlsPort;
+    }
+
+    /** The remote router in use (the s2s router when federation is on). */
+    public RemoteRouter remoteRouter() {
+        return remoteRouter;
     }
 
     /** The certificate a hosted domain presents (e.g. to pin a self-signed one in a client). */
@@ -200,6 +265,23 @@ public final class ParleyServer implements AutoCloseable {
         LOG.info("Parley stopped");
     }
 
+    /**
+     * The executor for blocking work (JDBC, PBKDF2). A pool grows past its core size only when
+     * its queue is full, so core and maximum are the same here; idle threads time out.
+     */
+    private static ThreadPoolExecutor blockingExecutor() {
+        int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+        AtomicInteger counter = new AtomicInteger();
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(10_000), r -> {
+                    Thread t = new Thread(r, "parley-blocking-" + counter.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
+    }
+
     private String storageDescription() {
         String url = config.storage().jdbcUrl();
         return url == null ? "embedded H2 in " + config.dataDir().toAbsolutePath().normalize() : url;
@@ -213,22 +295,30 @@ public final class ParleyServer implements AutoCloseable {
         return domains;
     }
 
-    private ServerTls loadTls(Set<DomainBareJid> domains) throws IOException {
+    private Map<DomainBareJid, KeyMaterial> loadKeys(Set<DomainBareJid> domains) throws IOException {
         DomainCertificates certificates = new DomainCertificates(config.dataDir().resolve("certs"));
-        Map<DomainBareJid, SslContext> contexts = new LinkedHashMap<>();
-        Map<DomainBareJid, X509Certificate> leafs = new LinkedHashMap<>();
+        Map<DomainBareJid, KeyMaterial> keys = new LinkedHashMap<>();
         for (DomainBareJid domain : domains) {
             CertificateFiles files = config.tls().certificates().get(domain.toString());
-            KeyMaterial keyMaterial = files == null
+            keys.put(domain, files == null
                     ? certificates.loadOrGenerate(domain.toString())
-                    : certificates.load(domain.toString(), files.certificate(), files.privateKey());
-            contexts.put(domain, TlsContexts.server(keyMaterial));
-            leafs.put(domain, keyMaterial.leaf());
+                    : certificates.load(domain.toString(), files.certificate(), files.privateKey()));
+        }
+        return keys;
+    }
+
+    private static ServerTls serverTls(Set<DomainBareJid> domains, Map<DomainBareJid, KeyMaterial> keys)
+            throws IOException {
+        Map<DomainBareJid, SslContext> contexts = new LinkedHashMap<>();
+        Map<DomainBareJid, X509Certificate> leafs = new LinkedHashMap<>();
+        for (Map.Entry<DomainBareJid, KeyMaterial> entry : keys.entrySet()) {
+            contexts.put(entry.getKey(), TlsContexts.server(entry.getValue()));
+            leafs.put(entry.getKey(), entry.getValue().leaf());
         }
         return new ServerTls(contexts, leafs, domains.iterator().next());
     }
 
-    private Channel bind(Transport transport, ListenerConfig listener, C2sChannelInitializer initializer)
+    private Channel bind(Transport transport, ListenerConfig listener, ChannelInitializer<SocketChannel> initializer)
             throws IOException {
         ChannelFuture bound = new ServerBootstrap()
                 .group(bossGroup, workerGroup)

@@ -5,10 +5,14 @@ import im.parley.core.xml.XmlLimits;
 import im.parley.core.xml.XmppElementEncoder;
 import im.parley.core.xml.XmppStreamDecoder;
 import im.parley.server.c2s.feature.BindFeature;
+import im.parley.server.c2s.feature.CapsFeature;
 import im.parley.server.c2s.feature.ChannelBindingTypesFeature;
 import im.parley.server.c2s.feature.LegacySessionFeature;
+import im.parley.server.c2s.feature.RegistrationFeature;
 import im.parley.server.c2s.feature.SaslFeature;
 import im.parley.server.c2s.feature.StartTlsFeature;
+import im.parley.server.modules.presence.PreApprovalFeature;
+import im.parley.server.modules.roster.RosterVersioningFeature;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -44,7 +48,8 @@ public final class C2sChannelInitializer extends ChannelInitializer<SocketChanne
 
     /** The c2s policy: features in the order they are negotiated. Fresh per connection (they hold state). */
     public static List<FeatureNegotiator<C2sSession>> c2sFeatures() {
-        return List.of(new StartTlsFeature(), new SaslFeature(), new ChannelBindingTypesFeature(), new BindFeature(),
-                new LegacySessionFeature());
+        return List.of(new StartTlsFeature(), new RegistrationFeature(), new SaslFeature(),
+                new ChannelBindingTypesFeature(), new BindFeature(), new LegacySessionFeature(), new CapsFeature(),
+                new RosterVersioningFeature(), new PreApprovalFeature());
     }
 }

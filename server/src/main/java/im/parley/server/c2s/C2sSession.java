@@ -4,26 +4,22 @@ import im.parley.core.sasl.ChannelBindingSource;
 import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.StreamError;
 import im.parley.core.stream.StreamErrorCondition;
-import im.parley.core.tls.TlsChannelBindings;
 import im.parley.core.xml.StreamClose;
 import im.parley.core.xml.StreamOpen;
-import im.parley.core.xml.XmppStreamDecoder;
 import im.parley.server.session.LocalSession;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.ssl.SslHandler;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.Executor;
 import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.EntityFullJid;
 
 /**
- * The state of one client-to-server stream over TCP and its output side. Mutated only on the
- * channel's event loop; {@link #deliver} and {@link #close} may be called from any thread.
+ * The state of one client-to-server stream and its output side, whatever the transport (TCP,
+ * WebSocket, BOSH). Mutated only on the transport's executor; {@link #deliver} and
+ * {@link #close} may be called from any thread.
  */
 public final class C2sSession implements LocalSession {
 
@@ -31,7 +27,7 @@ public final class C2sSession implements LocalSession {
     /** Output queued for a client that does not read before its stream is closed. */
     static final long MAX_PENDING_OUTPUT_BYTES = 4L * 1024 * 1024;
 
-    private final Channel channel;
+    private final C2sTransport transport;
     private final C2sContext context;
     private volatile String streamId = newStreamId();
     private DomainBareJid domain;
@@ -42,8 +38,8 @@ public final class C2sSession implements LocalSession {
     private volatile int priority;
     private volatile boolean closed;
 
-    public C2sSession(Channel channel, C2sContext context) {
-        this.channel = channel;
+    public C2sSession(C2sTransport transport, C2sContext context) {
+        this.transport = transport;
         this.context = context;
     }
 
@@ -51,8 +47,13 @@ public final class C2sSession implements LocalSession {
         return context;
     }
 
-    public Channel channel() {
-        return channel;
+    public C2sTransport transport() {
+        return transport;
+    }
+
+    /** The stream's serial executor (the connection's event loop for TCP). */
+    public Executor executor() {
+        return transport.executor();
     }
 
     @Override
@@ -65,20 +66,18 @@ public final class C2sSession implements LocalSession {
         return domain;
     }
 
-    /** True once TLS is established on the connection (STARTTLS done, or direct TLS). */
+    /** True once TLS protects the stream (STARTTLS done, direct TLS, HTTPS/WSS). */
     public boolean isSecure() {
-        SslHandler ssl = channel.pipeline().get(SslHandler.class);
-        return ssl != null && ssl.handshakeFuture().isSuccess();
+        return transport.isSecure();
     }
 
     /** Channel binding data of the TLS layer, for SCRAM-*-PLUS (RFC 5056). */
     public ChannelBindingSource channelBindings() {
-        SslHandler ssl = channel.pipeline().get(SslHandler.class);
-        return ssl == null || !ssl.handshakeFuture().isSuccess() ? ChannelBindingSource.NONE : new TlsChannelBindings(ssl);
+        return transport.channelBindings();
     }
 
     public InetAddress remoteAddress() {
-        return channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : InetAddress.getLoopbackAddress();
+        return transport.remoteAddress();
     }
 
     public boolean isAuthenticated() {
@@ -127,37 +126,29 @@ public final class C2sSession implements LocalSession {
     void openStream(DomainBareJid streamDomain) {
         this.domain = streamDomain;
         this.streamId = newStreamId();
-        channel.write(new StreamOpen(null, streamDomain == null ? null : streamDomain.toString(), streamId, "1.0", "en",
-                Namespaces.CLIENT));
+        transport.write(header());
         headerSent = true;
     }
 
-    /** Resets the XML decoder for a stream restart (RFC 6120 §4.3.3); call before the reply that triggers it. */
+    /** Prepares a stream restart (RFC 6120 §4.3.3); call before the reply that triggers it. */
     public void restartStream() {
-        XmppStreamDecoder decoder = channel.pipeline().get(XmppStreamDecoder.class);
-        if (decoder != null) {
-            decoder.reset();
-        }
+        transport.restartStream();
         headerSent = false;
     }
 
-    /** Bytes the XML decoder holds that it has not parsed yet. */
+    /** Bytes the transport holds that it has not parsed yet. */
     public int bufferedInputBytes() {
-        XmppStreamDecoder decoder = channel.pipeline().get(XmppStreamDecoder.class);
-        return decoder == null ? 0 : decoder.bufferedBytes();
+        return transport.bufferedInputBytes();
     }
 
     /** Raises the stanza size limit once the client has authenticated. */
     public void setMaxStanzaBytes(int bytes) {
-        XmppStreamDecoder decoder = channel.pipeline().get(XmppStreamDecoder.class);
-        if (decoder != null) {
-            decoder.setMaxStanzaBytes(bytes);
-        }
+        transport.setMaxStanzaBytes(bytes);
     }
 
     /** Writes a negotiation element and flushes. */
     public void send(Element element) {
-        channel.writeAndFlush(element);
+        transport.writeAndFlush(element);
     }
 
     @Override
@@ -165,20 +156,20 @@ public final class C2sSession implements LocalSession {
         if (closed) {
             return;
         }
-        if (!channel.isWritable() && channel.bytesBeforeWritable() > MAX_PENDING_OUTPUT_BYTES) {
+        if (transport.isOutputCongested(MAX_PENDING_OUTPUT_BYTES)) {
             // A peer that stops reading must not make the server buffer without bound.
             close(StreamError.of(StreamErrorCondition.RESOURCE_CONSTRAINT, "the client does not read its stream"));
             return;
         }
-        channel.writeAndFlush(stanza, channel.voidPromise());
+        transport.writeAndFlush(stanza);
     }
 
     @Override
     public void close(StreamError error) {
-        if (channel.eventLoop().inEventLoop()) {
+        if (transport.inExecutor()) {
             closeNow(error);
         } else {
-            channel.eventLoop().execute(() -> closeNow(error));
+            transport.executor().execute(() -> closeNow(error));
         }
     }
 
@@ -188,7 +179,8 @@ public final class C2sSession implements LocalSession {
             return;
         }
         closed = true;
-        channel.writeAndFlush(StreamClose.INSTANCE).addListener(ChannelFutureListener.CLOSE);
+        transport.write(StreamClose.INSTANCE);
+        transport.closeAfterFlush();
     }
 
     private void closeNow(StreamError error) {
@@ -198,16 +190,20 @@ public final class C2sSession implements LocalSession {
         closed = true;
         if (!headerSent) {
             // RFC 6120 §4.9.1.1: open the stream first, even if the error is about its header.
-            channel.write(new StreamOpen(null, domain == null ? null : domain.toString(), streamId, "1.0", "en",
-                    Namespaces.CLIENT));
+            transport.write(header());
             headerSent = true;
         }
-        channel.write(error.toElement());
-        channel.writeAndFlush(StreamClose.INSTANCE).addListener(ChannelFutureListener.CLOSE);
+        transport.write(error.toElement());
+        transport.write(StreamClose.INSTANCE);
+        transport.closeAfterFlush();
+    }
+
+    private StreamOpen header() {
+        return new StreamOpen(null, domain == null ? null : domain.toString(), streamId, "1.0", "en", Namespaces.CLIENT);
     }
 
     public boolean isClosed() {
-        return closed || !channel.isActive();
+        return closed || !transport.isActive();
     }
 
     private static String newStreamId() {
@@ -218,6 +214,6 @@ public final class C2sSession implements LocalSession {
 
     @Override
     public String toString() {
-        return "c2s[" + (jid != null ? jid : authenticated != null ? authenticated : channel.remoteAddress()) + "]";
+        return "c2s[" + (jid != null ? jid : authenticated != null ? authenticated : transport) + "]";
     }
 }

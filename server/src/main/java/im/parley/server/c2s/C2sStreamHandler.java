@@ -1,278 +1,56 @@
 package im.parley.server.c2s;
 
-import im.parley.core.jid.JidMalformedException;
-import im.parley.core.jid.Jids;
 import im.parley.core.negotiation.FeatureNegotiator;
-import im.parley.core.negotiation.FeatureOutcome;
-import im.parley.core.negotiation.StreamNegotiator;
-import im.parley.core.routing.Stanza;
-import im.parley.core.stream.Namespaces;
-import im.parley.core.stream.StanzaError;
-import im.parley.core.stream.StanzaErrorCondition;
-import im.parley.core.stream.StreamError;
-import im.parley.core.stream.StreamErrorCondition;
-import im.parley.core.stream.Stanzas;
-import im.parley.core.xml.StreamClose;
-import im.parley.core.xml.StreamFault;
-import im.parley.core.xml.StreamOpen;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.ArrayDeque;
+import java.io.IOException;
 import java.util.List;
-import java.util.Optional;
-import java.util.Queue;
-import java.util.concurrent.TimeUnit;
-import org.dom4j.Element;
-import org.jxmpp.jid.DomainBareJid;
-import org.jxmpp.jid.Jid;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/**
- * The inbound side of a client-to-server stream: stream headers, negotiation through the
- * generic {@link StreamNegotiator} with the c2s features, then stanza intake (RFC 6120 §4, §8).
- * Input is processed strictly in order: while a feature step runs off the event loop, later
- * input waits in a queue and reading pauses.
- */
+/** The Netty end of a client TCP connection: hands decoded input to a {@link C2sStreamProcessor}. */
 public final class C2sStreamHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(C2sStreamHandler.class);
 
     private final C2sContext context;
-    private final StreamNegotiator<C2sSession> negotiator;
-    private final Queue<Object> held = new ArrayDeque<>();
-    private C2sSession session;
-    private boolean busy;
-    private ScheduledFuture<?> negotiationTimeout;
+    private final List<FeatureNegotiator<C2sSession>> features;
+    private C2sStreamProcessor processor;
 
     public C2sStreamHandler(C2sContext context, List<FeatureNegotiator<C2sSession>> features) {
         this.context = context;
-        this.negotiator = new StreamNegotiator<>(features);
+        this.features = features;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        session = new C2sSession(ctx.channel(), context);
-        long timeout = context.limits().negotiationTimeout().toMillis();
-        negotiationTimeout = ctx.executor().schedule(() -> {
-            if (!negotiator.isEstablished()) {
-                session.close(StreamError.of(StreamErrorCondition.CONNECTION_TIMEOUT,
-                        "stream not authenticated and bound in time"));
-            }
-        }, timeout, TimeUnit.MILLISECONDS);
+        processor = new C2sStreamProcessor(context, features, new TcpTransport(ctx.channel()));
         super.channelActive(ctx);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (negotiationTimeout != null) {
-            negotiationTimeout.cancel(false);
+        if (processor != null) {
+            processor.disconnected();
         }
-        negotiator.close();
-        if (session != null && session.isBound()) {
-            context.sessions().unbind(session);
-        }
-        held.clear();
         super.channelInactive(ctx);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (busy) {
-            held.add(msg);
-            return;
-        }
-        try {
-            handle(ctx, msg);
-        } finally {
-            ReferenceCountUtil.release(msg);
-        }
+        processor.receive(msg);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof java.io.IOException || cause instanceof javax.net.ssl.SSLException
-                || cause.getCause() instanceof javax.net.ssl.SSLException) {
-            LOG.debug("{}: connection error: {}", session, cause.toString());
+        if (cause instanceof IOException || cause instanceof SSLException || cause.getCause() instanceof SSLException) {
+            LOG.debug("{}: connection error: {}", processor == null ? ctx.channel() : processor.session(), cause.toString());
             ctx.close();
-            return;
-        }
-        LOG.warn("{}: internal error", session, cause);
-        if (session != null) {
-            session.close(StreamError.of(StreamErrorCondition.INTERNAL_SERVER_ERROR, null));
+        } else if (processor != null) {
+            processor.internalError(cause);
         } else {
             ctx.close();
         }
-    }
-
-    private void handle(ChannelHandlerContext ctx, Object msg) {
-        if (session.isClosed()) {
-            return;
-        }
-        if (msg instanceof StreamOpen open) {
-            onStreamOpen(open);
-        } else if (msg instanceof Element element) {
-            onElement(ctx, element);
-        } else if (msg instanceof StreamClose) {
-            negotiator.close();
-            session.closeStream();
-        } else if (msg instanceof StreamFault fault) {
-            session.close(fault.error());
-        }
-    }
-
-    /** RFC 6120 §4.7 and §4.8: check the header, answer it, then offer features (§4.3.2). */
-    private void onStreamOpen(StreamOpen open) {
-        if (negotiator.state() != StreamNegotiator.State.AWAITING_STREAM_OPEN) {
-            session.close(StreamError.of(StreamErrorCondition.POLICY_VIOLATION, "unexpected stream restart"));
-            return;
-        }
-        Optional<DomainBareJid> domain = hostedDomain(open.to());
-        if (domain.isEmpty() || (session.domain() != null && !session.domain().equals(domain.get()))) {
-            session.close(StreamError.of(StreamErrorCondition.HOST_UNKNOWN,
-                    "this server does not serve '" + open.to() + "'"));
-            return;
-        }
-        session.openStream(domain.get());
-        if (!Namespaces.CLIENT.equals(open.contentNamespace())) {
-            session.close(StreamError.of(StreamErrorCondition.INVALID_NAMESPACE,
-                    "the content namespace of a client stream is jabber:client"));
-            return;
-        }
-        if (!isVersionOne(open.version())) {
-            session.close(StreamError.of(StreamErrorCondition.UNSUPPORTED_VERSION, "XMPP 1.0 is required"));
-            return;
-        }
-        session.send(negotiator.onStreamOpened(session));
-        if (negotiator.isEstablished()) {
-            established();
-        }
-    }
-
-    private void onElement(ChannelHandlerContext ctx, Element element) {
-        if (negotiator.isEstablished()) {
-            onStanza(element);
-            return;
-        }
-        Optional<FeatureNegotiator<C2sSession>> feature = negotiator.featureFor(element, session);
-        if (feature.isEmpty()) {
-            if (Stanzas.isStanza(element)) {
-                // RFC 6120 §4.9.3.12: no stanzas before the stream is authenticated and bound.
-                session.close(StreamError.of(StreamErrorCondition.NOT_AUTHORIZED,
-                        "authenticate and bind a resource before sending stanzas"));
-            } else {
-                session.close(StreamError.of(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE,
-                        "unexpected <" + element.getName() + "/> during stream negotiation"));
-            }
-            return;
-        }
-        busy = true;
-        ctx.channel().config().setAutoRead(false);
-        feature.get().process(element, session).whenComplete((outcome, failure) -> {
-            if (ctx.executor().inEventLoop()) {
-                afterFeatureStep(ctx, feature.get(), outcome, failure);
-            } else {
-                ctx.executor().execute(() -> afterFeatureStep(ctx, feature.get(), outcome, failure));
-            }
-        });
-    }
-
-    private void afterFeatureStep(ChannelHandlerContext ctx, FeatureNegotiator<C2sSession> feature,
-                                  FeatureOutcome outcome, Throwable failure) {
-        if (failure != null) {
-            LOG.warn("{}: {} failed", session, feature.name(), failure);
-            negotiator.close();
-            session.close(StreamError.of(StreamErrorCondition.INTERNAL_SERVER_ERROR, null));
-        } else {
-            negotiator.onOutcome(outcome, session);
-            if (negotiator.isEstablished()) {
-                established();
-            }
-        }
-        busy = false;
-        ctx.channel().config().setAutoRead(true);
-        while (!busy && !held.isEmpty()) {
-            Object next = held.poll();
-            try {
-                handle(ctx, next);
-            } finally {
-                ReferenceCountUtil.release(next);
-            }
-        }
-    }
-
-    private void established() {
-        if (negotiationTimeout != null) {
-            negotiationTimeout.cancel(false);
-            negotiationTimeout = null;
-        }
-        LOG.debug("{}: stream established", session);
-    }
-
-    /** RFC 6120 §8.1: stanza intake on an established stream. */
-    private void onStanza(Element element) {
-        if (!Stanzas.isStanza(element)) {
-            session.close(StreamError.of(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE,
-                    "<" + element.getName() + "/> is not a stanza in jabber:client"));
-            return;
-        }
-        // RFC 6120 §8.1.2.1: the server stamps 'from' with the full JID; any other claimed
-        // sender is a spoofing attempt answered with <invalid-from/> (§4.9.3.9).
-        String claimedFrom = element.attributeValue("from");
-        if (claimedFrom != null && !isOwnAddress(claimedFrom)) {
-            session.close(StreamError.of(StreamErrorCondition.INVALID_FROM,
-                    "'" + claimedFrom + "' is not the address of this stream"));
-            return;
-        }
-        element.addAttribute("from", session.jid().toString());
-        Jid to = null;
-        String rawTo = element.attributeValue("to");
-        if (rawTo != null) {
-            try {
-                to = Jids.parse(rawTo);
-            } catch (JidMalformedException e) {
-                if (!Stanzas.isError(element)) {
-                    Element reply = Stanzas.errorReply(element,
-                            StanzaError.of(StanzaErrorCondition.JID_MALFORMED, e.getMessage()));
-                    reply.remove(reply.attribute("from"));  // it would carry the malformed address
-                    session.deliver(reply);
-                }
-                return;
-            }
-        }
-        context.router().routeFromClient(new Stanza(element, session.jid(), to), session);
-    }
-
-    private boolean isOwnAddress(String claimed) {
-        try {
-            Jid jid = Jids.parse(claimed);
-            return jid.equals(session.jid()) || jid.equals(session.jid().asEntityBareJid());
-        } catch (JidMalformedException e) {
-            return false;
-        }
-    }
-
-    private Optional<DomainBareJid> hostedDomain(String to) {
-        if (to == null) {
-            return Optional.empty();
-        }
-        try {
-            DomainBareJid domain = Jids.parseDomain(to);
-            return context.domains().contains(domain) ? Optional.of(domain) : Optional.empty();
-        } catch (JidMalformedException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** RFC 6120 §4.7.5: major version 1; a missing version means pre-1.0, which we do not speak. */
-    private static boolean isVersionOne(String version) {
-        if (version == null) {
-            return false;
-        }
-        int dot = version.indexOf('.');
-        String major = dot < 0 ? version : version.substring(0, dot);
-        return "1".equals(major.trim());
     }
 }

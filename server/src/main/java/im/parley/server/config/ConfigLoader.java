@@ -65,6 +65,7 @@ public final class ConfigLoader {
         }
         config = applySection(config, root, "", source);
         checkCertificateDomains(config, source);
+        checkRegistrationDomains(config, source);
         return config;
     }
 
@@ -98,6 +99,17 @@ public final class ConfigLoader {
             if (!config.domains().contains(domain)) {
                 throw source.error("tls.certificates." + domain,
                         "domain " + domain + " is not configured (domains: " + String.join(", ", config.domains()) + ")");
+            }
+        }
+    }
+
+    /** Registration can only be opened on domains this server hosts. */
+    private static void checkRegistrationDomains(ParleyConfig config, ConfigSource source) throws ConfigException {
+        List<String> domains = config.features().registration().domains();
+        for (int i = 0; i < domains.size(); i++) {
+            if (!config.domains().contains(domains.get(i))) {
+                throw source.error("registration.domains[" + i + "]", "domain " + domains.get(i)
+                        + " is not configured (domains: " + String.join(", ", config.domains()) + ")");
             }
         }
     }

@@ -29,12 +29,18 @@ final class ParleyOptions {
         sections.put("c2s", "Client connections with STARTTLS (RFC 6120 §5), usually port 5222.");
         sections.put("direct_tls", "Client connections with TLS from the first byte (XEP-0368), usually port 5223.");
         sections.put("s2s", "Server-to-server federation (RFC 6120), usually port 5269.");
+        sections.put("s2s_direct_tls", "Server-to-server connections with TLS from the first byte (XEP-0368), usually port 5270.");
+        sections.put("federation", "Federation policy: routes, certificates, dialback, timeouts (see docs/federation.md).");
         sections.put("http", "HTTP listener for BOSH (XEP-0124/XEP-0206) and WebSocket (RFC 7395), usually port 5280.");
         sections.put("tls", "TLS. A domain without certificate files gets a self-signed certificate, "
                 + "generated on first start and kept in `data_dir`.");
         sections.put("limits", "Limits that keep bad or hostile input bounded.");
         sections.put("storage", "Database. Without `jdbc_url` Parley uses an embedded H2 database, `<data_dir>/parley.mv.db`, "
                 + "in H2's auto-server mode, so `parley adduser` and friends work while the server runs.");
+        sections.put("registration", "In-band account registration (XEP-0077). Off by default: when on, anyone who "
+                + "reaches the server can create accounts, limited per client address.");
+        sections.put("contact_addresses", "Contact addresses published in the server's service discovery information "
+                + "(XEP-0157), as URIs such as `xmpp:admin@example.org` or `mailto:abuse@example.org`.");
         return Collections.unmodifiableMap(sections);
     }
 
@@ -49,9 +55,12 @@ final class ParleyOptions {
         listener(all, "c2s", ParleyConfig::c2s, ParleyConfig::withC2s);
         listener(all, "direct_tls", ParleyConfig::directTls, ParleyConfig::withDirectTls);
         listener(all, "s2s", ParleyConfig::s2s, (c, l) -> new ParleyConfig(c.domains(), c.dataDir(), c.c2s(),
-                c.directTls(), l, c.http(), c.tls(), c.limits(), c.storage()));
+                c.directTls(), l, c.http(), c.tls(), c.limits(), c.storage(), c.features(), c.federation()));
+        listener(all, "s2s_direct_tls", c -> c.federation().directTls(),
+                (c, l) -> c.withFederation(c.federation().withDirectTls(l)));
+        FederationOptions.declare(all);
         listener(all, "http", ParleyConfig::http, (c, l) -> new ParleyConfig(c.domains(), c.dataDir(), c.c2s(),
-                c.directTls(), c.s2s(), l, c.tls(), c.limits(), c.storage()));
+                c.directTls(), c.s2s(), l, c.tls(), c.limits(), c.storage(), c.features(), c.federation()));
         all.add(new ConfigOption<>("tls.starttls_required", ValueType.BOOLEAN,
                 "Clients must negotiate STARTTLS before authenticating (RFC 6120 §5.3.1).",
                 c -> c.tls().starttlsRequired(),
@@ -75,7 +84,44 @@ final class ParleyOptions {
                 "Database password.",
                 c -> c.storage().password(),
                 (c, v) -> c.withStorage(new StorageConfig(c.storage().jdbcUrl(), c.storage().username(), v))));
+        registration(all);
+        contactAddresses(all);
         return List.copyOf(all);
+    }
+
+    private static void registration(List<ConfigOption<?>> all) {
+        all.add(new ConfigOption<>("registration.enabled", ValueType.BOOLEAN,
+                "Whether clients may create accounts in-band before authenticating (XEP-0077 §3.1).",
+                c -> c.features().registration().enabled(),
+                (c, v) -> registration(c, c.features().registration().withEnabled(v))));
+        all.add(new ConfigOption<>("registration.domains", ValueType.DOMAIN_LIST,
+                "Hosted domains open to registration; empty means every hosted domain.",
+                "[\"example.org\"]",
+                c -> c.features().registration().domains(),
+                (c, v) -> registration(c, c.features().registration().withDomains(v))));
+        all.add(new ConfigOption<>("registration.max_per_address", ValueType.POSITIVE,
+                "Registration attempts allowed per client address within `window`.",
+                c -> c.features().registration().maxPerAddress(),
+                (c, v) -> registration(c, c.features().registration().withMaxPerAddress(v))));
+        all.add(new ConfigOption<>("registration.window", ValueType.DURATION,
+                "The window for `max_per_address`.",
+                c -> c.features().registration().window(),
+                (c, v) -> registration(c, c.features().registration().withWindow(v))));
+    }
+
+    private static ParleyConfig registration(ParleyConfig c, RegistrationConfig registration) {
+        return c.withFeatures(c.features().withRegistration(registration));
+    }
+
+    private static void contactAddresses(List<ConfigOption<?>> all) {
+        for (String kind : ContactAddressesConfig.KINDS) {
+            all.add(new ConfigOption<>("contact_addresses." + kind, ValueType.URIS,
+                    "URIs for " + kind + " contacts (XEP-0157 field `" + kind + "-addresses`).",
+                    kind.equals("admin") ? "[\"xmpp:admin@example.org\", \"mailto:admin@example.org\"]" : null,
+                    c -> c.features().contactAddresses().of(kind),
+                    (c, v) -> c.withFeatures(c.features().withContactAddresses(
+                            c.features().contactAddresses().with(kind, v)))));
+        }
     }
 
     private static void listener(List<ConfigOption<?>> all, String section,

@@ -191,6 +191,71 @@ interface ValueType<T> {
         }
     };
 
+    /** A list of domains, possibly empty, each valid per RFC 7622 §3.2, kept in prepared form. */
+    ValueType<List<String>> DOMAIN_LIST = new ValueType<>() {
+        @Override
+        public String description() {
+            return "list of domains";
+        }
+
+        @Override
+        public List<String> read(JsonNode node, String key, ConfigSource source) throws ConfigException {
+            if (!node.isArray()) {
+                throw source.error(key, "expected a list of domains, got " + describe(node));
+            }
+            List<String> domains = new ArrayList<>();
+            for (int i = 0; i < node.size(); i++) {
+                String domain = domain(node.get(i), key + "[" + i + "]", source);
+                if (!domains.contains(domain)) {
+                    domains.add(domain);
+                }
+            }
+            return List.copyOf(domains);
+        }
+
+        @Override
+        public String toYaml(List<String> value) {
+            return DOMAINS.toYaml(value);
+        }
+    };
+
+    /** A list of absolute URIs (RFC 3986 §4.3), e.g. {@code xmpp:admin@example.org}, {@code mailto:abuse@example.org}. */
+    ValueType<List<String>> URIS = new ValueType<>() {
+        @Override
+        public String description() {
+            return "list of URIs (`xmpp:`, `mailto:`, `https:`, ...)";
+        }
+
+        @Override
+        public List<String> read(JsonNode node, String key, ConfigSource source) throws ConfigException {
+            if (!node.isArray()) {
+                throw source.error(key, "expected a list of URIs, got " + describe(node));
+            }
+            List<String> uris = new ArrayList<>();
+            for (int i = 0; i < node.size(); i++) {
+                String itemKey = key + "[" + i + "]";
+                String text = STRING.read(node.get(i), itemKey, source);
+                try {
+                    if (!new java.net.URI(text).isAbsolute()) {
+                        throw source.error(itemKey, "expected an absolute URI such as xmpp:admin@example.org or "
+                                + "mailto:abuse@example.org, got \"" + text + "\"");
+                    }
+                } catch (java.net.URISyntaxException e) {
+                    throw source.error(itemKey, "not a valid URI: " + e.getMessage());
+                }
+                uris.add(text);
+            }
+            return List.copyOf(uris);
+        }
+
+        @Override
+        public String toYaml(List<String> value) {
+            List<String> quoted = new ArrayList<>();
+            value.forEach(uri -> quoted.add(STRING.toYaml(uri)));
+            return "[" + String.join(", ", quoted) + "]";
+        }
+    };
+
     /** Domain → PEM certificate chain and private key. */
     ValueType<Map<String, CertificateFiles>> CERTIFICATES = new ValueType<>() {
         @Override

@@ -24,7 +24,7 @@ public final class StanzaEvents {
     public static final EventType<Inbound> PRESENCE_INBOUND = EventType.named("presence/inbound");
     /** A message to a local account, before default delivery (blocking, carbons). */
     public static final EventType<Inbound> MESSAGE_INBOUND = EventType.named("message/inbound");
-    /** An IQ to a local full JID, before delivery (blocking). */
+    /** An IQ to a local full JID, or from someone else to an account's bare JID, before delivery (blocking). */
     public static final EventType<Inbound> IQ_INBOUND = EventType.named("iq/inbound");
     /**
      * A message for a local account with no resource to take it (RFC 6121 §8.5.2.2.1): offline

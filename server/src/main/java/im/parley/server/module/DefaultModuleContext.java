@@ -8,8 +8,11 @@ import im.parley.server.event.EventType;
 import im.parley.server.session.SessionRegistry;
 import im.parley.server.storage.Storage;
 import java.util.concurrent.Executor;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
+import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
 
 /** The {@link ModuleContext} every module gets: registrations go to shared registries. */
@@ -23,6 +26,7 @@ public final class DefaultModuleContext implements ModuleContext {
     private final Executor blocking;
     private final Storage storage;
     private final Set<String> serverFeatures = new CopyOnWriteArraySet<>();
+    private final List<Element> serverInfoExtensions = new CopyOnWriteArrayList<>();
 
     public DefaultModuleContext(Set<DomainBareJid> domains, IqHandlers iqHandlers, StanzaRouter router, EventBus events,
                                 SessionRegistry sessions, Executor blocking, Storage storage) {
@@ -78,6 +82,16 @@ public final class DefaultModuleContext implements ModuleContext {
     /** Features modules announced, for service discovery (XEP-0030). */
     public Set<String> serverFeatures() {
         return Set.copyOf(serverFeatures);
+    }
+
+    @Override
+    public void addServerInfoExtension(Element form) {
+        serverInfoExtensions.add(form.createCopy());
+    }
+
+    /** Extended information forms modules added (XEP-0128), for service discovery; copies. */
+    public List<Element> serverInfoExtensions() {
+        return serverInfoExtensions.stream().map(Element::createCopy).toList();
     }
 
     @Override

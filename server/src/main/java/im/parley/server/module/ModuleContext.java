@@ -7,6 +7,7 @@ import im.parley.server.session.SessionRegistry;
 import im.parley.server.storage.Storage;
 import java.util.concurrent.Executor;
 import java.util.Set;
+import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
 
 /** What a module may use: events, IQ handlers, the hosted domains, sessions, storage and stanza sending. */
@@ -26,6 +27,13 @@ public interface ModuleContext {
 
     /** Announces a feature (a XEP-0030 {@code var}) the server supports. */
     void addServerFeature(String discoFeature);
+
+    /**
+     * Adds a {@code jabber:x:data} form of type {@code result} with a hidden {@code FORM_TYPE}
+     * field to the server's service discovery information (XEP-0128 §2), e.g. contact
+     * addresses (XEP-0157). The form must not be modified afterwards.
+     */
+    void addServerInfoExtension(Element form);
 
     /** The hosted domains. */
     Set<DomainBareJid> domains();

@@ -146,7 +146,12 @@ public final class DefaultStanzaRouter implements StanzaRouter {
     /** RFC 6121 §8.5.2: to a bare JID of a local account. */
     private void routeToBareJid(Stanza stanza, EntityBareJid bare) {
         if (stanza.isIq()) {
-            handleAccountIq(stanza);
+            // IQs from others to the account (vCard lookups, ...) pass the inbound filters
+            // (blocking) first; an account's IQs to itself do not.
+            boolean ownAccount = stanza.from() != null && bare.equals(stanza.from().asBareJid());
+            if (ownAccount || !fireInbound(stanza)) {
+                handleAccountIq(stanza);
+            }
             return;
         }
         if (fireInbound(stanza)) {

@@ -22,18 +22,18 @@ public final class JdbcAccountStore implements AccountStore {
     /** SQLSTATE class 23: integrity constraint violation (same code on H2 and PostgreSQL). */
     private static final String INTEGRITY_VIOLATION = "23";
 
-    private final DataSource dataSource;
+    private final SqlTransactions transactions;
 
     public JdbcAccountStore(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this.transactions = new SqlTransactions(dataSource);
     }
 
     @Override
     public boolean create(EntityBareJid jid, List<ScramCredential> credentials) {
-        return inTransaction("create account " + jid, connection -> {
+        return transactions.run("create account " + jid, connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO accounts (domain, username) VALUES (?, ?)")) {
-                bindJid(insert, jid);
+                SqlTransactions.bindOwner(insert, jid);
                 insert.executeUpdate();
             } catch (SQLException e) {
                 if (isIntegrityViolation(e)) {
@@ -50,11 +50,11 @@ public final class JdbcAccountStore implements AccountStore {
 
     @Override
     public boolean updateCredentials(EntityBareJid jid, List<ScramCredential> credentials) {
-        return inTransaction("update credentials of " + jid, connection -> {
+        return transactions.run("update credentials of " + jid, connection -> {
             // Locking the account row keeps a concurrent delete from orphaning the new rows.
             try (PreparedStatement lock = connection.prepareStatement(
                     "SELECT username FROM accounts WHERE domain = ? AND username = ? FOR UPDATE")) {
-                bindJid(lock, jid);
+                SqlTransactions.bindOwner(lock, jid);
                 try (ResultSet rows = lock.executeQuery()) {
                     if (!rows.next()) {
                         return false;
@@ -63,7 +63,7 @@ public final class JdbcAccountStore implements AccountStore {
             }
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM account_credentials WHERE domain = ? AND username = ?")) {
-                bindJid(delete, jid);
+                SqlTransactions.bindOwner(delete, jid);
                 delete.executeUpdate();
             }
             insertCredentials(connection, jid, credentials);
@@ -73,14 +73,14 @@ public final class JdbcAccountStore implements AccountStore {
 
     @Override
     public boolean delete(EntityBareJid jid) {
-        return inTransaction("delete account " + jid, connection -> {
+        return transactions.run("delete account " + jid, connection -> {
             try (PreparedStatement credentials = connection.prepareStatement(
                     "DELETE FROM account_credentials WHERE domain = ? AND username = ?");
                  PreparedStatement account = connection.prepareStatement(
                     "DELETE FROM accounts WHERE domain = ? AND username = ?")) {
-                bindJid(credentials, jid);
+                SqlTransactions.bindOwner(credentials, jid);
                 credentials.executeUpdate();
-                bindJid(account, jid);
+                SqlTransactions.bindOwner(account, jid);
                 return account.executeUpdate() > 0;
             }
         });
@@ -88,10 +88,10 @@ public final class JdbcAccountStore implements AccountStore {
 
     @Override
     public boolean exists(EntityBareJid jid) {
-        return inTransaction("look up account " + jid, connection -> {
+        return transactions.run("look up account " + jid, connection -> {
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT 1 FROM accounts WHERE domain = ? AND username = ?")) {
-                bindJid(query, jid);
+                SqlTransactions.bindOwner(query, jid);
                 try (ResultSet rows = query.executeQuery()) {
                     return rows.next();
                 }
@@ -101,7 +101,7 @@ public final class JdbcAccountStore implements AccountStore {
 
     @Override
     public List<EntityBareJid> list(DomainBareJid domain) {
-        return inTransaction("list accounts of " + domain, connection -> {
+        return transactions.run("list accounts of " + domain, connection -> {
             List<EntityBareJid> jids = new ArrayList<>();
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT username FROM accounts WHERE domain = ?")) {
@@ -120,11 +120,11 @@ public final class JdbcAccountStore implements AccountStore {
 
     @Override
     public Optional<ScramCredential> find(EntityBareJid jid, ScramHash hash) {
-        return inTransaction("find credential of " + jid, connection -> {
+        return transactions.run("find credential of " + jid, connection -> {
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT salt, iterations, stored_key, server_key FROM account_credentials"
                             + " WHERE domain = ? AND username = ? AND hash_name = ?")) {
-                bindJid(query, jid);
+                SqlTransactions.bindOwner(query, jid);
                 query.setString(3, hash.name());
                 try (ResultSet rows = query.executeQuery()) {
                     if (!rows.next()) {
@@ -145,7 +145,7 @@ public final class JdbcAccountStore implements AccountStore {
                 "INSERT INTO account_credentials (domain, username, hash_name, salt, iterations, stored_key, server_key)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             for (ScramCredential credential : credentials) {
-                bindJid(insert, jid);
+                SqlTransactions.bindOwner(insert, jid);
                 insert.setString(3, credential.hash().name());
                 insert.setString(4, base64.encodeToString(credential.salt()));
                 insert.setInt(5, credential.iterations());
@@ -155,11 +155,6 @@ public final class JdbcAccountStore implements AccountStore {
             }
             insert.executeBatch();
         }
-    }
-
-    private static void bindJid(PreparedStatement statement, EntityBareJid jid) throws SQLException {
-        statement.setString(1, jid.getDomain().toString());
-        statement.setString(2, jid.getLocalpart().toString());
     }
 
     private static EntityBareJid storedJid(String username, String domain) {
@@ -174,24 +169,4 @@ public final class JdbcAccountStore implements AccountStore {
         return e.getSQLState() != null && e.getSQLState().startsWith(INTEGRITY_VIOLATION);
     }
 
-    private <T> T inTransaction(String what, SqlWork<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StorageException("cannot " + what + ": " + e.getMessage(), e);
-        }
-    }
-
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection connection) throws SQLException;
-    }
 }

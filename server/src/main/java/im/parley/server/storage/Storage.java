@@ -8,4 +8,16 @@ package im.parley.server.storage;
 public interface Storage {
 
     AccountStore accounts();
+
+    RosterStore rosters();
+
+    LastActivityStore lastActivity();
+
+    OfflineStore offline();
+
+    VcardStore vcards();
+
+    PrivateXmlStore privateXml();
+
+    BlockListStore blockLists();
 }

@@ -16,7 +16,9 @@ import im.parley.server.config.LimitsConfig;
 import im.parley.server.event.EventBus;
 import im.parley.server.module.DefaultModuleContext;
 import im.parley.server.module.IqHandlers;
+import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.modules.ping.PingModule;
+import im.parley.server.modules.register.InBandRegistration;
 import im.parley.server.modules.session.LegacySessionModule;
 import im.parley.server.routing.DefaultStanzaRouter;
 import im.parley.server.session.SessionRegistry;
@@ -56,7 +58,7 @@ class C2sStreamHandlerTest {
         DefaultStanzaRouter router = new DefaultStanzaRouter(Set.of(domain), sessions, iqHandlers, remote, events);
         remote.start(router);
         DefaultModuleContext modules = new DefaultModuleContext(Set.of(domain), iqHandlers, router, events, sessions,
-                Runnable::run, () -> null);
+                Runnable::run, null);
         new PingModule().load(modules);
         new LegacySessionModule().load(modules);
         InMemoryCredentials credentials = new InMemoryCredentials()
@@ -66,7 +68,8 @@ class C2sStreamHandlerTest {
         context = new C2sContext(Set.of(domain), false, new ServerTls(Map.of(), Map.of(), domain),
                 SaslMechanisms.defaults(), credentials,
                 new AuthFailureThrottle(50, Duration.ofMinutes(1), Clock.systemUTC()), Runnable::run, sessions, router,
-                limits);
+                limits, new ServerInfo(modules::serverFeatures, modules::serverInfoExtensions),
+                InBandRegistration.closed());
     }
 
     /** A client connection: bytes in, text out. */

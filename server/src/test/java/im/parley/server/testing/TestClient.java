@@ -90,6 +90,19 @@ public final class TestClient {
         return elements;
     }
 
+    /**
+     * Like {@link #stanzas()}, without the presence of the client's own account reflected back
+     * to it (RFC 6121 §4.2.2: the server sends a resource's presence to all of the user's
+     * available resources, including itself) — for tests about something else.
+     */
+    public List<Element> received() {
+        String ownBare = jid == null ? null : jid.substring(0, jid.indexOf('/'));
+        List<Element> all = stanzas();
+        all.removeIf(e -> "presence".equals(e.getName()) && ownBare != null && e.attributeValue("from") != null
+                && e.attributeValue("from").startsWith(ownBare + "/"));
+        return all;
+    }
+
     /** Logs in with SCRAM-SHA-256, restarts, binds {@code resource}; returns the bound full JID. */
     public String login(String bareJid, String password, String resource) {
         String user = bareJid.substring(0, bareJid.indexOf('@'));

@@ -14,6 +14,8 @@ import im.parley.server.event.EventBus;
 import im.parley.server.module.DefaultModuleContext;
 import im.parley.server.module.IqHandlers;
 import im.parley.server.module.XmppModule;
+import im.parley.server.modules.disco.ServerInfo;
+import im.parley.server.modules.register.InBandRegistration;
 import im.parley.server.routing.DefaultStanzaRouter;
 import im.parley.server.session.SessionRegistry;
 import im.parley.server.storage.Database;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import org.jxmpp.jid.DomainBareJid;
 
 /**
@@ -46,6 +49,7 @@ public final class TestServer implements AutoCloseable {
     private final DefaultStanzaRouter router;
     private final C2sContext c2s;
     private final DefaultModuleContext moduleContext;
+    private final ServerInfo serverInfo;
 
     /** A server for the given domains with {@link ParleyServer#modules} loaded. */
     public TestServer(Path dataDir, String... domainNames) throws Exception {
@@ -53,10 +57,15 @@ public final class TestServer implements AutoCloseable {
     }
 
     public TestServer(ParleyConfig config) throws Exception {
-        this(config, ParleyServer.modules(config));
+        this(config, info -> ParleyServer.modules(config, info));
     }
 
     public TestServer(ParleyConfig config, List<XmppModule> modules) throws Exception {
+        this(config, info -> modules);
+    }
+
+    /** A server whose modules are built from the server info (as {@link ParleyServer#modules} does). */
+    public TestServer(ParleyConfig config, Function<ServerInfo, List<XmppModule>> modules) throws Exception {
         for (String name : config.domains()) {
             domains.add(Jids.parseDomain(name));
         }
@@ -69,13 +78,15 @@ public final class TestServer implements AutoCloseable {
         remote.start(router);
         Executor inline = Runnable::run;
         moduleContext = new DefaultModuleContext(domains, iqHandlers, router, events, sessions, inline, storage);
-        for (XmppModule module : modules) {
+        serverInfo = new ServerInfo(moduleContext::serverFeatures, moduleContext::serverInfoExtensions);
+        for (XmppModule module : modules.apply(serverInfo)) {
             module.load(moduleContext);
         }
         LimitsConfig limits = new LimitsConfig(8192, 262144, 64, Duration.ofSeconds(60), 50, Duration.ofMinutes(1));
         c2s = new C2sContext(domains, false, new ServerTls(Map.of(), Map.of(), domains.iterator().next()),
                 SaslMechanisms.defaults(), accounts, new AuthFailureThrottle(50, Duration.ofMinutes(1), Clock.systemUTC()),
-                inline, sessions, router, limits);
+                inline, sessions, router, limits, serverInfo,
+                new InBandRegistration(config.features().registration(), accounts::create, Clock.systemUTC()));
     }
 
     /** Creates an account (password "secret" unless given). */
@@ -122,6 +133,11 @@ public final class TestServer implements AutoCloseable {
 
     public DefaultModuleContext moduleContext() {
         return moduleContext;
+    }
+
+    /** What the server says about itself in service discovery (XEP-0030), over the loaded modules. */
+    public ServerInfo serverInfo() {
+        return serverInfo;
     }
 
     @Override

@@ -1,11 +1,9 @@
 package im.parley.server.c2s.feature;
 
-import im.parley.core.negotiation.FeatureNegotiator;
-import im.parley.core.negotiation.FeatureOutcome;
+import im.parley.core.negotiation.AnnouncedFeature;
 import im.parley.server.c2s.C2sSession;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletionStage;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.Namespace;
@@ -15,7 +13,7 @@ import org.dom4j.QName;
  * Announces the channel binding types this TLS connection supports (XEP-0440 §3), next to the
  * SASL mechanisms, so clients pick a type the server can verify for SCRAM-*-PLUS.
  */
-public final class ChannelBindingTypesFeature implements FeatureNegotiator<C2sSession> {
+public final class ChannelBindingTypesFeature extends AnnouncedFeature<C2sSession> {
 
     public static final String NAMESPACE = "urn:xmpp:sasl-cb:0";
     private static final Namespace NS = Namespace.get(NAMESPACE);
@@ -39,20 +37,5 @@ public final class ChannelBindingTypesFeature implements FeatureNegotiator<C2sSe
             element.addElement(QName.get("channel-binding", NS)).addAttribute("type", type);
         }
         return element;
-    }
-
-    @Override
-    public boolean isPending(C2sSession session) {
-        return false;
-    }
-
-    @Override
-    public boolean accepts(Element element, C2sSession session) {
-        return false;
-    }
-
-    @Override
-    public CompletionStage<FeatureOutcome> process(Element element, C2sSession session) {
-        throw new IllegalStateException("XEP-0440 is an announcement only");
     }
 }

@@ -1,10 +1,8 @@
 package im.parley.server.c2s.feature;
 
-import im.parley.core.negotiation.FeatureNegotiator;
-import im.parley.core.negotiation.FeatureOutcome;
+import im.parley.core.negotiation.AnnouncedFeature;
 import im.parley.core.stream.Namespaces;
 import im.parley.server.c2s.C2sSession;
-import java.util.concurrent.CompletionStage;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.Namespace;
@@ -16,7 +14,7 @@ import org.dom4j.QName;
  * clients such as libpurple still send the session IQ, which the legacy-session module answers
  * once the stream is established. Nothing is negotiated here.
  */
-public final class LegacySessionFeature implements FeatureNegotiator<C2sSession> {
+public final class LegacySessionFeature extends AnnouncedFeature<C2sSession> {
 
     private static final Namespace NS = Namespace.get(Namespaces.SESSION);
 
@@ -33,20 +31,5 @@ public final class LegacySessionFeature implements FeatureNegotiator<C2sSession>
         Element element = DocumentHelper.createElement(QName.get("session", NS));
         element.addElement(QName.get("optional", NS));
         return element;
-    }
-
-    @Override
-    public boolean isPending(C2sSession session) {
-        return false;
-    }
-
-    @Override
-    public boolean accepts(Element element, C2sSession session) {
-        return false;
-    }
-
-    @Override
-    public CompletionStage<FeatureOutcome> process(Element element, C2sSession session) {
-        throw new IllegalStateException("the legacy session feature accepts no negotiation element");
     }
 }

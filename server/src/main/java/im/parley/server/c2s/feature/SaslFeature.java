@@ -136,7 +136,7 @@ public final class SaslFeature implements FeatureNegotiator<C2sSession> {
         SaslServer current = exchange;
         try {
             return CompletableFuture.supplyAsync(() -> current.evaluate(response), session.context().blocking())
-                    .thenApplyAsync(result -> onStep(result, session), session.channel().eventLoop());
+                    .thenApplyAsync(result -> onStep(result, session), session.executor());
         } catch (RejectedExecutionException e) {
             exchange = null;
             return fail(session, SaslFailure.TEMPORARY_AUTH_FAILURE, "the server is busy; try again");

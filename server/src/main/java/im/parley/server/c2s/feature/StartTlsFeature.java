@@ -7,7 +7,6 @@ import im.parley.core.stream.StreamError;
 import im.parley.core.stream.StreamErrorCondition;
 import im.parley.server.c2s.C2sSession;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -32,7 +31,7 @@ public final class StartTlsFeature implements FeatureNegotiator<C2sSession> {
 
     @Override
     public Element advertise(C2sSession session) {
-        if (session.isSecure() || tlsContext(session).isEmpty()) {
+        if (session.isSecure() || !session.transport().canStartTls() || tlsContext(session).isEmpty()) {
             return null;
         }
         Element starttls = DocumentHelper.createElement(QName.get("starttls", NS));
@@ -44,13 +43,13 @@ public final class StartTlsFeature implements FeatureNegotiator<C2sSession> {
 
     @Override
     public boolean isPending(C2sSession session) {
-        return session.context().starttlsRequired() && !session.isSecure();
+        return session.context().starttlsRequired() && !session.isSecure() && session.transport().canStartTls();
     }
 
     @Override
     public boolean accepts(Element element, C2sSession session) {
         return "starttls".equals(element.getName()) && Namespaces.TLS.equals(element.getNamespaceURI())
-                && !session.isSecure();
+                && !session.isSecure() && session.transport().canStartTls();
     }
 
     @Override
@@ -59,7 +58,7 @@ public final class StartTlsFeature implements FeatureNegotiator<C2sSession> {
         if (tls.isEmpty()) {
             // RFC 6120 §5.4.2.2: <failure/>, then the stream and the connection close.
             session.send(DocumentHelper.createElement(QName.get("failure", NS)));
-            session.channel().close();
+            session.transport().closeAfterFlush();
             return CompletableFuture.completedFuture(FeatureOutcome.CLOSED);
         }
         if (session.bufferedInputBytes() > 0) {
@@ -68,9 +67,7 @@ public final class StartTlsFeature implements FeatureNegotiator<C2sSession> {
             session.close(StreamError.of(StreamErrorCondition.POLICY_VIOLATION, "data after <starttls/>"));
             return CompletableFuture.completedFuture(FeatureOutcome.CLOSED);
         }
-        // startTls=true: the first write after the handler is added (<proceed/>) leaves unencrypted.
-        SslHandler startTls = new SslHandler(tls.get().newEngine(session.channel().alloc()), true);
-        session.channel().pipeline().addFirst("tls", startTls);
+        session.transport().startTls(tls.get());
         session.restartStream();
         session.send(DocumentHelper.createElement(QName.get("proceed", NS)));
         return CompletableFuture.completedFuture(FeatureOutcome.RESTART);

@@ -1,0 +1,207 @@
+package im.parley.s2s;
+
+import im.parley.core.jid.Jids;
+import im.parley.core.routing.RemoteRouter;
+import im.parley.core.routing.Stanza;
+import im.parley.core.routing.StanzaRouter;
+import im.parley.core.stream.StanzaError;
+import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.core.stream.Stanzas;
+import im.parley.s2s.dialback.PendingVerification;
+import im.parley.s2s.dns.MinidnsSrvLookup;
+import im.parley.s2s.dns.S2sResolver;
+import im.parley.s2s.tls.S2sTls;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.dom4j.Element;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.Jid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Server-to-server federation behind the {@link RemoteRouter} seam: one outbound stream per
+ * (local domain, remote domain) pair, created on demand (RFC 6120 §13.1 and DESIGN.md "one
+ * message, hop by hop", step 6), and the inbound streams accepted by {@link S2sChannelInitializer}.
+ * Stanzas arriving from remote domains and error bounces go to the local router.
+ */
+public final class S2sRouter implements RemoteRouter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(S2sRouter.class);
+
+    private final S2sSettings settings;
+    private final EventLoopGroup eventLoops;
+    private final Executor blocking;
+    private final S2sResolver resolver;
+    private final S2sTls tls;
+    private final OutboundConnector connector;
+    private final Map<DomainPair, OutboundStream> outbound = new ConcurrentHashMap<>();
+    private volatile StanzaRouter local;
+
+    /**
+     * @param settings federation settings
+     * @param eventLoops where outbound connections run (the server's I/O group)
+     * @param channelClass the socket channel class of that group (NIO or epoll)
+     * @param blocking executor for DNS lookups, never an event loop
+     */
+    public S2sRouter(S2sSettings settings, EventLoopGroup eventLoops, Class<? extends SocketChannel> channelClass,
+                     Executor blocking) throws SSLException {
+        this(settings, eventLoops, channelClass, blocking,
+                new S2sResolver(settings.staticRoutes(), new MinidnsSrvLookup(), new SecureRandom()));
+    }
+
+    public S2sRouter(S2sSettings settings, EventLoopGroup eventLoops, Class<? extends SocketChannel> channelClass,
+                     Executor blocking, S2sResolver resolver) throws SSLException {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.eventLoops = eventLoops;
+        this.blocking = blocking;
+        this.resolver = resolver;
+        this.tls = new S2sTls(settings.keys());
+        this.connector = new OutboundConnector(eventLoops, channelClass, settings);
+    }
+
+    @Override
+    public void start(StanzaRouter localRouter) {
+        this.local = Objects.requireNonNull(localRouter, "localRouter");
+    }
+
+    /** The pipeline for inbound connections on the s2s port, or on the direct TLS port (XEP-0368). */
+    public S2sChannelInitializer inboundInitializer(boolean directTls) {
+        return new S2sChannelInitializer(this, directTls);
+    }
+
+    @Override
+    public void route(Stanza stanza) {
+        Jid to = stanza.to();
+        Jid from = stanza.from();
+        if (to == null || from == null || !settings.isLocal(from.asDomainBareJid())) {
+            // The router only hands over stanzas for remote domains; one from elsewhere would be
+            // a relay, which RFC 6120 §13.1 rules out.
+            LOG.debug("not relaying {} from {} to {}", stanza.kind(), from, to);
+            bounce(stanza, StanzaErrorCondition.NOT_ALLOWED);
+            return;
+        }
+        DomainPair pair = new DomainPair(from.asDomainBareJid(), to.asDomainBareJid());
+        while (true) {
+            OutboundStream stream = outbound.computeIfAbsent(pair, p -> new OutboundStream(p, this));
+            if (stream.offer(stanza)) {
+                return;
+            }
+            // The stream closed between lookup and offer (idle timeout); a fresh one takes it.
+            outbound.remove(pair, stream);
+        }
+    }
+
+    /**
+     * Asks the authoritative server of {@code pair.remote()} whether a dialback key it sent on
+     * one of our inbound streams is genuine (XEP-0220 §2.1.2), over our outbound stream to it.
+     * Completes with false on a negative answer, a failure or a timeout.
+     */
+    CompletionStage<Boolean> verifyDialback(DomainPair pair, String streamId, String key) {
+        PendingVerification verification = new PendingVerification(pair.local().toString(), pair.remote().toString(),
+                streamId, key);
+        while (true) {
+            OutboundStream stream = outbound.computeIfAbsent(pair, p -> new OutboundStream(p, this));
+            if (stream.offer(verification)) {
+                break;
+            }
+            outbound.remove(pair, stream);
+        }
+        CompletableFuture<Boolean> answer = verification.answer();
+        long timeout = settings.connectTimeout().toMillis() * 2;
+        eventLoops.next().schedule(() -> answer.complete(false), timeout, TimeUnit.MILLISECONDS);
+        return answer;
+    }
+
+    /** Hands a stanza received from a remote domain (already in {@code jabber:client}) to the local router. */
+    void deliverInbound(Stanza stanza) {
+        StanzaRouter router = local;
+        if (router != null) {
+            router.route(stanza);
+        }
+    }
+
+    /**
+     * Sends the error reply to the local sender (RFC 6120 §8.3.1). Errors and IQ responses are
+     * never answered with an error (§8.3.1, §8.2.3).
+     */
+    void bounce(Stanza stanza, StanzaErrorCondition condition) {
+        StanzaRouter router = local;
+        if (router == null || stanza.isError() || Stanzas.isIqResponse(stanza.element()) || stanza.from() == null) {
+            return;
+        }
+        Element reply = Stanzas.errorReply(stanza.element(), StanzaError.of(condition));
+        Jid replyFrom = stanza.to() == null ? stanza.from().asDomainBareJid() : stanza.to();
+        reply.addAttribute("from", replyFrom.toString());
+        router.route(new Stanza(reply, replyFrom, stanza.from()));
+    }
+
+    /** Removes a stream that ended from the table (only if it is still the current one). */
+    void forget(OutboundStream stream) {
+        outbound.remove(stream.pair(), stream);
+    }
+
+    /**
+     * The outbound stream of a pair, for tests and admin tools: {@code NONE}, {@code CONNECTING},
+     * or {@code ESTABLISHED by sasl-external} / {@code ESTABLISHED by dialback}.
+     */
+    public String outboundStatus(String localDomain, String remoteDomain) {
+        try {
+            OutboundStream stream = outbound.get(new DomainPair(Jids.parseDomain(localDomain),
+                    Jids.parseDomain(remoteDomain)));
+            if (stream == null) {
+                return "NONE";
+            }
+            String by = stream.authenticatedBy();
+            return stream.state().name() + (by == null ? "" : " by " + by);
+        } catch (im.parley.core.jid.JidMalformedException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        for (OutboundStream stream : outbound.values()) {
+            stream.shutdown();
+        }
+        outbound.clear();
+        local = null;
+    }
+
+    S2sSettings settings() {
+        return settings;
+    }
+
+    S2sTls tls() {
+        return tls;
+    }
+
+    EventLoopGroup eventLoops() {
+        return eventLoops;
+    }
+
+    Executor blocking() {
+        return blocking;
+    }
+
+    S2sResolver resolver() {
+        return resolver;
+    }
+
+    OutboundConnector connector() {
+        return connector;
+    }
+
+    boolean isLocal(DomainBareJid domain) {
+        return settings.isLocal(domain);
+    }
+}

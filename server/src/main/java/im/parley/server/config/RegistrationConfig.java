@@ -1,0 +1,45 @@
+package im.parley.server.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * In-band registration (XEP-0077): off by default, because anyone who can reach the server could
+ * then create accounts.
+ *
+ * @param enabled whether clients may create accounts before authenticating
+ * @param domains the hosted domains open to registration; empty means all of them
+ * @param maxPerAddress most registration attempts one client address may make within {@code window}
+ * @param window the window for {@code maxPerAddress}
+ */
+public record RegistrationConfig(boolean enabled, List<String> domains, int maxPerAddress, Duration window) {
+
+    public RegistrationConfig {
+        domains = List.copyOf(domains);
+    }
+
+    public static RegistrationConfig defaults() {
+        return new RegistrationConfig(false, List.of(), 3, Duration.ofHours(1));
+    }
+
+    /** Whether accounts may be registered in-band on {@code domain} (a prepared hosted domain). */
+    public boolean isOpenFor(String domain) {
+        return enabled && (domains.isEmpty() || domains.contains(domain));
+    }
+
+    public RegistrationConfig withEnabled(boolean newEnabled) {
+        return new RegistrationConfig(newEnabled, domains, maxPerAddress, window);
+    }
+
+    public RegistrationConfig withDomains(List<String> newDomains) {
+        return new RegistrationConfig(enabled, newDomains, maxPerAddress, window);
+    }
+
+    public RegistrationConfig withMaxPerAddress(int newMaxPerAddress) {
+        return new RegistrationConfig(enabled, domains, newMaxPerAddress, window);
+    }
+
+    public RegistrationConfig withWindow(Duration newWindow) {
+        return new RegistrationConfig(enabled, domains, maxPerAddress, newWindow);
+    }
+}

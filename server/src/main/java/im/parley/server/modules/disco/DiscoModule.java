@@ -1,0 +1,151 @@
+package im.parley.server.modules.disco;
+
+import im.parley.core.routing.Stanza;
+import im.parley.core.stream.StanzaError;
+import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.core.stream.Stanzas;
+import im.parley.server.module.ModuleContext;
+import im.parley.server.module.XmppModule;
+import im.parley.server.session.LocalSession;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.dom4j.DocumentHelper;
+import org.dom4j.Element;
+import org.dom4j.Namespace;
+import org.dom4j.QName;
+import org.jxmpp.jid.EntityBareJid;
+
+/**
+ * Service Discovery (XEP-0030) for the server and for accounts.
+ *
+ * <p>To the server: disco#info with the identity {@code server/im}, every announced feature and
+ * the extended information forms (XEP-0128), also under the entity capabilities node
+ * {@code https://parley.im#<ver>} (XEP-0115 §6.2); disco#items is empty. Any other node is
+ * {@code item-not-found} (XEP-0030 §7).
+ *
+ * <p>To an account's bare JID, answered by the server on the account's behalf (XEP-0030 §8):
+ * the account itself gets the identity {@code account/registered} and, for disco#items, its
+ * available resources. Everyone else is treated as not authorized to see the account's presence
+ * (no roster here): disco#info gets {@code service-unavailable} and disco#items an empty result,
+ * exactly as §8 rules 1 and 2 prescribe, which also hides whether the account exists.
+ */
+public final class DiscoModule implements XmppModule {
+
+    private static final Namespace INFO = Namespace.get(ServerInfo.DISCO_INFO);
+    private static final Namespace ITEMS = Namespace.get(ServerInfo.DISCO_ITEMS);
+
+    private final ServerInfo serverInfo;
+
+    public DiscoModule(ServerInfo serverInfo) {
+        this.serverInfo = serverInfo;
+    }
+
+    @Override
+    public String name() {
+        return "disco";
+    }
+
+    @Override
+    public void load(ModuleContext context) {
+        context.addServerFeature(ServerInfo.DISCO_INFO);
+        context.addServerFeature(ServerInfo.DISCO_ITEMS);
+        context.handleServerIq(ServerInfo.DISCO_INFO, iq -> done(serverInfo(iq)));
+        context.handleServerIq(ServerInfo.DISCO_ITEMS, iq -> done(serverItems(iq)));
+        context.handleAccountIq(ServerInfo.DISCO_INFO, iq -> done(accountInfo(iq)));
+        context.handleAccountIq(ServerInfo.DISCO_ITEMS, iq -> done(accountItems(iq, context)));
+    }
+
+    private Element serverInfo(Stanza iq) {
+        if (!isGet(iq)) {
+            return error(iq, StanzaErrorCondition.BAD_REQUEST);
+        }
+        String node = node(iq);
+        if (node != null && !node.equals(serverInfo.capsNode())) {
+            return error(iq, StanzaErrorCondition.ITEM_NOT_FOUND);
+        }
+        return result(iq, serverInfo.infoQuery(node));
+    }
+
+    private static Element serverItems(Stanza iq) {
+        if (!isGet(iq)) {
+            return error(iq, StanzaErrorCondition.BAD_REQUEST);
+        }
+        if (node(iq) != null) {
+            return error(iq, StanzaErrorCondition.ITEM_NOT_FOUND);
+        }
+        return result(iq, DocumentHelper.createElement(QName.get("query", ITEMS)));
+    }
+
+    private static Element accountInfo(Stanza iq) {
+        if (!isGet(iq)) {
+            return error(iq, StanzaErrorCondition.BAD_REQUEST);
+        }
+        if (!isOwnAccount(iq)) {
+            return error(iq, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+        }
+        if (node(iq) != null) {
+            return error(iq, StanzaErrorCondition.ITEM_NOT_FOUND);
+        }
+        Element query = DocumentHelper.createElement(QName.get("query", INFO));
+        query.addElement(QName.get("identity", INFO)).addAttribute("category", "account")
+                .addAttribute("type", "registered");
+        query.addElement(QName.get("feature", INFO)).addAttribute("var", ServerInfo.DISCO_INFO);
+        query.addElement(QName.get("feature", INFO)).addAttribute("var", ServerInfo.DISCO_ITEMS);
+        return result(iq, query);
+    }
+
+    private static Element accountItems(Stanza iq, ModuleContext context) {
+        if (!isGet(iq)) {
+            return error(iq, StanzaErrorCondition.BAD_REQUEST);
+        }
+        Element query = DocumentHelper.createElement(QName.get("query", ITEMS));
+        String node = node(iq);
+        if (node != null) {
+            query.addAttribute("node", node);
+        }
+        if (!isOwnAccount(iq)) {
+            return result(iq, query);
+        }
+        if (node != null) {
+            return error(iq, StanzaErrorCondition.ITEM_NOT_FOUND);
+        }
+        for (LocalSession session : context.sessions().sessionsOf(account(iq))) {
+            if (session.isAvailable()) {
+                query.addElement(QName.get("item", ITEMS)).addAttribute("jid", session.jid().toString());
+            }
+        }
+        return result(iq, query);
+    }
+
+    /** The account the IQ is about: its bare {@code to}, or the sender's own without {@code to}. */
+    private static EntityBareJid account(Stanza iq) {
+        return iq.to() == null ? iq.from().asEntityBareJidIfPossible() : iq.to().asEntityBareJidIfPossible();
+    }
+
+    private static boolean isOwnAccount(Stanza iq) {
+        EntityBareJid account = account(iq);
+        return account != null && iq.from() != null && account.equals(iq.from().asEntityBareJidIfPossible());
+    }
+
+    private static boolean isGet(Stanza iq) {
+        return "get".equals(iq.type());
+    }
+
+    private static String node(Stanza iq) {
+        return iq.element().elements().get(0).attributeValue("node");
+    }
+
+    private static Element result(Stanza iq, Element query) {
+        Element result = Stanzas.iqResult(iq.element());
+        result.add(query);
+        return result;
+    }
+
+    private static Element error(Stanza iq, StanzaErrorCondition condition) {
+        return Stanzas.errorReply(iq.element(), StanzaError.of(condition));
+    }
+
+    private static CompletionStage<Element> done(Element response) {
+        return CompletableFuture.completedFuture(response);
+    }
+}

@@ -1,0 +1,153 @@
+package im.parley.server.modules.last;
+
+import im.parley.core.routing.Stanza;
+import im.parley.core.stream.StanzaError;
+import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.core.stream.Stanzas;
+import im.parley.server.event.SessionEvents;
+import im.parley.server.event.StanzaEvents;
+import im.parley.server.event.Verdict;
+import im.parley.server.module.ModuleContext;
+import im.parley.server.module.XmppModule;
+import im.parley.server.session.LocalSession;
+import im.parley.server.storage.LastActivityStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.dom4j.Element;
+import org.dom4j.Namespace;
+import org.dom4j.QName;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.EntityFullJid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Last Activity (XEP-0012). To the server: its uptime in seconds (§5). To an account's bare JID:
+ * 0 while it has an available resource, otherwise the seconds since its last logout with the
+ * status text of its last unavailable presence (§3). The logout is recorded when the account's
+ * last session closes. §3 and §8 allow the answer only to entities authorized to see the
+ * account's presence; without rosters here, that is the account itself, and everyone else gets
+ * {@code forbidden} (§3).
+ */
+public final class LastActivityModule implements XmppModule {
+
+    public static final String NAMESPACE = "jabber:iq:last";
+    private static final Logger LOG = LoggerFactory.getLogger(LastActivityModule.class);
+    private static final Namespace NS = Namespace.get(NAMESPACE);
+
+    private final Clock clock;
+    private final Map<EntityFullJid, String> unavailableStatus = new ConcurrentHashMap<>();
+    private ModuleContext context;
+    private Instant started;
+
+    public LastActivityModule(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "last";
+    }
+
+    @Override
+    public void load(ModuleContext moduleContext) {
+        this.context = moduleContext;
+        this.started = clock.instant();
+        context.addServerFeature(NAMESPACE);
+        context.handleServerIq(NAMESPACE, this::uptime);
+        context.handleAccountIq(NAMESPACE, this::lastLogout);
+        // Before default handling, and passing on: this only watches the client's own presence.
+        context.hook(StanzaEvents.OUTBOUND, 100, event -> {
+            rememberStatus(event.stanza(), event.origin());
+            return Verdict.PASS;
+        });
+        context.hook(SessionEvents.CLOSED, 0, session -> {
+            onClosed(session);
+            return Verdict.PASS;
+        });
+    }
+
+    /** XEP-0012 §5: the seconds the server has been up; no text. */
+    private CompletionStage<Element> uptime(Stanza iq) {
+        if (!"get".equals(iq.type())) {
+            return error(iq, StanzaErrorCondition.BAD_REQUEST);
+        }
+        return CompletableFuture.completedFuture(result(iq, secondsSince(started), null));
+    }
+
+    /** XEP-0012 §3. */
+    private CompletionStage<Element> lastLogout(Stanza iq) {
+        if (!"get".equals(iq.type())) {
+            return error(iq, StanzaErrorCondition.BAD_REQUEST);
+        }
+        EntityBareJid requester = iq.from() == null ? null : iq.from().asEntityBareJidIfPossible();
+        EntityBareJid account = iq.to() == null ? requester : iq.to().asEntityBareJidIfPossible();
+        if (account == null || !account.equals(requester)) {
+            return error(iq, StanzaErrorCondition.FORBIDDEN);
+        }
+        if (context.sessions().sessionsOf(account).stream().anyMatch(LocalSession::isAvailable)) {
+            return CompletableFuture.completedFuture(result(iq, 0, null));
+        }
+        LastActivityStore store = context.storage().lastActivity();
+        return CompletableFuture.supplyAsync(() -> store.find(account), context.blocking())
+                .thenApply(last -> last
+                        .map(activity -> result(iq, secondsSince(activity.logoutAt()), activity.status()))
+                        .orElseGet(() -> Stanzas.errorReply(iq.element(),
+                                StanzaError.of(StanzaErrorCondition.ITEM_NOT_FOUND, "no logout recorded yet"))));
+    }
+
+    /** The status of the client's own unavailable presence is what §3 reports after logout. */
+    private void rememberStatus(Stanza stanza, LocalSession origin) {
+        if (!stanza.isPresence() || stanza.to() != null) {
+            return;
+        }
+        if ("unavailable".equals(stanza.type())) {
+            String status = stanza.element().elementText("status");
+            if (status != null) {
+                unavailableStatus.put(origin.jid(), status);
+            } else {
+                unavailableStatus.remove(origin.jid());
+            }
+        } else if (stanza.type() == null) {
+            unavailableStatus.remove(origin.jid());
+        }
+    }
+
+    private void onClosed(LocalSession session) {
+        String status = unavailableStatus.remove(session.jid());
+        EntityBareJid account = session.jid().asEntityBareJid();
+        if (!context.sessions().sessionsOf(account).isEmpty()) {
+            return;  // another resource is still connected: the account has not logged out
+        }
+        Instant at = clock.instant();
+        LastActivityStore store = context.storage().lastActivity();
+        CompletableFuture.runAsync(() -> store.recordLogout(account, at, status), context.blocking())
+                .exceptionally(failure -> {
+                    LOG.warn("cannot record the logout of {}", account, failure);
+                    return null;
+                });
+    }
+
+    private long secondsSince(Instant then) {
+        return Math.max(0, Duration.between(then, clock.instant()).getSeconds());
+    }
+
+    private static Element result(Stanza iq, long seconds, String text) {
+        Element result = Stanzas.iqResult(iq.element());
+        Element query = result.addElement(QName.get("query", NS));
+        query.addAttribute("seconds", Long.toString(seconds));
+        if (text != null && !text.isEmpty()) {
+            query.setText(text);
+        }
+        return result;
+    }
+
+    private static CompletionStage<Element> error(Stanza iq, StanzaErrorCondition condition) {
+        return CompletableFuture.completedFuture(Stanzas.errorReply(iq.element(), StanzaError.of(condition)));
+    }
+}

@@ -1,0 +1,75 @@
+package im.parley.server.modules.offline;
+
+import im.parley.server.session.LocalSession;
+import im.parley.server.session.SessionRegistry;
+import im.parley.server.storage.OfflineMessage;
+import im.parley.server.storage.OfflineStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.dom4j.DocumentException;
+import org.dom4j.DocumentHelper;
+import org.dom4j.Element;
+import org.jxmpp.jid.EntityBareJid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands an account's stored messages to one of its sessions, oldest first, each with a
+ * XEP-0203 delay stamp (XEP-0160 §2), and deletes exactly those that were written to it.
+ * Blocking: runs on the blocking executor.
+ */
+final class OfflineDelivery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OfflineDelivery.class);
+
+    private final OfflineStore store;
+    private final SessionRegistry sessions;
+    /** Accounts whose queue is being delivered: one delivery at a time, so no message goes out twice. */
+    private final Set<EntityBareJid> delivering = ConcurrentHashMap.newKeySet();
+
+    OfflineDelivery(OfflineStore store, SessionRegistry sessions) {
+        this.store = store;
+        this.sessions = sessions;
+    }
+
+    void flush(LocalSession session) {
+        EntityBareJid owner = session.jid().asEntityBareJid();
+        if (!delivering.add(owner)) {
+            return;
+        }
+        try {
+            List<Long> done = new ArrayList<>();
+            for (OfflineMessage message : store.list(owner)) {
+                if (!isStillBound(session)) {
+                    break;
+                }
+                Optional<Element> stanza = parse(message);
+                stanza.ifPresent(element -> {
+                    DelayStamp.add(element, owner.asDomainBareJid(), message.storedAt());
+                    session.deliver(element);
+                });
+                done.add(message.id());
+            }
+            store.delete(owner, done);
+        } finally {
+            delivering.remove(owner);
+        }
+    }
+
+    private boolean isStillBound(LocalSession session) {
+        return sessions.find(session.jid()).filter(bound -> bound == session).isPresent();
+    }
+
+    private static Optional<Element> parse(OfflineMessage message) {
+        try {
+            return Optional.of(DocumentHelper.parseText(message.stanzaXml()).getRootElement().createCopy());
+        } catch (DocumentException e) {
+            // Unreadable rows would block the queue forever: they are dropped with a trace.
+            LOG.warn("dropping unreadable offline message {}: {}", message.id(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+}

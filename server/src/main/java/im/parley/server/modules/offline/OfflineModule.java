@@ -1,0 +1,173 @@
+package im.parley.server.modules.offline;
+
+import im.parley.core.routing.Stanza;
+import im.parley.core.stream.StanzaError;
+import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.core.stream.Stanzas;
+import im.parley.server.event.SessionEvents;
+import im.parley.server.event.StanzaEvents;
+import im.parley.server.event.Verdict;
+import im.parley.server.module.ModuleContext;
+import im.parley.server.module.XmppModule;
+import im.parley.server.session.LocalSession;
+import im.parley.server.storage.OfflineStore;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.dom4j.Element;
+import org.jxmpp.jid.EntityBareJid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Offline messages (XEP-0160, RFC 6121 §8.5.2.2.1): a message for an existing account with no
+ * available resource of non-negative priority is stored, up to a per-account quota, and
+ * delivered with a XEP-0203 delay stamp when a resource next sends available presence with
+ * non-negative priority.
+ */
+public final class OfflineModule implements XmppModule {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OfflineModule.class);
+
+    /** XEP-0160 §4: the service discovery feature of offline storage. */
+    public static final String FEATURE = "msgoffline";
+    /** Messages kept per account by default (as ejabberd's {@code max_user_offline_messages}). */
+    public static final int DEFAULT_QUOTA = 1000;
+
+    /** Sees the client's own presence before any module that might consume it. */
+    private static final int PRESENCE_WATCH_PRIORITY = 1000;
+
+    private final int quota;
+    /** Available sessions whose last presence had a negative priority: they get no offline messages yet. */
+    private final Set<LocalSession> negativePriority = ConcurrentHashMap.newKeySet();
+    private final Clock clock;
+    private ModuleContext context;
+    private OfflineStore store;
+    private OfflineDelivery delivery;
+
+    public OfflineModule() {
+        this(DEFAULT_QUOTA, Clock.systemUTC());
+    }
+
+    /** @param quota the most messages kept for one account; more are bounced */
+    public OfflineModule(int quota, Clock clock) {
+        if (quota < 1) {
+            throw new IllegalArgumentException("offline quota must be positive: " + quota);
+        }
+        this.quota = quota;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "offline";
+    }
+
+    @Override
+    public void load(ModuleContext context) {
+        this.context = context;
+        this.store = context.storage().offline();
+        this.delivery = new OfflineDelivery(store, context.sessions());
+        context.hook(StanzaEvents.MESSAGE_OFFLINE, 0, this::onOfflineMessage);
+        context.hook(SessionEvents.AVAILABLE, 0, this::onAvailable);
+        context.hook(StanzaEvents.OUTBOUND, PRESENCE_WATCH_PRIORITY, this::onOwnPresence);
+        context.hook(SessionEvents.CLOSED, 0, session -> {
+            negativePriority.remove(session);
+            return Verdict.PASS;
+        });
+        context.addServerFeature(FEATURE);
+    }
+
+    /**
+     * Takes the message if XEP-0160 §3 says to store it. Whether the account exists is only
+     * known after a storage lookup, so the answer (storage or a bounce) happens on the
+     * blocking executor.
+     */
+    private Verdict onOfflineMessage(StanzaEvents.Inbound event) {
+        Stanza message = event.stanza();
+        EntityBareJid owner = message.to() == null ? null : message.to().asEntityBareJidIfPossible();
+        if (owner == null || !OfflinePolicy.shouldStore(message.element())) {
+            return Verdict.PASS;
+        }
+        CompletableFuture.runAsync(() -> storeOrBounce(message, owner), context.blocking())
+                .exceptionally(failure -> {
+                    LOG.warn("cannot store offline message for {}", owner, failure);
+                    bounce(message, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE));
+                    return null;
+                });
+        return Verdict.HANDLED;
+    }
+
+    private void storeOrBounce(Stanza message, EntityBareJid owner) {
+        if (!context.storage().accounts().exists(owner)) {
+            // RFC 6121 §8.5.2.2.1 / §8.5.1: no such account, the sender learns it as the router would tell it.
+            bounce(message, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE));
+            return;
+        }
+        if (!store.append(owner, message.element().asXML(), clock.instant(), quota)) {
+            // XEP-0160 §2 step 3: a full offline queue is answered with <service-unavailable/>.
+            bounce(message, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE, "offline storage full"));
+            return;
+        }
+        deliverIfOnline(owner);
+    }
+
+    /** The account may have come online while the message was being stored: it gets it now. */
+    private void deliverIfOnline(EntityBareJid owner) {
+        for (LocalSession session : context.sessions().sessionsOf(owner)) {
+            if (session.isAvailable() && session.priority() >= 0) {
+                try {
+                    delivery.flush(session);
+                } catch (RuntimeException e) {
+                    // The message is stored: it goes out on the next available presence.
+                    LOG.warn("cannot deliver offline messages to {}", session.jid(), e);
+                }
+                return;
+            }
+        }
+    }
+
+    /** XEP-0160 §2 step 5: delivery to the resource that sent non-negative available presence. */
+    private Verdict onAvailable(LocalSession session) {
+        if (session.priority() >= 0) {
+            CompletableFuture.runAsync(() -> delivery.flush(session), context.blocking())
+                    .exceptionally(failure -> {
+                        LOG.warn("cannot deliver offline messages to {}", session.jid(), failure);
+                        return null;
+                    });
+        }
+        return Verdict.PASS;
+    }
+
+    /**
+     * XEP-0160 §2 step 5 also covers an available resource raising its priority from negative
+     * to non-negative; {@link SessionEvents#AVAILABLE} only reports the initial presence. The
+     * session has recorded the new priority when this event fires.
+     */
+    private Verdict onOwnPresence(StanzaEvents.Outbound event) {
+        Stanza stanza = event.stanza();
+        if (!stanza.isPresence() || stanza.to() != null) {
+            return Verdict.PASS;
+        }
+        LocalSession session = event.origin();
+        if (stanza.type() != null || !session.isAvailable()) {
+            negativePriority.remove(session);
+        } else if (session.priority() < 0) {
+            negativePriority.add(session);
+        } else if (negativePriority.remove(session)) {
+            onAvailable(session);
+        }
+        return Verdict.PASS;
+    }
+
+    /** The error reply to a message that could not be stored (RFC 6120 §8.3.1). */
+    private void bounce(Stanza message, StanzaError error) {
+        if (message.from() == null || message.isError()) {
+            return;
+        }
+        Element reply = Stanzas.errorReply(message.element(), error);
+        reply.addAttribute("from", message.to().toString());
+        context.send(new Stanza(reply, message.to(), message.from()));
+    }
+}

@@ -1,0 +1,109 @@
+package im.parley.server.modules.presence;
+
+import im.parley.core.routing.Stanza;
+import im.parley.server.module.ModuleContext;
+import im.parley.server.session.LocalSession;
+import im.parley.server.storage.Roster;
+import im.parley.server.storage.RosterItem;
+import im.parley.server.storage.RosterStore;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.dom4j.Element;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.EntityFullJid;
+import org.jxmpp.jid.Jid;
+
+/**
+ * Broadcasts a resource's own presence (RFC 6121 §4.2 initial, §4.4 updates, §4.5
+ * unavailable): to the contacts subscribed to the user ("from" or "both") and to the user's
+ * available resources, never to anyone else. Initial presence also probes the contacts the user
+ * subscribes to (§4.3.1). Unavailable presence also reaches every entity that got directed
+ * presence from the resource (§4.6.3).
+ */
+final class PresenceBroadcaster {
+
+    private final ModuleContext context;
+    private final RosterStore store;
+    private final ResourcePresences resources;
+
+    PresenceBroadcaster(ModuleContext context, ResourcePresences resources) {
+        this.context = context;
+        this.store = context.storage().rosters();
+        this.resources = resources;
+    }
+
+    /** §4.2.2 and §4.4.2: the client sent available presence without 'to'. */
+    void available(LocalSession origin, ResourcePresence state, Element presence) {
+        boolean initial = state.available(presence);
+        EntityFullJid from = origin.jid();
+        EntityBareJid owner = from.asEntityBareJid();
+        state.then(() -> roster(owner).thenAccept(roster -> {
+            for (RosterItem item : roster.items()) {
+                if (item.subscription().hasFrom()) {
+                    send(presence, from, item.contact());
+                }
+            }
+            // The user's available resources, the sender included (§4.2.2).
+            send(presence, from, owner);
+            if (initial) {
+                for (RosterItem item : roster.items()) {
+                    if (item.subscription().hasTo()) {
+                        Element probe = PresenceStanzas.create(owner, item.contact(), "probe");
+                        context.send(new Stanza(probe, owner, item.contact()));
+                    }
+                }
+                sendOtherResources(origin);
+            }
+        }));
+    }
+
+    /**
+     * §4.5.2: the client sent unavailable presence without 'to', or its session ended
+     * (then {@code presence} is one the server made). Nothing happens for a resource that was
+     * not available.
+     */
+    void unavailable(LocalSession origin, ResourcePresence state, Element presence) {
+        Set<Jid> directed = state.unavailable();
+        if (directed == null) {
+            return;
+        }
+        EntityFullJid from = origin.jid();
+        EntityBareJid owner = from.asEntityBareJid();
+        state.then(() -> roster(owner).thenAccept(roster -> {
+            Set<BareJid> reached = new HashSet<>();
+            for (RosterItem item : roster.items()) {
+                if (item.subscription().hasFrom()) {
+                    send(presence, from, item.contact());
+                    reached.add(item.contact());
+                }
+            }
+            send(presence, from, owner);
+            reached.add(owner);
+            for (Jid to : directed) {
+                if (!reached.contains(to.asBareJid())) {
+                    send(presence, from, to);
+                }
+            }
+        }));
+    }
+
+    /** A newly available resource learns the presence of the user's other available resources. */
+    private void sendOtherResources(LocalSession origin) {
+        for (LocalSession other : context.sessions().sessionsOf(origin.jid().asEntityBareJid())) {
+            Element presence = resources.lastAvailable(other);
+            if (other != origin && presence != null) {
+                send(presence, other.jid(), origin.jid());
+            }
+        }
+    }
+
+    private CompletableFuture<Roster> roster(EntityBareJid owner) {
+        return CompletableFuture.supplyAsync(() -> store.roster(owner), context.blocking());
+    }
+
+    private void send(Element presence, Jid from, Jid to) {
+        context.send(new Stanza(PresenceStanzas.copy(presence, from, to), from, to));
+    }
+}

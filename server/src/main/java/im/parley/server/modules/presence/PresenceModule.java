@@ -1,0 +1,113 @@
+package im.parley.server.modules.presence;
+
+import im.parley.core.routing.Stanza;
+import im.parley.server.event.SessionEvents;
+import im.parley.server.event.StanzaEvents;
+import im.parley.server.event.Verdict;
+import im.parley.server.module.ModuleContext;
+import im.parley.server.module.XmppModule;
+import im.parley.server.session.LocalSession;
+import java.util.Optional;
+import org.jxmpp.jid.EntityBareJid;
+
+/**
+ * Presence and presence subscriptions (RFC 6121 §3, §4): the resource's own broadcast presence,
+ * probes, directed presence and the subscription state machine of Appendix A. All state lives
+ * in this instance, keyed by session.
+ */
+public final class PresenceModule implements XmppModule {
+
+    private ResourcePresences resources;
+    private PresenceBroadcaster broadcaster;
+    private SubscriptionHandler subscriptions;
+    private ProbeResponder probes;
+
+    @Override
+    public String name() {
+        return "presence";
+    }
+
+    @Override
+    public void load(ModuleContext context) {
+        resources = new ResourcePresences(context);
+        broadcaster = new PresenceBroadcaster(context, resources);
+        subscriptions = new SubscriptionHandler(context, resources);
+        probes = new ProbeResponder(context, resources);
+        context.hook(StanzaEvents.OUTBOUND, 0, this::outbound);
+        context.hook(StanzaEvents.PRESENCE_INBOUND, 0, this::inbound);
+        context.hook(SessionEvents.AVAILABLE, 0, session -> {
+            subscriptions.deliverPendingRequests(session, resources.of(session));
+            return Verdict.PASS;
+        });
+        context.hook(SessionEvents.CLOSED, 0, this::closed);
+    }
+
+    /** Presence a local client sends (§3 subscriptions, §4.2 to §4.6). */
+    private Verdict outbound(StanzaEvents.Outbound event) {
+        Stanza stanza = event.stanza();
+        if (!stanza.isPresence()) {
+            return Verdict.PASS;
+        }
+        LocalSession origin = event.origin();
+        ResourcePresence state = resources.of(origin);
+        String type = stanza.type();
+        Optional<SubscriptionType> subscription = SubscriptionType.of(type);
+        if (subscription.isPresent()) {
+            if (stanza.to() != null) {
+                subscriptions.outbound(origin, state, stanza, subscription.get());
+            }
+            return Verdict.HANDLED;
+        }
+        if (stanza.to() == null) {
+            if (type == null) {
+                broadcaster.available(origin, state, stanza.element());
+                return Verdict.HANDLED;
+            }
+            if ("unavailable".equals(type)) {
+                broadcaster.unavailable(origin, state, stanza.element());
+                return Verdict.HANDLED;
+            }
+            return Verdict.PASS;
+        }
+        // §4.6.2: directed presence is routed as addressed; its recipients are remembered.
+        if (type == null) {
+            state.directedAvailable(stanza.to());
+        } else if ("unavailable".equals(type)) {
+            state.directedUnavailable(stanza.to());
+        }
+        return Verdict.PASS;
+    }
+
+    /**
+     * Presence for a local account. Probes (§4.3.2) and subscription stanzas (§3) are the
+     * server's business; available and unavailable presence is delivered by the router (the
+     * sending server decided the user may see it, §4.2.3, §4.6.3).
+     */
+    private Verdict inbound(StanzaEvents.Inbound event) {
+        Stanza stanza = event.stanza();
+        EntityBareJid user = stanza.to() == null ? null : stanza.to().asEntityBareJidIfPossible();
+        if (user == null || stanza.from() == null) {
+            return Verdict.PASS;
+        }
+        if ("probe".equals(stanza.type())) {
+            probes.answer(user, stanza);
+            return Verdict.HANDLED;
+        }
+        Optional<SubscriptionType> subscription = SubscriptionType.of(stanza.type());
+        if (subscription.isPresent()) {
+            subscriptions.inbound(user, stanza, subscription.get());
+            return Verdict.HANDLED;
+        }
+        return Verdict.PASS;
+    }
+
+    /** §4.5.2: a session that ends for any reason, dropped connections included, goes unavailable. */
+    private Verdict closed(LocalSession session) {
+        ResourcePresence state = resources.remove(session);
+        if (state != null) {
+            broadcaster.unavailable(session, state,
+                    PresenceStanzas.create(session.jid(), session.jid().asEntityBareJid(), "unavailable"));
+        }
+        return Verdict.PASS;
+    }
+}

@@ -1,0 +1,54 @@
+package im.parley.server.modules.presence;
+
+import im.parley.core.routing.Stanza;
+import im.parley.server.module.ModuleContext;
+import im.parley.server.storage.RosterStore;
+import java.util.concurrent.CompletableFuture;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.EntityBareJid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers presence probes for local accounts on the server (RFC 6121 §4.3.2); probes are never
+ * delivered to clients.
+ */
+final class ProbeResponder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProbeResponder.class);
+
+    private final ModuleContext context;
+    private final RosterStore store;
+    private final ResourcePresences resources;
+
+    ProbeResponder(ModuleContext context, ResourcePresences resources) {
+        this.context = context;
+        this.store = context.storage().rosters();
+        this.resources = resources;
+    }
+
+    /**
+     * §4.3.2: an entity without a subscription to the user ("from" or "both") gets
+     * {@code unsubscribed}; a subscriber gets the last presence of each available resource, or
+     * nothing if none is available (the server keeps no unavailable presence across sessions).
+     */
+    void answer(EntityBareJid owner, Stanza probe) {
+        BareJid prober = probe.from().asBareJid();
+        if (prober.equals(owner)) {
+            resources.sendCurrentPresence(owner, probe.from());
+            return;
+        }
+        CompletableFuture.supplyAsync(() -> store.contact(owner, prober), context.blocking()).thenAccept(contact -> {
+            boolean subscribed = contact.item().map(item -> item.subscription().hasFrom()).orElse(false);
+            if (subscribed) {
+                resources.sendCurrentPresence(owner, probe.from());
+            } else {
+                context.send(new Stanza(PresenceStanzas.create(owner, prober, "unsubscribed"), owner, prober));
+            }
+        }).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.warn("cannot answer the probe of {} to {}", probe.from(), owner, failure);
+            }
+        });
+    }
+}

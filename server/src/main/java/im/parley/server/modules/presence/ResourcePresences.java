@@ -1,0 +1,61 @@
+package im.parley.server.modules.presence;
+
+import im.parley.core.routing.Stanza;
+import im.parley.server.module.ModuleContext;
+import im.parley.server.session.LocalSession;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.dom4j.Element;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.Jid;
+
+/**
+ * The presence state of every local session, kept by the presence module instance and keyed
+ * by session (sessions compare by identity, so a replaced resource never inherits state).
+ */
+final class ResourcePresences {
+
+    private final Map<LocalSession, ResourcePresence> bySession = new ConcurrentHashMap<>();
+    private final ModuleContext context;
+
+    ResourcePresences(ModuleContext context) {
+        this.context = context;
+    }
+
+    ResourcePresence of(LocalSession session) {
+        return bySession.computeIfAbsent(session, s -> new ResourcePresence());
+    }
+
+    /** Forgets an ended session; returns its state, or null if it never had any. */
+    ResourcePresence remove(LocalSession session) {
+        return bySession.remove(session);
+    }
+
+    /** The last available presence of a session, or null if it is not available. */
+    Element lastAvailable(LocalSession session) {
+        ResourcePresence presence = bySession.get(session);
+        return presence == null ? null : presence.lastAvailable();
+    }
+
+    /**
+     * Sends the current presence of each of the owner's available resources to {@code to}
+     * (§3.1.5 after an approval, §4.3.2 in answer to a probe).
+     */
+    void sendCurrentPresence(EntityBareJid owner, Jid to) {
+        for (LocalSession session : context.sessions().sessionsOf(owner)) {
+            Element presence = lastAvailable(session);
+            if (presence != null) {
+                context.send(new Stanza(PresenceStanzas.copy(presence, session.jid(), to), session.jid(), to));
+            }
+        }
+    }
+
+    /** Sends unavailable presence from each of the owner's available resources to {@code to} (§3.2.2, §3.3.3). */
+    void sendUnavailable(EntityBareJid owner, Jid to) {
+        for (LocalSession session : context.sessions().sessionsOf(owner)) {
+            if (lastAvailable(session) != null) {
+                context.send(new Stanza(PresenceStanzas.create(session.jid(), to, "unavailable"), session.jid(), to));
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package im.parley.server.modules.privatedata;
+
+import im.parley.core.routing.Stanza;
+import im.parley.core.stream.Namespaces;
+import im.parley.core.stream.StanzaError;
+import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.core.stream.Stanzas;
+import im.parley.server.module.ModuleContext;
+import im.parley.server.module.XmppModule;
+import im.parley.server.storage.PrivateXmlStore;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.dom4j.DocumentException;
+import org.dom4j.DocumentHelper;
+import org.dom4j.Element;
+import org.jxmpp.jid.EntityBareJid;
+
+/**
+ * Private XML storage (XEP-0049 §2): an account keeps XML fragments on its server, one per
+ * qualified element name, that only the account itself can read or write.
+ */
+public final class PrivateDataModule implements XmppModule {
+
+    public static final String NAMESPACE = "jabber:iq:private";
+    /** Largest fragment accepted, in UTF-8 bytes of its XML. */
+    public static final int DEFAULT_MAX_BYTES = 64 * 1024;
+    /**
+     * XEP-0049 §3: fragments must be scoped by their own namespace; the storage namespace and
+     * the stanza content namespaces are not theirs.
+     */
+    private static final Set<String> RESERVED = Set.of("", NAMESPACE, Namespaces.CLIENT, Namespaces.SERVER);
+
+    private final int maxBytes;
+    private ModuleContext context;
+
+    public PrivateDataModule() {
+        this(DEFAULT_MAX_BYTES);
+    }
+
+    public PrivateDataModule(int maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public String name() {
+        return "private";
+    }
+
+    @Override
+    public void load(ModuleContext context) {
+        this.context = context;
+        context.handleAccountIq(NAMESPACE, this::handle);
+    }
+
+    private CompletionStage<Element> handle(Stanza iq) {
+        Element query = iq.element().elements().get(0);
+        EntityBareJid owner = iq.from().asEntityBareJidIfPossible();
+        if (owner == null || (iq.to() != null && !iq.to().equals(owner))) {
+            // XEP-0049 §3: another user's private data is forbidden.
+            return error(iq, StanzaErrorCondition.FORBIDDEN);
+        }
+        if (!"query".equals(query.getName())) {
+            return error(iq, StanzaErrorCondition.BAD_REQUEST);
+        }
+        List<Element> fragments = query.elements();
+        // XEP-0049 §2.1: at least one child in a namespace of its own, or not-acceptable.
+        if (fragments.isEmpty() || fragments.stream().anyMatch(f -> RESERVED.contains(f.getNamespaceURI()))) {
+            return error(iq, StanzaErrorCondition.NOT_ACCEPTABLE);
+        }
+        if ("get".equals(iq.type())) {
+            if (fragments.size() > 1) {
+                // XEP-0049 §2.1: a get asks for one namespace only.
+                return error(iq, StanzaErrorCondition.BAD_REQUEST);
+            }
+            return CompletableFuture.supplyAsync(() -> get(iq, owner, fragments.get(0)), context.blocking());
+        }
+        for (Element fragment : fragments) {
+            if (fragment.asXML().getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+                return error(iq, StanzaErrorCondition.NOT_ACCEPTABLE);
+            }
+        }
+        return CompletableFuture.supplyAsync(() -> set(iq, owner, fragments), context.blocking());
+    }
+
+    /** XEP-0049 §2.2: the stored fragment, or the requested element back, empty, when there is none. */
+    private Element get(Stanza iq, EntityBareJid owner, Element requested) {
+        String stored = context.storage().privateXml()
+                .load(owner, requested.getNamespaceURI(), requested.getName())
+                .orElse(null);
+        Element result = Stanzas.iqResult(iq.element());
+        Element query = result.addElement(iq.element().elements().get(0).getQName());
+        query.add(stored == null ? DocumentHelper.createElement(requested.getQName()) : parse(stored));
+        return result;
+    }
+
+    private Element set(Stanza iq, EntityBareJid owner, List<Element> fragments) {
+        PrivateXmlStore store = context.storage().privateXml();
+        for (Element fragment : fragments) {
+            store.save(owner, fragment.getNamespaceURI(), fragment.getName(), fragment.asXML());
+        }
+        return Stanzas.iqResult(iq.element());
+    }
+
+    private static Element parse(String xml) {
+        try {
+            return DocumentHelper.parseText(xml).getRootElement().createCopy();
+        } catch (DocumentException e) {
+            throw new IllegalStateException("stored private XML is not XML: " + e.getMessage(), e);
+        }
+    }
+
+    private static CompletionStage<Element> error(Stanza iq, StanzaErrorCondition condition) {
+        return CompletableFuture.completedFuture(Stanzas.errorReply(iq.element(), StanzaError.of(condition)));
+    }
+}

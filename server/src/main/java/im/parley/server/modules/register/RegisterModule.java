@@ -1,0 +1,146 @@
+package im.parley.server.modules.register;
+
+import im.parley.core.routing.Stanza;
+import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.core.stream.Stanzas;
+import im.parley.core.stream.StreamError;
+import im.parley.core.stream.StreamErrorCondition;
+import im.parley.server.account.AccountService;
+import im.parley.server.account.NoSuchAccountException;
+import im.parley.server.module.ModuleContext;
+import im.parley.server.module.XmppModule;
+import im.parley.server.session.LocalSession;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.dom4j.Element;
+import org.dom4j.QName;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.Jid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * In-band registration for authenticated accounts (XEP-0077): the registration query
+ * ({@code <registered/>}, §3.1), password change (§3.3) and account removal (§3.2: result, then
+ * a {@code <not-authorized/>} stream error on every session of the account). Addressed to the
+ * account's own domain or sent without {@code to}. Account creation happens before
+ * authentication, in the c2s registration feature; password change and removal are always
+ * available to the account itself, whether or not new registrations are open.
+ */
+public final class RegisterModule implements XmppModule {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegisterModule.class);
+
+    private ModuleContext context;
+    private AccountService accounts;
+
+    @Override
+    public String name() {
+        return "register";
+    }
+
+    @Override
+    public void load(ModuleContext moduleContext) {
+        this.context = moduleContext;
+        this.accounts = new AccountService(moduleContext.storage().accounts());
+        context.addServerFeature(RegisterQueries.NAMESPACE);
+        context.handleServerIq(RegisterQueries.NAMESPACE, this::handle);
+        context.handleAccountIq(RegisterQueries.NAMESPACE, this::handle);
+    }
+
+    private CompletionStage<Element> handle(Stanza iq) {
+        EntityBareJid account = requester(iq);
+        if (account == null) {
+            // Registration with this server is for its own accounts; others have nothing to manage here.
+            return done(RegisterQueries.error(iq.element(), StanzaErrorCondition.SERVICE_UNAVAILABLE, null));
+        }
+        Element query = RegisterQueries.query(iq.element());
+        if ("get".equals(iq.type())) {
+            return done(registered(iq, account));
+        }
+        if (RegisterQueries.isRemove(query)) {
+            if (query.elements().size() != 1) {
+                return done(RegisterQueries.error(iq.element(), StanzaErrorCondition.BAD_REQUEST,
+                        "<remove/> must be the only child of <query/>"));
+            }
+            return remove(iq, account);
+        }
+        return changePassword(iq, query, account);
+    }
+
+    /** XEP-0077 §3.1: an already registered entity gets {@code <registered/>} and its username. */
+    private static Element registered(Stanza iq, EntityBareJid account) {
+        Element result = RegisterQueries.resultWithQuery(iq.element());
+        Element query = RegisterQueries.query(result);
+        query.addElement(QName.get("registered", RegisterQueries.NS));
+        query.addElement(QName.get("instructions", RegisterQueries.NS))
+                .setText("You are registered. Send a new password to change it, or <remove/> to delete the account.");
+        query.addElement(QName.get("username", RegisterQueries.NS)).setText(account.getLocalpart().toString());
+        return result;
+    }
+
+    /** XEP-0077 §3.3. */
+    private CompletionStage<Element> changePassword(Stanza iq, Element query, EntityBareJid account) {
+        String username = RegisterQueries.field(query, "username");
+        String password = RegisterQueries.field(query, "password");
+        if (username == null || password == null) {
+            // §3.3: an empty password never replaces the current one.
+            return done(RegisterQueries.error(iq.element(), StanzaErrorCondition.BAD_REQUEST,
+                    "a username and a non-empty password are required"));
+        }
+        if (!InBandRegistration.account(account.asDomainBareJid(), username).map(account::equals).orElse(false)) {
+            return done(RegisterQueries.error(iq.element(), StanzaErrorCondition.FORBIDDEN,
+                    "you can only change your own password"));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                accounts.changePassword(account, password);
+                LOG.info("{} changed its password in-band", account);
+                return Stanzas.iqResult(iq.element());  // §3.3: an empty result
+            } catch (NoSuchAccountException e) {
+                return RegisterQueries.error(iq.element(), StanzaErrorCondition.REGISTRATION_REQUIRED, null);
+            } catch (IllegalArgumentException e) {
+                return RegisterQueries.error(iq.element(), StanzaErrorCondition.NOT_ACCEPTABLE,
+                        "the password is not acceptable");
+            }
+        }, context.blocking());
+    }
+
+    /**
+     * XEP-0077 §3.2, home server case: the result first, then every session of the account
+     * ends with a {@code <not-authorized/>} stream error. The result is sent here rather than
+     * returned so that it is written before the stream error.
+     */
+    private CompletionStage<Element> remove(Stanza iq, EntityBareJid account) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                accounts.delete(account);
+            } catch (NoSuchAccountException e) {
+                return RegisterQueries.error(iq.element(), StanzaErrorCondition.REGISTRATION_REQUIRED, null);
+            }
+            LOG.info("{} removed its account in-band", account);
+            Element result = Stanzas.iqResult(iq.element());
+            Jid from = iq.to() == null ? account : iq.to();
+            context.send(new Stanza(result, from, iq.from()));
+            for (LocalSession session : context.sessions().sessionsOf(account)) {
+                session.close(StreamError.of(StreamErrorCondition.NOT_AUTHORIZED, "the account was removed"));
+            }
+            return null;
+        }, context.blocking());
+    }
+
+    /** The account the request comes from, if it manages itself: no {@code to}, its bare JID or its domain. */
+    private EntityBareJid requester(Stanza iq) {
+        EntityBareJid sender = iq.from() == null ? null : iq.from().asEntityBareJidIfPossible();
+        if (sender == null || !context.domains().contains(sender.asDomainBareJid())) {
+            return null;
+        }
+        Jid to = iq.to();
+        boolean own = to == null || to.equals(sender) || to.equals(sender.asDomainBareJid());
+        return own ? sender : null;
+    }
+
+    private static CompletionStage<Element> done(Element response) {
+        return CompletableFuture.completedFuture(response);
+    }
+}

@@ -1,0 +1,192 @@
+package im.parley.server.modules.roster;
+
+import im.parley.core.routing.Stanza;
+import im.parley.core.stream.Namespaces;
+import im.parley.core.stream.StanzaError;
+import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.core.stream.Stanzas;
+import im.parley.server.event.SessionEvents;
+import im.parley.server.event.Verdict;
+import im.parley.server.module.ModuleContext;
+import im.parley.server.module.XmppModule;
+import im.parley.server.session.LocalSession;
+import im.parley.server.storage.ContactState;
+import im.parley.server.storage.Roster;
+import im.parley.server.storage.RosterItem;
+import im.parley.server.storage.RosterStore;
+import im.parley.server.storage.RosterUpdate;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.dom4j.DocumentHelper;
+import org.dom4j.Element;
+import org.dom4j.QName;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.Jid;
+
+/**
+ * Roster management (RFC 6121 §2): roster get with versioning (§2.2, §2.6), roster set to add
+ * or update an item (§2.3, §2.4), removal with the subscription cancellations of §2.5.2, and
+ * roster pushes (§2.1.6) to the interested resources, those that requested the roster in their
+ * session (§2.2). Pushes for changes made elsewhere arrive as {@link RosterEvents#CHANGED}.
+ */
+public final class RosterModule implements XmppModule {
+
+    public static final String NAMESPACE = "jabber:iq:roster";
+
+    private final Set<LocalSession> interested = ConcurrentHashMap.newKeySet();
+    private final AtomicLong pushIds = new AtomicLong();
+    private ModuleContext context;
+    private RosterStore store;
+
+    @Override
+    public String name() {
+        return "roster";
+    }
+
+    @Override
+    public void load(ModuleContext moduleContext) {
+        this.context = moduleContext;
+        this.store = moduleContext.storage().rosters();
+        context.handleAccountIq(NAMESPACE, this::handle);
+        context.hook(RosterEvents.CHANGED, 0, change -> {
+            push(change);
+            return Verdict.PASS;
+        });
+        context.hook(SessionEvents.CLOSED, 0, session -> {
+            interested.remove(session);
+            return Verdict.PASS;
+        });
+    }
+
+    private CompletionStage<Element> handle(Stanza iq) {
+        EntityBareJid owner = iq.from() == null ? null : iq.from().asEntityBareJidIfPossible();
+        Optional<LocalSession> session = iq.from() == null || iq.from().asEntityFullJidIfPossible() == null
+                ? Optional.empty() : context.sessions().find(iq.from().asEntityFullJidIfPossible());
+        if (owner == null || session.isEmpty() || (iq.to() != null && !iq.to().equals(owner))) {
+            // §2.1.5 (roster get) and §2.3.3 (roster set): only the user manages the roster.
+            return error(iq, StanzaErrorCondition.FORBIDDEN, null);
+        }
+        Element query = iq.element().elements().get(0);
+        if (!"query".equals(query.getName())) {
+            return error(iq, StanzaErrorCondition.BAD_REQUEST, null);
+        }
+        if ("get".equals(iq.type())) {
+            return get(iq, owner, session.get(), query.attributeValue("ver"));
+        }
+        try {
+            RosterSet set = RosterSet.parse(query);
+            if (set.contact().equals(owner)) {
+                // The user's own JID is implicitly subscribed both ways (§4.2.2, §4.3.1); a
+                // roster item for it could only mislead.
+                return error(iq, StanzaErrorCondition.NOT_ALLOWED, "the roster cannot hold your own address");
+            }
+            return set.remove() ? remove(iq, owner, set.contact()) : addOrUpdate(iq, owner, set);
+        } catch (RosterSet.Invalid e) {
+            return error(iq, e.condition(), e.getMessage());
+        }
+    }
+
+    /** §2.2 and §2.6.3: an unchanged version gets an empty result; otherwise the whole roster. */
+    private CompletionStage<Element> get(Stanza iq, EntityBareJid owner, LocalSession session, String clientVersion) {
+        return CompletableFuture.supplyAsync(() -> store.roster(owner), context.blocking()).thenApply(roster -> {
+            interested.add(session);
+            Element result = Stanzas.iqResult(iq.element());
+            if (clientVersion != null && clientVersion.equals(String.valueOf(roster.version()))) {
+                return result;
+            }
+            result.add(query(roster));
+            return result;
+        });
+    }
+
+    private static Element query(Roster roster) {
+        Element query = RosterItemXml.query(roster.version());
+        for (RosterItem item : roster.items()) {
+            RosterItemXml.addItem(query, item.contact(), Optional.of(item));
+        }
+        return query;
+    }
+
+    /** §2.3.2, §2.4.2: stores the name and groups, keeping the subscription state. */
+    private CompletionStage<Element> addOrUpdate(Stanza iq, EntityBareJid owner, RosterSet set) {
+        return CompletableFuture.supplyAsync(() -> store.update(owner, set.contact(), state -> new ContactState(
+                Optional.of(state.item().orElseGet(() -> RosterItem.of(set.contact()))
+                        .withNameAndGroups(set.name(), set.groups())),
+                state.pendingRequest())), context.blocking()).thenApply(update -> {
+                    // §2.3.2: the push goes out even when the set repeated the stored values.
+                    context.fire(RosterEvents.CHANGED, new RosterEvents.Change(owner, set.contact(),
+                            update.after().item(), update.version()));
+                    return Stanzas.iqResult(iq.element());
+                });
+    }
+
+    /** §2.5: removes the item and cancels both subscription directions with the contact. */
+    private CompletionStage<Element> remove(Stanza iq, EntityBareJid owner, BareJid contact) {
+        return CompletableFuture.supplyAsync(() -> store.update(owner, contact, state -> state.item().isPresent()
+                ? ContactState.UNKNOWN : state), context.blocking()).thenApply(update -> {
+                    if (update.before().item().isEmpty()) {
+                        return Stanzas.errorReply(iq.element(), StanzaError.of(StanzaErrorCondition.ITEM_NOT_FOUND));
+                    }
+                    context.fire(RosterEvents.CHANGED, new RosterEvents.Change(owner, contact, Optional.empty(),
+                            update.version()));
+                    cancelSubscriptions(owner, contact, update);
+                    return Stanzas.iqResult(iq.element());
+                });
+    }
+
+    /**
+     * §2.5.2: the contact is told the user no longer subscribes ({@code unsubscribe}) and no
+     * longer lets the contact subscribe ({@code unsubscribed}); pending halves count too. A
+     * contact that saw the user's presence gets unavailable presence from each resource (§3.2.2).
+     */
+    private void cancelSubscriptions(EntityBareJid owner, BareJid contact, RosterUpdate update) {
+        RosterItem item = update.before().item().orElseThrow();
+        if (item.subscription().hasTo() || item.pendingOut()) {
+            send(owner, contact, "unsubscribe");
+        }
+        if (item.subscription().hasFrom() || update.before().pendingRequest().isPresent()) {
+            send(owner, contact, "unsubscribed");
+        }
+        if (item.subscription().hasFrom()) {
+            for (LocalSession session : context.sessions().sessionsOf(owner)) {
+                if (session.isAvailable()) {
+                    send(session.jid(), contact, "unavailable");
+                }
+            }
+        }
+    }
+
+    private void send(Jid from, Jid to, String type) {
+        Element presence = DocumentHelper.createElement(QName.get("presence", Namespaces.CLIENT));
+        presence.addAttribute("from", from.toString());
+        presence.addAttribute("to", to.toString());
+        presence.addAttribute("type", type);
+        context.send(new Stanza(presence, from, to));
+    }
+
+    /** §2.1.6: a roster push with the changed item and the new version to every interested resource. */
+    private void push(RosterEvents.Change change) {
+        for (LocalSession session : context.sessions().sessionsOf(change.owner())) {
+            if (!interested.contains(session)) {
+                continue;
+            }
+            Element push = DocumentHelper.createElement(QName.get("iq", Namespaces.CLIENT));
+            push.addAttribute("type", "set");
+            push.addAttribute("id", "push" + pushIds.incrementAndGet());
+            push.addAttribute("to", session.jid().toString());
+            Element query = RosterItemXml.query(change.version());
+            RosterItemXml.addItem(query, change.contact(), change.item());
+            push.add(query);
+            context.send(new Stanza(push, null, session.jid()));
+        }
+    }
+
+    private static CompletionStage<Element> error(Stanza iq, StanzaErrorCondition condition, String text) {
+        return CompletableFuture.completedFuture(Stanzas.errorReply(iq.element(), StanzaError.of(condition, text)));
+    }
+}

@@ -1,0 +1,74 @@
+package im.parley.server.s2s;
+
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
+import im.parley.core.tls.KeyMaterial;
+import im.parley.core.xml.XmlLimits;
+import im.parley.s2s.RemotePolicy;
+import im.parley.s2s.S2sSettings;
+import im.parley.s2s.dialback.DialbackKeys;
+import im.parley.s2s.dialback.DialbackSecret;
+import im.parley.s2s.dns.S2sTarget;
+import im.parley.s2s.tls.PeerCertificateVerifier;
+import im.parley.server.config.FederationConfig;
+import im.parley.server.config.ParleyConfig;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.jxmpp.jid.DomainBareJid;
+
+/**
+ * Turns the configuration into the settings of the s2s module (which cannot see the server's
+ * config classes): parsed routes and policies, the dialback secret (generated once into the
+ * data directory when not configured), trust anchors and limits.
+ */
+public final class S2sInitializer {
+
+    /** File in the data directory holding the generated dialback secret. */
+    public static final String DIALBACK_SECRET_FILE = "dialback.secret";
+
+    private S2sInitializer() {
+    }
+
+    public static S2sSettings settings(ParleyConfig config, Set<DomainBareJid> domains,
+                                       Map<DomainBareJid, KeyMaterial> keys) throws IOException {
+        FederationConfig federation = config.federation();
+        byte[] secret = federation.dialbackSecret() != null
+                ? federation.dialbackSecret().getBytes(StandardCharsets.UTF_8)
+                : DialbackSecret.loadOrCreate(config.dataDir().resolve(DIALBACK_SECRET_FILE));
+        Map<DomainBareJid, S2sTarget> routes = new LinkedHashMap<>();
+        for (Map.Entry<String, String> route : federation.staticRoutes().entrySet()) {
+            routes.put(domain(route.getKey()), S2sTarget.parse(route.getValue()));
+        }
+        Map<DomainBareJid, RemotePolicy> policies = new LinkedHashMap<>();
+        for (Map.Entry<String, String> policy : federation.policies().entrySet()) {
+            policies.put(domain(policy.getKey()), FederationConfig.REQUIRE_CERTIFICATE.equals(policy.getValue())
+                    ? RemotePolicy.REQUIRE_CERTIFICATE : RemotePolicy.ALLOW_DIALBACK);
+        }
+        return new S2sSettings(domains, keys, PeerCertificateVerifier.withSystemAnchors(federation.trustedCaFile()),
+                new DialbackKeys(secret), routes, federation.requireEncryption(),
+                federation.requireValidCertificates(), policies, federation.idleTimeout(), federation.connectTimeout(),
+                config.limits().negotiationTimeout(),
+                new XmlLimits(config.limits().maxStanzaSizeBeforeAuth(), config.limits().maxDepth()),
+                config.limits().maxStanzaSize());
+    }
+
+    /** The client socket channel class matching the server's transport (epoll where present). */
+    public static Class<? extends SocketChannel> socketChannel() {
+        return Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    private static DomainBareJid domain(String name) throws IOException {
+        try {
+            return Jids.parseDomain(name);
+        } catch (JidMalformedException e) {
+            throw new IOException("not a domain: " + name, e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package im.parley.server.storage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.jxmpp.jid.EntityBareJid;
+
+/** Runs JDBC work in one transaction and turns SQL failures into {@link StorageException}s. */
+final class SqlTransactions {
+
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private final DataSource dataSource;
+
+    SqlTransactions(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    <T> T run(String what, SqlWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Binds an account as parameters 1 (domain) and 2 (username), the key every user table starts with. */
+    static void bindOwner(PreparedStatement statement, EntityBareJid owner) throws SQLException {
+        statement.setString(1, owner.getDomain().toString());
+        statement.setString(2, owner.getLocalpart().toString());
+    }
+}

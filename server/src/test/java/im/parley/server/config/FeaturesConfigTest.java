@@ -1,0 +1,86 @@
+package im.parley.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The {@code registration} (XEP-0077) and {@code contact_addresses} (XEP-0157) options. */
+class FeaturesConfigTest {
+
+    @Test
+    void registrationIsOffByDefaultAndNoAddressesArePublished() {
+        FeaturesConfig features = ParleyConfig.defaults().features();
+
+        assertThat(features.registration().enabled()).isFalse();
+        assertThat(features.registration().isOpenFor("localhost")).isFalse();
+        assertThat(features.contactAddresses().isEmpty()).isTrue();
+    }
+
+    @Test
+    void readsRegistrationAndContactAddresses() throws Exception {
+        ParleyConfig config = ConfigLoader.parse("""
+                domains: [example.org, other.example]
+                registration:
+                  enabled: true
+                  domains: [Example.ORG]
+                  max_per_address: 5
+                  window: 30m
+                contact_addresses:
+                  admin: ["xmpp:admin@example.org", "mailto:admin@example.org"]
+                  abuse: ["mailto:abuse@example.org"]
+                """, "t.yml");
+
+        RegistrationConfig registration = config.features().registration();
+        assertThat(registration).isEqualTo(new RegistrationConfig(true, List.of("example.org"), 5, Duration.ofMinutes(30)));
+        assertThat(registration.isOpenFor("example.org")).isTrue();
+        assertThat(registration.isOpenFor("other.example")).isFalse();
+        ContactAddressesConfig addresses = config.features().contactAddresses();
+        assertThat(addresses.of("admin")).containsExactly("xmpp:admin@example.org", "mailto:admin@example.org");
+        assertThat(addresses.of("abuse")).containsExactly("mailto:abuse@example.org");
+        assertThat(addresses.of("support")).isEmpty();
+    }
+
+    @Test
+    void emptyRegistrationDomainsOpenEveryHostedDomain() throws Exception {
+        ParleyConfig config = ConfigLoader.parse("domains: [a.example, b.example]\nregistration: {enabled: true}\n", "t.yml");
+
+        assertThat(config.features().registration().isOpenFor("a.example")).isTrue();
+        assertThat(config.features().registration().isOpenFor("b.example")).isTrue();
+    }
+
+    @Test
+    void registrationDomainsMustBeHosted() {
+        assertThatThrownBy(() -> ConfigLoader.parse(
+                "domains: [example.org]\nregistration:\n  enabled: true\n  domains: [elsewhere.example]\n", "t.yml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("registration.domains[0]").hasMessageContaining("not configured");
+    }
+
+    @Test
+    void contactAddressesMustBeAbsoluteUris() {
+        assertThatThrownBy(() -> ConfigLoader.parse("contact_addresses:\n  admin: [\"admin@example.org\"]\n", "t.yml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("contact_addresses.admin[0]").hasMessageContaining("absolute URI");
+        assertThatThrownBy(() -> ConfigLoader.parse("contact_addresses:\n  postal: [\"mailto:a@b\"]\n", "t.yml"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key");
+    }
+
+    @Test
+    void theCommentedExamplesAreValid() throws Exception {
+        String registrationExample = example("registration.domains");
+        String adminExample = example("contact_addresses.admin");
+
+        ParleyConfig config = ConfigLoader.parse("domains: [example.org]\nregistration:\n  domains: "
+                + registrationExample + "\ncontact_addresses:\n  admin: " + adminExample + "\n", "t.yml");
+
+        assertThat(config.features().registration().domains()).containsExactly("example.org");
+        assertThat(config.features().contactAddresses().of("admin")).hasSize(2);
+    }
+
+    private static String example(String key) {
+        return ParleyOptions.ALL.stream().filter(o -> o.key().equals(key)).findFirst().orElseThrow().example();
+    }
+}

@@ -1,0 +1,145 @@
+package im.parley.server.modules.last;
+
+import static im.parley.server.modules.XmppScript.condition;
+import static im.parley.server.modules.XmppScript.iq;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import im.parley.server.config.ParleyConfig;
+import im.parley.server.testing.TestClient;
+import im.parley.server.testing.TestServer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.dom4j.Element;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Last Activity (XEP-0012), with a clock the test moves. */
+class LastActivityModuleTest {
+
+    private static final String LAST = "<query xmlns='jabber:iq:last'/>";
+
+    @TempDir
+    Path dir;
+    private final MovableClock clock = new MovableClock(Instant.parse("2025-01-01T12:00:00Z"));
+    private TestServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        ParleyConfig config = ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir);
+        server = new TestServer(config, List.of(new LastActivityModule(clock)));
+        server.user("romeo@parley.test").user("juliet@parley.test");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void theServerAnswersItsUptime() {
+        // XEP-0012 §5: to a server, the seconds it has been up.
+        TestClient romeo = server.login("romeo@parley.test", "orchard");
+        clock.advance(Duration.ofSeconds(123));
+
+        Element query = iq(romeo, "<iq type='get' id='u1' to='parley.test'>" + LAST + "</iq>").element("query");
+
+        assertThat(query.attributeValue("seconds")).isEqualTo("123");
+        assertThat(query.getText()).isEmpty();
+    }
+
+    @Test
+    void anOfflineAccountShowsTheSecondsSinceItsLastLogoutAndItsStatus() {
+        // XEP-0012 §3: seconds since the last logout, with the status of the unavailable presence.
+        TestClient first = server.login("romeo@parley.test", "orchard");
+        first.send("<presence/>");
+        first.send("<presence type='unavailable'><status>Heading Home</status></presence>");
+        first.drop();
+        clock.advance(Duration.ofSeconds(903));
+
+        // Connected again but not available: the account has no available resource.
+        TestClient romeo = server.login("romeo@parley.test", "garden");
+        Element query = iq(romeo, "<iq type='get' id='l1' to='romeo@parley.test'>" + LAST + "</iq>").element("query");
+
+        assertThat(query.attributeValue("seconds")).isEqualTo("903");
+        assertThat(query.getText()).isEqualTo("Heading Home");
+    }
+
+    @Test
+    void onlyTheLastSessionOfAnAccountCountsAsALogout() {
+        TestClient orchard = server.login("romeo@parley.test", "orchard");
+        TestClient garden = server.login("romeo@parley.test", "garden");
+        orchard.drop();
+        clock.advance(Duration.ofSeconds(10));
+        garden.drop();
+        clock.advance(Duration.ofSeconds(5));
+
+        TestClient romeo = server.login("romeo@parley.test", "balcony");
+        Element query = iq(romeo, "<iq type='get' id='l2'>" + LAST + "</iq>").element("query");
+
+        assertThat(query.attributeValue("seconds")).isEqualTo("5");
+    }
+
+    @Test
+    void anAvailableAccountIsZero() {
+        // XEP-0012 §3: at least one available resource → seconds='0'.
+        TestClient romeo = server.login("romeo@parley.test", "orchard");
+        romeo.send("<presence/>");
+        romeo.stanzas();
+        clock.advance(Duration.ofSeconds(60));
+
+        Element query = iq(romeo, "<iq type='get' id='l3' to='romeo@parley.test'>" + LAST + "</iq>").element("query");
+
+        assertThat(query.attributeValue("seconds")).isEqualTo("0");
+    }
+
+    @Test
+    void othersAreForbidden() {
+        // XEP-0012 §3: only entities allowed to see the account's presence; here, nobody else.
+        TestClient juliet = server.login("juliet@parley.test", "balcony");
+
+        assertThat(condition(iq(juliet, "<iq type='get' id='l4' to='romeo@parley.test'>" + LAST + "</iq>")))
+                .isEqualTo("forbidden");
+    }
+
+    @Test
+    void noRecordedLogoutIsItemNotFound() {
+        TestClient romeo = server.login("romeo@parley.test", "orchard");
+
+        assertThat(condition(iq(romeo, "<iq type='get' id='l5'>" + LAST + "</iq>"))).isEqualTo("item-not-found");
+    }
+
+    /** A clock that only moves when told to. */
+    private static final class MovableClock extends Clock {
+        private Instant now;
+
+        MovableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

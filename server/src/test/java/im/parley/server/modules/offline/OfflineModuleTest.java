@@ -1,0 +1,195 @@
+package im.parley.server.modules.offline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import im.parley.core.jid.Jids;
+import im.parley.server.ParleyServer;
+import im.parley.server.config.ParleyConfig;
+import im.parley.server.module.XmppModule;
+import im.parley.server.testing.TestClient;
+import im.parley.server.testing.TestServer;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.dom4j.Element;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Offline messages end to end: XEP-0160, RFC 6121 §8.5.2.2.1, XEP-0203, XEP-0334. */
+class OfflineModuleTest {
+
+    private static final String STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+    private static final Instant STORED_AT = Instant.parse("2024-05-01T10:15:30Z");
+
+    @TempDir
+    Path dir;
+    private TestServer server;
+
+    @AfterEach
+    void close() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private TestServer start(int quota) throws Exception {
+        ParleyConfig config = ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir);
+        server = new TestServer(config, info -> {
+            List<XmppModule> modules = new ArrayList<>();
+            for (XmppModule module : ParleyServer.modules(config, info)) {
+                if (!(module instanceof OfflineModule)) {
+                    modules.add(module);
+                }
+            }
+            modules.add(new OfflineModule(quota, Clock.fixed(STORED_AT, ZoneOffset.UTC)));
+            return modules;
+        });
+        server.user("romeo@parley.test").user("juliet@parley.test");
+        return server;
+    }
+
+    /** Sends and leaves the server's output unread for {@link TestClient#stanzas()} ({@code send} consumes it). */
+    static void sends(TestClient client, String xml) {
+        client.channel().writeInbound(Unpooled.copiedBuffer(xml, StandardCharsets.UTF_8));
+    }
+
+    private int stored(String jid) throws Exception {
+        return server.storage().offline().count(Jids.parseEntityBare(jid));
+    }
+
+    @Test
+    void messagesForAnOfflineAccountAreDeliveredInOrderWithADelayStampOnce() throws Exception {
+        start(OfflineModule.DEFAULT_QUOTA);
+        TestClient romeo = server.login("romeo@parley.test", "orchard");
+
+        // XEP-0160 §3: chat and normal messages (also without a type) are stored offline;
+        // RFC 6121 §8.5.3.2.1: a chat message to a full JID without session is treated as to the bare JID.
+        sends(romeo, "<message to='juliet@parley.test' type='chat' id='m1'><body>one</body></message>");
+        sends(romeo, "<message to='juliet@parley.test/balcony' type='chat' id='m2'><body>two</body></message>");
+        sends(romeo, "<message to='juliet@parley.test' id='m3'><subject>three</subject></message>");
+
+        assertThat(romeo.received()).as("stored messages are not bounced").isEmpty();
+        assertThat(stored("juliet@parley.test")).isEqualTo(3);
+
+        TestClient juliet = server.login("juliet@parley.test", "balcony");
+        assertThat(juliet.received()).as("nothing before initial presence (XEP-0160 §2 step 5)").isEmpty();
+        sends(juliet, "<presence/>");
+
+        List<Element> delivered = juliet.received();
+        assertThat(delivered).extracting(m -> m.attributeValue("id")).containsExactly("m1", "m2", "m3");
+        for (Element message : delivered) {
+            assertThat(message.attributeValue("from")).isEqualTo("romeo@parley.test/orchard");
+            // XEP-0160 §2: the server adds a XEP-0203 delay; XEP-0203 §3: from and UTC stamp.
+            Element delay = message.element(org.dom4j.QName.get("delay", "urn:xmpp:delay"));
+            assertThat(delay).as("delay in %s", message.asXML()).isNotNull();
+            assertThat(delay.attributeValue("from")).isEqualTo("parley.test");
+            assertThat(delay.attributeValue("stamp")).isEqualTo("2024-05-01T10:15:30Z");
+        }
+        assertThat(delivered.get(0).elementText("body")).isEqualTo("one");
+        assertThat(stored("juliet@parley.test")).as("delivered messages are deleted").isZero();
+
+        sends(juliet, "<presence type='unavailable'/>");
+        sends(juliet, "<presence/>");
+        TestClient second = server.login("juliet@parley.test", "garden");
+        sends(second, "<presence/>");
+        assertThat(juliet.received()).as("delivered once").isEmpty();
+        assertThat(second.received()).isEmpty();
+    }
+
+    @Test
+    void negativePriorityResourcesGetOfflineMessagesOnlyOnceThePriorityIsNonNegative() throws Exception {
+        start(OfflineModule.DEFAULT_QUOTA);
+        TestClient romeo = server.login("romeo@parley.test", "orchard");
+        TestClient juliet = server.login("juliet@parley.test", "balcony");
+        sends(juliet, "<presence><priority>-1</priority></presence>");
+
+        // RFC 6121 §8.5.2.2.1 / XEP-0160 §2 step 2: no resource with non-negative priority.
+        sends(romeo, "<message to='juliet@parley.test' type='chat' id='m1'><body>hi</body></message>");
+        assertThat(juliet.received()).isEmpty();
+        assertThat(stored("juliet@parley.test")).isEqualTo(1);
+
+        // XEP-0160 §2 step 5: "next sends non-negative available presence".
+        sends(juliet, "<presence><priority>1</priority></presence>");
+        assertThat(juliet.received()).extracting(m -> m.attributeValue("id")).containsExactly("m1");
+        assertThat(stored("juliet@parley.test")).isZero();
+    }
+
+    @Test
+    void aFullQueueBouncesServiceUnavailable() throws Exception {
+        start(2);
+        TestClient romeo = server.login("romeo@parley.test", "orchard");
+
+        sends(romeo, "<message to='juliet@parley.test' type='chat' id='m1'><body>1</body></message>");
+        sends(romeo, "<message to='juliet@parley.test' type='chat' id='m2'><body>2</body></message>");
+        sends(romeo, "<message to='juliet@parley.test' type='chat' id='m3'><body>3</body></message>");
+
+        // XEP-0160 §2 step 3: "if not (e.g., because the recipient's offline message queue is
+        // full), the server returns a <service-unavailable/> error to the sender".
+        assertThat(romeo.received()).singleElement().satisfies(error -> {
+            assertThat(error.attributeValue("id")).isEqualTo("m3");
+            assertThat(error.attributeValue("type")).isEqualTo("error");
+            assertThat(error.attributeValue("from")).isEqualTo("juliet@parley.test");
+            Element condition = error.element("error");
+            assertThat(condition.element(org.dom4j.QName.get("service-unavailable", STANZAS))).isNotNull();
+            assertThat(condition.elementText(org.dom4j.QName.get("text", STANZAS))).isEqualTo("offline storage full");
+        });
+        assertThat(stored("juliet@parley.test")).isEqualTo(2);
+    }
+
+    @Test
+    void headlineGroupchatErrorChatStateOnlyAndNoStoreMessagesAreNotStored() throws Exception {
+        start(OfflineModule.DEFAULT_QUOTA);
+        TestClient romeo = server.login("romeo@parley.test", "orchard");
+
+        // XEP-0160 §3: headline and error messages are not stored (and get no error, RFC 6121 §8.5.2.2.1).
+        sends(romeo, "<message to='juliet@parley.test' type='headline' id='h'><body>news</body></message>");
+        sends(romeo, "<message to='juliet@parley.test' type='error' id='e'><body>x</body></message>");
+        assertThat(romeo.received()).isEmpty();
+        // XEP-0160 §3: groupchat is not stored; chat-state-only messages are not stored;
+        // XEP-0334 §4: <no-store/>. Not stored means the sender learns it (RFC 6121 §8.5.2.2.1).
+        sends(romeo, "<message to='juliet@parley.test' type='groupchat' id='g'><body>room</body></message>");
+        sends(romeo, "<message to='juliet@parley.test' type='chat' id='cs'>"
+                + "<composing xmlns='http://jabber.org/protocol/chatstates'/></message>");
+        sends(romeo, "<message to='juliet@parley.test' type='chat' id='ns'><body>secret</body>"
+                + "<no-store xmlns='urn:xmpp:hints'/></message>");
+        assertThat(romeo.received()).extracting(m -> m.attributeValue("id") + " " + m.attributeValue("type"))
+                .containsExactly("g error", "cs error", "ns error");
+        assertThat(stored("juliet@parley.test")).isZero();
+
+        // XEP-0334 §4: <store/> asks for storage even of a headline.
+        sends(romeo, "<message to='juliet@parley.test' type='headline' id='st'><body>keep</body>"
+                + "<store xmlns='urn:xmpp:hints'/></message>");
+        TestClient juliet = server.login("juliet@parley.test", "balcony");
+        sends(juliet, "<presence/>");
+        assertThat(juliet.received()).extracting(m -> m.attributeValue("id")).containsExactly("st");
+    }
+
+    @Test
+    void aMessageForAnAccountThatDoesNotExistIsBouncedServiceUnavailable() throws Exception {
+        start(OfflineModule.DEFAULT_QUOTA);
+        TestClient romeo = server.login("romeo@parley.test", "orchard");
+
+        sends(romeo, "<message to='nobody@parley.test' type='chat' id='m1'><body>hello?</body></message>");
+
+        // RFC 6121 §8.5.2.2.1 / §8.5.1: no such account, the server returns service-unavailable.
+        assertThat(romeo.received()).singleElement().satisfies(error -> {
+            assertThat(error.attributeValue("type")).isEqualTo("error");
+            assertThat(error.attributeValue("from")).isEqualTo("nobody@parley.test");
+            assertThat(error.attributeValue("to")).isEqualTo("romeo@parley.test/orchard");
+            assertThat(error.element("error").element(org.dom4j.QName.get("service-unavailable", STANZAS))).isNotNull();
+        });
+    }
+
+    @Test
+    void offlineStorageIsAnnounced() throws Exception {
+        start(OfflineModule.DEFAULT_QUOTA);
+        // XEP-0160 §4: the 'msgoffline' feature.
+        assertThat(server.moduleContext().serverFeatures()).contains("msgoffline");
+    }
+}
