@@ -74,10 +74,13 @@ final class SinttestPlan {
     private static Map<String, String> disabledTests() {
         Map<String, String> tests = new LinkedHashMap<>();
         // These construct extra connections for throw-away accounts, which the framework creates
-        // with XEP-0077 in-band registration or XEP-0133 admin commands; the run logs in with
-        // three pre-created accounts instead, so it cannot create more.
-        String needsAccountCreation = "creates throw-away accounts (XEP-0077 or XEP-0133); "
-                + "this run uses three pre-created accounts";
+        // with XEP-0133 admin commands (Parley has none) or XEP-0077 in-band registration, all on
+        // ONE unauthenticated connection; Parley's registration (RegistrationFeature) accepts one
+        // account per connection and answers the second with not-acceptable. So the run logs in
+        // with three pre-created accounts and cannot create more.
+        String needsAccountCreation = "creates throw-away accounts: the framework registers them all on one "
+                + "connection (XEP-0077), Parley allows one registration per connection; this run uses three "
+                + "pre-created accounts";
         for (String test : new String[] {"LoginIntegrationTest", "StreamManagementTest",
                 "WaitForClosingStreamElementTest", "XmppConnectionIntegrationTest",
                 "ModularXmppClientToServerConnectionLowLevelIntegrationTest", "SimpleXmppConnectionIntegrationTest",
