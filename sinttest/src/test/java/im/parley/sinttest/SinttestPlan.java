@@ -78,9 +78,9 @@ final class SinttestPlan {
         // ONE unauthenticated connection; Parley's registration (RegistrationFeature) accepts one
         // account per connection and answers the second with not-acceptable. So the run logs in
         // with three pre-created accounts and cannot create more.
-        String needsAccountCreation = "creates throw-away accounts: the framework registers them all on one "
-                + "connection (XEP-0077), Parley allows one registration per connection; this run uses three "
-                + "pre-created accounts";
+        String needsAccountCreation = "creates throw-away accounts, which Smack 4.5.0-beta5 can only do when the whole run "
+                + "registers its accounts in-band (XEP-0077; Parley allows it with registration.max_per_connection); "
+                + "this run uses three pre-created accounts, so the framework has no registration connection";
         for (String test : new String[] {"LoginIntegrationTest", "StreamManagementTest",
                 "WaitForClosingStreamElementTest", "XmppConnectionIntegrationTest",
                 "ModularXmppClientToServerConnectionLowLevelIntegrationTest", "SimpleXmppConnectionIntegrationTest",
