@@ -70,6 +70,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jxmpp.jid.DomainBareJid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,12 +114,7 @@ public final class ParleyServer implements AutoCloseable {
         accounts = new AccountService(storage.accounts());
         Map<DomainBareJid, KeyMaterial> keys = loadKeys(domains);
         tls = serverTls(domains, keys);
-        blocking = new ThreadPoolExecutor(2, Math.max(4, Runtime.getRuntime().availableProcessors() * 2), 60,
-                TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
-                    Thread t = new Thread(r, "parley-blocking");
-                    t.setDaemon(true);
-                    return t;
-                });
+        blocking = blockingExecutor();
 
         Transport transport = new Transport();
         bossGroup = transport.newGroup("parley-accept", 1);
@@ -145,7 +141,8 @@ public final class ParleyServer implements AutoCloseable {
         C2sContext c2s = new C2sContext(domains, config.tls().starttlsRequired(), tls, SaslMechanisms.defaults(),
                 accounts, new AuthFailureThrottle(config.limits().maxAuthFailures(), config.limits().authFailureWindow(),
                 Clock.systemUTC()), blocking, sessions, router, config.limits(), serverInfo,
-                new InBandRegistration(config.features().registration(), accounts::create, Clock.systemUTC()));
+                new InBandRegistration(config.features().registration(), accounts::create, Clock.systemUTC()),
+                events, config.mobile());
 
         List<String> banner = new ArrayList<>();
         if (config.c2s().enabled()) {
@@ -267,6 +264,23 @@ public final class ParleyServer implements AutoCloseable {
             database.close();
         }
         LOG.info("Parley stopped");
+    }
+
+    /**
+     * The executor for blocking work (JDBC, PBKDF2). A pool grows past its core size only when
+     * its queue is full, so core and maximum are the same here; idle threads time out.
+     */
+    private static ThreadPoolExecutor blockingExecutor() {
+        int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+        AtomicInteger counter = new AtomicInteger();
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(10_000), r -> {
+                    Thread t = new Thread(r, "parley-blocking-" + counter.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
     }
 
     private String storageDescription() {

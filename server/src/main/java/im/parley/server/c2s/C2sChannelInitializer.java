@@ -11,8 +11,10 @@ import im.parley.server.c2s.feature.LegacySessionFeature;
 import im.parley.server.c2s.feature.RegistrationFeature;
 import im.parley.server.c2s.feature.SaslFeature;
 import im.parley.server.c2s.feature.StartTlsFeature;
+import im.parley.server.modules.csi.ClientStateFeature;
 import im.parley.server.modules.presence.PreApprovalFeature;
 import im.parley.server.modules.roster.RosterVersioningFeature;
+import im.parley.server.modules.sm.StreamManagementFeature;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -50,6 +52,7 @@ public final class C2sChannelInitializer extends ChannelInitializer<SocketChanne
     public static List<FeatureNegotiator<C2sSession>> c2sFeatures() {
         return List.of(new StartTlsFeature(), new RegistrationFeature(), new SaslFeature(),
                 new ChannelBindingTypesFeature(), new BindFeature(), new LegacySessionFeature(), new CapsFeature(),
-                new RosterVersioningFeature(), new PreApprovalFeature());
+                new RosterVersioningFeature(), new PreApprovalFeature(), new StreamManagementFeature(),
+                new ClientStateFeature());
     }
 }

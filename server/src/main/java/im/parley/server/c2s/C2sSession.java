@@ -9,7 +9,11 @@ import im.parley.core.xml.StreamOpen;
 import im.parley.server.session.LocalSession;
 import java.net.InetAddress;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
@@ -20,6 +24,11 @@ import org.jxmpp.jid.EntityFullJid;
  * The state of one client-to-server stream and its output side, whatever the transport (TCP,
  * WebSocket, BOSH). Mutated only on the transport's executor; {@link #deliver} and
  * {@link #close} may be called from any thread.
+ *
+ * <p>With stream management (XEP-0198 §5) a session outlives its connection: when the connection
+ * is lost it may stay bound without one (hibernation) until a new connection takes it over
+ * ({@link #attach}) or it {@link #end}s. Stanzas then pass the session's
+ * {@link SessionInterceptor}s on their way out.
  */
 public final class C2sSession implements LocalSession {
 
@@ -27,8 +36,13 @@ public final class C2sSession implements LocalSession {
     /** Output queued for a client that does not read before its stream is closed. */
     static final long MAX_PENDING_OUTPUT_BYTES = 4L * 1024 * 1024;
 
-    private final C2sTransport transport;
+    private volatile C2sTransport transport;
     private final C2sContext context;
+    /** Output chain, highest layer first; replaced on change (copy on write). */
+    private volatile List<SessionInterceptor> interceptors = List.of();
+    private volatile boolean ended;
+    /** The earlier session this stream took over by resumption (XEP-0198 §5), or null. */
+    private C2sSession resumed;
     private volatile String streamId = newStreamId();
     private DomainBareJid domain;
     private boolean headerSent;
@@ -136,9 +150,9 @@ public final class C2sSession implements LocalSession {
         headerSent = false;
     }
 
-    /** Bytes the transport holds that it has not parsed yet. */
-    public int bufferedInputBytes() {
-        return transport.bufferedInputBytes();
+    /** Drops pending input if it is only whitespace; false if anything else is pending. */
+    public boolean dropBufferedWhitespace() {
+        return transport.dropBufferedWhitespace();
     }
 
     /** Raises the stanza size limit once the client has authenticated. */
@@ -153,6 +167,37 @@ public final class C2sSession implements LocalSession {
 
     @Override
     public void deliver(Element stanza) {
+        if (closed || ended) {
+            return;
+        }
+        C2sTransport current = transport;
+        if (!current.inExecutor()) {
+            // Interceptors count and queue what goes out: they run where the transport writes,
+            // so that their order is the order on the wire (XEP-0198 §4 counts by position).
+            current.executor().execute(() -> deliver(stanza));
+            return;
+        }
+        List<SessionInterceptor> chain = interceptors;
+        if (chain.isEmpty()) {
+            write(stanza);
+        } else {
+            chain.get(0).outbound(stanza, this);
+        }
+    }
+
+    /** Passes a stanza to the interceptor below {@code from}, or to the transport. Session executor only. */
+    public void deliverBelow(SessionInterceptor from, Element stanza) {
+        List<SessionInterceptor> chain = interceptors;
+        int below = chain.indexOf(from) + 1;
+        if (below > 0 && below < chain.size()) {
+            chain.get(below).outbound(stanza, this);
+        } else {
+            write(stanza);
+        }
+    }
+
+    /** Writes a stanza to the current connection, unless the client does not read. */
+    private void write(Element stanza) {
         if (closed) {
             return;
         }
@@ -166,11 +211,119 @@ public final class C2sSession implements LocalSession {
 
     @Override
     public void close(StreamError error) {
-        if (transport.inExecutor()) {
-            closeNow(error);
-        } else {
-            transport.executor().execute(() -> closeNow(error));
+        close(error, null);
+    }
+
+    /**
+     * Sends a stream error with an application-specific condition (RFC 6120 §4.9.4), e.g.
+     * XEP-0198 §6 {@code <handled-count-too-high/>}, and closes. The session ends.
+     */
+    public void close(StreamError error, Element applicationCondition) {
+        Element element = error.toElement();
+        if (applicationCondition != null) {
+            element.add(applicationCondition);
         }
+        if (transport.inExecutor()) {
+            closeNow(element);
+        } else {
+            transport.executor().execute(() -> closeNow(element));
+        }
+    }
+
+    /** Installs an interceptor in the output chain, by layer (highest first). */
+    public void addInterceptor(SessionInterceptor interceptor) {
+        List<SessionInterceptor> chain = new ArrayList<>(interceptors);
+        chain.add(interceptor);
+        chain.sort(Comparator.comparingInt(SessionInterceptor::layer).reversed());
+        interceptors = List.copyOf(chain);
+    }
+
+    /** The installed interceptor of this type, if any. */
+    public <T extends SessionInterceptor> Optional<T> interceptor(Class<T> type) {
+        for (SessionInterceptor interceptor : interceptors) {
+            if (type.isInstance(interceptor)) {
+                return Optional.of(type.cast(interceptor));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Tells the interceptors that the client's stanza was handled (counted by XEP-0198 §4). */
+    void inboundHandled(Element stanza) {
+        for (SessionInterceptor interceptor : interceptors) {
+            interceptor.inboundHandled(stanza, this);
+        }
+    }
+
+    /**
+     * The connection {@code lost} is gone. Ends the session, unless it already moved to another
+     * connection or an interceptor keeps it alive without one (XEP-0198 §5). A stream closed by
+     * either side ({@code </stream:stream>}, a stream error) always ends it.
+     */
+    void connectionLost(C2sTransport lost) {
+        if (lost != transport || ended) {
+            return;
+        }
+        if (!closed && isBound()) {
+            for (SessionInterceptor interceptor : interceptors) {
+                if (interceptor.survivesConnectionLoss(this)) {
+                    return;
+                }
+            }
+        }
+        end();
+    }
+
+    /**
+     * Ends the session: unbinds it (the modules see {@code SessionEvents.CLOSED}) and tells the
+     * interceptors, in that order, so that what they hand back to the router no longer finds it.
+     */
+    public void end() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        closed = true;
+        if (isBound()) {
+            context.sessions().unbind(this);
+        }
+        for (SessionInterceptor interceptor : interceptors) {
+            interceptor.ended(this);
+        }
+    }
+
+    /** True once the session ended (see {@link #end()}). */
+    public boolean isEnded() {
+        return ended;
+    }
+
+    /** True while the session has a live connection (false while hibernated, XEP-0198 §5). */
+    public boolean isConnected() {
+        return !closed && transport.isActive();
+    }
+
+    /**
+     * Moves this session onto the connection of {@code successor}, a fresh stream that resumed it
+     * (XEP-0198 §5). An old connection still open is closed without a stream error; its loss is
+     * then ignored. Call on this session's executor; the stream processor of the new connection
+     * continues with this session ({@link #resumedSession()} of the successor).
+     */
+    public void attach(C2sSession successor) {
+        C2sTransport previous = transport;
+        transport = successor.transport;
+        domain = successor.domain;
+        headerSent = successor.headerSent;
+        streamId = successor.streamId;
+        closed = false;
+        successor.resumed = this;
+        if (previous != successor.transport && previous.isActive()) {
+            previous.close();
+        }
+    }
+
+    /** The earlier session this stream resumed (XEP-0198 §5), or null. */
+    public C2sSession resumedSession() {
+        return resumed;
     }
 
     /** Ends the stream politely: {@code </stream:stream>} and close (RFC 6120 §4.4). */
@@ -183,17 +336,22 @@ public final class C2sSession implements LocalSession {
         transport.closeAfterFlush();
     }
 
-    private void closeNow(StreamError error) {
+    private void closeNow(Element error) {
         if (closed) {
             return;
         }
         closed = true;
+        if (!transport.isActive()) {
+            // Hibernated (XEP-0198 §5): there is no connection to tell, and none will be lost.
+            end();
+            return;
+        }
         if (!headerSent) {
             // RFC 6120 §4.9.1.1: open the stream first, even if the error is about its header.
             transport.write(header());
             headerSent = true;
         }
-        transport.write(error.toElement());
+        transport.write(error);
         transport.write(StreamClose.INSTANCE);
         transport.closeAfterFlush();
     }

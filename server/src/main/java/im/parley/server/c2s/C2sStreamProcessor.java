@@ -38,7 +38,8 @@ public final class C2sStreamProcessor {
     private final C2sContext context;
     private final StreamNegotiator<C2sSession> negotiator;
     private final C2sTransport transport;
-    private final C2sSession session;
+    /** Not final: a stream that resumes an earlier session continues with it (XEP-0198 §5). */
+    private C2sSession session;
     private final Queue<Object> held = new ArrayDeque<>();
     private boolean busy;
     private Runnable cancelNegotiationTimeout;
@@ -79,9 +80,7 @@ public final class C2sStreamProcessor {
             cancelNegotiationTimeout.run();
         }
         negotiator.close();
-        if (session.isBound()) {
-            context.sessions().unbind(session);
-        }
+        session.connectionLost(transport);
         held.clear();
     }
 
@@ -136,13 +135,19 @@ public final class C2sStreamProcessor {
     }
 
     private void onElement(Element element) {
-        if (negotiator.isEstablished()) {
+        if (negotiator.isEstablished() && Stanzas.isStanza(element)) {
             onStanza(element);
             return;
         }
-        Optional<FeatureNegotiator<C2sSession>> feature = negotiator.featureFor(element, session);
+        // On an established stream, features still own their elements that are not stanzas
+        // (XEP-0198 <enable/>, <r/>, <a/>; XEP-0352 <active/>, <inactive/>).
+        Optional<FeatureNegotiator<C2sSession>> feature = negotiator.featureFor(element, session)
+                .filter(f -> !negotiator.isEstablished() || f instanceof EstablishedStreamFeature);
         if (feature.isEmpty()) {
-            if (Stanzas.isStanza(element)) {
+            if (negotiator.isEstablished()) {
+                session.close(StreamError.of(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE,
+                        "<" + element.getName() + "/> is not a stanza in jabber:client"));
+            } else if (Stanzas.isStanza(element)) {
                 // RFC 6120 §4.9.3.12: no stanzas before the stream is authenticated and bound.
                 session.close(StreamError.of(StreamErrorCondition.NOT_AUTHORIZED,
                         "authenticate and bind a resource before sending stanzas"));
@@ -169,6 +174,9 @@ public final class C2sStreamProcessor {
             negotiator.close();
             session.close(StreamError.of(StreamErrorCondition.INTERNAL_SERVER_ERROR, null));
         } else {
+            if (session.resumedSession() != null) {
+                session = session.resumedSession();
+            }
             negotiator.onOutcome(outcome, session);
             if (negotiator.isEstablished()) {
                 established();
@@ -191,11 +199,6 @@ public final class C2sStreamProcessor {
 
     /** RFC 6120 §8.1: stanza intake on an established stream. */
     private void onStanza(Element element) {
-        if (!Stanzas.isStanza(element)) {
-            session.close(StreamError.of(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE,
-                    "<" + element.getName() + "/> is not a stanza in jabber:client"));
-            return;
-        }
         // RFC 6120 §8.1.2.1: the server stamps 'from' with the full JID; any other claimed
         // sender is a spoofing attempt answered with <invalid-from/> (§4.9.3.9).
         String claimedFrom = element.attributeValue("from");
@@ -217,10 +220,12 @@ public final class C2sStreamProcessor {
                     reply.remove(reply.attribute("from"));  // it would carry the malformed address
                     session.deliver(reply);
                 }
+                session.inboundHandled(element);
                 return;
             }
         }
         context.router().routeFromClient(new Stanza(element, session.jid(), to), session);
+        session.inboundHandled(element);
     }
 
     private boolean isOwnAddress(String claimed) {

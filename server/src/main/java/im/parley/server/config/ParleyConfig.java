@@ -11,53 +11,58 @@ import java.util.List;
 public record ParleyConfig(List<String> domains, Path dataDir, ListenerConfig c2s, ListenerConfig directTls,
                            ListenerConfig s2s, ListenerConfig http, TlsConfig tls, LimitsConfig limits,
                            StorageConfig storage, FeaturesConfig features,
-                           FederationConfig federation) {
+                           FederationConfig federation, MobileConfig mobile) {
 
     public static ParleyConfig defaults() {
         return new ParleyConfig(List.of("localhost"), Path.of("data"),
                 ListenerConfig.on("127.0.0.1", 5222), ListenerConfig.on("127.0.0.1", 5223),
                 ListenerConfig.off("127.0.0.1", 5269), ListenerConfig.off("127.0.0.1", 5280),
                 TlsConfig.defaults(), LimitsConfig.defaults(), StorageConfig.defaults(),
-                FeaturesConfig.defaults(), FederationConfig.defaults());
+                FeaturesConfig.defaults(), FederationConfig.defaults(), MobileConfig.defaults());
     }
 
     public ParleyConfig withDomains(List<String> newDomains) {
-        return new ParleyConfig(List.copyOf(newDomains), dataDir, c2s, directTls, s2s, http, tls, limits, storage, features, federation);
+        return new ParleyConfig(List.copyOf(newDomains), dataDir, c2s, directTls, s2s, http, tls, limits, storage, features, federation, mobile);
     }
 
     public ParleyConfig withDataDir(Path newDataDir) {
-        return new ParleyConfig(domains, newDataDir, c2s, directTls, s2s, http, tls, limits, storage, features, federation);
+        return new ParleyConfig(domains, newDataDir, c2s, directTls, s2s, http, tls, limits, storage, features, federation, mobile);
     }
 
     public ParleyConfig withC2s(ListenerConfig listener) {
-        return new ParleyConfig(domains, dataDir, listener, directTls, s2s, http, tls, limits, storage, features, federation);
+        return new ParleyConfig(domains, dataDir, listener, directTls, s2s, http, tls, limits, storage, features, federation, mobile);
     }
 
     public ParleyConfig withDirectTls(ListenerConfig listener) {
-        return new ParleyConfig(domains, dataDir, c2s, listener, s2s, http, tls, limits, storage, features, federation);
+        return new ParleyConfig(domains, dataDir, c2s, listener, s2s, http, tls, limits, storage, features, federation, mobile);
     }
 
     public ParleyConfig withS2s(ListenerConfig listener) {
-        return new ParleyConfig(domains, dataDir, c2s, directTls, listener, http, tls, limits, storage, features, federation);
+        return new ParleyConfig(domains, dataDir, c2s, directTls, listener, http, tls, limits, storage, features, federation, mobile);
     }
 
     public ParleyConfig withFederation(FederationConfig newFederation) {
-        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, limits, storage, features, newFederation);
+        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, limits, storage, features, newFederation, mobile);
     }
 
     public ParleyConfig withTls(TlsConfig newTls) {
-        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, newTls, limits, storage, features, federation);
+        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, newTls, limits, storage, features, federation, mobile);
     }
 
     public ParleyConfig withLimits(LimitsConfig newLimits) {
-        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, newLimits, storage, features, federation);
+        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, newLimits, storage, features, federation, mobile);
     }
 
     public ParleyConfig withFeatures(FeaturesConfig newFeatures) {
-        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, limits, storage, newFeatures, federation);
+        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, limits, storage, newFeatures, federation, mobile);
+    }
+
+    public ParleyConfig withMobile(MobileConfig newMobile) {
+        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, limits, storage, features, federation,
+                newMobile);
     }
 
     public ParleyConfig withStorage(StorageConfig newStorage) {
-        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, limits, newStorage, features, federation);
+        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, limits, newStorage, features, federation, mobile);
     }
 }

@@ -41,6 +41,10 @@ final class ParleyOptions {
                 + "reaches the server can create accounts, limited per client address.");
         sections.put("contact_addresses", "Contact addresses published in the server's service discovery information "
                 + "(XEP-0157), as URIs such as `xmpp:admin@example.org` or `mailto:abuse@example.org`.");
+        sections.put("stream_management", "Stream management for clients (XEP-0198): acknowledgements, and resumption of a "
+                + "session whose connection was lost (see docs/mobile.md).");
+        sections.put("client_state", "Client state indication (XEP-0352): traffic held back while a client is inactive "
+                + "(see docs/mobile.md).");
         return Collections.unmodifiableMap(sections);
     }
 
@@ -55,12 +59,12 @@ final class ParleyOptions {
         listener(all, "c2s", ParleyConfig::c2s, ParleyConfig::withC2s);
         listener(all, "direct_tls", ParleyConfig::directTls, ParleyConfig::withDirectTls);
         listener(all, "s2s", ParleyConfig::s2s, (c, l) -> new ParleyConfig(c.domains(), c.dataDir(), c.c2s(),
-                c.directTls(), l, c.http(), c.tls(), c.limits(), c.storage(), c.features(), c.federation()));
+                c.directTls(), l, c.http(), c.tls(), c.limits(), c.storage(), c.features(), c.federation(), c.mobile()));
         listener(all, "s2s_direct_tls", c -> c.federation().directTls(),
                 (c, l) -> c.withFederation(c.federation().withDirectTls(l)));
         FederationOptions.declare(all);
         listener(all, "http", ParleyConfig::http, (c, l) -> new ParleyConfig(c.domains(), c.dataDir(), c.c2s(),
-                c.directTls(), c.s2s(), l, c.tls(), c.limits(), c.storage(), c.features(), c.federation()));
+                c.directTls(), c.s2s(), l, c.tls(), c.limits(), c.storage(), c.features(), c.federation(), c.mobile()));
         all.add(new ConfigOption<>("tls.starttls_required", ValueType.BOOLEAN,
                 "Clients must negotiate STARTTLS before authenticating (RFC 6120 §5.3.1).",
                 c -> c.tls().starttlsRequired(),
@@ -86,6 +90,8 @@ final class ParleyOptions {
                 (c, v) -> c.withStorage(new StorageConfig(c.storage().jdbcUrl(), c.storage().username(), v))));
         registration(all);
         contactAddresses(all);
+        streamManagement(all);
+        clientState(all);
         return List.copyOf(all);
     }
 
@@ -107,6 +113,10 @@ final class ParleyOptions {
                 "The window for `max_per_address`.",
                 c -> c.features().registration().window(),
                 (c, v) -> registration(c, c.features().registration().withWindow(v))));
+        all.add(new ConfigOption<>("registration.max_per_connection", ValueType.POSITIVE,
+                "Accounts one unauthenticated connection may register (XEP-0077 §3.1).",
+                c -> c.features().registration().maxPerConnection(),
+                (c, v) -> registration(c, c.features().registration().withMaxPerConnection(v))));
     }
 
     private static ParleyConfig registration(ParleyConfig c, RegistrationConfig registration) {
@@ -122,6 +132,48 @@ final class ParleyOptions {
                     (c, v) -> c.withFeatures(c.features().withContactAddresses(
                             c.features().contactAddresses().with(kind, v)))));
         }
+    }
+
+    private static void streamManagement(List<ConfigOption<?>> all) {
+        all.add(new ConfigOption<>("stream_management.enabled", ValueType.BOOLEAN,
+                "Whether stream management is offered to clients (XEP-0198 §2).",
+                c -> sm(c).enabled(), (c, v) -> sm(c, sm(c).withEnabled(v))));
+        all.add(new ConfigOption<>("stream_management.resume_timeout", ValueType.DURATION,
+                "How long a session whose connection was lost waits for the client to resume it (XEP-0198 §5); "
+                        + "then its unacknowledged messages go to offline storage.",
+                c -> sm(c).resumeTimeout(), (c, v) -> sm(c, sm(c).withResumeTimeout(v))));
+        all.add(new ConfigOption<>("stream_management.max_hibernation", ValueType.DURATION,
+                "The longest a waiting session may be kept when extended (by push notifications).",
+                c -> sm(c).maxHibernation(), (c, v) -> sm(c, sm(c).withMaxHibernation(v))));
+        all.add(new ConfigOption<>("stream_management.max_unacked", ValueType.POSITIVE,
+                "Most stanzas kept per session, unacknowledged or queued while waiting; more end the session "
+                        + "(its messages go to offline storage).",
+                c -> sm(c).maxUnacked(), (c, v) -> sm(c, sm(c).withMaxUnacked(v))));
+        all.add(new ConfigOption<>("stream_management.request_ack_every", ValueType.POSITIVE,
+                "The server asks for an acknowledgement after this many unacknowledged stanzas (XEP-0198 §4).",
+                c -> sm(c).requestAckEvery(), (c, v) -> sm(c, sm(c).withRequestAckEvery(v))));
+        all.add(new ConfigOption<>("stream_management.request_ack_delay", ValueType.DURATION,
+                "... or this long after the first unacknowledged stanza.",
+                c -> sm(c).requestAckDelay(), (c, v) -> sm(c, sm(c).withRequestAckDelay(v))));
+    }
+
+    private static StreamManagementConfig sm(ParleyConfig c) {
+        return c.mobile().streamManagement();
+    }
+
+    private static ParleyConfig sm(ParleyConfig c, StreamManagementConfig sm) {
+        return c.withMobile(c.mobile().withStreamManagement(sm));
+    }
+
+    private static void clientState(List<ConfigOption<?>> all) {
+        all.add(new ConfigOption<>("client_state.enabled", ValueType.BOOLEAN,
+                "Whether client state indication is offered to clients (XEP-0352).",
+                c -> c.mobile().clientState().enabled(),
+                (c, v) -> c.withMobile(c.mobile().withClientState(c.mobile().clientState().withEnabled(v)))));
+        all.add(new ConfigOption<>("client_state.max_buffered", ValueType.POSITIVE,
+                "Most stanzas held back per inactive client; one more flushes them.",
+                c -> c.mobile().clientState().maxBuffered(),
+                (c, v) -> c.withMobile(c.mobile().withClientState(c.mobile().clientState().withMaxBuffered(v)))));
     }
 
     private static void listener(List<ConfigOption<?>> all, String section,

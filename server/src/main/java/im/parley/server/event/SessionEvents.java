@@ -1,6 +1,9 @@
 package im.parley.server.event;
 
 import im.parley.server.session.LocalSession;
+import java.time.Duration;
+import java.time.Instant;
+import org.dom4j.Element;
 
 /** Lifecycle events of local client sessions. */
 public final class SessionEvents {
@@ -15,8 +18,70 @@ public final class SessionEvents {
     public static final EventType<LocalSession> AVAILABLE = EventType.named("session/available");
     /** A session sent unavailable presence without closing its stream (RFC 6121 §4.5). */
     public static final EventType<LocalSession> UNAVAILABLE = EventType.named("session/unavailable");
-    /** A bound session ended for any reason: closed stream, error, dropped connection. */
+    /**
+     * A bound session ended for any reason: closed stream, error, dropped connection without
+     * stream management, or a hibernation that ran out ({@link #HIBERNATED}).
+     */
     public static final EventType<LocalSession> CLOSED = EventType.named("session/closed");
+
+    /**
+     * A resumable session lost its connection and hibernates (XEP-0198 §5): it stays bound and
+     * keeps its presence (no unavailable is broadcast), stanzas for it are queued
+     * ({@link #STANZA_QUEUED}), and it waits for the client to resume it from a new connection
+     * until {@link Hibernation#expiresAt()}. It then either {@link #RESUMED resumes} or ends
+     * ({@link #CLOSED}; its unacknowledged and queued messages are routed to the account's bare
+     * JID, hence to offline storage). Fired on the session's executor. A push module (XEP-0357)
+     * keeps the handle to {@link Hibernation#extend extend} the window.
+     */
+    public static final EventType<Hibernation> HIBERNATED = EventType.named("session/hibernated");
+    /**
+     * A hibernated (or still connected) session was resumed by the client from a new connection
+     * (XEP-0198 §5): {@code <resumed/>} was sent and the unacknowledged and queued stanzas were
+     * sent again. Its {@link Hibernation} handle is over.
+     */
+    public static final EventType<LocalSession> RESUMED = EventType.named("session/resumed");
+    /**
+     * A stanza for a hibernated session was queued instead of sent (XEP-0198 §5): the moment a
+     * push module (XEP-0357) notifies the client's app server. Fired once per stanza, on the
+     * session's executor, after the stanza was queued. The stanza is read-only.
+     */
+    public static final EventType<QueuedStanza> STANZA_QUEUED = EventType.named("session/stanza-queued");
+
+    /** A stanza queued for a hibernated session ({@link #STANZA_QUEUED}). */
+    public record QueuedStanza(Hibernation hibernation, Element stanza) {
+
+        /** True for a message with a body: what users are told about (XEP-0357 §5 "last-message-body"). */
+        public boolean isMessageWithBody() {
+            return "message".equals(stanza.getName()) && stanza.element("body") != null;
+        }
+    }
+
+    /**
+     * A session waiting without a connection for its client to resume it (XEP-0198 §5). The
+     * handle stays valid after the hibernation is over: {@link #isActive()} tells.
+     */
+    public interface Hibernation {
+
+        /** The hibernated session (still bound, still available if it was). */
+        LocalSession session();
+
+        /** When the session ends unless resumed or extended. */
+        Instant expiresAt();
+
+        /** Stanzas queued since the connection was lost (messages, presence, IQs). */
+        int queuedStanzas();
+
+        /** True until the session is resumed or ended. */
+        boolean isActive();
+
+        /**
+         * Keeps the session at least {@code fromNow} longer, as Prosody and ejabberd do when a
+         * push notification was delivered; never beyond the configured
+         * {@code stream_management.max_hibernation} from now and never shorter than it already
+         * is. Callable from any thread. Returns false if the hibernation is already over.
+         */
+        boolean extend(Duration fromNow);
+    }
 
     private SessionEvents() {
     }

@@ -13,6 +13,7 @@ import im.parley.core.xml.XmppElementEncoder;
 import im.parley.core.xml.XmppStreamDecoder;
 import im.parley.s2s.FederationDisabledRouter;
 import im.parley.server.config.LimitsConfig;
+import im.parley.server.config.MobileConfig;
 import im.parley.server.event.EventBus;
 import im.parley.server.module.DefaultModuleContext;
 import im.parley.server.module.IqHandlers;
@@ -69,7 +70,7 @@ class C2sStreamHandlerTest {
                 SaslMechanisms.defaults(), credentials,
                 new AuthFailureThrottle(50, Duration.ofMinutes(1), Clock.systemUTC()), Runnable::run, sessions, router,
                 limits, new ServerInfo(modules::serverFeatures, modules::serverInfoExtensions),
-                InBandRegistration.closed());
+                InBandRegistration.closed(), events, MobileConfig.defaults());
     }
 
     /** A client connection: bytes in, text out. */

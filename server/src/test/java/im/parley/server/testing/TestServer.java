@@ -86,7 +86,8 @@ public final class TestServer implements AutoCloseable {
         c2s = new C2sContext(domains, false, new ServerTls(Map.of(), Map.of(), domains.iterator().next()),
                 SaslMechanisms.defaults(), accounts, new AuthFailureThrottle(50, Duration.ofMinutes(1), Clock.systemUTC()),
                 inline, sessions, router, limits, serverInfo,
-                new InBandRegistration(config.features().registration(), accounts::create, Clock.systemUTC()));
+                new InBandRegistration(config.features().registration(), accounts::create, Clock.systemUTC()),
+                events, config.mobile());
     }
 
     /** Creates an account (password "secret" unless given). */

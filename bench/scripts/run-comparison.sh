@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# run-comparison.sh [RESULTS_DIR]
+#
+# Runs the four scenarios of issue 7 against Parley, Prosody 0.12 and ejabberd 23.01 (Debian
+# packages), one server at a time on this machine, each on its own loopback address, with
+# 10,000 users created in bulk; every scenario gets a freshly started server. Then writes the
+# figures tables of docs/benchmarks.md (render-benchmarks.py). Every run is bounded.
+#
+#   apt-get install -y prosody ejabberd openssl      # once
+#   mvn -q -DskipTests package                       # builds server and bench
+#   bench/scripts/run-comparison.sh
+#
+# Environment (defaults):
+#   SERVERS="parley prosody ejabberd"   SCENARIOS="login_plain login_starttls idle_tls chat presence"
+#   C2S_PORT=15222  (not 5222: a wildcard 0.0.0.0:5222 listener, e.g. a system Prosody, would
+#                    block every loopback address)
+#   BENCH_USERS=10000 LOGIN_USERS=10000 LOGIN_RATE=2000 TLS_USERS=2000 TLS_RATE=500
+#   IDLE_USERS=5000 CHAT_USERS=2000 CHAT_RATE=2000 CHAT_SECONDS=20 SEARCH_STEP_SECONDS=8
+#   PRESENCE_USERS=1000 STATUS_RATE=200   PARLEY_MECHANISM=SCRAM-SHA-1 PEER_MECHANISM=PLAIN
+#   PARLEY_ROSTER=--roster (or --no-roster for a Parley build without rosters)
+#   BENCH_JAVA_OPTS="-Xmx2g"  PARLEY_JAVA_OPTS="-Xmx1g"  PARLEY_JFR=1 records a JFR per Parley run
+#   UPDATE_DOCS=1 rewrites the tables in docs/benchmarks.md
+set -uo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+RESULTS=${1:-${TMPDIR:-/tmp}/parley-bench/results-$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$RESULTS"
+BASE=${TMPDIR:-/tmp}/parley-bench
+export PEERS_BASE="$BASE/peers"
+export C2S_PORT=${C2S_PORT:-15222} S2S_PORT=${S2S_PORT:-15269} HTTP_PORT=${HTTP_PORT:-15280}
+export PROSODY_LOGLEVEL=warn EJABBERD_LOGLEVEL=warning
+export BENCH_USERS=${BENCH_USERS:-10000}
+SERVERS=${SERVERS:-parley prosody ejabberd}
+SCENARIOS=${SCENARIOS:-login_plain login_starttls idle_tls chat presence}
+BENCH_JAR=$(ls "$ROOT"/bench/target/parley-bench-*.jar 2>/dev/null | head -n1)
+[ -n "$BENCH_JAR" ] || { echo "build first: mvn -q -DskipTests package" >&2; exit 1; }
+PARLEY_DIR="$BASE/parley"
+
+start_server() {  # sets HOST DOMAIN PID MECH
+  case $1 in
+    parley)
+      local opts=${PARLEY_JAVA_OPTS:--Xmx1g}
+      [ "${PARLEY_JFR:-0}" = 1 ] && opts="$opts -XX:StartFlightRecording=filename=$RESULTS/parley-$2.jfr,settings=profile"
+      PARLEY_JAVA_OPTS="$opts" "$HERE/start-parley.sh" parley.test 127.0.0.5 "$PARLEY_DIR" || return 1
+      HOST=127.0.0.5; DOMAIN=parley.test; PID=$(cat "$PARLEY_DIR/parley.pid"); MECH=${PARLEY_MECHANISM:-SCRAM-SHA-1} ;;
+    prosody)
+      "$HERE/peers/start-prosody.sh" prosody.test 127.0.0.2 >/dev/null || return 1
+      "$HERE/peers/prosody-bulk-users.sh" prosody.test user "$BENCH_USERS" pw >/dev/null
+      HOST=127.0.0.2; DOMAIN=prosody.test; PID=$(cat "$PEERS_BASE/prosody-prosody.test/prosody.pid"); MECH=${PEER_MECHANISM:-PLAIN} ;;
+    ejabberd)
+      "$HERE/peers/start-ejabberd.sh" ejabberd.test 127.0.0.3 >/dev/null || return 1
+      if [ ! -f "$PEERS_BASE/ejabberd-ejabberd.test/users-$BENCH_USERS" ]; then
+        "$HERE/peers/ejabberd-bulk-users.sh" ejabberd.test user "$BENCH_USERS" pw >/dev/null \
+          && touch "$PEERS_BASE/ejabberd-ejabberd.test/users-$BENCH_USERS"
+      fi
+      HOST=127.0.0.3; DOMAIN=ejabberd.test; PID=$(cat "$PEERS_BASE/ejabberd-ejabberd.test/ejabberd.pid"); MECH=${PEER_MECHANISM:-PLAIN} ;;
+  esac
+}
+
+stop_server() {
+  case $1 in
+    parley)   "$HERE/stop-parley.sh" "$PARLEY_DIR" >/dev/null 2>&1 ;;
+    prosody)  "$HERE/peers/stop-prosody.sh" prosody.test >/dev/null 2>&1 ;;
+    ejabberd) "$HERE/peers/stop-ejabberd.sh" ejabberd.test >/dev/null 2>&1 ;;
+  esac
+}
+
+scenario_args() {
+  case $1 in
+    login_plain)    echo "login --users ${LOGIN_USERS:-10000} --rate ${LOGIN_RATE:-2000}" ;;
+    login_starttls) echo "login --starttls --users ${TLS_USERS:-2000} --rate ${TLS_RATE:-500}" ;;
+    idle_tls)       echo "idle --users ${IDLE_USERS:-5000} --rate ${TLS_RATE:-500} --hold 10" ;;
+    chat)           echo "chat --users ${CHAT_USERS:-2000} --login-rate 1000 --rate ${CHAT_RATE:-2000} --seconds ${CHAT_SECONDS:-20} --search-step-seconds ${SEARCH_STEP_SECONDS:-8}" ;;
+    presence)       echo "presence --users ${PRESENCE_USERS:-1000} --contacts 20 --login-rate 500 --status-rate ${STATUS_RATE:-200} --seconds 20" ;;
+  esac
+}
+
+for srv in $SERVERS; do
+  for sc in $SCENARIOS; do
+    stop_server "$srv"
+    start_server "$srv" "$sc" || { echo "impl=$srv scenario=$sc could not start the server" | tee -a "$RESULTS/summary.txt"; continue; }
+    sleep 3   # let the fresh server settle before its idle RSS is read
+    roster=""
+    [ "$srv" = parley ] && roster=${PARLEY_ROSTER:---roster}
+    # shellcheck disable=SC2046,SC2086
+    line=$(timeout 600 java ${BENCH_JAVA_OPTS:--Xmx2g} -cp "$BENCH_JAR:$ROOT/bench/target/lib/*" im.parley.bench.BenchMain \
+      $(scenario_args "$sc") --server "$srv" --host "$HOST" --port "$C2S_PORT" --domain "$DOMAIN" --pid "$PID" \
+      --mechanism "$MECH" $roster --out "$RESULTS" 2>"$RESULTS/$srv-$sc.log" | tail -n 1)
+    echo "$line" | tee -a "$RESULTS/summary.txt"
+    stop_server "$srv"
+    sleep 3   # TIME_WAIT sockets and CPU settle
+  done
+done
+python3 "$HERE/render-benchmarks.py" "$RESULTS" > "$RESULTS/tables.md"
+if [ "${UPDATE_DOCS:-1}" = 1 ]; then
+  python3 "$HERE/render-benchmarks.py" "$RESULTS" --update "$ROOT/docs/benchmarks.md"
+fi
+echo "results in $RESULTS"

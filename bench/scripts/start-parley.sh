@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# start-parley.sh DOMAIN IP DATADIR
+# Starts Parley (built with: mvn -q -DskipTests package) in the background on IP:$C2S_PORT for
+# DOMAIN, with STARTTLS offered but not required, data in DATADIR, and users
+# user1..user$BENCH_USERS (password pw) created in bulk before the start. Writes DATADIR/parley.pid
+# and waits until c2s accepts connections. JVM options: PARLEY_JAVA_OPTS.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+. "$HERE/peers/common.sh"
+[ $# -eq 3 ] || { sed -n '2,6p' "$0"; exit 2; }
+DOMAIN=$1; IP=$2; DATADIR=$3
+C2S_PORT=${C2S_PORT:-5222}
+BENCH_USERS=${BENCH_USERS:-10000}
+PARLEY_JAVA_OPTS=${PARLEY_JAVA_OPTS:--Xmx1g}
+check_loopback_ip "$IP"
+mkdir -p "$DATADIR"
+DATADIR="$(cd "$DATADIR" && pwd)"
+if pid=$(read_pid "$DATADIR/parley.pid"); then log "parley already running (pid $pid)"; exit 0; fi
+port_open "$IP" "$C2S_PORT" && die "$IP:$C2S_PORT is already in use"
+cat > "$DATADIR/parley.yml" <<YML
+domains: ["$DOMAIN"]
+data_dir: "$DATADIR/data"
+c2s:
+  address: "$IP"
+  port: $C2S_PORT
+direct_tls:
+  enabled: false
+tls:
+  starttls_required: false
+YML
+BENCH_JAR=$(ls "$ROOT"/bench/target/parley-bench-*.jar | head -n1)
+SERVER_JAR=$(ls "$ROOT"/server/target/parley-server-*.jar | grep -v -e sources -e tests | head -n1)
+if [ ! -e "$DATADIR/users-$BENCH_USERS" ]; then
+  java -cp "$BENCH_JAR:$ROOT/bench/target/lib/*" im.parley.bench.BenchMain create-parley-users \
+    --config "$DATADIR/parley.yml" --domain "$DOMAIN" --count "$BENCH_USERS" --password pw >&2
+  touch "$DATADIR/users-$BENCH_USERS"
+fi
+# shellcheck disable=SC2086
+nohup setsid java $PARLEY_JAVA_OPTS -cp "$SERVER_JAR:$ROOT/server/target/lib/*" im.parley.server.cli.ParleyMain \
+  run --config "$DATADIR/parley.yml" > "$DATADIR/console.log" 2>&1 < /dev/null &
+PID=$!
+echo "$PID" > "$DATADIR/parley.pid"
+wait_listen "$IP" "$C2S_PORT" 60 "$PID" || { tail -n 30 "$DATADIR/console.log" >&2; die "parley did not start"; }
+log "parley $DOMAIN up on $IP:$C2S_PORT, pid $PID, datadir $DATADIR"

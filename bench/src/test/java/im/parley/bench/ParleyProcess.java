@@ -1,0 +1,93 @@
+package im.parley.bench;
+
+import static org.awaitility.Awaitility.await;
+
+import im.parley.bench.users.ParleyBulkUsers;
+import im.parley.server.config.ConfigLoader;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A Parley server in a child JVM, as the benchmark script runs it: its own process, so its CPU
+ * and RSS can be sampled from /proc like any other server's.
+ */
+final class ParleyProcess implements AutoCloseable {
+    static final String DOMAIN = "bench.test";
+    static final String PASSWORD = "pw";
+
+    private final Process process;
+    private final int port;
+
+    private ParleyProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** Creates {@code users} accounts, starts the server and waits until c2s accepts connections. */
+    static ParleyProcess start(Path dir, int users) throws Exception {
+        int port = freePort();
+        Path config = dir.resolve("parley.yml");
+        Files.writeString(config, String.join("\n",
+                "domains: [\"" + DOMAIN + "\"]",
+                "data_dir: \"" + dir.resolve("data") + "\"",
+                "c2s:",
+                "  address: \"127.0.0.1\"",
+                "  port: " + port,
+                "direct_tls:",
+                "  enabled: false",
+                "tls:",
+                "  starttls_required: false",
+                ""));
+        ParleyBulkUsers.create(ConfigLoader.load(config), DOMAIN, "user", users, PASSWORD);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "im.parley.server.cli.ParleyMain", "run", "--config", config.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("parley.log").toFile())
+                .start();
+        ParleyProcess parley = new ParleyProcess(process, port);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> !process.isAlive() || accepts(port));
+        if (!process.isAlive()) {
+            throw new IllegalStateException("Parley exited: " + Files.readString(dir.resolve("parley.log")));
+        }
+        return parley;
+    }
+
+    int port() {
+        return port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

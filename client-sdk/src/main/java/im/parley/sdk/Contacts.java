@@ -1,0 +1,253 @@
+package im.parley.sdk;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.jivesoftware.smack.SmackException;
+import org.jivesoftware.smack.packet.Presence;
+import org.jivesoftware.smack.roster.Roster;
+import org.jivesoftware.smack.roster.RosterEntry;
+import org.jivesoftware.smack.roster.RosterListener;
+import org.jivesoftware.smack.roster.SubscribeListener.SubscribeAnswer;
+import org.jivesoftware.smack.roster.packet.RosterPacket;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.Jid;
+
+/**
+ * The user's contact list (roster, RFC 6121 §2) with presence subscriptions (§3) and contacts'
+ * presence (§4). Get it from {@link ChatClient#contacts()}.
+ *
+ * <p>Adding a contact asks to see its presence; the contact accepts or denies. A request from
+ * someone the user added (or asked to see) is accepted automatically, so two people who add
+ * each other end up seeing each other's presence without a second question.
+ */
+public final class Contacts {
+    private final ChatClient client;
+    private final Executor executor;
+    private final List<Consumer<EntityBareJid>> requestListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<PresenceUpdate>> presenceListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
+    /** Requests not yet accepted or denied, replayed to listeners registered later. */
+    private final Set<EntityBareJid> pendingRequests = new LinkedHashSet<>();
+
+    Contacts(ChatClient client, Executor executor) {
+        this.client = client;
+        this.executor = executor;
+    }
+
+    /**
+     * The contacts, sorted by address.
+     *
+     * @throws ChatException if not logged in or the server does not answer
+     */
+    public List<Contact> list() throws ChatException {
+        Roster roster = loadedRoster();
+        List<Contact> contacts = new ArrayList<>();
+        for (RosterEntry entry : roster.getEntries()) {
+            EntityBareJid jid = entry.getJid().asEntityBareJidIfPossible();
+            if (jid != null) {
+                contacts.add(new Contact(jid, entry.getName(), subscription(entry.getType()),
+                        entry.isSubscriptionPending()));
+            }
+        }
+        contacts.sort(Comparator.comparing(contact -> contact.jid().toString()));
+        return contacts;
+    }
+
+    /** {@link #list()} in the background. */
+    public CompletableFuture<List<Contact>> listAsync() {
+        return Async.run(executor, this::list);
+    }
+
+    /**
+     * Adds a contact and asks to see its presence (RFC 6121 §2.3, §3.1.1).
+     *
+     * @param name a display name, or {@code null}
+     */
+    public void add(EntityBareJid contact, String name) throws ChatException {
+        Roster roster = loadedRoster();
+        try {
+            roster.createItemAndRequestSubscription(contact, name, null);
+        } catch (Exception e) {
+            throw SmackErrors.request(e, "adding " + contact);
+        }
+    }
+
+    /** {@link #add(EntityBareJid, String)} in the background. */
+    public CompletableFuture<Void> addAsync(EntityBareJid contact, String name) {
+        return Async.run(executor, () -> {
+            add(contact, name);
+            return null;
+        });
+    }
+
+    /**
+     * Removes a contact; both presence subscriptions end (RFC 6121 §2.5.2). Removing someone not
+     * on the list does nothing.
+     */
+    public void remove(EntityBareJid contact) throws ChatException {
+        Roster roster = loadedRoster();
+        RosterEntry entry = roster.getEntry(contact);
+        if (entry == null) {
+            return;
+        }
+        try {
+            roster.removeEntry(entry);
+        } catch (Exception e) {
+            throw SmackErrors.request(e, "removing " + contact);
+        }
+    }
+
+    /** {@link #remove(EntityBareJid)} in the background. */
+    public CompletableFuture<Void> removeAsync(EntityBareJid contact) {
+        return Async.run(executor, () -> {
+            remove(contact);
+            return null;
+        });
+    }
+
+    /**
+     * Accepts a request to see the user's presence (RFC 6121 §3.1.4, "subscribed") and, unless
+     * already done, asks to see the requester's presence in return.
+     */
+    public void accept(EntityBareJid requester) throws ChatException {
+        Roster roster = loadedRoster();
+        answer(requester, Presence.Type.subscribed);
+        if (!roster.iAmSubscribedTo(requester)) {
+            RosterEntry entry = roster.getEntry(requester);
+            if (entry == null || !entry.isSubscriptionPending()) {
+                add(requester, entry == null ? null : entry.getName());
+            }
+        }
+    }
+
+    /** Denies a request to see the user's presence (RFC 6121 §3.1.4, "unsubscribed"). */
+    public void deny(EntityBareJid requester) throws ChatException {
+        answer(requester, Presence.Type.unsubscribed);
+    }
+
+    /**
+     * Calls {@code listener} with each address asking to see the user's presence; answer with
+     * {@link #accept} or {@link #deny}. Requests received before the listener was registered and
+     * not yet answered are passed to it at once.
+     */
+    public Cancellable onSubscriptionRequest(Consumer<EntityBareJid> listener) {
+        List<EntityBareJid> waiting;
+        synchronized (pendingRequests) {
+            requestListeners.add(listener);
+            waiting = List.copyOf(pendingRequests);
+        }
+        waiting.forEach(listener);
+        return () -> requestListeners.remove(listener);
+    }
+
+    /** A contact's current presence; {@link Availability#OFFLINE} if unknown. */
+    public PresenceUpdate presenceOf(EntityBareJid contact) throws ChatException {
+        return Presences.fromStanza(contact, client.roster().getPresence(contact));
+    }
+
+    /** Calls {@code listener} whenever a contact's presence changes (RFC 6121 §4.4). */
+    public Cancellable onPresence(Consumer<PresenceUpdate> listener) {
+        presenceListeners.add(listener);
+        return () -> presenceListeners.remove(listener);
+    }
+
+    /** Calls {@code listener} whenever the contact list changes (RFC 6121 §2.1.6 roster push). */
+    public Cancellable onChange(Runnable listener) {
+        changeListeners.add(listener);
+        return () -> changeListeners.remove(listener);
+    }
+
+    /** Hooks a new Smack roster; called once per connection. */
+    void attach(Roster roster) {
+        roster.addSubscribeListener((from, request) -> subscriptionRequested(roster, from));
+        roster.addRosterListener(new RosterListener() {
+            @Override
+            public void entriesAdded(Collection<Jid> addresses) {
+                changed();
+            }
+
+            @Override
+            public void entriesUpdated(Collection<Jid> addresses) {
+                changed();
+            }
+
+            @Override
+            public void entriesDeleted(Collection<Jid> addresses) {
+                changed();
+            }
+
+            @Override
+            public void presenceChanged(Presence presence) {
+                EntityBareJid contact = presence.getFrom().asEntityBareJidIfPossible();
+                if (contact != null) {
+                    PresenceUpdate update = Presences.fromStanza(contact, roster.getPresence(contact));
+                    presenceListeners.forEach(listener -> listener.accept(update));
+                }
+            }
+        });
+    }
+
+    private SubscribeAnswer subscriptionRequested(Roster roster, Jid from) {
+        EntityBareJid requester = from.asEntityBareJidIfPossible();
+        if (requester == null) {
+            return SubscribeAnswer.Deny;
+        }
+        RosterEntry entry = roster.getEntry(requester);
+        if (entry != null && (entry.canSeeHisPresence() || entry.isSubscriptionPending())) {
+            return SubscribeAnswer.Approve;
+        }
+        List<Consumer<EntityBareJid>> listeners;
+        synchronized (pendingRequests) {
+            pendingRequests.add(requester);
+            listeners = List.copyOf(requestListeners);
+        }
+        listeners.forEach(listener -> listener.accept(requester));
+        return null; // answered later through accept() or deny()
+    }
+
+    private void answer(EntityBareJid requester, Presence.Type type) throws ChatException {
+        var connection = client.requireConnection();
+        Presence answer = connection.getStanzaFactory().buildPresenceStanza().to(requester).ofType(type).build();
+        try {
+            connection.sendStanza(answer);
+        } catch (SmackException.NotConnectedException | InterruptedException e) {
+            throw SmackErrors.request(e, "answering " + requester);
+        }
+        synchronized (pendingRequests) {
+            pendingRequests.remove(requester);
+        }
+    }
+
+    private void changed() {
+        changeListeners.forEach(Runnable::run);
+    }
+
+    private Roster loadedRoster() throws ChatException {
+        Roster roster = client.roster();
+        if (!roster.isLoaded()) {
+            try {
+                roster.reloadAndWait();
+            } catch (Exception e) {
+                throw SmackErrors.request(e, "loading the contact list");
+            }
+        }
+        return roster;
+    }
+
+    private static Contact.Subscription subscription(RosterPacket.ItemType type) {
+        return switch (type) {
+            case to -> Contact.Subscription.TO;
+            case from -> Contact.Subscription.FROM;
+            case both -> Contact.Subscription.BOTH;
+            default -> Contact.Subscription.NONE;
+        };
+    }
+}

@@ -1,0 +1,96 @@
+package im.parley.sdk;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.jivesoftware.smack.AbstractXMPPConnection;
+import org.jivesoftware.smack.ConnectionConfiguration;
+import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
+import org.jivesoftware.smack.bosh.BOSHConfiguration;
+import org.jivesoftware.smack.bosh.XMPPBOSHConnection;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.parts.Resourcepart;
+import org.minidns.dnsname.DnsName;
+
+/** Builds the Smack connection for a {@link Transport}; the only class that knows Smack's configuration API. */
+final class SmackConnections {
+
+    /**
+     * SCRAM-PLUS needs the TLS session for channel binding (RFC 5802 §6), which Smack only has
+     * when it negotiated STARTTLS itself; on direct TLS and BOSH it would fail, so only the
+     * mechanisms without channel binding are enabled there.
+     */
+    private static final List<String> MECHANISMS_WITHOUT_CHANNEL_BINDING = List.of("SCRAM-SHA-1", "PLAIN");
+
+    private SmackConnections() {
+    }
+
+    static AbstractXMPPConnection create(EntityBareJid jid, String password, Resourcepart resource,
+                                         Transport transport, Trust trust, TrustFailures failures)
+            throws UnknownHostException {
+        String domain = jid.getDomain().toString();
+        X509TrustManager trustManager = trust.managerFor(domain, failures);
+        SSLContext tls = tlsContext(trustManager);
+        return switch (transport.kind()) {
+            case STARTTLS -> {
+                XMPPTCPConnectionConfiguration.Builder builder = XMPPTCPConnectionConfiguration.builder();
+                common(builder, jid, password, resource, trustManager);
+                builder.setHostAddress(InetAddress.getByName(transport.host())).setPort(transport.port())
+                        .setSecurityMode(SecurityMode.required);
+                yield new XMPPTCPConnection(builder.build());
+            }
+            case DIRECT_TLS -> {
+                XMPPTCPConnectionConfiguration.Builder builder = XMPPTCPConnectionConfiguration.builder();
+                common(builder, jid, password, resource, trustManager);
+                builder.setHostAddress(InetAddress.getByName(transport.host())).setPort(transport.port())
+                        .setSocketFactory(new DirectTlsSocketFactory(tls.getSocketFactory(), domain))
+                        // TLS is already up below the stream; there is nothing to STARTTLS.
+                        .setSecurityMode(SecurityMode.disabled)
+                        .addEnabledSaslMechanism(MECHANISMS_WITHOUT_CHANNEL_BINDING);
+                yield new XMPPTCPConnection(builder.build());
+            }
+            case BOSH -> {
+                BOSHConfiguration.Builder builder = BOSHConfiguration.builder();
+                common(builder, jid, password, resource, trustManager);
+                String path = transport.url().getRawPath();
+                // Smack turns an IP literal given as text into an InetAddress whose toString()
+                // ("/127.0.0.1") then breaks the BOSH URL; as a DnsName it is used verbatim.
+                builder.setHost(DnsName.from(transport.host())).setPort(transport.port())
+                        .setUseHttps("https".equals(transport.url().getScheme()))
+                        .setFile(path == null || path.isEmpty() ? "/" : path)
+                        .setSecurityMode(SecurityMode.disabled)
+                        .addEnabledSaslMechanism(MECHANISMS_WITHOUT_CHANNEL_BINDING);
+                yield new XMPPBOSHConnection(builder.build());
+            }
+        };
+    }
+
+    private static void common(ConnectionConfiguration.Builder<?, ?> builder, EntityBareJid jid, String password,
+                               Resourcepart resource, X509TrustManager trustManager) {
+        builder.setXmppDomain(jid.asDomainBareJid())
+                .setUsernameAndPassword(jid.getLocalpart().toString(), password)
+                .setCustomX509TrustManager(trustManager)
+                // ServerCertificateCheck already checked the certificate names the domain.
+                .setHostnameVerifier((hostname, session) -> true)
+                .setSendPresence(true);
+        if (resource != null) {
+            builder.setResource(resource);
+        }
+    }
+
+    private static SSLContext tlsContext(TrustManager trustManager) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trustManager}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JVM cannot create a TLS context: " + e.getMessage(), e);
+        }
+    }
+}

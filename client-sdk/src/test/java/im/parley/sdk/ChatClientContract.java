@@ -1,0 +1,398 @@
+package im.parley.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import im.parley.sdk.target.LoopbackProxy;
+import im.parley.sdk.target.Target;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.impl.JidCreate;
+
+/**
+ * The SDK's behaviour, run against every server and transport: each subclass names one
+ * {@link Target} (Parley or Prosody; STARTTLS, direct TLS or BOSH).
+ */
+abstract class ChatClientContract {
+    private static final String PASSWORD = "s3cret-pw";
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    /** Another server's self-signed certificate (only the public part; its key was thrown away). */
+    private static final Path OTHER_SERVER_PEM = Path.of("src/test/resources/other-server.pem");
+
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+    /** The server and transport under test. */
+    abstract Target target();
+
+    @AfterEach
+    void closeClients() throws Exception {
+        for (int i = cleanup.size() - 1; i >= 0; i--) {
+            cleanup.get(i).close();
+        }
+    }
+
+    // RFC 6120 §6 (SASL) and §7 (binding): a client logs in and gets a session.
+    @Test
+    void logsInWithTheRightPassword() throws Exception {
+        ChatClient alice = client(target().newUser("alice", PASSWORD));
+        alice.login();
+        assertThat(alice.isOnline()).isTrue();
+        assertThat((Object) alice.sessionJid().asEntityBareJid()).isEqualTo(alice.jid());
+    }
+
+    // RFC 6120 §6.5.10: a wrong password is <not-authorized/>.
+    @Test
+    void wrongPasswordIsAnAuthenticationFailure() {
+        EntityBareJid jid = target().newUser("alice", PASSWORD);
+        ChatClient alice = track(ChatClient.builder(jid, "wrong-password").transport(target().transport())
+                .trust(target().trust()).build());
+        assertThatThrownBy(alice::login).isInstanceOf(AuthenticationFailedException.class)
+                .hasMessageContaining(jid.toString());
+    }
+
+    @Test
+    void unknownAccountIsAnAuthenticationFailure() {
+        ChatClient ghost = client(JidCreate.entityBareFromOrThrowUnchecked(
+                target().unusedLocalpart("ghost") + "@" + target().domain()));
+        assertThatThrownBy(ghost::login).isInstanceOf(AuthenticationFailedException.class);
+    }
+
+    // RFC 6120 §13.7.2: a certificate the client does not trust ends the connection.
+    @Test
+    void certificateNotPinnedIsUntrusted() throws Exception {
+        if (target().kind() == Target.Kind.BOSH) {
+            // The BOSH targets are plain http on loopback: there is no certificate to refuse.
+            assertThat(target().transport().encryptedBelowXmpp()).isFalse();
+            return;
+        }
+        ChatClient alice = track(ChatClient.builder(target().newUser("alice", PASSWORD), PASSWORD)
+                .transport(target().transport()).trust(Trust.pinnedPem(OTHER_SERVER_PEM))
+                .build());
+        assertThatThrownBy(alice::login).isInstanceOf(UntrustedCertificateException.class)
+                .hasMessageContaining("not the pinned one");
+    }
+
+    @Test
+    void selfSignedCertificateIsUntrustedByTheSystemAuthorities() throws Exception {
+        if (target().kind() == Target.Kind.BOSH) {
+            assertThat(target().transport().encryptedBelowXmpp()).isFalse();
+            return;
+        }
+        ChatClient alice = track(ChatClient.builder(target().newUser("alice", PASSWORD), PASSWORD)
+                .transport(target().transport()).trust(Trust.systemDefaults()).build());
+        assertThatThrownBy(alice::login).isInstanceOf(UntrustedCertificateException.class);
+    }
+
+    @Test
+    void closedPortIsUnreachable() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        ChatClient alice = track(ChatClient.builder(target().newUser("alice", PASSWORD), PASSWORD)
+                .transport(target().transportVia("127.0.0.1", closedPort)).trust(target().trust()).build());
+        assertThatThrownBy(alice::login).isInstanceOf(ServerUnreachableException.class);
+    }
+
+    // RFC 6121 §5: chat messages between two accounts, listened to globally and per chat.
+    @Test
+    void sendsAndReceivesMessages() throws Exception {
+        ChatClient alice = loggedIn("alice");
+        ChatClient bob = client(target().newUser("bob", PASSWORD));
+        BlockingQueue<ChatMessage> allOfBobs = new LinkedBlockingQueue<>();
+        BlockingQueue<ChatMessage> fromAlice = new LinkedBlockingQueue<>();
+        bob.onMessage(allOfBobs::add);
+        bob.chat(alice.jid()).onMessage(fromAlice::add);
+        bob.login();
+
+        String id = alice.send(bob.jid(), "Hello Bob");
+        ChatMessage received = next(allOfBobs);
+        assertThat((Object) received.from()).isEqualTo(alice.jid());
+        assertThat((Object) received.sender()).isEqualTo(alice.sessionJid());
+        assertThat(received.body()).isEqualTo("Hello Bob");
+        assertThat(received.id()).isEqualTo(id);
+        assertThat(next(fromAlice).body()).isEqualTo("Hello Bob");
+
+        bob.chat(alice.jid()).send("Hi Alice");
+        BlockingQueue<ChatMessage> alicesInbox = new LinkedBlockingQueue<>();
+        alice.onMessage(alicesInbox::add);
+        bob.send(alice.jid(), "again");
+        List<String> bodies = List.of(next(alicesInbox).body());
+        assertThat(bodies).containsAnyOf("Hi Alice", "again");
+    }
+
+    @Test
+    void perChatListenersOnlySeeTheirContact() throws Exception {
+        ChatClient alice = loggedIn("alice");
+        ChatClient carol = loggedIn("carol");
+        ChatClient bob = client(target().newUser("bob", PASSWORD));
+        BlockingQueue<ChatMessage> fromAlice = new LinkedBlockingQueue<>();
+        BlockingQueue<ChatMessage> all = new LinkedBlockingQueue<>();
+        bob.chat(alice.jid()).onMessage(fromAlice::add);
+        bob.onMessage(all::add);
+        bob.login();
+
+        carol.send(bob.jid(), "from carol");
+        assertThat((Object) next(all).from()).isEqualTo(carol.jid());
+        alice.send(bob.jid(), "from alice");
+        assertThat(next(fromAlice).body()).isEqualTo("from alice");
+        assertThat(fromAlice).isEmpty();
+    }
+
+    @Test
+    void cancelledListenersAreNotCalled() throws Exception {
+        ChatClient alice = loggedIn("alice");
+        ChatClient bob = loggedIn("bob");
+        List<ChatMessage> cancelled = new CopyOnWriteArrayList<>();
+        BlockingQueue<ChatMessage> active = new LinkedBlockingQueue<>();
+        bob.onMessage(cancelled::add).cancel();
+        bob.onMessage(active::add);
+        alice.send(bob.jid(), "one");
+        next(active);
+        assertThat(cancelled).isEmpty();
+    }
+
+    @Test
+    void asyncVariantsCompleteAndFailWithSdkExceptions() throws Exception {
+        ChatClient alice = client(target().newUser("alice", PASSWORD));
+        ChatClient bob = client(target().newUser("bob", PASSWORD));
+        BlockingQueue<ChatMessage> inbox = new LinkedBlockingQueue<>();
+        bob.onMessage(inbox::add);
+        alice.loginAsync().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        bob.loginAsync().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        alice.sendAsync(bob.jid(), "async hello").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(next(inbox).body()).isEqualTo("async hello");
+
+        ChatClient wrong = track(ChatClient.builder(target().newUser("dave", PASSWORD), "nope")
+                .transport(target().transport()).trust(target().trust()).build());
+        assertThatThrownBy(() -> wrong.loginAsync().get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(AuthenticationFailedException.class);
+    }
+
+    @Test
+    void sendingBeforeLoginFailsClearly() {
+        ChatClient alice = client(target().newUser("alice", PASSWORD));
+        assertThatThrownBy(() -> alice.send(alice.jid(), "x")).isInstanceOf(ChatException.class)
+                .hasMessageContaining("not logged in");
+    }
+
+    // XEP-0077 §3.1: in-band registration of a new account, then login.
+    @Test
+    void registersANewAccountInBand() throws Exception {
+        EntityBareJid fresh = JidCreate.entityBareFromOrThrowUnchecked(
+                target().unusedLocalpart("newbie") + "@" + target().domain());
+        ChatClient newbie = client(fresh);
+        newbie.register();
+        assertThat(newbie.isOnline()).isTrue();
+        newbie.close();
+
+        ChatClient again = client(fresh);
+        again.login();
+        assertThat(again.isOnline()).isTrue();
+    }
+
+    // XEP-0077 §3.1: an existing name is a <conflict/>.
+    @Test
+    void registeringATakenNameIsRefused() {
+        ChatClient taken = client(target().newUser("taken", PASSWORD));
+        assertThatThrownBy(taken::register).isInstanceOf(RegistrationRefusedException.class);
+    }
+
+    // RFC 6121 §3.1: subscription request, approval, and both sides see each other.
+    @Test
+    void addingAContactAndAcceptingMakesMutualSubscription() throws Exception {
+        ChatClient alice = loggedIn("alice");
+        ChatClient bob = loggedIn("bob");
+        BlockingQueue<EntityBareJid> requests = new LinkedBlockingQueue<>();
+        bob.contacts().onSubscriptionRequest(requests::add);
+
+        alice.contacts().add(bob.jid(), "Bob");
+        await().atMost(WAIT).until(() -> alice.contacts().list().stream()
+                .anyMatch(c -> c.jid().equals(bob.jid()) && "Bob".equals(c.name())));
+        assertThat((Object) next(requests)).isEqualTo(alice.jid());
+        bob.contacts().accept(alice.jid());
+
+        await().atMost(WAIT).until(() -> subscriptionOf(alice, bob.jid()) == Contact.Subscription.BOTH
+                && subscriptionOf(bob, alice.jid()) == Contact.Subscription.BOTH);
+    }
+
+    // RFC 6121 §3.2: a denied request leaves no subscription.
+    @Test
+    void denyingARequestLeavesNoSubscription() throws Exception {
+        ChatClient alice = loggedIn("alice");
+        ChatClient bob = loggedIn("bob");
+        BlockingQueue<EntityBareJid> requests = new LinkedBlockingQueue<>();
+        bob.contacts().onSubscriptionRequest(requests::add);
+        alice.contacts().add(bob.jid(), null);
+        assertThat((Object) next(requests)).isEqualTo(alice.jid());
+        bob.contacts().deny(alice.jid());
+        await().atMost(WAIT).until(() -> alice.contacts().list().stream()
+                .anyMatch(c -> c.jid().equals(bob.jid()) && !c.awaitingApproval()
+                        && c.subscription() == Contact.Subscription.NONE));
+    }
+
+    // RFC 6121 §2.5: removing a contact removes the roster item.
+    @Test
+    void removesAContact() throws Exception {
+        ChatClient alice = loggedIn("alice");
+        EntityBareJid bob = target().newUser("bob", PASSWORD);
+        alice.contacts().addAsync(bob, "Bob").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> alice.contacts().list().stream().anyMatch(c -> c.jid().equals(bob)));
+        alice.contacts().removeAsync(bob).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> alice.contacts().list().stream().noneMatch(c -> c.jid().equals(bob)));
+    }
+
+    // RFC 6121 §4.4, §4.7.2.1: contacts see the user's status and going offline.
+    @Test
+    void contactsSeePresenceChanges() throws Exception {
+        ChatClient alice = loggedIn("alice");
+        ChatClient bob = loggedIn("bob");
+        befriend(alice, bob);
+        BlockingQueue<PresenceUpdate> seenByAlice = new LinkedBlockingQueue<>();
+        alice.contacts().onPresence(seenByAlice::add);
+
+        bob.setStatus(Availability.AWAY, "lunch");
+        await().atMost(WAIT).until(() -> alice.contacts().presenceOf(bob.jid()).availability() == Availability.AWAY);
+        assertThat(alice.contacts().presenceOf(bob.jid()).status()).isEqualTo("lunch");
+        assertThat(seenByAlice).anyMatch(update -> update.contact().equals(bob.jid())
+                && update.availability() == Availability.AWAY);
+
+        bob.close();
+        await().atMost(WAIT).until(() -> !alice.contacts().presenceOf(bob.jid()).online());
+    }
+
+    // XEP-0198 §5 when the server offers it, a new session otherwise: either way the client is
+    // back, and what was sent meanwhile arrives.
+    @Test
+    void reconnectsAfterTheConnectionBreaksAndLosesNoMessage() throws Exception {
+        if (target().kind() == Target.Kind.BOSH) {
+            boshSessionOutlivesBrokenTcpConnections();
+            return;
+        }
+        try (LoopbackProxy proxy = new LoopbackProxy(target().host(), target().port())) {
+            EntityBareJid aliceJid = target().newUser("alice", PASSWORD);
+            ChatClient alice = track(ChatClient.builder(aliceJid, PASSWORD)
+                    .transport(target().transportVia(proxy.host(), proxy.port())).trust(target().trust())
+                    .reconnect(Reconnect.withBackoff(Duration.ofMillis(50), Duration.ofMillis(400))).build());
+            BlockingQueue<ConnectionEvent> events = new LinkedBlockingQueue<>();
+            alice.onConnectionEvent(events::add);
+            alice.login();
+            assertThat(next(events)).isEqualTo(ConnectionEvent.LOGGED_IN);
+            boolean resumable = alice.isResumable();
+            ChatClient bob = loggedIn("bob");
+            BlockingQueue<ChatMessage> bobsInbox = new LinkedBlockingQueue<>();
+            bob.onMessage(bobsInbox::add);
+
+            proxy.refuse(true);
+            proxy.cutAll();
+            assertThat(next(events)).isEqualTo(ConnectionEvent.CONNECTION_LOST);
+            assertThat(alice.isOnline()).isFalse();
+            alice.send(bob.jid(), "sent while reconnecting");
+            proxy.refuse(false);
+
+            assertThat(next(events)).isEqualTo(resumable ? ConnectionEvent.RESUMED : ConnectionEvent.LOGGED_IN);
+            assertThat(alice.isOnline()).isTrue();
+            assertThat(next(bobsInbox).body()).isEqualTo("sent while reconnecting");
+            bob.send(alice.jid(), "welcome back");
+            BlockingQueue<ChatMessage> alicesInbox = new LinkedBlockingQueue<>();
+            alice.onMessage(alicesInbox::add);
+            bob.send(alice.jid(), "still there?");
+            assertThat(next(alicesInbox).body()).isIn("welcome back", "still there?");
+        }
+    }
+
+    @Test
+    void withoutReconnectionALostConnectionClosesTheClient() throws Exception {
+        if (target().kind() == Target.Kind.BOSH) {
+            boshSessionOutlivesBrokenTcpConnections();
+            return;
+        }
+        try (LoopbackProxy proxy = new LoopbackProxy(target().host(), target().port())) {
+            ChatClient alice = track(ChatClient.builder(target().newUser("alice", PASSWORD), PASSWORD)
+                    .transport(target().transportVia(proxy.host(), proxy.port())).trust(target().trust())
+                    .reconnect(Reconnect.disabled()).build());
+            BlockingQueue<ConnectionEvent> events = new LinkedBlockingQueue<>();
+            alice.onConnectionEvent(events::add);
+            alice.login();
+            assertThat(next(events)).isEqualTo(ConnectionEvent.LOGGED_IN);
+            proxy.cutAll();
+            assertThat(next(events)).isEqualTo(ConnectionEvent.CONNECTION_LOST);
+            assertThat(next(events)).isEqualTo(ConnectionEvent.CLOSED);
+            assertThatThrownBy(() -> alice.send(alice.jid(), "x")).isInstanceOf(ChatException.class);
+        }
+    }
+
+    /**
+     * Under BOSH a broken TCP connection is not a lost session: the next HTTP request opens a new
+     * one (XEP-0124 §12, XEP-0206 §4), so the client neither notices nor needs to reconnect.
+     */
+    private void boshSessionOutlivesBrokenTcpConnections() throws Exception {
+        try (LoopbackProxy proxy = new LoopbackProxy(target().host(), target().port())) {
+            ChatClient alice = track(ChatClient.builder(target().newUser("alice", PASSWORD), PASSWORD)
+                    .transport(target().transportVia(proxy.host(), proxy.port())).trust(target().trust()).build());
+            List<ConnectionEvent> events = new CopyOnWriteArrayList<>();
+            alice.login();
+            alice.onConnectionEvent(events::add);
+            ChatClient bob = loggedIn("bob");
+            BlockingQueue<ChatMessage> bobsInbox = new LinkedBlockingQueue<>();
+            bob.onMessage(bobsInbox::add);
+            proxy.cutAll();
+            alice.send(bob.jid(), "after the cut");
+            assertThat(next(bobsInbox).body()).isEqualTo("after the cut");
+            assertThat(alice.isOnline()).isTrue();
+            assertThat(events).isEmpty();
+        }
+    }
+
+    private void befriend(ChatClient alice, ChatClient bob) throws Exception {
+        bob.contacts().onSubscriptionRequest(requester -> {
+            try {
+                bob.contacts().accept(requester);
+            } catch (ChatException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        alice.contacts().add(bob.jid(), null);
+        await().atMost(WAIT).until(() -> subscriptionOf(alice, bob.jid()) == Contact.Subscription.BOTH);
+    }
+
+    private static Contact.Subscription subscriptionOf(ChatClient client, EntityBareJid contact) throws ChatException {
+        return client.contacts().list().stream().filter(c -> c.jid().equals(contact))
+                .map(Contact::subscription).findFirst().orElse(null);
+    }
+
+    private ChatClient loggedIn(String prefix) throws ChatException {
+        ChatClient client = client(target().newUser(prefix, PASSWORD));
+        client.login();
+        return client;
+    }
+
+    private ChatClient client(EntityBareJid jid) {
+        return track(ChatClient.builder(jid, PASSWORD).transport(target().transport()).trust(target().trust())
+                .build());
+    }
+
+    private <T extends AutoCloseable> T track(T closeable) {
+        cleanup.add(closeable);
+        return closeable;
+    }
+
+    private static <T> T next(BlockingQueue<T> queue) throws InterruptedException {
+        T item = queue.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(item).as("nothing arrived within " + WAIT).isNotNull();
+        return item;
+    }
+}

@@ -1,0 +1,21 @@
+package im.parley.sdk;
+
+import im.parley.sdk.target.Target;
+import im.parley.server.embedded.EmbeddedParley;
+import im.parley.server.embedded.ParleyExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The SDK against an in-process Parley over DIRECT_TLS. */
+class ParleyDirectTlsTest extends ChatClientContract {
+
+    @RegisterExtension
+    static final ParleyExtension PARLEY = ParleyExtension.builder().domain("parley.test").allowRegistration().build();
+
+    @Override
+    Target target() {
+        EmbeddedParley parley = PARLEY.server();
+        int port = Target.Kind.DIRECT_TLS == Target.Kind.STARTTLS ? parley.c2sPort() : parley.directTlsPort();
+        return new Target("Parley", parley.domain(), Target.Kind.DIRECT_TLS, parley.host(), port, parley.certificate(),
+                parley::createUser);
+    }
+}

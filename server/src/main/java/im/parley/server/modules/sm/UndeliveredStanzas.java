@@ -1,0 +1,67 @@
+package im.parley.server.modules.sm;
+
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
+import im.parley.core.routing.Stanza;
+import im.parley.core.stream.StanzaError;
+import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.core.stream.Stanzas;
+import im.parley.server.routing.DefaultStanzaRouter;
+import java.util.List;
+import org.dom4j.Element;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.Jid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens to the stanzas a session never got to its client (unacknowledged, or queued while
+ * hibernated) when it ends. XEP-0198 §5: "the server SHOULD treat unacknowledged stanzas in the
+ * same way that it would treat a stanza sent to an unavailable resource" — so chat and normal
+ * messages are routed again to the account's bare JID, after the session was unbound: another
+ * resource or offline storage (RFC 6121 §8.5.2.2.1) takes them, each exactly once. IQ requests get
+ * {@code service-unavailable} (RFC 6120 §8.5.3.1 / RFC 6121 §8.5.3.2.1); presence, headlines,
+ * groupchat messages and errors are dropped, as they would be for an unavailable resource.
+ */
+final class UndeliveredStanzas {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UndeliveredStanzas.class);
+
+    private UndeliveredStanzas() {
+    }
+
+    static void reroute(List<Element> stanzas, EntityBareJid account, DefaultStanzaRouter router) {
+        for (Element stanza : stanzas) {
+            try {
+                reroute(stanza, account, router);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot reroute an undelivered stanza for {}: {}", account, stanza.asXML(), e);
+            }
+        }
+    }
+
+    private static void reroute(Element stanza, EntityBareJid account, DefaultStanzaRouter router) {
+        Jid from = jid(stanza.attributeValue("from"));
+        if (from == null) {
+            return;
+        }
+        String type = Stanzas.type(stanza);
+        if ("message".equals(stanza.getName()) && (type == null || "chat".equals(type) || "normal".equals(type))) {
+            Element copy = stanza.createCopy();
+            copy.addAttribute("to", account.toString());
+            router.route(new Stanza(copy, from, account));
+        } else if ("iq".equals(stanza.getName()) && ("get".equals(type) || "set".equals(type))) {
+            Element reply = Stanzas.errorReply(stanza, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE));
+            Jid replyFrom = jid(stanza.attributeValue("to"));
+            router.route(new Stanza(reply, replyFrom, from));
+        }
+    }
+
+    private static Jid jid(String value) {
+        try {
+            return value == null ? null : Jids.parse(value);
+        } catch (JidMalformedException e) {
+            return null;
+        }
+    }
+}
