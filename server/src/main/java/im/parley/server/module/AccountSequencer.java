@@ -47,6 +47,11 @@ public final class AccountSequencer {
         }
     }
 
+    /** True if a step of {@code account} is running or waiting. */
+    public boolean isBusy(EntityBareJid account) {
+        return tails.containsKey(account);
+    }
+
     /** Accounts with steps in flight (for tests and metrics). */
     public int accountsInFlight() {
         return tails.size();

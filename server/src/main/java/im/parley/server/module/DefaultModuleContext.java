@@ -74,6 +74,11 @@ public final class DefaultModuleContext implements ModuleContext {
     }
 
     @Override
+    public boolean hasStepsInFlight(EntityBareJid account) {
+        return sequencer.isBusy(account);
+    }
+
+    @Override
     public void handleServerIq(String namespace, IqHandler handler) {
         iqHandlers.registerServer(namespace, handler);
     }

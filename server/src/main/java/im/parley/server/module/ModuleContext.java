@@ -64,4 +64,7 @@ public interface ModuleContext {
      * method, by any module: keeps an account's roster changes and their pushes in order.
      */
     <T> CompletionStage<T> serially(EntityBareJid account, Supplier<? extends CompletionStage<T>> step);
+
+    /** True if a step started with {@link #serially} for {@code account} is still running or waiting. */
+    boolean hasStepsInFlight(EntityBareJid account);
 }
