@@ -33,6 +33,7 @@ import im.parley.server.modules.register.RegisterModule;
 import im.parley.server.modules.blocking.BlockingModule;
 import im.parley.server.modules.offline.OfflineModule;
 import im.parley.server.modules.privatedata.PrivateDataModule;
+import im.parley.server.modules.push.PushModule;
 import im.parley.server.modules.vcard.VcardModule;
 import im.parley.server.modules.roster.RosterModule;
 import im.parley.server.modules.session.LegacySessionModule;
@@ -186,6 +187,7 @@ public final class ParleyServer implements AutoCloseable {
                 new RegisterModule(),
                 new BlockingModule(),
                 new OfflineModule(),
+                new PushModule(config.push(), config.mobile().streamManagement().maxHibernation(), Clock.systemUTC()),
                 new VcardModule(),
                 new PrivateDataModule(),
                 new RosterModule(),
