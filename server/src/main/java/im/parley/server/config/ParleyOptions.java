@@ -45,6 +45,7 @@ final class ParleyOptions {
                 + "session whose connection was lost (see docs/mobile.md).");
         sections.put("client_state", "Client state indication (XEP-0352): traffic held back while a client is inactive "
                 + "(see docs/mobile.md).");
+        PushOptions.sections(sections);
         return Collections.unmodifiableMap(sections);
     }
 
@@ -92,6 +93,7 @@ final class ParleyOptions {
         contactAddresses(all);
         streamManagement(all);
         clientState(all);
+        PushOptions.declare(all, ParleyOptions::listener);
         return List.copyOf(all);
     }
 
