@@ -96,7 +96,7 @@ final class RegistrationCommands {
             type.addElement(QName.get("option", Forms.DATA)).addElement(QName.get("value", Forms.DATA)).setText("data");
             type.addElement(QName.get("option", Forms.DATA)).addElement(QName.get("value", Forms.DATA)).setText("notification");
             if (REGISTER_FCM.equals(node)) {
-                Forms.field(form, "platform", "list-single", "Platform", "android");
+                Forms.field(form, "platform", "text-single", "Platform (android or ios)", "android");
             } else {
                 Forms.field(form, "topic", "text-single", "App bundle id", null);
             }
