@@ -125,8 +125,9 @@ final class InboundSession {
         headerSent = false;
     }
 
-    int bufferedInputBytes() {
-        return channel.pipeline().get(XmppStreamDecoder.class).bufferedBytes();
+    /** Drops pending input if it is only whitespace; false if anything else is pending. */
+    boolean dropBufferedWhitespace() {
+        return channel.pipeline().get(XmppStreamDecoder.class).dropBufferedWhitespace();
     }
 
     void raiseStanzaLimit() {

@@ -115,6 +115,10 @@ final class ParleyOptions {
                 "The window for `max_per_address`.",
                 c -> c.features().registration().window(),
                 (c, v) -> registration(c, c.features().registration().withWindow(v))));
+        all.add(new ConfigOption<>("registration.max_per_connection", ValueType.POSITIVE,
+                "Accounts one unauthenticated connection may register (XEP-0077 §3.1).",
+                c -> c.features().registration().maxPerConnection(),
+                (c, v) -> registration(c, c.features().registration().withMaxPerConnection(v))));
     }
 
     private static ParleyConfig registration(ParleyConfig c, RegistrationConfig registration) {

@@ -5,10 +5,13 @@ import im.parley.server.event.EventHandler;
 import im.parley.server.event.EventType;
 import im.parley.server.session.SessionRegistry;
 import im.parley.server.storage.Storage;
-import java.util.concurrent.Executor;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.EntityBareJid;
 
 /** What a module may use: events, IQ handlers, the hosted domains, sessions, storage and stanza sending. */
 public interface ModuleContext {
@@ -55,4 +58,10 @@ public interface ModuleContext {
 
     /** The storage SPIs. */
     Storage storage();
+
+    /**
+     * Runs {@code step} after every earlier step started for {@code account} through this
+     * method, by any module: keeps an account's roster changes and their pushes in order.
+     */
+    <T> CompletionStage<T> serially(EntityBareJid account, Supplier<? extends CompletionStage<T>> step);
 }
