@@ -45,6 +45,7 @@ final class ParleyOptions {
                 + "session whose connection was lost (see docs/mobile.md).");
         sections.put("client_state", "Client state indication (XEP-0352): traffic held back while a client is inactive "
                 + "(see docs/mobile.md).");
+        PushOptions.sections(sections);
         return Collections.unmodifiableMap(sections);
     }
 
@@ -59,12 +60,12 @@ final class ParleyOptions {
         listener(all, "c2s", ParleyConfig::c2s, ParleyConfig::withC2s);
         listener(all, "direct_tls", ParleyConfig::directTls, ParleyConfig::withDirectTls);
         listener(all, "s2s", ParleyConfig::s2s, (c, l) -> new ParleyConfig(c.domains(), c.dataDir(), c.c2s(),
-                c.directTls(), l, c.http(), c.tls(), c.limits(), c.storage(), c.features(), c.federation(), c.mobile()));
+                c.directTls(), l, c.http(), c.tls(), c.limits(), c.storage(), c.features(), c.federation(), c.mobile(), c.components(), c.push()));
         listener(all, "s2s_direct_tls", c -> c.federation().directTls(),
                 (c, l) -> c.withFederation(c.federation().withDirectTls(l)));
         FederationOptions.declare(all);
         listener(all, "http", ParleyConfig::http, (c, l) -> new ParleyConfig(c.domains(), c.dataDir(), c.c2s(),
-                c.directTls(), c.s2s(), l, c.tls(), c.limits(), c.storage(), c.features(), c.federation(), c.mobile()));
+                c.directTls(), c.s2s(), l, c.tls(), c.limits(), c.storage(), c.features(), c.federation(), c.mobile(), c.components(), c.push()));
         all.add(new ConfigOption<>("tls.starttls_required", ValueType.BOOLEAN,
                 "Clients must negotiate STARTTLS before authenticating (RFC 6120 §5.3.1).",
                 c -> c.tls().starttlsRequired(),
@@ -92,6 +93,7 @@ final class ParleyOptions {
         contactAddresses(all);
         streamManagement(all);
         clientState(all);
+        PushOptions.declare(all, ParleyOptions::listener);
         return List.copyOf(all);
     }
 
