@@ -29,6 +29,7 @@ public final class DefaultModuleContext implements ModuleContext {
     private final Executor blocking;
     private final Storage storage;
     private final Set<String> serverFeatures = new CopyOnWriteArraySet<>();
+    private final Set<String> accountFeatures = new CopyOnWriteArraySet<>();
     private final AccountSequencer sequencer = new AccountSequencer();
     private final List<Element> serverInfoExtensions = new CopyOnWriteArrayList<>();
 
@@ -86,6 +87,16 @@ public final class DefaultModuleContext implements ModuleContext {
     @Override
     public void handleAccountIq(String namespace, IqHandler handler) {
         iqHandlers.registerAccount(namespace, handler);
+    }
+
+    @Override
+    public void addAccountFeature(String discoFeature) {
+        accountFeatures.add(discoFeature);
+    }
+
+    @Override
+    public Set<String> accountFeatures() {
+        return Set.copyOf(accountFeatures);
     }
 
     @Override

@@ -28,6 +28,15 @@ public interface ModuleContext {
      */
     void handleAccountIq(String namespace, IqHandler handler);
 
+    /**
+     * Announces a feature an account supports through its server (XEP-0030 §8: disco#info to
+     * the account's bare JID), e.g. push notifications (XEP-0357 §4).
+     */
+    void addAccountFeature(String discoFeature);
+
+    /** The account features announced so far. */
+    Set<String> accountFeatures();
+
     /** Announces a feature (a XEP-0030 {@code var}) the server supports. */
     void addServerFeature(String discoFeature);
 

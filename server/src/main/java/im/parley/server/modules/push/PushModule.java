@@ -80,6 +80,8 @@ public final class PushModule implements XmppModule {
         this.context = context;
         this.store = context.storage().push();
         context.addServerFeature(PushNamespaces.PUSH);
+        // XEP-0357 §4: clients look for the feature on their own account.
+        context.addAccountFeature(PushNamespaces.PUSH);
         context.handleAccountIq(PushNamespaces.PUSH, this::onRequest);
         context.hook(SessionEvents.HIBERNATED, 0, this::onHibernated);
         context.hook(SessionEvents.STANZA_QUEUED, 0, this::onQueued);
