@@ -4,6 +4,7 @@ import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.StreamError;
 import im.parley.core.xml.StreamClose;
 import im.parley.core.xml.StreamOpen;
+import im.parley.s2s.dialback.Dialback;
 import im.parley.core.xml.XmppStreamDecoder;
 import im.parley.s2s.stream.StreamIds;
 import im.parley.s2s.tls.PeerCertificateVerifier;
@@ -115,7 +116,8 @@ final class InboundSession {
         this.localDomain = local;
         this.claimedFrom = peerFrom;
         this.streamId = StreamIds.next();
-        channel.write(new StreamOpen(peerFrom, local.toString(), streamId, "1.0", null, Namespaces.SERVER));
+        channel.write(Dialback.declaredOn(new StreamOpen(peerFrom, local.toString(), streamId, "1.0", null,
+                Namespaces.SERVER)));
         headerSent = true;
     }
 
@@ -125,8 +127,9 @@ final class InboundSession {
         headerSent = false;
     }
 
-    int bufferedInputBytes() {
-        return channel.pipeline().get(XmppStreamDecoder.class).bufferedBytes();
+    /** Drops pending input if it is only whitespace; false if anything else is pending. */
+    boolean dropBufferedWhitespace() {
+        return channel.pipeline().get(XmppStreamDecoder.class).dropBufferedWhitespace();
     }
 
     void raiseStanzaLimit() {

@@ -59,7 +59,7 @@ final class InboundStartTlsFeature implements FeatureNegotiator<InboundSession> 
             session.channel().close();
             return CompletableFuture.completedFuture(FeatureOutcome.CLOSED);
         }
-        if (session.bufferedInputBytes() > 0) {
+        if (!session.dropBufferedWhitespace()) {
             // RFC 6120 §5.4.3.3: nothing may follow <starttls/> before <proceed/> (CVE-2011-0411).
             session.close(StreamError.of(StreamErrorCondition.POLICY_VIOLATION, "data after <starttls/>"));
             return CompletableFuture.completedFuture(FeatureOutcome.CLOSED);

@@ -294,8 +294,9 @@ final class OutboundStreamHandler extends ChannelInboundHandlerAdapter {
 
     private void startTls(ChannelHandlerContext ctx) {
         XmppStreamDecoder decoder = ctx.pipeline().get(XmppStreamDecoder.class);
-        if (decoder.bufferedBytes() > 0) {
-            // RFC 6120 §5.4.3.3: nothing may follow <proceed/> in plaintext (CVE-2011-0411).
+        if (!decoder.dropBufferedWhitespace()) {
+            // RFC 6120 §5.4.3.3: nothing but whitespace may follow <proceed/> in plaintext
+            // (CVE-2011-0411).
             failStream(StreamError.of(StreamErrorCondition.POLICY_VIOLATION, "data after <proceed/>"),
                     "the peer sent plaintext after <proceed/>");
             return;
@@ -318,8 +319,8 @@ final class OutboundStreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void sendHeader() {
-        channel.writeAndFlush(new StreamOpen(remoteDomain(), pair().local().toString(), null, "1.0", null,
-                Namespaces.SERVER));
+        channel.writeAndFlush(Dialback.declaredOn(new StreamOpen(remoteDomain(), pair().local().toString(), null,
+                "1.0", null, Namespaces.SERVER)));
     }
 
     private void fail(String reason) {

@@ -10,12 +10,16 @@ import im.parley.core.stream.StreamErrorCondition;
 import im.parley.core.tls.DomainCertificates;
 import im.parley.core.tls.KeyMaterial;
 import im.parley.core.tls.TlsContexts;
+import im.parley.core.xml.XmlLimits;
 import im.parley.s2s.FederationDisabledRouter;
 import im.parley.s2s.S2sRouter;
 import im.parley.server.s2s.S2sInitializer;
 import im.parley.server.account.AccountService;
 import im.parley.server.c2s.C2sChannelInitializer;
 import im.parley.server.c2s.C2sContext;
+import im.parley.server.component.ComponentChannelInitializer;
+import im.parley.server.component.ComponentRouter;
+import im.parley.server.component.ComponentSecrets;
 import im.parley.server.config.CertificateFiles;
 import im.parley.server.config.ListenerConfig;
 import im.parley.server.config.ParleyConfig;
@@ -33,6 +37,8 @@ import im.parley.server.modules.register.RegisterModule;
 import im.parley.server.modules.blocking.BlockingModule;
 import im.parley.server.modules.offline.OfflineModule;
 import im.parley.server.modules.privatedata.PrivateDataModule;
+import im.parley.server.modules.push.InProcessAppServer;
+import im.parley.server.modules.push.PushModule;
 import im.parley.server.modules.vcard.VcardModule;
 import im.parley.server.modules.roster.RosterModule;
 import im.parley.server.modules.session.LegacySessionModule;
@@ -96,6 +102,9 @@ public final class ParleyServer implements AutoCloseable {
     private AccountService accounts;
     private ServerTls tls;
     private RemoteRouter remoteRouter;
+    private ComponentRouter componentRouter;
+    private AutoCloseable pushAppServer;
+    private int componentPort = -1;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private ExecutorService blocking;
@@ -130,13 +139,15 @@ public final class ParleyServer implements AutoCloseable {
         S2sRouter s2s = null;
         if (config.s2s().enabled()) {
             s2s = new S2sRouter(S2sInitializer.settings(config, domains, keys), workerGroup,
-                    S2sInitializer.socketChannel(), blocking);
+                    transport.socketChannel(), blocking);
             remoteRouter = s2s;
         } else {
             remoteRouter = new FederationDisabledRouter();
         }
-        DefaultStanzaRouter router = new DefaultStanzaRouter(domains, sessions, iqHandlers, remoteRouter, events);
+        componentRouter = new ComponentRouter(ComponentSecrets.of(config.components()), remoteRouter);
+        DefaultStanzaRouter router = new DefaultStanzaRouter(domains, sessions, iqHandlers, componentRouter, events);
         remoteRouter.start(router);
+        componentRouter.start(router);
         DefaultModuleContext moduleContext = new DefaultModuleContext(domains, iqHandlers, router, events, sessions,
                 blocking, storage);
         ServerInfo serverInfo = new ServerInfo(moduleContext::serverFeatures, moduleContext::serverInfoExtensions);
@@ -184,6 +195,19 @@ public final class ParleyServer implements AutoCloseable {
                 banner.add("s2s direct TLS " + describe(direct));
             }
         }
+        if (config.push().appServer().enabled() && !config.components().listener().enabled()) {
+            throw new IllegalStateException("push.app_server needs component.enabled: it connects as a component");
+        }
+        if (config.components().listener().enabled()) {
+            Channel channel = bind(transport, config.components().listener(), new ComponentChannelInitializer(
+                    componentRouter, new XmlLimits(config.limits().maxStanzaSize(), config.limits().maxDepth())));
+            componentPort = port(channel);
+            banner.add("components " + describe(channel));
+            if (config.push().appServer().enabled()) {
+                pushAppServer = InProcessAppServer.start(config, channel);
+                banner.add("push app server " + config.push().appServer().domain());
+            }
+        }
         LOG.info("Parley {} serving {}; {}; storage {}; {}", VERSION, String.join(", ", config.domains()),
                 String.join(", ", banner), storageDescription(), transport.name());
     }
@@ -205,6 +229,7 @@ public final class ParleyServer implements AutoCloseable {
                 new RegisterModule(),
                 new BlockingModule(),
                 new OfflineModule(),
+                new PushModule(config.push(), config.mobile().streamManagement().maxHibernation(), Clock.systemUTC()),
                 new VcardModule(),
                 new PrivateDataModule(),
                 new RosterModule(),
@@ -256,6 +281,11 @@ public final class ParleyServer implements AutoCloseable {
         return s2sDirectTlsPort;
     }
 
+    /** The port the external component listener (XEP-0114) is bound to, or -1. */
+    public int componentPort() {
+        return componentPort;
+    }
+
     /** The remote router in use (the s2s router when federation is on). */
     public RemoteRouter remoteRouter() {
         return remoteRouter;
@@ -281,6 +311,16 @@ public final class ParleyServer implements AutoCloseable {
             listener.close().syncUninterruptibly();
         }
         listeners.clear();
+        if (pushAppServer != null) {
+            try {
+                pushAppServer.close();
+            } catch (Exception e) {
+                LOG.warn("cannot stop the push app server", e);
+            }
+        }
+        if (componentRouter != null) {
+            componentRouter.stop();
+        }
         for (LocalSession session : sessions.all()) {
             session.close(StreamError.of(StreamErrorCondition.SYSTEM_SHUTDOWN, "the server is shutting down"));
         }

@@ -228,7 +228,12 @@ public final class RawXmppClient implements AutoCloseable {
 
     /** STARTTLS with the given context (e.g. BCJSSE for tls-exporter), then a new stream. */
     public Element startTls(SSLContext context) {
-        send("<starttls xmlns='" + TLS_NS + "'/>");
+        return startTls(context, "<starttls xmlns='" + TLS_NS + "'/>");
+    }
+
+    /** STARTTLS sending {@code command} verbatim (e.g. with trailing whitespace), then a new stream. */
+    public Element startTls(SSLContext context, String command) {
+        send(command);
         Element proceed = nextElement();
         if (!"proceed".equals(proceed.getName())) {
             throw new AssertionError("expected <proceed/>, got " + proceed.asXML());

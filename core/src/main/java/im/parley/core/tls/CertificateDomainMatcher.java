@@ -22,15 +22,27 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
  * (dNSName, RFC 6125 §6.4.1, with a wildcard only as the complete left-most label, §6.4.3) and
  * XmppAddr-IDs (otherName id-on-xmppAddr, RFC 6120 §13.7.1.4). The Common Name is never
  * consulted: RFC 6125 §6.4.4 allows it only when the certificate has no subjectAltName, and
- * Parley does not accept such certificates.
+ * Parley does not accept such certificates. Used for Parley's own certificates and for the
+ * certificates of federation peers (RFC 6120 §13.7.2.1).
  */
-final class CertificateDomainMatcher {
+public final class CertificateDomainMatcher {
 
     private CertificateDomainMatcher() {
     }
 
-    static boolean covers(X509Certificate certificate, String domain) throws IOException {
-        String reference = asciiLowerCase(domain);
+    /**
+     * True if the certificate presents a DNS-ID or XmppAddr-ID matching {@code domain}; false
+     * for a domain that is not a valid IDN.
+     *
+     * @throws IOException if the subjectAltName extension cannot be read
+     */
+    public static boolean covers(X509Certificate certificate, String domain) throws IOException {
+        String reference;
+        try {
+            reference = asciiLowerCase(domain);
+        } catch (IllegalArgumentException notADomain) {
+            return false;
+        }
         for (GeneralName name : subjectAltNames(certificate)) {
             if (name.getTagNo() == GeneralName.dNSName
                     && dnsIdMatches(stringOf(name.getName()).toLowerCase(Locale.ROOT), reference)) {
@@ -44,7 +56,7 @@ final class CertificateDomainMatcher {
     }
 
     /** The identifiers the certificate presents, for error messages. */
-    static List<String> describeIdentities(X509Certificate certificate) throws IOException {
+    public static List<String> describeIdentities(X509Certificate certificate) throws IOException {
         List<String> identities = new ArrayList<>();
         for (GeneralName name : subjectAltNames(certificate)) {
             if (name.getTagNo() == GeneralName.dNSName) {

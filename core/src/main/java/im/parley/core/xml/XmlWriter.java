@@ -158,6 +158,7 @@ final class XmlWriter {
                 declareNamespace("", open.contentNamespace());
             }
             declareNamespace("stream", Namespaces.STREAMS);
+            open.namespaces().forEach(this::declareNamespace);
             headerAttribute("id", open.id());
             headerAttribute("from", open.from());
             headerAttribute("to", open.to());

@@ -75,12 +75,20 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * Bytes received but not yet parsed. Before a STARTTLS upgrade this must be zero: plaintext
-     * sent after {@code <starttls/>} must never be read as if it came over TLS (the STARTTLS
-     * command injection flaw, CVE-2011-0411).
+     * Drops buffered input if it is nothing but XML whitespace (RFC 6120 §11.7 allows whitespace
+     * between elements; clients such as go-xmpp send a newline after {@code <starttls/>}) and
+     * returns true; returns false, dropping nothing, if anything else is buffered.
      */
-    public int bufferedBytes() {
-        return actualReadableBytes();
+    public boolean dropBufferedWhitespace() {
+        ByteBuf buffered = internalBuffer();
+        for (int i = buffered.readerIndex(); i < buffered.writerIndex(); i++) {
+            byte b = buffered.getByte(i);
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return false;
+            }
+        }
+        buffered.skipBytes(buffered.readableBytes());
+        return true;
     }
 
     /** Changes the largest accepted top-level element, e.g. after authentication. */

@@ -1,6 +1,7 @@
 package im.parley.s2s.dialback;
 
 import im.parley.core.stream.Namespaces;
+import im.parley.core.xml.StreamOpen;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.Namespace;
@@ -10,6 +11,15 @@ import org.dom4j.QName;
 public final class Dialback {
 
     public static final Namespace DB = Namespace.get("db", Namespaces.DIALBACK);
+
+    /**
+     * The header with {@code xmlns:db} declared: XEP-0220 §2.1.1 has the dialback namespace
+     * declared on the stream header, and ejabberd ignores {@code db:result} on streams whose
+     * header lacks it.
+     */
+    public static StreamOpen declaredOn(StreamOpen header) {
+        return header.withNamespace(DB.getPrefix(), DB.getURI());
+    }
     /** XEP-0220 §2.3 / XEP-0220's dialback stream feature namespace. */
     public static final String FEATURE_NS = "urn:xmpp:features:dialback";
 

@@ -1,5 +1,6 @@
 package im.parley.s2s.tls;
 
+import im.parley.core.tls.CertificateDomainMatcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -87,7 +88,16 @@ public final class PeerCertificateVerifier {
         } catch (GeneralSecurityException e) {
             return Result.UNTRUSTED;
         }
-        return CertificateIdentity.names(chain[0], domain) ? Result.VALID : Result.NAME_MISMATCH;
+        return names(chain[0], domain) ? Result.VALID : Result.NAME_MISMATCH;
+    }
+
+    /** RFC 6125 matching, shared with the checks of Parley's own certificates; an unreadable subjectAltName names nothing. */
+    private static boolean names(X509Certificate leaf, String domain) {
+        try {
+            return CertificateDomainMatcher.covers(leaf, domain);
+        } catch (IOException unreadable) {
+            return false;
+        }
     }
 
     private boolean isAnchor(X509Certificate certificate) {

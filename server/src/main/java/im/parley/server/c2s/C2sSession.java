@@ -150,9 +150,9 @@ public final class C2sSession implements LocalSession {
         headerSent = false;
     }
 
-    /** Bytes the transport holds that it has not parsed yet. */
-    public int bufferedInputBytes() {
-        return transport.bufferedInputBytes();
+    /** Drops pending input if it is only whitespace; false if anything else is pending. */
+    public boolean dropBufferedWhitespace() {
+        return transport.dropBufferedWhitespace();
     }
 
     /** Raises the stanza size limit once the client has authenticated. */

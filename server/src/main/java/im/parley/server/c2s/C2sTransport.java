@@ -54,8 +54,11 @@ public interface C2sTransport {
     /** A stream restart (RFC 6120 §4.3.3): the next input starts a new stream. */
     void restartStream();
 
-    /** Input received but not yet parsed (must be zero before a STARTTLS upgrade). */
-    int bufferedInputBytes();
+    /**
+     * Drops input received but not yet parsed if it is only whitespace, and tells whether
+     * that was so. Before a STARTTLS upgrade nothing else may be pending (CVE-2011-0411).
+     */
+    boolean dropBufferedWhitespace();
 
     /** Changes the largest accepted stanza (raised after authentication). */
     void setMaxStanzaBytes(int bytes);

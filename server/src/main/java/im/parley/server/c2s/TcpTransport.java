@@ -98,9 +98,9 @@ public final class TcpTransport implements C2sTransport {
     }
 
     @Override
-    public int bufferedInputBytes() {
+    public boolean dropBufferedWhitespace() {
         XmppStreamDecoder decoder = channel.pipeline().get(XmppStreamDecoder.class);
-        return decoder == null ? 0 : decoder.bufferedBytes();
+        return decoder == null || decoder.dropBufferedWhitespace();
     }
 
     @Override

@@ -11,7 +11,8 @@ import java.util.List;
 public record ParleyConfig(List<String> domains, Path dataDir, ListenerConfig c2s, ListenerConfig directTls,
                            ListenerConfig s2s, ListenerConfig http, TlsConfig tls, LimitsConfig limits,
                            StorageConfig storage, FeaturesConfig features,
-                           FederationConfig federation, MobileConfig mobile, HttpConfig web) {
+                           FederationConfig federation, MobileConfig mobile,
+                           ComponentsConfig components, PushConfig push, HttpConfig web) {
 
     public static ParleyConfig defaults() {
         return new ParleyConfig(List.of("localhost"), Path.of("data"),
@@ -19,62 +20,72 @@ public record ParleyConfig(List<String> domains, Path dataDir, ListenerConfig c2
                 ListenerConfig.off("127.0.0.1", 5269), ListenerConfig.off("127.0.0.1", 5280),
                 TlsConfig.defaults(), LimitsConfig.defaults(), StorageConfig.defaults(),
                 FeaturesConfig.defaults(), FederationConfig.defaults(), MobileConfig.defaults(),
-                HttpConfig.defaults());
+                ComponentsConfig.defaults(), PushConfig.defaults(), HttpConfig.defaults());
     }
 
     public ParleyConfig withDomains(List<String> newDomains) {
-        return new ParleyConfig(List.copyOf(newDomains), dataDir, c2s, directTls, s2s, http, tls, limits, storage, features, federation, mobile, web);
+        return new ParleyConfig(List.copyOf(newDomains), dataDir, c2s, directTls, s2s, http, tls, limits, storage, features, federation, mobile, components, push, web);
     }
 
     public ParleyConfig withDataDir(Path newDataDir) {
-        return new ParleyConfig(domains, newDataDir, c2s, directTls, s2s, http, tls, limits, storage, features, federation, mobile, web);
+        return new ParleyConfig(domains, newDataDir, c2s, directTls, s2s, http, tls, limits, storage, features, federation, mobile, components, push, web);
     }
 
     public ParleyConfig withC2s(ListenerConfig listener) {
-        return new ParleyConfig(domains, dataDir, listener, directTls, s2s, http, tls, limits, storage, features, federation, mobile, web);
+        return new ParleyConfig(domains, dataDir, listener, directTls, s2s, http, tls, limits, storage, features, federation, mobile, components, push, web);
     }
 
     public ParleyConfig withDirectTls(ListenerConfig listener) {
-        return new ParleyConfig(domains, dataDir, c2s, listener, s2s, http, tls, limits, storage, features, federation, mobile, web);
+        return new ParleyConfig(domains, dataDir, c2s, listener, s2s, http, tls, limits, storage, features, federation, mobile, components, push, web);
     }
 
     public ParleyConfig withS2s(ListenerConfig listener) {
-        return new ParleyConfig(domains, dataDir, c2s, directTls, listener, http, tls, limits, storage, features, federation, mobile, web);
+        return new ParleyConfig(domains, dataDir, c2s, directTls, listener, http, tls, limits, storage, features, federation, mobile, components, push, web);
     }
 
     public ParleyConfig withFederation(FederationConfig newFederation) {
-        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, limits, storage, features, newFederation, mobile, web);
+        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, limits, storage, features, newFederation, mobile, components, push, web);
     }
 
     public ParleyConfig withTls(TlsConfig newTls) {
-        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, newTls, limits, storage, features, federation, mobile, web);
+        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, newTls, limits, storage, features, federation, mobile, components, push, web);
     }
 
     public ParleyConfig withLimits(LimitsConfig newLimits) {
-        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, newLimits, storage, features, federation, mobile, web);
+        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, newLimits, storage, features, federation, mobile, components, push, web);
     }
 
     public ParleyConfig withFeatures(FeaturesConfig newFeatures) {
-        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, limits, storage, newFeatures, federation, mobile, web);
+        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, limits, storage, newFeatures, federation, mobile, components, push, web);
     }
 
     public ParleyConfig withMobile(MobileConfig newMobile) {
         return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, limits, storage, features, federation,
-                newMobile, web);
+                newMobile, components, push, web);
     }
 
     public ParleyConfig withStorage(StorageConfig newStorage) {
-        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, limits, newStorage, features, federation, mobile, web);
+        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, limits, newStorage, features, federation, mobile, components, push, web);
+    }
+
+    public ParleyConfig withComponents(ComponentsConfig newComponents) {
+        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, limits, storage, features, federation,
+                mobile, newComponents, push, web);
+    }
+
+    public ParleyConfig withPush(PushConfig newPush) {
+        return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, limits, storage, features, federation,
+                mobile, components, newPush, web);
     }
 
     public ParleyConfig withHttp(ListenerConfig listener) {
         return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, listener, tls, limits, storage, features, federation,
-                mobile, web);
+                mobile, components, push, web);
     }
 
     /** The BOSH and WebSocket settings, and the {@code https} listener. */
     public ParleyConfig withWeb(HttpConfig newWeb) {
         return new ParleyConfig(domains, dataDir, c2s, directTls, s2s, http, tls, limits, storage, features, federation,
-                mobile, newWeb);
+                mobile, components, push, newWeb);
     }
 }

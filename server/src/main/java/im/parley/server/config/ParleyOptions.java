@@ -48,6 +48,7 @@ final class ParleyOptions {
                 + "session whose connection was lost (see docs/mobile.md).");
         sections.put("client_state", "Client state indication (XEP-0352): traffic held back while a client is inactive "
                 + "(see docs/mobile.md).");
+        PushOptions.sections(sections);
         return Collections.unmodifiableMap(sections);
     }
 
@@ -63,7 +64,7 @@ final class ParleyOptions {
         listener(all, "direct_tls", ParleyConfig::directTls, ParleyConfig::withDirectTls);
         listener(all, "s2s", ParleyConfig::s2s, (c, l) -> new ParleyConfig(c.domains(), c.dataDir(), c.c2s(),
                 c.directTls(), l, c.http(), c.tls(), c.limits(), c.storage(), c.features(), c.federation(), c.mobile(),
-                c.web()));
+                c.components(), c.push(), c.web()));
         listener(all, "s2s_direct_tls", c -> c.federation().directTls(),
                 (c, l) -> c.withFederation(c.federation().withDirectTls(l)));
         FederationOptions.declare(all);
@@ -97,6 +98,7 @@ final class ParleyOptions {
         contactAddresses(all);
         streamManagement(all);
         clientState(all);
+        PushOptions.declare(all, ParleyOptions::listener);
         return List.copyOf(all);
     }
 
@@ -118,6 +120,10 @@ final class ParleyOptions {
                 "The window for `max_per_address`.",
                 c -> c.features().registration().window(),
                 (c, v) -> registration(c, c.features().registration().withWindow(v))));
+        all.add(new ConfigOption<>("registration.max_per_connection", ValueType.POSITIVE,
+                "Accounts one unauthenticated connection may register (XEP-0077 §3.1).",
+                c -> c.features().registration().maxPerConnection(),
+                (c, v) -> registration(c, c.features().registration().withMaxPerConnection(v))));
     }
 
     private static ParleyConfig registration(ParleyConfig c, RegistrationConfig registration) {

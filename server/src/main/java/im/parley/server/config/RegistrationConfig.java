@@ -11,15 +11,17 @@ import java.util.List;
  * @param domains the hosted domains open to registration; empty means all of them
  * @param maxPerAddress most registration attempts one client address may make within {@code window}
  * @param window the window for {@code maxPerAddress}
+ * @param maxPerConnection most accounts one unauthenticated connection may register
  */
-public record RegistrationConfig(boolean enabled, List<String> domains, int maxPerAddress, Duration window) {
+public record RegistrationConfig(boolean enabled, List<String> domains, int maxPerAddress, Duration window,
+                                 int maxPerConnection) {
 
     public RegistrationConfig {
         domains = List.copyOf(domains);
     }
 
     public static RegistrationConfig defaults() {
-        return new RegistrationConfig(false, List.of(), 3, Duration.ofHours(1));
+        return new RegistrationConfig(false, List.of(), 3, Duration.ofHours(1), 1);
     }
 
     /** Whether accounts may be registered in-band on {@code domain} (a prepared hosted domain). */
@@ -28,18 +30,22 @@ public record RegistrationConfig(boolean enabled, List<String> domains, int maxP
     }
 
     public RegistrationConfig withEnabled(boolean newEnabled) {
-        return new RegistrationConfig(newEnabled, domains, maxPerAddress, window);
+        return new RegistrationConfig(newEnabled, domains, maxPerAddress, window, maxPerConnection);
     }
 
     public RegistrationConfig withDomains(List<String> newDomains) {
-        return new RegistrationConfig(enabled, newDomains, maxPerAddress, window);
+        return new RegistrationConfig(enabled, newDomains, maxPerAddress, window, maxPerConnection);
     }
 
     public RegistrationConfig withMaxPerAddress(int newMaxPerAddress) {
-        return new RegistrationConfig(enabled, domains, newMaxPerAddress, window);
+        return new RegistrationConfig(enabled, domains, newMaxPerAddress, window, maxPerConnection);
     }
 
     public RegistrationConfig withWindow(Duration newWindow) {
-        return new RegistrationConfig(enabled, domains, maxPerAddress, newWindow);
+        return new RegistrationConfig(enabled, domains, maxPerAddress, newWindow, maxPerConnection);
+    }
+
+    public RegistrationConfig withMaxPerConnection(int newMaxPerConnection) {
+        return new RegistrationConfig(enabled, domains, maxPerAddress, window, newMaxPerConnection);
     }
 }

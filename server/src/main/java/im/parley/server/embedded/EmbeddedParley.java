@@ -222,7 +222,7 @@ public final class EmbeddedParley implements AutoCloseable {
                     limits.maxDepth(), limits.negotiationTimeout(), 10_000, Duration.ofMinutes(1));
             FeaturesConfig features = defaults.features();
             // Tests register many accounts from one address: no per-address limit.
-            RegistrationConfig open = new RegistrationConfig(registration, List.of(), 10_000, Duration.ofMinutes(1));
+            RegistrationConfig open = new RegistrationConfig(registration, List.of(), 10_000, Duration.ofMinutes(1), 100);
             return defaults.withDomains(hosted)
                     .withFeatures(new FeaturesConfig(open, features.contactAddresses()))
                     .withDataDir(dataDir)

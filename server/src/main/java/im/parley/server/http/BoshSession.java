@@ -588,9 +588,10 @@ final class BoshSession implements C2sTransport {
     public void restartStream() {
     }
 
+    /** Each request body is parsed whole: nothing is ever left unparsed. */
     @Override
-    public int bufferedInputBytes() {
-        return 0;
+    public boolean dropBufferedWhitespace() {
+        return true;
     }
 
     /** Request bodies are bounded as a whole by {@code http.max_request_size}. */

@@ -104,9 +104,10 @@ final class WebSocketTransport implements C2sTransport {
         // Each message is parsed on its own: the next <open/> starts the new stream.
     }
 
+    /** Each message is parsed whole: nothing is ever left unparsed. */
     @Override
-    public int bufferedInputBytes() {
-        return 0;
+    public boolean dropBufferedWhitespace() {
+        return true;
     }
 
     @Override

@@ -7,13 +7,16 @@ import im.parley.server.event.EventHandler;
 import im.parley.server.event.EventType;
 import im.parley.server.session.SessionRegistry;
 import im.parley.server.storage.Storage;
-import java.util.concurrent.Executor;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.EntityBareJid;
 
 /** The {@link ModuleContext} every module gets: registrations go to shared registries. */
 public final class DefaultModuleContext implements ModuleContext {
@@ -26,6 +29,8 @@ public final class DefaultModuleContext implements ModuleContext {
     private final Executor blocking;
     private final Storage storage;
     private final Set<String> serverFeatures = new CopyOnWriteArraySet<>();
+    private final Set<String> accountFeatures = new CopyOnWriteArraySet<>();
+    private final AccountSequencer sequencer = new AccountSequencer();
     private final List<Element> serverInfoExtensions = new CopyOnWriteArrayList<>();
 
     public DefaultModuleContext(Set<DomainBareJid> domains, IqHandlers iqHandlers, StanzaRouter router, EventBus events,
@@ -65,6 +70,16 @@ public final class DefaultModuleContext implements ModuleContext {
     }
 
     @Override
+    public <T> CompletionStage<T> serially(EntityBareJid account, Supplier<? extends CompletionStage<T>> step) {
+        return sequencer.serially(account, step);
+    }
+
+    @Override
+    public boolean hasStepsInFlight(EntityBareJid account) {
+        return sequencer.isBusy(account);
+    }
+
+    @Override
     public void handleServerIq(String namespace, IqHandler handler) {
         iqHandlers.registerServer(namespace, handler);
     }
@@ -72,6 +87,16 @@ public final class DefaultModuleContext implements ModuleContext {
     @Override
     public void handleAccountIq(String namespace, IqHandler handler) {
         iqHandlers.registerAccount(namespace, handler);
+    }
+
+    @Override
+    public void addAccountFeature(String discoFeature) {
+        accountFeatures.add(discoFeature);
+    }
+
+    @Override
+    public Set<String> accountFeatures() {
+        return Set.copyOf(accountFeatures);
     }
 
     @Override

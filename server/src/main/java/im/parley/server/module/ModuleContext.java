@@ -5,10 +5,13 @@ import im.parley.server.event.EventHandler;
 import im.parley.server.event.EventType;
 import im.parley.server.session.SessionRegistry;
 import im.parley.server.storage.Storage;
-import java.util.concurrent.Executor;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.EntityBareJid;
 
 /** What a module may use: events, IQ handlers, the hosted domains, sessions, storage and stanza sending. */
 public interface ModuleContext {
@@ -24,6 +27,15 @@ public interface ModuleContext {
      * account's bare JID or without {@code to} (RFC 6120 §10.3.3, RFC 6121 §8.5.2.1.3).
      */
     void handleAccountIq(String namespace, IqHandler handler);
+
+    /**
+     * Announces a feature an account supports through its server (XEP-0030 §8: disco#info to
+     * the account's bare JID), e.g. push notifications (XEP-0357 §4).
+     */
+    void addAccountFeature(String discoFeature);
+
+    /** The account features announced so far. */
+    Set<String> accountFeatures();
 
     /** Announces a feature (a XEP-0030 {@code var}) the server supports. */
     void addServerFeature(String discoFeature);
@@ -55,4 +67,13 @@ public interface ModuleContext {
 
     /** The storage SPIs. */
     Storage storage();
+
+    /**
+     * Runs {@code step} after every earlier step started for {@code account} through this
+     * method, by any module: keeps an account's roster changes and their pushes in order.
+     */
+    <T> CompletionStage<T> serially(EntityBareJid account, Supplier<? extends CompletionStage<T>> step);
+
+    /** True if a step started with {@link #serially} for {@code account} is still running or waiting. */
+    boolean hasStepsInFlight(EntityBareJid account);
 }

@@ -12,10 +12,6 @@ import im.parley.s2s.dns.S2sTarget;
 import im.parley.s2s.tls.PeerCertificateVerifier;
 import im.parley.server.config.FederationConfig;
 import im.parley.server.config.ParleyConfig;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -57,11 +53,6 @@ public final class S2sInitializer {
                 config.limits().negotiationTimeout(),
                 new XmlLimits(config.limits().maxStanzaSizeBeforeAuth(), config.limits().maxDepth()),
                 config.limits().maxStanzaSize());
-    }
-
-    /** The client socket channel class matching the server's transport (epoll where present). */
-    public static Class<? extends SocketChannel> socketChannel() {
-        return Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
     private static DomainBareJid domain(String name) throws IOException {

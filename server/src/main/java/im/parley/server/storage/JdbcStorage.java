@@ -12,6 +12,7 @@ public final class JdbcStorage implements Storage {
     private final VcardStore vcards;
     private final PrivateXmlStore privateXml;
     private final BlockListStore blockLists;
+    private final PushStore push;
 
     public JdbcStorage(DataSource dataSource) {
         this.accounts = new JdbcAccountStore(dataSource);
@@ -21,6 +22,7 @@ public final class JdbcStorage implements Storage {
         this.vcards = new JdbcVcardStore(dataSource);
         this.privateXml = new JdbcPrivateXmlStore(dataSource);
         this.blockLists = new JdbcBlockListStore(dataSource);
+        this.push = new JdbcPushStore(dataSource);
     }
 
     @Override
@@ -56,5 +58,10 @@ public final class JdbcStorage implements Storage {
     @Override
     public BlockListStore blockLists() {
         return blockLists;
+    }
+
+    @Override
+    public PushStore push() {
+        return push;
     }
 }

@@ -20,4 +20,6 @@ public interface Storage {
     PrivateXmlStore privateXml();
 
     BlockListStore blockLists();
+
+    PushStore push();
 }

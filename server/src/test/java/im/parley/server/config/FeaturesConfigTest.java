@@ -34,7 +34,7 @@ class FeaturesConfigTest {
                 """, "t.yml");
 
         RegistrationConfig registration = config.features().registration();
-        assertThat(registration).isEqualTo(new RegistrationConfig(true, List.of("example.org"), 5, Duration.ofMinutes(30)));
+        assertThat(registration).isEqualTo(new RegistrationConfig(true, List.of("example.org"), 5, Duration.ofMinutes(30), 1));
         assertThat(registration.isOpenFor("example.org")).isTrue();
         assertThat(registration.isOpenFor("other.example")).isFalse();
         ContactAddressesConfig addresses = config.features().contactAddresses();

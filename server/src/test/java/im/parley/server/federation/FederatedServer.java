@@ -70,6 +70,13 @@ final class FederatedServer implements AutoCloseable {
         return client.login(bareJid, "secret", resource);
     }
 
+    /** A client logged in, without presence yet. */
+    SocketClient bind(String bareJid, String resource) throws IOException {
+        SocketClient client = new SocketClient(ip, server.c2sPort());
+        clients.add(client);
+        return client.bind(bareJid, "secret", resource);
+    }
+
     S2sRouter s2s() {
         return (S2sRouter) server.remoteRouter();
     }

@@ -84,6 +84,13 @@ final class SocketClient implements AutoCloseable {
 
     /** Logs in with SCRAM-SHA-256, binds {@code resource} and sends initial presence. */
     SocketClient login(String bareJid, String password, String resource) {
+        bind(bareJid, password, resource);
+        send("<presence/>");
+        return this;
+    }
+
+    /** Logs in with SCRAM-SHA-256 and binds {@code resource}, without presence. */
+    SocketClient bind(String bareJid, String password, String resource) {
         String user = bareJid.substring(0, bareJid.indexOf('@'));
         String domain = bareJid.substring(bareJid.indexOf('@') + 1);
         send(header(domain));
@@ -101,7 +108,6 @@ final class SocketClient implements AutoCloseable {
                 + "</resource></bind></iq>");
         Element bound = next(e -> "bind".equals(e.attributeValue("id")));
         jid = bound.element("bind").elementText("jid");
-        send("<presence/>");
         return this;
     }
 

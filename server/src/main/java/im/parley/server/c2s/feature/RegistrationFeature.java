@@ -23,17 +23,18 @@ import org.dom4j.QName;
  * In-band registration before authentication (XEP-0077 §3.1, §3.1.1 "Registration with a
  * Server"): advertised as a voluntary stream feature (XEP-0077 §8) when the operator opened the
  * stream's domain and TLS is satisfied; answers the registration IQs a client sends before SASL.
- * A closed domain gets {@code service-unavailable} (§3.1). One account per connection and a
- * bounded number of attempts per client address ({@link InBandRegistration}) keep floods out.
+ * A closed domain gets {@code service-unavailable} (§3.1). A configured number of accounts per
+ * connection (one by default) and a bounded number of attempts per client address
+ * ({@link InBandRegistration}) keep floods out.
  */
 public final class RegistrationFeature implements FeatureNegotiator<C2sSession> {
 
-    /** Registration IQ sets one connection may send before its stream is closed. */
+    /** Failed registration IQ sets one connection may send before its stream is closed. */
     static final int MAX_ATTEMPTS_PER_CONNECTION = 5;
     private static final Namespace FEATURE_NS = Namespace.get(RegisterQueries.FEATURE_NAMESPACE);
 
     private int attempts;
-    private boolean registered;
+    private int registered;
 
     @Override
     public String name() {
@@ -81,7 +82,7 @@ public final class RegistrationFeature implements FeatureNegotiator<C2sSession> 
             fields.addElement(QName.get("password", fields.getNamespace()));
             return reply(session, result);
         }
-        if (++attempts > MAX_ATTEMPTS_PER_CONNECTION) {
+        if (++attempts - registered > MAX_ATTEMPTS_PER_CONNECTION) {
             session.close(StreamError.of(StreamErrorCondition.POLICY_VIOLATION, "too many registration attempts"));
             return CompletableFuture.completedFuture(FeatureOutcome.CLOSED);
         }
@@ -90,9 +91,9 @@ public final class RegistrationFeature implements FeatureNegotiator<C2sSession> 
             return reply(session, RegisterQueries.error(iq, StanzaErrorType.CANCEL,
                     StanzaErrorCondition.UNEXPECTED_REQUEST, "authenticate before cancelling a registration"));
         }
-        if (registered) {
+        if (registered >= session.context().registration().maxPerConnection()) {
             return reply(session, RegisterQueries.error(iq, StanzaErrorCondition.NOT_ACCEPTABLE,
-                    "one account per connection; authenticate with it"));
+                    "no more accounts on this connection; authenticate with one"));
         }
         String username = RegisterQueries.field(query, "username");
         String password = RegisterQueries.field(query, "password");
@@ -119,7 +120,7 @@ public final class RegistrationFeature implements FeatureNegotiator<C2sSession> 
     private FeatureOutcome onOutcome(Element iq, InBandRegistration.Outcome outcome, C2sSession session) {
         Element reply = switch (outcome) {
             case CREATED -> {
-                registered = true;
+                registered++;
                 yield Stanzas.iqResult(iq);  // XEP-0077 §3.1: an empty IQ result
             }
             case CONFLICT -> RegisterQueries.error(iq, StanzaErrorCondition.CONFLICT, "the username is taken");

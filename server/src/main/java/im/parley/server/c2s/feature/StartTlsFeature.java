@@ -61,9 +61,9 @@ public final class StartTlsFeature implements FeatureNegotiator<C2sSession> {
             session.transport().closeAfterFlush();
             return CompletableFuture.completedFuture(FeatureOutcome.CLOSED);
         }
-        if (session.bufferedInputBytes() > 0) {
-            // RFC 6120 §5.4.3.3: nothing may follow <starttls/> before <proceed/>; anything that
-            // did is a plaintext injection attempt (CVE-2011-0411).
+        if (!session.dropBufferedWhitespace()) {
+            // RFC 6120 §5.4.3.3: nothing may follow <starttls/> before <proceed/>; anything but
+            // whitespace that did is a plaintext injection attempt (CVE-2011-0411).
             session.close(StreamError.of(StreamErrorCondition.POLICY_VIOLATION, "data after <starttls/>"));
             return CompletableFuture.completedFuture(FeatureOutcome.CLOSED);
         }

@@ -7,6 +7,7 @@ import im.parley.core.stream.Stanzas;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
 import im.parley.server.session.LocalSession;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.dom4j.DocumentHelper;
@@ -51,7 +52,7 @@ public final class DiscoModule implements XmppModule {
         context.addServerFeature(ServerInfo.DISCO_ITEMS);
         context.handleServerIq(ServerInfo.DISCO_INFO, iq -> done(serverInfo(iq)));
         context.handleServerIq(ServerInfo.DISCO_ITEMS, iq -> done(serverItems(iq)));
-        context.handleAccountIq(ServerInfo.DISCO_INFO, iq -> done(accountInfo(iq)));
+        context.handleAccountIq(ServerInfo.DISCO_INFO, iq -> done(accountInfo(iq, context)));
         context.handleAccountIq(ServerInfo.DISCO_ITEMS, iq -> done(accountItems(iq, context)));
     }
 
@@ -76,7 +77,7 @@ public final class DiscoModule implements XmppModule {
         return result(iq, DocumentHelper.createElement(QName.get("query", ITEMS)));
     }
 
-    private static Element accountInfo(Stanza iq) {
+    private static Element accountInfo(Stanza iq, ModuleContext context) {
         if (!isGet(iq)) {
             return error(iq, StanzaErrorCondition.BAD_REQUEST);
         }
@@ -91,6 +92,9 @@ public final class DiscoModule implements XmppModule {
                 .addAttribute("type", "registered");
         query.addElement(QName.get("feature", INFO)).addAttribute("var", ServerInfo.DISCO_INFO);
         query.addElement(QName.get("feature", INFO)).addAttribute("var", ServerInfo.DISCO_ITEMS);
+        for (String feature : new TreeSet<>(context.accountFeatures())) {
+            query.addElement(QName.get("feature", INFO)).addAttribute("var", feature);
+        }
         return result(iq, query);
     }
 

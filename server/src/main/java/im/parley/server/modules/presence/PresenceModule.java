@@ -8,6 +8,7 @@ import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
 import im.parley.server.session.LocalSession;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.jxmpp.jid.EntityBareJid;
 
 /**
@@ -17,6 +18,7 @@ import org.jxmpp.jid.EntityBareJid;
  */
 public final class PresenceModule implements XmppModule {
 
+    private ModuleContext context;
     private ResourcePresences resources;
     private PresenceBroadcaster broadcaster;
     private SubscriptionHandler subscriptions;
@@ -28,7 +30,8 @@ public final class PresenceModule implements XmppModule {
     }
 
     @Override
-    public void load(ModuleContext context) {
+    public void load(ModuleContext moduleContext) {
+        this.context = moduleContext;
         resources = new ResourcePresences(context);
         broadcaster = new PresenceBroadcaster(context, resources);
         subscriptions = new SubscriptionHandler(context, resources);
@@ -98,7 +101,30 @@ public final class PresenceModule implements XmppModule {
             subscriptions.inbound(user, stanza, subscription.get());
             return Verdict.HANDLED;
         }
+        if (context.hasStepsInFlight(user)) {
+            // RFC 6120 §10.1: a subscription stanza that arrived earlier (say the contact's
+            // approval) is still being stored; this presence must not overtake it.
+            context.serially(user, () -> {
+                deliver(stanza);
+                return CompletableFuture.completedFuture(null);
+            });
+            return Verdict.HANDLED;
+        }
         return Verdict.PASS;
+    }
+
+    /** What the router does with presence for a local account (RFC 6121 §8.5.2.1.2, §8.5.3.1). */
+    private void deliver(Stanza presence) {
+        if (presence.to().hasResource()) {
+            context.sessions().find(presence.to().asEntityFullJidIfPossible())
+                    .ifPresent(session -> session.deliver(presence.element()));
+            return;
+        }
+        for (LocalSession session : context.sessions().sessionsOf(presence.to().asEntityBareJidIfPossible())) {
+            if (session.isAvailable()) {
+                session.deliver(presence.element());
+            }
+        }
     }
 
     /** §4.5.2: a session that ends for any reason, dropped connections included, goes unavailable. */

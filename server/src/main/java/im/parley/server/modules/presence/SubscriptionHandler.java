@@ -49,7 +49,7 @@ final class SubscriptionHandler {
             return;  // a user is implicitly subscribed to its own presence
         }
         Element stamped = PresenceStanzas.copy(stanza.element(), user, contact);
-        state.then(() -> CompletableFuture.supplyAsync(() -> store.update(user, contact,
+        state.then(() -> context.serially(user, () -> CompletableFuture.supplyAsync(() -> store.update(user, contact,
                 current -> SubscriptionState.of(current).afterOutbound(type).applyTo(current, contact, null)),
                 context.blocking()).thenAccept(update -> {
                     pushIfChanged(user, contact, update);
@@ -65,7 +65,7 @@ final class SubscriptionHandler {
                     } else if (before.subscription().hasFrom() && !after.subscription().hasFrom()) {
                         resources.sendUnavailable(user, contact);
                     }
-                }));
+                })));
     }
 
     /**
@@ -83,7 +83,7 @@ final class SubscriptionHandler {
         }
         Element delivered = PresenceStanzas.copy(stanza.element(), contact, user);
         String request = type == SubscriptionType.SUBSCRIBE ? delivered.asXML() : null;
-        CompletableFuture.supplyAsync(() -> context.storage().accounts().exists(user)
+        context.serially(user, () -> CompletableFuture.supplyAsync(() -> context.storage().accounts().exists(user)
                 ? store.update(user, contact,
                         current -> SubscriptionState.of(current).afterInbound(type).applyTo(current, contact, request))
                 : null, context.blocking()).thenAccept(update -> {
@@ -113,7 +113,7 @@ final class SubscriptionHandler {
                     if (before.subscription().hasFrom() && !after.subscription().hasFrom()) {
                         resources.sendUnavailable(user, contact);
                     }
-                }).whenComplete((ignored, failure) -> {
+                })).whenComplete((ignored, failure) -> {
                     if (failure != null) {
                         LOG.warn("cannot process {} from {} to {}", type, contact, user, failure);
                     }

@@ -61,6 +61,11 @@ public final class InBandRegistration {
     }
 
     /** Whether clients of {@code domain} may register accounts (XEP-0077 is off unless configured). */
+    /** Accounts one unauthenticated connection may register. */
+    public int maxPerConnection() {
+        return config.maxPerConnection();
+    }
+
     public boolean isOpenFor(DomainBareJid domain) {
         return domain != null && config.isOpenFor(domain.toString());
     }

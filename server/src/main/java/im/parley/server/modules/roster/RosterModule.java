@@ -114,21 +114,21 @@ public final class RosterModule implements XmppModule {
 
     /** §2.3.2, §2.4.2: stores the name and groups, keeping the subscription state. */
     private CompletionStage<Element> addOrUpdate(Stanza iq, EntityBareJid owner, RosterSet set) {
-        return CompletableFuture.supplyAsync(() -> store.update(owner, set.contact(), state -> new ContactState(
-                Optional.of(state.item().orElseGet(() -> RosterItem.of(set.contact()))
-                        .withNameAndGroups(set.name(), set.groups())),
-                state.pendingRequest())), context.blocking()).thenApply(update -> {
+        return context.serially(owner, () -> CompletableFuture.supplyAsync(() -> store.update(owner, set.contact(),
+                state -> new ContactState(Optional.of(state.item().orElseGet(() -> RosterItem.of(set.contact()))
+                        .withNameAndGroups(set.name(), set.groups())), state.pendingRequest())),
+                context.blocking()).thenApply(update -> {
                     // §2.3.2: the push goes out even when the set repeated the stored values.
                     context.fire(RosterEvents.CHANGED, new RosterEvents.Change(owner, set.contact(),
                             update.after().item(), update.version()));
                     return Stanzas.iqResult(iq.element());
-                });
+                }));
     }
 
     /** §2.5: removes the item and cancels both subscription directions with the contact. */
     private CompletionStage<Element> remove(Stanza iq, EntityBareJid owner, BareJid contact) {
-        return CompletableFuture.supplyAsync(() -> store.update(owner, contact, state -> state.item().isPresent()
-                ? ContactState.UNKNOWN : state), context.blocking()).thenApply(update -> {
+        return context.serially(owner, () -> CompletableFuture.supplyAsync(() -> store.update(owner, contact,
+                state -> state.item().isPresent() ? ContactState.UNKNOWN : state), context.blocking()).thenApply(update -> {
                     if (update.before().item().isEmpty()) {
                         return Stanzas.errorReply(iq.element(), StanzaError.of(StanzaErrorCondition.ITEM_NOT_FOUND));
                     }
@@ -136,7 +136,7 @@ public final class RosterModule implements XmppModule {
                             update.version()));
                     cancelSubscriptions(owner, contact, update);
                     return Stanzas.iqResult(iq.element());
-                });
+                }));
     }
 
     /**

@@ -102,6 +102,9 @@ class DiscoModuleTest {
         assertThat(identity.attributeValue("type")).isEqualTo("registered");
         assertThat(items.element("query").elements("item")).extracting(e -> e.attributeValue("jid"))
                 .containsExactly("romeo@parley.test/orchard");
+        // XEP-0357 §4: push support is announced on the account.
+        assertThat(info.element("query").elements("feature")).extracting(e -> e.attributeValue("var"))
+                .contains("urn:xmpp:push:0");
     }
 
     @Test

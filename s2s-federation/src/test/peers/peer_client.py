@@ -1,0 +1,132 @@
+#!/usr/bin/python3
+"""peer_client.py - one slixmpp account on a test peer server, driven line by line.
+
+Usage: peer_client.py JID PASSWORD HOST PORT
+
+Logs JID in on HOST:PORT (STARTTLS when offered, certificate checks off: the
+test peers use self-signed certificates), fetches the roster, sends initial
+presence, then prints one JSON object per line on stdout for everything it
+receives and obeys one JSON command per line on stdin:
+
+  {"cmd": "presence", "to": "x@y", "type": "subscribe", "show": "away", "status": "..."}
+  {"cmd": "message", "to": "x@y", "body": "...", "id": "m1"}
+  {"cmd": "roster"}        -> {"event": "roster", "items": {"x@y": {"subscription": "both", "ask": ""}}}
+  {"cmd": "expect", "count": N}  -> stops reporting messages; {"event": "received"}
+                                    once N more messages arrived (benchmarks)
+  {"cmd": "burst", "to": "x@y", "count": N}  -> sends N chat messages as fast as it can
+  {"cmd": "quit"}          -> disconnects and exits
+
+Events: {"event": "ready"}, {"event": "failed", "reason": ...},
+{"event": "presence", "from", "to", "type", "show", "status"},
+{"event": "message", "from", "to", "type", "body", "id"},
+{"event": "roster_push", "jid", "subscription", "ask"}.
+Subscription requests are never answered automatically: the test decides.
+Needs python3-slixmpp (Debian package), run with /usr/bin/python3.
+"""
+import asyncio
+import json
+import logging
+import ssl
+import sys
+
+import slixmpp
+
+
+def emit(**event):
+    sys.stdout.write(json.dumps(event) + "\n")
+    sys.stdout.flush()
+
+
+class PeerClient(slixmpp.ClientXMPP):
+    def __init__(self, jid, password):
+        super().__init__(jid, password)
+        self.ssl_context.check_hostname = False
+        self.ssl_context.verify_mode = ssl.CERT_NONE
+        # None: neither accept nor refuse subscription requests on our own.
+        self.roster.auto_authorize = None
+        self.roster.auto_subscribe = False
+        self.expected = 0
+        self.add_event_handler("session_start", self.on_start)
+        self.add_event_handler("failed_auth", lambda _e: emit(event="failed", reason="authentication"))
+        self.add_event_handler("message", self.on_message)
+        self.add_event_handler("presence", self.on_presence)
+        self.add_event_handler("roster_update", self.on_roster_update)
+
+    async def on_start(self, _event):
+        await self.get_roster()
+        self.send_presence()
+        emit(event="ready", jid=str(self.boundjid))
+        asyncio.ensure_future(self.read_commands())
+
+    def on_message(self, msg):
+        if self.expected > 0:
+            self.expected -= 1
+            if self.expected == 0:
+                emit(event="received")
+            return
+        emit(event="message", **{"from": str(msg["from"]), "to": str(msg["to"]), "type": msg["type"],
+                                 "body": msg["body"], "id": msg["id"]})
+
+    def on_presence(self, pres):
+        kind = pres["type"]
+        if kind in ("available", "away", "chat", "dnd", "xa"):
+            kind = ""  # slixmpp reports <show/> as the type; the stanza had none
+        emit(event="presence", **{"from": str(pres["from"]), "to": str(pres["to"]), "type": kind,
+                                  "show": pres["show"], "status": pres["status"]})
+
+    def on_roster_update(self, iq):
+        for jid, item in iq["roster"]["items"].items():
+            emit(event="roster_push", jid=str(jid), subscription=item["subscription"], ask=item["ask"] or "")
+
+    async def read_commands(self):
+        loop = asyncio.get_event_loop()
+        while True:
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line or not line.strip():
+                if not line:
+                    break
+                continue
+            command = json.loads(line)
+            name = command.pop("cmd")
+            if name == "quit":
+                break
+            if name == "presence":
+                self.send_presence(pto=command.get("to"), ptype=command.get("type"),
+                                   pshow=command.get("show"), pstatus=command.get("status"))
+            elif name == "message":
+                msg = self.make_message(mto=command["to"], mbody=command["body"], mtype=command.get("type", "chat"))
+                if "id" in command:
+                    msg["id"] = command["id"]
+                msg.send()
+            elif name == "expect":
+                self.expected = int(command["count"])
+            elif name == "burst":
+                for i in range(int(command["count"])):
+                    self.send_message(mto=command["to"], mbody="burst %d" % i, mtype="chat")
+            elif name == "roster":
+                # With roster versioning the answer may be empty ("no change"): report the
+                # roster slixmpp keeps, brought up to date by the answer and the pushes.
+                await self.get_roster()
+                roster = self.client_roster
+                items = {jid: {"subscription": roster[jid]["subscription"],
+                               "ask": "subscribe" if roster[jid]["pending_out"] else ""}
+                         for jid in roster if jid != self.boundjid.bare}
+                emit(event="roster", items=items)
+            else:
+                emit(event="error", reason="unknown command " + name)
+        self.disconnect()
+        await asyncio.sleep(0.2)
+        emit(event="closed")
+        loop.stop()
+
+
+def main():
+    jid, password, host, port = sys.argv[1:5]
+    logging.basicConfig(level=logging.CRITICAL, stream=sys.stderr)
+    client = PeerClient(jid, password)
+    client.connect(address=(host, int(port)))
+    client.loop.run_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,203 @@
+package im.parley.server.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.dom4j.Element;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Federation between Parley and a real XMPP server from Debian's packages, both ways: messages
+ * (RFC 6120 §8, §10.4), the subscription handshake (RFC 6121 §3.1) ending in "both" on each
+ * server, presence broadcast, probes and unavailable presence (RFC 6121 §4). Parley's users are
+ * driven by {@link SocketClient}, the peer's by slixmpp ({@link SlixmppClient}). Each test uses
+ * fresh accounts so no roster state leaks between tests.
+ *
+ * <p>The peer reaches Parley through /etc/hosts and port 5269 (it has no SRV records); Parley
+ * reaches the peer by a static route. Neither server has a certificate the other trusts: both
+ * fall back to Server Dialback (XEP-0220).
+ */
+abstract class PeerInteropScenarios {
+
+    private static final AtomicInteger USERS = new AtomicInteger();
+
+    private final List<AutoCloseable> clients = new ArrayList<>();
+
+    /** The running Parley server. */
+    abstract FederatedServer parley();
+
+    abstract String parleyDomain();
+
+    abstract String peerDomain();
+
+    /** Creates {@code user@peerDomain()} on the peer with {@code password}. */
+    abstract void createPeerUser(String user, String password) throws Exception;
+
+    /** A slixmpp client of {@code user@peerDomain()}, logged in and available. */
+    abstract SlixmppClient loginPeer(String user, String password) throws Exception;
+
+    @AfterEach
+    void closeClients() throws Exception {
+        for (int i = clients.size() - 1; i >= 0; i--) {
+            clients.get(i).close();
+        }
+        clients.clear();
+    }
+
+    /** RFC 6120 §10.4: a message from a Parley user to a peer user, and the reply. */
+    @Test
+    void messagesFlowBothWays() throws Exception {
+        Pair pair = freshPair();
+        SocketClient alice = parleyLogin(pair.alice, "laptop");
+        SlixmppClient bob = peerLogin(pair.bob);
+
+        alice.send("<message to='" + pair.bob + "' type='chat' id='to-peer'><body>hello peer</body></message>");
+        JsonNode received = bob.next(SlixmppClient.messageEvent("to-peer"));
+        assertThat(received.path("from").asText()).isEqualTo(pair.alice + "/laptop");
+        assertThat(received.path("body").asText()).isEqualTo("hello peer");
+
+        bob.sendMessage(pair.alice + "/laptop", "to-parley", "hello parley");
+        Element reply = alice.next(e -> "to-parley".equals(e.attributeValue("id")));
+        assertThat(reply.attributeValue("from")).startsWith(pair.bob + "/");
+        assertThat(reply.elementText("body")).isEqualTo("hello parley");
+    }
+
+    /**
+     * RFC 6121 §3.1 in both directions: each user subscribes, the other approves; §3.1.5 each
+     * approval brings the contact's presence; both rosters end with "both" (Appendix A).
+     */
+    @Test
+    void subscriptionHandshakeEndsInBothOnEachServer() throws Exception {
+        Pair pair = freshPair();
+        SocketClient alice = parleyLogin(pair.alice, "laptop");
+        SlixmppClient bob = peerLogin(pair.bob);
+        subscribeBothWays(pair, alice, bob);
+
+        assertThat(CrossDomainRosters.item(alice, pair.bob).attributeValue("subscription")).isEqualTo("both");
+        JsonNode peerRoster = bob.roster();
+        assertThat(peerRoster.path(pair.alice).path("subscription").asText()).as("peer roster %s", peerRoster)
+                .isEqualTo("both");
+    }
+
+    /**
+     * RFC 6121 §4.4: presence updates cross both ways; §4.5.2: a client that goes offline
+     * becomes unavailable on the other server; §4.3: a new login probes across the link and
+     * gets the contact's presence.
+     */
+    @Test
+    void presenceBroadcastProbesAndUnavailableBothWays() throws Exception {
+        Pair pair = freshPair();
+        SocketClient alice = parleyLogin(pair.alice, "laptop");
+        SlixmppClient bob = peerLogin(pair.bob);
+        subscribeBothWays(pair, alice, bob);
+
+        bob.sendPresence("away", "at lunch", null);
+        Element away = alice.next(presenceFrom(pair.bob, e -> "away".equals(e.elementText("show"))));
+        assertThat(away.elementText("status")).isEqualTo("at lunch");
+
+        alice.send("<presence><show>dnd</show><status>busy</status></presence>");
+        JsonNode dnd = bob.next(e -> SlixmppClient.presenceEvent(pair.alice + "/laptop", "").test(e)
+                && "dnd".equals(e.path("show").asText()));
+        assertThat(dnd.path("status").asText()).isEqualTo("busy");
+
+        // Parley's user logs in again elsewhere: Parley probes the peer, which answers (§4.3.2).
+        SocketClient aliceTablet = parleyLogin(pair.alice, "tablet");
+        Element answered = aliceTablet.next(presenceFrom(pair.bob, e -> e.attributeValue("type") == null));
+        assertThat(answered.elementText("show")).isEqualTo("away");
+
+        // The peer's user closes its session: Parley's user sees it go (§4.5.2).
+        bob.close();
+        alice.next(presenceFrom(pair.bob, e -> "unavailable".equals(e.attributeValue("type"))));
+
+        // The peer's user logs in again: the peer probes Parley, which answers (§4.3.2).
+        SlixmppClient bobAgain = peerLogin(pair.bob);
+        bobAgain.next(SlixmppClient.presenceEvent(pair.alice + "/laptop", ""));
+        alice.next(presenceFrom(pair.bob, e -> e.attributeValue("type") == null));
+
+        // Parley's user goes offline: the peer's user sees both resources go (§4.5.2).
+        aliceTablet.send("<presence type='unavailable'/>");
+        bobAgain.next(SlixmppClient.presenceEvent(pair.alice + "/tablet", "unavailable"));
+        alice.close();
+        bobAgain.next(SlixmppClient.presenceEvent(pair.alice + "/laptop", "unavailable"));
+    }
+
+    /** RFC 6121 §4.6: directed presence without a subscription, both ways, and its unavailable (§4.6.3). */
+    @Test
+    void directedPresenceBothWays() throws Exception {
+        Pair pair = freshPair();
+        SocketClient alice = parleyLogin(pair.alice, "laptop");
+        SlixmppClient bob = peerLogin(pair.bob);
+
+        alice.send("<presence to='" + bob.jid() + "'><status>from parley</status></presence>");
+        JsonNode seenByBob = bob.next(SlixmppClient.presenceEvent(pair.alice + "/laptop", ""));
+        assertThat(seenByBob.path("status").asText()).isEqualTo("from parley");
+
+        bob.sendPresence(null, "from the peer", pair.alice + "/laptop");
+        Element seenByAlice = alice.next(presenceFrom(pair.bob, e -> e.attributeValue("type") == null));
+        assertThat(seenByAlice.elementText("status")).isEqualTo("from the peer");
+
+        // §4.6.3 on Parley's side: unavailable presence reaches the directed-presence recipient.
+        alice.send("<presence type='unavailable'/>");
+        bob.next(SlixmppClient.presenceEvent(pair.alice + "/laptop", "unavailable"));
+
+        // §4.6.3 on the peer's side: the peer's user leaves; Parley's user, available again, is told.
+        alice.send("<presence/>");
+        bob.close();
+        alice.next(presenceFrom(pair.bob, e -> "unavailable".equals(e.attributeValue("type"))));
+        // No subscription was made: Parley's roster stays empty (§4.6.2).
+        assertThat(CrossDomainRosters.roster(alice).elements()).isEmpty();
+    }
+
+    private void subscribeBothWays(Pair pair, SocketClient alice, SlixmppClient bob) {
+        // Parley's user subscribes; the peer's user approves (§3.1.2 to §3.1.6).
+        alice.send("<presence to='" + pair.bob + "' type='subscribe'/>");
+        bob.next(SlixmppClient.presenceEvent(pair.alice, "subscribe"));
+        bob.sendPresence(pair.alice, "subscribed");
+        CrossDomainRosters.receivesAll(alice,
+                e -> "presence".equals(e.getName()) && pair.bob.equals(e.attributeValue("from"))
+                        && "subscribed".equals(e.attributeValue("type")),
+                presenceFrom(pair.bob, e -> e.attributeValue("type") == null));
+
+        // The peer's user subscribes; Parley's user approves.
+        bob.sendPresence(pair.alice, "subscribe");
+        alice.next(e -> "presence".equals(e.getName()) && pair.bob.equals(e.attributeValue("from"))
+                && "subscribe".equals(e.attributeValue("type")));
+        alice.send("<presence to='" + pair.bob + "' type='subscribed'/>");
+        bob.next(SlixmppClient.presenceEvent(pair.alice, "subscribed"));
+        bob.next(SlixmppClient.presenceEvent(pair.alice + "/laptop", ""));
+    }
+
+    private Pair freshPair() throws Exception {
+        int n = USERS.incrementAndGet();
+        String alice = "alice" + n + "@" + parleyDomain();
+        String bob = "bob" + n + "@" + peerDomain();
+        parley().user(alice);
+        createPeerUser("bob" + n, "secret");
+        return new Pair(alice, bob);
+    }
+
+    private SocketClient parleyLogin(String jid, String resource) throws Exception {
+        return CrossDomainRosters.login(parley(), jid, resource);
+    }
+
+    private SlixmppClient peerLogin(String jid) throws Exception {
+        SlixmppClient client = loginPeer(jid.substring(0, jid.indexOf('@')), "secret");
+        clients.add(client);
+        return client;
+    }
+
+    /** A presence whose 'from' is a resource of {@code bareJid}. */
+    private static Predicate<Element> presenceFrom(String bareJid, Predicate<Element> more) {
+        return e -> "presence".equals(e.getName()) && e.attributeValue("from") != null
+                && e.attributeValue("from").startsWith(bareJid + "/") && more.test(e);
+    }
+
+    private record Pair(String alice, String bob) {
+    }
+
+}

@@ -1,0 +1,181 @@
+package im.parley.server.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A real third-party client, slixmpp, logged in to a peer server (Prosody, ejabberd) and driven
+ * by {@code peer_client.py}: JSON commands in, one JSON event per received stanza out.
+ */
+final class SlixmppClient implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long WAIT_SECONDS = 30;
+
+    private final Process process;
+    private final OutputStream commands;
+    private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
+    private final List<JsonNode> skipped = new ArrayList<>();
+    private final StringBuilder errors = new StringBuilder();
+    private final String jid;
+
+    SlixmppClient(PeerScripts scripts, String jid, String password, String host, int port) throws IOException {
+        process = new ProcessBuilder(PeerScripts.PYTHON, scripts.file("peer_client.py").toString(), jid, password,
+                host, Integer.toString(port)).start();
+        commands = process.getOutputStream();
+        Thread reader = new Thread(this::readEvents, "slixmpp-" + jid);
+        reader.setDaemon(true);
+        reader.start();
+        Thread stderr = new Thread(this::readErrors, "slixmpp-err-" + jid);
+        stderr.setDaemon(true);
+        stderr.start();
+        JsonNode first = next(e -> e.path("event").asText().matches("ready|failed"));
+        assertThat(first.path("event").asText()).as("login of %s: %s", jid, errors).isEqualTo("ready");
+        this.jid = first.path("jid").asText();
+    }
+
+    /** The full JID the peer server bound. */
+    String jid() {
+        return jid;
+    }
+
+    private void readEvents() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                try {
+                    events.add(JSON.readTree(line));
+                } catch (IOException notJson) {
+                    errors.append(line).append('\n');
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+        events.add(JSON.createObjectNode().put("event", "exited"));
+    }
+
+    private void readErrors() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getErrorStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                synchronized (errors) {
+                    errors.append(line).append('\n');
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+    }
+
+    void sendPresence(String to, String type) {
+        ObjectNode command = JSON.createObjectNode().put("cmd", "presence");
+        if (to != null) {
+            command.put("to", to);
+        }
+        if (type != null) {
+            command.put("type", type);
+        }
+        send(command);
+    }
+
+    void sendPresence(String show, String status, String to) {
+        ObjectNode command = JSON.createObjectNode().put("cmd", "presence").put("show", show).put("status", status);
+        if (to != null) {
+            command.put("to", to);
+        }
+        send(command);
+    }
+
+    void sendMessage(String to, String id, String body) {
+        send(JSON.createObjectNode().put("cmd", "message").put("to", to).put("id", id).put("body", body));
+    }
+
+    /** Stops reporting messages; {@link #awaitExpected()} returns once {@code count} more arrived. */
+    void expect(int count) {
+        send(JSON.createObjectNode().put("cmd", "expect").put("count", count));
+    }
+
+    void awaitExpected() {
+        next(e -> "received".equals(e.path("event").asText()));
+    }
+
+    /** Sends {@code count} chat messages to {@code to} as fast as slixmpp can. */
+    void burst(String to, int count) {
+        send(JSON.createObjectNode().put("cmd", "burst").put("to", to).put("count", count));
+    }
+
+    /** The roster as the peer server returns it: jid to {subscription, ask}. */
+    JsonNode roster() {
+        send(JSON.createObjectNode().put("cmd", "roster"));
+        return next(e -> "roster".equals(e.path("event").asText())).path("items");
+    }
+
+    private void send(ObjectNode command) {
+        try {
+            commands.write((command.toString() + "\n").getBytes(StandardCharsets.UTF_8));
+            commands.flush();
+        } catch (IOException e) {
+            throw new AssertionError("slixmpp client is gone: " + errors, e);
+        }
+    }
+
+    /** The next event matching {@code condition}; others are kept for the failure message. */
+    JsonNode next(Predicate<JsonNode> condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (true) {
+            JsonNode event;
+            try {
+                event = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            if (event == null || "exited".equals(event.path("event").asText())) {
+                throw new AssertionError((event == null ? "no matching event within " + WAIT_SECONDS + " s"
+                        : "slixmpp exited") + "; skipped " + skipped + "; stderr " + errors);
+            }
+            if (condition.test(event)) {
+                return event;
+            }
+            skipped.add(event);
+        }
+    }
+
+    static Predicate<JsonNode> presenceEvent(String from, String type) {
+        return e -> "presence".equals(e.path("event").asText()) && from.equals(e.path("from").asText())
+                && type.equals(e.path("type").asText());
+    }
+
+    static Predicate<JsonNode> messageEvent(String id) {
+        return e -> "message".equals(e.path("event").asText()) && id.equals(e.path("id").asText());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            try {
+                send(JSON.createObjectNode().put("cmd", "quit"));
+            } catch (AssertionError gone) {
+                // already exiting
+            }
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+}

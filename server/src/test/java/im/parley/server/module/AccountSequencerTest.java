@@ -1,0 +1,55 @@
+package im.parley.server.module;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import im.parley.core.jid.Jids;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.jxmpp.jid.EntityBareJid;
+
+class AccountSequencerTest {
+
+    private final AccountSequencer sequencer = new AccountSequencer();
+
+    @Test
+    void stepsOfOneAccountRunInOrderEvenWhenEarlierOnesFinishLater() throws Exception {
+        EntityBareJid romeo = Jids.parseEntityBare("romeo@example.net");
+        List<String> done = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> slowGate = new CompletableFuture<>();
+
+        var first = sequencer.serially(romeo, () -> slowGate.thenRun(() -> done.add("first")));
+        var second = sequencer.serially(romeo, () -> CompletableFuture.runAsync(() -> done.add("second")));
+
+        assertThat(second.toCompletableFuture().isDone()).isFalse();
+        slowGate.complete(null);
+        second.toCompletableFuture().join();
+        first.toCompletableFuture().join();
+        assertThat(done).containsExactly("first", "second");
+        assertThat(sequencer.accountsInFlight()).isZero();
+    }
+
+    @Test
+    void differentAccountsDoNotWaitForEachOther() throws Exception {
+        CompletableFuture<Void> never = new CompletableFuture<>();
+        sequencer.serially(Jids.parseEntityBare("romeo@example.net"), () -> never);
+
+        var other = sequencer.serially(Jids.parseEntityBare("juliet@example.net"), () -> CompletableFuture.completedFuture("ok"));
+
+        assertThat(other.toCompletableFuture().join()).isEqualTo("ok");
+    }
+
+    @Test
+    void aFailedStepDoesNotStopLaterOnes() throws Exception {
+        EntityBareJid romeo = Jids.parseEntityBare("romeo@example.net");
+
+        var failed = sequencer.serially(romeo, () -> {
+            throw new IllegalStateException("boom");
+        });
+        var next = sequencer.serially(romeo, () -> CompletableFuture.completedFuture(42));
+
+        assertThat(failed.toCompletableFuture().isCompletedExceptionally()).isTrue();
+        assertThat(next.toCompletableFuture().join()).isEqualTo(42);
+    }
+}

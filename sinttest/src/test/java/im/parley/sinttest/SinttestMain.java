@@ -1,0 +1,156 @@
+package im.parley.sinttest;
+
+import im.parley.server.ParleyServer;
+import im.parley.server.config.ListenerConfig;
+import im.parley.server.config.ParleyConfig;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.igniterealtime.smack.inttest.Configuration;
+import org.igniterealtime.smack.inttest.SmackIntegrationTestFramework;
+import org.igniterealtime.smack.inttest.SmackIntegrationTestFramework.TestRunResult;
+import org.jxmpp.jid.impl.JidCreate;
+
+/**
+ * Child-JVM entry point: starts Parley on {@code 127.0.0.1:5222} (the only port Smack's
+ * framework connects to, hence the private network namespace it runs in), creates the three
+ * accounts the framework logs in with (so it needs no in-band registration), runs Smack's
+ * integration tests and writes the summary.
+ *
+ * <p>Arguments: work directory, summary file. Exit status 0 when no test failed, 2 when some
+ * did, 1 when the run itself could not happen.
+ */
+public final class SinttestMain {
+
+    static final String DOMAIN = "sinttest.test";
+    static final int C2S_PORT = 5222;
+    private static final String[] ACCOUNT_NUMBERS = {"One", "Two", "Three"};
+    /** The {@code sinttest.*} properties this JVM was started with. */
+    private static final Map<String, String> COMMAND_LINE = commandLineProperties();
+
+    private SinttestMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path work = Path.of(args[0]);
+        Path summaryFile = Path.of(args[1]);
+        int status;
+        ParleyConfig config = ParleyConfig.defaults()
+                .withDomains(List.of(DOMAIN))
+                .withDataDir(work.resolve("data"))
+                .withC2s(ListenerConfig.on("127.0.0.1", C2S_PORT))
+                .withDirectTls(ListenerConfig.off("127.0.0.1", 5223));
+        try (ParleyServer server = new ParleyServer(config)) {
+            server.start();
+            String[] passwords = new String[3];
+            for (int i = 0; i < 3; i++) {
+                passwords[i] = UUID.randomUUID().toString();
+                server.accounts().create(JidCreate.entityBareFrom(username(i) + "@" + DOMAIN), passwords[i]);
+            }
+            trustOnly(server.certificate(DOMAIN), work.resolve("truststore.p12"));
+            List<TestRunResult> results = new ArrayList<>();
+            Map<String, String> properties = properties(passwords);
+            results.add(run(properties));
+            if (!COMMAND_LINE.containsKey("sinttest.enabledTests")) {
+                for (String test : SinttestPlan.OWN_PASS.keySet()) {
+                    Map<String, String> alone = new LinkedHashMap<>(properties);
+                    alone.remove("disabledTests");
+                    alone.put("enabledTests", test);
+                    results.add(run(alone));
+                }
+            }
+            SinttestSummary summary = SinttestSummary.of(results);
+            Files.writeString(summaryFile, summary.render());
+            status = summary.failed().isEmpty() ? 0 : 2;
+        } catch (Throwable t) {
+            t.printStackTrace();
+            status = 1;
+        }
+        // Smack leaves non-daemon threads (reader, pinger) behind: end the JVM explicitly.
+        System.exit(status);
+    }
+
+    private static String username(int index) {
+        return "sinttest-" + (index + 1);
+    }
+
+    private static TestRunResult run(Map<String, String> properties) throws Exception {
+        TestRunResult result = new SmackIntegrationTestFramework(configuration(properties)).run();
+        new SmackIntegrationTestFramework.JulTestRunResultProcessor().process(result);
+        return result;
+    }
+
+    private static Map<String, String> properties(String[] passwords) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("service", DOMAIN);
+        properties.put("host", "127.0.0.1");
+        // STARTTLS is mandatory and the certificate verified (RFC 6120 §5.3.1, §13.7.2).
+        properties.put("securityMode", "required");
+        properties.put("replyTimeout", "5000");
+        for (int i = 0; i < 3; i++) {
+            String number = ACCOUNT_NUMBERS[i];
+            properties.put("account" + number + "Username", username(i));
+            properties.put("account" + number + "Password", passwords[i]);
+        }
+        properties.put("disabledSpecifications", String.join(",", SinttestPlan.DISABLED_SPECIFICATIONS.keySet()));
+        properties.put("disabledTests", String.join(",", SinttestPlan.disabledInMainPass()));
+        return properties;
+    }
+
+    /**
+     * The framework's documented interface is its {@code sinttest.*} system properties (its
+     * builder hides some setters, e.g. the host). What the command line set
+     * ({@code sinttest.enabledTests}, {@code sinttest.debugger}, ...) wins.
+     */
+    private static Configuration configuration(Map<String, String> properties) throws Exception {
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("sinttest.") && !COMMAND_LINE.containsKey(name)) {
+                System.clearProperty(name);
+            }
+        }
+        properties.forEach((key, value) -> {
+            if (!COMMAND_LINE.containsKey("sinttest." + key)) {
+                System.setProperty("sinttest." + key, value);
+            }
+        });
+        return Configuration.newConfiguration(new String[0]);
+    }
+
+    private static Map<String, String> commandLineProperties() {
+        Map<String, String> given = new LinkedHashMap<>();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("sinttest.")) {
+                given.put(name, System.getProperty(name));
+            }
+        }
+        return Map.copyOf(given);
+    }
+
+    /**
+     * Makes the JVM's default trust store hold exactly Parley's self-signed certificate.
+     * Smack 4.5.0-beta5 offers {@code serviceTlsPin}, but its pinned {@code SSLContext} is
+     * initialised again with the default trust managers by
+     * {@code ConnectionConfiguration.getSmackTlsContext}, so the pin has no effect; the default
+     * trust managers read {@code javax.net.ssl.trustStore}, so that is where the certificate goes.
+     * Smack still checks the host name (RFC 6125) against {@code sinttest.test}.
+     */
+    private static void trustOnly(X509Certificate certificate, Path file) throws Exception {
+        char[] password = "sinttest".toCharArray();
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, password);
+        store.setCertificateEntry(DOMAIN, certificate);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            store.store(out, password);
+        }
+        System.setProperty("javax.net.ssl.trustStore", file.toString());
+        System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+        System.setProperty("javax.net.ssl.trustStorePassword", new String(password));
+    }
+}

@@ -1,0 +1,102 @@
+package im.parley.sinttest;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which of Smack's integration tests apply to Parley, and why the others do not. The framework
+ * takes the keys as {@code disabledSpecifications} / {@code disabledTests}; the reasons go into
+ * the summary so that a disabled test is never silent.
+ */
+final class SinttestPlan {
+
+    /** Whole specifications Parley does not implement (yet), with the reason. */
+    static final Map<String, String> DISABLED_SPECIFICATIONS = disabledSpecifications();
+
+    /** Single test classes or methods that cannot apply, with the reason. */
+    static final Map<String, String> DISABLED_TESTS = disabledTests();
+
+    /**
+     * Tests that apply but run in a pass of their own, with fresh connections, rather than in the
+     * main pass; the main pass disables their classes.
+     */
+    static final Map<String, String> OWN_PASS = ownPass();
+
+    private SinttestPlan() {
+    }
+
+    private static Map<String, String> disabledSpecifications() {
+        Map<String, String> specs = new LinkedHashMap<>();
+        specs.put("XEP-0045", "Multi-User Chat: Parley hosts no MUC service");
+        specs.put("XEP-0048", "Bookmarks (MultiUserChatLowLevelIntegrationTest): needs a MUC service");
+        specs.put("XEP-0060", "Publish-Subscribe: Parley hosts no pubsub service");
+        specs.put("XEP-0080", "User Location: a PEP (XEP-0163) payload; Parley has no PEP");
+        specs.put("XEP-0107", "User Mood: a PEP (XEP-0163) payload; Parley has no PEP");
+        specs.put("XEP-0118", "User Tune: a PEP (XEP-0163) payload; Parley has no PEP");
+        specs.put("XEP-0313", "Message Archive Management: not implemented");
+        specs.put("XEP-0363", "HTTP File Upload: Parley offers no upload service");
+        specs.put("XEP-0374", "OpenPGP for XMPP: keys are published over PEP (XEP-0163), which Parley lacks");
+        specs.put("XEP-0384", "OMEMO: device lists and bundles are published over PEP (XEP-0163), which Parley lacks");
+        return specs;
+    }
+
+    /** What the main pass gives the framework as {@code disabledTests}. */
+    static Set<String> disabledInMainPass() {
+        Set<String> disabled = new LinkedHashSet<>(DISABLED_TESTS.keySet());
+        for (String test : OWN_PASS.keySet()) {
+            int method = test.indexOf('.');
+            disabled.add(method < 0 ? test : test.substring(0, method));
+        }
+        return disabled;
+    }
+
+    private static Map<String, String> ownPass() {
+        Map<String, String> tests = new LinkedHashMap<>();
+        // In 4.5.0-beta5 a method in disabledTests disables its whole class
+        // (Configuration.isClassDisabled only asks whether the class is named).
+        tests.put("FileTransferIntegrationTest.ibbFileTransferTest",
+                "XEP-0096 over XEP-0047 in-band bytestreams; its class is disabled above for its SOCKS5 test");
+        // Their @BeforeClass (IntegrationTestRosterUtil.ensureSubscribedTo) trusts Smack's local
+        // roster; the @AfterClass of the class before them cancels the subscriptions with
+        // presence it does not wait for. When the next class starts within the ~20 ms Parley
+        // takes to apply and push that (RFC 6121 §3.2, stored first), setup believes the accounts
+        // are still subscribed, the cancellation lands afterwards and no presence flows.
+        String rosterRace = "its setup trusts Smack's local roster while the previous class's "
+                + "unawaited unsubscription may still be on its way (IntegrationTestRosterUtil)";
+        tests.put("SoftwareInfoIntegrationTest", rosterRace);
+        tests.put("IoTControlIntegrationTest", rosterRace);
+        tests.put("IoTDataIntegrationTest", rosterRace);
+        return tests;
+    }
+
+    private static Map<String, String> disabledTests() {
+        Map<String, String> tests = new LinkedHashMap<>();
+        // These construct extra connections for throw-away accounts, which the framework creates
+        // with XEP-0133 admin commands (Parley has none) or XEP-0077 in-band registration, all on
+        // ONE unauthenticated connection; Parley's registration (RegistrationFeature) accepts one
+        // account per connection and answers the second with not-acceptable. So the run logs in
+        // with three pre-created accounts and cannot create more.
+        String needsAccountCreation = "creates throw-away accounts, which Smack 4.5.0-beta5 can only do when the whole run "
+                + "registers its accounts in-band (XEP-0077; Parley allows it with registration.max_per_connection); "
+                + "this run uses three pre-created accounts, so the framework has no registration connection";
+        for (String test : new String[] {"LoginIntegrationTest", "StreamManagementTest",
+                "WaitForClosingStreamElementTest", "XmppConnectionIntegrationTest",
+                "ModularXmppClientToServerConnectionLowLevelIntegrationTest", "SimpleXmppConnectionIntegrationTest",
+                "LowLevelRosterIntegrationTest"}) {
+            tests.put(test, needsAccountCreation);
+        }
+        // XEP-0065 §4: the target must reach a streamhost. Smack never offers loopback
+        // addresses as its own streamhost (Socks5BytestreamManager), the private network
+        // namespace has nothing else, and Parley runs no XEP-0065 proxy: "no SOCKS5 proxies
+        // available". The framework can only disable whole classes (see OWN_PASS).
+        tests.put("FileTransferIntegrationTest",
+                "fileTransferTest (SOCKS5 bytestreams, XEP-0065) needs a streamhost: Parley runs no XEP-0065 "
+                        + "proxy and Smack never offers loopback addresses, the only ones in the private network "
+                        + "namespace; ibbFileTransferTest runs alone, see below");
+        tests.put("IoTDiscoveryIntegrationTest",
+                "XEP-0347 discovery needs a Thing registry component; Parley hosts none");
+        return tests;
+    }
+}
