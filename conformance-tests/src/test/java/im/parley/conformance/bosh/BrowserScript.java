@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.jxmpp.jid.EntityBareJid;
@@ -28,8 +29,15 @@ public final class BrowserScript {
     private BrowserScript() {
     }
 
-    /** Runs {@code script} (e.g. {@code converse-bosh.sh}) with the client at {@code url}. */
+    /** Runs {@code script} of {@code src/test/browser} (e.g. {@code converse-bosh.sh}) with the client at {@code url}. */
     public static void passes(HttpParley parley, String script, String url, Path work) throws Exception {
+        Path scripts = Path.of(System.getProperty("parley.browser.scripts", "src/test/browser"));
+        passes(parley, scripts.resolve(script), url, work, Map.of());
+    }
+
+    /** Runs a client script of the shared format (lib.sh: one PASS or FAIL line) with extra environment. */
+    public static void passes(HttpParley parley, Path script, String url, Path work, Map<String, String> extraEnv)
+            throws Exception {
         EntityBareJid client = parley.newAccount("converse");
         EntityBareJid peer = parley.newAccount("peer");
         Path caFile = PinnedTrust.writePem(parley.server().certificate(HttpParley.DOMAIN), work.resolve("parley.pem"));
@@ -37,8 +45,7 @@ public final class BrowserScript {
         Path tmp = "1".equals(System.getenv("XMPP_KEEP"))
                 ? Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "parley-browser-")
                 : Files.createDirectories(work.resolve("tmp"));
-        Path scripts = Path.of(System.getProperty("parley.browser.scripts", "src/test/browser"));
-        ProcessBuilder builder = new ProcessBuilder("bash", scripts.resolve(script).toString())
+        ProcessBuilder builder = new ProcessBuilder("bash", script.toAbsolutePath().toString())
                 .redirectErrorStream(true)
                 .directory(work.toFile());
         var env = builder.environment();
@@ -53,6 +60,7 @@ public final class BrowserScript {
         env.put("XMPP_TIMEOUT", Integer.toString(TIMEOUT_SECONDS - 30));
         env.put("TMPDIR", tmp.toString());
         env.put("PYTHONDONTWRITEBYTECODE", "1");
+        env.putAll(extraEnv);
 
         Process process = builder.start();
         List<String> output = new CopyOnWriteArrayList<>();
