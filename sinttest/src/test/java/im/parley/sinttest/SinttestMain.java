@@ -67,6 +67,14 @@ public final class SinttestMain {
                 }
             }
             SinttestSummary summary = SinttestSummary.of(results);
+            if (!summary.failed().isEmpty()) {
+                // One retry of exactly the failed tests, reported as flaky if they pass then.
+                Map<String, String> retry = new LinkedHashMap<>(properties);
+                retry.remove("disabledTests");
+                retry.put("enabledTests", String.join(",", summary.failed().keySet().stream()
+                        .map(test -> test.replaceFirst(" \\(.*\\)$", "")).toList()));
+                summary = summary.withRetry(SinttestSummary.of(List.of(run(retry))));
+            }
             Files.writeString(summaryFile, summary.render());
             status = summary.failed().isEmpty() ? 0 : 2;
         } catch (Throwable t) {

@@ -15,7 +15,8 @@ import org.igniterealtime.smack.inttest.SmackIntegrationTestFramework.TestRunRes
  * What one run of Smack's integration tests did: passed, failed (with the cause), not
  * possible (the framework's own verdict, with its reason) and disabled by {@link SinttestPlan}.
  */
-record SinttestSummary(List<String> passed, Map<String, String> failed, Map<String, String> impossible) {
+record SinttestSummary(List<String> passed, Map<String, String> failed, Map<String, String> impossible,
+                       Map<String, String> passedOnRetry) {
 
     static SinttestSummary of(List<TestRunResult> results) {
         List<String> passed = new ArrayList<>();
@@ -35,17 +36,35 @@ record SinttestSummary(List<String> passed, Map<String, String> failed, Map<Stri
                     impossible.put(type.getSimpleName() + " (whole class)", String.valueOf(why.getMessage())));
         }
         passed.sort(null);
-        return new SinttestSummary(passed, failed, impossible);
+        return new SinttestSummary(passed, failed, impossible, new TreeMap<>());
+    }
+
+    /**
+     * Folds in a retry of the failed tests: a test that passes the second time is listed as
+     * flaky with its first failure, never silently as passed.
+     */
+    SinttestSummary withRetry(SinttestSummary retry) {
+        Map<String, String> stillFailed = new TreeMap<>(failed);
+        Map<String, String> flaky = new TreeMap<>(passedOnRetry);
+        for (String test : retry.passed()) {
+            String firstFailure = stillFailed.remove(test);
+            if (firstFailure != null) {
+                flaky.put(test, firstFailure);
+            }
+        }
+        return new SinttestSummary(passed, stillFailed, impossible, flaky);
     }
 
     String render() {
         StringBuilder out = new StringBuilder();
         out.append("Smack integration tests against Parley: ").append(passed.size()).append(" passed, ")
-                .append(failed.size()).append(" failed, ").append(impossible.size()).append(" not possible, ")
+                .append(failed.size()).append(" failed, ").append(passedOnRetry.size()).append(" passed only on retry, ").append(impossible.size()).append(" not possible, ")
                 .append(SinttestPlan.DISABLED_SPECIFICATIONS.size()).append(" specifications and ")
                 .append(SinttestPlan.DISABLED_TESTS.size()).append(" tests disabled\n");
         out.append("\nFAILED\n");
         failed.forEach((test, why) -> out.append("  ").append(test).append("\n      ").append(why).append('\n'));
+        out.append("\nFAILED FIRST, PASSED ON RETRY (flaky: a timing race to find; the first failure)\n");
+        passedOnRetry.forEach((test, why) -> out.append("  ").append(test).append("\n      ").append(why).append('\n'));
         out.append("\nPASSED\n");
         passed.forEach(test -> out.append("  ").append(test).append('\n'));
         out.append("\nNOT POSSIBLE (the framework's reason)\n");

@@ -130,13 +130,27 @@ public final class RosterModule implements XmppModule {
         return context.serially(owner, () -> CompletableFuture.supplyAsync(() -> store.update(owner, contact,
                 state -> state.item().isPresent() ? ContactState.UNKNOWN : state), context.blocking()).thenApply(update -> {
                     if (update.before().item().isEmpty()) {
-                        return Stanzas.errorReply(iq.element(), StanzaError.of(StanzaErrorCondition.ITEM_NOT_FOUND));
+                        return update;
                     }
                     context.fire(RosterEvents.CHANGED, new RosterEvents.Change(owner, contact, Optional.empty(),
                             update.version()));
                     cancelSubscriptions(owner, contact, update);
-                    return Stanzas.iqResult(iq.element());
-                }));
+                    return update;
+                })).thenCompose(update -> {
+                    if (update.before().item().isEmpty()) {
+                        return CompletableFuture.completedFuture(
+                                Stanzas.errorReply(iq.element(), StanzaError.of(StanzaErrorCondition.ITEM_NOT_FOUND)));
+                    }
+                    // A local contact processes the cancellation on its own queue: answer once it
+                    // has, so a client that sees the result finds both rosters already updated.
+                    EntityBareJid local = contact.asEntityBareJidIfPossible();
+                    CompletionStage<Object> contactDone = local != null && context.domains().contains(local.asDomainBareJid())
+                            ? context.serially(local, () -> CompletableFuture.completedFuture(null))
+                            : CompletableFuture.completedFuture(null);
+                    // Waiting happens outside the owner's queue: two users removing each other at
+                    // once must not wait for each other.
+                    return contactDone.thenApply(ignored -> Stanzas.iqResult(iq.element()));
+                });
     }
 
     /**
