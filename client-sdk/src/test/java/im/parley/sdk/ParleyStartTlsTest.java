@@ -14,8 +14,8 @@ class ParleyStartTlsTest extends ChatClientContract {
     @Override
     Target target() {
         EmbeddedParley parley = PARLEY.server();
-        int port = Target.Kind.STARTTLS == Target.Kind.STARTTLS ? parley.c2sPort() : parley.directTlsPort();
-        return new Target("Parley", parley.domain(), Target.Kind.STARTTLS, parley.host(), port, parley.certificate(),
+        return new Target("Parley", parley.domain(), Target.Kind.STARTTLS, parley.host(), parley.c2sPort(),
+                parley.certificate(),
                 parley::createUser);
     }
 }

@@ -12,6 +12,7 @@ import im.parley.server.config.RegistrationConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -81,6 +82,16 @@ public final class EmbeddedParley implements AutoCloseable {
     /** The direct TLS port, where TLS starts before the XML stream (XEP-0368). */
     public int directTlsPort() {
         return server.directTlsPort();
+    }
+
+    /** The BOSH endpoint (XEP-0206) on plain HTTP over loopback. */
+    public URI boshUrl() {
+        return URI.create("http://" + HOST + ":" + server.httpPort() + "/http-bind");
+    }
+
+    /** The WebSocket endpoint (RFC 7395) on plain HTTP over loopback. */
+    public URI webSocketUrl() {
+        return URI.create("ws://" + HOST + ":" + server.httpPort() + "/xmpp-websocket");
     }
 
     /** The self-signed certificate of the first domain, for clients to pin. */
@@ -228,6 +239,10 @@ public final class EmbeddedParley implements AutoCloseable {
                     .withDataDir(dataDir)
                     .withC2s(ListenerConfig.on(HOST, 0))
                     .withDirectTls(ListenerConfig.on(HOST, 0))
+                    // BOSH and WebSocket on plain HTTP over loopback, treated as secure the way
+                    // a TLS-terminating proxy in front of a production server would be.
+                    .withHttp(ListenerConfig.on(HOST, 0))
+                    .withWeb(defaults.web().withConsiderSecure(true))
                     .withLimits(lenient);
         }
     }
