@@ -303,7 +303,12 @@ public final class ChatClient implements AutoCloseable {
         reconnectTimer.shutdownNow();
         AbstractXMPPConnection current = connection;
         if (current != null) {
-            current.disconnect();
+            try {
+                current.disconnect();
+            } catch (IllegalStateException alreadyGone) {
+                // Smack's BOSH connection throws while sending its unavailable presence when the
+                // HTTP connection under it has just broken; closing must still succeed.
+            }
         }
         asyncExecutor.shutdown();
         fire(ConnectionEvent.CLOSED);
