@@ -15,7 +15,8 @@
 set -uo pipefail
 : "${XMPP_TRANSPORT:?set XMPP_TRANSPORT=bosh|websocket}"
 NAME=converse-$XMPP_TRANSPORT
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../clients/lib.sh"   # the helpers and the slixmpp peer the client scripts use
+BROWSER_DIR=$(cd "$(dirname "$0")" && pwd)
 require_env XMPP_JID XMPP_PASSWORD XMPP_PEER XMPP_HTTP_URL
 PW_VER=${PLAYWRIGHT_CORE_VERSION:-1.65.1}
 CV_VER=${CONVERSE_VERSION:-14.0.0}
@@ -53,7 +54,7 @@ export XMPP_RESOURCE=${XMPP_RESOURCE:-converse-$$}   # unique: BOSH sessions lin
 start_peer "presence=$XMPP_RESOURCE" "send=$T_IN" "expect=$T_OUT"
 WORK=$WORK CONVERSE_DIST=$CONVERSE_DIST T_IN=$T_IN T_OUT=$T_OUT XMPP_SPKI=$SPKI XMPP_TIMEOUT=$(time_left) \
   NODE_PATH="$CACHE/node/node_modules" HOME="$WORK/home" \
-  node "$CLIENTS_DIR/converse-driver.js" >"$WORK/driver.log" 2>&1 &
+  node "$BROWSER_DIR/converse-driver.js" >"$WORK/driver.log" 2>&1 &
 DRV=$!
 on_exit_pid "$DRV"
 wait_grep "$WORK/peer.log" "^GOT .*$T_OUT" || {
