@@ -140,6 +140,16 @@ public final class ParleyServerExtension implements BeforeAllCallback, AfterAllC
         return client;
     }
 
+    /** A fresh account, logged in with the client SDK over STARTTLS (initial presence sent). */
+    public SdkUser sdkLoggedIn(String prefix) {
+        return sdkUser(newAccount(prefix)).logsIn();
+    }
+
+    /** An SDK client for {@code account}, not yet logged in; closed after the test. */
+    public SdkUser sdkUser(EntityBareJid account) {
+        return track(SdkUser.of(this, account));
+    }
+
     /** A raw socket client on the STARTTLS port; closed after the test. */
     public RawXmppClient raw() {
         return track(RawXmppClient.connect("127.0.0.1", c2sPort(), certificate()));
