@@ -19,8 +19,7 @@ import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.EntityFullJid;
 
 /**
- * A user of Parley's client SDK ({@link ChatClient}) over STARTTLS with the server's certificate
- * pinned, with helpers that make scenario tests read like a script (STYLE.md #15):
+ * A user of Parley's client SDK ({@link ChatClient}) with the server's certificate pinned, with helpers that make scenario tests read like a script (STYLE.md #15):
  * {@code romeo.sendsChat(juliet, "hi")}, {@code juliet.receivesChat(romeo, "hi")}. Its listeners
  * are registered before login and record everything, so a wait also matches what arrived before
  * it started (offline messages, pending contact requests).
@@ -46,9 +45,9 @@ public final class SdkUser implements AutoCloseable {
      * A client for {@code account} on the server under test, not yet logged in. Reconnection is
      * off: a conformance test must see a broken connection, not have it papered over.
      */
-    static SdkUser of(ParleyServerExtension parley, EntityBareJid account) {
+    static SdkUser of(ParleyServerExtension parley, EntityBareJid account, Transport transport) {
         return new SdkUser(ChatClient.builder(account, ParleyServerExtension.PASSWORD)
-                .transport(Transport.startTls("127.0.0.1", parley.c2sPort()))
+                .transport(transport)
                 .trust(Trust.pinned(parley.certificate()))
                 .reconnect(Reconnect.disabled())
                 .replyTimeout(WAIT)
