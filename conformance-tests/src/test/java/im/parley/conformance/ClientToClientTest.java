@@ -14,28 +14,35 @@ import org.jxmpp.jid.Jid;
 import org.jxmpp.jid.impl.JidCreate;
 
 /**
- * Two Smack 4.4 clients on one Parley server over STARTTLS: the everyday paths of RFC 6120
- * (TLS §5, SASL §6, binding §7, stanzas §8), RFC 6121 delivery and XEP-0199 ping.
+ * Two clients on one Parley server over STARTTLS: the everyday paths of RFC 6120 (TLS §5, SASL
+ * §6, binding §7, stanzas §8), RFC 6121 delivery and XEP-0199 ping. Chat goes through Parley's
+ * client SDK, as an app would; the tests that build their own IQs (ping, unknown payloads, the
+ * legacy session) or address a full JID use Smack, which the SDK deliberately hides.
  */
 class ClientToClientTest {
 
     @RegisterExtension
     static final ParleyServerExtension parley = new ParleyServerExtension();
 
-    /** RFC 6121 §5.2.1: "the client SHOULD send a message of type chat ... to the full JID". */
+    /**
+     * RFC 6121 §5.2.2 (a chat message to the contact's account) and §8.5.2.1.1 (the server
+     * delivers it to the account's available resource), both ways, written with Parley's client
+     * SDK as an app would. The SDK's STARTTLS transport requires TLS (RFC 6120 §5.3.1), so the
+     * login itself proves the stream was secured.
+     */
     @Test
-    @DisplayName("RFC 6121 §5: chat messages both ways between full JIDs over STARTTLS")
+    @DisplayName("RFC 6121 §5.2.2: chat messages both ways between two SDK clients over STARTTLS")
     void messagesBothWays() {
-        XmppClient romeo = parley.loggedIn("romeo");
-        XmppClient juliet = parley.loggedIn("juliet");
+        SdkUser romeo = parley.sdkLoggedIn("romeo");
+        SdkUser juliet = parley.sdkLoggedIn("juliet");
 
-        romeo.sendsChat(juliet.jid(), "Art thou not Romeo, and a Montague?");
-        juliet.receivesChat(romeo.jid(), "Art thou not Romeo, and a Montague?");
+        romeo.sendsChat(juliet, "Art thou not Romeo, and a Montague?");
+        assertThat(juliet.receivesChat(romeo, "Art thou not Romeo, and a Montague?").sender().toString())
+                .as("RFC 6120 §8.1.2.1: 'from' is the sender's full JID").isEqualTo(romeo.sessionJid().toString());
 
-        juliet.sendsChat(romeo.jid(), "Neither, fair saint, if either thee dislike.");
-        romeo.receivesChat(juliet.jid(), "Neither, fair saint, if either thee dislike.");
-
-        assertThat(romeo.connection().isSecureConnection()).as("STARTTLS negotiated").isTrue();
+        juliet.sendsChat(romeo, "Neither, fair saint, if either thee dislike.");
+        assertThat(romeo.receivesChat(juliet, "Neither, fair saint, if either thee dislike.").sender().toString())
+                .isEqualTo(juliet.sessionJid().toString());
     }
 
     /** RFC 6120 §8.1.2.1: "the server MUST stamp the 'from' address with the full JID". */

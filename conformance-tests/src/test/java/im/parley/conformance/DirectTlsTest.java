@@ -28,18 +28,20 @@ class DirectTlsTest {
         assertThat(RawXmppClient.mechanisms(features)).contains("SCRAM-SHA-256-PLUS", "SCRAM-SHA-256", "PLAIN");
     }
 
-    /** XEP-0368 with RFC 6121 §5: a direct TLS client and a STARTTLS client chat both ways. */
+    /**
+     * XEP-0368 §3 with RFC 6121 §5.2.2: a client-SDK user over direct TLS and one over STARTTLS
+     * chat both ways.
+     */
     @Test
-    @DisplayName("XEP-0368: Smack over direct TLS chats with Smack over STARTTLS")
-    void smackOverDirectTls() {
-        XmppClient romeo = parley.connect(SmackClients.directTls(parley, parley.newAccount("romeo"),
-                ParleyServerExtension.PASSWORD));
-        XmppClient juliet = parley.loggedIn("juliet");
+    @DisplayName("XEP-0368 §3: an SDK client over direct TLS chats with an SDK client over STARTTLS")
+    void sdkOverDirectTls() {
+        SdkUser romeo = parley.sdkLoggedInOverDirectTls("romeo");
+        SdkUser juliet = parley.sdkLoggedIn("juliet");
 
-        romeo.sendsChat(juliet.jid(), "over direct TLS");
-        juliet.receivesChat(romeo.jid(), "over direct TLS");
-        juliet.sendsChat(romeo.jid(), "over STARTTLS");
-        romeo.receivesChat(juliet.jid(), "over STARTTLS");
+        romeo.sendsChat(juliet, "over direct TLS");
+        juliet.receivesChat(romeo, "over direct TLS");
+        juliet.sendsChat(romeo, "over STARTTLS");
+        romeo.receivesChat(juliet, "over STARTTLS");
     }
 
     /** XEP-0368 with RFC 5929: SCRAM-SHA-512-PLUS on a direct TLS stream (raw client). */

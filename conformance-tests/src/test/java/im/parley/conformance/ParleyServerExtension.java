@@ -1,6 +1,7 @@
 package im.parley.conformance;
 
 import im.parley.conformance.raw.RawXmppClient;
+import im.parley.sdk.Transport;
 import im.parley.server.ParleyServer;
 import im.parley.server.config.LimitsConfig;
 import im.parley.server.config.ListenerConfig;
@@ -138,6 +139,21 @@ public final class ParleyServerExtension implements BeforeAllCallback, AfterAllC
         XmppClient client = XmppClient.connect(configuration);
         openClients.add(client);
         return client;
+    }
+
+    /** A fresh account, logged in with the client SDK over STARTTLS (initial presence sent). */
+    public SdkUser sdkLoggedIn(String prefix) {
+        return sdkUser(newAccount(prefix)).logsIn();
+    }
+
+    /** An SDK client for {@code account} over STARTTLS, not yet logged in; closed after the test. */
+    public SdkUser sdkUser(EntityBareJid account) {
+        return track(SdkUser.of(this, account, Transport.startTls("127.0.0.1", c2sPort())));
+    }
+
+    /** A fresh account, logged in with the client SDK over direct TLS (XEP-0368). */
+    public SdkUser sdkLoggedInOverDirectTls(String prefix) {
+        return track(SdkUser.of(this, newAccount(prefix), Transport.directTls("127.0.0.1", directTlsPort()))).logsIn();
     }
 
     /** A raw socket client on the STARTTLS port; closed after the test. */
