@@ -22,6 +22,8 @@
 #   UPDATE_DOCS=1 rewrites the tables in docs/benchmarks.md
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# The project's peer scripts (Prosody, ejabberd), shared with the federation interop tests.
+PEERS="$(cd "$HERE/../../s2s-federation/src/test/peers" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 RESULTS=${1:-${TMPDIR:-/tmp}/parley-bench/results-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$RESULTS"
@@ -44,13 +46,13 @@ start_server() {  # sets HOST DOMAIN PID MECH
       PARLEY_JAVA_OPTS="$opts" "$HERE/start-parley.sh" parley.test 127.0.0.5 "$PARLEY_DIR" || return 1
       HOST=127.0.0.5; DOMAIN=parley.test; PID=$(cat "$PARLEY_DIR/parley.pid"); MECH=${PARLEY_MECHANISM:-SCRAM-SHA-1} ;;
     prosody)
-      "$HERE/peers/start-prosody.sh" prosody.test 127.0.0.2 >/dev/null || return 1
-      "$HERE/peers/prosody-bulk-users.sh" prosody.test user "$BENCH_USERS" pw >/dev/null
+      "$PEERS/start-prosody.sh" prosody.test 127.0.0.2 >/dev/null || return 1
+      "$PEERS/prosody-bulk-users.sh" prosody.test user "$BENCH_USERS" pw >/dev/null
       HOST=127.0.0.2; DOMAIN=prosody.test; PID=$(cat "$PEERS_BASE/prosody-prosody.test/prosody.pid"); MECH=${PEER_MECHANISM:-PLAIN} ;;
     ejabberd)
-      "$HERE/peers/start-ejabberd.sh" ejabberd.test 127.0.0.3 >/dev/null || return 1
+      "$PEERS/start-ejabberd.sh" ejabberd.test 127.0.0.3 >/dev/null || return 1
       if [ ! -f "$PEERS_BASE/ejabberd-ejabberd.test/users-$BENCH_USERS" ]; then
-        "$HERE/peers/ejabberd-bulk-users.sh" ejabberd.test user "$BENCH_USERS" pw >/dev/null \
+        "$PEERS/ejabberd-bulk-users.sh" ejabberd.test user "$BENCH_USERS" pw >/dev/null \
           && touch "$PEERS_BASE/ejabberd-ejabberd.test/users-$BENCH_USERS"
       fi
       HOST=127.0.0.3; DOMAIN=ejabberd.test; PID=$(cat "$PEERS_BASE/ejabberd-ejabberd.test/ejabberd.pid"); MECH=${PEER_MECHANISM:-PLAIN} ;;
@@ -60,8 +62,8 @@ start_server() {  # sets HOST DOMAIN PID MECH
 stop_server() {
   case $1 in
     parley)   "$HERE/stop-parley.sh" "$PARLEY_DIR" >/dev/null 2>&1 ;;
-    prosody)  "$HERE/peers/stop-prosody.sh" prosody.test >/dev/null 2>&1 ;;
-    ejabberd) "$HERE/peers/stop-ejabberd.sh" ejabberd.test >/dev/null 2>&1 ;;
+    prosody)  "$PEERS/stop-prosody.sh" prosody.test >/dev/null 2>&1 ;;
+    ejabberd) "$PEERS/stop-ejabberd.sh" ejabberd.test >/dev/null 2>&1 ;;
   esac
 }
 

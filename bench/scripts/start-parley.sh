@@ -6,8 +6,10 @@
 # and waits until c2s accepts connections. JVM options: PARLEY_JAVA_OPTS.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# The project's peer scripts (Prosody, ejabberd), shared with the federation interop tests.
+PEERS="$(cd "$HERE/../../s2s-federation/src/test/peers" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-. "$HERE/peers/common.sh"
+. "$PEERS/common.sh"
 [ $# -eq 3 ] || { sed -n '2,6p' "$0"; exit 2; }
 DOMAIN=$1; IP=$2; DATADIR=$3
 C2S_PORT=${C2S_PORT:-5222}

@@ -2,7 +2,9 @@
 # stop-parley.sh DATADIR - stops the Parley started by start-parley.sh (TERM, then KILL).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-. "$HERE/peers/common.sh"
+# The project's peer scripts (Prosody, ejabberd), shared with the federation interop tests.
+PEERS="$(cd "$HERE/../../s2s-federation/src/test/peers" && pwd)"
+. "$PEERS/common.sh"
 [ $# -eq 1 ] || { sed -n '2p' "$0"; exit 2; }
 PIDFILE="$1/parley.pid"
 if pid=$(read_pid "$PIDFILE"); then
