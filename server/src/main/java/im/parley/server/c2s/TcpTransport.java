@@ -7,91 +7,34 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 
 /** A client stream over one TCP connection: the Netty channel and its XML codec. */
-public final class TcpTransport implements C2sTransport {
-
-    private final Channel channel;
+public final class TcpTransport extends ChannelTransport {
 
     public TcpTransport(Channel channel) {
-        this.channel = channel;
-    }
-
-    @Override
-    public void write(Object message) {
-        channel.write(message, channel.voidPromise());
-    }
-
-    @Override
-    public void writeAndFlush(Object message) {
-        channel.writeAndFlush(message, channel.voidPromise());
+        super(channel);
     }
 
     @Override
     public void closeAfterFlush() {
-        channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    @Override
-    public void close() {
-        channel.close();
-    }
-
-    @Override
-    public boolean isActive() {
-        return channel.isActive();
+        channel().writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
     public boolean isSecure() {
-        SslHandler ssl = channel.pipeline().get(SslHandler.class);
+        SslHandler ssl = channel().pipeline().get(SslHandler.class);
         return ssl != null && ssl.handshakeFuture().isSuccess();
     }
 
     @Override
     public ChannelBindingSource channelBindings() {
-        SslHandler ssl = channel.pipeline().get(SslHandler.class);
+        SslHandler ssl = channel().pipeline().get(SslHandler.class);
         return ssl == null || !ssl.handshakeFuture().isSuccess() ? ChannelBindingSource.NONE : new TlsChannelBindings(ssl);
     }
 
     @Override
-    public InetAddress remoteAddress() {
-        return channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : InetAddress.getLoopbackAddress();
-    }
-
-    @Override
-    public Executor executor() {
-        return channel.eventLoop();
-    }
-
-    @Override
-    public boolean inExecutor() {
-        return channel.eventLoop().inEventLoop();
-    }
-
-    @Override
-    public Runnable schedule(Runnable task, long delayMillis) {
-        var future = channel.eventLoop().schedule(task, delayMillis, TimeUnit.MILLISECONDS);
-        return () -> future.cancel(false);
-    }
-
-    @Override
-    public void pauseReading() {
-        channel.config().setAutoRead(false);
-    }
-
-    @Override
-    public void resumeReading() {
-        channel.config().setAutoRead(true);
-    }
-
-    @Override
     public void restartStream() {
-        XmppStreamDecoder decoder = channel.pipeline().get(XmppStreamDecoder.class);
+        XmppStreamDecoder decoder = channel().pipeline().get(XmppStreamDecoder.class);
         if (decoder != null) {
             decoder.reset();
         }
@@ -99,13 +42,13 @@ public final class TcpTransport implements C2sTransport {
 
     @Override
     public boolean dropBufferedWhitespace() {
-        XmppStreamDecoder decoder = channel.pipeline().get(XmppStreamDecoder.class);
+        XmppStreamDecoder decoder = channel().pipeline().get(XmppStreamDecoder.class);
         return decoder == null || decoder.dropBufferedWhitespace();
     }
 
     @Override
     public void setMaxStanzaBytes(int bytes) {
-        XmppStreamDecoder decoder = channel.pipeline().get(XmppStreamDecoder.class);
+        XmppStreamDecoder decoder = channel().pipeline().get(XmppStreamDecoder.class);
         if (decoder != null) {
             decoder.setMaxStanzaBytes(bytes);
         }
@@ -113,22 +56,17 @@ public final class TcpTransport implements C2sTransport {
 
     @Override
     public boolean canStartTls() {
-        return channel.pipeline().get(SslHandler.class) == null;
+        return channel().pipeline().get(SslHandler.class) == null;
     }
 
     @Override
     public void startTls(SslContext context) {
         // startTls=true: the first write after the handler is added (<proceed/>) leaves unencrypted.
-        channel.pipeline().addFirst("tls", new SslHandler(context.newEngine(channel.alloc()), true));
-    }
-
-    @Override
-    public boolean isOutputCongested(long maxPendingBytes) {
-        return !channel.isWritable() && channel.bytesBeforeWritable() > maxPendingBytes;
+        channel().pipeline().addFirst("tls", new SslHandler(context.newEngine(channel().alloc()), true));
     }
 
     @Override
     public String toString() {
-        return String.valueOf(channel.remoteAddress());
+        return String.valueOf(channel().remoteAddress());
     }
 }
