@@ -3,7 +3,8 @@
 # Starts Parley (built with: mvn -q -DskipTests package) in the background on IP:$C2S_PORT for
 # DOMAIN, with STARTTLS offered but not required, data in DATADIR, and users
 # user1..user$BENCH_USERS (password pw) created in bulk before the start. Writes DATADIR/parley.pid
-# and waits until c2s accepts connections. JVM options: PARLEY_JAVA_OPTS.
+# and waits until c2s accepts connections. JVM options: PARLEY_JAVA_OPTS; TLS implementation:
+# PARLEY_TLS_PROVIDER (auto, openssl or jdk).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # The project's peer scripts (Prosody, ejabberd), shared with the federation interop tests.
@@ -30,6 +31,7 @@ direct_tls:
   enabled: false
 tls:
   starttls_required: false
+  provider: ${PARLEY_TLS_PROVIDER:-auto}
 YML
 BENCH_JAR=$(ls "$ROOT"/bench/target/parley-bench-*.jar | head -n1)
 SERVER_JAR=$(ls "$ROOT"/server/target/parley-server-*.jar | grep -v -e sources -e tests | head -n1)

@@ -57,10 +57,14 @@ public final class BenchMain {
         @Option(names = "--users", defaultValue = "5000") int users;
         @Option(names = "--rate", defaultValue = "500") double rate;
         @Option(names = "--hold", description = "Seconds to hold the sessions.", defaultValue = "10") double hold;
+        @Option(names = "--warmup", description = "Sessions that log in and out before the measurement.",
+                defaultValue = "1000") int warmup;
+        @Option(names = "--settle", description = "Seconds of rest between the warm-up and the first RSS reading.",
+                defaultValue = "10") double settle;
 
         @Override
         public Integer call() throws Exception {
-            return runAndReport(new IdleSessionsScenario(users, rate, hold), common);
+            return runAndReport(new IdleSessionsScenario(users, rate, hold, warmup, settle), common);
         }
     }
 

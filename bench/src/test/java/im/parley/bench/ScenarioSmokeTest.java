@@ -68,7 +68,7 @@ class ScenarioSmokeTest {
 
     @Test
     void idleTlsSessions() throws Exception {
-        ScenarioResult result = run(new IdleSessionsScenario(USERS, 200, 1));
+        ScenarioResult result = run(new IdleSessionsScenario(USERS, 200, 1, 10, 0));
         assertThat(result.figures()).containsEntry("sessions", USERS).containsKey("rss_per_session_kb");
     }
 

@@ -10,6 +10,7 @@ import im.parley.core.stream.StreamErrorCondition;
 import im.parley.core.tls.DomainCertificates;
 import im.parley.core.tls.KeyMaterial;
 import im.parley.core.tls.TlsContexts;
+import im.parley.core.tls.TlsProvider;
 import im.parley.core.xml.XmlLimits;
 import im.parley.s2s.FederationDisabledRouter;
 import im.parley.s2s.S2sRouter;
@@ -128,7 +129,7 @@ public final class ParleyServer implements AutoCloseable {
         Storage storage = new JdbcStorage(database.dataSource());
         accounts = new AccountService(storage.accounts());
         Map<DomainBareJid, KeyMaterial> keys = loadKeys(domains);
-        tls = serverTls(domains, keys);
+        tls = serverTls(domains, keys, config.tls().provider());
         blocking = blockingExecutor();
 
         Transport transport = new Transport();
@@ -208,8 +209,8 @@ public final class ParleyServer implements AutoCloseable {
                 banner.add("push app server " + config.push().appServer().domain());
             }
         }
-        LOG.info("Parley {} serving {}; {}; storage {}; {}", VERSION, String.join(", ", config.domains()),
-                String.join(", ", banner), storageDescription(), transport.name());
+        LOG.info("Parley {} serving {}; {}; storage {}; {}; TLS {}", VERSION, String.join(", ", config.domains()),
+                String.join(", ", banner), storageDescription(), transport.name(), tls.providerName());
     }
 
     /**
@@ -382,12 +383,12 @@ public final class ParleyServer implements AutoCloseable {
         return keys;
     }
 
-    private static ServerTls serverTls(Set<DomainBareJid> domains, Map<DomainBareJid, KeyMaterial> keys)
-            throws IOException {
+    private static ServerTls serverTls(Set<DomainBareJid> domains, Map<DomainBareJid, KeyMaterial> keys,
+            TlsProvider provider) throws IOException {
         Map<DomainBareJid, SslContext> contexts = new LinkedHashMap<>();
         Map<DomainBareJid, X509Certificate> leafs = new LinkedHashMap<>();
         for (Map.Entry<DomainBareJid, KeyMaterial> entry : keys.entrySet()) {
-            contexts.put(entry.getKey(), TlsContexts.server(entry.getValue()));
+            contexts.put(entry.getKey(), TlsContexts.server(entry.getValue(), provider));
             leafs.put(entry.getKey(), entry.getValue().leaf());
         }
         return new ServerTls(contexts, leafs, domains.iterator().next());

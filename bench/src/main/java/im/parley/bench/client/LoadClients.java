@@ -1,5 +1,6 @@
 package im.parley.bench.client;
 
+import im.parley.core.tls.TlsProvider;
 import im.parley.core.xml.XmlLimits;
 import im.parley.core.xml.XmppStreamDecoder;
 import io.netty.bootstrap.Bootstrap;
@@ -15,7 +16,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -91,7 +91,8 @@ public final class LoadClients implements AutoCloseable {
     private static SslContext clientTls() {
         try {
             // Test servers use self-signed certificates; the benchmark measures, it does not verify.
-            return SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+            // BoringSSL (when it loads) keeps the generator's handshakes cheap: it shares the cores.
+            return SslContextBuilder.forClient().sslProvider(TlsProvider.AUTO.netty())
                     .trustManager(InsecureTrustManagerFactory.INSTANCE).build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot build the client TLS context", e);

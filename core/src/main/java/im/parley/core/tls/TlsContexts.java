@@ -8,10 +8,10 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Netty TLS contexts for XMPP streams (RFC 6120 §5, XEP-0368 direct TLS) on the JDK's own JSSE.
- * Only TLS 1.3 and TLS 1.2 are enabled: RFC 8996 deprecates TLS 1.0 and 1.1. The
- * {@code tls-exporter} channel binding needs the RFC 5705 exporter that JSSE has from Java 25
- * on; see {@link TlsChannelBindings}.
+ * Netty TLS contexts for XMPP streams (RFC 6120 §5, XEP-0368 direct TLS), on the JDK's own JSSE
+ * unless a {@link TlsProvider} says otherwise. Only TLS 1.3 and TLS 1.2 are enabled: RFC 8996
+ * deprecates TLS 1.0 and 1.1. The {@code tls-exporter} channel binding needs the RFC 5705
+ * exporter that JSSE has from Java 25 on; see {@link TlsChannelBindings}.
  */
 public final class TlsContexts {
 
@@ -22,7 +22,12 @@ public final class TlsContexts {
 
     /** A server context presenting {@code keyMaterial}'s chain; clients are not asked for a certificate. */
     public static SslContext server(KeyMaterial keyMaterial) throws SSLException {
-        return serverBuilder(keyMaterial).clientAuth(ClientAuth.NONE).build();
+        return server(keyMaterial, TlsProvider.JDK);
+    }
+
+    /** A server context on {@code provider} presenting {@code keyMaterial}'s chain; no client certificate. */
+    public static SslContext server(KeyMaterial keyMaterial, TlsProvider provider) throws SSLException {
+        return serverBuilder(keyMaterial).sslProvider(provider.netty()).clientAuth(ClientAuth.NONE).build();
     }
 
     /**

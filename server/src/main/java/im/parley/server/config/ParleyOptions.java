@@ -1,5 +1,6 @@
 package im.parley.server.config;
 
+import im.parley.core.tls.TlsProvider;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -74,13 +75,20 @@ final class ParleyOptions {
         all.add(new ConfigOption<>("tls.starttls_required", ValueType.BOOLEAN,
                 "Clients must negotiate STARTTLS before authenticating (RFC 6120 §5.3.1).",
                 c -> c.tls().starttlsRequired(),
-                (c, v) -> c.withTls(new TlsConfig(v, c.tls().certificates()))));
+                (c, v) -> c.withTls(c.tls().withStarttlsRequired(v))));
         all.add(new ConfigOption<>("tls.certificates", ValueType.CERTIFICATES,
                 "PEM certificate chain and private key per configured domain (e.g. from Let's Encrypt).",
                 "{\"example.org\": {certificate: \"/etc/letsencrypt/live/example.org/fullchain.pem\", "
                         + "private_key: \"/etc/letsencrypt/live/example.org/privkey.pem\"}}",
                 c -> c.tls().certificates(),
-                (c, v) -> c.withTls(new TlsConfig(c.tls().starttlsRequired(), v))));
+                (c, v) -> c.withTls(c.tls().withCertificates(v))));
+        all.add(new ConfigOption<>("tls.provider", ValueType.oneOf(TlsProvider.class),
+                "TLS implementation for client connections (c2s, direct TLS, HTTPS): `openssl` (BoringSSL via "
+                        + "netty-tcnative: cheaper handshakes, less memory per connection, no `tls-exporter` "
+                        + "channel binding), `jdk` (JSSE; offers `tls-exporter` on Java 25+) or `auto` "
+                        + "(openssl when its native library loads, else jdk).",
+                c -> c.tls().provider(),
+                (c, v) -> c.withTls(c.tls().withProvider(v))));
         limits(all);
         all.add(new ConfigOption<>("storage.jdbc_url", ValueType.OPTIONAL_STRING,
                 "JDBC URL of an external database (its driver must be on the class path); null: embedded H2.",

@@ -1,5 +1,6 @@
 package im.parley.server.config;
 
+import im.parley.core.tls.TlsProvider;
 import java.util.Map;
 
 /**
@@ -8,10 +9,27 @@ import java.util.Map;
  *
  * @param starttlsRequired clients must negotiate STARTTLS before SASL (RFC 6120 §5.3.1)
  * @param certificates domain → PEM files
+ * @param provider the TLS implementation of client connections (c2s, direct TLS, HTTPS)
  */
-public record TlsConfig(boolean starttlsRequired, Map<String, CertificateFiles> certificates) {
+public record TlsConfig(boolean starttlsRequired, Map<String, CertificateFiles> certificates, TlsProvider provider) {
+
+    public TlsConfig(boolean starttlsRequired, Map<String, CertificateFiles> certificates) {
+        this(starttlsRequired, certificates, TlsProvider.AUTO);
+    }
 
     public static TlsConfig defaults() {
-        return new TlsConfig(true, Map.of());
+        return new TlsConfig(true, Map.of(), TlsProvider.AUTO);
+    }
+
+    public TlsConfig withStarttlsRequired(boolean value) {
+        return new TlsConfig(value, certificates, provider);
+    }
+
+    public TlsConfig withCertificates(Map<String, CertificateFiles> value) {
+        return new TlsConfig(starttlsRequired, value, provider);
+    }
+
+    public TlsConfig withProvider(TlsProvider value) {
+        return new TlsConfig(starttlsRequired, certificates, value);
     }
 }

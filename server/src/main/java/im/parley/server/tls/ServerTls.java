@@ -1,5 +1,7 @@
 package im.parley.server.tls;
 
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
 import java.security.cert.X509Certificate;
@@ -33,6 +35,11 @@ public final class ServerTls implements Mapping<String, SslContext> {
     /** The leaf certificate a domain presents. */
     public Optional<X509Certificate> certificate(DomainBareJid domain) {
         return Optional.ofNullable(certificates.get(domain));
+    }
+
+    /** The TLS implementation behind the contexts, for the start-up banner: {@code OpenSSL (BoringSSL …)} or {@code JDK}. */
+    public String providerName() {
+        return fallback instanceof ReferenceCountedOpenSslContext ? "OpenSSL (" + OpenSsl.versionString() + ")" : "JDK";
     }
 
     /** SNI mapping for direct TLS: the named domain's context, else the default domain's. */
