@@ -31,6 +31,11 @@ import org.dom4j.Element;
  * <p>Restricted XML (§11.1) is refused, never expanded: DTDs, comments, processing
  * instructions and entity references other than the predefined ones end the stream with
  * {@code restricted-xml}.
+ *
+ * <p>An idle stream may give its parser back ({@link #releaseParserIfIdle()}): most of a
+ * connection's decoding memory is the parser's, and most client streams are idle most of the
+ * time. The next bytes rebuild it behind a replay of the root's namespace context
+ * ({@link StreamRoot}); nothing observable differs from a decoder that kept its parser.
  */
 public class XmppStreamDecoder extends ByteToMessageDecoder {
 
@@ -41,8 +46,11 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
     private final PrologScanner prologScanner = new PrologScanner();
     private int maxStanzaBytes;
 
+    /** Null after a fault, and in state STREAM while released for idleness. */
     private AsyncXMLStreamReader<AsyncByteBufferFeeder> reader;
     private State state;
+    /** The root's name context, once the stream header was read: what a rebuilt parser replays. */
+    private StreamRoot root;
     /** Bytes fed to the current parser; Aalto's byte offsets count from the document start. */
     private long bytesFed;
     /** Document offset and buffer index of the first byte of the latest feed. */
@@ -80,7 +88,10 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
      * returns true; returns false, dropping nothing, if anything else is buffered.
      */
     public boolean dropBufferedWhitespace() {
-        ByteBuf buffered = internalBuffer();
+        return skipIfWhitespace(internalBuffer());
+    }
+
+    private static boolean skipIfWhitespace(ByteBuf buffered) {
         for (int i = buffered.readerIndex(); i < buffered.writerIndex(); i++) {
             byte b = buffered.getByte(i);
             if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
@@ -99,8 +110,32 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
         this.maxStanzaBytes = maxStanzaBytes;
     }
 
+    /**
+     * Closes the parser and lets it be garbage-collected, if the stream is open and between
+     * top-level elements with nothing buffered: no element or tag is partly parsed, every byte
+     * given to the parser ended a complete stream-level event (RFC 6120 §4.2 allows only
+     * whitespace between them, §4.6.1) and no byte waits to be decoded. The next bytes that
+     * are not mere whitespace rebuild it. Returns whether the parser was released; false in the
+     * prolog, mid-element, with input pending, after the stream ended or if already released.
+     * Call it on the channel's event loop.
+     */
+    public boolean releaseParserIfIdle() {
+        if (state != State.STREAM || reader == null || builder.depth() != 0 || elementStart != bytesFed
+                || !reader.getInputFeeder().needMoreInput() || internalBuffer().isReadable()) {
+            return false;
+        }
+        closeReader();
+        return true;
+    }
+
+    /** True while the stream is open and its parser released by {@link #releaseParserIfIdle()}. */
+    public boolean isParserReleased() {
+        return state == State.STREAM && reader == null;
+    }
+
     private void startDocument() {
         reader = newReader();
+        root = null;
         state = State.PROLOG;
         bytesFed = 0;
         fedBuffer = null;
@@ -112,6 +147,9 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (state == State.CLOSED || state == State.FAILED) {
             in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (reader == null && !resumeParser(in, out)) {
             return;
         }
         if (reader.getInputFeeder().needMoreInput()) {
@@ -146,6 +184,27 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
         } catch (XMLStreamException e) {
             emitFault(in, out, ParseErrors.toStreamError(e));
         }
+    }
+
+    /**
+     * Rebuilds a released parser, positioned inside the stream root, unless the input is only
+     * whitespace, which the stream ignores between elements (RFC 6120 §4.6.1): a keepalive leaves
+     * the parser released. False when there is nothing to parse.
+     */
+    private boolean resumeParser(ByteBuf in, List<Object> out) {
+        if (skipIfWhitespace(in)) {
+            return false;
+        }
+        reader = newReader();
+        try {
+            // Offsets of the rebuilt parser count the replayed tag, which no limit counts.
+            bytesFed = root.replayInto(reader);
+        } catch (XMLStreamException e) {
+            emitFault(in, out, StreamError.of(StreamErrorCondition.INTERNAL_SERVER_ERROR, "cannot resume the parser"));
+            return false;
+        }
+        elementStart = bytesFed;
+        return true;
     }
 
     /**
@@ -235,6 +294,7 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
         }
         state = State.STREAM;
         elementStart = end;
+        root = StreamRoot.of(reader);
         return new StreamOpen(
                 reader.getAttributeValue("", "to"),
                 reader.getAttributeValue("", "from"),
@@ -338,11 +398,14 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
     }
 
     private void closeReader() {
-        try {
-            reader.close();
-        } catch (XMLStreamException ignored) {
-            // Closing only releases the parser's buffers; nothing is left to report.
+        if (reader != null) {
+            try {
+                reader.close();
+            } catch (XMLStreamException ignored) {
+                // Closing only releases the parser's buffers; nothing is left to report.
+            }
         }
+        reader = null;
         fedBuffer = null;
     }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class XmppStreamDecoderTest {
 
-    private static final String STREAM = HEADER
+    static final String STREAM = HEADER
             + "<message to='juliet@example.com' type='chat' xml:lang='fr'><body>caf\u00e9 \ud83d\ude00 \u65e5\u672c</body>"
             + "<x xmlns='jabber:x:data' type='form'><field var='a'><value>1 &amp; 2 &lt; &#x33;</value></field></x></message>"
             + "\n  <iq type='get' id='1'><query xmlns='jabber:iq:roster'/></iq>\t"

@@ -19,21 +19,30 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SniHandler;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * Builds the pipeline of a client connection, one named handler per concern (STYLE.md #6):
  * {@code tls} (direct TLS, XEP-0368; or added later by STARTTLS), {@code xml-decoder},
- * {@code xml-encoder}, {@code c2s}.
+ * {@code xml-encoder}, {@code c2s}. The {@code c2s} handler releases the parser of a connection
+ * idle for the parser idle delay ({@link C2sStreamHandler}).
  */
 public final class C2sChannelInitializer extends ChannelInitializer<SocketChannel> {
 
     private final C2sContext context;
     private final boolean directTls;
+    private final Duration parserIdleDelay;
 
     public C2sChannelInitializer(C2sContext context, boolean directTls) {
+        this(context, directTls, C2sStreamHandler.DEFAULT_PARSER_IDLE_DELAY);
+    }
+
+    /** With the parser of a connection released after {@code parserIdleDelay} without reads. */
+    public C2sChannelInitializer(C2sContext context, boolean directTls, Duration parserIdleDelay) {
         this.context = context;
         this.directTls = directTls;
+        this.parserIdleDelay = parserIdleDelay;
     }
 
     @Override
@@ -45,7 +54,7 @@ public final class C2sChannelInitializer extends ChannelInitializer<SocketChanne
         pipeline.addLast("xml-decoder", new XmppStreamDecoder(
                 new XmlLimits(context.limits().maxStanzaSizeBeforeAuth(), context.limits().maxDepth())));
         pipeline.addLast("xml-encoder", new XmppElementEncoder());
-        pipeline.addLast("c2s", new C2sStreamHandler(context, c2sFeatures()));
+        pipeline.addLast("c2s", new C2sStreamHandler(context, c2sFeatures(), parserIdleDelay));
     }
 
     /** The c2s policy: features in the order they are negotiated. Fresh per connection (they hold state). */

@@ -54,6 +54,16 @@ public final class TcpTransport extends ChannelTransport {
         }
     }
 
+    /**
+     * Releases the XML parser if the stream is idle between stanzas (see
+     * {@link XmppStreamDecoder#releaseParserIfIdle()}); the next bytes rebuild it. On the
+     * channel's event loop only.
+     */
+    public boolean releaseParserIfIdle() {
+        XmppStreamDecoder decoder = channel().pipeline().get(XmppStreamDecoder.class);
+        return decoder != null && decoder.releaseParserIfIdle();
+    }
+
     @Override
     public boolean canStartTls() {
         return channel().pipeline().get(SslHandler.class) == null;
