@@ -15,10 +15,11 @@
 #   C2S_PORT=15222  (not 5222: a wildcard 0.0.0.0:5222 listener, e.g. a system Prosody, would
 #                    block every loopback address)
 #   BENCH_USERS=10000 LOGIN_USERS=10000 LOGIN_RATE=2000 TLS_USERS=2000 TLS_RATE=500
-#   IDLE_USERS=5000 CHAT_USERS=2000 CHAT_RATE=2000 CHAT_SECONDS=20 SEARCH_STEP_SECONDS=8
+#   IDLE_USERS=5000 IDLE_HOLD=60 CHAT_USERS=2000 CHAT_RATE=2000 CHAT_SECONDS=20 SEARCH_STEP_SECONDS=8
 #   PRESENCE_USERS=1000 STATUS_RATE=200   PARLEY_MECHANISM=SCRAM-SHA-1 PEER_MECHANISM=PLAIN
 #   PARLEY_ROSTER=--roster (or --no-roster for a Parley build without rosters)
-#   BENCH_JAVA_OPTS="-Xmx2g"  PARLEY_JAVA_OPTS="-Xmx1g"  PARLEY_JFR=1 records a JFR per Parley run
+#   BENCH_JAVA_OPTS="-Xmx2g"  PARLEY_JAVA_OPTS="-Xmx1g" (after bin/parley's own JVM defaults)
+#   PARLEY_TLS_PROVIDER=auto (openssl, jdk)  PARLEY_JFR=1 records a JFR per Parley run
 #   UPDATE_DOCS=1 rewrites the tables in docs/benchmarks.md
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -71,7 +72,7 @@ scenario_args() {
   case $1 in
     login_plain)    echo "login --users ${LOGIN_USERS:-10000} --rate ${LOGIN_RATE:-2000}" ;;
     login_starttls) echo "login --starttls --users ${TLS_USERS:-2000} --rate ${TLS_RATE:-500}" ;;
-    idle_tls)       echo "idle --users ${IDLE_USERS:-5000} --rate ${TLS_RATE:-500} --hold 10" ;;
+    idle_tls)       echo "idle --users ${IDLE_USERS:-5000} --rate ${TLS_RATE:-500} --warmup 1000 --settle 20 --hold ${IDLE_HOLD:-60}" ;;
     chat)           echo "chat --users ${CHAT_USERS:-2000} --login-rate 1000 --rate ${CHAT_RATE:-2000} --seconds ${CHAT_SECONDS:-20} --search-step-seconds ${SEARCH_STEP_SECONDS:-8}" ;;
     presence)       echo "presence --users ${PRESENCE_USERS:-1000} --contacts 20 --login-rate 500 --status-rate ${STATUS_RATE:-200} --seconds 20" ;;
   esac

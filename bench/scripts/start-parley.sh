@@ -4,7 +4,7 @@
 # DOMAIN, with STARTTLS offered but not required, data in DATADIR, and users
 # user1..user$BENCH_USERS (password pw) created in bulk before the start. Writes DATADIR/parley.pid
 # and waits until c2s accepts connections. JVM options: PARLEY_JAVA_OPTS; TLS implementation:
-# PARLEY_TLS_PROVIDER (auto, openssl or jdk).
+# PARLEY_TLS_PROVIDER (auto, openssl or jdk); more YAML for parley.yml: PARLEY_CONFIG_EXTRA.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # The project's peer scripts (Prosody, ejabberd), shared with the federation interop tests.
@@ -32,17 +32,17 @@ direct_tls:
 tls:
   starttls_required: false
   provider: ${PARLEY_TLS_PROVIDER:-auto}
+${PARLEY_CONFIG_EXTRA:-}
 YML
 BENCH_JAR=$(ls "$ROOT"/bench/target/parley-bench-*.jar | head -n1)
-SERVER_JAR=$(ls "$ROOT"/server/target/parley-server-*.jar | grep -v -e sources -e tests | head -n1)
 if [ ! -e "$DATADIR/users-$BENCH_USERS" ]; then
   java -cp "$BENCH_JAR:$ROOT/bench/target/lib/*" im.parley.bench.BenchMain create-parley-users \
     --config "$DATADIR/parley.yml" --domain "$DOMAIN" --count "$BENCH_USERS" --password pw >&2
   touch "$DATADIR/users-$BENCH_USERS"
 fi
-# shellcheck disable=SC2086
-nohup setsid java $PARLEY_JAVA_OPTS -cp "$SERVER_JAR:$ROOT/server/target/lib/*" im.parley.server.cli.ParleyMain \
-  run --config "$DATADIR/parley.yml" > "$DATADIR/console.log" 2>&1 < /dev/null &
+# bin/parley, with the JVM defaults it ships, so the figures are those of a default installation.
+JAVA_OPTS="$PARLEY_JAVA_OPTS" nohup setsid "$ROOT/bin/parley" run --config "$DATADIR/parley.yml" \
+  > "$DATADIR/console.log" 2>&1 < /dev/null &
 PID=$!
 echo "$PID" > "$DATADIR/parley.pid"
 wait_listen "$IP" "$C2S_PORT" 60 "$PID" || { tail -n 30 "$DATADIR/console.log" >&2; die "parley did not start"; }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.conformance.raw.RawXmppClient;
 import im.parley.conformance.raw.ScramClient;
-import im.parley.server.config.LimitsConfig;
 import java.time.Duration;
 import org.dom4j.Element;
 import org.junit.jupiter.api.DisplayName;
@@ -26,9 +25,10 @@ class NegotiationLimitsTest {
     static final int MAX_AUTH_FAILURES = 3;
 
     @RegisterExtension
-    static final ParleyServerExtension parley = new ParleyServerExtension(limits -> new LimitsConfig(
-            limits.maxStanzaSizeBeforeAuth(), limits.maxStanzaSize(), limits.maxDepth(), Duration.ofMillis(500),
-            MAX_AUTH_FAILURES, Duration.ofMinutes(5)));
+    static final ParleyServerExtension parley = new ParleyServerExtension(limits -> limits
+            .withNegotiationTimeout(Duration.ofMillis(500))
+            .withMaxAuthFailures(MAX_AUTH_FAILURES)
+            .withAuthFailureWindow(Duration.ofMinutes(5)));
 
     /** RFC 6120 §4.9.3.4: connection-timeout for a peer that "has not generated any traffic ... for some period". */
     @Test

@@ -164,12 +164,12 @@ public final class ParleyServer implements AutoCloseable {
 
         List<String> banner = new ArrayList<>();
         if (config.c2s().enabled()) {
-            Channel channel = bind(transport, config.c2s(), new C2sChannelInitializer(c2s, false));
+            Channel channel = bind(transport, config.c2s(), new C2sChannelInitializer(c2s, false, config.limits().idleParserRelease()));
             c2sPort = port(channel);
             banner.add("c2s " + describe(channel) + (config.tls().starttlsRequired() ? " (STARTTLS required)" : ""));
         }
         if (config.directTls().enabled()) {
-            Channel channel = bind(transport, config.directTls(), new C2sChannelInitializer(c2s, true));
+            Channel channel = bind(transport, config.directTls(), new C2sChannelInitializer(c2s, true, config.limits().idleParserRelease()));
             directTlsPort = port(channel);
             banner.add("direct TLS " + describe(channel));
         }

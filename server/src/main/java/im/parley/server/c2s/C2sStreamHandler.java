@@ -1,6 +1,7 @@
 package im.parley.server.c2s;
 
 import im.parley.core.negotiation.FeatureNegotiator;
+import im.parley.server.config.LimitsConfig;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class C2sStreamHandler extends ChannelInboundHandlerAdapter {
 
     /** How long a connection reads nothing before its parser is released. */
-    public static final Duration DEFAULT_PARSER_IDLE_DELAY = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_PARSER_IDLE_DELAY = LimitsConfig.DEFAULT_IDLE_PARSER_RELEASE;
 
     private static final Logger LOG = LoggerFactory.getLogger(C2sStreamHandler.class);
 

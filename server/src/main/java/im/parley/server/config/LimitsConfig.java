@@ -13,11 +13,57 @@ import java.time.Duration;
  * @param maxAuthFailures failed SASL attempts allowed per client address within
  *     {@code authFailureWindow} before further attempts are refused
  * @param authFailureWindow the window for {@code maxAuthFailures}
+ * @param idleParserRelease a c2s TCP stream that has read nothing for this long gives back its
+ *     XML parser's memory, rebuilt when bytes arrive again
  */
 public record LimitsConfig(int maxStanzaSizeBeforeAuth, int maxStanzaSize, int maxDepth,
-                           Duration negotiationTimeout, int maxAuthFailures, Duration authFailureWindow) {
+                           Duration negotiationTimeout, int maxAuthFailures, Duration authFailureWindow,
+                           Duration idleParserRelease) {
+
+    public static final Duration DEFAULT_IDLE_PARSER_RELEASE = Duration.ofSeconds(30);
+
+    public LimitsConfig(int maxStanzaSizeBeforeAuth, int maxStanzaSize, int maxDepth,
+                        Duration negotiationTimeout, int maxAuthFailures, Duration authFailureWindow) {
+        this(maxStanzaSizeBeforeAuth, maxStanzaSize, maxDepth, negotiationTimeout, maxAuthFailures, authFailureWindow,
+                DEFAULT_IDLE_PARSER_RELEASE);
+    }
 
     public static LimitsConfig defaults() {
         return new LimitsConfig(8 * 1024, 256 * 1024, 64, Duration.ofSeconds(60), 5, Duration.ofMinutes(5));
+    }
+
+    public LimitsConfig withMaxStanzaSizeBeforeAuth(int value) {
+        return new LimitsConfig(value, maxStanzaSize, maxDepth, negotiationTimeout, maxAuthFailures,
+                authFailureWindow, idleParserRelease);
+    }
+
+    public LimitsConfig withMaxStanzaSize(int value) {
+        return new LimitsConfig(maxStanzaSizeBeforeAuth, value, maxDepth, negotiationTimeout, maxAuthFailures,
+                authFailureWindow, idleParserRelease);
+    }
+
+    public LimitsConfig withMaxDepth(int value) {
+        return new LimitsConfig(maxStanzaSizeBeforeAuth, maxStanzaSize, value, negotiationTimeout, maxAuthFailures,
+                authFailureWindow, idleParserRelease);
+    }
+
+    public LimitsConfig withNegotiationTimeout(Duration value) {
+        return new LimitsConfig(maxStanzaSizeBeforeAuth, maxStanzaSize, maxDepth, value, maxAuthFailures,
+                authFailureWindow, idleParserRelease);
+    }
+
+    public LimitsConfig withMaxAuthFailures(int value) {
+        return new LimitsConfig(maxStanzaSizeBeforeAuth, maxStanzaSize, maxDepth, negotiationTimeout, value,
+                authFailureWindow, idleParserRelease);
+    }
+
+    public LimitsConfig withAuthFailureWindow(Duration value) {
+        return new LimitsConfig(maxStanzaSizeBeforeAuth, maxStanzaSize, maxDepth, negotiationTimeout, maxAuthFailures,
+                value, idleParserRelease);
+    }
+
+    public LimitsConfig withIdleParserRelease(Duration value) {
+        return new LimitsConfig(maxStanzaSizeBeforeAuth, maxStanzaSize, maxDepth, negotiationTimeout, maxAuthFailures,
+                authFailureWindow, value);
     }
 }

@@ -212,33 +212,32 @@ final class ParleyOptions {
         all.add(new ConfigOption<>("limits.max_stanza_size_before_auth", ValueType.POSITIVE,
                 "Largest top-level element in bytes before authentication (RFC 6120 §13.12).",
                 c -> c.limits().maxStanzaSizeBeforeAuth(),
-                (c, v) -> limits(c, new LimitsConfig(v, c.limits().maxStanzaSize(), c.limits().maxDepth(),
-                        c.limits().negotiationTimeout(), c.limits().maxAuthFailures(), c.limits().authFailureWindow()))));
+                (c, v) -> limits(c, c.limits().withMaxStanzaSizeBeforeAuth(v))));
         all.add(new ConfigOption<>("limits.max_stanza_size", ValueType.POSITIVE,
                 "Largest top-level element in bytes after authentication; larger gets `policy-violation`.",
                 c -> c.limits().maxStanzaSize(),
-                (c, v) -> limits(c, new LimitsConfig(c.limits().maxStanzaSizeBeforeAuth(), v, c.limits().maxDepth(),
-                        c.limits().negotiationTimeout(), c.limits().maxAuthFailures(), c.limits().authFailureWindow()))));
+                (c, v) -> limits(c, c.limits().withMaxStanzaSize(v))));
         all.add(new ConfigOption<>("limits.max_depth", ValueType.POSITIVE,
                 "Deepest element nesting inside one stanza.",
                 c -> c.limits().maxDepth(),
-                (c, v) -> limits(c, new LimitsConfig(c.limits().maxStanzaSizeBeforeAuth(), c.limits().maxStanzaSize(), v,
-                        c.limits().negotiationTimeout(), c.limits().maxAuthFailures(), c.limits().authFailureWindow()))));
+                (c, v) -> limits(c, c.limits().withMaxDepth(v))));
         all.add(new ConfigOption<>("limits.negotiation_timeout", ValueType.DURATION,
                 "A stream not authenticated and bound by then gets `connection-timeout`.",
                 c -> c.limits().negotiationTimeout(),
-                (c, v) -> limits(c, new LimitsConfig(c.limits().maxStanzaSizeBeforeAuth(), c.limits().maxStanzaSize(),
-                        c.limits().maxDepth(), v, c.limits().maxAuthFailures(), c.limits().authFailureWindow()))));
+                (c, v) -> limits(c, c.limits().withNegotiationTimeout(v))));
         all.add(new ConfigOption<>("limits.max_auth_failures", ValueType.POSITIVE,
                 "Failed SASL attempts allowed per client address within `auth_failure_window`.",
                 c -> c.limits().maxAuthFailures(),
-                (c, v) -> limits(c, new LimitsConfig(c.limits().maxStanzaSizeBeforeAuth(), c.limits().maxStanzaSize(),
-                        c.limits().maxDepth(), c.limits().negotiationTimeout(), v, c.limits().authFailureWindow()))));
+                (c, v) -> limits(c, c.limits().withMaxAuthFailures(v))));
         all.add(new ConfigOption<>("limits.auth_failure_window", ValueType.DURATION,
                 "The window for `max_auth_failures`.",
                 c -> c.limits().authFailureWindow(),
-                (c, v) -> limits(c, new LimitsConfig(c.limits().maxStanzaSizeBeforeAuth(), c.limits().maxStanzaSize(),
-                        c.limits().maxDepth(), c.limits().negotiationTimeout(), c.limits().maxAuthFailures(), v))));
+                (c, v) -> limits(c, c.limits().withAuthFailureWindow(v))));
+        all.add(new ConfigOption<>("limits.idle_parser_release", ValueType.DURATION,
+                "A client TCP stream that has sent nothing for this long gives back its XML parser's memory "
+                        + "(a few KB); the parser is rebuilt when bytes arrive.",
+                c -> c.limits().idleParserRelease(),
+                (c, v) -> limits(c, c.limits().withIdleParserRelease(v))));
     }
 
     private static ParleyConfig limits(ParleyConfig c, LimitsConfig limits) {

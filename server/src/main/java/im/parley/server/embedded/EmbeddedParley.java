@@ -229,8 +229,7 @@ public final class EmbeddedParley implements AutoCloseable {
             ParleyConfig defaults = ParleyConfig.defaults();
             // Tests try wrong passwords on purpose; the production throttle would lock them out.
             LimitsConfig limits = defaults.limits();
-            LimitsConfig lenient = new LimitsConfig(limits.maxStanzaSizeBeforeAuth(), limits.maxStanzaSize(),
-                    limits.maxDepth(), limits.negotiationTimeout(), 10_000, Duration.ofMinutes(1));
+            LimitsConfig lenient = limits.withMaxAuthFailures(10_000).withAuthFailureWindow(Duration.ofMinutes(1));
             FeaturesConfig features = defaults.features();
             // Tests register many accounts from one address: no per-address limit.
             RegistrationConfig open = new RegistrationConfig(registration, List.of(), 10_000, Duration.ofMinutes(1), 100);
