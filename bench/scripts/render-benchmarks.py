@@ -13,13 +13,13 @@ import re
 SERVERS = ["parley", "prosody", "ejabberd"]
 PEERS = ["prosody", "ejabberd"]
 FIGURES = {
-    "login_plain": ("Login storm, no TLS", ["users", "offered_rate", "mechanism", "logins_ok", "errors", "logins_per_s",
+    "login_plain": ("Login storm, no TLS", ["warmup_users", "users", "offered_rate", "mechanism", "logins_ok", "errors", "logins_per_s",
                     "login_p50_ms", "login_p99_ms", "server_cpu_avg_pct", "server_cpu_peak5s_pct",
                     "server_rss_start_mb", "server_rss_peak_mb", "bench_cpu_avg_pct"]),
-    "login_starttls": ("Login storm with STARTTLS", ["users", "offered_rate", "mechanism", "logins_ok", "errors",
+    "login_starttls": ("Login storm with STARTTLS", ["warmup_users", "users", "offered_rate", "mechanism", "logins_ok", "errors",
                        "logins_per_s", "login_p50_ms", "login_p99_ms", "server_cpu_avg_pct",
                        "server_cpu_peak5s_pct", "server_rss_peak_mb", "bench_cpu_avg_pct"]),
-    "idle_tls": ("Idle TLS sessions", ["users", "sessions", "errors", "rss_before_mb", "rss_after_mb",
+    "idle_tls": ("Idle TLS sessions", ["warmup_users", "hold_s", "users", "sessions", "errors", "rss_before_mb", "rss_after_mb",
                  "rss_per_session_kb", "server_cpu_avg_pct", "bench_cpu_avg_pct"]),
     "chat": ("Chat", ["online", "rate", "sent", "delivered", "delivered_ratio", "latency_p50_ms", "latency_p99_ms",
              "latency_p999_ms", "latency_max_ms", "server_cpu_avg_pct", "server_cpu_peak5s_pct",

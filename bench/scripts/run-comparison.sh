@@ -15,6 +15,7 @@
 #   C2S_PORT=15222  (not 5222: a wildcard 0.0.0.0:5222 listener, e.g. a system Prosody, would
 #                    block every loopback address)
 #   BENCH_USERS=10000 LOGIN_USERS=10000 LOGIN_RATE=2000 TLS_USERS=2000 TLS_RATE=500
+#   WARMUP_USERS=1000 (log in and out before login_* and idle_tls are measured)
 #   IDLE_USERS=5000 IDLE_HOLD=60 CHAT_USERS=2000 CHAT_RATE=2000 CHAT_SECONDS=20 SEARCH_STEP_SECONDS=8
 #   PRESENCE_USERS=1000 STATUS_RATE=200   PARLEY_MECHANISM=SCRAM-SHA-1 PEER_MECHANISM=PLAIN
 #   PARLEY_ROSTER=--roster (or --no-roster for a Parley build without rosters)
@@ -70,9 +71,9 @@ stop_server() {
 
 scenario_args() {
   case $1 in
-    login_plain)    echo "login --users ${LOGIN_USERS:-10000} --rate ${LOGIN_RATE:-2000}" ;;
-    login_starttls) echo "login --starttls --users ${TLS_USERS:-2000} --rate ${TLS_RATE:-500}" ;;
-    idle_tls)       echo "idle --users ${IDLE_USERS:-5000} --rate ${TLS_RATE:-500} --warmup 1000 --settle 20 --hold ${IDLE_HOLD:-60}" ;;
+    login_plain)    echo "login --users ${LOGIN_USERS:-10000} --rate ${LOGIN_RATE:-2000} --warmup ${WARMUP_USERS:-1000}" ;;
+    login_starttls) echo "login --starttls --users ${TLS_USERS:-2000} --rate ${TLS_RATE:-500} --warmup ${WARMUP_USERS:-1000}" ;;
+    idle_tls)       echo "idle --users ${IDLE_USERS:-5000} --rate ${TLS_RATE:-500} --warmup ${WARMUP_USERS:-1000} --settle 20 --hold ${IDLE_HOLD:-60}" ;;
     chat)           echo "chat --users ${CHAT_USERS:-2000} --login-rate 1000 --rate ${CHAT_RATE:-2000} --seconds ${CHAT_SECONDS:-20} --search-step-seconds ${SEARCH_STEP_SECONDS:-8}" ;;
     presence)       echo "presence --users ${PRESENCE_USERS:-1000} --contacts 20 --login-rate 500 --status-rate ${STATUS_RATE:-200} --seconds 20" ;;
   esac

@@ -44,10 +44,14 @@ public final class BenchMain {
         @Option(names = "--users", defaultValue = "2000") int users;
         @Option(names = "--rate", description = "Logins per second offered.", defaultValue = "500") double rate;
         @Option(names = "--starttls", description = "Negotiate STARTTLS before SASL.") boolean startTls;
+        @Option(names = "--warmup", description = "Sessions that log in and out before the measurement.",
+                defaultValue = "0") int warmup;
+        @Option(names = "--settle", description = "Seconds of rest between the warm-up and the measurement.",
+                defaultValue = "5") double settle;
 
         @Override
         public Integer call() throws Exception {
-            return runAndReport(new LoginStormScenario(users, rate, startTls), common);
+            return runAndReport(new LoginStormScenario(users, rate, startTls, warmup, warmup > 0 ? settle : 0), common);
         }
     }
 
