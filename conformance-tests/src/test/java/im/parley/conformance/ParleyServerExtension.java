@@ -17,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -49,18 +50,27 @@ public final class ParleyServerExtension implements BeforeAllCallback, AfterAllC
 
     private static final AtomicInteger ACCOUNTS = new AtomicInteger();
 
-    private final UnaryOperator<LimitsConfig> limits;
+    private final Function<ParleyConfig, ParleyConfig> customize;
     private final List<AutoCloseable> openClients = new ArrayList<>();
     private Path dataDir;
     private ParleyServer server;
 
     public ParleyServerExtension() {
-        this(UnaryOperator.identity());
+        this((Function<ParleyConfig, ParleyConfig>) Function.<ParleyConfig>identity());
     }
 
     /** A server whose limits are the defaults changed by {@code limits} (e.g. short timeouts). */
     public ParleyServerExtension(UnaryOperator<LimitsConfig> limits) {
-        this.limits = limits;
+        this((Function<ParleyConfig, ParleyConfig>) config -> config.withLimits(limits.apply(config.limits())));
+    }
+
+    private ParleyServerExtension(Function<ParleyConfig, ParleyConfig> customize) {
+        this.customize = customize;
+    }
+
+    /** A server whose test configuration is changed by {@code customize} (e.g. another TLS provider). */
+    public static ParleyServerExtension configured(UnaryOperator<ParleyConfig> customize) {
+        return new ParleyServerExtension((Function<ParleyConfig, ParleyConfig>) customize);
     }
 
     @Override
@@ -70,9 +80,8 @@ public final class ParleyServerExtension implements BeforeAllCallback, AfterAllC
                 .withDomains(List.of(DOMAIN))
                 .withDataDir(dataDir)
                 .withC2s(ListenerConfig.on("127.0.0.1", 0))
-                .withDirectTls(ListenerConfig.on("127.0.0.1", 0))
-                .withLimits(limits.apply(LimitsConfig.defaults()));
-        server = new ParleyServer(config);
+                .withDirectTls(ListenerConfig.on("127.0.0.1", 0));
+        server = new ParleyServer(customize.apply(config));
         server.start();
     }
 

@@ -3,6 +3,7 @@ package im.parley.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import im.parley.core.tls.TlsProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,7 @@ class ConfigLoaderTest {
                 http: {enabled: true, address: "127.0.0.1", port: 5280}
                 tls:
                   starttls_required: false
+                  provider: jdk
                   certificates:
                     example.org:
                       certificate: /etc/certs/example.org/fullchain.pem
@@ -53,6 +55,7 @@ class ConfigLoaderTest {
                   negotiation_timeout: 30s
                   max_auth_failures: 3
                   auth_failure_window: PT10M
+                  idle_parser_release: 2m
                 storage:
                   jdbc_url: "jdbc:postgresql://db.example.org/parley"
                   username: parley
@@ -69,8 +72,9 @@ class ConfigLoaderTest {
         assertThat(config.tls().starttlsRequired()).isFalse();
         assertThat(config.tls().certificates()).containsExactly(java.util.Map.entry("example.org", new CertificateFiles(
                 Path.of("/etc/certs/example.org/fullchain.pem"), Path.of("/etc/certs/example.org/privkey.pem"))));
+        assertThat(config.tls().provider()).isEqualTo(TlsProvider.JDK);
         assertThat(config.limits()).isEqualTo(new LimitsConfig(4096, 65536, 32, Duration.ofSeconds(30), 3,
-                Duration.ofMinutes(10)));
+                Duration.ofMinutes(10), Duration.ofMinutes(2)));
         assertThat(config.storage()).isEqualTo(new StorageConfig("jdbc:postgresql://db.example.org/parley", "parley",
                 "s3cret"));
     }
@@ -131,6 +135,8 @@ class ConfigLoaderTest {
             'domains: [a.example, A.example]'           | 'domains[1]: domain a.example is listed twice'
             'data_dir: ""'                              | 'data_dir: must not be empty'
             'storage: {jdbc_url: 5}'                    | 'storage.jdbc_url: expected a string, got the number 5'
+            'tls: {provider: gnutls}'                   | 'tls.provider: expected one of auto, openssl, jdk, got the string "gnutls"'
+            'limits: {idle_parser_release: 0s}'         | 'limits.idle_parser_release: must be longer than zero, got "0s"'
             'tls: {certificates: {localhost: {certificate: a.pem}}}' | 'tls.certificates.localhost.private_key: is required'
             'tls: {certificates: {localhost: {certificate: a.pem, private_key: b.pem, chain: c.pem}}}' | 'tls.certificates.localhost.chain: unknown key (known keys here: certificate, private_key)'
             'tls: {certificates: {other.example: {certificate: a.pem, private_key: b.pem}}}' | 'tls.certificates.other.example: domain other.example is not configured (domains: localhost)'
