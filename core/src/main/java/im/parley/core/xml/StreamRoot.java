@@ -90,24 +90,10 @@ final class StreamRoot {
         tag.append('<').append(name);
         declarations.forEach((declaredPrefix, uri) -> {
             tag.append(declaredPrefix.isEmpty() ? " xmlns" : " xmlns:" + declaredPrefix).append("='");
-            appendEscaped(tag, uri);
+            XmlAttributes.appendEscaped(tag, uri);
             tag.append('\'');
         });
         return tag.append('>').toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Escapes markup and the whitespace that attribute-value normalization would turn into spaces. */
-    private static void appendEscaped(StringBuilder out, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '\'' -> out.append("&apos;");
-                case '\t', '\n', '\r' -> out.append("&#").append((int) c).append(';');
-                default -> out.append(c);
-            }
-        }
     }
 
     private static String nullToEmpty(String s) {

@@ -1,5 +1,6 @@
 package im.parley.server.http;
 
+import im.parley.core.xml.XmlAttributes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -27,7 +28,8 @@ final class BoshResponses {
     static String body(Map<String, String> attributes, List<String> payload) {
         StringBuilder xml = new StringBuilder(128 + payload.stream().mapToInt(String::length).sum());
         xml.append("<body xmlns='").append(BoshBody.NAMESPACE).append('\'');
-        attributes.forEach((name, value) -> xml.append(' ').append(name).append("='").append(escape(value)).append('\''));
+        attributes.forEach((name, value) ->
+                XmlAttributes.appendEscaped(xml.append(' ').append(name).append("='"), value).append('\''));
         if (payload.isEmpty()) {
             return xml.append("/>").toString();
         }
@@ -61,21 +63,5 @@ final class BoshResponses {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
-    }
-
-    private static String escape(String value) {
-        StringBuilder out = new StringBuilder(value.length());
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '\'' -> out.append("&apos;");
-                case '"' -> out.append("&quot;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }
