@@ -7,22 +7,14 @@ import im.parley.core.sasl.AuthFailureThrottle;
 import im.parley.core.sasl.SaslMechanisms;
 import im.parley.core.stream.StreamError;
 import im.parley.core.stream.StreamErrorCondition;
-import im.parley.core.tls.DomainCertificates;
 import im.parley.core.tls.KeyMaterial;
-import im.parley.core.tls.TlsContexts;
-import im.parley.core.tls.TlsProvider;
-import im.parley.core.xml.XmlLimits;
 import im.parley.s2s.FederationDisabledRouter;
 import im.parley.s2s.S2sRouter;
 import im.parley.server.s2s.S2sInitializer;
 import im.parley.server.account.AccountService;
-import im.parley.server.c2s.C2sChannelInitializer;
 import im.parley.server.c2s.C2sContext;
-import im.parley.server.component.ComponentChannelInitializer;
 import im.parley.server.component.ComponentRouter;
 import im.parley.server.component.ComponentSecrets;
-import im.parley.server.config.CertificateFiles;
-import im.parley.server.config.ListenerConfig;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.module.DefaultModuleContext;
 import im.parley.server.module.IqHandlers;
@@ -54,33 +46,18 @@ import im.parley.server.storage.JdbcStorage;
 import im.parley.server.storage.Storage;
 import im.parley.server.event.EventBus;
 import im.parley.server.http.HttpBindings;
-import im.parley.server.http.HttpChannelInitializer;
 import im.parley.server.tls.ServerTls;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.ssl.SslContext;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jxmpp.jid.DomainBareJid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +73,6 @@ public final class ParleyServer implements AutoCloseable {
     public static final String VERSION = "0.1.0";
 
     private final ParleyConfig config;
-    private final List<Channel> listeners = new ArrayList<>();
     private final EventBus events = new EventBus();
     private final SessionRegistry sessions = new SessionRegistry(events);
     private Database database;
@@ -105,17 +81,11 @@ public final class ParleyServer implements AutoCloseable {
     private RemoteRouter remoteRouter;
     private ComponentRouter componentRouter;
     private AutoCloseable pushAppServer;
-    private int componentPort = -1;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private ExecutorService blocking;
-    private int c2sPort = -1;
-    private int directTlsPort = -1;
-    private int httpPort = -1;
-    private int httpsPort = -1;
+    private Listeners listeners;
     private HttpBindings http;
-    private int s2sPort = -1;
-    private int s2sDirectTlsPort = -1;
     private boolean closed;
 
     public ParleyServer(ParleyConfig config) {
@@ -128,87 +98,30 @@ public final class ParleyServer implements AutoCloseable {
         database = Database.open(config.storage(), config.dataDir());
         Storage storage = new JdbcStorage(database.dataSource());
         accounts = new AccountService(storage.accounts());
-        Map<DomainBareJid, KeyMaterial> keys = loadKeys(domains);
-        tls = serverTls(domains, keys, config.tls().provider());
-        blocking = blockingExecutor();
+        Map<DomainBareJid, KeyMaterial> keys = HostedDomainTls.loadKeys(config, domains);
+        tls = HostedDomainTls.serverTls(domains, keys, config.tls().provider());
+        blocking = BlockingExecutor.create();
 
         Transport transport = new Transport();
         bossGroup = transport.newGroup("parley-accept", 1);
         workerGroup = transport.newGroup("parley-io", 0);
 
         IqHandlers iqHandlers = new IqHandlers();
-        S2sRouter s2s = null;
-        if (config.s2s().enabled()) {
-            s2s = new S2sRouter(S2sInitializer.settings(config, domains, keys), workerGroup,
-                    transport.socketChannel(), blocking);
-            remoteRouter = s2s;
-        } else {
-            remoteRouter = new FederationDisabledRouter();
-        }
+        S2sRouter s2s = config.s2s().enabled()
+                ? new S2sRouter(S2sInitializer.settings(config, domains, keys), workerGroup, transport.socketChannel(),
+                        blocking)
+                : null;
+        remoteRouter = s2s != null ? s2s : new FederationDisabledRouter();
         componentRouter = new ComponentRouter(ComponentSecrets.of(config.components()), remoteRouter);
         DefaultStanzaRouter router = new DefaultStanzaRouter(domains, sessions, iqHandlers, componentRouter, events);
         remoteRouter.start(router);
         componentRouter.start(router);
-        DefaultModuleContext moduleContext = new DefaultModuleContext(domains, iqHandlers, router, events, sessions,
-                blocking, storage);
-        ServerInfo serverInfo = new ServerInfo(moduleContext::serverFeatures, moduleContext::serverInfoExtensions);
-        for (XmppModule module : modules(config, serverInfo)) {
-            module.load(moduleContext);
-        }
+        ServerInfo serverInfo = loadModules(new DefaultModuleContext(domains, iqHandlers, router, events, sessions,
+                blocking, storage));
 
-        C2sContext c2s = new C2sContext(domains, config.tls().starttlsRequired(), tls, SaslMechanisms.defaults(),
-                accounts, new AuthFailureThrottle(config.limits().maxAuthFailures(), config.limits().authFailureWindow(),
-                Clock.systemUTC()), blocking, sessions, router, config.limits(), serverInfo,
-                new InBandRegistration(config.features().registration(), accounts::create, Clock.systemUTC()),
-                events, config.mobile());
-
-        List<String> banner = new ArrayList<>();
-        if (config.c2s().enabled()) {
-            Channel channel = bind(transport, config.c2s(), new C2sChannelInitializer(c2s, false, config.limits().idleParserRelease()));
-            c2sPort = port(channel);
-            banner.add("c2s " + describe(channel) + (config.tls().starttlsRequired() ? " (STARTTLS required)" : ""));
-        }
-        if (config.directTls().enabled()) {
-            Channel channel = bind(transport, config.directTls(), new C2sChannelInitializer(c2s, true, config.limits().idleParserRelease()));
-            directTlsPort = port(channel);
-            banner.add("direct TLS " + describe(channel));
-        }
-        if (config.http().enabled() || config.web().https().enabled()) {
-            http = new HttpBindings(c2s, config.web(), workerGroup);
-        }
-        if (config.http().enabled()) {
-            Channel channel = bind(transport, config.http(), new HttpChannelInitializer(http, false));
-            httpPort = port(channel);
-            banner.add("BOSH/WebSocket http://" + describe(channel));
-        }
-        if (config.web().https().enabled()) {
-            Channel channel = bind(transport, config.web().https(), new HttpChannelInitializer(http, true));
-            httpsPort = port(channel);
-            banner.add("BOSH/WebSocket https://" + describe(channel));
-        }
-        if (s2s != null) {
-            Channel channel = bind(transport, config.s2s(), s2s.inboundInitializer(false));
-            s2sPort = port(channel);
-            banner.add("s2s " + describe(channel));
-            if (config.federation().directTls().enabled()) {
-                Channel direct = bind(transport, config.federation().directTls(), s2s.inboundInitializer(true));
-                s2sDirectTlsPort = port(direct);
-                banner.add("s2s direct TLS " + describe(direct));
-            }
-        }
-        if (config.push().appServer().enabled() && !config.components().listener().enabled()) {
-            throw new IllegalStateException("push.app_server needs component.enabled: it connects as a component");
-        }
-        if (config.components().listener().enabled()) {
-            Channel channel = bind(transport, config.components().listener(), new ComponentChannelInitializer(
-                    componentRouter, new XmlLimits(config.limits().maxStanzaSize(), config.limits().maxDepth())));
-            componentPort = port(channel);
-            banner.add("components " + describe(channel));
-            if (config.push().appServer().enabled()) {
-                pushAppServer = InProcessAppServer.start(config, channel);
-                banner.add("push app server " + config.push().appServer().domain());
-            }
-        }
+        C2sContext c2s = c2sContext(domains, router, serverInfo);
+        listeners = new Listeners(config, transport, bossGroup, workerGroup);
+        List<String> banner = bindListeners(c2s, s2s);
         LOG.info("Parley {} serving {}; {}; storage {}; {}; TLS {}", VERSION, String.join(", ", config.domains()),
                 String.join(", ", banner), storageDescription(), transport.name(), tls.providerName());
     }
@@ -249,22 +162,22 @@ public final class ParleyServer implements AutoCloseable {
 
     /** The port the c2s (STARTTLS) listener is bound to, or -1. */
     public int c2sPort() {
-        return c2sPort;
+        return port(Listeners.Kind.C2S);
     }
 
     /** The port the direct TLS listener is bound to, or -1. */
     public int directTlsPort() {
-        return directTlsPort;
+        return port(Listeners.Kind.DIRECT_TLS);
     }
 
     /** The port of the plain HTTP listener (BOSH, WebSocket, host-meta), or -1. */
     public int httpPort() {
-        return httpPort;
+        return port(Listeners.Kind.HTTP);
     }
 
     /** The port of the HTTPS listener, or -1. */
     public int httpsPort() {
-        return httpsPort;
+        return port(Listeners.Kind.HTTPS);
     }
 
     /** The HTTP bindings (live BOSH sessions), or null when no HTTP listener runs. */
@@ -274,17 +187,17 @@ public final class ParleyServer implements AutoCloseable {
 
     /** The port the s2s (STARTTLS) listener is bound to, or -1. */
     public int s2sPort() {
-        return s2sPort;
+        return port(Listeners.Kind.S2S);
     }
 
     /** The port the s2s direct TLS listener (XEP-0368) is bound to, or -1. */
     public int s2sDirectTlsPort() {
-        return s2sDirectTlsPort;
+        return port(Listeners.Kind.S2S_DIRECT_TLS);
     }
 
     /** The port the external component listener (XEP-0114) is bound to, or -1. */
     public int componentPort() {
-        return componentPort;
+        return port(Listeners.Kind.COMPONENTS);
     }
 
     /** The remote router in use (the s2s router when federation is on). */
@@ -308,10 +221,9 @@ public final class ParleyServer implements AutoCloseable {
             return;
         }
         closed = true;
-        for (Channel listener : listeners) {
-            listener.close().syncUninterruptibly();
+        if (listeners != null) {
+            listeners.close();
         }
-        listeners.clear();
         if (pushAppServer != null) {
             try {
                 pushAppServer.close();
@@ -341,21 +253,47 @@ public final class ParleyServer implements AutoCloseable {
         LOG.info("Parley stopped");
     }
 
+    private ServerInfo loadModules(DefaultModuleContext moduleContext) {
+        ServerInfo serverInfo = new ServerInfo(moduleContext::serverFeatures, moduleContext::serverInfoExtensions);
+        for (XmppModule module : modules(config, serverInfo)) {
+            module.load(moduleContext);
+        }
+        return serverInfo;
+    }
+
+    private C2sContext c2sContext(Set<DomainBareJid> domains, DefaultStanzaRouter router, ServerInfo serverInfo) {
+        return new C2sContext(domains, config.tls().starttlsRequired(), tls, SaslMechanisms.defaults(),
+                accounts, new AuthFailureThrottle(config.limits().maxAuthFailures(), config.limits().authFailureWindow(),
+                Clock.systemUTC()), blocking, sessions, router, config.limits(), serverInfo,
+                new InBandRegistration(config.features().registration(), accounts::create, Clock.systemUTC()),
+                events, config.mobile());
+    }
+
     /**
-     * The executor for blocking work (JDBC, PBKDF2). A pool grows past its core size only when
-     * its queue is full, so core and maximum are the same here; idle threads time out.
+     * Binds every listener the config enables, in banner order, and starts the push app server
+     * on the component listener; returns the banner's lines.
      */
-    private static ThreadPoolExecutor blockingExecutor() {
-        int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
-        AtomicInteger counter = new AtomicInteger();
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(10_000), r -> {
-                    Thread t = new Thread(r, "parley-blocking-" + counter.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        executor.allowCoreThreadTimeOut(true);
-        return executor;
+    private List<String> bindListeners(C2sContext c2s, S2sRouter s2s) throws Exception {
+        listeners.bindClients(c2s);
+        http = listeners.bindHttp(c2s);
+        if (s2s != null) {
+            listeners.bindFederation(s2s);
+        }
+        if (config.push().appServer().enabled() && !config.components().listener().enabled()) {
+            throw new IllegalStateException("push.app_server needs component.enabled: it connects as a component");
+        }
+        Channel componentListener = listeners.bindComponents(componentRouter);
+        List<String> banner = new ArrayList<>(listeners.descriptions());
+        if (componentListener != null && config.push().appServer().enabled()) {
+            banner.add(startPushAppServer(componentListener));
+        }
+        return banner;
+    }
+
+    /** The in-process push app server (XEP-0357), connected as a component; returns its banner line. */
+    private String startPushAppServer(Channel componentListener) throws Exception {
+        pushAppServer = InProcessAppServer.start(config, componentListener);
+        return "push app server " + config.push().appServer().domain();
     }
 
     private String storageDescription() {
@@ -371,54 +309,7 @@ public final class ParleyServer implements AutoCloseable {
         return domains;
     }
 
-    private Map<DomainBareJid, KeyMaterial> loadKeys(Set<DomainBareJid> domains) throws IOException {
-        DomainCertificates certificates = new DomainCertificates(config.dataDir().resolve("certs"));
-        Map<DomainBareJid, KeyMaterial> keys = new LinkedHashMap<>();
-        for (DomainBareJid domain : domains) {
-            CertificateFiles files = config.tls().certificates().get(domain.toString());
-            keys.put(domain, files == null
-                    ? certificates.loadOrGenerate(domain.toString())
-                    : certificates.load(domain.toString(), files.certificate(), files.privateKey()));
-        }
-        return keys;
-    }
-
-    private static ServerTls serverTls(Set<DomainBareJid> domains, Map<DomainBareJid, KeyMaterial> keys,
-            TlsProvider provider) throws IOException {
-        Map<DomainBareJid, SslContext> contexts = new LinkedHashMap<>();
-        Map<DomainBareJid, X509Certificate> leafs = new LinkedHashMap<>();
-        for (Map.Entry<DomainBareJid, KeyMaterial> entry : keys.entrySet()) {
-            contexts.put(entry.getKey(), TlsContexts.server(entry.getValue(), provider));
-            leafs.put(entry.getKey(), entry.getValue().leaf());
-        }
-        return new ServerTls(contexts, leafs, domains.iterator().next());
-    }
-
-    private Channel bind(Transport transport, ListenerConfig listener, ChannelInitializer<SocketChannel> initializer)
-            throws IOException {
-        ChannelFuture bound = new ServerBootstrap()
-                .group(bossGroup, workerGroup)
-                .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                .childHandler(initializer)
-                .bind(new InetSocketAddress(listener.address(), listener.port()))
-                .awaitUninterruptibly();
-        if (!bound.isSuccess()) {
-            throw new IOException("cannot listen on " + listener.address() + ":" + listener.port() + ": "
-                    + bound.cause().getMessage(), bound.cause());
-        }
-        listeners.add(bound.channel());
-        return bound.channel();
-    }
-
-    private static int port(Channel channel) {
-        return ((InetSocketAddress) channel.localAddress()).getPort();
-    }
-
-    private static String describe(Channel channel) {
-        InetSocketAddress address = (InetSocketAddress) channel.localAddress();
-        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    private int port(Listeners.Kind kind) {
+        return listeners == null ? -1 : listeners.port(kind);
     }
 }
