@@ -1,18 +1,15 @@
 package im.parley.server.http;
 
 import im.parley.core.negotiation.FeatureNegotiator;
-import im.parley.core.sasl.ChannelBindingSource;
 import im.parley.core.stream.Namespaces;
 import im.parley.core.xml.StreamClose;
 import im.parley.core.xml.StreamOpen;
 import im.parley.server.c2s.C2sContext;
 import im.parley.server.c2s.C2sSession;
 import im.parley.server.c2s.C2sStreamProcessor;
-import im.parley.server.c2s.C2sTransport;
 import im.parley.server.http.BoshOutputQueue.Queued;
 import im.parley.server.modules.sm.ManagedSession;
 import io.netty.channel.EventLoop;
-import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,13 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import org.dom4j.Element;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A BOSH session (XEP-0124, XEP-0206) as the transport of one client stream. Input is each
+ * A BOSH session (XEP-0124, XEP-0206) carrying one client stream ({@link BoshTransport}). Input is each
  * request's payload, fed to the shared {@link C2sStreamProcessor} strictly in {@code rid}
  * order ({@link BoshRidWindow}); output is queued ({@link BoshOutputQueue}) and handed to the
  * oldest held request ({@link BoshHeldRequests}), which is answered as soon as anything is
@@ -41,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * received are routed again to the account's bare JID ({@link UndeliveredStanzaRouter}), where
  * another resource or offline storage takes them.
  */
-final class BoshSession implements C2sTransport {
+final class BoshSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(BoshSession.class);
     static final String VERSION = "1.11";
@@ -50,11 +46,10 @@ final class BoshSession implements C2sTransport {
     private final BoshSessions registry;
     private final EventLoop loop;
     private final boolean secure;
-    private final InetAddress address;
     private final int hold;
     private final int requests;
-    private final long maxQueuedBytes;
     private final boolean clientAcks;
+    private final BoshTransport transport;
     private final C2sStreamProcessor processor;
     private final BoshRidWindow window;
     private final BoshSentResponses responses;
@@ -76,24 +71,28 @@ final class BoshSession implements C2sTransport {
         this.registry = registry;
         this.loop = loop;
         this.secure = secure;
-        this.address = address;
         this.hold = grant.hold();
         this.requests = grant.hold() + 1;
-        this.maxQueuedBytes = grant.maxQueuedBytes();
         this.clientAcks = clientAcks;
+        this.transport = new BoshTransport(this, loop, secure, address, grant.maxQueuedBytes());
         this.window = new BoshRidWindow(firstRid, requests);
         this.responses = new BoshSentResponses(firstRid, requests, clientAcks);
-        this.held = new BoshHeldRequests(loop, this::schedule, grant.waitSeconds() * 1000L,
+        this.held = new BoshHeldRequests(loop, transport::schedule, grant.waitSeconds() * 1000L,
                 request -> respond(request, Map.of(), queue.drain()), this::startInactivityIfIdle);
-        this.inactivity = new BoshInactivityTimer(this::schedule, grant.inactivitySeconds() * 1000L,
+        this.inactivity = new BoshInactivityTimer(transport::schedule, grant.inactivitySeconds() * 1000L,
                 grant.maxPauseSeconds() * 1000L, this::inactive);
         this.polling = new BoshPollingLimit(grant.pollingSeconds() * 1000L);
         this.undelivered = new UndeliveredStanzaRouter(context, sid);
-        this.processor = new C2sStreamProcessor(context, features, this);
+        this.processor = new C2sStreamProcessor(context, features, transport);
     }
 
     String sid() {
         return sid;
+    }
+
+    /** The event loop that owns the session's state. */
+    Executor executor() {
+        return loop;
     }
 
     /**
@@ -339,31 +338,27 @@ final class BoshSession implements C2sTransport {
         undelivered.route(processor.session().jid(), stanza);
     }
 
-    // --- C2sTransport: the stream's side ---
+    // --- The stream's side, called by BoshTransport on the loop ---
 
-    @Override
-    public void write(Object message) {
-        onLoop(() -> enqueue(message));
+    /** Queues what the stream writes; {@code flush} hands it to a held request at once. */
+    void output(Object message, boolean flush) {
+        enqueue(message);
+        if (flush && !terminated) {
+            flush();
+        }
     }
 
-    @Override
-    public void writeAndFlush(Object message) {
-        onLoop(() -> {
-            enqueue(message);
-            if (!terminated) {
-                flush();
-            }
-        });
+    /** The stream ended or was closed: so does the session. */
+    void end() {
+        endSession(null, false);
     }
 
-    @Override
-    public void closeAfterFlush() {
-        onLoop(() -> endSession(null, false));
+    boolean isActive() {
+        return !terminated;
     }
 
-    @Override
-    public void close() {
-        onLoop(() -> endSession(null, false));
+    long queuedBytes() {
+        return queue.bytes();
     }
 
     private void enqueue(Object message) {
@@ -379,95 +374,5 @@ final class BoshSession implements C2sTransport {
             queue.add(element);
         }
         // StreamClose: the session ends with closeAfterFlush, which follows it.
-    }
-
-    private void onLoop(Runnable task) {
-        if (loop.inEventLoop()) {
-            task.run();
-        } else {
-            loop.execute(task);
-        }
-    }
-
-    @Override
-    public boolean isActive() {
-        return !terminated;
-    }
-
-    @Override
-    public boolean isSecure() {
-        return secure;
-    }
-
-    /** A binding would bind the HTTP connection's TLS, which changes between requests: none offered. */
-    @Override
-    public ChannelBindingSource channelBindings() {
-        return ChannelBindingSource.NONE;
-    }
-
-    @Override
-    public InetAddress remoteAddress() {
-        return address;
-    }
-
-    @Override
-    public Executor executor() {
-        return loop;
-    }
-
-    @Override
-    public boolean inExecutor() {
-        return loop.inEventLoop();
-    }
-
-    @Override
-    public Runnable schedule(Runnable task, long delayMillis) {
-        var future = loop.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
-        return () -> future.cancel(false);
-    }
-
-    /** Input is bounded by the request window (XEP-0124 §11); the processor queues the rest. */
-    @Override
-    public void pauseReading() {
-    }
-
-    @Override
-    public void resumeReading() {
-    }
-
-    /** XEP-0206 §5: the client's next {@code xmpp:restart} body starts the new stream. */
-    @Override
-    public void restartStream() {
-    }
-
-    /** Each request body is parsed whole: nothing is ever left unparsed. */
-    @Override
-    public boolean dropBufferedWhitespace() {
-        return true;
-    }
-
-    /** Request bodies are bounded as a whole by {@code http.max_request_size}. */
-    @Override
-    public void setMaxStanzaBytes(int bytes) {
-    }
-
-    @Override
-    public boolean canStartTls() {
-        return false;
-    }
-
-    @Override
-    public void startTls(SslContext context) {
-        throw new UnsupportedOperationException("no STARTTLS over BOSH (XEP-0206 §4)");
-    }
-
-    @Override
-    public boolean isOutputCongested(long maxPendingBytes) {
-        return queue.bytes() > Math.min(maxPendingBytes, maxQueuedBytes);
-    }
-
-    @Override
-    public String toString() {
-        return "bosh:" + sid.substring(0, 6) + "…@" + address.getHostAddress();
     }
 }
