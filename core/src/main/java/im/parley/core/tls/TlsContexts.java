@@ -1,15 +1,9 @@
 package im.parley.core.tls;
 
 import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import java.io.IOException;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -22,8 +16,6 @@ import javax.net.ssl.TrustManagerFactory;
 public final class TlsContexts {
 
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-    /** The in-memory key store that carries key material to OpenSSL never leaves this class. */
-    private static final char[] KEY_STORE_PASSWORD = "parley".toCharArray();
 
     private TlsContexts() {
     }
@@ -35,31 +27,7 @@ public final class TlsContexts {
 
     /** A server context on {@code provider} presenting {@code keyMaterial}'s chain; no client certificate. */
     public static SslContext server(KeyMaterial keyMaterial, TlsProvider provider) throws SSLException {
-        SslProvider netty = provider.netty();
-        SslContextBuilder builder = netty == SslProvider.JDK
-                ? serverBuilder(keyMaterial)
-                : SslContextBuilder.forServer(cachedForOpenSsl(keyMaterial)).protocols(PROTOCOLS);
-        return builder.sslProvider(netty).clientAuth(ClientAuth.NONE).build();
-    }
-
-    /**
-     * Key material BoringSSL converts once. Given a key and chain, Netty's OpenSSL contexts
-     * re-encode both into native objects on every handshake, because a key manager's answer
-     * may change; a domain's key material changes only when the server restarts, so the
-     * converted form is cached.
-     */
-    private static KeyManagerFactory cachedForOpenSsl(KeyMaterial keyMaterial) throws SSLException {
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry("key", keyMaterial.privateKey(), KEY_STORE_PASSWORD,
-                    keyMaterial.chain().toArray(new X509Certificate[0]));
-            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            factory.init(store, KEY_STORE_PASSWORD);
-            return new OpenSslCachingX509KeyManagerFactory(factory);
-        } catch (GeneralSecurityException | IOException e) {
-            throw new SSLException("cannot prepare the key material for OpenSSL: " + e.getMessage(), e);
-        }
+        return serverBuilder(keyMaterial).sslProvider(provider.netty()).clientAuth(ClientAuth.NONE).build();
     }
 
     /**
