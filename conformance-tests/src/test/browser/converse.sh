@@ -57,10 +57,13 @@ WORK=$WORK CONVERSE_DIST=$CONVERSE_DIST T_IN=$T_IN T_OUT=$T_OUT XMPP_SPKI=$SPKI 
   node "$BROWSER_DIR/converse-driver.js" >"$WORK/driver.log" 2>&1 &
 DRV=$!
 on_exit_pid "$DRV"
-wait_grep "$WORK/peer.log" "^GOT .*$T_OUT" || {
-  wait_grep "$WORK/driver.log" '^FAIL' 3
-  result fail "$(grep -E '^(FAIL|CONNECTED|GOT|SENT)' "$WORK/driver.log" | tail -1); peer: $(tail -1 "$WORK/peer.log")"
-}
+# Until the peer has the reply; a driver that failed or exited first ends the wait at once.
+until grep -Eq -- "^GOT .*$T_OUT" "$WORK/peer.log" 2>/dev/null; do
+  if grep -q '^FAIL' "$WORK/driver.log" 2>/dev/null || ! kill -0 "$DRV" 2>/dev/null || [ "$(time_left)" -le 0 ]; then
+    result fail "$(grep -E '^(FAIL|CONNECTED|GOT|SENT)' "$WORK/driver.log" | tail -1); peer: $(tail -1 "$WORK/peer.log")"
+  fi
+  sleep 0.2
+done
 touch "$WORK/peer-done"
 wait "$DRV"; rc=$?
 [ $rc -eq 0 ] || result fail "driver: $(tail -1 "$WORK/driver.log")"
