@@ -1,9 +1,7 @@
 package im.parley.core.xml;
 
 import com.fasterxml.aalto.AsyncByteBufferFeeder;
-import com.fasterxml.aalto.AsyncXMLInputFactory;
 import com.fasterxml.aalto.AsyncXMLStreamReader;
-import com.fasterxml.aalto.stax.InputFactoryImpl;
 import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.StreamError;
 import im.parley.core.stream.StreamErrorCondition;
@@ -12,10 +10,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.nio.ByteBuffer;
 import java.util.List;
-import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
-import org.codehaus.stax2.XMLInputFactory2;
 import org.dom4j.Element;
 
 /**
@@ -88,18 +84,7 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
      * returns true; returns false, dropping nothing, if anything else is buffered.
      */
     public boolean dropBufferedWhitespace() {
-        return skipIfWhitespace(internalBuffer());
-    }
-
-    private static boolean skipIfWhitespace(ByteBuf buffered) {
-        for (int i = buffered.readerIndex(); i < buffered.writerIndex(); i++) {
-            byte b = buffered.getByte(i);
-            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-                return false;
-            }
-        }
-        buffered.skipBytes(buffered.readableBytes());
-        return true;
+        return XmlWhitespace.skipIfAll(internalBuffer());
     }
 
     /** Changes the largest accepted top-level element, e.g. after authentication. */
@@ -134,7 +119,7 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
     }
 
     private void startDocument() {
-        reader = newReader();
+        reader = RestrictedXmlParsers.newParser();
         root = null;
         state = State.PROLOG;
         bytesFed = 0;
@@ -192,10 +177,10 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
      * the parser released. False when there is nothing to parse.
      */
     private boolean resumeParser(ByteBuf in, List<Object> out) {
-        if (skipIfWhitespace(in)) {
+        if (XmlWhitespace.skipIfAll(in)) {
             return false;
         }
-        reader = newReader();
+        reader = RestrictedXmlParsers.newParser();
         try {
             // Offsets of the rebuilt parser count the replayed tag, which no limit counts.
             bytesFed = root.replayInto(reader);
@@ -347,13 +332,10 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
             return null;
         }
         // Between top-level elements only whitespace (keepalives) may appear.
-        for (int i = start; i < start + length; i++) {
-            char c = chars[i];
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                return state == State.STREAM
-                        ? fail(StreamErrorCondition.BAD_FORMAT, "text is not allowed at stream level")
-                        : fail(StreamErrorCondition.NOT_WELL_FORMED, "text outside the root element");
-            }
+        if (!XmlWhitespace.isAll(chars, start, length)) {
+            return state == State.STREAM
+                    ? fail(StreamErrorCondition.BAD_FORMAT, "text is not allowed at stream level")
+                    : fail(StreamErrorCondition.NOT_WELL_FORMED, "text outside the root element");
         }
         elementStart = reader.getLocationInfo().getEndingByteOffset();
         return null;
@@ -407,23 +389,6 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
         }
         reader = null;
         fedBuffer = null;
-    }
-
-    /**
-     * A parser that reports, never resolves: no DTD support, no entity replacement, no
-     * external entities. A factory per document keeps Aalto's name tables private to the
-     * connection, so one peer's names never accumulate in memory shared by all.
-     */
-    private static AsyncXMLStreamReader<AsyncByteBufferFeeder> newReader() {
-        AsyncXMLInputFactory factory = new InputFactoryImpl();
-        factory.setProperty(XMLInputFactory.SUPPORT_DTD, Boolean.FALSE);
-        factory.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, Boolean.FALSE);
-        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, Boolean.FALSE);
-        factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, Boolean.TRUE);
-        factory.setProperty(XMLInputFactory.IS_COALESCING, Boolean.FALSE);
-        factory.setProperty(XMLInputFactory2.P_INTERN_NAMES, Boolean.FALSE);
-        factory.setProperty(XMLInputFactory2.P_INTERN_NS_URIS, Boolean.FALSE);
-        return factory.createAsyncForByteBuffer();
     }
 
     private static String emptyToNull(String s) {
