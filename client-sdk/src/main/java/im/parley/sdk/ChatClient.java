@@ -1,37 +1,23 @@
 package im.parley.sdk;
 
-import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jivesoftware.smack.AbstractXMPPConnection;
-import org.jivesoftware.smack.ConnectionListener;
 import org.jivesoftware.smack.SmackException;
-import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.filter.AndFilter;
 import org.jivesoftware.smack.filter.MessageTypeFilter;
 import org.jivesoftware.smack.filter.MessageWithBodiesFilter;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.Presence;
-import org.jivesoftware.smack.packet.Stanza;
-import org.jivesoftware.smack.packet.StreamError;
 import org.jivesoftware.smack.roster.Roster;
-import org.jivesoftware.smack.sasl.SASLErrorException;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
-import org.jivesoftware.smackx.iqregister.AccountManager;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.impl.JidCreate;
-import org.jxmpp.jid.parts.Localpart;
 import org.jxmpp.jid.parts.Resourcepart;
 import org.jxmpp.stringprep.XmppStringprepException;
 
@@ -59,35 +45,24 @@ public final class ChatClient implements AutoCloseable {
     private enum State { NEW, ONLINE, RECONNECTING, CLOSED }
 
     private final EntityBareJid jid;
-    private final String password;
-    private final Resourcepart resource;
-    private final Transport transport;
-    private final Trust trust;
-    private final Reconnect reconnect;
-    private final Duration replyTimeout;
-    private final TrustFailures trustFailures = new TrustFailures();
-    private final List<Consumer<ChatMessage>> messageListeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<ConnectionEvent>> connectionListeners = new CopyOnWriteArrayList<>();
+    private final SessionOpener opener;
+    private final Reconnector reconnector;
+    private final ClientListeners listeners = new ClientListeners();
     private final ExecutorService asyncExecutor;
-    private final ScheduledExecutorService reconnectTimer;
     private final Contacts contacts;
     private final Object lock = new Object();
-    /** Messages sent while reconnecting; sent in order once the session is back. */
-    private final Queue<Message> outbox = new ArrayDeque<>();
+    /** Guarded by itself, together with the ONLINE/RECONNECTING transitions. */
+    private final Outbox outbox = new Outbox();
     private volatile State state = State.NEW;
     private volatile AbstractXMPPConnection connection;
-    private Presence ownPresence; // guarded by outbox
 
     private ChatClient(Builder builder) {
         this.jid = builder.jid;
-        this.password = builder.password;
-        this.resource = builder.resource;
-        this.transport = Objects.requireNonNull(builder.transport, "transport");
-        this.trust = builder.trust;
-        this.reconnect = builder.reconnect;
-        this.replyTimeout = builder.replyTimeout;
-        this.asyncExecutor = Executors.newCachedThreadPool(daemonThreads("parley-sdk-" + jid));
-        this.reconnectTimer = Executors.newSingleThreadScheduledExecutor(daemonThreads("parley-sdk-reconnect-" + jid));
+        this.opener = new SessionOpener(builder.jid, builder.password, builder.resource,
+                Objects.requireNonNull(builder.transport, "transport"), builder.trust, builder.replyTimeout);
+        this.asyncExecutor = Executors.newCachedThreadPool(DaemonThreads.named("parley-sdk-" + jid));
+        this.reconnector = new Reconnector(builder.reconnect, "parley-sdk-reconnect-" + jid, lock, new ReconnectingSession(),
+                listeners);
         this.contacts = new Contacts(this, asyncExecutor);
     }
 
@@ -150,7 +125,7 @@ public final class ChatClient implements AutoCloseable {
         synchronized (lock) {
             requireNew();
             AbstractXMPPConnection current = connect();
-            authenticate(current);
+            opener.authenticate(current);
             online(false);
         }
     }
@@ -174,28 +149,8 @@ public final class ChatClient implements AutoCloseable {
         synchronized (lock) {
             requireNew();
             AbstractXMPPConnection current = connect();
-            try {
-                AccountManager accounts = AccountManager.getInstance(current);
-                // Smack only trusts TLS it negotiated itself; direct TLS and https BOSH are just as safe.
-                accounts.sensitiveOperationOverInsecureConnection(transport.encryptedBelowXmpp() || isLoopback());
-                if (!accounts.supportsAccountCreation()) {
-                    throw new RegistrationRefusedException("the server does not offer in-band registration",
-                            "feature-not-implemented", null);
-                }
-                accounts.createAccount(Localpart.from(jid.getLocalpart().toString()), password);
-            } catch (XMPPException.XMPPErrorException e) {
-                current.disconnect();
-                String condition = SmackErrors.condition(e);
-                throw new RegistrationRefusedException("the server refused to create " + jid + ": " + condition,
-                        condition, e);
-            } catch (RegistrationRefusedException e) {
-                current.disconnect();
-                throw e;
-            } catch (Exception e) {
-                current.disconnect();
-                throw SmackErrors.request(e, "registering " + jid);
-            }
-            authenticate(current);
+            opener.register(current);
+            opener.authenticate(current);
             online(false);
         }
     }
@@ -223,17 +178,17 @@ public final class ChatClient implements AutoCloseable {
                 .build();
         synchronized (outbox) {
             if (state == State.RECONNECTING) {
-                outbox.add(message);
+                outbox.queue(message);
                 return message.getStanzaId();
             }
             requireOnline();
             try {
                 connection.sendStanza(message);
             } catch (SmackException.NotConnectedException e) {
-                if (!reconnect.enabled()) {
+                if (!reconnector.enabled()) {
                     throw SmackErrors.request(e, "sending to " + to);
                 }
-                outbox.add(message);
+                outbox.queue(message);
             } catch (InterruptedException e) {
                 throw SmackErrors.request(e, "sending to " + to);
             }
@@ -253,8 +208,7 @@ public final class ChatClient implements AutoCloseable {
 
     /** Calls {@code listener} for every chat message received, from anyone. */
     public Cancellable onMessage(Consumer<ChatMessage> listener) {
-        messageListeners.add(listener);
-        return () -> messageListeners.remove(listener);
+        return listeners.onMessage(listener);
     }
 
     /**
@@ -265,7 +219,7 @@ public final class ChatClient implements AutoCloseable {
         AbstractXMPPConnection current = requireConnection();
         Presence presence = Presences.toStanza(current, availability, status);
         synchronized (outbox) {
-            ownPresence = presence;
+            outbox.rememberPresence(presence);
             if (state == State.RECONNECTING) {
                 return; // sent once the session is back
             }
@@ -285,8 +239,7 @@ public final class ChatClient implements AutoCloseable {
 
     /** Calls {@code listener} when the connection is lost, resumed, re-established or closed. */
     public Cancellable onConnectionEvent(Consumer<ConnectionEvent> listener) {
-        connectionListeners.add(listener);
-        return () -> connectionListeners.remove(listener);
+        return listeners.onConnectionEvent(listener);
     }
 
     /** Logs out (announcing the user offline) and releases the connection. Idempotent. */
@@ -300,7 +253,7 @@ public final class ChatClient implements AutoCloseable {
         if (previous == State.CLOSED) {
             return;
         }
-        reconnectTimer.shutdownNow();
+        reconnector.stop();
         AbstractXMPPConnection current = connection;
         if (current != null) {
             try {
@@ -311,7 +264,7 @@ public final class ChatClient implements AutoCloseable {
             }
         }
         asyncExecutor.shutdown();
-        fire(ConnectionEvent.CLOSED);
+        listeners.fire(ConnectionEvent.CLOSED);
     }
 
     AbstractXMPPConnection requireConnection() throws ChatException {
@@ -324,10 +277,6 @@ public final class ChatClient implements AutoCloseable {
 
     Roster roster() throws ChatException {
         return Roster.getInstanceFor(requireConnection());
-    }
-
-    boolean reconnecting() {
-        return state == State.RECONNECTING;
     }
 
     private void requireNew() throws ChatException {
@@ -345,180 +294,69 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
+    /** The connection, created on the first attempt and reused by a retried login. */
     private AbstractXMPPConnection connect() throws ChatException {
         AbstractXMPPConnection current = connection;
         if (current == null) {
-            try {
-                current = SmackConnections.create(jid, password, resource, transport, trust, trustFailures);
-            } catch (UnknownHostException e) {
-                throw new ServerUnreachableException("unknown host " + transport.host(), e);
-            }
-            current.setReplyTimeout(replyTimeout.toMillis());
-            if (current instanceof XMPPTCPConnection tcp) {
-                tcp.setUseStreamManagement(true);
-                tcp.setUseStreamManagementResumption(true);
-            }
+            current = opener.create();
             listenTo(current);
             connection = current;
         }
-        trustFailures.takeLast();
-        try {
-            current.connect();
-        } catch (SmackException | java.io.IOException | XMPPException | InterruptedException e) {
-            current.disconnect();
-            throw SmackErrors.connecting(e, transport, trustFailures);
-        }
+        opener.connect(current);
         return current;
-    }
-
-    private void authenticate(AbstractXMPPConnection current) throws ChatException {
-        try {
-            current.login();
-        } catch (Exception e) {
-            current.disconnect();
-            throw SmackErrors.authenticating(e, jid.toString());
-        }
     }
 
     /** The session is up (again): flush what waited and tell the listeners. */
     private void online(boolean afterReconnect) {
         boolean resumed = afterReconnect && connection instanceof XMPPTCPConnection tcp && tcp.streamWasResumed();
         synchronized (outbox) {
-            if (afterReconnect && ownPresence != null) {
-                // A new session starts with plain "available" (sent by Smack), and the status may
-                // have changed while reconnecting: (re)send the user's status.
-                sendQuietly(ownPresence);
-            }
-            Message waiting;
-            while ((waiting = outbox.poll()) != null) {
-                sendQuietly(waiting);
-            }
+            outbox.flush(connection, afterReconnect);
             state = State.ONLINE;
         }
-        fire(resumed ? ConnectionEvent.RESUMED : ConnectionEvent.LOGGED_IN);
-    }
-
-    private void sendQuietly(Stanza stanza) {
-        try {
-            connection.sendStanza(stanza);
-        } catch (SmackException.NotConnectedException | InterruptedException e) {
-            // The connection broke again: queue it back so the next reconnection sends it.
-            if (stanza instanceof Message message) {
-                outbox.add(message);
-            }
-        }
+        listeners.fire(resumed ? ConnectionEvent.RESUMED : ConnectionEvent.LOGGED_IN);
     }
 
     private void listenTo(AbstractXMPPConnection current) {
-        current.addSyncStanzaListener(stanza -> deliver((Message) stanza),
+        current.addSyncStanzaListener(stanza -> listeners.deliver((Message) stanza),
                 new AndFilter(MessageTypeFilter.NORMAL_OR_CHAT, MessageWithBodiesFilter.INSTANCE));
         Roster roster = Roster.getInstanceFor(current);
         roster.setSubscriptionMode(Roster.SubscriptionMode.manual);
         contacts.attach(roster);
-        current.addConnectionListener(new ConnectionListener() {
-            @Override
-            public void connectionClosedOnError(Exception e) {
-                connectionLost(e);
-            }
-        });
+        reconnector.watch(current);
     }
 
-    private void deliver(Message message) {
-        EntityBareJid from = message.getFrom() == null ? null : message.getFrom().asEntityBareJidIfPossible();
-        if (from == null) {
-            return;
-        }
-        ChatMessage received = new ChatMessage(from, message.getFrom(), message.getBody(), message.getStanzaId());
-        for (Consumer<ChatMessage> listener : messageListeners) {
-            listener.accept(received);
-        }
-    }
-
-    private void connectionLost(Exception cause) {
-        boolean retry;
-        synchronized (outbox) {
-            if (state != State.ONLINE) {
-                return;
-            }
-            retry = reconnect.enabled() && !endsForGood(cause);
-            state = retry ? State.RECONNECTING : State.CLOSED;
-        }
-        fire(ConnectionEvent.CONNECTION_LOST);
-        if (retry) {
-            schedule(1);
-        } else {
-            fire(ConnectionEvent.CLOSED);
-        }
-    }
-
-    /**
-     * A {@code conflict} stream error means another login replaced this session (RFC 6120
-     * §4.9.3.3): reconnecting would just kick that one out in turn.
-     */
-    private static boolean endsForGood(Exception cause) {
-        return cause instanceof XMPPException.StreamErrorException streamError
-                && streamError.getStreamError().getCondition() == StreamError.Condition.conflict;
-    }
-
-    private void schedule(int attempt) {
-        try {
-            reconnectTimer.schedule(() -> reconnect(attempt), reconnect.delayBefore(attempt).toMillis(),
-                    TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
-            // close() stopped the timer: nothing to reconnect for.
-        }
-    }
-
-    private void reconnect(int attempt) {
-        synchronized (lock) {
-            if (state != State.RECONNECTING) {
-                return;
-            }
-            AbstractXMPPConnection current = connection;
-            try {
-                if (!current.isConnected()) {
-                    current.connect();
+    /** The client as its {@link Reconnector} sees it. */
+    private final class ReconnectingSession implements Reconnector.Session {
+        @Override
+        public boolean lost(boolean retry) {
+            synchronized (outbox) {
+                if (state != State.ONLINE) {
+                    return false;
                 }
-                // Resumes the XEP-0198 session when possible, else binds a new one and resends
-                // what the server had not acknowledged.
-                current.login();
-            } catch (SASLErrorException e) {
-                // The password changed or the account is gone: retrying cannot succeed.
-                state = State.CLOSED;
-                current.disconnect();
-                fire(ConnectionEvent.CLOSED);
-                return;
-            } catch (SmackException.AlreadyLoggedInException e) {
-                // Logged in already: fall through to "online".
-            } catch (Exception e) {
-                current.disconnect();
-                schedule(attempt + 1);
-                return;
+                state = retry ? State.RECONNECTING : State.CLOSED;
+                return true;
             }
+        }
+
+        @Override
+        public boolean awaitsReconnection() {
+            return state == State.RECONNECTING;
+        }
+
+        @Override
+        public AbstractXMPPConnection connection() {
+            return connection;
+        }
+
+        @Override
+        public void reconnected() {
             online(true);
         }
-    }
 
-    private boolean isLoopback() {
-        try {
-            return java.net.InetAddress.getByName(transport.host()).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
+        @Override
+        public void refused() {
+            state = State.CLOSED;
         }
-    }
-
-    private void fire(ConnectionEvent event) {
-        for (Consumer<ConnectionEvent> listener : connectionListeners) {
-            listener.accept(event);
-        }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /** Describes a {@link ChatClient}; every setting but the account has a sensible default. */

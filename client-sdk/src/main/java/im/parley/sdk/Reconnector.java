@@ -1,0 +1,135 @@
+package im.parley.sdk;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jivesoftware.smack.AbstractXMPPConnection;
+import org.jivesoftware.smack.ConnectionListener;
+import org.jivesoftware.smack.SmackException;
+import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smack.packet.StreamError;
+import org.jivesoftware.smack.sasl.SASLErrorException;
+
+/**
+ * Watches a {@link ChatClient}'s connection and brings it back when it breaks, following the
+ * client's {@link Reconnect} back-off: each attempt reconnects and resumes the XEP-0198 session
+ * (§5) when the server allows it, else logs in again. Attempts run on a timer thread, one at a
+ * time, under the client's lock.
+ */
+final class Reconnector {
+
+    /** What the reconnector needs from the client it serves. */
+    interface Session {
+
+        /**
+         * The connection broke: the client goes from online to reconnecting ({@code retry}) or
+         * closed. False, changing nothing, if it was not online.
+         */
+        boolean lost(boolean retry);
+
+        /** Whether the client still waits for its connection to come back (it may have been closed meanwhile). */
+        boolean awaitsReconnection();
+
+        AbstractXMPPConnection connection();
+
+        /** The session is back, resumed or new. */
+        void reconnected();
+
+        /** The server refused the credentials: the client is over. */
+        void refused();
+    }
+
+    private final Reconnect policy;
+    private final Object lock;
+    private final Session session;
+    private final ClientListeners listeners;
+    private final ScheduledExecutorService timer;
+
+    Reconnector(Reconnect policy, String name, Object lock, Session session, ClientListeners listeners) {
+        this.policy = policy;
+        this.lock = lock;
+        this.session = session;
+        this.listeners = listeners;
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(name));
+    }
+
+    boolean enabled() {
+        return policy.enabled();
+    }
+
+    /** Reacts to {@code connection} breaking, from now on. */
+    void watch(AbstractXMPPConnection connection) {
+        connection.addConnectionListener(new ConnectionListener() {
+            @Override
+            public void connectionClosedOnError(Exception e) {
+                connectionLost(e);
+            }
+        });
+    }
+
+    /** Cancels any pending attempt and refuses new ones. */
+    void stop() {
+        timer.shutdownNow();
+    }
+
+    private void connectionLost(Exception cause) {
+        boolean retry = policy.enabled() && !endsForGood(cause);
+        if (!session.lost(retry)) {
+            return;
+        }
+        listeners.fire(ConnectionEvent.CONNECTION_LOST);
+        if (retry) {
+            schedule(1);
+        } else {
+            listeners.fire(ConnectionEvent.CLOSED);
+        }
+    }
+
+    /**
+     * A {@code conflict} stream error means another login replaced this session (RFC 6120
+     * §4.9.3.3): reconnecting would just kick that one out in turn.
+     */
+    private static boolean endsForGood(Exception cause) {
+        return cause instanceof XMPPException.StreamErrorException streamError
+                && streamError.getStreamError().getCondition() == StreamError.Condition.conflict;
+    }
+
+    private void schedule(int attempt) {
+        try {
+            timer.schedule(() -> attempt(attempt), policy.delayBefore(attempt).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            // close() stopped the timer: nothing to reconnect for.
+        }
+    }
+
+    private void attempt(int attempt) {
+        synchronized (lock) {
+            if (!session.awaitsReconnection()) {
+                return;
+            }
+            AbstractXMPPConnection current = session.connection();
+            try {
+                if (!current.isConnected()) {
+                    current.connect();
+                }
+                // Resumes the XEP-0198 session when possible, else binds a new one and resends
+                // what the server had not acknowledged.
+                current.login();
+            } catch (SASLErrorException e) {
+                // The password changed or the account is gone: retrying cannot succeed.
+                session.refused();
+                current.disconnect();
+                listeners.fire(ConnectionEvent.CLOSED);
+                return;
+            } catch (SmackException.AlreadyLoggedInException e) {
+                // Logged in already: fall through to "reconnected".
+            } catch (Exception e) {
+                current.disconnect();
+                schedule(attempt + 1);
+                return;
+            }
+            session.reconnected();
+        }
+    }
+}
