@@ -310,7 +310,7 @@ public final class ChatClient implements AutoCloseable {
     private void online(boolean afterReconnect) {
         boolean resumed = afterReconnect && connection instanceof XMPPTCPConnection tcp && tcp.streamWasResumed();
         synchronized (outbox) {
-            outbox.flush(connection, afterReconnect);
+            outbox.flush(connection::sendStanza, afterReconnect);
             state = State.ONLINE;
         }
         listeners.fire(resumed ? ConnectionEvent.RESUMED : ConnectionEvent.LOGGED_IN);

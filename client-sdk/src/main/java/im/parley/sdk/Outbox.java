@@ -2,7 +2,6 @@ package im.parley.sdk;
 
 import java.util.ArrayDeque;
 import java.util.Queue;
-import org.jivesoftware.smack.AbstractXMPPConnection;
 import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.Presence;
@@ -27,27 +26,43 @@ final class Outbox {
         ownPresence = presence;
     }
 
-    /** Sends what waited, oldest first; after a reconnection, the user's status first. */
-    void flush(AbstractXMPPConnection connection, boolean afterReconnect) {
-        if (afterReconnect && ownPresence != null) {
-            // A new session starts with plain "available" (sent by Smack), and the status may
-            // have changed while reconnecting: (re)send the user's status.
-            sendQuietly(connection, ownPresence);
+    /** Sends a stanza over the current session; it throws when that session has broken. */
+    @FunctionalInterface
+    interface Sender {
+        void send(Stanza stanza) throws SmackException.NotConnectedException, InterruptedException;
+    }
+
+    /**
+     * Sends what waited, oldest first; after a reconnection, the user's status first. When the
+     * session breaks again midway, the rest stays queued, in order, for the next session.
+     */
+    void flush(Sender sender, boolean afterReconnect) {
+        if (afterReconnect && ownPresence != null && !sent(sender, ownPresence)) {
+            return;
         }
         Message waiting;
-        while ((waiting = messages.poll()) != null) {
-            sendQuietly(connection, waiting);
+        while ((waiting = messages.peek()) != null) {
+            if (!sent(sender, waiting)) {
+                return;
+            }
+            messages.remove();
         }
     }
 
-    private void sendQuietly(AbstractXMPPConnection connection, Stanza stanza) {
+    /** Queued messages not yet sent. */
+    int waiting() {
+        return messages.size();
+    }
+
+    private static boolean sent(Sender sender, Stanza stanza) {
         try {
-            connection.sendStanza(stanza);
-        } catch (SmackException.NotConnectedException | InterruptedException e) {
-            // The connection broke again: queue it back so the next reconnection sends it.
-            if (stanza instanceof Message message) {
-                messages.add(message);
-            }
+            sender.send(stanza);
+            return true;
+        } catch (SmackException.NotConnectedException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 }
