@@ -100,33 +100,7 @@ interface ValueType<T> {
 
     /** One of {@code type}'s constants, written in lower case. */
     static <E extends Enum<E>> ValueType<E> oneOf(Class<E> type) {
-        return new ValueType<>() {
-            @Override
-            public String description() {
-                StringBuilder names = new StringBuilder("one of");
-                for (E constant : type.getEnumConstants()) {
-                    names.append(names.length() == 6 ? " " : ", ").append(toYaml(constant));
-                }
-                return names.toString();
-            }
-
-            @Override
-            public E read(JsonNode node, String key, ConfigSource source) throws ConfigException {
-                if (node.isTextual()) {
-                    for (E constant : type.getEnumConstants()) {
-                        if (toYaml(constant).equals(node.textValue())) {
-                            return constant;
-                        }
-                    }
-                }
-                throw source.error(key, "expected " + description() + ", got " + describe(node));
-            }
-
-            @Override
-            public String toYaml(E value) {
-                return value.name().toLowerCase(java.util.Locale.ROOT);
-            }
-        };
+        return new EnumValueType<>(type);
     }
 
     /** A positive duration: {@code 500ms}, {@code 60s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601 ({@code PT1M}). */

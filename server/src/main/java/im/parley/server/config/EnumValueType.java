@@ -1,0 +1,40 @@
+package im.parley.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Locale;
+
+/** A value that is one of an enum's constants, written in lower case ({@code auto}, {@code jdk}). */
+final class EnumValueType<E extends Enum<E>> implements ValueType<E> {
+
+    private final Class<E> type;
+
+    EnumValueType(Class<E> type) {
+        this.type = type;
+    }
+
+    @Override
+    public String description() {
+        StringBuilder names = new StringBuilder("one of");
+        for (E constant : type.getEnumConstants()) {
+            names.append(names.length() == 6 ? " " : ", ").append(toYaml(constant));
+        }
+        return names.toString();
+    }
+
+    @Override
+    public E read(JsonNode node, String key, ConfigSource source) throws ConfigException {
+        if (node.isTextual()) {
+            for (E constant : type.getEnumConstants()) {
+                if (toYaml(constant).equals(node.textValue())) {
+                    return constant;
+                }
+            }
+        }
+        throw source.error(key, "expected " + description() + ", got " + ValueType.describe(node));
+    }
+
+    @Override
+    public String toYaml(E value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}
