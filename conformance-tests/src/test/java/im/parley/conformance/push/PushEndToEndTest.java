@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import im.parley.conformance.KillableSockets;
 import im.parley.conformance.PinnedTrust;
 import im.parley.conformance.XmppClient;
 import im.parley.core.jid.Jids;
@@ -31,7 +32,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +44,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.SocketFactory;
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
@@ -291,40 +290,7 @@ class PushEndToEndTest {
         }
 
         void killSocket() throws IOException {
-            Socket socket = sockets.last;
-            socket.setSoLinger(true, 0);
-            socket.close();
-        }
-    }
-
-    /** Hands Smack plain sockets and remembers the last one. */
-    private static final class KillableSockets extends SocketFactory {
-        volatile Socket last;
-
-        @Override
-        public Socket createSocket() {
-            last = new Socket();
-            return last;
-        }
-
-        @Override
-        public Socket createSocket(String host, int port) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) {
-            throw new UnsupportedOperationException();
+            sockets.killLast();
         }
     }
 }

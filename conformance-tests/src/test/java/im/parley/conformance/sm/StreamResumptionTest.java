@@ -3,16 +3,15 @@ package im.parley.conformance.sm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import im.parley.conformance.KillableSockets;
 import im.parley.conformance.ParleyServerExtension;
 import im.parley.conformance.PinnedTrust;
 import im.parley.conformance.XmppClient;
 import im.parley.server.c2s.C2sSession;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.SocketFactory;
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
@@ -128,40 +127,7 @@ class StreamResumptionTest {
 
         /** Resets the TCP connection: no {@code </stream:stream>}, no unavailable presence. */
         void killSocket() throws IOException {
-            Socket socket = sockets.last;
-            socket.setSoLinger(true, 0);
-            socket.close();
-        }
-    }
-
-    /** Hands Smack plain sockets and remembers the last one (TLS is layered over it by STARTTLS). */
-    private static final class KillableSockets extends SocketFactory {
-        volatile Socket last;
-
-        @Override
-        public Socket createSocket() {
-            last = new Socket();
-            return last;
-        }
-
-        @Override
-        public Socket createSocket(String host, int port) {
-            throw new UnsupportedOperationException("Smack creates unconnected sockets");
-        }
-
-        @Override
-        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) {
-            throw new UnsupportedOperationException("Smack creates unconnected sockets");
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port) {
-            throw new UnsupportedOperationException("Smack creates unconnected sockets");
-        }
-
-        @Override
-        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) {
-            throw new UnsupportedOperationException("Smack creates unconnected sockets");
+            sockets.killLast();
         }
     }
 }
