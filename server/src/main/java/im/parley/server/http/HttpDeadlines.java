@@ -19,8 +19,8 @@ import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * The first byte of a request is seen when it arrives in a read of its own; one that comes in
- * the same read as the end of the request before it (pipelining, which no BOSH client does)
+ * the same read as the end of the request before it (pipelining, which browsers do not use)
  * waits, unseen, until that one is answered, and is then bound by the idle deadline.
  *
  * <p>A request's body is buffered by the aggregator after this handler, up to
