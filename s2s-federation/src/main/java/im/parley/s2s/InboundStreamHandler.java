@@ -5,6 +5,7 @@ import im.parley.core.jid.Jids;
 import im.parley.core.negotiation.FeatureNegotiator;
 import im.parley.core.negotiation.FeatureOutcome;
 import im.parley.core.negotiation.StreamNegotiator;
+import im.parley.core.net.PeerFaults;
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.Stanzas;
@@ -106,9 +107,8 @@ final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof java.io.IOException || cause instanceof javax.net.ssl.SSLException
-                || cause.getCause() instanceof javax.net.ssl.SSLException) {
-            LOG.debug("{}: connection error: {}", session, cause.toString());
+        if (PeerFaults.isFromPeer(cause)) {
+            LOG.debug("{}: connection error: {}", session, PeerFaults.describe(cause));
             ctx.close();
             return;
         }

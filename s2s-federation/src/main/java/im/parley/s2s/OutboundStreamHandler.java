@@ -1,5 +1,6 @@
 package im.parley.s2s;
 
+import im.parley.core.net.PeerFaults;
 import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.StreamError;
@@ -141,7 +142,11 @@ final class OutboundStreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("{}: connection error: {}", pair(), cause.toString());
+        if (PeerFaults.isFromPeer(cause)) {
+            LOG.debug("{}: connection error: {}", pair(), PeerFaults.describe(cause));
+        } else {
+            LOG.warn("{}: internal error", pair(), cause);
+        }
         ctx.close();
     }
 

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The listening sockets of one server, bound when the config enables them: client streams with
@@ -34,7 +35,7 @@ import java.util.Map;
  * components (XEP-0114 §3). Keeps the port and the banner line of each, and closes them in the
  * order they were bound.
  */
-final class Listeners implements AutoCloseable {
+final class Listeners {
 
     /** Each kind of listener, with the words that start its banner line. */
     enum Kind {
@@ -125,10 +126,10 @@ final class Listeners implements AutoCloseable {
         return List.copyOf(descriptions);
     }
 
-    @Override
-    public void close() {
+    /** Closes the listening sockets, waiting for each at most until {@code deadline} ({@link System#nanoTime()}). */
+    void close(long deadline) {
         for (Channel listener : bound.values()) {
-            listener.close().syncUninterruptibly();
+            listener.close().awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
         bound.clear();
     }

@@ -49,6 +49,10 @@ import im.parley.server.http.HttpBindings;
 import im.parley.server.tls.ServerTls;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
+import io.netty.util.concurrent.ThreadProperties;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -215,14 +219,23 @@ public final class ParleyServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops everything in reverse order within {@code shutdown.timeout}: listeners, components,
+     * sessions (with {@code system-shutdown}, RFC 6120 §4.9.3.17), federation, event loops,
+     * storage. An event loop that does not stop in time (a handler stuck on it) is left behind,
+     * with its stack in the log, so that storage is still closed; its threads are daemons and
+     * do not keep the process alive.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        long timeoutNanos = config.shutdownTimeout().toNanos();
+        long deadline = System.nanoTime() + timeoutNanos;
         if (listeners != null) {
-            listeners.close();
+            listeners.close(deadline);
         }
         if (pushAppServer != null) {
             try {
@@ -241,8 +254,8 @@ public final class ParleyServer implements AutoCloseable {
             remoteRouter.stop();
         }
         if (workerGroup != null) {
-            workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            // A fifth of the time is kept for what follows: closing the database.
+            stopEventLoops(deadline - timeoutNanos / 5);
         }
         if (blocking != null) {
             blocking.shutdownNow();
@@ -251,6 +264,31 @@ public final class ParleyServer implements AutoCloseable {
             database.close();
         }
         LOG.info("Parley stopped");
+    }
+
+    /** For tests: the event loops the connections run on. */
+    EventLoopGroup eventLoops() {
+        return workerGroup;
+    }
+
+    private void stopEventLoops(long deadline) {
+        Future<?> workers = workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        Future<?> boss = bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        if (workers.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                && boss.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            return;
+        }
+        for (EventLoopGroup group : List.of(bossGroup, workerGroup)) {
+            for (EventExecutor loop : group) {
+                if (!loop.isTerminated() && loop instanceof SingleThreadEventExecutor single) {
+                    ThreadProperties thread = single.threadProperties();
+                    Throwable where = new Throwable("where " + thread.name() + " is");
+                    where.setStackTrace(thread.stackTrace());
+                    LOG.warn("event loop thread {} did not stop in time (a handler is stuck on it); going on without it",
+                            thread.name(), where);
+                }
+            }
+        }
     }
 
     private ServerInfo loadModules(DefaultModuleContext moduleContext) {

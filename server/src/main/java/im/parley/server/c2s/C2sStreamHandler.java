@@ -1,15 +1,14 @@
 package im.parley.server.c2s;
 
 import im.parley.core.negotiation.FeatureNegotiator;
+import im.parley.core.net.PeerFaults;
 import im.parley.server.config.LimitsConfig;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,8 +109,9 @@ public final class C2sStreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException || cause instanceof SSLException || cause.getCause() instanceof SSLException) {
-            LOG.debug("{}: connection error: {}", processor == null ? ctx.channel() : processor.session(), cause.toString());
+        if (PeerFaults.isFromPeer(cause)) {
+            LOG.debug("{}: connection error: {}", processor == null ? ctx.channel() : processor.session(),
+                    PeerFaults.describe(cause));
             ctx.close();
         } else if (processor != null) {
             processor.internalError(cause);

@@ -1,6 +1,7 @@
 package im.parley.server.cli;
 
 import im.parley.server.ParleyServer;
+import im.parley.server.ShutdownHook;
 import im.parley.server.config.ParleyConfig;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -8,7 +9,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
-/** Starts the server and keeps it running until the JVM is asked to stop (Ctrl-C, SIGTERM). */
+/**
+ * Starts the server and keeps it running until the JVM is asked to stop (Ctrl-C, SIGTERM); the
+ * stop takes at most {@code shutdown.timeout}.
+ */
 @Command(name = "run", description = "Start the server.", mixinStandardHelpOptions = true)
 final class RunCommand implements Callable<Integer> {
     @ParentCommand
@@ -21,7 +25,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ParleyConfig loaded = config.load(parent.config);
         ParleyServer server = new ParleyServer(loaded);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "parley-shutdown"));
+        ShutdownHook.install(server, loaded.shutdownTimeout());
         try {
             server.start();
         } catch (Exception e) {

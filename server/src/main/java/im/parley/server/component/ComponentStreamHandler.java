@@ -2,6 +2,7 @@ package im.parley.server.component;
 
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
+import im.parley.core.net.PeerFaults;
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.StreamError;
@@ -95,7 +96,11 @@ final class ComponentStreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("component stream {}: {}", domain, cause.toString());
+        if (PeerFaults.isFromPeer(cause)) {
+            LOG.debug("component stream {}: {}", domain, PeerFaults.describe(cause));
+        } else {
+            LOG.warn("component stream {}: internal error", domain, cause);
+        }
         ctx.close();
     }
 

@@ -15,9 +15,10 @@ import java.util.List;
  *     {@code consider_bosh_secure})
  * @param maxRequestBytes largest HTTP request body, and largest WebSocket message
  * @param bosh BOSH session limits
+ * @param limits timeouts, sizes and per-address limits of each HTTP connection
  */
 public record HttpConfig(ListenerConfig https, List<String> corsOrigins, boolean considerSecure, int maxRequestBytes,
-                         BoshConfig bosh) {
+                         BoshConfig bosh, HttpLimits limits) {
 
     public HttpConfig {
         corsOrigins = List.copyOf(corsOrigins);
@@ -25,27 +26,31 @@ public record HttpConfig(ListenerConfig https, List<String> corsOrigins, boolean
 
     public static HttpConfig defaults() {
         return new HttpConfig(ListenerConfig.off("127.0.0.1", 5443), List.of(), false, 512 * 1024,
-                BoshConfig.defaults());
+                BoshConfig.defaults(), HttpLimits.defaults());
     }
 
     public HttpConfig withHttps(ListenerConfig listener) {
-        return new HttpConfig(listener, corsOrigins, considerSecure, maxRequestBytes, bosh);
+        return new HttpConfig(listener, corsOrigins, considerSecure, maxRequestBytes, bosh, limits);
     }
 
     public HttpConfig withCorsOrigins(List<String> origins) {
-        return new HttpConfig(https, origins, considerSecure, maxRequestBytes, bosh);
+        return new HttpConfig(https, origins, considerSecure, maxRequestBytes, bosh, limits);
     }
 
     public HttpConfig withConsiderSecure(boolean secure) {
-        return new HttpConfig(https, corsOrigins, secure, maxRequestBytes, bosh);
+        return new HttpConfig(https, corsOrigins, secure, maxRequestBytes, bosh, limits);
     }
 
     public HttpConfig withMaxRequestBytes(int bytes) {
-        return new HttpConfig(https, corsOrigins, considerSecure, bytes, bosh);
+        return new HttpConfig(https, corsOrigins, considerSecure, bytes, bosh, limits);
     }
 
     public HttpConfig withBosh(BoshConfig newBosh) {
-        return new HttpConfig(https, corsOrigins, considerSecure, maxRequestBytes, newBosh);
+        return new HttpConfig(https, corsOrigins, considerSecure, maxRequestBytes, newBosh, limits);
+    }
+
+    public HttpConfig withLimits(HttpLimits newLimits) {
+        return new HttpConfig(https, corsOrigins, considerSecure, maxRequestBytes, bosh, newLimits);
     }
 
     /**
@@ -58,42 +63,55 @@ public record HttpConfig(ListenerConfig https, List<String> corsOrigins, boolean
      * @param maxPause longest {@code pause} a client may ask for (§10)
      * @param polling shortest interval between empty requests of a polling session ({@code hold=0})
      * @param maxSessions most BOSH sessions at once
+     * @param maxSessionsPerAddress most BOSH sessions at once from one client address (an IPv6
+     *     client's /64), so that no one address takes all of {@code maxSessions}
      * @param maxQueuedBytes output queued for a session that does not collect it before it ends
      */
     public record BoshConfig(Duration maxWait, int maxHold, Duration inactivity, Duration maxPause, Duration polling,
-                             int maxSessions, int maxQueuedBytes) {
+                             int maxSessions, int maxSessionsPerAddress, int maxQueuedBytes) {
 
         public static BoshConfig defaults() {
             return new BoshConfig(Duration.ofSeconds(60), 1, Duration.ofSeconds(60), Duration.ofSeconds(120),
-                    Duration.ofSeconds(2), 10_000, 1024 * 1024);
+                    Duration.ofSeconds(2), 10_000, 50, 1024 * 1024);
         }
 
         public BoshConfig withMaxWait(Duration v) {
-            return new BoshConfig(v, maxHold, inactivity, maxPause, polling, maxSessions, maxQueuedBytes);
+            return new BoshConfig(v, maxHold, inactivity, maxPause, polling, maxSessions, maxSessionsPerAddress,
+                    maxQueuedBytes);
         }
 
         public BoshConfig withMaxHold(int v) {
-            return new BoshConfig(maxWait, v, inactivity, maxPause, polling, maxSessions, maxQueuedBytes);
+            return new BoshConfig(maxWait, v, inactivity, maxPause, polling, maxSessions, maxSessionsPerAddress,
+                    maxQueuedBytes);
         }
 
         public BoshConfig withInactivity(Duration v) {
-            return new BoshConfig(maxWait, maxHold, v, maxPause, polling, maxSessions, maxQueuedBytes);
+            return new BoshConfig(maxWait, maxHold, v, maxPause, polling, maxSessions, maxSessionsPerAddress,
+                    maxQueuedBytes);
         }
 
         public BoshConfig withMaxPause(Duration v) {
-            return new BoshConfig(maxWait, maxHold, inactivity, v, polling, maxSessions, maxQueuedBytes);
+            return new BoshConfig(maxWait, maxHold, inactivity, v, polling, maxSessions, maxSessionsPerAddress,
+                    maxQueuedBytes);
         }
 
         public BoshConfig withPolling(Duration v) {
-            return new BoshConfig(maxWait, maxHold, inactivity, maxPause, v, maxSessions, maxQueuedBytes);
+            return new BoshConfig(maxWait, maxHold, inactivity, maxPause, v, maxSessions, maxSessionsPerAddress,
+                    maxQueuedBytes);
         }
 
         public BoshConfig withMaxSessions(int v) {
-            return new BoshConfig(maxWait, maxHold, inactivity, maxPause, polling, v, maxQueuedBytes);
+            return new BoshConfig(maxWait, maxHold, inactivity, maxPause, polling, v, maxSessionsPerAddress,
+                    maxQueuedBytes);
+        }
+
+        public BoshConfig withMaxSessionsPerAddress(int v) {
+            return new BoshConfig(maxWait, maxHold, inactivity, maxPause, polling, maxSessions, v, maxQueuedBytes);
         }
 
         public BoshConfig withMaxQueuedBytes(int v) {
-            return new BoshConfig(maxWait, maxHold, inactivity, maxPause, polling, maxSessions, v);
+            return new BoshConfig(maxWait, maxHold, inactivity, maxPause, polling, maxSessions,
+                    maxSessionsPerAddress, v);
         }
     }
 }

@@ -1,47 +1,25 @@
 package im.parley.server.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.util.NetUtil;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /** The options of the HTTP bindings (BOSH, WebSocket, CORS), declared next to the others. */
 final class HttpOptions {
 
     /** CORS origins (RFC 6454 §7): {@code *}, or {@code scheme://host[:port]} each. */
-    static final ValueType<List<String>> ORIGINS = new ValueType<>() {
-        @Override
-        public String description() {
-            return "list of origins (`https://chat.example.org`) or `[\"*\"]`";
-        }
+    static final ValueType<List<String>> ORIGINS = new TextListType(
+            "list of origins (`https://chat.example.org`) or `[\"*\"]`", "origins",
+            text -> text.equals("*") || isOrigin(text),
+            "an origin such as https://chat.example.org (scheme, host and optional port, no path), or *");
 
-        @Override
-        public List<String> read(JsonNode node, String key, ConfigSource source) throws ConfigException {
-            if (!node.isArray()) {
-                throw source.error(key, "expected a list of origins, got " + ValueType.describe(node));
-            }
-            List<String> origins = new ArrayList<>();
-            for (int i = 0; i < node.size(); i++) {
-                String itemKey = key + "[" + i + "]";
-                String text = ValueType.STRING.read(node.get(i), itemKey, source);
-                if (!text.equals("*") && !isOrigin(text)) {
-                    throw source.error(itemKey, "expected an origin such as https://chat.example.org "
-                            + "(scheme, host and optional port, no path), or *, got \"" + text + "\"");
-                }
-                origins.add(text);
-            }
-            return List.copyOf(origins);
-        }
-
-        @Override
-        public String toYaml(List<String> value) {
-            List<String> quoted = new ArrayList<>();
-            value.forEach(origin -> quoted.add(ValueType.STRING.toYaml(origin)));
-            return "[" + String.join(", ", quoted) + "]";
-        }
-    };
+    /** IP addresses, written as literals: nothing is resolved. */
+    static final ValueType<List<String>> ADDRESSES = new TextListType(
+            "list of IP addresses (`10.0.0.5`, `::1`)", "IP addresses",
+            text -> NetUtil.createInetAddressFromIpAddressString(text) != null, "an IP address such as 10.0.0.5 or ::1");
 
     private HttpOptions() {
     }
@@ -57,6 +35,31 @@ final class HttpOptions {
         all.add(new ConfigOption<>("http.max_request_size", ValueType.integer(1024, Integer.MAX_VALUE),
                 "Largest HTTP request body and WebSocket message in bytes; larger gets 413 or a stream error.",
                 c -> c.web().maxRequestBytes(), (c, v) -> c.withWeb(c.web().withMaxRequestBytes(v))));
+        limits(all, "max_header_size", ValueType.integer(1024, 1024 * 1024),
+                "Largest request line, and largest header block, in bytes; larger gets 414 or 431.",
+                HttpLimits::maxHeaderBytes, HttpLimits::withMaxHeaderBytes);
+        limits(all, "header_timeout", ValueType.DURATION,
+                "A request's line and headers must arrive within this long of its first byte, or it gets 408.",
+                HttpLimits::headerTimeout, HttpLimits::withHeaderTimeout);
+        limits(all, "body_timeout", ValueType.DURATION,
+                "A request body, or a WebSocket message, must arrive within this long of its start, or it gets 408 "
+                        + "(WebSocket: close 1008).",
+                HttpLimits::bodyTimeout, HttpLimits::withBodyTimeout);
+        limits(all, "idle_timeout", ValueType.DURATION,
+                "A connection with no request in progress or being answered is closed after this long "
+                        + "(a held BOSH request is being answered: it lasts up to `wait`).",
+                HttpLimits::idleTimeout, HttpLimits::withIdleTimeout);
+        limits(all, "websocket_idle_timeout", ValueType.DURATION,
+                "A WebSocket that sends nothing for this long is pinged, and closed if it sends nothing for as long again.",
+                HttpLimits::websocketIdleTimeout, HttpLimits::withWebsocketIdleTimeout);
+        limits(all, "max_connections_per_address", ValueType.POSITIVE,
+                "Most HTTP connections open at once from one client address (an IPv6 client's /64); more are closed "
+                        + "when accepted.",
+                HttpLimits::maxConnectionsPerAddress, HttpLimits::withMaxConnectionsPerAddress);
+        limits(all, "trusted_proxies", ADDRESSES,
+                "Reverse proxies in front of the listener: not limited per address; the client is the address their "
+                        + "`X-Forwarded-For` names.",
+                HttpLimits::trustedProxies, HttpLimits::withTrustedProxies);
         bosh(all, "max_wait", ValueType.DURATION, "Longest a request is held before an empty response (`wait`).",
                 HttpConfig.BoshConfig::maxWait, HttpConfig.BoshConfig::withMaxWait);
         bosh(all, "max_hold", ValueType.integer(0, 16), "Most requests held at once (`hold`); `requests` is one more.",
@@ -71,16 +74,31 @@ final class HttpOptions {
                 HttpConfig.BoshConfig::polling, HttpConfig.BoshConfig::withPolling);
         bosh(all, "max_sessions", ValueType.POSITIVE, "Most BOSH sessions at once.",
                 HttpConfig.BoshConfig::maxSessions, HttpConfig.BoshConfig::withMaxSessions);
+        bosh(all, "max_sessions_per_address", ValueType.POSITIVE,
+                "Most BOSH sessions at once from one client address (an IPv6 client's /64); more get `policy-violation`.",
+                HttpConfig.BoshConfig::maxSessionsPerAddress, HttpConfig.BoshConfig::withMaxSessionsPerAddress);
         bosh(all, "max_queued_bytes", ValueType.POSITIVE,
                 "Output queued for a client that does not collect it; beyond this the session ends.",
                 HttpConfig.BoshConfig::maxQueuedBytes, HttpConfig.BoshConfig::withMaxQueuedBytes);
     }
 
     private static <T> void bosh(List<ConfigOption<?>> all, String name, ValueType<T> type, String doc,
-                                 java.util.function.Function<HttpConfig.BoshConfig, T> get,
+                                 Function<HttpConfig.BoshConfig, T> get,
                                  BiFunction<HttpConfig.BoshConfig, T, HttpConfig.BoshConfig> set) {
-        all.add(new ConfigOption<>("bosh." + name, type, doc,
-                c -> get.apply(c.web().bosh()), (c, v) -> c.withWeb(c.web().withBosh(set.apply(c.web().bosh(), v)))));
+        part(all, "bosh." + name, type, doc, HttpConfig::bosh, HttpConfig::withBosh, get, set);
+    }
+
+    private static <T> void limits(List<ConfigOption<?>> all, String name, ValueType<T> type, String doc,
+                                   Function<HttpLimits, T> get, BiFunction<HttpLimits, T, HttpLimits> set) {
+        part(all, "http." + name, type, doc, HttpConfig::limits, HttpConfig::withLimits, get, set);
+    }
+
+    /** An option held in a part ({@code P}) of the HTTP settings, such as the BOSH limits. */
+    private static <P, T> void part(List<ConfigOption<?>> all, String key, ValueType<T> type, String doc,
+                                    Function<HttpConfig, P> part, BiFunction<HttpConfig, P, HttpConfig> withPart,
+                                    Function<P, T> get, BiFunction<P, T, P> set) {
+        all.add(new ConfigOption<>(key, type, doc, c -> get.apply(part.apply(c.web())),
+                (c, v) -> c.withWeb(withPart.apply(c.web(), set.apply(part.apply(c.web()), v)))));
     }
 
     private static boolean isOrigin(String text) {

@@ -50,6 +50,8 @@ final class ParleyOptions {
         sections.put("client_state", "Client state indication (XEP-0352): traffic held back while a client is inactive "
                 + "(see docs/mobile.md).");
         PushOptions.sections(sections);
+        sections.put("shutdown", "Stopping the server (SIGTERM, Ctrl-C): clients get `system-shutdown`, then everything "
+                + "closes, within a bound (see docs/security.md).");
         return Collections.unmodifiableMap(sections);
     }
 
@@ -65,7 +67,7 @@ final class ParleyOptions {
         listener(all, "direct_tls", ParleyConfig::directTls, ParleyConfig::withDirectTls);
         listener(all, "s2s", ParleyConfig::s2s, (c, l) -> new ParleyConfig(c.domains(), c.dataDir(), c.c2s(),
                 c.directTls(), l, c.http(), c.tls(), c.limits(), c.storage(), c.features(), c.federation(), c.mobile(),
-                c.components(), c.push(), c.web()));
+                c.components(), c.push(), c.web(), c.shutdownTimeout()));
         listener(all, "s2s_direct_tls", c -> c.federation().directTls(),
                 (c, l) -> c.withFederation(c.federation().withDirectTls(l)));
         FederationOptions.declare(all);
@@ -107,6 +109,9 @@ final class ParleyOptions {
         streamManagement(all);
         clientState(all);
         PushOptions.declare(all, ParleyOptions::listener);
+        all.add(new ConfigOption<>("shutdown.timeout", ValueType.DURATION,
+                "The longest a stop may take, even with a stuck event loop or a hung step; then the process halts.",
+                ParleyConfig::shutdownTimeout, ParleyConfig::withShutdownTimeout));
         return List.copyOf(all);
     }
 

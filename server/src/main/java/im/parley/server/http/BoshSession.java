@@ -90,6 +90,11 @@ final class BoshSession {
         return sid;
     }
 
+    /** The client's address, as counted against {@code bosh.max_sessions_per_address}. */
+    InetAddress address() {
+        return transport.remoteAddress();
+    }
+
     /** The event loop that owns the session's state. */
     Executor executor() {
         return loop;

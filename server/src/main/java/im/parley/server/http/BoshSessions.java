@@ -5,6 +5,7 @@ import im.parley.core.jid.Jids;
 import im.parley.server.c2s.C2sChannelInitializer;
 import im.parley.server.c2s.C2sContext;
 import im.parley.server.config.HttpConfig;
+import im.parley.server.net.PerAddressCounter;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.security.SecureRandom;
@@ -13,14 +14,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The live BOSH sessions by {@code sid}, and their creation (XEP-0124 §7): the session ids are
- * 128 random bits, so they cannot be guessed (§7.1 requires them to be unpredictable), and
- * at most {@code bosh.max_sessions} exist at once.
+ * 128 random bits, so they cannot be guessed (§7.1 requires them to be unpredictable), at most
+ * {@code bosh.max_sessions} exist at once, and at most {@code bosh.max_sessions_per_address}
+ * of them belong to one client address, so that no one address can lock everyone else out.
  */
 public final class BoshSessions {
 
+    private static final Logger LOG = LoggerFactory.getLogger(BoshSessions.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** What a session was granted, in seconds (XEP-0124 §7.2). */
@@ -33,11 +38,13 @@ public final class BoshSessions {
     private final C2sContext context;
     private final HttpConfig config;
     private final EventLoopGroup loops;
+    private final PerAddressCounter perAddress;
 
-    public BoshSessions(C2sContext context, HttpConfig config, EventLoopGroup loops) {
+    BoshSessions(C2sContext context, HttpConfig config, EventLoopGroup loops, ClientAddresses clients) {
         this.context = context;
         this.config = config;
         this.loops = loops;
+        this.perAddress = new PerAddressCounter(config.bosh().maxSessionsPerAddress(), clients::isTrustedProxy);
     }
 
     /** The number of live sessions. */
@@ -66,8 +73,8 @@ public final class BoshSessions {
             request.respond(BoshResponses.terminate("host-unknown"));
             return;
         }
-        if (count.incrementAndGet() > config.bosh().maxSessions()) {
-            count.decrementAndGet();
+        if (!admit(address)) {
+            // XEP-0124 §17.1: policy-violation, "the client has broken the session rules".
             request.respond(BoshResponses.terminate("policy-violation"));
             return;
         }
@@ -99,7 +106,23 @@ public final class BoshSessions {
     void remove(BoshSession session) {
         if (sessions.remove(session.sid(), session)) {
             count.decrementAndGet();
+            perAddress.release(session.address());
         }
+    }
+
+    /** Takes a place for a new session from {@code address}, within both limits; false if none is left. */
+    private boolean admit(InetAddress address) {
+        if (!perAddress.tryAcquire(address)) {
+            LOG.debug("{}: BOSH session refused, {} sessions from this address", address, perAddress.count(address));
+            return false;
+        }
+        if (count.incrementAndGet() > config.bosh().maxSessions()) {
+            count.decrementAndGet();
+            perAddress.release(address);
+            LOG.debug("{}: BOSH session refused, {} sessions in all", address, count.get());
+            return false;
+        }
+        return true;
     }
 
     private boolean isHosted(String to) {

@@ -1,8 +1,6 @@
 package im.parley.server.http;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
+import im.parley.core.net.PeerFaults;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -14,10 +12,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +29,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private final HttpBindings bindings;
     private final boolean tls;
+    private boolean peerFaultLogged;
 
     HttpRequestHandler(HttpBindings bindings, boolean tls) {
         this.bindings = bindings;
@@ -43,7 +40,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (!request.decoderResult().isSuccess()) {
-            plain(ctx, false, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request\n");
+            refuseMalformed(ctx, request.decoderResult().cause());
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
@@ -85,7 +82,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         BoshRequest boshRequest = new BoshRequest(rid.getAsLong(), body, ctx.channel(), keepAlive);
         String sid = body.sid();
         if (sid == null) {
-            bindings.bosh().create(boshRequest, remoteAddress(ctx), tls || bindings.config().considerSecure());
+            bindings.bosh().create(boshRequest, bindings.clients().client(ctx.channel(), request.headers()),
+                    tls || bindings.config().considerSecure());
             return;
         }
         BoshSession session = bindings.bosh().get(sid);
@@ -97,59 +95,60 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         session.receive(boshRequest);
     }
 
-    private static InetAddress remoteAddress(ChannelHandlerContext ctx) {
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : InetAddress.getLoopbackAddress();
+    /**
+     * A request the codec could not read: a request line over {@code http.max_header_size} is
+     * 414 (RFC 9110 §15.5.15), a header block over it 431 (RFC 6585 §5), anything else 400. The
+     * codec reads nothing more from the connection, so it closes.
+     */
+    private static void refuseMalformed(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            HttpResponses.sendAndClose(ctx, HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long\n");
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            HttpResponses.sendAndClose(ctx, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers too large\n");
+        } else {
+            HttpResponses.sendAndClose(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request\n");
+        }
     }
 
     private static void allow(ChannelHandlerContext ctx, boolean keepAlive, String methods) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         response.headers().set(HttpHeaderNames.ALLOW, methods).setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-        write(ctx, keepAlive, response);
+        HttpResponses.send(ctx, keepAlive, response);
     }
 
     private static void notAllowed(ChannelHandlerContext ctx, boolean keepAlive, String methods) {
-        FullHttpResponse response = response(HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
+        FullHttpResponse response = HttpResponses.of(HttpResponseStatus.METHOD_NOT_ALLOWED, HttpResponses.TEXT,
                 "method not allowed\n");
         response.headers().set(HttpHeaderNames.ALLOW, methods);
-        write(ctx, keepAlive, response);
+        HttpResponses.send(ctx, keepAlive, response);
     }
 
     private static void plain(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String text) {
-        send(ctx, keepAlive, status, "text/plain; charset=utf-8", text, false);
+        send(ctx, keepAlive, status, HttpResponses.TEXT, text, false);
     }
 
     private static void send(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String type,
                              String text, boolean anyOrigin) {
-        FullHttpResponse response = response(status, type, text);
+        FullHttpResponse response = HttpResponses.of(status, type, text);
         if (anyOrigin) {
             // XEP-0156 §3: the connection methods are public; any web client may read them.
             response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
         }
-        write(ctx, keepAlive, response);
+        HttpResponses.send(ctx, keepAlive, response);
     }
 
-    private static FullHttpResponse response(HttpResponseStatus status, String type, String text) {
-        ByteBuf content = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, type).setInt(HttpHeaderNames.CONTENT_LENGTH,
-                content.readableBytes());
-        return response;
-    }
-
-    private static void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
-        HttpUtil.setKeepAlive(response, keepAlive);
-        if (keepAlive) {
-            ctx.writeAndFlush(response, ctx.voidPromise());
-        } else {
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
-    }
-
+    /**
+     * A client that resets, aborts a request half-way or sends what no codec accepts is routine:
+     * one debug line, for the first fault only (a reset mid-body is followed by the aggregator's
+     * report of the premature close). Anything else is our bug.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException || cause instanceof javax.net.ssl.SSLException
-                || cause.getCause() instanceof javax.net.ssl.SSLException) {
-            LOG.debug("{}: HTTP connection error: {}", ctx.channel().remoteAddress(), cause.toString());
+        if (PeerFaults.isFromPeer(cause)) {
+            if (!peerFaultLogged) {
+                peerFaultLogged = true;
+                LOG.debug("{}: HTTP connection error: {}", ctx.channel().remoteAddress(), PeerFaults.describe(cause));
+            }
         } else {
             LOG.warn("{}: HTTP request failed", ctx.channel().remoteAddress(), cause);
         }

@@ -19,9 +19,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter {
 
-    /** RFC 7395 §3.8: an idle connection is probed with a WebSocket ping. */
-    static final long PING_AFTER_IDLE_SECONDS = 60;
-
     private final HttpBindings bindings;
 
     WebSocketUpgradeHandler(HttpBindings bindings) {
@@ -48,8 +45,12 @@ final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter {
         pipeline.addAfter(ctx.name(), "websocket-aggregator", new WebSocketFrameAggregator(maxBytes));
         pipeline.addAfter("websocket-aggregator", "xmpp-framing-decoder", decoder);
         pipeline.addAfter("xmpp-framing-decoder", "xmpp-framing-encoder", new XmppFramingEncoder());
-        pipeline.addAfter("xmpp-framing-encoder", "idle", new IdleStateHandler(0, 0, PING_AFTER_IDLE_SECONDS, TimeUnit.SECONDS));
-        pipeline.addAfter("idle", "xmpp", new WebSocketStreamHandler(bindings.c2s(), C2sChannelInitializer.c2sFeatures(),
+        // RFC 7395 §3.8: a connection that sends nothing is probed with a ping (WebSocketStreamHandler).
+        // Before the frame decoder, where every byte counts, even of a frame still incomplete, and
+        // pongs too (the protocol handler drops them).
+        pipeline.addAfter("http-input", "websocket-idle", new IdleStateHandler(
+                bindings.config().limits().websocketIdleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        pipeline.addAfter("xmpp-framing-encoder", "xmpp", new WebSocketStreamHandler(bindings.c2s(), C2sChannelInitializer.c2sFeatures(),
                 decoder, bindings.config().considerSecure()));
         pipeline.remove(this);
     }

@@ -29,6 +29,13 @@ class HttpOptionsTest {
                   cors_origins: ["https://chat.example.org", "http://localhost:3000"]
                   consider_secure: true
                   max_request_size: 65536
+                  max_header_size: 4096
+                  header_timeout: 5s
+                  body_timeout: 20s
+                  idle_timeout: 15s
+                  websocket_idle_timeout: 2m
+                  max_connections_per_address: 20
+                  trusted_proxies: ["10.0.0.5", "::1"]
                 https:
                   enabled: true
                   port: 8443
@@ -39,6 +46,7 @@ class HttpOptionsTest {
                   max_pause: 5m
                   polling: 5s
                   max_sessions: 50
+                  max_sessions_per_address: 5
                   max_queued_bytes: 2048
                 """, "test.yml");
         assertThat(config.http()).isEqualTo(ListenerConfig.on("127.0.0.1", 8080));
@@ -48,7 +56,9 @@ class HttpOptionsTest {
         assertThat(web.considerSecure()).isTrue();
         assertThat(web.maxRequestBytes()).isEqualTo(65536);
         assertThat(web.bosh()).isEqualTo(new HttpConfig.BoshConfig(Duration.ofSeconds(30), 2, Duration.ofSeconds(90),
-                Duration.ofMinutes(5), Duration.ofSeconds(5), 50, 2048));
+                Duration.ofMinutes(5), Duration.ofSeconds(5), 50, 5, 2048));
+        assertThat(web.limits()).isEqualTo(new HttpLimits(Duration.ofSeconds(15), Duration.ofSeconds(5),
+                Duration.ofSeconds(20), Duration.ofMinutes(2), 4096, 20, List.of("10.0.0.5", "::1")));
     }
 
     @Test
@@ -62,6 +72,22 @@ class HttpOptionsTest {
         assertThatThrownBy(() -> ConfigLoader.parse("http:\n  cors_origins: [\"https://chat.example.org/app\"]\n", "t.yml"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("http.cors_origins[0]");
+    }
+
+    @Test
+    void defaultLimitsBoundEveryStageOfAConnection() {
+        HttpConfig web = ParleyConfig.defaults().web();
+        assertThat(web.limits()).isEqualTo(new HttpLimits(Duration.ofSeconds(30), Duration.ofSeconds(10),
+                Duration.ofSeconds(30), Duration.ofSeconds(60), 8192, 100, List.of("127.0.0.1", "::1")));
+        assertThat(web.bosh().maxSessionsPerAddress()).isEqualTo(50);
+    }
+
+    @Test
+    void aTrustedProxyIsAnAddressNotAName() {
+        assertThatThrownBy(() -> ConfigLoader.parse("http:\n  trusted_proxies: [\"proxy.example.org\"]\n", "t.yml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http.trusted_proxies[0]")
+                .hasMessageContaining("IP address");
     }
 
     @Test

@@ -1,0 +1,46 @@
+package im.parley.server;
+
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stops a server when the JVM is asked to stop (SIGTERM, Ctrl-C), within {@code shutdown.timeout}.
+ * {@link ParleyServer#close()} bounds its own waits (a stuck event loop is left behind); this
+ * watchdog is the last resort for a step that hangs anyway, such as a database that never
+ * finishes closing or another library's shutdown hook: past the bound it logs one line and halts
+ * the JVM, so that a supervisor (systemd, Docker) never has to kill a server that was asked to
+ * stop.
+ */
+public final class ShutdownHook {
+
+    /** The exit status after a halt: {@code parley}'s 3, the server failed. */
+    static final int HALTED = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShutdownHook.class);
+
+    private ShutdownHook() {
+    }
+
+    /** Stops {@code server} when the JVM shuts down, halting it if that takes longer than {@code timeout}. */
+    public static void install(ParleyServer server, Duration timeout) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, timeout), "parley-shutdown"));
+    }
+
+    private static void stop(ParleyServer server, Duration timeout) {
+        Thread watchdog = new Thread(() -> haltAfter(timeout), "parley-shutdown-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        server.close();
+    }
+
+    private static void haltAfter(Duration timeout) {
+        try {
+            Thread.sleep(timeout.toMillis());
+        } catch (InterruptedException e) {
+            return;
+        }
+        LOG.error("Parley did not stop within {} (shutdown.timeout); halting", timeout);
+        Runtime.getRuntime().halt(HALTED);
+    }
+}
