@@ -16,6 +16,7 @@ import im.parley.server.c2s.C2sContext;
 import im.parley.server.component.ComponentRouter;
 import im.parley.server.component.ComponentSecrets;
 import im.parley.server.config.ParleyConfig;
+import im.parley.server.module.AccountSequencer;
 import im.parley.server.module.DefaultModuleContext;
 import im.parley.server.module.IqHandlers;
 import im.parley.server.module.XmppModule;
@@ -113,11 +114,13 @@ public final class ParleyServer implements AutoCloseable {
                 : null;
         remoteRouter = s2s != null ? s2s : new FederationDisabledRouter();
         componentRouter = new ComponentRouter(ComponentSecrets.of(config.components()), remoteRouter);
-        DefaultStanzaRouter router = new DefaultStanzaRouter(domains, sessions, iqHandlers, componentRouter, events);
+        AccountSequencer sequencer = new AccountSequencer();
+        DefaultStanzaRouter router = new DefaultStanzaRouter(domains, sessions, iqHandlers, componentRouter, events,
+                sequencer);
         remoteRouter.start(router);
         componentRouter.start(router);
         ServerInfo serverInfo = loadModules(new DefaultModuleContext(domains, iqHandlers, router, events, sessions,
-                blocking, storage));
+                blocking, storage, sequencer));
 
         C2sContext c2s = c2sContext(domains, router, serverInfo);
         listeners = new Listeners(config, transport, bossGroup, workerGroup);
