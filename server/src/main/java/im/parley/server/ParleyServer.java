@@ -52,6 +52,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,6 +71,8 @@ import org.slf4j.LoggerFactory;
 public final class ParleyServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
+    /** How long shutting down waits for storage work in flight. */
+    private static final Duration BLOCKING_DRAIN = Duration.ofSeconds(10);
     /** Version shown in the banner and in software-version answers. */
     public static final String VERSION = "0.1.0";
 
@@ -248,12 +251,28 @@ public final class ParleyServer implements AutoCloseable {
             bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
         if (blocking != null) {
-            blocking.shutdownNow();
+            drainBlockingWork();
         }
         if (database != null) {
             database.close();
         }
         LOG.info("Parley stopped");
+    }
+
+    /**
+     * Lets storage work already started finish (messages being stored, a last logout written)
+     * before the database closes. Never interrupts it: an interrupt during a write closes H2's
+     * file channel and the store with it.
+     */
+    private void drainBlockingWork() {
+        blocking.shutdown();
+        try {
+            if (!blocking.awaitTermination(BLOCKING_DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("storage work still running after {}; closing the database anyway", BLOCKING_DRAIN);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private ServerInfo loadModules(DefaultModuleContext moduleContext) {
