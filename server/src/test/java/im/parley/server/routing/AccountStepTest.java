@@ -1,10 +1,12 @@
 package im.parley.server.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import im.parley.core.jid.Jids;
 import im.parley.core.routing.Handling;
 import im.parley.server.module.AccountSequencer;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -101,5 +103,17 @@ class AccountStepTest {
         storing.complete(null);
         assertThat(turnOver).isDone();
         assertThat(sequencer.isBusy(juliet)).isFalse();
+    }
+
+    @Test
+    void workThatNeverCompletesReleasesTheAccountAfterTheTimeout() {
+        Handling handling = Handling.begin();
+        AccountStep step = AccountStep.inline(sequencer, juliet, handling, Duration.ofMillis(50));
+        step.defer(CompletableFuture::new);
+        step.finish();
+        handling.end();
+
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !sequencer.isBusy(juliet) && handling.isComplete());
     }
 }
