@@ -1,5 +1,6 @@
 package im.parley.s2s;
 
+import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.s2s.dialback.PendingVerification;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.dom4j.Element;
 import org.slf4j.Logger;
@@ -37,9 +39,13 @@ final class OutboundStream {
 
     enum State { NEW, CONNECTING, ESTABLISHED, CLOSED }
 
+    /** A stanza waiting for the stream; {@code written} completes when it is written or bounced. */
+    private record Queued(Stanza stanza, CompletableFuture<Void> written) {
+    }
+
     private final DomainPair pair;
     private final S2sRouter router;
-    private final Deque<Stanza> queue = new ArrayDeque<>();
+    private final Deque<Queued> queue = new ArrayDeque<>();
     private final List<PendingVerification> verifications = new ArrayList<>();
     private State state = State.NEW;
     private Channel channel;
@@ -65,8 +71,11 @@ final class OutboundStream {
         return authenticatedBy;
     }
 
-    /** Sends or queues a stanza; false if this stream has closed (the router then makes a new one). */
-    boolean offer(Stanza stanza) {
+    /**
+     * Sends or queues a stanza; false if this stream has closed (the router then makes a new one).
+     * A queued stanza is tracked in {@code handling} until it is written or bounced.
+     */
+    boolean offer(Stanza stanza, Handling handling) {
         boolean start;
         synchronized (this) {
             if (state == State.CLOSED) {
@@ -76,7 +85,9 @@ final class OutboundStream {
                 channel.writeAndFlush(ContentNamespace.toServer(stanza.element()), channel.voidPromise());
                 return true;
             }
-            queue.add(stanza);
+            Queued queued = new Queued(stanza, new CompletableFuture<>());
+            handling.track(queued.written());
+            queue.add(queued);
             start = state == State.NEW;
             if (start) {
                 state = State.CONNECTING;
@@ -198,11 +209,12 @@ final class OutboundStream {
             authenticatedBy = method;
             channel = ready;
             cancelTimer();
-            for (Stanza stanza : queue) {
-                ready.write(ContentNamespace.toServer(stanza.element()), ready.voidPromise());
+            for (Queued queued : queue) {
+                ready.write(ContentNamespace.toServer(queued.stanza().element()), ready.voidPromise());
             }
-            queue.clear();
             ready.flush();
+            queue.forEach(queued -> queued.written().complete(null));
+            queue.clear();
         }
         LOG.info("s2s {} established ({})", pair, method);
         if (!verifyChannelReady) {
@@ -241,7 +253,7 @@ final class OutboundStream {
      * leave the router's table so the next stanza tries again.
      */
     void fail(StanzaErrorCondition condition, String reason) {
-        List<Stanza> bounced;
+        List<Queued> bounced;
         List<PendingVerification> failed;
         Channel toClose;
         synchronized (this) {
@@ -265,8 +277,9 @@ final class OutboundStream {
         for (PendingVerification verification : failed) {
             verification.answer().complete(false);
         }
-        for (Stanza stanza : bounced) {
-            router.bounce(stanza, condition);
+        for (Queued queued : bounced) {
+            router.bounce(queued.stanza(), condition);
+            queued.written().complete(null);
         }
     }
 

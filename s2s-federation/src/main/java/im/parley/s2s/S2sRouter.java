@@ -1,6 +1,7 @@
 package im.parley.s2s;
 
 import im.parley.core.jid.Jids;
+import im.parley.core.routing.Handling;
 import im.parley.core.routing.RemoteRouter;
 import im.parley.core.routing.Stanza;
 import im.parley.core.routing.StanzaRouter;
@@ -81,6 +82,11 @@ public final class S2sRouter implements RemoteRouter {
 
     @Override
     public void route(Stanza stanza) {
+        route(stanza, Handling.none());
+    }
+
+    @Override
+    public void route(Stanza stanza, Handling handling) {
         Jid to = stanza.to();
         Jid from = stanza.from();
         if (to == null || from == null || !settings.isLocal(from.asDomainBareJid())) {
@@ -93,7 +99,7 @@ public final class S2sRouter implements RemoteRouter {
         DomainPair pair = new DomainPair(from.asDomainBareJid(), to.asDomainBareJid());
         while (true) {
             OutboundStream stream = outbound.computeIfAbsent(pair, p -> new OutboundStream(p, this));
-            if (stream.offer(stanza)) {
+            if (stream.offer(stanza, handling)) {
                 return;
             }
             // The stream closed between lookup and offer (idle timeout); a fresh one takes it.

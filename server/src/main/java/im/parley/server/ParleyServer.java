@@ -16,6 +16,7 @@ import im.parley.server.c2s.C2sContext;
 import im.parley.server.component.ComponentRouter;
 import im.parley.server.component.ComponentSecrets;
 import im.parley.server.config.ParleyConfig;
+import im.parley.server.module.AccountSequencer;
 import im.parley.server.module.DefaultModuleContext;
 import im.parley.server.module.IqHandlers;
 import im.parley.server.module.XmppModule;
@@ -117,11 +118,13 @@ public final class ParleyServer implements AutoCloseable {
                 : null;
         remoteRouter = s2s != null ? s2s : new FederationDisabledRouter();
         componentRouter = new ComponentRouter(ComponentSecrets.of(config.components()), remoteRouter);
-        DefaultStanzaRouter router = new DefaultStanzaRouter(domains, sessions, iqHandlers, componentRouter, events);
+        AccountSequencer sequencer = new AccountSequencer();
+        DefaultStanzaRouter router = new DefaultStanzaRouter(domains, sessions, iqHandlers, componentRouter, events,
+                sequencer);
         remoteRouter.start(router);
         componentRouter.start(router);
         ServerInfo serverInfo = loadModules(new DefaultModuleContext(domains, iqHandlers, router, events, sessions,
-                blocking, storage));
+                blocking, storage, sequencer));
 
         C2sContext c2s = c2sContext(domains, router, serverInfo);
         listeners = new Listeners(config, transport, bossGroup, workerGroup);
@@ -222,7 +225,7 @@ public final class ParleyServer implements AutoCloseable {
     /**
      * Stops everything in reverse order within {@code shutdown.timeout}: listeners, components,
      * sessions (with {@code system-shutdown}, RFC 6120 §4.9.3.17), federation, event loops,
-     * storage. An event loop that does not stop in time (a handler stuck on it) is left behind,
+     * storage work in flight (drained, never interrupted), storage. An event loop that does not stop in time (a handler stuck on it) is left behind,
      * with its stack in the log, so that storage is still closed; its threads are daemons and
      * do not keep the process alive.
      */
@@ -258,7 +261,8 @@ public final class ParleyServer implements AutoCloseable {
             stopEventLoops(deadline - timeoutNanos / 5);
         }
         if (blocking != null) {
-            blocking.shutdownNow();
+            // A tenth is kept for closing the database.
+            drainBlockingWork(deadline - timeoutNanos / 10);
         }
         if (database != null) {
             database.close();
@@ -288,6 +292,22 @@ public final class ParleyServer implements AutoCloseable {
                             thread.name(), where);
                 }
             }
+        }
+    }
+
+    /**
+     * Lets storage work already started finish (messages being stored, a last logout written)
+     * before the database closes, until {@code deadline}. Never interrupts it: an interrupt during
+     * a write closes H2's file channel and the store with it.
+     */
+    private void drainBlockingWork(long deadline) {
+        blocking.shutdown();
+        try {
+            if (!blocking.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                LOG.warn("storage work still running at the shutdown deadline; closing the database anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -21,6 +21,14 @@ public interface RemoteRouter {
      */
     void route(Stanza stanza);
 
+    /**
+     * Like {@link #route(Stanza)}; a stanza that has to wait (for the stream to the remote domain
+     * to be set up) is tracked in {@code handling} until it is written to that stream or bounced.
+     */
+    default void route(Stanza stanza, Handling handling) {
+        route(stanza);
+    }
+
     /** Closes remote streams and releases resources. */
     void stop();
 }

@@ -14,7 +14,9 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
@@ -51,6 +53,8 @@ public final class C2sSession implements LocalSession {
     private volatile boolean available;
     private volatile int priority;
     private volatile boolean closed;
+    /** Deliveries handed to the executor from another thread and not run yet. */
+    private final AtomicInteger handedOver = new AtomicInteger();
 
     public C2sSession(C2sTransport transport, C2sContext context) {
         this.transport = transport;
@@ -171,12 +175,29 @@ public final class C2sSession implements LocalSession {
             return;
         }
         C2sTransport current = transport;
-        if (!current.inExecutor()) {
-            // Interceptors count and queue what goes out: they run where the transport writes,
-            // so that their order is the order on the wire (XEP-0198 §4 counts by position).
-            current.executor().execute(() -> deliver(stanza));
+        if (current.inExecutor() && handedOver.get() == 0) {
+            deliverHere(stanza);
             return;
         }
+        // Interceptors count and queue what goes out: they run where the transport writes, so
+        // that their order is the order on the wire (XEP-0198 §4 counts by position). A stanza
+        // delivered on that executor while others handed over from elsewhere still wait there
+        // queues behind them: deliveries keep the order in which they were made (RFC 6120 §10.1).
+        handedOver.incrementAndGet();
+        current.executor().execute(() -> {
+            handedOver.decrementAndGet();
+            if (closed || ended) {
+                return;
+            }
+            if (transport.inExecutor()) {
+                deliverHere(stanza);
+            } else {
+                deliver(stanza);  // the session moved to another connection meanwhile (XEP-0198 §5)
+            }
+        });
+    }
+
+    private void deliverHere(Element stanza) {
         List<SessionInterceptor> chain = interceptors;
         if (chain.isEmpty()) {
             write(stanza);
@@ -248,10 +269,13 @@ public final class C2sSession implements LocalSession {
         return Optional.empty();
     }
 
-    /** Tells the interceptors that the client's stanza was handled (counted by XEP-0198 §4). */
-    void inboundHandled(Element stanza) {
+    /**
+     * Tells the interceptors that the client's stanza was routed; {@code handling} completes
+     * when its effect is durable (XEP-0198 §4 counts it then).
+     */
+    void inboundReceived(Element stanza, CompletionStage<Void> handling) {
         for (SessionInterceptor interceptor : interceptors) {
-            interceptor.inboundHandled(stanza, this);
+            interceptor.inboundReceived(stanza, handling, this);
         }
     }
 

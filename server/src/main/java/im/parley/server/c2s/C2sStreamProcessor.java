@@ -5,6 +5,7 @@ import im.parley.core.jid.Jids;
 import im.parley.core.negotiation.FeatureNegotiator;
 import im.parley.core.negotiation.FeatureOutcome;
 import im.parley.core.negotiation.StreamNegotiator;
+import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.StanzaError;
@@ -19,6 +20,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.Jid;
@@ -220,12 +222,15 @@ public final class C2sStreamProcessor {
                     reply.remove(reply.attribute("from"));  // it would carry the malformed address
                     session.deliver(reply);
                 }
-                session.inboundHandled(element);
+                session.inboundReceived(element, CompletableFuture.completedFuture(null));
                 return;
             }
         }
-        context.router().routeFromClient(new Stanza(element, session.jid(), to), session);
-        session.inboundHandled(element);
+        // XEP-0198 §4: the stanza counts as handled once the work its routing started is done.
+        Handling handling = Handling.begin();
+        context.router().routeFromClient(new Stanza(element, session.jid(), to), session, handling);
+        handling.end();
+        session.inboundReceived(element, handling.completion());
     }
 
     private boolean isOwnAddress(String claimed) {

@@ -1,5 +1,6 @@
 package im.parley.server.c2s;
 
+import java.util.concurrent.CompletionStage;
 import org.dom4j.Element;
 
 /**
@@ -25,8 +26,11 @@ public interface SessionInterceptor {
         session.deliverBelow(this, stanza);
     }
 
-    /** The session handled a stanza the client sent (XEP-0198 §4 counts them). */
-    default void inboundHandled(Element stanza, C2sSession session) {
+    /**
+     * The session received a stanza from the client and routed it; {@code handling} completes
+     * when its effect is durable (XEP-0198 §4 counts it then).
+     */
+    default void inboundReceived(Element stanza, CompletionStage<Void> handling, C2sSession session) {
     }
 
     /**

@@ -1,5 +1,6 @@
 package im.parley.server.component;
 
+import im.parley.core.routing.Handling;
 import im.parley.core.routing.RemoteRouter;
 import im.parley.core.routing.Stanza;
 import im.parley.core.routing.StanzaRouter;
@@ -38,9 +39,14 @@ public final class ComponentRouter implements RemoteRouter {
 
     @Override
     public void route(Stanza stanza) {
+        route(stanza, Handling.none());
+    }
+
+    @Override
+    public void route(Stanza stanza, Handling handling) {
         DomainBareJid domain = stanza.to().asDomainBareJid();
         if (!secrets.isComponent(domain)) {
-            federation.route(stanza);
+            federation.route(stanza, handling);
             return;
         }
         ComponentStreamHandler component = connected.get(domain);

@@ -1,5 +1,6 @@
 package im.parley.server.event;
 
+import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
 import im.parley.server.session.LocalSession;
 
@@ -10,12 +11,22 @@ import im.parley.server.session.LocalSession;
  */
 public final class StanzaEvents {
 
-    /** A stanza sent by a local client, after {@code from} was stamped, before routing. */
-    public record Outbound(Stanza stanza, LocalSession origin) {
+    /**
+     * A stanza sent by a local client, after {@code from} was stamped, before routing. A handler
+     * that continues asynchronously defers the work to {@code work} (the sender's account's turn);
+     * work it starts elsewhere for the stanza (a reply to another account) goes with
+     * {@code handling}.
+     */
+    public record Outbound(Stanza stanza, LocalSession origin, Handling handling, AccountWork work) {
     }
 
-    /** A stanza addressed to a local account (its bare JID or one of its full JIDs). */
-    public record Inbound(Stanza stanza) {
+    /**
+     * A stanza addressed to a local account (its bare JID or one of its full JIDs). A handler
+     * that continues asynchronously (storage, a lookup) defers the work to {@code work}, the
+     * recipient account's turn: the account's later stanzas wait for it, and the sender's stanza
+     * counts as handled (XEP-0198 §4) only when it is done.
+     */
+    public record Inbound(Stanza stanza, Handling handling, AccountWork work) {
     }
 
     /** Any stanza from a local client (presence broadcast, subscriptions, blocking, ...). */

@@ -1,7 +1,9 @@
 package im.parley.server.module;
 
+import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
 import im.parley.core.routing.StanzaRouter;
+import im.parley.server.event.AccountWork;
 import im.parley.server.event.EventBus;
 import im.parley.server.event.EventHandler;
 import im.parley.server.event.EventType;
@@ -30,11 +32,12 @@ public final class DefaultModuleContext implements ModuleContext {
     private final Storage storage;
     private final Set<String> serverFeatures = new CopyOnWriteArraySet<>();
     private final Set<String> accountFeatures = new CopyOnWriteArraySet<>();
-    private final AccountSequencer sequencer = new AccountSequencer();
+    private final AccountSequencer sequencer;
     private final List<Element> serverInfoExtensions = new CopyOnWriteArrayList<>();
 
     public DefaultModuleContext(Set<DomainBareJid> domains, IqHandlers iqHandlers, StanzaRouter router, EventBus events,
-                                SessionRegistry sessions, Executor blocking, Storage storage) {
+                                SessionRegistry sessions, Executor blocking, Storage storage, AccountSequencer sequencer) {
+        this.sequencer = sequencer;
         this.domains = Set.copyOf(domains);
         this.iqHandlers = iqHandlers;
         this.router = router;
@@ -75,9 +78,15 @@ public final class DefaultModuleContext implements ModuleContext {
     }
 
     @Override
-    public boolean hasStepsInFlight(EntityBareJid account) {
-        return sequencer.isBusy(account);
+    public AccountWork newTurns(EntityBareJid account) {
+        return new AccountWork() {
+            @Override
+            public <T> CompletionStage<T> defer(Supplier<? extends CompletionStage<T>> work) {
+                return sequencer.serially(account, work);
+            }
+        };
     }
+
 
     @Override
     public void handleServerIq(String namespace, IqHandler handler) {
@@ -127,5 +136,10 @@ public final class DefaultModuleContext implements ModuleContext {
     @Override
     public void send(Stanza stanza) {
         router.route(stanza);
+    }
+
+    @Override
+    public void send(Stanza stanza, Handling handling) {
+        router.route(stanza, handling);
     }
 }

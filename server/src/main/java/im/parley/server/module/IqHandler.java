@@ -1,6 +1,7 @@
 package im.parley.server.module;
 
 import im.parley.core.routing.Stanza;
+import im.parley.server.event.AccountWork;
 import java.util.concurrent.CompletionStage;
 import org.dom4j.Element;
 
@@ -13,4 +14,14 @@ import org.dom4j.Element;
 public interface IqHandler {
 
     CompletionStage<Element> handle(Stanza iq);
+
+    /**
+     * How the router calls the handler: for a request to an account, the whole handling is part
+     * of the account's turn ({@code work}), so the account's next stanza (a {@code get} after a
+     * {@code set}) sees its effect (RFC 6120 §10.1). A handler that waits for another account's
+     * turn overrides this and defers only the account's own part.
+     */
+    default CompletionStage<Element> handle(Stanza iq, AccountWork work) {
+        return work.defer(() -> handle(iq));
+    }
 }

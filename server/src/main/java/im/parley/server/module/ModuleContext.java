@@ -1,6 +1,8 @@
 package im.parley.server.module;
 
+import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
+import im.parley.server.event.AccountWork;
 import im.parley.server.event.EventHandler;
 import im.parley.server.event.EventType;
 import im.parley.server.session.SessionRegistry;
@@ -53,6 +55,12 @@ public interface ModuleContext {
     /** Routes a stanza originated by the server. */
     void send(Stanza stanza);
 
+    /**
+     * Routes a stanza the server sends on behalf of another stanza's handling (a reply, a
+     * forwarded subscription): its asynchronous work is tracked there.
+     */
+    void send(Stanza stanza, Handling handling);
+
     /** Hooks an event (higher priorities run first; see {@link im.parley.server.event.EventBus}). */
     <E> void hook(EventType<E> type, int priority, EventHandler<E> handler);
 
@@ -70,10 +78,18 @@ public interface ModuleContext {
 
     /**
      * Runs {@code step} after every earlier step started for {@code account} through this
-     * method, by any module: keeps an account's roster changes and their pushes in order.
+     * method, by any module: keeps an account's roster changes and their pushes in order. While
+     * a step is in flight the router routes stanzas for the account, and from its clients,
+     * behind it (RFC 6120 §10.1). A step never waits for another account's step to finish
+     * inside it.
      */
     <T> CompletionStage<T> serially(EntityBareJid account, Supplier<? extends CompletionStage<T>> step);
 
-    /** True if a step started with {@link #serially} for {@code account} is still running or waiting. */
-    boolean hasStepsInFlight(EntityBareJid account);
+    /**
+     * Work in new turns of {@code account}, behind everything in flight for it: for what no
+     * stanza being routed causes (a session that ended, a resource that came online). Within a
+     * stanza's handling use the event's {@code work()} instead: a new turn from inside a turn
+     * runs after the account's stanzas queued meanwhile.
+     */
+    AccountWork newTurns(EntityBareJid account);
 }

@@ -1,7 +1,5 @@
 package im.parley.server.storage;
 
-import im.parley.core.jid.JidMalformedException;
-import im.parley.core.jid.Jids;
 import im.parley.core.sasl.ScramCredential;
 import im.parley.core.sasl.ScramHash;
 import java.sql.Connection;
@@ -108,7 +106,7 @@ public final class JdbcAccountStore implements AccountStore {
                 query.setString(1, domain.toString());
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
-                        jids.add(storedJid(rows.getString(1), domain.toString()));
+                        jids.add(SqlTransactions.storedJid(rows.getString(1), domain.toString()));
                     }
                 }
             }
@@ -154,14 +152,6 @@ public final class JdbcAccountStore implements AccountStore {
                 insert.addBatch();
             }
             insert.executeBatch();
-        }
-    }
-
-    private static EntityBareJid storedJid(String username, String domain) {
-        try {
-            return Jids.parseEntityBare(username + "@" + domain);
-        } catch (JidMalformedException e) {
-            throw new StorageException("stored account is not a valid JID: " + e.getMessage(), e);
         }
     }
 

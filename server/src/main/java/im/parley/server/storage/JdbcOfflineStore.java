@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.jxmpp.jid.EntityBareJid;
 
@@ -80,6 +82,22 @@ public final class JdbcOfflineStore implements OfflineStore {
     @Override
     public int count(EntityBareJid owner) {
         return tx.run("count offline messages of " + owner, connection -> count(connection, owner));
+    }
+
+    @Override
+    public Set<EntityBareJid> owners() {
+        return tx.run("list accounts with offline messages", connection -> {
+            Set<EntityBareJid> owners = new HashSet<>();
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT DISTINCT username, domain FROM offline_messages")) {
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        owners.add(SqlTransactions.storedJid(rows.getString(1), rows.getString(2)));
+                    }
+                }
+            }
+            return owners;
+        });
     }
 
     private static int count(Connection connection, EntityBareJid owner) throws SQLException {

@@ -3,6 +3,7 @@ package im.parley.server.storage;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import org.jxmpp.jid.EntityBareJid;
 
 /**
@@ -26,4 +27,7 @@ public interface OfflineStore {
 
     /** The number of messages queued for the account. */
     int count(EntityBareJid owner);
+
+    /** The accounts that have messages queued. */
+    Set<EntityBareJid> owners();
 }

@@ -1,5 +1,7 @@
 package im.parley.server.storage;
 
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -37,6 +39,15 @@ final class SqlTransactions {
     }
 
     /** Binds an account as parameters 1 (domain) and 2 (username), the key every user table starts with. */
+    /** The account a row names by its {@code username} and {@code domain} columns. */
+    static EntityBareJid storedJid(String username, String domain) {
+        try {
+            return Jids.parseEntityBare(username + "@" + domain);
+        } catch (JidMalformedException e) {
+            throw new StorageException("stored account is not a valid JID: " + e.getMessage(), e);
+        }
+    }
+
     static void bindOwner(PreparedStatement statement, EntityBareJid owner) throws SQLException {
         statement.setString(1, owner.getDomain().toString());
         statement.setString(2, owner.getLocalpart().toString());

@@ -15,6 +15,7 @@ import im.parley.s2s.FederationDisabledRouter;
 import im.parley.server.config.LimitsConfig;
 import im.parley.server.config.MobileConfig;
 import im.parley.server.event.EventBus;
+import im.parley.server.module.AccountSequencer;
 import im.parley.server.module.DefaultModuleContext;
 import im.parley.server.module.IqHandlers;
 import im.parley.server.modules.disco.ServerInfo;
@@ -56,10 +57,12 @@ class C2sStreamHandlerTest {
     C2sStreamHandlerTest() throws Exception {
         IqHandlers iqHandlers = new IqHandlers();
         FederationDisabledRouter remote = new FederationDisabledRouter();
-        DefaultStanzaRouter router = new DefaultStanzaRouter(Set.of(domain), sessions, iqHandlers, remote, events);
+        AccountSequencer sequencer = new AccountSequencer();
+        DefaultStanzaRouter router = new DefaultStanzaRouter(Set.of(domain), sessions, iqHandlers, remote, events,
+                sequencer);
         remote.start(router);
         DefaultModuleContext modules = new DefaultModuleContext(Set.of(domain), iqHandlers, router, events, sessions,
-                Runnable::run, null);
+                Runnable::run, null, sequencer);
         new PingModule().load(modules);
         new LegacySessionModule().load(modules);
         InMemoryCredentials credentials = new InMemoryCredentials()

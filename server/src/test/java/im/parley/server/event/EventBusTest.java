@@ -62,4 +62,54 @@ class EventBusTest {
         calls.add(name);
         return Verdict.PASS;
     }
+
+    @Test
+    void aSuspendedEventGoesOnFromTheNextHandlerWhenResumedWithoutFiringAgain() {
+        List<Verdict.Continuation> suspended = new ArrayList<>();
+        bus.hook(GREETING, 10, e -> pass("before"));
+        bus.hook(GREETING, 5, e -> {
+            calls.add("lookup");
+            return Verdict.suspend(suspended::add);
+        });
+        bus.hook(GREETING, 0, e -> pass("after"));
+
+        bus.fire(GREETING, "hi", () -> calls.add("default"));
+        assertThat(calls).containsExactly("before", "lookup");
+
+        suspended.get(0).resume(Verdict.PASS);
+        assertThat(calls).containsExactly("before", "lookup", "after", "default");
+    }
+
+    @Test
+    void aSuspendedEventResumedAsHandledEnds() {
+        List<Verdict.Continuation> suspended = new ArrayList<>();
+        bus.hook(GREETING, 5, e -> Verdict.suspend(suspended::add));
+        bus.hook(GREETING, 0, e -> pass("after"));
+
+        bus.fire(GREETING, "hi", () -> calls.add("default"));
+        suspended.get(0).resume(Verdict.HANDLED);
+
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void theDefaultActionRunsWhenNoHandlerHandles() {
+        bus.hook(GREETING, 0, e -> pass("a"));
+
+        bus.fire(GREETING, "hi", () -> calls.add("default"));
+
+        assertThat(calls).containsExactly("a", "default");
+    }
+
+    @Test
+    void aContinuationResumesOnce() {
+        List<Verdict.Continuation> suspended = new ArrayList<>();
+        bus.hook(GREETING, 0, e -> Verdict.suspend(suspended::add));
+        bus.fire(GREETING, "hi", () -> calls.add("default"));
+        suspended.get(0).resume(Verdict.PASS);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> suspended.get(0).resume(Verdict.PASS))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(calls).containsExactly("default");
+    }
 }

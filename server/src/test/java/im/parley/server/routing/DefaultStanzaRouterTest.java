@@ -3,6 +3,7 @@ package im.parley.server.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.core.jid.Jids;
+import im.parley.core.routing.Handling;
 import im.parley.core.routing.RemoteRouter;
 import im.parley.core.routing.Stanza;
 import im.parley.core.routing.StanzaRouter;
@@ -12,6 +13,7 @@ import im.parley.core.stream.Stanzas;
 import im.parley.server.event.EventBus;
 import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.Verdict;
+import im.parley.server.module.AccountSequencer;
 import im.parley.server.module.IqHandlers;
 import im.parley.server.session.LocalSession;
 import im.parley.server.session.SessionRegistry;
@@ -103,7 +105,7 @@ class DefaultStanzaRouterTest {
 
     DefaultStanzaRouterTest() throws Exception {
         router = new DefaultStanzaRouter(Set.of(Jids.parseDomain("montague.test"), Jids.parseDomain("capulet.test")),
-                sessions, iqHandlers, remote, events);
+                sessions, iqHandlers, remote, events, new AccountSequencer());
         romeo = new RecordingSession("romeo@montague.test/orchard");
         juliet = new RecordingSession("juliet@capulet.test/balcony");
         sessions.bind(romeo);
@@ -300,7 +302,7 @@ class DefaultStanzaRouterTest {
     void outboundHandlersSeeClientStanzasFirst() throws Exception {
         events.hook(StanzaEvents.OUTBOUND, 0, e -> Verdict.HANDLED);
 
-        router.routeFromClient(stanza("message", "chat", romeo.jid, "juliet@capulet.test/balcony"), romeo);
+        router.routeFromClient(stanza("message", "chat", romeo.jid, "juliet@capulet.test/balcony"), romeo, Handling.none());
 
         assertThat(juliet.received).isEmpty();
     }
@@ -311,11 +313,11 @@ class DefaultStanzaRouterTest {
         presence.element().addElement(QName.get("priority", Namespaces.CLIENT)).setText("7");
         romeo.available = false;
 
-        router.routeFromClient(presence, romeo);
+        router.routeFromClient(presence, romeo, Handling.none());
 
         assertThat(romeo.available).isTrue();
         assertThat(romeo.priority).isEqualTo(7);
-        router.routeFromClient(stanza("presence", "unavailable", romeo.jid, null), romeo);
+        router.routeFromClient(stanza("presence", "unavailable", romeo.jid, null), romeo, Handling.none());
         assertThat(romeo.available).isFalse();
     }
 }

@@ -11,6 +11,7 @@ import im.parley.server.config.LimitsConfig;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.config.StorageConfig;
 import im.parley.server.event.EventBus;
+import im.parley.server.module.AccountSequencer;
 import im.parley.server.module.DefaultModuleContext;
 import im.parley.server.module.IqHandlers;
 import im.parley.server.module.XmppModule;
@@ -74,10 +75,12 @@ public final class TestServer implements AutoCloseable {
         accounts = new AccountService(storage.accounts());
         IqHandlers iqHandlers = new IqHandlers();
         FederationDisabledRouter remote = new FederationDisabledRouter();
-        router = new DefaultStanzaRouter(domains, sessions, iqHandlers, remote, events);
+        AccountSequencer sequencer = new AccountSequencer();
+        router = new DefaultStanzaRouter(domains, sessions, iqHandlers, remote, events, sequencer);
         remote.start(router);
         Executor inline = Runnable::run;
-        moduleContext = new DefaultModuleContext(domains, iqHandlers, router, events, sessions, inline, storage);
+        moduleContext = new DefaultModuleContext(domains, iqHandlers, router, events, sessions, inline, storage,
+                sequencer);
         serverInfo = new ServerInfo(moduleContext::serverFeatures, moduleContext::serverInfoExtensions);
         for (XmppModule module : modules.apply(serverInfo)) {
             module.load(moduleContext);

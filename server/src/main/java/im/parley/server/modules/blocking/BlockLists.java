@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -71,6 +72,13 @@ final class BlockLists {
         } else if (load) {
             blocking.execute(() -> loaded(owner, read(owner)));
         }
+    }
+
+    /** Completes with the account's list: at once if it is in memory, otherwise once it is loaded. */
+    CompletableFuture<BlockList> load(EntityBareJid owner) {
+        CompletableFuture<BlockList> list = new CompletableFuture<>();
+        whenLoaded(owner, list::complete);
+        return list;
     }
 
     /** The account's current list, from memory or storage. Blocking. */

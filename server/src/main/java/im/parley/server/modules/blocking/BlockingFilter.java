@@ -4,12 +4,14 @@ import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
+import im.parley.server.event.AccountWork;
 import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.Verdict;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.session.LocalSession;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.dom4j.Element;
 import org.dom4j.QName;
 import org.jxmpp.jid.EntityBareJid;
@@ -17,19 +19,15 @@ import org.jxmpp.jid.EntityBareJid;
 /**
  * Enforces block lists on the stanza path (XEP-0191 §3.3): nothing from a blocked JID reaches
  * the user, nothing from the user reaches a blocked JID. When a list is not in memory yet the
- * stanza is held, and routed again once the list is loaded and allows it.
+ * stanza's event is suspended while it loads, as one of the account's steps (so later stanzas
+ * for the account wait behind it, RFC 6120 §10.1), and resumed with the answer.
  */
 final class BlockingFilter {
 
     static final String ERRORS_NAMESPACE = "urn:xmpp:blocking:errors";
 
-    /** A stanza this filter already let through and routes again: it must not be held twice. */
-    private record Cleared(Element stanza, boolean outbound) {
-    }
-
     private final ModuleContext context;
     private final BlockLists lists;
-    private final ThreadLocal<Cleared> cleared = new ThreadLocal<>();
 
     BlockingFilter(ModuleContext context, BlockLists lists) {
         this.context = context;
@@ -40,25 +38,20 @@ final class BlockingFilter {
     Verdict onInbound(StanzaEvents.Inbound event) {
         Stanza stanza = event.stanza();
         EntityBareJid owner = stanza.to() == null ? null : stanza.to().asEntityBareJidIfPossible();
-        if (owner == null || stanza.from() == null || isCleared(stanza.element(), false)) {
+        if (owner == null || stanza.from() == null) {
             return Verdict.PASS;
         }
         Optional<BlockList> list = lists.cached(owner);
         if (list.isPresent()) {
             return rejectInbound(stanza, list.get()) ? Verdict.HANDLED : Verdict.PASS;
         }
-        lists.whenLoaded(owner, loaded -> {
-            if (!rejectInbound(stanza, loaded)) {
-                routeAgain(stanza, false, () -> context.send(stanza));
-            }
-        });
-        return Verdict.HANDLED;
+        return whenLoaded(owner, event.work(), loaded -> rejectInbound(stanza, loaded));
     }
 
     /** Stanzas from a local client to a JID its account blocks. */
     Verdict onOutbound(StanzaEvents.Outbound event) {
         Stanza stanza = event.stanza();
-        if (stanza.to() == null || isCleared(stanza.element(), true)) {
+        if (stanza.to() == null) {
             return Verdict.PASS;
         }
         LocalSession origin = event.origin();
@@ -67,17 +60,16 @@ final class BlockingFilter {
         if (list.isPresent()) {
             return rejectOutbound(stanza, origin, list.get()) ? Verdict.HANDLED : Verdict.PASS;
         }
-        lists.whenLoaded(owner, loaded -> {
-            if (!rejectOutbound(stanza, origin, loaded)) {
-                // Lower-priority modules still see the stanza, then the router routes it.
-                routeAgain(stanza, true, () -> {
-                    if (!context.fire(StanzaEvents.OUTBOUND, event)) {
-                        context.send(stanza);
-                    }
-                });
-            }
-        });
-        return Verdict.HANDLED;
+        return whenLoaded(owner, event.work(), loaded -> rejectOutbound(stanza, origin, loaded));
+    }
+
+    /**
+     * Suspends the event until the list is loaded, in the stanza's turn, then resumes it with
+     * {@code rejects}' answer (the rest of the routing runs within the turn too).
+     */
+    private Verdict whenLoaded(EntityBareJid owner, AccountWork work, Predicate<BlockList> rejects) {
+        return Verdict.suspend(continuation -> work.defer(() -> lists.load(owner)
+                .thenAccept(loaded -> continuation.resume(rejects.test(loaded) ? Verdict.HANDLED : Verdict.PASS))));
     }
 
     /**
@@ -113,25 +105,6 @@ final class BlockingFilter {
             origin.deliver(reply);
         }
         return true;
-    }
-
-    private boolean isCleared(Element stanza, boolean outbound) {
-        Cleared marker = cleared.get();
-        return marker != null && marker.stanza() == stanza && marker.outbound() == outbound;
-    }
-
-    private void routeAgain(Stanza stanza, boolean outbound, Runnable route) {
-        Cleared previous = cleared.get();
-        cleared.set(new Cleared(stanza.element(), outbound));
-        try {
-            route.run();
-        } finally {
-            if (previous == null) {
-                cleared.remove();
-            } else {
-                cleared.set(previous);
-            }
-        }
     }
 
     private static Element lastChild(Element parent, String name) {

@@ -7,8 +7,6 @@ import im.parley.server.storage.OfflineStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.dom4j.DocumentException;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
@@ -19,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands an account's stored messages to one of its sessions, oldest first, each with a
  * XEP-0203 delay stamp (XEP-0160 §2), and deletes exactly those that were written to it.
- * Blocking: runs on the blocking executor.
+ * Blocking: runs on the blocking executor, as one of the account's steps (so never twice at
+ * once for an account, and never beside a message being stored for it).
  */
 final class OfflineDelivery {
 
@@ -27,36 +26,30 @@ final class OfflineDelivery {
 
     private final OfflineStore store;
     private final SessionRegistry sessions;
-    /** Accounts whose queue is being delivered: one delivery at a time, so no message goes out twice. */
-    private final Set<EntityBareJid> delivering = ConcurrentHashMap.newKeySet();
 
     OfflineDelivery(OfflineStore store, SessionRegistry sessions) {
         this.store = store;
         this.sessions = sessions;
     }
 
-    void flush(LocalSession session) {
+    /** Returns true if every stored message went to the session (none is left). */
+    boolean flush(LocalSession session) {
         EntityBareJid owner = session.jid().asEntityBareJid();
-        if (!delivering.add(owner)) {
-            return;
-        }
-        try {
-            List<Long> done = new ArrayList<>();
-            for (OfflineMessage message : store.list(owner)) {
-                if (!isStillBound(session)) {
-                    break;
-                }
-                Optional<Element> stanza = parse(message);
-                stanza.ifPresent(element -> {
-                    DelayStamp.add(element, owner.asDomainBareJid(), message.storedAt());
-                    session.deliver(element);
-                });
-                done.add(message.id());
+        List<Long> done = new ArrayList<>();
+        List<OfflineMessage> stored = store.list(owner);
+        for (OfflineMessage message : stored) {
+            if (!isStillBound(session)) {
+                break;
             }
-            store.delete(owner, done);
-        } finally {
-            delivering.remove(owner);
+            Optional<Element> stanza = parse(message);
+            stanza.ifPresent(element -> {
+                DelayStamp.add(element, owner.asDomainBareJid(), message.storedAt());
+                session.deliver(element);
+            });
+            done.add(message.id());
         }
+        store.delete(owner, done);
+        return done.size() == stored.size();
     }
 
     private boolean isStillBound(LocalSession session) {

@@ -1,5 +1,6 @@
 package im.parley.server.modules.offline;
 
+import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
@@ -37,10 +38,18 @@ public final class OfflineModule implements XmppModule {
 
     /** Sees the client's own presence before any module that might consume it. */
     private static final int PRESENCE_WATCH_PRIORITY = 1000;
+    /** Holds messages for an account with a backlog after every filter (blocking, ...) saw them. */
+    private static final int BACKLOG_PRIORITY = -1000;
 
     private final int quota;
     /** Available sessions whose last presence had a negative priority: they get no offline messages yet. */
     private final Set<LocalSession> negativePriority = ConcurrentHashMap.newKeySet();
+    /**
+     * Accounts with messages stored, or on their way to storage, that no session has received
+     * yet. A message for such an account joins the backlog even if a resource is available
+     * now, so it cannot overtake them (RFC 6120 §10.1): the resource gets the backlog first.
+     */
+    private final Set<EntityBareJid> backlog = ConcurrentHashMap.newKeySet();
     private final Clock clock;
     private ModuleContext context;
     private OfflineStore store;
@@ -69,7 +78,9 @@ public final class OfflineModule implements XmppModule {
         this.context = context;
         this.store = context.storage().offline();
         this.delivery = new OfflineDelivery(store, context.sessions());
+        backlog.addAll(store.owners());
         context.hook(StanzaEvents.MESSAGE_OFFLINE, 0, this::onOfflineMessage);
+        context.hook(StanzaEvents.MESSAGE_INBOUND, BACKLOG_PRIORITY, this::onMessageWhileBacklogged);
         context.hook(SessionEvents.AVAILABLE, 0, this::onAvailable);
         context.hook(StanzaEvents.OUTBOUND, PRESENCE_WATCH_PRIORITY, this::onOwnPresence);
         context.hook(SessionEvents.CLOSED, 0, session -> {
@@ -82,7 +93,9 @@ public final class OfflineModule implements XmppModule {
     /**
      * Takes the message if XEP-0160 §3 says to store it. Whether the account exists is only
      * known after a storage lookup, so the answer (storage or a bounce) happens on the
-     * blocking executor.
+     * blocking executor, in the message's turn among the account's stanzas: messages are stored
+     * in the order they came, and the sender's stanza counts as handled once its message is
+     * stored (XEP-0198 §4).
      */
     private Verdict onOfflineMessage(StanzaEvents.Inbound event) {
         Stanza message = event.stanza();
@@ -90,35 +103,79 @@ public final class OfflineModule implements XmppModule {
         if (owner == null || !OfflinePolicy.shouldStore(message.element())) {
             return Verdict.PASS;
         }
-        CompletableFuture.runAsync(() -> storeOrBounce(message, owner), context.blocking())
-                .exceptionally(failure -> {
-                    LOG.warn("cannot store offline message for {}", owner, failure);
-                    bounce(message, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE));
-                    return null;
-                });
+        store(event, owner);
         return Verdict.HANDLED;
     }
 
-    private void storeOrBounce(Stanza message, EntityBareJid owner) {
+    /**
+     * A message for an account that has a resource online which has not received all stored
+     * messages yet (it just came online and is getting them): the message goes behind them
+     * instead of overtaking them. Without such a resource the router offers the message to
+     * offline storage as usual ({@link StanzaEvents#MESSAGE_OFFLINE}); a message for a particular
+     * resource that is online goes to it.
+     */
+    private Verdict onMessageWhileBacklogged(StanzaEvents.Inbound event) {
+        Stanza message = event.stanza();
+        EntityBareJid owner = message.to() == null ? null : message.to().asEntityBareJidIfPossible();
+        if (owner == null || !backlog.contains(owner) || !OfflinePolicy.shouldStore(message.element())
+                || !hasResourceForOfflineMessages(owner)) {
+            return Verdict.PASS;
+        }
+        if (message.to().hasResource() && context.sessions().find(message.to().asEntityFullJidIfPossible()).isPresent()) {
+            return Verdict.PASS;
+        }
+        store(event, owner);
+        return Verdict.HANDLED;
+    }
+
+    /** XEP-0160 §2 step 5: an available resource with non-negative priority gets stored messages. */
+    private boolean hasResourceForOfflineMessages(EntityBareJid owner) {
+        for (LocalSession session : context.sessions().sessionsOf(owner)) {
+            if (session.isAvailable() && session.priority() >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void store(StanzaEvents.Inbound event, EntityBareJid owner) {
+        Stanza message = event.stanza();
+        backlog.add(owner);
+        event.work().defer(() -> CompletableFuture
+                .runAsync(() -> storeOrBounce(message, owner, event.handling()), context.blocking())
+                .exceptionally(failure -> {
+                    LOG.warn("cannot store offline message for {}", owner, failure);
+                    bounce(message, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE), event.handling());
+                    return null;
+                }));
+    }
+
+    private void storeOrBounce(Stanza message, EntityBareJid owner, Handling handling) {
         if (!context.storage().accounts().exists(owner)) {
             // RFC 6121 §8.5.2.2.1 / §8.5.1: no such account, the sender learns it as the router would tell it.
-            bounce(message, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE));
+            backlog.remove(owner);
+            bounce(message, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE), handling);
             return;
         }
         if (!store.append(owner, message.element().asXML(), clock.instant(), quota)) {
             // XEP-0160 §2 step 3: a full offline queue is answered with <service-unavailable/>.
-            bounce(message, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE, "offline storage full"));
+            bounce(message, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE, "offline storage full"), handling);
             return;
         }
+        // A flush that ran between this message's routing and its storage may have cleared it.
+        backlog.add(owner);
         deliverIfOnline(owner);
     }
 
-    /** The account may have come online while the message was being stored: it gets it now. */
+    /**
+     * The account came online after the router chose storage for this message (the decision and
+     * the store are steps apart): it gets it now, in order, since this runs as the account's step.
+     */
     private void deliverIfOnline(EntityBareJid owner) {
         for (LocalSession session : context.sessions().sessionsOf(owner)) {
             if (session.isAvailable() && session.priority() >= 0) {
                 try {
-                    delivery.flush(session);
+                    flush(session);
                 } catch (RuntimeException e) {
                     // The message is stored: it goes out on the next available presence.
                     LOG.warn("cannot deliver offline messages to {}", session.jid(), e);
@@ -128,14 +185,19 @@ public final class OfflineModule implements XmppModule {
         }
     }
 
-    /** XEP-0160 §2 step 5: delivery to the resource that sent non-negative available presence. */
+    /**
+     * XEP-0160 §2 step 5: delivery to the resource that sent non-negative available presence,
+     * as one of the account's steps: messages still on their way to storage go out first, and
+     * live messages routed meanwhile wait behind the stored ones (RFC 6120 §10.1).
+     */
     private Verdict onAvailable(LocalSession session) {
         if (session.priority() >= 0) {
-            CompletableFuture.runAsync(() -> delivery.flush(session), context.blocking())
-                    .exceptionally(failure -> {
-                        LOG.warn("cannot deliver offline messages to {}", session.jid(), failure);
-                        return null;
-                    });
+            context.serially(session.jid().asEntityBareJid(),
+                    () -> CompletableFuture.runAsync(() -> flush(session), context.blocking())
+                            .exceptionally(failure -> {
+                                LOG.warn("cannot deliver offline messages to {}", session.jid(), failure);
+                                return null;
+                            }));
         }
         return Verdict.PASS;
     }
@@ -161,13 +223,20 @@ public final class OfflineModule implements XmppModule {
         return Verdict.PASS;
     }
 
+    /** Delivers the backlog to {@code session}; the account leaves the backlog if all of it went out. Blocking. */
+    private void flush(LocalSession session) {
+        if (delivery.flush(session)) {
+            backlog.remove(session.jid().asEntityBareJid());
+        }
+    }
+
     /** The error reply to a message that could not be stored (RFC 6120 §8.3.1). */
-    private void bounce(Stanza message, StanzaError error) {
+    private void bounce(Stanza message, StanzaError error, Handling handling) {
         if (message.from() == null || message.isError()) {
             return;
         }
         Element reply = Stanzas.errorReply(message.element(), error);
         reply.addAttribute("from", message.to().toString());
-        context.send(new Stanza(reply, message.to(), message.from()));
+        context.send(new Stanza(reply, message.to(), message.from()), handling);
     }
 }

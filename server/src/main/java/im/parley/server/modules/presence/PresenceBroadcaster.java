@@ -1,6 +1,7 @@
 package im.parley.server.modules.presence;
 
 import im.parley.core.routing.Stanza;
+import im.parley.server.event.AccountWork;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.session.LocalSession;
 import im.parley.server.storage.Roster;
@@ -34,12 +35,18 @@ final class PresenceBroadcaster {
         this.resources = resources;
     }
 
-    /** §4.2.2 and §4.4.2: the client sent available presence without 'to'. */
-    void available(LocalSession origin, ResourcePresence state, Element presence) {
+    /**
+     * §4.2.2 and §4.4.2: the client sent available presence without 'to'. The broadcast is part
+     * of the presence's turn, so a message the client sends next does not overtake it; the
+     * presence counts as handled once the broadcast went out to the router (presence to a remote
+     * contact is not waited for: it is not stored anywhere, and a contact's server that cannot be
+     * reached must not hold the client's acknowledgements back).
+     */
+    void available(LocalSession origin, ResourcePresence state, Element presence, AccountWork work) {
         boolean initial = state.available(presence);
         EntityFullJid from = origin.jid();
         EntityBareJid owner = from.asEntityBareJid();
-        state.then(() -> roster(owner).thenAccept(roster -> {
+        work.defer(() -> roster(owner).thenAccept(roster -> {
             for (RosterItem item : roster.items()) {
                 if (item.subscription().hasFrom()) {
                     send(presence, from, item.contact());
@@ -64,14 +71,14 @@ final class PresenceBroadcaster {
      * (then {@code presence} is one the server made). Nothing happens for a resource that was
      * not available.
      */
-    void unavailable(LocalSession origin, ResourcePresence state, Element presence) {
+    void unavailable(LocalSession origin, ResourcePresence state, Element presence, AccountWork work) {
         Set<Jid> directed = state.unavailable();
         if (directed == null) {
             return;
         }
         EntityFullJid from = origin.jid();
         EntityBareJid owner = from.asEntityBareJid();
-        state.then(() -> roster(owner).thenAccept(roster -> {
+        work.defer(() -> roster(owner).thenAccept(roster -> {
             Set<BareJid> reached = new HashSet<>();
             for (RosterItem item : roster.items()) {
                 if (item.subscription().hasFrom()) {

@@ -8,7 +8,6 @@ import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
 import im.parley.server.session.LocalSession;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.jxmpp.jid.EntityBareJid;
 
 /**
@@ -39,7 +38,7 @@ public final class PresenceModule implements XmppModule {
         context.hook(StanzaEvents.OUTBOUND, 0, this::outbound);
         context.hook(StanzaEvents.PRESENCE_INBOUND, 0, this::inbound);
         context.hook(SessionEvents.AVAILABLE, 0, session -> {
-            subscriptions.deliverPendingRequests(session, resources.of(session));
+            subscriptions.deliverPendingRequests(session);
             return Verdict.PASS;
         });
         context.hook(SessionEvents.CLOSED, 0, this::closed);
@@ -57,17 +56,17 @@ public final class PresenceModule implements XmppModule {
         Optional<SubscriptionType> subscription = SubscriptionType.of(type);
         if (subscription.isPresent()) {
             if (stanza.to() != null) {
-                subscriptions.outbound(origin, state, stanza, subscription.get());
+                subscriptions.outbound(origin, stanza, subscription.get(), event.handling(), event.work());
             }
             return Verdict.HANDLED;
         }
         if (stanza.to() == null) {
             if (type == null) {
-                broadcaster.available(origin, state, stanza.element());
+                broadcaster.available(origin, state, stanza.element(), event.work());
                 return Verdict.HANDLED;
             }
             if ("unavailable".equals(type)) {
-                broadcaster.unavailable(origin, state, stanza.element());
+                broadcaster.unavailable(origin, state, stanza.element(), event.work());
                 return Verdict.HANDLED;
             }
             return Verdict.PASS;
@@ -93,38 +92,17 @@ public final class PresenceModule implements XmppModule {
             return Verdict.PASS;
         }
         if ("probe".equals(stanza.type())) {
-            probes.answer(user, stanza);
+            probes.answer(user, stanza, event.work());
             return Verdict.HANDLED;
         }
         Optional<SubscriptionType> subscription = SubscriptionType.of(stanza.type());
         if (subscription.isPresent()) {
-            subscriptions.inbound(user, stanza, subscription.get());
+            subscriptions.inbound(user, stanza, subscription.get(), event.handling(), event.work());
             return Verdict.HANDLED;
         }
-        if (context.hasStepsInFlight(user)) {
-            // RFC 6120 §10.1: a subscription stanza that arrived earlier (say the contact's
-            // approval) is still being stored; this presence must not overtake it.
-            context.serially(user, () -> {
-                deliver(stanza);
-                return CompletableFuture.completedFuture(null);
-            });
-            return Verdict.HANDLED;
-        }
+        // A subscription stanza that arrived earlier (say the contact's approval) and is still
+        // being stored holds this presence back in the router (RFC 6120 §10.1).
         return Verdict.PASS;
-    }
-
-    /** What the router does with presence for a local account (RFC 6121 §8.5.2.1.2, §8.5.3.1). */
-    private void deliver(Stanza presence) {
-        if (presence.to().hasResource()) {
-            context.sessions().find(presence.to().asEntityFullJidIfPossible())
-                    .ifPresent(session -> session.deliver(presence.element()));
-            return;
-        }
-        for (LocalSession session : context.sessions().sessionsOf(presence.to().asEntityBareJidIfPossible())) {
-            if (session.isAvailable()) {
-                session.deliver(presence.element());
-            }
-        }
     }
 
     /** §4.5.2: a session that ends for any reason, dropped connections included, goes unavailable. */
@@ -132,7 +110,8 @@ public final class PresenceModule implements XmppModule {
         ResourcePresence state = resources.remove(session);
         if (state != null) {
             broadcaster.unavailable(session, state,
-                    PresenceStanzas.create(session.jid(), session.jid().asEntityBareJid(), "unavailable"));
+                    PresenceStanzas.create(session.jid(), session.jid().asEntityBareJid(), "unavailable"),
+                    context.newTurns(session.jid().asEntityBareJid()));
         }
         return Verdict.PASS;
     }

@@ -1,6 +1,7 @@
 package im.parley.server.modules.presence;
 
 import im.parley.core.routing.Stanza;
+import im.parley.server.event.AccountWork;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.storage.RosterStore;
 import java.util.concurrent.CompletableFuture;
@@ -32,20 +33,21 @@ final class ProbeResponder {
      * {@code unsubscribed}; a subscriber gets the last presence of each available resource, or
      * nothing if none is available (the server keeps no unavailable presence across sessions).
      */
-    void answer(EntityBareJid owner, Stanza probe) {
+    void answer(EntityBareJid owner, Stanza probe, AccountWork work) {
         BareJid prober = probe.from().asBareJid();
         if (prober.equals(owner)) {
             resources.sendCurrentPresence(owner, probe.from());
             return;
         }
-        CompletableFuture.supplyAsync(() -> store.contact(owner, prober), context.blocking()).thenAccept(contact -> {
+        work.defer(() -> CompletableFuture.supplyAsync(() -> store.contact(owner, prober), context.blocking())
+                .thenAccept(contact -> {
             boolean subscribed = contact.item().map(item -> item.subscription().hasFrom()).orElse(false);
             if (subscribed) {
                 resources.sendCurrentPresence(owner, probe.from());
             } else {
                 context.send(new Stanza(PresenceStanzas.create(owner, prober, "unsubscribed"), owner, prober));
             }
-        }).whenComplete((ignored, failure) -> {
+        })).whenComplete((ignored, failure) -> {
             if (failure != null) {
                 LOG.warn("cannot answer the probe of {} to {}", probe.from(), owner, failure);
             }

@@ -1,6 +1,9 @@
 package im.parley.server.modules.presence;
 
+import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
+import im.parley.server.event.AccountWork;
+import im.parley.server.event.AccountWork;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.modules.roster.RosterEvents;
 import im.parley.server.session.LocalSession;
@@ -42,14 +45,14 @@ final class SubscriptionHandler {
      * stays on the server. Approving sends the contact the user's current presence (§3.1.5);
      * revoking sends unavailable presence (§3.2.2).
      */
-    void outbound(LocalSession origin, ResourcePresence state, Stanza stanza, SubscriptionType type) {
+    void outbound(LocalSession origin, Stanza stanza, SubscriptionType type, Handling handling, AccountWork work) {
         EntityBareJid user = origin.jid().asEntityBareJid();
         BareJid contact = stanza.to().asBareJid();
         if (contact.equals(user)) {
             return;  // a user is implicitly subscribed to its own presence
         }
         Element stamped = PresenceStanzas.copy(stanza.element(), user, contact);
-        state.then(() -> context.serially(user, () -> CompletableFuture.supplyAsync(() -> store.update(user, contact,
+        work.defer(() -> CompletableFuture.supplyAsync(() -> store.update(user, contact,
                 current -> SubscriptionState.of(current).afterOutbound(type).applyTo(current, contact, null)),
                 context.blocking()).thenAccept(update -> {
                     pushIfChanged(user, contact, update);
@@ -58,14 +61,14 @@ final class SubscriptionHandler {
                     boolean preApproval = type == SubscriptionType.SUBSCRIBED && !before.pendingIn()
                             && !before.subscription().hasFrom();
                     if (!preApproval) {
-                        context.send(new Stanza(stamped, user, contact));
+                        context.send(new Stanza(stamped, user, contact), handling);
                     }
                     if (!before.subscription().hasFrom() && after.subscription().hasFrom()) {
                         resources.sendCurrentPresence(user, contact);
                     } else if (before.subscription().hasFrom() && !after.subscription().hasFrom()) {
                         resources.sendUnavailable(user, contact);
                     }
-                })));
+                }));
     }
 
     /**
@@ -76,20 +79,20 @@ final class SubscriptionHandler {
      * user only if they changed the state. A request for an account that does not exist is
      * answered with {@code unsubscribed}.
      */
-    void inbound(EntityBareJid user, Stanza stanza, SubscriptionType type) {
+    void inbound(EntityBareJid user, Stanza stanza, SubscriptionType type, Handling handling, AccountWork work) {
         BareJid contact = stanza.from().asBareJid();
         if (contact.equals(user)) {
             return;
         }
         Element delivered = PresenceStanzas.copy(stanza.element(), contact, user);
         String request = type == SubscriptionType.SUBSCRIBE ? delivered.asXML() : null;
-        context.serially(user, () -> CompletableFuture.supplyAsync(() -> context.storage().accounts().exists(user)
+        work.defer(() -> CompletableFuture.supplyAsync(() -> context.storage().accounts().exists(user)
                 ? store.update(user, contact,
                         current -> SubscriptionState.of(current).afterInbound(type).applyTo(current, contact, request))
                 : null, context.blocking()).thenAccept(update -> {
                     if (update == null) {
                         if (type == SubscriptionType.SUBSCRIBE) {
-                            reply(user, contact, "unsubscribed");
+                            reply(user, contact, "unsubscribed", handling);
                         }
                         return;
                     }
@@ -98,7 +101,7 @@ final class SubscriptionHandler {
                     SubscriptionState after = SubscriptionState.of(update.after());
                     if (type == SubscriptionType.SUBSCRIBE) {
                         if (after.subscription().hasFrom()) {
-                            reply(user, contact, "subscribed");
+                            reply(user, contact, "subscribed", handling);
                             if (!before.subscription().hasFrom()) {
                                 resources.sendCurrentPresence(user, contact);
                             }
@@ -120,10 +123,13 @@ final class SubscriptionHandler {
                 });
     }
 
-    /** §3.1.3 rule 4: unanswered requests reach each resource when it becomes available. */
-    void deliverPendingRequests(LocalSession session, ResourcePresence state) {
+    /**
+     * §3.1.3 rule 4: unanswered requests reach each resource when it becomes available; one of
+     * the account's steps, so a request being stored is either among them or delivered after.
+     */
+    void deliverPendingRequests(LocalSession session) {
         EntityBareJid user = session.jid().asEntityBareJid();
-        state.then(() -> CompletableFuture.supplyAsync(() -> store.pendingSubscriptions(user), context.blocking())
+        context.serially(user, () -> CompletableFuture.supplyAsync(() -> store.pendingSubscriptions(user), context.blocking())
                 .thenAccept(pending -> {
                     for (PendingSubscription request : pending) {
                         try {
@@ -151,7 +157,7 @@ final class SubscriptionHandler {
         }
     }
 
-    private void reply(EntityBareJid user, BareJid contact, String type) {
-        context.send(new Stanza(PresenceStanzas.create(user, contact, type), user, contact));
+    private void reply(EntityBareJid user, BareJid contact, String type, Handling handling) {
+        context.send(new Stanza(PresenceStanzas.create(user, contact, type), user, contact), handling);
     }
 }

@@ -5,8 +5,10 @@ import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
+import im.parley.server.event.AccountWork;
 import im.parley.server.event.SessionEvents;
 import im.parley.server.event.Verdict;
+import im.parley.server.module.IqHandler;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
 import im.parley.server.session.LocalSession;
@@ -52,7 +54,17 @@ public final class RosterModule implements XmppModule {
     public void load(ModuleContext moduleContext) {
         this.context = moduleContext;
         this.store = moduleContext.storage().rosters();
-        context.handleAccountIq(NAMESPACE, this::handle);
+        context.handleAccountIq(NAMESPACE, new IqHandler() {
+            @Override
+            public CompletionStage<Element> handle(Stanza iq) {
+                return RosterModule.this.handle(iq, AccountWork.NONE);
+            }
+
+            @Override
+            public CompletionStage<Element> handle(Stanza iq, AccountWork work) {
+                return RosterModule.this.handle(iq, work);
+            }
+        });
         context.hook(RosterEvents.CHANGED, 0, change -> {
             push(change);
             return Verdict.PASS;
@@ -63,7 +75,11 @@ public final class RosterModule implements XmppModule {
         });
     }
 
-    private CompletionStage<Element> handle(Stanza iq) {
+    /**
+     * Storage work runs in the account's turn ({@code work}): changes and their pushes reach
+     * clients in the order they were made (RFC 6121 §2.1.6, §2.6), and a get after a set sees it.
+     */
+    private CompletionStage<Element> handle(Stanza iq, AccountWork work) {
         EntityBareJid owner = iq.from() == null ? null : iq.from().asEntityBareJidIfPossible();
         Optional<LocalSession> session = iq.from() == null || iq.from().asEntityFullJidIfPossible() == null
                 ? Optional.empty() : context.sessions().find(iq.from().asEntityFullJidIfPossible());
@@ -76,7 +92,7 @@ public final class RosterModule implements XmppModule {
             return error(iq, StanzaErrorCondition.BAD_REQUEST, null);
         }
         if ("get".equals(iq.type())) {
-            return get(iq, owner, session.get(), query.attributeValue("ver"));
+            return get(iq, owner, session.get(), query.attributeValue("ver"), work);
         }
         try {
             RosterSet set = RosterSet.parse(query);
@@ -85,15 +101,16 @@ public final class RosterModule implements XmppModule {
                 // roster item for it could only mislead.
                 return error(iq, StanzaErrorCondition.NOT_ALLOWED, "the roster cannot hold your own address");
             }
-            return set.remove() ? remove(iq, owner, set.contact()) : addOrUpdate(iq, owner, set);
+            return set.remove() ? remove(iq, owner, set.contact(), work) : addOrUpdate(iq, owner, set, work);
         } catch (RosterSet.Invalid e) {
             return error(iq, e.condition(), e.getMessage());
         }
     }
 
     /** §2.2 and §2.6.3: an unchanged version gets an empty result; otherwise the whole roster. */
-    private CompletionStage<Element> get(Stanza iq, EntityBareJid owner, LocalSession session, String clientVersion) {
-        return CompletableFuture.supplyAsync(() -> store.roster(owner), context.blocking()).thenApply(roster -> {
+    private CompletionStage<Element> get(Stanza iq, EntityBareJid owner, LocalSession session, String clientVersion,
+                                         AccountWork work) {
+        return work.defer(() -> CompletableFuture.supplyAsync(() -> store.roster(owner), context.blocking())).thenApply(roster -> {
             interested.add(session);
             Element result = Stanzas.iqResult(iq.element());
             if (clientVersion != null && clientVersion.equals(String.valueOf(roster.version()))) {
@@ -113,8 +130,8 @@ public final class RosterModule implements XmppModule {
     }
 
     /** §2.3.2, §2.4.2: stores the name and groups, keeping the subscription state. */
-    private CompletionStage<Element> addOrUpdate(Stanza iq, EntityBareJid owner, RosterSet set) {
-        return context.serially(owner, () -> CompletableFuture.supplyAsync(() -> store.update(owner, set.contact(),
+    private CompletionStage<Element> addOrUpdate(Stanza iq, EntityBareJid owner, RosterSet set, AccountWork work) {
+        return work.defer(() -> CompletableFuture.supplyAsync(() -> store.update(owner, set.contact(),
                 state -> new ContactState(Optional.of(state.item().orElseGet(() -> RosterItem.of(set.contact()))
                         .withNameAndGroups(set.name(), set.groups())), state.pendingRequest())),
                 context.blocking()).thenApply(update -> {
@@ -126,8 +143,8 @@ public final class RosterModule implements XmppModule {
     }
 
     /** §2.5: removes the item and cancels both subscription directions with the contact. */
-    private CompletionStage<Element> remove(Stanza iq, EntityBareJid owner, BareJid contact) {
-        return context.serially(owner, () -> CompletableFuture.supplyAsync(() -> store.update(owner, contact,
+    private CompletionStage<Element> remove(Stanza iq, EntityBareJid owner, BareJid contact, AccountWork work) {
+        return work.defer(() -> CompletableFuture.supplyAsync(() -> store.update(owner, contact,
                 state -> state.item().isPresent() ? ContactState.UNKNOWN : state), context.blocking()).thenApply(update -> {
                     if (update.before().item().isEmpty()) {
                         return update;
@@ -147,7 +164,7 @@ public final class RosterModule implements XmppModule {
                     CompletionStage<Object> contactDone = local != null && context.domains().contains(local.asDomainBareJid())
                             ? context.serially(local, () -> CompletableFuture.completedFuture(null))
                             : CompletableFuture.completedFuture(null);
-                    // Waiting happens outside the owner's queue: two users removing each other at
+                    // Waiting happens outside the owner's turn: two users removing each other at
                     // once must not wait for each other.
                     return contactDone.thenApply(ignored -> Stanzas.iqResult(iq.element()));
                 });

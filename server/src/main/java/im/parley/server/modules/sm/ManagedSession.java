@@ -13,6 +13,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.dom4j.Element;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,10 +57,10 @@ public final class ManagedSession implements SessionInterceptor {
     private final String id;
     private final Duration window;
     private final UnackedStanzas unacked = new UnackedStanzas();
+    private final InboundCount inbound = new InboundCount();
     /** Stanzas not sent: queued while hibernated or resuming, or left when the stream closed. */
     private final Deque<Element> queued = new ArrayDeque<>();
     private State state = State.LIVE;
-    private long handledInbound;
     private int sentSinceRequest;
     private Runnable cancelRequestTimer;
     private boolean announcedUnavailable;
@@ -91,8 +93,8 @@ public final class ManagedSession implements SessionInterceptor {
     }
 
     /** {@code h}: stanzas handled from the client since {@code <enable/>}, modulo 2^32 (§4). */
-    public synchronized long handledInbound() {
-        return handledInbound;
+    public long handledInbound() {
+        return inbound.handled();
     }
 
     /** Stanzas sent and not yet acknowledged by the client. */
@@ -172,8 +174,12 @@ public final class ManagedSession implements SessionInterceptor {
     }
 
     @Override
-    public synchronized void inboundHandled(Element stanza, C2sSession session) {
-        handledInbound = SequenceNumbers.next(handledInbound);
+    public void inboundReceived(Element stanza, CompletionStage<Void> handling, C2sSession session) {
+        inbound.received(handling);
+        trackGoodbye(stanza);
+    }
+
+    private synchronized void trackGoodbye(Element stanza) {
         if ("presence".equals(stanza.getName()) && stanza.attributeValue("to") == null) {
             // A client that said goodbye (RFC 6121 §4.5.1) and then lost its connection is gone,
             // not hibernating.
@@ -186,9 +192,24 @@ public final class ManagedSession implements SessionInterceptor {
         }
     }
 
-    /** §4: the client's {@code <r/>}. */
+    /**
+     * §4: the client's {@code <r/>}, answered at once with what is handled now: stanzas whose
+     * storage is still on its way are acknowledged by a later answer. Waiting for them instead
+     * could hold the answer as long as a remote domain takes to reach, and clients take a
+     * missing answer for a dead connection.
+     */
     void answerRequest(C2sSession session) {
         session.send(SmElements.ack(handledInbound()));
+    }
+
+    /**
+     * Completes once every stanza received from the client so far was handled, or after
+     * {@code patience}, whichever comes first (§5: {@code <resumed h/>} then acknowledges what
+     * was in flight when the connection broke, and the client does not send it again).
+     */
+    CompletionStage<Long> inboundSettled(Duration patience) {
+        return inbound.handledSoFar().toCompletableFuture()
+                .completeOnTimeout(-1L, patience.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** §4: the client's {@code <a h/>}; an {@code h} acking more than was sent is a stream error (§6). */
@@ -257,7 +278,7 @@ public final class ManagedSession implements SessionInterceptor {
             if (state != State.RESUMING) {
                 return;
             }
-            session.send(SmElements.resumed(id, handledInbound));
+            session.send(SmElements.resumed(id, inbound.handled()));
             List<Element> resend = new ArrayList<>(unacked.takeAll());
             resend.addAll(queued);
             queued.clear();

@@ -4,6 +4,7 @@ import im.parley.core.negotiation.FeatureOutcome;
 import im.parley.core.stream.StreamError;
 import im.parley.core.stream.StreamErrorCondition;
 import im.parley.server.c2s.C2sSession;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -14,6 +15,12 @@ import java.util.concurrent.CompletionStage;
  * executor, {@code <resumed/>} and the resent stanzas go out before anything else.
  */
 final class Resumption {
+
+    /**
+     * How long a resumption waits for the stanzas still being handled from the previous stream
+     * (a message on its way to storage, or to a remote domain being connected).
+     */
+    static final Duration SETTLE_PATIENCE = Duration.ofSeconds(2);
 
     private final C2sSession previous;
     private final ManagedSession managed;
@@ -28,8 +35,12 @@ final class Resumption {
         this.h = h;
     }
 
+    /**
+     * Waits (briefly) until the previous stream's stanzas were handled first: {@code <resumed h/>}
+     * then acknowledges all of them, and the client does not send again what is being stored.
+     */
     CompletionStage<FeatureOutcome> start() {
-        runOn(previous, this::onPreviousExecutor);
+        managed.inboundSettled(SETTLE_PATIENCE).thenRun(() -> runOn(previous, this::onPreviousExecutor));
         return outcome;
     }
 
