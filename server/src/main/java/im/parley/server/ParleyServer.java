@@ -41,6 +41,7 @@ import im.parley.server.net.Transport;
 import im.parley.server.routing.DefaultStanzaRouter;
 import im.parley.server.session.LocalSession;
 import im.parley.server.session.SessionRegistry;
+import im.parley.server.storage.DataDirectory;
 import im.parley.server.storage.Database;
 import im.parley.server.storage.JdbcStorage;
 import im.parley.server.storage.Storage;
@@ -95,6 +96,7 @@ public final class ParleyServer implements AutoCloseable {
     /** Opens storage, prepares TLS, loads modules and binds the listeners. */
     public void start() throws Exception {
         Set<DomainBareJid> domains = domains();
+        DataDirectory.secure(config.dataDir());
         database = Database.open(config.storage(), config.dataDir());
         Storage storage = new JdbcStorage(database.dataSource());
         accounts = new AccountService(storage.accounts());

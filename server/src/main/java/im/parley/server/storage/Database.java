@@ -1,8 +1,6 @@
 package im.parley.server.storage;
 
 import im.parley.server.config.StorageConfig;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -40,7 +38,7 @@ public final class Database implements AutoCloseable {
     public static Database open(StorageConfig storage, Path dataDir) {
         String url = storage.jdbcUrl() != null ? storage.jdbcUrl() : embeddedUrl(dataDir);
         if (storage.jdbcUrl() == null) {
-            createDirectories(dataDir);
+            DataDirectory.secure(dataDir);
         }
         Database database = url.startsWith("jdbc:h2:")
                 ? h2(url, storage.username(), storage.password())
@@ -99,14 +97,6 @@ public final class Database implements AutoCloseable {
     private static Database external(String url, String username, String password) {
         DriverManagerDataSource source = new DriverManagerDataSource(url, username, password);
         return new Database(source, () -> { });
-    }
-
-    private static void createDirectories(Path dataDir) {
-        try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new StorageException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
-        }
     }
 
     private static String nullToEmpty(String s) {
