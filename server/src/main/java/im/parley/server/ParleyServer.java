@@ -12,6 +12,8 @@ import im.parley.s2s.FederationDisabledRouter;
 import im.parley.s2s.S2sRouter;
 import im.parley.server.s2s.S2sInitializer;
 import im.parley.server.account.AccountService;
+import im.parley.server.admin.AdminSocketServer;
+import im.parley.server.admin.LocalAccountAdmin;
 import im.parley.server.c2s.C2sContext;
 import im.parley.server.component.ComponentRouter;
 import im.parley.server.component.ComponentSecrets;
@@ -87,6 +89,7 @@ public final class ParleyServer implements AutoCloseable {
     private ExecutorService blocking;
     private Listeners listeners;
     private HttpBindings http;
+    private AdminSocketServer adminSocket;
     private boolean closed;
 
     public ParleyServer(ParleyConfig config) {
@@ -124,6 +127,10 @@ public final class ParleyServer implements AutoCloseable {
         C2sContext c2s = c2sContext(domains, router, serverInfo);
         listeners = new Listeners(config, transport, bossGroup, workerGroup);
         List<String> banner = bindListeners(c2s, s2s);
+        adminSocket = AdminSocketServer.start(config.dataDir(), new LocalAccountAdmin(accounts, sessions)).orElse(null);
+        if (adminSocket != null) {
+            banner.add("admin socket " + adminSocket.socket());
+        }
         LOG.info("Parley {} serving {}; {}; storage {}; {}; TLS {}", VERSION, String.join(", ", config.domains()),
                 String.join(", ", banner), storageDescription(), transport.name(), tls.providerName());
     }
@@ -223,6 +230,9 @@ public final class ParleyServer implements AutoCloseable {
             return;
         }
         closed = true;
+        if (adminSocket != null) {
+            adminSocket.close();
+        }
         if (listeners != null) {
             listeners.close();
         }
