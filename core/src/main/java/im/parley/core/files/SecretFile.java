@@ -40,10 +40,15 @@ public final class SecretFile {
 
     /** Writes a fresh secret to {@code file}, replacing the one there, and returns it. */
     public static String create(Path file) throws IOException {
-        byte[] bytes = new byte[BYTES];
-        RANDOM.nextBytes(bytes);
-        String secret = HexFormat.of().formatHex(bytes);
+        String secret = random();
         OwnerOnlyFiles.write(file, (secret + "\n").getBytes(StandardCharsets.US_ASCII));
         return secret;
+    }
+
+    /** A fresh 256-bit secret, hex-encoded, kept nowhere. */
+    public static String random() {
+        byte[] bytes = new byte[BYTES];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 }

@@ -72,9 +72,9 @@ public final class AdminClient implements AccountAdmin {
         return Optional.of(client);
     }
 
-    /** The socket this client talks to. */
-    public Path socket() {
-        return socket;
+    /** Where the server running on {@code dataDir} listens for the parley command. */
+    public static Path socketFile(Path dataDir) {
+        return AdminProtocol.socketFile(dataDir);
     }
 
     @Override

@@ -205,7 +205,7 @@ public final class AdminSocketServer implements AutoCloseable {
             }
             connection.writeLine(AdminProtocol.encode(respond(channel, line)));
         } catch (IOException e) {
-            LOG.warn("admin socket: cannot answer: {}", e.toString());
+            LOG.info("admin socket: the parley command left before the answer ({})", e.getMessage());
         }
     }
 

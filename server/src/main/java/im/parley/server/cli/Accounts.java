@@ -10,6 +10,7 @@ import im.parley.server.config.ParleyConfig;
 import im.parley.server.event.EventBus;
 import im.parley.server.session.SessionRegistry;
 import im.parley.server.storage.Database;
+import im.parley.server.storage.DatabaseLockedException;
 import im.parley.server.storage.JdbcAccountStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,7 +42,15 @@ final class Accounts implements AutoCloseable {
         if (config.storage().jdbcUrl() == null) {
             requireDataDirOwner(config.dataDir());
         }
-        Database database = Database.open(config.storage(), config.dataDir());
+        Database database;
+        try {
+            database = Database.open(config.storage(), config.dataDir());
+        } catch (DatabaseLockedException e) {
+            throw new DatabaseLockedException("the database " + e.file() + " is in use by another process, and no "
+                    + "server answers on " + AdminClient.socketFile(config.dataDir()) + ": wait for a server that is "
+                    + "starting or stopping, or find the process that holds the file (fuser " + e.file() + ")",
+                    e.file(), e);
+        }
         AccountService service = new AccountService(new JdbcAccountStore(database.dataSource()));
         // No server runs, so no session can be open: nothing to end.
         return new Accounts(new LocalAccountAdmin(service, new SessionRegistry(new EventBus())), database);

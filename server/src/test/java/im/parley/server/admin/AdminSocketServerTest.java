@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import im.parley.core.jid.Jids;
 import im.parley.server.account.AccountExistsException;
 import im.parley.server.account.NoSuchAccountException;
+import im.parley.server.testing.ForeignUserProbe;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -20,7 +21,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -192,8 +192,7 @@ class AdminSocketServerTest {
      */
     @Test
     void anotherUserIsRefusedEvenWithTheSecretAndAnOpenSocket() throws Exception {
-        assumeThat(System.getProperty("user.name")).as("runs another user's process").isEqualTo("root");
-        assumeThat(Path.of("/usr/bin/setpriv")).as("setpriv (util-linux)").exists();
+        assumeThat(ForeignUserProbe.available()).as("root and setpriv, to run another user's process").isTrue();
         Path shared = Files.createTempDirectory(Path.of("/tmp"), "parley-admin-test");
         try {
             Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwx--x--x"));
@@ -246,46 +245,5 @@ class AdminSocketServerTest {
 
     private static String permissions(Path path) throws IOException {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
-    }
-
-    /** A client run as user nobody (65534), compiled from source by the java launcher. */
-    static final class ForeignUserProbe {
-        private static final String SOURCE = """
-                import java.net.UnixDomainSocketAddress;
-                import java.nio.ByteBuffer;
-                import java.nio.channels.SocketChannel;
-                import java.nio.charset.StandardCharsets;
-
-                public class Probe {
-                    public static void main(String[] args) {
-                        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(args[0]))) {
-                            channel.write(ByteBuffer.wrap((args[1] + "\\n").getBytes(StandardCharsets.UTF_8)));
-                            ByteBuffer answer = ByteBuffer.allocate(4096);
-                            while (channel.read(answer) >= 0) {
-                            }
-                            System.out.print(new String(answer.array(), 0, answer.position(), StandardCharsets.UTF_8));
-                        } catch (Exception e) {
-                            System.out.print("refused: " + e.getMessage());
-                        }
-                    }
-                }
-                """;
-
-        private ForeignUserProbe() {
-        }
-
-        static String send(Path workDir, Path socket, String request) throws Exception {
-            Path sourceDir = Files.createDirectories(workDir.resolve("probe"));
-            Files.setPosixFilePermissions(sourceDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Path source = Files.writeString(sourceDir.resolve("Probe.java"), SOURCE);
-            Files.setPosixFilePermissions(source, PosixFilePermissions.fromString("rw-r--r--"));
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process process = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                    java, "-XX:-UsePerfData", source.toString(), socket.toString(), request)
-                    .redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            return output;
-        }
     }
 }
