@@ -9,6 +9,8 @@ import im.parley.server.modules.XmppScript;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.jxmpp.jid.EntityBareJid;
@@ -56,6 +58,28 @@ class LocalAccountAdminTest {
                     .contains("<not-authorized");
             assertThat(XmppScript.authenticate(server.connect(), "romeo", "parley.test", "n3w"))
                     .contains("<stream:features");
+        }
+    }
+
+    /** A session waiting for resumption (XEP-0198 §5) ends too: the old password cannot live on in it. */
+    @Test
+    void aSessionWaitingForResumptionEndsAndCannotBeResumed() throws Exception {
+        try (TestServer server = new TestServer(dir, "parley.test").user("romeo@parley.test")) {
+            TestClient phone = server.login("romeo@parley.test", "phone");
+            Matcher enabled = Pattern.compile("<enabled[^>]* id='([^']+)'")
+                    .matcher(phone.send("<enable xmlns='urn:xmpp:sm:3' resume='true'/>"));
+            assertThat(enabled.find()).isTrue();
+            phone.channel().pipeline().close(); // the connection is lost; the session hibernates
+            phone.channel().runPendingTasks();
+            assertThat(server.sessions().sessionsOf(romeo())).hasSize(1);
+
+            new LocalAccountAdmin(server.accounts(), server.sessions()).changePassword(romeo(), "n3w");
+
+            assertThat(server.sessions().sessionsOf(romeo())).isEmpty();
+            TestClient again = server.connect();
+            assertThat(XmppScript.authenticate(again, "romeo", "parley.test", "n3w")).contains("urn:xmpp:sm:3");
+            assertThat(again.send("<resume xmlns='urn:xmpp:sm:3' previd='" + enabled.group(1) + "' h='0'/>"))
+                    .contains("<failed").contains("item-not-found");
         }
     }
 
