@@ -36,7 +36,8 @@ public final class DataDirectory {
 
     /**
      * Creates {@code directory} (0700) if it is missing, else closes it and everything in it to
-     * group and others. Symbolic links are not followed: what they point to is the operator's.
+     * group and others. Symbolic links inside it are not followed: what they point to is the
+     * operator's.
      *
      * @throws StorageException if the directory cannot be created
      */
@@ -54,7 +55,8 @@ public final class DataDirectory {
         }
         List<Path> opened = new ArrayList<>();
         try {
-            Files.walkFileTree(directory, new SimpleFileVisitor<>() {
+            // data_dir itself may be a link (/var/lib/parley -> /srv/parley): its target is what to close.
+            Files.walkFileTree(directory.toRealPath(), new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
                     tighten(dir, opened);

@@ -84,6 +84,16 @@ class DataDirectoryTest {
         assertThat(permissions(outside)).isEqualTo("rw-r--r--");
     }
 
+    @Test
+    void aDataDirectoryGivenAsALinkIsClosedWhereItReallyIs() throws Exception {
+        Path real = open(Files.createDirectory(dir.resolve("srv-parley")), "rwxr-xr-x");
+        Path link = Files.createSymbolicLink(dir.resolve("data"), real);
+
+        DataDirectory.secure(link);
+
+        assertThat(permissions(real)).isEqualTo("rwx------");
+    }
+
     private static Path open(Path path, String permissions) throws IOException {
         return Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
     }
