@@ -2,11 +2,11 @@ package im.parley.push;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import im.parley.core.files.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The registered devices, by node; kept in a JSON file (written whole, atomically) when one is
- * configured. A device that registers again (same account and device id) keeps its node and gets
+ * The registered devices, by node; kept in a JSON file (written whole, atomically, readable by
+ * its owner only: it holds device tokens and secrets) when one is configured. A device that registers again (same account and device id) keeps its node and gets
  * a new secret, as the Conversations app server does, so that the XMPP server's registration
  * stays valid after the client re-enables.
  */
@@ -87,11 +87,8 @@ public final class RegistrationStore {
             return;
         }
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path temporary = Files.createTempFile(parent, "registrations", ".tmp");
-            json.writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), new ArrayList<>(byNode.values()));
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            byte[] content = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(new ArrayList<>(byNode.values()));
+            OwnerOnlyFiles.write(file, content);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write push registrations to " + file, e);
         }

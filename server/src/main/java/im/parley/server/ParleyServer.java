@@ -12,6 +12,8 @@ import im.parley.s2s.FederationDisabledRouter;
 import im.parley.s2s.S2sRouter;
 import im.parley.server.s2s.S2sInitializer;
 import im.parley.server.account.AccountService;
+import im.parley.server.admin.AdminSocketServer;
+import im.parley.server.admin.LocalAccountAdmin;
 import im.parley.server.c2s.C2sContext;
 import im.parley.server.component.ComponentRouter;
 import im.parley.server.component.ComponentSecrets;
@@ -42,6 +44,7 @@ import im.parley.server.net.Transport;
 import im.parley.server.routing.DefaultStanzaRouter;
 import im.parley.server.session.LocalSession;
 import im.parley.server.session.SessionRegistry;
+import im.parley.server.storage.DataDirectory;
 import im.parley.server.storage.Database;
 import im.parley.server.storage.JdbcStorage;
 import im.parley.server.storage.Storage;
@@ -91,6 +94,7 @@ public final class ParleyServer implements AutoCloseable {
     private ExecutorService blocking;
     private Listeners listeners;
     private HttpBindings http;
+    private AdminSocketServer adminSocket;
     private boolean closed;
 
     public ParleyServer(ParleyConfig config) {
@@ -100,6 +104,7 @@ public final class ParleyServer implements AutoCloseable {
     /** Opens storage, prepares TLS, loads modules and binds the listeners. */
     public void start() throws Exception {
         Set<DomainBareJid> domains = domains();
+        DataDirectory.secure(config.dataDir());
         database = Database.open(config.storage(), config.dataDir());
         Storage storage = new JdbcStorage(database.dataSource());
         accounts = new AccountService(storage.accounts());
@@ -129,6 +134,10 @@ public final class ParleyServer implements AutoCloseable {
         C2sContext c2s = c2sContext(domains, router, serverInfo);
         listeners = new Listeners(config, transport, bossGroup, workerGroup);
         List<String> banner = bindListeners(c2s, s2s);
+        adminSocket = AdminSocketServer.start(config.dataDir(), new LocalAccountAdmin(accounts, sessions)).orElse(null);
+        if (adminSocket != null) {
+            banner.add("admin socket " + adminSocket.socket());
+        }
         LOG.info("Parley {} serving {}; {}; storage {}; {}; TLS {}", VERSION, String.join(", ", config.domains()),
                 String.join(", ", banner), storageDescription(), transport.name(), tls.providerName());
     }
@@ -235,6 +244,9 @@ public final class ParleyServer implements AutoCloseable {
             return;
         }
         closed = true;
+        if (adminSocket != null) {
+            adminSocket.close();
+        }
         long timeoutNanos = config.shutdownTimeout().toNanos();
         long deadline = System.nanoTime() + timeoutNanos;
         if (listeners != null) {

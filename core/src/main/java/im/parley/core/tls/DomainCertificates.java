@@ -1,5 +1,6 @@
 package im.parley.core.tls;
 
+import im.parley.core.files.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * The server's per-domain certificate store: operator-provided PEM files, or a self-signed
  * certificate generated on first start and kept in the certificate directory as
  * {@code <domain>.crt} and {@code <domain>.key}, so clients that pinned it keep seeing the
- * same one after a restart.
+ * same one after a restart. The directory is created 0700 and both files 0600.
  *
  * <p>Every certificate is checked to cover its domain as RFC 6120 §13.7.2.1 and RFC 6125 §6
  * define it (DNS-ID, possibly with a left-most wildcard, or XmppAddr-ID), because a server
@@ -56,7 +57,7 @@ public final class DomainCertificates {
                     + (certificateExists ? key : certificate) + "; provide both files or remove the other");
         }
         KeyMaterial generated = SelfSignedCertificates.generate(domain);
-        Files.createDirectories(certDirectory);
+        OwnerOnlyFiles.createDirectories(certDirectory);
         PemFiles.write(generated, certificate, key);
         LOG.info("Generated a self-signed certificate for {} in {}", domain, certificate);
         return generated;

@@ -1,18 +1,13 @@
 package im.parley.core.tls;
 
+import im.parley.core.files.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
@@ -44,9 +39,6 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
  */
 public final class PemFiles {
 
-    private static final FileAttribute<?> OWNER_ONLY =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
-
     private PemFiles() {
     }
 
@@ -68,9 +60,9 @@ public final class PemFiles {
     }
 
     /**
-     * Writes the chain and the key; the key file is readable by its owner only (0600) where the
-     * file system has POSIX permissions. Each file is written to a temporary sibling first and
-     * then moved into place, so a crash never leaves half a key behind.
+     * Writes the chain and the key, both readable by their owner only (0600) where the file
+     * system has POSIX permissions: every file Parley writes is. Each file is written to a
+     * temporary sibling first and then moved into place, so a crash never leaves half a key behind.
      */
     public static void write(KeyMaterial keyMaterial, Path certificatePem, Path privateKeyPem) throws IOException {
         StringWriter chainText = new StringWriter();
@@ -83,8 +75,8 @@ public final class PemFiles {
         try (JcaPEMWriter pem = new JcaPEMWriter(keyText)) {
             pem.writeObject(new JcaPKCS8Generator(keyMaterial.privateKey(), null));
         }
-        writeAtomically(privateKeyPem, keyText.toString(), true);
-        writeAtomically(certificatePem, chainText.toString(), false);
+        OwnerOnlyFiles.write(privateKeyPem, keyText.toString().getBytes(StandardCharsets.US_ASCII));
+        OwnerOnlyFiles.write(certificatePem, chainText.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
     private static List<X509Certificate> readChain(Path file) throws IOException {
@@ -161,34 +153,6 @@ public final class PemFiles {
             return Files.newBufferedReader(file, StandardCharsets.US_ASCII);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(file.toString(), null, "PEM file not found");
-        }
-    }
-
-    private static void writeAtomically(Path target, String content, boolean secret) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Path temporary = absolute.resolveSibling(absolute.getFileName() + ".tmp");
-        Files.deleteIfExists(temporary);
-        createFile(temporary, secret);
-        try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.US_ASCII)) {
-            writer.write(content);
-        }
-        try {
-            Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    /** Creates the key file with 0600 from the start, so it is never readable by others. */
-    private static void createFile(Path file, boolean secret) throws IOException {
-        try {
-            if (secret && file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.createFile(file, OWNER_ONLY);
-            } else {
-                Files.createFile(file);
-            }
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException("cannot write " + file + ": it appeared while writing", e);
         }
     }
 

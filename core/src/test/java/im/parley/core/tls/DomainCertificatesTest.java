@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -32,12 +33,17 @@ class DomainCertificatesTest {
     }
 
     @Test
-    void createsTheDirectoryWhenMissing() throws Exception {
+    void createsTheDirectoryWhenMissingForItsOwnerOnly() throws Exception {
         Path nested = dir.resolve("certs/nested");
 
         new DomainCertificates(nested).loadOrGenerate("example.org");
 
         assertThat(nested.resolve("example.org.crt")).exists();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(nested))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("certs"))))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(nested.resolve("example.org.key"))))
+                .isEqualTo("rw-------");
     }
 
     @Test

@@ -171,13 +171,17 @@ class PemFilesTest {
     }
 
     @Test
-    void keyFileIsReadableByItsOwnerOnly() throws Exception {
+    void keyAndCertificateAreReadableByTheirOwnerOnly() throws Exception {
         PemFiles.write(SelfSignedCertificates.generate("example.org"), certificateFile(), keyFile());
 
         if (keyFile().getFileSystem().supportedFileAttributeViews().contains("posix")) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile()))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(certificateFile())))
+                    .isEqualTo("rw-------");
         }
-        assertThat(dir.resolve("privkey.pem.tmp")).doesNotExist();
+        try (var files = Files.list(dir)) {
+            assertThat(files).as("no temporary file left behind").containsExactlyInAnyOrder(certificateFile(), keyFile());
+        }
     }
 
     @Test

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +43,8 @@ class DialbackKeysTest {
         byte[] first = DialbackSecret.loadOrCreate(dir.resolve("dialback.secret"));
         byte[] second = DialbackSecret.loadOrCreate(dir.resolve("dialback.secret"));
         assertThat(first).hasSize(64).isEqualTo(second);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("dialback.secret"))))
+                .isEqualTo("rw-------");
     }
 
     /** XEP-0220 §8.4: an answer must match the request's from, to and id, all three. */

@@ -3,34 +3,61 @@ package im.parley.server.cli;
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import im.parley.server.account.AccountService;
+import im.parley.server.admin.AccountAdmin;
+import im.parley.server.admin.AdminClient;
+import im.parley.server.admin.LocalAccountAdmin;
 import im.parley.server.config.ParleyConfig;
+import im.parley.server.event.EventBus;
+import im.parley.server.session.SessionRegistry;
 import im.parley.server.storage.Database;
+import im.parley.server.storage.DatabaseLockedException;
 import im.parley.server.storage.JdbcAccountStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.Optional;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 
 /**
- * What the account subcommands share: the database opened straight from the configuration (the
- * server need not run; with the embedded H2 database it may), and JIDs checked against the
- * configured domains.
+ * What the account subcommands share: the accounts, through the running server's admin socket
+ * when a server answers on it, else on the database opened straight from the configuration; and
+ * JIDs checked against the configured domains.
  */
 final class Accounts implements AutoCloseable {
-    private final ParleyConfig config;
+    private final AccountAdmin admin;
     private final Database database;
-    private final AccountService service;
 
-    private Accounts(ParleyConfig config, Database database) {
-        this.config = config;
+    private Accounts(AccountAdmin admin, Database database) {
+        this.admin = admin;
         this.database = database;
-        this.service = new AccountService(new JdbcAccountStore(database.dataSource()));
     }
 
-    static Accounts open(ParleyConfig config) {
-        return new Accounts(config, Database.open(config.storage(), config.dataDir()));
+    static Accounts open(ParleyConfig config) throws UserErrorException {
+        Optional<AdminClient> server = AdminClient.connect(config.dataDir());
+        if (server.isPresent()) {
+            return new Accounts(server.get(), null);
+        }
+        if (config.storage().jdbcUrl() == null) {
+            requireDataDirOwner(config.dataDir());
+        }
+        Database database;
+        try {
+            database = Database.open(config.storage(), config.dataDir());
+        } catch (DatabaseLockedException e) {
+            throw new DatabaseLockedException("the database " + e.file() + " is in use by another process, and no "
+                    + "server answers on " + AdminClient.socketFile(config.dataDir()) + ": wait for a server that is "
+                    + "starting or stopping, or find the process that holds the file (fuser " + e.file() + ")",
+                    e.file(), e);
+        }
+        AccountService service = new AccountService(new JdbcAccountStore(database.dataSource()));
+        // No server runs, so no session can be open: nothing to end.
+        return new Accounts(new LocalAccountAdmin(service, new SessionRegistry(new EventBus())), database);
     }
 
-    AccountService service() {
-        return service;
+    AccountAdmin admin() {
+        return admin;
     }
 
     /** Parses a bare JID of a hosted domain (RFC 7622); anything else is the user's mistake. */
@@ -63,12 +90,32 @@ final class Accounts implements AutoCloseable {
         }
     }
 
-    ParleyConfig config() {
-        return config;
+    /**
+     * Files the command creates in the data directory are 0600: made by another user (root, say)
+     * the server could not read them at its next start. So the command runs as the directory's owner.
+     */
+    private static void requireDataDirOwner(Path dataDir) throws UserErrorException {
+        if (!Files.isDirectory(dataDir)) {
+            return;
+        }
+        try {
+            UserPrincipal owner = Files.getOwner(dataDir);
+            UserPrincipal self = dataDir.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByName(System.getProperty("user.name"));
+            if (!owner.equals(self)) {
+                throw new UserErrorException("data_dir " + dataDir + " belongs to user " + owner.getName()
+                        + "; run the parley command as that user (e.g. sudo -u " + owner.getName()
+                        + " parley ...), so that the server can still read what it writes");
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // The owner cannot be told here: let the database's own errors speak.
+        }
     }
 
     @Override
     public void close() {
-        database.close();
+        if (database != null) {
+            database.close();
+        }
     }
 }

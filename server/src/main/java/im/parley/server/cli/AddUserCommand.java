@@ -40,7 +40,7 @@ final class AddUserCommand implements Callable<Integer> {
         EntityBareJid account = Accounts.hostedJid(jid, loaded);
         String password = passwords.readNewPassword(account.toString());
         try (Accounts accounts = Accounts.open(loaded)) {
-            accounts.service().create(account, password);
+            accounts.admin().create(account, password);
         } catch (AccountExistsException e) {
             throw new UserErrorException(e.getMessage(), e);
         }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "deluser", mixinStandardHelpOptions = true, description = "Delete an account.")
+@Command(name = "deluser", mixinStandardHelpOptions = true, description = "Delete an account. If the server runs, the account's sessions end.")
 final class DelUserCommand implements Callable<Integer> {
     @ParentCommand
     ParleyCommand parent;
@@ -30,7 +30,7 @@ final class DelUserCommand implements Callable<Integer> {
         ParleyConfig loaded = config.load(parent.config);
         EntityBareJid account = Accounts.hostedJid(jid, loaded);
         try (Accounts accounts = Accounts.open(loaded)) {
-            accounts.service().delete(account);
+            accounts.admin().delete(account);
         } catch (NoSuchAccountException e) {
             throw new UserErrorException(e.getMessage(), e);
         }

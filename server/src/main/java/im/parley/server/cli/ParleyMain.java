@@ -1,5 +1,6 @@
 package im.parley.server.cli;
 
+import im.parley.server.admin.AdminChannelException;
 import im.parley.server.config.ConfigException;
 import im.parley.server.storage.StorageException;
 import java.io.Console;
@@ -54,7 +55,7 @@ public final class ParleyMain {
 
     private static String message(Exception e) {
         if (e instanceof ConfigException || e instanceof UserErrorException || e instanceof IllegalArgumentException
-                || e instanceof StorageException || e instanceof java.io.IOException) {
+                || e instanceof StorageException || e instanceof AdminChannelException || e instanceof java.io.IOException) {
             return e.getMessage();
         }
         return "unexpected failure: " + e;

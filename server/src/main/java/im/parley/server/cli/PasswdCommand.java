@@ -11,9 +11,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** Sets a new password; the old one stops working. */
+/** Sets a new password; the old one stops working, and so do the sessions logged in with it. */
 @Command(name = "passwd", mixinStandardHelpOptions = true,
-        description = "Change the password of an account (read like adduser's).")
+        description = "Change the password of an account (read like adduser's). If the server runs, "
+                + "the account's sessions end: they must log in again with the new password.")
 final class PasswdCommand implements Callable<Integer> {
     private final PasswordReader passwords;
 
@@ -39,10 +40,10 @@ final class PasswdCommand implements Callable<Integer> {
         EntityBareJid account = Accounts.hostedJid(jid, loaded);
         try (Accounts accounts = Accounts.open(loaded)) {
             // Checked first so nobody types a password twice for an account that is not there.
-            if (!accounts.service().exists(account)) {
+            if (!accounts.admin().exists(account)) {
                 throw new NoSuchAccountException(account);
             }
-            accounts.service().changePassword(account, passwords.readNewPassword(account.toString()));
+            accounts.admin().changePassword(account, passwords.readNewPassword(account.toString()));
         } catch (NoSuchAccountException e) {
             throw new UserErrorException(e.getMessage(), e);
         }

@@ -32,7 +32,7 @@ final class UsersCommand implements Callable<Integer> {
         DomainBareJid hosted = Accounts.hostedDomain(domain, loaded);
         PrintWriter out = spec.commandLine().getOut();
         try (Accounts accounts = Accounts.open(loaded)) {
-            for (EntityBareJid jid : accounts.service().list(hosted)) {
+            for (EntityBareJid jid : accounts.admin().list(hosted)) {
                 out.println(jid);
             }
         }

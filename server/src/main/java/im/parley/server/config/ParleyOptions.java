@@ -40,7 +40,8 @@ final class ParleyOptions {
                 + "generated on first start and kept in `data_dir`.");
         sections.put("limits", "Limits that keep bad or hostile input bounded.");
         sections.put("storage", "Database. Without `jdbc_url` Parley uses an embedded H2 database, `<data_dir>/parley.mv.db`, "
-                + "in H2's auto-server mode, so `parley adduser` and friends work while the server runs.");
+                + "that only the server process opens (no H2 server, no port); `parley adduser` and friends reach a "
+                + "running server through its admin socket, `<data_dir>/admin.sock` (see docs/security.md).");
         sections.put("registration", "In-band account registration (XEP-0077). Off by default: when on, anyone who "
                 + "reaches the server can create accounts, limited per client address.");
         sections.put("contact_addresses", "Contact addresses published in the server's service discovery information "
@@ -61,7 +62,8 @@ final class ParleyOptions {
                 "The XMPP domains this server hosts (RFC 7622 §3.2).",
                 ParleyConfig::domains, ParleyConfig::withDomains));
         all.add(new ConfigOption<>("data_dir", ValueType.PATH,
-                "Directory for the embedded database and generated certificates; relative to the working directory.",
+                "Directory for the embedded database, generated certificates and secrets, and the admin socket; "
+                        + "relative to the working directory. Created 0700, every file in it 0600 (see docs/security.md).",
                 ParleyConfig::dataDir, ParleyConfig::withDataDir));
         listener(all, "c2s", ParleyConfig::c2s, ParleyConfig::withC2s);
         listener(all, "direct_tls", ParleyConfig::directTls, ParleyConfig::withDirectTls);
@@ -97,11 +99,11 @@ final class ParleyOptions {
                 c -> c.storage().jdbcUrl(),
                 (c, v) -> c.withStorage(new StorageConfig(v, c.storage().username(), c.storage().password()))));
         all.add(new ConfigOption<>("storage.username", ValueType.OPTIONAL_STRING,
-                "Database user.",
+                "Database user; null: `PARLEY` for the embedded database.",
                 c -> c.storage().username(),
                 (c, v) -> c.withStorage(new StorageConfig(c.storage().jdbcUrl(), v, c.storage().password()))));
         all.add(new ConfigOption<>("storage.password", ValueType.OPTIONAL_STRING,
-                "Database password.",
+                "Database password; null: for the embedded database, one generated into `<data_dir>/database.secret`.",
                 c -> c.storage().password(),
                 (c, v) -> c.withStorage(new StorageConfig(c.storage().jdbcUrl(), c.storage().username(), v))));
         registration(all);

@@ -1,8 +1,6 @@
 package im.parley.server.storage;
 
 import im.parley.server.config.StorageConfig;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -15,10 +13,8 @@ import org.slf4j.LoggerFactory;
  * The server's database: a pooled {@link DataSource} whose schema is brought up to date with
  * the Flyway migrations in {@code classpath:db/migration} when it is opened.
  *
- * <p>Without a JDBC URL the database is an embedded H2 file {@code <dataDir>/parley.mv.db}
- * opened with {@code AUTO_SERVER=TRUE}: the first process holds the file and serves it over a
- * loopback TCP port written to the lock file, so the {@code parley adduser} command can change
- * accounts while the server runs.
+ * <p>Without a JDBC URL the database is an embedded H2 file {@code <dataDir>/parley.mv.db} that
+ * only this process opens, with a generated password ({@link EmbeddedDatabase}).
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -35,16 +31,20 @@ public final class Database implements AutoCloseable {
     /**
      * Opens the configured database, or the embedded one in {@code dataDir}, and migrates it.
      *
+     * @throws DatabaseLockedException if another process holds the embedded database
      * @throws StorageException if the database cannot be reached or a migration fails
      */
     public static Database open(StorageConfig storage, Path dataDir) {
-        String url = storage.jdbcUrl() != null ? storage.jdbcUrl() : embeddedUrl(dataDir);
+        Database database;
         if (storage.jdbcUrl() == null) {
-            createDirectories(dataDir);
+            DataDirectory.secure(dataDir);
+            JdbcConnectionPool pool = EmbeddedDatabase.open(dataDir, storage.username(), storage.password());
+            database = new Database(pool, pool::dispose);
+        } else if (storage.jdbcUrl().startsWith("jdbc:h2:")) {
+            database = h2(storage.jdbcUrl(), storage.username(), storage.password());
+        } else {
+            database = external(storage.jdbcUrl(), storage.username(), storage.password());
         }
-        Database database = url.startsWith("jdbc:h2:")
-                ? h2(url, storage.username(), storage.password())
-                : external(url, storage.username(), storage.password());
         try {
             database.migrate();
         } catch (RuntimeException e) {
@@ -56,15 +56,7 @@ public final class Database implements AutoCloseable {
 
     /** The JDBC URL of the embedded H2 database in {@code dataDir}. */
     public static String embeddedUrl(Path dataDir) {
-        // QUERY_CACHE_SIZE: H2 keeps 8 parsed statements per connection by default, fewer than a
-        // login runs (credentials, roster, offline messages, last activity, ...), so every login
-        // parsed its SQL again.
-        // WRITE_DELAY=0: by default H2 writes committed changes to the file up to 500 ms later, so
-        // a crash (kill -9) lost transactions already reported committed, such as offline messages
-        // a client had been told were handled (XEP-0198). Now a commit is in the file (the OS's
-        // page cache) when it returns.
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("parley")
-                + ";AUTO_SERVER=TRUE;QUERY_CACHE_SIZE=64;WRITE_DELAY=0";
+        return EmbeddedDatabase.url(dataDir);
     }
 
     public DataSource dataSource() {
@@ -103,14 +95,6 @@ public final class Database implements AutoCloseable {
     private static Database external(String url, String username, String password) {
         DriverManagerDataSource source = new DriverManagerDataSource(url, username, password);
         return new Database(source, () -> { });
-    }
-
-    private static void createDirectories(Path dataDir) {
-        try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new StorageException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
-        }
     }
 
     private static String nullToEmpty(String s) {

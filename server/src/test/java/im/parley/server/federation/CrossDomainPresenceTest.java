@@ -2,6 +2,7 @@ package im.parley.server.federation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import im.parley.server.testing.SocketClient;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Predicate;

@@ -2,6 +2,7 @@ package im.parley.server.federation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import im.parley.server.testing.SocketClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;

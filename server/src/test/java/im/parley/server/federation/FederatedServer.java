@@ -8,6 +8,7 @@ import im.parley.server.config.ListenerConfig;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.config.TlsConfig;
 import im.parley.core.jid.Jids;
+import im.parley.server.testing.SocketClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

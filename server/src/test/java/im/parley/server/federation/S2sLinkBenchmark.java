@@ -1,5 +1,6 @@
 package im.parley.server.federation;
 
+import im.parley.server.testing.SocketClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import im.parley.s2s.dialback.DialbackKeys;
 import im.parley.server.config.CertificateFiles;
 import im.parley.server.config.FederationConfig;
+import im.parley.server.testing.SocketClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

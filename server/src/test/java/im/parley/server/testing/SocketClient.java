@@ -1,4 +1,4 @@
-package im.parley.server.federation;
+package im.parley.server.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +31,7 @@ import org.dom4j.Element;
  * do not require it). Received bytes go through Parley's own stream decoder, so the test sees
  * dom4j elements: {@code alice.send(...)}, {@code bob.receive(...)}.
  */
-final class SocketClient implements AutoCloseable {
+public final class SocketClient implements AutoCloseable {
 
     private static final long WAIT_SECONDS = 20;
 
@@ -43,7 +43,7 @@ final class SocketClient implements AutoCloseable {
     private final EmbeddedChannel parser;
     private String jid;
 
-    SocketClient(String host, int port) throws IOException {
+    public SocketClient(String host, int port) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress(host, port), 5000);
         out = socket.getOutputStream();
@@ -73,7 +73,7 @@ final class SocketClient implements AutoCloseable {
         received.add("closed");
     }
 
-    void send(String xml) {
+    public void send(String xml) {
         try {
             out.write(xml.getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -83,14 +83,14 @@ final class SocketClient implements AutoCloseable {
     }
 
     /** Logs in with SCRAM-SHA-256, binds {@code resource} and sends initial presence. */
-    SocketClient login(String bareJid, String password, String resource) {
+    public SocketClient login(String bareJid, String password, String resource) {
         bind(bareJid, password, resource);
         send("<presence/>");
         return this;
     }
 
     /** Logs in with SCRAM-SHA-256 and binds {@code resource}, without presence. */
-    SocketClient bind(String bareJid, String password, String resource) {
+    public SocketClient bind(String bareJid, String password, String resource) {
         String user = bareJid.substring(0, bareJid.indexOf('@'));
         String domain = bareJid.substring(bareJid.indexOf('@') + 1);
         send(header(domain));
@@ -111,12 +111,12 @@ final class SocketClient implements AutoCloseable {
         return this;
     }
 
-    String jid() {
+    public String jid() {
         return jid;
     }
 
     /** The next element matching {@code condition}; earlier ones are kept in {@link #skipped()}. */
-    Element next(Predicate<Element> condition) {
+    public Element next(Predicate<Element> condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         while (true) {
             Object item;
@@ -142,11 +142,11 @@ final class SocketClient implements AutoCloseable {
     }
 
     /** The next {@code message} stanza. */
-    Element nextMessage() {
+    public Element nextMessage() {
         return next(e -> "message".equals(e.getName()));
     }
 
-    List<Element> skipped() {
+    public List<Element> skipped() {
         return skipped;
     }
 
@@ -155,7 +155,7 @@ final class SocketClient implements AutoCloseable {
         socket.close();
     }
 
-    static String header(String domain) {
+    public static String header(String domain) {
         return "<?xml version='1.0'?><stream:stream to='" + domain + "' version='1.0' "
                 + "xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>";
     }

@@ -1,0 +1,71 @@
+package im.parley.server.admin;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The admin socket's protocol: the {@code parley} command connects, writes one request as a JSON
+ * object on one line, reads one response line, and the connection ends. Every request carries
+ * the secret the server wrote to {@link #secretFile} when it started.
+ */
+final class AdminProtocol {
+
+    /** Longer lines are refused: a request is a JID, a password and a secret. */
+    static final int MAX_LINE_BYTES = 64 * 1024;
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+    private AdminProtocol() {
+    }
+
+    enum Operation { PING, EXISTS, CREATE, CHANGE_PASSWORD, DELETE, LIST }
+
+    enum Failure { ACCOUNT_EXISTS, NO_SUCH_ACCOUNT, BAD_PASSWORD, BAD_REQUEST, FORBIDDEN, BUSY, INTERNAL }
+
+    /**
+     * @param jid the account, for every operation but {@code LIST} and {@code PING}
+     * @param password the new password, for {@code CREATE} and {@code CHANGE_PASSWORD}
+     * @param domain the domain to list, for {@code LIST}
+     */
+    record Request(String secret, Operation op, String jid, String password, String domain) {
+    }
+
+    /**
+     * @param failure null when the operation succeeded
+     * @param message what went wrong, for the command to print
+     * @param exists the answer to {@code EXISTS}
+     * @param accounts the answer to {@code LIST}
+     */
+    record Response(Failure failure, String message, Boolean exists, List<String> accounts) {
+
+        static Response ok() {
+            return new Response(null, null, null, null);
+        }
+
+        static Response failed(Failure failure, String message) {
+            return new Response(failure, message, null, null);
+        }
+    }
+
+    /** The socket in the data directory; inside it, only the server's user can reach it. */
+    static Path socketFile(Path dataDir) {
+        return dataDir.toAbsolutePath().normalize().resolve("admin.sock");
+    }
+
+    /** The secret file (0600), written afresh at every start. */
+    static Path secretFile(Path dataDir) {
+        return dataDir.toAbsolutePath().normalize().resolve("admin.secret");
+    }
+
+    static byte[] encode(Object message) throws IOException {
+        return JSON.writeValueAsBytes(message);
+    }
+
+    static <T> T decode(byte[] line, Class<T> type) throws IOException {
+        return JSON.readValue(line, type);
+    }
+}
