@@ -2,7 +2,7 @@ package im.parley.core.xml;
 
 import im.parley.core.stream.StreamError;
 import im.parley.core.stream.StreamErrorCondition;
-import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 
 /**
  * Counts the attributes of each start tag in the bytes of a stream, namespace declarations
@@ -19,6 +19,9 @@ import io.netty.buffer.ByteBuf;
  */
 final class AttributeScreen {
     private static final byte[] CDATA_OPEN = {'[', 'C', 'D', 'A', 'T', 'A', '['};
+    private static final long LESS_THANS = 0x3C3C3C3C3C3C3C3CL;
+    private static final long LOW_BITS = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     private enum State { CONTENT, AFTER_LESS_THAN, START_TAG, VALUE, END_TAG, PI, PI_QUESTION, BANG, CDATA, UNCHECKED }
 
@@ -48,27 +51,78 @@ final class AttributeScreen {
      * Reads {@code bytes[from, to)}, which follow the bytes of the previous call; returns the index
      * of the quote that opens one attribute value too many, or -1.
      */
-    int scan(ByteBuf bytes, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (state == State.CONTENT) {
-                i = bytes.indexOf(i, to, (byte) '<');
-                if (i < 0) {
+    int scan(ByteBuffer bytes, int from, int to) {
+        int i = from;
+        while (i < to) {
+            switch (state) {
+                case CONTENT -> {
+                    i = skipToLessThan(bytes, i, to);
+                    if (i < to) {
+                        state = State.AFTER_LESS_THAN;
+                        i++;
+                    }
+                }
+                case START_TAG -> {
+                    // Names and whitespace until a quote opens a value or '>' ends the tag.
+                    byte b = 0;
+                    while (i < to && (b = bytes.get(i)) != '>' && b != '\'' && b != '"') {
+                        i++;
+                    }
+                    if (i < to) {
+                        if (!startTag(b)) {
+                            return i;
+                        }
+                        i++;
+                    }
+                }
+                case VALUE, END_TAG -> {
+                    byte end = state == State.VALUE ? quote : (byte) '>';
+                    while (i < to && bytes.get(i) != end) {
+                        i++;
+                    }
+                    if (i < to) {
+                        state = state == State.VALUE ? State.START_TAG : State.CONTENT;
+                        i++;
+                    }
+                }
+                case UNCHECKED -> {
                     return -1;
                 }
-                state = State.AFTER_LESS_THAN;
-                continue;
-            }
-            if (state == State.UNCHECKED) {
-                return -1;
-            }
-            if (!step(bytes.getByte(i))) {
-                return i;
+                default -> {
+                    if (!step(bytes.get(i))) {
+                        return i;
+                    }
+                    i++;
+                }
             }
         }
         return -1;
     }
 
-    /** Advances over one byte of markup; false when it opens one attribute value too many. */
+    /**
+     * The index of the next {@code <} at or after {@code i}, or {@code to}. Text is skipped eight
+     * bytes at a time: XOR with repeated {@code <} leaves a zero byte where one was, and
+     * {@code (x - 0x01..01) & ~x & 0x80..80} is non-zero exactly when {@code x} has a zero byte.
+     * (Inside tags, where a quote or {@code >} comes every few bytes, a plain loop is faster.)
+     */
+    private static int skipToLessThan(ByteBuffer bytes, int i, int to) {
+        while (i + Long.BYTES <= to && !hasZeroByte(bytes.getLong(i) ^ LESS_THANS)) {
+            i += Long.BYTES;
+        }
+        while (i < to && bytes.get(i) != '<') {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean hasZeroByte(long x) {
+        return ((x - LOW_BITS) & ~x & HIGH_BITS) != 0;
+    }
+
+    /**
+     * Advances over one byte right after a {@code <}, or of a processing instruction or CDATA
+     * section; false when it opens one attribute value too many.
+     */
     private boolean step(byte b) {
         switch (state) {
             case AFTER_LESS_THAN -> {
@@ -82,11 +136,6 @@ final class AttributeScreen {
                 attributes = 0;
                 return state != State.START_TAG || startTag(b);
             }
-            case START_TAG -> {
-                return startTag(b);
-            }
-            case VALUE -> state = b == quote ? State.START_TAG : State.VALUE;
-            case END_TAG -> state = b == '>' ? State.CONTENT : State.END_TAG;
             case PI -> state = b == '?' ? State.PI_QUESTION : State.PI;
             case PI_QUESTION -> state = b == '>' ? State.CONTENT : b == '?' ? State.PI_QUESTION : State.PI;
             case BANG -> {

@@ -2,7 +2,7 @@ package im.parley.core.xml;
 
 import im.parley.core.stream.StreamError;
 import im.parley.core.stream.StreamErrorCondition;
-import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 
 /**
  * Checks the bytes of a stream before the parser decodes them, across reads: Aalto decodes some
@@ -47,7 +47,7 @@ final class Utf8Screen {
      * Checks {@code bytes[from, to)}, which follow the bytes of the previous call; returns the
      * index of the first byte the stream must not carry, or -1.
      */
-    int scan(ByteBuf bytes, int from, int to) {
+    int scan(ByteBuffer bytes, int from, int to) {
         int i = from;
         while (i < to) {
             if (needed == 0) {
@@ -55,10 +55,10 @@ final class Utf8Screen {
                 if (i == to) {
                     return -1;
                 }
-                if (!lead(bytes.getByte(i) & 0xFF)) {
+                if (!lead(bytes.get(i) & 0xFF)) {
                     return i;
                 }
-            } else if (!continuation(bytes.getByte(i) & 0xFF)) {
+            } else if (!continuation(bytes.get(i) & 0xFF)) {
                 return i;
             }
             i++;
@@ -67,7 +67,7 @@ final class Utf8Screen {
     }
 
     /** Skips 8 bytes at a time while none has its high bit set or is below space. */
-    private static int skipPlainAscii(ByteBuf bytes, int i, int to) {
+    private static int skipPlainAscii(ByteBuffer bytes, int i, int to) {
         while (i + Long.BYTES <= to) {
             long word = bytes.getLong(i);
             // With no high bit set, (word - SPACES) & ~word has a high bit exactly where a byte is below 0x20.

@@ -269,13 +269,14 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
                 return false;
             }
         }
-        length = screen(in, in.readerIndex(), length);
+        // slice(): Aalto computes byte offsets from the buffer's position, which must be 0.
+        ByteBuffer bytes = in.nioBuffer(in.readerIndex(), length).slice();
+        length = screen(bytes, length);
         if (length == 0) {
             emitFault(in, out, screenedFault);
             return false;
         }
-        // slice(): Aalto computes byte offsets from the buffer's position, which must be 0.
-        ByteBuffer bytes = in.nioBuffer(in.readerIndex(), length).slice();
+        bytes.limit(length);
         try {
             reader.getInputFeeder().feedInput(bytes);
         } catch (XMLStreamException e) {
@@ -290,14 +291,13 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * Runs the screens over {@code length} bytes from {@code index}; returns how many of them the
-     * parser may read, fewer when one is refused (then {@link #screenedFault} says why).
+     * Runs the screens over the first {@code length} bytes; returns how many of them the parser
+     * may read, fewer when one is refused (then {@link #screenedFault} says why).
      */
-    private int screen(ByteBuf in, int index, int length) {
-        int end = index + length;
-        int refused = utf8.scan(in, index, end);
+    private int screen(ByteBuffer bytes, int length) {
+        int refused = utf8.scan(bytes, 0, length);
         StreamError fault = utf8.error();
-        int tooManyAttributes = attributes.scan(in, index, refused < 0 ? end : refused);
+        int tooManyAttributes = attributes.scan(bytes, 0, refused < 0 ? length : refused);
         if (tooManyAttributes >= 0) {
             refused = tooManyAttributes;
             fault = attributes.error();
@@ -306,7 +306,7 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
             return length;
         }
         screenedFault = fault;
-        return refused - index;
+        return refused;
     }
 
     /** Returns the object to emit, a {@link StreamFault} (state FAILED), or null. */
