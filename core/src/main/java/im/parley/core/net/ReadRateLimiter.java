@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ReadRateLimiter extends ChannelDuplexHandler {
 
+    /** The name of the limiter in a pipeline. */
+    public static final String NAME = "read-limit";
+
     private static final double NANOS_PER_SECOND = 1e9;
 
     private final ByteRate rate;
@@ -41,6 +45,16 @@ public final class ReadRateLimiter extends ChannelDuplexHandler {
         }
         this.rate = rate;
         this.balance = rate.burstBytes();
+    }
+
+    /**
+     * Adds a limiter in front of the handler named {@code next} (the XML decoder: after TLS,
+     * so it counts the bytes of the stream), unless the rate is unlimited.
+     */
+    public static void addBefore(ChannelPipeline pipeline, String next, ByteRate rate) {
+        if (!rate.isUnlimited()) {
+            pipeline.addBefore(next, NAME, new ReadRateLimiter(rate));
+        }
     }
 
     /** True while reading is paused for the rate. */
