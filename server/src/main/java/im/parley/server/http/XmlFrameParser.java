@@ -34,8 +34,11 @@ final class XmlFrameParser {
     private XmlFrameParser() {
     }
 
-    /** Parses {@code content}, which must hold exactly one element and nothing else but whitespace. */
-    static Result parse(ByteBuf content, int maxBytes, int maxDepth) {
+    /**
+     * Parses {@code content}, which must hold exactly one element and nothing else but whitespace,
+     * of at most {@code limits.maxStanzaBytes()} and within the other limits.
+     */
+    static Result parse(ByteBuf content, XmlLimits limits) {
         content = content.duplicate();
         skipXmlDeclaration(content);
         int first = firstNonBlank(content);
@@ -45,7 +48,8 @@ final class XmlFrameParser {
             return new Result(null, StreamError.of(StreamErrorCondition.RESTRICTED_XML,
                     "DTDs, comments and processing instructions are not allowed"));
         }
-        XmppStreamDecoder decoder = new XmppStreamDecoder(new XmlLimits(maxBytes + PREFIX.length, maxDepth));
+        XmppStreamDecoder decoder = new XmppStreamDecoder(
+                limits.withMaxStanzaBytes(limits.maxStanzaBytes() + PREFIX.length));
         EmbeddedChannel channel = new EmbeddedChannel(decoder);
         try {
             ByteBuf input = Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(PREFIX), content.retainedDuplicate(),
