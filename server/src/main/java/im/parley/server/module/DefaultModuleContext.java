@@ -1,14 +1,20 @@
 package im.parley.server.module;
 
+import im.parley.core.negotiation.FeatureNegotiator;
 import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
 import im.parley.core.routing.StanzaRouter;
+import im.parley.server.c2s.C2sSession;
+import im.parley.server.config.ModuleOption;
 import im.parley.server.event.AccountWork;
 import im.parley.server.event.EventBus;
 import im.parley.server.event.EventHandler;
 import im.parley.server.event.EventType;
+import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.session.SessionRegistry;
 import im.parley.server.storage.Storage;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -16,12 +22,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The {@link ModuleContext} every module gets: registrations go to shared registries. */
 public final class DefaultModuleContext implements ModuleContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultModuleContext.class);
 
     private final Set<DomainBareJid> domains;
     private final IqHandlers iqHandlers;
@@ -34,9 +45,15 @@ public final class DefaultModuleContext implements ModuleContext {
     private final Set<String> accountFeatures = new CopyOnWriteArraySet<>();
     private final AccountSequencer sequencer;
     private final List<Element> serverInfoExtensions = new CopyOnWriteArrayList<>();
+    private final ServerInfo serverInfo = new ServerInfo(this::serverFeatures, this::serverInfoExtensions);
+    private final ModuleEnvironment environment;
+    private final List<StartHook> startHooks = new CopyOnWriteArrayList<>();
+    private final List<AutoCloseable> stopHooks = new CopyOnWriteArrayList<>();
 
     public DefaultModuleContext(Set<DomainBareJid> domains, IqHandlers iqHandlers, StanzaRouter router, EventBus events,
-                                SessionRegistry sessions, Executor blocking, Storage storage, AccountSequencer sequencer) {
+                                SessionRegistry sessions, Executor blocking, Storage storage, AccountSequencer sequencer,
+                                ModuleEnvironment environment) {
+        this.environment = environment;
         this.sequencer = sequencer;
         this.domains = Set.copyOf(domains);
         this.iqHandlers = iqHandlers;
@@ -141,5 +158,68 @@ public final class DefaultModuleContext implements ModuleContext {
     @Override
     public void send(Stanza stanza, Handling handling) {
         router.route(stanza, handling);
+    }
+
+    @Override
+    public <T> T option(ModuleOption<T> option) {
+        return environment.config().option(option);
+    }
+
+    @Override
+    public Clock clock() {
+        return environment.clock();
+    }
+
+    @Override
+    public String serverVersion() {
+        return environment.serverVersion();
+    }
+
+    @Override
+    public ServerInfo serverInfo() {
+        return serverInfo;
+    }
+
+    @Override
+    public void addStreamFeature(int order, Supplier<? extends FeatureNegotiator<C2sSession>> factory) {
+        environment.streamFeatures().add(order, factory);
+    }
+
+    @Override
+    public DataSource schema(XmppModule module, String location) {
+        return environment.schemas().migrate(module.name(), module.getClass().getClassLoader(), location);
+    }
+
+    @Override
+    public void onStarted(StartHook hook) {
+        startHooks.add(hook);
+    }
+
+    @Override
+    public void onStop(AutoCloseable resource) {
+        stopHooks.add(resource);
+    }
+
+    /** Runs the modules' start hooks, in load order; returns their banner lines. */
+    public List<String> started(RunningServer server) throws Exception {
+        List<String> banner = new ArrayList<>();
+        for (StartHook hook : startHooks) {
+            String line = hook.started(server);
+            if (line != null) {
+                banner.add(line);
+            }
+        }
+        return banner;
+    }
+
+    /** Closes what modules asked to close at stop, last registered first; failures are logged. */
+    public void stopped() {
+        for (int i = stopHooks.size() - 1; i >= 0; i--) {
+            try {
+                stopHooks.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("a module's resource did not close", e);
+            }
+        }
     }
 }

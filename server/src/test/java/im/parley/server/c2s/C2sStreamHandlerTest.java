@@ -1,5 +1,7 @@
 package im.parley.server.c2s;
 
+import im.parley.server.module.ModuleEnvironment;
+import im.parley.server.config.ParleyConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.core.jid.Jids;
@@ -13,14 +15,11 @@ import im.parley.core.xml.XmppElementEncoder;
 import im.parley.core.xml.XmppStreamDecoder;
 import im.parley.s2s.FederationDisabledRouter;
 import im.parley.server.config.LimitsConfig;
-import im.parley.server.config.MobileConfig;
 import im.parley.server.event.EventBus;
 import im.parley.server.module.AccountSequencer;
 import im.parley.server.module.DefaultModuleContext;
 import im.parley.server.module.IqHandlers;
-import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.modules.ping.PingModule;
-import im.parley.server.modules.register.InBandRegistration;
 import im.parley.server.modules.session.LegacySessionModule;
 import im.parley.server.routing.DefaultStanzaRouter;
 import im.parley.server.session.SessionRegistry;
@@ -61,8 +60,10 @@ class C2sStreamHandlerTest {
         DefaultStanzaRouter router = new DefaultStanzaRouter(Set.of(domain), sessions, iqHandlers, remote, events,
                 sequencer);
         remote.start(router);
+        C2sFeatures features = new C2sFeatures();
         DefaultModuleContext modules = new DefaultModuleContext(Set.of(domain), iqHandlers, router, events, sessions,
-                Runnable::run, null, sequencer);
+                Runnable::run, null, sequencer, new ModuleEnvironment(ParleyConfig.defaults(), Clock.systemUTC(),
+                "test", features, null));
         new PingModule().load(modules);
         new LegacySessionModule().load(modules);
         InMemoryCredentials credentials = new InMemoryCredentials()
@@ -72,15 +73,14 @@ class C2sStreamHandlerTest {
         context = new C2sContext(Set.of(domain), false, new ServerTls(Map.of(), Map.of(), domain),
                 SaslMechanisms.defaults(), credentials,
                 new AuthFailureThrottle(50, Duration.ofMinutes(1), Clock.systemUTC()), Runnable::run, sessions, router,
-                limits, new ServerInfo(modules::serverFeatures, modules::serverInfoExtensions),
-                InBandRegistration.closed(), events, MobileConfig.defaults());
+                limits, events, features);
     }
 
     /** A client connection: bytes in, text out. */
     private final class Client {
         final EmbeddedChannel channel = new EmbeddedChannel(
                 new XmppStreamDecoder(new XmlLimits(8192, 64)), new XmppElementEncoder(),
-                new C2sStreamHandler(context, C2sChannelInitializer.c2sFeatures()));
+                new C2sStreamHandler(context, context.features().newNegotiators()));
 
         String send(String xml) {
             channel.writeInbound(Unpooled.copiedBuffer(xml, StandardCharsets.UTF_8));
