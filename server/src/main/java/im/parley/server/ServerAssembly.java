@@ -27,6 +27,7 @@ import im.parley.server.tls.ServerTls;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -196,7 +197,7 @@ public final class ServerAssembly implements AutoCloseable {
                 catalog = ModuleCatalog.discover();
             }
             if (tls == null) {
-                tls = new ServerTls(java.util.Map.of(), java.util.Map.of(), domains.iterator().next());
+                tls = new ServerTls(Map.of(), Map.of(), domains.iterator().next());
             }
             Objects.requireNonNull(blocking, "blocking");
             Database database = Database.open(config.storage(), config.dataDir());
