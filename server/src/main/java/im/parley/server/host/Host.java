@@ -1,7 +1,9 @@
 package im.parley.server.host;
 
 import im.parley.server.event.EventBus;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Optional;
 import org.jxmpp.jid.DomainBareJid;
 
@@ -25,6 +27,7 @@ public final class Host {
     private final Kind kind;
     private final Host parent;
     private final EventBus events = new EventBus();
+    private final List<Host> components = new CopyOnWriteArrayList<>();
 
     private Host(DomainBareJid domain, Kind kind, Host parent) {
         this.domain = Objects.requireNonNull(domain, "domain");
@@ -37,7 +40,9 @@ public final class Host {
     }
 
     static Host component(DomainBareJid domain, Host parent) {
-        return new Host(domain, Kind.COMPONENT, Objects.requireNonNull(parent, "parent"));
+        Host component = new Host(domain, Kind.COMPONENT, Objects.requireNonNull(parent, "parent"));
+        parent.components.add(component);
+        return component;
     }
 
     public DomainBareJid domain() {
@@ -51,6 +56,11 @@ public final class Host {
     /** The hosted domain whose module serves this component host; empty for a hosted domain. */
     public Optional<Host> parent() {
         return Optional.ofNullable(parent);
+    }
+
+    /** The component hosts modules of this host serve (listed in its disco#items, XEP-0030 §4). */
+    public List<Host> components() {
+        return List.copyOf(components);
     }
 
     /** The host's own event bus. */

@@ -32,11 +32,12 @@ public final class HostRegistry {
      *
      * @throws IllegalStateException if the domain is already served
      */
-    public Host addComponent(DomainBareJid domain, Host parent) {
-        Host host = Host.component(domain, parent);
-        if (hosts.putIfAbsent(domain, host) != null) {
+    public synchronized Host addComponent(DomainBareJid domain, Host parent) {
+        if (hosts.containsKey(domain)) {
             throw new IllegalStateException(domain + " is already served by this server");
         }
+        Host host = Host.component(domain, parent);
+        hosts.put(domain, host);
         return host;
     }
 
