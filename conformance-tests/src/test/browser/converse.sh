@@ -25,19 +25,21 @@ need_debs chromium fonts-liberation python3-slixmpp openssl
 command -v node >/dev/null && command -v npm >/dev/null || need_debs nodejs npm
 
 # --- npm packages, installed once into the cache (idempotent) -----------------
+# npm's own words on a failure (a registry it cannot reach, a certificate it does not trust).
+npm_error() { grep -E '^npm (error|ERR!)' "$CACHE/npm.log" | head -n 4 | tr '\n' ' '; echo "(log: $CACHE/npm.log)"; }
 if [ ! -f "$CACHE/node/node_modules/playwright-core/package.json" ] \
    || [ "$(node -p "require('$CACHE/node/node_modules/playwright-core/package.json').version" 2>/dev/null)" != "$PW_VER" ]; then
   mkdir -p "$CACHE/node" && [ -f "$CACHE/node/package.json" ] || echo '{"name":"xmpp-clients-cache","private":true}' > "$CACHE/node/package.json"
   say "npm install playwright-core@$PW_VER"
-  (cd "$CACHE/node" && npm install --no-audit --no-fund "playwright-core@$PW_VER" >/dev/null 2>&1) \
-    || result fail "npm install playwright-core failed"
+  (cd "$CACHE/node" && npm install --no-audit --no-fund "playwright-core@$PW_VER" >"$CACHE/npm.log" 2>&1) \
+    || result fail "npm install playwright-core failed: $(npm_error)"
 fi
 CONVERSE_DIST=$CACHE/converse-$CV_VER/package/dist
 if [ ! -f "$CONVERSE_DIST/converse.min.js" ]; then
   say "npm pack converse.js@$CV_VER"
   mkdir -p "$CACHE/converse-$CV_VER"
-  (cd "$CACHE/converse-$CV_VER" && npm pack --silent "converse.js@$CV_VER" >/dev/null 2>&1 && tar xzf converse.js-"$CV_VER".tgz) \
-    || result fail "npm pack converse.js failed"
+  (cd "$CACHE/converse-$CV_VER" && npm pack --silent "converse.js@$CV_VER" >"$CACHE/npm.log" 2>&1 && tar xzf converse.js-"$CV_VER".tgz) \
+    || result fail "npm pack converse.js failed: $(npm_error)"
 fi
 
 make_work

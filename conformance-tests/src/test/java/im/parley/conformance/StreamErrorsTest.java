@@ -3,6 +3,7 @@ package im.parley.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.conformance.raw.RawXmppClient;
+import im.parley.core.net.ByteRate;
 import org.dom4j.Element;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -15,8 +16,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class StreamErrorsTest {
 
+    /** Without the client read rate: one test sends 456 KB at once, which 10 kB/s would take 40 s to read. */
     @RegisterExtension
-    static final ParleyServerExtension parley = new ParleyServerExtension();
+    static final ParleyServerExtension parley = new ParleyServerExtension(limits -> limits.withInput(
+            limits.input().withC2sRead(ByteRate.UNLIMITED)));
 
     /** RFC 6120 §4.9.3.13: "the initiating entity has sent XML that violates the well-formedness rules". */
     @Test

@@ -128,6 +128,8 @@ final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
             negotiator.close();
             session.closeStream();
         } else if (msg instanceof StreamFault fault) {
+            // The peer's fault: one line, no stack trace.
+            LOG.info("{}: closing the stream for bad input: {}", session, fault.error());
             session.close(fault.error());
         }
     }

@@ -1,5 +1,6 @@
 package im.parley.s2s;
 
+import im.parley.core.net.ReadRateLimiter;
 import im.parley.core.xml.XmppElementEncoder;
 import im.parley.core.xml.XmppStreamDecoder;
 import im.parley.s2s.dns.S2sTarget;
@@ -49,6 +50,7 @@ final class OutboundConnector {
                                     handler.remoteDomain(), target.address().port()));
                         }
                         channel.pipeline().addLast("xml-decoder", new XmppStreamDecoder(settings.limitsBeforeAuth()));
+                        ReadRateLimiter.addBefore(channel.pipeline(), "xml-decoder", settings.readRate());
                         channel.pipeline().addLast("xml-encoder", new XmppElementEncoder());
                         channel.pipeline().addLast("idle", new IdleStateHandler(0, 0,
                                 settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));

@@ -1,5 +1,6 @@
 package im.parley.s2s;
 
+import im.parley.core.net.ReadRateLimiter;
 import im.parley.core.xml.XmppElementEncoder;
 import im.parley.core.xml.XmppStreamDecoder;
 import io.netty.channel.ChannelInitializer;
@@ -12,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Builds the pipeline of an inbound server-to-server connection, one named handler per concern
  * (STYLE.md #6): {@code tls} (direct TLS on the XEP-0368 port, picked by SNI; or added by
- * STARTTLS), {@code xml-decoder}, {@code xml-encoder}, {@code idle}, {@code s2s-in}.
+ * STARTTLS), {@code read-limit} (the peer's bytes per second, {@link ReadRateLimiter}), {@code xml-decoder},
+ * {@code xml-encoder}, {@code idle}, {@code s2s-in}.
  */
 public final class S2sChannelInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -36,6 +38,7 @@ public final class S2sChannelInitializer extends ChannelInitializer<SocketChanne
     /** Everything after TLS: the XML codec, the idle timer and the stream handler. */
     static void addStreamHandlers(ChannelPipeline pipeline, S2sRouter router) {
         pipeline.addLast("xml-decoder", new XmppStreamDecoder(router.settings().limitsBeforeAuth()));
+        ReadRateLimiter.addBefore(pipeline, "xml-decoder", router.settings().readRate());
         pipeline.addLast("xml-encoder", new XmppElementEncoder());
         // Inbound streams idle out later than outbound ones, so the peer closes its side first.
         pipeline.addLast("idle", new IdleStateHandler(0, 0, router.settings().idleTimeout().toMillis() * 2,

@@ -1,5 +1,6 @@
 package im.parley.s2s;
 
+import im.parley.core.net.ByteRate;
 import im.parley.core.tls.KeyMaterial;
 import im.parley.core.xml.XmlLimits;
 import im.parley.s2s.dialback.DialbackKeys;
@@ -28,13 +29,14 @@ import org.jxmpp.jid.DomainBareJid;
  * @param negotiationTimeout how long an inbound stream may stay without an authenticated domain
  * @param limitsBeforeAuth XML limits until a domain is authenticated on a stream
  * @param maxStanzaBytes the largest stanza accepted once a domain is authenticated
+ * @param readRate how fast each s2s connection, inbound or outbound, is read
  */
 public record S2sSettings(Set<DomainBareJid> localDomains, Map<DomainBareJid, KeyMaterial> keys,
                           PeerCertificateVerifier certificates, DialbackKeys dialbackKeys,
                           Map<DomainBareJid, S2sTarget> staticRoutes, boolean requireEncryption,
                           boolean requireValidCertificates, Map<DomainBareJid, RemotePolicy> policies,
                           Duration idleTimeout, Duration connectTimeout, Duration negotiationTimeout,
-                          XmlLimits limitsBeforeAuth, int maxStanzaBytes) {
+                          XmlLimits limitsBeforeAuth, int maxStanzaBytes, ByteRate readRate) {
 
     public S2sSettings {
         localDomains = Set.copyOf(localDomains);
@@ -43,6 +45,7 @@ public record S2sSettings(Set<DomainBareJid> localDomains, Map<DomainBareJid, Ke
         Objects.requireNonNull(dialbackKeys, "dialbackKeys");
         staticRoutes = Map.copyOf(staticRoutes);
         policies = Map.copyOf(policies);
+        Objects.requireNonNull(readRate, "readRate");
         for (DomainBareJid domain : localDomains) {
             if (!keys.containsKey(domain)) {
                 throw new IllegalArgumentException("no key material for hosted domain " + domain);

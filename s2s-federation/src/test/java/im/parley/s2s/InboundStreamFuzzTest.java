@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import im.parley.core.routing.Stanza;
+import im.parley.core.net.ByteRate;
 import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.StreamErrorCondition;
 import im.parley.core.tls.KeyMaterial;
@@ -159,7 +160,7 @@ class InboundStreamFuzzTest {
             S2sSettings settings = new S2sSettings(Set.of(local, other), keys, new PeerCertificateVerifier(List.of()),
                     new DialbackKeys(secret), Map.of(), false, false,
                     Map.of(JidCreate.domainBareFrom("strict.example"), RemotePolicy.REQUIRE_CERTIFICATE),
-                    Duration.ofMinutes(5), Duration.ofMillis(50), Duration.ofMinutes(1), new XmlLimits(4096, 16), 65536);
+                    Duration.ofMinutes(5), Duration.ofMillis(50), Duration.ofMinutes(1), new XmlLimits(4096, 16), 65536, ByteRate.UNLIMITED);
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             // No peer offers s2s (RFC 2782: the "." target), so no connection is ever attempted.
             S2sResolver resolver = new S2sResolver(Map.of(),

@@ -1,6 +1,5 @@
 package im.parley.server;
 
-import im.parley.core.xml.XmlLimits;
 import im.parley.s2s.S2sRouter;
 import im.parley.server.c2s.C2sChannelInitializer;
 import im.parley.server.c2s.C2sContext;
@@ -112,7 +111,7 @@ final class Listeners {
             return null;
         }
         return bind(Kind.COMPONENTS, config.components().listener(), new ComponentChannelInitializer(
-                componentRouter, new XmlLimits(config.limits().maxStanzaSize(), config.limits().maxDepth())), "");
+                componentRouter, config.limits().xml(config.limits().maxStanzaSize())), "");
     }
 
     /** The port a listener of this kind is bound to, or -1. */

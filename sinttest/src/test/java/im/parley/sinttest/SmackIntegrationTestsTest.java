@@ -3,6 +3,7 @@ package im.parley.sinttest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,10 +37,15 @@ class SmackIntegrationTestsTest {
         Path log = target.resolve("sinttest-output.log");
         Files.deleteIfExists(summaryFile);
 
-        Process child = new ProcessBuilder(command(work, summaryFile))
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        Process child;
+        try {
+            child = new ProcessBuilder(command(work, summaryFile))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run unshare: install the Debian package util-linux", e);
+        }
         int status;
         try {
             boolean ended = child.waitFor(RUN_LIMIT_SECONDS, TimeUnit.SECONDS);
@@ -64,7 +70,8 @@ class SmackIntegrationTestsTest {
     private static List<String> command(Path work, Path summaryFile) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of("unshare", "-n", "sh", "-c",
-                "ip link set lo up && exec \"$0\" \"$@\"", java, "-cp", testClassPath(),
+                "command -v ip >/dev/null || { echo 'no ip command: install the Debian package iproute2'; exit 127; }"
+                        + " && ip link set lo up && exec \"$0\" \"$@\"", java, "-cp", testClassPath(),
                 "-Djava.io.tmpdir=" + work));
         // e.g. mvn ... -Dsinttest.enabledTests=RosterIntegrationTest -Dsinttest.debugger=console
         System.getProperties().stringPropertyNames().stream()

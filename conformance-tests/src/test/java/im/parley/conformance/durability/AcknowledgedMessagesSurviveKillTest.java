@@ -3,7 +3,20 @@ package im.parley.conformance.durability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.conformance.raw.RawXmppClient;
+import im.parley.core.jid.Jids;
+import im.parley.server.account.AccountService;
+import im.parley.server.config.ConfigLoader;
+import im.parley.server.config.ParleyConfig;
+import im.parley.server.storage.Database;
+import im.parley.server.storage.JdbcAccountStore;
+import im.parley.server.testing.ParleyProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -24,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AcknowledgedMessagesSurviveKillTest {
 
+    private static final String DOMAIN = "durable.test";
     private static final String SM = "urn:xmpp:sm:3";
     private static final String PASSWORD = "durable password";
     private static final int MESSAGES = 100;
@@ -32,6 +46,7 @@ class AcknowledgedMessagesSurviveKillTest {
     Path dir;
 
     private ParleyProcess parley;
+    private int port;
     private final List<RawXmppClient> clients = new ArrayList<>();
 
     @AfterEach
@@ -44,22 +59,21 @@ class AcknowledgedMessagesSurviveKillTest {
 
     @Test
     void offlineMessagesAcknowledgedBeforeAKillAreThereAfterARestartInOrder() throws Exception {
-        parley = ParleyProcess.in(dir);
-        parley.addUser("romeo", PASSWORD);
-        parley.addUser("juliet", PASSWORD);
-        parley.start();
+        String config = config();
+        addUsers(config, "romeo", "juliet");
+        parley = ParleyProcess.start(dir, config, List.of());
 
         RawXmppClient romeo = login("romeo");
         romeo.send("<enable xmlns='" + SM + "'/>");
         assertThat(romeo.nextElement().getName()).isEqualTo("enabled");
         for (int i = 1; i <= MESSAGES; i++) {
-            romeo.send("<message to='juliet@" + ParleyProcess.DOMAIN + "' type='chat' id='m" + i + "'><body>m" + i
+            romeo.send("<message to='juliet@" + DOMAIN + "' type='chat' id='m" + i + "'><body>m" + i
                     + "</body></message>");
         }
         awaitAck(romeo, MESSAGES);
         parley.kill();
 
-        parley.start();
+        parley = ParleyProcess.start(dir, config, List.of());
         RawXmppClient juliet = login("juliet");
         juliet.send("<presence/>");
         List<String> bodies = new ArrayList<>();
@@ -81,11 +95,46 @@ class AcknowledgedMessagesSurviveKillTest {
         assertThat(h).isEqualTo(count);
     }
 
-    private RawXmppClient login(String username) {
-        RawXmppClient client = RawXmppClient.connect("127.0.0.1", parley.port(), parley.certificate())
-                .toDomain(ParleyProcess.DOMAIN);
+    /** One domain, c2s with STARTTLS on a free loopback port, nothing else. */
+    private String config() throws IOException {
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        return String.join("\n",
+                "domains: [\"" + DOMAIN + "\"]",
+                "data_dir: \"" + dir.resolve("data") + "\"",
+                "c2s:",
+                "  address: \"127.0.0.1\"",
+                "  port: " + port,
+                "direct_tls:",
+                "  enabled: false",
+                "s2s:",
+                "  enabled: false",
+                "");
+    }
+
+    /** Creates the accounts while the server is stopped, as {@code parley adduser} does. */
+    private void addUsers(String config, String... usernames) throws Exception {
+        ParleyConfig parsed = ConfigLoader.parse(config, "parley.yml");
+        try (Database database = Database.open(parsed.storage(), parsed.dataDir())) {
+            AccountService accounts = new AccountService(new JdbcAccountStore(database.dataSource()));
+            for (String username : usernames) {
+                accounts.create(Jids.parseEntityBare(username + "@" + DOMAIN), PASSWORD);
+            }
+        }
+    }
+
+    private RawXmppClient login(String username) throws Exception {
+        RawXmppClient client = RawXmppClient.connect("127.0.0.1", port, certificate()).toDomain(DOMAIN);
         clients.add(client);
         client.login(username, PASSWORD, "res");
         return client;
+    }
+
+    /** The self-signed certificate the server generated for the domain on first start. */
+    private X509Certificate certificate() throws Exception {
+        try (InputStream in = Files.newInputStream(dir.resolve("data").resolve("certs").resolve(DOMAIN + ".crt"))) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
     }
 }

@@ -36,8 +36,11 @@ final class ElementBuilder {
             }
         }
         for (int i = 0; i < reader.getAttributeCount(); i++) {
-            element.addAttribute(qname(reader.getAttributePrefix(i), reader.getAttributeLocalName(i),
-                    reader.getAttributeNamespace(i)), reader.getAttributeValue(i));
+            // add(Attribute) appends; addAttribute(QName, String) first searches the element's
+            // attributes for the name, quadratic in their number. The parser already refused
+            // two attributes with the same expanded name (Namespaces in XML 1.0 §6.3).
+            element.add(FACTORY.createAttribute(element, qname(reader.getAttributePrefix(i),
+                    reader.getAttributeLocalName(i), reader.getAttributeNamespace(i)), reader.getAttributeValue(i)));
         }
         if (current != null) {
             current.add(element);

@@ -1,5 +1,6 @@
 package im.parley.core.xml;
 
+import com.fasterxml.aalto.UncheckedStreamException;
 import im.parley.core.stream.StreamError;
 import im.parley.core.stream.StreamErrorCondition;
 import javax.xml.stream.XMLStreamException;
@@ -7,6 +8,13 @@ import javax.xml.stream.XMLStreamException;
 /** Maps Aalto's parse exceptions to RFC 6120 stream errors. */
 final class ParseErrors {
     private ParseErrors() {
+    }
+
+    /** What Aalto found while reading text lazily, where StAX allows no checked exception. */
+    static StreamError toStreamError(UncheckedStreamException e) {
+        return e.getCause() instanceof XMLStreamException cause
+                ? toStreamError(cause)
+                : StreamError.of(StreamErrorCondition.NOT_WELL_FORMED, "not well-formed XML");
     }
 
     static StreamError toStreamError(XMLStreamException e) {

@@ -2,6 +2,7 @@ package im.parley.core.xml;
 
 import com.fasterxml.aalto.AsyncByteBufferFeeder;
 import com.fasterxml.aalto.AsyncXMLStreamReader;
+import com.fasterxml.aalto.UncheckedStreamException;
 import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.StreamError;
 import im.parley.core.stream.StreamErrorCondition;
@@ -28,6 +29,15 @@ import org.dom4j.Element;
  * instructions and entity references other than the predefined ones end the stream with
  * {@code restricted-xml}.
  *
+ * <p>The bytes are screened before the parser reads them ({@link Utf8Screen}, {@link AttributeScreen}):
+ * ill-formed UTF-8 is {@code unsupported-encoding}, characters XML does not allow are
+ * {@code not-well-formed}, and a tag with too many attributes is {@code policy-violation}. The
+ * parser reads only the bytes before the first offending one, so every element complete before
+ * it is still emitted, whatever the reads were. The limits of {@link XmlLimits} keep the work per
+ * stanza linear in its size and the memory per stream bounded: a top-level element with too
+ * many namespace declarations or distinct names is {@code policy-violation}, and a parser that
+ * has learnt too many names is rebuilt between two top-level elements ({@link NameBudget}).
+ *
  * <p>An idle stream may give its parser back ({@link #releaseParserIfIdle()}): most of a
  * connection's decoding memory is the parser's, and most client streams are idle most of the
  * time. The next bytes rebuild it behind a replay of the root's namespace context
@@ -38,9 +48,17 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
     private enum State { PROLOG, STREAM, CLOSED, FAILED }
 
     private final int maxDepth;
+    private final int maxNamespaceDeclarations;
     private final ElementBuilder builder = new ElementBuilder();
     private final PrologScanner prologScanner = new PrologScanner();
+    private final Utf8Screen utf8 = new Utf8Screen();
+    private final AttributeScreen attributes;
+    private final NameBudget names;
     private int maxStanzaBytes;
+    /** Namespace declarations in the top-level element being built. */
+    private int namespaceDeclarations;
+    /** Found by a screen in the first byte not fed to the parser: the fault once the parser has read the rest. */
+    private StreamError screenedFault;
 
     /** Null after a fault, and in state STREAM while released for idleness. */
     private AsyncXMLStreamReader<AsyncByteBufferFeeder> reader;
@@ -63,6 +81,9 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
     public XmppStreamDecoder(XmlLimits limits) {
         this.maxStanzaBytes = limits.maxStanzaBytes();
         this.maxDepth = limits.maxDepth();
+        this.maxNamespaceDeclarations = limits.maxNamespaceDeclarations();
+        this.attributes = new AttributeScreen(limits.maxAttributes());
+        this.names = new NameBudget(limits.maxNames());
         startDocument();
     }
 
@@ -118,14 +139,31 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
         return state == State.STREAM && reader == null;
     }
 
+    /** The distinct names the current parser has read in top-level elements (see {@link NameBudget}). */
+    int knownNames() {
+        return names.size();
+    }
+
     private void startDocument() {
-        reader = RestrictedXmlParsers.newParser();
+        newParser();
         root = null;
         state = State.PROLOG;
         bytesFed = 0;
-        fedBuffer = null;
         builder.clear();
         prologScanner.reset();
+    }
+
+    /**
+     * A fresh parser, which will read the bytes from the buffer's reader index: always a
+     * position between two tags, where the screens start over too.
+     */
+    private void newParser() {
+        reader = RestrictedXmlParsers.newParser();
+        fedBuffer = null;
+        utf8.reset();
+        attributes.reset();
+        screenedFault = null;
+        names.clear();
     }
 
     @Override
@@ -152,6 +190,9 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
                 if (event == AsyncXMLStreamReader.EVENT_INCOMPLETE) {
                     in.readerIndex(feedIndex + (int) (bytesFed - feedOffset));
                     checkIncompleteSize(in, out);
+                    if (state != State.FAILED && screenedFault != null) {
+                        emitFault(in, out, screenedFault);
+                    }
                     return;
                 }
                 Object decoded = handle(event);
@@ -163,10 +204,18 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
                     out.add(decoded);
                     long end = reader.getLocationInfo().getEndingByteOffset();
                     in.readerIndex(feedIndex + (int) (end - feedOffset));
+                    if (decoded instanceof Element && names.isSpent()) {
+                        // Between two top-level elements: the bytes after this one go to a new parser.
+                        closeReader();
+                        restoreParser(in, out);
+                    }
                     return;
                 }
             }
         } catch (XMLStreamException e) {
+            emitFault(in, out, ParseErrors.toStreamError(e));
+        } catch (UncheckedStreamException e) {
+            // Aalto parses text lazily and wraps what it finds then (a NUL, say) unchecked.
             emitFault(in, out, ParseErrors.toStreamError(e));
         }
     }
@@ -180,7 +229,12 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
         if (XmlWhitespace.skipIfAll(in)) {
             return false;
         }
-        reader = RestrictedXmlParsers.newParser();
+        return restoreParser(in, out);
+    }
+
+    /** A new parser positioned inside the stream root, between two top-level elements. */
+    private boolean restoreParser(ByteBuf in, List<Object> out) {
+        newParser();
         try {
             // Offsets of the rebuilt parser count the replayed tag, which no limit counts.
             bytesFed = root.replayInto(reader);
@@ -193,8 +247,9 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * Hands the readable bytes to the parser without copying; false when nothing is left to
-     * parse (only a byte order mark arrived, or a fault was emitted).
+     * Hands the readable bytes to the parser without copying, up to the first one a screen
+     * refuses; false when nothing is left to parse (only a byte order mark arrived, or a fault
+     * was emitted).
      */
     private boolean feed(ByteBuf in, List<Object> out) {
         if (state == State.PROLOG) {
@@ -216,6 +271,12 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
         }
         // slice(): Aalto computes byte offsets from the buffer's position, which must be 0.
         ByteBuffer bytes = in.nioBuffer(in.readerIndex(), length).slice();
+        length = screen(bytes, length);
+        if (length == 0) {
+            emitFault(in, out, screenedFault);
+            return false;
+        }
+        bytes.limit(length);
         try {
             reader.getInputFeeder().feedInput(bytes);
         } catch (XMLStreamException e) {
@@ -227,6 +288,25 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
         feedOffset = bytesFed;
         bytesFed += length;
         return true;
+    }
+
+    /**
+     * Runs the screens over the first {@code length} bytes; returns how many of them the parser
+     * may read, fewer when one is refused (then {@link #screenedFault} says why).
+     */
+    private int screen(ByteBuffer bytes, int length) {
+        int refused = utf8.scan(bytes, 0, length);
+        StreamError fault = utf8.error();
+        int tooManyAttributes = attributes.scan(bytes, 0, refused < 0 ? length : refused);
+        if (tooManyAttributes >= 0) {
+            refused = tooManyAttributes;
+            fault = attributes.error();
+        }
+        if (refused < 0) {
+            return length;
+        }
+        screenedFault = fault;
+        return refused;
     }
 
     /** Returns the object to emit, a {@link StreamFault} (state FAILED), or null. */
@@ -292,6 +372,8 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
     private Object startChild() throws XMLStreamException {
         if (builder.depth() == 0) {
             elementStart = reader.getLocationInfo().getStartingByteOffset();
+            names.startElement();
+            namespaceDeclarations = 0;
         } else if (builder.depth() >= maxDepth) {
             return fail(StreamErrorCondition.POLICY_VIOLATION, "elements nested deeper than " + maxDepth);
         }
@@ -299,8 +381,33 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
         if (tooLarge != null) {
             return tooLarge;
         }
+        Object tooManyNames = checkNames();
+        if (tooManyNames != null) {
+            return tooManyNames;
+        }
         builder.startElement(reader);
         return null;
+    }
+
+    /** Counts the namespace declarations and names of the start tag the reader is on. */
+    private Object checkNames() {
+        int declarations = reader.getNamespaceCount();
+        namespaceDeclarations += declarations;
+        if (namespaceDeclarations > maxNamespaceDeclarations) {
+            return fail(StreamErrorCondition.POLICY_VIOLATION,
+                    "more than " + maxNamespaceDeclarations + " namespace declarations in one stanza");
+        }
+        boolean withinBudget = names.use(reader.getPrefixedName());
+        for (int i = 0; i < declarations && withinBudget; i++) {
+            String prefix = reader.getNamespacePrefix(i);
+            withinBudget = prefix == null || prefix.isEmpty() || names.use(prefix);
+        }
+        for (int i = 0, n = reader.getAttributeCount(); i < n && withinBudget; i++) {
+            String prefix = reader.getAttributePrefix(i);
+            String localName = reader.getAttributeLocalName(i);
+            withinBudget = names.use(prefix == null || prefix.isEmpty() ? localName : prefix + ':' + localName);
+        }
+        return withinBudget ? null : fail(StreamErrorCondition.POLICY_VIOLATION, names.limitText());
     }
 
     private Object endElement() throws XMLStreamException {

@@ -110,6 +110,26 @@ class XmppElementEncoderTest {
     }
 
     @Test
+    void attributeReusesAnOuterPrefixWhenTheInnerOneWasRebound() {
+        // urn:u is bound to a (outer) and b (middle); b is rebound to urn:v on the element itself.
+        Element outer = DocumentHelper.createElement(QName.get("r", Namespaces.CLIENT));
+        outer.add(Namespace.get("a", "urn:u"));
+        Element middle = outer.addElement(QName.get("c", Namespaces.CLIENT));
+        middle.add(Namespace.get("b", "urn:u"));
+        Element inner = middle.addElement(QName.get("g", Namespaces.CLIENT));
+        inner.add(Namespace.get("b", "urn:v"));
+        inner.addAttribute(QName.get("x", Namespace.get("z", "urn:u")), "1");
+        inner.addAttribute(QName.get("y", Namespace.get("z", "urn:v")), "2");
+        encode(CLIENT_HEADER);
+        assertThat(encode(outer)).isEqualTo("<r xmlns:a='urn:u'><c xmlns:b='urn:u'><g xmlns:b='urn:v' a:x='1' b:y='2'/>"
+                + "</c></r>");
+        // Out of scope again: the same attribute needs a declaration of its own.
+        Element alone = DocumentHelper.createElement(QName.get("s", Namespaces.CLIENT));
+        alone.addAttribute(QName.get("x", Namespace.get("z", "urn:u")), "1");
+        assertThat(encode(alone)).isEqualTo("<s xmlns:z='urn:u' z:x='1'/>");
+    }
+
+    @Test
     void textAndAttributesAreEscapedAndIllegalCharactersDropped() {
         Element body = DocumentHelper.createElement(QName.get("body", Namespaces.CLIENT));
         body.addAttribute("a", "'\"<>&\t\n\r");

@@ -221,13 +221,6 @@ class XmppStreamDecoderTest {
     }
 
     @Test
-    void invalidUtf8IsNotWellFormed() {
-        var harness = new DecoderHarness().write(HEADER + "<message><body>");
-        harness.write(new byte[] {(byte) 0xC3, (byte) 0x28});
-        assertThat(faultOf(harness.read())).isEqualTo(StreamErrorCondition.NOT_WELL_FORMED);
-    }
-
-    @Test
     void textAtStreamLevelIsBadFormat() {
         // RFC 6120 §4.9.3.1: only whitespace may sit between top-level elements.
         assertThat(faultOf(new DecoderHarness().write(HEADER + "<presence/> hello <presence/>").read()))

@@ -1,7 +1,7 @@
 package im.parley.server.c2s;
 
 import im.parley.core.negotiation.FeatureNegotiator;
-import im.parley.core.xml.XmlLimits;
+import im.parley.core.net.ReadRateLimiter;
 import im.parley.core.xml.XmppElementEncoder;
 import im.parley.core.xml.XmppStreamDecoder;
 import im.parley.server.c2s.feature.BindFeature;
@@ -24,8 +24,9 @@ import java.util.List;
 
 /**
  * Builds the pipeline of a client connection, one named handler per concern (STYLE.md #6):
- * {@code tls} (direct TLS, XEP-0368; or added later by STARTTLS), {@code xml-decoder},
- * {@code xml-encoder}, {@code c2s}. The {@code c2s} handler releases the parser of a connection
+ * {@code tls} (direct TLS, XEP-0368; or added later by STARTTLS), {@code read-limit} (the
+ * client's bytes per second, {@link ReadRateLimiter}), {@code xml-decoder}, {@code xml-encoder},
+ * {@code c2s}. The {@code c2s} handler releases the parser of a connection
  * idle for the parser idle delay ({@link C2sStreamHandler}).
  */
 public final class C2sChannelInitializer extends ChannelInitializer<SocketChannel> {
@@ -51,8 +52,9 @@ public final class C2sChannelInitializer extends ChannelInitializer<SocketChanne
         if (directTls) {
             pipeline.addLast("tls", new SniHandler(context.tls()));
         }
-        pipeline.addLast("xml-decoder", new XmppStreamDecoder(
-                new XmlLimits(context.limits().maxStanzaSizeBeforeAuth(), context.limits().maxDepth())));
+        pipeline.addLast("xml-decoder",
+                new XmppStreamDecoder(context.limits().xml(context.limits().maxStanzaSizeBeforeAuth())));
+        ReadRateLimiter.addBefore(pipeline, "xml-decoder", context.limits().input().c2sRead());
         pipeline.addLast("xml-encoder", new XmppElementEncoder());
         pipeline.addLast("c2s", new C2sStreamHandler(context, c2sFeatures(), parserIdleDelay));
     }

@@ -104,6 +104,8 @@ public final class C2sStreamProcessor {
             negotiator.close();
             session.closeStream();
         } else if (msg instanceof StreamFault fault) {
+            // The client's fault: one line, no stack trace.
+            LOG.info("{}: closing the stream for bad input: {}", session, fault.error());
             session.close(fault.error());
         }
     }

@@ -245,6 +245,40 @@ final class ParleyOptions {
                         + "(a few KB); the parser is rebuilt when bytes arrive.",
                 c -> c.limits().idleParserRelease(),
                 (c, v) -> limits(c, c.limits().withIdleParserRelease(v))));
+        inputLimits(all);
+    }
+
+    private static void inputLimits(List<ConfigOption<?>> all) {
+        ValueType<Integer> rate = ValueType.integer(0, Integer.MAX_VALUE);
+        input(all, "max_attributes", ValueType.POSITIVE,
+                "Most attributes on one element, namespace declarations included; more gets `policy-violation`.",
+                InputLimits::maxAttributes, InputLimits::withMaxAttributes);
+        input(all, "max_namespace_declarations", ValueType.POSITIVE,
+                "Most namespace declarations in one stanza; more gets `policy-violation`.",
+                InputLimits::maxNamespaceDeclarations, InputLimits::withMaxNamespaceDeclarations);
+        input(all, "max_names", ValueType.POSITIVE,
+                "Most distinct element names, attribute names and prefixes in one stanza (more gets "
+                        + "`policy-violation`); a stream's parser that has learnt more is rebuilt between stanzas.",
+                InputLimits::maxNames, InputLimits::withMaxNames);
+        input(all, "c2s_read_rate", rate,
+                "Bytes per second read from one client connection (TCP or WebSocket); faster senders are "
+                        + "paused, not disconnected. 0: no limit.",
+                i -> i.c2sRead().bytesPerSecond(), (i, v) -> i.withC2sRead(i.c2sRead().withBytesPerSecond(v)));
+        input(all, "c2s_read_burst", ValueType.POSITIVE,
+                "Bytes a client connection may send at once after a quiet spell, before `c2s_read_rate` applies.",
+                i -> i.c2sRead().burstBytes(), (i, v) -> i.withC2sRead(i.c2sRead().withBurstBytes(v)));
+        input(all, "s2s_read_rate", rate,
+                "Bytes per second read from one server-to-server connection, either direction. 0: no limit.",
+                i -> i.s2sRead().bytesPerSecond(), (i, v) -> i.withS2sRead(i.s2sRead().withBytesPerSecond(v)));
+        input(all, "s2s_read_burst", ValueType.POSITIVE,
+                "Bytes a server-to-server connection may send at once after a quiet spell, before `s2s_read_rate` applies.",
+                i -> i.s2sRead().burstBytes(), (i, v) -> i.withS2sRead(i.s2sRead().withBurstBytes(v)));
+    }
+
+    private static void input(List<ConfigOption<?>> all, String name, ValueType<Integer> type, String doc,
+                              Function<InputLimits, Integer> get, BiFunction<InputLimits, Integer, InputLimits> set) {
+        all.add(new ConfigOption<>("limits." + name, type, doc, c -> get.apply(c.limits().input()),
+                (c, v) -> limits(c, c.limits().withInput(set.apply(c.limits().input(), v)))));
     }
 
     private static ParleyConfig limits(ParleyConfig c, LimitsConfig limits) {

@@ -2,6 +2,7 @@ package im.parley.server.embedded;
 
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
+import im.parley.core.net.ByteRate;
 import im.parley.server.ParleyServer;
 import im.parley.server.account.AccountExistsException;
 import im.parley.server.config.FeaturesConfig;
@@ -228,8 +229,10 @@ public final class EmbeddedParley implements AutoCloseable {
         private static ParleyConfig config(List<String> hosted, Path dataDir, boolean registration) {
             ParleyConfig defaults = ParleyConfig.defaults();
             // Tests try wrong passwords on purpose; the production throttle would lock them out.
+            // They also send as fast as they can, which the production read rates would slow down.
             LimitsConfig limits = defaults.limits();
-            LimitsConfig lenient = limits.withMaxAuthFailures(10_000).withAuthFailureWindow(Duration.ofMinutes(1));
+            LimitsConfig lenient = limits.withMaxAuthFailures(10_000).withAuthFailureWindow(Duration.ofMinutes(1))
+                    .withInput(limits.input().withC2sRead(ByteRate.UNLIMITED).withS2sRead(ByteRate.UNLIMITED));
             FeaturesConfig features = defaults.features();
             // Tests register many accounts from one address: no per-address limit.
             RegistrationConfig open = new RegistrationConfig(registration, List.of(), 10_000, Duration.ofMinutes(1), 100);

@@ -1,6 +1,7 @@
 package im.parley.server.http;
 
 import im.parley.core.net.PeerFaults;
+import im.parley.server.config.LimitsConfig;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -71,8 +72,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     /** XEP-0124 §4: each request is one {@code <body/>}; errors are terminal binding conditions (§17.1). */
     private void bosh(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
-        XmlFrameParser.Result parsed = XmlFrameParser.parse(request.content(), bindings.config().maxRequestBytes(),
-                bindings.c2s().limits().maxDepth() + 1);
+        LimitsConfig limits = bindings.c2s().limits();
+        // The <body/> wrapper is one more level.
+        XmlFrameParser.Result parsed = XmlFrameParser.parse(request.content(),
+                limits.xml(bindings.config().maxRequestBytes()).withMaxDepth(limits.maxDepth() + 1));
         BoshBody body = parsed.element() == null ? null : BoshBody.of(parsed.element());
         OptionalLong rid = body == null ? OptionalLong.empty() : body.rid();
         if (rid.isEmpty()) {

@@ -1,6 +1,8 @@
 package im.parley.server.http;
 
+import im.parley.core.net.ReadRateLimiter;
 import im.parley.server.c2s.C2sChannelInitializer;
+import im.parley.server.config.LimitsConfig;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -37,9 +39,12 @@ final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         int maxBytes = bindings.config().maxRequestBytes();
-        XmppFramingDecoder decoder = new XmppFramingDecoder(
-                Math.min(maxBytes, bindings.c2s().limits().maxStanzaSizeBeforeAuth()), bindings.c2s().limits().maxDepth());
+        LimitsConfig limits = bindings.c2s().limits();
+        int maxBytesBeforeAuth = Math.min(maxBytes, limits.maxStanzaSizeBeforeAuth());
+        XmppFramingDecoder decoder = new XmppFramingDecoder(maxBytesBeforeAuth, limits.xml(maxBytesBeforeAuth));
         ChannelPipeline pipeline = ctx.pipeline();
+        // In front of the WebSocket frame decoder: the client's bytes per second, as on TCP.
+        ReadRateLimiter.addBefore(pipeline, "wsdecoder", limits.input().c2sRead());
         pipeline.remove("http");
         pipeline.remove("cors");
         pipeline.addAfter(ctx.name(), "websocket-aggregator", new WebSocketFrameAggregator(maxBytes));

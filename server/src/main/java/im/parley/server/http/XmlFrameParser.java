@@ -51,8 +51,11 @@ final class XmlFrameParser {
     private XmlFrameParser() {
     }
 
-    /** Parses {@code content}, which must hold exactly one element and nothing else but whitespace. */
-    static Result parse(ByteBuf content, int maxBytes, int maxDepth) {
+    /**
+     * Parses {@code content}, which must hold exactly one element and nothing else but whitespace,
+     * of at most {@code limits.maxStanzaBytes()} and within the other limits.
+     */
+    static Result parse(ByteBuf content, XmlLimits limits) {
         content = content.duplicate();
         skipXmlDeclaration(content);
         int first = firstNonBlank(content);
@@ -67,8 +70,8 @@ final class XmlFrameParser {
                 + "' xmlns='" + Namespaces.CLIENT + "'>").getBytes(StandardCharsets.US_ASCII);
         // A frame as large as allowed fits beside the synthetic header, even when the limit is
         // "unlimited" (Integer.MAX_VALUE): the decoder counts the header against the limit.
-        int limit = (int) Math.min(Integer.MAX_VALUE, (long) maxBytes + open.length);
-        EmbeddedChannel channel = new EmbeddedChannel(new XmppStreamDecoder(new XmlLimits(limit, maxDepth)));
+        int limit = (int) Math.min(Integer.MAX_VALUE, (long) limits.maxStanzaBytes() + open.length);
+        EmbeddedChannel channel = new EmbeddedChannel(new XmppStreamDecoder(limits.withMaxStanzaBytes(limit)));
         try {
             channel.writeInbound(Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(open), content.retainedDuplicate()));
             Element element = null;

@@ -4,6 +4,7 @@ import im.parley.core.stream.StreamError;
 import im.parley.core.stream.StreamErrorCondition;
 import im.parley.core.xml.StreamClose;
 import im.parley.core.xml.StreamFault;
+import im.parley.core.xml.XmlLimits;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -21,13 +22,14 @@ import org.dom4j.Element;
  */
 final class XmppFramingDecoder extends MessageToMessageDecoder<WebSocketFrame> {
 
-    private final int maxDepth;
+    /** The element limits other than the size, which {@link #maxBytes} gives. */
+    private final XmlLimits limits;
     private volatile int maxBytes;
     private boolean failed;
 
-    XmppFramingDecoder(int maxBytes, int maxDepth) {
+    XmppFramingDecoder(int maxBytes, XmlLimits limits) {
         this.maxBytes = maxBytes;
-        this.maxDepth = maxDepth;
+        this.limits = limits;
     }
 
     /** Changes the largest accepted message, e.g. after authentication. */
@@ -57,7 +59,7 @@ final class XmppFramingDecoder extends MessageToMessageDecoder<WebSocketFrame> {
             fail(out, StreamError.of(StreamErrorCondition.POLICY_VIOLATION, "message larger than " + maxBytes + " bytes"));
             return;
         }
-        XmlFrameParser.Result parsed = XmlFrameParser.parse(frame.content(), maxBytes, maxDepth);
+        XmlFrameParser.Result parsed = XmlFrameParser.parse(frame.content(), limits.withMaxStanzaBytes(maxBytes));
         if (parsed.error() != null) {
             fail(out, parsed.error());
             return;

@@ -3,7 +3,6 @@ package im.parley.server.s2s;
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import im.parley.core.tls.KeyMaterial;
-import im.parley.core.xml.XmlLimits;
 import im.parley.s2s.RemotePolicy;
 import im.parley.s2s.S2sSettings;
 import im.parley.s2s.dialback.DialbackKeys;
@@ -51,8 +50,8 @@ public final class S2sInitializer {
                 new DialbackKeys(secret), routes, federation.requireEncryption(),
                 federation.requireValidCertificates(), policies, federation.idleTimeout(), federation.connectTimeout(),
                 config.limits().negotiationTimeout(),
-                new XmlLimits(config.limits().maxStanzaSizeBeforeAuth(), config.limits().maxDepth()),
-                config.limits().maxStanzaSize());
+                config.limits().xml(config.limits().maxStanzaSizeBeforeAuth()),
+                config.limits().maxStanzaSize(), config.limits().input().s2sRead());
     }
 
     private static DomainBareJid domain(String name) throws IOException {

@@ -3,6 +3,7 @@ package im.parley.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import im.parley.core.net.ByteRate;
 import im.parley.core.tls.TlsProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,13 @@ class ConfigLoaderTest {
                   max_auth_failures: 3
                   auth_failure_window: PT10M
                   idle_parser_release: 2m
+                  max_attributes: 50
+                  max_namespace_declarations: 200
+                  max_names: 300
+                  c2s_read_rate: 0
+                  c2s_read_burst: 1000
+                  s2s_read_rate: 50000
+                  s2s_read_burst: 100000
                 storage:
                   jdbc_url: "jdbc:postgresql://db.example.org/parley"
                   username: parley
@@ -74,7 +82,8 @@ class ConfigLoaderTest {
                 Path.of("/etc/certs/example.org/fullchain.pem"), Path.of("/etc/certs/example.org/privkey.pem"))));
         assertThat(config.tls().provider()).isEqualTo(TlsProvider.JDK);
         assertThat(config.limits()).isEqualTo(new LimitsConfig(4096, 65536, 32, Duration.ofSeconds(30), 3,
-                Duration.ofMinutes(10), Duration.ofMinutes(2)));
+                Duration.ofMinutes(10), Duration.ofMinutes(2),
+                new InputLimits(50, 200, 300, new ByteRate(0, 1000), new ByteRate(50000, 100000))));
         assertThat(config.storage()).isEqualTo(new StorageConfig("jdbc:postgresql://db.example.org/parley", "parley",
                 "s3cret"));
     }

@@ -1,5 +1,7 @@
 package im.parley.server.federation;
 
+import im.parley.core.net.ByteRate;
+import im.parley.server.config.ParleyConfig;
 import im.parley.server.testing.SocketClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,15 +34,25 @@ public final class S2sLinkBenchmark {
         System.exit(0);
     }
 
+    /**
+     * Without the read rates (limits.c2s_read_rate, limits.s2s_read_rate): the link's throughput is
+     * measured, not the policy, which would hold the sending client to about 60 messages a second.
+     */
+    private static ParleyConfig unthrottled(ParleyConfig config) {
+        return config.withLimits(config.limits().withInput(
+                config.limits().input().withC2sRead(ByteRate.UNLIMITED).withS2sRead(ByteRate.UNLIMITED)));
+    }
+
     private static void parleyToParley(Path dir, int messages) throws Exception {
         String ipA = "127.0.0.45";
         String ipB = "127.0.0.46";
         int portA = FederatedServer.freePort(ipA);
         int portB = FederatedServer.freePort(ipB);
-        try (FederatedServer a = new FederatedServer(FederatedServer.config("bench-a.test", ipA, portA, dir.resolve("a"),
-                Map.of(), f -> f.withStaticRoutes(Map.of("bench-b.test", ipB + ":" + portB))), ipA);
-             FederatedServer b = new FederatedServer(FederatedServer.config("bench-b.test", ipB, portB, dir.resolve("b"),
-                     Map.of(), f -> f.withStaticRoutes(Map.of("bench-a.test", ipA + ":" + portA))), ipB)) {
+        try (FederatedServer a = new FederatedServer(unthrottled(FederatedServer.config("bench-a.test", ipA, portA,
+                dir.resolve("a"), Map.of(), f -> f.withStaticRoutes(Map.of("bench-b.test", ipB + ":" + portB)))), ipA);
+             FederatedServer b = new FederatedServer(unthrottled(FederatedServer.config("bench-b.test", ipB, portB,
+                     dir.resolve("b"), Map.of(), f -> f.withStaticRoutes(Map.of("bench-a.test", ipA + ":" + portA)))),
+                     ipB)) {
             a.user("alice@bench-a.test");
             b.user("bob@bench-b.test");
             SocketClient alice = a.login("alice@bench-a.test", "bench");
@@ -60,8 +72,8 @@ public final class S2sLinkBenchmark {
         PeerScripts scripts = new PeerScripts(dir).with("PROSODY_LOGLEVEL", "warn");
         scripts.run("add-hosts-entry.sh", parleyIp, parleyDomain);
         scripts.run("start-prosody.sh", prosodyDomain, prosodyIp);
-        try (FederatedServer parley = new FederatedServer(FederatedServer.config(parleyDomain, parleyIp, 5269,
-                dir.resolve("parley"), Map.of(), f -> f.withStaticRoutes(Map.of(prosodyDomain, prosodyIp + ":5269"))),
+        try (FederatedServer parley = new FederatedServer(unthrottled(FederatedServer.config(parleyDomain, parleyIp,
+                5269, dir.resolve("parley"), Map.of(), f -> f.withStaticRoutes(Map.of(prosodyDomain, prosodyIp + ":5269")))),
                 parleyIp)) {
             parley.user("alice@" + parleyDomain);
             scripts.run("prosody-adduser.sh", prosodyDomain, "bob", "secret");

@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.StreamErrorCondition;
 import im.parley.core.xml.ElementInvariants;
+import im.parley.core.xml.XmlLimits;
 import io.netty.buffer.Unpooled;
 import java.util.EnumSet;
 import java.util.List;
@@ -33,6 +34,8 @@ class BoshBodyFuzzTest {
 
     private static final int MAX_BYTES = 1024;
     private static final int MAX_DEPTH = 8;
+    /** Small limits, so that inputs of a few KiB reach them: attributes, declarations, names. */
+    private static final XmlLimits LIMITS = new XmlLimits(MAX_BYTES, MAX_DEPTH, 24, 16, 64);
     static final Set<StreamErrorCondition> INPUT_FAULTS = EnumSet.of(
             StreamErrorCondition.NOT_WELL_FORMED, StreamErrorCondition.RESTRICTED_XML,
             StreamErrorCondition.POLICY_VIOLATION, StreamErrorCondition.UNSUPPORTED_ENCODING,
@@ -40,7 +43,7 @@ class BoshBodyFuzzTest {
 
     @FuzzTest
     void parse(byte[] input) {
-        XmlFrameParser.Result result = XmlFrameParser.parse(Unpooled.wrappedBuffer(input), MAX_BYTES, MAX_DEPTH);
+        XmlFrameParser.Result result = XmlFrameParser.parse(Unpooled.wrappedBuffer(input), LIMITS);
         assertThat(result.element() == null).as("element xor error").isNotEqualTo(result.error() == null);
         if (result.error() != null) {
             assertThat(result.error().condition()).as(result.error().toString()).isIn(INPUT_FAULTS);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.StreamErrorCondition;
+import im.parley.core.xml.XmlLimits;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import org.dom4j.Element;
@@ -22,7 +23,7 @@ class XmlFrameParserTest {
     private static final String BODY = "<body rid='1' xmlns='http://jabber.org/protocol/httpbind'/>";
 
     private static XmlFrameParser.Result parse(String frame, int maxBytes) {
-        return XmlFrameParser.parse(Unpooled.wrappedBuffer(frame.getBytes(StandardCharsets.UTF_8)), maxBytes, 8);
+        return XmlFrameParser.parse(Unpooled.wrappedBuffer(frame.getBytes(StandardCharsets.UTF_8)), new XmlLimits(maxBytes, 8));
     }
 
     private static XmlFrameParser.Result parse(String frame) {

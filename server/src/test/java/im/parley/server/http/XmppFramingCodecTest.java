@@ -7,6 +7,7 @@ import im.parley.core.stream.StreamErrorCondition;
 import im.parley.core.xml.StreamClose;
 import im.parley.core.xml.StreamFault;
 import im.parley.core.xml.StreamOpen;
+import im.parley.core.xml.XmlLimits;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** The RFC 7395 framing codec, bytes in and objects out (STYLE.md #7). */
 class XmppFramingCodecTest {
 
-    private final EmbeddedChannel channel = new EmbeddedChannel(new XmppFramingDecoder(1024, 16), new XmppFramingEncoder());
+    private final EmbeddedChannel channel = new EmbeddedChannel(new XmppFramingDecoder(1024, new XmlLimits(1024, 16)), new XmppFramingEncoder());
 
     /** RFC 7395 §3.4: {@code <open/>} is the stream header of a jabber:client stream. */
     @Test
@@ -52,7 +53,7 @@ class XmppFramingCodecTest {
         channel.writeInbound(text("<message xmlns='jabber:client'><body>" + "x".repeat(2000) + "</body></message>"));
         assertThat(((StreamFault) channel.readInbound()).error().condition()).isEqualTo(StreamErrorCondition.POLICY_VIOLATION);
 
-        EmbeddedChannel other = new EmbeddedChannel(new XmppFramingDecoder(1024, 16));
+        EmbeddedChannel other = new EmbeddedChannel(new XmppFramingDecoder(1024, new XmlLimits(1024, 16)));
         other.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1, 2})));
         assertThat(((StreamFault) other.readInbound()).error().condition()).isEqualTo(StreamErrorCondition.BAD_FORMAT);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import im.parley.core.xml.ElementInvariants;
+import im.parley.core.xml.XmlLimits;
 import im.parley.core.xml.StreamClose;
 import im.parley.core.xml.StreamFault;
 import im.parley.core.xml.StreamOpen;
@@ -36,11 +37,13 @@ class XmppFramingDecoderFuzzTest {
 
     private static final int MAX_BYTES = 1024;
     private static final int MAX_DEPTH = 8;
+    /** Small limits, so that inputs of a few KiB reach them: attributes, declarations, names. */
+    private static final XmlLimits LIMITS = new XmlLimits(MAX_BYTES, MAX_DEPTH, 24, 16, 64);
     private static final byte SEPARATOR = 0x0C;
 
     @FuzzTest
     void decode(byte[] input) {
-        EmbeddedChannel channel = new EmbeddedChannel(new XmppFramingDecoder(MAX_BYTES, MAX_DEPTH));
+        EmbeddedChannel channel = new EmbeddedChannel(new XmppFramingDecoder(MAX_BYTES, LIMITS));
         boolean faulted = false;
         for (byte[] message : messages(input)) {
             channel.writeInbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(message)));
@@ -80,7 +83,7 @@ class XmppFramingDecoderFuzzTest {
         String text = frame.text();
         byte[] bytes = ByteBufUtil.getBytes(frame.content());
         frame.release();
-        EmbeddedChannel decoder = new EmbeddedChannel(new XmppFramingDecoder(Integer.MAX_VALUE, MAX_DEPTH));
+        EmbeddedChannel decoder = new EmbeddedChannel(new XmppFramingDecoder(Integer.MAX_VALUE, LIMITS.withMaxStanzaBytes(Integer.MAX_VALUE)));
         decoder.writeInbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
         assertThat(ElementInvariants.canonical(read(decoder))).as("re-encoded: %s", text)
                 .isEqualTo(ElementInvariants.canonical(List.of(decoded)));

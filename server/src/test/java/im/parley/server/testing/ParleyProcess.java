@@ -91,6 +91,14 @@ public final class ParleyProcess implements AutoCloseable {
         return new CommandResult(command.exitValue(), stdout, stderr.get());
     }
 
+    /** Ends the server as a crash would: SIGKILL, no shutdown hook, nothing flushed. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(1, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("the server survived SIGKILL");
+        }
+    }
+
     /** Stops the server as a service manager does (SIGTERM) and waits for it to exit. */
     public void stop() throws InterruptedException {
         process.destroy();

@@ -56,6 +56,13 @@ public final class TestClient {
         return output();
     }
 
+    /** Sends raw bytes (e.g. ill-formed UTF-8) and returns everything the server wrote since the last read. */
+    public String send(byte[] bytes) {
+        channel.writeInbound(Unpooled.wrappedBuffer(bytes));
+        channel.runPendingTasks();
+        return output();
+    }
+
     /** Everything the server wrote since the last read, as text. */
     public String output() {
         channel.runPendingTasks();
