@@ -1,6 +1,10 @@
 package im.parley.core.xml;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.dom4j.Attribute;
 import org.dom4j.Element;
 import org.dom4j.Node;
@@ -14,6 +18,19 @@ public final class ElementInvariants {
     private ElementInvariants() {
     }
 
+    /**
+     * Fails unless the top-level element keeps the limits: each measure here is at most what the
+     * decoder counted, so one over a limit means the decoder let the element through anyway.
+     */
+    public static void checkLimits(Element element, XmlLimits limits) {
+        assertThat(depth(element)).as("depth").isLessThanOrEqualTo(limits.maxDepth());
+        assertThat(minimumWireBytes(element)).as("size").isLessThanOrEqualTo(limits.maxStanzaBytes());
+        assertThat(mostAttributes(element)).as("attributes on one tag").isLessThanOrEqualTo(limits.maxAttributes());
+        assertThat(extraDeclarations(element)).as("namespace declarations")
+                .isLessThanOrEqualTo(limits.maxNamespaceDeclarations());
+        assertThat(localNames(element, new HashSet<>()).size()).as("distinct names").isLessThanOrEqualTo(limits.maxNames());
+    }
+
     /** Levels of nesting, the element itself being 1 (as {@link XmlLimits#maxDepth()} counts). */
     public static int depth(Element element) {
         int deepest = 0;
@@ -21,6 +38,35 @@ public final class ElementInvariants {
             deepest = Math.max(deepest, depth(child));
         }
         return 1 + deepest;
+    }
+
+    private static int mostAttributes(Element element) {
+        int most = element.attributeCount();
+        for (Element child : element.elements()) {
+            most = Math.max(most, mostAttributes(child));
+        }
+        return most;
+    }
+
+    /** Declarations the element and its descendants carry beside their own names' (a lower bound). */
+    private static int extraDeclarations(Element element) {
+        int count = element.additionalNamespaces().size();
+        for (Element child : element.elements()) {
+            count += extraDeclarations(child);
+        }
+        return count;
+    }
+
+    /** The local names of elements and attributes (fewer than the names the decoder counts). */
+    private static Set<String> localNames(Element element, Set<String> names) {
+        names.add(element.getName());
+        for (int i = 0, n = element.attributeCount(); i < n; i++) {
+            names.add(element.attribute(i).getName());
+        }
+        for (Element child : element.elements()) {
+            localNames(child, names);
+        }
+        return names;
     }
 
     /**

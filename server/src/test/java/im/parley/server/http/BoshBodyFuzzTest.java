@@ -50,7 +50,7 @@ class BoshBodyFuzzTest {
             return;
         }
         Element element = result.element();
-        checkFrame(element, input, MAX_BYTES, MAX_DEPTH);
+        checkFrame(element, input, LIMITS);
 
         BoshBody body = BoshBody.of(element);
         if (body == null) {
@@ -79,9 +79,8 @@ class BoshBodyFuzzTest {
     }
 
     /** What every frame the parser accepts must be, whichever transport it came on. */
-    static void checkFrame(Element element, byte[] input, int maxBytes, int maxDepth) {
-        assertThat(ElementInvariants.depth(element)).as("depth").isLessThanOrEqualTo(maxDepth);
-        assertThat(ElementInvariants.minimumWireBytes(element)).as("size").isLessThanOrEqualTo(maxBytes);
+    static void checkFrame(Element element, byte[] input, XmlLimits limits) {
+        ElementInvariants.checkLimits(element, limits);
         assertThat(StandaloneXml.isOneElement(input)).as("one standalone element by the JDK's parser").isTrue();
     }
 }

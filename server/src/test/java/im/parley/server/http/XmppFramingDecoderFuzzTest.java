@@ -66,7 +66,7 @@ class XmppFramingDecoderFuzzTest {
             assertThat(StandaloneXml.isOneElement(message)).as("one standalone element by the JDK's parser").isTrue();
             if (decoded instanceof Element element) {
                 assertThat(XmppFraming.isOpen(element) || XmppFraming.isClose(element)).as("framing element").isFalse();
-                BoshBodyFuzzTest.checkFrame(element, message, MAX_BYTES, MAX_DEPTH);
+                BoshBodyFuzzTest.checkFrame(element, message, LIMITS);
             } else {
                 assertThat(decoded).isInstanceOfAny(StreamOpen.class, StreamClose.class);
             }
