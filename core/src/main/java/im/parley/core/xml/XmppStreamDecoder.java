@@ -21,8 +21,8 @@ import org.dom4j.Element;
  * {@link StreamClose} for {@code </stream:stream>}, or a single {@link StreamFault} after which
  * all input is discarded.
  *
- * <p>Each call to {@code decode} emits at most one object and consumes exactly the bytes up to
- * its end, so that {@link #reset()} called while that object is handled (stream restart after
+ * <p>Each call to {@code decode} emits at most one object (an empty root, {@code <stream:stream/>},
+ * is both the header and the end) and consumes exactly the bytes up to its end, so that {@link #reset()} called while that object is handled (stream restart after
  * SASL success, §4.3.3) makes the bytes that follow start a new document.
  *
  * <p>Restricted XML (§11.1) is refused, never expanded: DTDs, comments, processing
@@ -205,6 +205,13 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
                     out.add(decoded);
                     long end = reader.getLocationInfo().getEndingByteOffset();
                     in.readerIndex(feedIndex + (int) (end - feedOffset));
+                    if (decoded instanceof StreamOpen && reader.isEmptyElement()) {
+                        // <stream:stream/> opens and ends the stream (RFC 6120 §4.2, §4.4). Its end
+                        // has no bytes of its own, and Netty refuses an object decoded from none.
+                        reader.next();
+                        state = State.CLOSED;
+                        out.add(StreamClose.INSTANCE);
+                    }
                     if (decoded instanceof Element && names.isSpent()) {
                         // Between two top-level elements: the bytes after this one go to a new parser.
                         closeReader();
