@@ -5,6 +5,10 @@ import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
+import org.dom4j.DocumentException;
+import org.dom4j.Element;
+import org.dom4j.io.SAXReader;
+import org.xml.sax.SAXException;
 
 /**
  * A second opinion for the frame fuzz tests: whether the JDK's own XML parser, which shares no
@@ -42,6 +46,23 @@ final class StandaloneXml {
             }
         } catch (XMLStreamException | RuntimeException e) {
             return false;
+        }
+    }
+
+    /**
+     * The element the bytes hold, as the JDK's parser reads them on their own: what a WebSocket
+     * client makes of a message the server sends. Null if they are not one element.
+     */
+    static Element parse(byte[] bytes) {
+        if (!isOneElement(bytes)) {
+            return null;
+        }
+        try {
+            SAXReader reader = new SAXReader();
+            reader.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            return reader.read(new ByteArrayInputStream(bytes)).getRootElement();
+        } catch (DocumentException | SAXException e) {
+            return null;
         }
     }
 

@@ -28,8 +28,9 @@ import org.dom4j.Element;
  *   <li>a message over the size limit faults with {@code policy-violation} (RFC 6120 §4.9.3.14);
  *       an accepted one keeps the limits and is one standalone, namespace well-formed element by
  *       the JDK's own parser (§3.3.3: every message carries its namespace declarations);</li>
- *   <li>what {@link XmppFramingEncoder} writes of a header or element decodes back to it, so the
- *       server's output is itself a valid message.</li>
+ *   <li>what {@link XmppFramingEncoder} writes of a header or element reads back as the same
+ *       (an element by the JDK's parser, as a client would read it), so the server's output is
+ *       itself a valid message.</li>
  * </ul>
  * Seeds: {@code src/test/resources/im/parley/server/http/XmppFramingDecoderFuzzTestInputs/decode/}.
  */
@@ -75,7 +76,11 @@ class XmppFramingDecoderFuzzTest {
         channel.finishAndReleaseAll();
     }
 
-    /** The server's own message for the object decodes to the same object. */
+    /**
+     * The server's own message for the object means the same: an element to a client's standalone
+     * parser (the JDK's; our decoder reads unqualified names as {@code jabber:client}, a leniency
+     * a client owes nothing), a header or end to our decoder.
+     */
     private static void checkRoundTrip(Object decoded) {
         EmbeddedChannel encoder = new EmbeddedChannel(new XmppFramingEncoder());
         encoder.writeOutbound(decoded);
@@ -83,9 +88,18 @@ class XmppFramingDecoderFuzzTest {
         String text = frame.text();
         byte[] bytes = ByteBufUtil.getBytes(frame.content());
         frame.release();
-        EmbeddedChannel decoder = new EmbeddedChannel(new XmppFramingDecoder(Integer.MAX_VALUE, LIMITS.withMaxStanzaBytes(Integer.MAX_VALUE)));
-        decoder.writeInbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
-        assertThat(ElementInvariants.canonical(read(decoder))).as("re-encoded: %s", text)
+        List<Object> reread;
+        if (decoded instanceof Element) {
+            Element parsed = StandaloneXml.parse(bytes);
+            assertThat(parsed).as("our message %s", text).isNotNull();
+            reread = List.of(parsed);
+        } else {
+            EmbeddedChannel decoder = new EmbeddedChannel(
+                    new XmppFramingDecoder(Integer.MAX_VALUE, LIMITS.withMaxStanzaBytes(Integer.MAX_VALUE)));
+            decoder.writeInbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
+            reread = read(decoder);
+        }
+        assertThat(ElementInvariants.canonical(reread)).as("re-encoded: %s", text)
                 .isEqualTo(ElementInvariants.canonical(List.of(decoded)));
     }
 
