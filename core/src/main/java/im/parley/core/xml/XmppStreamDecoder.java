@@ -285,7 +285,7 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
                 return false;
             }
         }
-        int length = in.readableBytes();
+        int length = Math.min(in.readableBytes(), sizeAllowance());
         // slice(): Aalto computes byte offsets from the buffer's position, which must be 0.
         ByteBuffer bytes = in.nioBuffer(in.readerIndex(), length).slice();
         length = screen(bytes, length);
@@ -305,6 +305,18 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
         feedOffset = bytesFed;
         bytesFed += length;
         return true;
+    }
+
+    /**
+     * How many more bytes the parser may read: up to one past the size limit of the unfinished
+     * header or element. The size check then fires before the parser can find an error further
+     * on, so the answer is the same however the bytes were split (read at once, an error after
+     * the limit was {@code not-well-formed}, split before it {@code policy-violation}; found by
+     * fuzzing). Complete elements move the start, so the parser reads on after them.
+     */
+    private int sizeAllowance() {
+        long start = state == State.PROLOG ? 0 : elementStart;
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, start + maxStanzaBytes + 1 - bytesFed));
     }
 
     /**
