@@ -104,9 +104,13 @@ public final class ElementInvariants {
         return out.toString();
     }
 
-    /** The canonical forms of decoded objects; anything but an element as its own string. */
+    /**
+     * The canonical forms of decoded objects: a stream fault as its condition alone (the RFC 6120
+     * answer; the text is the parser's wording), anything else but an element as its own string.
+     */
     public static List<String> canonical(List<?> decoded) {
-        return decoded.stream().map(o -> o instanceof Element e ? canonical(e) : String.valueOf(o)).toList();
+        return decoded.stream().map(o -> o instanceof Element e ? canonical(e)
+                : o instanceof StreamFault f ? "fault:" + f.error().condition().elementName() : String.valueOf(o)).toList();
     }
 
     private static void canonical(Element element, StringBuilder out) {

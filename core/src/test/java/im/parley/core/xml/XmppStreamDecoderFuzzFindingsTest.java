@@ -13,13 +13,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What fuzzing the decoder found (XmppStreamDecoderFuzzTest and the frame fuzz tests of the
- * server module, whose seeds hold each case): names that are XML Names but not namespace
- * well-formed, which Aalto accepts or reports with an unexpected exception, are
- * {@code not-well-formed} (Namespaces in XML 1.0 §3, §2.2; RFC 6120 §4.9.3.13, §11.2), and the
- * stream error does not depend on how the bytes were split.
+ * What fuzzing the decoder found ({@link XmppStreamDecoderFuzzTest} and the frame fuzz tests of
+ * the server module, whose seeds hold each case), with the answer RFC 6120 gives: names that are
+ * XML Names but not namespace well-formed, which Aalto accepts or reports with an unexpected
+ * exception, are {@code not-well-formed} (Namespaces in XML 1.0 §3, §2.2; RFC 6120 §4.9.3.13,
+ * §11.2), and neither that nor the stream error depends on how the bytes were split. (The empty
+ * root and the size limit have theirs in {@link XmppStreamDecoderTest} and
+ * {@link XmppStreamDecoderLimitsTest}.)
  */
-class NamespaceWellFormednessTest {
+class XmppStreamDecoderFuzzFindingsTest {
 
     private static StreamErrorCondition condition(String stanza) {
         return faultOf(new DecoderHarness().write(HEADER + stanza).read());
@@ -54,6 +56,35 @@ class NamespaceWellFormednessTest {
         Element a = (Element) out.get(1);
         assertThat(a.attributeCount()).isEqualTo(2);
         assertThat(a.elements()).hasSize(2);
+    }
+
+    /**
+     * XML 1.0 §2.4: text may not hold {@code ]]>}. Before: Aalto's non-blocking parser missed it
+     * when the text had begun in an earlier read, so the stanza passed or failed depending on
+     * where the bytes were split.
+     */
+    @Test
+    void cdataEndInTextFailsHoweverSplit() {
+        byte[] bytes = (HEADER + "<message><body>a ]]> b</body></message><presence/>").getBytes(StandardCharsets.UTF_8);
+        var whole = DecoderHarness.describe(XmlLimits.defaults(), bytes);
+        assertThat(whole.get(whole.size() - 1)).isEqualTo("fault:not-well-formed");
+        for (int i = 1; i < bytes.length; i++) {
+            assertThat(DecoderHarness.describe(XmlLimits.defaults(), Arrays.copyOfRange(bytes, 0, i),
+                    Arrays.copyOfRange(bytes, i, bytes.length))).as("split at %d", i).isEqualTo(whole);
+        }
+    }
+
+    @Test
+    void bracketsAndGreaterThanThatAreNotCdataEndsPass() {
+        byte[] bytes = (HEADER + "<message a=']]>'><body>] > ]> ]]&gt; ]&#x5D;> <![CDATA[ ]]]]><![CDATA[> ]]></body>"
+                + "</message>").getBytes(StandardCharsets.UTF_8);
+        var whole = DecoderHarness.describe(XmlLimits.defaults(), bytes);
+        assertThat(whole).hasSize(2);
+        assertThat(whole.get(1)).contains("] &gt; ]&gt; ]]&gt; ]]&gt;  ]]&gt; ");
+        for (int i = 1; i < bytes.length; i++) {
+            assertThat(DecoderHarness.describe(XmlLimits.defaults(), Arrays.copyOfRange(bytes, 0, i),
+                    Arrays.copyOfRange(bytes, i, bytes.length))).as("split at %d", i).isEqualTo(whole);
+        }
     }
 
     /**
