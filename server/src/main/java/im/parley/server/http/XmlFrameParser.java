@@ -65,6 +65,12 @@ final class XmlFrameParser {
             return new Result(null, StreamError.of(StreamErrorCondition.RESTRICTED_XML,
                     "DTDs, comments and processing instructions are not allowed"));
         }
+        if (first < 0 || content.getByte(first) != '<' || content.getByte(lastNonBlank(content)) != '>') {
+            // Around the element only literal whitespace: inside our synthetic stream a character
+            // reference such as &#9; would pass as whitespace, but outside an element no reference
+            // is allowed (XML 1.0 §2.1; found by fuzzing).
+            return invalid("a frame holds exactly one element and nothing else but whitespace");
+        }
         String prefix = "s" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
         byte[] open = ("<" + prefix + ":stream xmlns:" + prefix + "='" + Namespaces.STREAMS
                 + "' xmlns='" + Namespaces.CLIENT + "'>").getBytes(StandardCharsets.US_ASCII);
@@ -139,6 +145,16 @@ final class XmlFrameParser {
             }
         }
         return true;
+    }
+
+    private static int lastNonBlank(ByteBuf content) {
+        for (int i = content.writerIndex() - 1; i >= content.readerIndex(); i--) {
+            byte b = content.getByte(i);
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int firstNonBlank(ByteBuf content) {

@@ -53,9 +53,16 @@ class XmlFrameParserTest {
         assertThat(condition(BODY + trailer)).isEqualTo(StreamErrorCondition.NOT_WELL_FORMED);
     }
 
+    /** Found by fuzzing: a character reference outside the element passed as whitespace. */
+    @ParameterizedTest
+    @ValueSource(strings = {"&#9;" + BODY, BODY + "&#32;", "x" + BODY, BODY + "\n&#10;\n"})
+    void nothingButLiteralWhitespaceAroundTheElement(String frame) {
+        assertThat(condition(frame)).isEqualTo(StreamErrorCondition.NOT_WELL_FORMED);
+    }
+
     @Test
     void trailingTextOrElementsAreRefused() {
-        assertThat(condition(BODY + "text")).isEqualTo(StreamErrorCondition.BAD_FORMAT);
+        assertThat(condition(BODY + "text>")).isEqualTo(StreamErrorCondition.BAD_FORMAT);
         assertThat(condition(BODY + BODY)).isEqualTo(StreamErrorCondition.NOT_WELL_FORMED);
         assertThat(condition(BODY + "<body")).isEqualTo(StreamErrorCondition.NOT_WELL_FORMED);
     }
