@@ -285,9 +285,20 @@ public class XmppStreamDecoder extends ByteToMessageDecoder {
                 return false;
             }
         }
-        int length = Math.min(in.readableBytes(), sizeAllowance());
+        int readable = in.readableBytes();
+        int length = Math.min(readable, sizeAllowance());
         // slice(): Aalto computes byte offsets from the buffer's position, which must be 0.
         ByteBuffer bytes = in.nioBuffer(in.readerIndex(), length).slice();
+        if (length == readable) {
+            // Only whole characters: Aalto 1.3.3 drops a four-byte character from an attribute
+            // value when its bytes come in two reads (found by fuzzing). The unfinished one waits
+            // in the cumulation for its rest. (Cut by the size allowance instead, the character
+            // is past the limit, which ends the stream.)
+            length -= Utf8Screen.unfinishedTail(bytes, length);
+            if (length == 0) {
+                return false;
+            }
+        }
         length = screen(bytes, length);
         if (length == 0) {
             emitFault(in, out, screenedFault);

@@ -74,6 +74,25 @@ class XmppStreamDecoderFuzzFindingsTest {
         }
     }
 
+    /**
+     * RFC 6120 §11.6: the stream is UTF-8, and a character is the same character however its
+     * bytes are split across reads. Before: Aalto's non-blocking parser dropped a four-byte
+     * character (U+1F600) from an attribute value, of the header or of a stanza, when a read
+     * ended inside it: {@code to='a😀b'} arrived as {@code to='ab'}.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"<message to='a\uD83D\uDE00b'/>", "<message><body>a\uD83D\uDE00b \u00e9\u65e5</body></message>",
+        "<message a='\u00e9' b='\u65e5' c='\uD83D\uDE00'/>"})
+    void multiByteCharactersSurviveAnySplit(String stanza) {
+        byte[] bytes = (HEADER.replace("to='", "to='\uD83D\uDE00") + stanza).getBytes(StandardCharsets.UTF_8);
+        var whole = DecoderHarness.describe(XmlLimits.defaults(), bytes);
+        assertThat(whole).hasSize(2).allSatisfy(decoded -> assertThat(decoded).contains("\uD83D\uDE00"));
+        for (int i = 1; i < bytes.length; i++) {
+            assertThat(DecoderHarness.describe(XmlLimits.defaults(), Arrays.copyOfRange(bytes, 0, i),
+                    Arrays.copyOfRange(bytes, i, bytes.length))).as("split at %d", i).isEqualTo(whole);
+        }
+    }
+
     @Test
     void bracketsAndGreaterThanThatAreNotCdataEndsPass() {
         byte[] bytes = (HEADER + "<message a=']]>'><body>] > ]> ]]&gt; ]&#x5D;> <![CDATA[ ]]]]><![CDATA[> ]]></body>"
