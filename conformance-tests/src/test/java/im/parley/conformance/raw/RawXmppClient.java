@@ -89,8 +89,13 @@ public final class RawXmppClient implements AutoCloseable {
     // ---- writing -------------------------------------------------------------------------
 
     public void send(String xml) {
+        sendBytes(xml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends bytes as they are, for input that is not valid UTF-8. */
+    public void sendBytes(byte[] bytes) {
         try {
-            out.write(xml.getBytes(StandardCharsets.UTF_8));
+            out.write(bytes);
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("the server closed the connection before we could write", e);
