@@ -29,6 +29,7 @@ import im.parley.server.modules.presence.PresenceModule;
 import im.parley.server.modules.register.InBandRegistration;
 import im.parley.server.modules.register.RegisterModule;
 import im.parley.server.modules.blocking.BlockingModule;
+import im.parley.server.modules.carbons.CarbonsModule;
 import im.parley.server.modules.offline.OfflineModule;
 import im.parley.server.modules.privatedata.PrivateDataModule;
 import im.parley.server.modules.push.InProcessAppServer;
@@ -169,6 +170,7 @@ public final class ParleyServer implements AutoCloseable {
                 new ContactAddressesModule(config.features().contactAddresses()),
                 new RegisterModule(),
                 new BlockingModule(),
+                new CarbonsModule(),
                 new OfflineModule(),
                 new PushModule(config.push(), config.mobile().streamManagement().maxHibernation(), Clock.systemUTC()),
                 new VcardModule(),

@@ -11,6 +11,7 @@ import im.parley.server.event.Verdict;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
 import im.parley.server.session.LocalSession;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jxmpp.jid.EntityBareJid;
@@ -75,11 +76,13 @@ public final class DeliveryModule implements XmppModule {
             context.fire(StanzaEvents.MESSAGE_OFFLINE, event, () -> undeliverable(event));
             return Verdict.HANDLED;
         }
+        List<LocalSession> recipients = new ArrayList<>();
         for (LocalSession session : resources) {
             if (session.isAvailable() && session.priority() == best) {
-                session.deliver(event.stanza().element());
+                recipients.add(session);
             }
         }
+        deliver(event, recipients);
         return Verdict.HANDLED;
     }
 
@@ -99,7 +102,7 @@ public final class DeliveryModule implements XmppModule {
     private Verdict messageToFullJid(StanzaEvent event) {
         Optional<LocalSession> session = boundSession(event.stanza());
         if (session.isPresent()) {
-            session.get().deliver(event.stanza().element());
+            deliver(event, List.of(session.get()));
             return Verdict.HANDLED;
         }
         String type = typeOf(event.stanza());
@@ -152,6 +155,14 @@ public final class DeliveryModule implements XmppModule {
             bounce(event, StanzaErrorCondition.SERVICE_UNAVAILABLE);
         }
         return Verdict.HANDLED;
+    }
+
+    /** Hands the message to {@code recipients}, then tells who got it ({@link StanzaEvents#MESSAGE_DELIVERED}). */
+    private void deliver(StanzaEvent event, List<LocalSession> recipients) {
+        for (LocalSession recipient : recipients) {
+            recipient.deliver(event.stanza().element());
+        }
+        context.fire(StanzaEvents.MESSAGE_DELIVERED, new StanzaEvents.Delivered(event, recipients));
     }
 
     private Optional<LocalSession> boundSession(Stanza stanza) {
