@@ -6,7 +6,6 @@ import im.parley.core.routing.RemoteRouter;
 import im.parley.core.stream.StreamError;
 import im.parley.core.stream.StreamErrorCondition;
 import im.parley.core.tls.KeyMaterial;
-import im.parley.s2s.FederationDisabledRouter;
 import im.parley.s2s.S2sRouter;
 import im.parley.server.s2s.S2sInitializer;
 import im.parley.server.admin.AdminSocketServer;
@@ -29,7 +28,9 @@ import io.netty.util.concurrent.ThreadProperties;
 import java.security.cert.X509Certificate;
 import im.parley.server.account.AccountService;
 import im.parley.server.module.RunningServer;
-import im.parley.server.session.SessionRegistry;
+import im.parley.server.routing.FederationRoute;
+import im.parley.server.routing.RouteHandler;
+import im.parley.server.session.RouteTable;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,14 +91,20 @@ public final class ParleyServer implements AutoCloseable {
                 ? new S2sRouter(S2sInitializer.settings(config, domains, keys), workerGroup, transport.socketChannel(),
                         blocking)
                 : null;
-        remoteRouter = s2s != null ? s2s : new FederationDisabledRouter();
-        componentRouter = new ComponentRouter(ComponentSecrets.of(config.components()), remoteRouter);
-        assembly = ServerAssembly.builder(config).blocking(blocking).tls(tls)
-                .remoteRouters(remoteRouter, componentRouter).build();
+        remoteRouter = s2s;
+        componentRouter = new ComponentRouter(ComponentSecrets.of(config.components()));
+        RouteHandler[] routeHandlers = s2s != null
+                ? new RouteHandler[] {componentRouter, new FederationRoute(s2s)}
+                : new RouteHandler[] {componentRouter};
+        assembly = ServerAssembly.builder(config).blocking(blocking).tls(tls).routeHandlers(routeHandlers).build();
+        if (s2s != null) {
+            s2s.start(assembly.router());
+        }
+        componentRouter.start(assembly.router());
 
         listeners = new Listeners(config, transport, bossGroup, workerGroup);
         List<String> banner = bindListeners(assembly.c2s(), s2s);
-        banner.addAll(assembly.moduleContext().started(running()));
+        banner.addAll(assembly.started(running()));
         adminSocket = AdminSocketServer.start(config.dataDir(), new LocalAccountAdmin(accounts(), sessions()))
                 .orElse(null);
         if (adminSocket != null) {
@@ -112,8 +119,8 @@ public final class ParleyServer implements AutoCloseable {
         return assembly.accounts();
     }
 
-    /** The bound sessions (for tests and admin tools). */
-    public SessionRegistry sessions() {
+    /** The route table: the bound sessions (for tests and admin tools). */
+    public RouteTable sessions() {
         return assembly.sessions();
     }
 
@@ -162,7 +169,7 @@ public final class ParleyServer implements AutoCloseable {
         return port(Listeners.Kind.COMPONENTS);
     }
 
-    /** The remote router in use (the s2s router when federation is on). */
+    /** The s2s router, or null when federation is off. */
     public RemoteRouter remoteRouter() {
         return remoteRouter;
     }
@@ -199,7 +206,7 @@ public final class ParleyServer implements AutoCloseable {
             listeners.close(deadline);
         }
         if (assembly != null) {
-            assembly.moduleContext().stopped();
+            assembly.stopped();
         }
         if (componentRouter != null) {
             componentRouter.stop();

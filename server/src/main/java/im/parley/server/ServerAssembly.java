@@ -2,29 +2,33 @@ package im.parley.server;
 
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
-import im.parley.core.routing.RemoteRouter;
 import im.parley.core.sasl.AuthFailureThrottle;
 import im.parley.core.sasl.SaslMechanisms;
-import im.parley.s2s.FederationDisabledRouter;
 import im.parley.server.account.AccountService;
 import im.parley.server.c2s.C2sContext;
 import im.parley.server.c2s.C2sFeatures;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.event.EventBus;
+import im.parley.server.host.Host;
+import im.parley.server.host.HostRegistry;
 import im.parley.server.module.AccountSequencer;
 import im.parley.server.module.DefaultModuleContext;
-import im.parley.server.module.IqHandlers;
 import im.parley.server.module.ModuleCatalog;
 import im.parley.server.module.ModuleEnvironment;
 import im.parley.server.module.ModuleSet;
 import im.parley.server.module.XmppModule;
+import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.routing.DefaultStanzaRouter;
-import im.parley.server.session.SessionRegistry;
+import im.parley.server.routing.RouteHandler;
+import im.parley.server.session.InMemoryRouteTable;
+import im.parley.server.session.RouteTable;
 import im.parley.server.storage.Database;
 import im.parley.server.storage.JdbcStorage;
 import im.parley.server.storage.ModuleSchemas;
 import im.parley.server.tls.ServerTls;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +38,10 @@ import java.util.concurrent.Executor;
 import org.jxmpp.jid.DomainBareJid;
 
 /**
- * The one assembly of Parley's object graph (STYLE.md #4): storage, accounts, events, sessions,
- * the router, the modules (discovered, {@link ModuleCatalog}) and what client streams share
- * ({@link C2sContext}), built with constructors from a {@link ParleyConfig}. Its users configure
+ * The one assembly of Parley's object graph (STYLE.md #4): storage, accounts, the hosts and their
+ * buses, the route table, the router, the modules (discovered, {@link ModuleCatalog}; an instance
+ * per hosted domain) and what client streams share ({@link C2sContext}), built with constructors
+ * from a {@link ParleyConfig}. Its users configure
  * it and add only their own: {@link ParleyServer} adds sockets, TLS and federation; the tests'
  * socket-less server runs blocking work inline; {@code EmbeddedParley} starts a
  * {@code ParleyServer}. Closing it closes the database.
@@ -45,14 +50,14 @@ public final class ServerAssembly implements AutoCloseable {
 
     private final ParleyConfig config;
     private final Set<DomainBareJid> domains;
-    private final EventBus events = new EventBus();
-    private final SessionRegistry sessions = new SessionRegistry(events);
+    private final HostRegistry hosts;
+    private final RouteTable sessions;
     private final C2sFeatures streamFeatures = new C2sFeatures();
     private final Database database;
     private final JdbcStorage storage;
     private final AccountService accounts;
     private final DefaultStanzaRouter router;
-    private final DefaultModuleContext moduleContext;
+    private final Map<DomainBareJid, DefaultModuleContext> moduleContexts = new LinkedHashMap<>();
     private final List<String> moduleNames;
     private final C2sContext c2s;
 
@@ -62,23 +67,31 @@ public final class ServerAssembly implements AutoCloseable {
         this.database = database;
         this.storage = new JdbcStorage(database.dataSource());
         this.accounts = new AccountService(storage.accounts());
-        IqHandlers iqHandlers = new IqHandlers();
+        this.hosts = new HostRegistry(domains);
+        this.sessions = new InMemoryRouteTable(hosts);
         AccountSequencer sequencer = new AccountSequencer();
-        RemoteRouter remote = builder.remoteRouters.get(builder.remoteRouters.size() - 1);
-        router = new DefaultStanzaRouter(domains, sessions, iqHandlers, remote, events, sequencer);
-        builder.remoteRouters.forEach(r -> r.start(router));
-        moduleContext = new DefaultModuleContext(domains, iqHandlers, router, events, sessions, builder.blocking,
-                storage, sequencer, new ModuleEnvironment(config, builder.clock, ParleyServer.VERSION, streamFeatures,
-                new ModuleSchemas(database.dataSource())));
+        router = new DefaultStanzaRouter(hosts, sessions, builder.routeHandlers, sequencer);
+        DefaultModuleContext.Shared shared = new DefaultModuleContext.Shared(hosts, router, sessions, builder.blocking,
+                storage, sequencer);
+        ModuleSchemas schemas = new ModuleSchemas(database.dataSource());
         ModuleSet modules = ModuleSet.resolve(builder.catalog, config.modules().disabled());
-        for (XmppModule module : modules.modules()) {
-            module.load(moduleContext);
+        List<XmppModule> instances = modules.modules();
+        for (DomainBareJid domain : domains) {
+            // Stream features are the server's: the first hosted domain's modules add them.
+            C2sFeatures features = moduleContexts.isEmpty() ? streamFeatures : new C2sFeatures();
+            DefaultModuleContext context = new DefaultModuleContext(shared, hosts.find(domain).orElseThrow(),
+                    new ModuleEnvironment(config, builder.clock, ParleyServer.VERSION, features, schemas));
+            for (XmppModule module : instances) {
+                module.load(context);
+            }
+            moduleContexts.put(domain, context);
+            instances = modules.forAnotherHost();
         }
         moduleNames = modules.names();
         c2s = new C2sContext(domains, config.tls().starttlsRequired(), builder.tls, SaslMechanisms.defaults(), accounts,
                 new AuthFailureThrottle(config.limits().maxAuthFailures(), config.limits().authFailureWindow(),
                         builder.clock),
-                builder.blocking, sessions, router, config.limits(), events, streamFeatures);
+                builder.blocking, sessions, router, config.limits(), hosts, streamFeatures);
     }
 
     /** Starts describing the graph for {@code config}. */
@@ -95,11 +108,17 @@ public final class ServerAssembly implements AutoCloseable {
         return domains;
     }
 
-    public EventBus events() {
-        return events;
+    /** The hosts: each hosted domain and the component hosts modules added. */
+    public HostRegistry hosts() {
+        return hosts;
     }
 
-    public SessionRegistry sessions() {
+    /** The event bus of the first hosted domain (tests that watch one domain). */
+    public EventBus events() {
+        return hosts.find(domains.iterator().next()).orElseThrow().events();
+    }
+
+    public RouteTable sessions() {
         return sessions;
     }
 
@@ -115,9 +134,36 @@ public final class ServerAssembly implements AutoCloseable {
         return router;
     }
 
-    /** What the modules registered (features, start and stop hooks). */
+    /** What the modules of the first hosted domain registered (features, start and stop hooks). */
     public DefaultModuleContext moduleContext() {
-        return moduleContext;
+        return moduleContexts.get(domains.iterator().next());
+    }
+
+    /** Each hosted domain's module context, in configuration order. */
+    public List<DefaultModuleContext> moduleContexts() {
+        return List.copyOf(moduleContexts.values());
+    }
+
+    /** What a hosted domain says about itself in service discovery (XEP-0030). */
+    public ServerInfo serverInfo(DomainBareJid domain) {
+        return moduleContexts.get(domain).serverInfo();
+    }
+
+    /** Runs every host's module start hooks; returns their banner lines. */
+    public List<String> started(im.parley.server.module.RunningServer server) throws Exception {
+        List<String> banner = new ArrayList<>();
+        for (DefaultModuleContext context : moduleContexts.values()) {
+            banner.addAll(context.started(server));
+        }
+        return banner;
+    }
+
+    /** Closes what every host's modules asked to close at stop. */
+    public void stopped() {
+        List<DefaultModuleContext> contexts = new ArrayList<>(moduleContexts.values());
+        for (int i = contexts.size() - 1; i >= 0; i--) {
+            contexts.get(i).stopped();
+        }
     }
 
     /** The modules that run, in load order. */
@@ -142,7 +188,7 @@ public final class ServerAssembly implements AutoCloseable {
         private Executor blocking = Runnable::run;
         private ServerTls tls;
         private Clock clock = Clock.systemDefaultZone();
-        private List<RemoteRouter> remoteRouters = List.of(new FederationDisabledRouter());
+        private List<RouteHandler> routeHandlers = List.of();
         private ModuleCatalog catalog;
 
         private Builder(ParleyConfig config) {
@@ -168,12 +214,12 @@ public final class ServerAssembly implements AutoCloseable {
         }
 
         /**
-         * What handles stanzas for domains not hosted here, innermost first (e.g. federation,
-         * then the component router that wraps it): the last one is the router's, and each is
-         * started with the router in this order. Federation is off unless set.
+         * What handles stanzas for domains not served here, asked in order (external components,
+         * then federation); a domain none of them claims gets {@code remote-server-not-found}.
+         * Federation is off unless set.
          */
-        public Builder remoteRouters(RemoteRouter... routers) {
-            this.remoteRouters = List.of(routers);
+        public Builder routeHandlers(RouteHandler... handlers) {
+            this.routeHandlers = List.of(handlers);
             return this;
         }
 

@@ -4,8 +4,10 @@ import im.parley.server.config.ModuleOption;
 import java.util.List;
 
 /**
- * A server feature, loaded once at start (STYLE.md #1): it registers handlers, stream and disco
- * features and its stores through its {@link ModuleContext} and never touches a socket.
+ * A server feature, loaded at start (STYLE.md #1) once per hosted domain, each instance with the
+ * context of its host ({@link #global()} modules once for the server): it registers handlers,
+ * stream and disco features and its stores through its {@link ModuleContext} and never touches a
+ * socket.
  *
  * <p>Modules are discovered with {@link java.util.ServiceLoader}: a module is its package plus
  * one line naming its class in {@code META-INF/services/im.parley.server.module.XmppModule}
@@ -33,6 +35,16 @@ public interface XmppModule {
      */
     default List<ModuleOption<?>> options() {
         return List.of();
+    }
+
+    /**
+     * True for a module that serves the whole server rather than a host (an in-process service
+     * started once, such as the push app server): it is loaded once, with the context of the
+     * first hosted domain. Host modules (the default) get an instance per hosted domain, made
+     * with the public no-argument constructor.
+     */
+    default boolean global() {
+        return false;
     }
 
     /** Registers the module's handlers. */

@@ -22,9 +22,9 @@ class ModuleSetTest {
     void everyDiscoveredModuleRunsByDefaultInServiceFileOrder() {
         ModuleCatalog catalog = ModuleCatalog.discover();
 
-        assertThat(ModuleSet.resolve(catalog, List.of()).names()).containsExactly("legacy-session", "ping", "disco",
-                "version", "time", "last", "register", "contact-addresses", "stream-management", "client-state",
-                "blocking", "offline", "push", "push-app-server", "vcard", "private", "roster", "presence");
+        assertThat(ModuleSet.resolve(catalog, List.of()).names()).containsExactly("delivery", "legacy-session", "ping",
+                "disco", "version", "time", "last", "register", "contact-addresses", "stream-management",
+                "client-state", "blocking", "carbons", "offline", "push", "push-app-server", "vcard", "private", "roster", "presence");
     }
 
     @Test
@@ -73,9 +73,9 @@ class ModuleSetTest {
 
     @Test
     void disablingAnUnknownModuleIsAConfigurationErrorAtItsLine() {
-        assertThatThrownBy(() -> ConfigLoader.parse("modules:\n  disabled:\n    - vcard\n    - carbons\n", "parley.yml"))
+        assertThatThrownBy(() -> ConfigLoader.parse("modules:\n  disabled:\n    - vcard\n    - telepathy\n", "parley.yml"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("modules.disabled[1]: no module is named carbons (modules: legacy-session, ")
+                .hasMessageStartingWith("modules.disabled[1]: no module is named telepathy (modules: delivery, legacy-session, ")
                 .hasMessageEndingWith("(parley.yml, line 4)");
     }
 

@@ -12,7 +12,8 @@ import im.parley.server.module.ModuleCatalog;
 import im.parley.server.module.XmppModule;
 import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.routing.DefaultStanzaRouter;
-import im.parley.server.session.SessionRegistry;
+import im.parley.server.host.HostRegistry;
+import im.parley.server.session.RouteTable;
 import im.parley.server.storage.JdbcStorage;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -90,10 +91,16 @@ public final class TestServer implements AutoCloseable {
         return client;
     }
 
-    public SessionRegistry sessions() {
+    public RouteTable sessions() {
         return assembly.sessions();
     }
 
+    /** The hosts: the hosted domains and the component hosts modules added. */
+    public HostRegistry hosts() {
+        return assembly.hosts();
+    }
+
+    /** The event bus of the first hosted domain. */
     public EventBus events() {
         return assembly.events();
     }
@@ -110,11 +117,12 @@ public final class TestServer implements AutoCloseable {
         return assembly.router();
     }
 
+    /** The module context of the first hosted domain. */
     public DefaultModuleContext moduleContext() {
         return assembly.moduleContext();
     }
 
-    /** What the server says about itself in service discovery (XEP-0030), over the loaded modules. */
+    /** What the first hosted domain says about itself in service discovery (XEP-0030). */
     public ServerInfo serverInfo() {
         return assembly.moduleContext().serverInfo();
     }

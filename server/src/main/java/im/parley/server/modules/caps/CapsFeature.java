@@ -36,6 +36,8 @@ public final class CapsFeature extends AnnouncedFeature<C2sSession> {
         Element c = DocumentHelper.createElement(QName.get("c", NS));
         c.addAttribute("hash", CapsVerification.HASH);
         c.addAttribute("node", CapsVerification.NODE);
+        // The modules of the first hosted domain offer the stream features (ModuleContext#addStreamFeature);
+        // every hosted domain runs the same modules, so its capabilities are those of any domain.
         c.addAttribute("ver", serverInfo.capsVer());
         return c;
     }

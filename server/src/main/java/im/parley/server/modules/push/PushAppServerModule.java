@@ -75,6 +75,12 @@ public final class PushAppServerModule implements XmppModule {
         return OPTIONS;
     }
 
+    /** One app server for the whole server, whatever the number of hosted domains. */
+    @Override
+    public boolean global() {
+        return true;
+    }
+
     @Override
     public void load(ModuleContext context) {
         if (!context.option(ENABLED)) {

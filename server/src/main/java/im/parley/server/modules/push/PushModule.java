@@ -7,8 +7,11 @@ import im.parley.core.stream.Stanzas;
 import im.parley.server.config.ModuleOption;
 import im.parley.server.config.OptionSection;
 import im.parley.server.config.ValueType;
+import im.parley.server.event.EventPriority;
+import im.parley.server.event.StanzaEvents.Shape;
 import im.parley.server.event.SessionEvents;
 import im.parley.server.event.SessionEvents.Hibernation;
+import im.parley.server.event.StanzaEvent;
 import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.Verdict;
 import im.parley.server.module.ModuleContext;
@@ -45,10 +48,10 @@ public final class PushModule implements XmppModule {
 
     private static final Logger LOG = LoggerFactory.getLogger(PushModule.class);
 
-    /** Above the offline module (0), which handles the event: push sees it and passes. */
-    static final int OFFLINE_PRIORITY = 100;
+    /** Above the offline module (which handles the event): push sees it and passes. */
+    static final int OFFLINE_PRIORITY = EventPriority.OBSERVE;
     /** Answers to our publish requests are ours before any other module (blocking) sees them. */
-    static final int RESPONSE_PRIORITY = 2000;
+    static final int RESPONSE_PRIORITY = EventPriority.CLAIM;
 
     static final OptionSection SECTION = new OptionSection("push", "Push notifications (XEP-0357): clients register "
             + "app servers, which Parley notifies about messages for sleeping devices (see docs/mobile-push.md).");
@@ -107,7 +110,8 @@ public final class PushModule implements XmppModule {
         context.hook(SessionEvents.HIBERNATED, 0, this::onHibernated);
         context.hook(SessionEvents.STANZA_QUEUED, 0, this::onQueued);
         context.hook(StanzaEvents.MESSAGE_OFFLINE, OFFLINE_PRIORITY, this::onOffline);
-        context.hook(StanzaEvents.IQ_INBOUND, RESPONSE_PRIORITY, this::onResponse);
+        context.hook(StanzaEvents.to("iq", Shape.BARE), RESPONSE_PRIORITY, this::onResponse);
+        context.hook(StanzaEvents.to("iq", Shape.FULL), RESPONSE_PRIORITY, this::onResponse);
         context.hook(SessionEvents.RESUMED, 0, this::onOnline);
         context.hook(SessionEvents.AVAILABLE, 0, this::onOnline);
     }
@@ -171,7 +175,7 @@ public final class PushModule implements XmppModule {
     }
 
     /** Passes, so that offline storage still stores the message. */
-    private Verdict onOffline(StanzaEvents.Inbound inbound) {
+    private Verdict onOffline(StanzaEvent inbound) {
         Stanza stanza = inbound.stanza();
         EntityBareJid owner = stanza.to() == null ? null : stanza.to().asEntityBareJidIfPossible();
         if (owner != null) {
@@ -213,7 +217,7 @@ public final class PushModule implements XmppModule {
     }
 
     /** The app server's answer to a publish request (XEP-0357 §7). */
-    private Verdict onResponse(StanzaEvents.Inbound inbound) {
+    private Verdict onResponse(StanzaEvent inbound) {
         Stanza iq = inbound.stanza();
         if (!Stanzas.isIqResponse(iq.element()) || iq.from() == null) {
             return Verdict.PASS;
