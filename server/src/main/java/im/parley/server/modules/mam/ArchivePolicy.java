@@ -3,7 +3,7 @@ package im.parley.server.modules.mam;
 import org.dom4j.Element;
 
 /**
- * Which messages go to a user archive: XEP-0313 §7.1.1 ("User Archives": messages of type
+ * Which messages go to a user archive: XEP-0313 §6.1.1 ("User Archives": messages of type
  * {@code normal} or {@code chat} with a {@code <body/>}; group chat is left out, which the XEP
  * allows) with the XEP-0334 §4 storage hints {@code <no-store/>} and {@code <no-permanent-store/>}
  * (and {@code <store/>}, which asks for a chat or normal message without a body to be kept).

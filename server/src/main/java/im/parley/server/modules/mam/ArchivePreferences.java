@@ -29,6 +29,14 @@ final class ArchivePreferences {
         return cache.computeIfAbsent(owner, account -> store.prefs(account).orElse(ArchivePrefs.of(serverDefault)));
     }
 
+    /**
+     * Drops what is cached for {@code owner}: called when it turned out not to exist, so that
+     * messages to made-up accounts cannot fill the cache.
+     */
+    void forget(EntityBareJid owner) {
+        cache.remove(owner);
+    }
+
     /** Stores new preferences; false if the account does not exist. */
     boolean set(EntityBareJid owner, ArchivePrefs prefs) {
         if (!store.setPrefs(owner, prefs)) {

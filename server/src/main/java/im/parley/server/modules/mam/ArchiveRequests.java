@@ -33,7 +33,7 @@ import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.EntityFullJid;
 
 /**
- * The IQs of an account's archive, from its own resources only (XEP-0313 §10.1: anyone else is
+ * The IQs of an account's archive, from its own resources only (XEP-0313 §8.1: anyone else is
  * {@code forbidden}): the query form (§4.1.5), queries (§4) with their results sent before the
  * {@code <fin/>} (§4.2), metadata (§5) and preferences (XEP-0441).
  */

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * by time, contact and id, a page at a time (XEP-0059).
  *
  * <p>Inbound messages are archived at {@link EventPriority#STAMP} on the recipient's host, after
- * the filters (a blocked message is not archived, §7.1) and before delivery and offline storage,
+ * the filters (a blocked message is not archived, §6.1) and before delivery and offline storage,
  * which both get the message with its {@code <stanza-id/>}: offline delivery does not fire these
  * events again, so a message stored offline is archived once. Outbound messages are archived in
  * the sender's archive as they leave ({@code pre-message/*}). Both run in the stanza's turn, so
@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class MamModule implements XmppModule {
 
-    /** The protocol namespace (XEP-0313 §9). */
+    /** The protocol namespace (XEP-0313 §10). */
     public static final String NAMESPACE = "urn:xmpp:mam:2";
-    /** Queries by id, flipped pages and metadata (XEP-0313 §8). */
+    /** Queries by id, flipped pages and metadata (XEP-0313 §7). */
     public static final String EXTENDED = "urn:xmpp:mam:2#extended";
 
     static final OptionSection SECTION = new OptionSection("mam", "Message Archive Management (XEP-0313).");
@@ -78,7 +78,7 @@ public final class MamModule implements XmppModule {
         this.context = moduleContext;
         this.store = new JdbcArchiveStore(context.schema(this, "classpath:db/mam"));
         this.preferences = new ArchivePreferences(store, context.storage().rosters(), context.option(DEFAULT));
-        // §8: support is announced on the archiving JIDs, the accounts' bare JIDs.
+        // §7: support is announced on the archiving JIDs, the accounts' bare JIDs.
         context.addAccountFeature(NAMESPACE);
         context.addAccountFeature(EXTENDED);
         context.addAccountFeature(StanzaIds.NAMESPACE);
@@ -123,7 +123,7 @@ public final class MamModule implements XmppModule {
 
     /**
      * A message a local client sends, archived in its account's archive as it leaves. A message
-     * to the account itself is archived once, as it arrives (XEP-0313 §7.1.1).
+     * to the account itself is archived once, as it arrives (XEP-0313 §6.1.1).
      */
     private Verdict onOutbound(StanzaEvent event) {
         LocalSession origin = event.origin();
@@ -156,6 +156,7 @@ public final class MamModule implements XmppModule {
         String id = StanzaIds.next();
         Element stored = stamp ? StanzaIds.stamped(message.element(), id, owner) : message.element();
         if (!store.append(owner, new ArchivedMessage(id, context.clock().instant(), stored.asXML()), with)) {
+            preferences.forget(owner);
             return null;
         }
         return new Stanza(stored, message.from(), message.to());

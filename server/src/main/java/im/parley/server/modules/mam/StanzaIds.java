@@ -1,5 +1,7 @@
 package im.parley.server.modules.mam;
 
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
 import java.util.UUID;
 import org.dom4j.Element;
 import org.dom4j.QName;
@@ -13,7 +15,7 @@ final class StanzaIds {
     private StanzaIds() {
     }
 
-    /** A new id: random, so never reused, even after its message was purged (XEP-0313 §7.2). */
+    /** A new id: random, so never reused, even after its message was purged (XEP-0313 §6.2). */
     static String next() {
         return UUID.randomUUID().toString();
     }
@@ -41,9 +43,21 @@ final class StanzaIds {
         return copy;
     }
 
+    /** True if {@code by} is {@code archive} in any spelling that prepares to it (RFC 7622 §3). */
+    private static boolean names(String by, EntityBareJid archive) {
+        if (by == null) {
+            return false;
+        }
+        try {
+            return archive.equals(Jids.parse(by));
+        } catch (JidMalformedException e) {
+            return false;
+        }
+    }
+
     private static Element spoofed(Element message, EntityBareJid archive) {
         for (Element child : message.elements(QName.get("stanza-id", NAMESPACE))) {
-            if (archive.toString().equals(child.attributeValue("by"))) {
+            if (names(child.attributeValue("by"), archive)) {
                 return child;
             }
         }

@@ -122,7 +122,7 @@ class MamModuleTest {
     }
 
     @Test
-    void theArchiveIsAnnouncedOnTheAccount_xep0313_8() {
+    void theArchiveIsAnnouncedOnTheAccount_xep0313_7() {
         sends(romeo, "<iq type='get' id='d' to='romeo@parley.test'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
 
         assertThat(romeo.received()).singleElement().satisfies(iq -> assertThat(iq.element("query").elements("feature"))
@@ -133,6 +133,7 @@ class MamModuleTest {
     void anArchivedMessageArrivesWithAStanzaIdAndSpoofedIdsAreRemoved_xep0359_3_and_3_1() {
         sends(juliet, "<message to='romeo@parley.test' type='chat'><body>hi</body>"
                 + "<stanza-id xmlns='urn:xmpp:sid:0' id='forged' by='romeo@parley.test'/>"
+                + "<stanza-id xmlns='urn:xmpp:sid:0' id='forged2' by='Romeo@Parley.Test'/>"
                 + "<stanza-id xmlns='urn:xmpp:sid:0' id='kept' by='other@elsewhere.test'/></message>");
 
         Element message = romeo.received().get(0);
@@ -288,7 +289,7 @@ class MamModuleTest {
     }
 
     @Test
-    void onlyTheAccountItselfUsesItsArchive_xep0313_10_1() {
+    void onlyTheAccountItselfUsesItsArchive_xep0313_8_1() {
         fiveMessages();
 
         sends(juliet, "<iq type='set' id='q' to='romeo@parley.test'><query xmlns='urn:xmpp:mam:2'/></iq>");
@@ -299,7 +300,7 @@ class MamModuleTest {
     }
 
     @Test
-    void groupchatHintsAndChatStatesAreNotArchived_xep0313_7_1_1_and_xep0334_4() {
+    void groupchatHintsAndChatStatesAreNotArchived_xep0313_6_1_1_and_xep0334_4() {
         sends(juliet, "<message to='romeo@parley.test' type='chat'><body>secret</body><no-store xmlns='urn:xmpp:hints'/></message>");
         sends(juliet, "<message to='romeo@parley.test' type='chat'><body>fleeting</body><no-permanent-store xmlns='urn:xmpp:hints'/></message>");
         sends(juliet, "<message to='romeo@parley.test' type='chat'><composing xmlns='http://jabber.org/protocol/chatstates'/></message>");
@@ -312,7 +313,7 @@ class MamModuleTest {
     }
 
     @Test
-    void aMessageStoredOfflineIsArchivedOnceAndDeliveredWithItsId_xep0313_7_1_1() {
+    void aMessageStoredOfflineIsArchivedOnceAndDeliveredWithItsId_xep0313_6_1_1() {
         romeo.drop();
         sends(juliet, "<message to='romeo@parley.test' type='chat'><body>while you slept</body></message>");
 
@@ -348,6 +349,14 @@ class MamModuleTest {
         assertThat(stored.attributeValue("default")).isEqualTo("roster");
         assertThat(stored.element("always").elementText("jid")).isEqualTo("tybalt@parley.test");
         assertThat(stored.element("never").elementText("jid")).isEqualTo("juliet@parley.test");
+    }
+
+    @Test
+    void aMessageToNoSuchAccountIsBouncedAsBeforeAndArchivedOnlyForItsSender() {
+        sends(juliet, "<message to='ghost@parley.test' type='chat' id='g1'><body>anyone?</body></message>");
+
+        assertThat(errorCondition(juliet.received())).isEqualTo("service-unavailable");
+        assertThat(bodies(query(juliet, "", ""))).containsExactly("anyone?");
     }
 
     @Test
