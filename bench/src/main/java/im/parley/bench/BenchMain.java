@@ -143,6 +143,9 @@ public final class BenchMain {
                 defaultValue = "0") int directTlsPort;
         @Option(names = "--http-port", description = "The server's HTTP port (0: no HTTP churn).", defaultValue = "0")
         int httpPort;
+        @Option(names = "--churn-kinds", split = ",", description = "Only these kinds of churn (stream_vanish, "
+                + "half_starttls, half_direct_tls, wrong_password, garbage, oversized, bosh_abandoned, http_half_sent, "
+                + "http_stalled, websocket_abandoned); default: all.") java.util.Set<String> churnKinds = java.util.Set.of();
         @Option(names = "--answer-seconds", description = "How long a churn probe waits for its answer.",
                 defaultValue = "15") double answerSeconds;
         @Option(names = "--http-stall-seconds", description = "How long a stalled HTTP request waits for its 408.",
@@ -162,7 +165,7 @@ public final class BenchMain {
             UserLoad load = new UserLoad(users, online, sessionSeconds, loginRate, chatRate, offlineShare,
                     presenceRate, iqRate, smShare, resumeSeconds, contacts);
             ChurnLoad churn = new ChurnLoad(churnRate, churnSources, directTlsPort, httpPort, answerSeconds,
-                    httpStallSeconds);
+                    httpStallSeconds, churnKinds);
             SoakPlan plan = new SoakPlan(warmupSeconds, seconds, sampleSeconds,
                     new Trend.Limits(heapGrowth, heapSlope), new Trend.Limits(rssGrowth, rssSlope));
             return runAndReport(new SoakScenario(load, churn, plan), common);

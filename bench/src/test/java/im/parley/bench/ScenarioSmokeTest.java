@@ -24,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -107,7 +108,7 @@ class ScenarioSmokeTest {
     @Test
     void soak() throws Exception {
         UserLoad users = new UserLoad(USERS, 10, 2, 50, 20, 0.2, 5, 10, 0.5, 0.5, 4);
-        ChurnLoad churn = new ChurnLoad(20, 256, parley.directTlsPort(), parley.httpPort(), 10, 10);
+        ChurnLoad churn = new ChurnLoad(20, 256, parley.directTlsPort(), parley.httpPort(), 10, 10, Set.of());
         SoakPlan plan = new SoakPlan(2, 8, 0.5, new Trend.Limits(5, 10), new Trend.Limits(5, 20));
         ClientOptions soakUsers = new ClientOptions(new InetSocketAddress("127.0.0.1", parley.port()),
                 ParleyProcess.DOMAIN, LoadClients.loopbackSources(2), ParleyProcess.SOAK_PREFIX,

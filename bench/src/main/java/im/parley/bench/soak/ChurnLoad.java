@@ -12,7 +12,17 @@ package im.parley.bench.soak;
  * @param answerSeconds     how long a probe waits for the server's answer
  * @param httpStallSeconds  how long a stalled HTTP request waits for its 408 (the server's
  *                          {@code http.body_timeout} and some)
+ * @param kinds             the labels of the kinds to open ({@code stream_vanish}, ...); empty: all
  */
 public record ChurnLoad(double rate, int sources, int directTlsPort, int httpPort, double answerSeconds,
-                        double httpStallSeconds) {
+                        double httpStallSeconds, java.util.Set<String> kinds) {
+
+    public ChurnLoad {
+        kinds = java.util.Set.copyOf(kinds);
+        for (String kind : kinds) {
+            if (java.util.Arrays.stream(ProbeKind.values()).noneMatch(k -> k.label().equals(kind))) {
+                throw new IllegalArgumentException("no churn kind " + kind);
+            }
+        }
+    }
 }

@@ -72,6 +72,9 @@ final class HostileChurn implements AutoCloseable {
     }
 
     private boolean hasListener(ProbeKind kind) {
+        if (!load.kinds().isEmpty() && !load.kinds().contains(kind.label())) {
+            return false;
+        }
         return switch (kind.listener()) {
             case C2S -> true;
             case DIRECT_TLS -> load.directTlsPort() > 0;

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
  */
 final class SoakSampler implements AutoCloseable {
     private static final double MB = 1024 * 1024;
+    private static final double PROGRESS_SECONDS = 60;
 
     private final long pid;
     private final ServerJvm jvm;
@@ -38,6 +39,7 @@ final class SoakSampler implements AutoCloseable {
     private long previousSent;
     private long previousReceived;
     private long previousChurn;
+    private int progressEvery = 1;
 
     /** {@code jvm} null: no heap figures. */
     SoakSampler(long pid, ServerJvm jvm, MixedLoad sessions, SoakCounters counters, HostileChurn churn,
@@ -55,6 +57,7 @@ final class SoakSampler implements AutoCloseable {
 
     void start(double intervalSeconds) {
         long millis = Math.max(1, (long) (intervalSeconds * 1000));
+        progressEvery = (int) Math.max(1, Math.round(PROGRESS_SECONDS / intervalSeconds));
         timer.scheduleAtFixedRate(this::sample, millis, millis, TimeUnit.MILLISECONDS);
     }
 
@@ -112,6 +115,10 @@ final class SoakSampler implements AutoCloseable {
         previousChurn = opened;
         synchronized (this) {
             samples.add(sample);
+            if (samples.size() % progressEvery == 0) {
+                // A long run shows its course on the console (the script keeps it in bench.log).
+                System.err.println("soak " + sample);
+            }
         }
     }
 
