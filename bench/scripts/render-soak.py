@@ -45,13 +45,30 @@ def timeline(result, bucket_minutes):
     return "\n".join(out)
 
 
+def slope_per_hour(rows, key):
+    """Least-squares slope of rows[key] against time, per hour (as Trend.java computes it)."""
+    if len(rows) < 3:
+        return None
+    mean_t = statistics.mean(r["seconds"] for r in rows)
+    mean_v = statistics.mean(r[key] for r in rows)
+    sxx = sum((r["seconds"] - mean_t) ** 2 for r in rows)
+    sxy = sum((r["seconds"] - mean_t) * (r[key] - mean_v) for r in rows)
+    return sxy / sxx * 3600 if sxx else None
+
+
 def verdict(result):
+    # The slope of each half of the measured part tells growth that settles (a pool or arena
+    # reaching its working size) from growth that goes on (a leak).
+    measured = [r for r in result["timeline"] if r["seconds"] >= result["warmup_s"]]
+    middle = result["warmup_s"] + result["measured_s"] / 2
+    halves = ([r for r in measured if r["seconds"] < middle], [r for r in measured if r["seconds"] >= middle])
     out = ["| series | first third (median, MB) | last third (median, MB) | growth | slope (MB/h) "
-           "| limits | verdict |", "|---|---|---|---|---|---|---|"]
-    for name, label in (("heap", "heap after GC"), ("rss", "RSS")):
+           "| slope, first half / second half (MB/h) | limits | verdict |", "|---|---|---|---|---|---|---|---|"]
+    for name, label, key in (("heap", "heap after GC", "heapAfterGcMb"), ("rss", "RSS", "rssMb")):
         out.append(f"| {label} | {fmt(result[name + '_first_third_mb'])} | {fmt(result[name + '_last_third_mb'])} "
                    f"| {fmt(result[name + '_growth_pct'])} % "
                    f"| {fmt(result[name + '_slope_mb_per_h'])} ± {fmt(result[name + '_slope_stderr_mb_per_h'])} "
+                   f"| {' / '.join(fmt(slope_per_hour(half, key)) for half in halves)} "
                    f"| {result[name + '_limits']} | **{result[name + '_verdict']}** |")
     return "\n".join(out)
 
