@@ -4,7 +4,12 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jivesoftware.smack.AbstractXMPPConnection;
 import org.jivesoftware.smack.SmackException;
@@ -50,14 +55,18 @@ public final class ChatClient implements AutoCloseable {
     private final ClientListeners listeners = new ClientListeners();
     private final ExecutorService asyncExecutor;
     private final Contacts contacts;
+    /** Serializes login, registration and reconnection attempts; {@link #close()} never waits for it. */
     private final Object lock = new Object();
-    /** Guarded by itself, together with the ONLINE/RECONNECTING transitions. */
+    /** Guarded by itself, together with the transitions to ONLINE and RECONNECTING. */
     private final Outbox outbox = new Outbox();
-    private volatile State state = State.NEW;
+    /** Changes under the outbox's monitor, except to CLOSED: {@link #close()} takes no lock. */
+    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+    private final Duration replyTimeout;
     private volatile AbstractXMPPConnection connection;
 
     private ChatClient(Builder builder) {
         this.jid = builder.jid;
+        this.replyTimeout = builder.replyTimeout;
         this.opener = new SessionOpener(builder.jid, builder.password, builder.resource,
                 Objects.requireNonNull(builder.transport, "transport"), builder.trust, builder.replyTimeout);
         this.asyncExecutor = Executors.newCachedThreadPool(DaemonThreads.named("parley-sdk-" + jid));
@@ -101,7 +110,7 @@ public final class ChatClient implements AutoCloseable {
 
     /** Whether the client is logged in right now (not reconnecting, not closed). */
     public boolean isOnline() {
-        return state == State.ONLINE;
+        return state.get() == State.ONLINE;
     }
 
     /**
@@ -122,11 +131,12 @@ public final class ChatClient implements AutoCloseable {
      * @throws ChatException anything else, e.g. already logged in or closed
      */
     public void login() throws ChatException {
+        requireNew(); // at once, even while a login in another thread holds the lock
         synchronized (lock) {
             requireNew();
             AbstractXMPPConnection current = connect();
             opener.authenticate(current);
-            online(false);
+            onlineOrClosed(current);
         }
     }
 
@@ -146,12 +156,13 @@ public final class ChatClient implements AutoCloseable {
      * @throws UntrustedCertificateException the server's certificate is not trusted
      */
     public void register() throws ChatException {
+        requireNew();
         synchronized (lock) {
             requireNew();
             AbstractXMPPConnection current = connect();
             opener.register(current);
             opener.authenticate(current);
-            online(false);
+            onlineOrClosed(current);
         }
     }
 
@@ -177,7 +188,7 @@ public final class ChatClient implements AutoCloseable {
                 .setBody(body)
                 .build();
         synchronized (outbox) {
-            if (state == State.RECONNECTING) {
+            if (state.get() == State.RECONNECTING) {
                 outbox.queue(message);
                 return message.getStanzaId();
             }
@@ -220,7 +231,7 @@ public final class ChatClient implements AutoCloseable {
         Presence presence = Presences.toStanza(current, availability, status);
         synchronized (outbox) {
             outbox.rememberPresence(presence);
-            if (state == State.RECONNECTING) {
+            if (state.get() == State.RECONNECTING) {
                 return; // sent once the session is back
             }
             requireOnline();
@@ -242,37 +253,73 @@ public final class ChatClient implements AutoCloseable {
         return listeners.onConnectionEvent(listener);
     }
 
-    /** Logs out (announcing the user offline) and releases the connection. Idempotent. */
+    /**
+     * Logs out (announcing the user offline) and releases the connection. Idempotent, and
+     * bounded whatever the connection is doing: when online, the logout gets at most the reply
+     * timeout, after which the connection is dropped; in any other state (logging in,
+     * reconnecting) the connection is dropped at once, a pending reconnection is cancelled and
+     * a login in progress fails. {@link ConnectionEvent#CLOSED} is fired once.
+     */
     @Override
     public void close() {
-        State previous;
-        synchronized (lock) {
-            previous = state;
-            state = State.CLOSED;
-        }
+        State previous = state.getAndSet(State.CLOSED);
         if (previous == State.CLOSED) {
             return;
         }
         reconnector.stop();
         AbstractXMPPConnection current = connection;
         if (current != null) {
-            try {
-                current.disconnect();
-            } catch (IllegalStateException alreadyGone) {
-                // Smack's BOSH connection throws while sending its unavailable presence when the
-                // HTTP connection under it has just broken; closing must still succeed.
+            if (previous == State.ONLINE) {
+                logOut(current);
+            } else {
+                // Logging in or reconnecting: there is no session to log out of.
+                drop(current);
             }
         }
-        asyncExecutor.shutdown();
+        // Interrupts a loginAsync() or other call of this client still waiting on the server.
+        asyncExecutor.shutdownNow();
         listeners.fire(ConnectionEvent.CLOSED);
+    }
+
+    /**
+     * Logs out on another thread, so that a connection whose monitor another thread holds, or
+     * whose server does not answer, cannot keep {@link #close()} waiting beyond the reply timeout.
+     */
+    private void logOut(AbstractXMPPConnection current) {
+        Future<?> logout = asyncExecutor.submit(() -> current.disconnect());
+        try {
+            logout.get(replyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            logout.cancel(true);
+            drop(current);
+        } catch (TimeoutException | ExecutionException e) {
+            // No answer in time, or the connection broke meanwhile: it goes all the same.
+            logout.cancel(true);
+            drop(current);
+        }
+    }
+
+    /**
+     * Shuts the connection down without waiting for it: Smack's TCP connection takes its monitor
+     * to do so, which a thread still connecting holds until its own reply timeout.
+     */
+    private void drop(AbstractXMPPConnection current) {
+        DaemonThreads.named("parley-sdk-close-" + jid).newThread(current::instantShutdown).start();
     }
 
     AbstractXMPPConnection requireConnection() throws ChatException {
         AbstractXMPPConnection current = connection;
-        if (current == null || state == State.NEW || state == State.CLOSED) {
+        State now = state.get();
+        if (current == null || now == State.NEW || now == State.CLOSED) {
             throw new ChatException(jid + " is not logged in");
         }
         return current;
+    }
+
+    /** How long to wait for the server's answer to a request. */
+    Duration replyTimeout() {
+        return replyTimeout;
     }
 
     Roster roster() throws ChatException {
@@ -280,18 +327,22 @@ public final class ChatClient implements AutoCloseable {
     }
 
     private void requireNew() throws ChatException {
-        if (state == State.CLOSED) {
-            throw new ChatException("the client of " + jid + " is closed");
+        if (state.get() == State.CLOSED) {
+            throw closedException();
         }
-        if (state != State.NEW) {
+        if (state.get() != State.NEW) {
             throw new ChatException(jid + " is already logged in");
         }
     }
 
     private void requireOnline() throws ChatException {
-        if (state != State.ONLINE) {
+        if (state.get() != State.ONLINE) {
             throw new ChatException(jid + " is not logged in");
         }
+    }
+
+    private ChatException closedException() {
+        return new ChatException("the client of " + jid + " is closed");
     }
 
     /** The connection, created on the first attempt and reused by a retried login. */
@@ -306,14 +357,33 @@ public final class ChatClient implements AutoCloseable {
         return current;
     }
 
-    /** The session is up (again): flush what waited and tell the listeners. */
-    private void online(boolean afterReconnect) {
+    /** After login: online, unless {@link #close()} came first; then the new session is dropped. */
+    private void onlineOrClosed(AbstractXMPPConnection current) throws ChatException {
+        if (!online(false)) {
+            current.instantShutdown();
+            throw closedException();
+        }
+    }
+
+    /**
+     * The session is up (again): flush what waited and tell the listeners. False, changing
+     * nothing, if the client was closed meanwhile.
+     */
+    private boolean online(boolean afterReconnect) {
         boolean resumed = afterReconnect && connection instanceof XMPPTCPConnection tcp && tcp.streamWasResumed();
+        State expected = afterReconnect ? State.RECONNECTING : State.NEW;
         synchronized (outbox) {
+            if (state.get() != expected) {
+                return false;
+            }
             outbox.flush(connection::sendStanza, afterReconnect);
-            state = State.ONLINE;
+            // Only close() changes the state without the outbox's monitor.
+            if (!state.compareAndSet(expected, State.ONLINE)) {
+                return false;
+            }
         }
         listeners.fire(resumed ? ConnectionEvent.RESUMED : ConnectionEvent.LOGGED_IN);
+        return true;
     }
 
     private void listenTo(AbstractXMPPConnection current) {
@@ -330,17 +400,13 @@ public final class ChatClient implements AutoCloseable {
         @Override
         public boolean lost(boolean retry) {
             synchronized (outbox) {
-                if (state != State.ONLINE) {
-                    return false;
-                }
-                state = retry ? State.RECONNECTING : State.CLOSED;
-                return true;
+                return state.compareAndSet(State.ONLINE, retry ? State.RECONNECTING : State.CLOSED);
             }
         }
 
         @Override
         public boolean awaitsReconnection() {
-            return state == State.RECONNECTING;
+            return state.get() == State.RECONNECTING;
         }
 
         @Override
@@ -349,13 +415,13 @@ public final class ChatClient implements AutoCloseable {
         }
 
         @Override
-        public void reconnected() {
-            online(true);
+        public boolean reconnected() {
+            return online(true);
         }
 
         @Override
-        public void refused() {
-            state = State.CLOSED;
+        public boolean refused() {
+            return state.compareAndSet(State.RECONNECTING, State.CLOSED);
         }
     }
 

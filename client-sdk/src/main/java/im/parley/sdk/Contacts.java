@@ -1,5 +1,6 @@
 package im.parley.sdk;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -8,13 +9,16 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.roster.RosterEntry;
 import org.jivesoftware.smack.roster.RosterListener;
+import org.jivesoftware.smack.roster.RosterLoadedListener;
 import org.jivesoftware.smack.roster.SubscribeListener.SubscribeAnswer;
 import org.jivesoftware.smack.roster.packet.RosterPacket;
 import org.jxmpp.jid.EntityBareJid;
@@ -230,16 +234,43 @@ public final class Contacts {
         changeListeners.forEach(Runnable::run);
     }
 
+    /**
+     * The roster, once loaded. Smack requests it at login (RFC 6121 §2.2): asking again while that
+     * answer is on its way would race with it, and with pushes: a result handled after a push
+     * (each runs on its own thread) drops the item the push added. So the login's request is
+     * awaited, and only asked again if it failed or never came.
+     */
     private Roster loadedRoster() throws ChatException {
         Roster roster = client.roster();
-        if (!roster.isLoaded()) {
-            try {
+        try {
+            if (!roster.isLoaded() && !loadedWithin(roster, client.replyTimeout())) {
                 roster.reloadAndWait();
-            } catch (Exception e) {
-                throw SmackErrors.request(e, "loading the contact list");
             }
+        } catch (Exception e) {
+            throw SmackErrors.request(e, "loading the contact list");
         }
         return roster;
+    }
+
+    private static boolean loadedWithin(Roster roster, Duration timeout) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        RosterLoadedListener listener = new RosterLoadedListener() {
+            @Override
+            public void onRosterLoaded(Roster loaded) {
+                done.countDown();
+            }
+
+            @Override
+            public void onRosterLoadingFailed(Exception exception) {
+                done.countDown();
+            }
+        };
+        roster.addRosterLoadedListener(listener);
+        try {
+            return roster.isLoaded() || done.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && roster.isLoaded();
+        } finally {
+            roster.removeRosterLoadedListener(listener);
+        }
     }
 
     private static Contact.Subscription subscription(RosterPacket.ItemType type) {

@@ -33,11 +33,11 @@ final class Reconnector {
 
         AbstractXMPPConnection connection();
 
-        /** The session is back, resumed or new. */
-        void reconnected();
+        /** The session is back, resumed or new; false if the client was closed meanwhile. */
+        boolean reconnected();
 
-        /** The server refused the credentials: the client is over. */
-        void refused();
+        /** The server refused the credentials: the client is over; false if it already was. */
+        boolean refused();
     }
 
     private final Reconnect policy;
@@ -68,7 +68,10 @@ final class Reconnector {
         });
     }
 
-    /** Cancels any pending attempt and refuses new ones. */
+    /**
+     * Cancels any pending attempt and refuses new ones; a running attempt is interrupted. Never
+     * waits: the caller drops the connection, which ends a running attempt.
+     */
     void stop() {
         timer.shutdownNow();
     }
@@ -118,9 +121,10 @@ final class Reconnector {
                 current.login();
             } catch (SASLErrorException e) {
                 // The password changed or the account is gone: retrying cannot succeed.
-                session.refused();
                 current.disconnect();
-                listeners.fire(ConnectionEvent.CLOSED);
+                if (session.refused()) {
+                    listeners.fire(ConnectionEvent.CLOSED);
+                }
                 return;
             } catch (SmackException.AlreadyLoggedInException e) {
                 // Logged in already: fall through to "reconnected".
@@ -129,7 +133,10 @@ final class Reconnector {
                 schedule(attempt + 1);
                 return;
             }
-            session.reconnected();
+            if (!session.reconnected()) {
+                // Closed while this attempt ran: the new session must not outlive the client.
+                current.instantShutdown();
+            }
         }
     }
 }

@@ -10,13 +10,10 @@ import javax.net.ssl.X509TrustManager;
 import org.jivesoftware.smack.AbstractXMPPConnection;
 import org.jivesoftware.smack.ConnectionConfiguration;
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
-import org.jivesoftware.smack.bosh.BOSHConfiguration;
-import org.jivesoftware.smack.bosh.XMPPBOSHConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.parts.Resourcepart;
-import org.minidns.dnsname.DnsName;
 
 /** Builds the Smack connection for a {@link Transport}; the only class that knows Smack's configuration API. */
 final class SmackConnections {
@@ -56,17 +53,13 @@ final class SmackConnections {
                 yield new XMPPTCPConnection(builder.build());
             }
             case BOSH -> {
-                BOSHConfiguration.Builder builder = BOSHConfiguration.builder();
+                BoshConfiguration.Builder builder = BoshConfiguration.builder();
                 common(builder, jid, password, resource, trustManager);
-                String path = transport.url().getRawPath();
-                // Smack turns an IP literal given as text into an InetAddress whose toString()
-                // ("/127.0.0.1") then breaks the BOSH URL; as a DnsName it is used verbatim.
-                builder.setHost(DnsName.from(transport.host())).setPort(transport.port())
-                        .setUseHttps("https".equals(transport.url().getScheme()))
-                        .setFile(path == null || path.isEmpty() ? "/" : path)
+                // Any TLS is HTTP's, below XMPP: there is nothing to STARTTLS.
+                builder.setUrl(transport.url()).setTls(tls)
                         .setSecurityMode(SecurityMode.disabled)
                         .addEnabledSaslMechanism(MECHANISMS_WITHOUT_CHANNEL_BINDING);
-                yield new XMPPBOSHConnection(builder.build());
+                yield new BoshConnection(builder.build(), BoshSession.Timings.defaults());
             }
         };
     }

@@ -2,6 +2,7 @@ package im.parley.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 import im.parley.sdk.target.LoopbackProxy;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +31,12 @@ import org.jxmpp.jid.impl.JidCreate;
 abstract class ChatClientContract {
     private static final String PASSWORD = "s3cret-pw";
     private static final Duration WAIT = Duration.ofSeconds(15);
+    /** What close() may take while the transport hangs; those tests give the client a reply timeout well above it. */
+    private static final Duration CLOSE_BOUND = Duration.ofSeconds(5);
+    private static final Duration LONG_REPLY_TIMEOUT = Duration.ofSeconds(30);
+    /** A BOSH front end whose server is gone (XEP-0124 §17.2 remote-connection-failed). */
+    private static final String BOSH_SERVER_GONE = http("<body type='terminate' condition='remote-connection-failed' "
+            + "xmlns='http://jabber.org/protocol/httpbind'/>");
     /** Another server's self-signed certificate (only the public part; its key was thrown away). */
     private static final Path OTHER_SERVER_PEM = Path.of("src/test/resources/other-server.pem");
 
@@ -335,6 +343,100 @@ abstract class ChatClientContract {
         }
     }
 
+    // XEP-0124 §14.3: a response lost with its connection is sent again for the repeated request,
+    // so nothing the server sent is lost and nothing the client sent is processed twice.
+    @Test
+    void boshRecoversResponsesLostWithTheirConnection() throws Exception {
+        assumeTrue(target().kind() == Target.Kind.BOSH, "BOSH only");
+        try (LoopbackProxy proxy = new LoopbackProxy(target().host(), target().port())) {
+            ChatClient alice = proxied(proxy, Reconnect.defaults(), Duration.ofSeconds(10));
+            BlockingQueue<ChatMessage> alicesInbox = new LinkedBlockingQueue<>();
+            alice.onMessage(alicesInbox::add);
+            alice.login();
+            List<ConnectionEvent> events = new CopyOnWriteArrayList<>();
+            alice.onConnectionEvent(events::add);
+            ChatClient bob = loggedIn("bob");
+            BlockingQueue<ChatMessage> bobsInbox = new LinkedBlockingQueue<>();
+            bob.onMessage(bobsInbox::add);
+
+            proxy.loseNextResponse();
+            bob.send(alice.jid(), "lost in transit");
+            assertThat(next(alicesInbox).body()).isEqualTo("lost in transit");
+            assertThat(proxy.responseLost()).isTrue();
+
+            proxy.loseNextResponse();
+            alice.send(bob.jid(), "exactly once");
+            assertThat(next(bobsInbox).body()).isEqualTo("exactly once");
+            await().atMost(WAIT).until(proxy::responseLost);
+            alice.send(bob.jid(), "and then this");
+            assertThat(next(bobsInbox).body()).isEqualTo("and then this");
+            bob.send(alice.jid(), "still there?");
+            assertThat(next(alicesInbox).body()).isEqualTo("still there?");
+            assertThat(alice.isOnline()).isTrue();
+            assertThat(events).isEmpty();
+        }
+    }
+
+    // close() is bounded in every state (issue 18): here login hangs on a server that accepts the
+    // connection and never answers.
+    @Test
+    void closeIsPromptWhileLoginHangs() throws Exception {
+        try (LoopbackProxy proxy = new LoopbackProxy(target().host(), target().port())) {
+            proxy.stall(true);
+            ChatClient alice = proxied(proxy, Reconnect.defaults(), LONG_REPLY_TIMEOUT);
+            BlockingQueue<ConnectionEvent> events = new LinkedBlockingQueue<>();
+            alice.onConnectionEvent(events::add);
+            alice.loginAsync();
+            await().atMost(WAIT).until(() -> proxy.stalledConnections() > 0);
+            closesPromptlyAndOnce(alice, events);
+            assertThatThrownBy(alice::login).isInstanceOf(ChatException.class).hasMessageContaining("closed");
+        }
+    }
+
+    @Test
+    void closeIsPromptWhileWaitingToReconnect() throws Exception {
+        try (LoopbackProxy proxy = new LoopbackProxy(target().host(), target().port())) {
+            BlockingQueue<ConnectionEvent> events = new LinkedBlockingQueue<>();
+            ChatClient alice = loggedInThenLost(proxy,
+                    Reconnect.withBackoff(Duration.ofMinutes(10), Duration.ofMinutes(10)), events);
+            closesPromptlyAndOnce(alice, events);
+        }
+    }
+
+    // The case of the issue: the reconnecting thread is inside the transport, waiting for a server
+    // that accepted the connection and never answers, and holds the connection while it waits.
+    @Test
+    void closeIsPromptWhileAReconnectionHangs() throws Exception {
+        try (LoopbackProxy proxy = new LoopbackProxy(target().host(), target().port())) {
+            BlockingQueue<ConnectionEvent> events = new LinkedBlockingQueue<>();
+            ChatClient alice = loggedInThenLost(proxy,
+                    Reconnect.withBackoff(Duration.ofMillis(50), Duration.ofMillis(400)), events);
+            proxy.stall(true);
+            proxy.answerWith(null);
+            proxy.refuse(false);
+            await().atMost(WAIT).until(() -> proxy.stalledConnections() > 0);
+            closesPromptlyAndOnce(alice, events);
+        }
+    }
+
+    // Online, the logout gets the reply timeout at most, even from a server that stopped answering.
+    @Test
+    void closeIsBoundedByTheReplyTimeoutWhenTheServerHangs() throws Exception {
+        try (LoopbackProxy proxy = new LoopbackProxy(target().host(), target().port())) {
+            Duration replyTimeout = Duration.ofSeconds(2);
+            ChatClient alice = proxied(proxy, Reconnect.defaults(), replyTimeout);
+            BlockingQueue<ConnectionEvent> events = new LinkedBlockingQueue<>();
+            alice.onConnectionEvent(events::add);
+            alice.login();
+            assertThat(next(events)).isEqualTo(ConnectionEvent.LOGGED_IN);
+            proxy.freeze(true);
+            long start = System.nanoTime();
+            alice.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(replyTimeout.plus(CLOSE_BOUND));
+            assertThat(next(events)).isEqualTo(ConnectionEvent.CLOSED);
+        }
+    }
+
     /**
      * Under BOSH a broken TCP connection is not a lost session: the next HTTP request opens a new
      * one (XEP-0124 §12, XEP-0206 §4), so the client neither notices nor needs to reconnect.
@@ -355,6 +457,55 @@ abstract class ChatClientContract {
             assertThat(alice.isOnline()).isTrue();
             assertThat(events).isEmpty();
         }
+    }
+
+    private ChatClient proxied(LoopbackProxy proxy, Reconnect reconnect, Duration replyTimeout) {
+        return track(ChatClient.builder(target().newUser("alice", PASSWORD), PASSWORD)
+                .transport(target().transportVia(proxy.host(), proxy.port())).trust(target().trust())
+                .reconnect(reconnect).replyTimeout(replyTimeout).build());
+    }
+
+    /** A client logged in through the proxy, with a long reply timeout, whose session is then lost. */
+    private ChatClient loggedInThenLost(LoopbackProxy proxy, Reconnect reconnect, BlockingQueue<ConnectionEvent> events)
+            throws Exception {
+        ChatClient alice = proxied(proxy, reconnect, LONG_REPLY_TIMEOUT);
+        alice.onConnectionEvent(events::add);
+        alice.login();
+        assertThat(next(events)).isEqualTo(ConnectionEvent.LOGGED_IN);
+        loseSession(proxy, events);
+        return alice;
+    }
+
+    /**
+     * Ends the session behind the proxy for good: over TCP by cutting the connection and
+     * refusing new ones; over BOSH, where a cut connection is survived, by answering in the
+     * server's place that the server is gone.
+     */
+    private void loseSession(LoopbackProxy proxy, BlockingQueue<ConnectionEvent> events) throws InterruptedException {
+        if (target().kind() == Target.Kind.BOSH) {
+            proxy.answerWith(BOSH_SERVER_GONE);
+        } else {
+            proxy.refuse(true);
+        }
+        proxy.cutAll();
+        assertThat(next(events)).isEqualTo(ConnectionEvent.CONNECTION_LOST);
+    }
+
+    /** close() returns within the bound, fires CLOSED, and a second close() fires nothing. */
+    private static void closesPromptlyAndOnce(ChatClient client, BlockingQueue<ConnectionEvent> events) {
+        long start = System.nanoTime();
+        client.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(CLOSE_BOUND);
+        assertThat(events).containsExactly(ConnectionEvent.CLOSED);
+        events.clear();
+        client.close();
+        assertThat(events).isEmpty();
+        assertThat(client.isOnline()).isFalse();
+    }
+
+    private static String http(String body) {
+        return "HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\nConnection: close\r\nContent-Length: "
+                + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
     }
 
     private void befriend(ChatClient alice, ChatClient bob) throws Exception {

@@ -84,11 +84,16 @@ class HostileInputTest {
         assertThat(attacker.streamErrorCondition()).as(name).isEqualTo(condition);
     }
 
-    /** RFC 6120 §4.9.3.14 policy-violation: more attributes on one element than {@code limits.max_attributes} (100). */
+    /**
+     * RFC 6120 §4.9.3.14 policy-violation: more attributes on one element than
+     * {@code limits.max_attributes} (100). A thousand of them fit in one TLS record (16 KiB), so
+     * the server has read everything we sent when it closes: more unread bytes would make its
+     * kernel reset the connection, and a reset can discard the stream error before we read it.
+     */
     @Test
-    void anElementWithThousandsOfAttributesIsAPolicyViolation() {
+    void anElementWithAThousandAttributesIsAPolicyViolation() {
         StringBuilder tag = new StringBuilder("<message><x");
-        for (int i = 0; i < 5000; i++) {
+        for (int i = 0; i < 1000; i++) {
             tag.append(" a").append(i).append("=''");
         }
         RawXmppClient attacker = loggedIn();

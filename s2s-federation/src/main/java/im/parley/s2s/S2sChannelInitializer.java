@@ -32,6 +32,11 @@ public final class S2sChannelInitializer extends ChannelInitializer<SocketChanne
         if (directTls) {
             pipeline.addLast("tls", new SniHandler(router.tls()));
         }
+        addStreamHandlers(pipeline, router);
+    }
+
+    /** Everything after TLS: the XML codec, the idle timer and the stream handler. */
+    static void addStreamHandlers(ChannelPipeline pipeline, S2sRouter router) {
         pipeline.addLast("xml-decoder", new XmppStreamDecoder(router.settings().limitsBeforeAuth()));
         ReadRateLimiter.addBefore(pipeline, "xml-decoder", router.settings().readRate());
         pipeline.addLast("xml-encoder", new XmppElementEncoder());

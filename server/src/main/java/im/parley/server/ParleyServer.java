@@ -8,7 +8,6 @@ import im.parley.core.sasl.SaslMechanisms;
 import im.parley.core.stream.StreamError;
 import im.parley.core.stream.StreamErrorCondition;
 import im.parley.core.tls.KeyMaterial;
-import im.parley.s2s.FederationDisabledRouter;
 import im.parley.s2s.S2sRouter;
 import im.parley.server.s2s.S2sInitializer;
 import im.parley.server.account.AccountService;
@@ -20,7 +19,6 @@ import im.parley.server.component.ComponentSecrets;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.module.AccountSequencer;
 import im.parley.server.module.DefaultModuleContext;
-import im.parley.server.module.IqHandlers;
 import im.parley.server.module.XmppModule;
 import im.parley.server.modules.contactinfo.ContactAddressesModule;
 import im.parley.server.modules.disco.DiscoModule;
@@ -31,6 +29,7 @@ import im.parley.server.modules.presence.PresenceModule;
 import im.parley.server.modules.register.InBandRegistration;
 import im.parley.server.modules.register.RegisterModule;
 import im.parley.server.modules.blocking.BlockingModule;
+import im.parley.server.modules.carbons.CarbonsModule;
 import im.parley.server.modules.offline.OfflineModule;
 import im.parley.server.modules.privatedata.PrivateDataModule;
 import im.parley.server.modules.push.InProcessAppServer;
@@ -43,12 +42,18 @@ import im.parley.server.modules.version.SoftwareVersionModule;
 import im.parley.server.net.Transport;
 import im.parley.server.routing.DefaultStanzaRouter;
 import im.parley.server.session.LocalSession;
-import im.parley.server.session.SessionRegistry;
+import im.parley.server.session.InMemoryRouteTable;
+import im.parley.server.session.RouteTable;
 import im.parley.server.storage.DataDirectory;
 import im.parley.server.storage.Database;
 import im.parley.server.storage.JdbcStorage;
 import im.parley.server.storage.Storage;
-import im.parley.server.event.EventBus;
+import im.parley.server.host.Host;
+import im.parley.server.host.HostRegistry;
+import im.parley.server.modules.delivery.DeliveryModule;
+import im.parley.server.routing.FederationRoute;
+import im.parley.server.routing.RouteHandler;
+import java.util.HashMap;
 import im.parley.server.http.HttpBindings;
 import im.parley.server.tls.ServerTls;
 import io.netty.channel.Channel;
@@ -81,8 +86,8 @@ public final class ParleyServer implements AutoCloseable {
     public static final String VERSION = "0.1.0";
 
     private final ParleyConfig config;
-    private final EventBus events = new EventBus();
-    private final SessionRegistry sessions = new SessionRegistry(events);
+    private HostRegistry hosts;
+    private RouteTable sessions;
     private Database database;
     private AccountService accounts;
     private ServerTls tls;
@@ -116,20 +121,26 @@ public final class ParleyServer implements AutoCloseable {
         bossGroup = transport.newGroup("parley-accept", 1);
         workerGroup = transport.newGroup("parley-io", 0);
 
-        IqHandlers iqHandlers = new IqHandlers();
+        hosts = new HostRegistry(domains);
+        sessions = new InMemoryRouteTable(hosts);
         S2sRouter s2s = config.s2s().enabled()
                 ? new S2sRouter(S2sInitializer.settings(config, domains, keys), workerGroup, transport.socketChannel(),
                         blocking)
                 : null;
-        remoteRouter = s2s != null ? s2s : new FederationDisabledRouter();
-        componentRouter = new ComponentRouter(ComponentSecrets.of(config.components()), remoteRouter);
+        remoteRouter = s2s;
+        componentRouter = new ComponentRouter(ComponentSecrets.of(config.components()));
+        List<RouteHandler> remote = new ArrayList<>(List.of(componentRouter));
+        if (s2s != null) {
+            remote.add(new FederationRoute(s2s));
+        }
         AccountSequencer sequencer = new AccountSequencer();
-        DefaultStanzaRouter router = new DefaultStanzaRouter(domains, sessions, iqHandlers, componentRouter, events,
-                sequencer);
-        remoteRouter.start(router);
+        DefaultStanzaRouter router = new DefaultStanzaRouter(hosts, sessions, remote, sequencer);
+        if (s2s != null) {
+            s2s.start(router);
+        }
         componentRouter.start(router);
-        ServerInfo serverInfo = loadModules(new DefaultModuleContext(domains, iqHandlers, router, events, sessions,
-                blocking, storage, sequencer));
+        Map<DomainBareJid, ServerInfo> serverInfo = loadModules(
+                new DefaultModuleContext.Shared(hosts, router, sessions, blocking, storage, sequencer));
 
         C2sContext c2s = c2sContext(domains, router, serverInfo);
         listeners = new Listeners(config, transport, bossGroup, workerGroup);
@@ -149,6 +160,7 @@ public final class ParleyServer implements AutoCloseable {
      */
     public static List<XmppModule> modules(ParleyConfig config, ServerInfo serverInfo) {
         return List.of(
+                new DeliveryModule(),
                 new LegacySessionModule(),
                 new PingModule(),
                 new DiscoModule(serverInfo),
@@ -158,6 +170,7 @@ public final class ParleyServer implements AutoCloseable {
                 new ContactAddressesModule(config.features().contactAddresses()),
                 new RegisterModule(),
                 new BlockingModule(),
+                new CarbonsModule(),
                 new OfflineModule(),
                 new PushModule(config.push(), config.mobile().streamManagement().maxHibernation(), Clock.systemUTC()),
                 new VcardModule(),
@@ -171,8 +184,8 @@ public final class ParleyServer implements AutoCloseable {
         return accounts;
     }
 
-    /** The bound sessions (for tests and admin tools). */
-    public SessionRegistry sessions() {
+    /** The route table: the bound sessions (for tests and admin tools). */
+    public RouteTable sessions() {
         return sessions;
     }
 
@@ -216,7 +229,7 @@ public final class ParleyServer implements AutoCloseable {
         return port(Listeners.Kind.COMPONENTS);
     }
 
-    /** The remote router in use (the s2s router when federation is on). */
+    /** The s2s router, or null when federation is off. */
     public RemoteRouter remoteRouter() {
         return remoteRouter;
     }
@@ -262,7 +275,7 @@ public final class ParleyServer implements AutoCloseable {
         if (componentRouter != null) {
             componentRouter.stop();
         }
-        for (LocalSession session : sessions.all()) {
+        for (LocalSession session : sessions == null ? List.<LocalSession>of() : sessions.all()) {
             session.close(StreamError.of(StreamErrorCondition.SYSTEM_SHUTDOWN, "the server is shutting down"));
         }
         if (remoteRouter != null) {
@@ -323,20 +336,31 @@ public final class ParleyServer implements AutoCloseable {
         }
     }
 
-    private ServerInfo loadModules(DefaultModuleContext moduleContext) {
-        ServerInfo serverInfo = new ServerInfo(moduleContext::serverFeatures, moduleContext::serverInfoExtensions);
-        for (XmppModule module : modules(config, serverInfo)) {
-            module.load(moduleContext);
+    /**
+     * Loads the modules on each hosted domain, each with the context of its host (a module
+     * instance per host, hooking that host's bus); returns each domain's service discovery
+     * information.
+     */
+    private Map<DomainBareJid, ServerInfo> loadModules(DefaultModuleContext.Shared shared) {
+        Map<DomainBareJid, ServerInfo> infos = new HashMap<>();
+        for (Host host : shared.hosts().accountHosts()) {
+            DefaultModuleContext moduleContext = new DefaultModuleContext(shared, host);
+            ServerInfo serverInfo = new ServerInfo(moduleContext::serverFeatures, moduleContext::serverInfoExtensions);
+            for (XmppModule module : modules(config, serverInfo)) {
+                module.load(moduleContext);
+            }
+            infos.put(host.domain(), serverInfo);
         }
-        return serverInfo;
+        return Map.copyOf(infos);
     }
 
-    private C2sContext c2sContext(Set<DomainBareJid> domains, DefaultStanzaRouter router, ServerInfo serverInfo) {
+    private C2sContext c2sContext(Set<DomainBareJid> domains, DefaultStanzaRouter router,
+                                  Map<DomainBareJid, ServerInfo> serverInfo) {
         return new C2sContext(domains, config.tls().starttlsRequired(), tls, SaslMechanisms.defaults(),
                 accounts, new AuthFailureThrottle(config.limits().maxAuthFailures(), config.limits().authFailureWindow(),
-                Clock.systemUTC()), blocking, sessions, router, config.limits(), serverInfo,
+                Clock.systemUTC()), blocking, sessions, router, config.limits(), serverInfo::get,
                 new InBandRegistration(config.features().registration(), accounts::create, Clock.systemUTC()),
-                events, config.mobile());
+                hosts, config.mobile());
     }
 
     /**

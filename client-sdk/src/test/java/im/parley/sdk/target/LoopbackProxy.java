@@ -6,20 +6,29 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A TCP relay on a free loopback port in front of a server, so a test can break a client's
- * connection ({@link #cutAll()}) and keep it from coming back ({@link #refuse(boolean)}) the way
- * a flaky network would, whatever the server.
+ * connection ({@link #cutAll()}), keep it from coming back ({@link #refuse(boolean)}), let it
+ * hang ({@link #stall(boolean)}), lose a response ({@link #loseNextResponse()}) or answer in the
+ * server's place ({@link #answerWith(String)}) the way a flaky network or a front end whose
+ * server is gone would, whatever the server.
  */
 public final class LoopbackProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final String targetHost;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final List<Socket> stalled = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean loseNext = new AtomicBoolean();
     private volatile boolean refusing;
+    private volatile boolean stalling;
+    private volatile boolean frozen;
+    private volatile String answer;
 
     public LoopbackProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -43,6 +52,42 @@ public final class LoopbackProxy implements AutoCloseable {
         this.refusing = refuse;
     }
 
+    /** While stalling, new connections are accepted and then neither relayed nor closed. */
+    public void stall(boolean stall) {
+        this.stalling = stall;
+    }
+
+    /** While frozen, relayed connections stay open but carry nothing: the server seems to hang. */
+    public void freeze(boolean freeze) {
+        this.frozen = freeze;
+    }
+
+    /** Connections accepted while stalling and still open: a client is waiting on one. */
+    public int stalledConnections() {
+        return (int) stalled.stream().filter(socket -> !socket.isClosed()).count();
+    }
+
+    /**
+     * The next bytes the server sends, on any connection, are dropped and that connection is
+     * cut both ways: the server has answered, the client never hears it.
+     */
+    public void loseNextResponse() {
+        loseNext.set(true);
+    }
+
+    /** Whether the response {@link #loseNextResponse()} asked for has been lost. */
+    public boolean responseLost() {
+        return !loseNext.get();
+    }
+
+    /**
+     * While set, new connections are not relayed: the proxy reads the request and answers with
+     * these bytes (a whole HTTP response), then closes. Null relays again.
+     */
+    public void answerWith(String response) {
+        this.answer = response;
+    }
+
     /** Breaks every relayed connection, both sides. */
     public void cutAll() {
         for (Socket socket : sockets) {
@@ -55,6 +100,7 @@ public final class LoopbackProxy implements AutoCloseable {
     public void close() {
         closeQuietly(listener);
         cutAll();
+        stalled.forEach(LoopbackProxy::closeQuietly);
     }
 
     private void acceptLoop() {
@@ -65,23 +111,52 @@ public final class LoopbackProxy implements AutoCloseable {
                     client.close();
                     continue;
                 }
+                if (stalling) {
+                    stalled.add(client);
+                    continue;
+                }
+                String canned = answer;
+                if (canned != null) {
+                    answer(client, canned);
+                    continue;
+                }
                 Socket server = new Socket(targetHost, targetPort);
                 sockets.add(client);
                 sockets.add(server);
-                pump(client, server);
-                pump(server, client);
+                pump(client, server, false);
+                pump(server, client, true);
             } catch (IOException e) {
                 // Listener closed, or the server refused: the client sees a closed connection.
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void answer(Socket client, String response) {
+        Thread thread = new Thread(() -> {
+            try (client; InputStream in = client.getInputStream(); OutputStream out = client.getOutputStream()) {
+                in.read(new byte[16 * 1024]);
+                out.write(response.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            } catch (IOException e) {
+                // The client went away first.
+            }
+        }, "proxy-answer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void pump(Socket from, Socket to, boolean fromServer) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    if (fromServer && loseNext.compareAndSet(true, false)) {
+                        return;
+                    }
+                    if (frozen) {
+                        continue;
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }

@@ -170,6 +170,33 @@ class BoshProtocolTest {
         assertThat(bodies(next)).contains("It is the lark");
     }
 
+    /**
+     * XEP-0124 §8: "The connection manager MUST forward the content from different requests in
+     * the order specified by their 'rid' attributes", and §14.2: "The client MUST process
+     * responses received from the connection manager in the order the requests were made". A
+     * request sent again (§14.3) after a newer one was answered would, held for 'wait', hold up
+     * that newer answer at the client: it is answered at once.
+     */
+    @Test
+    @DisplayName("a request sent again after a newer one was answered is answered at once, not held")
+    void repeatedRidBelowTheNewest() {
+        RawBoshClient client = new RawBoshClient(parley.boshUrl());
+        client.create(60, 1);
+        login(client, parley.newAccount("juliet"));
+        String jid = bind(client);
+        XmppClient romeo = parley.tcpClient("romeo");
+        long lost = client.sendAndDrop("");
+        client.send("<message xmlns='jabber:client' type='chat' to='" + romeo.jid()
+                + "'><body>Parting is such sweet sorrow</body></message>");
+        // Requests are processed in rid order: the lost one was, before this message went out.
+        romeo.receivesChat(jid(jid), "Parting is such sweet sorrow");
+
+        // Either the server saw the lost request's connection close first, and answered nothing
+        // on it, or it answered it when the newer one came, and keeps that answer (§14.3).
+        CompletableFuture<Element> again = client.sendWithRid(lost, "");
+        assertThat(again).succeedsWithin(Duration.ofSeconds(10));
+    }
+
     /** XEP-0124 §12: polling sessions (hold=0) are answered at once, and may not poll too fast. */
     @Test
     @DisplayName("a polling session is answered at once and ended with policy-violation when it polls too fast")

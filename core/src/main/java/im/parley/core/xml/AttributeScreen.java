@@ -16,10 +16,16 @@ import java.nio.ByteBuffer;
  * attribute values, CDATA sections, the XML declaration and end tags. A comment, a DTD or any
  * other {@code <!} markup ends the stream where the parser reads it (restricted XML, §11.1, or
  * not well-formed), so counting stops there.
+ *
+ * <p>The same reading finds {@code ]]>} in text, which XML 1.0 §2.4 forbids there
+ * ({@code not-well-formed}, RFC 6120 §4.9.3.13): Aalto's non-blocking parser misses it when the
+ * text began in an earlier read, so whether a stream failed depended on how its bytes were split
+ * (found by fuzzing).
  */
 final class AttributeScreen {
     private static final byte[] CDATA_OPEN = {'[', 'C', 'D', 'A', 'T', 'A', '['};
     private static final long LESS_THANS = 0x3C3C3C3C3C3C3C3CL;
+    private static final long GREATER_THANS = 0x3E3E3E3E3E3E3E3EL;
     private static final long LOW_BITS = 0x0101010101010101L;
     private static final long HIGH_BITS = 0x8080808080808080L;
 
@@ -29,8 +35,11 @@ final class AttributeScreen {
     private State state = State.CONTENT;
     private int attributes;
     private byte quote;
-    /** Set once a tag had one attribute too many: the stream ends there. */
+    /** Set once a tag had one attribute too many, or text held {@code ]]>}: the stream ends there. */
     private boolean refused;
+    private boolean cdataEndInText;
+    /** Consecutive {@code ]} (at most two) that end the text read so far. */
+    private int textBrackets;
     /** Bytes of {@code [CDATA[} matched after {@code <!}, or consecutive {@code ]} inside a CDATA section. */
     private int matched;
 
@@ -42,28 +51,42 @@ final class AttributeScreen {
     void reset() {
         state = State.CONTENT;
         refused = false;
+        cdataEndInText = false;
+        textBrackets = 0;
     }
 
     /** Why the stream was refused, after {@link #scan} returned an index. */
     StreamError error() {
+        if (cdataEndInText) {
+            return StreamError.of(StreamErrorCondition.NOT_WELL_FORMED, "']]>' is not allowed in text");
+        }
         return StreamError.of(StreamErrorCondition.POLICY_VIOLATION,
                 "more than " + maxAttributes + " attributes on one element");
     }
 
     /**
      * Reads {@code bytes[from, to)}, which follow the bytes of the previous call; returns the index
-     * of the quote that opens one attribute value too many, or -1.
+     * of the quote that opens one attribute value too many, or of the {@code >} of a {@code ]]>}
+     * in text, or -1.
      */
     int scan(ByteBuffer bytes, int from, int to) {
         int i = from;
         while (i < to) {
             switch (state) {
                 case CONTENT -> {
-                    i = skipToLessThan(bytes, i, to);
-                    if (i < to) {
+                    int markup = skipToMarkup(bytes, i, to);
+                    textBrackets = bracketsBefore(bytes, i, markup);
+                    if (markup < to && bytes.get(markup) == '>') {
+                        if (textBrackets == 2) {
+                            cdataEndInText = true;
+                            return refuse(markup);
+                        }
+                        textBrackets = 0;
+                    } else if (markup < to) {
                         state = State.AFTER_LESS_THAN;
-                        i++;
+                        textBrackets = 0;
                     }
+                    i = markup < to ? markup + 1 : to;
                 }
                 case START_TAG, VALUE -> {
                     i = startTag(bytes, i, to);
@@ -90,19 +113,36 @@ final class AttributeScreen {
     }
 
     /**
-     * The index of the next {@code <} at or after {@code i}, or {@code to}. Text is skipped eight
-     * bytes at a time: XOR with repeated {@code <} leaves a zero byte where one was, and
-     * {@code (x - 0x01..01) & ~x & 0x80..80} is non-zero exactly when {@code x} has a zero byte.
-     * (Inside tags, where a quote or {@code >} comes every few bytes, a plain loop is faster.)
+     * The index of the next {@code <} or {@code >} at or after {@code i}, or {@code to}. Text is
+     * skipped eight bytes at a time: XOR with a repeated byte leaves a zero byte where that byte
+     * was, and {@code (x - 0x01..01) & ~x & 0x80..80} is non-zero exactly when {@code x} has a
+     * zero byte. (Inside tags, where a quote or {@code >} comes every few bytes, a plain loop is
+     * faster.)
      */
-    private static int skipToLessThan(ByteBuffer bytes, int i, int to) {
-        while (i + Long.BYTES <= to && !hasZeroByte(bytes.getLong(i) ^ LESS_THANS)) {
+    private static int skipToMarkup(ByteBuffer bytes, int i, int to) {
+        while (i + Long.BYTES <= to) {
+            long word = bytes.getLong(i);
+            if (hasZeroByte(word ^ LESS_THANS) || hasZeroByte(word ^ GREATER_THANS)) {
+                break;
+            }
             i += Long.BYTES;
         }
-        while (i < to && bytes.get(i) != '<') {
+        while (i < to && bytes.get(i) != '<' && bytes.get(i) != '>') {
             i++;
         }
         return i;
+    }
+
+    /** The {@code ]} (at most two) right before {@code end} in text that began at {@code from}, or before it. */
+    private int bracketsBefore(ByteBuffer bytes, int from, int end) {
+        int brackets = 0;
+        for (int k = end - 1; k >= from && brackets < 2; k--) {
+            if (bytes.get(k) != ']') {
+                return brackets;
+            }
+            brackets++;
+        }
+        return Math.min(2, brackets + textBrackets);
     }
 
     private static boolean hasZeroByte(long x) {

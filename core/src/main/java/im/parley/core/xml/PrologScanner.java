@@ -3,6 +3,7 @@ package im.parley.core.xml;
 import im.parley.core.stream.StreamError;
 import im.parley.core.stream.StreamErrorCondition;
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 
 /**
  * Looks at the bytes before the stream header for what Aalto would not report precisely: a
@@ -20,12 +21,14 @@ final class PrologScanner {
     private long position;
     private boolean afterLessThan;
     private boolean done;
+    private StreamError error;
 
     void reset() {
         bomMatched = 0;
         position = 0;
         afterLessThan = false;
         done = false;
+        error = null;
     }
 
     /**
@@ -48,16 +51,25 @@ final class PrologScanner {
         return true;
     }
 
-    /** Scans the next bytes of the document; returns the error found, or null. */
-    StreamError scan(ByteBuf buffer, int index, int length) {
-        for (int i = index; i < index + length && !done; i++, position++) {
-            int b = buffer.getByte(i) & 0xFF;
+    /**
+     * Reads {@code bytes[from, to)}, which follow the bytes of the previous call; returns the index
+     * of the first byte it refuses, or -1. Like the other screens it only says where: the decoder
+     * lets the parser read the bytes before it, so that an error the parser finds earlier in the
+     * document is the one reported, however the bytes were split across reads (without this, a
+     * broken XML declaration followed by {@code <!} was {@code restricted-xml} when read at once
+     * and {@code not-well-formed} when split; found by fuzzing).
+     */
+    int scan(ByteBuffer bytes, int from, int to) {
+        for (int i = from; i < to && !done; i++, position++) {
+            int b = bytes.get(i) & 0xFF;
             if (position == 0 && (b == 0x00 || b == 0xFE || b == 0xFF)) {
-                return StreamError.of(StreamErrorCondition.UNSUPPORTED_ENCODING, "the stream must be UTF-8");
+                error = StreamError.of(StreamErrorCondition.UNSUPPORTED_ENCODING, "the stream must be UTF-8");
+                return i;
             }
             if (afterLessThan) {
                 if (b == '!') {
-                    return StreamError.of(StreamErrorCondition.RESTRICTED_XML, "DTDs and comments are not allowed");
+                    error = StreamError.of(StreamErrorCondition.RESTRICTED_XML, "DTDs and comments are not allowed");
+                    return i;
                 }
                 // '<?' opens the XML declaration or a processing instruction (Aalto reports
                 // those); anything else opens the root element, where the prolog ends.
@@ -65,6 +77,11 @@ final class PrologScanner {
             }
             afterLessThan = b == '<';
         }
-        return null;
+        return -1;
+    }
+
+    /** Why the stream was refused, after {@link #scan} returned an index. */
+    StreamError error() {
+        return error;
     }
 }

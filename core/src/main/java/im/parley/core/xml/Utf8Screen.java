@@ -38,6 +38,29 @@ final class Utf8Screen {
         error = null;
     }
 
+    /**
+     * How many of the last bytes of {@code bytes[0, length)} are the start of a character whose
+     * remaining bytes are still to come: 0 to 3, a UTF-8 lead byte and what follows it.
+     * Continuation bytes with no lead before them count as finished (their character began in an
+     * earlier read); whether the bytes are well-formed is {@link #scan}'s business.
+     */
+    static int unfinishedTail(ByteBuffer bytes, int length) {
+        for (int i = length - 1; i >= Math.max(0, length - 3); i--) {
+            int b = bytes.get(i) & 0xFF;
+            if (b < 0x80) {
+                return 0;
+            }
+            if (b >= 0xC0) {
+                if (b < 0xC2 || b > 0xF4) {
+                    return 0;  // starts no character: scan refuses it now
+                }
+                int size = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+                return length - i < size ? length - i : 0;
+            }
+        }
+        return 0;
+    }
+
     /** Why the stream was refused, after {@link #scan} returned an index. */
     StreamError error() {
         return error;

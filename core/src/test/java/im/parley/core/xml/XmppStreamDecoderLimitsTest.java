@@ -45,6 +45,27 @@ class XmppStreamDecoderLimitsTest {
         }
     }
 
+    /**
+     * The limit comes first in the bytes, so it is the answer (RFC 6120 §4.9.3.14), read at once
+     * or split. Found by fuzzing: read at once, the parser had already found the error further
+     * on and the stream ended {@code not-well-formed}.
+     */
+    @Test
+    void anErrorPastTheLimitIsThePolicyViolation() {
+        XmlLimits limits = new XmlLimits(200, 64);
+        byte[] header = ("<stream:stream xmlns:stream='http://etherx.jabber.org/streams' to='" + "x".repeat(300) + "<'>")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] stanza = (HEADER + "<message to='" + "x".repeat(300) + "<'/>").getBytes(StandardCharsets.UTF_8);
+        for (byte[] bytes : new byte[][] {header, stanza}) {
+            var whole = DecoderHarness.describe(limits, bytes);
+            assertThat(whole.get(whole.size() - 1)).isEqualTo("fault:policy-violation");
+            for (int i = 1; i < bytes.length; i += 7) {
+                assertThat(DecoderHarness.describe(limits, Arrays.copyOfRange(bytes, 0, i),
+                        Arrays.copyOfRange(bytes, i, bytes.length))).as("split at %d", i).isEqualTo(whole);
+            }
+        }
+    }
+
     @Test
     void unfinishedStanzaFailsAsSoonAsItPassesTheLimit() {
         var harness = new DecoderHarness(new XmlLimits(200, 64)).write(HEADER + "<message><body>");

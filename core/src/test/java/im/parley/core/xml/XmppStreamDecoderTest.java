@@ -42,6 +42,20 @@ class XmppStreamDecoderTest {
         assertThat(out).containsExactly(new StreamOpen(null, null, null, null, null, null));
     }
 
+    /**
+     * RFC 6120 §4.2, §4.4: {@code <stream:stream/>} opens the stream and closes it at once. Found by
+     * fuzzing: the close was emitted in a decode call that read no byte (the empty tag's end has
+     * none of its own), which Netty refuses with a DecoderException, an internal error.
+     */
+    @Test
+    void emptyStreamElementOpensAndCloses() {
+        String empty = "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' to='example.com'/>";
+        var whole = new DecoderHarness().write(empty + "<presence/>").read();
+        assertThat(whole).containsExactly(new StreamOpen("example.com", null, null, null, null, null), StreamClose.INSTANCE);
+        var split = new DecoderHarness().write(empty.substring(0, empty.length() - 1), ">").read();
+        assertThat(split).isEqualTo(whole);
+    }
+
     @Test
     void stanzasKeepNamespacesAttributesAndText() {
         var out = new DecoderHarness().write(STREAM).read();

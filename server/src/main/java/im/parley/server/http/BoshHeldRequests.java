@@ -135,8 +135,11 @@ final class BoshHeldRequests {
 
     /** The HTTP connection of a held request closed before its answer: output waits for the next one. */
     private void watchConnection(Held h) {
+        BoshRequest watched = h.request;
         h.closeListener = f -> loop.execute(() -> {
-            if (held.remove(h)) {
+            // The close may be reported after the request moved to a new connection (§14.3): it
+            // is answerable there, so it stays.
+            if (h.request == watched && held.remove(h)) {
                 h.closeListener = null;
                 h.cancelWait();
                 connectionLost.run();

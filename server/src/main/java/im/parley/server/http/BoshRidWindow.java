@@ -68,6 +68,11 @@ final class BoshRidWindow {
         return rid > lastRid - requests;
     }
 
+    /** Whether {@code rid} is the last one processed: no newer request has been processed yet. */
+    boolean isNewest(long rid) {
+        return rid == lastRid;
+    }
+
     int waiting() {
         return early.size();
     }

@@ -168,12 +168,24 @@ final class BoshSession {
 
     /** XEP-0124 §14.3: a repeated rid gets the response already sent for it. */
     private void retransmit(BoshRequest request) {
+        if (!request.channel().isActive()) {
+            // A copy whose connection closed before it was read, e.g. the one the client gave up
+            // on: there is no one to answer, and it must not take the place of a live copy.
+            return;
+        }
         Optional<String> previous = responses.response(request.rid());
         if (previous.isPresent()) {
             request.respond(previous.get());
             return;
         }
         if (held.replaceConnection(request)) {
+            return;
+        }
+        if (window.isRecent(request.rid()) && !window.isNewest(request.rid())) {
+            // Its connection broke before the answer, and a newer request came since. The client
+            // processes responses in rid order (XEP-0124 §14.2): held for 'wait', this one would
+            // hold up the newer one's answer there, so it is answered now.
+            respond(request, Map.of(), queue.drain());
             return;
         }
         if (window.isRecent(request.rid())) {

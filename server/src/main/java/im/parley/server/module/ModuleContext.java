@@ -5,7 +5,8 @@ import im.parley.core.routing.Stanza;
 import im.parley.server.event.AccountWork;
 import im.parley.server.event.EventHandler;
 import im.parley.server.event.EventType;
-import im.parley.server.session.SessionRegistry;
+import im.parley.server.host.Host;
+import im.parley.server.session.RouteTable;
 import im.parley.server.storage.Storage;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -15,18 +16,36 @@ import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 
-/** What a module may use: events, IQ handlers, the hosted domains, sessions, storage and stanza sending. */
+/**
+ * What a module may use: its host and that host's events, IQ handlers, the route table, storage
+ * and stanza sending. A module is loaded once per host it is enabled on, with that host's
+ * context: what it hooks and registers applies to its host only.
+ */
 public interface ModuleContext {
 
+    /** The host this module instance serves. */
+    Host host();
+
     /**
-     * Handles IQ requests addressed to a hosted domain itself (RFC 6120 §10.3) whose payload
-     * child is in {@code namespace}.
+     * Adds an in-process component host served by this module, e.g. {@code conference.example.org}
+     * for a group chat module on {@code example.org}, and returns the context for it: hooks and
+     * IQ handlers registered there apply to stanzas for that host. Call while loading.
+     *
+     * @throws IllegalStateException if the domain is already served
+     */
+    ModuleContext addComponentHost(DomainBareJid domain);
+
+    /**
+     * Handles IQ requests addressed to the host itself (RFC 6120 §10.3) whose payload child is in
+     * {@code namespace}: hooks {@code iq-get/host/<namespace>} and {@code iq-set/host/<namespace>}
+     * at {@link im.parley.server.event.EventPriority#HANDLE} and routes the handler's answer.
      */
     void handleServerIq(String namespace, IqHandler handler);
 
     /**
      * Handles IQ requests a server answers on behalf of a local account: addressed to the
-     * account's bare JID or without {@code to} (RFC 6120 §10.3.3, RFC 6121 §8.5.2.1.3).
+     * account's bare JID or without {@code to} (RFC 6120 §10.3.3, RFC 6121 §8.5.2.1.3); hooks
+     * {@code iq-get/bare/<namespace>} and {@code iq-set/bare/<namespace>}.
      */
     void handleAccountIq(String namespace, IqHandler handler);
 
@@ -61,14 +80,23 @@ public interface ModuleContext {
      */
     void send(Stanza stanza, Handling handling);
 
-    /** Hooks an event (higher priorities run first; see {@link im.parley.server.event.EventBus}). */
+    /**
+     * Hooks an event on this module's host (higher priorities run first; see
+     * {@link im.parley.server.event.EventBus} and {@link im.parley.server.event.EventPriority}).
+     */
     <E> void hook(EventType<E> type, int priority, EventHandler<E> handler);
 
-    /** Fires an event (modules may define their own event types). */
+    /** Fires an event on this module's host (modules may define their own event types). */
     <E> boolean fire(EventType<E> type, E event);
 
-    /** The bound local sessions. */
-    SessionRegistry sessions();
+    /**
+     * Fires an event on this module's host and runs {@code unhandled} if no handler handles it,
+     * now or when a handler that suspended it resumes it.
+     */
+    <E> void fire(EventType<E> type, E event, Runnable unhandled);
+
+    /** Who is online where: the route table. */
+    RouteTable sessions();
 
     /** Executor for blocking work (storage); never block an event loop or an event handler. */
     Executor blocking();

@@ -3,6 +3,7 @@ package im.parley.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,26 @@ class BoshHeldRequestsTest {
         // The wait timer keeps running for it.
         scheduler.timers.get(0).fire();
         assertThat(expired).containsExactly(again);
+    }
+
+    /**
+     * XEP-0124 §14.3: the old connection's close may be reported after its request moved to a new
+     * connection; the request, now answerable there, stays held.
+     */
+    @Test
+    void aCloseReportedAfterTheMoveIsIgnored() {
+        ArrayDeque<Runnable> loop = new ArrayDeque<>();
+        BoshHeldRequests queued = new BoshHeldRequests(loop::add, scheduler, 30_000, expired::add,
+                () -> lost.add("lost"));
+        BoshRequest old = request(1);
+        queued.hold(old);
+        old.channel().close();
+        BoshRequest again = request(1);
+        assertThat(queued.replaceConnection(again)).isTrue();
+        loop.forEach(Runnable::run);
+        assertThat(queued.size()).isEqualTo(1);
+        assertThat(lost).isEmpty();
+        assertThat(queued.poll()).isSameAs(again);
     }
 
     @Test

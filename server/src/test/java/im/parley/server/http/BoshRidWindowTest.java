@@ -69,6 +69,18 @@ class BoshRidWindowTest {
         assertThat(window.isRecent(100)).isFalse();
     }
 
+    /** XEP-0124 §14.2: a repeated rid below the newest processed one is not held again (BoshSession). */
+    @Test
+    void onlyTheLastProcessedRidIsTheNewest() {
+        assertThat(window.isNewest(100)).isTrue();
+        window.await(request(101));
+        window.pollNext();
+        assertThat(window.isNewest(101)).isTrue();
+        assertThat(window.isNewest(100)).isFalse();
+        window.await(request(102));
+        assertThat(window.isNewest(101)).as("102 only waits").isTrue();
+    }
+
     @Test
     void drainingGivesTheWaitingInRidOrder() {
         BoshRequest later = request(102);

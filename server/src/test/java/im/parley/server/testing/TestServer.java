@@ -3,7 +3,6 @@ package im.parley.server.testing;
 import im.parley.core.jid.Jids;
 import im.parley.core.sasl.AuthFailureThrottle;
 import im.parley.core.sasl.SaslMechanisms;
-import im.parley.s2s.FederationDisabledRouter;
 import im.parley.server.ParleyServer;
 import im.parley.server.account.AccountService;
 import im.parley.server.c2s.C2sContext;
@@ -11,14 +10,16 @@ import im.parley.server.config.LimitsConfig;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.config.StorageConfig;
 import im.parley.server.event.EventBus;
+import im.parley.server.host.Host;
+import im.parley.server.host.HostRegistry;
 import im.parley.server.module.AccountSequencer;
 import im.parley.server.module.DefaultModuleContext;
-import im.parley.server.module.IqHandlers;
 import im.parley.server.module.XmppModule;
 import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.modules.register.InBandRegistration;
 import im.parley.server.routing.DefaultStanzaRouter;
-import im.parley.server.session.SessionRegistry;
+import im.parley.server.session.InMemoryRouteTable;
+import im.parley.server.session.RouteTable;
 import im.parley.server.storage.Database;
 import im.parley.server.storage.JdbcStorage;
 import im.parley.server.tls.ServerTls;
@@ -42,15 +43,15 @@ import org.jxmpp.jid.DomainBareJid;
 public final class TestServer implements AutoCloseable {
 
     private final Set<DomainBareJid> domains = new LinkedHashSet<>();
-    private final EventBus events = new EventBus();
-    private final SessionRegistry sessions = new SessionRegistry(events);
+    private final HostRegistry hosts;
+    private final RouteTable sessions;
     private final Database database;
     private final JdbcStorage storage;
     private final AccountService accounts;
     private final DefaultStanzaRouter router;
     private final C2sContext c2s;
-    private final DefaultModuleContext moduleContext;
-    private final ServerInfo serverInfo;
+    private final Map<DomainBareJid, DefaultModuleContext> moduleContexts = new java.util.LinkedHashMap<>();
+    private final Map<DomainBareJid, ServerInfo> serverInfos = new java.util.LinkedHashMap<>();
 
     /** A server for the given domains with {@link ParleyServer#modules} loaded. */
     public TestServer(Path dataDir, String... domainNames) throws Exception {
@@ -61,11 +62,22 @@ public final class TestServer implements AutoCloseable {
         this(config, info -> ParleyServer.modules(config, info));
     }
 
+    /** A server for one domain with exactly these modules (include the delivery module to deliver stanzas). */
     public TestServer(ParleyConfig config, List<XmppModule> modules) throws Exception {
-        this(config, info -> modules);
+        this(oneDomain(config), info -> modules);
     }
 
-    /** A server whose modules are built from the server info (as {@link ParleyServer#modules} does). */
+    private static ParleyConfig oneDomain(ParleyConfig config) {
+        if (config.domains().size() != 1) {
+            throw new IllegalArgumentException("module instances are loaded once per host: give a factory for several");
+        }
+        return config;
+    }
+
+    /**
+     * A server whose modules are built from each host's server info (as {@link ParleyServer#modules}
+     * does), once per hosted domain.
+     */
     public TestServer(ParleyConfig config, Function<ServerInfo, List<XmppModule>> modules) throws Exception {
         for (String name : config.domains()) {
             domains.add(Jids.parseDomain(name));
@@ -73,24 +85,29 @@ public final class TestServer implements AutoCloseable {
         database = Database.open(StorageConfig.defaults(), config.dataDir());
         storage = new JdbcStorage(database.dataSource());
         accounts = new AccountService(storage.accounts());
-        IqHandlers iqHandlers = new IqHandlers();
-        FederationDisabledRouter remote = new FederationDisabledRouter();
+        hosts = new HostRegistry(domains);
+        sessions = new InMemoryRouteTable(hosts);
         AccountSequencer sequencer = new AccountSequencer();
-        router = new DefaultStanzaRouter(domains, sessions, iqHandlers, remote, events, sequencer);
-        remote.start(router);
+        router = new DefaultStanzaRouter(hosts, sessions, List.of(), sequencer);
         Executor inline = Runnable::run;
-        moduleContext = new DefaultModuleContext(domains, iqHandlers, router, events, sessions, inline, storage,
+        DefaultModuleContext.Shared shared = new DefaultModuleContext.Shared(hosts, router, sessions, inline, storage,
                 sequencer);
-        serverInfo = new ServerInfo(moduleContext::serverFeatures, moduleContext::serverInfoExtensions);
-        for (XmppModule module : modules.apply(serverInfo)) {
-            module.load(moduleContext);
+        for (DomainBareJid domain : domains) {
+            Host host = hosts.find(domain).orElseThrow();
+            DefaultModuleContext moduleContext = new DefaultModuleContext(shared, host);
+            ServerInfo serverInfo = new ServerInfo(moduleContext::serverFeatures, moduleContext::serverInfoExtensions);
+            for (XmppModule module : modules.apply(serverInfo)) {
+                module.load(moduleContext);
+            }
+            moduleContexts.put(domain, moduleContext);
+            serverInfos.put(domain, serverInfo);
         }
         LimitsConfig limits = new LimitsConfig(8192, 262144, 64, Duration.ofSeconds(60), 50, Duration.ofMinutes(1));
         c2s = new C2sContext(domains, false, new ServerTls(Map.of(), Map.of(), domains.iterator().next()),
                 SaslMechanisms.defaults(), accounts, new AuthFailureThrottle(50, Duration.ofMinutes(1), Clock.systemUTC()),
-                inline, sessions, router, limits, serverInfo,
+                inline, sessions, router, limits, serverInfos::get,
                 new InBandRegistration(config.features().registration(), accounts::create, Clock.systemUTC()),
-                events, config.mobile());
+                hosts, config.mobile());
     }
 
     /** Creates an account (password "secret" unless given). */
@@ -115,12 +132,21 @@ public final class TestServer implements AutoCloseable {
         return client;
     }
 
-    public SessionRegistry sessions() {
+    public RouteTable sessions() {
         return sessions;
     }
 
+    /** The event bus of the first hosted domain. */
     public EventBus events() {
-        return events;
+        return hosts.find(first()).orElseThrow().events();
+    }
+
+    public HostRegistry hosts() {
+        return hosts;
+    }
+
+    private DomainBareJid first() {
+        return domains.iterator().next();
     }
 
     public JdbcStorage storage() {
@@ -135,13 +161,14 @@ public final class TestServer implements AutoCloseable {
         return router;
     }
 
+    /** The module context of the first hosted domain. */
     public DefaultModuleContext moduleContext() {
-        return moduleContext;
+        return moduleContexts.get(first());
     }
 
     /** What the server says about itself in service discovery (XEP-0030), over the loaded modules. */
     public ServerInfo serverInfo() {
-        return serverInfo;
+        return serverInfos.get(first());
     }
 
     @Override

@@ -30,7 +30,7 @@ public final class CapsFeature extends AnnouncedFeature<C2sSession> {
         Element c = DocumentHelper.createElement(QName.get("c", NS));
         c.addAttribute("hash", CapsVerification.HASH);
         c.addAttribute("node", CapsVerification.NODE);
-        c.addAttribute("ver", session.context().serverInfo().capsVer());
+        c.addAttribute("ver", session.context().serverInfo().apply(session.domain()).capsVer());
         return c;
     }
 }

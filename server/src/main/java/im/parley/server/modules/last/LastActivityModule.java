@@ -4,6 +4,8 @@ import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
+import im.parley.server.event.StanzaEvents.Shape;
+import im.parley.server.event.EventPriority;
 import im.parley.server.event.SessionEvents;
 import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.Verdict;
@@ -62,7 +64,7 @@ public final class LastActivityModule implements XmppModule {
         context.handleServerIq(NAMESPACE, this::uptime);
         context.handleAccountIq(NAMESPACE, this::lastLogout);
         // Before default handling, and passing on: this only watches the client's own presence.
-        context.hook(StanzaEvents.OUTBOUND, 100, event -> {
+        context.hook(StanzaEvents.pre("presence", Shape.BARE), EventPriority.OBSERVE, event -> {
             rememberStatus(event.stanza(), event.origin());
             return Verdict.PASS;
         });

@@ -5,8 +5,11 @@ import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.config.PushConfig;
+import im.parley.server.event.EventPriority;
+import im.parley.server.event.StanzaEvents.Shape;
 import im.parley.server.event.SessionEvents;
 import im.parley.server.event.SessionEvents.Hibernation;
+import im.parley.server.event.StanzaEvent;
 import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.Verdict;
 import im.parley.server.module.ModuleContext;
@@ -46,10 +49,10 @@ public final class PushModule implements XmppModule {
 
     private static final Logger LOG = LoggerFactory.getLogger(PushModule.class);
 
-    /** Above the offline module (0), which handles the event: push sees it and passes. */
-    static final int OFFLINE_PRIORITY = 100;
+    /** Above the offline module (which handles the event): push sees it and passes. */
+    static final int OFFLINE_PRIORITY = EventPriority.OBSERVE;
     /** Answers to our publish requests are ours before any other module (blocking) sees them. */
-    static final int RESPONSE_PRIORITY = 2000;
+    static final int RESPONSE_PRIORITY = EventPriority.CLAIM;
 
     private final PushConfig config;
     private final Duration extendBy;
@@ -90,7 +93,8 @@ public final class PushModule implements XmppModule {
         context.hook(SessionEvents.HIBERNATED, 0, this::onHibernated);
         context.hook(SessionEvents.STANZA_QUEUED, 0, this::onQueued);
         context.hook(StanzaEvents.MESSAGE_OFFLINE, OFFLINE_PRIORITY, this::onOffline);
-        context.hook(StanzaEvents.IQ_INBOUND, RESPONSE_PRIORITY, this::onResponse);
+        context.hook(StanzaEvents.to("iq", Shape.BARE), RESPONSE_PRIORITY, this::onResponse);
+        context.hook(StanzaEvents.to("iq", Shape.FULL), RESPONSE_PRIORITY, this::onResponse);
         context.hook(SessionEvents.RESUMED, 0, session -> {
             forgetHibernation(session);
             return onOnline(session);
@@ -167,7 +171,7 @@ public final class PushModule implements XmppModule {
     }
 
     /** Passes, so that offline storage still stores the message. */
-    private Verdict onOffline(StanzaEvents.Inbound inbound) {
+    private Verdict onOffline(StanzaEvent inbound) {
         Stanza stanza = inbound.stanza();
         EntityBareJid owner = stanza.to() == null ? null : stanza.to().asEntityBareJidIfPossible();
         if (owner != null) {
@@ -216,7 +220,7 @@ public final class PushModule implements XmppModule {
     }
 
     /** The app server's answer to a publish request (XEP-0357 §7). */
-    private Verdict onResponse(StanzaEvents.Inbound inbound) {
+    private Verdict onResponse(StanzaEvent inbound) {
         Stanza iq = inbound.stanza();
         if (!Stanzas.isIqResponse(iq.element()) || iq.from() == null) {
             return Verdict.PASS;

@@ -136,7 +136,7 @@ public final class ManagedSession implements SessionInterceptor {
             LOG.info("{}: more than {} unacknowledged stanzas, ending the session", session, config.maxUnacked());
             session.close(StreamError.of(StreamErrorCondition.RESOURCE_CONSTRAINT, "too many unacknowledged stanzas"));
         } else if (queuedEvent != null) {
-            context.events().fire(SessionEvents.STANZA_QUEUED, queuedEvent);
+            context.hosts().fire(session.jid(), SessionEvents.STANZA_QUEUED, queuedEvent);
         }
     }
 
@@ -244,7 +244,7 @@ public final class ManagedSession implements SessionInterceptor {
             started = hibernation;
         }
         LOG.debug("{}: connection lost, hibernating for {}", session, window);
-        context.events().fire(SessionEvents.HIBERNATED, started);
+        context.hosts().fire(session.jid(), SessionEvents.HIBERNATED, started);
         return true;
     }
 
@@ -288,7 +288,7 @@ public final class ManagedSession implements SessionInterceptor {
                 send(stanza, session);
             }
         }
-        context.events().fire(SessionEvents.RESUMED, session);
+        context.hosts().fire(session.jid(), SessionEvents.RESUMED, session);
     }
 
     /** A resumption that started could not complete: back to hibernation (or the end). */
