@@ -111,9 +111,8 @@ public final class RegisterModule implements XmppModule {
      * XEP-0077 §3.2, home server case: the result ("Host Informs Entity of Successful
      * Cancellation"), then "the server SHOULD then return a &lt;not-authorized/&gt; stream error
      * and terminate all active sessions for the entity". The result is routed here rather than
-     * returned, and the sessions are closed once its routing is done, so that it is written to
-     * the requesting session before the stream error and never lost to a session already closed
-     * (a client waiting for it would otherwise sit out its reply timeout).
+     * returned, and the sessions are closed once its routing is done, so that it is queued on
+     * the requesting session before the stream error whatever path the routing takes.
      */
     private CompletionStage<Element> remove(Stanza iq, EntityBareJid account) {
         return CompletableFuture.supplyAsync(() -> {
