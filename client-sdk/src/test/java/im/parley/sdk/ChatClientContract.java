@@ -291,18 +291,12 @@ abstract class ChatClientContract {
             return;
         }
         try (LoopbackProxy proxy = new LoopbackProxy(target().host(), target().port())) {
-            EntityBareJid aliceJid = target().newUser("alice", PASSWORD);
-            ChatClient alice = track(ChatClient.builder(aliceJid, PASSWORD)
-                    .transport(target().transportVia(proxy.host(), proxy.port())).trust(target().trust())
-                    .reconnect(Reconnect.withBackoff(Duration.ofMillis(50), Duration.ofMillis(400))).build());
             BlockingQueue<ConnectionEvent> events = new LinkedBlockingQueue<>();
-            alice.onConnectionEvent(events::add);
-            alice.login();
-            assertThat(next(events)).isEqualTo(ConnectionEvent.LOGGED_IN);
+            ChatClient alice = loggedInVia(proxy, Reconnect.withBackoff(Duration.ofMillis(50), Duration.ofMillis(400)),
+                    Duration.ofSeconds(10), events);
             boolean resumable = alice.isResumable();
-            ChatClient bob = loggedIn("bob");
             BlockingQueue<ChatMessage> bobsInbox = new LinkedBlockingQueue<>();
-            bob.onMessage(bobsInbox::add);
+            ChatClient bob = loggedIn("bob", bobsInbox);
 
             proxy.refuse(true);
             proxy.cutAll();
@@ -319,6 +313,39 @@ abstract class ChatClientContract {
             alice.onMessage(alicesInbox::add);
             bob.send(alice.jid(), "still there?");
             assertThat(next(alicesInbox).body()).isIn("welcome back", "still there?");
+        }
+    }
+
+    /**
+     * Issue 18 item 1: a front end (proxy, load balancer) in front of a server that is down
+     * accepts each reconnection attempt and then closes it. Each attempt must connect again
+     * (XEP-0198 §5 resumption or a new login, RFC 6120 §7), however many such attempts failed,
+     * and the client must be back as soon as the server is.
+     */
+    @Test
+    void reconnectsThroughAFrontEndThatClosesConnectionsWhileTheServerIsDown() throws Exception {
+        try (LoopbackProxy proxy = new LoopbackProxy(target().host(), target().port())) {
+            BlockingQueue<ConnectionEvent> events = new LinkedBlockingQueue<>();
+            ChatClient alice = loggedInVia(proxy, Reconnect.withBackoff(Duration.ofMillis(50), Duration.ofMillis(200)),
+                    WAIT, events);
+            boolean resumable = alice.isResumable(); // never over BOSH
+            BlockingQueue<ChatMessage> bobsInbox = new LinkedBlockingQueue<>();
+            ChatClient bob = loggedIn("bob", bobsInbox);
+
+            loseSession(proxy, events);
+            proxy.answerWith(null);
+            proxy.refuse(true);
+            int closedBefore = proxy.refusedConnections();
+            await("attempts that connect and are closed").atMost(WAIT)
+                    .until(() -> proxy.refusedConnections() >= closedBefore + 3);
+            assertThat(alice.isOnline()).isFalse();
+            alice.send(bob.jid(), "sent while the server was down");
+            proxy.refuse(false);
+
+            assertThat(next(events)).isEqualTo(resumable ? ConnectionEvent.RESUMED : ConnectionEvent.LOGGED_IN);
+            assertThat(alice.isOnline()).isTrue();
+            assertThat(next(bobsInbox).body()).isEqualTo("sent while the server was down");
+            assertThat(events).isEmpty();
         }
     }
 
@@ -465,13 +492,20 @@ abstract class ChatClientContract {
                 .reconnect(reconnect).replyTimeout(replyTimeout).build());
     }
 
-    /** A client logged in through the proxy, with a long reply timeout, whose session is then lost. */
-    private ChatClient loggedInThenLost(LoopbackProxy proxy, Reconnect reconnect, BlockingQueue<ConnectionEvent> events)
-            throws Exception {
-        ChatClient alice = proxied(proxy, reconnect, LONG_REPLY_TIMEOUT);
+    /** A client logged in through the proxy, reporting its connection events to {@code events}. */
+    private ChatClient loggedInVia(LoopbackProxy proxy, Reconnect reconnect, Duration replyTimeout,
+                                   BlockingQueue<ConnectionEvent> events) throws Exception {
+        ChatClient alice = proxied(proxy, reconnect, replyTimeout);
         alice.onConnectionEvent(events::add);
         alice.login();
         assertThat(next(events)).isEqualTo(ConnectionEvent.LOGGED_IN);
+        return alice;
+    }
+
+    /** A client logged in through the proxy, with a long reply timeout, whose session is then lost. */
+    private ChatClient loggedInThenLost(LoopbackProxy proxy, Reconnect reconnect, BlockingQueue<ConnectionEvent> events)
+            throws Exception {
+        ChatClient alice = loggedInVia(proxy, reconnect, LONG_REPLY_TIMEOUT, events);
         loseSession(proxy, events);
         return alice;
     }
@@ -527,6 +561,14 @@ abstract class ChatClientContract {
 
     private ChatClient loggedIn(String prefix) throws ChatException {
         ChatClient client = client(target().newUser(prefix, PASSWORD));
+        client.login();
+        return client;
+    }
+
+    /** A new account's client, its messages going to {@code inbox} from the login on. */
+    private ChatClient loggedIn(String prefix, BlockingQueue<ChatMessage> inbox) throws ChatException {
+        ChatClient client = client(target().newUser(prefix, PASSWORD));
+        client.onMessage(inbox::add);
         client.login();
         return client;
     }
