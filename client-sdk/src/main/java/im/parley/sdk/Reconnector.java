@@ -11,6 +11,7 @@ import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.StreamError;
 import org.jivesoftware.smack.sasl.SASLError;
 import org.jivesoftware.smack.sasl.SASLErrorException;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 
 /**
  * Watches a {@link ChatClient}'s connection and brings it back when it breaks, following the
@@ -33,6 +34,9 @@ final class Reconnector {
         boolean awaitsReconnection();
 
         AbstractXMPPConnection connection();
+
+        /** A new session (not a resumed one): announce the user online, waiting until the server has processed it. */
+        void announce(AbstractXMPPConnection connection) throws Exception;
 
         /** The session is back, resumed or new; false if the client was closed meanwhile. */
         boolean reconnected();
@@ -119,6 +123,9 @@ final class Reconnector {
                 // Resumes the XEP-0198 session when possible, else binds a new one and resends
                 // what the server had not acknowledged.
                 current.login();
+                if (!resumed(current)) {
+                    session.announce(current);
+                }
             } catch (SASLErrorException e) {
                 if (isTemporary(e)) {
                     retryLater(current, attempt);
@@ -157,6 +164,10 @@ final class Reconnector {
     private void retryLater(AbstractXMPPConnection current, int attempt) {
         current.instantShutdown();
         schedule(attempt + 1);
+    }
+
+    private static boolean resumed(AbstractXMPPConnection connection) {
+        return connection instanceof XMPPTCPConnection tcp && tcp.streamWasResumed();
     }
 
     /**
