@@ -419,7 +419,7 @@ public final class ChatClient implements AutoCloseable {
                 new AndFilter(MessageTypeFilter.NORMAL_OR_CHAT, MessageWithBodiesFilter.INSTANCE));
         Roster roster = Roster.getInstanceFor(current);
         roster.setSubscriptionMode(Roster.SubscriptionMode.manual);
-        contacts.attach(roster);
+        contacts.attach(current, roster);
         reconnector.watch(current);
     }
 

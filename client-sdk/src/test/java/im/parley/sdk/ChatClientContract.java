@@ -20,7 +20,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CountDownLatch;
+import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.filter.AndFilter;
+import org.jivesoftware.smack.filter.FromMatchesFilter;
+import org.jivesoftware.smack.filter.PresenceTypeFilter;
 import org.jivesoftware.smack.filter.StanzaExtensionFilter;
 import org.jivesoftware.smack.filter.StanzaTypeFilter;
 import org.jivesoftware.smackx.delay.packet.DelayInformation;
@@ -287,6 +291,32 @@ abstract class ChatClientContract {
 
         await().atMost(WAIT).until(() -> subscriptionOf(alice, bob.jid()) == Contact.Subscription.BOTH
                 && subscriptionOf(bob, alice.jid()) == Contact.Subscription.BOTH);
+    }
+
+    /**
+     * RFC 6121 §3.1.3 and §2.1.6: a request from a contact the user asked to see is approved
+     * without asking the app, judged on the roster pushes that arrived before it, even when the
+     * client is still handling them. Here alice's client holds its pushes back (a listener on its
+     * ordered thread waits) until bob's request has arrived: deciding on the roster as it was
+     * then left the request to an app that never answers (the contactsSeePresenceChanges flake).
+     */
+    @Test
+    void aRequestBackFromAContactTheUserAskedIsApprovedWhileRosterPushesWait() throws Exception {
+        ChatClient alice = loggedIn("alice");
+        ChatClient bob = loggedIn("bob");
+        List<EntityBareJid> askedAlice = new CopyOnWriteArrayList<>();
+        alice.contacts().onSubscriptionRequest(askedAlice::add);
+        CountDownLatch requestArrived = new CountDownLatch(1);
+        XMPPConnection connection = alice.requireConnection();
+        connection.addAsyncStanzaListener(request -> requestArrived.countDown(), PresenceTypeFilter.SUBSCRIBE);
+        // Smack handles roster pushes on the connection's ordered thread, with synchronous
+        // listeners: one that waits there holds back the pushes that come after it.
+        connection.addSyncStanzaListener(hold -> requestArrived.await(WAIT.toSeconds(), TimeUnit.SECONDS),
+                new AndFilter(StanzaTypeFilter.MESSAGE, FromMatchesFilter.createBare(alice.jid())));
+        alice.send(alice.jid(), "hold the roster pushes");
+
+        befriend(alice, bob);
+        assertThat(askedAlice).isEmpty();
     }
 
     // RFC 6121 §3.2: a denied request leaves no subscription.
