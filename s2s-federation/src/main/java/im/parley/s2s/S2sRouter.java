@@ -1,11 +1,11 @@
 package im.parley.s2s;
 
 import im.parley.core.jid.Jids;
+import im.parley.core.routing.Bounces;
 import im.parley.core.routing.Handling;
 import im.parley.core.routing.RemoteRouter;
 import im.parley.core.routing.Stanza;
 import im.parley.core.routing.StanzaRouter;
-import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.s2s.dialback.PendingVerification;
@@ -23,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
-import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.Jid;
 import org.slf4j.Logger;
@@ -137,18 +136,14 @@ public final class S2sRouter implements RemoteRouter {
     }
 
     /**
-     * Sends the error reply to the local sender (RFC 6120 §8.3.1). Errors and IQ responses are
-     * never answered with an error (§8.3.1, §8.2.3).
+     * Sends the error reply to the local sender under the server's one set of bounce rules
+     * ({@link Bounces}: errors and IQ responses are never answered, RFC 6120 §8.3.1, §8.2.3).
      */
     void bounce(Stanza stanza, StanzaErrorCondition condition) {
         StanzaRouter router = local;
-        if (router == null || stanza.isError() || Stanzas.isIqResponse(stanza.element()) || stanza.from() == null) {
-            return;
+        if (router != null) {
+            Bounces.reply(stanza, condition).ifPresent(router::route);
         }
-        Element reply = Stanzas.errorReply(stanza.element(), StanzaError.of(condition));
-        Jid replyFrom = stanza.to() == null ? stanza.from().asDomainBareJid() : stanza.to();
-        reply.addAttribute("from", replyFrom.toString());
-        router.route(new Stanza(reply, replyFrom, stanza.from()));
     }
 
     /** Removes a stream that ended from the table (only if it is still the current one). */

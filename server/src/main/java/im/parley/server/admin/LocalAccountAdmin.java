@@ -6,7 +6,7 @@ import im.parley.server.account.AccountExistsException;
 import im.parley.server.account.AccountService;
 import im.parley.server.account.NoSuchAccountException;
 import im.parley.server.session.LocalSession;
-import im.parley.server.session.SessionRegistry;
+import im.parley.server.session.RouteTable;
 import java.util.List;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
@@ -30,9 +30,9 @@ public final class LocalAccountAdmin implements AccountAdmin {
     private static final Logger LOG = LoggerFactory.getLogger(LocalAccountAdmin.class);
 
     private final AccountService accounts;
-    private final SessionRegistry sessions;
+    private final RouteTable sessions;
 
-    public LocalAccountAdmin(AccountService accounts, SessionRegistry sessions) {
+    public LocalAccountAdmin(AccountService accounts, RouteTable sessions) {
         this.accounts = accounts;
         this.sessions = sessions;
     }

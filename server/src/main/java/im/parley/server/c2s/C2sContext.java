@@ -4,12 +4,9 @@ import im.parley.core.sasl.AuthFailureThrottle;
 import im.parley.core.sasl.CredentialRepository;
 import im.parley.core.sasl.SaslMechanisms;
 import im.parley.server.config.LimitsConfig;
-import im.parley.server.config.MobileConfig;
-import im.parley.server.event.EventBus;
-import im.parley.server.modules.disco.ServerInfo;
-import im.parley.server.modules.register.InBandRegistration;
+import im.parley.server.host.HostRegistry;
 import im.parley.server.routing.DefaultStanzaRouter;
-import im.parley.server.session.SessionRegistry;
+import im.parley.server.session.RouteTable;
 import im.parley.server.tls.ServerTls;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -29,14 +26,11 @@ import org.jxmpp.jid.DomainBareJid;
  * @param sessions bound sessions
  * @param router the stanza router
  * @param limits size and time limits
- * @param serverInfo the server's service discovery information, for its capabilities (XEP-0115 §6.3)
- * @param registration in-band registration policy and account creation (XEP-0077 §3.1.1)
- * @param events the server's event bus (session lifecycle events of stream management)
- * @param mobile stream management (XEP-0198) and client state indication (XEP-0352) settings
+ * @param hosts the hosts, whose buses get the session lifecycle events of stream management
+ * @param features the stream features offered, the core's and the modules'
  */
 public record C2sContext(Set<DomainBareJid> domains, boolean starttlsRequired, ServerTls tls,
                          SaslMechanisms mechanisms, CredentialRepository credentials, AuthFailureThrottle throttle,
-                         Executor blocking, SessionRegistry sessions, DefaultStanzaRouter router, LimitsConfig limits,
-                         ServerInfo serverInfo, InBandRegistration registration,
-                         EventBus events, MobileConfig mobile) {
+                         Executor blocking, RouteTable sessions, DefaultStanzaRouter router, LimitsConfig limits,
+                         HostRegistry hosts, C2sFeatures features) {
 }

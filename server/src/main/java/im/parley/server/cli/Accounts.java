@@ -7,8 +7,8 @@ import im.parley.server.admin.AccountAdmin;
 import im.parley.server.admin.AdminClient;
 import im.parley.server.admin.LocalAccountAdmin;
 import im.parley.server.config.ParleyConfig;
-import im.parley.server.event.EventBus;
-import im.parley.server.session.SessionRegistry;
+import im.parley.server.host.HostRegistry;
+import im.parley.server.session.InMemoryRouteTable;
 import im.parley.server.storage.Database;
 import im.parley.server.storage.DatabaseLockedException;
 import im.parley.server.storage.JdbcAccountStore;
@@ -53,7 +53,7 @@ final class Accounts implements AutoCloseable {
         }
         AccountService service = new AccountService(new JdbcAccountStore(database.dataSource()));
         // No server runs, so no session can be open: nothing to end.
-        return new Accounts(new LocalAccountAdmin(service, new SessionRegistry(new EventBus())), database);
+        return new Accounts(new LocalAccountAdmin(service, new InMemoryRouteTable(new HostRegistry(java.util.Set.of()))), database);
     }
 
     AccountAdmin admin() {

@@ -1,64 +1,52 @@
 package im.parley.server.component;
 
+import im.parley.core.routing.Bounces;
 import im.parley.core.routing.Handling;
-import im.parley.core.routing.RemoteRouter;
 import im.parley.core.routing.Stanza;
 import im.parley.core.routing.StanzaRouter;
-import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
-import im.parley.core.stream.Stanzas;
+import im.parley.server.routing.RouteHandler;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
-import org.jxmpp.jid.Jid;
 
 /**
- * The remote-routing seam with external components in front (XEP-0114): a stanza for a
- * configured component domain goes over that component's stream, or bounces with
- * {@code service-unavailable} while the component is not connected; every other non-local
- * stanza goes on to federation. It decorates the federation router without owning it: the
- * assembly starts and stops that one itself.
+ * The route handler of external components (XEP-0114): it claims the configured component
+ * domains; a stanza for one goes over that component's stream, or bounces with
+ * {@code service-unavailable} while the component is not connected.
  */
-public final class ComponentRouter implements RemoteRouter {
+public final class ComponentRouter implements RouteHandler {
 
     private final ComponentSecrets secrets;
-    private final RemoteRouter federation;
     private final Map<DomainBareJid, ComponentStreamHandler> connected = new ConcurrentHashMap<>();
     private volatile StanzaRouter local;
 
-    public ComponentRouter(ComponentSecrets secrets, RemoteRouter federation) {
+    public ComponentRouter(ComponentSecrets secrets) {
         this.secrets = secrets;
-        this.federation = federation;
     }
 
-    @Override
+    /** Starts routing: {@code localRouter} takes the stanzas components send, and bounces. */
     public void start(StanzaRouter localRouter) {
         this.local = localRouter;
     }
 
     @Override
-    public void route(Stanza stanza) {
-        route(stanza, Handling.none());
+    public boolean claims(DomainBareJid domain) {
+        return secrets.isComponent(domain);
     }
 
     @Override
     public void route(Stanza stanza, Handling handling) {
         DomainBareJid domain = stanza.to().asDomainBareJid();
-        if (!secrets.isComponent(domain)) {
-            federation.route(stanza, handling);
-            return;
-        }
         ComponentStreamHandler component = connected.get(domain);
         if (component != null) {
             component.deliver(ComponentNamespace.toComponent(stanza.element()));
         } else {
-            bounce(stanza);
+            Bounces.reply(stanza, StanzaErrorCondition.SERVICE_UNAVAILABLE).ifPresent(reply -> local.route(reply, handling));
         }
     }
 
     /** Closes every component stream. */
-    @Override
     public void stop() {
         connected.values().forEach(ComponentStreamHandler::shutDown);
         connected.clear();
@@ -85,16 +73,5 @@ public final class ComponentRouter implements RemoteRouter {
     /** Routes a stanza from a component into the server (already in the client namespace). */
     void fromComponent(Stanza stanza) {
         local.route(stanza);
-    }
-
-    private void bounce(Stanza stanza) {
-        Element element = stanza.element();
-        if (stanza.isError() || Stanzas.isIqResponse(element) || stanza.from() == null) {
-            return;
-        }
-        Element reply = Stanzas.errorReply(element, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE));
-        Jid to = stanza.to();
-        reply.addAttribute("from", to.toString());
-        local.route(new Stanza(reply, to, stanza.from()));
     }
 }

@@ -4,7 +4,9 @@ import java.util.Objects;
 
 /**
  * A typed event key (DESIGN.md "EventBus"): handlers for it receive events of type {@code E}.
- * Compared by identity: declare each as a constant.
+ * Two keys with the same name are the same key, so addressed events can be named when they are
+ * needed ({@code iq-get/host/urn:xmpp:ping}, see {@link StanzaEvents}); a name is therefore
+ * used with one payload type only.
  *
  * @param <E> the event payload type
  */
@@ -22,6 +24,16 @@ public final class EventType<E> {
 
     public String name() {
         return name;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof EventType<?> type && type.name.equals(name);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode();
     }
 
     @Override

@@ -1,14 +1,28 @@
 package im.parley.server.module;
 
+import im.parley.core.negotiation.FeatureNegotiator;
+import im.parley.core.routing.Bounces;
 import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
 import im.parley.core.routing.StanzaRouter;
+import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.server.c2s.C2sSession;
+import im.parley.server.config.ModuleOption;
 import im.parley.server.event.AccountWork;
-import im.parley.server.event.EventBus;
 import im.parley.server.event.EventHandler;
+import im.parley.server.event.EventPriority;
 import im.parley.server.event.EventType;
-import im.parley.server.session.SessionRegistry;
+import im.parley.server.event.StanzaEvent;
+import im.parley.server.event.StanzaEvents;
+import im.parley.server.event.StanzaEvents.Shape;
+import im.parley.server.event.Verdict;
+import im.parley.server.host.Host;
+import im.parley.server.host.HostRegistry;
+import im.parley.server.modules.disco.ServerInfo;
+import im.parley.server.session.RouteTable;
 import im.parley.server.storage.Storage;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -16,65 +30,94 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The {@link ModuleContext} every module gets: registrations go to shared registries. */
+/**
+ * The {@link ModuleContext} of one host: hooks go to the host's bus, features to the host's
+ * service discovery; sessions, storage, routing, options and stream features are the server's.
+ * A component host's context hands its start and stop hooks to the context of the hosted domain
+ * whose module added it.
+ */
 public final class DefaultModuleContext implements ModuleContext {
 
-    private final Set<DomainBareJid> domains;
-    private final IqHandlers iqHandlers;
-    private final StanzaRouter router;
-    private final EventBus events;
-    private final SessionRegistry sessions;
-    private final Executor blocking;
-    private final Storage storage;
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultModuleContext.class);
+
+    /** What every host's context shares: the server's routing, sessions, storage and executors. */
+    public record Shared(HostRegistry hosts, StanzaRouter router, RouteTable sessions, Executor blocking,
+                         Storage storage, AccountSequencer sequencer) {
+    }
+
+    private final Shared shared;
+    private final Host host;
+    private final DefaultModuleContext parent;
     private final Set<String> serverFeatures = new CopyOnWriteArraySet<>();
     private final Set<String> accountFeatures = new CopyOnWriteArraySet<>();
-    private final AccountSequencer sequencer;
     private final List<Element> serverInfoExtensions = new CopyOnWriteArrayList<>();
+    private final ServerInfo serverInfo = new ServerInfo(this::serverFeatures, this::serverInfoExtensions);
+    private final ModuleEnvironment environment;
+    private final List<StartHook> startHooks = new CopyOnWriteArrayList<>();
+    private final List<AutoCloseable> stopHooks = new CopyOnWriteArrayList<>();
 
-    public DefaultModuleContext(Set<DomainBareJid> domains, IqHandlers iqHandlers, StanzaRouter router, EventBus events,
-                                SessionRegistry sessions, Executor blocking, Storage storage, AccountSequencer sequencer) {
-        this.sequencer = sequencer;
-        this.domains = Set.copyOf(domains);
-        this.iqHandlers = iqHandlers;
-        this.router = router;
-        this.events = events;
-        this.sessions = sessions;
-        this.blocking = blocking;
-        this.storage = storage;
+    /** The context of a hosted domain's modules. */
+    public DefaultModuleContext(Shared shared, Host host, ModuleEnvironment environment) {
+        this(shared, host, environment, null);
+    }
+
+    private DefaultModuleContext(Shared shared, Host host, ModuleEnvironment environment, DefaultModuleContext parent) {
+        this.shared = shared;
+        this.host = host;
+        this.environment = environment;
+        this.parent = parent;
+    }
+
+    @Override
+    public Host host() {
+        return host;
+    }
+
+    @Override
+    public ModuleContext addComponentHost(DomainBareJid domain) {
+        return new DefaultModuleContext(shared, shared.hosts().addComponent(domain, host), environment, this);
     }
 
     @Override
     public <E> void hook(EventType<E> type, int priority, EventHandler<E> handler) {
-        events.hook(type, priority, handler);
+        host.events().hook(type, priority, handler);
     }
 
     @Override
     public <E> boolean fire(EventType<E> type, E event) {
-        return events.fire(type, event);
+        return host.events().fire(type, event);
     }
 
     @Override
-    public SessionRegistry sessions() {
-        return sessions;
+    public <E> void fire(EventType<E> type, E event, Runnable unhandled) {
+        host.events().fire(type, event, unhandled);
+    }
+
+    @Override
+    public RouteTable sessions() {
+        return shared.sessions();
     }
 
     @Override
     public Executor blocking() {
-        return blocking;
+        return shared.blocking();
     }
 
     @Override
     public Storage storage() {
-        return storage;
+        return shared.storage();
     }
 
     @Override
     public <T> CompletionStage<T> serially(EntityBareJid account, Supplier<? extends CompletionStage<T>> step) {
-        return sequencer.serially(account, step);
+        return shared.sequencer().serially(account, step);
     }
 
     @Override
@@ -82,20 +125,48 @@ public final class DefaultModuleContext implements ModuleContext {
         return new AccountWork() {
             @Override
             public <T> CompletionStage<T> defer(Supplier<? extends CompletionStage<T>> work) {
-                return sequencer.serially(account, work);
+                return shared.sequencer().serially(account, work);
             }
         };
     }
 
-
     @Override
     public void handleServerIq(String namespace, IqHandler handler) {
-        iqHandlers.registerServer(namespace, handler);
+        hookIq(Shape.HOST, namespace, handler);
     }
 
     @Override
     public void handleAccountIq(String namespace, IqHandler handler) {
-        iqHandlers.registerAccount(namespace, handler);
+        hookIq(Shape.BARE, namespace, handler);
+    }
+
+    private void hookIq(Shape shape, String namespace, IqHandler handler) {
+        EventHandler<StanzaEvent> answer = event -> {
+            answer(event, handler);
+            return Verdict.HANDLED;
+        };
+        hook(StanzaEvents.iq("get", shape, namespace), EventPriority.HANDLE, answer);
+        hook(StanzaEvents.iq("set", shape, namespace), EventPriority.HANDLE, answer);
+    }
+
+    /**
+     * Runs the handler in the turn of the account the request is for ({@link IqHandler#handle(
+     * Stanza, AccountWork)}) and routes its answer as part of the request's handling; a handler
+     * that fails is answered {@code internal-server-error} (RFC 6120 §8.3.3.8).
+     */
+    private void answer(StanzaEvent event, IqHandler handler) {
+        Stanza iq = event.stanza();
+        Handling handling = event.handling();
+        handling.track(handler.handle(iq, event.work()).whenComplete((response, failure) -> {
+            if (failure != null) {
+                LOG.warn("IQ handler failed on {}", iq.element().asXML(), failure);
+                Bounces.reply(iq, StanzaErrorCondition.INTERNAL_SERVER_ERROR)
+                        .ifPresent(reply -> shared.router().route(reply, handling));
+            } else if (response != null) {
+                shared.router().route(new Stanza(response, iq.to() == null ? iq.from().asBareJid() : iq.to(), iq.from()),
+                        handling);
+            }
+        }));
     }
 
     @Override
@@ -113,7 +184,7 @@ public final class DefaultModuleContext implements ModuleContext {
         serverFeatures.add(discoFeature);
     }
 
-    /** Features modules announced, for service discovery (XEP-0030). */
+    /** Features modules announced on this host, for service discovery (XEP-0030). */
     public Set<String> serverFeatures() {
         return Set.copyOf(serverFeatures);
     }
@@ -123,23 +194,94 @@ public final class DefaultModuleContext implements ModuleContext {
         serverInfoExtensions.add(form.createCopy());
     }
 
-    /** Extended information forms modules added (XEP-0128), for service discovery; copies. */
+    /** Extended information forms modules added on this host (XEP-0128), for service discovery; copies. */
     public List<Element> serverInfoExtensions() {
         return serverInfoExtensions.stream().map(Element::createCopy).toList();
     }
 
     @Override
     public Set<DomainBareJid> domains() {
-        return domains;
+        return shared.hosts().accountHosts().stream().map(Host::domain).collect(java.util.stream.Collectors.toSet());
     }
 
     @Override
     public void send(Stanza stanza) {
-        router.route(stanza);
+        shared.router().route(stanza);
     }
 
     @Override
     public void send(Stanza stanza, Handling handling) {
-        router.route(stanza, handling);
+        shared.router().route(stanza, handling);
+    }
+
+    @Override
+    public <T> T option(ModuleOption<T> option) {
+        return environment.config().option(option);
+    }
+
+    @Override
+    public Clock clock() {
+        return environment.clock();
+    }
+
+    @Override
+    public String serverVersion() {
+        return environment.serverVersion();
+    }
+
+    @Override
+    public ServerInfo serverInfo() {
+        return serverInfo;
+    }
+
+    @Override
+    public void addStreamFeature(int order, Supplier<? extends FeatureNegotiator<C2sSession>> factory) {
+        environment.streamFeatures().add(order, factory);
+    }
+
+    @Override
+    public DataSource schema(XmppModule module, String location) {
+        return environment.schemas().migrate(module.name(), module.getClass().getClassLoader(), location);
+    }
+
+    @Override
+    public void onStarted(StartHook hook) {
+        if (parent != null) {
+            parent.onStarted(hook);
+        } else {
+            startHooks.add(hook);
+        }
+    }
+
+    @Override
+    public void onStop(AutoCloseable resource) {
+        if (parent != null) {
+            parent.onStop(resource);
+        } else {
+            stopHooks.add(resource);
+        }
+    }
+
+    /** Runs the modules' start hooks, in load order; returns their banner lines. */
+    public List<String> started(RunningServer server) throws Exception {
+        List<String> banner = new ArrayList<>();
+        for (StartHook hook : startHooks) {
+            String line = hook.started(server);
+            if (line != null) {
+                banner.add(line);
+            }
+        }
+        return banner;
+    }
+
+    /** Closes what modules asked to close at stop, last registered first; failures are logged. */
+    public void stopped() {
+        for (int i = stopHooks.size() - 1; i >= 0; i--) {
+            try {
+                stopHooks.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("a module's resource did not close", e);
+            }
+        }
     }
 }

@@ -1,5 +1,7 @@
 package im.parley.server.c2s;
 
+import im.parley.server.module.ModuleEnvironment;
+import im.parley.server.config.ParleyConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.core.jid.Jids;
@@ -11,19 +13,17 @@ import im.parley.core.sasl.ScramTestClient;
 import im.parley.core.xml.XmlLimits;
 import im.parley.core.xml.XmppElementEncoder;
 import im.parley.core.xml.XmppStreamDecoder;
-import im.parley.s2s.FederationDisabledRouter;
 import im.parley.server.config.LimitsConfig;
-import im.parley.server.config.MobileConfig;
-import im.parley.server.event.EventBus;
 import im.parley.server.module.AccountSequencer;
 import im.parley.server.module.DefaultModuleContext;
-import im.parley.server.module.IqHandlers;
-import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.modules.ping.PingModule;
-import im.parley.server.modules.register.InBandRegistration;
 import im.parley.server.modules.session.LegacySessionModule;
 import im.parley.server.routing.DefaultStanzaRouter;
-import im.parley.server.session.SessionRegistry;
+import im.parley.server.session.InMemoryRouteTable;
+import im.parley.server.session.RouteTable;
+import im.parley.server.host.HostRegistry;
+import im.parley.server.modules.delivery.DeliveryModule;
+import java.util.List;
 import im.parley.server.tls.ServerTls;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -50,19 +50,19 @@ class C2sStreamHandlerTest {
             + "xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>";
 
     private final DomainBareJid domain = Jids.parseDomain("parley.test");
-    private final EventBus events = new EventBus();
-    private final SessionRegistry sessions = new SessionRegistry(events);
+    private final HostRegistry hosts = new HostRegistry(Set.of(domain));
+    private final RouteTable sessions = new InMemoryRouteTable(hosts);
     private final C2sContext context;
 
     C2sStreamHandlerTest() throws Exception {
-        IqHandlers iqHandlers = new IqHandlers();
-        FederationDisabledRouter remote = new FederationDisabledRouter();
         AccountSequencer sequencer = new AccountSequencer();
-        DefaultStanzaRouter router = new DefaultStanzaRouter(Set.of(domain), sessions, iqHandlers, remote, events,
-                sequencer);
-        remote.start(router);
-        DefaultModuleContext modules = new DefaultModuleContext(Set.of(domain), iqHandlers, router, events, sessions,
-                Runnable::run, null, sequencer);
+        DefaultStanzaRouter router = new DefaultStanzaRouter(hosts, sessions, List.of(), sequencer);
+        C2sFeatures features = new C2sFeatures();
+        DefaultModuleContext modules = new DefaultModuleContext(
+                new DefaultModuleContext.Shared(hosts, router, sessions, Runnable::run, null, sequencer),
+                hosts.find(domain).orElseThrow(),
+                new ModuleEnvironment(ParleyConfig.defaults(), Clock.systemUTC(), "test", features, null));
+        new DeliveryModule().load(modules);
         new PingModule().load(modules);
         new LegacySessionModule().load(modules);
         InMemoryCredentials credentials = new InMemoryCredentials()
@@ -72,15 +72,14 @@ class C2sStreamHandlerTest {
         context = new C2sContext(Set.of(domain), false, new ServerTls(Map.of(), Map.of(), domain),
                 SaslMechanisms.defaults(), credentials,
                 new AuthFailureThrottle(50, Duration.ofMinutes(1), Clock.systemUTC()), Runnable::run, sessions, router,
-                limits, new ServerInfo(modules::serverFeatures, modules::serverInfoExtensions),
-                InBandRegistration.closed(), events, MobileConfig.defaults());
+                limits, hosts, features);
     }
 
     /** A client connection: bytes in, text out. */
     private final class Client {
         final EmbeddedChannel channel = new EmbeddedChannel(
                 new XmppStreamDecoder(new XmlLimits(8192, 64)), new XmppElementEncoder(),
-                new C2sStreamHandler(context, C2sChannelInitializer.c2sFeatures()));
+                new C2sStreamHandler(context, context.features().newNegotiators()));
 
         String send(String xml) {
             channel.writeInbound(Unpooled.copiedBuffer(xml, StandardCharsets.UTF_8));

@@ -4,19 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.core.jid.Jids;
 import im.parley.core.routing.Handling;
-import im.parley.core.routing.RemoteRouter;
 import im.parley.core.routing.Stanza;
-import im.parley.core.routing.StanzaRouter;
 import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.StreamError;
 import im.parley.core.stream.Stanzas;
-import im.parley.server.event.EventBus;
+import im.parley.server.event.EventPriority;
 import im.parley.server.event.StanzaEvents;
+import im.parley.server.event.StanzaEvents.Shape;
 import im.parley.server.event.Verdict;
+import im.parley.server.host.HostRegistry;
 import im.parley.server.module.AccountSequencer;
-import im.parley.server.module.IqHandlers;
+import im.parley.server.module.DefaultModuleContext;
+import im.parley.server.module.ModuleContext;
+import im.parley.server.module.ModuleEnvironment;
+import im.parley.server.c2s.C2sFeatures;
+import im.parley.server.config.ParleyConfig;
+import java.time.Clock;
+import im.parley.server.modules.delivery.DeliveryModule;
+import im.parley.server.session.InMemoryRouteTable;
 import im.parley.server.session.LocalSession;
-import im.parley.server.session.SessionRegistry;
+import im.parley.server.session.RouteTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,11 +31,16 @@ import java.util.concurrent.CompletableFuture;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.QName;
+import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.Jid;
 import org.junit.jupiter.api.Test;
 
-/** Local routing rules: RFC 6120 §8 and §10, RFC 6121 §8.5. */
+/**
+ * Routing rules (RFC 6120 §8 and §10, RFC 6121 §8.5) with the router and the delivery module:
+ * addressed events on the destination host, route handlers for other domains, one set of
+ * bounce rules.
+ */
 class DefaultStanzaRouterTest {
 
     /** A session that records what it is given. */
@@ -78,34 +90,50 @@ class DefaultStanzaRouterTest {
         }
     }
 
-    static final class RecordingRemote implements RemoteRouter {
+    /** A route handler that claims one domain, or every domain, and records what it gets. */
+    static final class RecordingRoute implements RouteHandler {
+        final DomainBareJid claimed;
         final List<Stanza> routed = new ArrayList<>();
 
-        @Override
-        public void start(StanzaRouter local) {
+        RecordingRoute(DomainBareJid claimed) {
+            this.claimed = claimed;
         }
 
         @Override
-        public void route(Stanza stanza) {
+        public boolean claims(DomainBareJid domain) {
+            return claimed == null || claimed.equals(domain);
+        }
+
+        @Override
+        public void route(Stanza stanza, Handling handling) {
             routed.add(stanza);
-        }
-
-        @Override
-        public void stop() {
         }
     }
 
-    private final EventBus events = new EventBus();
-    private final SessionRegistry sessions = new SessionRegistry(events);
-    private final IqHandlers iqHandlers = new IqHandlers();
-    private final RecordingRemote remote = new RecordingRemote();
+    private final HostRegistry hosts = new HostRegistry(Set.of(Jids.parseDomain("montague.test"),
+            Jids.parseDomain("capulet.test")));
+    private final RouteTable sessions = new InMemoryRouteTable(hosts);
+    private final RecordingRoute component = new RecordingRoute(Jids.parseDomain("gateway.elsewhere.example"));
+    private final RecordingRoute federation = new RecordingRoute(null);
+    private final List<RouteHandler> remote = new ArrayList<>(List.of(component, federation));
     private final DefaultStanzaRouter router;
+    private final ModuleContext montague;
+    private final ModuleContext capulet;
     private final RecordingSession romeo;
     private final RecordingSession juliet;
 
     DefaultStanzaRouterTest() throws Exception {
-        router = new DefaultStanzaRouter(Set.of(Jids.parseDomain("montague.test"), Jids.parseDomain("capulet.test")),
-                sessions, iqHandlers, remote, events, new AccountSequencer());
+        router = new DefaultStanzaRouter(hosts, sessions, remote, new AccountSequencer());
+        DefaultModuleContext.Shared shared = new DefaultModuleContext.Shared(hosts, router, sessions, Runnable::run,
+                null, new AccountSequencer());
+        ModuleEnvironment environment = new ModuleEnvironment(ParleyConfig.defaults(), Clock.systemUTC(), "test",
+                new C2sFeatures(), null);
+        montague = new DefaultModuleContext(shared, hosts.find(Jids.parseDomain("montague.test")).orElseThrow(),
+                environment);
+        capulet = new DefaultModuleContext(shared, hosts.find(Jids.parseDomain("capulet.test")).orElseThrow(),
+                environment);
+        new DeliveryModule().load(montague);
+        new DeliveryModule().load(capulet);
         romeo = new RecordingSession("romeo@montague.test/orchard");
         juliet = new RecordingSession("juliet@capulet.test/balcony");
         sessions.bind(romeo);
@@ -221,7 +249,7 @@ class DefaultStanzaRouterTest {
 
     @Test
     void registeredServerIqHandlerAnswers() throws Exception {
-        iqHandlers.registerServer("urn:xmpp:ping", iq -> CompletableFuture.completedFuture(Stanzas.iqResult(iq.element())));
+        montague.handleServerIq("urn:xmpp:ping", iq -> CompletableFuture.completedFuture(Stanzas.iqResult(iq.element())));
         Stanza ping = stanza("iq", "get", romeo.jid, "montague.test");
         ping.element().addElement(QName.get("ping", "urn:xmpp:ping"));
 
@@ -236,7 +264,7 @@ class DefaultStanzaRouterTest {
 
     @Test
     void iqWithoutToIsHandledForTheSendersAccount_rfc6120_10_3_3() throws Exception {
-        iqHandlers.registerAccount("jabber:iq:roster", iq -> CompletableFuture.completedFuture(Stanzas.iqResult(iq.element())));
+        montague.handleAccountIq("jabber:iq:roster", iq -> CompletableFuture.completedFuture(Stanzas.iqResult(iq.element())));
         Stanza get = stanza("iq", "get", romeo.jid, null);
         get.element().addElement(QName.get("query", "jabber:iq:roster"));
 
@@ -256,10 +284,127 @@ class DefaultStanzaRouterTest {
     }
 
     @Test
-    void stanzasForRemoteDomainsGoToTheRemoteRouter_rfc6120_10_4() throws Exception {
+    void stanzasForRemoteDomainsGoToTheFirstRouteHandlerThatClaimsThem_rfc6120_10_4() throws Exception {
         router.route(stanza("message", "chat", romeo.jid, "someone@elsewhere.example"));
+        router.route(stanza("message", "chat", romeo.jid, "user@gateway.elsewhere.example"));
 
-        assertThat(remote.routed).hasSize(1);
+        assertThat(federation.routed).singleElement()
+                .satisfies(s -> assertThat(s.to().toString()).isEqualTo("someone@elsewhere.example"));
+        assertThat(component.routed).singleElement()
+                .satisfies(s -> assertThat(s.to().toString()).isEqualTo("user@gateway.elsewhere.example"));
+        assertThat(romeo.received).isEmpty();
+    }
+
+    @Test
+    void aRemoteDomainNobodyClaimsIsRemoteServerNotFound_rfc6120_10_4_3() throws Exception {
+        DefaultStanzaRouter withoutFederation = new DefaultStanzaRouter(hosts, sessions, List.of(), new AccountSequencer());
+
+        withoutFederation.route(stanza("message", "chat", romeo.jid, "someone@elsewhere.example"));
+
+        assertThat(romeo.received).singleElement()
+                .satisfies(e -> assertThat(errorCondition(e)).isEqualTo("remote-server-not-found"));
+    }
+
+    @Test
+    void resultsAndErrorsForARemoteDomainNobodyClaimsAreNeverAnswered_rfc6120_8_2_3_and_8_3_1() throws Exception {
+        DefaultStanzaRouter withoutFederation = new DefaultStanzaRouter(hosts, sessions, List.of(), new AccountSequencer());
+
+        withoutFederation.route(stanza("iq", "result", romeo.jid, "elsewhere.example"));
+        withoutFederation.route(stanza("iq", "error", romeo.jid, "someone@elsewhere.example/r"));
+        withoutFederation.route(stanza("message", "error", romeo.jid, "someone@elsewhere.example"));
+
+        assertThat(romeo.received).isEmpty();
+    }
+
+    @Test
+    void mainEventsFireOnTheDestinationHostOnly() throws Exception {
+        List<String> seen = new ArrayList<>();
+        montague.hook(StanzaEvents.to("message", Shape.FULL), EventPriority.OBSERVE, e -> {
+            seen.add("montague");
+            return Verdict.PASS;
+        });
+        capulet.hook(StanzaEvents.to("message", Shape.FULL), EventPriority.OBSERVE, e -> {
+            seen.add("capulet " + e.stanza().to());
+            return Verdict.PASS;
+        });
+
+        router.route(stanza("message", "chat", romeo.jid, "juliet@capulet.test/balcony"));
+
+        assertThat(seen).containsExactly("capulet juliet@capulet.test/balcony");
+        assertThat(juliet.received).hasSize(1);
+    }
+
+    @Test
+    void aHandlerCanReplaceTheStanzaThatIsDelivered() throws Exception {
+        capulet.hook(StanzaEvents.to("message", Shape.BARE), EventPriority.STAMP, e -> {
+            Element stamped = e.stanza().element().createCopy();
+            stamped.addElement(QName.get("stanza-id", "urn:xmpp:sid:0")).addAttribute("id", "42");
+            e.replace(new Stanza(stamped, e.stanza().from(), e.stanza().to()));
+            return Verdict.PASS;
+        });
+        Stanza original = stanza("message", "chat", romeo.jid, "juliet@capulet.test");
+
+        router.route(original);
+
+        assertThat(juliet.received).singleElement()
+                .satisfies(e -> assertThat(e.element("stanza-id").attributeValue("id")).isEqualTo("42"));
+        assertThat(original.element().element("stanza-id")).isNull();
+    }
+
+    @Test
+    void aSuspendedEventGoesOnWhereItStoppedWhenResumed() throws Exception {
+        List<Verdict.Continuation> held = new ArrayList<>();
+        List<String> order = new ArrayList<>();
+        capulet.hook(StanzaEvents.to("message", Shape.BARE), EventPriority.FILTER, e -> {
+            order.add("filter");
+            return Verdict.suspend(held::add);
+        });
+        capulet.hook(StanzaEvents.to("message", Shape.BARE), EventPriority.OBSERVE, e -> {
+            order.add("observer");
+            return Verdict.PASS;
+        });
+
+        router.route(stanza("message", "chat", romeo.jid, "juliet@capulet.test"));
+        assertThat(juliet.received).isEmpty();
+        held.get(0).resume(Verdict.PASS);
+
+        assertThat(order).containsExactly("filter", "observer");
+        assertThat(juliet.received).hasSize(1);
+    }
+
+    @Test
+    void iqRequestsFireByTypeShapeAndNamespace() throws Exception {
+        List<String> seen = new ArrayList<>();
+        montague.hook(StanzaEvents.iq("set", Shape.HOST, "urn:example:thing"), EventPriority.HANDLE, e -> {
+            seen.add(e.stanza().id());
+            return Verdict.HANDLED;
+        });
+        Stanza set = stanza("iq", "set", romeo.jid, "montague.test");
+        set.element().addElement(QName.get("thing", "urn:example:thing"));
+        Stanza get = stanza("iq", "get", romeo.jid, "montague.test");
+        get.element().addElement(QName.get("thing", "urn:example:thing"));
+
+        router.route(set);
+        router.route(get);
+
+        assertThat(seen).containsExactly("s1");
+        assertThat(romeo.received).singleElement()
+                .satisfies(e -> assertThat(errorCondition(e)).isEqualTo("service-unavailable"));
+    }
+
+    @Test
+    void aComponentHostGetsTheStanzasForItsDomainOnItsOwnBus() throws Exception {
+        ModuleContext rooms = montague.addComponentHost(Jids.parseDomain("rooms.montague.test"));
+        List<String> seen = new ArrayList<>();
+        rooms.hook(StanzaEvents.to("message", Shape.BARE), EventPriority.HANDLE, e -> {
+            seen.add(e.stanza().to().toString());
+            return Verdict.HANDLED;
+        });
+
+        router.route(stanza("message", "groupchat", romeo.jid, "verona@rooms.montague.test"));
+
+        assertThat(seen).containsExactly("verona@rooms.montague.test");
+        assertThat(federation.routed).isEmpty();
         assertThat(romeo.received).isEmpty();
     }
 
@@ -287,7 +432,7 @@ class DefaultStanzaRouterTest {
     void offlineHandlerTakesMessagesNoResourceCanReceive() throws Exception {
         juliet.available = false;
         List<Stanza> stored = new ArrayList<>();
-        events.hook(StanzaEvents.MESSAGE_OFFLINE, 0, e -> {
+        capulet.hook(StanzaEvents.MESSAGE_OFFLINE, EventPriority.DELIVER, e -> {
             stored.add(e.stanza());
             return Verdict.HANDLED;
         });
@@ -299,8 +444,8 @@ class DefaultStanzaRouterTest {
     }
 
     @Test
-    void outboundHandlersSeeClientStanzasFirst() throws Exception {
-        events.hook(StanzaEvents.OUTBOUND, 0, e -> Verdict.HANDLED);
+    void preEventsOnTheSendersHostSeeClientStanzasFirst() throws Exception {
+        montague.hook(StanzaEvents.pre("message", Shape.FULL), EventPriority.FILTER, e -> Verdict.HANDLED);
 
         router.routeFromClient(stanza("message", "chat", romeo.jid, "juliet@capulet.test/balcony"), romeo, Handling.none());
 

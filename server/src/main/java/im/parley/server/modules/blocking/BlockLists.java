@@ -1,6 +1,6 @@
 package im.parley.server.modules.blocking;
 
-import im.parley.server.session.SessionRegistry;
+import im.parley.server.session.RouteTable;
 import im.parley.server.storage.BlockListStore;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,14 +27,14 @@ final class BlockLists {
 
     private final BlockListStore store;
     private final Executor blocking;
-    private final SessionRegistry sessions;
+    private final RouteTable sessions;
     private final Map<EntityBareJid, BlockList> lists = new ConcurrentHashMap<>();
     /** Actions waiting for a list being loaded, in arrival order; guarded by itself. */
     private final Map<EntityBareJid, List<Consumer<BlockList>>> waiting = new HashMap<>();
     /** Serialises changes of one account's list with their re-read (striped, never per JID). */
     private final Object[] changeLocks = new Object[64];
 
-    BlockLists(BlockListStore store, Executor blocking, SessionRegistry sessions) {
+    BlockLists(BlockListStore store, Executor blocking, RouteTable sessions) {
         this.store = store;
         this.blocking = blocking;
         this.sessions = sessions;

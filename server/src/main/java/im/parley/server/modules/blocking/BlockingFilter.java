@@ -5,7 +5,7 @@ import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.event.AccountWork;
-import im.parley.server.event.StanzaEvents;
+import im.parley.server.event.StanzaEvent;
 import im.parley.server.event.Verdict;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.session.LocalSession;
@@ -34,11 +34,14 @@ final class BlockingFilter {
         this.lists = lists;
     }
 
-    /** Stanzas to a local account from a JID it blocks. */
-    Verdict onInbound(StanzaEvents.Inbound event) {
+    /**
+     * Stanzas to a local account from a JID it blocks. An account's requests to itself (its
+     * roster, its vCard) are its own business, never filtered.
+     */
+    Verdict onInbound(StanzaEvent event) {
         Stanza stanza = event.stanza();
         EntityBareJid owner = stanza.to() == null ? null : stanza.to().asEntityBareJidIfPossible();
-        if (owner == null || stanza.from() == null) {
+        if (owner == null || stanza.from() == null || stanza.isIq() && owner.equals(stanza.from().asBareJid())) {
             return Verdict.PASS;
         }
         Optional<BlockList> list = lists.cached(owner);
@@ -49,7 +52,7 @@ final class BlockingFilter {
     }
 
     /** Stanzas from a local client to a JID its account blocks. */
-    Verdict onOutbound(StanzaEvents.Outbound event) {
+    Verdict onOutbound(StanzaEvent event) {
         Stanza stanza = event.stanza();
         if (stanza.to() == null) {
             return Verdict.PASS;

@@ -7,6 +7,8 @@ import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
+import im.parley.server.event.StanzaEvents.Shape;
+import im.parley.server.event.EventPriority;
 import im.parley.server.event.SessionEvents;
 import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.Verdict;
@@ -36,8 +38,6 @@ import org.jxmpp.jid.Jid;
 public final class BlockingModule implements XmppModule {
 
     public static final String NAMESPACE = "urn:xmpp:blocking";
-    /** Runs before delivery, offline storage and presence handling see the stanza. */
-    public static final int PRIORITY = 100;
 
     private final AtomicLong pushIds = new AtomicLong();
     /** XEP-0191 §3.2: resources that retrieved the list get pushes (§3.3, §3.4). */
@@ -55,10 +55,13 @@ public final class BlockingModule implements XmppModule {
         this.context = context;
         this.lists = new BlockLists(context.storage().blockLists(), context.blocking(), context.sessions());
         BlockingFilter filter = new BlockingFilter(context, lists);
-        context.hook(StanzaEvents.MESSAGE_INBOUND, PRIORITY, filter::onInbound);
-        context.hook(StanzaEvents.PRESENCE_INBOUND, PRIORITY, filter::onInbound);
-        context.hook(StanzaEvents.IQ_INBOUND, PRIORITY, filter::onInbound);
-        context.hook(StanzaEvents.OUTBOUND, PRIORITY, filter::onOutbound);
+        for (String kind : StanzaEvents.KINDS) {
+            context.hook(StanzaEvents.to(kind, Shape.BARE), EventPriority.FILTER, filter::onInbound);
+            context.hook(StanzaEvents.to(kind, Shape.FULL), EventPriority.FILTER, filter::onInbound);
+            for (var type : StanzaEvents.pre(kind)) {
+                context.hook(type, EventPriority.FILTER, filter::onOutbound);
+            }
+        }
         context.hook(SessionEvents.BOUND, 0, this::onBound);
         context.hook(SessionEvents.CLOSED, 0, this::onClosed);
         context.handleAccountIq(NAMESPACE, this::handle);

@@ -4,7 +4,10 @@ import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
+import im.parley.server.c2s.C2sFeatures;
+import im.parley.server.host.Host;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.modules.caps.CapsFeature;
 import im.parley.server.module.XmppModule;
 import im.parley.server.session.LocalSession;
 import java.util.TreeSet;
@@ -35,11 +38,10 @@ public final class DiscoModule implements XmppModule {
     private static final Namespace INFO = Namespace.get(ServerInfo.DISCO_INFO);
     private static final Namespace ITEMS = Namespace.get(ServerInfo.DISCO_ITEMS);
 
-    private final ServerInfo serverInfo;
+    /** Entity capabilities go with the post-authentication features (XEP-0115 §6.3). */
+    public static final int CAPS_FEATURE_ORDER = C2sFeatures.BIND + 200;
 
-    public DiscoModule(ServerInfo serverInfo) {
-        this.serverInfo = serverInfo;
-    }
+    private ServerInfo serverInfo;
 
     @Override
     public String name() {
@@ -48,10 +50,12 @@ public final class DiscoModule implements XmppModule {
 
     @Override
     public void load(ModuleContext context) {
+        this.serverInfo = context.serverInfo();
+        context.addStreamFeature(CAPS_FEATURE_ORDER, () -> new CapsFeature(serverInfo));
         context.addServerFeature(ServerInfo.DISCO_INFO);
         context.addServerFeature(ServerInfo.DISCO_ITEMS);
         context.handleServerIq(ServerInfo.DISCO_INFO, iq -> done(serverInfo(iq)));
-        context.handleServerIq(ServerInfo.DISCO_ITEMS, iq -> done(serverItems(iq)));
+        context.handleServerIq(ServerInfo.DISCO_ITEMS, iq -> done(serverItems(iq, context)));
         context.handleAccountIq(ServerInfo.DISCO_INFO, iq -> done(accountInfo(iq, context)));
         context.handleAccountIq(ServerInfo.DISCO_ITEMS, iq -> done(accountItems(iq, context)));
     }
@@ -67,14 +71,22 @@ public final class DiscoModule implements XmppModule {
         return result(iq, serverInfo.infoQuery(node));
     }
 
-    private static Element serverItems(Stanza iq) {
+    /**
+     * XEP-0030 §4.1: the server's items are the services it runs on their own domains, the
+     * component hosts of this host (group chat, upload, ...), as Prosody and ejabberd list them.
+     */
+    private static Element serverItems(Stanza iq, ModuleContext context) {
         if (!isGet(iq)) {
             return error(iq, StanzaErrorCondition.BAD_REQUEST);
         }
         if (node(iq) != null) {
             return error(iq, StanzaErrorCondition.ITEM_NOT_FOUND);
         }
-        return result(iq, DocumentHelper.createElement(QName.get("query", ITEMS)));
+        Element query = DocumentHelper.createElement(QName.get("query", ITEMS));
+        for (Host component : context.host().components()) {
+            query.addElement(QName.get("item", ITEMS)).addAttribute("jid", component.domain().toString());
+        }
+        return result(iq, query);
     }
 
     private static Element accountInfo(Stanza iq, ModuleContext context) {

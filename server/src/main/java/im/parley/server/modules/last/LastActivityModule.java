@@ -4,6 +4,8 @@ import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
+import im.parley.server.event.StanzaEvents.Shape;
+import im.parley.server.event.EventPriority;
 import im.parley.server.event.SessionEvents;
 import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.Verdict;
@@ -40,14 +42,10 @@ public final class LastActivityModule implements XmppModule {
     private static final Logger LOG = LoggerFactory.getLogger(LastActivityModule.class);
     private static final Namespace NS = Namespace.get(NAMESPACE);
 
-    private final Clock clock;
     private final Map<EntityFullJid, String> unavailableStatus = new ConcurrentHashMap<>();
+    private Clock clock;
     private ModuleContext context;
     private Instant started;
-
-    public LastActivityModule(Clock clock) {
-        this.clock = clock;
-    }
 
     @Override
     public String name() {
@@ -57,12 +55,13 @@ public final class LastActivityModule implements XmppModule {
     @Override
     public void load(ModuleContext moduleContext) {
         this.context = moduleContext;
+        this.clock = moduleContext.clock();
         this.started = clock.instant();
         context.addServerFeature(NAMESPACE);
         context.handleServerIq(NAMESPACE, this::uptime);
         context.handleAccountIq(NAMESPACE, this::lastLogout);
         // Before default handling, and passing on: this only watches the client's own presence.
-        context.hook(StanzaEvents.OUTBOUND, 100, event -> {
+        context.hook(StanzaEvents.pre("presence", Shape.BARE), EventPriority.OBSERVE, event -> {
             rememberStatus(event.stanza(), event.origin());
             return Verdict.PASS;
         });

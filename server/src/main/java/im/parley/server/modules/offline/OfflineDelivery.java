@@ -1,7 +1,7 @@
 package im.parley.server.modules.offline;
 
 import im.parley.server.session.LocalSession;
-import im.parley.server.session.SessionRegistry;
+import im.parley.server.session.RouteTable;
 import im.parley.server.storage.OfflineMessage;
 import im.parley.server.storage.OfflineStore;
 import java.util.ArrayList;
@@ -25,9 +25,9 @@ final class OfflineDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(OfflineDelivery.class);
 
     private final OfflineStore store;
-    private final SessionRegistry sessions;
+    private final RouteTable sessions;
 
-    OfflineDelivery(OfflineStore store, SessionRegistry sessions) {
+    OfflineDelivery(OfflineStore store, RouteTable sessions) {
         this.store = store;
         this.sessions = sessions;
     }

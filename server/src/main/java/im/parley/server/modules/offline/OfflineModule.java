@@ -5,7 +5,10 @@ import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
+import im.parley.server.event.StanzaEvents.Shape;
+import im.parley.server.event.EventPriority;
 import im.parley.server.event.SessionEvents;
+import im.parley.server.event.StanzaEvent;
 import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.Verdict;
 import im.parley.server.module.ModuleContext;
@@ -36,10 +39,13 @@ public final class OfflineModule implements XmppModule {
     /** Messages kept per account by default (as ejabberd's {@code max_user_offline_messages}). */
     public static final int DEFAULT_QUOTA = 1000;
 
-    /** Sees the client's own presence before any module that might consume it. */
-    private static final int PRESENCE_WATCH_PRIORITY = 1000;
-    /** Holds messages for an account with a backlog after every filter (blocking, ...) saw them. */
-    private static final int BACKLOG_PRIORITY = -1000;
+    /** Sees the client's own presence before any module that might consume it (blocking included). */
+    private static final int PRESENCE_WATCH_PRIORITY = EventPriority.FILTER + 100;
+    /**
+     * Holds messages for an account with a backlog after every filter (blocking, ...) and
+     * observer saw them, just before delivery would hand them to the resource.
+     */
+    private static final int BACKLOG_PRIORITY = EventPriority.DELIVER + 10;
 
     private final int quota;
     /** Available sessions whose last presence had a negative priority: they get no offline messages yet. */
@@ -50,22 +56,21 @@ public final class OfflineModule implements XmppModule {
      * now, so it cannot overtake them (RFC 6120 §10.1): the resource gets the backlog first.
      */
     private final Set<EntityBareJid> backlog = ConcurrentHashMap.newKeySet();
-    private final Clock clock;
+    private Clock clock;
     private ModuleContext context;
     private OfflineStore store;
     private OfflineDelivery delivery;
 
     public OfflineModule() {
-        this(DEFAULT_QUOTA, Clock.systemUTC());
+        this(DEFAULT_QUOTA);
     }
 
     /** @param quota the most messages kept for one account; more are bounced */
-    public OfflineModule(int quota, Clock clock) {
+    public OfflineModule(int quota) {
         if (quota < 1) {
             throw new IllegalArgumentException("offline quota must be positive: " + quota);
         }
         this.quota = quota;
-        this.clock = clock;
     }
 
     @Override
@@ -76,13 +81,15 @@ public final class OfflineModule implements XmppModule {
     @Override
     public void load(ModuleContext context) {
         this.context = context;
+        this.clock = context.clock();
         this.store = context.storage().offline();
         this.delivery = new OfflineDelivery(store, context.sessions());
         backlog.addAll(store.owners());
-        context.hook(StanzaEvents.MESSAGE_OFFLINE, 0, this::onOfflineMessage);
-        context.hook(StanzaEvents.MESSAGE_INBOUND, BACKLOG_PRIORITY, this::onMessageWhileBacklogged);
+        context.hook(StanzaEvents.MESSAGE_OFFLINE, EventPriority.DELIVER, this::onOfflineMessage);
+        context.hook(StanzaEvents.to("message", Shape.BARE), BACKLOG_PRIORITY, this::onMessageWhileBacklogged);
+        context.hook(StanzaEvents.to("message", Shape.FULL), BACKLOG_PRIORITY, this::onMessageWhileBacklogged);
         context.hook(SessionEvents.AVAILABLE, 0, this::onAvailable);
-        context.hook(StanzaEvents.OUTBOUND, PRESENCE_WATCH_PRIORITY, this::onOwnPresence);
+        context.hook(StanzaEvents.pre("presence", Shape.BARE), PRESENCE_WATCH_PRIORITY, this::onOwnPresence);
         context.hook(SessionEvents.CLOSED, 0, session -> {
             negativePriority.remove(session);
             return Verdict.PASS;
@@ -97,7 +104,7 @@ public final class OfflineModule implements XmppModule {
      * in the order they came, and the sender's stanza counts as handled once its message is
      * stored (XEP-0198 §4).
      */
-    private Verdict onOfflineMessage(StanzaEvents.Inbound event) {
+    private Verdict onOfflineMessage(StanzaEvent event) {
         Stanza message = event.stanza();
         EntityBareJid owner = message.to() == null ? null : message.to().asEntityBareJidIfPossible();
         if (owner == null || !OfflinePolicy.shouldStore(message.element())) {
@@ -114,7 +121,7 @@ public final class OfflineModule implements XmppModule {
      * offline storage as usual ({@link StanzaEvents#MESSAGE_OFFLINE}); a message for a particular
      * resource that is online goes to it.
      */
-    private Verdict onMessageWhileBacklogged(StanzaEvents.Inbound event) {
+    private Verdict onMessageWhileBacklogged(StanzaEvent event) {
         Stanza message = event.stanza();
         EntityBareJid owner = message.to() == null ? null : message.to().asEntityBareJidIfPossible();
         if (owner == null || !backlog.contains(owner) || !OfflinePolicy.shouldStore(message.element())
@@ -138,7 +145,7 @@ public final class OfflineModule implements XmppModule {
         return false;
     }
 
-    private void store(StanzaEvents.Inbound event, EntityBareJid owner) {
+    private void store(StanzaEvent event, EntityBareJid owner) {
         Stanza message = event.stanza();
         backlog.add(owner);
         event.work().defer(() -> CompletableFuture
@@ -207,7 +214,7 @@ public final class OfflineModule implements XmppModule {
      * to non-negative; {@link SessionEvents#AVAILABLE} only reports the initial presence. The
      * session has recorded the new priority when this event fires.
      */
-    private Verdict onOwnPresence(StanzaEvents.Outbound event) {
+    private Verdict onOwnPresence(StanzaEvent event) {
         Stanza stanza = event.stanza();
         if (!stanza.isPresence() || stanza.to() != null) {
             return Verdict.PASS;

@@ -1,12 +1,17 @@
 package im.parley.server.modules.presence;
 
 import im.parley.core.routing.Stanza;
+import im.parley.server.event.StanzaEvents.Shape;
+import im.parley.server.event.EventPriority;
 import im.parley.server.event.SessionEvents;
+import im.parley.server.event.StanzaEvent;
 import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.Verdict;
+import im.parley.server.c2s.C2sFeatures;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
 import im.parley.server.session.LocalSession;
+import java.util.List;
 import java.util.Optional;
 import org.jxmpp.jid.EntityBareJid;
 
@@ -16,6 +21,9 @@ import org.jxmpp.jid.EntityBareJid;
  * in this instance, keyed by session.
  */
 public final class PresenceModule implements XmppModule {
+
+    /** Subscription pre-approval is announced with the post-authentication features (RFC 6121 §3.4.1). */
+    public static final int PRE_APPROVAL_FEATURE_ORDER = C2sFeatures.BIND + 400;
 
     private ModuleContext context;
     private ResourcePresences resources;
@@ -28,15 +36,25 @@ public final class PresenceModule implements XmppModule {
         return "presence";
     }
 
+    /** Subscriptions live in rosters: presence follows the roster module's changes. */
+    @Override
+    public List<String> dependsOn() {
+        return List.of("roster");
+    }
+
     @Override
     public void load(ModuleContext moduleContext) {
         this.context = moduleContext;
+        context.addStreamFeature(PRE_APPROVAL_FEATURE_ORDER, PreApprovalFeature::new);
         resources = new ResourcePresences(context);
         broadcaster = new PresenceBroadcaster(context, resources);
         subscriptions = new SubscriptionHandler(context, resources);
         probes = new ProbeResponder(context, resources);
-        context.hook(StanzaEvents.OUTBOUND, 0, this::outbound);
-        context.hook(StanzaEvents.PRESENCE_INBOUND, 0, this::inbound);
+        for (var type : StanzaEvents.pre("presence")) {
+            context.hook(type, EventPriority.HANDLE, this::outbound);
+        }
+        context.hook(StanzaEvents.to("presence", Shape.BARE), EventPriority.HANDLE, this::inbound);
+        context.hook(StanzaEvents.to("presence", Shape.FULL), EventPriority.HANDLE, this::inbound);
         context.hook(SessionEvents.AVAILABLE, 0, session -> {
             subscriptions.deliverPendingRequests(session);
             return Verdict.PASS;
@@ -45,7 +63,7 @@ public final class PresenceModule implements XmppModule {
     }
 
     /** Presence a local client sends (§3 subscriptions, §4.2 to §4.6). */
-    private Verdict outbound(StanzaEvents.Outbound event) {
+    private Verdict outbound(StanzaEvent event) {
         Stanza stanza = event.stanza();
         if (!stanza.isPresence()) {
             return Verdict.PASS;
@@ -85,7 +103,7 @@ public final class PresenceModule implements XmppModule {
      * server's business; available and unavailable presence is delivered by the router (the
      * sending server decided the user may see it, §4.2.3, §4.6.3).
      */
-    private Verdict inbound(StanzaEvents.Inbound event) {
+    private Verdict inbound(StanzaEvent event) {
         Stanza stanza = event.stanza();
         EntityBareJid user = stanza.to() == null ? null : stanza.to().asEntityBareJidIfPossible();
         if (user == null || stanza.from() == null) {

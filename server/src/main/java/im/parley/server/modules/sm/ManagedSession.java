@@ -5,7 +5,6 @@ import im.parley.core.stream.StreamErrorCondition;
 import im.parley.server.c2s.C2sContext;
 import im.parley.server.c2s.C2sSession;
 import im.parley.server.c2s.SessionInterceptor;
-import im.parley.server.config.StreamManagementConfig;
 import im.parley.server.event.SessionEvents;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,12 +66,13 @@ public final class ManagedSession implements SessionInterceptor {
     private HibernationHandle hibernation;
 
     /**
+     * @param config the {@code stream_management} options
      * @param id the resumption id, or null if the client did not ask for resumption (§3)
      * @param window how long the session may hibernate
      */
-    ManagedSession(C2sContext context, String id, Duration window) {
+    ManagedSession(C2sContext context, StreamManagementConfig config, String id, Duration window) {
         this.context = context;
-        this.config = context.mobile().streamManagement();
+        this.config = config;
         this.id = id;
         this.window = window;
     }
@@ -136,7 +136,7 @@ public final class ManagedSession implements SessionInterceptor {
             LOG.info("{}: more than {} unacknowledged stanzas, ending the session", session, config.maxUnacked());
             session.close(StreamError.of(StreamErrorCondition.RESOURCE_CONSTRAINT, "too many unacknowledged stanzas"));
         } else if (queuedEvent != null) {
-            context.events().fire(SessionEvents.STANZA_QUEUED, queuedEvent);
+            context.hosts().fire(session.jid(), SessionEvents.STANZA_QUEUED, queuedEvent);
         }
     }
 
@@ -244,7 +244,7 @@ public final class ManagedSession implements SessionInterceptor {
             started = hibernation;
         }
         LOG.debug("{}: connection lost, hibernating for {}", session, window);
-        context.events().fire(SessionEvents.HIBERNATED, started);
+        context.hosts().fire(session.jid(), SessionEvents.HIBERNATED, started);
         return true;
     }
 
@@ -288,7 +288,7 @@ public final class ManagedSession implements SessionInterceptor {
                 send(stanza, session);
             }
         }
-        context.events().fire(SessionEvents.RESUMED, session);
+        context.hosts().fire(session.jid(), SessionEvents.RESUMED, session);
     }
 
     /** A resumption that started could not complete: back to hibernation (or the end). */

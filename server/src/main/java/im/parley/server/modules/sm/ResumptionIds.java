@@ -3,7 +3,7 @@ package im.parley.server.modules.sm;
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import im.parley.server.c2s.C2sSession;
-import im.parley.server.session.SessionRegistry;
+import im.parley.server.session.RouteTable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -14,7 +14,7 @@ import org.jxmpp.jid.EntityFullJid;
 /**
  * Stream management ids (XEP-0198 §3 {@code <enabled id/>}, §5 {@code previd}): an unguessable
  * token and the session's full JID, so that a resumption finds the session in the
- * {@link SessionRegistry} — the one place bound sessions live, hibernated or not — and no
+ * {@link RouteTable} — the one place bound sessions live, hibernated or not — and no
  * second table has to be kept in step with it. The id is only ever sent to the client itself.
  */
 final class ResumptionIds {
@@ -32,7 +32,7 @@ final class ResumptionIds {
     }
 
     /** The session with this stream management id, if it is still bound and resumable. */
-    static Optional<C2sSession> find(String id, SessionRegistry sessions) {
+    static Optional<C2sSession> find(String id, RouteTable sessions) {
         if (id == null) {
             return Optional.empty();
         }

@@ -3,8 +3,8 @@ package im.parley.server.modules.blocking;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.core.jid.Jids;
-import im.parley.server.event.EventBus;
-import im.parley.server.session.SessionRegistry;
+import im.parley.server.session.InMemoryRouteTable;
+import im.parley.server.host.HostRegistry;
 import im.parley.server.storage.BlockListStore;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -49,7 +49,7 @@ class BlockListsTest {
 
     private final Queue<Runnable> blockingTasks = new ArrayDeque<>();
     private final CountingStore store = new CountingStore();
-    private final BlockLists lists = new BlockLists(store, blockingTasks::add, new SessionRegistry(new EventBus()));
+    private final BlockLists lists = new BlockLists(store, blockingTasks::add, new InMemoryRouteTable(new HostRegistry(java.util.Set.of())));
 
     @Test
     void stanzasWaitingForALoadRunInArrivalOrderAfterOneLoad() throws Exception {

@@ -65,6 +65,16 @@ class DiscoModuleTest {
     }
 
     @Test
+    void serverItemsListTheComponentHostsOfTheDomain_xep0030_4_1() throws Exception {
+        server.moduleContext().addComponentHost(im.parley.core.jid.Jids.parseDomain("rooms.parley.test"));
+
+        Element reply = iq(romeo, "<iq type='get' id='i2' to='parley.test'>" + ITEMS + "/></iq>");
+
+        assertThat(reply.element("query").elements()).singleElement()
+                .satisfies(item -> assertThat(item.attributeValue("jid")).isEqualTo("rooms.parley.test"));
+    }
+
+    @Test
     void anUnknownNodeIsItemNotFound() {
         // XEP-0030 §7: the JID+NodeID does not exist.
         assertThat(condition(iq(romeo, "<iq type='get' id='i3' to='parley.test'>" + INFO + " node='nope'/></iq>")))

@@ -1,0 +1,188 @@
+package im.parley.server.modules.delivery;
+
+import im.parley.core.routing.Bounces;
+import im.parley.core.routing.Stanza;
+import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.server.event.EventPriority;
+import im.parley.server.event.StanzaEvent;
+import im.parley.server.event.StanzaEvents;
+import im.parley.server.event.StanzaEvents.Shape;
+import im.parley.server.event.Verdict;
+import im.parley.server.module.ModuleContext;
+import im.parley.server.module.XmppModule;
+import im.parley.server.session.LocalSession;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.EntityFullJid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Default delivery of stanzas to local accounts (RFC 6121 §8.5): hooks {@code message/bare},
+ * {@code message/full}, {@code presence/bare}, {@code presence/full} and {@code iq/full} at
+ * {@link EventPriority#DELIVER} and hands each stanza to the account's sessions through the
+ * route table. Features hook the same events before it (filters, archive, carbons) or take a
+ * stanza away from it (group chat on its own host). A message that no resource can take fires
+ * {@link StanzaEvents#MESSAGE_OFFLINE} for offline storage.
+ */
+public final class DeliveryModule implements XmppModule {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryModule.class);
+
+    private ModuleContext context;
+
+    @Override
+    public String name() {
+        return "delivery";
+    }
+
+    @Override
+    public void load(ModuleContext moduleContext) {
+        this.context = moduleContext;
+        context.hook(StanzaEvents.to("message", Shape.BARE), EventPriority.DELIVER, this::messageToBareJid);
+        context.hook(StanzaEvents.to("message", Shape.FULL), EventPriority.DELIVER, this::messageToFullJid);
+        context.hook(StanzaEvents.to("presence", Shape.BARE), EventPriority.DELIVER, this::presenceToBareJid);
+        context.hook(StanzaEvents.to("presence", Shape.FULL), EventPriority.DELIVER, this::presenceToFullJid);
+        context.hook(StanzaEvents.to("iq", Shape.FULL), EventPriority.DELIVER, this::iqToFullJid);
+    }
+
+    /**
+     * RFC 6121 §8.5.2.1.1: to the available resources with the highest non-negative priority;
+     * §8.5.2.2.1: with none, offline storage may take it, else the sender learns it was not
+     * delivered (headline and error messages are dropped). Group chat messages are not for
+     * accounts (XEP-0045 serves them on its own host): {@code service-unavailable}.
+     */
+    private Verdict messageToBareJid(StanzaEvent event) {
+        Stanza stanza = event.stanza();
+        EntityBareJid account = recipient(stanza);
+        if (account == null) {
+            return Verdict.PASS;
+        }
+        String type = typeOf(stanza);
+        List<LocalSession> resources = context.sessions().sessionsOf(account);
+        int best = Integer.MIN_VALUE;
+        for (LocalSession session : resources) {
+            if (session.isAvailable() && session.priority() >= 0) {
+                best = Math.max(best, session.priority());
+            }
+        }
+        if ("groupchat".equals(type)) {
+            bounce(event, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+            return Verdict.HANDLED;
+        }
+        if (best == Integer.MIN_VALUE) {
+            context.fire(StanzaEvents.MESSAGE_OFFLINE, event, () -> undeliverable(event));
+            return Verdict.HANDLED;
+        }
+        List<LocalSession> recipients = new ArrayList<>();
+        for (LocalSession session : resources) {
+            if (session.isAvailable() && session.priority() == best) {
+                recipients.add(session);
+            }
+        }
+        deliver(event, recipients);
+        return Verdict.HANDLED;
+    }
+
+    private void undeliverable(StanzaEvent event) {
+        String type = typeOf(event.stanza());
+        switch (type) {
+            case "headline", "error" -> LOG.debug("dropping {} message for unavailable account", type);
+            default -> bounce(event, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+        }
+    }
+
+    /**
+     * RFC 6121 §8.5.3.1: to the resource if it is bound; §8.5.3.2.1 otherwise: {@code normal}
+     * and {@code chat} as if to the bare JID (the account's {@code message/bare} handlers see
+     * it), {@code groupchat} answered {@code service-unavailable}, others dropped.
+     */
+    private Verdict messageToFullJid(StanzaEvent event) {
+        Optional<LocalSession> session = boundSession(event.stanza());
+        if (session.isPresent()) {
+            deliver(event, List.of(session.get()));
+            return Verdict.HANDLED;
+        }
+        String type = typeOf(event.stanza());
+        switch (type) {
+            case "normal", "chat" -> context.fire(StanzaEvents.to("message", Shape.BARE), event,
+                    () -> bounce(event, StanzaErrorCondition.SERVICE_UNAVAILABLE));
+            case "groupchat" -> bounce(event, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+            default -> LOG.debug("dropping {} message for offline resource {}", type, event.stanza().to());
+        }
+        return Verdict.HANDLED;
+    }
+
+    /**
+     * RFC 6121 §8.5.2.1.2: presence goes to every available resource. Presence without
+     * {@code to} is the sender's broadcast (§4.2.2), which the presence module sent from its
+     * {@code pre-presence/bare} handler: nothing is delivered for it here.
+     */
+    private Verdict presenceToBareJid(StanzaEvent event) {
+        Stanza stanza = event.stanza();
+        if (stanza.to() == null) {
+            return Verdict.HANDLED;
+        }
+        EntityBareJid account = recipient(stanza);
+        if (account != null) {
+            for (LocalSession session : context.sessions().sessionsOf(account)) {
+                if (session.isAvailable()) {
+                    session.deliver(stanza.element());
+                }
+            }
+        }
+        return Verdict.HANDLED;
+    }
+
+    /**
+     * RFC 6121 §8.5.3.1: to the resource if it is bound; §8.5.3.2.2: available and unavailable
+     * presence for a resource that is not there is dropped. Subscription stanzas and probes
+     * (§8.5.3.2.3) are the presence module's, handled before delivery.
+     */
+    private Verdict presenceToFullJid(StanzaEvent event) {
+        boundSession(event.stanza()).ifPresent(session -> session.deliver(event.stanza().element()));
+        return Verdict.HANDLED;
+    }
+
+    /** RFC 6121 §8.5.3.1 and §8.5.3.2.1: to the resource, or {@code service-unavailable} for a request. */
+    private Verdict iqToFullJid(StanzaEvent event) {
+        Optional<LocalSession> session = boundSession(event.stanza());
+        if (session.isPresent()) {
+            session.get().deliver(event.stanza().element());
+        } else {
+            bounce(event, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+        }
+        return Verdict.HANDLED;
+    }
+
+    /** Hands the message to {@code recipients}, then tells who got it ({@link StanzaEvents#MESSAGE_DELIVERED}). */
+    private void deliver(StanzaEvent event, List<LocalSession> recipients) {
+        for (LocalSession recipient : recipients) {
+            recipient.deliver(event.stanza().element());
+        }
+        context.fire(StanzaEvents.MESSAGE_DELIVERED, new StanzaEvents.Delivered(event, recipients));
+    }
+
+    private Optional<LocalSession> boundSession(Stanza stanza) {
+        EntityFullJid full = stanza.to() == null ? null : stanza.to().asEntityFullJidIfPossible();
+        return full == null ? Optional.empty() : context.sessions().find(full);
+    }
+
+    /** The account a stanza is for: its {@code to}, or the sender's own account without one (RFC 6120 §10.3). */
+    private static EntityBareJid recipient(Stanza stanza) {
+        if (stanza.to() != null) {
+            return stanza.to().asEntityBareJidIfPossible();
+        }
+        return stanza.from() == null ? null : stanza.from().asEntityBareJidIfPossible();
+    }
+
+    private static String typeOf(Stanza stanza) {
+        return stanza.type() == null ? "normal" : stanza.type();
+    }
+
+    private void bounce(StanzaEvent event, StanzaErrorCondition condition) {
+        Bounces.reply(event.stanza(), condition).ifPresent(reply -> context.send(reply, event.handling()));
+    }
+}
