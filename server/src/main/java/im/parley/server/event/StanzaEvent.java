@@ -20,6 +20,7 @@ import java.util.Objects;
  */
 public final class StanzaEvent {
 
+    private final Stanza original;
     private volatile Stanza stanza;
     private final Handling handling;
     private final AccountWork work;
@@ -30,7 +31,8 @@ public final class StanzaEvent {
      *     (a remote domain, a component, the server itself)
      */
     public StanzaEvent(Stanza stanza, Handling handling, AccountWork work, LocalSession origin) {
-        this.stanza = Objects.requireNonNull(stanza, "stanza");
+        this.original = Objects.requireNonNull(stanza, "stanza");
+        this.stanza = stanza;
         this.handling = Objects.requireNonNull(handling, "handling");
         this.work = Objects.requireNonNull(work, "work");
         this.origin = origin;
@@ -39,6 +41,15 @@ public final class StanzaEvent {
     /** The stanza as the handlers before this one left it. */
     public Stanza stanza() {
         return stanza;
+    }
+
+    /**
+     * The stanza as the event was fired, before any handler replaced it: what the sender sent
+     * (a hint a handler strips before delivery, such as XEP-0280's {@code <private/>}, is still
+     * there).
+     */
+    public Stanza original() {
+        return original;
     }
 
     /**

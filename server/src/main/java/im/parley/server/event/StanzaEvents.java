@@ -68,6 +68,21 @@ public final class StanzaEvents {
      */
     public static final EventType<StanzaEvent> MESSAGE_OFFLINE = EventType.named("message/offline");
 
+    /**
+     * A message was handed to local resources of its recipient by the delivery module, fired on
+     * the recipient's host right after: for what must follow delivery and know who got the
+     * original (carbon copies to the other resources, XEP-0280 §6). Handlers must not stop it.
+     */
+    public static final EventType<Delivered> MESSAGE_DELIVERED = EventType.named("message/delivered");
+
+    /** A message and the sessions it was delivered to ({@link #MESSAGE_DELIVERED}). */
+    public record Delivered(StanzaEvent event, java.util.List<im.parley.server.session.LocalSession> recipients) {
+
+        public Delivered {
+            recipients = java.util.List.copyOf(recipients);
+        }
+    }
+
     private StanzaEvents() {
     }
 

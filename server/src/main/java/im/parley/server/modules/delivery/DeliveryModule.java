@@ -88,7 +88,15 @@ public final class DeliveryModule implements XmppModule {
             context.fire(StanzaEvents.MESSAGE_OFFLINE, event, unstored);
             return;
         }
-        resources.forEach(session -> session.deliver(event.stanza().element()));
+        deliver(event, resources);
+    }
+
+    /** Hands the message to {@code recipients}, then tells who got it ({@link StanzaEvents#MESSAGE_DELIVERED}). */
+    private void deliver(StanzaEvent event, List<LocalSession> recipients) {
+        for (LocalSession recipient : recipients) {
+            recipient.deliver(event.stanza().element());
+        }
+        context.fire(StanzaEvents.MESSAGE_DELIVERED, new StanzaEvents.Delivered(event, recipients));
     }
 
     /** The available resources with a non-negative priority: all of them, or only those with the highest priority. */
@@ -117,7 +125,7 @@ public final class DeliveryModule implements XmppModule {
     private Verdict messageToFullJid(StanzaEvent event) {
         Optional<LocalSession> session = boundSession(event.stanza());
         if (session.isPresent()) {
-            session.get().deliver(event.stanza().element());
+            deliver(event, List.of(session.get()));
             return Verdict.HANDLED;
         }
         String type = typeOf(event.stanza());

@@ -4,8 +4,10 @@ import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
+import im.parley.server.c2s.C2sFeatures;
 import im.parley.server.host.Host;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.modules.caps.CapsFeature;
 import im.parley.server.module.XmppModule;
 import im.parley.server.modules.caps.CapsVerification;
 import im.parley.server.session.LocalSession;
@@ -37,11 +39,10 @@ public final class DiscoModule implements XmppModule {
     private static final Namespace INFO = Namespace.get(ServerInfo.DISCO_INFO);
     private static final Namespace ITEMS = Namespace.get(ServerInfo.DISCO_ITEMS);
 
-    private final ServerInfo serverInfo;
+    /** Entity capabilities go with the post-authentication features (XEP-0115 §6.3). */
+    public static final int CAPS_FEATURE_ORDER = C2sFeatures.BIND + 200;
 
-    public DiscoModule(ServerInfo serverInfo) {
-        this.serverInfo = serverInfo;
-    }
+    private ServerInfo serverInfo;
 
     @Override
     public String name() {
@@ -50,6 +51,8 @@ public final class DiscoModule implements XmppModule {
 
     @Override
     public void load(ModuleContext context) {
+        this.serverInfo = context.serverInfo();
+        context.addStreamFeature(CAPS_FEATURE_ORDER, () -> new CapsFeature(serverInfo));
         context.addServerFeature(ServerInfo.DISCO_INFO);
         context.addServerFeature(ServerInfo.DISCO_ITEMS);
         // XEP-0115: the server publishes its own capabilities (<c/> in the stream features,

@@ -8,9 +8,15 @@ import im.parley.core.stream.StreamError;
 import im.parley.core.stream.StreamErrorCondition;
 import im.parley.server.account.AccountService;
 import im.parley.server.account.NoSuchAccountException;
+import im.parley.server.c2s.C2sFeatures;
+import im.parley.server.config.ModuleOption;
+import im.parley.server.config.OptionSection;
+import im.parley.server.config.ValueType;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
 import im.parley.server.session.LocalSession;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.dom4j.Element;
@@ -31,6 +37,21 @@ import org.slf4j.LoggerFactory;
 public final class RegisterModule implements XmppModule {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegisterModule.class);
+    /** Before SASL: accounts are created before authenticating (XEP-0077 §3.1). */
+    public static final int FEATURE_ORDER = C2sFeatures.SASL - 100;
+
+    static final OptionSection SECTION = new OptionSection("registration", "In-band account registration (XEP-0077). "
+            + "Off by default: when on, anyone who reaches the server can create accounts, limited per client address.");
+    public static final ModuleOption<Boolean> ENABLED = SECTION.option("enabled", ValueType.BOOLEAN, false,
+            "Whether clients may create accounts in-band before authenticating (XEP-0077 §3.1).");
+    public static final ModuleOption<List<String>> DOMAINS = SECTION.option("domains", ValueType.HOSTED_DOMAIN_LIST,
+            List.of(), "Hosted domains open to registration; empty means every hosted domain.", "[\"example.org\"]");
+    public static final ModuleOption<Integer> MAX_PER_ADDRESS = SECTION.option("max_per_address", ValueType.POSITIVE, 3,
+            "Registration attempts allowed per client address within `window`.");
+    public static final ModuleOption<Duration> WINDOW = SECTION.option("window", ValueType.DURATION, Duration.ofHours(1),
+            "The window for `max_per_address`.");
+    public static final ModuleOption<Integer> MAX_PER_CONNECTION = SECTION.option("max_per_connection",
+            ValueType.POSITIVE, 1, "Accounts one unauthenticated connection may register (XEP-0077 §3.1).");
 
     private ModuleContext context;
     private AccountService accounts;
@@ -41,9 +62,17 @@ public final class RegisterModule implements XmppModule {
     }
 
     @Override
+    public List<ModuleOption<?>> options() {
+        return List.of(ENABLED, DOMAINS, MAX_PER_ADDRESS, WINDOW, MAX_PER_CONNECTION);
+    }
+
+    @Override
     public void load(ModuleContext moduleContext) {
         this.context = moduleContext;
         this.accounts = new AccountService(moduleContext.storage().accounts());
+        InBandRegistration registration = new InBandRegistration(RegistrationConfig.of(moduleContext), accounts::create,
+                moduleContext.clock());
+        context.addStreamFeature(FEATURE_ORDER, () -> new RegistrationFeature(registration));
         context.addServerFeature(RegisterQueries.NAMESPACE);
         context.handleServerIq(RegisterQueries.NAMESPACE, this::handle);
         context.handleAccountIq(RegisterQueries.NAMESPACE, this::handle);

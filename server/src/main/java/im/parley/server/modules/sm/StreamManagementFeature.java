@@ -5,7 +5,6 @@ import im.parley.core.stream.StreamError;
 import im.parley.core.stream.StreamErrorCondition;
 import im.parley.server.c2s.C2sSession;
 import im.parley.server.c2s.EstablishedStreamFeature;
-import im.parley.server.config.StreamManagementConfig;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +19,12 @@ import org.dom4j.Element;
  */
 public final class StreamManagementFeature implements EstablishedStreamFeature {
 
+    private final StreamManagementConfig config;
+
+    public StreamManagementFeature(StreamManagementConfig config) {
+        this.config = config;
+    }
+
     @Override
     public String name() {
         return "sm";
@@ -27,7 +32,7 @@ public final class StreamManagementFeature implements EstablishedStreamFeature {
 
     @Override
     public Element advertise(C2sSession session) {
-        return enabled(session) && session.isAuthenticated() && !session.isBound() ? SmElements.feature() : null;
+        return session.isAuthenticated() && !session.isBound() ? SmElements.feature() : null;
     }
 
     @Override
@@ -41,7 +46,7 @@ public final class StreamManagementFeature implements EstablishedStreamFeature {
      */
     @Override
     public boolean accepts(Element element, C2sSession session) {
-        if (!enabled(session) || !SmElements.NS.equals(element.getNamespaceURI())) {
+        if (!SmElements.NS.equals(element.getNamespaceURI())) {
             return false;
         }
         return switch (element.getName()) {
@@ -72,12 +77,11 @@ public final class StreamManagementFeature implements EstablishedStreamFeature {
      * example in §6, {@code <unexpected-request/>}; the stream goes on ("Stream management errors
      * SHOULD be considered recoverable").
      */
-    private static CompletionStage<FeatureOutcome> enable(Element enable, C2sSession session) {
+    private CompletionStage<FeatureOutcome> enable(Element enable, C2sSession session) {
         if (!session.isAuthenticated() || !session.isBound() || managed(session).isPresent()) {
             session.send(SmElements.failed("unexpected-request"));
             return done(FeatureOutcome.INCOMPLETE);
         }
-        StreamManagementConfig config = session.context().mobile().streamManagement();
         boolean resumable = "true".equals(enable.attributeValue("resume")) || "1".equals(enable.attributeValue("resume"));
         Duration window = config.resumeTimeout();
         long requestedMax = SequenceNumbers.parse(enable.attributeValue("max"));
@@ -87,7 +91,7 @@ public final class StreamManagementFeature implements EstablishedStreamFeature {
         String id = resumable ? ResumptionIds.create(session.jid()) : null;
         // §4: stanzas are counted from <enabled/> on, so it goes out before the counting starts.
         session.send(SmElements.enabled(id, Math.max(1, window.toSeconds())));
-        session.addInterceptor(new ManagedSession(session.context(), id, window));
+        session.addInterceptor(new ManagedSession(session.context(), config, id, window));
         return done(FeatureOutcome.SUCCESS);
     }
 
@@ -127,10 +131,6 @@ public final class StreamManagementFeature implements EstablishedStreamFeature {
 
     private static Optional<ManagedSession> managed(C2sSession session) {
         return session.interceptor(ManagedSession.class);
-    }
-
-    private static boolean enabled(C2sSession session) {
-        return session.context().mobile().streamManagement().enabled();
     }
 
     private static CompletionStage<FeatureOutcome> done(FeatureOutcome outcome) {

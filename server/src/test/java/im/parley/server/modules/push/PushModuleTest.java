@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import im.parley.core.jid.Jids;
 import im.parley.server.config.ParleyConfig;
-import im.parley.server.config.PushConfig;
 import im.parley.server.event.SessionEvents;
 import im.parley.server.event.Verdict;
 import im.parley.server.storage.PushRegistration;
@@ -42,9 +41,8 @@ class PushModuleTest {
     private TestClient app;
     private final List<SessionEvents.Hibernation> hibernations = new ArrayList<>();
 
-    private void start(UnaryOperator<PushConfig> push) throws Exception {
-        server = new TestServer(ParleyConfig.defaults().withDomains(List.of("example.org")).withDataDir(dir)
-                .withPush(push.apply(PushConfig.defaults())));
+    private void start(UnaryOperator<ParleyConfig> push) throws Exception {
+        server = new TestServer(push.apply(ParleyConfig.defaults().withDomains(List.of("example.org")).withDataDir(dir)));
         server.user("juliet@example.org").user("romeo@example.org").user("appsrv@example.org");
         server.events().hook(SessionEvents.HIBERNATED, 0, h -> {
             hibernations.add(h);
@@ -131,7 +129,7 @@ class PushModuleTest {
 
     @Test
     void registrationsAreLimitedPerAccountTheOldestGoes() throws Exception {
-        start(push -> push.withMaxRegistrations(2));
+        start(config -> config.with(PushModule.MAX_REGISTRATIONS, 2));
         TestClient phone = server.login("juliet@example.org", "phone");
         enable(phone, "a", "");
         enable(phone, "b", "");
@@ -176,7 +174,7 @@ class PushModuleTest {
 
     @Test
     void theBodyIsIncludedForEveryoneWhenConfigured() throws Exception {
-        start(push -> push.withIncludeBody(true).withIncludeSender(false));
+        start(config -> config.with(PushModule.INCLUDE_BODY, true).with(PushModule.INCLUDE_SENDER, false));
         julietEnablesAndLeaves("");
         romeoSays(server.login("romeo@example.org", "balcony"), "Hello");
         Element form = summary(publishes().get(0));
@@ -244,7 +242,7 @@ class PushModuleTest {
 
     @Test
     void anAppServerThatKeepsFailingIsRemovedTemporaryErrorsDoNotCount() throws Exception {
-        start(push -> push.withMaxErrors(2));
+        start(config -> config.with(PushModule.MAX_ERRORS, 2));
         julietEnablesAndLeaves("");
         TestClient romeo = server.login("romeo@example.org", "balcony");
         String failure = "type='error'><error type='cancel'>"
