@@ -43,6 +43,7 @@ class Xep0030AnnouncedFeaturesTest {
             "urn:xmpp:time",                            // XEP-0202
             "urn:xmpp:ping",                            // XEP-0199
             "urn:xmpp:blocking",                        // XEP-0191
+            "urn:xmpp:carbons:2",                       // XEP-0280 §3: on the server
             "vcard-temp",                               // XEP-0054
             "msgoffline",                               // XEP-0160
             "urn:xmpp:push:0");                         // XEP-0357 (also on the account)
