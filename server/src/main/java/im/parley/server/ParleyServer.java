@@ -3,57 +3,20 @@ package im.parley.server;
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import im.parley.core.routing.RemoteRouter;
-import im.parley.core.sasl.AuthFailureThrottle;
-import im.parley.core.sasl.SaslMechanisms;
 import im.parley.core.stream.StreamError;
 import im.parley.core.stream.StreamErrorCondition;
 import im.parley.core.tls.KeyMaterial;
 import im.parley.s2s.S2sRouter;
 import im.parley.server.s2s.S2sInitializer;
-import im.parley.server.account.AccountService;
 import im.parley.server.admin.AdminSocketServer;
 import im.parley.server.admin.LocalAccountAdmin;
-import im.parley.server.c2s.C2sContext;
 import im.parley.server.component.ComponentRouter;
 import im.parley.server.component.ComponentSecrets;
+import im.parley.server.c2s.C2sContext;
 import im.parley.server.config.ParleyConfig;
-import im.parley.server.module.AccountSequencer;
-import im.parley.server.module.DefaultModuleContext;
-import im.parley.server.module.XmppModule;
-import im.parley.server.modules.contactinfo.ContactAddressesModule;
-import im.parley.server.modules.disco.DiscoModule;
-import im.parley.server.modules.disco.ServerInfo;
-import im.parley.server.modules.last.LastActivityModule;
-import im.parley.server.modules.ping.PingModule;
-import im.parley.server.modules.presence.PresenceModule;
-import im.parley.server.modules.register.InBandRegistration;
-import im.parley.server.modules.register.RegisterModule;
-import im.parley.server.modules.blocking.BlockingModule;
-import im.parley.server.modules.carbons.CarbonsModule;
-import im.parley.server.modules.offline.OfflineModule;
-import im.parley.server.modules.privatedata.PrivateDataModule;
-import im.parley.server.modules.push.InProcessAppServer;
-import im.parley.server.modules.push.PushModule;
-import im.parley.server.modules.vcard.VcardModule;
-import im.parley.server.modules.roster.RosterModule;
-import im.parley.server.modules.session.LegacySessionModule;
-import im.parley.server.modules.time.EntityTimeModule;
-import im.parley.server.modules.version.SoftwareVersionModule;
 import im.parley.server.net.Transport;
-import im.parley.server.routing.DefaultStanzaRouter;
 import im.parley.server.session.LocalSession;
-import im.parley.server.session.InMemoryRouteTable;
-import im.parley.server.session.RouteTable;
 import im.parley.server.storage.DataDirectory;
-import im.parley.server.storage.Database;
-import im.parley.server.storage.JdbcStorage;
-import im.parley.server.storage.Storage;
-import im.parley.server.host.Host;
-import im.parley.server.host.HostRegistry;
-import im.parley.server.modules.delivery.DeliveryModule;
-import im.parley.server.routing.FederationRoute;
-import im.parley.server.routing.RouteHandler;
-import java.util.HashMap;
 import im.parley.server.http.HttpBindings;
 import im.parley.server.tls.ServerTls;
 import io.netty.channel.Channel;
@@ -63,11 +26,18 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.concurrent.ThreadProperties;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
+import im.parley.server.account.AccountService;
+import im.parley.server.module.RunningServer;
+import im.parley.server.routing.FederationRoute;
+import im.parley.server.routing.RouteHandler;
+import im.parley.server.session.RouteTable;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -76,8 +46,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one assembly class (STYLE.md #4): builds Parley's object graph with constructors from a
- * {@link ParleyConfig}, starts the listeners and stops everything in reverse order.
+ * Parley on the network: the object graph of {@link ServerAssembly} (STYLE.md #4) plus TLS,
+ * event loops, federation, external components, the listeners and the admin socket, built from a
+ * {@link ParleyConfig}; starts the listeners, then the modules' start hooks, and stops everything
+ * in reverse order.
  */
 public final class ParleyServer implements AutoCloseable {
 
@@ -86,14 +58,11 @@ public final class ParleyServer implements AutoCloseable {
     public static final String VERSION = "0.1.0";
 
     private final ParleyConfig config;
-    private HostRegistry hosts;
-    private RouteTable sessions;
-    private Database database;
-    private AccountService accounts;
+    private ServerAssembly assembly;
     private ServerTls tls;
     private RemoteRouter remoteRouter;
     private ComponentRouter componentRouter;
-    private AutoCloseable pushAppServer;
+    private Channel componentListener;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private ExecutorService blocking;
@@ -110,9 +79,6 @@ public final class ParleyServer implements AutoCloseable {
     public void start() throws Exception {
         Set<DomainBareJid> domains = domains();
         DataDirectory.secure(config.dataDir());
-        database = Database.open(config.storage(), config.dataDir());
-        Storage storage = new JdbcStorage(database.dataSource());
-        accounts = new AccountService(storage.accounts());
         Map<DomainBareJid, KeyMaterial> keys = HostedDomainTls.loadKeys(config, domains);
         tls = HostedDomainTls.serverTls(domains, keys, config.tls().provider());
         blocking = BlockingExecutor.create();
@@ -121,31 +87,26 @@ public final class ParleyServer implements AutoCloseable {
         bossGroup = transport.newGroup("parley-accept", 1);
         workerGroup = transport.newGroup("parley-io", 0);
 
-        hosts = new HostRegistry(domains);
-        sessions = new InMemoryRouteTable(hosts);
         S2sRouter s2s = config.s2s().enabled()
                 ? new S2sRouter(S2sInitializer.settings(config, domains, keys), workerGroup, transport.socketChannel(),
                         blocking)
                 : null;
         remoteRouter = s2s;
         componentRouter = new ComponentRouter(ComponentSecrets.of(config.components()));
-        List<RouteHandler> remote = new ArrayList<>(List.of(componentRouter));
+        RouteHandler[] routeHandlers = s2s != null
+                ? new RouteHandler[] {componentRouter, new FederationRoute(s2s)}
+                : new RouteHandler[] {componentRouter};
+        assembly = ServerAssembly.builder(config).blocking(blocking).tls(tls).routeHandlers(routeHandlers).build();
         if (s2s != null) {
-            remote.add(new FederationRoute(s2s));
+            s2s.start(assembly.router());
         }
-        AccountSequencer sequencer = new AccountSequencer();
-        DefaultStanzaRouter router = new DefaultStanzaRouter(hosts, sessions, remote, sequencer);
-        if (s2s != null) {
-            s2s.start(router);
-        }
-        componentRouter.start(router);
-        Map<DomainBareJid, ServerInfo> serverInfo = loadModules(
-                new DefaultModuleContext.Shared(hosts, router, sessions, blocking, storage, sequencer));
+        componentRouter.start(assembly.router());
 
-        C2sContext c2s = c2sContext(domains, router, serverInfo);
         listeners = new Listeners(config, transport, bossGroup, workerGroup);
-        List<String> banner = bindListeners(c2s, s2s);
-        adminSocket = AdminSocketServer.start(config.dataDir(), new LocalAccountAdmin(accounts, sessions)).orElse(null);
+        List<String> banner = bindListeners(assembly.c2s(), s2s);
+        banner.addAll(assembly.started(running()));
+        adminSocket = AdminSocketServer.start(config.dataDir(), new LocalAccountAdmin(accounts(), sessions()))
+                .orElse(null);
         if (adminSocket != null) {
             banner.add("admin socket " + adminSocket.socket());
         }
@@ -153,40 +114,19 @@ public final class ParleyServer implements AutoCloseable {
                 String.join(", ", banner), storageDescription(), transport.name(), tls.providerName());
     }
 
-    /**
-     * The feature modules, in load order. Every feature is one module that hooks events and
-     * registers IQ handlers through its context (STYLE.md #1, #2). {@code serverInfo} reads
-     * the features and forms the modules register, for service discovery.
-     */
-    public static List<XmppModule> modules(ParleyConfig config, ServerInfo serverInfo) {
-        return List.of(
-                new DeliveryModule(),
-                new LegacySessionModule(),
-                new PingModule(),
-                new DiscoModule(serverInfo),
-                new SoftwareVersionModule(VERSION),
-                new EntityTimeModule(Clock.systemDefaultZone()),
-                new LastActivityModule(Clock.systemUTC()),
-                new ContactAddressesModule(config.features().contactAddresses()),
-                new RegisterModule(),
-                new BlockingModule(),
-                new CarbonsModule(),
-                new OfflineModule(),
-                new PushModule(config.push(), config.mobile().streamManagement().maxHibernation(), Clock.systemUTC()),
-                new VcardModule(),
-                new PrivateDataModule(),
-                new RosterModule(),
-                new PresenceModule());
-    }
-
     /** The account service (add users in tests and tools). */
     public AccountService accounts() {
-        return accounts;
+        return assembly.accounts();
     }
 
     /** The route table: the bound sessions (for tests and admin tools). */
     public RouteTable sessions() {
-        return sessions;
+        return assembly.sessions();
+    }
+
+    /** The modules that run, in load order. */
+    public List<String> modules() {
+        return assembly.moduleNames();
     }
 
     /** The port the c2s (STARTTLS) listener is bound to, or -1. */
@@ -265,18 +205,16 @@ public final class ParleyServer implements AutoCloseable {
         if (listeners != null) {
             listeners.close(deadline);
         }
-        if (pushAppServer != null) {
-            try {
-                pushAppServer.close();
-            } catch (Exception e) {
-                LOG.warn("cannot stop the push app server", e);
-            }
+        if (assembly != null) {
+            assembly.stopped();
         }
         if (componentRouter != null) {
             componentRouter.stop();
         }
-        for (LocalSession session : sessions == null ? List.<LocalSession>of() : sessions.all()) {
-            session.close(StreamError.of(StreamErrorCondition.SYSTEM_SHUTDOWN, "the server is shutting down"));
+        if (assembly != null) {
+            for (LocalSession session : assembly.sessions().all()) {
+                session.close(StreamError.of(StreamErrorCondition.SYSTEM_SHUTDOWN, "the server is shutting down"));
+            }
         }
         if (remoteRouter != null) {
             remoteRouter.stop();
@@ -289,8 +227,8 @@ public final class ParleyServer implements AutoCloseable {
             // A tenth is kept for closing the database.
             drainBlockingWork(deadline - timeoutNanos / 10);
         }
-        if (database != null) {
-            database.close();
+        if (assembly != null) {
+            assembly.close();
         }
         LOG.info("Parley stopped");
     }
@@ -336,58 +274,36 @@ public final class ParleyServer implements AutoCloseable {
         }
     }
 
-    /**
-     * Loads the modules on each hosted domain, each with the context of its host (a module
-     * instance per host, hooking that host's bus); returns each domain's service discovery
-     * information.
-     */
-    private Map<DomainBareJid, ServerInfo> loadModules(DefaultModuleContext.Shared shared) {
-        Map<DomainBareJid, ServerInfo> infos = new HashMap<>();
-        for (Host host : shared.hosts().accountHosts()) {
-            DefaultModuleContext moduleContext = new DefaultModuleContext(shared, host);
-            ServerInfo serverInfo = new ServerInfo(moduleContext::serverFeatures, moduleContext::serverInfoExtensions);
-            for (XmppModule module : modules(config, serverInfo)) {
-                module.load(moduleContext);
-            }
-            infos.put(host.domain(), serverInfo);
-        }
-        return Map.copyOf(infos);
-    }
-
-    private C2sContext c2sContext(Set<DomainBareJid> domains, DefaultStanzaRouter router,
-                                  Map<DomainBareJid, ServerInfo> serverInfo) {
-        return new C2sContext(domains, config.tls().starttlsRequired(), tls, SaslMechanisms.defaults(),
-                accounts, new AuthFailureThrottle(config.limits().maxAuthFailures(), config.limits().authFailureWindow(),
-                Clock.systemUTC()), blocking, sessions, router, config.limits(), serverInfo::get,
-                new InBandRegistration(config.features().registration(), accounts::create, Clock.systemUTC()),
-                hosts, config.mobile());
-    }
-
-    /**
-     * Binds every listener the config enables, in banner order, and starts the push app server
-     * on the component listener; returns the banner's lines.
-     */
+    /** Binds every listener the config enables, in banner order; returns the banner's lines. */
     private List<String> bindListeners(C2sContext c2s, S2sRouter s2s) throws Exception {
         listeners.bindClients(c2s);
         http = listeners.bindHttp(c2s);
         if (s2s != null) {
             listeners.bindFederation(s2s);
         }
-        if (config.push().appServer().enabled() && !config.components().listener().enabled()) {
-            throw new IllegalStateException("push.app_server needs component.enabled: it connects as a component");
-        }
-        Channel componentListener = listeners.bindComponents(componentRouter);
-        List<String> banner = new ArrayList<>(listeners.descriptions());
-        if (componentListener != null && config.push().appServer().enabled()) {
-            banner.add(startPushAppServer(componentListener));
-        }
-        return banner;
+        componentListener = listeners.bindComponents(componentRouter);
+        return new ArrayList<>(listeners.descriptions());
     }
 
-    /** The in-process push app server (XEP-0357), connected as a component; returns its banner line. */
-    private String startPushAppServer(Channel componentListener) throws Exception {
-        pushAppServer = InProcessAppServer.start(config, componentListener);
-        return "push app server " + config.push().appServer().domain();
+    /** What modules learn once the listeners are bound. */
+    private RunningServer running() {
+        return new RunningServer() {
+            @Override
+            public Optional<InetSocketAddress> componentListener() {
+                return componentListener == null ? Optional.empty()
+                        : Optional.of((InetSocketAddress) componentListener.localAddress());
+            }
+
+            @Override
+            public Optional<String> componentSecret(String domain) {
+                return Optional.ofNullable(config.components().secrets().get(domain));
+            }
+
+            @Override
+            public Path dataDir() {
+                return config.dataDir();
+            }
+        };
     }
 
     private String storageDescription() {

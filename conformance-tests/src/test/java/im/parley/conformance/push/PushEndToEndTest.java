@@ -26,8 +26,7 @@ import im.parley.server.c2s.C2sSession;
 import im.parley.server.config.ComponentsConfig;
 import im.parley.server.config.ListenerConfig;
 import im.parley.server.config.ParleyConfig;
-import im.parley.server.config.PushAppServerConfig;
-import im.parley.server.config.PushConfig;
+import im.parley.server.modules.push.PushAppServerModule;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -123,10 +122,18 @@ class PushEndToEndTest {
                 .withC2s(ListenerConfig.on("127.0.0.1", 0)).withDirectTls(ListenerConfig.off("127.0.0.1", 0))
                 .withComponents(ComponentsConfig.defaults().withListener(ListenerConfig.on("127.0.0.1", 0))
                         .withSecrets(Map.of(PUSH, "component secret")))
-                .withPush(PushConfig.defaults().withAppServer(PushAppServerConfig.defaults().withEnabled(true)
-                        .withDomain(PUSH)
-                        .withFcm("parley-test", serviceAccount(googleBase + "/token"), googleBase, null)
-                        .withApns(signingKey(), "TEAM123456", "KEY1234567", "im.parley.app", "localhost", applePort, cert)));
+                .with(PushAppServerModule.ENABLED, true)
+                .with(PushAppServerModule.DOMAIN, PUSH)
+                .with(PushAppServerModule.FCM_PROJECT_ID, "parley-test")
+                .with(PushAppServerModule.FCM_SERVICE_ACCOUNT, serviceAccount(googleBase + "/token"))
+                .with(PushAppServerModule.FCM_ENDPOINT, googleBase)
+                .with(PushAppServerModule.APNS_SIGNING_KEY, signingKey())
+                .with(PushAppServerModule.APNS_TEAM_ID, "TEAM123456")
+                .with(PushAppServerModule.APNS_KEY_ID, "KEY1234567")
+                .with(PushAppServerModule.APNS_TOPIC, "im.parley.app")
+                .with(PushAppServerModule.APNS_HOST, "localhost")
+                .with(PushAppServerModule.APNS_PORT, applePort)
+                .with(PushAppServerModule.APNS_TRUSTED_CERTIFICATES, cert);
         parley = new ParleyServer(config);
         parley.start();
         parley.accounts().create(Jids.parseEntityBare("juliet@" + DOMAIN), PASSWORD);

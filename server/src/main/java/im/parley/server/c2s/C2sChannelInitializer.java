@@ -1,26 +1,13 @@
 package im.parley.server.c2s;
 
-import im.parley.core.negotiation.FeatureNegotiator;
 import im.parley.core.net.ReadRateLimiter;
 import im.parley.core.xml.XmppElementEncoder;
 import im.parley.core.xml.XmppStreamDecoder;
-import im.parley.server.c2s.feature.BindFeature;
-import im.parley.server.c2s.feature.CapsFeature;
-import im.parley.server.c2s.feature.ChannelBindingTypesFeature;
-import im.parley.server.c2s.feature.LegacySessionFeature;
-import im.parley.server.c2s.feature.RegistrationFeature;
-import im.parley.server.c2s.feature.SaslFeature;
-import im.parley.server.c2s.feature.StartTlsFeature;
-import im.parley.server.modules.csi.ClientStateFeature;
-import im.parley.server.modules.presence.PreApprovalFeature;
-import im.parley.server.modules.roster.RosterVersioningFeature;
-import im.parley.server.modules.sm.StreamManagementFeature;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SniHandler;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * Builds the pipeline of a client connection, one named handler per concern (STYLE.md #6):
@@ -56,14 +43,6 @@ public final class C2sChannelInitializer extends ChannelInitializer<SocketChanne
                 new XmppStreamDecoder(context.limits().xml(context.limits().maxStanzaSizeBeforeAuth())));
         ReadRateLimiter.addBefore(pipeline, "xml-decoder", context.limits().input().c2sRead());
         pipeline.addLast("xml-encoder", new XmppElementEncoder());
-        pipeline.addLast("c2s", new C2sStreamHandler(context, c2sFeatures(), parserIdleDelay));
-    }
-
-    /** The c2s policy: features in the order they are negotiated. Fresh per connection (they hold state). */
-    public static List<FeatureNegotiator<C2sSession>> c2sFeatures() {
-        return List.of(new StartTlsFeature(), new RegistrationFeature(), new SaslFeature(),
-                new ChannelBindingTypesFeature(), new BindFeature(), new LegacySessionFeature(), new CapsFeature(),
-                new RosterVersioningFeature(), new PreApprovalFeature(), new StreamManagementFeature(),
-                new ClientStateFeature());
+        pipeline.addLast("c2s", new C2sStreamHandler(context, context.features().newNegotiators(), parserIdleDelay));
     }
 }

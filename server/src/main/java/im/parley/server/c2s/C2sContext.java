@@ -4,16 +4,12 @@ import im.parley.core.sasl.AuthFailureThrottle;
 import im.parley.core.sasl.CredentialRepository;
 import im.parley.core.sasl.SaslMechanisms;
 import im.parley.server.config.LimitsConfig;
-import im.parley.server.config.MobileConfig;
 import im.parley.server.host.HostRegistry;
-import im.parley.server.modules.disco.ServerInfo;
-import im.parley.server.modules.register.InBandRegistration;
 import im.parley.server.routing.DefaultStanzaRouter;
 import im.parley.server.session.RouteTable;
 import im.parley.server.tls.ServerTls;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
 import org.jxmpp.jid.DomainBareJid;
 
 /**
@@ -30,14 +26,11 @@ import org.jxmpp.jid.DomainBareJid;
  * @param sessions bound sessions
  * @param router the stanza router
  * @param limits size and time limits
- * @param serverInfo each hosted domain's service discovery information, for its capabilities (XEP-0115 §6.3)
- * @param registration in-band registration policy and account creation (XEP-0077 §3.1.1)
  * @param hosts the hosts, whose buses get the session lifecycle events of stream management
- * @param mobile stream management (XEP-0198) and client state indication (XEP-0352) settings
+ * @param features the stream features offered, the core's and the modules'
  */
 public record C2sContext(Set<DomainBareJid> domains, boolean starttlsRequired, ServerTls tls,
                          SaslMechanisms mechanisms, CredentialRepository credentials, AuthFailureThrottle throttle,
                          Executor blocking, RouteTable sessions, DefaultStanzaRouter router, LimitsConfig limits,
-                         Function<DomainBareJid, ServerInfo> serverInfo, InBandRegistration registration,
-                         HostRegistry hosts, MobileConfig mobile) {
+                         HostRegistry hosts, C2sFeatures features) {
 }

@@ -6,12 +6,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import im.parley.server.module.ModuleCatalog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,12 +20,15 @@ import java.util.Map;
  * a missing key keeps its value from {@link ParleyConfig#defaults()}, and a partial section
  * keeps the defaults of the keys it leaves out. Unknown keys, wrong types and out-of-range
  * values are errors naming the key path and line. The options are declared in
- * {@link ParleyOptions}; docs/configuration.md is generated from them.
+ * {@link ParleyOptions} and by the modules ({@link ConfigSchema}); docs/configuration.md is
+ * generated from them.
  */
 public final class ConfigLoader {
-    private static final Map<String, ConfigOption<?>> OPTIONS = byKey();
 
-    private ConfigLoader() {
+    private final ConfigSchema schema;
+
+    private ConfigLoader(ConfigSchema schema) {
+        this.schema = schema;
     }
 
     /** The configuration used when there is no file. */
@@ -33,7 +36,7 @@ public final class ConfigLoader {
         return ParleyConfig.defaults();
     }
 
-    /** Loads and checks {@code yamlFile}. */
+    /** Loads and checks {@code yamlFile} against the options of the modules on the class path. */
     public static ParleyConfig load(Path yamlFile) throws ConfigException {
         String text;
         try {
@@ -44,8 +47,20 @@ public final class ConfigLoader {
         return parse(text, yamlFile.toString());
     }
 
-    /** Loads and checks configuration text; {@code fileName} appears in error messages. */
+    /**
+     * Loads and checks configuration text against the options of the modules on the class path;
+     * {@code fileName} appears in error messages.
+     */
     public static ParleyConfig parse(String yaml, String fileName) throws ConfigException {
+        return parse(yaml, fileName, ModuleCatalog.discover().schema());
+    }
+
+    /** Loads and checks configuration text against {@code schema}. */
+    public static ParleyConfig parse(String yaml, String fileName, ConfigSchema schema) throws ConfigException {
+        return new ConfigLoader(schema).read(yaml, fileName);
+    }
+
+    private ParleyConfig read(String yaml, String fileName) throws ConfigException {
         YAMLFactory factory = YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
         JsonNode root;
         ConfigSource source;
@@ -65,11 +80,12 @@ public final class ConfigLoader {
         }
         config = applySection(config, root, "", source);
         checkCertificateDomains(config, source);
-        checkRegistrationDomains(config, source);
+        checkHostedDomainLists(config, source);
+        checkModuleNames(config, source);
         return config;
     }
 
-    private static ParleyConfig applySection(ParleyConfig config, JsonNode section, String path, ConfigSource source)
+    private ParleyConfig applySection(ParleyConfig config, JsonNode section, String path, ConfigSource source)
             throws ConfigException {
         if (section.isNull() || (section.isTextual() && section.textValue().isEmpty())) {
             return config; // an empty section ("c2s:", read as null or "") keeps every default
@@ -80,10 +96,10 @@ public final class ConfigLoader {
         }
         for (Map.Entry<String, JsonNode> entry : section.properties()) {
             String key = ConfigSource.child(path, entry.getKey());
-            ConfigOption<?> option = OPTIONS.get(key);
+            ConfigOption<?> option = schema.option(key);
             if (option != null) {
                 config = option.apply(config, entry.getValue(), source);
-            } else if (ParleyOptions.SECTIONS.containsKey(key)) {
+            } else if (schema.sections().containsKey(key)) {
                 config = applySection(config, entry.getValue(), key, source);
             } else {
                 throw source.error(key, "unknown key (known keys " + (path.isEmpty() ? "at the top level" : "in " + path)
@@ -103,20 +119,36 @@ public final class ConfigLoader {
         }
     }
 
-    /** Registration can only be opened on domains this server hosts. */
-    private static void checkRegistrationDomains(ParleyConfig config, ConfigSource source) throws ConfigException {
-        List<String> domains = config.features().registration().domains();
-        for (int i = 0; i < domains.size(); i++) {
-            if (!config.domains().contains(domains.get(i))) {
-                throw source.error("registration.domains[" + i + "]", "domain " + domains.get(i)
-                        + " is not configured (domains: " + String.join(", ", config.domains()) + ")");
+    /** Options of type {@link ValueType#HOSTED_DOMAIN_LIST} name only domains this server hosts. */
+    private void checkHostedDomainLists(ParleyConfig config, ConfigSource source) throws ConfigException {
+        for (ConfigOption<?> option : schema.options()) {
+            if (option.type() != ValueType.HOSTED_DOMAIN_LIST) {
+                continue;
+            }
+            List<?> domains = (List<?>) option.getter().apply(config);
+            for (int i = 0; i < domains.size(); i++) {
+                if (!config.domains().contains(domains.get(i))) {
+                    throw source.error(option.key() + "[" + i + "]", "domain " + domains.get(i)
+                            + " is not configured (domains: " + String.join(", ", config.domains()) + ")");
+                }
             }
         }
     }
 
-    private static String knownKeys(String section) {
+    /** {@code modules.disabled} names modules that exist. */
+    private void checkModuleNames(ParleyConfig config, ConfigSource source) throws ConfigException {
+        List<String> disabled = config.modules().disabled();
+        for (int i = 0; i < disabled.size(); i++) {
+            if (!schema.moduleNames().contains(disabled.get(i))) {
+                throw source.error("modules.disabled[" + i + "]", "no module is named " + disabled.get(i)
+                        + " (modules: " + String.join(", ", schema.moduleNames()) + ")");
+            }
+        }
+    }
+
+    private String knownKeys(String section) {
         List<String> keys = new ArrayList<>();
-        for (ConfigOption<?> option : ParleyOptions.ALL) {
+        for (ConfigOption<?> option : schema.options()) {
             String name = option.section().equals(section) ? option.name() : null;
             if (section.isEmpty() && !option.section().isEmpty()) {
                 name = option.section();
@@ -126,11 +158,5 @@ public final class ConfigLoader {
             }
         }
         return String.join(", ", keys);
-    }
-
-    private static Map<String, ConfigOption<?>> byKey() {
-        Map<String, ConfigOption<?>> options = new LinkedHashMap<>();
-        ParleyOptions.ALL.forEach(option -> options.put(option.key(), option));
-        return options;
     }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
  * Where configuration values came from: the file name and the line of each key path, so that
  * an error can point at the line to fix.
  */
-final class ConfigSource {
+public final class ConfigSource {
     private final String fileName;
     private final Map<String, Integer> lines;
 
@@ -36,7 +36,7 @@ final class ConfigSource {
     }
 
     /** An error at {@code key}: the key path first, then the message, then where it is. */
-    ConfigException error(String key, String message) {
+    public ConfigException error(String key, String message) {
         Integer line = lines.get(key);
         StringBuilder text = new StringBuilder(key.isEmpty() ? "(top level)" : key).append(": ").append(message);
         if (fileName != null) {
@@ -49,7 +49,7 @@ final class ConfigSource {
         return new ConfigException(text.toString());
     }
 
-    static String child(String parent, String name) {
+    public static String child(String parent, String name) {
         return parent.isEmpty() ? name : parent + "." + name;
     }
 

@@ -10,9 +10,10 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * Every option of the configuration file, in the order the documentation lists them. Each
- * option says how it is read into {@link ParleyConfig}; its default is the value in
- * {@link ParleyConfig#defaults()}.
+ * The core's options (listeners, TLS, limits, storage, federation, which modules run), in the
+ * order the documentation lists them. Each option says how it is read into
+ * {@link ParleyConfig}; its default is the value in {@link ParleyConfig#defaults()}. Feature
+ * modules declare their own options ({@link ModuleOption}); {@link ConfigSchema} puts both together.
  */
 final class ParleyOptions {
 
@@ -42,15 +43,9 @@ final class ParleyOptions {
         sections.put("storage", "Database. Without `jdbc_url` Parley uses an embedded H2 database, `<data_dir>/parley.mv.db`, "
                 + "that only the server process opens (no H2 server, no port); `parley adduser` and friends reach a "
                 + "running server through its admin socket, `<data_dir>/admin.sock` (see docs/security.md).");
-        sections.put("registration", "In-band account registration (XEP-0077). Off by default: when on, anyone who "
-                + "reaches the server can create accounts, limited per client address.");
-        sections.put("contact_addresses", "Contact addresses published in the server's service discovery information "
-                + "(XEP-0157), as URIs such as `xmpp:admin@example.org` or `mailto:abuse@example.org`.");
-        sections.put("stream_management", "Stream management for clients (XEP-0198): acknowledgements, and resumption of a "
-                + "session whose connection was lost (see docs/mobile.md).");
-        sections.put("client_state", "Client state indication (XEP-0352): traffic held back while a client is inactive "
-                + "(see docs/mobile.md).");
-        PushOptions.sections(sections);
+        ComponentOptions.sections(sections);
+        sections.put("modules", "Which feature modules run. Every module Parley finds on its class path runs unless listed "
+                + "here; a module's options live in its own section below (see docs/architecture.md).");
         sections.put("shutdown", "Stopping the server (SIGTERM, Ctrl-C): clients get `system-shutdown`, then everything "
                 + "closes, within a bound (see docs/security.md).");
         return Collections.unmodifiableMap(sections);
@@ -67,9 +62,7 @@ final class ParleyOptions {
                 ParleyConfig::dataDir, ParleyConfig::withDataDir));
         listener(all, "c2s", ParleyConfig::c2s, ParleyConfig::withC2s);
         listener(all, "direct_tls", ParleyConfig::directTls, ParleyConfig::withDirectTls);
-        listener(all, "s2s", ParleyConfig::s2s, (c, l) -> new ParleyConfig(c.domains(), c.dataDir(), c.c2s(),
-                c.directTls(), l, c.http(), c.tls(), c.limits(), c.storage(), c.features(), c.federation(), c.mobile(),
-                c.components(), c.push(), c.web(), c.shutdownTimeout()));
+        listener(all, "s2s", ParleyConfig::s2s, ParleyConfig::withS2s);
         listener(all, "s2s_direct_tls", c -> c.federation().directTls(),
                 (c, l) -> c.withFederation(c.federation().withDirectTls(l)));
         FederationOptions.declare(all);
@@ -106,96 +99,15 @@ final class ParleyOptions {
                 "Database password; null: for the embedded database, one generated into `<data_dir>/database.secret`.",
                 c -> c.storage().password(),
                 (c, v) -> c.withStorage(new StorageConfig(c.storage().jdbcUrl(), c.storage().username(), v))));
-        registration(all);
-        contactAddresses(all);
-        streamManagement(all);
-        clientState(all);
-        PushOptions.declare(all, ParleyOptions::listener);
+        ComponentOptions.declare(all, ParleyOptions::listener);
+        all.add(new ConfigOption<>("modules.disabled", ValueType.MODULE_NAMES,
+                "Modules that do not run, by name (e.g. `[\"vcard\", \"push\"]`); a module another one needs cannot be "
+                        + "disabled alone.",
+                c -> c.modules().disabled(), (c, v) -> c.withModules(c.modules().withDisabled(v))));
         all.add(new ConfigOption<>("shutdown.timeout", ValueType.DURATION,
                 "The longest a stop may take, even with a stuck event loop or a hung step; then the process halts.",
                 ParleyConfig::shutdownTimeout, ParleyConfig::withShutdownTimeout));
         return List.copyOf(all);
-    }
-
-    private static void registration(List<ConfigOption<?>> all) {
-        all.add(new ConfigOption<>("registration.enabled", ValueType.BOOLEAN,
-                "Whether clients may create accounts in-band before authenticating (XEP-0077 §3.1).",
-                c -> c.features().registration().enabled(),
-                (c, v) -> registration(c, c.features().registration().withEnabled(v))));
-        all.add(new ConfigOption<>("registration.domains", ValueType.DOMAIN_LIST,
-                "Hosted domains open to registration; empty means every hosted domain.",
-                "[\"example.org\"]",
-                c -> c.features().registration().domains(),
-                (c, v) -> registration(c, c.features().registration().withDomains(v))));
-        all.add(new ConfigOption<>("registration.max_per_address", ValueType.POSITIVE,
-                "Registration attempts allowed per client address within `window`.",
-                c -> c.features().registration().maxPerAddress(),
-                (c, v) -> registration(c, c.features().registration().withMaxPerAddress(v))));
-        all.add(new ConfigOption<>("registration.window", ValueType.DURATION,
-                "The window for `max_per_address`.",
-                c -> c.features().registration().window(),
-                (c, v) -> registration(c, c.features().registration().withWindow(v))));
-        all.add(new ConfigOption<>("registration.max_per_connection", ValueType.POSITIVE,
-                "Accounts one unauthenticated connection may register (XEP-0077 §3.1).",
-                c -> c.features().registration().maxPerConnection(),
-                (c, v) -> registration(c, c.features().registration().withMaxPerConnection(v))));
-    }
-
-    private static ParleyConfig registration(ParleyConfig c, RegistrationConfig registration) {
-        return c.withFeatures(c.features().withRegistration(registration));
-    }
-
-    private static void contactAddresses(List<ConfigOption<?>> all) {
-        for (String kind : ContactAddressesConfig.KINDS) {
-            all.add(new ConfigOption<>("contact_addresses." + kind, ValueType.URIS,
-                    "URIs for " + kind + " contacts (XEP-0157 field `" + kind + "-addresses`).",
-                    kind.equals("admin") ? "[\"xmpp:admin@example.org\", \"mailto:admin@example.org\"]" : null,
-                    c -> c.features().contactAddresses().of(kind),
-                    (c, v) -> c.withFeatures(c.features().withContactAddresses(
-                            c.features().contactAddresses().with(kind, v)))));
-        }
-    }
-
-    private static void streamManagement(List<ConfigOption<?>> all) {
-        all.add(new ConfigOption<>("stream_management.enabled", ValueType.BOOLEAN,
-                "Whether stream management is offered to clients (XEP-0198 §2).",
-                c -> sm(c).enabled(), (c, v) -> sm(c, sm(c).withEnabled(v))));
-        all.add(new ConfigOption<>("stream_management.resume_timeout", ValueType.DURATION,
-                "How long a session whose connection was lost waits for the client to resume it (XEP-0198 §5); "
-                        + "then its unacknowledged messages go to offline storage.",
-                c -> sm(c).resumeTimeout(), (c, v) -> sm(c, sm(c).withResumeTimeout(v))));
-        all.add(new ConfigOption<>("stream_management.max_hibernation", ValueType.DURATION,
-                "The longest a waiting session may be kept when extended (by push notifications).",
-                c -> sm(c).maxHibernation(), (c, v) -> sm(c, sm(c).withMaxHibernation(v))));
-        all.add(new ConfigOption<>("stream_management.max_unacked", ValueType.POSITIVE,
-                "Most stanzas kept per session, unacknowledged or queued while waiting; more end the session "
-                        + "(its messages go to offline storage).",
-                c -> sm(c).maxUnacked(), (c, v) -> sm(c, sm(c).withMaxUnacked(v))));
-        all.add(new ConfigOption<>("stream_management.request_ack_every", ValueType.POSITIVE,
-                "The server asks for an acknowledgement after this many unacknowledged stanzas (XEP-0198 §4).",
-                c -> sm(c).requestAckEvery(), (c, v) -> sm(c, sm(c).withRequestAckEvery(v))));
-        all.add(new ConfigOption<>("stream_management.request_ack_delay", ValueType.DURATION,
-                "... or this long after the first unacknowledged stanza.",
-                c -> sm(c).requestAckDelay(), (c, v) -> sm(c, sm(c).withRequestAckDelay(v))));
-    }
-
-    private static StreamManagementConfig sm(ParleyConfig c) {
-        return c.mobile().streamManagement();
-    }
-
-    private static ParleyConfig sm(ParleyConfig c, StreamManagementConfig sm) {
-        return c.withMobile(c.mobile().withStreamManagement(sm));
-    }
-
-    private static void clientState(List<ConfigOption<?>> all) {
-        all.add(new ConfigOption<>("client_state.enabled", ValueType.BOOLEAN,
-                "Whether client state indication is offered to clients (XEP-0352).",
-                c -> c.mobile().clientState().enabled(),
-                (c, v) -> c.withMobile(c.mobile().withClientState(c.mobile().clientState().withEnabled(v)))));
-        all.add(new ConfigOption<>("client_state.max_buffered", ValueType.POSITIVE,
-                "Most stanzas held back per inactive client; one more flushes them.",
-                c -> c.mobile().clientState().maxBuffered(),
-                (c, v) -> c.withMobile(c.mobile().withClientState(c.mobile().clientState().withMaxBuffered(v)))));
     }
 
     private static void listener(List<ConfigOption<?>> all, String section,

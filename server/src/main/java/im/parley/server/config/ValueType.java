@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
 
 /**
  * The type of a configuration value: how to read it from YAML, how to write it back (for the
- * generated example) and how to name it in the documentation.
+ * generated example) and how to name it in the documentation. Modules declare their options
+ * ({@link ModuleOption}) with these types.
  */
-interface ValueType<T> {
+public interface ValueType<T> {
 
     /** The type as the documentation names it, with its bounds, e.g. {@code integer 0..65535}. */
     String description();
@@ -68,6 +69,9 @@ interface ValueType<T> {
             return STRING.toYaml(value.toString());
         }
     };
+
+    /** A path, or null. */
+    ValueType<Path> OPTIONAL_PATH = FederationValueTypes.OPTIONAL_PATH;
 
     ValueType<Integer> PORT = integer(0, 65535);
     ValueType<Integer> POSITIVE = integer(1, Integer.MAX_VALUE);
@@ -190,9 +194,7 @@ interface ValueType<T> {
 
         @Override
         public String toYaml(List<String> value) {
-            List<String> quoted = new ArrayList<>();
-            value.forEach(d -> quoted.add(STRING.toYaml(d)));
-            return "[" + String.join(", ", quoted) + "]";
+            return quotedList(value);
         }
     };
 
@@ -221,6 +223,55 @@ interface ValueType<T> {
         @Override
         public String toYaml(List<String> value) {
             return DOMAINS.toYaml(value);
+        }
+    };
+
+    /**
+     * A list of domains, possibly empty, each of which must be one of the hosted {@code domains}:
+     * {@link ConfigLoader} checks that once the whole file is read.
+     */
+    ValueType<List<String>> HOSTED_DOMAIN_LIST = new ValueType<>() {
+        @Override
+        public String description() {
+            return DOMAIN_LIST.description();
+        }
+
+        @Override
+        public List<String> read(JsonNode node, String key, ConfigSource source) throws ConfigException {
+            return DOMAIN_LIST.read(node, key, source);
+        }
+
+        @Override
+        public String toYaml(List<String> value) {
+            return DOMAIN_LIST.toYaml(value);
+        }
+    };
+
+    /** Names of modules ({@code XmppModule.name()}); {@link ConfigLoader} checks that each is known. */
+    ValueType<List<String>> MODULE_NAMES = new ValueType<>() {
+        @Override
+        public String description() {
+            return "list of module names";
+        }
+
+        @Override
+        public List<String> read(JsonNode node, String key, ConfigSource source) throws ConfigException {
+            if (!node.isArray()) {
+                throw source.error(key, "expected a list of module names, got " + describe(node));
+            }
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < node.size(); i++) {
+                String name = STRING.read(node.get(i), key + "[" + i + "]", source);
+                if (!names.contains(name)) {
+                    names.add(name);
+                }
+            }
+            return List.copyOf(names);
+        }
+
+        @Override
+        public String toYaml(List<String> value) {
+            return quotedList(value);
         }
     };
 
@@ -255,9 +306,7 @@ interface ValueType<T> {
 
         @Override
         public String toYaml(List<String> value) {
-            List<String> quoted = new ArrayList<>();
-            value.forEach(uri -> quoted.add(STRING.toYaml(uri)));
-            return "[" + String.join(", ", quoted) + "]";
+            return quotedList(value);
         }
     };
 
@@ -325,6 +374,13 @@ interface ValueType<T> {
         } catch (JidMalformedException e) {
             throw source.error(key, "not a valid domain (RFC 7622 §3.2): " + e.getMessage());
         }
+    }
+
+    /** Strings as a YAML flow list, each double-quoted. */
+    private static String quotedList(List<String> value) {
+        List<String> quoted = new ArrayList<>();
+        value.forEach(item -> quoted.add(STRING.toYaml(item)));
+        return "[" + String.join(", ", quoted) + "]";
     }
 
     /** The node as an error message shows it. */

@@ -5,11 +5,10 @@ import im.parley.core.jid.Jids;
 import im.parley.core.net.ByteRate;
 import im.parley.server.ParleyServer;
 import im.parley.server.account.AccountExistsException;
-import im.parley.server.config.FeaturesConfig;
 import im.parley.server.config.LimitsConfig;
 import im.parley.server.config.ListenerConfig;
 import im.parley.server.config.ParleyConfig;
-import im.parley.server.config.RegistrationConfig;
+import im.parley.server.modules.register.RegisterModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -233,11 +232,12 @@ public final class EmbeddedParley implements AutoCloseable {
             LimitsConfig limits = defaults.limits();
             LimitsConfig lenient = limits.withMaxAuthFailures(10_000).withAuthFailureWindow(Duration.ofMinutes(1))
                     .withInput(limits.input().withC2sRead(ByteRate.UNLIMITED).withS2sRead(ByteRate.UNLIMITED));
-            FeaturesConfig features = defaults.features();
             // Tests register many accounts from one address: no per-address limit.
-            RegistrationConfig open = new RegistrationConfig(registration, List.of(), 10_000, Duration.ofMinutes(1), 100);
             return defaults.withDomains(hosted)
-                    .withFeatures(new FeaturesConfig(open, features.contactAddresses()))
+                    .with(RegisterModule.ENABLED, registration)
+                    .with(RegisterModule.MAX_PER_ADDRESS, 10_000)
+                    .with(RegisterModule.WINDOW, Duration.ofMinutes(1))
+                    .with(RegisterModule.MAX_PER_CONNECTION, 100)
                     .withDataDir(dataDir)
                     .withC2s(ListenerConfig.on(HOST, 0))
                     .withDirectTls(ListenerConfig.on(HOST, 0))

@@ -2,7 +2,6 @@ package im.parley.server.http;
 
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
-import im.parley.server.c2s.C2sChannelInitializer;
 import im.parley.server.c2s.C2sContext;
 import im.parley.server.config.HttpConfig;
 import im.parley.server.net.PerAddressCounter;
@@ -86,7 +85,7 @@ public final class BoshSessions {
                 limits.polling().toSeconds(), limits.maxQueuedBytes());
         boolean clientAcks = body.ack().orElse(0) == 1;
         String sid = newSid();
-        BoshSession session = new BoshSession(sid, this, loops.next(), context, C2sChannelInitializer.c2sFeatures(),
+        BoshSession session = new BoshSession(sid, this, loops.next(), context, context.features().newNegotiators(),
                 grant, address, secure, request.rid(), clientAcks);
         sessions.put(sid, session);
         Map<String, String> attributes = new LinkedHashMap<>();

@@ -1,7 +1,6 @@
 package im.parley.server.http;
 
 import im.parley.core.net.ReadRateLimiter;
-import im.parley.server.c2s.C2sChannelInitializer;
 import im.parley.server.config.LimitsConfig;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -55,7 +54,7 @@ final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter {
         // pongs too (the protocol handler drops them).
         pipeline.addAfter("http-input", "websocket-idle", new IdleStateHandler(
                 bindings.config().limits().websocketIdleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-        pipeline.addAfter("xmpp-framing-encoder", "xmpp", new WebSocketStreamHandler(bindings.c2s(), C2sChannelInitializer.c2sFeatures(),
+        pipeline.addAfter("xmpp-framing-encoder", "xmpp", new WebSocketStreamHandler(bindings.c2s(), bindings.c2s().features().newNegotiators(),
                 decoder, bindings.config().considerSecure()));
         pipeline.remove(this);
     }

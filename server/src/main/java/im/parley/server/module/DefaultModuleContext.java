@@ -1,10 +1,13 @@
 package im.parley.server.module;
 
+import im.parley.core.negotiation.FeatureNegotiator;
 import im.parley.core.routing.Bounces;
 import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
 import im.parley.core.routing.StanzaRouter;
 import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.server.c2s.C2sSession;
+import im.parley.server.config.ModuleOption;
 import im.parley.server.event.AccountWork;
 import im.parley.server.event.EventHandler;
 import im.parley.server.event.EventPriority;
@@ -15,8 +18,11 @@ import im.parley.server.event.StanzaEvents.Shape;
 import im.parley.server.event.Verdict;
 import im.parley.server.host.Host;
 import im.parley.server.host.HostRegistry;
+import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.session.RouteTable;
 import im.parley.server.storage.Storage;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -24,6 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
@@ -32,7 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link ModuleContext} of one host: hooks go to the host's bus, features to the host's
- * service discovery; sessions, storage and routing are the server's.
+ * service discovery; sessions, storage, routing, options and stream features are the server's.
+ * A component host's context hands its start and stop hooks to the context of the hosted domain
+ * whose module added it.
  */
 public final class DefaultModuleContext implements ModuleContext {
 
@@ -45,13 +54,25 @@ public final class DefaultModuleContext implements ModuleContext {
 
     private final Shared shared;
     private final Host host;
+    private final DefaultModuleContext parent;
     private final Set<String> serverFeatures = new CopyOnWriteArraySet<>();
     private final Set<String> accountFeatures = new CopyOnWriteArraySet<>();
     private final List<Element> serverInfoExtensions = new CopyOnWriteArrayList<>();
+    private final ServerInfo serverInfo = new ServerInfo(this::serverFeatures, this::serverInfoExtensions);
+    private final ModuleEnvironment environment;
+    private final List<StartHook> startHooks = new CopyOnWriteArrayList<>();
+    private final List<AutoCloseable> stopHooks = new CopyOnWriteArrayList<>();
 
-    public DefaultModuleContext(Shared shared, Host host) {
+    /** The context of a hosted domain's modules. */
+    public DefaultModuleContext(Shared shared, Host host, ModuleEnvironment environment) {
+        this(shared, host, environment, null);
+    }
+
+    private DefaultModuleContext(Shared shared, Host host, ModuleEnvironment environment, DefaultModuleContext parent) {
         this.shared = shared;
         this.host = host;
+        this.environment = environment;
+        this.parent = parent;
     }
 
     @Override
@@ -61,7 +82,7 @@ public final class DefaultModuleContext implements ModuleContext {
 
     @Override
     public ModuleContext addComponentHost(DomainBareJid domain) {
-        return new DefaultModuleContext(shared, shared.hosts().addComponent(domain, host));
+        return new DefaultModuleContext(shared, shared.hosts().addComponent(domain, host), environment, this);
     }
 
     @Override
@@ -191,5 +212,76 @@ public final class DefaultModuleContext implements ModuleContext {
     @Override
     public void send(Stanza stanza, Handling handling) {
         shared.router().route(stanza, handling);
+    }
+
+    @Override
+    public <T> T option(ModuleOption<T> option) {
+        return environment.config().option(option);
+    }
+
+    @Override
+    public Clock clock() {
+        return environment.clock();
+    }
+
+    @Override
+    public String serverVersion() {
+        return environment.serverVersion();
+    }
+
+    @Override
+    public ServerInfo serverInfo() {
+        return serverInfo;
+    }
+
+    @Override
+    public void addStreamFeature(int order, Supplier<? extends FeatureNegotiator<C2sSession>> factory) {
+        environment.streamFeatures().add(order, factory);
+    }
+
+    @Override
+    public DataSource schema(XmppModule module, String location) {
+        return environment.schemas().migrate(module.name(), module.getClass().getClassLoader(), location);
+    }
+
+    @Override
+    public void onStarted(StartHook hook) {
+        if (parent != null) {
+            parent.onStarted(hook);
+        } else {
+            startHooks.add(hook);
+        }
+    }
+
+    @Override
+    public void onStop(AutoCloseable resource) {
+        if (parent != null) {
+            parent.onStop(resource);
+        } else {
+            stopHooks.add(resource);
+        }
+    }
+
+    /** Runs the modules' start hooks, in load order; returns their banner lines. */
+    public List<String> started(RunningServer server) throws Exception {
+        List<String> banner = new ArrayList<>();
+        for (StartHook hook : startHooks) {
+            String line = hook.started(server);
+            if (line != null) {
+                banner.add(line);
+            }
+        }
+        return banner;
+    }
+
+    /** Closes what modules asked to close at stop, last registered first; failures are logged. */
+    public void stopped() {
+        for (int i = stopHooks.size() - 1; i >= 0; i--) {
+            try {
+                stopHooks.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("a module's resource did not close", e);
+            }
+        }
     }
 }

@@ -1,25 +1,33 @@
 package im.parley.server.module;
 
+import im.parley.core.negotiation.FeatureNegotiator;
 import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
+import im.parley.server.c2s.C2sFeatures;
+import im.parley.server.c2s.C2sSession;
+import im.parley.server.config.ModuleOption;
 import im.parley.server.event.AccountWork;
 import im.parley.server.event.EventHandler;
 import im.parley.server.event.EventType;
 import im.parley.server.host.Host;
+import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.session.RouteTable;
 import im.parley.server.storage.Storage;
+import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 
 /**
- * What a module may use: its host and that host's events, IQ handlers, the route table, storage
- * and stanza sending. A module is loaded once per host it is enabled on, with that host's
- * context: what it hooks and registers applies to its host only.
+ * What a module may use: its host and that host's events, IQ handlers, stream and disco
+ * features, the route table, its options, storage and stanza sending. A module is loaded once per
+ * hosted domain (unless it is {@link XmppModule#global() global}), with that host's context:
+ * what it hooks and registers applies to its host only.
  */
 public interface ModuleContext {
 
@@ -120,4 +128,50 @@ public interface ModuleContext {
      * runs after the account's stanzas queued meanwhile.
      */
     AccountWork newTurns(EntityBareJid account);
+
+    /**
+     * The value of an option a module declared ({@link XmppModule#options()}): as set in the
+     * configuration file, else its default. Usually its own; another module's option may be read
+     * (it is a value of the configuration, whether or not that module runs).
+     */
+    <T> T option(ModuleOption<T> option);
+
+    /** The clock to read the time from (tests move it); its zone is the server's. */
+    Clock clock();
+
+    /** The server's version, e.g. for software version answers (XEP-0092). */
+    String serverVersion();
+
+    /**
+     * What this host says about itself in service discovery (XEP-0030 §3.1) and its entity
+     * capabilities (XEP-0115): read live, complete once every module has loaded.
+     */
+    ServerInfo serverInfo();
+
+    /**
+     * Offers a stream feature to clients (RFC 6120 §4.3.2) and lets it negotiate, at
+     * {@code order} among the core's features ({@link C2sFeatures}: STARTTLS 100, SASL 300,
+     * channel binding types 400, bind 500): before SASL for a pre-authentication feature,
+     * after bind for one offered to authenticated clients. Stream features are the server's,
+     * negotiated before a module of the stream's host is involved: those the modules of the first
+     * hosted domain add are offered on every stream, and the other hosts' instances add none.
+     *
+     * @param factory makes the feature for one connection (features hold per-stream state)
+     */
+    void addStreamFeature(int order, Supplier<? extends FeatureNegotiator<C2sSession>> factory);
+
+    /**
+     * The module's own tables: brings them up to date with the Flyway migrations at
+     * {@code location} (e.g. {@code classpath:db/archive}, found through the module's class
+     * loader), recorded in a history table of the module's own ({@code flyway_history_<name>}),
+     * and returns the database for the module's stores. Blocks; call it from
+     * {@link XmppModule#load}.
+     */
+    DataSource schema(XmppModule module, String location);
+
+    /** Runs {@code hook} once the server's listeners are bound (not in socket-less test servers). */
+    void onStarted(StartHook hook);
+
+    /** Closes {@code resource} when the server stops, after the listeners and before the sessions. */
+    void onStop(AutoCloseable resource);
 }

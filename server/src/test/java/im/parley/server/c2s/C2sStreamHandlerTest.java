@@ -1,5 +1,7 @@
 package im.parley.server.c2s;
 
+import im.parley.server.module.ModuleEnvironment;
+import im.parley.server.config.ParleyConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.core.jid.Jids;
@@ -12,12 +14,9 @@ import im.parley.core.xml.XmlLimits;
 import im.parley.core.xml.XmppElementEncoder;
 import im.parley.core.xml.XmppStreamDecoder;
 import im.parley.server.config.LimitsConfig;
-import im.parley.server.config.MobileConfig;
 import im.parley.server.module.AccountSequencer;
 import im.parley.server.module.DefaultModuleContext;
-import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.modules.ping.PingModule;
-import im.parley.server.modules.register.InBandRegistration;
 import im.parley.server.modules.session.LegacySessionModule;
 import im.parley.server.routing.DefaultStanzaRouter;
 import im.parley.server.session.InMemoryRouteTable;
@@ -58,9 +57,11 @@ class C2sStreamHandlerTest {
     C2sStreamHandlerTest() throws Exception {
         AccountSequencer sequencer = new AccountSequencer();
         DefaultStanzaRouter router = new DefaultStanzaRouter(hosts, sessions, List.of(), sequencer);
+        C2sFeatures features = new C2sFeatures();
         DefaultModuleContext modules = new DefaultModuleContext(
                 new DefaultModuleContext.Shared(hosts, router, sessions, Runnable::run, null, sequencer),
-                hosts.find(domain).orElseThrow());
+                hosts.find(domain).orElseThrow(),
+                new ModuleEnvironment(ParleyConfig.defaults(), Clock.systemUTC(), "test", features, null));
         new DeliveryModule().load(modules);
         new PingModule().load(modules);
         new LegacySessionModule().load(modules);
@@ -71,15 +72,14 @@ class C2sStreamHandlerTest {
         context = new C2sContext(Set.of(domain), false, new ServerTls(Map.of(), Map.of(), domain),
                 SaslMechanisms.defaults(), credentials,
                 new AuthFailureThrottle(50, Duration.ofMinutes(1), Clock.systemUTC()), Runnable::run, sessions, router,
-                limits, d -> new ServerInfo(modules::serverFeatures, modules::serverInfoExtensions),
-                InBandRegistration.closed(), hosts, MobileConfig.defaults());
+                limits, hosts, features);
     }
 
     /** A client connection: bytes in, text out. */
     private final class Client {
         final EmbeddedChannel channel = new EmbeddedChannel(
                 new XmppStreamDecoder(new XmlLimits(8192, 64)), new XmppElementEncoder(),
-                new C2sStreamHandler(context, C2sChannelInitializer.c2sFeatures()));
+                new C2sStreamHandler(context, context.features().newNegotiators()));
 
         String send(String xml) {
             channel.writeInbound(Unpooled.copiedBuffer(xml, StandardCharsets.UTF_8));

@@ -2,16 +2,21 @@ package im.parley.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import im.parley.server.module.ModuleCatalog;
+import im.parley.server.module.XmppModule;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/configuration.md is generated from the option declarations (STYLE.md #9). Run with
+ * docs/configuration.md is generated from the option declarations of the core and of every
+ * module on the class path (STYLE.md #9). Run with
  * {@code -Dparley.docs.write=true} (or {@link ConfigurationDoc#main}) to rewrite it.
  */
 class ConfigurationDocTest {
+
+    private static final ConfigSchema SCHEMA = ModuleCatalog.discover().schema();
 
     @Test
     void docsMatchTheDeclaredOptions() throws Exception {
@@ -32,21 +37,32 @@ class ConfigurationDocTest {
     @Test
     void everyOptionIsDocumented() {
         String doc = ConfigurationDoc.render();
-        for (ConfigOption<?> option : ParleyOptions.ALL) {
+        for (ConfigOption<?> option : SCHEMA.options()) {
             assertThat(doc).contains("| `" + option.key() + "` |");
         }
     }
 
     @Test
+    void everyModuleOptionIsDocumentedInItsSection() {
+        String doc = ConfigurationDoc.render();
+        for (XmppModule module : ModuleCatalog.discover().modules()) {
+            for (ModuleOption<?> option : module.options()) {
+                assertThat(doc).contains("### `" + option.section().key() + "`\n\n" + option.section().doc());
+                assertThat(doc).contains("| `" + option.key() + "` | " + option.type().description() + " |");
+            }
+        }
+    }
+
+    @Test
     void theExampleFileLoadsToTheDefaults() throws Exception {
-        assertThat(ConfigLoader.parse(ConfigurationDoc.exampleYaml(), "example.yml")).isEqualTo(ParleyConfig.defaults());
+        assertThat(ConfigLoader.parse(ConfigurationDoc.exampleYaml(SCHEMA), "example.yml"))
+                .isEqualTo(ParleyConfig.defaults());
     }
 
     @Test
     void theCommentedCertificateExampleIsValid() throws Exception {
         String yaml = "domains: [\"example.org\"]\ntls:\n  certificates: "
-                + ParleyOptions.ALL.stream().filter(o -> o.key().equals("tls.certificates")).findFirst()
-                        .orElseThrow().example() + "\n";
+                + SCHEMA.option("tls.certificates").example() + "\n";
 
         assertThat(ConfigLoader.parse(yaml, "t.yml").tls().certificates()).containsOnlyKeys("example.org");
     }

@@ -3,20 +3,30 @@ package im.parley.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import im.parley.server.module.ModuleCatalog;
+import im.parley.server.modules.contactinfo.ContactAddressesConfig;
+import im.parley.server.modules.contactinfo.ContactAddressesModule;
+import im.parley.server.modules.register.RegisterModule;
+import im.parley.server.modules.register.RegistrationConfig;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The {@code registration} (XEP-0077) and {@code contact_addresses} (XEP-0157) options. */
+/**
+ * The {@code registration} (XEP-0077) and {@code contact_addresses} (XEP-0157) options, declared
+ * by their modules and read from the YAML keys they always had.
+ */
 class FeaturesConfigTest {
 
     @Test
     void registrationIsOffByDefaultAndNoAddressesArePublished() {
-        FeaturesConfig features = ParleyConfig.defaults().features();
+        ParleyConfig defaults = ParleyConfig.defaults();
 
-        assertThat(features.registration().enabled()).isFalse();
-        assertThat(features.registration().isOpenFor("localhost")).isFalse();
-        assertThat(features.contactAddresses().isEmpty()).isTrue();
+        assertThat(registration(defaults).enabled()).isFalse();
+        assertThat(registration(defaults).isOpenFor("localhost")).isFalse();
+        assertThat(addresses(defaults).isEmpty()).isTrue();
     }
 
     @Test
@@ -33,11 +43,11 @@ class FeaturesConfigTest {
                   abuse: ["mailto:abuse@example.org"]
                 """, "t.yml");
 
-        RegistrationConfig registration = config.features().registration();
+        RegistrationConfig registration = registration(config);
         assertThat(registration).isEqualTo(new RegistrationConfig(true, List.of("example.org"), 5, Duration.ofMinutes(30), 1));
         assertThat(registration.isOpenFor("example.org")).isTrue();
         assertThat(registration.isOpenFor("other.example")).isFalse();
-        ContactAddressesConfig addresses = config.features().contactAddresses();
+        ContactAddressesConfig addresses = addresses(config);
         assertThat(addresses.of("admin")).containsExactly("xmpp:admin@example.org", "mailto:admin@example.org");
         assertThat(addresses.of("abuse")).containsExactly("mailto:abuse@example.org");
         assertThat(addresses.of("support")).isEmpty();
@@ -47,8 +57,8 @@ class FeaturesConfigTest {
     void emptyRegistrationDomainsOpenEveryHostedDomain() throws Exception {
         ParleyConfig config = ConfigLoader.parse("domains: [a.example, b.example]\nregistration: {enabled: true}\n", "t.yml");
 
-        assertThat(config.features().registration().isOpenFor("a.example")).isTrue();
-        assertThat(config.features().registration().isOpenFor("b.example")).isTrue();
+        assertThat(registration(config).isOpenFor("a.example")).isTrue();
+        assertThat(registration(config).isOpenFor("b.example")).isTrue();
     }
 
     @Test
@@ -76,11 +86,25 @@ class FeaturesConfigTest {
         ParleyConfig config = ConfigLoader.parse("domains: [example.org]\nregistration:\n  domains: "
                 + registrationExample + "\ncontact_addresses:\n  admin: " + adminExample + "\n", "t.yml");
 
-        assertThat(config.features().registration().domains()).containsExactly("example.org");
-        assertThat(config.features().contactAddresses().of("admin")).hasSize(2);
+        assertThat(registration(config).domains()).containsExactly("example.org");
+        assertThat(addresses(config).of("admin")).hasSize(2);
     }
 
     private static String example(String key) {
-        return ParleyOptions.ALL.stream().filter(o -> o.key().equals(key)).findFirst().orElseThrow().example();
+        return ModuleCatalog.discover().schema().option(key).example();
+    }
+
+    private static RegistrationConfig registration(ParleyConfig config) {
+        return new RegistrationConfig(config.option(RegisterModule.ENABLED), config.option(RegisterModule.DOMAINS),
+                config.option(RegisterModule.MAX_PER_ADDRESS), config.option(RegisterModule.WINDOW),
+                config.option(RegisterModule.MAX_PER_CONNECTION));
+    }
+
+    private static ContactAddressesConfig addresses(ParleyConfig config) {
+        Map<String, List<String>> addresses = new LinkedHashMap<>();
+        for (String kind : ContactAddressesConfig.KINDS) {
+            addresses.put(kind, config.option(ContactAddressesModule.option(kind)));
+        }
+        return new ContactAddressesConfig(addresses);
     }
 }

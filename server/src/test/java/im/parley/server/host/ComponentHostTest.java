@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import im.parley.core.jid.Jids;
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.Stanzas;
-import im.parley.server.ParleyServer;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.event.EventPriority;
 import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.StanzaEvents.Shape;
 import im.parley.server.event.Verdict;
+import im.parley.server.module.ModuleCatalog;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
 import im.parley.server.testing.TestClient;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ComponentHostTest {
 
     /** A tiny service on its own domain: echoes messages to any address on it, answers pings. */
-    static final class EchoModule implements XmppModule {
+    public static final class EchoModule implements XmppModule {
         @Override
         public String name() {
             return "echo";
@@ -71,11 +71,9 @@ class ComponentHostTest {
     @BeforeEach
     void start() throws Exception {
         ParleyConfig config = ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir);
-        server = new TestServer(config, info -> {
-            List<XmppModule> modules = new ArrayList<>(ParleyServer.modules(config, info));
-            modules.add(new EchoModule());
-            return modules;
-        });
+        List<XmppModule> modules = new ArrayList<>(ModuleCatalog.discover().modules());
+        modules.add(new EchoModule());
+        server = new TestServer(config, modules);
         server.user("romeo@parley.test");
         romeo = server.login("romeo@parley.test", "orchard");
     }

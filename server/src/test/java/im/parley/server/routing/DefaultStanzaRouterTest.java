@@ -16,6 +16,10 @@ import im.parley.server.host.HostRegistry;
 import im.parley.server.module.AccountSequencer;
 import im.parley.server.module.DefaultModuleContext;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.ModuleEnvironment;
+import im.parley.server.c2s.C2sFeatures;
+import im.parley.server.config.ParleyConfig;
+import java.time.Clock;
 import im.parley.server.modules.delivery.DeliveryModule;
 import im.parley.server.session.InMemoryRouteTable;
 import im.parley.server.session.LocalSession;
@@ -122,8 +126,12 @@ class DefaultStanzaRouterTest {
         router = new DefaultStanzaRouter(hosts, sessions, remote, new AccountSequencer());
         DefaultModuleContext.Shared shared = new DefaultModuleContext.Shared(hosts, router, sessions, Runnable::run,
                 null, new AccountSequencer());
-        montague = new DefaultModuleContext(shared, hosts.find(Jids.parseDomain("montague.test")).orElseThrow());
-        capulet = new DefaultModuleContext(shared, hosts.find(Jids.parseDomain("capulet.test")).orElseThrow());
+        ModuleEnvironment environment = new ModuleEnvironment(ParleyConfig.defaults(), Clock.systemUTC(), "test",
+                new C2sFeatures(), null);
+        montague = new DefaultModuleContext(shared, hosts.find(Jids.parseDomain("montague.test")).orElseThrow(),
+                environment);
+        capulet = new DefaultModuleContext(shared, hosts.find(Jids.parseDomain("capulet.test")).orElseThrow(),
+                environment);
         new DeliveryModule().load(montague);
         new DeliveryModule().load(capulet);
         romeo = new RecordingSession("romeo@montague.test/orchard");

@@ -7,7 +7,6 @@ import im.parley.core.sasl.ScramTestClient;
 import im.parley.core.xml.XmlLimits;
 import im.parley.core.xml.XmppElementEncoder;
 import im.parley.core.xml.XmppStreamDecoder;
-import im.parley.server.c2s.C2sChannelInitializer;
 import im.parley.server.c2s.C2sContext;
 import im.parley.server.c2s.C2sStreamHandler;
 import io.netty.buffer.ByteBuf;
@@ -40,7 +39,7 @@ public final class TestClient {
 
     TestClient(C2sContext context) {
         channel = new EmbeddedChannel(new XmppStreamDecoder(new XmlLimits(8192, 64)), new XmppElementEncoder(),
-                new C2sStreamHandler(context, C2sChannelInitializer.c2sFeatures()));
+                new C2sStreamHandler(context, context.features().newNegotiators()));
     }
 
     /** The stream header for {@code domain}. */

@@ -20,6 +20,13 @@ public final class ClientStateFeature implements EstablishedStreamFeature {
 
     public static final String NS = "urn:xmpp:csi:0";
 
+    private final int maxBuffered;
+
+    /** @param maxBuffered most stanzas held back per inactive session ({@code client_state.max_buffered}) */
+    public ClientStateFeature(int maxBuffered) {
+        this.maxBuffered = maxBuffered;
+    }
+
     @Override
     public String name() {
         return "csi";
@@ -27,7 +34,7 @@ public final class ClientStateFeature implements EstablishedStreamFeature {
 
     @Override
     public Element advertise(C2sSession session) {
-        if (!enabled(session) || !session.isAuthenticated() || session.isBound()) {
+        if (!session.isAuthenticated() || session.isBound()) {
             return null;
         }
         return DocumentHelper.createElement(QName.get("csi", Namespace.get(NS)));
@@ -40,14 +47,14 @@ public final class ClientStateFeature implements EstablishedStreamFeature {
 
     @Override
     public boolean accepts(Element element, C2sSession session) {
-        return enabled(session) && session.isBound() && NS.equals(element.getNamespaceURI())
+        return session.isBound() && NS.equals(element.getNamespaceURI())
                 && ("active".equals(element.getName()) || "inactive".equals(element.getName()));
     }
 
     @Override
     public CompletionStage<FeatureOutcome> process(Element element, C2sSession session) {
         ClientStateBuffer buffer = session.interceptor(ClientStateBuffer.class).orElseGet(() -> {
-            ClientStateBuffer created = new ClientStateBuffer(session.context().mobile().clientState().maxBuffered());
+            ClientStateBuffer created = new ClientStateBuffer(maxBuffered);
             session.addInterceptor(created);
             return created;
         });
@@ -57,9 +64,5 @@ public final class ClientStateFeature implements EstablishedStreamFeature {
             buffer.active(session);
         }
         return CompletableFuture.completedFuture(FeatureOutcome.SUCCESS);
-    }
-
-    private static boolean enabled(C2sSession session) {
-        return session.context().mobile().clientState().enabled();
     }
 }

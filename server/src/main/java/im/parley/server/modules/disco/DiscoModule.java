@@ -4,9 +4,12 @@ import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
+import im.parley.server.c2s.C2sFeatures;
 import im.parley.server.host.Host;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.modules.caps.CapsFeature;
 import im.parley.server.module.XmppModule;
+import im.parley.server.modules.caps.CapsVerification;
 import im.parley.server.session.LocalSession;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -36,11 +39,10 @@ public final class DiscoModule implements XmppModule {
     private static final Namespace INFO = Namespace.get(ServerInfo.DISCO_INFO);
     private static final Namespace ITEMS = Namespace.get(ServerInfo.DISCO_ITEMS);
 
-    private final ServerInfo serverInfo;
+    /** Entity capabilities go with the post-authentication features (XEP-0115 §6.3). */
+    public static final int CAPS_FEATURE_ORDER = C2sFeatures.BIND + 200;
 
-    public DiscoModule(ServerInfo serverInfo) {
-        this.serverInfo = serverInfo;
-    }
+    private ServerInfo serverInfo;
 
     @Override
     public String name() {
@@ -49,8 +51,13 @@ public final class DiscoModule implements XmppModule {
 
     @Override
     public void load(ModuleContext context) {
+        this.serverInfo = context.serverInfo();
+        context.addStreamFeature(CAPS_FEATURE_ORDER, () -> new CapsFeature(serverInfo));
         context.addServerFeature(ServerInfo.DISCO_INFO);
         context.addServerFeature(ServerInfo.DISCO_ITEMS);
+        // XEP-0115: the server publishes its own capabilities (<c/> in the stream features,
+        // answered here under its caps node); the registered disco feature says so.
+        context.addServerFeature(CapsVerification.NAMESPACE);
         context.handleServerIq(ServerInfo.DISCO_INFO, iq -> done(serverInfo(iq)));
         context.handleServerIq(ServerInfo.DISCO_ITEMS, iq -> done(serverItems(iq, context)));
         context.handleAccountIq(ServerInfo.DISCO_INFO, iq -> done(accountInfo(iq, context)));

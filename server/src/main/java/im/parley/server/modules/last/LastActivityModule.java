@@ -42,14 +42,10 @@ public final class LastActivityModule implements XmppModule {
     private static final Logger LOG = LoggerFactory.getLogger(LastActivityModule.class);
     private static final Namespace NS = Namespace.get(NAMESPACE);
 
-    private final Clock clock;
     private final Map<EntityFullJid, String> unavailableStatus = new ConcurrentHashMap<>();
+    private Clock clock;
     private ModuleContext context;
     private Instant started;
-
-    public LastActivityModule(Clock clock) {
-        this.clock = clock;
-    }
 
     @Override
     public String name() {
@@ -59,6 +55,7 @@ public final class LastActivityModule implements XmppModule {
     @Override
     public void load(ModuleContext moduleContext) {
         this.context = moduleContext;
+        this.clock = moduleContext.clock();
         this.started = clock.instant();
         context.addServerFeature(NAMESPACE);
         context.handleServerIq(NAMESPACE, this::uptime);

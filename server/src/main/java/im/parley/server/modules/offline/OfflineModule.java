@@ -56,22 +56,21 @@ public final class OfflineModule implements XmppModule {
      * now, so it cannot overtake them (RFC 6120 §10.1): the resource gets the backlog first.
      */
     private final Set<EntityBareJid> backlog = ConcurrentHashMap.newKeySet();
-    private final Clock clock;
+    private Clock clock;
     private ModuleContext context;
     private OfflineStore store;
     private OfflineDelivery delivery;
 
     public OfflineModule() {
-        this(DEFAULT_QUOTA, Clock.systemUTC());
+        this(DEFAULT_QUOTA);
     }
 
     /** @param quota the most messages kept for one account; more are bounced */
-    public OfflineModule(int quota, Clock clock) {
+    public OfflineModule(int quota) {
         if (quota < 1) {
             throw new IllegalArgumentException("offline quota must be positive: " + quota);
         }
         this.quota = quota;
-        this.clock = clock;
     }
 
     @Override
@@ -82,6 +81,7 @@ public final class OfflineModule implements XmppModule {
     @Override
     public void load(ModuleContext context) {
         this.context = context;
+        this.clock = context.clock();
         this.store = context.storage().offline();
         this.delivery = new OfflineDelivery(store, context.sessions());
         backlog.addAll(store.owners());

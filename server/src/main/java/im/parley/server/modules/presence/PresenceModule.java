@@ -7,9 +7,11 @@ import im.parley.server.event.SessionEvents;
 import im.parley.server.event.StanzaEvent;
 import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.Verdict;
+import im.parley.server.c2s.C2sFeatures;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
 import im.parley.server.session.LocalSession;
+import java.util.List;
 import java.util.Optional;
 import org.jxmpp.jid.EntityBareJid;
 
@@ -19,6 +21,9 @@ import org.jxmpp.jid.EntityBareJid;
  * in this instance, keyed by session.
  */
 public final class PresenceModule implements XmppModule {
+
+    /** Subscription pre-approval is announced with the post-authentication features (RFC 6121 §3.4.1). */
+    public static final int PRE_APPROVAL_FEATURE_ORDER = C2sFeatures.BIND + 400;
 
     private ModuleContext context;
     private ResourcePresences resources;
@@ -31,9 +36,16 @@ public final class PresenceModule implements XmppModule {
         return "presence";
     }
 
+    /** Subscriptions live in rosters: presence follows the roster module's changes. */
+    @Override
+    public List<String> dependsOn() {
+        return List.of("roster");
+    }
+
     @Override
     public void load(ModuleContext moduleContext) {
         this.context = moduleContext;
+        context.addStreamFeature(PRE_APPROVAL_FEATURE_ORDER, PreApprovalFeature::new);
         resources = new ResourcePresences(context);
         broadcaster = new PresenceBroadcaster(context, resources);
         subscriptions = new SubscriptionHandler(context, resources);

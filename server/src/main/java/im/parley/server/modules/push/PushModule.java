@@ -4,7 +4,9 @@ import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
-import im.parley.server.config.PushConfig;
+import im.parley.server.config.ModuleOption;
+import im.parley.server.config.OptionSection;
+import im.parley.server.config.ValueType;
 import im.parley.server.event.EventPriority;
 import im.parley.server.event.StanzaEvents.Shape;
 import im.parley.server.event.SessionEvents;
@@ -14,6 +16,7 @@ import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.Verdict;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
+import im.parley.server.modules.sm.StreamManagementModule;
 import im.parley.server.session.LocalSession;
 import im.parley.server.storage.PushRegistration;
 import im.parley.server.storage.PushStore;
@@ -54,25 +57,33 @@ public final class PushModule implements XmppModule {
     /** Answers to our publish requests are ours before any other module (blocking) sees them. */
     static final int RESPONSE_PRIORITY = EventPriority.CLAIM;
 
-    private final PushConfig config;
-    private final Duration extendBy;
-    private final PushDispatcher dispatcher;
-    private final Clock clock;
+    static final OptionSection SECTION = new OptionSection("push", "Push notifications (XEP-0357): clients register "
+            + "app servers, which Parley notifies about messages for sleeping devices (see docs/mobile-push.md).");
+    public static final ModuleOption<Boolean> ENABLED = SECTION.option("enabled", ValueType.BOOLEAN, true,
+            "Whether clients may enable push notifications (XEP-0357 §5).");
+    public static final ModuleOption<Integer> MAX_REGISTRATIONS = SECTION.option("max_registrations",
+            ValueType.POSITIVE, 5, "App server registrations per account; enabling one more removes the oldest.");
+    public static final ModuleOption<Boolean> INCLUDE_SENDER = SECTION.option("include_sender", ValueType.BOOLEAN, true,
+            "Notifications name the sender of the last message (`last-message-sender`).");
+    public static final ModuleOption<Boolean> INCLUDE_BODY = SECTION.option("include_body", ValueType.BOOLEAN, false,
+            "Notifications carry the last message body for every account; when false only for registrations "
+                    + "whose publish-options set `include-body` (privacy: app servers, Google and Apple see it).");
+    public static final ModuleOption<Integer> MAX_ERRORS = SECTION.option("max_errors", ValueType.POSITIVE, 5,
+            "Consecutive failed notifications after which a registration is removed (unknown nodes and refused "
+                    + "secrets remove it at once).");
+    public static final ModuleOption<Duration> MIN_INTERVAL = SECTION.option("min_interval", ValueType.DURATION,
+            Duration.ofSeconds(30),
+            "While a notification is unanswered, no other goes to the same app server registration for this long.");
+
+    private PushConfig config;
+    /** How long a successful notification keeps a hibernated session ({@code stream_management.max_hibernation}). */
+    private Duration extendBy;
+    private PushDispatcher dispatcher;
+    private Clock clock;
     private final Map<EntityBareJid, AccountBacklog> backlogs = new ConcurrentHashMap<>();
     private final Map<EntityBareJid, Set<Hibernation>> hibernations = new ConcurrentHashMap<>();
     private ModuleContext context;
     private PushStore store;
-
-    /**
-     * @param extendBy how long a successful notification keeps a hibernated session (capped by
-     *     {@code stream_management.max_hibernation})
-     */
-    public PushModule(PushConfig config, Duration extendBy, Clock clock) {
-        this.config = config;
-        this.extendBy = extendBy;
-        this.clock = clock;
-        this.dispatcher = new PushDispatcher(clock, config.minInterval(), config.maxErrors());
-    }
 
     @Override
     public String name() {
@@ -80,7 +91,17 @@ public final class PushModule implements XmppModule {
     }
 
     @Override
+    public List<ModuleOption<?>> options() {
+        return List.of(ENABLED, MAX_REGISTRATIONS, INCLUDE_SENDER, INCLUDE_BODY, MAX_ERRORS, MIN_INTERVAL);
+    }
+
+    @Override
     public void load(ModuleContext context) {
+        this.config = PushConfig.of(context);
+        // Stream management's option, read even when that module is off: it only bounds our extensions.
+        this.extendBy = context.option(StreamManagementModule.MAX_HIBERNATION);
+        this.clock = context.clock();
+        this.dispatcher = new PushDispatcher(clock, config.minInterval(), config.maxErrors());
         if (!config.enabled()) {
             return;
         }

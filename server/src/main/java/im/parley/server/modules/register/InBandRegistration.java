@@ -5,7 +5,6 @@ import im.parley.core.jid.Jids;
 import im.parley.core.sasl.AuthFailureThrottle;
 import im.parley.server.account.AccountExistsException;
 import im.parley.server.account.AccountService;
-import im.parley.server.config.RegistrationConfig;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package im.parley.server.modules.register;
 
+import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
@@ -7,9 +8,15 @@ import im.parley.core.stream.StreamError;
 import im.parley.core.stream.StreamErrorCondition;
 import im.parley.server.account.AccountService;
 import im.parley.server.account.NoSuchAccountException;
+import im.parley.server.c2s.C2sFeatures;
+import im.parley.server.config.ModuleOption;
+import im.parley.server.config.OptionSection;
+import im.parley.server.config.ValueType;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
 import im.parley.server.session.LocalSession;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.dom4j.Element;
@@ -22,14 +29,29 @@ import org.slf4j.LoggerFactory;
 /**
  * In-band registration for authenticated accounts (XEP-0077): the registration query
  * ({@code <registered/>}, §3.1), password change (§3.3) and account removal (§3.2: result, then
- * a {@code <not-authorized/>} stream error on every session of the account). Addressed to the
- * account's own domain or sent without {@code to}. Account creation happens before
+ * a {@code <not-authorized/>} stream error that ends every session of the account at once).
+ * Addressed to the account's own domain or sent without {@code to}. Account creation happens before
  * authentication, in the c2s registration feature; password change and removal are always
  * available to the account itself, whether or not new registrations are open.
  */
 public final class RegisterModule implements XmppModule {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegisterModule.class);
+    /** Before SASL: accounts are created before authenticating (XEP-0077 §3.1). */
+    public static final int FEATURE_ORDER = C2sFeatures.SASL - 100;
+
+    static final OptionSection SECTION = new OptionSection("registration", "In-band account registration (XEP-0077). "
+            + "Off by default: when on, anyone who reaches the server can create accounts, limited per client address.");
+    public static final ModuleOption<Boolean> ENABLED = SECTION.option("enabled", ValueType.BOOLEAN, false,
+            "Whether clients may create accounts in-band before authenticating (XEP-0077 §3.1).");
+    public static final ModuleOption<List<String>> DOMAINS = SECTION.option("domains", ValueType.HOSTED_DOMAIN_LIST,
+            List.of(), "Hosted domains open to registration; empty means every hosted domain.", "[\"example.org\"]");
+    public static final ModuleOption<Integer> MAX_PER_ADDRESS = SECTION.option("max_per_address", ValueType.POSITIVE, 3,
+            "Registration attempts allowed per client address within `window`.");
+    public static final ModuleOption<Duration> WINDOW = SECTION.option("window", ValueType.DURATION, Duration.ofHours(1),
+            "The window for `max_per_address`.");
+    public static final ModuleOption<Integer> MAX_PER_CONNECTION = SECTION.option("max_per_connection",
+            ValueType.POSITIVE, 1, "Accounts one unauthenticated connection may register (XEP-0077 §3.1).");
 
     private ModuleContext context;
     private AccountService accounts;
@@ -40,9 +62,17 @@ public final class RegisterModule implements XmppModule {
     }
 
     @Override
+    public List<ModuleOption<?>> options() {
+        return List.of(ENABLED, DOMAINS, MAX_PER_ADDRESS, WINDOW, MAX_PER_CONNECTION);
+    }
+
+    @Override
     public void load(ModuleContext moduleContext) {
         this.context = moduleContext;
         this.accounts = new AccountService(moduleContext.storage().accounts());
+        InBandRegistration registration = new InBandRegistration(RegistrationConfig.of(moduleContext), accounts::create,
+                moduleContext.clock());
+        context.addStreamFeature(FEATURE_ORDER, () -> new RegistrationFeature(registration));
         context.addServerFeature(RegisterQueries.NAMESPACE);
         context.handleServerIq(RegisterQueries.NAMESPACE, this::handle);
         context.handleAccountIq(RegisterQueries.NAMESPACE, this::handle);
@@ -107,9 +137,11 @@ public final class RegisterModule implements XmppModule {
     }
 
     /**
-     * XEP-0077 §3.2, home server case: the result first, then every session of the account
-     * ends with a {@code <not-authorized/>} stream error. The result is sent here rather than
-     * returned so that it is written before the stream error.
+     * XEP-0077 §3.2, home server case: the result ("Host Informs Entity of Successful
+     * Cancellation"), then "the server SHOULD then return a &lt;not-authorized/&gt; stream error
+     * and terminate all active sessions for the entity". The result is routed here rather than
+     * returned, and the sessions are closed once its routing is done, so that it is queued on
+     * the requesting session before the stream error whatever path the routing takes.
      */
     private CompletionStage<Element> remove(Stanza iq, EntityBareJid account) {
         return CompletableFuture.supplyAsync(() -> {
@@ -121,12 +153,18 @@ public final class RegisterModule implements XmppModule {
             LOG.info("{} removed its account in-band", account);
             Element result = Stanzas.iqResult(iq.element());
             Jid from = iq.to() == null ? account : iq.to();
-            context.send(new Stanza(result, from, iq.from()));
-            for (LocalSession session : context.sessions().sessionsOf(account)) {
-                session.close(StreamError.of(StreamErrorCondition.NOT_AUTHORIZED, "the account was removed"));
-            }
+            Handling answered = Handling.begin();
+            context.send(new Stanza(result, from, iq.from()), answered);
+            answered.end();
+            answered.completion().whenComplete((done, failure) -> closeSessions(account));
             return null;
         }, context.blocking());
+    }
+
+    private void closeSessions(EntityBareJid account) {
+        for (LocalSession session : context.sessions().sessionsOf(account)) {
+            session.close(StreamError.of(StreamErrorCondition.NOT_AUTHORIZED, "the account was removed"));
+        }
     }
 
     /** The account the request comes from, if it manages itself: no {@code to}, its bare JID or its domain. */

@@ -9,6 +9,7 @@ import im.parley.server.event.AccountWork;
 import im.parley.server.event.SessionEvents;
 import im.parley.server.event.Verdict;
 import im.parley.server.module.IqHandler;
+import im.parley.server.c2s.C2sFeatures;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
 import im.parley.server.session.LocalSession;
@@ -39,6 +40,8 @@ import org.jxmpp.jid.Jid;
 public final class RosterModule implements XmppModule {
 
     public static final String NAMESPACE = "jabber:iq:roster";
+    /** Roster versioning is announced with the post-authentication features (RFC 6121 §2.6.1). */
+    public static final int VERSIONING_FEATURE_ORDER = C2sFeatures.BIND + 300;
 
     private final Set<LocalSession> interested = ConcurrentHashMap.newKeySet();
     private final AtomicLong pushIds = new AtomicLong();
@@ -54,6 +57,10 @@ public final class RosterModule implements XmppModule {
     public void load(ModuleContext moduleContext) {
         this.context = moduleContext;
         this.store = moduleContext.storage().rosters();
+        // Clients and test tools look for the roster on the server before they use it; roster
+        // versioning is a stream feature (RFC 6121 §2.6.1), not a disco feature.
+        context.addServerFeature(NAMESPACE);
+        context.addStreamFeature(VERSIONING_FEATURE_ORDER, RosterVersioningFeature::new);
         context.handleAccountIq(NAMESPACE, new IqHandler() {
             @Override
             public CompletionStage<Element> handle(Stanza iq) {

@@ -2,6 +2,7 @@ package im.parley.server.modules.session;
 
 import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.Stanzas;
+import im.parley.server.c2s.C2sFeatures;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +14,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class LegacySessionModule implements XmppModule {
 
+    /** Right after resource binding, which it accompanies. */
+    public static final int FEATURE_ORDER = C2sFeatures.BIND + 100;
+
     @Override
     public String name() {
         return "legacy-session";
@@ -20,6 +24,7 @@ public final class LegacySessionModule implements XmppModule {
 
     @Override
     public void load(ModuleContext context) {
+        context.addStreamFeature(FEATURE_ORDER, LegacySessionFeature::new);
         // Clients address it to the domain or leave 'to' out (the account itself): answer both.
         context.handleServerIq(Namespaces.SESSION, iq -> CompletableFuture.completedFuture(Stanzas.iqResult(iq.element())));
         context.handleAccountIq(Namespaces.SESSION, iq -> CompletableFuture.completedFuture(Stanzas.iqResult(iq.element())));

@@ -5,7 +5,6 @@ import im.parley.core.stream.StreamErrorCondition;
 import im.parley.server.c2s.C2sContext;
 import im.parley.server.c2s.C2sSession;
 import im.parley.server.c2s.SessionInterceptor;
-import im.parley.server.config.StreamManagementConfig;
 import im.parley.server.event.SessionEvents;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,12 +66,13 @@ public final class ManagedSession implements SessionInterceptor {
     private HibernationHandle hibernation;
 
     /**
+     * @param config the {@code stream_management} options
      * @param id the resumption id, or null if the client did not ask for resumption (§3)
      * @param window how long the session may hibernate
      */
-    ManagedSession(C2sContext context, String id, Duration window) {
+    ManagedSession(C2sContext context, StreamManagementConfig config, String id, Duration window) {
         this.context = context;
-        this.config = context.mobile().streamManagement();
+        this.config = config;
         this.id = id;
         this.window = window;
     }

@@ -5,7 +5,6 @@ import im.parley.core.stream.StreamError;
 import im.parley.core.stream.StreamErrorCondition;
 import im.parley.server.c2s.C2sSession;
 import im.parley.server.c2s.EstablishedStreamFeature;
-import im.parley.server.config.StreamManagementConfig;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +19,12 @@ import org.dom4j.Element;
  */
 public final class StreamManagementFeature implements EstablishedStreamFeature {
 
+    private final StreamManagementConfig config;
+
+    public StreamManagementFeature(StreamManagementConfig config) {
+        this.config = config;
+    }
+
     @Override
     public String name() {
         return "sm";
@@ -27,7 +32,7 @@ public final class StreamManagementFeature implements EstablishedStreamFeature {
 
     @Override
     public Element advertise(C2sSession session) {
-        return enabled(session) && session.isAuthenticated() && !session.isBound() ? SmElements.feature() : null;
+        return session.isAuthenticated() && !session.isBound() ? SmElements.feature() : null;
     }
 
     @Override
@@ -35,9 +40,13 @@ public final class StreamManagementFeature implements EstablishedStreamFeature {
         return false;
     }
 
+    /**
+     * {@code <enable/>} and {@code <resume/>} are this feature's at any point of the stream, so
+     * that one out of order is answered with {@code <failed/>} (§3) rather than a stream error.
+     */
     @Override
     public boolean accepts(Element element, C2sSession session) {
-        if (!enabled(session) || !session.isAuthenticated() || !SmElements.NS.equals(element.getNamespaceURI())) {
+        if (!SmElements.NS.equals(element.getNamespaceURI())) {
             return false;
         }
         return switch (element.getName()) {
@@ -60,13 +69,19 @@ public final class StreamManagementFeature implements EstablishedStreamFeature {
         };
     }
 
-    /** §3: after binding, once. */
-    private static CompletionStage<FeatureOutcome> enable(Element enable, C2sSession session) {
-        if (!session.isBound() || managed(session).isPresent()) {
+    /**
+     * §3: after binding, once. "The client MUST NOT attempt to negotiate stream management until
+     * it is authenticated [...] the client MUST NOT attempt to enable stream management until
+     * after it has completed Resource Binding [...] The server SHALL enforce this order and return
+     * a &lt;failed/&gt; element in response if the order is violated", with the condition of the
+     * example in §6, {@code <unexpected-request/>}; the stream goes on ("Stream management errors
+     * SHOULD be considered recoverable").
+     */
+    private CompletionStage<FeatureOutcome> enable(Element enable, C2sSession session) {
+        if (!session.isAuthenticated() || !session.isBound() || managed(session).isPresent()) {
             session.send(SmElements.failed("unexpected-request"));
             return done(FeatureOutcome.INCOMPLETE);
         }
-        StreamManagementConfig config = session.context().mobile().streamManagement();
         boolean resumable = "true".equals(enable.attributeValue("resume")) || "1".equals(enable.attributeValue("resume"));
         Duration window = config.resumeTimeout();
         long requestedMax = SequenceNumbers.parse(enable.attributeValue("max"));
@@ -76,7 +91,7 @@ public final class StreamManagementFeature implements EstablishedStreamFeature {
         String id = resumable ? ResumptionIds.create(session.jid()) : null;
         // §4: stanzas are counted from <enabled/> on, so it goes out before the counting starts.
         session.send(SmElements.enabled(id, Math.max(1, window.toSeconds())));
-        session.addInterceptor(new ManagedSession(session.context(), id, window));
+        session.addInterceptor(new ManagedSession(session.context(), config, id, window));
         return done(FeatureOutcome.SUCCESS);
     }
 
@@ -96,7 +111,7 @@ public final class StreamManagementFeature implements EstablishedStreamFeature {
      * client may bind a new resource.
      */
     private static CompletionStage<FeatureOutcome> resume(Element resume, C2sSession fresh) {
-        if (fresh.isBound()) {
+        if (!fresh.isAuthenticated() || fresh.isBound()) {
             fresh.send(SmElements.failed("unexpected-request"));
             return done(FeatureOutcome.INCOMPLETE);
         }
@@ -116,10 +131,6 @@ public final class StreamManagementFeature implements EstablishedStreamFeature {
 
     private static Optional<ManagedSession> managed(C2sSession session) {
         return session.interceptor(ManagedSession.class);
-    }
-
-    private static boolean enabled(C2sSession session) {
-        return session.context().mobile().streamManagement().enabled();
     }
 
     private static CompletionStage<FeatureOutcome> done(FeatureOutcome outcome) {

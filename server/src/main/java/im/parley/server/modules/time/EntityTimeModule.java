@@ -27,12 +27,8 @@ public final class EntityTimeModule implements XmppModule {
     private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
             .withZone(ZoneOffset.UTC);
 
-    private final Clock clock;
-
-    /** @param clock the time and the zone reported */
-    public EntityTimeModule(Clock clock) {
-        this.clock = clock;
-    }
+    /** The time and the zone reported: the context's. */
+    private Clock clock;
 
     @Override
     public String name() {
@@ -41,6 +37,7 @@ public final class EntityTimeModule implements XmppModule {
 
     @Override
     public void load(ModuleContext context) {
+        this.clock = context.clock();
         context.addServerFeature(NAMESPACE);
         context.handleServerIq(NAMESPACE, iq -> {
             if (!"get".equals(iq.type())) {

@@ -20,11 +20,7 @@ public final class SoftwareVersionModule implements XmppModule {
     public static final String NAME = "Parley";
     private static final Namespace NS = Namespace.get(NAMESPACE);
 
-    private final String version;
-
-    public SoftwareVersionModule(String version) {
-        this.version = version;
-    }
+    private String version;
 
     @Override
     public String name() {
@@ -33,6 +29,7 @@ public final class SoftwareVersionModule implements XmppModule {
 
     @Override
     public void load(ModuleContext context) {
+        this.version = context.serverVersion();
         context.addServerFeature(NAMESPACE);
         context.handleServerIq(NAMESPACE, iq -> {
             if (!"get".equals(iq.type())) {

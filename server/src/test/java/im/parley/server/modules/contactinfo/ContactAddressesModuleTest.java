@@ -3,8 +3,6 @@ package im.parley.server.modules.contactinfo;
 import static im.parley.server.modules.XmppScript.iq;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import im.parley.server.config.ContactAddressesConfig;
-import im.parley.server.config.FeaturesConfig;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
@@ -57,8 +55,11 @@ class ContactAddressesModuleTest {
     }
 
     private ParleyConfig config(ContactAddressesConfig addresses) {
-        return ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir)
-                .withFeatures(FeaturesConfig.defaults().withContactAddresses(addresses));
+        ParleyConfig config = ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir);
+        for (String kind : ContactAddressesConfig.KINDS) {
+            config = config.with(ContactAddressesModule.BY_KIND.get(kind), addresses.of(kind));
+        }
+        return config;
     }
 
     private static List<String> values(Element form, String var) {

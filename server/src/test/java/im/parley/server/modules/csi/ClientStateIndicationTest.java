@@ -2,8 +2,6 @@ package im.parley.server.modules.csi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import im.parley.server.config.ClientStateConfig;
-import im.parley.server.config.MobileConfig;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.modules.sm.AuthenticatedStream;
 import im.parley.server.testing.TestClient;
@@ -34,7 +32,7 @@ class ClientStateIndicationTest {
 
     private void start(int maxBuffered) throws Exception {
         server = new TestServer(ParleyConfig.defaults().withDomains(List.of("example.org")).withDataDir(dir)
-                .withMobile(MobileConfig.defaults().withClientState(new ClientStateConfig(true, maxBuffered))));
+                .with(ClientStateModule.MAX_BUFFERED, maxBuffered));
         server.user("romeo@example.org").user("juliet@example.org");
         phone = server.login("juliet@example.org", "phone");
         phone.send("<presence/>");
@@ -131,7 +129,7 @@ class ClientStateIndicationTest {
     @Test
     void notOfferedWhenDisabled() throws Exception {
         server = new TestServer(ParleyConfig.defaults().withDomains(List.of("example.org")).withDataDir(dir)
-                .withMobile(MobileConfig.defaults().withClientState(ClientStateConfig.defaults().withEnabled(false))));
+                .with(ClientStateModule.ENABLED, false));
         server.user("romeo@example.org");
         assertThat(AuthenticatedStream.featuresAfterSasl(server, "romeo@example.org"))
                 .doesNotContain(CSI);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.server.modules.delivery.DeliveryModule;
 import im.parley.server.config.ParleyConfig;
+import im.parley.server.module.ModuleCatalog;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ class LastActivityModuleTest {
     @BeforeEach
     void start() throws Exception {
         ParleyConfig config = ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir);
-        server = new TestServer(config, List.of(new DeliveryModule(), new LastActivityModule(clock)));
+        server = new TestServer(config, clock, ModuleCatalog.of(List.of(new DeliveryModule(), new LastActivityModule())));
         server.user("romeo@parley.test").user("juliet@parley.test");
     }
 

@@ -3,9 +3,8 @@ package im.parley.server.modules.offline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.core.jid.Jids;
-import im.parley.server.ParleyServer;
 import im.parley.server.config.ParleyConfig;
-import im.parley.server.module.XmppModule;
+import im.parley.server.module.ModuleCatalog;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import io.netty.buffer.Unpooled;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import org.dom4j.Element;
 import org.junit.jupiter.api.AfterEach;
@@ -40,16 +38,9 @@ class OfflineModuleTest {
 
     private TestServer start(int quota) throws Exception {
         ParleyConfig config = ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir);
-        server = new TestServer(config, info -> {
-            List<XmppModule> modules = new ArrayList<>();
-            for (XmppModule module : ParleyServer.modules(config, info)) {
-                if (!(module instanceof OfflineModule)) {
-                    modules.add(module);
-                }
-            }
-            modules.add(new OfflineModule(quota, Clock.fixed(STORED_AT, ZoneOffset.UTC)));
-            return modules;
-        });
+        // The offline module with the quota under test, loaded last as before.
+        server = new TestServer(config, Clock.fixed(STORED_AT, ZoneOffset.UTC), ModuleCatalog.of(
+                TestServer.discoveredModulesReplacing(OfflineModule.class, new OfflineModule(quota))));
         server.user("romeo@parley.test").user("juliet@parley.test");
         return server;
     }

@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import im.parley.core.jid.Jids;
-import im.parley.server.ParleyServer;
 import im.parley.server.config.ParleyConfig;
-import im.parley.server.config.PushConfig;
 import im.parley.server.event.SessionEvents;
 import im.parley.server.event.Verdict;
-import im.parley.server.module.XmppModule;
 import im.parley.server.modules.sm.SmClients;
 import im.parley.server.storage.PushRegistration;
 import im.parley.server.testing.TestClient;
@@ -47,15 +44,10 @@ class PushModuleTest {
     private PushModule module;
     private final List<SessionEvents.Hibernation> hibernations = new ArrayList<>();
 
-    private void start(UnaryOperator<PushConfig> push) throws Exception {
-        ParleyConfig config = ParleyConfig.defaults().withDomains(List.of("example.org")).withDataDir(dir)
-                .withPush(push.apply(PushConfig.defaults()));
-        server = new TestServer(config, info -> {
-            List<XmppModule> modules = ParleyServer.modules(config, info);
-            module = modules.stream().filter(PushModule.class::isInstance).map(PushModule.class::cast)
-                    .findFirst().orElseThrow();
-            return modules;
-        });
+    private void start(UnaryOperator<ParleyConfig> push) throws Exception {
+        module = new PushModule();
+        server = new TestServer(push.apply(ParleyConfig.defaults().withDomains(List.of("example.org")).withDataDir(dir)),
+                TestServer.discoveredModulesReplacing(PushModule.class, module));
         server.user("juliet@example.org").user("romeo@example.org").user("appsrv@example.org");
         server.events().hook(SessionEvents.HIBERNATED, 0, h -> {
             hibernations.add(h);
@@ -142,7 +134,7 @@ class PushModuleTest {
 
     @Test
     void registrationsAreLimitedPerAccountTheOldestGoes() throws Exception {
-        start(push -> push.withMaxRegistrations(2));
+        start(config -> config.with(PushModule.MAX_REGISTRATIONS, 2));
         TestClient phone = server.login("juliet@example.org", "phone");
         enable(phone, "a", "");
         enable(phone, "b", "");
@@ -187,7 +179,7 @@ class PushModuleTest {
 
     @Test
     void theBodyIsIncludedForEveryoneWhenConfigured() throws Exception {
-        start(push -> push.withIncludeBody(true).withIncludeSender(false));
+        start(config -> config.with(PushModule.INCLUDE_BODY, true).with(PushModule.INCLUDE_SENDER, false));
         julietEnablesAndLeaves("");
         romeoSays(server.login("romeo@example.org", "balcony"), "Hello");
         Element form = summary(publishes().get(0));
@@ -321,7 +313,7 @@ class PushModuleTest {
 
     @Test
     void anAppServerThatKeepsFailingIsRemovedTemporaryErrorsDoNotCount() throws Exception {
-        start(push -> push.withMaxErrors(2));
+        start(config -> config.with(PushModule.MAX_ERRORS, 2));
         julietEnablesAndLeaves("");
         TestClient romeo = server.login("romeo@example.org", "balcony");
         String failure = "type='error'><error type='cancel'>"

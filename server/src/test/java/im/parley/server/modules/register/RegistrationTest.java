@@ -5,14 +5,13 @@ import static im.parley.server.modules.XmppScript.iq;
 import static im.parley.server.modules.XmppScript.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import im.parley.server.config.FeaturesConfig;
 import im.parley.server.config.ParleyConfig;
-import im.parley.server.config.RegistrationConfig;
 import im.parley.server.modules.XmppScript;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.dom4j.Element;
 import org.dom4j.QName;
 import org.junit.jupiter.api.Test;
@@ -29,12 +28,13 @@ class RegistrationTest {
     @Test
     void theFeatureIsAdvertisedOnlyWhereRegistrationIsOpen() throws Exception {
         // XEP-0077 §8: the stream feature; off by default, and only for the configured domains.
-        RegistrationConfig open = RegistrationConfig.defaults().withEnabled(true).withDomains(List.of("open.test"));
+        UnaryOperator<ParleyConfig> open = c -> c.with(RegisterModule.ENABLED, true)
+                .with(RegisterModule.DOMAINS, List.of("open.test"));
         try (TestServer server = server(open, "open.test", "closed.test")) {
             assertThat(registerFeature(server, "open.test")).isNotNull();
             assertThat(registerFeature(server, "closed.test")).isNull();
         }
-        try (TestServer server = server(RegistrationConfig.defaults(), "parley.test")) {
+        try (TestServer server = server(UnaryOperator.identity(), "parley.test")) {
             assertThat(registerFeature(server, "parley.test")).isNull();
         }
     }
@@ -67,7 +67,7 @@ class RegistrationTest {
 
     @Test
     void errorsOfAccountCreation() throws Exception {
-        try (TestServer server = server(enabled().withMaxPerAddress(10), "parley.test")) {
+        try (TestServer server = server(enabled(10), "parley.test")) {
             server.user("romeo@parley.test");
             TestClient client = server.connect();
             client.send(TestClient.header("parley.test"));
@@ -89,7 +89,7 @@ class RegistrationTest {
     void closedRegistrationIsServiceUnavailable() throws Exception {
         // XEP-0077 §3.1: "If the host does not support In-Band Registration, it MUST return a
         // <service-unavailable/> error."
-        try (TestServer server = server(RegistrationConfig.defaults(), "parley.test")) {
+        try (TestServer server = server(UnaryOperator.identity(), "parley.test")) {
             TestClient client = server.connect();
             client.send(TestClient.header("parley.test"));
 
@@ -104,7 +104,7 @@ class RegistrationTest {
     @Test
     void attemptsAreLimitedPerAddress() throws Exception {
         // XEP-0077 §3.1.1: a server MAY refuse with not-acceptable when an entity registers too often.
-        try (TestServer server = server(enabled().withMaxPerAddress(2), "parley.test")) {
+        try (TestServer server = server(enabled(2), "parley.test")) {
             for (String name : List.of("one", "two")) {
                 TestClient client = server.connect();
                 client.send(TestClient.header("parley.test"));
@@ -119,7 +119,7 @@ class RegistrationTest {
 
     @Test
     void oneAccountPerConnection() throws Exception {
-        try (TestServer server = server(enabled().withMaxPerAddress(10), "parley.test")) {
+        try (TestServer server = server(enabled(10), "parley.test")) {
             TestClient client = server.connect();
             client.send(TestClient.header("parley.test"));
             single(client.send(set("one", "pw")));
@@ -130,7 +130,7 @@ class RegistrationTest {
 
     @Test
     void anAuthenticatedAccountIsToldItIsRegistered() throws Exception {
-        try (TestServer server = server(RegistrationConfig.defaults(), "parley.test")) {
+        try (TestServer server = server(UnaryOperator.identity(), "parley.test")) {
             TestClient romeo = server.user("romeo@parley.test").login("romeo@parley.test", "orchard");
 
             // §3.1: <registered/> and the username on file.
@@ -143,7 +143,7 @@ class RegistrationTest {
 
     @Test
     void passwordChangeThenTheOldPasswordFails() throws Exception {
-        try (TestServer server = server(RegistrationConfig.defaults(), "parley.test")) {
+        try (TestServer server = server(UnaryOperator.identity(), "parley.test")) {
             TestClient romeo = server.user("romeo@parley.test").login("romeo@parley.test", "orchard");
 
             // XEP-0077 §3.3.
@@ -161,7 +161,7 @@ class RegistrationTest {
 
     @Test
     void passwordChangeErrors() throws Exception {
-        try (TestServer server = server(RegistrationConfig.defaults(), "parley.test")) {
+        try (TestServer server = server(UnaryOperator.identity(), "parley.test")) {
             TestClient romeo = server.user("romeo@parley.test").user("juliet@parley.test")
                     .login("romeo@parley.test", "orchard");
 
@@ -175,7 +175,7 @@ class RegistrationTest {
 
     @Test
     void removingTheAccountEndsEverySession() throws Exception {
-        try (TestServer server = server(RegistrationConfig.defaults(), "parley.test")) {
+        try (TestServer server = server(UnaryOperator.identity(), "parley.test")) {
             server.user("romeo@parley.test");
             TestClient orchard = server.login("romeo@parley.test", "orchard");
             TestClient garden = server.login("romeo@parley.test", "garden");
@@ -194,13 +194,16 @@ class RegistrationTest {
         }
     }
 
-    private TestServer server(RegistrationConfig registration, String... domains) throws Exception {
-        return new TestServer(ParleyConfig.defaults().withDomains(List.of(domains)).withDataDir(dir)
-                .withFeatures(FeaturesConfig.defaults().withRegistration(registration)));
+    private TestServer server(UnaryOperator<ParleyConfig> registration, String... domains) throws Exception {
+        return new TestServer(registration.apply(ParleyConfig.defaults().withDomains(List.of(domains)).withDataDir(dir)));
     }
 
-    private static RegistrationConfig enabled() {
-        return RegistrationConfig.defaults().withEnabled(true);
+    private static UnaryOperator<ParleyConfig> enabled() {
+        return c -> c.with(RegisterModule.ENABLED, true);
+    }
+
+    private static UnaryOperator<ParleyConfig> enabled(int maxPerAddress) {
+        return c -> enabled().apply(c).with(RegisterModule.MAX_PER_ADDRESS, maxPerAddress);
     }
 
     private static Element registerFeature(TestServer server, String domain) {

@@ -7,9 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.core.jid.Jids;
 import im.parley.server.c2s.C2sSession;
-import im.parley.server.config.MobileConfig;
 import im.parley.server.config.ParleyConfig;
-import im.parley.server.config.StreamManagementConfig;
 import im.parley.server.event.SessionEvents;
 import im.parley.server.event.Verdict;
 import im.parley.server.testing.TestClient;
@@ -41,11 +39,10 @@ class StreamManagementTest {
     private final List<Object> resumed = new ArrayList<>();
 
     /** Acks are requested only when a test asks for it, so that outputs are exact. */
-    private void start(UnaryOperator<StreamManagementConfig> sm) throws Exception {
-        StreamManagementConfig config = sm.apply(StreamManagementConfig.defaults()
-                .withRequestAckEvery(1000).withRequestAckDelay(Duration.ofDays(1)));
-        server = new TestServer(ParleyConfig.defaults().withDomains(List.of("example.org")).withDataDir(dir)
-                .withMobile(MobileConfig.defaults().withStreamManagement(config)));
+    private void start(UnaryOperator<ParleyConfig> sm) throws Exception {
+        server = new TestServer(sm.apply(ParleyConfig.defaults().withDomains(List.of("example.org")).withDataDir(dir)
+                .with(StreamManagementModule.REQUEST_ACK_EVERY, 1000)
+                .with(StreamManagementModule.REQUEST_ACK_DELAY, Duration.ofDays(1))));
         server.user("romeo@example.org").user("juliet@example.org").user("iago@example.org");
         server.events().hook(SessionEvents.HIBERNATED, 0, h -> add(hibernations, h));
         server.events().hook(SessionEvents.STANZA_QUEUED, 0, q -> add(queued, q));
@@ -73,7 +70,7 @@ class StreamManagementTest {
 
     @Test
     void notOfferedWhenDisabled() throws Exception {
-        start(sm -> sm.withEnabled(false));
+        start(sm -> sm.with(StreamManagementModule.ENABLED, false));
         assertThat(SmClients.authenticate(server.connect(), "juliet@example.org")).doesNotContain(SM);
     }
 
@@ -181,7 +178,7 @@ class StreamManagementTest {
     @Test
     void requestsAnAckAfterSomeStanzas() throws Exception {
         // XEP-0198 §4: the server may send <r/> whenever it likes; here every 2 stanzas.
-        start(sm -> sm.withRequestAckEvery(2));
+        start(sm -> sm.with(StreamManagementModule.REQUEST_ACK_EVERY, 2));
         TestClient phone = server.login("juliet@example.org", "phone");
         phone.send("<enable xmlns='" + SM + "'/>");
         TestClient romeo = server.login("romeo@example.org", "orchard");
@@ -194,7 +191,7 @@ class StreamManagementTest {
 
     @Test
     void requestsAnAckAfterADelay() throws Exception {
-        start(sm -> sm.withRequestAckDelay(Duration.ofSeconds(30)));
+        start(sm -> sm.with(StreamManagementModule.REQUEST_ACK_DELAY, Duration.ofSeconds(30)));
         TestClient phone = server.login("juliet@example.org", "phone");
         phone.channel().freezeTime();
         phone.send("<enable xmlns='" + SM + "'/>");
@@ -395,7 +392,7 @@ class StreamManagementTest {
     @Test
     void aPushModuleCanExtendTheWindow() throws Exception {
         // XEP-0357 servers keep sessions longer when a push went out (Prosody, ejabberd: up to 72 h).
-        start(sm -> sm.withMaxHibernation(Duration.ofHours(2)));
+        start(sm -> sm.with(StreamManagementModule.MAX_HIBERNATION, Duration.ofHours(2)));
         TestClient phone = server.login("juliet@example.org", "phone");
         SmClients.enableResumption(phone);
         phone.channel().freezeTime();
@@ -450,7 +447,7 @@ class StreamManagementTest {
 
     @Test
     void tooManyQueuedStanzasEndTheHibernation() throws Exception {
-        start(sm -> sm.withMaxUnacked(2));
+        start(sm -> sm.with(StreamManagementModule.MAX_UNACKED, 2));
         TestClient phone = server.login("juliet@example.org", "phone");
         phone.send("<presence/>");
         SmClients.enableResumption(phone);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.server.modules.delivery.DeliveryModule;
 import im.parley.server.config.ParleyConfig;
+import im.parley.server.module.ModuleCatalog;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ class EntityTimeModuleTest {
         // XEP-0202 §2 with the values of its example: tzo -06:00, utc 2006-12-19T17:58:35Z.
         Clock clock = Clock.fixed(Instant.parse("2006-12-19T17:58:35.123Z"), ZoneId.of("America/Chicago"));
         ParleyConfig config = ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir);
-        try (TestServer server = new TestServer(config, List.of(new DeliveryModule(), new EntityTimeModule(clock)))) {
+        try (TestServer server = new TestServer(config, clock, ModuleCatalog.of(List.of(new DeliveryModule(), new EntityTimeModule())))) {
             TestClient romeo = server.user("romeo@parley.test").login("romeo@parley.test", "orchard");
 
             Element time = iq(romeo, "<iq type='get' id='t1' to='parley.test'><time xmlns='urn:xmpp:time'/></iq>")

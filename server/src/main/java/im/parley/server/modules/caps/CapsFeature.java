@@ -1,8 +1,8 @@
-package im.parley.server.c2s.feature;
+package im.parley.server.modules.caps;
 
 import im.parley.core.negotiation.AnnouncedFeature;
 import im.parley.server.c2s.C2sSession;
-import im.parley.server.modules.caps.CapsVerification;
+import im.parley.server.modules.disco.ServerInfo;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.Namespace;
@@ -17,6 +17,12 @@ public final class CapsFeature extends AnnouncedFeature<C2sSession> {
 
     private static final Namespace NS = Namespace.get(CapsVerification.NAMESPACE);
 
+    private final ServerInfo serverInfo;
+
+    public CapsFeature(ServerInfo serverInfo) {
+        this.serverInfo = serverInfo;
+    }
+
     @Override
     public String name() {
         return "caps";
@@ -30,7 +36,9 @@ public final class CapsFeature extends AnnouncedFeature<C2sSession> {
         Element c = DocumentHelper.createElement(QName.get("c", NS));
         c.addAttribute("hash", CapsVerification.HASH);
         c.addAttribute("node", CapsVerification.NODE);
-        c.addAttribute("ver", session.context().serverInfo().apply(session.domain()).capsVer());
+        // The modules of the first hosted domain offer the stream features (ModuleContext#addStreamFeature);
+        // every hosted domain runs the same modules, so its capabilities are those of any domain.
+        c.addAttribute("ver", serverInfo.capsVer());
         return c;
     }
 }

@@ -1,4 +1,4 @@
-package im.parley.server.c2s.feature;
+package im.parley.server.modules.session;
 
 import im.parley.core.negotiation.AnnouncedFeature;
 import im.parley.core.stream.Namespaces;

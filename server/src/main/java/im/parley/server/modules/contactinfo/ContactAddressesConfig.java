@@ -1,5 +1,6 @@
-package im.parley.server.config;
+package im.parley.server.modules.contactinfo;
 
+import im.parley.server.module.ModuleContext;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,13 @@ public record ContactAddressesConfig(Map<String, List<String>> addresses) {
 
     public static ContactAddressesConfig defaults() {
         return new ContactAddressesConfig(Map.of());
+    }
+
+    /** The values of the {@code contact_addresses} options. */
+    public static ContactAddressesConfig of(ModuleContext context) {
+        Map<String, List<String>> addresses = new LinkedHashMap<>();
+        ContactAddressesModule.BY_KIND.forEach((kind, option) -> addresses.put(kind, context.option(option)));
+        return new ContactAddressesConfig(addresses);
     }
 
     /** The URIs of one kind. */

@@ -1,4 +1,4 @@
-package im.parley.server.c2s.feature;
+package im.parley.server.modules.register;
 
 import im.parley.core.negotiation.FeatureNegotiator;
 import im.parley.core.negotiation.FeatureOutcome;
@@ -9,8 +9,6 @@ import im.parley.core.stream.StreamError;
 import im.parley.core.stream.StreamErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.c2s.C2sSession;
-import im.parley.server.modules.register.InBandRegistration;
-import im.parley.server.modules.register.RegisterQueries;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -33,8 +31,14 @@ public final class RegistrationFeature implements FeatureNegotiator<C2sSession> 
     static final int MAX_ATTEMPTS_PER_CONNECTION = 5;
     private static final Namespace FEATURE_NS = Namespace.get(RegisterQueries.FEATURE_NAMESPACE);
 
+    private final InBandRegistration registration;
     private int attempts;
     private int registered;
+
+    /** @param registration the policy and account creation, shared by every connection */
+    public RegistrationFeature(InBandRegistration registration) {
+        this.registration = registration;
+    }
 
     @Override
     public String name() {
@@ -43,7 +47,7 @@ public final class RegistrationFeature implements FeatureNegotiator<C2sSession> 
 
     @Override
     public Element advertise(C2sSession session) {
-        if (session.isAuthenticated() || !tlsSatisfied(session) || !registration(session).isOpenFor(session.domain())) {
+        if (session.isAuthenticated() || !tlsSatisfied(session) || !registration.isOpenFor(session.domain())) {
             return null;
         }
         return DocumentHelper.createElement(QName.get("register", FEATURE_NS));
@@ -64,7 +68,7 @@ public final class RegistrationFeature implements FeatureNegotiator<C2sSession> 
 
     @Override
     public CompletionStage<FeatureOutcome> process(Element iq, C2sSession session) {
-        if (!registration(session).isOpenFor(session.domain())) {
+        if (!registration.isOpenFor(session.domain())) {
             return reply(session, RegisterQueries.error(iq, StanzaErrorCondition.SERVICE_UNAVAILABLE, null));
         }
         if (!tlsSatisfied(session)) {
@@ -91,7 +95,7 @@ public final class RegistrationFeature implements FeatureNegotiator<C2sSession> 
             return reply(session, RegisterQueries.error(iq, StanzaErrorType.CANCEL,
                     StanzaErrorCondition.UNEXPECTED_REQUEST, "authenticate before cancelling a registration"));
         }
-        if (registered >= session.context().registration().maxPerConnection()) {
+        if (registered >= registration.maxPerConnection()) {
             return reply(session, RegisterQueries.error(iq, StanzaErrorCondition.NOT_ACCEPTABLE,
                     "no more accounts on this connection; authenticate with one"));
         }
@@ -106,7 +110,6 @@ public final class RegistrationFeature implements FeatureNegotiator<C2sSession> 
     }
 
     private CompletionStage<FeatureOutcome> create(Element iq, String username, String password, C2sSession session) {
-        InBandRegistration registration = registration(session);
         try {
             return CompletableFuture.supplyAsync(() -> registration.register(session.domain(), username, password,
                             session.remoteAddress()), session.context().blocking())
@@ -138,10 +141,6 @@ public final class RegistrationFeature implements FeatureNegotiator<C2sSession> 
     private static CompletionStage<FeatureOutcome> reply(C2sSession session, Element reply) {
         session.send(reply);
         return CompletableFuture.completedFuture(FeatureOutcome.INCOMPLETE);
-    }
-
-    private static InBandRegistration registration(C2sSession session) {
-        return session.context().registration();
     }
 
     private static boolean tlsSatisfied(C2sSession session) {

@@ -1,0 +1,258 @@
+package im.parley.server;
+
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
+import im.parley.core.sasl.AuthFailureThrottle;
+import im.parley.core.sasl.SaslMechanisms;
+import im.parley.server.account.AccountService;
+import im.parley.server.c2s.C2sContext;
+import im.parley.server.c2s.C2sFeatures;
+import im.parley.server.config.ParleyConfig;
+import im.parley.server.event.EventBus;
+import im.parley.server.host.Host;
+import im.parley.server.host.HostRegistry;
+import im.parley.server.module.AccountSequencer;
+import im.parley.server.module.DefaultModuleContext;
+import im.parley.server.module.ModuleCatalog;
+import im.parley.server.module.ModuleEnvironment;
+import im.parley.server.module.ModuleSet;
+import im.parley.server.module.XmppModule;
+import im.parley.server.modules.disco.ServerInfo;
+import im.parley.server.routing.DefaultStanzaRouter;
+import im.parley.server.routing.RouteHandler;
+import im.parley.server.session.InMemoryRouteTable;
+import im.parley.server.session.RouteTable;
+import im.parley.server.storage.Database;
+import im.parley.server.storage.JdbcStorage;
+import im.parley.server.storage.ModuleSchemas;
+import im.parley.server.tls.ServerTls;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import org.jxmpp.jid.DomainBareJid;
+
+/**
+ * The one assembly of Parley's object graph (STYLE.md #4): storage, accounts, the hosts and their
+ * buses, the route table, the router, the modules (discovered, {@link ModuleCatalog}; an instance
+ * per hosted domain) and what client streams share ({@link C2sContext}), built with constructors
+ * from a {@link ParleyConfig}. Its users configure
+ * it and add only their own: {@link ParleyServer} adds sockets, TLS and federation; the tests'
+ * socket-less server runs blocking work inline; {@code EmbeddedParley} starts a
+ * {@code ParleyServer}. Closing it closes the database.
+ */
+public final class ServerAssembly implements AutoCloseable {
+
+    private final ParleyConfig config;
+    private final Set<DomainBareJid> domains;
+    private final HostRegistry hosts;
+    private final RouteTable sessions;
+    private final C2sFeatures streamFeatures = new C2sFeatures();
+    private final Database database;
+    private final JdbcStorage storage;
+    private final AccountService accounts;
+    private final DefaultStanzaRouter router;
+    private final Map<DomainBareJid, DefaultModuleContext> moduleContexts = new LinkedHashMap<>();
+    private final List<String> moduleNames;
+    private final C2sContext c2s;
+
+    private ServerAssembly(Builder builder, Set<DomainBareJid> domains, Database database) {
+        this.config = builder.config;
+        this.domains = domains;
+        this.database = database;
+        this.storage = new JdbcStorage(database.dataSource());
+        this.accounts = new AccountService(storage.accounts());
+        this.hosts = new HostRegistry(domains);
+        this.sessions = new InMemoryRouteTable(hosts);
+        AccountSequencer sequencer = new AccountSequencer();
+        router = new DefaultStanzaRouter(hosts, sessions, builder.routeHandlers, sequencer);
+        DefaultModuleContext.Shared shared = new DefaultModuleContext.Shared(hosts, router, sessions, builder.blocking,
+                storage, sequencer);
+        ModuleSchemas schemas = new ModuleSchemas(database.dataSource());
+        ModuleSet modules = ModuleSet.resolve(builder.catalog, config.modules().disabled());
+        List<XmppModule> instances = modules.modules();
+        for (DomainBareJid domain : domains) {
+            // Stream features are the server's: the first hosted domain's modules add them.
+            C2sFeatures features = moduleContexts.isEmpty() ? streamFeatures : new C2sFeatures();
+            DefaultModuleContext context = new DefaultModuleContext(shared, hosts.find(domain).orElseThrow(),
+                    new ModuleEnvironment(config, builder.clock, ParleyServer.VERSION, features, schemas));
+            for (XmppModule module : instances) {
+                module.load(context);
+            }
+            moduleContexts.put(domain, context);
+            instances = modules.forAnotherHost();
+        }
+        moduleNames = modules.names();
+        c2s = new C2sContext(domains, config.tls().starttlsRequired(), builder.tls, SaslMechanisms.defaults(), accounts,
+                new AuthFailureThrottle(config.limits().maxAuthFailures(), config.limits().authFailureWindow(),
+                        builder.clock),
+                builder.blocking, sessions, router, config.limits(), hosts, streamFeatures);
+    }
+
+    /** Starts describing the graph for {@code config}. */
+    public static Builder builder(ParleyConfig config) {
+        return new Builder(config);
+    }
+
+    public ParleyConfig config() {
+        return config;
+    }
+
+    /** The hosted domains, prepared. */
+    public Set<DomainBareJid> domains() {
+        return domains;
+    }
+
+    /** The hosts: each hosted domain and the component hosts modules added. */
+    public HostRegistry hosts() {
+        return hosts;
+    }
+
+    /** The event bus of the first hosted domain (tests that watch one domain). */
+    public EventBus events() {
+        return hosts.find(domains.iterator().next()).orElseThrow().events();
+    }
+
+    public RouteTable sessions() {
+        return sessions;
+    }
+
+    public JdbcStorage storage() {
+        return storage;
+    }
+
+    public AccountService accounts() {
+        return accounts;
+    }
+
+    public DefaultStanzaRouter router() {
+        return router;
+    }
+
+    /** What the modules of the first hosted domain registered (features, start and stop hooks). */
+    public DefaultModuleContext moduleContext() {
+        return moduleContexts.get(domains.iterator().next());
+    }
+
+    /** Each hosted domain's module context, in configuration order. */
+    public List<DefaultModuleContext> moduleContexts() {
+        return List.copyOf(moduleContexts.values());
+    }
+
+    /** What a hosted domain says about itself in service discovery (XEP-0030). */
+    public ServerInfo serverInfo(DomainBareJid domain) {
+        return moduleContexts.get(domain).serverInfo();
+    }
+
+    /** Runs every host's module start hooks; returns their banner lines. */
+    public List<String> started(im.parley.server.module.RunningServer server) throws Exception {
+        List<String> banner = new ArrayList<>();
+        for (DefaultModuleContext context : moduleContexts.values()) {
+            banner.addAll(context.started(server));
+        }
+        return banner;
+    }
+
+    /** Closes what every host's modules asked to close at stop. */
+    public void stopped() {
+        List<DefaultModuleContext> contexts = new ArrayList<>(moduleContexts.values());
+        for (int i = contexts.size() - 1; i >= 0; i--) {
+            contexts.get(i).stopped();
+        }
+    }
+
+    /** The modules that run, in load order. */
+    public List<String> moduleNames() {
+        return moduleNames;
+    }
+
+    /** What every client stream shares, the stream features modules added included. */
+    public C2sContext c2s() {
+        return c2s;
+    }
+
+    /** Closes the database. */
+    @Override
+    public void close() {
+        database.close();
+    }
+
+    /** How the graph is built; only the configuration is required. */
+    public static final class Builder {
+        private final ParleyConfig config;
+        private Executor blocking = Runnable::run;
+        private ServerTls tls;
+        private Clock clock = Clock.systemDefaultZone();
+        private List<RouteHandler> routeHandlers = List.of();
+        private ModuleCatalog catalog;
+
+        private Builder(ParleyConfig config) {
+            this.config = config;
+        }
+
+        /** Where blocking work (storage, key derivation) runs; inline unless set. */
+        public Builder blocking(Executor executor) {
+            this.blocking = executor;
+            return this;
+        }
+
+        /** The per-domain TLS contexts; without, clients cannot negotiate TLS. */
+        public Builder tls(ServerTls serverTls) {
+            this.tls = serverTls;
+            return this;
+        }
+
+        /** The clock modules and throttles read; the system's unless set. */
+        public Builder clock(Clock newClock) {
+            this.clock = newClock;
+            return this;
+        }
+
+        /**
+         * What handles stanzas for domains not served here, asked in order (external components,
+         * then federation); a domain none of them claims gets {@code remote-server-not-found}.
+         * Federation is off unless set.
+         */
+        public Builder routeHandlers(RouteHandler... handlers) {
+            this.routeHandlers = List.of(handlers);
+            return this;
+        }
+
+        /** The modules to choose from; those the class path provides unless set. */
+        public Builder modules(ModuleCatalog modules) {
+            this.catalog = modules;
+            return this;
+        }
+
+        /**
+         * Opens (and migrates) the database, then builds the graph and loads the modules.
+         *
+         * @throws IllegalStateException if a running module needs one that is missing or disabled
+         */
+        public ServerAssembly build() throws JidMalformedException {
+            Set<DomainBareJid> domains = new LinkedHashSet<>();
+            for (String domain : config.domains()) {
+                domains.add(Jids.parseDomain(domain));
+            }
+            if (catalog == null) {
+                catalog = ModuleCatalog.discover();
+            }
+            if (tls == null) {
+                tls = new ServerTls(Map.of(), Map.of(), domains.iterator().next());
+            }
+            Objects.requireNonNull(blocking, "blocking");
+            Database database = Database.open(config.storage(), config.dataDir());
+            try {
+                return new ServerAssembly(this, domains, database);
+            } catch (RuntimeException e) {
+                database.close();
+                throw e;
+            }
+        }
+    }
+}

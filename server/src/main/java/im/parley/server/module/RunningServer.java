@@ -1,0 +1,18 @@
+package im.parley.server.module;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** What a module may learn about the server once its listeners are bound ({@link ModuleContext#onStarted}). */
+public interface RunningServer {
+
+    /** The address the external component listener (XEP-0114) is bound to, if it runs. */
+    Optional<InetSocketAddress> componentListener();
+
+    /** The shared secret configured for a component domain in {@code components} (XEP-0114 §3). */
+    Optional<String> componentSecret(String domain);
+
+    /** The data directory ({@code data_dir}). */
+    Path dataDir();
+}

@@ -1,0 +1,56 @@
+package im.parley.server.storage;
+
+import java.util.Locale;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-module schemas in the server's database: each module's Flyway migrations, at its own
+ * location, recorded in its own history table ({@code flyway_history_<module>}), so modules are
+ * versioned independently of each other and of the core's migrations ({@link Database}, table
+ * {@code flyway_schema_history}). The database already holds other tables when a module first
+ * migrates, so its history starts with a baseline at version 0 and its {@code V1} runs next.
+ */
+public final class ModuleSchemas {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModuleSchemas.class);
+
+    private final DataSource dataSource;
+
+    public ModuleSchemas(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** The history table of {@code module}'s migrations. */
+    public static String historyTable(String module) {
+        return "flyway_history_" + module.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
+    }
+
+    /**
+     * Applies the migrations of {@code module} found at {@code location} through {@code loader}
+     * that have not run yet, and returns the database.
+     *
+     * @throws StorageException if a migration fails
+     */
+    public DataSource migrate(String module, ClassLoader loader, String location) {
+        try {
+            var result = Flyway.configure(loader)
+                    .dataSource(dataSource)
+                    .locations(location)
+                    .table(historyTable(module))
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
+                    .load()
+                    .migrate();
+            if (result.migrationsExecuted > 0) {
+                LOG.info("schema of module {} migrated to version {}", module, result.targetSchemaVersion);
+            }
+            return dataSource;
+        } catch (FlywayException e) {
+            throw new StorageException("migrating the schema of module " + module + " failed: " + e.getMessage(), e);
+        }
+    }
+}
