@@ -9,7 +9,6 @@ import im.parley.conformance.raw.RawXmppClient;
 import java.time.Duration;
 import org.dom4j.Element;
 import org.jivesoftware.smackx.iqregister.AccountManager;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,16 +50,13 @@ class Xep0077Section3_2Test {
     }
 
     /**
-     * Fails about once in a few runs on a loaded machine: Smack (with stream management) still
-     * writes after its request ({@code <r/>}, {@code <a/>}), the server closes the TCP connection
-     * right after {@code </stream:stream>} with that input unread or arriving, the kernel answers
-     * with a reset, and Smack loses the result and the stream error it had not read yet ("Connection
-     * reset by peer"; with a longer reply timeout it waits that long: the five seconds of the
-     * report). The cure is in the c2s close path, not here: close as RFC 6120 §4.4 describes
-     * (after {@code </stream:stream>}, keep reading until the peer closes, within a bound). Enable
-     * this test with that change.
+     * Smack (with stream management) still writes after its request ({@code <r/>}, {@code <a/>})
+     * while the server ends the stream. Were the connection closed right after
+     * {@code </stream:stream>}, the kernel would answer that input with a reset and Smack would
+     * lose the result and the stream error it had not read yet ("Connection reset by peer", then a
+     * wait for its reply timeout). The server closes as RFC 6120 §4.4 describes instead (half
+     * close, then reads until the peer closes, within a bound: {@code GracefulClose}).
      */
-    @Disabled("needs a graceful TCP close after a stream error (RFC 6120 §4.4); see the javadoc")
     @Test
     @DisplayName("XEP-0077 §3.2: Smack's account removal returns at once and the connection ends")
     void smackRemovesItsAccountWithoutWaiting() throws Exception {
