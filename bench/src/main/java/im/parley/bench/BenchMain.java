@@ -6,6 +6,11 @@ import im.parley.bench.scenario.LoginStormScenario;
 import im.parley.bench.scenario.PresenceScenario;
 import im.parley.bench.scenario.Scenario;
 import im.parley.bench.scenario.ScenarioResult;
+import im.parley.bench.soak.ChurnLoad;
+import im.parley.bench.soak.SoakPlan;
+import im.parley.bench.soak.SoakScenario;
+import im.parley.bench.soak.Trend;
+import im.parley.bench.soak.UserLoad;
 import im.parley.bench.users.ParleyBulkUsers;
 import im.parley.server.config.ConfigLoader;
 import java.nio.file.Path;
@@ -21,8 +26,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "parley-bench", mixinStandardHelpOptions = true,
         subcommands = {BenchMain.Login.class, BenchMain.Idle.class, BenchMain.Chat.class,
-                BenchMain.Presence.class, BenchMain.CreateUsers.class},
-        description = "XMPP load generator: login storm, idle TLS sessions, chat, presence.")
+                BenchMain.Presence.class, BenchMain.Soak.class, BenchMain.CreateUsers.class},
+        description = "XMPP load generator: login storm, idle TLS sessions, chat, presence, soak.")
 public final class BenchMain {
 
     public static void main(String[] args) {
@@ -104,6 +109,66 @@ public final class BenchMain {
         @Override
         public Integer call() throws Exception {
             return runAndReport(new PresenceScenario(users, contacts, loginRate, statusRate, seconds), common);
+        }
+    }
+
+    @Command(name = "soak", description = "Soak: mixed load and unauthenticated churn for a long while; "
+            + "does the server's heap after GC and RSS stay flat? (issue 17)")
+    static final class Soak implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Option(names = "--users", defaultValue = "2000") int users;
+        @Option(names = "--online", description = "Sessions logged in at any time.", defaultValue = "300") int online;
+        @Option(names = "--session-seconds", description = "Mean life of a session.", defaultValue = "60")
+        double sessionSeconds;
+        @Option(names = "--login-rate", description = "Most logins started per second.", defaultValue = "50")
+        double loginRate;
+        @Option(names = "--chat-rate", description = "Messages per second.", defaultValue = "100") double chatRate;
+        @Option(names = "--offline-share", description = "Share of messages to users not logged in.",
+                defaultValue = "0.2") double offlineShare;
+        @Option(names = "--presence-rate", description = "Status changes per second.", defaultValue = "10")
+        double presenceRate;
+        @Option(names = "--iq-rate", description = "Roster and vCard IQs per second.", defaultValue = "20")
+        double iqRate;
+        @Option(names = "--sm-share", description = "Share of sessions with stream management (XEP-0198).",
+                defaultValue = "0.5") double smShare;
+        @Option(names = "--resume-seconds", description = "Mean wait of a dropped session before it resumes.",
+                defaultValue = "3") double resumeSeconds;
+        @Option(names = "--contacts", description = "Mutual contacts per user, subscribed first (0: none).",
+                defaultValue = "8") int contacts;
+        @Option(names = "--churn-rate", description = "Unauthenticated connections per second.", defaultValue = "30")
+        double churnRate;
+        @Option(names = "--churn-sources", description = "Source addresses of the churn, from 127.2.0.1.",
+                defaultValue = "65024") int churnSources;
+        @Option(names = "--direct-tls-port", description = "The server's direct TLS port (0: none).",
+                defaultValue = "0") int directTlsPort;
+        @Option(names = "--http-port", description = "The server's HTTP port (0: no HTTP churn).", defaultValue = "0")
+        int httpPort;
+        @Option(names = "--churn-kinds", split = ",", description = "Only these kinds of churn (stream_vanish, "
+                + "half_starttls, half_direct_tls, wrong_password, garbage, oversized, bosh_abandoned, http_half_sent, "
+                + "http_stalled, websocket_abandoned); default: all.") java.util.Set<String> churnKinds = java.util.Set.of();
+        @Option(names = "--answer-seconds", description = "How long a churn probe waits for its answer.",
+                defaultValue = "15") double answerSeconds;
+        @Option(names = "--http-stall-seconds", description = "How long a stalled HTTP request waits for its 408.",
+                defaultValue = "45") double httpStallSeconds;
+        @Option(names = "--warmup-seconds", defaultValue = "300") double warmupSeconds;
+        @Option(names = "--seconds", description = "The measured part, after the warm-up.", defaultValue = "1800")
+        double seconds;
+        @Option(names = "--sample-seconds", defaultValue = "5") double sampleSeconds;
+        @Option(names = "--heap-growth-pct", description = "Flat: last third's median heap at most this much above "
+                + "the first third's.", defaultValue = "5") double heapGrowth;
+        @Option(names = "--heap-slope-mb-per-h", defaultValue = "10") double heapSlope;
+        @Option(names = "--rss-growth-pct", defaultValue = "5") double rssGrowth;
+        @Option(names = "--rss-slope-mb-per-h", defaultValue = "20") double rssSlope;
+
+        @Override
+        public Integer call() throws Exception {
+            UserLoad load = new UserLoad(users, online, sessionSeconds, loginRate, chatRate, offlineShare,
+                    presenceRate, iqRate, smShare, resumeSeconds, contacts);
+            ChurnLoad churn = new ChurnLoad(churnRate, churnSources, directTlsPort, httpPort, answerSeconds,
+                    httpStallSeconds, churnKinds);
+            SoakPlan plan = new SoakPlan(warmupSeconds, seconds, sampleSeconds,
+                    new Trend.Limits(heapGrowth, heapSlope), new Trend.Limits(rssGrowth, rssSlope));
+            return runAndReport(new SoakScenario(load, churn, plan), common);
         }
     }
 

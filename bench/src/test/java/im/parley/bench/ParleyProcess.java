@@ -20,18 +20,31 @@ import java.util.List;
 final class ParleyProcess implements AutoCloseable {
     static final String DOMAIN = "bench.test";
     static final String PASSWORD = "pw";
+    /** Accounts {@code soak1..N} are the soak's own, so that its rosters meet no other scenario's. */
+    static final String SOAK_PREFIX = "soak";
 
     private final Process process;
     private final int port;
+    private final int directTlsPort;
+    private final int httpPort;
 
-    private ParleyProcess(Process process, int port) {
+    private ParleyProcess(Process process, int port, int directTlsPort, int httpPort) {
         this.process = process;
         this.port = port;
+        this.directTlsPort = directTlsPort;
+        this.httpPort = httpPort;
     }
 
-    /** Creates {@code users} accounts, starts the server and waits until c2s accepts connections. */
+    /**
+     * Creates {@code users} accounts {@code user1..N} and as many {@code soak1..N}, starts the
+     * server and waits until c2s accepts connections. Besides c2s it listens for direct TLS and
+     * HTTP (BOSH, WebSocket), with a short body deadline so that the soak's stalled requests get
+     * their 408 within seconds.
+     */
     static ParleyProcess start(Path dir, int users) throws Exception {
         int port = freePort();
+        int directTlsPort = freePort();
+        int httpPort = freePort();
         Path config = dir.resolve("parley.yml");
         Files.writeString(config, String.join("\n",
                 "domains: [\"" + DOMAIN + "\"]",
@@ -40,18 +53,25 @@ final class ParleyProcess implements AutoCloseable {
                 "  address: \"127.0.0.1\"",
                 "  port: " + port,
                 "direct_tls:",
-                "  enabled: false",
+                "  address: \"127.0.0.1\"",
+                "  port: " + directTlsPort,
+                "http:",
+                "  enabled: true",
+                "  address: \"127.0.0.1\"",
+                "  port: " + httpPort,
+                "  body_timeout: 2s",
                 "tls:",
                 "  starttls_required: false",
                 ""));
         ParleyBulkUsers.create(ConfigLoader.load(config), DOMAIN, "user", users, PASSWORD);
+        ParleyBulkUsers.create(ConfigLoader.load(config), DOMAIN, SOAK_PREFIX, users, PASSWORD);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "im.parley.server.cli.ParleyMain", "run", "--config", config.toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("parley.log").toFile())
                 .start();
-        ParleyProcess parley = new ParleyProcess(process, port);
+        ParleyProcess parley = new ParleyProcess(process, port, directTlsPort, httpPort);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> !process.isAlive() || accepts(port));
         if (!process.isAlive()) {
@@ -62,6 +82,14 @@ final class ParleyProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    int directTlsPort() {
+        return directTlsPort;
+    }
+
+    int httpPort() {
+        return httpPort;
     }
 
     long pid() {

@@ -15,8 +15,16 @@ import im.parley.bench.scenario.LoginStormScenario;
 import im.parley.bench.scenario.PresenceScenario;
 import im.parley.bench.scenario.Scenario;
 import im.parley.bench.scenario.ScenarioResult;
+import im.parley.bench.soak.ChurnLoad;
+import im.parley.bench.soak.SoakPlan;
+import im.parley.bench.soak.SoakScenario;
+import im.parley.bench.soak.Trend;
+import im.parley.bench.soak.UserLoad;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -90,8 +98,47 @@ class ScenarioSmokeTest {
         assertThat(result.figures().get("delivered_ratio")).isEqualTo(1.0);
     }
 
+    /**
+     * Issue 17 item 7, the soak, for seconds: logins and logouts over STARTTLS, chat (some to
+     * offline users), presence, roster and vCard IQs, sessions that drop and resume (XEP-0198
+     * §5), and every kind of unauthenticated churn, each answered as expected; the server's heap
+     * after GC and RSS sampled and judged. Too short for the verdict to mean anything, so it
+     * only has to be one.
+     */
+    @Test
+    void soak() throws Exception {
+        UserLoad users = new UserLoad(USERS, 10, 2, 50, 20, 0.2, 5, 10, 0.5, 0.5, 4);
+        ChurnLoad churn = new ChurnLoad(20, 256, parley.directTlsPort(), parley.httpPort(), 10, 10, Set.of());
+        SoakPlan plan = new SoakPlan(2, 8, 0.5, new Trend.Limits(5, 10), new Trend.Limits(5, 20));
+        ClientOptions soakUsers = new ClientOptions(new InetSocketAddress("127.0.0.1", parley.port()),
+                ParleyProcess.DOMAIN, LoadClients.loopbackSources(2), ParleyProcess.SOAK_PREFIX,
+                ParleyProcess.PASSWORD, false, SaslMechanismChoice.SCRAM_SHA_1, true, true, false);
+
+        ScenarioResult result = run(new SoakScenario(users, churn, plan),
+                new BenchContext("parley", soakUsers, 2, parley.pid(), dir.resolve("results")));
+
+        assertThat(result.figures()).containsKeys("heap_slope_mb_per_h", "rss_slope_mb_per_h", "histogram_growth",
+                "timeline");
+        assertThat(result.figures().get("verdict")).isIn("flat", "growing");
+        assertThat(result.figures().get("heap_first_third_mb")).isInstanceOf(Double.class)
+                .satisfies(heap -> assertThat((Double) heap).isPositive());
+        for (String count : List.of("logins", "logouts", "drops", "resumptions", "messages_received",
+                "presences_received", "iqs_answered", "churn_connections")) {
+            assertThat(((Number) result.figures().get(count)).longValue()).as(count).isPositive();
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> kinds = (Map<String, Map<String, Object>>) result.figures().get("churn");
+        assertThat(kinds).hasSize(10);
+        kinds.forEach((kind, tally) -> assertThat(((Number) tally.get("expected")).longValue())
+                .as(kind + " " + tally).isPositive());
+    }
+
     private static ScenarioResult run(Scenario scenario) throws InterruptedException {
-        ScenarioResult result = scenario.run(context(rosters));
+        return run(scenario, context(rosters));
+    }
+
+    private static ScenarioResult run(Scenario scenario, BenchContext context) throws InterruptedException {
+        ScenarioResult result = scenario.run(context);
         System.out.println(result.summaryLine());
         assertThat(result.errors()).as(result.toJson()).isZero();
         assertThat(result.writeJson(dir.resolve("results"))).exists();

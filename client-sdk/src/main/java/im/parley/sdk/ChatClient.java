@@ -123,7 +123,9 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /**
-     * Connects, secures the connection, logs in (RFC 6120 §5-§7) and announces the user online.
+     * Connects, secures the connection, logs in (RFC 6120 §5-§7) and announces the user online
+     * (RFC 6121 §4.2). Returns once the server has processed that presence, so messages sent to
+     * the user from then on are delivered to this session, not stored offline.
      *
      * @throws AuthenticationFailedException wrong password or unknown account
      * @throws ServerUnreachableException the server cannot be reached
@@ -136,6 +138,7 @@ public final class ChatClient implements AutoCloseable {
             requireNew();
             AbstractXMPPConnection current = connect();
             opener.authenticate(current);
+            announce(current);
             onlineOrClosed(current);
         }
     }
@@ -162,6 +165,7 @@ public final class ChatClient implements AutoCloseable {
             AbstractXMPPConnection current = connect();
             opener.register(current);
             opener.authenticate(current);
+            announce(current);
             onlineOrClosed(current);
         }
     }
@@ -240,6 +244,7 @@ public final class ChatClient implements AutoCloseable {
             } catch (SmackException.NotConnectedException | InterruptedException e) {
                 throw SmackErrors.request(e, "setting presence");
             }
+            outbox.presenceSent();
         }
     }
 
@@ -357,6 +362,29 @@ public final class ChatClient implements AutoCloseable {
         return current;
     }
 
+    /** A new session's initial presence, and the wait until the server has processed it. */
+    private void announce(AbstractXMPPConnection current) throws ChatException {
+        try {
+            announceNewSession(current);
+        } catch (SmackException.NotConnectedException | InterruptedException e) {
+            current.disconnect();
+            throw SmackErrors.request(e, "announcing " + jid + " online");
+        }
+    }
+
+    /** See {@link SessionOpener#announce}: the user's status, or plain available if none was set. */
+    private void announceNewSession(AbstractXMPPConnection current)
+            throws SmackException.NotConnectedException, InterruptedException {
+        Presence initial;
+        synchronized (outbox) {
+            initial = outbox.initialPresence(Presences.toStanza(current, Availability.AVAILABLE, null));
+        }
+        if (initial.getType() != Presence.Type.available) {
+            return; // hidden (Availability.OFFLINE): the new session stays unavailable, nothing to announce
+        }
+        opener.announce(current, initial);
+    }
+
     /** After login: online, unless {@link #close()} came first; then the new session is dropped. */
     private void onlineOrClosed(AbstractXMPPConnection current) throws ChatException {
         if (!online(false)) {
@@ -376,7 +404,7 @@ public final class ChatClient implements AutoCloseable {
             if (state.get() != expected) {
                 return false;
             }
-            outbox.flush(connection::sendStanza, afterReconnect);
+            outbox.flush(connection::sendStanza);
             // Only close() changes the state without the outbox's monitor.
             if (!state.compareAndSet(expected, State.ONLINE)) {
                 return false;
@@ -391,7 +419,7 @@ public final class ChatClient implements AutoCloseable {
                 new AndFilter(MessageTypeFilter.NORMAL_OR_CHAT, MessageWithBodiesFilter.INSTANCE));
         Roster roster = Roster.getInstanceFor(current);
         roster.setSubscriptionMode(Roster.SubscriptionMode.manual);
-        contacts.attach(roster);
+        contacts.attach(current, roster);
         reconnector.watch(current);
     }
 
@@ -412,6 +440,11 @@ public final class ChatClient implements AutoCloseable {
         @Override
         public AbstractXMPPConnection connection() {
             return connection;
+        }
+
+        @Override
+        public void announce(AbstractXMPPConnection current) throws Exception {
+            announceNewSession(current);
         }
 
         @Override

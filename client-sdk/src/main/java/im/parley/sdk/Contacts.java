@@ -11,15 +11,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jivesoftware.smack.SmackException;
+import org.jivesoftware.smack.XMPPConnection;
+import org.jivesoftware.smack.filter.PresenceTypeFilter;
 import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.roster.RosterEntry;
 import org.jivesoftware.smack.roster.RosterListener;
 import org.jivesoftware.smack.roster.RosterLoadedListener;
-import org.jivesoftware.smack.roster.SubscribeListener.SubscribeAnswer;
 import org.jivesoftware.smack.roster.packet.RosterPacket;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.Jid;
@@ -169,9 +171,19 @@ public final class Contacts {
         return () -> changeListeners.remove(listener);
     }
 
-    /** Hooks a new Smack roster; called once per connection. */
-    void attach(Roster roster) {
-        roster.addSubscribeListener((from, request) -> subscriptionRequested(roster, from));
+    /**
+     * Hooks a new connection and its Smack roster (in manual subscription mode); called once per
+     * connection. Subscription requests are decided by a synchronous stanza listener, not by
+     * Smack's {@code SubscribeListener}: Smack calls that one on a thread of its own as soon as
+     * the request arrives, while the roster pushes that came before it (RFC 6121 §2.1.6: the
+     * user's own request, the contact's approval) may still wait on the connection's ordered
+     * thread. It then saw a contact the user had asked as a stranger and left the request to the
+     * app, so two people adding each other sometimes never saw each other's presence. The ordered
+     * thread handles the pushes and this listener in the order they arrived.
+     */
+    void attach(XMPPConnection connection, Roster roster) {
+        connection.addSyncStanzaListener(request -> subscriptionRequested(connection, roster, request.getFrom()),
+                PresenceTypeFilter.SUBSCRIBE);
         roster.addRosterListener(new RosterListener() {
             @Override
             public void entriesAdded(Collection<Jid> addresses) {
@@ -199,29 +211,45 @@ public final class Contacts {
         });
     }
 
-    private SubscribeAnswer subscriptionRequested(Roster roster, Jid from) {
-        EntityBareJid requester = from.asEntityBareJidIfPossible();
+    /**
+     * RFC 6121 §3.1.3: a request from someone the user asked to see, or already sees, is approved
+     * at once; any other is handed to the app's listeners, on another thread since they may block
+     * (in {@link #accept}, say), and kept until answered.
+     */
+    private void subscriptionRequested(XMPPConnection connection, Roster roster, Jid from)
+            throws SmackException.NotConnectedException, InterruptedException {
+        EntityBareJid requester = from == null ? null : from.asEntityBareJidIfPossible();
         if (requester == null) {
-            return SubscribeAnswer.Deny;
+            if (from != null) {
+                connection.sendStanza(presence(connection, from, Presence.Type.unsubscribed));
+            }
+            return;
         }
         RosterEntry entry = roster.getEntry(requester);
         if (entry != null && (entry.canSeeHisPresence() || entry.isSubscriptionPending())) {
-            return SubscribeAnswer.Approve;
+            connection.sendStanza(presence(connection, requester, Presence.Type.subscribed));
+            return;
         }
         List<Consumer<EntityBareJid>> listeners;
         synchronized (pendingRequests) {
             pendingRequests.add(requester);
             listeners = List.copyOf(requestListeners);
         }
-        listeners.forEach(listener -> listener.accept(requester));
-        return null; // answered later through accept() or deny()
+        try {
+            executor.execute(() -> listeners.forEach(listener -> listener.accept(requester)));
+        } catch (RejectedExecutionException closed) {
+            // The client is closed: nobody is listening any more.
+        }
+    }
+
+    private static Presence presence(XMPPConnection connection, Jid to, Presence.Type type) {
+        return connection.getStanzaFactory().buildPresenceStanza().to(to).ofType(type).build();
     }
 
     private void answer(EntityBareJid requester, Presence.Type type) throws ChatException {
         var connection = client.requireConnection();
-        Presence answer = connection.getStanzaFactory().buildPresenceStanza().to(requester).ofType(type).build();
         try {
-            connection.sendStanza(answer);
+            connection.sendStanza(presence(connection, requester, type));
         } catch (SmackException.NotConnectedException | InterruptedException e) {
             throw SmackErrors.request(e, "answering " + requester);
         }

@@ -15,15 +15,33 @@ import org.jivesoftware.smack.packet.Stanza;
 final class Outbox {
 
     private final Queue<Message> messages = new ArrayDeque<>();
+    /** The user's status (RFC 6121 §4.2), kept to be restored on a new session. */
     private Presence ownPresence;
+    /** Whether {@link #ownPresence} changed while no session could carry it. */
+    private boolean presenceWaiting;
 
     void queue(Message message) {
         messages.add(message);
     }
 
-    /** The user's status (RFC 6121 §4.2), kept to be restored on a new session. */
+    /** The user's status changed; until {@link #presenceSent} it waits for a session. */
     void rememberPresence(Presence presence) {
         ownPresence = presence;
+        presenceWaiting = true;
+    }
+
+    /** The remembered status went out. */
+    void presenceSent() {
+        presenceWaiting = false;
+    }
+
+    /**
+     * The initial presence of a new session (RFC 6121 §4.2.1): the user's status, or
+     * {@code available} if none was set. Sending it sends any change that waited.
+     */
+    Presence initialPresence(Presence available) {
+        presenceWaiting = false;
+        return ownPresence != null ? ownPresence : available;
     }
 
     /** Sends a stanza over the current session; it throws when that session has broken. */
@@ -33,12 +51,15 @@ final class Outbox {
     }
 
     /**
-     * Sends what waited, oldest first; after a reconnection, the user's status first. When the
-     * session breaks again midway, the rest stays queued, in order, for the next session.
+     * Sends what waited, oldest first: a status changed meanwhile first, then the messages. When
+     * the session breaks again midway, the rest stays queued, in order, for the next session.
      */
-    void flush(Sender sender, boolean afterReconnect) {
-        if (afterReconnect && ownPresence != null && !sent(sender, ownPresence)) {
-            return;
+    void flush(Sender sender) {
+        if (presenceWaiting) {
+            if (!sent(sender, ownPresence)) {
+                return;
+            }
+            presenceWaiting = false;
         }
         Message waiting;
         while ((waiting = messages.peek()) != null) {

@@ -8,7 +8,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * back-off from {@code first} up to {@code max}, with up to 20% random jitter so that many
  * clients of a restarted server do not all come back in the same instant. After reconnecting,
  * the client resumes its session when the server offers stream management (XEP-0198 §5), and
- * otherwise logs in again.
+ * otherwise logs in again. It keeps trying as long as the server is unreachable or closes the
+ * connection; it gives up ({@link ConnectionEvent#CLOSED}) only when the server refuses the
+ * credentials or another login replaced the session.
  */
 public final class Reconnect {
 

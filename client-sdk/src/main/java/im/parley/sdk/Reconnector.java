@@ -9,7 +9,9 @@ import org.jivesoftware.smack.ConnectionListener;
 import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.StreamError;
+import org.jivesoftware.smack.sasl.SASLError;
 import org.jivesoftware.smack.sasl.SASLErrorException;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 
 /**
  * Watches a {@link ChatClient}'s connection and brings it back when it breaks, following the
@@ -32,6 +34,9 @@ final class Reconnector {
         boolean awaitsReconnection();
 
         AbstractXMPPConnection connection();
+
+        /** A new session (not a resumed one): announce the user online, waiting until the server has processed it. */
+        void announce(AbstractXMPPConnection connection) throws Exception;
 
         /** The session is back, resumed or new; false if the client was closed meanwhile. */
         boolean reconnected();
@@ -113,15 +118,21 @@ final class Reconnector {
             }
             AbstractXMPPConnection current = session.connection();
             try {
-                if (!current.isConnected()) {
-                    current.connect();
-                }
+                // Always a new stream: isConnected() cannot tell whether one is open (see below).
+                current.connect();
                 // Resumes the XEP-0198 session when possible, else binds a new one and resends
                 // what the server had not acknowledged.
                 current.login();
+                if (!resumed(current)) {
+                    session.announce(current);
+                }
             } catch (SASLErrorException e) {
+                if (isTemporary(e)) {
+                    retryLater(current, attempt);
+                    return;
+                }
                 // The password changed or the account is gone: retrying cannot succeed.
-                current.disconnect();
+                current.instantShutdown();
                 if (session.refused()) {
                     listeners.fire(ConnectionEvent.CLOSED);
                 }
@@ -129,8 +140,7 @@ final class Reconnector {
             } catch (SmackException.AlreadyLoggedInException e) {
                 // Logged in already: fall through to "reconnected".
             } catch (Exception e) {
-                current.disconnect();
-                schedule(attempt + 1);
+                retryLater(current, attempt);
                 return;
             }
             if (!session.reconnected()) {
@@ -138,5 +148,35 @@ final class Reconnector {
                 current.instantShutdown();
             }
         }
+    }
+
+    /**
+     * Drops what the failed attempt opened and schedules the next. An instant shutdown, not a
+     * disconnect: a disconnect ends the XEP-0198 session on our side (Smack drops its state and
+     * the unacknowledged stanzas), which the next attempt may still resume.
+     *
+     * <p>Smack's TCP connection keeps reporting {@code isConnected()} once a stream broke while
+     * resumption is possible, and does not reset that after an attempt that connected and whose
+     * stream then closed (a proxy or load balancer in front of a server that is down). So each
+     * attempt connects anew rather than asking {@code isConnected()}: skipping connect() there
+     * left every later attempt logging in on a dead stream (issue 18).
+     */
+    private void retryLater(AbstractXMPPConnection current, int attempt) {
+        current.instantShutdown();
+        schedule(attempt + 1);
+    }
+
+    private static boolean resumed(AbstractXMPPConnection connection) {
+        return connection instanceof XMPPTCPConnection tcp && tcp.streamWasResumed();
+    }
+
+    /**
+     * RFC 6120 §6.5.11: {@code temporary-auth-failure} is "a temporary error condition within
+     * the receiving entity" (a server still starting, its account store unreachable), after
+     * which the client should "try again later"; every other SASL failure refuses the
+     * credentials for good.
+     */
+    static boolean isTemporary(SASLErrorException e) {
+        return e.getSASLFailure() != null && e.getSASLFailure().getSASLError() == SASLError.temporary_auth_failure;
     }
 }

@@ -6,7 +6,13 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import org.jivesoftware.smack.AbstractXMPPConnection;
 import org.jivesoftware.smack.SmackException;
+import org.jivesoftware.smack.StanzaCollector;
 import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smack.filter.AndFilter;
+import org.jivesoftware.smack.filter.FromMatchesFilter;
+import org.jivesoftware.smack.filter.PresenceTypeFilter;
+import org.jivesoftware.smack.filter.StanzaFilter;
+import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.iqregister.AccountManager;
 import org.jxmpp.jid.EntityBareJid;
@@ -77,6 +83,31 @@ final class SessionOpener {
         } catch (Exception e) {
             connection.disconnect();
             throw SmackErrors.authenticating(e, jid.toString());
+        }
+    }
+
+    /**
+     * Sends the initial presence of a new session and waits until the server has processed it,
+     * that is until the server reflects it back: RFC 6121 §4.2.2, "the user's server MUST also
+     * broadcast initial presence from the user's newly available resource to all of the user's
+     * available resources, including the resource that generated the presence notification in
+     * the first place". Until then the session is not available, and a message for the account
+     * is stored offline (RFC 6121 §8.5.2.1.1, XEP-0160): returning earlier let the first message
+     * sent to a user who had just logged in arrive late, from offline storage, with a delay stamp,
+     * and on some servers after later ones (issue 18 item 4). A server that does not reflect it
+     * gets the reply timeout, after which the session is used all the same.
+     *
+     * @throws SmackException.NotConnectedException the connection broke meanwhile
+     */
+    void announce(AbstractXMPPConnection connection, Presence initial)
+            throws SmackException.NotConnectedException, InterruptedException {
+        StanzaFilter reflection = new AndFilter(PresenceTypeFilter.AVAILABLE,
+                FromMatchesFilter.createFull(connection.getUser()));
+        StanzaCollector collector = connection.createStanzaCollectorAndSend(reflection, initial);
+        try {
+            collector.nextResult(replyTimeout.toMillis());
+        } finally {
+            collector.cancel();
         }
     }
 

@@ -71,7 +71,8 @@ final class SmackConnections {
                 .setCustomX509TrustManager(trustManager)
                 // ServerCertificateCheck already checked the certificate names the domain.
                 .setHostnameVerifier((hostname, session) -> true)
-                .setSendPresence(true);
+                // The client sends the initial presence itself and waits for the server to process it.
+                .setSendPresence(false);
         if (resource != null) {
             builder.setResource(resource);
         }

@@ -24,10 +24,34 @@ class OutboxTest {
         outbox.queue(message("one"));
         outbox.queue(message("two"));
 
-        outbox.flush(stanza -> sent.add(describe(stanza)), true);
+        outbox.flush(stanza -> sent.add(describe(stanza)));
 
         assertThat(sent).containsExactly("presence away", "message one", "message two");
         assertThat(outbox.waiting()).isZero();
+    }
+
+    /** A resumed session (XEP-0198 §5) still has the status the server knew: it is not sent again. */
+    @Test
+    void aStatusAlreadySentIsNotRepeated() {
+        outbox.rememberPresence(away());
+        outbox.presenceSent();
+        outbox.queue(message("one"));
+
+        outbox.flush(stanza -> sent.add(describe(stanza)));
+
+        assertThat(sent).containsExactly("message one");
+    }
+
+    /** A new session's initial presence (RFC 6121 §4.2.1) is the user's status, which then does not wait any more. */
+    @Test
+    void theInitialPresenceOfANewSessionCarriesTheStatus() {
+        Presence available = PresenceBuilder.buildPresence().ofType(Presence.Type.available).build();
+        assertThat(outbox.initialPresence(available)).isSameAs(available);
+
+        outbox.rememberPresence(away());
+        assertThat(describe(outbox.initialPresence(available))).isEqualTo("presence away");
+        outbox.flush(stanza -> sent.add(describe(stanza)));
+        assertThat(sent).isEmpty();
     }
 
     /** A session that breaks while the queue is sent keeps the rest, in order, and does not spin. */
@@ -42,12 +66,12 @@ class OutboxTest {
                 throw new SmackException.NotConnectedException();
             }
             sent.add(describe(stanza));
-        }, false);
+        });
 
         assertThat(sent).containsExactly("message one");
         assertThat(outbox.waiting()).isEqualTo(2);
 
-        outbox.flush(stanza -> sent.add(describe(stanza)), false);
+        outbox.flush(stanza -> sent.add(describe(stanza)));
         assertThat(sent).containsExactly("message one", "message two", "message three");
     }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
+import org.jivesoftware.smackx.ping.packet.Ping;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -147,6 +148,21 @@ public final class ParleyServerExtension implements BeforeAllCallback, AfterAllC
     public XmppClient connect(org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration configuration) {
         XmppClient client = XmppClient.connect(configuration);
         openClients.add(client);
+        return client;
+    }
+
+    /**
+     * A resource of {@code account} logged in with Smack that sent available presence at
+     * {@code priority}, and whose presence the server has processed (a ping round trip after it).
+     */
+    public XmppClient availableResource(EntityBareJid account, String resource, int priority) {
+        XmppClient client = connect(SmackClients.startTls(this, account, PASSWORD, resource));
+        client.sendsPresence(priority);
+        try {
+            client.requests(new Ping(JidCreate.domainBareFrom(DOMAIN)));
+        } catch (Exception e) {
+            throw new IllegalStateException("the server did not answer a ping", e);
+        }
         return client;
     }
 

@@ -11,6 +11,7 @@ import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.MessageBuilder;
 import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.packet.Stanza;
 import org.jivesoftware.smack.packet.StanzaError;
@@ -82,6 +83,20 @@ public final class XmppClient implements AutoCloseable {
         return message;
     }
 
+    /**
+     * Sends a message of {@code type} with a body; an {@code error} message carries the
+     * {@code <undefined-condition/>} that RFC 6120 §8.3.2 requires of every error stanza.
+     */
+    public Message sendsMessage(Jid to, Message.Type type, String body) {
+        MessageBuilder message = connection.getStanzaFactory().buildMessageStanza().to(to).ofType(type).setBody(body);
+        if (type == Message.Type.error) {
+            message.setError(StanzaError.getBuilder(StanzaError.Condition.undefined_condition).build());
+        }
+        Message built = message.build();
+        sends(built);
+        return built;
+    }
+
     /** Broadcasts available presence with a priority (RFC 6121 §4.7.2.3). */
     public void sendsPresence(int priority) {
         sends(connection.getStanzaFactory().buildPresenceStanza().ofType(Presence.Type.available)
@@ -106,6 +121,26 @@ public final class XmppClient implements AutoCloseable {
         return (Message) receives("a message error <" + condition + "/>", stanza -> stanza instanceof Message message
                 && message.getType() == Message.Type.error && message.getError() != null
                 && message.getError().getCondition() == condition);
+    }
+
+    /** Waits for the error bounce of {@code sent} (same id, RFC 6120 §8.3.1) with {@code condition}. */
+    public Stanza receivesErrorFor(Stanza sent, StanzaError.Condition condition) {
+        return receives("the <" + condition + "/> error for " + sent.getStanzaId(), stanza -> isErrorFor(stanza, sent)
+                && stanza.getError() != null && stanza.getError().getCondition() == condition);
+    }
+
+    /** The error bounces received for {@code sent} (to assert that none came). */
+    public List<Stanza> errorsFor(Stanza sent) {
+        return received.stream().filter(stanza -> isErrorFor(stanza, sent)).toList();
+    }
+
+    /** Every stanza received so far matching {@code condition} (to assert that something did not arrive). */
+    public List<Stanza> received(Predicate<Stanza> condition) {
+        return received.stream().filter(condition).toList();
+    }
+
+    private static boolean isErrorFor(Stanza stanza, Stanza sent) {
+        return sent.getStanzaId() != null && sent.getStanzaId().equals(stanza.getStanzaId()) && stanza.getError() != null;
     }
 
     /** The received messages whose body is {@code body} (to assert that something did not arrive). */

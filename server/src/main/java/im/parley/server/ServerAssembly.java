@@ -59,6 +59,7 @@ public final class ServerAssembly implements AutoCloseable {
     private final DefaultStanzaRouter router;
     private final Map<DomainBareJid, DefaultModuleContext> moduleContexts = new LinkedHashMap<>();
     private final List<String> moduleNames;
+    private final Map<DomainBareJid, List<String>> moduleNamesByDomain;
     private final C2sContext c2s;
 
     private ServerAssembly(Builder builder, Set<DomainBareJid> domains, Database database) {
@@ -74,20 +75,26 @@ public final class ServerAssembly implements AutoCloseable {
         DefaultModuleContext.Shared shared = new DefaultModuleContext.Shared(hosts, router, sessions, builder.blocking,
                 storage, sequencer);
         ModuleSchemas schemas = new ModuleSchemas(database.dataSource());
-        ModuleSet modules = ModuleSet.resolve(builder.catalog, config.modules().disabled());
-        List<XmppModule> instances = modules.modules();
+        ModuleCatalog catalog = builder.catalog;
+        Map<DomainBareJid, List<String>> names = new LinkedHashMap<>();
         for (DomainBareJid domain : domains) {
+            boolean first = moduleContexts.isEmpty();
+            ModuleSet modules = ModuleSet.resolve(catalog, config.modules().disabledOn(domain.toString()));
             // Stream features are the server's: the first hosted domain's modules add them.
-            C2sFeatures features = moduleContexts.isEmpty() ? streamFeatures : new C2sFeatures();
+            C2sFeatures features = first ? streamFeatures : new C2sFeatures();
             DefaultModuleContext context = new DefaultModuleContext(shared, hosts.find(domain).orElseThrow(),
                     new ModuleEnvironment(config, builder.clock, ParleyServer.VERSION, features, schemas));
-            for (XmppModule module : instances) {
-                module.load(context);
+            for (XmppModule module : modules.modules()) {
+                if (first || !module.global()) {
+                    module.load(context);
+                }
             }
             moduleContexts.put(domain, context);
-            instances = modules.forAnotherHost();
+            names.put(domain, modules.names());
+            catalog = catalog.forAnotherHost();
         }
-        moduleNames = modules.names();
+        moduleNames = names.get(domains.iterator().next());
+        moduleNamesByDomain = Map.copyOf(names);
         c2s = new C2sContext(domains, config.tls().starttlsRequired(), builder.tls, SaslMechanisms.defaults(), accounts,
                 new AuthFailureThrottle(config.limits().maxAuthFailures(), config.limits().authFailureWindow(),
                         builder.clock),
@@ -166,9 +173,14 @@ public final class ServerAssembly implements AutoCloseable {
         }
     }
 
-    /** The modules that run, in load order. */
+    /** The modules that run on the first hosted domain, in load order. */
     public List<String> moduleNames() {
         return moduleNames;
+    }
+
+    /** The modules that run on a hosted domain, in load order ({@code modules.disabled_on}). */
+    public List<String> moduleNames(DomainBareJid domain) {
+        return moduleNamesByDomain.getOrDefault(domain, List.of());
     }
 
     /** What every client stream shares, the stream features modules added included. */

@@ -31,4 +31,8 @@ public interface ClientEvents {
     /** Any presence stanza arrived (RFC 6121 §4). */
     default void presenceReceived(XmppClient client, Element presence) {
     }
+
+    /** The answer to an IQ the client sent after its login: type result or error (RFC 6120 §8.2.3). */
+    default void iqAnswered(XmppClient client, Element iq) {
+    }
 }

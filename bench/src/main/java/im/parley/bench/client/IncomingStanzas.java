@@ -52,11 +52,13 @@ final class IncomingStanzas {
 
     /**
      * A client must answer every get/set (RFC 6120 §8.2.3): roster pushes get a result
-     * (RFC 6121 §2.1.6), pings too (XEP-0199 §4.2), anything else service-unavailable.
+     * (RFC 6121 §2.1.6), pings too (XEP-0199 §4.2), anything else service-unavailable. Results
+     * and errors answer the client's own IQs and go to its events.
      */
     static void answerServerIq(XmppClient client, Element iq) {
         String type = iq.attributeValue("type");
         if (!"get".equals(type) && !"set".equals(type)) {
+            client.events().iqAnswered(client, iq);
             return;
         }
         String id = iq.attributeValue("id", "");

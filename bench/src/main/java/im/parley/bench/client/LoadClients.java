@@ -5,6 +5,8 @@ import im.parley.core.xml.XmlLimits;
 import im.parley.core.xml.XmppStreamDecoder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -18,6 +20,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
@@ -61,26 +64,59 @@ public final class LoadClients implements AutoCloseable {
 
     /** As {@link #connect(int, ClientEvents)}, with other login options for this one client. */
     public XmppClient connect(int user, ClientOptions clientOptions, ClientEvents events) {
-        XmppClient client = new XmppClient(user, clientOptions, tls, events, System.nanoTime());
-        Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
+        return connect(user, clientOptions, events, null);
+    }
+
+    /** As {@link #connect(int, ClientOptions, ClientEvents)}, with stream management (XEP-0198; null: none). */
+    public XmppClient connect(int user, ClientOptions clientOptions, ClientEvents events, StreamManagement sm) {
+        return connect(user, clientOptions, events, sm, nextSource(clientOptions));
+    }
+
+    /**
+     * As {@link #connect(int, ClientOptions, ClientEvents)}, with stream management (XEP-0198;
+     * null: none) and from the given source address (null: any).
+     */
+    public XmppClient connect(int user, ClientOptions clientOptions, ClientEvents events, StreamManagement sm,
+                              InetSocketAddress source) {
+        XmppClient client = new XmppClient(user, clientOptions, tls, events, sm, System.nanoTime());
+        connectRaw(clientOptions.server(), source, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 // The server is trusted to send sane XML; the limits only guard the generator.
                 ch.pipeline().addLast("xml", new XmppStreamDecoder(new XmlLimits(4 * 1024 * 1024, 64)));
                 ch.pipeline().addLast("client", client);
             }
-        });
-        var sources = clientOptions.sourceAddresses();
-        var future = sources.isEmpty()
-                ? b.connect(clientOptions.server())
-                : b.connect(clientOptions.server(),
-                        sources.get(Math.floorMod(nextSource.getAndIncrement(), sources.size())));
-        future.addListener(done -> {
+        }).addListener(done -> {
             if (!done.isSuccess()) {
                 client.connectFailed(done.cause());
             }
         });
         return client;
+    }
+
+    /**
+     * Opens a connection that speaks whatever {@code handler} writes, from {@code source} (null:
+     * any), on this generator's event loops. Non-blocking.
+     */
+    public ChannelFuture connectRaw(InetSocketAddress target, InetSocketAddress source, ChannelHandler handler) {
+        Bootstrap b = bootstrap.clone().handler(handler);
+        return source == null ? b.connect(target) : b.connect(target, source);
+    }
+
+    /** The next of the options' source addresses in turn, or null (any) if they name none. */
+    private InetSocketAddress nextSource(ClientOptions clientOptions) {
+        var sources = clientOptions.sourceAddresses();
+        return sources.isEmpty() ? null : sources.get(Math.floorMod(nextSource.getAndIncrement(), sources.size()));
+    }
+
+    /** The generator's event loops, for timers of its own. */
+    public ScheduledExecutorService timers() {
+        return group;
+    }
+
+    /** The client TLS context: no certificate checks, BoringSSL when it loads. */
+    public SslContext tls() {
+        return tls;
     }
 
     @Override

@@ -12,7 +12,9 @@ import org.dom4j.Element;
  * The client side of stream negotiation for one {@link XmppClient} (RFC 6120 §4.3): features,
  * optional STARTTLS (§5), SASL PLAIN or SCRAM-SHA-1 (§6), stream restart, resource binding
  * (§7), the session IQ when the server still requires it (RFC 3921 §3), then the optional
- * roster get and initial presence (RFC 6121 §2.1.3, §4.2).
+ * roster get and initial presence (RFC 6121 §2.1.3, §4.2). A client with
+ * {@link StreamManagement} enables it right after binding (XEP-0198 §3), or resumes its
+ * session instead of binding (§5).
  *
  * <p>The client's {@link ClientState} decides which step an element answers; this class moves
  * it on through the client. The client drops it once the login completes.
@@ -56,6 +58,16 @@ final class LoginNegotiation {
                 return;
             }
             startSasl(ctx, features);
+            return;
+        }
+        StreamManagement sm = client.sm();
+        if (sm != null && sm.resumes()) {
+            if (features.element("sm") == null) {
+                failAndClose(ctx, "server offers no stream management to resume with");
+                return;
+            }
+            client.enter(ClientState.RESUME);
+            write(ctx, sm.resumeRequest());
             return;
         }
         Element session = features.element("session");
@@ -156,6 +168,10 @@ final class LoginNegotiation {
                 Element bind = iq.element("bind");
                 client.bound(bind == null || bind.element("jid") == null ? null : bind.element("jid").getTextTrim());
                 client.events().loggedIn(client, System.nanoTime() - startNanos);
+                if (client.sm() != null) {
+                    // §3: the server answers <enabled/> before it handles the next request.
+                    write(ctx, client.sm().enableRequest());
+                }
                 if (sessionRequired) {
                     client.enter(ClientState.SESSION);
                     write(ctx, "<iq type='set' id='sess'><session xmlns='urn:ietf:params:xml:ns:xmpp-session'/></iq>");

@@ -26,6 +26,8 @@ public final class XmppClient extends SimpleChannelInboundHandler<Object> {
     private final int user;
     private final ClientOptions options;
     private final ClientEvents events;
+    /** XEP-0198 state, or null for a client without stream management. */
+    private final StreamManagement sm;
     /** Null once logged in: thousands of idle clients should not keep their SASL state. */
     private LoginNegotiation login;
     private volatile Channel channel;
@@ -33,10 +35,12 @@ public final class XmppClient extends SimpleChannelInboundHandler<Object> {
     private volatile String boundJid;
     private volatile boolean wasReady;
 
-    XmppClient(int user, ClientOptions options, SslContext tls, ClientEvents events, long startNanos) {
+    XmppClient(int user, ClientOptions options, SslContext tls, ClientEvents events, StreamManagement sm,
+               long startNanos) {
         this.user = user;
         this.options = options;
         this.events = events;
+        this.sm = sm;
         this.login = new LoginNegotiation(this, tls, startNanos);
     }
 
@@ -47,6 +51,11 @@ public final class XmppClient extends SimpleChannelInboundHandler<Object> {
 
     public ClientOptions options() {
         return options;
+    }
+
+    /** The client's stream management state (XEP-0198), or null if it does not use it. */
+    public StreamManagement sm() {
+        return sm;
     }
 
     /** The full JID the server bound, or null before binding. */
@@ -94,6 +103,23 @@ public final class XmppClient extends SimpleChannelInboundHandler<Object> {
             if (ch.isActive()) {
                 ch.writeAndFlush(ByteBufUtil.writeAscii(ch.alloc(), "</stream:stream>"))
                         .addListener(ChannelFutureListener.CLOSE);
+            }
+        });
+    }
+
+    /**
+     * Closes the connection without ending the stream, as a lost network connection does: the
+     * server keeps a session with stream management for resumption (XEP-0198 §5).
+     */
+    public void drop() {
+        Channel ch = channel;
+        if (ch == null) {
+            return;
+        }
+        ch.eventLoop().execute(() -> {
+            if (state != ClientState.DONE && state != ClientState.CLOSING) {
+                state = ClientState.CLOSING;
+                ch.close();
             }
         });
     }
@@ -174,6 +200,13 @@ public final class XmppClient extends SimpleChannelInboundHandler<Object> {
             ctx.close();
             return;
         }
+        if (sm != null) {
+            if (StreamManagement.NS.equals(element.getNamespaceURI())) {
+                onStreamManagement(ctx, element);
+                return;
+            }
+            sm.received(element);
+        }
         ClientState now = state;
         switch (now) {
             case STREAM -> login.onFeatures(ctx, element);
@@ -182,6 +215,17 @@ public final class XmppClient extends SimpleChannelInboundHandler<Object> {
             case BIND, SESSION, ROSTER -> login.onLoginIq(ctx, element, now);
             case READY -> IncomingStanzas.onStanza(this, element);
             default -> { }
+        }
+    }
+
+    private void onStreamManagement(ChannelHandlerContext ctx, Element element) {
+        String failure = sm.onElement(this, element);
+        if (failure != null) {
+            fail((state == ClientState.RESUME ? "resumption" : "stream management") + " failed: " + failure);
+            ctx.close();
+        } else if ("resumed".equals(element.getName()) && state == ClientState.RESUME) {
+            loginCompleted();
+            events.ready(this);
         }
     }
 }

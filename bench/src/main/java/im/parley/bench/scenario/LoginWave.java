@@ -5,10 +5,10 @@ import im.parley.bench.client.ClientOptions;
 import im.parley.bench.client.LoadClients;
 import im.parley.bench.client.XmppClient;
 import im.parley.bench.metrics.LatencyRecorder;
+import im.parley.bench.metrics.ReasonCounts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.dom4j.Element;
@@ -26,7 +26,7 @@ final class LoginWave implements ClientEvents {
     private final AtomicInteger failedBeforeReady = new AtomicInteger();
     private final AtomicInteger failedAfterReady = new AtomicInteger();
     private final AtomicLong lastLoginNanos = new AtomicLong();
-    private final Map<String, AtomicInteger> failureReasons = new ConcurrentHashMap<>();
+    private final ReasonCounts failureReasons = new ReasonCounts(50);
     private final List<XmppClient> clients = new ArrayList<>();
     private volatile ClientEvents traffic = new ClientEvents() { };
     private long startNanos;
@@ -93,11 +93,9 @@ final class LoginWave implements ClientEvents {
         return loginLatency;
     }
 
-    /** The most frequent failure reasons, for the JSON result. */
-    Map<String, Integer> failureReasons() {
-        Map<String, Integer> reasons = new java.util.TreeMap<>();
-        failureReasons.forEach((reason, n) -> reasons.put(reason, n.get()));
-        return reasons;
+    /** The failure reasons, for the JSON result. */
+    Map<String, Long> failureReasons() {
+        return failureReasons.sorted();
     }
 
     void closeAll() {
@@ -126,10 +124,7 @@ final class LoginWave implements ClientEvents {
         } else {
             failedBeforeReady.incrementAndGet();
         }
-        String key = reason.length() > 120 ? reason.substring(0, 120) : reason;
-        if (failureReasons.size() < 50 || failureReasons.containsKey(key)) {
-            failureReasons.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-        }
+        failureReasons.add(reason);
         traffic.failed(client, reason);
     }
 

@@ -14,10 +14,8 @@ import org.dom4j.Element;
  * RFC 6121 §3) log in, get their roster, send initial presence, then change status at a fixed
  * total rate; every status change is broadcast to the contacts (§4.4.2).
  *
- * <p>The rosters are built over the protocol first, so the scenario runs unchanged on every
- * server: user i asks its {@code contacts} neighbours i±1…i±contacts/2 (modulo the user count)
- * for a subscription, and every client approves each request it receives (§3.1). Then everybody
- * logs out, and the measured part starts with a fresh login.
+ * <p>The rosters are built over the protocol first ({@link RosterBuilder}), so the scenario
+ * runs unchanged on every server; the measured part starts with a fresh login.
  */
 public final class PresenceScenario implements Scenario {
     private static final double SETUP_TIMEOUT_SECONDS = 120;
@@ -28,11 +26,10 @@ public final class PresenceScenario implements Scenario {
     private final double loginRate;
     private final double statusRate;
     private final double seconds;
+    private final RosterBuilder rosters;
 
     public PresenceScenario(int users, int contacts, double loginRate, double statusRate, double seconds) {
-        if (contacts % 2 != 0 || contacts >= users) {
-            throw new IllegalArgumentException("contacts must be even and below the user count");
-        }
+        this.rosters = new RosterBuilder(users, contacts, loginRate, SETUP_TIMEOUT_SECONDS);
         this.users = users;
         this.contacts = contacts;
         this.loginRate = loginRate;
@@ -49,7 +46,7 @@ public final class PresenceScenario implements Scenario {
     public ScenarioResult run(BenchContext context) {
         ScenarioResult result = new ScenarioResult(name(), context.serverLabel())
                 .put("users", users).put("contacts", contacts);
-        long setupErrors = buildRosters(context, result);
+        long setupErrors = rosters.build(context, result);
         var options = context.clients().withPresence(true, true, true);
         try (LoadClients load = new LoadClients(options, context.threads());
              Measurement measurement = new Measurement(context.serverPid())) {
@@ -92,49 +89,6 @@ public final class PresenceScenario implements Scenario {
                     .put("failure_reasons", wave.failureReasons());
             wave.closeAll();
             return result;
-        }
-    }
-
-    /** Subscribes every user to its neighbours; returns the number of setup errors. */
-    private long buildRosters(BenchContext context, ScenarioResult result) {
-        // The roster get makes each session an "interested resource" (RFC 6121 §2.1.3), to which
-        // servers deliver subscription requests and approvals (§3.1.3, §3.1.6).
-        var options = context.clients().withPresence(true, true, true);
-        try (LoadClients load = new LoadClients(options, context.threads())) {
-            AtomicLong subscribed = new AtomicLong();
-            LoginWave wave = new LoginWave();
-            wave.traffic(new ClientEvents() {
-                @Override
-                public void presenceReceived(XmppClient client, Element presence) {
-                    if ("subscribed".equals(presence.attributeValue("type"))) {
-                        subscribed.incrementAndGet();
-                    }
-                }
-            });
-            wave.run(load, options, users, loginRate);
-            List<XmppClient> online = wave.readyClients();
-            long start = System.nanoTime();
-            int half = contacts / 2;
-            Pacer.run(Math.max(loginRate, 500), online.size(), Pacer.secondsFromNow(SETUP_TIMEOUT_SECONDS), i -> {
-                XmppClient client = online.get(i);
-                StringBuilder requests = new StringBuilder();
-                for (int d = -half; d <= half; d++) {
-                    if (d != 0) {
-                        int contact = Math.floorMod(client.user() - 1 + d, users) + 1;
-                        requests.append("<presence type='subscribe' to='")
-                                .append(options.bareJid(contact)).append("'/>");
-                    }
-                }
-                client.send(requests.toString());
-            });
-            long expected = (long) online.size() * contacts;
-            Pacer.await(() -> subscribed.get() >= expected, Pacer.secondsFromNow(SETUP_TIMEOUT_SECONDS));
-            result.put("roster_setup_s", Math.round((System.nanoTime() - start) / 1e8) / 10.0)
-                    .put("roster_setup_subscribed", subscribed.get());
-            wave.closeAll();
-            // The server must see every session end before the measured login starts.
-            Pacer.await(() -> false, Pacer.secondsFromNow(2));
-            return wave.errors() + Math.max(0, expected - subscribed.get());
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP relay on a free loopback port in front of a server, so a test can break a client's
@@ -25,6 +26,7 @@ public final class LoopbackProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final List<Socket> stalled = new CopyOnWriteArrayList<>();
     private final AtomicBoolean loseNext = new AtomicBoolean();
+    private final AtomicInteger refused = new AtomicInteger();
     private volatile boolean refusing;
     private volatile boolean stalling;
     private volatile boolean frozen;
@@ -47,9 +49,18 @@ public final class LoopbackProxy implements AutoCloseable {
         return listener.getLocalPort();
     }
 
-    /** While refusing, new connections are accepted and closed at once. */
+    /**
+     * While refusing, new connections are accepted and closed at once, as a load balancer or
+     * proxy does in front of a server that is down: the client's TCP connect succeeds, then the
+     * stream ends.
+     */
     public void refuse(boolean refuse) {
         this.refusing = refuse;
+    }
+
+    /** How many connections were accepted and closed at once, while refusing or for a server that did not answer. */
+    public int refusedConnections() {
+        return refused.get();
     }
 
     /** While stalling, new connections are accepted and then neither relayed nor closed. */
@@ -108,6 +119,7 @@ public final class LoopbackProxy implements AutoCloseable {
             try {
                 Socket client = listener.accept();
                 if (refusing) {
+                    refused.incrementAndGet();
                     client.close();
                     continue;
                 }
@@ -120,14 +132,28 @@ public final class LoopbackProxy implements AutoCloseable {
                     answer(client, canned);
                     continue;
                 }
-                Socket server = new Socket(targetHost, targetPort);
+                Socket server = connectToServer(client);
+                if (server == null) {
+                    continue;
+                }
                 sockets.add(client);
                 sockets.add(server);
                 pump(client, server, false);
                 pump(server, client, true);
             } catch (IOException e) {
-                // Listener closed, or the server refused: the client sees a closed connection.
+                // The listener was closed.
             }
+        }
+    }
+
+    /** The connection to the server, or null, the client's connection closed, if the server is down. */
+    private Socket connectToServer(Socket client) {
+        try {
+            return new Socket(targetHost, targetPort);
+        } catch (IOException e) {
+            refused.incrementAndGet();
+            closeQuietly(client);
+            return null;
         }
     }
 

@@ -115,8 +115,7 @@ class PushEndToEndTest {
                         throw new AssertionError("APNs stand-in rejected " + notification + ": " + reason);
                     }
                 }).build();
-        int applePort = freePort();
-        apple.start(applePort).get();
+        int applePort = startOnAFreePort(apple);
 
         ParleyConfig config = ParleyConfig.defaults().withDomains(List.of(DOMAIN)).withDataDir(dir.resolve("data"))
                 .withC2s(ListenerConfig.on("127.0.0.1", 0)).withDirectTls(ListenerConfig.off("127.0.0.1", 0))
@@ -245,6 +244,24 @@ class PushEndToEndTest {
         exchange.sendResponseHeaders(200, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
+        }
+    }
+
+    /**
+     * Starts the APNs stand-in on a port that was free a moment ago; another process may take it
+     * in between (tests run beside other builds), so a taken port is retried with another.
+     */
+    private static int startOnAFreePort(MockApnsServer server) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            int port = freePort();
+            try {
+                server.start(port).get();
+                return port;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof java.net.BindException) || attempt == 5) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -3,8 +3,8 @@ package im.parley.server.c2s;
 import im.parley.core.sasl.ChannelBindingSource;
 import im.parley.core.tls.TlsChannelBindings;
 import im.parley.core.xml.XmppStreamDecoder;
+import im.parley.server.net.GracefulClose;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 
@@ -15,9 +15,10 @@ public final class TcpTransport extends ChannelTransport {
         super(channel);
     }
 
+    /** Lets the client read the end of the stream before the connection goes ({@link GracefulClose}). */
     @Override
     public void closeAfterFlush() {
-        channel().writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        GracefulClose.closeAfterFlush(channel());
     }
 
     @Override

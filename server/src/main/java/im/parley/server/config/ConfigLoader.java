@@ -135,12 +135,23 @@ public final class ConfigLoader {
         }
     }
 
-    /** {@code modules.disabled} names modules that exist. */
+    /** {@code modules.disabled} and {@code modules.disabled_on} name modules that exist, on hosted domains. */
     private void checkModuleNames(ParleyConfig config, ConfigSource source) throws ConfigException {
-        List<String> disabled = config.modules().disabled();
-        for (int i = 0; i < disabled.size(); i++) {
-            if (!schema.moduleNames().contains(disabled.get(i))) {
-                throw source.error("modules.disabled[" + i + "]", "no module is named " + disabled.get(i)
+        checkModuleNames("modules.disabled", config.modules().disabled(), source);
+        for (Map.Entry<String, List<String>> entry : config.modules().disabledOn().entrySet()) {
+            String key = ConfigSource.child("modules.disabled_on", entry.getKey());
+            if (!config.domains().contains(entry.getKey())) {
+                throw source.error(key, "domain " + entry.getKey() + " is not configured (domains: "
+                        + String.join(", ", config.domains()) + ")");
+            }
+            checkModuleNames(key, entry.getValue(), source);
+        }
+    }
+
+    private void checkModuleNames(String key, List<String> names, ConfigSource source) throws ConfigException {
+        for (int i = 0; i < names.size(); i++) {
+            if (!schema.moduleNames().contains(names.get(i))) {
+                throw source.error(key + "[" + i + "]", "no module is named " + names.get(i)
                         + " (modules: " + String.join(", ", schema.moduleNames()) + ")");
             }
         }

@@ -104,6 +104,12 @@ final class ParleyOptions {
                 "Modules that do not run, by name (e.g. `[\"vcard\", \"push\"]`); a module another one needs cannot be "
                         + "disabled alone.",
                 c -> c.modules().disabled(), (c, v) -> c.withModules(c.modules().withDisabled(v))));
+        all.add(new ConfigOption<>("modules.disabled_on", ValueType.MODULE_NAMES_BY_DOMAIN,
+                "Modules that do not run on one hosted domain, by domain (e.g. `{\"guests.example.org\": "
+                        + "[\"register\"]}`), besides those of `modules.disabled`; each hosted domain runs its own "
+                        + "instance of every other module.",
+                "{\"example.org\": [\"vcard\"]}",
+                c -> c.modules().disabledOn(), (c, v) -> c.withModules(c.modules().withDisabledOn(v))));
         all.add(new ConfigOption<>("shutdown.timeout", ValueType.DURATION,
                 "The longest a stop may take, even with a stuck event loop or a hung step; then the process halts.",
                 ParleyConfig::shutdownTimeout, ParleyConfig::withShutdownTimeout));

@@ -278,6 +278,38 @@ public interface ValueType<T> {
         }
     };
 
+    /** Per hosted domain, names of modules; {@link ConfigLoader} checks domains and names. */
+    ValueType<Map<String, List<String>>> MODULE_NAMES_BY_DOMAIN = new ValueType<>() {
+        @Override
+        public String description() {
+            return "mapping of domain to list of module names";
+        }
+
+        @Override
+        public Map<String, List<String>> read(JsonNode node, String key, ConfigSource source) throws ConfigException {
+            if (node.isNull()) {
+                return Map.of();
+            }
+            if (!node.isObject()) {
+                throw source.error(key, "expected a mapping of domain to module names, got " + describe(node));
+            }
+            Map<String, List<String>> map = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> entry : node.properties()) {
+                String entryKey = ConfigSource.child(key, entry.getKey());
+                String domain = domain(entry.getKey(), entryKey, source);
+                map.put(domain, MODULE_NAMES.read(entry.getValue(), entryKey, source));
+            }
+            return Map.copyOf(map);
+        }
+
+        @Override
+        public String toYaml(Map<String, List<String>> value) {
+            List<String> entries = new ArrayList<>();
+            value.forEach((domain, names) -> entries.add(STRING.toYaml(domain) + ": " + quotedList(names)));
+            return "{" + String.join(", ", entries) + "}";
+        }
+    };
+
     /** A list of absolute URIs (RFC 3986 §4.3), e.g. {@code xmpp:admin@example.org}, {@code mailto:abuse@example.org}. */
     ValueType<List<String>> URIS = new ValueType<>() {
         @Override

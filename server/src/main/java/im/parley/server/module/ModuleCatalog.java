@@ -51,6 +51,30 @@ public final class ModuleCatalog {
         return new ModuleCatalog(modules);
     }
 
+    /**
+     * The same modules for a further hosted domain: a new instance of each host module (its public
+     * no-argument constructor), the same instance of each {@link XmppModule#global() global} one
+     * (which runs once).
+     *
+     * @throws IllegalStateException if a host module cannot be made again
+     */
+    public ModuleCatalog forAnotherHost() {
+        List<XmppModule> copies = new ArrayList<>();
+        for (XmppModule module : modules) {
+            copies.add(module.global() ? module : newInstance(module));
+        }
+        return new ModuleCatalog(copies);
+    }
+
+    private static XmppModule newInstance(XmppModule module) {
+        try {
+            return module.getClass().getConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("module " + module.name() + " runs on every hosted domain and needs a "
+                    + "public no-argument constructor for each: " + e, e);
+        }
+    }
+
     /** The modules, in discovery order. */
     public List<XmppModule> modules() {
         return modules;

@@ -72,32 +72,6 @@ public final class ModuleSet {
         return ordered;
     }
 
-    /**
-     * The instances for a further hosted domain: a new instance of each host module (made with
-     * its public no-argument constructor), in the same order; {@link XmppModule#global() global}
-     * modules are left out, they run once.
-     *
-     * @throws IllegalStateException if a host module cannot be made again
-     */
-    public List<XmppModule> forAnotherHost() {
-        List<XmppModule> instances = new ArrayList<>();
-        for (XmppModule module : ordered) {
-            if (!module.global()) {
-                instances.add(newInstance(module));
-            }
-        }
-        return instances;
-    }
-
-    private static XmppModule newInstance(XmppModule module) {
-        try {
-            return module.getClass().getConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("module " + module.name() + " runs on every hosted domain and needs a "
-                    + "public no-argument constructor for each: " + e, e);
-        }
-    }
-
     /** The names of the running modules, in load order. */
     public List<String> names() {
         return ordered.stream().map(XmppModule::name).toList();

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * the Flyway migrations in {@code classpath:db/migration} when it is opened.
  *
  * <p>Without a JDBC URL the database is an embedded H2 file {@code <dataDir>/parley.mv.db} that
- * only this process opens, with a generated password ({@link EmbeddedDatabase}).
+ * only this process opens, with a generated password ({@link EmbeddedDatabase}), compacted while
+ * the server runs ({@link EmbeddedDatabaseCompactor}).
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -39,7 +40,11 @@ public final class Database implements AutoCloseable {
         if (storage.jdbcUrl() == null) {
             DataDirectory.secure(dataDir);
             JdbcConnectionPool pool = EmbeddedDatabase.open(dataDir, storage.username(), storage.password());
-            database = new Database(pool, pool::dispose);
+            EmbeddedDatabaseCompactor compactor = EmbeddedDatabaseCompactor.start(pool);
+            database = new Database(pool, () -> {
+                compactor.close();
+                pool.dispose();
+            });
         } else if (storage.jdbcUrl().startsWith("jdbc:h2:")) {
             database = h2(storage.jdbcUrl(), storage.username(), storage.password());
         } else {

@@ -1,8 +1,13 @@
 package im.parley.server.module;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import im.parley.server.config.ConfigException;
+import im.parley.server.config.ConfigLoader;
 import im.parley.server.config.ParleyConfig;
+import im.parley.server.testing.TestClient;
+import java.util.Map;
 import im.parley.server.modules.delivery.DeliveryModule;
 import im.parley.server.testing.TestServer;
 import java.nio.file.Path;
@@ -49,6 +54,34 @@ class ModulesPerHostTest {
         public void load(ModuleContext context) {
             LOADS.add("global " + context.host().domain());
         }
+    }
+
+    @Test
+    void aModuleDisabledOnOneDomainRunsOnTheOthers(@TempDir Path dir) throws Exception {
+        ParleyConfig config = ParleyConfig.defaults().withDomains(List.of("montague.test", "capulet.test"))
+                .withDataDir(dir);
+        config = config.withModules(config.modules().withDisabledOn(Map.of("capulet.test", List.of("ping"))));
+        try (TestServer server = new TestServer(config)) {
+            server.user("romeo@montague.test");
+            TestClient romeo = server.login("romeo@montague.test", "orchard");
+
+            assertThat(romeo.send("<iq type='get' id='p1' to='montague.test'><ping xmlns='urn:xmpp:ping'/></iq>"))
+                    .contains("type='result'").doesNotContain("service-unavailable");
+            assertThat(romeo.send("<iq type='get' id='p2' to='capulet.test'><ping xmlns='urn:xmpp:ping'/></iq>"))
+                    .as("XEP-0199 off on capulet.test").contains("service-unavailable");
+        }
+    }
+
+    @Test
+    void disabledOnNamesHostedDomainsAndKnownModules() {
+        assertThatThrownBy(() -> ConfigLoader.parse("domains: [a.test]\nmodules:\n  disabled_on:\n    b.test: [ping]\n",
+                "parley.yml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("modules.disabled_on.b.test: domain b.test is not configured");
+        assertThatThrownBy(() -> ConfigLoader.parse("domains: [a.test]\nmodules:\n  disabled_on:\n    a.test: [telepathy]\n",
+                "parley.yml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("modules.disabled_on.a.test[0]: no module is named telepathy");
     }
 
     @Test

@@ -11,7 +11,6 @@ import im.parley.server.event.Verdict;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
 import im.parley.server.session.LocalSession;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jxmpp.jid.EntityBareJid;
@@ -49,10 +48,17 @@ public final class DeliveryModule implements XmppModule {
     }
 
     /**
-     * RFC 6121 §8.5.2.1.1: to the available resources with the highest non-negative priority;
-     * §8.5.2.2.1: with none, offline storage may take it, else the sender learns it was not
-     * delivered (headline and error messages are dropped). Group chat messages are not for
-     * accounts (XEP-0045 serves them on its own host): {@code service-unavailable}.
+     * RFC 6121 §8.5.2.1.1, by type: {@code error} "the server MUST silently ignore the message";
+     * {@code groupchat} "MUST NOT deliver [...] but instead MUST return a stanza error [...]
+     * &lt;service-unavailable/&gt;" (group chat is served on its own host, XEP-0045);
+     * {@code headline} "MUST deliver the message to all of the non-negative resources";
+     * {@code normal} and {@code chat} to the "most available" resources, those with the highest
+     * non-negative priority. "For any message type the server MUST NOT deliver the stanza to any
+     * available resource with a negative priority." §8.5.2.2.1, with no such resource: offline
+     * storage may take the message (XEP-0160; a headline only with XEP-0334's {@code <store/>})
+     * through {@link StanzaEvents#MESSAGE_OFFLINE}, else the sender of a {@code normal} or
+     * {@code chat} message gets {@code service-unavailable}; "For a message stanza of type
+     * "headline" or "error", the server MUST silently ignore the message."
      */
     private Verdict messageToBareJid(StanzaEvent event) {
         Stanza stanza = event.stanza();
@@ -61,43 +67,60 @@ public final class DeliveryModule implements XmppModule {
             return Verdict.PASS;
         }
         String type = typeOf(stanza);
-        List<LocalSession> resources = context.sessions().sessionsOf(account);
-        int best = Integer.MIN_VALUE;
-        for (LocalSession session : resources) {
-            if (session.isAvailable() && session.priority() >= 0) {
-                best = Math.max(best, session.priority());
-            }
+        switch (type) {
+            case "error" -> LOG.debug("ignoring an error message to the bare JID {}", account);
+            case "groupchat" -> bounce(event, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+            case "headline" -> deliver(event, nonNegativeResources(account, false),
+                    () -> LOG.debug("ignoring a headline for {}: no resource can take it", account));
+            default -> deliver(event, nonNegativeResources(account, true),
+                    () -> bounce(event, StanzaErrorCondition.SERVICE_UNAVAILABLE));
         }
-        if ("groupchat".equals(type)) {
-            bounce(event, StanzaErrorCondition.SERVICE_UNAVAILABLE);
-            return Verdict.HANDLED;
-        }
-        if (best == Integer.MIN_VALUE) {
-            context.fire(StanzaEvents.MESSAGE_OFFLINE, event, () -> undeliverable(event));
-            return Verdict.HANDLED;
-        }
-        List<LocalSession> recipients = new ArrayList<>();
-        for (LocalSession session : resources) {
-            if (session.isAvailable() && session.priority() == best) {
-                recipients.add(session);
-            }
-        }
-        deliver(event, recipients);
         return Verdict.HANDLED;
     }
 
-    private void undeliverable(StanzaEvent event) {
-        String type = typeOf(event.stanza());
-        switch (type) {
-            case "headline", "error" -> LOG.debug("dropping {} message for unavailable account", type);
-            default -> bounce(event, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+    /**
+     * To {@code resources}; with none, offline storage may still take the message (a
+     * {@code normal} or {@code chat} one, or any with the XEP-0334 {@code <store/>} hint), else
+     * {@code unstored} runs.
+     */
+    private void deliver(StanzaEvent event, List<LocalSession> resources, Runnable unstored) {
+        if (resources.isEmpty()) {
+            context.fire(StanzaEvents.MESSAGE_OFFLINE, event, unstored);
+            return;
         }
+        deliver(event, resources);
+    }
+
+    /** Hands the message to {@code recipients}, then tells who got it ({@link StanzaEvents#MESSAGE_DELIVERED}). */
+    private void deliver(StanzaEvent event, List<LocalSession> recipients) {
+        for (LocalSession recipient : recipients) {
+            recipient.deliver(event.stanza().element());
+        }
+        context.fire(StanzaEvents.MESSAGE_DELIVERED, new StanzaEvents.Delivered(event, recipients));
+    }
+
+    /** The available resources with a non-negative priority: all of them, or only those with the highest priority. */
+    private List<LocalSession> nonNegativeResources(EntityBareJid account, boolean highestOnly) {
+        List<LocalSession> available = context.sessions().sessionsOf(account).stream()
+                .filter(session -> session.isAvailable() && session.priority() >= 0).toList();
+        if (!highestOnly) {
+            return available;
+        }
+        int highest = available.stream().mapToInt(LocalSession::priority).max().orElse(0);
+        return available.stream().filter(session -> session.priority() == highest).toList();
     }
 
     /**
-     * RFC 6121 §8.5.3.1: to the resource if it is bound; §8.5.3.2.1 otherwise: {@code normal}
-     * and {@code chat} as if to the bare JID (the account's {@code message/bare} handlers see
-     * it), {@code groupchat} answered {@code service-unavailable}, others dropped.
+     * RFC 6121 §8.5.3.1: to the resource if it is bound. §8.5.3.2.1 otherwise: {@code chat} "as
+     * if" to the bare JID (the account's {@code message/bare} handlers see it: delivery to the most
+     * available resources, else offline storage); {@code normal}, {@code groupchat} and
+     * {@code headline} "MUST either (a) silently ignore the stanza or (b) return an error stanza
+     * [...] &lt;service-unavailable/&gt;": {@code normal} and {@code groupchat} are answered, so
+     * that the sender learns nobody got them (a {@code normal} message is not stored for a
+     * resource that is gone, and handing it to another resource would show a conversation where
+     * the sender did not address it); a {@code headline} is ignored (no reply is expected to one,
+     * RFC 6121 §5.2.2); and "For a
+     * message stanza of type "error", the server MUST silently ignore the stanza."
      */
     private Verdict messageToFullJid(StanzaEvent event) {
         Optional<LocalSession> session = boundSession(event.stanza());
@@ -107,10 +130,10 @@ public final class DeliveryModule implements XmppModule {
         }
         String type = typeOf(event.stanza());
         switch (type) {
-            case "normal", "chat" -> context.fire(StanzaEvents.to("message", Shape.BARE), event,
+            case "chat" -> context.fire(StanzaEvents.to("message", Shape.BARE), event,
                     () -> bounce(event, StanzaErrorCondition.SERVICE_UNAVAILABLE));
-            case "groupchat" -> bounce(event, StanzaErrorCondition.SERVICE_UNAVAILABLE);
-            default -> LOG.debug("dropping {} message for offline resource {}", type, event.stanza().to());
+            case "normal", "groupchat" -> bounce(event, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+            default -> LOG.debug("ignoring a {} message for the unavailable resource {}", type, event.stanza().to());
         }
         return Verdict.HANDLED;
     }
@@ -155,14 +178,6 @@ public final class DeliveryModule implements XmppModule {
             bounce(event, StanzaErrorCondition.SERVICE_UNAVAILABLE);
         }
         return Verdict.HANDLED;
-    }
-
-    /** Hands the message to {@code recipients}, then tells who got it ({@link StanzaEvents#MESSAGE_DELIVERED}). */
-    private void deliver(StanzaEvent event, List<LocalSession> recipients) {
-        for (LocalSession recipient : recipients) {
-            recipient.deliver(event.stanza().element());
-        }
-        context.fire(StanzaEvents.MESSAGE_DELIVERED, new StanzaEvents.Delivered(event, recipients));
     }
 
     private Optional<LocalSession> boundSession(Stanza stanza) {

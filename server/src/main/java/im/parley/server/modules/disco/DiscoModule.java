@@ -9,6 +9,7 @@ import im.parley.server.host.Host;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.modules.caps.CapsFeature;
 import im.parley.server.module.XmppModule;
+import im.parley.server.modules.caps.CapsVerification;
 import im.parley.server.session.LocalSession;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -54,6 +55,9 @@ public final class DiscoModule implements XmppModule {
         context.addStreamFeature(CAPS_FEATURE_ORDER, () -> new CapsFeature(serverInfo));
         context.addServerFeature(ServerInfo.DISCO_INFO);
         context.addServerFeature(ServerInfo.DISCO_ITEMS);
+        // XEP-0115: the server publishes its own capabilities (<c/> in the stream features,
+        // answered here under its caps node); the registered disco feature says so.
+        context.addServerFeature(CapsVerification.NAMESPACE);
         context.handleServerIq(ServerInfo.DISCO_INFO, iq -> done(serverInfo(iq)));
         context.handleServerIq(ServerInfo.DISCO_ITEMS, iq -> done(serverItems(iq, context)));
         context.handleAccountIq(ServerInfo.DISCO_INFO, iq -> done(accountInfo(iq, context)));

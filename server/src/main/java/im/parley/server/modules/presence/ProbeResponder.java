@@ -32,6 +32,10 @@ final class ProbeResponder {
      * §4.3.2: an entity without a subscription to the user ("from" or "both") gets
      * {@code unsubscribed}; a subscriber gets the last presence of each available resource, or
      * nothing if none is available (the server keeps no unavailable presence across sessions).
+     * A probe of an account that does not exist gets {@code unsubscribed} too, the choice (b) of
+     * RFC 6121 §8.5.1 ("MUST either (a) silently ignore the stanza or (b) return a presence
+     * stanza of type "unsubscribed""): the same answer as an unsubscribed prober gets, so the
+     * probe does not tell whether the account exists.
      */
     void answer(EntityBareJid owner, Stanza probe, AccountWork work) {
         BareJid prober = probe.from().asBareJid();

@@ -3,7 +3,6 @@ package im.parley.server.modules.presence;
 import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
 import im.parley.server.event.AccountWork;
-import im.parley.server.event.AccountWork;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.modules.roster.RosterEvents;
 import im.parley.server.session.LocalSession;
@@ -76,8 +75,10 @@ final class SubscriptionHandler {
      * contact that is already subscribed or pre-approved is answered by the server (§3.1.3 rule
      * 2, §3.4); a new request is kept until the user answers it and delivered to the available
      * resources now and at each later login (§3.1.3 rules 3 and 4). Other stanzas reach the
-     * user only if they changed the state. A request for an account that does not exist is
-     * answered with {@code unsubscribed}.
+     * user only if they changed the state. RFC 6121 §8.5.1: for an account that does not exist,
+     * "For a presence stanza of type "subscribe", "subscribed", "unsubscribe", or "unsubscribed",
+     * the server MUST silently ignore the stanza" (RFC 3921 answered {@code unsubscribed}; the
+     * silence also keeps the address from telling whether the account exists).
      */
     void inbound(EntityBareJid user, Stanza stanza, SubscriptionType type, Handling handling, AccountWork work) {
         BareJid contact = stanza.from().asBareJid();
@@ -91,10 +92,7 @@ final class SubscriptionHandler {
                         current -> SubscriptionState.of(current).afterInbound(type).applyTo(current, contact, request))
                 : null, context.blocking()).thenAccept(update -> {
                     if (update == null) {
-                        if (type == SubscriptionType.SUBSCRIBE) {
-                            reply(user, contact, "unsubscribed", handling);
-                        }
-                        return;
+                        return;  // no such account (§8.5.1)
                     }
                     pushIfChanged(user, contact, update);
                     SubscriptionState before = SubscriptionState.of(update.before());

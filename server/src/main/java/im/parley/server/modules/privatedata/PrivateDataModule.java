@@ -52,6 +52,7 @@ public final class PrivateDataModule implements XmppModule {
     @Override
     public void load(ModuleContext context) {
         this.context = context;
+        context.addServerFeature(NAMESPACE);
         context.handleAccountIq(NAMESPACE, this::handle);
     }
 

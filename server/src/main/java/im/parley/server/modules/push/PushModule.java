@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * gets a publish request with the summary form (§7). A {@code result} keeps the account's
  * hibernated sessions for up to {@code stream_management.max_hibernation}, as Prosody and
  * ejabberd do; errors remove the registration ({@link PushFailure}).
+ *
+ * <p>What it keeps in memory lasts no longer than it is useful: a hibernation's handle until the
+ * session resumes or ends (the handle holds the whole session), an account's backlog until the
+ * account is online again, and only for accounts with registrations.
  */
 public final class PushModule implements XmppModule {
 
@@ -112,7 +116,11 @@ public final class PushModule implements XmppModule {
         context.hook(StanzaEvents.MESSAGE_OFFLINE, OFFLINE_PRIORITY, this::onOffline);
         context.hook(StanzaEvents.to("iq", Shape.BARE), RESPONSE_PRIORITY, this::onResponse);
         context.hook(StanzaEvents.to("iq", Shape.FULL), RESPONSE_PRIORITY, this::onResponse);
-        context.hook(SessionEvents.RESUMED, 0, this::onOnline);
+        context.hook(SessionEvents.RESUMED, 0, session -> {
+            forgetHibernation(session);
+            return onOnline(session);
+        });
+        context.hook(SessionEvents.CLOSED, 0, this::forgetHibernation);
         context.hook(SessionEvents.AVAILABLE, 0, this::onOnline);
     }
 
@@ -168,6 +176,15 @@ public final class PushModule implements XmppModule {
         return Verdict.PASS;
     }
 
+    /** XEP-0198 §5: the hibernation of {@code session} is over (resumed or ended). */
+    private Verdict forgetHibernation(LocalSession session) {
+        hibernations.computeIfPresent(session.jid().asEntityBareJid(), (owner, active) -> {
+            active.removeIf(h -> h.session() == session || !h.isActive());
+            return active.isEmpty() ? null : active;
+        });
+        return Verdict.PASS;
+    }
+
     private Verdict onQueued(SessionEvents.QueuedStanza queued) {
         PushWorthyMessage.of(queued.stanza()).ifPresent(message ->
                 notify(queued.hibernation().session().jid().asEntityBareJid(), message, queued.stanza()));
@@ -195,7 +212,14 @@ public final class PushModule implements XmppModule {
             return;
         }
         CompletableFuture.supplyAsync(() -> store.load(owner), context.blocking())
-                .thenAccept(registrations -> publish(owner, backlog, registrations))
+                .thenAccept(registrations -> {
+                    if (registrations.isEmpty()) {
+                        // Nobody to wake: nothing to keep for the account until it comes back.
+                        backlogs.remove(owner, backlog);
+                    } else {
+                        publish(owner, backlog, registrations);
+                    }
+                })
                 .exceptionally(failure -> {
                     LOG.warn("cannot notify the app servers of {}", owner, failure);
                     return null;
@@ -248,6 +272,16 @@ public final class PushModule implements XmppModule {
         dispatcher.forget(target);
         CompletableFuture.runAsync(() -> store.remove(target.owner(), target.appServer(), target.node()),
                 context.blocking());
+    }
+
+    /** Accounts whose hibernated sessions push may extend; for tests. */
+    int trackedHibernations() {
+        return hibernations.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /** Accounts with push-worthy messages since they were last online; for tests. */
+    int trackedBacklogs() {
+        return backlogs.size();
     }
 
     private static CompletionStage<Element> error(Stanza iq, StanzaErrorCondition condition, String text) {

@@ -1,5 +1,6 @@
 package im.parley.server.modules.register;
 
+import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * In-band registration for authenticated accounts (XEP-0077): the registration query
  * ({@code <registered/>}, §3.1), password change (§3.3) and account removal (§3.2: result, then
- * a {@code <not-authorized/>} stream error on every session of the account). Addressed to the
- * account's own domain or sent without {@code to}. Account creation happens before
+ * a {@code <not-authorized/>} stream error that ends every session of the account at once).
+ * Addressed to the account's own domain or sent without {@code to}. Account creation happens before
  * authentication, in the c2s registration feature; password change and removal are always
  * available to the account itself, whether or not new registrations are open.
  */
@@ -136,9 +137,11 @@ public final class RegisterModule implements XmppModule {
     }
 
     /**
-     * XEP-0077 §3.2, home server case: the result first, then every session of the account
-     * ends with a {@code <not-authorized/>} stream error. The result is sent here rather than
-     * returned so that it is written before the stream error.
+     * XEP-0077 §3.2, home server case: the result ("Host Informs Entity of Successful
+     * Cancellation"), then "the server SHOULD then return a &lt;not-authorized/&gt; stream error
+     * and terminate all active sessions for the entity". The result is routed here rather than
+     * returned, and the sessions are closed once its routing is done, so that it is queued on
+     * the requesting session before the stream error whatever path the routing takes.
      */
     private CompletionStage<Element> remove(Stanza iq, EntityBareJid account) {
         return CompletableFuture.supplyAsync(() -> {
@@ -150,12 +153,18 @@ public final class RegisterModule implements XmppModule {
             LOG.info("{} removed its account in-band", account);
             Element result = Stanzas.iqResult(iq.element());
             Jid from = iq.to() == null ? account : iq.to();
-            context.send(new Stanza(result, from, iq.from()));
-            for (LocalSession session : context.sessions().sessionsOf(account)) {
-                session.close(StreamError.of(StreamErrorCondition.NOT_AUTHORIZED, "the account was removed"));
-            }
+            Handling answered = Handling.begin();
+            context.send(new Stanza(result, from, iq.from()), answered);
+            answered.end();
+            answered.completion().whenComplete((done, failure) -> closeSessions(account));
             return null;
         }, context.blocking());
+    }
+
+    private void closeSessions(EntityBareJid account) {
+        for (LocalSession session : context.sessions().sessionsOf(account)) {
+            session.close(StreamError.of(StreamErrorCondition.NOT_AUTHORIZED, "the account was removed"));
+        }
     }
 
     /** The account the request comes from, if it manages itself: no {@code to}, its bare JID or its domain. */

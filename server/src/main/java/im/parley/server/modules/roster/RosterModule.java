@@ -57,6 +57,9 @@ public final class RosterModule implements XmppModule {
     public void load(ModuleContext moduleContext) {
         this.context = moduleContext;
         this.store = moduleContext.storage().rosters();
+        // Clients and test tools look for the roster on the server before they use it; roster
+        // versioning is a stream feature (RFC 6121 §2.6.1), not a disco feature.
+        context.addServerFeature(NAMESPACE);
         context.addStreamFeature(VERSIONING_FEATURE_ORDER, RosterVersioningFeature::new);
         context.handleAccountIq(NAMESPACE, new IqHandler() {
             @Override

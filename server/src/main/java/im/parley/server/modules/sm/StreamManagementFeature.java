@@ -40,9 +40,13 @@ public final class StreamManagementFeature implements EstablishedStreamFeature {
         return false;
     }
 
+    /**
+     * {@code <enable/>} and {@code <resume/>} are this feature's at any point of the stream, so
+     * that one out of order is answered with {@code <failed/>} (§3) rather than a stream error.
+     */
     @Override
     public boolean accepts(Element element, C2sSession session) {
-        if (!session.isAuthenticated() || !SmElements.NS.equals(element.getNamespaceURI())) {
+        if (!SmElements.NS.equals(element.getNamespaceURI())) {
             return false;
         }
         return switch (element.getName()) {
@@ -65,9 +69,16 @@ public final class StreamManagementFeature implements EstablishedStreamFeature {
         };
     }
 
-    /** §3: after binding, once. */
+    /**
+     * §3: after binding, once. "The client MUST NOT attempt to negotiate stream management until
+     * it is authenticated [...] the client MUST NOT attempt to enable stream management until
+     * after it has completed Resource Binding [...] The server SHALL enforce this order and return
+     * a &lt;failed/&gt; element in response if the order is violated", with the condition of the
+     * example in §6, {@code <unexpected-request/>}; the stream goes on ("Stream management errors
+     * SHOULD be considered recoverable").
+     */
     private CompletionStage<FeatureOutcome> enable(Element enable, C2sSession session) {
-        if (!session.isBound() || managed(session).isPresent()) {
+        if (!session.isAuthenticated() || !session.isBound() || managed(session).isPresent()) {
             session.send(SmElements.failed("unexpected-request"));
             return done(FeatureOutcome.INCOMPLETE);
         }
@@ -100,7 +111,7 @@ public final class StreamManagementFeature implements EstablishedStreamFeature {
      * client may bind a new resource.
      */
     private static CompletionStage<FeatureOutcome> resume(Element resume, C2sSession fresh) {
-        if (fresh.isBound()) {
+        if (!fresh.isAuthenticated() || fresh.isBound()) {
             fresh.send(SmElements.failed("unexpected-request"));
             return done(FeatureOutcome.INCOMPLETE);
         }

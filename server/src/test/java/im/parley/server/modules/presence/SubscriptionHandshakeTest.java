@@ -226,13 +226,16 @@ class SubscriptionHandshakeTest {
     }
 
     @Test
-    void subscriptionRequestToAnUnknownAccountIsAnsweredUnsubscribed() {
+    void subscriptionRequestToAnUnknownAccountIsSilentlyIgnored() {
+        // RFC 6121 §8.5.1: "For a presence stanza of type "subscribe" [...] the server MUST
+        // silently ignore the stanza" (RFC 3921 answered unsubscribed).
         TestClient romeo = online(ROMEO, "orchard");
 
         send(romeo, "<presence to='nobody@parley.test' type='subscribe'/>");
 
-        assertThat(presences(romeo.stanzas(), "unsubscribed")).singleElement()
-                .satisfies(p -> assertThat(p.attributeValue("from")).isEqualTo("nobody@parley.test"));
+        assertThat(romeo.stanzas()).filteredOn(s -> "nobody@parley.test".equals(s.attributeValue("from"))).isEmpty();
+        assertThat(state(ROMEO, "nobody@parley.test")).as("still waiting for an answer (§3.1.2)")
+                .isEqualTo(new SubscriptionState(Subscription.NONE, true, false, false));
     }
 
     /** Runs the whole §3.1 handshake both ways and discards what the clients received. */

@@ -7,6 +7,7 @@ import im.parley.core.jid.Jids;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.event.SessionEvents;
 import im.parley.server.event.Verdict;
+import im.parley.server.modules.sm.SmClients;
 import im.parley.server.storage.PushRegistration;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.dom4j.Element;
 import org.dom4j.QName;
@@ -39,10 +41,13 @@ class PushModuleTest {
     Path dir;
     private TestServer server;
     private TestClient app;
+    private PushModule module;
     private final List<SessionEvents.Hibernation> hibernations = new ArrayList<>();
 
     private void start(UnaryOperator<ParleyConfig> push) throws Exception {
-        server = new TestServer(push.apply(ParleyConfig.defaults().withDomains(List.of("example.org")).withDataDir(dir)));
+        module = new PushModule();
+        server = new TestServer(push.apply(ParleyConfig.defaults().withDomains(List.of("example.org")).withDataDir(dir)),
+                TestServer.discoveredModulesReplacing(PushModule.class, module));
         server.user("juliet@example.org").user("romeo@example.org").user("appsrv@example.org");
         server.events().hook(SessionEvents.HIBERNATED, 0, h -> {
             hibernations.add(h);
@@ -212,6 +217,72 @@ class PushModuleTest {
         Instant after = hibernations.get(0).expiresAt();
         assertThat(after).isAfter(before);
         assertThat(after).isCloseTo(Instant.now().plus(Duration.ofHours(72)), within(1, ChronoUnit.MINUTES));
+    }
+
+    /**
+     * XEP-0198 §5: a hibernation ends when the client resumes the session, when a new login
+     * takes its resource (RFC 6120 §7.7.2.2) or when its window runs out. Push keeps the handle
+     * only while it may extend it: a handle kept longer keeps the whole dead session, its
+     * connection and pipeline with it (the soak of issue 17 found one per account that had
+     * ever hibernated).
+     */
+    @Test
+    void aHibernationIsForgottenOnceItIsOver() throws Exception {
+        start(UnaryOperator.identity());
+        TestClient phone = server.login("juliet@example.org", "phone");
+        phone.send("<presence/>");
+        String id = SmClients.enableResumption(phone);
+        phone.drop();
+        assertThat(module.trackedHibernations()).isEqualTo(1);
+
+        TestClient again = server.connect();
+        SmClients.authenticate(again, "juliet@example.org");
+        assertThat(again.send("<resume xmlns='" + SmClients.SM + "' previd='" + id + "' h='0'/>")).contains("<resumed");
+        assertThat(module.trackedHibernations()).isZero();
+
+        TestClient laptop = server.login("juliet@example.org", "laptop");
+        laptop.send("<presence/>");
+        SmClients.enableResumption(laptop);
+        laptop.drop();
+        assertThat(module.trackedHibernations()).isEqualTo(1);
+        server.login("juliet@example.org", "laptop");
+        assertThat(module.trackedHibernations()).isZero();
+
+        TestClient tablet = server.login("juliet@example.org", "tablet");
+        tablet.send("<presence/>");
+        SmClients.enableResumption(tablet);
+        tablet.channel().freezeTime();
+        // Closed through the pipeline: EmbeddedChannel.close() would cancel the expiry timer too.
+        tablet.channel().pipeline().close();
+        tablet.channel().runPendingTasks();
+        assertThat(module.trackedHibernations()).isEqualTo(1);
+        tablet.channel().advanceTimeBy(5, TimeUnit.MINUTES);
+        tablet.channel().runPendingTasks();
+        assertThat(server.sessions().isBound(Jids.parse("juliet@example.org/tablet").asEntityFullJidIfPossible())).isFalse();
+        assertThat(module.trackedHibernations()).isZero();
+    }
+
+    /**
+     * Offline messages for an account without push registrations wake nobody (XEP-0357 §5), so
+     * nothing is kept for it: before, every account that got an offline message kept a backlog
+     * of up to 256 message keys until it next came online.
+     */
+    @Test
+    void offlineMessagesForAnAccountWithoutPushKeepNothing() throws Exception {
+        start(UnaryOperator.identity());
+        TestClient romeo = server.login("romeo@example.org", "balcony");
+        romeoSays(romeo, "one");
+        romeoSays(romeo, "two");
+
+        assertThat(server.storage().offline().count(Jids.parseEntityBare("juliet@example.org"))).isEqualTo(2);
+        assertThat(module.trackedBacklogs()).isZero();
+
+        julietEnablesAndLeaves("");
+        romeoSays(romeo, "three");
+        assertThat(publishes()).hasSize(1);
+        assertThat(module.trackedBacklogs()).isEqualTo(1);
+        server.login("juliet@example.org", "phone").send("<presence/>");
+        assertThat(module.trackedBacklogs()).isZero();
     }
 
     @Test

@@ -15,9 +15,9 @@ import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 
 /** Script steps for XEP-0198 tests over the {@link im.parley.server.testing.TestServer} fixture. */
-final class SmClients {
+public final class SmClients {
 
-    static final String SM = "urn:xmpp:sm:3";
+    public static final String SM = "urn:xmpp:sm:3";
 
     private SmClients() {
     }
@@ -26,7 +26,7 @@ final class SmClients {
      * Authenticates with SCRAM-SHA-256 and restarts the stream, without binding (XEP-0198 §5:
      * {@code <resume/>} comes instead of binding). Returns the features of the restarted stream.
      */
-    static String authenticate(TestClient client, String bareJid) {
+    public static String authenticate(TestClient client, String bareJid) {
         String user = bareJid.substring(0, bareJid.indexOf('@'));
         String domain = bareJid.substring(bareJid.indexOf('@') + 1);
         client.send(TestClient.header(domain));
@@ -41,7 +41,7 @@ final class SmClients {
     }
 
     /** {@code <enable resume='true'/>} (§3); returns the resumption id of {@code <enabled/>}. */
-    static String enableResumption(TestClient client) {
+    public static String enableResumption(TestClient client) {
         String enabled = client.send("<enable xmlns='" + SM + "' resume='true'/>");
         return group(enabled, "<enabled[^>]* id=['\"]([^'\"]+)['\"]");
     }
