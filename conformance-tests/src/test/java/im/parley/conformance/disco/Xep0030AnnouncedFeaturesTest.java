@@ -52,7 +52,10 @@ class Xep0030AnnouncedFeaturesTest {
     private static final Set<String> ACCOUNT_FEATURES = Set.of(
             DISCO_INFO,
             "http://jabber.org/protocol/disco#items",
-            "urn:xmpp:push:0");                         // XEP-0357: a client looks on its own account
+            "urn:xmpp:push:0",                          // XEP-0357: a client looks on its own account
+            "urn:xmpp:mam:2",                           // XEP-0313 §7: the archive is the account's
+            "urn:xmpp:mam:2#extended",                  // XEP-0313 §7: before-id, after-id, ids, metadata
+            "urn:xmpp:sid:0");                          // XEP-0359 §6: the archive's stanza ids
 
     /** The stream features after authentication (RFC 6120 §4.3.2), by namespace. */
     private static final Set<String> STREAM_FEATURES_AFTER_AUTHENTICATION = Set.of(

@@ -107,13 +107,13 @@ public interface ValueType<T> {
         return new EnumValueType<>(type);
     }
 
-    /** A positive duration: {@code 500ms}, {@code 60s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601 ({@code PT1M}). */
+    /** A positive duration: {@code 500ms}, {@code 60s}, {@code 5m}, {@code 2h}, {@code 1d}, {@code 2w}, {@code 1y} (365 days) or ISO-8601 ({@code PT1M}). */
     ValueType<Duration> DURATION = new ValueType<>() {
-        private final Pattern withUnit = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+        private final Pattern withUnit = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d|w|y)");
 
         @Override
         public String description() {
-            return "duration > 0 (`500ms`, `60s`, `5m`, `2h`, `1d` or ISO-8601 `PT1M`)";
+            return "duration > 0 (`500ms`, `60s`, `5m`, `2h`, `1d`, `2w`, `1y` = 365d or ISO-8601 `PT1M`)";
         }
 
         @Override
@@ -141,6 +141,9 @@ public interface ValueType<T> {
                         case "s" -> Duration.ofSeconds(amount);
                         case "m" -> Duration.ofMinutes(amount);
                         case "h" -> Duration.ofHours(amount);
+                        case "w" -> Duration.ofDays(Math.multiplyExact(amount, 7));
+                        // A year of 365 days: retention periods, not calendar arithmetic.
+                        case "y" -> Duration.ofDays(Math.multiplyExact(amount, 365));
                         default -> Duration.ofDays(amount);
                     };
                 }

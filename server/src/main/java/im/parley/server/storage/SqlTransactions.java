@@ -9,20 +9,20 @@ import javax.sql.DataSource;
 import org.jxmpp.jid.EntityBareJid;
 
 /** Runs JDBC work in one transaction and turns SQL failures into {@link StorageException}s. */
-final class SqlTransactions {
+public final class SqlTransactions {
 
     @FunctionalInterface
-    interface SqlWork<T> {
+    public interface SqlWork<T> {
         T run(Connection connection) throws SQLException;
     }
 
     private final DataSource dataSource;
 
-    SqlTransactions(DataSource dataSource) {
+    public SqlTransactions(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    <T> T run(String what, SqlWork<T> work) {
+    public <T> T run(String what, SqlWork<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -38,9 +38,8 @@ final class SqlTransactions {
         }
     }
 
-    /** Binds an account as parameters 1 (domain) and 2 (username), the key every user table starts with. */
     /** The account a row names by its {@code username} and {@code domain} columns. */
-    static EntityBareJid storedJid(String username, String domain) {
+    public static EntityBareJid storedJid(String username, String domain) {
         try {
             return Jids.parseEntityBare(username + "@" + domain);
         } catch (JidMalformedException e) {
@@ -48,7 +47,8 @@ final class SqlTransactions {
         }
     }
 
-    static void bindOwner(PreparedStatement statement, EntityBareJid owner) throws SQLException {
+    /** Binds an account as parameters 1 (domain) and 2 (username), the key every user table starts with. */
+    public static void bindOwner(PreparedStatement statement, EntityBareJid owner) throws SQLException {
         statement.setString(1, owner.getDomain().toString());
         statement.setString(2, owner.getLocalpart().toString());
     }

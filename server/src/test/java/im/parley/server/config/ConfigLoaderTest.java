@@ -113,6 +113,8 @@ class ConfigLoaderTest {
             5m    | PT5M
             2h    | PT2H
             1d    | PT24H
+            2w    | PT336H
+            1y    | PT8760H
             PT90S | PT90S
             """)
     void durations(String written, String expected) throws Exception {

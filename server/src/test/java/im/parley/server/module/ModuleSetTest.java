@@ -24,7 +24,8 @@ class ModuleSetTest {
 
         assertThat(ModuleSet.resolve(catalog, List.of()).names()).containsExactly("delivery", "legacy-session", "ping",
                 "disco", "version", "time", "last", "register", "contact-addresses", "stream-management",
-                "client-state", "blocking", "carbons", "offline", "push", "push-app-server", "vcard", "private", "roster", "presence");
+                "client-state", "blocking", "carbons", "offline", "push", "push-app-server", "vcard", "private", "roster", "presence",
+                "mam");
     }
 
     @Test

@@ -8,13 +8,11 @@ import im.parley.server.modules.delivery.DeliveryModule;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.module.ModuleCatalog;
 import im.parley.server.testing.TestClient;
+import im.parley.server.testing.MovableClock;
 import im.parley.server.testing.TestServer;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.dom4j.Element;
 import org.junit.jupiter.api.AfterEach;
@@ -115,33 +113,5 @@ class LastActivityModuleTest {
         TestClient romeo = server.login("romeo@parley.test", "orchard");
 
         assertThat(condition(iq(romeo, "<iq type='get' id='l5'>" + LAST + "</iq>"))).isEqualTo("item-not-found");
-    }
-
-    /** A clock that only moves when told to. */
-    private static final class MovableClock extends Clock {
-        private Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

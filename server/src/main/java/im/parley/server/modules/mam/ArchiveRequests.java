@@ -1,0 +1,236 @@
+package im.parley.server.modules.mam;
+
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
+import im.parley.core.routing.Stanza;
+import im.parley.core.stream.Namespaces;
+import im.parley.core.stream.StanzaError;
+import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.core.stream.Stanzas;
+import im.parley.server.module.IqHandler;
+import im.parley.server.module.ModuleContext;
+import im.parley.server.session.LocalSession;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.dom4j.DocumentException;
+import org.dom4j.DocumentHelper;
+import org.dom4j.Element;
+import org.dom4j.QName;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.EntityFullJid;
+
+/**
+ * The IQs of an account's archive, from its own resources only (XEP-0313 §8.1: anyone else is
+ * {@code forbidden}): the query form (§4.1.5), queries (§4) with their results sent before the
+ * {@code <fin/>} (§4.2), metadata (§5) and preferences (XEP-0441).
+ */
+final class ArchiveRequests implements IqHandler {
+
+    static final String FORWARD = "urn:xmpp:forward:0";
+    static final String DELAY = "urn:xmpp:delay";
+    static final String XDATA_VALIDATE = "http://jabber.org/protocol/xdata-validate";
+
+    private final ModuleContext context;
+    private final JdbcArchiveStore store;
+    private final ArchivePreferences preferences;
+    private final int maxPageSize;
+
+    ArchiveRequests(ModuleContext context, JdbcArchiveStore store, ArchivePreferences preferences, int maxPageSize) {
+        this.context = context;
+        this.store = store;
+        this.preferences = preferences;
+        this.maxPageSize = maxPageSize;
+    }
+
+    @Override
+    public CompletionStage<Element> handle(Stanza iq) {
+        EntityFullJid requester = iq.from() == null ? null : iq.from().asEntityFullJidIfPossible();
+        EntityBareJid owner = requester == null ? null : requester.asEntityBareJid();
+        if (owner == null || iq.to() != null && !owner.equals(iq.to().asBareJid())) {
+            return error(iq, StanzaErrorCondition.FORBIDDEN, "only the account's own resources use its archive");
+        }
+        Element payload = iq.element().elements().get(0);
+        boolean get = "get".equals(iq.type());
+        return switch (payload.getName()) {
+            case "query" -> get ? answer(Stanzas.iqResult(iq.element()), form()) : blocking(() -> query(iq, owner, requester, payload));
+            case "metadata" -> get ? blocking(() -> metadata(iq, owner)) : error(iq, StanzaErrorCondition.BAD_REQUEST, null);
+            case "prefs" -> blocking(() -> get ? prefs(iq, preferences.of(owner)) : setPrefs(iq, owner, payload));
+            default -> error(iq, StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED, null);
+        };
+    }
+
+    /** §4.1.5: the fields a query may use, {@code ids} open to any value (XEP-0122). */
+    private static Element form() {
+        Element query = DocumentHelper.createElement(QName.get("query", MamModule.NAMESPACE));
+        Element form = query.addElement(QName.get("x", QueryParser.DATA)).addAttribute("type", "form");
+        form.addElement(QName.get("field", QueryParser.DATA)).addAttribute("type", "hidden").addAttribute("var", "FORM_TYPE")
+                .addElement(QName.get("value", QueryParser.DATA)).setText(MamModule.NAMESPACE);
+        field(form, "with", "jid-single");
+        for (String var : List.of("start", "end", "before-id", "after-id")) {
+            field(form, var, "text-single");
+        }
+        field(form, "ids", "list-multi").addElement(QName.get("validate", XDATA_VALIDATE))
+                .addAttribute("datatype", "xs:string").addElement(QName.get("open", XDATA_VALIDATE));
+        return query;
+    }
+
+    private static Element field(Element form, String var, String type) {
+        return form.addElement(QName.get("field", QueryParser.DATA)).addAttribute("type", type).addAttribute("var", var);
+    }
+
+    /**
+     * §4: each match as a {@code <result/>} message to the requesting resource, oldest first
+     * (newest first with {@code <flip-page/>}), straight to its session so that all of them are
+     * written before the {@code <fin/>} that is routed after them (§4.2).
+     */
+    private Element query(Stanza iq, EntityBareJid owner, EntityFullJid requester, Element payload) {
+        ArchiveQuery query;
+        ArchivePage page;
+        try {
+            query = QueryParser.parse(payload, maxPageSize);
+            page = store.query(owner, query);
+        } catch (QueryParser.InvalidQuery e) {
+            return Stanzas.errorReply(iq.element(), StanzaError.of(e.condition, e.getMessage()));
+        } catch (JdbcArchiveStore.UnknownIdException e) {
+            return Stanzas.errorReply(iq.element(), StanzaError.of(StanzaErrorCondition.ITEM_NOT_FOUND, e.getMessage()));
+        }
+        String queryId = payload.attributeValue("queryid");
+        Optional<LocalSession> session = context.sessions().find(requester);
+        List<ArchivedMessage> items = new ArrayList<>(page.items());
+        if (query.flip()) {
+            Collections.reverse(items);
+        }
+        for (ArchivedMessage item : items) {
+            Element result = result(owner, requester, queryId, item);
+            if (result != null) {
+                session.ifPresent(s -> s.deliver(result));
+            }
+        }
+        Element fin = DocumentHelper.createElement(QName.get("fin", MamModule.NAMESPACE));
+        if (page.complete()) {
+            fin.addAttribute("complete", "true");
+        }
+        Element set = fin.addElement(QName.get("set", QueryParser.RSM));
+        if (!page.items().isEmpty()) {
+            set.addElement(QName.get("first", QueryParser.RSM)).setText(page.items().get(0).id());
+            set.addElement(QName.get("last", QueryParser.RSM)).setText(page.items().get(page.items().size() - 1).id());
+        }
+        set.addElement(QName.get("count", QueryParser.RSM)).setText(Integer.toString(page.count()));
+        return withPayload(Stanzas.iqResult(iq.element()), fin);
+    }
+
+    /** §4.2: the archived message forwarded (XEP-0297) with the time it was archived (XEP-0203). */
+    private static Element result(EntityBareJid owner, EntityFullJid requester, String queryId, ArchivedMessage item) {
+        Element archived;
+        try {
+            archived = DocumentHelper.parseText(item.stanzaXml()).getRootElement().createCopy();
+        } catch (DocumentException e) {
+            return null;
+        }
+        Element message = DocumentHelper.createElement(QName.get("message", Namespaces.CLIENT));
+        message.addAttribute("from", owner.toString());
+        message.addAttribute("to", requester.toString());
+        message.addAttribute("id", UUID.randomUUID().toString());
+        Element result = message.addElement(QName.get("result", MamModule.NAMESPACE));
+        if (queryId != null) {
+            result.addAttribute("queryid", queryId);
+        }
+        result.addAttribute("id", item.id());
+        Element forwarded = result.addElement(QName.get("forwarded", FORWARD));
+        forwarded.addElement(QName.get("delay", DELAY)).addAttribute("stamp", stamp(item.stamp()));
+        forwarded.add(archived);
+        return message;
+    }
+
+    /** §5: the oldest and the newest message; an empty archive has an empty {@code <metadata/>}. */
+    private Element metadata(Stanza iq, EntityBareJid owner) {
+        Element metadata = DocumentHelper.createElement(QName.get("metadata", MamModule.NAMESPACE));
+        store.ends(owner).ifPresent(ends -> {
+            metadata.addElement(QName.get("start", MamModule.NAMESPACE))
+                    .addAttribute("id", ends.get(0).id()).addAttribute("timestamp", stamp(ends.get(0).stamp()));
+            metadata.addElement(QName.get("end", MamModule.NAMESPACE))
+                    .addAttribute("id", ends.get(1).id()).addAttribute("timestamp", stamp(ends.get(1).stamp()));
+        });
+        return withPayload(Stanzas.iqResult(iq.element()), metadata);
+    }
+
+    private static Element prefs(Stanza iq, ArchivePrefs prefs) {
+        Element element = DocumentHelper.createElement(QName.get("prefs", MamModule.NAMESPACE));
+        element.addAttribute("default", prefs.defaultMode().name().toLowerCase(Locale.ROOT));
+        jids(element.addElement(QName.get("always", MamModule.NAMESPACE)), prefs.always());
+        jids(element.addElement(QName.get("never", MamModule.NAMESPACE)), prefs.never());
+        return withPayload(Stanzas.iqResult(iq.element()), element);
+    }
+
+    private static void jids(Element list, Set<BareJid> jids) {
+        jids.stream().map(BareJid::toString).sorted()
+                .forEach(jid -> list.addElement(QName.get("jid", MamModule.NAMESPACE)).setText(jid));
+    }
+
+    /** XEP-0441 §3: new preferences replace the old; the answer carries them as stored. */
+    private Element setPrefs(Stanza iq, EntityBareJid owner, Element payload) {
+        ArchiveMode mode;
+        try {
+            mode = ArchiveMode.valueOf(payload.attributeValue("default", "").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return Stanzas.errorReply(iq.element(), StanzaError.of(StanzaErrorCondition.BAD_REQUEST, "default must be always, never or roster"));
+        }
+        Set<BareJid> always = new HashSet<>();
+        Set<BareJid> never = new HashSet<>();
+        try {
+            readJids(payload.element(QName.get("always", MamModule.NAMESPACE)), always);
+            readJids(payload.element(QName.get("never", MamModule.NAMESPACE)), never);
+        } catch (JidMalformedException e) {
+            return Stanzas.errorReply(iq.element(), StanzaError.of(StanzaErrorCondition.BAD_REQUEST, "not a JID"));
+        }
+        never.removeAll(always);
+        ArchivePrefs prefs = new ArchivePrefs(mode, always, never);
+        if (!preferences.set(owner, prefs)) {
+            return Stanzas.errorReply(iq.element(), StanzaError.of(StanzaErrorCondition.ITEM_NOT_FOUND));
+        }
+        return prefs(iq, prefs);
+    }
+
+    private static void readJids(Element list, Set<BareJid> into) throws JidMalformedException {
+        if (list != null) {
+            for (Element jid : list.elements(QName.get("jid", MamModule.NAMESPACE))) {
+                into.add(Jids.parse(jid.getTextTrim()).asBareJid());
+            }
+        }
+    }
+
+    private CompletionStage<Element> blocking(Supplier<Element> work) {
+        return CompletableFuture.supplyAsync(work, context.blocking());
+    }
+
+    private static String stamp(Instant instant) {
+        return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    private static Element withPayload(Element iq, Element payload) {
+        iq.add(payload);
+        return iq;
+    }
+
+    private static CompletionStage<Element> answer(Element iq, Element payload) {
+        return CompletableFuture.completedFuture(withPayload(iq, payload));
+    }
+
+    private static CompletionStage<Element> error(Stanza iq, StanzaErrorCondition condition, String text) {
+        StanzaError error = text == null ? StanzaError.of(condition) : StanzaError.of(condition, text);
+        return CompletableFuture.completedFuture(Stanzas.errorReply(iq.element(), error));
+    }
+}

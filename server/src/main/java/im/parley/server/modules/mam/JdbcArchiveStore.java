@@ -1,0 +1,305 @@
+package im.parley.server.modules.mam;
+
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
+import im.parley.server.storage.SqlTransactions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.Jid;
+
+/**
+ * The archives and preferences on the module's own tables ({@code db/mam}; H2 and PostgreSQL).
+ * Results are ordered by (stamp, seq): the time a message was archived, then arrival order.
+ * Blocking: call on the blocking executor.
+ */
+final class JdbcArchiveStore {
+
+    /** An id in a query that is not in the archive (XEP-0313 §4.1.3, §4.3.2: item-not-found). */
+    static final class UnknownIdException extends RuntimeException {
+        UnknownIdException(String id) {
+            super("no archived message with id " + id);
+        }
+    }
+
+    private static final String COLUMNS = "stanza_id, stamp, stanza";
+    private static final String AFTER = " AND (stamp > ? OR (stamp = ? AND seq > ?))";
+    private static final String BEFORE = " AND (stamp < ? OR (stamp = ? AND seq < ?))";
+
+    private final SqlTransactions tx;
+
+    JdbcArchiveStore(DataSource database) {
+        this.tx = new SqlTransactions(database);
+    }
+
+    /** Archives a message for {@code owner}, if the account exists; returns false if it does not. */
+    boolean append(EntityBareJid owner, ArchivedMessage message, Jid with) {
+        return tx.run("archive a message for " + owner, connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO mam_messages (domain, username, stanza_id, stamp, with_bare, with_full, stanza)"
+                            + " SELECT domain, username, ?, ?, ?, ?, ? FROM accounts WHERE domain = ? AND username = ?")) {
+                insert.setString(1, message.id());
+                insert.setLong(2, message.stamp().toEpochMilli());
+                insert.setString(3, with.asBareJid().toString());
+                insert.setString(4, with.toString());
+                insert.setString(5, message.stanzaXml());
+                insert.setString(6, owner.getDomain().toString());
+                insert.setString(7, owner.getLocalpart().toString());
+                return insert.executeUpdate() > 0;
+            }
+        });
+    }
+
+    /** One page of {@code owner}'s archive. */
+    ArchivePage query(EntityBareJid owner, ArchiveQuery query) {
+        return tx.run("query the archive of " + owner, connection -> {
+            Where where = filters(connection, owner, query);
+            int count = count(connection, where);
+            if (query.max() == 0) {
+                return new ArchivePage(List.of(), count, count == 0);
+            }
+            Where page = where.copy();
+            String cursor = query.backwards() ? query.before() : query.after();
+            if (cursor != null && !cursor.isEmpty()) {
+                page.position(query.backwards() ? BEFORE : AFTER, resolve(connection, owner, cursor));
+            }
+            String order = query.backwards() ? " ORDER BY stamp DESC, seq DESC" : " ORDER BY stamp, seq";
+            List<ArchivedMessage> rows = select(connection, page, order, query.max() + 1);
+            boolean complete = rows.size() <= query.max();
+            List<ArchivedMessage> items = new ArrayList<>(rows.subList(0, Math.min(rows.size(), query.max())));
+            if (query.backwards()) {
+                Collections.reverse(items);
+            }
+            return new ArchivePage(items, count, complete);
+        });
+    }
+
+    /** The oldest and newest message of {@code owner}'s archive (XEP-0313 §5), if it has any. */
+    Optional<List<ArchivedMessage>> ends(EntityBareJid owner) {
+        return tx.run("read the archive metadata of " + owner, connection -> {
+            Where all = new Where(owner);
+            List<ArchivedMessage> first = select(connection, all, " ORDER BY stamp, seq", 1);
+            if (first.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(List.of(first.get(0), select(connection, all, " ORDER BY stamp DESC, seq DESC", 1).get(0)));
+        });
+    }
+
+    /** Deletes the messages of {@code domain}'s archives archived before {@code cutoff}; returns how many. */
+    int purge(DomainBareJid domain, Instant cutoff) {
+        return tx.run("purge expired archived messages of " + domain, connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM mam_messages WHERE domain = ? AND stamp < ?")) {
+                delete.setString(1, domain.toString());
+                delete.setLong(2, cutoff.toEpochMilli());
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    /** The stored preferences of {@code owner}, if it ever set any. */
+    Optional<ArchivePrefs> prefs(EntityBareJid owner) {
+        return tx.run("read the archiving preferences of " + owner, connection -> {
+            ArchiveMode mode;
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT default_mode FROM mam_prefs WHERE domain = ? AND username = ?")) {
+                SqlTransactions.bindOwner(query, owner);
+                try (ResultSet rows = query.executeQuery()) {
+                    if (!rows.next()) {
+                        return Optional.empty();
+                    }
+                    mode = ArchiveMode.valueOf(rows.getString(1).toUpperCase(Locale.ROOT));
+                }
+            }
+            Set<BareJid> always = new HashSet<>();
+            Set<BareJid> never = new HashSet<>();
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT jid, always FROM mam_prefs_jids WHERE domain = ? AND username = ?")) {
+                SqlTransactions.bindOwner(query, owner);
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        (rows.getBoolean(2) ? always : never).add(bare(rows.getString(1)));
+                    }
+                }
+            }
+            return Optional.of(new ArchivePrefs(mode, always, never));
+        });
+    }
+
+    /** Replaces the preferences of {@code owner}; false if the account does not exist. */
+    boolean setPrefs(EntityBareJid owner, ArchivePrefs prefs) {
+        return tx.run("store the archiving preferences of " + owner, connection -> {
+            for (String table : List.of("mam_prefs_jids", "mam_prefs")) {
+                try (PreparedStatement delete = connection.prepareStatement(
+                        "DELETE FROM " + table + " WHERE domain = ? AND username = ?")) {
+                    SqlTransactions.bindOwner(delete, owner);
+                    delete.executeUpdate();
+                }
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO mam_prefs (domain, username, default_mode)"
+                            + " SELECT domain, username, ? FROM accounts WHERE domain = ? AND username = ?")) {
+                insert.setString(1, prefs.defaultMode().name().toLowerCase(Locale.ROOT));
+                insert.setString(2, owner.getDomain().toString());
+                insert.setString(3, owner.getLocalpart().toString());
+                if (insert.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO mam_prefs_jids (domain, username, jid, always) VALUES (?, ?, ?, ?)")) {
+                for (BareJid jid : prefs.always()) {
+                    addJid(insert, owner, jid, true);
+                }
+                for (BareJid jid : prefs.never()) {
+                    if (!prefs.always().contains(jid)) {
+                        addJid(insert, owner, jid, false);
+                    }
+                }
+                insert.executeBatch();
+            }
+            return true;
+        });
+    }
+
+    private static void addJid(PreparedStatement insert, EntityBareJid owner, BareJid jid, boolean always)
+            throws SQLException {
+        SqlTransactions.bindOwner(insert, owner);
+        insert.setString(3, jid.toString());
+        insert.setBoolean(4, always);
+        insert.addBatch();
+    }
+
+    private static BareJid bare(String stored) {
+        try {
+            return Jids.parse(stored).asBareJid();
+        } catch (JidMalformedException e) {
+            throw new IllegalStateException("stored JID is not valid: " + stored, e);
+        }
+    }
+
+    /** The form's filters (XEP-0313 §4.1) as conditions; ids it names must be in the archive. */
+    private static Where filters(Connection connection, EntityBareJid owner, ArchiveQuery query) throws SQLException {
+        Where where = new Where(owner);
+        if (query.with() != null) {
+            boolean bare = !query.with().hasResource();
+            where.add(bare ? " AND with_bare = ?" : " AND with_full = ?", query.with().toString());
+        }
+        if (query.start() != null) {
+            where.add(" AND stamp >= ?", query.start().toEpochMilli());
+        }
+        if (query.end() != null) {
+            where.add(" AND stamp <= ?", query.end().toEpochMilli());
+        }
+        if (query.afterId() != null) {
+            where.position(AFTER, resolve(connection, owner, query.afterId()));
+        }
+        if (query.beforeId() != null) {
+            where.position(BEFORE, resolve(connection, owner, query.beforeId()));
+        }
+        if (!query.ids().isEmpty()) {
+            for (String id : query.ids()) {
+                resolve(connection, owner, id);
+            }
+            where.add(" AND stanza_id IN (" + String.join(", ", Collections.nCopies(query.ids().size(), "?")) + ")",
+                    query.ids().toArray());
+        }
+        return where;
+    }
+
+    /** The (stamp, seq) position of an archived message. */
+    private static long[] resolve(Connection connection, EntityBareJid owner, String id) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT stamp, seq FROM mam_messages WHERE domain = ? AND username = ? AND stanza_id = ?")) {
+            SqlTransactions.bindOwner(query, owner);
+            query.setString(3, id);
+            try (ResultSet rows = query.executeQuery()) {
+                if (!rows.next()) {
+                    throw new UnknownIdException(id);
+                }
+                return new long[] {rows.getLong(1), rows.getLong(2)};
+            }
+        }
+    }
+
+    private static int count(Connection connection, Where where) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT COUNT(*) FROM mam_messages" + where.sql)) {
+            where.bind(query);
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
+    }
+
+    private static List<ArchivedMessage> select(Connection connection, Where where, String order, int limit)
+            throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT " + COLUMNS + " FROM mam_messages" + where.sql + order + " LIMIT " + limit)) {
+            where.bind(query);
+            List<ArchivedMessage> messages = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    messages.add(new ArchivedMessage(rows.getString(1), Instant.ofEpochMilli(rows.getLong(2)),
+                            rows.getString(3)));
+                }
+            }
+            return messages;
+        }
+    }
+
+    /** A WHERE clause on one archive and its parameters, built up condition by condition. */
+    private static final class Where {
+        private String sql;
+        private final List<Object> parameters;
+
+        Where(EntityBareJid owner) {
+            this(" WHERE domain = ? AND username = ?",
+                    List.of(owner.getDomain().toString(), owner.getLocalpart().toString()));
+        }
+
+        private Where(String sql, List<Object> parameters) {
+            this.sql = sql;
+            this.parameters = new ArrayList<>(parameters);
+        }
+
+        Where copy() {
+            return new Where(sql, parameters);
+        }
+
+        void add(String condition, Object... values) {
+            sql += condition;
+            parameters.addAll(List.of(values));
+        }
+
+        /** A condition on the (stamp, seq) position: {@link #AFTER} or {@link #BEFORE}. */
+        void position(String condition, long[] position) {
+            add(condition, position[0], position[0], position[1]);
+        }
+
+        void bind(PreparedStatement statement) throws SQLException {
+            for (int i = 0; i < parameters.size(); i++) {
+                Object value = parameters.get(i);
+                if (value instanceof Long number) {
+                    statement.setLong(i + 1, number);
+                } else {
+                    statement.setString(i + 1, (String) value);
+                }
+            }
+        }
+    }
+}

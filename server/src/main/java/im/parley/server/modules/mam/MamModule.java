@@ -1,0 +1,186 @@
+package im.parley.server.modules.mam;
+
+import im.parley.core.routing.Stanza;
+import im.parley.server.config.ModuleOption;
+import im.parley.server.config.OptionSection;
+import im.parley.server.config.ValueType;
+import im.parley.server.event.EventPriority;
+import im.parley.server.event.StanzaEvent;
+import im.parley.server.event.StanzaEvents;
+import im.parley.server.event.StanzaEvents.Shape;
+import im.parley.server.event.Verdict;
+import im.parley.server.module.ModuleContext;
+import im.parley.server.module.XmppModule;
+import im.parley.server.session.LocalSession;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.dom4j.Element;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.Jid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Message Archive Management (XEP-0313, {@code urn:xmpp:mam:2}): every account has an archive of
+ * the messages it sends and receives, each with a stable id (XEP-0359), which its clients query
+ * by time, contact and id, a page at a time (XEP-0059).
+ *
+ * <p>Inbound messages are archived at {@link EventPriority#STAMP} on the recipient's host, after
+ * the filters (a blocked message is not archived, §6.1) and before delivery and offline storage,
+ * which both get the message with its {@code <stanza-id/>}: offline delivery does not fire these
+ * events again, so a message stored offline is archived once. Outbound messages are archived in
+ * the sender's archive as they leave ({@code pre-message/*}). Both run in the stanza's turn, so
+ * a message counts as handled (XEP-0198) only once archived.
+ */
+public final class MamModule implements XmppModule {
+
+    /** The protocol namespace (XEP-0313 §10). */
+    public static final String NAMESPACE = "urn:xmpp:mam:2";
+    /** Queries by id, flipped pages and metadata (XEP-0313 §7). */
+    public static final String EXTENDED = "urn:xmpp:mam:2#extended";
+
+    static final OptionSection SECTION = new OptionSection("mam", "Message Archive Management (XEP-0313).");
+    public static final ModuleOption<Duration> RETENTION = SECTION.option("retention", ValueType.DURATION,
+            Duration.ofDays(365), "How long archived messages are kept; older ones are purged every hour.");
+    public static final ModuleOption<Integer> MAX_PAGE_SIZE = SECTION.option("max_page_size", ValueType.integer(1, 1000),
+            100, "The most messages one query returns; a larger RSM max is refused with policy-violation.");
+    public static final ModuleOption<ArchiveMode> DEFAULT = SECTION.option("default", ValueType.oneOf(ArchiveMode.class),
+            ArchiveMode.ALWAYS, "What is archived for accounts that set no preferences: always, never or roster.");
+
+    private static final Logger LOG = LoggerFactory.getLogger(MamModule.class);
+    private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
+
+    private ModuleContext context;
+    private JdbcArchiveStore store;
+    private ArchivePreferences preferences;
+
+    @Override
+    public String name() {
+        return "mam";
+    }
+
+    @Override
+    public List<String> dependsOn() {
+        return List.of("roster");
+    }
+
+    @Override
+    public List<ModuleOption<?>> options() {
+        return List.of(RETENTION, MAX_PAGE_SIZE, DEFAULT);
+    }
+
+    @Override
+    public void load(ModuleContext moduleContext) {
+        this.context = moduleContext;
+        this.store = new JdbcArchiveStore(context.schema(this, "classpath:db/mam"));
+        this.preferences = new ArchivePreferences(store, context.storage().rosters(), context.option(DEFAULT));
+        // §7: support is announced on the archiving JIDs, the accounts' bare JIDs.
+        context.addAccountFeature(NAMESPACE);
+        context.addAccountFeature(EXTENDED);
+        context.addAccountFeature(StanzaIds.NAMESPACE);
+        context.handleAccountIq(NAMESPACE, new ArchiveRequests(context, store, preferences, context.option(MAX_PAGE_SIZE)));
+        context.hook(StanzaEvents.to("message", Shape.BARE), EventPriority.STAMP, this::onInbound);
+        context.hook(StanzaEvents.to("message", Shape.FULL), EventPriority.STAMP, this::onInbound);
+        for (var type : StanzaEvents.pre("message")) {
+            context.hook(type, EventPriority.OBSERVE, this::onOutbound);
+        }
+        schedulePurge();
+    }
+
+    /**
+     * A message for a local account: spoofed stanza ids removed (XEP-0359 §3.1); if the archive
+     * keeps it, archived and passed on with its {@code <stanza-id/>} (XEP-0359 §3, XEP-0313 §4.2).
+     * The event waits for the archive, in the stanza's turn.
+     */
+    private Verdict onInbound(StanzaEvent event) {
+        Stanza message = event.stanza();
+        EntityBareJid owner = message.to() == null ? null : message.to().asEntityBareJidIfPossible();
+        if (owner == null) {
+            return Verdict.PASS;
+        }
+        Element clean = StanzaIds.withoutSpoofed(message.element(), owner);
+        Stanza current = clean == message.element() ? message : new Stanza(clean, message.from(), message.to());
+        event.replace(current);
+        if (current.from() == null || !ArchivePolicy.shouldArchive(clean)) {
+            return Verdict.PASS;
+        }
+        return Verdict.suspend(continuation -> event.work().defer(() -> CompletableFuture
+                .supplyAsync(() -> archive(owner, current, current.from(), true), context.blocking())
+                .handle((stamped, failure) -> {
+                    if (failure != null) {
+                        LOG.warn("cannot archive a message for {}", owner, failure);
+                    } else if (stamped != null) {
+                        event.replace(stamped);
+                    }
+                    continuation.resume(Verdict.PASS);
+                    return null;
+                })));
+    }
+
+    /**
+     * A message a local client sends, archived in its account's archive as it leaves. A message
+     * to the account itself is archived once, as it arrives (XEP-0313 §6.1.1).
+     */
+    private Verdict onOutbound(StanzaEvent event) {
+        LocalSession origin = event.origin();
+        Stanza message = event.stanza();
+        if (origin == null || message.to() == null || !ArchivePolicy.shouldArchive(message.element())) {
+            return Verdict.PASS;
+        }
+        EntityBareJid owner = origin.jid().asEntityBareJid();
+        if (owner.equals(message.to().asBareJid())) {
+            return Verdict.PASS;
+        }
+        event.work().defer(() -> CompletableFuture
+                .runAsync(() -> archive(owner, message, message.to(), false), context.blocking())
+                .exceptionally(failure -> {
+                    LOG.warn("cannot archive a message of {}", owner, failure);
+                    return null;
+                }));
+        return Verdict.PASS;
+    }
+
+    /**
+     * Archives {@code message} for {@code owner} if its preferences keep messages with
+     * {@code with}. Returns the message with its stanza id, or null if it was not archived.
+     * Blocking.
+     */
+    private Stanza archive(EntityBareJid owner, Stanza message, Jid with, boolean stamp) {
+        if (!preferences.archives(owner, with)) {
+            return null;
+        }
+        String id = StanzaIds.next();
+        Element stored = stamp ? StanzaIds.stamped(message.element(), id, owner) : message.element();
+        if (!store.append(owner, new ArchivedMessage(id, context.clock().instant(), stored.asXML()), with)) {
+            preferences.forget(owner);
+            return null;
+        }
+        return new Stanza(stored, message.from(), message.to());
+    }
+
+    /** Retention: expired messages are purged on a thread of their own, never an event loop. */
+    private void schedulePurge() {
+        ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "mam-purge-" + context.host().domain());
+            thread.setDaemon(true);
+            return thread;
+        });
+        long period = PURGE_INTERVAL.toMillis();
+        purger.scheduleWithFixedDelay(this::purgeExpired, period, period, TimeUnit.MILLISECONDS);
+        context.onStop(purger::shutdownNow);
+    }
+
+    /** Deletes this host's archived messages older than {@link #RETENTION}. Blocking. */
+    int purgeExpired() {
+        try {
+            return store.purge(context.host().domain(), context.clock().instant().minus(context.option(RETENTION)));
+        } catch (RuntimeException e) {
+            LOG.warn("cannot purge expired archived messages", e);
+            return 0;
+        }
+    }
+}

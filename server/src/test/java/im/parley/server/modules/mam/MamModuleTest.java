@@ -1,0 +1,385 @@
+package im.parley.server.modules.mam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import im.parley.server.config.ParleyConfig;
+import im.parley.server.module.ModuleCatalog;
+import im.parley.server.testing.MovableClock;
+import im.parley.server.testing.TestClient;
+import im.parley.server.testing.TestServer;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.dom4j.Element;
+import org.dom4j.QName;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.impl.JidCreate;
+
+/**
+ * Message Archive Management (XEP-0313) end to end on a test server: Romeo ({@code orchard})
+ * talks with Juliet ({@code balcony}); each test names the section it proves.
+ */
+class MamModuleTest {
+
+    private static final String MAM = "urn:xmpp:mam:2";
+    private static final String SID = "urn:xmpp:sid:0";
+    private static final String RSM = "http://jabber.org/protocol/rsm";
+    private static final String FORWARD = "urn:xmpp:forward:0";
+    private static final String STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+    private static final Instant T0 = Instant.parse("2026-01-01T12:00:00Z");
+
+    private final MovableClock clock = new MovableClock(T0);
+    private final MamModule mam = new MamModule();
+    private TestServer server;
+    private TestClient romeo;
+    private TestClient juliet;
+
+    @BeforeEach
+    void start(@TempDir Path dir) throws Exception {
+        server = new TestServer(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir), clock,
+                ModuleCatalog.of(TestServer.discoveredModulesReplacing(MamModule.class, mam)));
+        server.user("romeo@parley.test").user("juliet@parley.test");
+        romeo = online("romeo@parley.test", "orchard");
+        juliet = online("juliet@parley.test", "balcony");
+    }
+
+    @AfterEach
+    void close() {
+        server.close();
+    }
+
+    private TestClient online(String jid, String resource) {
+        TestClient client = server.login(jid, resource);
+        sends(client, "<presence/>");
+        client.received();
+        return client;
+    }
+
+    private static void sends(TestClient client, String xml) {
+        client.channel().writeInbound(Unpooled.copiedBuffer(xml, StandardCharsets.UTF_8));
+    }
+
+    private void chat(TestClient from, String to, String body) {
+        sends(from, "<message to='" + to + "' type='chat'><body>" + body + "</body></message>");
+        clock.advance(Duration.ofSeconds(1));
+    }
+
+    /** Sends a query and returns what came back: the result messages, then the IQ answer. */
+    private static List<Element> query(TestClient client, String form, String rsm) {
+        client.received();
+        sends(client, "<iq type='set' id='q'><query xmlns='urn:xmpp:mam:2' queryid='f27'>"
+                + (form.isEmpty() ? "" : "<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'>"
+                + "<value>urn:xmpp:mam:2</value></field>" + form + "</x>")
+                + rsm + "</query></iq>");
+        return client.received();
+    }
+
+    private static String field(String var, String value) {
+        return "<field var='" + var + "'><value>" + value + "</value></field>";
+    }
+
+    private static List<String> bodies(List<Element> answer) {
+        return answer.stream().filter(s -> "message".equals(s.getName()))
+                .map(s -> forwarded(s).elementText("body")).toList();
+    }
+
+    private static List<String> ids(List<Element> answer) {
+        return answer.stream().filter(s -> "message".equals(s.getName()))
+                .map(s -> s.element(QName.get("result", MAM)).attributeValue("id")).toList();
+    }
+
+    private static Element forwarded(Element result) {
+        return result.element(QName.get("result", MAM)).element(QName.get("forwarded", FORWARD))
+                .element(QName.get("message", "jabber:client"));
+    }
+
+    private static Element fin(List<Element> answer) {
+        Element iq = answer.get(answer.size() - 1);
+        assertThat(iq.getName()).isEqualTo("iq");
+        assertThat(iq.attributeValue("type")).as(iq.asXML()).isEqualTo("result");
+        return iq.element(QName.get("fin", MAM));
+    }
+
+    private static String errorCondition(List<Element> answer) {
+        Element iq = answer.get(answer.size() - 1);
+        assertThat(iq.attributeValue("type")).as(iq.asXML()).isEqualTo("error");
+        return iq.element("error").elements().stream().filter(e -> STANZAS.equals(e.getNamespaceURI()))
+                .findFirst().orElseThrow().getName();
+    }
+
+    private void fiveMessages() {
+        for (int i = 1; i <= 5; i++) {
+            chat(i % 2 == 1 ? juliet : romeo, i % 2 == 1 ? "romeo@parley.test" : "juliet@parley.test/balcony", "m" + i);
+        }
+        romeo.received();
+        juliet.received();
+    }
+
+    @Test
+    void theArchiveIsAnnouncedOnTheAccount_xep0313_7() {
+        sends(romeo, "<iq type='get' id='d' to='romeo@parley.test'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+
+        assertThat(romeo.received()).singleElement().satisfies(iq -> assertThat(iq.element("query").elements("feature"))
+                .extracting(f -> f.attributeValue("var")).contains(MAM, MAM + "#extended", SID));
+    }
+
+    @Test
+    void anArchivedMessageArrivesWithAStanzaIdAndSpoofedIdsAreRemoved_xep0359_3_and_3_1() {
+        sends(juliet, "<message to='romeo@parley.test' type='chat'><body>hi</body>"
+                + "<stanza-id xmlns='urn:xmpp:sid:0' id='forged' by='romeo@parley.test'/>"
+                + "<stanza-id xmlns='urn:xmpp:sid:0' id='forged2' by='Romeo@Parley.Test'/>"
+                + "<stanza-id xmlns='urn:xmpp:sid:0' id='kept' by='other@elsewhere.test'/></message>");
+
+        Element message = romeo.received().get(0);
+        List<Element> ids = message.elements(QName.get("stanza-id", SID));
+        assertThat(ids).extracting(e -> e.attributeValue("by")).containsExactlyInAnyOrder("romeo@parley.test", "other@elsewhere.test");
+        Element ours = ids.stream().filter(e -> "romeo@parley.test".equals(e.attributeValue("by"))).findFirst().orElseThrow();
+        assertThat(ours.attributeValue("id")).isNotEqualTo("forged");
+        assertThat(ids(query(romeo, "", ""))).containsExactly(ours.attributeValue("id"));
+    }
+
+    @Test
+    void aQueryReturnsBothDirectionsInOrderBeforeTheFin_xep0313_4_and_4_2() {
+        fiveMessages();
+
+        List<Element> answer = query(romeo, "", "");
+
+        assertThat(bodies(answer)).containsExactly("m1", "m2", "m3", "m4", "m5");
+        Element first = answer.get(0);
+        assertThat(first.attributeValue("to")).isEqualTo("romeo@parley.test/orchard");
+        assertThat(first.element(QName.get("result", MAM)).attributeValue("queryid")).isEqualTo("f27");
+        assertThat(first.element(QName.get("result", MAM)).element(QName.get("forwarded", FORWARD))
+                .element(QName.get("delay", "urn:xmpp:delay")).attributeValue("stamp")).isEqualTo("2026-01-01T12:00:00Z");
+        Element fin = fin(answer);
+        assertThat(fin.attributeValue("complete")).isEqualTo("true");
+        Element set = fin.element(QName.get("set", RSM));
+        assertThat(set.elementText("count")).isEqualTo("5");
+        assertThat(set.elementText("first")).isEqualTo(ids(answer).get(0));
+        assertThat(set.elementText("last")).isEqualTo(ids(answer).get(4));
+        assertThat(bodies(query(juliet, "", ""))).as("Juliet's own archive").containsExactly("m1", "m2", "m3", "m4", "m5");
+    }
+
+    @Test
+    void withMatchesTheBareJidAndItsResourcesOrOneFullJid_xep0313_4_1_1() throws Exception {
+        server.user("tybalt@parley.test");
+        TestClient tybalt = online("tybalt@parley.test", "street");
+        chat(juliet, "romeo@parley.test", "from juliet");
+        chat(tybalt, "romeo@parley.test", "from tybalt");
+        chat(romeo, "juliet@parley.test/balcony", "to juliet");
+
+        assertThat(bodies(query(romeo, field("with", "juliet@parley.test"), ""))).containsExactly("from juliet", "to juliet");
+        assertThat(bodies(query(romeo, field("with", "tybalt@parley.test/street"), ""))).containsExactly("from tybalt");
+        assertThat(bodies(query(romeo, field("with", "tybalt@parley.test/elsewhere"), ""))).isEmpty();
+    }
+
+    @Test
+    void startAndEndAreInclusive_xep0313_4_1_2() {
+        fiveMessages(); // archived at T0, T0+1s, ... T0+4s
+
+        assertThat(bodies(query(romeo, field("start", "2026-01-01T12:00:01Z") + field("end", "2026-01-01T14:00:03+02:00"), "")))
+                .containsExactly("m2", "m3", "m4");
+        assertThat(errorCondition(query(romeo, field("start", "yesterday"), ""))).isEqualTo("bad-request");
+    }
+
+    @Test
+    void afterIdBeforeIdAndIdsSelectByIdAndUnknownIdsAreItemNotFound_xep0313_4_1_3() {
+        fiveMessages();
+        List<String> all = ids(query(romeo, "", ""));
+
+        assertThat(bodies(query(romeo, field("after-id", all.get(0)) + field("before-id", all.get(4)), "")))
+                .containsExactly("m2", "m3", "m4");
+        assertThat(bodies(query(romeo, "<field var='ids'><value>" + all.get(1) + "</value><value>" + all.get(3)
+                + "</value></field>", ""))).containsExactly("m2", "m4");
+        assertThat(errorCondition(query(romeo, field("after-id", "nonesuch"), ""))).isEqualTo("item-not-found");
+        assertThat(errorCondition(query(romeo, field("ids", "nonesuch"), ""))).isEqualTo("item-not-found");
+        assertThat(errorCondition(query(juliet, field("ids", all.get(0)), ""))).as("ids are per archive")
+                .isEqualTo("item-not-found");
+    }
+
+    @Test
+    void rsmPagesForwardWithAfter_xep0313_4_3_and_xep0059_2_2() {
+        fiveMessages();
+
+        List<Element> page1 = query(romeo, "", "<set xmlns='http://jabber.org/protocol/rsm'><max>2</max></set>");
+        assertThat(bodies(page1)).containsExactly("m1", "m2");
+        assertThat(fin(page1).attributeValue("complete")).isNull();
+        assertThat(fin(page1).element(QName.get("set", RSM)).elementText("count")).isEqualTo("5");
+        String last = fin(page1).element(QName.get("set", RSM)).elementText("last");
+
+        List<Element> page2 = query(romeo, "", "<set xmlns='http://jabber.org/protocol/rsm'><max>2</max><after>" + last + "</after></set>");
+        assertThat(bodies(page2)).containsExactly("m3", "m4");
+        String last2 = fin(page2).element(QName.get("set", RSM)).elementText("last");
+
+        List<Element> page3 = query(romeo, "", "<set xmlns='http://jabber.org/protocol/rsm'><max>2</max><after>" + last2 + "</after></set>");
+        assertThat(bodies(page3)).containsExactly("m5");
+        assertThat(fin(page3).attributeValue("complete")).isEqualTo("true");
+    }
+
+    @Test
+    void rsmPagesBackwardFromTheLastPage_xep0313_4_3_3_and_xep0059_2_5() {
+        fiveMessages();
+
+        List<Element> last = query(romeo, "", "<set xmlns='http://jabber.org/protocol/rsm'><max>2</max><before/></set>");
+        assertThat(bodies(last)).as("chronological within the page").containsExactly("m4", "m5");
+        assertThat(fin(last).attributeValue("complete")).isNull();
+        String first = fin(last).element(QName.get("set", RSM)).elementText("first");
+
+        List<Element> previous = query(romeo, "", "<set xmlns='http://jabber.org/protocol/rsm'><max>2</max><before>" + first + "</before></set>");
+        assertThat(bodies(previous)).containsExactly("m2", "m3");
+        String first2 = fin(previous).element(QName.get("set", RSM)).elementText("first");
+
+        List<Element> oldest = query(romeo, "", "<set xmlns='http://jabber.org/protocol/rsm'><max>2</max><before>" + first2 + "</before></set>");
+        assertThat(bodies(oldest)).containsExactly("m1");
+        assertThat(fin(oldest).attributeValue("complete")).isEqualTo("true");
+        assertThat(errorCondition(query(romeo, "", "<set xmlns='http://jabber.org/protocol/rsm'><before>nonesuch</before></set>")))
+                .isEqualTo("item-not-found");
+    }
+
+    @Test
+    void aFlippedPageComesNewestFirst_xep0313_4_3_4() {
+        fiveMessages();
+
+        sends(romeo, "<iq type='set' id='q'><query xmlns='urn:xmpp:mam:2'><set xmlns='http://jabber.org/protocol/rsm'>"
+                + "<max>3</max><before/></set><flip-page/></query></iq>");
+
+        assertThat(bodies(romeo.received())).containsExactly("m5", "m4", "m3");
+    }
+
+    @Test
+    void limitsAndUnknownFieldsAreRefused_xep0313_4_1_5_and_4_3_1() {
+        assertThat(errorCondition(query(romeo, "", "<set xmlns='http://jabber.org/protocol/rsm'><max>101</max></set>")))
+                .as("over mam.max_page_size").isEqualTo("policy-violation");
+        assertThat(errorCondition(query(romeo, field("{urn:example}search", "x"), ""))).isEqualTo("feature-not-implemented");
+        List<Element> countOnly = query(romeo, "", "<set xmlns='http://jabber.org/protocol/rsm'><max>0</max></set>");
+        assertThat(fin(countOnly).element(QName.get("set", RSM)).elementText("count")).isEqualTo("0");
+    }
+
+    @Test
+    void theFormListsTheFields_xep0313_4_1_5() {
+        sends(romeo, "<iq type='get' id='form1'><query xmlns='urn:xmpp:mam:2'/></iq>");
+
+        Element form = romeo.received().get(0).element(QName.get("query", MAM)).element(QName.get("x", "jabber:x:data"));
+        assertThat(form.attributeValue("type")).isEqualTo("form");
+        assertThat(form.elements("field")).extracting(f -> f.attributeValue("var"))
+                .containsExactly("FORM_TYPE", "with", "start", "end", "before-id", "after-id", "ids");
+        assertThat(form.elements("field").get(6).element(QName.get("validate", "http://jabber.org/protocol/xdata-validate"))
+                .element("open")).isNotNull();
+    }
+
+    @Test
+    void metadataNamesTheFirstAndLastMessage_xep0313_5() {
+        sends(romeo, "<iq type='get' id='md'><metadata xmlns='urn:xmpp:mam:2'/></iq>");
+        assertThat(romeo.received().get(0).element(QName.get("metadata", MAM)).elements()).isEmpty();
+
+        fiveMessages();
+        List<String> all = ids(query(romeo, "", ""));
+        sends(romeo, "<iq type='get' id='md'><metadata xmlns='urn:xmpp:mam:2'/></iq>");
+
+        Element metadata = romeo.received().get(0).element(QName.get("metadata", MAM));
+        assertThat(metadata.element("start").attributeValue("id")).isEqualTo(all.get(0));
+        assertThat(metadata.element("start").attributeValue("timestamp")).isEqualTo("2026-01-01T12:00:00Z");
+        assertThat(metadata.element("end").attributeValue("id")).isEqualTo(all.get(4));
+        assertThat(metadata.element("end").attributeValue("timestamp")).isEqualTo("2026-01-01T12:00:04Z");
+    }
+
+    @Test
+    void onlyTheAccountItselfUsesItsArchive_xep0313_8_1() {
+        fiveMessages();
+
+        sends(juliet, "<iq type='set' id='q' to='romeo@parley.test'><query xmlns='urn:xmpp:mam:2'/></iq>");
+
+        List<Element> answer = juliet.received();
+        assertThat(bodies(answer)).isEmpty();
+        assertThat(errorCondition(answer)).isEqualTo("forbidden");
+    }
+
+    @Test
+    void groupchatHintsAndChatStatesAreNotArchived_xep0313_6_1_1_and_xep0334_4() {
+        sends(juliet, "<message to='romeo@parley.test' type='chat'><body>secret</body><no-store xmlns='urn:xmpp:hints'/></message>");
+        sends(juliet, "<message to='romeo@parley.test' type='chat'><body>fleeting</body><no-permanent-store xmlns='urn:xmpp:hints'/></message>");
+        sends(juliet, "<message to='romeo@parley.test' type='chat'><composing xmlns='http://jabber.org/protocol/chatstates'/></message>");
+        sends(juliet, "<message to='romeo@parley.test/orchard' type='groupchat'><body>room</body></message>");
+        sends(juliet, "<message to='romeo@parley.test' type='headline'><body>news</body></message>");
+        sends(juliet, "<message to='romeo@parley.test'><body>normal</body></message>");
+
+        assertThat(bodies(query(romeo, "", ""))).containsExactly("normal");
+        assertThat(bodies(query(juliet, "", ""))).containsExactly("normal");
+    }
+
+    @Test
+    void aMessageStoredOfflineIsArchivedOnceAndDeliveredWithItsId_xep0313_6_1_1() {
+        romeo.drop();
+        sends(juliet, "<message to='romeo@parley.test' type='chat'><body>while you slept</body></message>");
+
+        TestClient back = server.login("romeo@parley.test", "orchard2");
+        sends(back, "<presence/>");
+        Element delivered = back.received().stream().filter(s -> "message".equals(s.getName())).findFirst().orElseThrow();
+
+        List<String> archived = ids(query(back, "", ""));
+        assertThat(archived).as("archived once").hasSize(1);
+        assertThat(delivered.element(QName.get("stanza-id", SID)).attributeValue("id")).isEqualTo(archived.get(0));
+    }
+
+    @Test
+    void preferencesChooseWhatIsArchived_xep0441_3() throws Exception {
+        server.user("tybalt@parley.test").user("nurse@parley.test");
+        TestClient tybalt = online("tybalt@parley.test", "street");
+        TestClient nurse = online("nurse@parley.test", "kitchen");
+        sends(romeo, "<iq type='set' id='p1'><prefs xmlns='urn:xmpp:mam:2' default='roster'>"
+                + "<always><jid>tybalt@parley.test</jid></always><never><jid>juliet@parley.test</jid></never></prefs></iq>");
+        Element prefs = romeo.received().get(0).element(QName.get("prefs", MAM));
+        assertThat(prefs.attributeValue("default")).isEqualTo("roster");
+        sends(romeo, "<iq type='set' id='r1'><query xmlns='jabber:iq:roster'><item jid='nurse@parley.test'/></query></iq>");
+
+        chat(juliet, "romeo@parley.test", "never");
+        chat(tybalt, "romeo@parley.test", "always");
+        chat(nurse, "romeo@parley.test", "on the roster");
+        server.user("paris@parley.test");
+        chat(online("paris@parley.test", "church"), "romeo@parley.test", "not on the roster");
+
+        assertThat(bodies(query(romeo, "", ""))).containsExactly("always", "on the roster");
+        sends(romeo, "<iq type='get' id='p2'><prefs xmlns='urn:xmpp:mam:2'/></iq>");
+        Element stored = romeo.received().get(0).element(QName.get("prefs", MAM));
+        assertThat(stored.attributeValue("default")).isEqualTo("roster");
+        assertThat(stored.element("always").elementText("jid")).isEqualTo("tybalt@parley.test");
+        assertThat(stored.element("never").elementText("jid")).isEqualTo("juliet@parley.test");
+    }
+
+    @Test
+    void aMessageToNoSuchAccountIsBouncedAsBeforeAndArchivedOnlyForItsSender() {
+        sends(juliet, "<message to='ghost@parley.test' type='chat' id='g1'><body>anyone?</body></message>");
+
+        assertThat(errorCondition(juliet.received())).isEqualTo("service-unavailable");
+        assertThat(bodies(query(juliet, "", ""))).containsExactly("anyone?");
+    }
+
+    @Test
+    void expiredMessagesArePurged() {
+        chat(juliet, "romeo@parley.test", "old");
+        clock.advance(Duration.ofDays(300));
+        chat(juliet, "romeo@parley.test", "recent");
+        clock.advance(Duration.ofDays(70)); // "old" is now 370 days old, past the default retention of 1y
+
+        assertThat(mam.purgeExpired()).isEqualTo(2); // both archives: Romeo's and Juliet's copy of "old"
+
+        assertThat(bodies(query(romeo, "", ""))).containsExactly("recent");
+    }
+
+    @Test
+    void theArchiveIsDeletedWithTheAccount() throws Exception {
+        fiveMessages();
+        romeo.drop();
+
+        server.accounts().delete(JidCreate.entityBareFrom("romeo@parley.test"));
+        server.user("romeo@parley.test");
+
+        assertThat(bodies(query(online("romeo@parley.test", "new"), "", ""))).isEmpty();
+        assertThat(bodies(query(juliet, "", ""))).hasSize(5);
+    }
+}
