@@ -74,9 +74,11 @@ final class XmlFrameParser {
         String prefix = "s" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
         byte[] open = ("<" + prefix + ":stream xmlns:" + prefix + "='" + Namespaces.STREAMS
                 + "' xmlns='" + Namespaces.CLIENT + "'>").getBytes(StandardCharsets.US_ASCII);
-        // A frame as large as allowed fits beside the synthetic header, even when the limit is
-        // "unlimited" (Integer.MAX_VALUE): the decoder counts the header against the limit.
-        int limit = (int) Math.min(Integer.MAX_VALUE, (long) limits.maxStanzaBytes() + open.length);
+        // The decoder holds the synthetic header and the frame's element each to the limit on its
+        // own: the element gets exactly the frame limit (a limit of header plus frame let elements
+        // a header's length too large through; found by fuzzing), and only a limit smaller than
+        // the header itself is raised to let the header in.
+        int limit = Math.max(limits.maxStanzaBytes(), open.length);
         EmbeddedChannel channel = new EmbeddedChannel(new XmppStreamDecoder(limits.withMaxStanzaBytes(limit)));
         try {
             channel.writeInbound(Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(open), content.retainedDuplicate()));

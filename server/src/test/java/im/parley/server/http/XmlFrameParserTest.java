@@ -53,6 +53,20 @@ class XmlFrameParserTest {
         assertThat(condition(BODY + trailer)).isEqualTo(StreamErrorCondition.NOT_WELL_FORMED);
     }
 
+    /**
+     * Found by fuzzing: the size limit was the frame limit plus the length of the parser's
+     * synthetic stream header, so an element up to that much larger passed. RFC 6120 §4.9.3.14:
+     * over the limit is {@code policy-violation}, by one byte as by a hundred.
+     */
+    @Test
+    void anElementJustOverTheLimitIsAPolicyViolation() {
+        String body = "<body rid='1' xmlns='http://jabber.org/protocol/httpbind'><x a='";
+        String frame = body + "y".repeat(1030 - body.length()) + "'/></body>";
+        assertThat(frame.length()).isGreaterThan(1024).isLessThan(1124);
+        assertThat(condition(frame)).isEqualTo(StreamErrorCondition.POLICY_VIOLATION);
+        assertThat(parse(frame, frame.length()).element()).as("at the limit it passes").isNotNull();
+    }
+
     /** Found by fuzzing: a character reference outside the element passed as whitespace. */
     @ParameterizedTest
     @ValueSource(strings = {"&#9;" + BODY, BODY + "&#32;", "x" + BODY, BODY + "\n&#10;\n"})
