@@ -19,12 +19,19 @@ import org.jxmpp.jid.Jid;
 public final class HostRegistry {
 
     private final Map<DomainBareJid, Host> hosts = new ConcurrentHashMap<>();
+    private final Set<DomainBareJid> hostedDomains;
 
     /** A registry with one {@link Host.Kind#ACCOUNTS} host per hosted domain. */
     public HostRegistry(Set<DomainBareJid> hostedDomains) {
+        this.hostedDomains = Set.copyOf(hostedDomains);
         for (DomainBareJid domain : hostedDomains) {
             hosts.put(domain, Host.accounts(domain));
         }
+    }
+
+    /** The hosted domains (with accounts); fixed at start, component hosts are not among them. */
+    public Set<DomainBareJid> hostedDomains() {
+        return hostedDomains;
     }
 
     /**

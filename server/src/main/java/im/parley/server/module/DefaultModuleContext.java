@@ -201,7 +201,7 @@ public final class DefaultModuleContext implements ModuleContext {
 
     @Override
     public Set<DomainBareJid> domains() {
-        return shared.hosts().accountHosts().stream().map(Host::domain).collect(java.util.stream.Collectors.toSet());
+        return shared.hosts().hostedDomains();
     }
 
     @Override
