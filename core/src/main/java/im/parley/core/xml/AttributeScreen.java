@@ -21,9 +21,16 @@ import java.nio.ByteBuffer;
  * ({@code not-well-formed}, RFC 6120 §4.9.3.13): Aalto's non-blocking parser misses it when the
  * text began in an earlier read, so whether a stream failed depended on how its bytes were split
  * (found by fuzzing).
+ *
+ * <p>It also finds an attribute named {@code xmlns:}, an empty prefix declaration, which
+ * Namespaces in XML 1.0 (§3, {@code PrefixedAttName}) does not allow: Aalto reads it as a
+ * default namespace declaration, indistinguishable from {@code xmlns} once parsed, so only the
+ * bytes tell ({@code not-well-formed}, RFC 6120 §4.9.3.13; found by fuzzing the WebSocket
+ * framing, where {@code xmlns:='jabber:client'} matched the default already in effect).
  */
 final class AttributeScreen {
     private static final byte[] CDATA_OPEN = {'[', 'C', 'D', 'A', 'T', 'A', '['};
+    private static final byte[] EMPTY_PREFIX_DECLARATION = {'x', 'm', 'l', 'n', 's', ':'};
     private static final long LESS_THANS = 0x3C3C3C3C3C3C3C3CL;
     private static final long GREATER_THANS = 0x3E3E3E3E3E3E3E3EL;
     private static final long LOW_BITS = 0x0101010101010101L;
@@ -38,6 +45,13 @@ final class AttributeScreen {
     /** Set once a tag had one attribute too many, or text held {@code ]]>}: the stream ends there. */
     private boolean refused;
     private boolean cdataEndInText;
+    private boolean emptyPrefixDeclaration;
+    /**
+     * Bytes of {@code xmlns:} matched by the attribute name being read in a start tag (all of
+     * them: only blanks may follow before the {@code =}), or -1 when the name cannot be it or
+     * no name is being read (the element's own name).
+     */
+    private int nameMatched;
     /** Consecutive {@code ]} (at most two) that end the text read so far. */
     private int textBrackets;
     /** Bytes of {@code [CDATA[} matched after {@code <!}, or consecutive {@code ]} inside a CDATA section. */
@@ -52,6 +66,7 @@ final class AttributeScreen {
         state = State.CONTENT;
         refused = false;
         cdataEndInText = false;
+        emptyPrefixDeclaration = false;
         textBrackets = 0;
     }
 
@@ -59,6 +74,9 @@ final class AttributeScreen {
     StreamError error() {
         if (cdataEndInText) {
             return StreamError.of(StreamErrorCondition.NOT_WELL_FORMED, "']]>' is not allowed in text");
+        }
+        if (emptyPrefixDeclaration) {
+            return StreamError.of(StreamErrorCondition.NOT_WELL_FORMED, "attribute 'xmlns:' declares an empty prefix");
         }
         return StreamError.of(StreamErrorCondition.POLICY_VIOLATION,
                 "more than " + maxAttributes + " attributes on one element");
@@ -162,6 +180,7 @@ final class AttributeScreen {
                 // A start tag's first byte begins its name.
                 matched = 0;
                 attributes = 0;
+                nameMatched = -1;
             }
             case PI -> state = b == '?' ? State.PI_QUESTION : State.PI;
             case PI_QUESTION -> state = b == '>' ? State.CONTENT : b == '?' ? State.PI_QUESTION : State.PI;
@@ -192,11 +211,13 @@ final class AttributeScreen {
     private int startTag(ByteBuffer bytes, int i, int to) {
         byte open = state == State.VALUE ? quote : 0;
         int count = attributes;
+        int name = nameMatched;
         for (; i < to; i++) {
             byte b = bytes.get(i);
             if (open != 0) {
                 if (b == open) {
                     open = 0;
+                    name = 0;
                 }
             } else if (b == '>') {
                 break;
@@ -205,9 +226,21 @@ final class AttributeScreen {
                 if (++count > maxAttributes) {
                     return refuse(i);
                 }
+            } else if (b == '=') {
+                if (name == EMPTY_PREFIX_DECLARATION.length) {
+                    emptyPrefixDeclaration = true;
+                    return refuse(i);
+                }
+                name = -1;
+            } else if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
+                // A blank ends the element's name or an attribute's; "xmlns:" may still meet its '='.
+                name = name == EMPTY_PREFIX_DECLARATION.length ? name : 0;
+            } else {
+                name = name >= 0 && name < EMPTY_PREFIX_DECLARATION.length && b == EMPTY_PREFIX_DECLARATION[name] ? name + 1 : -1;
             }
         }
         attributes = count;
+        nameMatched = name;
         if (i == to) {
             state = open != 0 ? State.VALUE : State.START_TAG;
             quote = open;

@@ -123,4 +123,30 @@ class XmppStreamDecoderFuzzFindingsTest {
         assertThat(DecoderHarness.describe(XmlLimits.defaults(), "<?xml version='1.0'?><!-- c --><stream:stream>"
                 .getBytes(StandardCharsets.UTF_8))).containsExactly("fault:restricted-xml");
     }
+
+    /**
+     * Namespaces in XML 1.0 §3: {@code xmlns:} (an empty prefix) is not a declaration. Before: when
+     * it declared the default namespace already in effect, Aalto's reading of it as a default
+     * declaration matched, and the stanza passed (found by fuzzing the WebSocket framing).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"<message xmlns:='jabber:client'/>", "<message to='a' xmlns:\n='jabber:client'><body/></message>",
+        "<message><body xmlns:\t=\t'jabber:client'/></message>"})
+    void anEmptyPrefixDeclarationFailsHoweverSplit(String stanza) {
+        byte[] bytes = (HEADER + stanza).getBytes(StandardCharsets.UTF_8);
+        var whole = DecoderHarness.describe(XmlLimits.defaults(), bytes);
+        assertThat(whole.get(whole.size() - 1)).isEqualTo("fault:not-well-formed");
+        for (int i = 1; i < bytes.length; i++) {
+            assertThat(DecoderHarness.describe(XmlLimits.defaults(), Arrays.copyOfRange(bytes, 0, i),
+                    Arrays.copyOfRange(bytes, i, bytes.length))).as("split at %d", i).isEqualTo(whole);
+        }
+    }
+
+    @Test
+    void namesThatOnlyResembleAnEmptyPrefixDeclarationPass() {
+        var out = DecoderHarness.describe(XmlLimits.defaults(), (HEADER
+                + "<message a='xmlns:' xmlns:x='urn:x' x:b='xmlns:=' xmlns:xm='urn:y'><body>xmlns:='a'</body></message>")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(out).hasSize(2);
+    }
 }
