@@ -20,6 +20,10 @@
 #   HOST=127.0.0.6 C2S_PORT=15222 DIRECT_TLS_PORT=15223 HTTP_PORT=15280 DOMAIN=soak.test
 #   PARLEY_JAVA_OPTS=""  (after bin/parley's own defaults)   BENCH_JAVA_OPTS="-Xmx1g"
 #   SOAK_EXTRA="" (more options for BenchMain soak, e.g. "--heap-slope-mb-per-h 5")
+#   NMT=0  (1: the server runs with -XX:NativeMemoryTracking=summary; a baseline is taken at the
+#           end of the warm-up and its diff every 5 minutes, with RSS, into nmt.txt: which of the
+#           JVM's native pools grew, and how much of RSS no pool accounts for, i.e. malloc outside
+#           the JVM such as BoringSSL's)
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # The project's peer scripts hold the shell helpers (log, die, wait_listen, ...).
@@ -61,6 +65,10 @@ YML
 java -cp "$CP" im.parley.bench.BenchMain create-parley-users --config "$DATADIR/parley.yml" \
   --domain "$DOMAIN" --count "$USERS" --password pw >&2 || die "could not create the users"
 
+if [ "${NMT:-0}" = 1 ]; then
+  PARLEY_JAVA_OPTS="-XX:NativeMemoryTracking=summary ${PARLEY_JAVA_OPTS:-}"
+fi
+
 # bin/parley as a user runs it; setsid so that a Ctrl-C here reaches the script, not the server.
 JAVA_OPTS="${PARLEY_JAVA_OPTS:-}" nohup setsid nice -n "$NICE" "$ROOT/bin/parley" run \
   --config "$DATADIR/parley.yml" > "$DATADIR/console.log" 2>&1 < /dev/null &
@@ -88,6 +96,17 @@ log "parley up on $HOST (c2s $C2S_PORT, direct TLS $DIRECT_TLS_PORT, HTTP $HTTP_
 DB_MONITOR=$!
 
 total=$(( (SOAK_MINUTES + WARMUP_MINUTES) * 60 ))
+if [ "${NMT:-0}" = 1 ]; then
+  ( sleep $((WARMUP_MINUTES * 60))
+    jcmd "$PID" VM.native_memory baseline > /dev/null
+    while kill -0 "$PID" 2>/dev/null; do
+      { echo "=== $(date -u +%H:%M:%S) RSS $(awk '/VmRSS/ {print $2, $3}' "/proc/$PID/status")"
+        jcmd "$PID" VM.native_memory summary.diff | sed -n '/Total:/,$p' | grep -E 'Total|^-|committed=' | head -n 200
+      } >> "$RESULTS/nmt.txt" 2>&1
+      sleep 300
+    done ) &
+  NMT_MONITOR=$!
+fi
 # shellcheck disable=SC2086
 timeout $((total + 900)) nice -n "$NICE" java ${BENCH_JAVA_OPTS:--Xmx1g} -cp "$CP" im.parley.bench.BenchMain soak \
   --server parley --host "$HOST" --port "$C2S_PORT" --domain "$DOMAIN" --pid "$PID" --mechanism SCRAM-SHA-1 \
@@ -108,6 +127,7 @@ status=${PIPESTATUS[0]}
 } >> "$RESULTS/conditions.txt"
 "$HERE/stop-parley.sh" "$DATADIR" >/dev/null 2>&1
 kill "$DB_MONITOR" 2>/dev/null
+[ -n "${NMT_MONITOR:-}" ] && kill "$NMT_MONITOR" 2>/dev/null
 trap - EXIT
 echo "database file after shutdown (H2 compacts on close): $(stat -c %s "$DATADIR/data/parley.mv.db") bytes" >> "$RESULTS/conditions.txt"
 [ -f "$RESULTS/parley-soak.json" ] && python3 "$HERE/render-soak.py" "$RESULTS/parley-soak.json" > "$RESULTS/soak.md"
