@@ -24,9 +24,9 @@ def median(rows, key):
 def timeline(result, bucket_minutes):
     rows = result["timeline"]
     warmup = result["warmup_s"]
-    out = ["| minutes | phase | heap after GC (MB) | heap committed (MB) | RSS (MB) | server CPU (%) "
-           "| threads | open fds | online | stanzas/s | churn/s | errors so far |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    out = ["| minutes | phase | heap after GC (MB) | heap committed (MB) | RSS (MB) | RSS outside the heap (MB) "
+           "| server CPU (%) | threads | open fds | online | stanzas/s | churn/s | errors so far |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     width = bucket_minutes * 60
     start = 0.0
     end = max(r["seconds"] for r in rows)
@@ -38,7 +38,7 @@ def timeline(result, bucket_minutes):
             out.append("| " + " | ".join([
                 f"{start / 60:.0f}–{(start + width) / 60:.0f}", phase,
                 fmt(median(bucket, "heapAfterGcMb")), fmt(median(bucket, "heapCommittedMb")),
-                fmt(median(bucket, "rssMb")), fmt(median(bucket, "cpuPct")), fmt(median(bucket, "threads")),
+                fmt(median(bucket, "rssMb")), fmt(median(bucket, "rssOutsideHeapMb")), fmt(median(bucket, "cpuPct")), fmt(median(bucket, "threads")),
                 fmt(median(bucket, "fds")), fmt(median(bucket, "online")), fmt(statistics.median(stanzas)),
                 fmt(median(bucket, "churnPerS")), fmt(bucket[-1]["errors"])]) + " |")
         start += width
@@ -64,7 +64,10 @@ def verdict(result):
     halves = ([r for r in measured if r["seconds"] < middle], [r for r in measured if r["seconds"] >= middle])
     out = ["| series | first third (median, MB) | last third (median, MB) | growth | slope (MB/h) "
            "| slope, first half / second half (MB/h) | limits | verdict |", "|---|---|---|---|---|---|---|---|"]
-    for name, label, key in (("heap", "heap after GC", "heapAfterGcMb"), ("rss", "RSS", "rssMb")):
+    series = [("heap", "heap after GC", "heapAfterGcMb"), ("rss", "RSS", "rssMb")]
+    if "native_verdict" in result:
+        series.append(("native", "RSS outside the heap", "rssOutsideHeapMb"))
+    for name, label, key in series:
         out.append(f"| {label} | {fmt(result[name + '_first_third_mb'])} | {fmt(result[name + '_last_third_mb'])} "
                    f"| {fmt(result[name + '_growth_pct'])} % "
                    f"| {fmt(result[name + '_slope_mb_per_h'])} ± {fmt(result[name + '_slope_stderr_mb_per_h'])} "

@@ -117,7 +117,7 @@ class ScenarioSmokeTest {
         ScenarioResult result = run(new SoakScenario(users, churn, plan),
                 new BenchContext("parley", soakUsers, 2, parley.pid(), dir.resolve("results")));
 
-        assertThat(result.figures()).containsKeys("heap_slope_mb_per_h", "rss_slope_mb_per_h", "histogram_growth",
+        assertThat(result.figures()).containsKeys("heap_slope_mb_per_h", "rss_slope_mb_per_h", "native_slope_mb_per_h", "histogram_growth",
                 "timeline");
         assertThat(result.figures().get("verdict")).isIn("flat", "growing");
         assertThat(result.figures().get("heap_first_third_mb")).isInstanceOf(Double.class)

@@ -98,6 +98,16 @@ final class ServerJvm implements AutoCloseable {
                 threads.getThreadCount());
     }
 
+    /** {@code GC.heap_info}: the heap's size, use and address range. */
+    String heapInfo() throws IOException {
+        try {
+            return (String) connection.invoke(DIAGNOSTIC_COMMAND, "gcHeapInfo",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        } catch (JMException e) {
+            throw new IOException("GC.heap_info failed: " + e.getMessage(), e);
+        }
+    }
+
     /** {@code GC.class_histogram}: live objects per class, after a full collection. */
     String classHistogram() throws IOException {
         try {

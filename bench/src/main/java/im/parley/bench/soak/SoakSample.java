@@ -6,6 +6,8 @@ package im.parley.bench.soak;
  *
  * @param seconds          since the start of the load
  * @param rssMb            the server's resident set size (VmRSS)
+ * @param rssOutsideHeapMb RSS less the resident pages of the Java heap ({@link HeapResidence}):
+ *                         native memory
  * @param cpuPct           the server's CPU since the previous sample (100 = one core)
  * @param heapAfterGcMb    live heap after a forced full collection
  * @param heapCommittedMb  heap the JVM holds from the system
@@ -20,7 +22,7 @@ package im.parley.bench.soak;
  * @param churnPerS        unauthenticated connections opened per second
  * @param errors           errors so far (authenticated load and unexpected churn answers)
  */
-public record SoakSample(double seconds, double rssMb, double cpuPct, Double heapAfterGcMb, Double heapCommittedMb,
+public record SoakSample(double seconds, double rssMb, Double rssOutsideHeapMb, double cpuPct, Double heapAfterGcMb, Double heapCommittedMb,
                          Double nonHeapMb, Long gcMs, Integer threads, int fds, int online, int resuming,
                          double sentPerS, double receivedPerS, double churnPerS, long errors) {
 }

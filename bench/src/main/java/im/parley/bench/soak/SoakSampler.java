@@ -29,6 +29,7 @@ final class SoakSampler implements AutoCloseable {
     private final HostileChurn churn;
     private final long startNanos;
     private final ProcessSampler process;
+    private final HeapResidence heapResidence;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "soak-sampler");
         t.setDaemon(true);
@@ -53,6 +54,15 @@ final class SoakSampler implements AutoCloseable {
         // Read at each sample (sampleNow); its own timer only adds a reading a minute.
         this.process = ProcessSampler.of(pid, 60_000);
         this.previous = process.sampleNow();
+        this.heapResidence = jvm == null ? null : heapResidence(pid, jvm);
+    }
+
+    private static HeapResidence heapResidence(long pid, ServerJvm jvm) {
+        try {
+            return HeapResidence.of(pid, jvm.heapInfo());
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     void start(double intervalSeconds) {
@@ -95,11 +105,13 @@ final class SoakSampler implements AutoCloseable {
         if (now == null) {
             return;
         }
+        long heapResidentKb = heapResidence == null ? -1 : heapResidence.residentKb();
         double seconds = (now.nanos() - previous.nanos()) / 1e9;
         long sent = counters.stanzasSent();
         long received = counters.stanzasReceived();
         long opened = churn.started();
         SoakSample sample = new SoakSample(round((now.nanos() - startNanos) / 1e9), round(now.rssKb() / 1024.0),
+                heapResidentKb < 0 ? null : round((now.rssKb() - heapResidentKb) / 1024.0),
                 round(100 * (now.cpuSeconds() - previous.cpuSeconds()) / seconds),
                 heap == null ? null : round(heap.heapAfterGcBytes() / MB),
                 heap == null ? null : round(heap.heapCommittedBytes() / MB),

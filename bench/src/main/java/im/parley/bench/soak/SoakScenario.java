@@ -115,8 +115,13 @@ public final class SoakScenario implements Scenario {
         List<SoakSample> measured = all.stream().filter(s -> s.seconds() >= plan.warmupSeconds()).toList();
         Trend heap = trend(measured, SoakSample::heapAfterGcMb);
         Trend rss = trend(measured, SoakSample::rssMb);
+        Trend nativeRss = trend(measured, SoakSample::rssOutsideHeapMb);
         String heapVerdict = heap.verdict(plan.heapLimits());
         String rssVerdict = rss.verdict(plan.rssLimits());
+        // Total RSS moves with the heap G1 holds at the moment (HeapResidence): with the heap
+        // judged by its live set, memory is judged by the RSS outside the heap when it is known.
+        boolean split = measured.stream().allMatch(s -> s.rssOutsideHeapMb() != null) && !measured.isEmpty();
+        String memoryVerdict = split ? nativeRss.verdict(plan.rssLimits()) : rssVerdict;
         result.put("logins", counters.logins.sum())
                 .put("logouts", counters.logouts.sum())
                 .put("drops", counters.drops.sum())
@@ -141,7 +146,8 @@ public final class SoakScenario implements Scenario {
                 .put("fds_last", measured.isEmpty() ? 0 : measured.get(measured.size() - 1).fds())
                 .putAll(heap.figures("heap", plan.heapLimits()))
                 .putAll(rss.figures("rss", plan.rssLimits()))
-                .put("verdict", verdict(heapVerdict, rssVerdict))
+                .putAll(split ? nativeRss.figures("native", plan.rssLimits()) : Map.of())
+                .put("verdict", verdict(heapVerdict, memoryVerdict))
                 .put("setup_errors", setupErrors)
                 .put("errors", setupErrors + counters.errors() + hostile.unexpected())
                 .put("error_reasons", counters.reasons())
@@ -149,7 +155,10 @@ public final class SoakScenario implements Scenario {
                 .put("timeline", all);
     }
 
-    /** Flat only when both are; growing when either grew; otherwise too short to tell. */
+    /**
+     * Flat only when both the heap and the resident memory outside it are (total RSS where the
+     * split is unknown); growing when either grew; otherwise too short to tell.
+     */
     private static String verdict(String heap, String rss) {
         if ("growing".equals(heap) || "growing".equals(rss)) {
             return "growing";
