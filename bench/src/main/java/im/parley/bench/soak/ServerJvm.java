@@ -100,21 +100,21 @@ final class ServerJvm implements AutoCloseable {
 
     /** {@code GC.heap_info}: the heap's size, use and address range. */
     String heapInfo() throws IOException {
-        try {
-            return (String) connection.invoke(DIAGNOSTIC_COMMAND, "gcHeapInfo",
-                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
-        } catch (JMException e) {
-            throw new IOException("GC.heap_info failed: " + e.getMessage(), e);
-        }
+        return diagnostic("gcHeapInfo", "GC.heap_info");
     }
 
     /** {@code GC.class_histogram}: live objects per class, after a full collection. */
     String classHistogram() throws IOException {
+        return diagnostic("gcClassHistogram", "GC.class_histogram");
+    }
+
+    /** Runs a diagnostic command (as {@code jcmd} names it: {@code command}) without arguments. */
+    private String diagnostic(String operation, String command) throws IOException {
         try {
-            return (String) connection.invoke(DIAGNOSTIC_COMMAND, "gcClassHistogram",
+            return (String) connection.invoke(DIAGNOSTIC_COMMAND, operation,
                     new Object[] {new String[0]}, new String[] {String[].class.getName()});
         } catch (JMException e) {
-            throw new IOException("GC.class_histogram failed: " + e.getMessage(), e);
+            throw new IOException(command + " failed: " + e.getMessage(), e);
         }
     }
 
