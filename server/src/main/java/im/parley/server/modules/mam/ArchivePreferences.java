@@ -1,8 +1,13 @@
 package im.parley.server.modules.mam;
 
+import im.parley.server.storage.RosterItem;
 import im.parley.server.storage.RosterStore;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.Jid;
@@ -10,21 +15,32 @@ import org.jxmpp.jid.Jid;
 /**
  * Which messages an account's archive keeps (XEP-0441 §3): the JIDs it always and never archives,
  * and the default for the rest. Preferences are read once per account and kept in memory; an
- * account that never set any gets the server's {@code mam.default}. Blocking: storage lookups.
+ * account that never set any gets the server's {@code mam.default}. For accounts that archive
+ * only their roster ({@code roster}), the roster's JIDs are kept in memory too, until the roster
+ * changes ({@link #rosterChanged}). So the decision for a message takes no storage lookup once
+ * the account's first message has been archived.
  */
 final class ArchivePreferences {
 
     private final JdbcArchiveStore store;
     private final RosterStore rosters;
     private final ArchiveMode serverDefault;
+    private final Executor blocking;
     private final Map<EntityBareJid, ArchivePrefs> cache = new ConcurrentHashMap<>();
+    /**
+     * The JIDs on the roster of each account in roster mode, as a future so that a change
+     * while the roster is being read drops the future: lookups after the change read it again.
+     */
+    private final Map<EntityBareJid, CompletableFuture<Set<BareJid>>> rosterJids = new ConcurrentHashMap<>();
 
-    ArchivePreferences(JdbcArchiveStore store, RosterStore rosters, ArchiveMode serverDefault) {
+    ArchivePreferences(JdbcArchiveStore store, RosterStore rosters, ArchiveMode serverDefault, Executor blocking) {
         this.store = store;
         this.rosters = rosters;
         this.serverDefault = serverDefault;
+        this.blocking = blocking;
     }
 
+    /** The preferences of {@code owner}. Blocking: a storage lookup the first time. */
     ArchivePrefs of(EntityBareJid owner) {
         return cache.computeIfAbsent(owner, account -> store.prefs(account).orElse(ArchivePrefs.of(serverDefault)));
     }
@@ -35,9 +51,10 @@ final class ArchivePreferences {
      */
     void forget(EntityBareJid owner) {
         cache.remove(owner);
+        rosterJids.remove(owner);
     }
 
-    /** Stores new preferences; false if the account does not exist. */
+    /** Stores new preferences; false if the account does not exist. Blocking. */
     boolean set(EntityBareJid owner, ArchivePrefs prefs) {
         if (!store.setPrefs(owner, prefs)) {
             return false;
@@ -46,20 +63,46 @@ final class ArchivePreferences {
         return true;
     }
 
-    /** True if {@code owner}'s archive keeps messages exchanged with {@code with}. */
-    boolean archives(EntityBareJid owner, Jid with) {
-        ArchivePrefs prefs = of(owner);
+    /** {@code owner}'s roster changed (RFC 6121 §2.1.6): what roster mode decides is read again. */
+    void rosterChanged(EntityBareJid owner) {
+        rosterJids.remove(owner);
+    }
+
+    /**
+     * Completes with true if {@code owner}'s archive keeps messages exchanged with {@code with}.
+     * Answers at once from memory; storage lookups, when needed, run on the blocking executor.
+     */
+    CompletableFuture<Boolean> archives(EntityBareJid owner, Jid with) {
+        ArchivePrefs cached = cache.get(owner);
+        CompletableFuture<ArchivePrefs> prefs = cached != null ? CompletableFuture.completedFuture(cached)
+                : CompletableFuture.supplyAsync(() -> of(owner), blocking);
         BareJid contact = with.asBareJid();
-        if (prefs.always().contains(contact)) {
-            return true;
-        }
-        if (prefs.never().contains(contact)) {
-            return false;
-        }
-        return switch (prefs.defaultMode()) {
-            case ALWAYS -> true;
-            case NEVER -> false;
-            case ROSTER -> contact.equals(owner) || rosters.contact(owner, contact).item().isPresent();
-        };
+        return prefs.thenCompose(p -> {
+            if (p.always().contains(contact)) {
+                return CompletableFuture.completedFuture(true);
+            }
+            if (p.never().contains(contact)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            return switch (p.defaultMode()) {
+                case ALWAYS -> CompletableFuture.completedFuture(true);
+                case NEVER -> CompletableFuture.completedFuture(false);
+                case ROSTER -> contact.equals(owner) ? CompletableFuture.completedFuture(true)
+                        : rosterOf(owner).thenApply(jids -> jids.contains(contact));
+            };
+        });
+    }
+
+    private CompletableFuture<Set<BareJid>> rosterOf(EntityBareJid owner) {
+        CompletableFuture<Set<BareJid>> jids = rosterJids.computeIfAbsent(owner, account -> CompletableFuture
+                .supplyAsync(() -> rosters.roster(account).items().stream().map(RosterItem::contact)
+                        .collect(Collectors.toUnmodifiableSet()), blocking));
+        // A failed read is not kept: the next message tries again.
+        jids.whenComplete((value, failure) -> {
+            if (failure != null) {
+                rosterJids.remove(owner, jids);
+            }
+        });
+        return jids;
     }
 }

@@ -45,20 +45,33 @@ final class JdbcArchiveStore {
         this.tx = new SqlTransactions(database);
     }
 
-    /** Archives a message for {@code owner}, if the account exists; returns false if it does not. */
-    boolean append(EntityBareJid owner, ArchivedMessage message, Jid with) {
-        return tx.run("archive a message for " + owner, connection -> {
+    /**
+     * Archives a batch of messages in one transaction ({@link ArchiveWriter}): for each, true if
+     * it was archived, false if its account does not exist.
+     */
+    List<Boolean> appendAll(List<ArchiveWriter.Append> batch) {
+        return tx.run("archive " + batch.size() + " messages", connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO mam_messages (domain, username, stanza_id, stamp, with_bare, with_full, stanza)"
                             + " SELECT domain, username, ?, ?, ?, ?, ? FROM accounts WHERE domain = ? AND username = ?")) {
-                insert.setString(1, message.id());
-                insert.setLong(2, message.stamp().toEpochMilli());
-                insert.setString(3, with.asBareJid().toString());
-                insert.setString(4, with.toString());
-                insert.setString(5, message.stanzaXml());
-                insert.setString(6, owner.getDomain().toString());
-                insert.setString(7, owner.getLocalpart().toString());
-                return insert.executeUpdate() > 0;
+                for (ArchiveWriter.Append append : batch) {
+                    ArchivedMessage message = append.message();
+                    insert.setString(1, message.id());
+                    insert.setLong(2, message.stamp().toEpochMilli());
+                    insert.setString(3, append.with().asBareJid().toString());
+                    insert.setString(4, append.with().toString());
+                    insert.setString(5, message.stanzaXml());
+                    insert.setString(6, append.owner().getDomain().toString());
+                    insert.setString(7, append.owner().getLocalpart().toString());
+                    insert.addBatch();
+                }
+                int[] counts = insert.executeBatch();
+                List<Boolean> archived = new ArrayList<>(counts.length);
+                for (int count : counts) {
+                    // SUCCESS_NO_INFO (a driver that rewrites the batch) counts as archived.
+                    archived.add(count != 0);
+                }
+                return archived;
             }
         });
     }

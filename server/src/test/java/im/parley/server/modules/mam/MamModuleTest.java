@@ -351,6 +351,22 @@ class MamModuleTest {
         assertThat(stored.element("never").elementText("jid")).isEqualTo("juliet@parley.test");
     }
 
+    /** The roster the archive remembers for roster mode follows every change of it (XEP-0441 §3, RFC 6121 §2.1.6). */
+    @Test
+    void rosterModeFollowsRosterChanges_xep0441_3() {
+        sends(romeo, "<iq type='set' id='p1'><prefs xmlns='urn:xmpp:mam:2' default='roster'/></iq>");
+        romeo.received();
+
+        chat(juliet, "romeo@parley.test", "before she is on the roster");
+        sends(romeo, "<iq type='set' id='r1'><query xmlns='jabber:iq:roster'><item jid='juliet@parley.test'/></query></iq>");
+        chat(juliet, "romeo@parley.test", "on the roster");
+        sends(romeo, "<iq type='set' id='r2'><query xmlns='jabber:iq:roster'>"
+                + "<item jid='juliet@parley.test' subscription='remove'/></query></iq>");
+        chat(juliet, "romeo@parley.test", "removed again");
+
+        assertThat(bodies(query(romeo, "", ""))).containsExactly("on the roster");
+    }
+
     @Test
     void aMessageToNoSuchAccountIsBouncedAsBeforeAndArchivedOnlyForItsSender() {
         sends(juliet, "<message to='ghost@parley.test' type='chat' id='g1'><body>anyone?</body></message>");
