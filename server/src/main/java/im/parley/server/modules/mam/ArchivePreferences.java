@@ -14,11 +14,12 @@ import org.jxmpp.jid.Jid;
 
 /**
  * Which messages an account's archive keeps (XEP-0441 §3): the JIDs it always and never archives,
- * and the default for the rest. Preferences are read once per account and kept in memory; an
- * account that never set any gets the server's {@code mam.default}. For accounts that archive
- * only their roster ({@code roster}), the roster's JIDs are kept in memory too, until the roster
- * changes ({@link #rosterChanged}). So the decision for a message takes no storage lookup once
- * the account's first message has been archived.
+ * and the default for the rest. The stored preferences of the host's accounts are read once, at
+ * start, and kept in memory with every change; an account that never set any gets the server's
+ * {@code mam.default}. For accounts that archive only their roster ({@code roster}), the
+ * roster's JIDs are kept in memory too, until the roster changes ({@link #rosterChanged}). So
+ * the decision for a message takes no storage lookup (each lookup is a transaction, and on the
+ * embedded database every transaction's end writes what other transactions changed).
  */
 final class ArchivePreferences {
 
@@ -26,31 +27,37 @@ final class ArchivePreferences {
     private final RosterStore rosters;
     private final ArchiveMode serverDefault;
     private final Executor blocking;
-    private final Map<EntityBareJid, ArchivePrefs> cache = new ConcurrentHashMap<>();
+    private final Map<EntityBareJid, ArchivePrefs> stored;
     /**
      * The JIDs on the roster of each account in roster mode, as a future so that a change
      * while the roster is being read drops the future: lookups after the change read it again.
      */
     private final Map<EntityBareJid, CompletableFuture<Set<BareJid>>> rosterJids = new ConcurrentHashMap<>();
 
-    ArchivePreferences(JdbcArchiveStore store, RosterStore rosters, ArchiveMode serverDefault, Executor blocking) {
+    /**
+     * @param stored the preferences stored for the host's accounts ({@link JdbcArchiveStore#allPrefs})
+     */
+    ArchivePreferences(JdbcArchiveStore store, Map<EntityBareJid, ArchivePrefs> stored, RosterStore rosters,
+                       ArchiveMode serverDefault, Executor blocking) {
         this.store = store;
+        this.stored = new ConcurrentHashMap<>(stored);
         this.rosters = rosters;
         this.serverDefault = serverDefault;
         this.blocking = blocking;
     }
 
-    /** The preferences of {@code owner}. Blocking: a storage lookup the first time. */
+    /** The preferences of {@code owner}. Never blocks. */
     ArchivePrefs of(EntityBareJid owner) {
-        return cache.computeIfAbsent(owner, account -> store.prefs(account).orElse(ArchivePrefs.of(serverDefault)));
+        ArchivePrefs prefs = stored.get(owner);
+        return prefs != null ? prefs : ArchivePrefs.of(serverDefault);
     }
 
     /**
-     * Drops what is cached for {@code owner}: called when it turned out not to exist, so that
-     * messages to made-up accounts cannot fill the cache.
+     * Drops what is kept for {@code owner}: called when it turned out not to exist (its
+     * preferences went with its account), so that messages to made-up accounts cannot fill memory.
      */
     void forget(EntityBareJid owner) {
-        cache.remove(owner);
+        stored.remove(owner);
         rosterJids.remove(owner);
     }
 
@@ -59,7 +66,7 @@ final class ArchivePreferences {
         if (!store.setPrefs(owner, prefs)) {
             return false;
         }
-        cache.put(owner, prefs);
+        stored.put(owner, prefs);
         return true;
     }
 
@@ -70,27 +77,24 @@ final class ArchivePreferences {
 
     /**
      * Completes with true if {@code owner}'s archive keeps messages exchanged with {@code with}.
-     * Answers at once from memory; storage lookups, when needed, run on the blocking executor.
+     * Answers at once from memory; in roster mode, the first lookup of the roster runs on the
+     * blocking executor.
      */
     CompletableFuture<Boolean> archives(EntityBareJid owner, Jid with) {
-        ArchivePrefs cached = cache.get(owner);
-        CompletableFuture<ArchivePrefs> prefs = cached != null ? CompletableFuture.completedFuture(cached)
-                : CompletableFuture.supplyAsync(() -> of(owner), blocking);
+        ArchivePrefs prefs = of(owner);
         BareJid contact = with.asBareJid();
-        return prefs.thenCompose(p -> {
-            if (p.always().contains(contact)) {
-                return CompletableFuture.completedFuture(true);
-            }
-            if (p.never().contains(contact)) {
-                return CompletableFuture.completedFuture(false);
-            }
-            return switch (p.defaultMode()) {
-                case ALWAYS -> CompletableFuture.completedFuture(true);
-                case NEVER -> CompletableFuture.completedFuture(false);
-                case ROSTER -> contact.equals(owner) ? CompletableFuture.completedFuture(true)
-                        : rosterOf(owner).thenApply(jids -> jids.contains(contact));
-            };
-        });
+        if (prefs.always().contains(contact)) {
+            return CompletableFuture.completedFuture(true);
+        }
+        if (prefs.never().contains(contact)) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return switch (prefs.defaultMode()) {
+            case ALWAYS -> CompletableFuture.completedFuture(true);
+            case NEVER -> CompletableFuture.completedFuture(false);
+            case ROSTER -> contact.equals(owner) ? CompletableFuture.completedFuture(true)
+                    : rosterOf(owner).thenApply(jids -> jids.contains(contact));
+        };
     }
 
     private CompletableFuture<Set<BareJid>> rosterOf(EntityBareJid owner) {

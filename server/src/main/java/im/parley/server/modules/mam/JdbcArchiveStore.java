@@ -11,9 +11,11 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -147,32 +149,38 @@ final class JdbcArchiveStore {
         });
     }
 
-    /** The stored preferences of {@code owner}, if it ever set any. */
-    Optional<ArchivePrefs> prefs(EntityBareJid owner) {
-        return tx.run("read the archiving preferences of " + owner, connection -> {
-            ArchiveMode mode;
+    /**
+     * The stored preferences of every account of {@code domain} that ever set any: read once, at
+     * start, so that no message waits for a lookup of them.
+     */
+    Map<EntityBareJid, ArchivePrefs> allPrefs(DomainBareJid domain) {
+        return tx.run("read the archiving preferences of " + domain, connection -> {
+            Map<String, ArchiveMode> modes = new HashMap<>();
             try (PreparedStatement query = connection.prepareStatement(
-                    "SELECT default_mode FROM mam_prefs WHERE domain = ? AND username = ?")) {
-                SqlTransactions.bindOwner(query, owner);
-                try (ResultSet rows = query.executeQuery()) {
-                    if (!rows.next()) {
-                        return Optional.empty();
-                    }
-                    mode = ArchiveMode.valueOf(rows.getString(1).toUpperCase(Locale.ROOT));
-                }
-            }
-            Set<BareJid> always = new HashSet<>();
-            Set<BareJid> never = new HashSet<>();
-            try (PreparedStatement query = connection.prepareStatement(
-                    "SELECT jid, always FROM mam_prefs_jids WHERE domain = ? AND username = ?")) {
-                SqlTransactions.bindOwner(query, owner);
+                    "SELECT username, default_mode FROM mam_prefs WHERE domain = ?")) {
+                query.setString(1, domain.toString());
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
-                        (rows.getBoolean(2) ? always : never).add(bare(rows.getString(1)));
+                        modes.put(rows.getString(1), ArchiveMode.valueOf(rows.getString(2).toUpperCase(Locale.ROOT)));
                     }
                 }
             }
-            return Optional.of(new ArchivePrefs(mode, always, never));
+            Map<String, Set<BareJid>> always = new HashMap<>();
+            Map<String, Set<BareJid>> never = new HashMap<>();
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT username, jid, always FROM mam_prefs_jids WHERE domain = ?")) {
+                query.setString(1, domain.toString());
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        (rows.getBoolean(3) ? always : never).computeIfAbsent(rows.getString(1), user -> new HashSet<>())
+                                .add(bare(rows.getString(2)));
+                    }
+                }
+            }
+            Map<EntityBareJid, ArchivePrefs> prefs = new HashMap<>();
+            modes.forEach((username, mode) -> prefs.put(SqlTransactions.storedJid(username, domain.toString()),
+                    new ArchivePrefs(mode, always.getOrDefault(username, Set.of()), never.getOrDefault(username, Set.of()))));
+            return prefs;
         });
     }
 

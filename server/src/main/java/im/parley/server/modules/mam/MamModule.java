@@ -84,8 +84,8 @@ public final class MamModule implements XmppModule {
         this.context = moduleContext;
         this.store = new JdbcArchiveStore(context.schema(this, "classpath:db/mam"));
         this.writer = new ArchiveWriter(store::appendAll, context.blocking(), context.option(WRITE_BATCH));
-        this.preferences = new ArchivePreferences(store, context.storage().rosters(), context.option(DEFAULT),
-                context.blocking());
+        this.preferences = new ArchivePreferences(store, store.allPrefs(context.host().domain()),
+                context.storage().rosters(), context.option(DEFAULT), context.blocking());
         // §7: support is announced on the archiving JIDs, the accounts' bare JIDs.
         context.addAccountFeature(NAMESPACE);
         context.addAccountFeature(EXTENDED);
