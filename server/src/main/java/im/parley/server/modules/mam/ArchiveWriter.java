@@ -15,10 +15,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Group commit for an archive store: appends queue up, and one drain at a time writes whatever
- * is waiting, at most {@code batchSize} messages, in one transaction. A commit of the embedded
- * database costs about the same for one row as for hundreds (H2 writes every page the
- * transaction changed), so while one batch commits the next fills up, and under load the cost of
- * a commit is shared by all the messages that arrived meanwhile.
+ * is waiting, at most {@code batchSize} messages, in one transaction. The end of a transaction
+ * on the embedded database writes every page changed since the last one (H2, {@code
+ * WRITE_DELAY=0}), so while one batch commits the next fills up, and under load that write is
+ * shared by all the messages that arrived meanwhile (docs/benchmarks.md, "Group commit of the
+ * archive").
  *
  * <p>An append's future completes only after its batch committed, so a message counts as
  * handled (XEP-0198 §4) only once it is in the database; a failed batch fails its own appends and
