@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>XEP-0198 §4: "the value of 'h' ... is the sequence number of the last handled stanza"; a
  * client drops what the server acknowledged and never sends it again, so a stanza may only count
- * as handled once its effect survives a crash (here: the offline message is stored, XEP-0160 §2).
+ * as handled once its effect survives a crash (here: the offline message is stored, XEP-0160 §2,
+ * and archived in both accounts' archives, XEP-0313 §6.1.1, which are group-committed).
  * RFC 6120 §10.1: the server processes a client's stanzas in the order received, so the messages
  * come back in the order they were sent. The server runs in its own process and is killed with
  * SIGKILL right after it acknowledged the last message.
@@ -39,6 +40,7 @@ class AcknowledgedMessagesSurviveKillTest {
 
     private static final String DOMAIN = "durable.test";
     private static final String SM = "urn:xmpp:sm:3";
+    private static final String MAM = "urn:xmpp:mam:2";
     private static final String PASSWORD = "durable password";
     private static final int MESSAGES = 100;
 
@@ -81,7 +83,26 @@ class AcknowledgedMessagesSurviveKillTest {
             Element message = juliet.nextElement(e -> "message".equals(e.getName()));
             bodies.add(message.elementText("body"));
         }
-        assertThat(bodies).containsExactlyElementsOf(IntStream.rangeClosed(1, MESSAGES).mapToObj(i -> "m" + i).toList());
+        List<String> sent = IntStream.rangeClosed(1, MESSAGES).mapToObj(i -> "m" + i).toList();
+        assertThat(bodies).containsExactlyElementsOf(sent);
+        assertThat(archivedBodies(juliet)).as("juliet's archive").containsExactlyElementsOf(sent);
+        assertThat(archivedBodies(login("romeo"))).as("romeo's archive").containsExactlyElementsOf(sent);
+    }
+
+    /** The bodies in the client's archive, oldest first (XEP-0313 §4: one page of all of them). */
+    private static List<String> archivedBodies(RawXmppClient client) {
+        client.send("<iq type='set' id='mam'><query xmlns='" + MAM + "'><set xmlns='http://jabber.org/protocol/rsm'>"
+                + "<max>" + MESSAGES + "</max></set></query></iq>");
+        List<String> bodies = new ArrayList<>();
+        while (true) {
+            Element next = client.nextElement(e -> "iq".equals(e.getName()) && "mam".equals(e.attributeValue("id"))
+                    || "message".equals(e.getName()) && e.element("result") != null);
+            if ("iq".equals(next.getName())) {
+                assertThat(next.attributeValue("type")).isEqualTo("result");
+                return bodies;
+            }
+            bodies.add(next.element("result").element("forwarded").element("message").elementText("body"));
+        }
     }
 
     /** Asks for acks until the server says it handled {@code count} stanzas (XEP-0198 §4). */

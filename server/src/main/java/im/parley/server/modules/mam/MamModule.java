@@ -11,6 +11,7 @@ import im.parley.server.event.StanzaEvents.Shape;
 import im.parley.server.event.Verdict;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
+import im.parley.server.modules.roster.RosterEvents;
 import im.parley.server.session.LocalSession;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * which both get the message with its {@code <stanza-id/>}: offline delivery does not fire these
  * events again, so a message stored offline is archived once. Outbound messages are archived in
  * the sender's archive as they leave ({@code pre-message/*}). Both run in the stanza's turn, so
- * a message counts as handled (XEP-0198) only once archived.
+ * a message counts as handled (XEP-0198 §4) only once archived, and an account's messages are
+ * archived in order (RFC 6120 §10.1). The writes are group-committed ({@link ArchiveWriter}):
+ * the messages of all accounts that wait for the archive share one transaction.
  */
 public final class MamModule implements XmppModule {
 
@@ -50,12 +53,15 @@ public final class MamModule implements XmppModule {
             100, "The most messages one query returns; a larger RSM max is refused with policy-violation.");
     public static final ModuleOption<ArchiveMode> DEFAULT = SECTION.option("default", ValueType.oneOf(ArchiveMode.class),
             ArchiveMode.ALWAYS, "What is archived for accounts that set no preferences: always, never or roster.");
+    public static final ModuleOption<Integer> WRITE_BATCH = SECTION.option("write_batch", ValueType.integer(1, 10_000),
+            500, "The most messages written to the archive in one transaction (group commit).");
 
     private static final Logger LOG = LoggerFactory.getLogger(MamModule.class);
     private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
 
     private ModuleContext context;
     private JdbcArchiveStore store;
+    private ArchiveWriter writer;
     private ArchivePreferences preferences;
 
     @Override
@@ -70,14 +76,16 @@ public final class MamModule implements XmppModule {
 
     @Override
     public List<ModuleOption<?>> options() {
-        return List.of(RETENTION, MAX_PAGE_SIZE, DEFAULT);
+        return List.of(RETENTION, MAX_PAGE_SIZE, DEFAULT, WRITE_BATCH);
     }
 
     @Override
     public void load(ModuleContext moduleContext) {
         this.context = moduleContext;
         this.store = new JdbcArchiveStore(context.schema(this, "classpath:db/mam"));
-        this.preferences = new ArchivePreferences(store, context.storage().rosters(), context.option(DEFAULT));
+        this.writer = new ArchiveWriter(store::appendAll, context.blocking(), context.option(WRITE_BATCH));
+        this.preferences = new ArchivePreferences(store, store.allPrefs(context.host().domain()),
+                context.storage().rosters(), context.option(DEFAULT), context.blocking());
         // §7: support is announced on the archiving JIDs, the accounts' bare JIDs.
         context.addAccountFeature(NAMESPACE);
         context.addAccountFeature(EXTENDED);
@@ -88,6 +96,10 @@ public final class MamModule implements XmppModule {
         for (var type : StanzaEvents.pre("message")) {
             context.hook(type, EventPriority.OBSERVE, this::onOutbound);
         }
+        context.hook(RosterEvents.CHANGED, EventPriority.OBSERVE, change -> {
+            preferences.rosterChanged(change.owner());
+            return Verdict.PASS;
+        });
         schedulePurge();
     }
 
@@ -108,8 +120,7 @@ public final class MamModule implements XmppModule {
         if (current.from() == null || !ArchivePolicy.shouldArchive(clean)) {
             return Verdict.PASS;
         }
-        return Verdict.suspend(continuation -> event.work().defer(() -> CompletableFuture
-                .supplyAsync(() -> archive(owner, current, current.from(), true), context.blocking())
+        return Verdict.suspend(continuation -> event.work().defer(() -> archive(owner, current, current.from(), true)
                 .handle((stamped, failure) -> {
                     if (failure != null) {
                         LOG.warn("cannot archive a message for {}", owner, failure);
@@ -135,8 +146,7 @@ public final class MamModule implements XmppModule {
         if (owner.equals(message.to().asBareJid())) {
             return Verdict.PASS;
         }
-        event.work().defer(() -> CompletableFuture
-                .runAsync(() -> archive(owner, message, message.to(), false), context.blocking())
+        event.work().defer(() -> archive(owner, message, message.to(), false)
                 .exceptionally(failure -> {
                     LOG.warn("cannot archive a message of {}", owner, failure);
                     return null;
@@ -146,20 +156,25 @@ public final class MamModule implements XmppModule {
 
     /**
      * Archives {@code message} for {@code owner} if its preferences keep messages with
-     * {@code with}. Returns the message with its stanza id, or null if it was not archived.
-     * Blocking.
+     * {@code with}. Completes, once the message is committed, with the message with its stanza
+     * id, or null if it was not archived. Never blocks.
      */
-    private Stanza archive(EntityBareJid owner, Stanza message, Jid with, boolean stamp) {
-        if (!preferences.archives(owner, with)) {
-            return null;
-        }
-        String id = StanzaIds.next();
-        Element stored = stamp ? StanzaIds.stamped(message.element(), id, owner) : message.element();
-        if (!store.append(owner, new ArchivedMessage(id, context.clock().instant(), stored.asXML()), with)) {
-            preferences.forget(owner);
-            return null;
-        }
-        return new Stanza(stored, message.from(), message.to());
+    private CompletableFuture<Stanza> archive(EntityBareJid owner, Stanza message, Jid with, boolean stamp) {
+        return preferences.archives(owner, with).thenCompose(keep -> {
+            if (!keep) {
+                return CompletableFuture.completedFuture(null);
+            }
+            String id = StanzaIds.next();
+            Element stored = stamp ? StanzaIds.stamped(message.element(), id, owner) : message.element();
+            return writer.append(owner, new ArchivedMessage(id, context.clock().instant(), stored.asXML()), with)
+                    .thenApply(archived -> {
+                        if (!archived) {
+                            preferences.forget(owner);
+                            return null;
+                        }
+                        return new Stanza(stored, message.from(), message.to());
+                    });
+        });
     }
 
     /** Retention: expired messages are purged on a thread of their own, never an event loop. */

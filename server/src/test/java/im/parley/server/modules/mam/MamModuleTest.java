@@ -39,14 +39,20 @@ class MamModuleTest {
     private TestServer server;
     private TestClient romeo;
     private TestClient juliet;
+    private Path dataDir;
 
     @BeforeEach
     void start(@TempDir Path dir) throws Exception {
-        server = new TestServer(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir), clock,
-                ModuleCatalog.of(TestServer.discoveredModulesReplacing(MamModule.class, mam)));
+        dataDir = dir;
+        server = newServer(mam);
         server.user("romeo@parley.test").user("juliet@parley.test");
         romeo = online("romeo@parley.test", "orchard");
         juliet = online("juliet@parley.test", "balcony");
+    }
+
+    private TestServer newServer(MamModule module) throws Exception {
+        return new TestServer(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dataDir), clock,
+                ModuleCatalog.of(TestServer.discoveredModulesReplacing(MamModule.class, module)));
     }
 
     @AfterEach
@@ -349,6 +355,40 @@ class MamModuleTest {
         assertThat(stored.attributeValue("default")).isEqualTo("roster");
         assertThat(stored.element("always").elementText("jid")).isEqualTo("tybalt@parley.test");
         assertThat(stored.element("never").elementText("jid")).isEqualTo("juliet@parley.test");
+    }
+
+    /** Preferences are read once, at start, and hold after a restart (XEP-0441 §3). */
+    @Test
+    void preferencesHoldAfterARestart_xep0441_3() throws Exception {
+        sends(romeo, "<iq type='set' id='p1'><prefs xmlns='urn:xmpp:mam:2' default='never'>"
+                + "<always><jid>juliet@parley.test</jid></always></prefs></iq>");
+        romeo.received();
+        server.close();
+        server = newServer(new MamModule());
+        romeo = online("romeo@parley.test", "orchard");
+        juliet = online("juliet@parley.test", "balcony");
+        server.user("paris@parley.test");
+
+        chat(online("paris@parley.test", "church"), "romeo@parley.test", "never");
+        chat(juliet, "romeo@parley.test", "always");
+
+        assertThat(bodies(query(romeo, "", ""))).containsExactly("always");
+    }
+
+    /** The roster the archive remembers for roster mode follows every change of it (XEP-0441 §3, RFC 6121 §2.1.6). */
+    @Test
+    void rosterModeFollowsRosterChanges_xep0441_3() {
+        sends(romeo, "<iq type='set' id='p1'><prefs xmlns='urn:xmpp:mam:2' default='roster'/></iq>");
+        romeo.received();
+
+        chat(juliet, "romeo@parley.test", "before she is on the roster");
+        sends(romeo, "<iq type='set' id='r1'><query xmlns='jabber:iq:roster'><item jid='juliet@parley.test'/></query></iq>");
+        chat(juliet, "romeo@parley.test", "on the roster");
+        sends(romeo, "<iq type='set' id='r2'><query xmlns='jabber:iq:roster'>"
+                + "<item jid='juliet@parley.test' subscription='remove'/></query></iq>");
+        chat(juliet, "romeo@parley.test", "removed again");
+
+        assertThat(bodies(query(romeo, "", ""))).containsExactly("on the roster");
     }
 
     @Test

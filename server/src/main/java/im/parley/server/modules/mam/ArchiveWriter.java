@@ -1,0 +1,140 @@
+package im.parley.server.modules.mam;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.Jid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit for an archive store: appends queue up, and one drain at a time writes whatever
+ * is waiting, at most {@code batchSize} messages, in one transaction. The end of a transaction
+ * on the embedded database writes every page changed since the last one (H2, {@code
+ * WRITE_DELAY=0}), so while one batch commits the next fills up, and under load that write is
+ * shared by all the messages that arrived meanwhile (docs/benchmarks.md, "Group commit of the
+ * archive").
+ *
+ * <p>An append's future completes only after its batch committed, so a message counts as
+ * handled (XEP-0198 §4) only once it is in the database; a failed batch fails its own appends and
+ * no others. Appends are written in the order they were queued, so one account's messages keep
+ * their order in its archive (RFC 6120 §10.1). Never blocks the caller: the drain runs on
+ * {@code executor} (the blocking executor), and so do the completions, so the next batch does
+ * not wait for the work that follows the last one.
+ */
+final class ArchiveWriter {
+
+    /** One message for one archive; {@code done} completes with whether the account exists. */
+    record Append(EntityBareJid owner, ArchivedMessage message, Jid with, CompletableFuture<Boolean> done) {
+    }
+
+    /** Writes a batch in one transaction: for each append, true if archived, false if its account does not exist. */
+    @FunctionalInterface
+    interface BatchStore {
+        List<Boolean> appendAll(List<Append> batch);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveWriter.class);
+
+    private final BatchStore store;
+    private final Executor executor;
+    private final int batchSize;
+    private final Queue<Append> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
+
+    ArchiveWriter(BatchStore store, Executor executor, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        this.store = store;
+        this.executor = executor;
+        this.batchSize = batchSize;
+    }
+
+    /**
+     * Queues {@code message} for {@code owner}'s archive. Completes, after the commit, with true,
+     * or false if the account does not exist; exceptionally if its batch could not be written.
+     */
+    CompletableFuture<Boolean> append(EntityBareJid owner, ArchivedMessage message, Jid with) {
+        Append append = new Append(owner, message, with, new CompletableFuture<>());
+        queue.add(append);
+        startDrain();
+        return append.done();
+    }
+
+    private void startDrain() {
+        if (!draining.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            executor.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            draining.set(false);
+            failQueued(e);
+        }
+    }
+
+    /** Writes batches until the queue is empty; only one drain runs at a time, so batches keep queue order. */
+    private void drain() {
+        try {
+            for (List<Append> batch = nextBatch(); !batch.isEmpty(); batch = nextBatch()) {
+                write(batch);
+            }
+        } finally {
+            draining.set(false);
+        }
+        // An append queued after the last poll but before the flag was cleared found a drain
+        // running and did not start one.
+        if (!queue.isEmpty()) {
+            startDrain();
+        }
+    }
+
+    private List<Append> nextBatch() {
+        List<Append> batch = new ArrayList<>(Math.min(batchSize, 64));
+        for (Append next; batch.size() < batchSize && (next = queue.poll()) != null; ) {
+            batch.add(next);
+        }
+        return batch;
+    }
+
+    private void write(List<Append> batch) {
+        List<Boolean> archived;
+        try {
+            archived = store.appendAll(batch);
+            if (archived.size() != batch.size()) {
+                throw new IllegalStateException("the store answered " + archived.size() + " of " + batch.size() + " appends");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("cannot archive a batch of {} messages", batch.size(), e);
+            complete(() -> batch.forEach(append -> append.done().completeExceptionally(e)));
+            return;
+        }
+        complete(() -> {
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).done().complete(archived.get(i));
+            }
+        });
+    }
+
+    /** Completes a batch's appends off the drain, so their continuations do not hold up the next batch. */
+    private void complete(Runnable completion) {
+        try {
+            executor.execute(completion);
+        } catch (RejectedExecutionException e) {
+            completion.run();
+        }
+    }
+
+    private void failQueued(RuntimeException cause) {
+        for (Append append; (append = queue.poll()) != null; ) {
+            append.done().completeExceptionally(cause);
+        }
+    }
+}
