@@ -33,6 +33,13 @@ public interface HttpExchange {
      */
     ChannelFuture send(HttpContent piece);
 
+    /**
+     * The service wants the body: a client that waits before sending it ({@code Expect:
+     * 100-continue}, RFC 9110 §10.1.1) is told to go on. A service that refuses the request
+     * answers instead, and the body is never sent.
+     */
+    void proceed();
+
     /** Stops reading the request's body from the connection until {@link #resumeReading()} (back-pressure). */
     void pauseReading();
 

@@ -55,13 +55,9 @@ final class ModuleRequestHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             deadlines.streamBody();
-            Exchange exchange = new Exchange(HttpUtil.isKeepAlive(request));
+            Exchange exchange = new Exchange(HttpUtil.isKeepAlive(request), HttpUtil.is100ContinueExpected(request));
             current = exchange;
             exchange.body = service.begin(request, exchange);
-            if (!exchange.responded && current == exchange && HttpUtil.is100ContinueExpected(request)) {
-                // RFC 9110 §10.1.1: the client waits for this before it sends the body.
-                context.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
-            }
             if (request instanceof HttpContent content) {
                 piece(content);
             }
@@ -118,12 +114,23 @@ final class ModuleRequestHandler extends ChannelInboundHandlerAdapter {
     private final class Exchange implements HttpExchange {
 
         private final boolean keepAlive;
+        private boolean expectsContinue;
         private HttpRequestBody body;
         private boolean ended;
         private boolean responded;
 
-        Exchange(boolean keepAlive) {
+        Exchange(boolean keepAlive, boolean expectsContinue) {
             this.keepAlive = keepAlive;
+            this.expectsContinue = expectsContinue;
+        }
+
+        @Override
+        public void proceed() {
+            if (expectsContinue && !responded && current == this && ctx.channel().isActive()) {
+                expectsContinue = false;
+                // RFC 9110 §10.1.1: the client waits for this before it sends the body.
+                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+            }
         }
 
         @Override

@@ -59,6 +59,7 @@ final class FileUpload implements HttpRequestBody {
             abandon();
             return;
         }
+        exchange.proceed();
         exchange.resumeReading();
         writeQueued();
     }

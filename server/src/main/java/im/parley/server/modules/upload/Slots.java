@@ -128,6 +128,22 @@ final class Slots {
         });
     }
 
+    /**
+     * Claims a pending slot for its one upload; a slot that named no media type takes the
+     * upload's ({@code contentType}, may be null). False if the slot was not pending any more.
+     */
+    boolean claim(String token, String contentType) {
+        return tx.run("claim an upload slot", connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE upload_files SET state = 'uploading',"
+                    + " content_type = COALESCE(content_type, ?) WHERE token = ? AND service = ? AND state = 'pending'")) {
+                update.setString(1, contentType);
+                update.setString(2, token);
+                update.setString(3, service);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
     /** Moves a slot from {@code from} to {@code to}; false if it was not in {@code from} (someone else moved it, or it is gone). */
     boolean move(String token, State from, State to) {
         return tx.run("update an upload slot", connection -> {

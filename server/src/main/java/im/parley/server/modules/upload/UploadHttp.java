@@ -129,7 +129,8 @@ final class UploadHttp implements HttpService {
             return refused(HttpResponseStatus.BAD_REQUEST, "Content-Type must be the slot's, " + slot.contentType()
                     + "\n");
         }
-        if (!slots.move(token, Slots.State.PENDING, Slots.State.UPLOADING)) {
+        String uploaded = type != null && SlotRequests.CONTENT_TYPE.matcher(type).matches() ? type : null;
+        if (!slots.claim(token, uploaded)) {
             return refused(HttpResponseStatus.CONFLICT, "this slot was used already\n");
         }
         try {

@@ -32,6 +32,8 @@ final class RecordingExchange implements HttpExchange {
     private HttpResponse response;
     private boolean ended;
     boolean paused;
+    /** The service asked for the body ({@code 100 Continue} to a client that waits for it). */
+    boolean proceeded;
 
     /** Sends a request with {@code content} as its body (null: none) to {@code service}. */
     static RecordingExchange call(HttpService service, HttpMethod method, String path, byte[] content,
@@ -118,6 +120,11 @@ final class RecordingExchange implements HttpExchange {
         byte[] bytes = new byte[content.readableBytes()];
         content.getBytes(content.readerIndex(), bytes);
         return bytes;
+    }
+
+    @Override
+    public void proceed() {
+        proceeded = true;
     }
 
     @Override

@@ -194,12 +194,31 @@ class UploadModuleTest {
     @Test
     void aSlotTakesOnePutOnly() {
         String url = slotUrl("a.txt", 5, null);
-        assertThat(put(url, "first".getBytes(StandardCharsets.US_ASCII), "text/plain").status()).isEqualTo(201);
+        RecordingExchange first = put(url, "first".getBytes(StandardCharsets.US_ASCII), "text/plain");
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(first.proceeded).isTrue();
 
-        assertThat(put(url, "later".getBytes(StandardCharsets.US_ASCII), "text/plain").status()).isEqualTo(409);
+        RecordingExchange later = put(url, "later".getBytes(StandardCharsets.US_ASCII), "text/plain");
+        assertThat(later.status()).isEqualTo(409);
+        // A client waiting with Expect: 100-continue is refused before it sends the body.
+        assertThat(later.proceeded).isFalse();
 
         assertThat(call(HttpMethod.GET, url, null, null, null).body())
                 .isEqualTo("first".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void aFileWhoseSlotNamedNoTypeIsServedWithTheTypeItWasUploadedWith() {
+        String url = slotUrl("notes", 5, null);
+        put(url, "hello".getBytes(StandardCharsets.US_ASCII), "text/plain; charset=utf-8");
+
+        assertThat(call(HttpMethod.GET, url, null, null, null).header(HttpHeaderNames.CONTENT_TYPE))
+                .isEqualTo("text/plain; charset=utf-8");
+        String untyped = slotUrl("blob", 5, null);
+        put(untyped, "hello".getBytes(StandardCharsets.US_ASCII), null);
+        // XEP-0363 §6: "The service MAY assume application/octet-stream".
+        assertThat(call(HttpMethod.GET, untyped, null, null, null).header(HttpHeaderNames.CONTENT_TYPE))
+                .isEqualTo("application/octet-stream");
     }
 
     @Test

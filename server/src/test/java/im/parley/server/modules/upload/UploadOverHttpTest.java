@@ -8,10 +8,14 @@ import im.parley.server.config.HttpConfig;
 import im.parley.server.config.ListenerConfig;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.testing.SocketClient;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -89,11 +93,12 @@ class UploadOverHttpTest {
         assertThat(http.send(HttpRequest.newBuilder(url).PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(201);
 
-        HttpResponse<String> again = http.send(HttpRequest.newBuilder(url).expectContinue(true)
+        HttpResponse<String> again = http.send(HttpRequest.newBuilder(url)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[content.length])).build(),
                 HttpResponse.BodyHandlers.ofString());
-
         assertThat(again.statusCode()).isEqualTo(409);
+        // RFC 9110 §10.1.1: a client that waits before sending the body hears the refusal, not 100.
+        assertThat(statusLineOfAPutThatWaits(url, content.length)).isEqualTo("HTTP/1.1 409 Conflict");
         assertThat(http.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofByteArray())
                 .body()).isEqualTo(content);
     }
@@ -116,6 +121,18 @@ class UploadOverHttpTest {
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         assertThat(http.send(HttpRequest.newBuilder(base.resolve("/upload/elsewhere/x")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+    }
+
+    /** The first status line a PUT with {@code Expect: 100-continue} gets, before it sent any of its body. */
+    private static String statusLineOfAPutThatWaits(URI url, int length) throws Exception {
+        try (Socket socket = new Socket(url.getHost(), url.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("PUT " + url.getRawPath() + " HTTP/1.1\r\nHost: " + url.getHost()
+                    + "\r\nContent-Length: " + length + "\r\nExpect: 100-continue\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+        }
     }
 
     private URI slot(String filename, long size, String contentType) {
