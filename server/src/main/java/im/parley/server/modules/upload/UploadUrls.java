@@ -20,6 +20,8 @@ final class UploadUrls {
     private final DomainBareJid service;
     private final String pathPrefix;
     private volatile String base;
+    /** The base names a loopback address: only clients on this machine can use the URLs. */
+    private volatile boolean loopbackOnly;
 
     UploadUrls(DomainBareJid service, String pathPrefix, String publicUrl) {
         this.service = service;
@@ -42,8 +44,11 @@ final class UploadUrls {
                 base = "http://" + host(http.get());
             }
         }
-        return base == null ? "upload " + service + " has no URL: no HTTP listener and no upload.public_url"
-                : "upload " + base + pathPrefix;
+        if (base == null) {
+            return "upload " + service + " has no URL: no HTTP listener and no upload.public_url";
+        }
+        return "upload " + base + pathPrefix + (loopbackOnly
+                ? " (loopback: only local clients can fetch files; set upload.public_url or an HTTPS listener)" : "");
     }
 
     /** The URL of a slot, or empty while the service has none (no listener, no public URL). */
@@ -60,6 +65,7 @@ final class UploadUrls {
         InetAddress address = listener.getAddress();
         String host;
         if (address.isLoopbackAddress()) {
+            loopbackOnly = true;
             host = address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
         } else {
             host = service.toString();

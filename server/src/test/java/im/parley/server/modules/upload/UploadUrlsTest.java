@@ -33,7 +33,8 @@ class UploadUrlsTest {
         assertThat(wildcard.of("T", "a")).hasValue("https://upload.parley.test:5443" + PREFIX + "T/a");
 
         UploadUrls loopback = new UploadUrls(Jids.parseDomain("upload.parley.test"), PREFIX, null);
-        loopback.listening(running(new InetSocketAddress("::1", 5280), null));
+        assertThat(loopback.listening(running(new InetSocketAddress("::1", 5280), null)))
+                .contains("only local clients");
         assertThat(loopback.of("T", "a")).hasValue("http://[0:0:0:0:0:0:0:1]:5280" + PREFIX + "T/a");
     }
 
