@@ -83,6 +83,11 @@ class UploadOverHttpTest {
                 .isEqualTo(MessageDigest.getInstance("SHA-256").digest(content));
         assertThat(get.headers().firstValue("Content-Type")).hasValue("image/jpeg");
         assertThat(get.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+
+        HttpResponse<Void> head = http.send(HttpRequest.newBuilder(url)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(content.length);
     }
 
     @Test
