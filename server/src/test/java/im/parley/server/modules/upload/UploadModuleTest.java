@@ -17,6 +17,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -175,6 +176,19 @@ class UploadModuleTest {
         assertThat(head.status()).isEqualTo(200);
         assertThat(head.header(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo("11");
         assertThat(head.body()).isEmpty();
+    }
+
+    @Test
+    void storedFilesAreTheServersOnly() throws Exception {
+        put(slotUrl("a.txt", 5, null), "hello".getBytes(StandardCharsets.US_ASCII), null);
+
+        // Like everything in data_dir (docs/security.md): directories 0700, files 0600.
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("upload"))))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("upload").resolve(SERVICE))))
+                .isEqualTo("rwx------");
+        assertThat(storedFiles()).singleElement().satisfies(file -> assertThat(
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------"));
     }
 
     @Test
