@@ -9,6 +9,7 @@ import im.parley.server.config.ListenerConfig;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.http.HttpBindings;
 import im.parley.server.http.HttpChannelInitializer;
+import im.parley.server.http.HttpServices;
 import im.parley.server.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -80,14 +81,14 @@ final class Listeners {
     }
 
     /**
-     * The HTTP and HTTPS listeners (BOSH, WebSocket, host-meta) the config enables; both share
+     * The HTTP and HTTPS listeners (BOSH, WebSocket, host-meta, the modules' services) the config enables; both share
      * one set of bindings, returned, or null when neither is enabled.
      */
-    HttpBindings bindHttp(C2sContext c2s) throws IOException {
+    HttpBindings bindHttp(C2sContext c2s, HttpServices services) throws IOException {
         if (!config.http().enabled() && !config.web().https().enabled()) {
             return null;
         }
-        HttpBindings http = new HttpBindings(c2s, config.web(), workerGroup);
+        HttpBindings http = new HttpBindings(c2s, config.web(), workerGroup, services);
         if (config.http().enabled()) {
             bind(Kind.HTTP, config.http(), new HttpChannelInitializer(http, false), "");
         }
@@ -112,6 +113,12 @@ final class Listeners {
         }
         return bind(Kind.COMPONENTS, config.components().listener(), new ComponentChannelInitializer(
                 componentRouter, config.limits().xml(config.limits().maxStanzaSize())), "");
+    }
+
+    /** The address a listener of this kind is bound to, or null. */
+    InetSocketAddress address(Kind kind) {
+        Channel channel = bound.get(kind);
+        return channel == null ? null : (InetSocketAddress) channel.localAddress();
     }
 
     /** The port a listener of this kind is bound to, or -1. */

@@ -33,6 +33,7 @@ import im.parley.server.routing.RouteHandler;
 import im.parley.server.session.RouteTable;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -58,6 +59,7 @@ public final class ParleyServer implements AutoCloseable {
     public static final String VERSION = "0.1.0";
 
     private final ParleyConfig config;
+    private final Clock clock;
     private ServerAssembly assembly;
     private ServerTls tls;
     private RemoteRouter remoteRouter;
@@ -72,7 +74,13 @@ public final class ParleyServer implements AutoCloseable {
     private boolean closed;
 
     public ParleyServer(ParleyConfig config) {
+        this(config, Clock.systemDefaultZone());
+    }
+
+    /** A server whose modules read {@code clock} (tests move it: expiry, retention). */
+    public ParleyServer(ParleyConfig config, Clock clock) {
         this.config = config;
+        this.clock = clock;
     }
 
     /** Opens storage, prepares TLS, loads modules and binds the listeners. */
@@ -96,7 +104,8 @@ public final class ParleyServer implements AutoCloseable {
         RouteHandler[] routeHandlers = s2s != null
                 ? new RouteHandler[] {componentRouter, new FederationRoute(s2s)}
                 : new RouteHandler[] {componentRouter};
-        assembly = ServerAssembly.builder(config).blocking(blocking).tls(tls).routeHandlers(routeHandlers).build();
+        assembly = ServerAssembly.builder(config).blocking(blocking).tls(tls).clock(clock).routeHandlers(routeHandlers)
+                .build();
         if (s2s != null) {
             s2s.start(assembly.router());
         }
@@ -277,7 +286,7 @@ public final class ParleyServer implements AutoCloseable {
     /** Binds every listener the config enables, in banner order; returns the banner's lines. */
     private List<String> bindListeners(C2sContext c2s, S2sRouter s2s) throws Exception {
         listeners.bindClients(c2s);
-        http = listeners.bindHttp(c2s);
+        http = listeners.bindHttp(c2s, assembly.httpServices());
         if (s2s != null) {
             listeners.bindFederation(s2s);
         }
@@ -302,6 +311,16 @@ public final class ParleyServer implements AutoCloseable {
             @Override
             public Path dataDir() {
                 return config.dataDir();
+            }
+
+            @Override
+            public Optional<InetSocketAddress> httpListener() {
+                return Optional.ofNullable(listeners.address(Listeners.Kind.HTTP));
+            }
+
+            @Override
+            public Optional<InetSocketAddress> httpsListener() {
+                return Optional.ofNullable(listeners.address(Listeners.Kind.HTTPS));
             }
         };
     }

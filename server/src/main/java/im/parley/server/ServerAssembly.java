@@ -11,6 +11,7 @@ import im.parley.server.config.ParleyConfig;
 import im.parley.server.event.EventBus;
 import im.parley.server.host.Host;
 import im.parley.server.host.HostRegistry;
+import im.parley.server.http.HttpServices;
 import im.parley.server.module.AccountSequencer;
 import im.parley.server.module.DefaultModuleContext;
 import im.parley.server.module.ModuleCatalog;
@@ -61,6 +62,7 @@ public final class ServerAssembly implements AutoCloseable {
     private final List<String> moduleNames;
     private final Map<DomainBareJid, List<String>> moduleNamesByDomain;
     private final C2sContext c2s;
+    private final HttpServices httpServices = new HttpServices();
 
     private ServerAssembly(Builder builder, Set<DomainBareJid> domains, Database database) {
         this.config = builder.config;
@@ -73,7 +75,7 @@ public final class ServerAssembly implements AutoCloseable {
         AccountSequencer sequencer = new AccountSequencer();
         router = new DefaultStanzaRouter(hosts, sessions, builder.routeHandlers, sequencer);
         DefaultModuleContext.Shared shared = new DefaultModuleContext.Shared(hosts, router, sessions, builder.blocking,
-                storage, sequencer);
+                storage, sequencer, httpServices);
         ModuleSchemas schemas = new ModuleSchemas(database.dataSource());
         ModuleCatalog catalog = builder.catalog;
         Map<DomainBareJid, List<String>> names = new LinkedHashMap<>();
@@ -186,6 +188,11 @@ public final class ServerAssembly implements AutoCloseable {
     /** What every client stream shares, the stream features modules added included. */
     public C2sContext c2s() {
         return c2s;
+    }
+
+    /** What modules serve on the HTTP listeners, by path prefix. */
+    public HttpServices httpServices() {
+        return httpServices;
     }
 
     /** Closes the database. */

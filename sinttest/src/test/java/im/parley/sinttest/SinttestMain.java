@@ -46,7 +46,9 @@ public final class SinttestMain {
                 .withDomains(List.of(DOMAIN))
                 .withDataDir(work.resolve("data"))
                 .withC2s(ListenerConfig.on("127.0.0.1", C2S_PORT))
-                .withDirectTls(ListenerConfig.off("127.0.0.1", 5223));
+                .withDirectTls(ListenerConfig.off("127.0.0.1", 5223))
+                // HTTP File Upload (XEP-0363) serves its files here.
+                .withHttp(ListenerConfig.on("127.0.0.1", 5280));
         try (ParleyServer server = new ParleyServer(config)) {
             server.start();
             String[] passwords = new String[3];

@@ -35,7 +35,6 @@ final class SinttestPlan {
         specs.put("XEP-0080", "User Location: a PEP (XEP-0163) payload; Parley has no PEP");
         specs.put("XEP-0107", "User Mood: a PEP (XEP-0163) payload; Parley has no PEP");
         specs.put("XEP-0118", "User Tune: a PEP (XEP-0163) payload; Parley has no PEP");
-        specs.put("XEP-0363", "HTTP File Upload: Parley offers no upload service");
         specs.put("XEP-0374", "OpenPGP for XMPP: keys are published over PEP (XEP-0163), which Parley lacks");
         specs.put("XEP-0384", "OMEMO: device lists and bundles are published over PEP (XEP-0163), which Parley lacks");
         return specs;

@@ -82,6 +82,22 @@ class Xep0030AnnouncedFeaturesTest {
     }
 
     @Test
+    @DisplayName("XEP-0030 §4.1: the server's items are the services it runs on domains of their own")
+    void serverItems() {
+        RawXmppClient client = loggedIn(parley.newAccount("romeo"), null);
+
+        Element result = client.iq("<iq type='get' id='%s' to='" + ParleyServerExtension.DOMAIN + "'>"
+                + "<query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
+
+        Set<String> items = new TreeSet<>();
+        for (Element item : result.element("query").elements("item")) {
+            items.add(item.attributeValue("jid"));
+        }
+        // XEP-0363 §3: "A user's server SHOULD include any known entities that provide such services".
+        assertThat(items).containsExactly("upload." + ParleyServerExtension.DOMAIN);
+    }
+
+    @Test
     @DisplayName("XEP-0030 §8: the account's bare JID announces what the server offers the account")
     void accountFeatures() {
         EntityBareJid romeo = parley.newAccount("romeo");

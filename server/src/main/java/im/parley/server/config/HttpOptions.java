@@ -33,7 +33,8 @@ final class HttpOptions {
                 "Treat plain-HTTP BOSH and WebSocket clients as secure (behind a TLS proxy, or on loopback).",
                 c -> c.web().considerSecure(), (c, v) -> c.withWeb(c.web().withConsiderSecure(v))));
         all.add(new ConfigOption<>("http.max_request_size", ValueType.integer(1024, Integer.MAX_VALUE),
-                "Largest HTTP request body and WebSocket message in bytes; larger gets 413 or a stream error.",
+                "Largest HTTP request body (not a file upload: `upload.max_file_size`) and WebSocket message in "
+                        + "bytes; larger gets 413 or a stream error.",
                 c -> c.web().maxRequestBytes(), (c, v) -> c.withWeb(c.web().withMaxRequestBytes(v))));
         limits(all, "max_header_size", ValueType.integer(1024, 1024 * 1024),
                 "Largest request line, and largest header block, in bytes; larger gets 414 or 431.",
@@ -43,7 +44,7 @@ final class HttpOptions {
                 HttpLimits::headerTimeout, HttpLimits::withHeaderTimeout);
         limits(all, "body_timeout", ValueType.DURATION,
                 "A request body, or a WebSocket message, must arrive within this long of its start, or it gets 408 "
-                        + "(WebSocket: close 1008).",
+                        + "(WebSocket: close 1008); a file upload's body, each piece within this long of the last.",
                 HttpLimits::bodyTimeout, HttpLimits::withBodyTimeout);
         limits(all, "idle_timeout", ValueType.DURATION,
                 "A connection with no request in progress or being answered is closed after this long "

@@ -73,6 +73,9 @@ public interface ValueType<T> {
     /** A path, or null. */
     ValueType<Path> OPTIONAL_PATH = FederationValueTypes.OPTIONAL_PATH;
 
+    /** Web origins ({@code https://chat.example.org}) or {@code *}, for CORS. */
+    ValueType<List<String>> ORIGINS = HttpOptions.ORIGINS;
+
     ValueType<Integer> PORT = integer(0, 65535);
     ValueType<Integer> POSITIVE = integer(1, Integer.MAX_VALUE);
 

@@ -7,7 +7,7 @@ import io.netty.channel.EventLoopGroup;
 
 /**
  * What the HTTP listeners share: the client stream context (the same one TCP uses), the HTTP
- * settings, the BOSH sessions, whose event loops come from {@code loops}, and the count of
+ * settings, the BOSH sessions, whose event loops come from {@code loops}, the modules' services, and the count of
  * connections per client address ({@code http.max_connections_per_address}).
  */
 public final class HttpBindings {
@@ -18,11 +18,13 @@ public final class HttpBindings {
     private final ClientAddresses clients;
     private final PerAddressCounter connections;
     private final EventLoopGroup loops;
+    private final HttpServices services;
 
-    public HttpBindings(C2sContext c2s, HttpConfig config, EventLoopGroup loops) {
+    public HttpBindings(C2sContext c2s, HttpConfig config, EventLoopGroup loops, HttpServices services) {
         this.c2s = c2s;
         this.config = config;
         this.loops = loops;
+        this.services = services;
         this.clients = new ClientAddresses(config.limits().trustedProxies());
         this.bosh = new BoshSessions(c2s, config, loops, clients);
         this.connections = new PerAddressCounter(config.limits().maxConnectionsPerAddress(), clients::isTrustedProxy);
@@ -38,6 +40,11 @@ public final class HttpBindings {
 
     public BoshSessions bosh() {
         return bosh;
+    }
+
+    /** What modules serve over HTTP, by path prefix. */
+    HttpServices services() {
+        return services;
     }
 
     ClientAddresses clients() {

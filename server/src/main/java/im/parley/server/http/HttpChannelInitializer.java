@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * Builds the pipeline of an HTTP connection, one named handler per concern (STYLE.md #6):
  * {@code tls} (HTTPS, certificate by SNI), {@code http-input} and {@code http-deadlines}
  * ({@link HttpDeadlines}: a deadline for every stage of a request), {@code http-codec} (request
- * line and headers bounded by {@code http.max_header_size}), {@code http-aggregator} (request
+ * line and headers bounded by {@code http.max_header_size}), {@code http-modules}
+ * ({@link ModuleRequestHandler}: requests under a module's prefix, streamed to its
+ * {@link HttpService}), {@code http-aggregator} (request
  * bodies bounded by {@code http.max_request_size}), {@code cors}, {@code websocket} (the
  * RFC 6455 handshake on {@value #WEBSOCKET_PATH}, subprotocol {@code xmpp}; after it,
  * {@link WebSocketUpgradeHandler} installs the XMPP framing) and {@code http}
@@ -67,6 +69,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
                 .setMaxInitialLineLength(maxHeaderBytes)
                 .setMaxHeaderSize(maxHeaderBytes)));
         pipeline.addLast("http-deadlines", deadlines);
+        pipeline.addLast("http-modules", new ModuleRequestHandler(bindings.services(), deadlines));
         pipeline.addLast("http-aggregator", new HttpObjectAggregator(maxBytes));
         pipeline.addLast("cors", new CorsHandler(cors));
         pipeline.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -44,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *       (RFC 9110 §15.5.9: "the server did not receive a complete request message within the
  *       time that it was prepared to wait"), unless an earlier request still waits for its
  *       response (pipelining) or this one was answered already (an early 413): then a 408
- *       would answer the wrong request, and the connection is just closed.</li>
+ *       would answer the wrong request, and the connection is just closed. The body of a request
+ *       a module streams ({@link #streamBody()}) is held to this deadline piece by piece.</li>
  *   <li>{@link Stage#WEBSOCKET} and {@link Stage#WEBSOCKET_MESSAGE}: after the 101 response
  *       (RFC 6455 §4.2.2), a message whose first byte came must be complete (all its frames)
  *       within {@code http.body_timeout}, or the connection is closed with status 1008 (policy
@@ -78,6 +80,8 @@ final class HttpDeadlines extends ChannelDuplexHandler {
     private long responses;
     /** A WebSocket message goes on in further frames (RFC 6455 §5.4). */
     private boolean fragmented;
+    /** The body of the request being read streams to a module ({@link #streamBody()}). */
+    private boolean streaming;
     /** When the current stage runs out (ticker nanoseconds), if {@link #hasDeadline}. */
     private long deadline;
     private boolean hasDeadline;
@@ -105,6 +109,15 @@ final class HttpDeadlines extends ChannelDuplexHandler {
 
     Stage stage() {
         return stage;
+    }
+
+    /**
+     * The body of the request being read streams to a module ({@link ModuleRequestHandler}), and
+     * may be as large as a file: instead of all of it, each piece must come within
+     * {@code http.body_timeout} of the one before, so a dripped body is still cut off.
+     */
+    void streamBody() {
+        streaming = true;
     }
 
     @Override
@@ -137,6 +150,9 @@ final class HttpDeadlines extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext context, Object msg) {
         if (msg instanceof HttpRequest) {
             requests++;
+            streaming = false;
+            enter(Stage.BODY);
+        } else if (streaming && stage == Stage.BODY && msg instanceof HttpContent) {
             enter(Stage.BODY);
         }
         if (msg instanceof LastHttpContent) {

@@ -18,9 +18,12 @@ import im.parley.server.event.StanzaEvents.Shape;
 import im.parley.server.event.Verdict;
 import im.parley.server.host.Host;
 import im.parley.server.host.HostRegistry;
+import im.parley.server.http.HttpService;
+import im.parley.server.http.HttpServices;
 import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.session.RouteTable;
 import im.parley.server.storage.Storage;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +52,7 @@ public final class DefaultModuleContext implements ModuleContext {
 
     /** What every host's context shares: the server's routing, sessions, storage and executors. */
     public record Shared(HostRegistry hosts, StanzaRouter router, RouteTable sessions, Executor blocking,
-                         Storage storage, AccountSequencer sequencer) {
+                         Storage storage, AccountSequencer sequencer, HttpServices http) {
     }
 
     private final Shared shared;
@@ -242,6 +245,16 @@ public final class DefaultModuleContext implements ModuleContext {
     @Override
     public DataSource schema(XmppModule module, String location) {
         return environment.schemas().migrate(module.name(), module.getClass().getClassLoader(), location);
+    }
+
+    @Override
+    public void handleHttp(String prefix, HttpService service) {
+        shared.http().register(prefix, service);
+    }
+
+    @Override
+    public Path dataDir() {
+        return environment.config().dataDir();
     }
 
     @Override

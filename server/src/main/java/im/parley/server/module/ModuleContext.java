@@ -10,9 +10,11 @@ import im.parley.server.event.AccountWork;
 import im.parley.server.event.EventHandler;
 import im.parley.server.event.EventType;
 import im.parley.server.host.Host;
+import im.parley.server.http.HttpService;
 import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.session.RouteTable;
 import im.parley.server.storage.Storage;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -168,6 +170,19 @@ public interface ModuleContext {
      * {@link XmppModule#load}.
      */
     DataSource schema(XmppModule module, String location);
+
+    /**
+     * Serves the HTTP requests whose path starts with {@code prefix} (e.g. {@code /upload/}) on the
+     * server's HTTP and HTTPS listeners, whichever run ({@link RunningServer#httpListener()}):
+     * head and body pieces as they arrive, never aggregated ({@link HttpService}). Call while
+     * loading.
+     *
+     * @throws IllegalStateException if another module serves the prefix
+     */
+    void handleHttp(String prefix, HttpService service);
+
+    /** The data directory ({@code data_dir}, 0700): a module keeps its files in a directory of its own there. */
+    Path dataDir();
 
     /** Runs {@code hook} once the server's listeners are bound (not in socket-less test servers). */
     void onStarted(StartHook hook);

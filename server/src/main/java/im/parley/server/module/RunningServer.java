@@ -15,4 +15,10 @@ public interface RunningServer {
 
     /** The data directory ({@code data_dir}). */
     Path dataDir();
+
+    /** The address the plain HTTP listener is bound to, if it runs (what {@link ModuleContext#handleHttp} serves on). */
+    Optional<InetSocketAddress> httpListener();
+
+    /** The address the HTTPS listener is bound to, if it runs. */
+    Optional<InetSocketAddress> httpsListener();
 }

@@ -25,6 +25,7 @@ import im.parley.server.host.HostRegistry;
 import im.parley.server.modules.delivery.DeliveryModule;
 import java.util.List;
 import im.parley.server.tls.ServerTls;
+import im.parley.server.http.HttpServices;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -59,7 +60,8 @@ class C2sStreamHandlerTest {
         DefaultStanzaRouter router = new DefaultStanzaRouter(hosts, sessions, List.of(), sequencer);
         C2sFeatures features = new C2sFeatures();
         DefaultModuleContext modules = new DefaultModuleContext(
-                new DefaultModuleContext.Shared(hosts, router, sessions, Runnable::run, null, sequencer),
+                new DefaultModuleContext.Shared(hosts, router, sessions, Runnable::run, null, sequencer,
+                        new HttpServices()),
                 hosts.find(domain).orElseThrow(),
                 new ModuleEnvironment(ParleyConfig.defaults(), Clock.systemUTC(), "test", features, null));
         new DeliveryModule().load(modules);

@@ -13,6 +13,7 @@ import im.parley.server.module.XmppModule;
 import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.routing.DefaultStanzaRouter;
 import im.parley.server.host.HostRegistry;
+import im.parley.server.http.HttpServices;
 import im.parley.server.session.RouteTable;
 import im.parley.server.storage.JdbcStorage;
 import java.nio.file.Path;
@@ -125,6 +126,11 @@ public final class TestServer implements AutoCloseable {
     /** What the first hosted domain says about itself in service discovery (XEP-0030). */
     public ServerInfo serverInfo() {
         return assembly.moduleContext().serverInfo();
+    }
+
+    /** What modules serve over HTTP (no listener runs here: tests call the services directly). */
+    public HttpServices httpServices() {
+        return assembly.httpServices();
     }
 
     /** The modules that run, in load order. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import im.parley.server.modules.XmppScript;
 import im.parley.server.modules.caps.CapsVerification;
 import im.parley.server.testing.TestClient;
+import im.parley.server.config.ParleyConfig;
 import im.parley.server.testing.TestServer;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,7 +30,9 @@ class DiscoModuleTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new TestServer(dir, "parley.test");
+        // Upload is off: its component host would be an item of the server (the upload tests show that).
+        ParleyConfig config = ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir);
+        server = new TestServer(config.withModules(config.modules().withDisabled(List.of("upload"))));
         server.user("romeo@parley.test").user("juliet@parley.test");
         romeo = server.login("romeo@parley.test", "orchard");
     }

@@ -1,0 +1,54 @@
+package im.parley.server.http;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The {@link HttpService}s modules registered, by path prefix: the HTTP listeners route a request
+ * whose path starts with a prefix to its service (the longest prefix wins) before BOSH,
+ * WebSocket and host-meta see it. Modules register while they load; the listeners read.
+ */
+public final class HttpServices {
+
+    private final Map<String, HttpService> byPrefix = new ConcurrentSkipListMap<>();
+
+    /**
+     * Routes requests under {@code prefix} (e.g. {@code /upload/}) to {@code service}.
+     *
+     * @throws IllegalArgumentException if the prefix does not start and end with {@code /}, or
+     *     would take the paths of BOSH, WebSocket or host-meta
+     * @throws IllegalStateException if another service has the prefix
+     */
+    public void register(String prefix, HttpService service) {
+        if (!prefix.startsWith("/") || !prefix.endsWith("/") || prefix.length() < 3) {
+            throw new IllegalArgumentException("an HTTP prefix is a path of its own such as /upload/, got " + prefix);
+        }
+        for (String taken : new String[] {HttpChannelInitializer.BOSH_PATH, HttpChannelInitializer.WEBSOCKET_PATH,
+                HostMeta.XRD_PATH}) {
+            if ((taken + "/").startsWith(prefix)) {
+                throw new IllegalArgumentException("HTTP prefix " + prefix + " would take " + taken);
+            }
+        }
+        if (byPrefix.putIfAbsent(prefix, service) != null) {
+            throw new IllegalStateException("HTTP prefix " + prefix + " is already served");
+        }
+    }
+
+    /** The service for a request path, if a prefix matches it. */
+    public Optional<HttpService> find(String path) {
+        HttpService found = null;
+        int longest = -1;
+        for (Map.Entry<String, HttpService> entry : byPrefix.entrySet()) {
+            if (path.startsWith(entry.getKey()) && entry.getKey().length() > longest) {
+                found = entry.getValue();
+                longest = entry.getKey().length();
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    public boolean isEmpty() {
+        return byPrefix.isEmpty();
+    }
+}
