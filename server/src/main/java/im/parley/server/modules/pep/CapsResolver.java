@@ -1,0 +1,141 @@
+package im.parley.server.modules.pep;
+
+import im.parley.core.routing.Stanza;
+import im.parley.core.stream.Namespaces;
+import im.parley.server.modules.caps.CapsVerification;
+import im.parley.server.modules.disco.ServerInfo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.dom4j.DocumentHelper;
+import org.dom4j.Element;
+import org.dom4j.QName;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.Jid;
+
+/**
+ * Learns what an entity capabilities {@code <c/>} (XEP-0115 §4) means: from the cache, or by
+ * asking the entity itself with disco#info on node#ver (§6.2), from the account whose service
+ * it is interested in (as XEP-0163 §1.2 shows). An answer whose hash matches the ver (§5.4) is
+ * cached for everyone; any other answer (a wrong hash, or a legacy {@code <c/>} without
+ * {@code hash}) counts for the entity that gave it only. Queries in flight are bounded; one
+ * query per node#ver is enough for every resource that announced it meanwhile.
+ */
+final class CapsResolver {
+
+    /** A {@code <c/>} of a presence (XEP-0115 §4). */
+    record Caps(String node, String ver, String hash) {
+
+        static Caps of(Element presence) {
+            Element c = presence.element(QName.get("c", CapsVerification.NAMESPACE));
+            if (c == null || c.attributeValue("node") == null || c.attributeValue("ver") == null) {
+                return null;
+            }
+            return new Caps(c.attributeValue("node"), c.attributeValue("ver"), c.attributeValue("hash"));
+        }
+
+        String nodeVer() {
+            return node + "#" + ver;
+        }
+
+        boolean verifiable() {
+            return CapsVerification.HASH.equals(hash);
+        }
+    }
+
+    private record Waiter(Jid entity, Consumer<Set<String>> then) {
+    }
+
+    private record Query(String key, Jid entity, Caps caps, List<Waiter> waiters) {
+    }
+
+    private final CapsCache cache;
+    private final Consumer<Stanza> send;
+    private final Map<String, Query> byId;
+    private final Map<String, Query> byKey = new HashMap<>();
+
+    CapsResolver(CapsCache cache, int maxQueries, Consumer<Stanza> send) {
+        this.cache = cache;
+        this.send = send;
+        this.byId = new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Query> eldest) {
+                if (size() > maxQueries) {
+                    byKey.remove(eldest.getValue().key());
+                    return true;
+                }
+                return false;
+            }
+        };
+    }
+
+    /**
+     * Calls {@code then} with the features {@code caps} stands for, now if the cache knows them,
+     * else once {@code entity} answered (never if it does not).
+     */
+    void resolve(EntityBareJid account, Jid entity, Caps caps, Consumer<Set<String>> then) {
+        if (caps.verifiable()) {
+            Set<String> known = cache.get(caps.nodeVer());
+            if (known != null) {
+                then.accept(known);
+                return;
+            }
+        }
+        String key = caps.verifiable() ? caps.nodeVer() : entity + " " + caps.nodeVer();
+        String id;
+        synchronized (this) {
+            Query pending = byKey.get(key);
+            if (pending != null) {
+                pending.waiters().add(new Waiter(entity, then));
+                return;
+            }
+            id = "caps-" + UUID.randomUUID();
+            Query query = new Query(key, entity, caps, new ArrayList<>(List.of(new Waiter(entity, then))));
+            byKey.put(key, query);
+            byId.put(id, query);
+        }
+        Element iq = DocumentHelper.createElement(QName.get("iq", Namespaces.CLIENT)).addAttribute("type", "get")
+                .addAttribute("id", id).addAttribute("from", account.toString()).addAttribute("to", entity.toString());
+        iq.addElement(QName.get("query", ServerInfo.DISCO_INFO)).addAttribute("node", caps.nodeVer());
+        send.accept(new Stanza(iq, account, entity));
+    }
+
+    /** Takes the answer to one of our queries (true), or leaves the IQ to others (false). */
+    boolean onResponse(Stanza iq) {
+        String id = iq.element().attributeValue("id");
+        if (id == null || !id.startsWith("caps-")) {
+            return false;
+        }
+        Query query;
+        synchronized (this) {
+            query = byId.get(id);
+            if (query == null || !query.entity().equals(iq.from())) {
+                return false;
+            }
+            byId.remove(id);
+            byKey.remove(query.key());
+        }
+        Element result = "result".equals(iq.type()) ? iq.element().element(QName.get("query", ServerInfo.DISCO_INFO)) : null;
+        if (result == null) {
+            return true;
+        }
+        Set<String> features = new HashSet<>();
+        result.elements(QName.get("feature", ServerInfo.DISCO_INFO)).forEach(f -> features.add(f.attributeValue("var", "")));
+        boolean verified = query.caps().verifiable() && query.caps().ver().equals(CapsVerification.ver(result));
+        if (verified) {
+            cache.put(query.caps().nodeVer(), features);
+        }
+        for (Waiter waiter : query.waiters()) {
+            if (verified || waiter.entity().equals(query.entity())) {
+                waiter.then().accept(Set.copyOf(features));
+            }
+        }
+        return true;
+    }
+}
