@@ -29,6 +29,7 @@ import org.jxmpp.jid.EntityBareJid;
 class Xep0030AnnouncedFeaturesTest {
 
     private static final String DISCO_INFO = "http://jabber.org/protocol/disco#info";
+    private static final String PUBSUB = "http://jabber.org/protocol/pubsub";
 
     /** Every feature of the server itself (XEP-0030 §3.1 on the domain), with the specification that names it. */
     private static final Set<String> SERVER_FEATURES = Set.of(
@@ -55,7 +56,31 @@ class Xep0030AnnouncedFeaturesTest {
             "urn:xmpp:push:0",                          // XEP-0357: a client looks on its own account
             "urn:xmpp:mam:2",                           // XEP-0313 §7: the archive is the account's
             "urn:xmpp:mam:2#extended",                  // XEP-0313 §7: before-id, after-id, ids, metadata
-            "urn:xmpp:sid:0");                          // XEP-0359 §6: the archive's stanza ids
+            "urn:xmpp:sid:0",                           // XEP-0359 §6: the archive's stanza ids
+            PUBSUB,                                     // XEP-0163 §6.1: the account is a PEP service, "including
+            PUBSUB + "#access-open",                    // all supported XEP-0060 features" (XEP-0060 §10)
+            PUBSUB + "#access-presence",
+            PUBSUB + "#access-roster",
+            PUBSUB + "#access-whitelist",
+            PUBSUB + "#auto-create",
+            PUBSUB + "#auto-subscribe",
+            PUBSUB + "#config-node",
+            PUBSUB + "#create-and-configure",
+            PUBSUB + "#create-nodes",
+            PUBSUB + "#delete-items",
+            PUBSUB + "#delete-nodes",
+            PUBSUB + "#filtered-notifications",
+            PUBSUB + "#last-published",
+            PUBSUB + "#manage-affiliations",
+            PUBSUB + "#modify-affiliations",
+            PUBSUB + "#persistent-items",
+            PUBSUB + "#presence-notifications",
+            PUBSUB + "#publish",
+            PUBSUB + "#publish-options",
+            PUBSUB + "#purge-nodes",
+            PUBSUB + "#retract-items",
+            PUBSUB + "#retrieve-default",
+            PUBSUB + "#retrieve-items");
 
     /** The stream features after authentication (RFC 6120 §4.3.2), by namespace. */
     private static final Set<String> STREAM_FEATURES_AFTER_AUTHENTICATION = Set.of(
