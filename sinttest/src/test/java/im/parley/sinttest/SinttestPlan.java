@@ -34,8 +34,11 @@ final class SinttestPlan {
         specs.put("XEP-0060", "Publish-Subscribe: the tests use a pubsub service on its own domain; Parley hosts none "
                 + "(its PEP, XEP-0163, is the account's own service)");
         specs.put("XEP-0363", "HTTP File Upload: Parley offers no upload service");
-        specs.put("XEP-0374", "OpenPGP for XMPP: keys are published over PEP (XEP-0163), which Parley lacks");
-        specs.put("XEP-0384", "OMEMO: device lists and bundles are published over PEP (XEP-0163), which Parley lacks");
+        // With PEP the secret key backup test runs (publish to a whitelist node, fetch it back) and
+        // then dies in the client: pgpainless calls a BcPBEDataDecryptorFactory constructor that the
+        // Bouncy Castle Parley ships (1.8x) no longer has (NoSuchMethodError ends the whole run).
+        specs.put("XEP-0374", "OpenPGP for XMPP: smack-openpgp's pgpainless needs an older Bouncy Castle than "
+                + "the one Parley ships (NoSuchMethodError in BcPBEDataDecryptorFactory)");
         return specs;
     }
 

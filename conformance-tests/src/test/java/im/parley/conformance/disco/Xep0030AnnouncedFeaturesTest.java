@@ -31,34 +31,10 @@ class Xep0030AnnouncedFeaturesTest {
     private static final String DISCO_INFO = "http://jabber.org/protocol/disco#info";
     private static final String PUBSUB = "http://jabber.org/protocol/pubsub";
 
-    /** Every feature of the server itself (XEP-0030 §3.1 on the domain), with the specification that names it. */
-    private static final Set<String> SERVER_FEATURES = Set.of(
-            DISCO_INFO,                                 // XEP-0030 §3.1
-            "http://jabber.org/protocol/disco#items",   // XEP-0030 §4.1
-            "http://jabber.org/protocol/caps",          // XEP-0115: the server publishes its own caps (<c/> in its stream features)
-            "jabber:iq:roster",                         // RFC 6121 §2, roster management
-            "jabber:iq:private",                        // XEP-0049
-            "jabber:iq:register",                       // XEP-0077: password change and account removal
-            "jabber:iq:last",                           // XEP-0012: server uptime, an account's last logout
-            "jabber:iq:version",                        // XEP-0092
-            "urn:xmpp:time",                            // XEP-0202
-            "urn:xmpp:ping",                            // XEP-0199
-            "urn:xmpp:blocking",                        // XEP-0191
-            "urn:xmpp:carbons:2",                       // XEP-0280 §3: on the server
-            "vcard-temp",                               // XEP-0054
-            "msgoffline",                               // XEP-0160
-            "urn:xmpp:push:0");                         // XEP-0357 (also on the account)
-
-    /** Every feature announced on the account's own bare JID (XEP-0030 §8). */
-    private static final Set<String> ACCOUNT_FEATURES = Set.of(
-            DISCO_INFO,
-            "http://jabber.org/protocol/disco#items",
-            "urn:xmpp:push:0",                          // XEP-0357: a client looks on its own account
-            "urn:xmpp:mam:2",                           // XEP-0313 §7: the archive is the account's
-            "urn:xmpp:mam:2#extended",                  // XEP-0313 §7: before-id, after-id, ids, metadata
-            "urn:xmpp:sid:0",                           // XEP-0359 §6: the archive's stanza ids
-            PUBSUB,                                     // XEP-0163 §6.1: the account is a PEP service, "including
-            PUBSUB + "#access-open",                    // all supported XEP-0060 features" (XEP-0060 §10)
+    /** The account is a PEP service (XEP-0163 §6.1), "including all supported XEP-0060 features" (XEP-0060 §10). */
+    private static final Set<String> PEP_FEATURES = Set.of(
+            PUBSUB,
+            PUBSUB + "#access-open",
             PUBSUB + "#access-presence",
             PUBSUB + "#access-roster",
             PUBSUB + "#access-whitelist",
@@ -81,6 +57,36 @@ class Xep0030AnnouncedFeaturesTest {
             PUBSUB + "#retract-items",
             PUBSUB + "#retrieve-default",
             PUBSUB + "#retrieve-items");
+
+    /** Every feature of the server itself (XEP-0030 §3.1 on the domain), with the specification that names it. */
+    private static final Set<String> SERVER_FEATURES = union(Set.of(
+            DISCO_INFO,                                 // XEP-0030 §3.1
+            "http://jabber.org/protocol/disco#items",   // XEP-0030 §4.1
+            "http://jabber.org/protocol/caps",          // XEP-0115: the server publishes its own caps (<c/> in its stream features)
+            "jabber:iq:roster",                         // RFC 6121 §2, roster management
+            "jabber:iq:private",                        // XEP-0049
+            "jabber:iq:register",                       // XEP-0077: password change and account removal
+            "jabber:iq:last",                           // XEP-0012: server uptime, an account's last logout
+            "jabber:iq:version",                        // XEP-0092
+            "urn:xmpp:time",                            // XEP-0202
+            "urn:xmpp:ping",                            // XEP-0199
+            "urn:xmpp:blocking",                        // XEP-0191
+            "urn:xmpp:carbons:2",                       // XEP-0280 §3: on the server
+            "vcard-temp",                               // XEP-0054
+            "msgoffline",                               // XEP-0160
+            "urn:xmpp:push:0"),                         // XEP-0357 (also on the account)
+            // The PEP features on the server too, where smack-omemo and smack-openpgp look (as Prosody shows them).
+            PEP_FEATURES);
+
+    /** Every feature announced on the account's own bare JID (XEP-0030 §8). */
+    private static final Set<String> ACCOUNT_FEATURES = union(Set.of(
+            DISCO_INFO,
+            "http://jabber.org/protocol/disco#items",
+            "urn:xmpp:push:0",                          // XEP-0357: a client looks on its own account
+            "urn:xmpp:mam:2",                           // XEP-0313 §7: the archive is the account's
+            "urn:xmpp:mam:2#extended",                  // XEP-0313 §7: before-id, after-id, ids, metadata
+            "urn:xmpp:sid:0"),                          // XEP-0359 §6: the archive's stanza ids
+            PEP_FEATURES);
 
     /** The stream features after authentication (RFC 6120 §4.3.2), by namespace. */
     private static final Set<String> STREAM_FEATURES_AFTER_AUTHENTICATION = Set.of(
@@ -144,6 +150,12 @@ class Xep0030AnnouncedFeaturesTest {
         }
         RawXmppClient.boundJid(client.bind("orchard"));
         return client;
+    }
+
+    private static Set<String> union(Set<String> some, Set<String> more) {
+        Set<String> all = new TreeSet<>(some);
+        all.addAll(more);
+        return all;
     }
 
     private static Set<String> features(Element result) {

@@ -72,9 +72,15 @@ public final class PepModule implements XmppModule {
         PepDisco disco = new PepDisco(context, service);
 
         // XEP-0163 §6.1: the account shows the pep identity and the pubsub features to its owner.
+        // The server shows the features too, as Prosody does: clients such as smack-omemo and
+        // smack-openpgp look for PEP support (and the whitelist model) on the server's domain.
         context.addAccountIdentity(new DiscoIdentity("pubsub", "pep"));
         context.addAccountFeature(Pubsub.NS);
-        FEATURES.forEach(feature -> context.addAccountFeature(Pubsub.NS + "#" + feature));
+        context.addServerFeature(Pubsub.NS);
+        for (String feature : FEATURES) {
+            context.addAccountFeature(Pubsub.NS + "#" + feature);
+            context.addServerFeature(Pubsub.NS + "#" + feature);
+        }
         PepRequests requests = new PepRequests(service, context.blocking());
         context.handleAccountIq(Pubsub.NS, requests);
         context.handleAccountIq(Pubsub.OWNER, requests);
