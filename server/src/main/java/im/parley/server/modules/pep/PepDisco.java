@@ -10,7 +10,9 @@ import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.modules.pep.Pubsub.Refusal;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.QName;
 import org.jxmpp.jid.BareJid;
@@ -60,7 +62,7 @@ final class PepDisco {
         return answer(event, () -> {
             Element query = query(iq, ServerInfo.DISCO_ITEMS, node);
             if (node != null) {
-                List<PepItem> items = service.retrieve(owner, requester, node, -1, java.util.Set.of());
+                List<PepItem> items = service.retrieve(owner, requester, node, -1, Set.of());
                 items.forEach(item -> query.addElement(QName.get("item", ServerInfo.DISCO_ITEMS))
                         .addAttribute("jid", owner.toString()).addAttribute("name", item.id()));
                 return query;
@@ -104,7 +106,7 @@ final class PepDisco {
     }
 
     private static Element query(Stanza iq, String namespace, String node) {
-        Element query = org.dom4j.DocumentHelper.createElement(QName.get("query", namespace));
+        Element query = DocumentHelper.createElement(QName.get("query", namespace));
         if (node != null) {
             query.addAttribute("node", node);
         }

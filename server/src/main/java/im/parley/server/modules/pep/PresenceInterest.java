@@ -4,6 +4,7 @@ import im.parley.core.routing.Stanza;
 import im.parley.server.event.StanzaEvent;
 import im.parley.server.event.Verdict;
 import im.parley.server.modules.pep.CapsResolver.Caps;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.Jid;
@@ -55,7 +56,7 @@ final class PresenceInterest {
             return;
         }
         if (caps == null) {
-            interests.resolved(account, resource, nodeVer, java.util.Set.of());
+            interests.resolved(account, resource, nodeVer, Set.of());
             return;
         }
         resolver.resolve(account, resource, caps, features -> {

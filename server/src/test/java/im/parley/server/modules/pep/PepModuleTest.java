@@ -11,6 +11,7 @@ import im.parley.server.modules.caps.CapsVerification;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -163,7 +164,7 @@ class PepModuleTest {
      */
     private static List<Element> answerCapsQueries(TestClient client, Element query) {
         List<Element> stanzas = client.stanzas();
-        List<Element> others = new java.util.ArrayList<>();
+        List<Element> others = new ArrayList<>();
         for (Element stanza : stanzas) {
             Element asked = stanza.element(QName.get("query", DISCO_INFO));
             if ("iq".equals(stanza.getName()) && "get".equals(stanza.attributeValue("type")) && asked != null) {
@@ -341,7 +342,8 @@ class PepModuleTest {
         Element wantsTunes = discoQuery(TUNE, TUNE + "+notify");
         send(romeo, capsPresence(wantsTunes));
         send(juliet, capsPresence(wantsTunes));
-        send(nurse, capsPresence(wantsTunes));
+        // Directed presence: the Nurse is present at Juliet's account, wants tunes, but is not subscribed.
+        send(nurse, capsPresence(wantsTunes).replace("<presence>", "<presence to='" + JULIET + "'>"));
         answerCapsQueries(romeo, wantsTunes);
         answerCapsQueries(juliet, wantsTunes);
         answerCapsQueries(nurse, wantsTunes);
@@ -376,7 +378,7 @@ class PepModuleTest {
         TestClient romeoPhone = server.login(ROMEO, "phone");
         send(romeoPhone, capsPresence(wantsTunes));
         List<Element> got = answerCapsQueries(romeoPhone, wantsTunes);
-        got = new java.util.ArrayList<>(got);
+        got = new ArrayList<>(got);
         got.addAll(romeoPhone.stanzas());
 
         assertThat(notifications(got)).singleElement().satisfies(last -> {
@@ -389,6 +391,24 @@ class PepModuleTest {
         List<Element> nurseGot = nursePhone.stanzas();
         assertThat(questions(nurseGot)).as("a verified ver is not asked again").isEmpty();
         assertThat(notifications(nurseGot)).as("no presence subscription, no item").isEmpty();
+    }
+
+    @Test
+    void theOwnersNewResourceGetsTheLastItemAndABlockedContactNothing_xep0163_4_3_3_and_4_3_4() throws Exception {
+        start();
+        Element wantsTunes = discoQuery(TUNE + "+notify");
+        send(romeo, capsPresence(wantsTunes));
+        answerCapsQueries(romeo, wantsTunes);
+        iq(juliet, "<iq type='set' id='q'><block xmlns='urn:xmpp:blocking'><item jid='" + ROMEO + "'/></block></iq>");
+        quiet();
+
+        iq(juliet, publish(TUNE, tune("t1", "for my own devices"), ""));
+        assertThat(notifications(romeo.stanzas())).as("blocked (XEP-0163 §4.3.3 rule 3)").isEmpty();
+
+        TestClient julietTablet = server.login(JULIET, "tablet");
+        send(julietTablet, capsPresence(wantsTunes));
+        assertThat(notifications(julietTablet.stanzas())).as("a verified ver is not asked again")
+                .singleElement().satisfies(last -> assertThat(last.attributeValue("from")).isEqualTo(JULIET));
     }
 
     @Test
