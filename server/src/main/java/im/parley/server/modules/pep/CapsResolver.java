@@ -4,6 +4,9 @@ import im.parley.core.routing.Stanza;
 import im.parley.core.stream.Namespaces;
 import im.parley.server.modules.caps.CapsVerification;
 import im.parley.server.modules.disco.ServerInfo;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -52,16 +55,24 @@ final class CapsResolver {
     private record Waiter(Jid entity, Consumer<Set<String>> then) {
     }
 
-    private record Query(String key, Jid entity, Caps caps, List<Waiter> waiters) {
+    private record Query(String key, Jid entity, Caps caps, List<Waiter> waiters, Instant sent) {
     }
 
+    /**
+     * How long a query may stay unanswered before the next entity with the same caps is asked
+     * instead: a client that never answers must not keep the ver unknown for everyone.
+     */
+    static final Duration PATIENCE = Duration.ofSeconds(30);
+
     private final CapsCache cache;
+    private final Clock clock;
     private final Consumer<Stanza> send;
     private final Map<String, Query> byId;
     private final Map<String, Query> byKey = new HashMap<>();
 
-    CapsResolver(CapsCache cache, int maxQueries, Consumer<Stanza> send) {
+    CapsResolver(CapsCache cache, int maxQueries, Clock clock, Consumer<Stanza> send) {
         this.cache = cache;
+        this.clock = clock;
         this.send = send;
         this.byId = new LinkedHashMap<>(16, 0.75f, false) {
             @Override
@@ -89,14 +100,22 @@ final class CapsResolver {
         }
         String key = caps.verifiable() ? caps.nodeVer() : entity + " " + caps.nodeVer();
         String id;
+        Instant now = clock.instant();
         synchronized (this) {
+            List<Waiter> waiters = new ArrayList<>();
             Query pending = byKey.get(key);
             if (pending != null) {
-                pending.waiters().add(new Waiter(entity, then));
-                return;
+                if (now.isBefore(pending.sent().plus(PATIENCE))) {
+                    pending.waiters().add(new Waiter(entity, then));
+                    return;
+                }
+                // Unanswered for too long: ask this entity instead, for everyone still waiting.
+                byId.values().remove(pending);
+                waiters.addAll(pending.waiters());
             }
+            waiters.add(new Waiter(entity, then));
             id = "caps-" + UUID.randomUUID();
-            Query query = new Query(key, entity, caps, new ArrayList<>(List.of(new Waiter(entity, then))));
+            Query query = new Query(key, entity, caps, waiters, now);
             byKey.put(key, query);
             byId.put(id, query);
         }

@@ -67,7 +67,8 @@ public final class PepModule implements XmppModule {
         service = new PepService(context, store, new Notifications(context, interests), new PepService.Limits(
                 context.option(MAX_ITEMS), context.option(MAX_NODES), context.option(MAX_PAYLOAD_SIZE)));
         int capsCacheSize = context.option(CAPS_CACHE_SIZE);
-        CapsResolver resolver = new CapsResolver(new CapsCache(capsCacheSize), capsCacheSize, context::send);
+        CapsResolver resolver = new CapsResolver(new CapsCache(capsCacheSize), capsCacheSize, context.clock(),
+                context::send);
         PresenceInterest presence = new PresenceInterest(interests, resolver, service, context.blocking());
         PepDisco disco = new PepDisco(context, service);
 

@@ -7,10 +7,13 @@ import static im.parley.server.modules.roster.RosterScript.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.server.config.ParleyConfig;
+import im.parley.server.module.ModuleCatalog;
 import im.parley.server.modules.caps.CapsVerification;
+import im.parley.server.testing.MovableClock;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,13 +46,15 @@ class PepModuleTest {
 
     @TempDir
     Path dir;
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T12:00:00Z"));
     private TestServer server;
     private TestClient juliet;
     private TestClient romeo;
     private TestClient nurse;
 
     private void start(UnaryOperator<ParleyConfig> config) throws Exception {
-        server = new TestServer(config.apply(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir)));
+        server = new TestServer(config.apply(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir)),
+                clock, ModuleCatalog.discover());
         server.user(JULIET).user(ROMEO).user(NURSE);
         juliet = online(JULIET, "balcony");
         romeo = online(ROMEO, "orchard");
@@ -163,7 +168,11 @@ class PepModuleTest {
      * {@code query}; returns the other stanzas it received.
      */
     private static List<Element> answerCapsQueries(TestClient client, Element query) {
-        List<Element> stanzas = client.stanzas();
+        return answerCapsQueries(client, client.stanzas(), query);
+    }
+
+    /** Answers the caps queries among {@code stanzas}, which {@code client} received. */
+    private static List<Element> answerCapsQueries(TestClient client, List<Element> stanzas, Element query) {
         List<Element> others = new ArrayList<>();
         for (Element stanza : stanzas) {
             Element asked = stanza.element(QName.get("query", DISCO_INFO));
@@ -425,6 +434,25 @@ class PepModuleTest {
                 + asked.get(0).attributeValue("from") + "'>" + answer.asXML() + "</iq>");
         send(nurse, forged);
         assertThat(questions(nurse.stanzas())).hasSize(1);
+    }
+
+    @Test
+    void aQueryLeftUnansweredIsAskedOfTheNextEntityWithTheSameCaps_xep0115_6_2() throws Exception {
+        start();
+        Element wantsTunes = discoQuery(TUNE + "+notify");
+        send(nurse, capsPresence(wantsTunes));
+        assertThat(questions(nurse.stanzas())).as("asked, and never answered").hasSize(1);
+
+        send(romeo, capsPresence(wantsTunes));
+        assertThat(questions(romeo.stanzas())).as("the Nurse's query is still awaited").isEmpty();
+        send(romeo, "<presence type='unavailable'/>");
+        clock.advance(CapsResolver.PATIENCE);
+        send(romeo, capsPresence(wantsTunes));
+        List<Element> asked = romeo.stanzas();
+        assertThat(questions(asked)).as("asked again, of Romeo").hasSize(1);
+        answerCapsQueries(romeo, asked, wantsTunes);
+        iq(juliet, publish(TUNE, tune("t1", "x"), ""));
+        assertThat(notifications(romeo.stanzas())).hasSize(1);
     }
 
     @Test
