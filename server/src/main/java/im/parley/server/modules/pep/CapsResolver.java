@@ -52,7 +52,8 @@ final class CapsResolver {
         }
     }
 
-    private record Waiter(Jid entity, Consumer<Set<String>> then) {
+    /** An entity whose caps are being learnt, for the account it sent presence to. */
+    private record Waiter(EntityBareJid account, Jid entity, Consumer<Set<String>> then) {
     }
 
     private record Query(String key, Jid entity, Caps caps, List<Waiter> waiters, Instant sent) {
@@ -99,30 +100,42 @@ final class CapsResolver {
             }
         }
         String key = caps.verifiable() ? caps.nodeVer() : entity + " " + caps.nodeVer();
+        Waiter waiter = new Waiter(account, entity, then);
         String id;
-        Instant now = clock.instant();
         synchronized (this) {
             List<Waiter> waiters = new ArrayList<>();
             Query pending = byKey.get(key);
             if (pending != null) {
-                if (now.isBefore(pending.sent().plus(PATIENCE))) {
-                    pending.waiters().add(new Waiter(entity, then));
+                if (clock.instant().isBefore(pending.sent().plus(PATIENCE))) {
+                    pending.waiters().add(waiter);
                     return;
                 }
                 // Unanswered for too long: ask this entity instead, for everyone still waiting.
                 byId.values().remove(pending);
                 waiters.addAll(pending.waiters());
             }
-            waiters.add(new Waiter(entity, then));
-            id = "caps-" + UUID.randomUUID();
-            Query query = new Query(key, entity, caps, waiters, now);
-            byKey.put(key, query);
-            byId.put(id, query);
+            waiters.add(waiter);
+            id = register(key, caps, waiter, waiters);
         }
+        ask(id, caps, waiter);
+    }
+
+    /** Records a query to {@code asked}'s entity for {@code waiters}; returns its id. Under the lock. */
+    private String register(String key, Caps caps, Waiter asked, List<Waiter> waiters) {
+        String id = "caps-" + UUID.randomUUID();
+        Query query = new Query(key, asked.entity(), caps, waiters, clock.instant());
+        byKey.put(key, query);
+        byId.put(id, query);
+        return id;
+    }
+
+    /** XEP-0115 §6.2: disco#info on node#ver, from the account the entity sent presence to. */
+    private void ask(String id, Caps caps, Waiter asked) {
         Element iq = DocumentHelper.createElement(QName.get("iq", Namespaces.CLIENT)).addAttribute("type", "get")
-                .addAttribute("id", id).addAttribute("from", account.toString()).addAttribute("to", entity.toString());
+                .addAttribute("id", id).addAttribute("from", asked.account().toString())
+                .addAttribute("to", asked.entity().toString());
         iq.addElement(QName.get("query", ServerInfo.DISCO_INFO)).addAttribute("node", caps.nodeVer());
-        send.accept(new Stanza(iq, account, entity));
+        send.accept(new Stanza(iq, asked.account(), asked.entity()));
     }
 
     /** Takes the answer to one of our queries (true), or leaves the IQ to others (false). */
@@ -141,20 +154,45 @@ final class CapsResolver {
             byKey.remove(query.key());
         }
         Element result = "result".equals(iq.type()) ? iq.element().element(QName.get("query", ServerInfo.DISCO_INFO)) : null;
-        if (result == null) {
-            return true;
-        }
-        Set<String> features = new HashSet<>();
-        result.elements(QName.get("feature", ServerInfo.DISCO_INFO)).forEach(f -> features.add(f.attributeValue("var", "")));
-        boolean verified = query.caps().verifiable() && query.caps().ver().equals(CapsVerification.ver(result));
-        if (verified) {
-            cache.put(query.caps().nodeVer(), features);
-        }
-        for (Waiter waiter : query.waiters()) {
-            if (verified || waiter.entity().equals(query.entity())) {
-                waiter.then().accept(Set.copyOf(features));
+        boolean verified = false;
+        if (result != null) {
+            Set<String> features = new HashSet<>();
+            result.elements(QName.get("feature", ServerInfo.DISCO_INFO)).forEach(f -> features.add(f.attributeValue("var", "")));
+            verified = query.caps().verifiable() && query.caps().ver().equals(CapsVerification.ver(result));
+            if (verified) {
+                cache.put(query.caps().nodeVer(), features);
+            }
+            for (Waiter waiter : query.waiters()) {
+                if (verified || waiter.entity().equals(query.entity())) {
+                    waiter.then().accept(Set.copyOf(features));
+                }
             }
         }
+        if (!verified) {
+            askAnother(query);
+        }
         return true;
+    }
+
+    /**
+     * An error, or an answer that does not hash to the ver, tells the others who announced the
+     * same caps nothing: one of them is asked in turn.
+     */
+    private void askAnother(Query query) {
+        List<Waiter> others = new ArrayList<>(query.waiters());
+        others.removeIf(waiter -> waiter.entity().equals(query.entity()));
+        if (others.isEmpty()) {
+            return;
+        }
+        Waiter next = others.get(0);
+        String id;
+        synchronized (this) {
+            if (byKey.containsKey(query.key())) {
+                byKey.get(query.key()).waiters().addAll(others);
+                return;
+            }
+            id = register(query.key(), query.caps(), next, others);
+        }
+        ask(id, query.caps(), next);
     }
 }

@@ -428,12 +428,20 @@ class PepModuleTest {
         send(romeo, forged);
         List<Element> asked = questions(romeo.stanzas());
         assertThat(asked).hasSize(1);
-        // Romeo's answer does not hash to the ver: the same ver from another entity is asked again.
+        send(nurse, forged);
+        assertThat(questions(nurse.stanzas())).as("one query per ver at a time").isEmpty();
+        // Romeo's answer does not hash to the ver: it says nothing about the Nurse's client, which is asked in turn.
         Element answer = discoQuery(TUNE + "+notify").addAttribute("node", "https://client.test#forged=");
         send(romeo, "<iq type='result' id='" + asked.get(0).attributeValue("id") + "' to='"
                 + asked.get(0).attributeValue("from") + "'>" + answer.asXML() + "</iq>");
-        send(nurse, forged);
-        assertThat(questions(nurse.stanzas())).hasSize(1);
+        List<Element> nurseAsked = questions(nurse.stanzas());
+        assertThat(nurseAsked).hasSize(1);
+        send(nurse, "<iq type='result' id='" + nurseAsked.get(0).attributeValue("id") + "' to='"
+                + nurseAsked.get(0).attributeValue("from") + "'>" + answer.asXML() + "</iq>");
+        // Nor is the ver remembered for anyone else.
+        TestClient romeoPhone = server.login(ROMEO, "phone");
+        send(romeoPhone, forged);
+        assertThat(questions(romeoPhone.stanzas())).hasSize(1);
     }
 
     @Test
