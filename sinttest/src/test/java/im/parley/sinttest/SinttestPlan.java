@@ -68,6 +68,12 @@ final class SinttestPlan {
         tests.put("SoftwareInfoIntegrationTest", rosterRace);
         tests.put("IoTControlIntegrationTest", rosterRace);
         tests.put("IoTDataIntegrationTest", rosterRace);
+        // The PEP payload tests subscribe the same way (each test), and MoodIntegrationTest runs
+        // right after EntityCapsTest, whose @AfterClass unsubscribes: its first notification test
+        // failed there twice in four runs (the presence access model saw no subscription).
+        tests.put("MoodIntegrationTest", rosterRace);
+        tests.put("GeolocationIntegrationTest", rosterRace);
+        tests.put("UserTuneIntegrationTest", rosterRace);
         return tests;
     }
 
