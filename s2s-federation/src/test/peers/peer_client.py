@@ -14,12 +14,19 @@ receives and obeys one JSON command per line on stdin:
   {"cmd": "expect", "count": N}  -> stops reporting messages; {"event": "received"}
                                     once N more messages arrived (benchmarks)
   {"cmd": "burst", "to": "x@y", "count": N}  -> sends N chat messages as fast as it can
+  {"cmd": "pep_interest", "node": "n"}  -> adds n+notify to the client's features and sends
+                                    presence with the new entity capabilities (XEP-0163 §4.2);
+                                    {"event": "interest"}
+  {"cmd": "items", "to": "x@y", "node": "n"}  -> XEP-0060 §6.5 items request;
+                                    {"event": "items", "node", "items": [{"id", "xml"}]} or
+                                    {"event": "items_error", "node", "condition"}
   {"cmd": "quit"}          -> disconnects and exits
 
 Events: {"event": "ready"}, {"event": "failed", "reason": ...},
 {"event": "presence", "from", "to", "type", "show", "status"},
 {"event": "message", "from", "to", "type", "body", "id"},
-{"event": "roster_push", "jid", "subscription", "ask"}.
+{"event": "roster_push", "jid", "subscription", "ask"},
+{"event": "pep", "from", "node", "id", "xml"} for each PubSub event notification item.
 Subscription requests are never answered automatically: the test decides.
 Needs python3-slixmpp (Debian package), run with /usr/bin/python3.
 """
@@ -46,6 +53,11 @@ class PeerClient(slixmpp.ClientXMPP):
         self.roster.auto_authorize = None
         self.roster.auto_subscribe = False
         self.expected = 0
+        # Entity capabilities (XEP-0115) and PEP (XEP-0163): the client answers disco#info
+        # about its caps and can ask for notifications with +notify.
+        for plugin in ("xep_0030", "xep_0060", "xep_0115", "xep_0163"):
+            self.register_plugin(plugin)
+        self.add_event_handler("pubsub_publish", self.on_pep)
         self.add_event_handler("session_start", self.on_start)
         self.add_event_handler("failed_auth", lambda _e: emit(event="failed", reason="authentication"))
         self.add_event_handler("message", self.on_message)
@@ -74,6 +86,23 @@ class PeerClient(slixmpp.ClientXMPP):
         emit(event="presence", **{"from": str(pres["from"]), "to": str(pres["to"]), "type": kind,
                                   "show": pres["show"], "status": pres["status"]})
 
+    def on_pep(self, msg):
+        items = msg["pubsub_event"]["items"]
+        # Not "for item in items": a stanza is its own iterator, and slixmpp is iterating it
+        # while it calls this handler (a nested loop would restart it, forever).
+        for item in list(items.iterables):
+            emit(event="pep", **{"from": str(msg["from"]), "node": items["node"], "id": item["id"],
+                                 "xml": str(item)})
+
+    async def items(self, to, node):
+        try:
+            result = await self["xep_0060"].get_items(to, node)
+        except slixmpp.exceptions.IqError as e:
+            emit(event="items_error", node=node, condition=e.iq["error"]["condition"])
+            return
+        emit(event="items", node=node, items=[{"id": item["id"], "xml": str(item)}
+                                              for item in result["pubsub"]["items"]])
+
     def on_roster_update(self, iq):
         for jid, item in iq["roster"]["items"].items():
             emit(event="roster_push", jid=str(jid), subscription=item["subscription"], ask=item["ask"] or "")
@@ -98,6 +127,13 @@ class PeerClient(slixmpp.ClientXMPP):
                 if "id" in command:
                     msg["id"] = command["id"]
                 msg.send()
+            elif name == "pep_interest":
+                self["xep_0163"].add_interest(command["node"])
+                # Computes the new ver and sends presence with it (XEP-0115 §4).
+                await self["xep_0115"].update_caps()
+                emit(event="interest")
+            elif name == "items":
+                await self.items(command["to"], command["node"])
             elif name == "expect":
                 self.expected = int(command["count"])
             elif name == "burst":

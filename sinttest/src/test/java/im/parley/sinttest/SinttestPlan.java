@@ -31,12 +31,13 @@ final class SinttestPlan {
         Map<String, String> specs = new LinkedHashMap<>();
         specs.put("XEP-0045", "Multi-User Chat: Parley hosts no MUC service");
         specs.put("XEP-0048", "Bookmarks (MultiUserChatLowLevelIntegrationTest): needs a MUC service");
-        specs.put("XEP-0060", "Publish-Subscribe: Parley hosts no pubsub service");
-        specs.put("XEP-0080", "User Location: a PEP (XEP-0163) payload; Parley has no PEP");
-        specs.put("XEP-0107", "User Mood: a PEP (XEP-0163) payload; Parley has no PEP");
-        specs.put("XEP-0118", "User Tune: a PEP (XEP-0163) payload; Parley has no PEP");
-        specs.put("XEP-0374", "OpenPGP for XMPP: keys are published over PEP (XEP-0163), which Parley lacks");
-        specs.put("XEP-0384", "OMEMO: device lists and bundles are published over PEP (XEP-0163), which Parley lacks");
+        specs.put("XEP-0060", "Publish-Subscribe: the tests use a pubsub service on its own domain; Parley hosts none "
+                + "(its PEP, XEP-0163, is the account's own service)");
+        // With PEP the secret key backup test runs (publish to a whitelist node, fetch it back) and
+        // then dies in the client: pgpainless calls a BcPBEDataDecryptorFactory constructor that the
+        // Bouncy Castle Parley ships (1.8x) no longer has (NoSuchMethodError ends the whole run).
+        specs.put("XEP-0374", "OpenPGP for XMPP: smack-openpgp's pgpainless needs an older Bouncy Castle than "
+                + "the one Parley ships (NoSuchMethodError in BcPBEDataDecryptorFactory)");
         return specs;
     }
 
@@ -66,6 +67,12 @@ final class SinttestPlan {
         tests.put("SoftwareInfoIntegrationTest", rosterRace);
         tests.put("IoTControlIntegrationTest", rosterRace);
         tests.put("IoTDataIntegrationTest", rosterRace);
+        // The PEP payload tests subscribe the same way (each test), and MoodIntegrationTest runs
+        // right after EntityCapsTest, whose @AfterClass unsubscribes: its first notification test
+        // failed there twice in four runs (the presence access model saw no subscription).
+        tests.put("MoodIntegrationTest", rosterRace);
+        tests.put("GeolocationIntegrationTest", rosterRace);
+        tests.put("UserTuneIntegrationTest", rosterRace);
         return tests;
     }
 

@@ -29,9 +29,37 @@ import org.jxmpp.jid.EntityBareJid;
 class Xep0030AnnouncedFeaturesTest {
 
     private static final String DISCO_INFO = "http://jabber.org/protocol/disco#info";
+    private static final String PUBSUB = "http://jabber.org/protocol/pubsub";
+
+    /** The account is a PEP service (XEP-0163 §6.1), "including all supported XEP-0060 features" (XEP-0060 §10). */
+    private static final Set<String> PEP_FEATURES = Set.of(
+            PUBSUB,
+            PUBSUB + "#access-open",
+            PUBSUB + "#access-presence",
+            PUBSUB + "#access-roster",
+            PUBSUB + "#access-whitelist",
+            PUBSUB + "#auto-create",
+            PUBSUB + "#auto-subscribe",
+            PUBSUB + "#config-node",
+            PUBSUB + "#create-and-configure",
+            PUBSUB + "#create-nodes",
+            PUBSUB + "#delete-items",
+            PUBSUB + "#delete-nodes",
+            PUBSUB + "#filtered-notifications",
+            PUBSUB + "#last-published",
+            PUBSUB + "#manage-affiliations",
+            PUBSUB + "#modify-affiliations",
+            PUBSUB + "#persistent-items",
+            PUBSUB + "#presence-notifications",
+            PUBSUB + "#publish",
+            PUBSUB + "#publish-options",
+            PUBSUB + "#purge-nodes",
+            PUBSUB + "#retract-items",
+            PUBSUB + "#retrieve-default",
+            PUBSUB + "#retrieve-items");
 
     /** Every feature of the server itself (XEP-0030 §3.1 on the domain), with the specification that names it. */
-    private static final Set<String> SERVER_FEATURES = Set.of(
+    private static final Set<String> SERVER_FEATURES = union(Set.of(
             DISCO_INFO,                                 // XEP-0030 §3.1
             "http://jabber.org/protocol/disco#items",   // XEP-0030 §4.1
             "http://jabber.org/protocol/caps",          // XEP-0115: the server publishes its own caps (<c/> in its stream features)
@@ -46,16 +74,19 @@ class Xep0030AnnouncedFeaturesTest {
             "urn:xmpp:carbons:2",                       // XEP-0280 §3: on the server
             "vcard-temp",                               // XEP-0054
             "msgoffline",                               // XEP-0160
-            "urn:xmpp:push:0");                         // XEP-0357 (also on the account)
+            "urn:xmpp:push:0"),                         // XEP-0357 (also on the account)
+            // The PEP features on the server too, where smack-omemo and smack-openpgp look (as Prosody shows them).
+            PEP_FEATURES);
 
     /** Every feature announced on the account's own bare JID (XEP-0030 §8). */
-    private static final Set<String> ACCOUNT_FEATURES = Set.of(
+    private static final Set<String> ACCOUNT_FEATURES = union(Set.of(
             DISCO_INFO,
             "http://jabber.org/protocol/disco#items",
             "urn:xmpp:push:0",                          // XEP-0357: a client looks on its own account
             "urn:xmpp:mam:2",                           // XEP-0313 §7: the archive is the account's
             "urn:xmpp:mam:2#extended",                  // XEP-0313 §7: before-id, after-id, ids, metadata
-            "urn:xmpp:sid:0");                          // XEP-0359 §6: the archive's stanza ids
+            "urn:xmpp:sid:0"),                          // XEP-0359 §6: the archive's stanza ids
+            PEP_FEATURES);
 
     /** The stream features after authentication (RFC 6120 §4.3.2), by namespace. */
     private static final Set<String> STREAM_FEATURES_AFTER_AUTHENTICATION = Set.of(
@@ -135,6 +166,12 @@ class Xep0030AnnouncedFeaturesTest {
         }
         RawXmppClient.boundJid(client.bind("orchard"));
         return client;
+    }
+
+    private static Set<String> union(Set<String> some, Set<String> more) {
+        Set<String> all = new TreeSet<>(some);
+        all.addAll(more);
+        return all;
     }
 
     private static Set<String> features(Element result) {

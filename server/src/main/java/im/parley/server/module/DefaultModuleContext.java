@@ -60,6 +60,7 @@ public final class DefaultModuleContext implements ModuleContext {
     private final DefaultModuleContext parent;
     private final Set<String> serverFeatures = new CopyOnWriteArraySet<>();
     private final Set<String> accountFeatures = new CopyOnWriteArraySet<>();
+    private final Set<DiscoIdentity> accountIdentities = new CopyOnWriteArraySet<>();
     private final List<Element> serverInfoExtensions = new CopyOnWriteArrayList<>();
     private final ServerInfo serverInfo = new ServerInfo(this::serverFeatures, this::serverInfoExtensions);
     private final ModuleEnvironment environment;
@@ -180,6 +181,16 @@ public final class DefaultModuleContext implements ModuleContext {
     @Override
     public Set<String> accountFeatures() {
         return Set.copyOf(accountFeatures);
+    }
+
+    @Override
+    public void addAccountIdentity(DiscoIdentity identity) {
+        accountIdentities.add(identity);
+    }
+
+    @Override
+    public Set<DiscoIdentity> accountIdentities() {
+        return Set.copyOf(accountIdentities);
     }
 
     @Override

@@ -68,6 +68,15 @@ public interface ModuleContext {
     /** The account features announced so far. */
     Set<String> accountFeatures();
 
+    /**
+     * Announces an identity the server shows on an account's behalf to the account itself
+     * (XEP-0030 §8), besides {@code account/registered}: e.g. {@code pubsub/pep} (XEP-0163 §6.1).
+     */
+    void addAccountIdentity(DiscoIdentity identity);
+
+    /** The account identities announced so far. */
+    Set<DiscoIdentity> accountIdentities();
+
     /** Announces a feature (a XEP-0030 {@code var}) the server supports. */
     void addServerFeature(String discoFeature);
 

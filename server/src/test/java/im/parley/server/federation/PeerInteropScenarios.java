@@ -154,7 +154,7 @@ abstract class PeerInteropScenarios {
         assertThat(CrossDomainRosters.roster(alice).elements()).isEmpty();
     }
 
-    private void subscribeBothWays(Pair pair, SocketClient alice, SlixmppClient bob) {
+    void subscribeBothWays(Pair pair, SocketClient alice, SlixmppClient bob) {
         // Parley's user subscribes; the peer's user approves (§3.1.2 to §3.1.6).
         alice.send("<presence to='" + pair.bob + "' type='subscribe'/>");
         bob.next(SlixmppClient.presenceEvent(pair.alice, "subscribe"));
@@ -173,7 +173,7 @@ abstract class PeerInteropScenarios {
         bob.next(SlixmppClient.presenceEvent(pair.alice + "/laptop", ""));
     }
 
-    private Pair freshPair() throws Exception {
+    Pair freshPair() throws Exception {
         int n = USERS.incrementAndGet();
         String alice = "alice" + n + "@" + parleyDomain();
         String bob = "bob" + n + "@" + peerDomain();
@@ -182,11 +182,11 @@ abstract class PeerInteropScenarios {
         return new Pair(alice, bob);
     }
 
-    private SocketClient parleyLogin(String jid, String resource) throws Exception {
+    SocketClient parleyLogin(String jid, String resource) throws Exception {
         return CrossDomainRosters.login(parley(), jid, resource);
     }
 
-    private SlixmppClient peerLogin(String jid) throws Exception {
+    SlixmppClient peerLogin(String jid) throws Exception {
         SlixmppClient client = loginPeer(jid.substring(0, jid.indexOf('@')), "secret");
         clients.add(client);
         return client;
@@ -198,7 +198,7 @@ abstract class PeerInteropScenarios {
                 && e.attributeValue("from").startsWith(bareJid + "/") && more.test(e);
     }
 
-    private record Pair(String alice, String bob) {
+    record Pair(String alice, String bob) {
     }
 
 }

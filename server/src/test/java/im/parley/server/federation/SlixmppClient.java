@@ -125,6 +125,25 @@ final class SlixmppClient implements AutoCloseable {
         return next(e -> "roster".equals(e.path("event").asText())).path("items");
     }
 
+    /** Asks for notifications of {@code node}: {@code node+notify} in new caps, sent with presence (XEP-0163 §4.2). */
+    void pepInterest(String node) {
+        send(JSON.createObjectNode().put("cmd", "pep_interest").put("node", node));
+        next(e -> "interest".equals(e.path("event").asText()));
+    }
+
+    /** XEP-0060 §6.5: the items of {@code owner}'s node: an {@code items} or {@code items_error} event. */
+    JsonNode items(String owner, String node) {
+        send(JSON.createObjectNode().put("cmd", "items").put("to", owner).put("node", node));
+        return next(e -> List.of("items", "items_error").contains(e.path("event").asText())
+                && node.equals(e.path("node").asText()));
+    }
+
+    /** A PubSub event notification item from {@code from} on {@code node}. */
+    static Predicate<JsonNode> pepEvent(String from, String node) {
+        return e -> "pep".equals(e.path("event").asText()) && from.equals(e.path("from").asText())
+                && node.equals(e.path("node").asText());
+    }
+
     private void send(ObjectNode command) {
         try {
             commands.write((command.toString() + "\n").getBytes(StandardCharsets.UTF_8));

@@ -6,11 +6,14 @@ import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.c2s.C2sFeatures;
 import im.parley.server.host.Host;
+import im.parley.server.module.DiscoIdentity;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.modules.caps.CapsFeature;
 import im.parley.server.module.XmppModule;
 import im.parley.server.modules.caps.CapsVerification;
 import im.parley.server.session.LocalSession;
+import im.parley.server.session.RouteTable;
+import java.util.Comparator;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -106,6 +109,10 @@ public final class DiscoModule implements XmppModule {
         Element query = DocumentHelper.createElement(QName.get("query", INFO));
         query.addElement(QName.get("identity", INFO)).addAttribute("category", "account")
                 .addAttribute("type", "registered");
+        context.accountIdentities().stream()
+                .sorted(Comparator.comparing(DiscoIdentity::category).thenComparing(DiscoIdentity::type))
+                .forEach(identity -> query.addElement(QName.get("identity", INFO))
+                        .addAttribute("category", identity.category()).addAttribute("type", identity.type()));
         query.addElement(QName.get("feature", INFO)).addAttribute("var", ServerInfo.DISCO_INFO);
         query.addElement(QName.get("feature", INFO)).addAttribute("var", ServerInfo.DISCO_ITEMS);
         for (String feature : new TreeSet<>(context.accountFeatures())) {
@@ -129,12 +136,17 @@ public final class DiscoModule implements XmppModule {
         if (node != null) {
             return error(iq, StanzaErrorCondition.ITEM_NOT_FOUND);
         }
-        for (LocalSession session : context.sessions().sessionsOf(account(iq))) {
+        addAvailableResources(context.sessions(), account(iq), query);
+        return result(iq, query);
+    }
+
+    /** Lists the account's available resources in a disco#items {@code <query/>} for the account itself (XEP-0030 §8). */
+    public static void addAvailableResources(RouteTable sessions, EntityBareJid account, Element query) {
+        for (LocalSession session : sessions.sessionsOf(account)) {
             if (session.isAvailable()) {
                 query.addElement(QName.get("item", ITEMS)).addAttribute("jid", session.jid().toString());
             }
         }
-        return result(iq, query);
     }
 
     /** The account the IQ is about: its bare {@code to}, or the sender's own without {@code to}. */

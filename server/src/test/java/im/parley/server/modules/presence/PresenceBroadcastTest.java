@@ -1,6 +1,6 @@
 package im.parley.server.modules.presence;
 
-import static im.parley.server.modules.presence.SubscriptionHandshakeTest.befriend;
+import static im.parley.server.modules.roster.RosterScript.befriend;
 import static im.parley.server.modules.roster.RosterScript.fetchRosterAndGoOnline;
 import static im.parley.server.modules.roster.RosterScript.presences;
 import static im.parley.server.modules.roster.RosterScript.send;

@@ -1,5 +1,6 @@
 package im.parley.server.modules.presence;
 
+import static im.parley.server.modules.roster.RosterScript.befriend;
 import static im.parley.server.modules.roster.RosterScript.fetchRosterAndGoOnline;
 import static im.parley.server.modules.roster.RosterScript.presences;
 import static im.parley.server.modules.roster.RosterScript.pushedItems;
@@ -236,18 +237,6 @@ class SubscriptionHandshakeTest {
         assertThat(romeo.stanzas()).filteredOn(s -> "nobody@parley.test".equals(s.attributeValue("from"))).isEmpty();
         assertThat(state(ROMEO, "nobody@parley.test")).as("still waiting for an answer (§3.1.2)")
                 .isEqualTo(new SubscriptionState(Subscription.NONE, true, false, false));
-    }
-
-    /** Runs the whole §3.1 handshake both ways and discards what the clients received. */
-    static void befriend(TestClient a, TestClient b) {
-        String aBare = a.jid().substring(0, a.jid().indexOf('/'));
-        String bBare = b.jid().substring(0, b.jid().indexOf('/'));
-        send(a, "<presence to='" + bBare + "' type='subscribe'/>");
-        send(b, "<presence to='" + aBare + "' type='subscribed'/>");
-        send(b, "<presence to='" + aBare + "' type='subscribe'/>");
-        send(a, "<presence to='" + bBare + "' type='subscribed'/>");
-        a.stanzas();
-        b.stanzas();
     }
 
     private TestClient online(String user, String resource) {

@@ -29,6 +29,18 @@ public final class RosterScript {
         send(client, "<presence/>");
     }
 
+    /** Runs the whole §3.1 handshake both ways and discards what the clients received. */
+    public static void befriend(TestClient a, TestClient b) {
+        String aBare = a.jid().substring(0, a.jid().indexOf('/'));
+        String bBare = b.jid().substring(0, b.jid().indexOf('/'));
+        send(a, "<presence to='" + bBare + "' type='subscribe'/>");
+        send(b, "<presence to='" + aBare + "' type='subscribed'/>");
+        send(b, "<presence to='" + aBare + "' type='subscribe'/>");
+        send(a, "<presence to='" + bBare + "' type='subscribed'/>");
+        a.stanzas();
+        b.stanzas();
+    }
+
     /** The presence stanzas among {@code stanzas}. */
     public static List<Element> presences(List<Element> stanzas) {
         return stanzas.stream().filter(e -> "presence".equals(e.getName())).toList();

@@ -1,0 +1,290 @@
+package im.parley.server.modules.pep;
+
+import static im.parley.server.storage.SqlTransactions.bindOwner;
+
+import im.parley.server.storage.SqlTransactions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+import org.jxmpp.jid.EntityBareJid;
+
+/**
+ * The nodes, items and affiliations of every account's PEP service on the module's own tables
+ * ({@code db/pep}; H2 and PostgreSQL). Items come oldest first. Blocking: call on the blocking
+ * executor.
+ */
+final class JdbcPepStore {
+
+    private static final String KEY = " WHERE domain = ? AND username = ? AND node = ?";
+    private static final String CONFIG_COLUMNS =
+            "access_model, roster_groups, max_items, persist_items, send_last, deliver_payloads, notify_retract, notify_delete";
+
+    private final SqlTransactions tx;
+
+    JdbcPepStore(DataSource database) {
+        this.tx = new SqlTransactions(database);
+    }
+
+    /** The owner's nodes and their configurations, by name. */
+    Map<String, NodeConfig> nodes(EntityBareJid owner) {
+        return tx.run("list the PEP nodes of " + owner, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT node, " + CONFIG_COLUMNS
+                    + " FROM pep_nodes WHERE domain = ? AND username = ? ORDER BY node")) {
+                bindOwner(select, owner);
+                Map<String, NodeConfig> nodes = new LinkedHashMap<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        nodes.put(rows.getString(1), config(rows, 2));
+                    }
+                }
+                return nodes;
+            }
+        });
+    }
+
+    Optional<NodeConfig> node(EntityBareJid owner, String node) {
+        return tx.run("read a PEP node of " + owner, connection -> {
+            try (PreparedStatement select = prepare(connection, "SELECT " + CONFIG_COLUMNS + " FROM pep_nodes" + KEY, owner, node);
+                 ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(config(rows, 1)) : Optional.empty();
+            }
+        });
+    }
+
+    /** Creates a node if the account exists, has no node of that name and fewer than {@code maxNodes}. */
+    Creation create(EntityBareJid owner, String node, NodeConfig config, int maxNodes) {
+        return tx.run("create a PEP node of " + owner, connection -> {
+            try (PreparedStatement exists = prepare(connection, "SELECT 1 FROM pep_nodes" + KEY, owner, node);
+                 ResultSet rows = exists.executeQuery()) {
+                if (rows.next()) {
+                    return Creation.EXISTS;
+                }
+            }
+            try (PreparedStatement count = connection.prepareStatement(
+                    "SELECT COUNT(*) FROM pep_nodes WHERE domain = ? AND username = ?")) {
+                bindOwner(count, owner);
+                try (ResultSet rows = count.executeQuery()) {
+                    rows.next();
+                    if (rows.getInt(1) >= maxNodes) {
+                        return Creation.TOO_MANY;
+                    }
+                }
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO pep_nodes (domain, username, node, "
+                    + CONFIG_COLUMNS + ") SELECT domain, username, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM accounts"
+                    + " WHERE domain = ? AND username = ?")) {
+                insert.setString(1, node);
+                bindConfig(insert, 2, config);
+                insert.setString(10, owner.getDomain().toString());
+                insert.setString(11, owner.getLocalpart().toString());
+                return insert.executeUpdate() > 0 ? Creation.CREATED : Creation.NO_ACCOUNT;
+            }
+        });
+    }
+
+    /** What {@link #create} did. */
+    enum Creation { CREATED, EXISTS, TOO_MANY, NO_ACCOUNT }
+
+    /** Replaces a node's configuration and drops the items it no longer keeps. */
+    void configure(EntityBareJid owner, String node, NodeConfig config) {
+        tx.run("configure a PEP node of " + owner, connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE pep_nodes SET access_model = ?,"
+                    + " roster_groups = ?, max_items = ?, persist_items = ?, send_last = ?, deliver_payloads = ?,"
+                    + " notify_retract = ?, notify_delete = ?" + KEY)) {
+                bindConfig(update, 1, config);
+                bindKey(update, 9, owner, node);
+                update.executeUpdate();
+            }
+            trim(connection, owner, node, config.keptItems());
+            return null;
+        });
+    }
+
+    /** Deletes a node with its items and affiliations; false if there was none. */
+    boolean delete(EntityBareJid owner, String node) {
+        return tx.run("delete a PEP node of " + owner, connection -> {
+            try (PreparedStatement delete = prepare(connection, "DELETE FROM pep_nodes" + KEY, owner, node)) {
+                return delete.executeUpdate() > 0;
+            }
+        });
+    }
+
+    /**
+     * Stores an item as the node's newest, replacing an item of the same id (XEP-0060 §7.1.2),
+     * and drops the oldest beyond {@code kept}.
+     */
+    void publish(EntityBareJid owner, String node, PepItem item, int kept) {
+        tx.run("publish to a PEP node of " + owner, connection -> {
+            retract(connection, owner, node, item.id());
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO pep_items"
+                    + " (domain, username, node, item_id, published, payload) VALUES (?, ?, ?, ?, ?, ?)")) {
+                bindKey(insert, 1, owner, node);
+                insert.setString(4, item.id());
+                insert.setLong(5, item.published().toEpochMilli());
+                insert.setString(6, item.payloadXml());
+                insert.executeUpdate();
+            }
+            trim(connection, owner, node, kept);
+            return null;
+        });
+    }
+
+    /** The newest {@code max} items (all with a negative max), oldest first. */
+    List<PepItem> items(EntityBareJid owner, String node, int max) {
+        return tx.run("read PEP items of " + owner, connection -> {
+            String limit = max < 0 ? "" : " LIMIT " + max;
+            try (PreparedStatement select = prepare(connection,
+                    "SELECT item_id, published, payload FROM pep_items" + KEY + " ORDER BY seq DESC" + limit, owner, node)) {
+                List<PepItem> items = read(select);
+                Collections.reverse(items);
+                return items;
+            }
+        });
+    }
+
+    /** The items with these ids that exist, oldest first. */
+    List<PepItem> items(EntityBareJid owner, String node, Set<String> ids) {
+        List<PepItem> all = items(owner, node, -1);
+        all.removeIf(item -> !ids.contains(item.id()));
+        return all;
+    }
+
+    /** Deletes an item; false if there was none of that id. */
+    boolean retract(EntityBareJid owner, String node, String id) {
+        return tx.run("retract a PEP item of " + owner, connection -> retract(connection, owner, node, id));
+    }
+
+    /** Deletes every item of a node. */
+    void purge(EntityBareJid owner, String node) {
+        tx.run("purge a PEP node of " + owner, connection -> {
+            try (PreparedStatement delete = prepare(connection, "DELETE FROM pep_items" + KEY, owner, node)) {
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    /** The affiliations the owner gave others on a node (XEP-0060 §8.9), by JID. */
+    Map<String, Affiliation> affiliations(EntityBareJid owner, String node) {
+        return tx.run("read PEP affiliations of " + owner, connection -> {
+            try (PreparedStatement select = prepare(connection,
+                    "SELECT jid, affiliation FROM pep_affiliations" + KEY + " ORDER BY jid", owner, node);
+                 ResultSet rows = select.executeQuery()) {
+                Map<String, Affiliation> affiliations = new LinkedHashMap<>();
+                while (rows.next()) {
+                    Optional<Affiliation> affiliation = Affiliation.of(rows.getString(2));
+                    if (affiliation.isPresent()) {
+                        affiliations.put(rows.getString(1), affiliation.get());
+                    }
+                }
+                return affiliations;
+            }
+        });
+    }
+
+    /** Sets the affiliations given ({@link Affiliation#NONE} removes one), all or none. */
+    void affiliate(EntityBareJid owner, String node, Map<String, Affiliation> changes) {
+        tx.run("change PEP affiliations of " + owner, connection -> {
+            for (Map.Entry<String, Affiliation> change : changes.entrySet()) {
+                try (PreparedStatement delete = prepare(connection, "DELETE FROM pep_affiliations" + KEY + " AND jid = ?",
+                        owner, node)) {
+                    delete.setString(4, change.getKey());
+                    delete.executeUpdate();
+                }
+                if (change.getValue() != Affiliation.NONE) {
+                    try (PreparedStatement insert = connection.prepareStatement(
+                            "INSERT INTO pep_affiliations (domain, username, node, jid, affiliation) VALUES (?, ?, ?, ?, ?)")) {
+                        bindKey(insert, 1, owner, node);
+                        insert.setString(4, change.getKey());
+                        insert.setString(5, change.getValue().value());
+                        insert.executeUpdate();
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    private static boolean retract(Connection connection, EntityBareJid owner, String node, String id) throws SQLException {
+        try (PreparedStatement delete = prepare(connection, "DELETE FROM pep_items" + KEY + " AND item_id = ?", owner, node)) {
+            delete.setString(4, id);
+            return delete.executeUpdate() > 0;
+        }
+    }
+
+    /** Drops the oldest items beyond {@code kept}. */
+    private static void trim(Connection connection, EntityBareJid owner, String node, int kept) throws SQLException {
+        List<Long> old = new ArrayList<>();
+        try (PreparedStatement select = prepare(connection, "SELECT seq FROM pep_items" + KEY + " ORDER BY seq DESC", owner, node);
+             ResultSet rows = select.executeQuery()) {
+            int seen = 0;
+            while (rows.next()) {
+                if (++seen > kept) {
+                    old.add(rows.getLong(1));
+                }
+            }
+        }
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM pep_items WHERE seq = ?")) {
+            for (long seq : old) {
+                delete.setLong(1, seq);
+                delete.addBatch();
+            }
+            if (!old.isEmpty()) {
+                delete.executeBatch();
+            }
+        }
+    }
+
+    private static List<PepItem> read(PreparedStatement select) throws SQLException {
+        List<PepItem> items = new ArrayList<>();
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                items.add(new PepItem(rows.getString(1), Instant.ofEpochMilli(rows.getLong(2)), rows.getString(3)));
+            }
+        }
+        return items;
+    }
+
+    private static PreparedStatement prepare(Connection connection, String sql, EntityBareJid owner, String node)
+            throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        bindKey(statement, 1, owner, node);
+        return statement;
+    }
+
+    private static void bindKey(PreparedStatement statement, int first, EntityBareJid owner, String node) throws SQLException {
+        statement.setString(first, owner.getDomain().toString());
+        statement.setString(first + 1, owner.getLocalpart().toString());
+        statement.setString(first + 2, node);
+    }
+
+    private static void bindConfig(PreparedStatement statement, int first, NodeConfig config) throws SQLException {
+        statement.setString(first, config.accessModel().value());
+        statement.setString(first + 1, String.join("\n", new TreeSet<>(config.rosterGroups())));
+        statement.setInt(first + 2, config.maxItems());
+        statement.setBoolean(first + 3, config.persistItems());
+        statement.setString(first + 4, config.sendLast().value());
+        statement.setBoolean(first + 5, config.deliverPayloads());
+        statement.setBoolean(first + 6, config.notifyRetract());
+        statement.setBoolean(first + 7, config.notifyDelete());
+    }
+
+    private static NodeConfig config(ResultSet rows, int first) throws SQLException {
+        String groups = rows.getString(first + 1);
+        return new NodeConfig(AccessModel.of(rows.getString(first)).orElse(AccessModel.PRESENCE),
+                groups.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(groups.split("\n"))), rows.getInt(first + 2),
+                rows.getBoolean(first + 3), SendLast.of(rows.getString(first + 4)).orElse(SendLast.ON_SUB_AND_PRESENCE),
+                rows.getBoolean(first + 5), rows.getBoolean(first + 6), rows.getBoolean(first + 7));
+    }
+}

@@ -1,0 +1,114 @@
+package im.parley.server.modules.pep;
+
+import im.parley.core.routing.Stanza;
+import im.parley.core.stream.Namespaces;
+import im.parley.server.module.ModuleContext;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import org.dom4j.DocumentException;
+import org.dom4j.DocumentHelper;
+import org.dom4j.Element;
+import org.dom4j.QName;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.Jid;
+
+/**
+ * Event notifications (XEP-0060 §7.1.2, §7.2.2, §8.4.2, §8.5.2) from the owner's bare JID
+ * (XEP-0163 §4.3.1), as {@code headline} messages, to every resource present at the account
+ * that wants the node ({@code +notify}), may see it (its access model) and is not blocked
+ * (XEP-0163 §4.3.3 rule 3). Blocking: reads the roster and the block list.
+ */
+final class Notifications {
+
+    private static final String DELAY = "urn:xmpp:delay";
+
+    private final ModuleContext context;
+    private final InterestedResources interests;
+
+    Notifications(ModuleContext context, InterestedResources interests) {
+        this.context = context;
+        this.interests = interests;
+    }
+
+    /** Sends what {@code event} makes for each resource that gets notifications of {@code node}. */
+    void broadcast(EntityBareJid owner, String node, NodeConfig config, Map<String, Affiliation> affiliations,
+                   Function<Jid, Element> event) {
+        Set<Jid> interested = interests.interestedIn(owner, node);
+        if (interested.isEmpty()) {
+            return;
+        }
+        NodeAccess access = new NodeAccess(owner, context.storage().rosters().roster(owner));
+        Set<Jid> blocked = context.storage().blockLists().load(owner);
+        for (Jid resource : interested) {
+            if (!isBlocked(blocked, resource) && access.allows(resource.asBareJid(), config, affiliations)) {
+                send(owner, resource, event.apply(resource), null);
+            }
+        }
+    }
+
+    /** Whether the owner blocks the resource, its account or its domain (XEP-0191 §3.3). */
+    static boolean isBlocked(Set<Jid> blocked, Jid resource) {
+        return blocked.contains(resource) || blocked.contains(resource.asBareJid())
+                || blocked.contains(resource.asDomainBareJid());
+    }
+
+    /**
+     * Sends one notification; one that carries an item published earlier (the last item for a
+     * newly available resource, XEP-0163 §4.3.4) says when, with a delay (XEP-0203).
+     */
+    void send(EntityBareJid owner, Jid to, Element event, Instant publishedEarlier) {
+        Element message = DocumentHelper.createElement(QName.get("message", Namespaces.CLIENT))
+                .addAttribute("from", owner.toString()).addAttribute("to", to.toString())
+                .addAttribute("type", "headline").addAttribute("id", UUID.randomUUID().toString());
+        message.add(event);
+        if (publishedEarlier != null) {
+            message.addElement(QName.get("delay", DELAY)).addAttribute("stamp",
+                    DateTimeFormatter.ISO_INSTANT.format(publishedEarlier.truncatedTo(ChronoUnit.MILLIS)));
+        }
+        context.send(new Stanza(message, owner, to));
+    }
+
+    /** §7.1.2: one published item, with its payload if the node delivers payloads (§7.1.2.1). */
+    static Element published(String node, PepItem item, boolean withPayload) {
+        Element event = event();
+        Element element = event.addElement(QName.get("items", Pubsub.EVENT)).addAttribute("node", node)
+                .addElement(QName.get("item", Pubsub.EVENT)).addAttribute("id", item.id());
+        if (withPayload) {
+            element.add(payload(item));
+        }
+        return event;
+    }
+
+    /** §7.2.2: an item was retracted. */
+    static Element retracted(String node, String id) {
+        Element event = event();
+        event.addElement(QName.get("items", Pubsub.EVENT)).addAttribute("node", node)
+                .addElement(QName.get("retract", Pubsub.EVENT)).addAttribute("id", id);
+        return event;
+    }
+
+    /** §8.4.2 delete and §8.5.2 purge: {@code <delete/>} or {@code <purge/>}. */
+    static Element nodeEvent(String what, String node) {
+        Element event = event();
+        event.addElement(QName.get(what, Pubsub.EVENT)).addAttribute("node", node);
+        return event;
+    }
+
+    /** The item's payload, parsed from storage. */
+    static Element payload(PepItem item) {
+        try {
+            return DocumentHelper.parseText(item.payloadXml()).getRootElement().createCopy();
+        } catch (DocumentException e) {
+            throw new IllegalStateException("a stored PEP payload is not XML", e);
+        }
+    }
+
+    private static Element event() {
+        return DocumentHelper.createElement(QName.get("event", Pubsub.EVENT));
+    }
+}

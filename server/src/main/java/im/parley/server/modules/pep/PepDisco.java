@@ -1,0 +1,123 @@
+package im.parley.server.modules.pep;
+
+import im.parley.core.routing.Stanza;
+import im.parley.core.stream.Stanzas;
+import im.parley.server.event.StanzaEvent;
+import im.parley.server.event.Verdict;
+import im.parley.server.module.ModuleContext;
+import im.parley.server.modules.disco.DiscoModule;
+import im.parley.server.modules.disco.ServerInfo;
+import im.parley.server.modules.pep.Pubsub.Refusal;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.dom4j.DocumentHelper;
+import org.dom4j.Element;
+import org.dom4j.QName;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.EntityBareJid;
+
+/**
+ * Service discovery of an account's PEP nodes, answered before the disco module: disco#items
+ * on the bare JID lists the nodes the requester may see (XEP-0163 §6.2; the owner also gets its
+ * available resources, as the disco module lists them), disco#info on a node is a leaf node's
+ * identity (XEP-0060 §5.3) and disco#items on a node its item ids (§5.5). Nodes the requester
+ * may not see are left to the disco module, which does not tell them from nodes that do not exist.
+ */
+final class PepDisco {
+
+    private final ModuleContext context;
+    private final PepService service;
+
+    PepDisco(ModuleContext context, PepService service) {
+        this.context = context;
+        this.service = service;
+    }
+
+    Verdict info(StanzaEvent event) {
+        Stanza iq = event.stanza();
+        String node = iq.element().elements().get(0).attributeValue("node");
+        if (node == null || owner(iq) == null) {
+            return Verdict.PASS;
+        }
+        return answer(event, () -> {
+            service.readable(owner(iq), iq.from().asBareJid(), node);
+            Element query = query(iq, ServerInfo.DISCO_INFO, node);
+            query.addElement(QName.get("identity", ServerInfo.DISCO_INFO)).addAttribute("category", "pubsub")
+                    .addAttribute("type", "leaf");
+            query.addElement(QName.get("feature", ServerInfo.DISCO_INFO)).addAttribute("var", Pubsub.NS);
+            return query;
+        });
+    }
+
+    Verdict items(StanzaEvent event) {
+        Stanza iq = event.stanza();
+        EntityBareJid owner = owner(iq);
+        if (owner == null) {
+            return Verdict.PASS;
+        }
+        String node = iq.element().elements().get(0).attributeValue("node");
+        BareJid requester = iq.from().asBareJid();
+        return answer(event, () -> {
+            Element query = query(iq, ServerInfo.DISCO_ITEMS, node);
+            if (node != null) {
+                List<PepItem> items = service.retrieve(owner, requester, node, -1, Set.of());
+                items.forEach(item -> query.addElement(QName.get("item", ServerInfo.DISCO_ITEMS))
+                        .addAttribute("jid", owner.toString()).addAttribute("name", item.id()));
+                return query;
+            }
+            for (Map.Entry<String, NodeConfig> visible : service.visibleNodes(owner, requester).entrySet()) {
+                query.addElement(QName.get("item", ServerInfo.DISCO_ITEMS)).addAttribute("jid", owner.toString())
+                        .addAttribute("node", visible.getKey());
+            }
+            if (owner.equals(requester)) {
+                DiscoModule.addAvailableResources(context.sessions(), owner, query);
+            }
+            return query;
+        });
+    }
+
+    /** A source of an answer's {@code <query/>}; a refusal passes the request on to the disco module. */
+    private interface Answer {
+        Element query() throws Refusal;
+    }
+
+    /** Looks the answer up off the event loop, then answers, or passes the event on. */
+    private Verdict answer(StanzaEvent event, Answer answer) {
+        Stanza iq = event.stanza();
+        return Verdict.suspend(continuation -> event.work().defer(() -> CompletableFuture.supplyAsync(() -> {
+            try {
+                return answer.query();
+            } catch (Refusal refusal) {
+                return null;
+            }
+        }, context.blocking()).handle((query, failure) -> {
+            if (query == null) {
+                continuation.resume(Verdict.PASS);
+            } else {
+                Element result = Stanzas.iqResult(iq.element());
+                result.add(query);
+                context.send(new Stanza(result, owner(iq), iq.from()), event.handling());
+                continuation.resume(Verdict.HANDLED);
+            }
+            return null;
+        })));
+    }
+
+    private static Element query(Stanza iq, String namespace, String node) {
+        Element query = DocumentHelper.createElement(QName.get("query", namespace));
+        if (node != null) {
+            query.addAttribute("node", node);
+        }
+        return query;
+    }
+
+    /** The account asked: {@code to}, or the sender's own without {@code to}; null for a non-account sender. */
+    private static EntityBareJid owner(Stanza iq) {
+        if (iq.from() == null || !"get".equals(iq.type())) {
+            return null;
+        }
+        return iq.to() == null ? iq.from().asEntityBareJidIfPossible() : iq.to().asEntityBareJidIfPossible();
+    }
+}

@@ -1,0 +1,233 @@
+package im.parley.server.modules.pep;
+
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
+import im.parley.core.routing.Stanza;
+import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.core.stream.Stanzas;
+import im.parley.server.module.IqHandler;
+import im.parley.server.modules.pep.Pubsub.Refusal;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.dom4j.DocumentHelper;
+import org.dom4j.Element;
+import org.dom4j.QName;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.EntityBareJid;
+
+/**
+ * The pubsub requests to an account's bare JID (XEP-0163 §1.2: the account is the service),
+ * from its own resources or anyone else, local or remote: publishing (XEP-0060 §7.1, §7.2) and
+ * the owner's use cases (§8) for the owner only ({@code forbidden} otherwise, §7.1.3.1),
+ * item retrieval (§6.5) for whoever the node's access model admits. What Parley does not
+ * implement is {@code feature-not-implemented} naming the feature (§4.4).
+ */
+final class PepRequests implements IqHandler {
+
+    private final PepService service;
+    private final Executor blocking;
+
+    PepRequests(PepService service, Executor blocking) {
+        this.service = service;
+        this.blocking = blocking;
+    }
+
+    @Override
+    public CompletionStage<Element> handle(Stanza iq) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return answer(iq);
+            } catch (Refusal refusal) {
+                return refusal.replyTo(iq);
+            }
+        }, blocking);
+    }
+
+    private Element answer(Stanza iq) throws Refusal {
+        BareJid requester = iq.from() == null ? null : iq.from().asBareJid();
+        EntityBareJid owner = iq.to() == null ? (requester == null ? null : requester.asEntityBareJidIfPossible())
+                : iq.to().asEntityBareJidIfPossible();
+        if (owner == null || requester == null) {
+            throw Refusal.of(StanzaErrorCondition.BAD_REQUEST);
+        }
+        Element pubsub = iq.element().elements().get(0);
+        List<Element> verbs = pubsub.elements();
+        if (verbs.isEmpty()) {
+            throw Refusal.of(StanzaErrorCondition.BAD_REQUEST);
+        }
+        Element verb = verbs.get(0);
+        boolean set = "set".equals(iq.type());
+        boolean own = owner.equals(requester);
+        if (Pubsub.NS.equals(pubsub.getNamespaceURI())) {
+            if (!set && "items".equals(verb.getName())) {
+                return items(iq, owner, requester, verb);
+            }
+            if (set && List.of("publish", "retract", "create").contains(verb.getName()) && !own) {
+                throw Refusal.of(StanzaErrorCondition.FORBIDDEN);
+            }
+            return switch (set ? verb.getName() : "get " + verb.getName()) {
+                case "publish" -> publish(iq, owner, verb, pubsub.element(QName.get("publish-options", Pubsub.NS)));
+                case "retract" -> retract(iq, owner, verb);
+                case "create" -> create(iq, owner, verb, pubsub.element(QName.get("configure", Pubsub.NS)));
+                case "subscribe", "unsubscribe", "get options", "options" -> throw Refusal.unsupported("subscribe");
+                case "get subscriptions" -> throw Refusal.unsupported("retrieve-subscriptions");
+                case "get affiliations" -> throw Refusal.unsupported("retrieve-affiliations");
+                default -> throw Refusal.of(StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED);
+            };
+        }
+        if (!own) {
+            throw Refusal.of(StanzaErrorCondition.FORBIDDEN);
+        }
+        return owner(iq, owner, verb, set);
+    }
+
+    /** The owner's use cases (XEP-0060 §8), namespace {@code pubsub#owner}. */
+    private Element owner(Stanza iq, EntityBareJid owner, Element verb, boolean set) throws Refusal {
+        String node = verb.attributeValue("node");
+        switch ((set ? "set " : "get ") + verb.getName()) {
+            case "get default" -> {
+                return ownerResult(iq, "default", null, NodeConfig.defaults().form("form"));
+            }
+            case "get configure" -> {
+                return ownerResult(iq, "configure", node, service.existing(owner, required(node)).form("form"));
+            }
+            case "set configure" -> {
+                Element x = verb.element(QName.get("x", Pubsub.DATA));
+                if (x != null && !"cancel".equals(x.attributeValue("type"))) {
+                    service.configure(owner, required(node), NodeConfig.fields(x));
+                }
+                return Stanzas.iqResult(iq.element());
+            }
+            case "set delete" -> service.delete(owner, required(node));
+            case "set purge" -> service.purge(owner, required(node));
+            case "get affiliations" -> {
+                Element affiliations = DocumentHelper.createElement(QName.get("affiliations", Pubsub.OWNER))
+                        .addAttribute("node", required(node));
+                service.affiliations(owner, node).forEach((jid, affiliation) -> affiliations
+                        .addElement(QName.get("affiliation", Pubsub.OWNER)).addAttribute("jid", jid)
+                        .addAttribute("affiliation", affiliation.value()));
+                return ownerResult(iq, affiliations);
+            }
+            case "set affiliations" -> service.affiliate(owner, required(node), affiliationChanges(verb));
+            case "get subscriptions", "set subscriptions" -> throw Refusal.unsupported("manage-subscriptions");
+            default -> throw Refusal.of(StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED);
+        }
+        return Stanzas.iqResult(iq.element());
+    }
+
+    /** §7.1: publish one item, with publish-options (§7.1.5); the result names the item (§7.1.2). */
+    private Element publish(Stanza iq, EntityBareJid owner, Element publish, Element publishOptions) throws Refusal {
+        String node = required(publish.attributeValue("node"));
+        List<Element> items = publish.elements(QName.get("item", Pubsub.NS));
+        if (items.size() != 1) {
+            // §7.1.3.4: no item; one request publishes one item here.
+            throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, items.isEmpty() ? "item-required" : "invalid-payload", null);
+        }
+        Element item = items.get(0);
+        if (item.elements().size() != 1) {
+            // §7.1.3.5 no payload; §7.1.3.6 more than one payload.
+            throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, item.elements().isEmpty() ? "payload-required"
+                    : "invalid-payload", null);
+        }
+        Map<String, List<String>> options = publishOptions == null ? Map.of()
+                : NodeConfig.fields(publishOptions.element(QName.get("x", Pubsub.DATA)));
+        if (!options.isEmpty() && !List.of(Pubsub.PUBLISH_OPTIONS).equals(options.get("FORM_TYPE"))) {
+            throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, "invalid-options", "FORM_TYPE must be " + Pubsub.PUBLISH_OPTIONS);
+        }
+        String id = service.publish(owner, node, item.attributeValue("id"), item.elements().get(0).createCopy(), options);
+        Element result = Stanzas.iqResult(iq.element());
+        result.addElement(QName.get("pubsub", Pubsub.NS)).addElement(QName.get("publish", Pubsub.NS))
+                .addAttribute("node", node).addElement(QName.get("item", Pubsub.NS)).addAttribute("id", id);
+        return result;
+    }
+
+    /** §7.2: retract one item; {@code notify} asks for notifications (§7.2.2.1). */
+    private Element retract(Stanza iq, EntityBareJid owner, Element retract) throws Refusal {
+        String node = required(retract.attributeValue("node"));
+        List<Element> items = retract.elements(QName.get("item", Pubsub.NS));
+        if (items.size() != 1 || items.get(0).attributeValue("id") == null) {
+            throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, "item-required", null);
+        }
+        String notify = retract.attributeValue("notify", "false");
+        service.retract(owner, node, items.get(0).attributeValue("id"), "true".equals(notify) || "1".equals(notify));
+        return Stanzas.iqResult(iq.element());
+    }
+
+    /** §8.1: create a node, with a configuration (§8.1.3); instant nodes are not offered. */
+    private Element create(Stanza iq, EntityBareJid owner, Element create, Element configure) throws Refusal {
+        String node = create.attributeValue("node");
+        if (node == null || node.isEmpty()) {
+            throw Refusal.of(StanzaErrorCondition.NOT_ACCEPTABLE, "nodeid-required", null);
+        }
+        Map<String, List<String>> fields = configure == null ? Map.of()
+                : NodeConfig.fields(configure.element(QName.get("x", Pubsub.DATA)));
+        service.create(owner, node, NodeConfig.defaults().with(fields, service.maxItems()));
+        return Stanzas.iqResult(iq.element());
+    }
+
+    /** §6.5: all items, the newest {@code max_items} (§6.5.7) or some by id (§6.5.8). */
+    private Element items(Stanza iq, EntityBareJid owner, BareJid requester, Element request) throws Refusal {
+        String node = required(request.attributeValue("node"));
+        int max = -1;
+        if (request.attributeValue("max_items") != null) {
+            try {
+                max = Math.max(0, Integer.parseInt(request.attributeValue("max_items")));
+            } catch (NumberFormatException e) {
+                throw Refusal.of(StanzaErrorCondition.BAD_REQUEST);
+            }
+        }
+        Set<String> ids = new HashSet<>();
+        request.elements(QName.get("item", Pubsub.NS)).forEach(i -> ids.add(i.attributeValue("id", "")));
+        List<PepItem> found = service.retrieve(owner, requester, node, max, ids);
+        Element result = Stanzas.iqResult(iq.element());
+        Element items = result.addElement(QName.get("pubsub", Pubsub.NS)).addElement(QName.get("items", Pubsub.NS))
+                .addAttribute("node", node);
+        for (PepItem item : found) {
+            items.addElement(QName.get("item", Pubsub.NS)).addAttribute("id", item.id()).add(Notifications.payload(item));
+        }
+        return result;
+    }
+
+    private static Map<String, Affiliation> affiliationChanges(Element verb) throws Refusal {
+        Map<String, Affiliation> changes = new LinkedHashMap<>();
+        for (Element affiliation : verb.elements(QName.get("affiliation", Pubsub.OWNER))) {
+            try {
+                String jid = Jids.parse(affiliation.attributeValue("jid", "")).asBareJid().toString();
+                changes.put(jid, Affiliation.of(affiliation.attributeValue("affiliation", ""))
+                        .orElseThrow(() -> Refusal.of(StanzaErrorCondition.BAD_REQUEST)));
+            } catch (JidMalformedException e) {
+                throw Refusal.of(StanzaErrorCondition.JID_MALFORMED);
+            }
+        }
+        return changes;
+    }
+
+    /** §7.1.3.3: a request about a node names it. */
+    private static String required(String node) throws Refusal {
+        if (node == null || node.isEmpty()) {
+            throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, "nodeid-required", null);
+        }
+        return node;
+    }
+
+    private static Element ownerResult(Stanza iq, String verb, String node, Element form) {
+        Element element = DocumentHelper.createElement(QName.get(verb, Pubsub.OWNER));
+        if (node != null) {
+            element.addAttribute("node", node);
+        }
+        element.add(form);
+        return ownerResult(iq, element);
+    }
+
+    private static Element ownerResult(Stanza iq, Element payload) {
+        Element result = Stanzas.iqResult(iq.element());
+        result.addElement(QName.get("pubsub", Pubsub.OWNER)).add(payload);
+        return result;
+    }
+}

@@ -1,0 +1,75 @@
+package im.parley.server.modules.pep;
+
+import im.parley.core.routing.Stanza;
+import im.parley.server.event.StanzaEvent;
+import im.parley.server.event.Verdict;
+import im.parley.server.modules.pep.CapsResolver.Caps;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.Jid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches presence arriving at local accounts, from the account's own resources and from anyone
+ * else, local or over federation: the implicit subscriptions of XEP-0163 §4.1 ("auto-subscribe")
+ * with the filter of §4.2 taken from each resource's entity capabilities. A newly available
+ * resource gets the last item of each node it wants and may see (§4.3.3 rule 2, §4.3.4).
+ */
+final class PresenceInterest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PresenceInterest.class);
+
+    private final InterestedResources interests;
+    private final CapsResolver resolver;
+    private final PepService service;
+    private final Executor blocking;
+
+    PresenceInterest(InterestedResources interests, CapsResolver resolver, PepService service, Executor blocking) {
+        this.interests = interests;
+        this.resolver = resolver;
+        this.service = service;
+        this.blocking = blocking;
+    }
+
+    /** Observes and passes: delivery and the presence module go on as before. */
+    Verdict onPresence(StanzaEvent event) {
+        Stanza presence = event.stanza();
+        EntityBareJid account = presence.to() == null ? null : presence.to().asEntityBareJidIfPossible();
+        Jid resource = presence.from();
+        if (account == null || resource == null || !resource.hasResource()) {
+            return Verdict.PASS;
+        }
+        String type = presence.type();
+        if ("unavailable".equals(type)) {
+            interests.unavailable(account, resource);
+        } else if (type == null) {
+            available(account, resource, Caps.of(presence.element()));
+        }
+        return Verdict.PASS;
+    }
+
+    private void available(EntityBareJid account, Jid resource, Caps caps) {
+        String nodeVer = caps == null ? "" : caps.nodeVer();
+        if (!interests.available(account, resource, nodeVer)) {
+            return;
+        }
+        if (caps == null) {
+            interests.resolved(account, resource, nodeVer, Set.of());
+            return;
+        }
+        resolver.resolve(account, resource, caps, features -> {
+            interests.resolved(account, resource, nodeVer, features);
+            if (features.stream().anyMatch(f -> f.endsWith(InterestedResources.NOTIFY))) {
+                blocking.execute(() -> {
+                    try {
+                        service.sendLastItems(account, resource, features);
+                    } catch (RuntimeException e) {
+                        LOG.warn("cannot send the last PEP items of {} to {}", account, resource, e);
+                    }
+                });
+            }
+        });
+    }
+}

@@ -1,0 +1,21 @@
+package im.parley.server.modules.pep;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * When the last published item goes to a subscriber (XEP-0060 §12.20, field
+ * {@code pubsub#send_last_published_item}); PEP's default is {@link #ON_SUB_AND_PRESENCE}
+ * (XEP-0163 §4.3.4). Subscriptions here are implicit, so only that value sends anything.
+ */
+enum SendLast {
+    NEVER, ON_SUB, ON_SUB_AND_PRESENCE;
+
+    String value() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    static Optional<SendLast> of(String value) {
+        return Pubsub.valueNamed(SendLast.class, value);
+    }
+}
