@@ -8,8 +8,11 @@ import java.util.List;
 
 /** A message for users: the command's arguments joined by spaces, or, with none, all of standard input. */
 final class TextReader {
-    /** An announcement is a few lines; more is a mistake (a binary piped in). */
-    static final int MAX_BYTES = 64 * 1024;
+    /**
+     * An announcement is a few lines; more is a mistake (a binary piped in). Well under the admin
+     * socket's line limit (64 KiB, with JSON escaping) and the stanza sizes clients accept.
+     */
+    static final int MAX_BYTES = 16 * 1024;
 
     private final InputStream stdin;
 

@@ -38,7 +38,7 @@ public final class ServiceAdminModule implements XmppModule {
 
     @Override
     public String name() {
-        return "service_admin";
+        return "service-admin";
     }
 
     @Override
