@@ -9,7 +9,6 @@ import im.parley.core.tls.KeyMaterial;
 import im.parley.s2s.S2sRouter;
 import im.parley.server.s2s.S2sInitializer;
 import im.parley.server.admin.AdminSocketServer;
-import im.parley.server.admin.LocalAccountAdmin;
 import im.parley.server.component.ComponentRouter;
 import im.parley.server.component.ComponentSecrets;
 import im.parley.server.c2s.C2sContext;
@@ -114,7 +113,7 @@ public final class ParleyServer implements AutoCloseable {
         listeners = new Listeners(config, transport, bossGroup, workerGroup);
         List<String> banner = bindListeners(assembly.c2s(), s2s);
         banner.addAll(assembly.started(running()));
-        adminSocket = AdminSocketServer.start(config.dataDir(), new LocalAccountAdmin(accounts(), sessions()))
+        adminSocket = AdminSocketServer.start(config.dataDir(), assembly.accountAdmin())
                 .orElse(null);
         if (adminSocket != null) {
             banner.add("admin socket " + adminSocket.socket());

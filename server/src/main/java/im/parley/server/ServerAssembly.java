@@ -5,6 +5,7 @@ import im.parley.core.jid.Jids;
 import im.parley.core.sasl.AuthFailureThrottle;
 import im.parley.core.sasl.SaslMechanisms;
 import im.parley.server.account.AccountService;
+import im.parley.server.admin.LocalAccountAdmin;
 import im.parley.server.c2s.C2sContext;
 import im.parley.server.c2s.C2sFeatures;
 import im.parley.server.config.ParleyConfig;
@@ -57,6 +58,7 @@ public final class ServerAssembly implements AutoCloseable {
     private final Database database;
     private final JdbcStorage storage;
     private final AccountService accounts;
+    private final LocalAccountAdmin accountAdmin;
     private final DefaultStanzaRouter router;
     private final Map<DomainBareJid, DefaultModuleContext> moduleContexts = new LinkedHashMap<>();
     private final List<String> moduleNames;
@@ -72,6 +74,7 @@ public final class ServerAssembly implements AutoCloseable {
         this.accounts = new AccountService(storage.accounts());
         this.hosts = new HostRegistry(domains);
         this.sessions = new InMemoryRouteTable(hosts);
+        this.accountAdmin = new LocalAccountAdmin(accounts, storage.motd(), sessions, builder.clock);
         AccountSequencer sequencer = new AccountSequencer();
         router = new DefaultStanzaRouter(hosts, sessions, builder.routeHandlers, sequencer);
         DefaultModuleContext.Shared shared = new DefaultModuleContext.Shared(hosts, router, sessions, builder.blocking,
@@ -137,6 +140,11 @@ public final class ServerAssembly implements AutoCloseable {
 
     public AccountService accounts() {
         return accounts;
+    }
+
+    /** The administrators' operations on accounts and sessions, for the admin socket. */
+    public LocalAccountAdmin accountAdmin() {
+        return accountAdmin;
     }
 
     public DefaultStanzaRouter router() {

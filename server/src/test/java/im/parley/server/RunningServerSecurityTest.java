@@ -123,7 +123,7 @@ class RunningServerSecurityTest {
 
         assertThat(adduser.exitCode()).as(adduser.stderr()).isZero();
         assertThat(adduser.stdout()).isEqualTo("created juliet@localhost\n");
-        assertThat(server.log()).contains("account juliet@localhost created by the parley command");
+        assertThat(server.log()).contains("account juliet@localhost created by an administrator");
         try (SocketClient juliet = new SocketClient("127.0.0.1", c2sPort)) {
             assertThat(juliet.bind("juliet@localhost", "r0m30", "balcony").jid()).isEqualTo("juliet@localhost/balcony");
         }

@@ -70,6 +70,7 @@ class Xep0030AnnouncedFeaturesTest {
             "jabber:iq:version",                        // XEP-0092
             "urn:xmpp:time",                            // XEP-0202
             "urn:xmpp:ping",                            // XEP-0199
+            "http://jabber.org/protocol/commands",      // XEP-0050 §2.1: ad-hoc commands (XEP-0133 for admins)
             "urn:xmpp:blocking",                        // XEP-0191
             "urn:xmpp:carbons:2",                       // XEP-0280 §3: on the server
             "vcard-temp",                               // XEP-0054

@@ -13,4 +13,12 @@ public interface CredentialRepository {
      * given hash, or empty if there is no such account.
      */
     Optional<ScramCredential> find(String domain, String username, ScramHash hash);
+
+    /**
+     * True if the account exists but an administrator disabled it: the client that proved its
+     * credentials still fails, with {@code <account-disabled/>} (RFC 6120 §6.5.1).
+     */
+    default boolean isDisabled(String domain, String username) {
+        return false;
+    }
 }

@@ -65,6 +65,30 @@ public final class AccountService implements CredentialRepository {
     }
 
     /**
+     * Disables the account (it cannot log in; its data stays, XEP-0133 §4.3) or enables it again
+     * (§4.4). Ending its sessions is the caller's business.
+     */
+    public void setDisabled(EntityBareJid jid, boolean disabled) throws NoSuchAccountException {
+        if (!store.setDisabled(jid, disabled)) {
+            throw new NoSuchAccountException(jid);
+        }
+    }
+
+    /** The disabled accounts of {@code domain}, sorted. */
+    public List<EntityBareJid> listDisabled(DomainBareJid domain) {
+        return store.listDisabled(domain);
+    }
+
+    @Override
+    public boolean isDisabled(String domain, String username) {
+        try {
+            return store.isDisabled(Jids.parseEntityBare(username + "@" + domain));
+        } catch (JidMalformedException e) {
+            return false;
+        }
+    }
+
+    /**
      * The stored credential; empty for an unknown account and for a username that is not a
      * valid localpart (RFC 7622 §3.3), which therefore cannot name an account.
      */

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.Jid;
 
 /**
  * The {@code parley} command's side of the admin socket ({@link AdminSocketServer}): each
@@ -65,7 +66,7 @@ public final class AdminClient implements AccountAdmin {
         }
         AdminClient client = new AdminClient(socket, secret);
         try {
-            client.exchange(Operation.PING, null, null, null, PING_TIMEOUT);
+            client.exchange(new Request(secret, Operation.PING, null, null, null), PING_TIMEOUT);
         } catch (ServerGone e) {
             return Optional.empty();
         }
@@ -111,7 +112,56 @@ public final class AdminClient implements AccountAdmin {
 
     @Override
     public List<EntityBareJid> list(DomainBareJid domain) {
-        Response response = requireSuccess(request(Operation.LIST, null, null, domain.toString()));
+        return jids(requireSuccess(request(Operation.LIST, null, null, domain.toString())));
+    }
+
+    @Override
+    public void setDisabled(EntityBareJid jid, boolean disabled) throws NoSuchAccountException {
+        Response response = request(disabled ? Operation.DISABLE : Operation.ENABLE, jid.toString(), null, null);
+        if (response.failure() == Failure.NO_SUCH_ACCOUNT) {
+            throw new NoSuchAccountException(jid);
+        }
+        requireSuccess(response);
+    }
+
+    @Override
+    public List<EntityBareJid> listDisabled(DomainBareJid domain) {
+        return jids(requireSuccess(request(Operation.LIST_DISABLED, null, null, domain.toString())));
+    }
+
+    @Override
+    public List<EntityBareJid> listOnline(DomainBareJid domain) {
+        return jids(requireSuccess(request(Operation.LIST_ONLINE, null, null, domain.toString())));
+    }
+
+    @Override
+    public int endSessions(Jid jid) {
+        return requireSuccess(request(Operation.END_SESSIONS, jid.toString(), null, null)).count();
+    }
+
+    @Override
+    public int announce(DomainBareJid domain, String text) {
+        return requireSuccess(request(new Request(secret, Operation.ANNOUNCE, null, null, domain.toString(), text)))
+                .count();
+    }
+
+    @Override
+    public Optional<String> motd(DomainBareJid domain) {
+        return Optional.ofNullable(requireSuccess(request(Operation.MOTD_GET, null, null, domain.toString())).text());
+    }
+
+    /** Over the admin socket the message always goes to the users online now, as {@code set-motd} does. */
+    @Override
+    public void setMotd(DomainBareJid domain, String text, boolean sendNow) {
+        requireSuccess(request(new Request(secret, Operation.MOTD_SET, null, null, domain.toString(), text)));
+    }
+
+    @Override
+    public boolean deleteMotd(DomainBareJid domain) {
+        return requireSuccess(request(Operation.MOTD_DELETE, null, null, domain.toString())).count() > 0;
+    }
+
+    private static List<EntityBareJid> jids(Response response) {
         List<EntityBareJid> jids = new ArrayList<>();
         for (String jid : response.accounts()) {
             try {
@@ -124,16 +174,19 @@ public final class AdminClient implements AccountAdmin {
     }
 
     private Response request(Operation op, String jid, String password, String domain) {
+        return request(new Request(secret, op, jid, password, domain));
+    }
+
+    private Response request(Request request) {
         try {
-            return exchange(op, jid, password, domain, REQUEST_TIMEOUT);
+            return exchange(request, REQUEST_TIMEOUT);
         } catch (ServerGone e) {
             throw new AdminChannelException("the server stopped answering on " + socket + " (" + e.getMessage()
                     + "); check its log before trying again", e);
         }
     }
 
-    private Response exchange(Operation op, String jid, String password, String domain, Duration timeout)
-            throws ServerGone {
+    private Response exchange(Request request, Duration timeout) throws ServerGone {
         SocketChannel channel;
         try {
             channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
@@ -145,7 +198,7 @@ public final class AdminClient implements AccountAdmin {
         }
         try (AdminConnection connection = new AdminConnection(channel, timeout)) {
             try {
-                connection.writeLine(AdminProtocol.encode(new Request(secret, op, jid, password, domain)));
+                connection.writeLine(AdminProtocol.encode(request));
             } catch (IOException e) {
                 // A busy server answers and closes without reading: its answer is still there to read.
             }

@@ -22,32 +22,60 @@ final class AdminProtocol {
     private AdminProtocol() {
     }
 
-    enum Operation { PING, EXISTS, CREATE, CHANGE_PASSWORD, DELETE, LIST }
+    enum Operation {
+        PING, EXISTS, CREATE, CHANGE_PASSWORD, DELETE, LIST,
+        DISABLE, ENABLE, LIST_DISABLED, LIST_ONLINE, END_SESSIONS, ANNOUNCE, MOTD_GET, MOTD_SET, MOTD_DELETE
+    }
 
     enum Failure { ACCOUNT_EXISTS, NO_SUCH_ACCOUNT, BAD_PASSWORD, BAD_REQUEST, FORBIDDEN, BUSY, INTERNAL }
 
     /**
-     * @param jid the account, for every operation but {@code LIST} and {@code PING}
+     * @param jid the account (or, for {@code END_SESSIONS}, a full JID) the operation is about
      * @param password the new password, for {@code CREATE} and {@code CHANGE_PASSWORD}
-     * @param domain the domain to list, for {@code LIST}
+     * @param domain the domain, for the lists, the announcement and the message of the day
+     * @param text the announcement, or the message of the day to set
      */
-    record Request(String secret, Operation op, String jid, String password, String domain) {
+    record Request(String secret, Operation op, String jid, String password, String domain, String text) {
+
+        Request(String secret, Operation op, String jid, String password, String domain) {
+            this(secret, op, jid, password, domain, null);
+        }
     }
 
     /**
      * @param failure null when the operation succeeded
      * @param message what went wrong, for the command to print
      * @param exists the answer to {@code EXISTS}
-     * @param accounts the answer to {@code LIST}
+     * @param accounts the answer to the lists
+     * @param count how many sessions {@code END_SESSIONS} ended or {@code ANNOUNCE} reached;
+     *              for {@code MOTD_DELETE}, 1 if there was a message
+     * @param text the answer to {@code MOTD_GET}, null when none is set
      */
-    record Response(Failure failure, String message, Boolean exists, List<String> accounts) {
+    record Response(Failure failure, String message, Boolean exists, List<String> accounts, Integer count,
+                    String text) {
 
         static Response ok() {
-            return new Response(null, null, null, null);
+            return new Response(null, null, null, null, null, null);
         }
 
         static Response failed(Failure failure, String message) {
-            return new Response(failure, message, null, null);
+            return new Response(failure, message, null, null, null, null);
+        }
+
+        static Response exists(boolean exists) {
+            return new Response(null, null, exists, null, null, null);
+        }
+
+        static Response accounts(List<String> accounts) {
+            return new Response(null, null, null, accounts, null, null);
+        }
+
+        static Response count(int count) {
+            return new Response(null, null, null, null, count, null);
+        }
+
+        static Response text(String text) {
+            return new Response(null, null, null, null, null, text);
         }
     }
 

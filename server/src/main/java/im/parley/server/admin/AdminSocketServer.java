@@ -32,6 +32,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.net.ExtendedSocketOptions;
+import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -253,7 +254,7 @@ public final class AdminSocketServer implements AutoCloseable {
             case PING:
                 return Response.ok();
             case EXISTS:
-                return new Response(null, null, accounts.exists(jid(request)), null);
+                return Response.exists(accounts.exists(jid(request)));
             case CREATE:
                 accounts.create(jid(request), request.password());
                 return Response.ok();
@@ -264,9 +265,25 @@ public final class AdminSocketServer implements AutoCloseable {
                 accounts.delete(jid(request));
                 return Response.ok();
             case LIST:
-                List<String> jids = accounts.list(Jids.parseDomain(String.valueOf(request.domain())))
-                        .stream().map(EntityBareJid::toString).toList();
-                return new Response(null, null, null, jids);
+                return Response.accounts(strings(accounts.list(domain(request))));
+            case DISABLE, ENABLE:
+                accounts.setDisabled(jid(request), request.op() == AdminProtocol.Operation.DISABLE);
+                return Response.ok();
+            case LIST_DISABLED:
+                return Response.accounts(strings(accounts.listDisabled(domain(request))));
+            case LIST_ONLINE:
+                return Response.accounts(strings(accounts.listOnline(domain(request))));
+            case END_SESSIONS:
+                return Response.count(accounts.endSessions(Jids.parse(String.valueOf(request.jid()))));
+            case ANNOUNCE:
+                return Response.count(accounts.announce(domain(request), text(request)));
+            case MOTD_GET:
+                return Response.text(accounts.motd(domain(request)).orElse(null));
+            case MOTD_SET:
+                accounts.setMotd(domain(request), text(request), true);
+                return Response.ok();
+            case MOTD_DELETE:
+                return Response.count(accounts.deleteMotd(domain(request)) ? 1 : 0);
             default:
                 return Response.failed(Failure.BAD_REQUEST, "unknown operation " + request.op());
         }
@@ -274,6 +291,22 @@ public final class AdminSocketServer implements AutoCloseable {
 
     private static EntityBareJid jid(Request request) throws JidMalformedException {
         return Jids.parseEntityBare(String.valueOf(request.jid()));
+    }
+
+    private static DomainBareJid domain(Request request) throws JidMalformedException {
+        return Jids.parseDomain(String.valueOf(request.domain()));
+    }
+
+    /** An announcement or message of the day: never empty. */
+    private static String text(Request request) {
+        if (request.text() == null || request.text().isBlank()) {
+            throw new IllegalArgumentException("the text must not be empty");
+        }
+        return request.text();
+    }
+
+    private static List<String> strings(List<EntityBareJid> jids) {
+        return jids.stream().map(EntityBareJid::toString).toList();
     }
 
     /** The connecting process's user; empty where the platform cannot tell (then file permissions decide). */

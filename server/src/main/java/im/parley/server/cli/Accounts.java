@@ -12,10 +12,12 @@ import im.parley.server.session.InMemoryRouteTable;
 import im.parley.server.storage.Database;
 import im.parley.server.storage.DatabaseLockedException;
 import im.parley.server.storage.JdbcAccountStore;
+import im.parley.server.storage.JdbcMotdStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
+import java.time.Clock;
 import java.util.Optional;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
@@ -53,11 +55,27 @@ final class Accounts implements AutoCloseable {
         }
         AccountService service = new AccountService(new JdbcAccountStore(database.dataSource()));
         // No server runs, so no session can be open: nothing to end.
-        return new Accounts(new LocalAccountAdmin(service, new InMemoryRouteTable(new HostRegistry(java.util.Set.of()))), database);
+        return new Accounts(new LocalAccountAdmin(service, new JdbcMotdStore(database.dataSource()),
+                new InMemoryRouteTable(new HostRegistry(java.util.Set.of())), Clock.systemUTC()), database);
     }
 
     AccountAdmin admin() {
         return admin;
+    }
+
+    /**
+     * True when the operations go through a running server; false when they work on the database
+     * itself, where nobody is online.
+     */
+    boolean serverRuns() {
+        return database == null;
+    }
+
+    /** For what only a running server can do: reach online users. */
+    void requireServer(String what) throws UserErrorException {
+        if (!serverRuns()) {
+            throw new UserErrorException("no server runs on this data_dir, so nobody is online to " + what);
+        }
     }
 
     /** Parses a bare JID of a hosted domain (RFC 7622); anything else is the user's mistake. */

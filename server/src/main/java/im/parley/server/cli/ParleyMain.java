@@ -25,12 +25,22 @@ public final class ParleyMain {
      */
     static CommandLine commandLine(Console console, InputStream stdin) {
         PasswordReader passwords = new PasswordReader(console, stdin);
+        TextReader texts = new TextReader(stdin);
+        CommandLine motd = new CommandLine(new MotdCommand())
+                .addSubcommand(new MotdCommand.Show())
+                .addSubcommand(new MotdCommand.Set(texts))
+                .addSubcommand(new MotdCommand.Delete());
         CommandLine commandLine = new CommandLine(new ParleyCommand())
                 .addSubcommand(new RunCommand())
                 .addSubcommand(new AddUserCommand(passwords))
                 .addSubcommand(new PasswdCommand(passwords))
                 .addSubcommand(new DelUserCommand())
-                .addSubcommand(new UsersCommand());
+                .addSubcommand(new UsersCommand())
+                .addSubcommand(new DisableCommand.Disable())
+                .addSubcommand(new DisableCommand.Enable())
+                .addSubcommand(new KickCommand())
+                .addSubcommand(new AnnounceCommand(texts))
+                .addSubcommand(motd);
         commandLine.setParameterExceptionHandler((e, args) -> {
             CommandLine failed = e.getCommandLine();
             failed.getErr().println("parley: " + e.getMessage());

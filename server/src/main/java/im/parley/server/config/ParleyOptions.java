@@ -60,6 +60,7 @@ final class ParleyOptions {
                 "Directory for the embedded database, generated certificates and secrets, and the admin socket; "
                         + "relative to the working directory. Created 0700, every file in it 0600 (see docs/security.md).",
                 ParleyConfig::dataDir, ParleyConfig::withDataDir));
+        all.add(ServerAdmins.option());
         listener(all, "c2s", ParleyConfig::c2s, ParleyConfig::withC2s);
         listener(all, "direct_tls", ParleyConfig::directTls, ParleyConfig::withDirectTls);
         listener(all, "s2s", ParleyConfig::s2s, ParleyConfig::withS2s);

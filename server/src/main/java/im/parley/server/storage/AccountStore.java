@@ -30,4 +30,16 @@ public interface AccountStore {
 
     /** The credential of the account for one hash, or empty if there is no such account or credential. */
     Optional<ScramCredential> find(EntityBareJid jid, ScramHash hash);
+
+    /**
+     * Marks the account disabled (it cannot log in, its data stays) or enabled again
+     * (XEP-0133 §4.3, §4.4); false if there is no such account.
+     */
+    boolean setDisabled(EntityBareJid jid, boolean disabled);
+
+    /** True if the account exists and is disabled. */
+    boolean isDisabled(EntityBareJid jid);
+
+    /** The disabled accounts of one domain, sorted by their string form. */
+    List<EntityBareJid> listDisabled(DomainBareJid domain);
 }

@@ -15,11 +15,8 @@ import javax.sql.DataSource;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 
-/** {@link AccountStore} on the {@code accounts} and {@code account_credentials} tables (migration V1). */
+/** {@link AccountStore} on the {@code accounts} and {@code account_credentials} tables (migrations V1, V21). */
 public final class JdbcAccountStore implements AccountStore {
-    /** SQLSTATE class 23: integrity constraint violation (same code on H2 and PostgreSQL). */
-    private static final String INTEGRITY_VIOLATION = "23";
-
     private final SqlTransactions transactions;
 
     public JdbcAccountStore(DataSource dataSource) {
@@ -34,7 +31,7 @@ public final class JdbcAccountStore implements AccountStore {
                 SqlTransactions.bindOwner(insert, jid);
                 insert.executeUpdate();
             } catch (SQLException e) {
-                if (isIntegrityViolation(e)) {
+                if (SqlTransactions.isIntegrityViolation(e)) {
                     // PostgreSQL aborts the transaction on the violation: end it before answering.
                     connection.rollback();
                     return false;
@@ -99,10 +96,44 @@ public final class JdbcAccountStore implements AccountStore {
 
     @Override
     public List<EntityBareJid> list(DomainBareJid domain) {
+        return list(domain, "SELECT username FROM accounts WHERE domain = ?");
+    }
+
+    @Override
+    public boolean setDisabled(EntityBareJid jid, boolean disabled) {
+        return transactions.run((disabled ? "disable " : "enable ") + jid, connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE accounts SET disabled = ? WHERE domain = ? AND username = ?")) {
+                update.setBoolean(1, disabled);
+                update.setString(2, jid.getDomain().toString());
+                update.setString(3, jid.getLocalpart().toString());
+                return update.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public boolean isDisabled(EntityBareJid jid) {
+        return transactions.run("look up whether " + jid + " is disabled", connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT 1 FROM accounts WHERE domain = ? AND username = ? AND disabled")) {
+                SqlTransactions.bindOwner(query, jid);
+                try (ResultSet rows = query.executeQuery()) {
+                    return rows.next();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<EntityBareJid> listDisabled(DomainBareJid domain) {
+        return list(domain, "SELECT username FROM accounts WHERE domain = ? AND disabled");
+    }
+
+    private List<EntityBareJid> list(DomainBareJid domain, String sql) {
         return transactions.run("list accounts of " + domain, connection -> {
             List<EntityBareJid> jids = new ArrayList<>();
-            try (PreparedStatement query = connection.prepareStatement(
-                    "SELECT username FROM accounts WHERE domain = ?")) {
+            try (PreparedStatement query = connection.prepareStatement(sql)) {
                 query.setString(1, domain.toString());
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
@@ -153,10 +184,6 @@ public final class JdbcAccountStore implements AccountStore {
             }
             insert.executeBatch();
         }
-    }
-
-    private static boolean isIntegrityViolation(SQLException e) {
-        return e.getSQLState() != null && e.getSQLState().startsWith(INTEGRITY_VIOLATION);
     }
 
 }

@@ -11,8 +11,6 @@ import org.jxmpp.jid.EntityBareJid;
 
 /** {@link LastActivityStore} on the {@code last_activity} table (migration V6). */
 public final class JdbcLastActivityStore implements LastActivityStore {
-    /** SQLSTATE class 23: integrity constraint violation (same code on H2 and PostgreSQL). */
-    private static final String INTEGRITY_VIOLATION = "23";
 
     private final DataSource dataSource;
 
@@ -78,7 +76,7 @@ public final class JdbcLastActivityStore implements LastActivityStore {
             insert.executeUpdate();
             return true;
         } catch (SQLException e) {
-            if (e.getSQLState() != null && e.getSQLState().startsWith(INTEGRITY_VIOLATION)) {
+            if (SqlTransactions.isIntegrityViolation(e)) {
                 // No such account (foreign key), or a concurrent logout inserted first: both leave
                 // nothing to add. PostgreSQL aborts the transaction on the violation: end it.
                 connection.rollback();

@@ -13,6 +13,7 @@ public final class JdbcStorage implements Storage {
     private final PrivateXmlStore privateXml;
     private final BlockListStore blockLists;
     private final PushStore push;
+    private final MotdStore motd;
 
     public JdbcStorage(DataSource dataSource) {
         this.accounts = new JdbcAccountStore(dataSource);
@@ -23,6 +24,7 @@ public final class JdbcStorage implements Storage {
         this.privateXml = new JdbcPrivateXmlStore(dataSource);
         this.blockLists = new JdbcBlockListStore(dataSource);
         this.push = new JdbcPushStore(dataSource);
+        this.motd = new JdbcMotdStore(dataSource);
     }
 
     @Override
@@ -63,5 +65,10 @@ public final class JdbcStorage implements Storage {
     @Override
     public PushStore push() {
         return push;
+    }
+
+    @Override
+    public MotdStore motd() {
+        return motd;
     }
 }

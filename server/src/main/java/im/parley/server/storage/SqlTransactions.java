@@ -38,6 +38,11 @@ public final class SqlTransactions {
         }
     }
 
+    /** SQLSTATE class 23, an integrity constraint violation: the same code on H2 and PostgreSQL. */
+    public static boolean isIntegrityViolation(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("23");
+    }
+
     /** The account a row names by its {@code username} and {@code domain} columns. */
     public static EntityBareJid storedJid(String username, String domain) {
         try {

@@ -22,4 +22,7 @@ public interface Storage {
     BlockListStore blockLists();
 
     PushStore push();
+
+    /** The messages of the day (XEP-0133 §4.24). */
+    MotdStore motd();
 }

@@ -26,7 +26,7 @@ class LocalAccountAdminTest {
         try (TestServer server = new TestServer(dir, "parley.test").user("romeo@parley.test")) {
             TestClient orchard = server.login("romeo@parley.test", "orchard");
             TestClient garden = server.login("romeo@parley.test", "garden");
-            LocalAccountAdmin admin = new LocalAccountAdmin(server.accounts(), server.sessions());
+            LocalAccountAdmin admin = server.accountAdmin();
 
             admin.delete(romeo());
 
@@ -48,7 +48,7 @@ class LocalAccountAdminTest {
     void aNewPasswordEndsEverySessionWithResetAndOnlyTheNewOneWorks() throws Exception {
         try (TestServer server = new TestServer(dir, "parley.test").user("romeo@parley.test")) {
             TestClient orchard = server.login("romeo@parley.test", "orchard");
-            LocalAccountAdmin admin = new LocalAccountAdmin(server.accounts(), server.sessions());
+            LocalAccountAdmin admin = server.accountAdmin();
 
             admin.changePassword(romeo(), "n3w");
 
@@ -73,7 +73,7 @@ class LocalAccountAdminTest {
             phone.channel().runPendingTasks();
             assertThat(server.sessions().sessionsOf(romeo())).hasSize(1);
 
-            new LocalAccountAdmin(server.accounts(), server.sessions()).changePassword(romeo(), "n3w");
+            server.accountAdmin().changePassword(romeo(), "n3w");
 
             assertThat(server.sessions().sessionsOf(romeo())).isEmpty();
             TestClient again = server.connect();
@@ -89,7 +89,7 @@ class LocalAccountAdminTest {
             TestClient juliet = server.login("juliet@parley.test", "balcony");
             juliet.output();
 
-            new LocalAccountAdmin(server.accounts(), server.sessions()).delete(romeo());
+            server.accountAdmin().delete(romeo());
 
             assertThat(juliet.output()).isEmpty();
             assertThat(juliet.isOpen()).isTrue();
@@ -99,7 +99,7 @@ class LocalAccountAdminTest {
     @Test
     void deletingAnUnknownAccountSaysSo() throws Exception {
         try (TestServer server = new TestServer(dir, "parley.test")) {
-            LocalAccountAdmin admin = new LocalAccountAdmin(server.accounts(), server.sessions());
+            LocalAccountAdmin admin = server.accountAdmin();
 
             assertThatThrownBy(() -> admin.delete(romeo())).isInstanceOf(NoSuchAccountException.class);
         }

@@ -161,7 +161,8 @@ class ParleyMainTest {
     @Test
     void helpAndVersion() {
         assertThat(run("", "--help")).isZero();
-        assertThat(out.toString()).contains("adduser", "passwd", "deluser", "users", "run", "Exit codes:");
+        assertThat(out.toString()).contains("adduser", "passwd", "deluser", "users", "disable", "enable", "kick",
+                "announce", "motd", "run", "Exit codes:");
         assertThat(run("", "--version")).isZero();
         assertThat(out.toString()).startsWith("Parley ");
         assertThat(run("", "adduser", "--help")).isZero();
@@ -174,6 +175,62 @@ class ParleyMainTest {
         assertThat(Files.exists(Path.of("parley.yml"))).isFalse();
         assertThat(run("", "users", "capulet.example")).isEqualTo(ExitCodes.USER_ERROR);
         assertThat(err.toString()).isEqualTo("parley: domain capulet.example is not configured (domains: localhost)\n");
+    }
+
+    @Test
+    void disableAndEnableAnAccountOnTheDatabase() {
+        run("pw\n", "adduser", "juliet@capulet.example", "--config", config.toString());
+        run("pw\n", "adduser", "nurse@capulet.example", "--config", config.toString());
+
+        assertThat(run("", "disable", "juliet@capulet.example", "--config", config.toString())).isZero();
+        assertThat(out.toString()).isEqualTo("disabled juliet@capulet.example\n");
+        run("", "users", "capulet.example", "--disabled", "--config", config.toString());
+        assertThat(out.toString()).isEqualTo("juliet@capulet.example\n");
+        run("", "users", "capulet.example", "--count", "--config", config.toString());
+        assertThat(out.toString()).isEqualTo("2\n");
+
+        assertThat(run("", "enable", "juliet@capulet.example", "--config", config.toString())).isZero();
+        assertThat(out.toString()).isEqualTo("enabled juliet@capulet.example\n");
+        run("", "users", "capulet.example", "--disabled", "--count", "--config", config.toString());
+        assertThat(out.toString()).isEqualTo("0\n");
+        assertThat(run("", "disable", "ghost@capulet.example", "--config", config.toString()))
+                .isEqualTo(ExitCodes.USER_ERROR);
+    }
+
+    @Test
+    void theMessageOfTheDayOnTheDatabase() {
+        assertThat(run("", "motd", "show", "capulet.example", "--config", config.toString())).isZero();
+        assertThat(err.toString()).isEqualTo("no message of the day on capulet.example\n");
+
+        assertThat(run("Two households,\nboth alike in dignity.\n", "motd", "set", "capulet.example",
+                "--config", config.toString())).isZero();
+        run("", "motd", "show", "capulet.example", "--config", config.toString());
+        assertThat(out.toString()).isEqualTo("Two households,\nboth alike in dignity.\n");
+
+        run("", "motd", "set", "capulet.example", "In", "fair", "Verona", "--config", config.toString());
+        run("", "motd", "show", "capulet.example", "--config", config.toString());
+        assertThat(out.toString()).isEqualTo("In fair Verona\n");
+
+        assertThat(run("", "motd", "delete", "capulet.example", "--config", config.toString())).isZero();
+        assertThat(out.toString()).isEqualTo("deleted the message of the day of capulet.example\n");
+        assertThat(run("", "motd", "set", "capulet.example", "--config", config.toString()))
+                .isEqualTo(ExitCodes.USER_ERROR);
+        assertThat(run("", "motd", "capulet.example", "--config", config.toString()))
+                .isEqualTo(ExitCodes.USAGE_OR_CONFIG);
+    }
+
+    @Test
+    void whatNeedsOnlineUsersNeedsTheRunningServer() {
+        assertThat(run("", "kick", "juliet@capulet.example", "--config", config.toString()))
+                .isEqualTo(ExitCodes.USER_ERROR);
+        assertThat(err.toString()).isEqualTo("parley: no server runs on this data_dir, so nobody is online to kick\n");
+        assertThat(run("", "announce", "capulet.example", "hello", "--config", config.toString()))
+                .isEqualTo(ExitCodes.USER_ERROR);
+        assertThat(run("", "users", "capulet.example", "--online", "--config", config.toString()))
+                .isEqualTo(ExitCodes.USER_ERROR);
+        assertThat(run("", "users", "capulet.example", "--online", "--disabled", "--config", config.toString()))
+                .isEqualTo(ExitCodes.USAGE_OR_CONFIG);
+        assertThat(run("", "kick", "capulet.example", "--config", config.toString())).isEqualTo(ExitCodes.USER_ERROR);
     }
 
     private int run(String stdin, String... args) {

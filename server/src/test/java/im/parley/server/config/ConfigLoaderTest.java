@@ -31,6 +31,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void adminsAreBareJidsAtTheTopLevel() throws Exception {
+        ParleyConfig config = ConfigLoader.load(write("admins: [\"admin@localhost\"]\n"));
+
+        assertThat(config.option(ServerAdmins.ADMINS)).containsExactly("admin@localhost");
+        assertThat(ParleyConfig.defaults().option(ServerAdmins.ADMINS)).isEmpty();
+    }
+
+    @Test
     void fullExample() throws Exception {
         ParleyConfig config = ConfigLoader.load(write("""
                 domains: [example.org, "Chat.Example.NET"]
@@ -129,7 +137,7 @@ class ConfigLoaderTest {
             'c2s: {port: -1}'                           | 'c2s.port: must be between 0 and 65535, got -1'
             'c2s: {port: "5222"}'                       | 'c2s.port: expected an integer, got the string "5222"'
             'c2s: {prot: 5222}'                         | 'c2s.prot: unknown key (known keys in c2s: enabled, address, port)'
-            'colour: blue'                              | 'colour: unknown key (known keys at the top level: domains, data_dir, c2s,'
+            'colour: blue'                              | 'colour: unknown key (known keys at the top level: domains, data_dir, admins, c2s,'
             'c2s: 5222'                                 | 'c2s: expected a section with the keys enabled, address, port, got the number 5222'
             'c2s: {enabled: "yes"}'                     | 'c2s.enabled: expected true or false, got the string "yes"'
             'http: {address: 127}'                      | 'http.address: expected a string, got the number 127 (quote it to make it a string)'
@@ -145,6 +153,7 @@ class ConfigLoaderTest {
             'domains: [a.example, "user@b.example"]'    | 'domains[1]: not a valid domain (RFC 7622 §3.2)'
             'domains: [a.example, A.example]'           | 'domains[1]: domain a.example is listed twice'
             'data_dir: ""'                              | 'data_dir: must not be empty'
+            'admins: ["admin@example.org/console"]'     | 'admins[0]: expected a bare JID (user@domain), got "admin@example.org/console"'
             'storage: {jdbc_url: 5}'                    | 'storage.jdbc_url: expected a string, got the number 5'
             'tls: {provider: gnutls}'                   | 'tls.provider: expected one of auto, openssl, jdk, got the string "gnutls"'
             'limits: {idle_parser_release: 0s}'         | 'limits.idle_parser_release: must be longer than zero, got "0s"'

@@ -23,9 +23,9 @@ class ModuleSetTest {
         ModuleCatalog catalog = ModuleCatalog.discover();
 
         assertThat(ModuleSet.resolve(catalog, List.of()).names()).containsExactly("delivery", "legacy-session", "ping",
-                "disco", "version", "time", "last", "register", "contact-addresses", "stream-management",
-                "client-state", "blocking", "carbons", "offline", "push", "push-app-server", "vcard", "private", "roster", "presence",
-                "mam", "upload", "pep");
+                "disco", "adhoc", "service-admin", "version", "time", "last", "register", "contact-addresses",
+                "stream-management", "client-state", "blocking", "carbons", "offline", "push", "push-app-server", "vcard",
+                "private", "roster", "presence", "mam", "upload", "pep");
     }
 
     @Test

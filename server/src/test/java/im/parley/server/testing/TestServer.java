@@ -4,6 +4,7 @@ import im.parley.core.jid.Jids;
 import im.parley.server.ParleyServer;
 import im.parley.server.ServerAssembly;
 import im.parley.server.account.AccountService;
+import im.parley.server.admin.LocalAccountAdmin;
 import im.parley.server.config.LimitsConfig;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.event.EventBus;
@@ -112,6 +113,11 @@ public final class TestServer implements AutoCloseable {
 
     public AccountService accounts() {
         return assembly.accounts();
+    }
+
+    /** What the admin socket runs for the parley command. */
+    public LocalAccountAdmin accountAdmin() {
+        return assembly.accountAdmin();
     }
 
     public DefaultStanzaRouter router() {
