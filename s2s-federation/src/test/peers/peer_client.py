@@ -66,7 +66,15 @@ class PeerClient(slixmpp.ClientXMPP):
 
     async def on_start(self, _event):
         await self.get_roster()
+        # Ready once the server has our initial presence: it sends it back to this resource
+        # (RFC 6121 §4.2.2). Until then a message to our bare JID finds no available resource,
+        # and the server may store it offline instead of delivering it (§8.5.2.1.1).
+        self.own_presence = asyncio.get_event_loop().create_future()
         self.send_presence()
+        try:
+            await asyncio.wait_for(asyncio.shield(self.own_presence), 30)
+        except asyncio.TimeoutError:
+            pass  # the test's own waits say what is missing
         emit(event="ready", jid=str(self.boundjid))
         asyncio.ensure_future(self.read_commands())
 
@@ -80,6 +88,9 @@ class PeerClient(slixmpp.ClientXMPP):
                                  "body": msg["body"], "id": msg["id"]})
 
     def on_presence(self, pres):
+        own = getattr(self, "own_presence", None)
+        if own is not None and not own.done() and pres["from"] == self.boundjid and pres["type"] != "unavailable":
+            own.set_result(True)
         kind = pres["type"]
         if kind in ("available", "away", "chat", "dnd", "xa"):
             kind = ""  # slixmpp reports <show/> as the type; the stanza had none
