@@ -44,7 +44,8 @@ final class HttpOptions {
                 HttpLimits::headerTimeout, HttpLimits::withHeaderTimeout);
         limits(all, "body_timeout", ValueType.DURATION,
                 "A request body, or a WebSocket message, must arrive within this long of its start, or it gets 408 "
-                        + "(WebSocket: close 1008); a file upload's body, each piece within this long of the last.",
+                        + "(WebSocket: close 1008); a file upload's body, each piece within this long of the last; a download's "
+                        + "pieces must be taken by the client within it, or the connection is closed.",
                 HttpLimits::bodyTimeout, HttpLimits::withBodyTimeout);
         limits(all, "idle_timeout", ValueType.DURATION,
                 "A connection with no request in progress or being answered is closed after this long "

@@ -69,7 +69,8 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
                 .setMaxInitialLineLength(maxHeaderBytes)
                 .setMaxHeaderSize(maxHeaderBytes)));
         pipeline.addLast("http-deadlines", deadlines);
-        pipeline.addLast("http-modules", new ModuleRequestHandler(bindings.services(), deadlines));
+        pipeline.addLast("http-modules", new ModuleRequestHandler(bindings.services(), deadlines,
+                bindings.config().limits().bodyTimeout()));
         pipeline.addLast("http-aggregator", new HttpObjectAggregator(maxBytes));
         pipeline.addLast("cors", new CorsHandler(cors));
         pipeline.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()

@@ -17,26 +17,34 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Routes the requests under a module's prefix ({@link HttpServices}) to its {@link HttpService},
  * head and body pieces as the codec reads them; everything else goes on to the aggregator and the
  * listener's own handlers. Sits between the deadlines and the aggregator, so that a module's
  * request is never aggregated, and tells the deadlines that its body streams.
+ *
+ * <p>A response body a module streams has a deadline too: each piece must be taken by the client
+ * within {@code http.body_timeout}, or the connection is closed, so a client that stops reading a
+ * download does not hold its connection, and the file the module has open, for ever.
  */
 final class ModuleRequestHandler extends ChannelInboundHandlerAdapter {
 
     private final HttpServices services;
     private final HttpDeadlines deadlines;
+    private final Duration pieceTimeout;
     private ChannelHandlerContext ctx;
     /** The module's request being read, or null. */
     private Exchange current;
     /** The pieces of a module's request answered early: dropped until its end. */
     private boolean discarding;
 
-    ModuleRequestHandler(HttpServices services, HttpDeadlines deadlines) {
+    ModuleRequestHandler(HttpServices services, HttpDeadlines deadlines, Duration pieceTimeout) {
         this.services = services;
         this.deadlines = deadlines;
+        this.pieceTimeout = pieceTimeout;
     }
 
     @Override
@@ -163,6 +171,15 @@ final class ModuleRequestHandler extends ChannelInboundHandlerAdapter {
                 return ctx.newFailedFuture(new ClosedChannelException());
             }
             ChannelFuture written = ctx.writeAndFlush(piece);
+            if (!written.isDone()) {
+                // The client is not reading: once the socket's buffers are full, the piece waits.
+                var deadline = ctx.executor().schedule(() -> {
+                    if (!written.isDone()) {
+                        ctx.channel().close();
+                    }
+                }, pieceTimeout.toNanos(), TimeUnit.NANOSECONDS);
+                written.addListener(done -> deadline.cancel(false));
+            }
             if (piece instanceof LastHttpContent) {
                 written.addListener(afterResponse());
             }

@@ -1,6 +1,7 @@
 package im.parley.server.modules.upload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import im.parley.core.jid.Jids;
 import im.parley.server.ParleyServer;
@@ -10,12 +11,15 @@ import im.parley.server.config.ParleyConfig;
 import im.parley.server.testing.SocketClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -36,6 +40,7 @@ class UploadOverHttpTest {
 
     private static final String DOMAIN = "parley.test";
     private static final String SERVICE = "upload." + DOMAIN;
+    private static final Duration BODY_TIMEOUT = Duration.ofSeconds(2);
 
     @TempDir
     Path dir;
@@ -50,7 +55,8 @@ class UploadOverHttpTest {
                 .withC2s(ListenerConfig.on("127.0.0.1", 0))
                 .withDirectTls(ListenerConfig.off("127.0.0.1", 0))
                 .withHttp(ListenerConfig.on("127.0.0.1", 0))
-                .withWeb(HttpConfig.defaults().withMaxRequestBytes(64 * 1024))
+                .withWeb(HttpConfig.defaults().withMaxRequestBytes(64 * 1024)
+                        .withLimits(HttpConfig.defaults().limits().withBodyTimeout(BODY_TIMEOUT)))
                 .with(UploadModule.MAX_FILE_SIZE, 8 * 1024 * 1024);
         config = config.withTls(config.tls().withStarttlsRequired(false));
         server = new ParleyServer(config);
@@ -126,6 +132,52 @@ class UploadOverHttpTest {
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         assertThat(http.send(HttpRequest.newBuilder(base.resolve("/upload/elsewhere/x")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+    }
+
+    /**
+     * A client that stops reading a download (a slow-read attack) does not hold its connection
+     * and the open file for ever: a piece the client does not take within {@code
+     * http.body_timeout} closes the connection (issue 17 item 4: a deadline for every stage).
+     */
+    @Test
+    void aDownloadTheClientStopsReadingIsCutAfterTheBodyTimeout() throws Exception {
+        byte[] content = new byte[7 * 1024 * 1024];
+        new Random(7).nextBytes(content);
+        URI url = slot("big.bin", content.length, null);
+        assertThat(http.send(HttpRequest.newBuilder(url).PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(201);
+        Path stored;
+        try (var files = Files.walk(dir.resolve("upload"))) {
+            stored = files.filter(f -> Files.isRegularFile(f) && f.toFile().length() == content.length).findFirst()
+                    .orElseThrow().toRealPath();
+        }
+
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress(url.getHost(), url.getPort()));
+            socket.getOutputStream().write(("GET " + url.getRawPath() + " HTTP/1.1\r\nHost: " + url.getHost()
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            // The client reads nothing: the server has the file open while the pieces wait...
+            await().atMost(Duration.ofSeconds(20)).until(() -> openByThisProcess(stored));
+            // ...until a piece has waited for longer than the deadline: it closes the connection and the file.
+            await().atMost(BODY_TIMEOUT.plusSeconds(20)).until(() -> !openByThisProcess(stored));
+            socket.setSoTimeout(20_000);
+            long read = socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+            assertThat(read).as("bytes the client got before the end").isLessThan(content.length);
+        }
+    }
+
+    /** Whether a descriptor of this JVM (the server's) is open on {@code file}. */
+    private static boolean openByThisProcess(Path file) throws Exception {
+        try (var descriptors = Files.list(Path.of("/proc/self/fd"))) {
+            return descriptors.anyMatch(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).equals(file);
+                } catch (Exception e) {
+                    return false; // closed meanwhile
+                }
+            });
+        }
     }
 
     /** The first status line a PUT with {@code Expect: 100-continue} gets, before it sent any of its body. */
