@@ -25,7 +25,7 @@ class ModuleSetTest {
         assertThat(ModuleSet.resolve(catalog, List.of()).names()).containsExactly("delivery", "legacy-session", "ping",
                 "disco", "version", "time", "last", "register", "contact-addresses", "stream-management",
                 "client-state", "blocking", "carbons", "offline", "push", "push-app-server", "vcard", "private", "roster", "presence",
-                "mam", "upload", "pep");
+                "mam", "upload", "pep", "bookmarks");
     }
 
     @Test
