@@ -22,7 +22,7 @@ import org.jxmpp.jid.EntityBareJid;
  * Keeps an account's bookmarks the same in its three places (XEP-0402 §5.3, XEP-0411 §3): the
  * XEP-0402 node {@code urn:xmpp:bookmarks:1}, which holds them, the private XML fragment
  * {@code storage:bookmarks} (XEP-0049), made from that node when read, and the legacy PEP node
- * {@code storage:bookmarks} (XEP-0048 §3.3), published again whenever they change. A legacy list,
+ * {@code storage:bookmarks} (XEP-0048 §3.3); the last two are written again whenever they change. A legacy list,
  * from private XML or the legacy node, changes only the items that differ (XEP-0402 §5.3.2: no
  * notification for an unchanged one). Runs in the owner's turn, on the blocking executor.
  */
@@ -51,6 +51,15 @@ final class BookmarkSync implements PrivateFragment {
     public Optional<Element> load(EntityBareJid owner) {
         List<PepItem> items = pep.items(owner, Bookmark.BOOKMARKS2);
         Optional<Element> stored = storedLegacy(owner);
+        if (items.isEmpty() && stored.isPresent()
+                && stored.get().element(QName.get("conference", Bookmark.LEGACY)) != null) {
+            // A list kept before bookmarks lived in PEP (the stored copy follows PEP ever since): moved there now.
+            sync(owner, () -> {
+                adopt(owner, stored.get());
+                publishLegacy(owner);
+            });
+            items = pep.items(owner, Bookmark.BOOKMARKS2);
+        }
         if (items.isEmpty() && stored.isEmpty()) {
             return Optional.empty();
         }
@@ -125,9 +134,11 @@ final class BookmarkSync implements PrivateFragment {
         }
     }
 
+    /** The legacy list, made from the XEP-0402 items, in private XML and the legacy node. */
     private void publishLegacy(EntityBareJid owner) throws Refusal {
-        publish(owner, Bookmark.LEGACY, "current", legacy(pep.items(owner, Bookmark.BOOKMARKS2), storedLegacy(owner)),
-                LEGACY_OPTIONS);
+        Element storage = legacy(pep.items(owner, Bookmark.BOOKMARKS2), storedLegacy(owner));
+        privateXml.save(owner, Bookmark.LEGACY, "storage", storage.asXML());
+        publish(owner, Bookmark.LEGACY, "current", storage, LEGACY_OPTIONS);
     }
 
     /**

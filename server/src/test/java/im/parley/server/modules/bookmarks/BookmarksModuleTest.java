@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.impl.JidCreate;
 
 /**
  * Bookmarks in PEP (XEP-0402) and the same bookmarks for XEP-0048 clients, through private XML
@@ -196,6 +197,24 @@ class BookmarksModuleTest {
         List<Element> got = PepScript.notifications(modern.stanzas());
         assertThat(got).singleElement().satisfies(m -> assertThat(m.asXML())
                 .contains("node=\"" + BOOKMARKS2 + "\"").contains("id=\"b@muc.test\"").doesNotContain("a@muc.test"));
+    }
+
+    @Test
+    void aListKeptInPrivateXmlBeforeTheModuleRanMovesToPep() throws Exception {
+        // What XEP-0049 storage held before bookmarks lived in PEP.
+        server.storage().privateXml().save(JidCreate.entityBareFrom(JULIET), LEGACY, "storage", "<storage xmlns='"
+                + LEGACY + "'><conference jid='old@muc.test' name='Old' autojoin='true'/></storage>");
+
+        assertThat(privateBookmarks(legacy).elements()).extracting(c -> c.attributeValue("jid"))
+                .containsExactly("old@muc.test");
+        // XEP-0411 §3 ("copied from Private XML to PEP"): the modern client sees it too.
+        assertThat(items(modern, BOOKMARKS2)).extracting(i -> i.attributeValue("id")).containsExactly("old@muc.test");
+
+        // Deleting the last bookmark in PEP does not bring the old list back.
+        iq(modern, "<iq type='set' id='q'><pubsub xmlns='" + PUBSUB + "'><retract node='" + BOOKMARKS2 + "' notify='true'>"
+                + "<item id='old@muc.test'/></retract></pubsub></iq>");
+        assertThat(privateBookmarks(legacy).elements()).isEmpty();
+        assertThat(items(modern, BOOKMARKS2)).isEmpty();
     }
 
     @Test
