@@ -17,6 +17,8 @@ import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.QName;
 import org.jxmpp.jid.EntityBareJid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps an account's bookmarks the same in its three places (XEP-0402 §5.3, XEP-0411 §3): the
@@ -35,6 +37,8 @@ final class BookmarkSync implements PrivateFragment {
     /** XEP-0048 §3.3 (XEP-0223 §3): private, persistent. */
     static final Map<String, List<String>> LEGACY_OPTIONS = Map.of(
             "pubsub#persist_items", List.of("true"), "pubsub#access_model", List.of("whitelist"));
+
+    private static final Logger LOG = LoggerFactory.getLogger(BookmarkSync.class);
 
     private final PepService pep;
     private final PrivateXmlStore privateXml;
@@ -78,7 +82,7 @@ final class BookmarkSync implements PrivateFragment {
     /** A client changed {@code urn:xmpp:bookmarks:1}: the legacy node follows. */
     void bookmarks2Changed(EntityBareJid owner) {
         if (!syncing.contains(owner)) {
-            sync(owner, () -> publishLegacy(owner));
+            followPublish(owner, () -> publishLegacy(owner));
         }
     }
 
@@ -90,7 +94,19 @@ final class BookmarkSync implements PrivateFragment {
         List<PepItem> items = pep.items(owner, Bookmark.LEGACY);
         if (!items.isEmpty()) {
             Element storage = PrivateDataModule.parse(items.get(items.size() - 1).payloadXml());
-            sync(owner, () -> adopt(owner, storage));
+            if (!storage.getQName().equals(QName.get("storage", Bookmark.LEGACY))) {
+                return; // not a bookmark list: it changes nothing
+            }
+            followPublish(owner, () -> adopt(owner, storage));
+        }
+    }
+
+    /** After a client's publish, which stands whatever happens here: a failure is logged, not answered. */
+    private void followPublish(EntityBareJid owner, Step step) {
+        try {
+            sync(owner, step);
+        } catch (RuntimeException e) {
+            LOG.warn("the bookmarks of {} are not in step", owner, e);
         }
     }
 

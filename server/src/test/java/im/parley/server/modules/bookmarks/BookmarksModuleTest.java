@@ -180,6 +180,11 @@ class BookmarksModuleTest {
 
         assertThat(items(modern, BOOKMARKS2)).extracting(i -> i.attributeValue("id"))
                 .containsExactlyInAnyOrder("a@muc.test", "e@muc.test");
+
+        // Something that is no bookmark list (XEP-0048 §3.3 has a <storage/>) changes nothing.
+        iq(legacy, "<iq type='set' id='q'><pubsub xmlns='" + PUBSUB + "'><publish node='" + LEGACY + "'><item id='current'>"
+                + "<notes xmlns='urn:example:notes'/></item></publish></pubsub></iq>");
+        assertThat(items(modern, BOOKMARKS2)).hasSize(2);
     }
 
     @Test
