@@ -93,6 +93,8 @@ public final class ServerAssembly implements AutoCloseable {
                 if (first || !module.global()) {
                     module.load(context);
                 }
+                // A global module, loaded once, is every host's.
+                context.loaded(module);
             }
             moduleContexts.put(domain, context);
             names.put(domain, modules.names());

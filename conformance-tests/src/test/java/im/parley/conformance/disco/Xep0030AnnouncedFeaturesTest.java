@@ -41,6 +41,7 @@ class Xep0030AnnouncedFeaturesTest {
             PUBSUB + "#auto-create",
             PUBSUB + "#auto-subscribe",
             PUBSUB + "#config-node",
+            PUBSUB + "#config-node-max",            // pubsub#max_items=max (XEP-0402 §3.2 publishes with it)
             PUBSUB + "#create-and-configure",
             PUBSUB + "#create-nodes",
             PUBSUB + "#delete-items",
@@ -75,7 +76,8 @@ class Xep0030AnnouncedFeaturesTest {
             "urn:xmpp:carbons:2",                       // XEP-0280 §3: on the server
             "vcard-temp",                               // XEP-0054
             "msgoffline",                               // XEP-0160
-            "urn:xmpp:push:0"),                         // XEP-0357 (also on the account)
+            "urn:xmpp:push:0",                          // XEP-0357 (also on the account)
+            "urn:xmpp:pep-vcard-conversion:0"),         // XEP-0398 (also on the account, §2)
             // The PEP features on the server too, where smack-omemo and smack-openpgp look (as Prosody shows them).
             PEP_FEATURES);
 
@@ -86,7 +88,11 @@ class Xep0030AnnouncedFeaturesTest {
             "urn:xmpp:push:0",                          // XEP-0357: a client looks on its own account
             "urn:xmpp:mam:2",                           // XEP-0313 §7: the archive is the account's
             "urn:xmpp:mam:2#extended",                  // XEP-0313 §7: before-id, after-id, ids, metadata
-            "urn:xmpp:sid:0"),                          // XEP-0359 §6: the archive's stanza ids
+            "urn:xmpp:sid:0",                           // XEP-0359 §6: the archive's stanza ids
+            "urn:xmpp:bookmarks:1#compat",              // XEP-0402 §5.3: bookmarks in private XML and PEP in step
+            "urn:xmpp:bookmarks:1#compat-pep",          // XEP-0402 §5.3: and in the legacy PEP node
+            "urn:xmpp:bookmarks-conversion:0",          // XEP-0411 §2: "on the account"
+            "urn:xmpp:pep-vcard-conversion:0"),         // XEP-0398 §2: "on the account"
             PEP_FEATURES);
 
     /** The stream features after authentication (RFC 6120 §4.3.2), by namespace. */

@@ -41,7 +41,7 @@ class PersonalEventingTest {
     static final ParleyServerExtension parley = new ParleyServerExtension();
 
     /** Mutual presence subscription (RFC 6121 §3.1), both sides accepting. */
-    private static void befriend(XmppClient a, XmppClient b) throws Exception {
+    static void befriend(XmppClient a, XmppClient b) throws Exception {
         Roster aRoster = Roster.getInstanceFor(a.connection());
         Roster bRoster = Roster.getInstanceFor(b.connection());
         aRoster.setSubscriptionMode(Roster.SubscriptionMode.accept_all);

@@ -66,6 +66,7 @@ public final class DefaultModuleContext implements ModuleContext {
     private final ModuleEnvironment environment;
     private final List<StartHook> startHooks = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> stopHooks = new CopyOnWriteArrayList<>();
+    private final List<XmppModule> loaded = new CopyOnWriteArrayList<>();
 
     /** The context of a hosted domain's modules. */
     public DefaultModuleContext(Shared shared, Host host, ModuleEnvironment environment) {
@@ -256,6 +257,26 @@ public final class DefaultModuleContext implements ModuleContext {
     @Override
     public DataSource schema(XmppModule module, String location) {
         return environment.schemas().migrate(module.name(), module.getClass().getClassLoader(), location);
+    }
+
+    /** Records that {@code module} has loaded on this host, for {@link #module}. */
+    public void loaded(XmppModule module) {
+        loaded.add(module);
+    }
+
+    @Override
+    public <T extends XmppModule> T module(XmppModule requester, Class<T> type) {
+        if (parent != null) {
+            return parent.module(requester, type);
+        }
+        T found = loaded.stream().filter(type::isInstance).map(type::cast).findFirst()
+                .orElseThrow(() -> new IllegalStateException("module " + requester.name() + " asks for "
+                        + type.getSimpleName() + ", which has not loaded on " + host.domain()));
+        if (!requester.dependsOn().contains(found.name())) {
+            throw new IllegalStateException("module " + requester.name() + " uses module " + found.name()
+                    + " but does not name it in dependsOn()");
+        }
+        return found;
     }
 
     @Override

@@ -181,6 +181,16 @@ public interface ModuleContext {
     DataSource schema(XmppModule module, String location);
 
     /**
+     * This host's loaded instance of another module, for a module that uses its API (bookmarks
+     * keep data in PEP through {@code PepModule.service()}): {@code requester} must name it in
+     * {@link XmppModule#dependsOn()}, which also makes it load first. Call from
+     * {@link XmppModule#load}.
+     *
+     * @throws IllegalStateException if {@code requester} does not depend on it or it has not loaded on this host
+     */
+    <T extends XmppModule> T module(XmppModule requester, Class<T> type);
+
+    /**
      * Serves the HTTP requests whose path starts with {@code prefix} (e.g. {@code /upload/}) on the
      * server's HTTP and HTTPS listeners, whichever run ({@link RunningServer#httpListener()}):
      * head and body pieces as they arrive, never aggregated ({@link HttpService}). Call while

@@ -25,7 +25,8 @@ class ModuleSetTest {
         assertThat(ModuleSet.resolve(catalog, List.of()).names()).containsExactly("delivery", "legacy-session", "ping",
                 "disco", "adhoc", "service-admin", "version", "time", "last", "register", "contact-addresses",
                 "stream-management", "client-state", "blocking", "carbons", "offline", "push", "push-app-server", "vcard",
-                "private", "roster", "presence", "mam", "upload", "pep");
+                "private", "roster", "presence", "mam", "upload", "pep",
+                "bookmarks", "avatar");
     }
 
     @Test
@@ -38,7 +39,7 @@ class ModuleSetTest {
     @Test
     void disabledModulesDoNotRun() throws Exception {
         ParleyConfig config = ConfigLoader.parse("domains: [parley.test]\ndata_dir: \"" + dir + "\"\n"
-                + "modules:\n  disabled: [vcard, presence]\n", "parley.yml");
+                + "modules:\n  disabled: [vcard, avatar, presence]\n", "parley.yml");
 
         try (TestServer server = new TestServer(config)) {
             assertThat(server.modules()).contains("roster").doesNotContain("vcard", "presence");

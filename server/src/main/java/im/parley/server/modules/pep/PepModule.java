@@ -37,7 +37,7 @@ public final class PepModule implements XmppModule {
 
     /** The XEP-0060 features Parley's PEP service offers (§10), announced on the account. */
     static final List<String> FEATURES = List.of("access-open", "access-presence", "access-roster", "access-whitelist",
-            "auto-create", "auto-subscribe", "config-node", "create-and-configure", "create-nodes", "delete-items",
+            "auto-create", "auto-subscribe", "config-node", "config-node-max", "create-and-configure", "create-nodes", "delete-items",
             "delete-nodes", "filtered-notifications", "last-published", "manage-affiliations", "modify-affiliations",
             "persistent-items", "presence-notifications", "publish", "publish-options", "purge-nodes", "retract-items",
             "retrieve-default", "retrieve-items");

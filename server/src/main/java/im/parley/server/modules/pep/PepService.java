@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.dom4j.Element;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.EntityBareJid;
@@ -24,6 +26,13 @@ import org.jxmpp.jid.Jid;
  */
 public final class PepService {
 
+    /** Told when the items of a node change, for a module that keeps other data in step with it. */
+    @FunctionalInterface
+    public interface NodeListener {
+        /** {@code owner}'s node changed: an item published or retracted, or the node purged or deleted. */
+        void changed(EntityBareJid owner);
+    }
+
     /** The limits of {@code pep.*}. */
     record Limits(int maxItems, int maxNodes, int maxPayloadBytes) {
     }
@@ -32,6 +41,7 @@ public final class PepService {
     private final JdbcPepStore store;
     private final Notifications notifications;
     private final Limits limits;
+    private final Map<String, List<NodeListener>> listeners = new ConcurrentHashMap<>();
 
     PepService(ModuleContext context, JdbcPepStore store, Notifications notifications, Limits limits) {
         this.context = context;
@@ -66,6 +76,7 @@ public final class PepService {
         store.publish(owner, node, item, config.keptItems());
         notifications.broadcast(owner, node, config, store.affiliations(owner, node),
                 to -> Notifications.published(node, item, config.deliverPayloads()));
+        changed(owner, node);
         return item.id();
     }
 
@@ -148,6 +159,7 @@ public final class PepService {
             notifications.broadcast(owner, node, config, store.affiliations(owner, node),
                     to -> Notifications.retracted(node, id));
         }
+        changed(owner, node);
     }
 
     /** XEP-0060 §8.4: deletes a node, telling who could see it (§8.4.2) if it notifies deletion. */
@@ -158,6 +170,7 @@ public final class PepService {
         if (config.notifyDelete()) {
             notifications.broadcast(owner, node, config, affiliations, to -> Notifications.nodeEvent("delete", node));
         }
+        changed(owner, node);
     }
 
     /** XEP-0060 §8.5: deletes every item of a node and notifies (§8.5.2). */
@@ -166,6 +179,19 @@ public final class PepService {
         store.purge(owner, node);
         notifications.broadcast(owner, node, config, store.affiliations(owner, node),
                 to -> Notifications.nodeEvent("purge", node));
+        changed(owner, node);
+    }
+
+    /**
+     * Calls {@code listener} after every change to the items of any account's {@code node}, by a
+     * client or a module, in the owner's turn and on the thread that made it. Call while loading.
+     */
+    public void onChange(String node, NodeListener listener) {
+        listeners.computeIfAbsent(node, n -> new CopyOnWriteArrayList<>()).add(listener);
+    }
+
+    private void changed(EntityBareJid owner, String node) {
+        listeners.getOrDefault(node, List.of()).forEach(listener -> listener.changed(owner));
     }
 
     NodeConfig existing(EntityBareJid owner, String node) throws Refusal {

@@ -10,12 +10,16 @@ import im.parley.server.module.XmppModule;
 import im.parley.server.storage.PrivateXmlStore;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.dom4j.DocumentException;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
+import org.dom4j.QName;
 import org.jxmpp.jid.EntityBareJid;
 
 /**
@@ -34,6 +38,7 @@ public final class PrivateDataModule implements XmppModule {
     private static final Set<String> RESERVED = Set.of("", NAMESPACE, Namespaces.CLIENT, Namespaces.SERVER);
 
     private final int maxBytes;
+    private final Map<QName, PrivateFragment> served = new ConcurrentHashMap<>();
     private ModuleContext context;
 
     public PrivateDataModule() {
@@ -54,6 +59,14 @@ public final class PrivateDataModule implements XmppModule {
         this.context = context;
         context.addServerFeature(NAMESPACE);
         context.handleAccountIq(NAMESPACE, this::handle);
+    }
+
+    /**
+     * Lets another module keep the fragments named {@code name} (e.g. bookmarks in PEP): gets and
+     * sets of them go to {@code fragment} instead of the private XML store. Call while loading.
+     */
+    public void serve(QName name, PrivateFragment fragment) {
+        served.put(name, fragment);
     }
 
     private CompletionStage<Element> handle(Stanza iq) {
@@ -88,24 +101,31 @@ public final class PrivateDataModule implements XmppModule {
 
     /** XEP-0049 §2.2: the stored fragment, or the requested element back, empty, when there is none. */
     private Element get(Stanza iq, EntityBareJid owner, Element requested) {
-        String stored = context.storage().privateXml()
+        PrivateFragment fragment = served.get(requested.getQName());
+        Optional<Element> stored = fragment != null ? fragment.load(owner) : context.storage().privateXml()
                 .load(owner, requested.getNamespaceURI(), requested.getName())
-                .orElse(null);
+                .map(PrivateDataModule::parse);
         Element result = Stanzas.iqResult(iq.element());
         Element query = result.addElement(iq.element().elements().get(0).getQName());
-        query.add(stored == null ? DocumentHelper.createElement(requested.getQName()) : parse(stored));
+        query.add(stored.orElseGet(() -> DocumentHelper.createElement(requested.getQName())));
         return result;
     }
 
     private Element set(Stanza iq, EntityBareJid owner, List<Element> fragments) {
         PrivateXmlStore store = context.storage().privateXml();
         for (Element fragment : fragments) {
-            store.save(owner, fragment.getNamespaceURI(), fragment.getName(), fragment.asXML());
+            PrivateFragment served = this.served.get(fragment.getQName());
+            if (served != null) {
+                served.save(owner, fragment.createCopy());
+            } else {
+                store.save(owner, fragment.getNamespaceURI(), fragment.getName(), fragment.asXML());
+            }
         }
         return Stanzas.iqResult(iq.element());
     }
 
-    private static Element parse(String xml) {
+    /** A fragment as stored, parsed again. */
+    public static Element parse(String xml) {
         try {
             return DocumentHelper.parseText(xml).getRootElement().createCopy();
         } catch (DocumentException e) {

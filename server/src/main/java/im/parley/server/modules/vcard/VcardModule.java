@@ -7,7 +7,9 @@ import im.parley.core.stream.Stanzas;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.dom4j.DocumentException;
@@ -27,7 +29,14 @@ public final class VcardModule implements XmppModule {
     /** Largest vCard accepted, in UTF-8 bytes of its XML (photos are the usual bulk). */
     public static final int DEFAULT_MAX_BYTES = 64 * 1024;
 
+    /** Told of every vCard an account sets, in its turn, on the blocking executor. */
+    @FunctionalInterface
+    public interface SaveListener {
+        void saved(EntityBareJid owner, Element vcard);
+    }
+
     private final int maxBytes;
+    private final List<SaveListener> listeners = new CopyOnWriteArrayList<>();
     private ModuleContext context;
 
     public VcardModule() {
@@ -50,6 +59,16 @@ public final class VcardModule implements XmppModule {
         context.addServerFeature(NAMESPACE);
     }
 
+    /** Calls {@code listener} after each vCard an account sets (XEP-0054 §3.2). Call while loading. */
+    public void onSaved(SaveListener listener) {
+        listeners.add(listener);
+    }
+
+    /** The largest vCard accepted, in UTF-8 bytes of its XML. */
+    public int maxBytes() {
+        return maxBytes;
+    }
+
     private CompletionStage<Element> handle(Stanza iq) {
         Element vcard = iq.element().elements().get(0);
         EntityBareJid requester = iq.from().asEntityBareJidIfPossible();
@@ -69,6 +88,7 @@ public final class VcardModule implements XmppModule {
             }
             return CompletableFuture.supplyAsync(() -> {
                 context.storage().vcards().save(target, xml);
+                listeners.forEach(listener -> listener.saved(target, vcard));
                 return Stanzas.iqResult(iq.element());
             }, context.blocking());
         }
@@ -91,7 +111,8 @@ public final class VcardModule implements XmppModule {
         return result;
     }
 
-    private static Element parse(String xml) {
+    /** A stored vCard, parsed again. */
+    public static Element parse(String xml) {
         try {
             return DocumentHelper.parseText(xml).getRootElement().createCopy();
         } catch (DocumentException e) {

@@ -1,5 +1,9 @@
 package im.parley.server.modules.pep;
 
+import static im.parley.server.modules.pep.PepScript.answerCapsQueries;
+import static im.parley.server.modules.pep.PepScript.capsPresence;
+import static im.parley.server.modules.pep.PepScript.discoQuery;
+import static im.parley.server.modules.pep.PepScript.notifications;
 import static im.parley.server.modules.roster.RosterScript.befriend;
 import static im.parley.server.modules.roster.RosterScript.fetchRosterAndGoOnline;
 import static im.parley.server.modules.roster.RosterScript.response;
@@ -8,7 +12,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.module.ModuleCatalog;
-import im.parley.server.modules.caps.CapsVerification;
 import im.parley.server.testing.MovableClock;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
@@ -18,8 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.dom4j.DocumentException;
-import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.QName;
 import org.junit.jupiter.api.AfterEach;
@@ -145,52 +146,6 @@ class PepModuleTest {
                 .element(QName.get("x", "jabber:x:data"));
         return x.elements().stream().filter(f -> var.equals(f.attributeValue("var"))).findFirst().orElseThrow()
                 .elementText("value");
-    }
-
-    /** A disco#info {@code <query/>} with these features, its XEP-0115 ver, and presence announcing it. */
-    private static Element discoQuery(String... features) {
-        try {
-            StringBuilder xml = new StringBuilder("<query xmlns='" + DISCO_INFO + "'><identity category='client' type='pc'/>");
-            Arrays.stream(features).forEach(f -> xml.append("<feature var='").append(f).append("'/>"));
-            return DocumentHelper.parseText(xml.append("</query>").toString()).getRootElement();
-        } catch (DocumentException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static String capsPresence(Element query) {
-        return "<presence><c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='https://client.test' ver='"
-                + CapsVerification.ver(query) + "'/></presence>";
-    }
-
-    /**
-     * The client answers the server's disco#info queries about its caps (XEP-0115 §6.2) with
-     * {@code query}; returns the other stanzas it received.
-     */
-    private static List<Element> answerCapsQueries(TestClient client, Element query) {
-        return answerCapsQueries(client, client.stanzas(), query);
-    }
-
-    /** Answers the caps queries among {@code stanzas}, which {@code client} received. */
-    private static List<Element> answerCapsQueries(TestClient client, List<Element> stanzas, Element query) {
-        List<Element> others = new ArrayList<>();
-        for (Element stanza : stanzas) {
-            Element asked = stanza.element(QName.get("query", DISCO_INFO));
-            if ("iq".equals(stanza.getName()) && "get".equals(stanza.attributeValue("type")) && asked != null) {
-                Element answer = query.createCopy();
-                answer.addAttribute("node", asked.attributeValue("node"));
-                send(client, "<iq type='result' id='" + stanza.attributeValue("id") + "' to='"
-                        + stanza.attributeValue("from") + "'>" + answer.asXML() + "</iq>");
-            } else {
-                others.add(stanza);
-            }
-        }
-        return others;
-    }
-
-    private static List<Element> notifications(List<Element> stanzas) {
-        return stanzas.stream().filter(s -> "message".equals(s.getName()) && s.element(QName.get("event", EVENT)) != null)
-                .toList();
     }
 
     private static List<Element> questions(List<Element> stanzas) {

@@ -1,0 +1,70 @@
+package im.parley.server.modules.pep;
+
+import static im.parley.server.modules.roster.RosterScript.send;
+
+import im.parley.server.modules.caps.CapsVerification;
+import im.parley.server.testing.TestClient;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.dom4j.DocumentException;
+import org.dom4j.DocumentHelper;
+import org.dom4j.Element;
+import org.dom4j.QName;
+
+/** What a client does in PEP tests: caps that ask for notifications (XEP-0115, XEP-0163 §4.1), and the notifications. */
+public final class PepScript {
+
+    private static final String DISCO_INFO = "http://jabber.org/protocol/disco#info";
+    private static final String EVENT = "http://jabber.org/protocol/pubsub#event";
+
+    private PepScript() {
+    }
+
+    /** A disco#info {@code <query/>} with these features, its XEP-0115 ver, and presence announcing it. */
+    public static Element discoQuery(String... features) {
+        try {
+            StringBuilder xml = new StringBuilder("<query xmlns='" + DISCO_INFO + "'><identity category='client' type='pc'/>");
+            Arrays.stream(features).forEach(f -> xml.append("<feature var='").append(f).append("'/>"));
+            return DocumentHelper.parseText(xml.append("</query>").toString()).getRootElement();
+        } catch (DocumentException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    public static String capsPresence(Element query) {
+        return "<presence><c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='https://client.test' ver='"
+                + CapsVerification.ver(query) + "'/></presence>";
+    }
+
+    /**
+     * The client answers the server's disco#info queries about its caps (XEP-0115 §6.2) with
+     * {@code query}; returns the other stanzas it received.
+     */
+    public static List<Element> answerCapsQueries(TestClient client, Element query) {
+        return answerCapsQueries(client, client.stanzas(), query);
+    }
+
+    /** Answers the caps queries among {@code stanzas}, which {@code client} received. */
+    public static List<Element> answerCapsQueries(TestClient client, List<Element> stanzas, Element query) {
+        List<Element> others = new ArrayList<>();
+        for (Element stanza : stanzas) {
+            Element asked = stanza.element(QName.get("query", DISCO_INFO));
+            if ("iq".equals(stanza.getName()) && "get".equals(stanza.attributeValue("type")) && asked != null) {
+                Element answer = query.createCopy();
+                answer.addAttribute("node", asked.attributeValue("node"));
+                send(client, "<iq type='result' id='" + stanza.attributeValue("id") + "' to='"
+                        + stanza.attributeValue("from") + "'>" + answer.asXML() + "</iq>");
+            } else {
+                others.add(stanza);
+            }
+        }
+        return others;
+    }
+
+    public static List<Element> notifications(List<Element> stanzas) {
+        return stanzas.stream().filter(s -> "message".equals(s.getName()) && s.element(QName.get("event", EVENT)) != null)
+                .toList();
+    }
+
+}
