@@ -55,10 +55,13 @@ final class StandaloneXml {
 
     /**
      * The JDK's own processing limits (JAXP00010005: names, and here namespace names too, up to
-     * 1000 characters) are no rule of XML: past them the JDK has no opinion.
+     * 1000 characters) are no rule of XML: past them the JDK has no opinion. Nor has it on a
+     * declaration of version 1.x other than 1.0 and 1.1, which it refuses ("only XML 1.0 is
+     * supported") where XML 1.0 (fifth edition, §2.8) says to read the document as 1.0.
      */
     private static boolean hasNoOpinion(Exception e) {
-        return e.getMessage() != null && e.getMessage().contains("JAXP00010005");
+        String message = e.getMessage();
+        return message != null && (message.contains("JAXP00010005") || message.contains("only XML 1.0 is supported"));
     }
 
     /**
