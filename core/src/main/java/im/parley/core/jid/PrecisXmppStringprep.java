@@ -1,7 +1,10 @@
 package im.parley.core.jid;
 
+import java.util.regex.Pattern;
 import org.jxmpp.stringprep.XmppStringprep;
 import org.jxmpp.stringprep.XmppStringprepException;
+import org.jxmpp.util.cache.Cache;
+import org.jxmpp.util.cache.LruCache;
 import rocks.xmpp.precis.PrecisProfiles;
 
 /**
@@ -13,9 +16,38 @@ import rocks.xmpp.precis.PrecisProfiles;
 public final class PrecisXmppStringprep implements XmppStringprep {
 
     private static final String FORBIDDEN_IN_LOCALPART = "\"&'/:<>@";
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    /**
+     * Prepared domainparts and localparts, as jxmpp caches its own preparation: every stanza's
+     * addresses are parsed, most name the same few domains and online users, and a PRECIS
+     * enforcement is costly (in a login storm, domainprep alone took a tenth of the event loops'
+     * time). Only successful preparations are kept; each part is at most 1023 octets (RFC 7622
+     * §3.1, checked after preparation), so the caches hold at most a few MB.
+     */
+    private final Cache<String, String> domains = new LruCache<>(256);
+    private final Cache<String, String> localparts = new LruCache<>(4096);
 
     @Override
     public String localprep(String string) throws XmppStringprepException {
+        return cached(localparts, string, PrecisXmppStringprep::enforceLocalpart);
+    }
+
+    @FunctionalInterface
+    private interface Preparation {
+        String prepare(String string) throws XmppStringprepException;
+    }
+
+    private static String cached(Cache<String, String> cache, String string, Preparation preparation)
+            throws XmppStringprepException {
+        String prepared = cache.lookup(string);
+        if (prepared == null) {
+            prepared = preparation.prepare(string);
+            cache.put(string, prepared);
+        }
+        return prepared;
+    }
+
+    private static String enforceLocalpart(String string) throws XmppStringprepException {
         for (int i = 0; i < string.length(); i++) {
             if (FORBIDDEN_IN_LOCALPART.indexOf(string.charAt(i)) >= 0) {
                 throw new XmppStringprepException(string, "localpart contains '" + string.charAt(i) + "' (RFC 7622 §3.3.1)");
@@ -30,6 +62,10 @@ public final class PrecisXmppStringprep implements XmppStringprep {
 
     @Override
     public String domainprep(String string) throws XmppStringprepException {
+        return cached(domains, string, PrecisXmppStringprep::enforceDomainpart);
+    }
+
+    private static String enforceDomainpart(String string) throws XmppStringprepException {
         String domain = string.endsWith(".") ? string.substring(0, string.length() - 1) : string;
         if (domain.isEmpty()) {
             throw new XmppStringprepException(string, "empty domainpart (RFC 7622 §3.2)");
@@ -72,6 +108,6 @@ public final class PrecisXmppStringprep implements XmppStringprep {
         if (domain.startsWith("[") && domain.endsWith("]")) {
             return true;
         }
-        return domain.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        return IPV4.matcher(domain).matches();
     }
 }

@@ -65,13 +65,17 @@ final class PlainServer implements SaslServer {
         }
         String username = SaslIdentities.prepareUsername(authcid);
         String preparedPassword = SaslIdentities.preparePassword(password);
-        Optional<ScramCredential> stored = lookUp(username);
+        Optional<AccountCredential> stored = lookUp(username);
         // Unknown users pay the same PBKDF2 as known ones, so timing does not reveal them.
-        ScramCredential credential = stored.orElseGet(
+        ScramCredential credential = stored.map(AccountCredential::credential).orElseGet(
                 () -> DecoyCredentials.forUnknown(ScramHash.SHA_1, ctx.domain(), username));
         boolean matches = credential.matches(preparedPassword);
         if (!(matches && stored.isPresent())) {
             throw new SaslFailureException(SaslFailure.NOT_AUTHORIZED, null);
+        }
+        if (stored.get().disabled()) {
+            // RFC 6120 §6.5.1, only now that the password is proven: it tells nothing to others.
+            throw new SaslFailureException(SaslFailure.ACCOUNT_DISABLED, "the account is disabled");
         }
         if (!SaslIdentities.authorizes(authzid, username, ctx.domain())) {
             throw new SaslFailureException(SaslFailure.INVALID_AUTHZID, null);
@@ -79,10 +83,10 @@ final class PlainServer implements SaslServer {
         return new SaslStep.Success(null, username);
     }
 
-    private Optional<ScramCredential> lookUp(String username) throws SaslFailureException {
+    private Optional<AccountCredential> lookUp(String username) throws SaslFailureException {
         try {
             for (ScramHash hash : VERIFYING_HASHES) {
-                Optional<ScramCredential> credential = ctx.credentials().find(ctx.domain(), username, hash);
+                Optional<AccountCredential> credential = ctx.credentials().findForLogin(ctx.domain(), username, hash);
                 if (credential.isPresent()) {
                     return credential;
                 }

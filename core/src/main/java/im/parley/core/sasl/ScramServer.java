@@ -23,6 +23,7 @@ final class ScramServer implements SaslServer {
     private String username;
     private ScramCredential credential;
     private boolean knownUser;
+    private boolean disabled;
     private String combinedNonce;
     private String serverFirst;
 
@@ -67,9 +68,10 @@ final class ScramServer implements SaslServer {
         clientFirst = ScramClientFirstMessage.parse(message);
         channelBindingData = checkChannelBindingFlag(clientFirst);
         username = SaslIdentities.prepareUsername(clientFirst.username());
-        Optional<ScramCredential> stored = lookUp(username);
-        knownUser = stored.isPresent() && stored.get().hash() == hash;
-        credential = knownUser ? stored.get() : DecoyCredentials.forUnknown(hash, ctx.domain(), username);
+        Optional<AccountCredential> stored = lookUp(username);
+        knownUser = stored.isPresent() && stored.get().credential().hash() == hash;
+        credential = knownUser ? stored.get().credential() : DecoyCredentials.forUnknown(hash, ctx.domain(), username);
+        disabled = knownUser && stored.get().disabled();
         combinedNonce = clientFirst.clientNonce() + serverNonce;
         serverFirst = "r=" + combinedNonce
                 + ",s=" + Base64.getEncoder().encodeToString(credential.salt())
@@ -116,9 +118,9 @@ final class ScramServer implements SaslServer {
         }
     }
 
-    private Optional<ScramCredential> lookUp(String user) throws SaslFailureException {
+    private Optional<AccountCredential> lookUp(String user) throws SaslFailureException {
         try {
-            return ctx.credentials().find(ctx.domain(), user, hash);
+            return ctx.credentials().findForLogin(ctx.domain(), user, hash);
         } catch (RuntimeException e) {
             throw new SaslFailureException(SaslFailure.TEMPORARY_AUTH_FAILURE, null);
         }
@@ -147,6 +149,10 @@ final class ScramServer implements SaslServer {
         boolean proofMatches = MessageDigest.isEqual(ScramCredential.digest(hash, clientKey), storedKey);
         if (!(proofMatches && knownUser)) {
             throw new SaslFailureException(SaslFailure.NOT_AUTHORIZED, null);
+        }
+        if (disabled) {
+            // RFC 6120 §6.5.1, only now that the password is proven: it tells nothing to others.
+            throw new SaslFailureException(SaslFailure.ACCOUNT_DISABLED, "the account is disabled");
         }
         if (!SaslIdentities.authorizes(clientFirst.authzid(), username, ctx.domain())) {
             throw new SaslFailureException(SaslFailure.INVALID_AUTHZID, null);

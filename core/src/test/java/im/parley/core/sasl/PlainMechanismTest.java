@@ -56,6 +56,15 @@ class PlainMechanismTest {
     }
 
     @Test
+    void aDisabledAccountFailsWithAccountDisabledOnlyOnceItsPasswordIsProven() {
+        // RFC 6120 §6.5.1 <account-disabled/>; a wrong password still tells nothing more.
+        credentials.disable(DOMAIN, "juliet");
+
+        assertFailure(authenticate("\0juliet\0r0m3o"), SaslFailure.ACCOUNT_DISABLED);
+        assertFailure(authenticate("\0juliet\0wrong"), SaslFailure.NOT_AUTHORIZED);
+    }
+
+    @Test
     void unknownUserIsNotAuthorized() {
         assertFailure(authenticate("\0tybalt\0r0m3o"), SaslFailure.NOT_AUTHORIZED);
     }

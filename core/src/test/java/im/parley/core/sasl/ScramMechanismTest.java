@@ -140,6 +140,18 @@ class ScramMechanismTest {
     }
 
     @Test
+    void aDisabledAccountFailsWithAccountDisabledOnlyOnceItsPasswordIsProven() {
+        // RFC 6120 §6.5.1 <account-disabled/>; a wrong password still tells nothing more.
+        credentials.disable(DOMAIN, "juliet");
+        ScramMechanism mechanism = new ScramMechanism(ScramHash.SHA_256, false);
+
+        assertFailure(exchange(mechanism, plainTcp(), new ScramTestClient(ScramHash.SHA_256, "n,,", "juliet", "n1"),
+                "r0m3o", new byte[0]), SaslFailure.ACCOUNT_DISABLED);
+        assertFailure(exchange(mechanism, plainTcp(), new ScramTestClient(ScramHash.SHA_256, "n,,", "juliet", "n2"),
+                "wrong", new byte[0]), SaslFailure.NOT_AUTHORIZED);
+    }
+
+    @Test
     void unknownUserIsIndistinguishableUntilTheProof() {
         // RFC 5802 §9: do not let the server-first message reveal whether an account exists.
         ScramMechanism mechanism = scram(ScramHash.SHA_256, false, "servernonce");

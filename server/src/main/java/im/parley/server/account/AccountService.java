@@ -2,6 +2,7 @@ package im.parley.server.account;
 
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
+import im.parley.core.sasl.AccountCredential;
 import im.parley.core.sasl.CredentialRepository;
 import im.parley.core.sasl.ScramCredential;
 import im.parley.core.sasl.ScramHash;
@@ -79,21 +80,18 @@ public final class AccountService implements CredentialRepository {
         return store.listDisabled(domain);
     }
 
-    @Override
-    public boolean isDisabled(String domain, String username) {
-        try {
-            return store.isDisabled(Jids.parseEntityBare(username + "@" + domain));
-        } catch (JidMalformedException e) {
-            return false;
-        }
-    }
-
     /**
      * The stored credential; empty for an unknown account and for a username that is not a
      * valid localpart (RFC 7622 §3.3), which therefore cannot name an account.
      */
     @Override
     public Optional<ScramCredential> find(String domain, String username, ScramHash hash) {
+        return findForLogin(domain, username, hash).map(AccountCredential::credential);
+    }
+
+    /** {@link #find} and whether the account is disabled, in one read. */
+    @Override
+    public Optional<AccountCredential> findForLogin(String domain, String username, ScramHash hash) {
         EntityBareJid jid;
         try {
             jid = Jids.parseEntityBare(username + "@" + domain);
@@ -104,7 +102,7 @@ public final class AccountService implements CredentialRepository {
         if (!jid.getDomain().equals(parsedDomainOrNull(domain))) {
             return Optional.empty();
         }
-        return store.find(jid, hash);
+        return store.findForLogin(jid, hash);
     }
 
     /**

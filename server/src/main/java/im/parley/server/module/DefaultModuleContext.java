@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -62,7 +63,10 @@ public final class DefaultModuleContext implements ModuleContext {
     private final Set<String> accountFeatures = new CopyOnWriteArraySet<>();
     private final Set<DiscoIdentity> accountIdentities = new CopyOnWriteArraySet<>();
     private final List<Element> serverInfoExtensions = new CopyOnWriteArrayList<>();
-    private final ServerInfo serverInfo = new ServerInfo(this::serverFeatures, this::serverInfoExtensions);
+    /** Counts changes to what the server announces, so that its caps hash is computed once per change. */
+    private final AtomicLong serverInfoChanges = new AtomicLong();
+    private final ServerInfo serverInfo = new ServerInfo(this::serverFeatures, this::serverInfoExtensions,
+            serverInfoChanges::get);
     private final ModuleEnvironment environment;
     private final List<StartHook> startHooks = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> stopHooks = new CopyOnWriteArrayList<>();
@@ -197,6 +201,7 @@ public final class DefaultModuleContext implements ModuleContext {
     @Override
     public void addServerFeature(String discoFeature) {
         serverFeatures.add(discoFeature);
+        serverInfoChanges.incrementAndGet();
     }
 
     /** Features modules announced on this host, for service discovery (XEP-0030). */
@@ -207,6 +212,7 @@ public final class DefaultModuleContext implements ModuleContext {
     @Override
     public void addServerInfoExtension(Element form) {
         serverInfoExtensions.add(form.createCopy());
+        serverInfoChanges.incrementAndGet();
     }
 
     /** Extended information forms modules added on this host (XEP-0128), for service discovery; copies. */

@@ -1,5 +1,6 @@
 package im.parley.server.storage;
 
+import im.parley.core.sasl.AccountCredential;
 import im.parley.core.sasl.ScramCredential;
 import im.parley.core.sasl.ScramHash;
 import java.util.List;
@@ -29,16 +30,18 @@ public interface AccountStore {
     List<EntityBareJid> list(DomainBareJid domain);
 
     /** The credential of the account for one hash, or empty if there is no such account or credential. */
-    Optional<ScramCredential> find(EntityBareJid jid, ScramHash hash);
+    default Optional<ScramCredential> find(EntityBareJid jid, ScramHash hash) {
+        return findForLogin(jid, hash).map(AccountCredential::credential);
+    }
+
+    /** The credential of the account for one hash and whether the account is disabled, in one read. */
+    Optional<AccountCredential> findForLogin(EntityBareJid jid, ScramHash hash);
 
     /**
      * Marks the account disabled (it cannot log in, its data stays) or enabled again
      * (XEP-0133 §4.3, §4.4); false if there is no such account.
      */
     boolean setDisabled(EntityBareJid jid, boolean disabled);
-
-    /** True if the account exists and is disabled. */
-    boolean isDisabled(EntityBareJid jid);
 
     /** The disabled accounts of one domain, sorted by their string form. */
     List<EntityBareJid> listDisabled(DomainBareJid domain);

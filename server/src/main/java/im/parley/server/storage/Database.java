@@ -1,11 +1,11 @@
 package im.parley.server.storage;
 
+import com.zaxxer.hikari.HikariDataSource;
 import im.parley.server.config.StorageConfig;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,11 +39,11 @@ public final class Database implements AutoCloseable {
         Database database;
         if (storage.jdbcUrl() == null) {
             DataDirectory.secure(dataDir);
-            JdbcConnectionPool pool = EmbeddedDatabase.open(dataDir, storage.username(), storage.password());
+            HikariDataSource pool = EmbeddedDatabase.open(dataDir, storage.username(), storage.password());
             EmbeddedDatabaseCompactor compactor = EmbeddedDatabaseCompactor.start(pool);
             database = new Database(pool, () -> {
                 compactor.close();
-                pool.dispose();
+                pool.close();
             });
         } else if (storage.jdbcUrl().startsWith("jdbc:h2:")) {
             database = h2(storage.jdbcUrl(), storage.username(), storage.password());
@@ -93,8 +93,8 @@ public final class Database implements AutoCloseable {
     }
 
     private static Database h2(String url, String username, String password) {
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, nullToEmpty(username), nullToEmpty(password));
-        return new Database(pool, pool::dispose);
+        HikariDataSource pool = ConnectionPool.open(url, nullToEmpty(username), nullToEmpty(password));
+        return new Database(pool, pool::close);
     }
 
     private static Database external(String url, String username, String password) {

@@ -1,5 +1,6 @@
 package im.parley.server.storage;
 
+import com.zaxxer.hikari.HikariDataSource;
 import im.parley.core.files.SecretFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.h2.api.ErrorCode;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.h2.jdbcx.JdbcDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,9 +59,9 @@ final class EmbeddedDatabase {
      * @throws DatabaseLockedException if another process has it open
      * @throws StorageException if it cannot be opened otherwise
      */
-    static JdbcConnectionPool open(Path dataDir, String username, String password) {
+    static HikariDataSource open(Path dataDir, String username, String password) {
         String url = url(dataDir);
-        JdbcConnectionPool pool = null;
+        String user = username != null ? username : USER;
         try {
             String secret = password;
             if (secret == null) {
@@ -74,28 +74,41 @@ final class EmbeddedDatabase {
                             + dataDir.resolve(PASSWORD_FILE) + " does not: restore it with the database", null);
                 }
             }
-            pool = JdbcConnectionPool.create(url, username != null ? username : USER, secret);
-            try {
-                pool.getConnection().close();
-            } catch (SQLException e) {
-                if (e.getErrorCode() != ErrorCode.WRONG_USER_OR_PASSWORD || password != null
-                        || upgradeLegacyUser(url, dataDir, secret) == null) {
-                    throw e;
+            // The checks run on a connection of their own, which stays open until the pool has its
+            // first: H2 would close the database in between, and the pool's errors hide H2's codes.
+            try (Connection first = connect(url, user, secret, dataDir, password == null)) {
+                if (password == null) {
+                    retireLegacyUser(first, dataDir);
                 }
-                pool.getConnection().close();
-            }
-            if (password == null) {
-                retireLegacyUser(pool, dataDir);
+                HikariDataSource pool = ConnectionPool.open(url, user, secret);
+                removeLegacyLockFile(dataDir);
+                return pool;
             }
         } catch (SQLException e) {
-            dispose(pool);
             throw failure(dataDir, e);
-        } catch (RuntimeException e) {
-            dispose(pool);
-            throw e;
         }
-        removeLegacyLockFile(dataDir);
-        return pool;
+    }
+
+    /** A connection as {@code user}; with the generated password, after upgrading an older database's user if needed. */
+    private static Connection connect(String url, String user, String secret, Path dataDir, boolean generated)
+            throws SQLException {
+        try {
+            return direct(url, user, secret).getConnection();
+        } catch (SQLException e) {
+            if (e.getErrorCode() != ErrorCode.WRONG_USER_OR_PASSWORD || !generated
+                    || upgradeLegacyUser(url, dataDir, secret) == null) {
+                throw e;
+            }
+            return direct(url, user, secret).getConnection();
+        }
+    }
+
+    private static JdbcDataSource direct(String url, String user, String password) {
+        JdbcDataSource source = new JdbcDataSource();
+        source.setURL(url);
+        source.setUser(user);
+        source.setPassword(password);
+        return source;
     }
 
     private static Path databaseFile(Path dataDir) {
@@ -122,11 +135,7 @@ final class EmbeddedDatabase {
      * that can log in, whenever the process dies. Null if the old user cannot log in.
      */
     private static String upgradeLegacyUser(String url, Path dataDir, String secret) throws SQLException {
-        JdbcDataSource source = new JdbcDataSource();
-        source.setURL(url);
-        source.setUser(LEGACY_USER);
-        source.setPassword("");
-        try (Connection connection = source.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = direct(url, LEGACY_USER, "").getConnection(); Statement statement = connection.createStatement()) {
             String password = requireHex(secret != null ? secret : newPassword(dataDir));
             // The password is Parley's own hex string (SecretFile), so it needs no escaping.
             statement.execute("CREATE USER IF NOT EXISTS " + USER + " PASSWORD '" + password + "' ADMIN");
@@ -147,8 +156,8 @@ final class EmbeddedDatabase {
      * Removes the passwordless user {@code ''} of older versions, or where it owns a schema and
      * cannot be dropped, gives it a random password nobody knows and takes its admin right.
      */
-    private static void retireLegacyUser(JdbcConnectionPool pool, Path dataDir) throws SQLException {
-        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+    private static void retireLegacyUser(Connection connection, Path dataDir) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
             try (ResultSet legacy = statement.executeQuery(
                     "SELECT 1 FROM INFORMATION_SCHEMA.USERS WHERE USER_NAME = '" + LEGACY_USER + "'")) {
                 if (!legacy.next()) {
@@ -171,12 +180,6 @@ final class EmbeddedDatabase {
         } catch (IOException e) {
             throw new StorageException("cannot write the database password " + dataDir.resolve(PASSWORD_FILE) + ": "
                     + e.getMessage(), e);
-        }
-    }
-
-    private static void dispose(JdbcConnectionPool pool) {
-        if (pool != null) {
-            pool.dispose();
         }
     }
 

@@ -1,5 +1,6 @@
 package im.parley.server.storage;
 
+import im.parley.core.sasl.AccountCredential;
 import im.parley.core.sasl.ScramCredential;
 import im.parley.core.sasl.ScramHash;
 import java.sql.Connection;
@@ -113,19 +114,6 @@ public final class JdbcAccountStore implements AccountStore {
     }
 
     @Override
-    public boolean isDisabled(EntityBareJid jid) {
-        return transactions.run("look up whether " + jid + " is disabled", connection -> {
-            try (PreparedStatement query = connection.prepareStatement(
-                    "SELECT 1 FROM accounts WHERE domain = ? AND username = ? AND disabled")) {
-                SqlTransactions.bindOwner(query, jid);
-                try (ResultSet rows = query.executeQuery()) {
-                    return rows.next();
-                }
-            }
-        });
-    }
-
-    @Override
     public List<EntityBareJid> listDisabled(DomainBareJid domain) {
         return list(domain, "SELECT username FROM accounts WHERE domain = ? AND disabled");
     }
@@ -148,11 +136,12 @@ public final class JdbcAccountStore implements AccountStore {
     }
 
     @Override
-    public Optional<ScramCredential> find(EntityBareJid jid, ScramHash hash) {
+    public Optional<AccountCredential> findForLogin(EntityBareJid jid, ScramHash hash) {
         return transactions.run("find credential of " + jid, connection -> {
             try (PreparedStatement query = connection.prepareStatement(
-                    "SELECT salt, iterations, stored_key, server_key FROM account_credentials"
-                            + " WHERE domain = ? AND username = ? AND hash_name = ?")) {
+                    "SELECT c.salt, c.iterations, c.stored_key, c.server_key, a.disabled FROM account_credentials c"
+                            + " JOIN accounts a ON a.domain = c.domain AND a.username = c.username"
+                            + " WHERE c.domain = ? AND c.username = ? AND c.hash_name = ?")) {
                 SqlTransactions.bindOwner(query, jid);
                 query.setString(3, hash.name());
                 try (ResultSet rows = query.executeQuery()) {
@@ -160,8 +149,9 @@ public final class JdbcAccountStore implements AccountStore {
                         return Optional.empty();
                     }
                     Base64.Decoder base64 = Base64.getDecoder();
-                    return Optional.of(new ScramCredential(hash, base64.decode(rows.getString(1)), rows.getInt(2),
-                            base64.decode(rows.getString(3)), base64.decode(rows.getString(4))));
+                    return Optional.of(new AccountCredential(new ScramCredential(hash, base64.decode(rows.getString(1)),
+                            rows.getInt(2), base64.decode(rows.getString(3)), base64.decode(rows.getString(4))),
+                            rows.getBoolean(5)));
                 }
             }
         });

@@ -57,8 +57,14 @@ class EmbeddedDatabaseTest {
             assertThat(loginError("mallory", "x")).isEqualTo(ErrorCode.WRONG_USER_OR_PASSWORD);
         }
         assertThat(dataDir.resolve("parley.trace.db")).exists();
-        try (Database database = Database.open(StorageConfig.defaults(), dataDir);
-             Connection connection = database.dataSource().getConnection();
+        // Opened and migrated as the server does, then rewritten into a new file on a connection of
+        // its own: the pool's connections would fail once the database is shut down under them.
+        try (Database database = Database.open(StorageConfig.defaults(), dataDir)) {
+            accounts(database).exists(Jids.parseEntityBare("juliet@capulet.example"));
+        }
+        String password = Files.readString(dataDir.resolve(EmbeddedDatabase.PASSWORD_FILE)).trim();
+        try (Connection connection = DriverManager.getConnection(Database.embeddedUrl(dataDir), EmbeddedDatabase.USER,
+                password);
              Statement statement = connection.createStatement()) {
             statement.execute("SHUTDOWN COMPACT"); // rewrites the database into a new file
         }

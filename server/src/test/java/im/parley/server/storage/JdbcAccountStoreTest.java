@@ -3,6 +3,7 @@ package im.parley.server.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.core.jid.Jids;
+import im.parley.core.sasl.AccountCredential;
 import im.parley.core.sasl.ScramCredential;
 import im.parley.core.sasl.ScramHash;
 import im.parley.server.config.StorageConfig;
@@ -45,6 +46,21 @@ class JdbcAccountStoreTest {
             // RFC 5802 §5.1: salt, iteration count, StoredKey and ServerKey come back unchanged.
             assertThat(store.find(juliet, credential.hash())).contains(credential);
         }
+    }
+
+    @Test
+    void aLoginReadsTheCredentialAndWhetherTheAccountIsDisabledTogether() throws Exception {
+        // XEP-0133 §4.3/§4.4: the flag a login acts on (RFC 6120 §6.5.1 account-disabled).
+        EntityBareJid juliet = Jids.parseEntityBare("juliet@example.org");
+        List<ScramCredential> credentials = credentials("r0m30");
+        store.create(juliet, credentials);
+
+        assertThat(store.findForLogin(juliet, ScramHash.SHA_256).orElseThrow().disabled()).isFalse();
+        assertThat(store.setDisabled(juliet, true)).isTrue();
+        assertThat(store.findForLogin(juliet, ScramHash.SHA_256).orElseThrow())
+                .isEqualTo(new AccountCredential(store.find(juliet, ScramHash.SHA_256).orElseThrow(), true));
+        assertThat(store.setDisabled(juliet, false)).isTrue();
+        assertThat(store.findForLogin(juliet, ScramHash.SHA_256).orElseThrow().disabled()).isFalse();
     }
 
     @Test

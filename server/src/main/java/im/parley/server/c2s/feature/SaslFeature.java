@@ -135,26 +135,13 @@ public final class SaslFeature implements FeatureNegotiator<C2sSession> {
         }
         SaslServer current = exchange;
         try {
-            return CompletableFuture.supplyAsync(() -> refuseDisabled(current.evaluate(response), session),
+            return CompletableFuture.supplyAsync(() -> current.evaluate(response),
                             session.context().blocking())
                     .thenApplyAsync(result -> onStep(result, session), session.executor());
         } catch (RejectedExecutionException e) {
             exchange = null;
             return fail(session, SaslFailure.TEMPORARY_AUTH_FAILURE, "the server is busy; try again");
         }
-    }
-
-    /**
-     * RFC 6120 §6.5.1: an account an administrator disabled (XEP-0133 §4.3) fails with
-     * {@code <account-disabled/>}, and only once the credentials are proven, so that the
-     * condition tells nothing about an account to someone without its password. Blocking.
-     */
-    private static SaslStep refuseDisabled(SaslStep step, C2sSession session) {
-        if (step instanceof SaslStep.Success success
-                && session.context().credentials().isDisabled(session.domain().toString(), success.username())) {
-            return new SaslStep.Failure(SaslFailure.ACCOUNT_DISABLED, "the account is disabled");
-        }
-        return step;
     }
 
     private FeatureOutcome onStep(SaslStep step, C2sSession session) {

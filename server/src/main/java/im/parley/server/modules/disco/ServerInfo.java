@@ -4,6 +4,7 @@ import im.parley.server.modules.caps.CapsVerification;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
@@ -26,14 +27,22 @@ public final class ServerInfo {
 
     private final Supplier<Set<String>> features;
     private final Supplier<List<Element>> extensions;
+    private final LongSupplier changes;
+    /** The caps {@code ver} and the {@link #changes} it was computed at: every stream's features carry it. */
+    private volatile CachedVer cachedVer = new CachedVer(-1, null);
+
+    private record CachedVer(long at, String ver) {
+    }
 
     /**
      * @param features the announced features ({@code DefaultModuleContext::serverFeatures})
      * @param extensions the extended information forms ({@code DefaultModuleContext::serverInfoExtensions})
+     * @param changes a count that grows whenever the features or the forms change
      */
-    public ServerInfo(Supplier<Set<String>> features, Supplier<List<Element>> extensions) {
+    public ServerInfo(Supplier<Set<String>> features, Supplier<List<Element>> extensions, LongSupplier changes) {
         this.features = features;
         this.extensions = extensions;
+        this.changes = changes;
     }
 
     /** A fresh disco#info {@code <query/>} (XEP-0030 §3.1) with {@code node} set when not null. */
@@ -57,7 +66,13 @@ public final class ServerInfo {
 
     /** The server's entity capabilities {@code ver} (XEP-0115 §5.1) over {@link #infoQuery}. */
     public String capsVer() {
-        return CapsVerification.ver(infoQuery(null));
+        long now = changes.getAsLong();
+        CachedVer cached = cachedVer;
+        if (cached.at() != now) {
+            cached = new CachedVer(now, CapsVerification.ver(infoQuery(null)));
+            cachedVer = cached;
+        }
+        return cached.ver();
     }
 
     /** The disco#info node that names this server's current capabilities (XEP-0115 §6.2: node#ver). */
