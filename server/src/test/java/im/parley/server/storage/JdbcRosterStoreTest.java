@@ -3,39 +3,25 @@ package im.parley.server.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.core.jid.Jids;
-import im.parley.server.config.StorageConfig;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.EntityBareJid;
 
-/** {@link JdbcRosterStore} on the embedded H2 database (RFC 6121 §2.1, §2.6, §3.1.3). */
-class JdbcRosterStoreTest {
-    @TempDir
-    Path dataDir;
-    private Database database;
+/** {@link JdbcRosterStore} on H2 and PostgreSQL (RFC 6121 §2.1, §2.6, §3.1.3). */
+class JdbcRosterStoreTest extends StoreContract {
     private JdbcRosterStore store;
     private EntityBareJid juliet;
     private BareJid romeo;
 
     @BeforeEach
     void open() throws Exception {
-        database = Database.open(StorageConfig.defaults(), dataDir);
-        new JdbcAccountStore(database.dataSource()).create(Jids.parseEntityBare("juliet@example.org"), List.of());
-        store = new JdbcRosterStore(database.dataSource());
-        juliet = Jids.parseEntityBare("juliet@example.org");
+        juliet = account("juliet@example.org");
+        store = new JdbcRosterStore(dataSource());
         romeo = Jids.parse("romeo@example.net").asBareJid();
-    }
-
-    @AfterEach
-    void close() {
-        database.close();
     }
 
     @Test

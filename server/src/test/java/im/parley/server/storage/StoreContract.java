@@ -1,0 +1,71 @@
+package im.parley.server.storage;
+
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.jxmpp.jid.EntityBareJid;
+
+/**
+ * The base of every store's contract test: each test runs once on each {@link StoreBackend},
+ * on a database of its own, so that a store behaves the same on H2 and on PostgreSQL.
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(StoreBackend.class)
+public abstract class StoreContract {
+
+    @Parameter
+    StoreBackend backend;
+
+    @TempDir
+    Path dataDir;
+
+    private StoreBackend.TestDatabase database;
+
+    @BeforeEach
+    final void openDatabase() throws SQLException {
+        database = backend.open(dataDir);
+    }
+
+    @AfterEach
+    final void closeDatabase() throws SQLException {
+        database.close();
+    }
+
+    protected final DataSource dataSource() {
+        return database.database().dataSource();
+    }
+
+    /** Closes the database and opens it again (Flyway runs again: nothing left to migrate). */
+    protected final void reopenDatabase() {
+        database.reopen();
+    }
+
+    /** The database with the migrations of one module too (as {@code ModuleContext.schema} gives it). */
+    protected final DataSource moduleSchema(String module, String location) {
+        return new ModuleSchemas(dataSource()).migrate(module, getClass().getClassLoader(), location);
+    }
+
+    /** Creates an account (without credentials): most rows belong to one. */
+    protected final EntityBareJid account(String jid) {
+        EntityBareJid account = jid(jid);
+        new JdbcAccountStore(dataSource()).create(account, List.of());
+        return account;
+    }
+
+    protected static EntityBareJid jid(String jid) {
+        try {
+            return Jids.parseEntityBare(jid);
+        } catch (JidMalformedException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}
