@@ -24,14 +24,14 @@ import java.util.stream.Stream;
  * A throw-away PostgreSQL cluster for the store tests, made with the binaries of Debian's
  * {@code postgresql} package ({@code /usr/lib/postgresql/<version>/bin}, or the directory the
  * system property {@code parley.postgresql.bin} names): {@code initdb} into a directory under
- * {@code java.io.tmpdir}, {@code pg_ctl start} listening on 127.0.0.1 only at a free port (its
+ * the test run's {@code TMPDIR}, {@code pg_ctl start} listening on 127.0.0.1 only at a free port (its
  * Unix socket in the cluster's own directory), stopped when the JVM exits. One cluster serves
  * the whole test run; each test gets a database of its own ({@link #createDatabase()}), owned by
  * the unprivileged role Parley logs in as.
  *
  * <p>PostgreSQL refuses to run as root, and CI runs as root: then {@code initdb} and
  * {@code pg_ctl} run as {@code nobody} (util-linux {@code setpriv}), the cluster directory is
- * theirs, and the directories above it inside {@code java.io.tmpdir} get the search bit for
+ * theirs, and the directories above it inside that {@code TMPDIR} get the search bit for
  * others (enter, not list) so that {@code nobody} can reach it.
  *
  * <p>Without the binaries the tests fail: a missing install step must show, not skip.
@@ -61,7 +61,8 @@ final class PostgresCluster {
         if (shared == null) {
             try {
                 PostgresCluster cluster = new PostgresCluster(binaries(),
-                        Files.createTempDirectory("parley-postgresql-"), "root".equals(System.getProperty("user.name")));
+                        Files.createTempDirectory(temporaryFiles(), "parley-postgresql-"),
+                        "root".equals(System.getProperty("user.name")));
                 cluster.start();
                 Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop, "postgresql-stop"));
                 shared = cluster;
@@ -181,6 +182,13 @@ final class PostgresCluster {
         return Files.exists(log) ? "\npostgresql.log:\n" + Files.readString(log) : "";
     }
 
+    /** The run's {@code TMPDIR} (.ci/run makes one per run), else {@code java.io.tmpdir}. */
+    private static Path temporaryFiles() throws IOException {
+        String tmpdir = System.getenv("TMPDIR");
+        return (tmpdir != null && !tmpdir.isEmpty() ? Path.of(tmpdir) : Path.of(System.getProperty("java.io.tmpdir")))
+                .toRealPath();
+    }
+
     /** The newest {@code /usr/lib/postgresql/<version>/bin} with initdb, or the configured one. */
     private static Path binaries() throws IOException {
         String configured = System.getProperty("parley.postgresql.bin");
@@ -218,11 +226,11 @@ final class PostgresCluster {
 
     /**
      * Lets {@code nobody} reach {@code directory}: the search bit for others on it and on every
-     * directory above it up to {@code java.io.tmpdir} (ours to change); above that, the
+     * directory above it up to the temporary directory (ours to change); above that, the
      * directories must already allow it.
      */
     private static void openPathForOthers(Path directory) throws IOException {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toRealPath();
+        Path tmp = temporaryFiles();
         for (Path dir = directory.toRealPath(); dir != null; dir = dir.getParent()) {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(dir);
             if (permissions.contains(PosixFilePermission.OTHERS_EXECUTE)) {

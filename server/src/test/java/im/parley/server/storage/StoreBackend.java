@@ -11,13 +11,13 @@ import java.util.function.Supplier;
  * throw-away cluster ({@link PostgresCluster}). Each test gets a new, migrated database.
  */
 enum StoreBackend {
-    H2 {
+    H2("H2") {
         @Override
         TestDatabase open(Path dataDir) {
             return new TestDatabase(() -> Database.open(StorageConfig.defaults(), dataDir), () -> { });
         }
     },
-    POSTGRESQL {
+    POSTGRESQL("PostgreSQL") {
         @Override
         TestDatabase open(Path dataDir) throws SQLException {
             PostgresCluster cluster = PostgresCluster.shared();
@@ -26,6 +26,13 @@ enum StoreBackend {
             return new TestDatabase(() -> Database.open(config, dataDir), () -> cluster.dropDatabase(url));
         }
     };
+
+    /** The name the JDBC driver gives its database ({@code DatabaseMetaData.getDatabaseProductName}). */
+    final String productName;
+
+    StoreBackend(String productName) {
+        this.productName = productName;
+    }
 
     /** A new database with the core's migrations applied, for one test. */
     abstract TestDatabase open(Path dataDir) throws SQLException;

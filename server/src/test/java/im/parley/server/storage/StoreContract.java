@@ -1,8 +1,11 @@
 package im.parley.server.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
@@ -33,6 +36,10 @@ public abstract class StoreContract {
     @BeforeEach
     final void openDatabase() throws SQLException {
         database = backend.open(dataDir);
+        try (Connection connection = dataSource().getConnection()) {
+            assertThat(connection.getMetaData().getDatabaseProductName()).as("the database under test")
+                    .isEqualTo(backend.productName);
+        }
     }
 
     @AfterEach
