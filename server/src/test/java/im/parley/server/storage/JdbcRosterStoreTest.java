@@ -1,6 +1,7 @@
 package im.parley.server.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import im.parley.core.jid.Jids;
 import java.util.List;
@@ -64,6 +65,22 @@ class JdbcRosterStoreTest extends StoreContract {
                 .containsExactly(new PendingSubscription(romeo, "<presence type='subscribe' id='2'/>"));
 
         store.update(juliet, romeo, s -> new ContactState(s.item(), Optional.empty()));
+        assertThat(store.pendingSubscriptions(juliet)).isEmpty();
+    }
+
+    @Test
+    void aChangeThatFailsMidwayLeavesTheRosterAndItsVersionAsTheyWere() {
+        // One stanza's effect is one transaction: here the item row and the version are written,
+        // then a group too long for its column fails the next statement; nothing may remain,
+        // or a roster push and the stored roster would disagree (RFC 6121 §2.1.6, §2.6).
+        RosterItem item = RosterItem.of(romeo).withNameAndGroups("Romeo", Set.of("Friends"));
+        store.update(juliet, romeo, s -> new ContactState(Optional.of(item), Optional.empty()));
+        RosterItem broken = item.withNameAndGroups("Romeo Montague", Set.of("Friends", "g".repeat(2000)));
+
+        assertThatThrownBy(() -> store.update(juliet, romeo, s -> new ContactState(Optional.of(broken),
+                Optional.of("<presence type='subscribe'/>")))).isInstanceOf(StorageException.class);
+
+        assertThat(store.roster(juliet)).isEqualTo(new Roster(1, List.of(item)));
         assertThat(store.pendingSubscriptions(juliet)).isEmpty();
     }
 }

@@ -43,6 +43,10 @@ class JdbcPepStoreTest extends StoreContract {
         store.configure(juliet, MOOD, config);
         assertThat(store.node(juliet, MOOD)).contains(config);
         assertThat(store.nodes(juliet).keySet()).containsExactly(MOOD, "urn:xmpp:avatar:data");
+        // The same order on both databases, whatever PostgreSQL's collation: by code point.
+        assertThat(store.create(juliet, "Zeta", NodeConfig.defaults(), 10)).isEqualTo(JdbcPepStore.Creation.CREATED);
+        assertThat(store.create(juliet, "alpha", NodeConfig.defaults(), 10)).isEqualTo(JdbcPepStore.Creation.CREATED);
+        assertThat(store.nodes(juliet).keySet()).containsExactly("Zeta", "alpha", MOOD, "urn:xmpp:avatar:data");
 
         assertThat(store.delete(juliet, MOOD)).isTrue();
         assertThat(store.delete(juliet, MOOD)).isFalse();
@@ -78,10 +82,15 @@ class JdbcPepStoreTest extends StoreContract {
         Map<String, Affiliation> changes = new LinkedHashMap<>();
         changes.put("romeo@example.net", Affiliation.MEMBER);
         changes.put("tybalt@example.net", Affiliation.OUTCAST);
+        changes.put("Benvolio@example.net/x", Affiliation.PUBLISHER);
         store.affiliate(juliet, MOOD, changes);
         store.affiliate(juliet, MOOD, Map.of("tybalt@example.net", Affiliation.NONE));
 
-        assertThat(store.affiliations(juliet, MOOD)).containsExactly(Map.entry("romeo@example.net", Affiliation.MEMBER));
+        assertThat(store.affiliations(juliet, MOOD)).containsExactly(
+                Map.entry("Benvolio@example.net/x", Affiliation.PUBLISHER), Map.entry("romeo@example.net", Affiliation.MEMBER));
+        store.affiliate(juliet, MOOD, Map.of("aaron@example.net", Affiliation.MEMBER));
+        assertThat(store.affiliations(juliet, MOOD).keySet())
+                .containsExactly("Benvolio@example.net/x", "aaron@example.net", "romeo@example.net");
 
         new JdbcAccountStore(dataSource()).delete(juliet);
         assertThat(store.nodes(juliet)).isEmpty();
