@@ -7,7 +7,14 @@ import im.parley.core.jid.Jids;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,6 +73,41 @@ public abstract class StoreContract {
         EntityBareJid account = jid(jid);
         new JdbcAccountStore(dataSource()).create(account, List.of());
         return account;
+    }
+
+    /**
+     * Runs {@code write(i)} for i in 0..threads-1 at once, each on its own thread (and connection),
+     * released together; fails with the first exception any of them threw.
+     */
+    protected static void concurrently(int threads, IntWrite write) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Void>> writes = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                int n = i;
+                writes.add(pool.submit(() -> {
+                    start.await(30, TimeUnit.SECONDS);
+                    write.run(n);
+                    return null;
+                }));
+            }
+            for (Future<Void> done : writes) {
+                try {
+                    done.get(60, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    throw new AssertionError("a concurrent write failed: " + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One of {@link #concurrently}'s writers. */
+    @FunctionalInterface
+    protected interface IntWrite {
+        void run(int n) throws Exception;
     }
 
     protected static EntityBareJid jid(String jid) {

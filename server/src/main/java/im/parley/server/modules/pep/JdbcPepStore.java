@@ -68,7 +68,7 @@ final class JdbcPepStore {
 
     /** Creates a node if the account exists, has no node of that name and fewer than {@code maxNodes}. */
     Creation create(EntityBareJid owner, String node, NodeConfig config, int maxNodes) {
-        return tx.run("create a PEP node of " + owner, connection -> {
+        return tx.runRetryingDuplicateKey("create a PEP node of " + owner, connection -> {
             try (PreparedStatement exists = prepare(connection, "SELECT 1 FROM pep_nodes" + KEY, owner, node);
                  ResultSet rows = exists.executeQuery()) {
                 if (rows.next()) {
@@ -129,7 +129,7 @@ final class JdbcPepStore {
      * and drops the oldest beyond {@code kept}.
      */
     void publish(EntityBareJid owner, String node, PepItem item, int kept) {
-        tx.run("publish to a PEP node of " + owner, connection -> {
+        tx.runRetryingDuplicateKey("publish to a PEP node of " + owner, connection -> {
             retract(connection, owner, node, item.id());
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO pep_items"
                     + " (domain, username, node, item_id, published, payload) VALUES (?, ?, ?, ?, ?, ?)")) {

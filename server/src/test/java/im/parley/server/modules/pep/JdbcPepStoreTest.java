@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import im.parley.server.storage.JdbcAccountStore;
 import im.parley.server.storage.StoreContract;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,6 +99,18 @@ class JdbcPepStoreTest extends StoreContract {
         assertThat(store.nodes(juliet)).isEmpty();
         assertThat(store.items(juliet, MOOD, -1)).isEmpty();
         assertThat(store.affiliations(juliet, MOOD)).isEmpty();
+    }
+
+    @Test
+    void concurrentCreationsAndPublicationsOfOneNodeAndIdGiveOneOfEach() throws Exception {
+        // Two resources publishing to a node that does not exist yet (XEP-0163 §3: auto-create).
+        List<JdbcPepStore.Creation> creations = Collections.synchronizedList(new ArrayList<>());
+        concurrently(4, n -> creations.add(store.create(juliet, MOOD, NodeConfig.defaults(), 10)));
+        concurrently(4, n -> store.publish(juliet, MOOD, item("current", n), 5));
+
+        assertThat(creations).containsOnlyOnce(JdbcPepStore.Creation.CREATED)
+                .containsOnly(JdbcPepStore.Creation.CREATED, JdbcPepStore.Creation.EXISTS);
+        assertThat(store.items(juliet, MOOD, -1)).extracting(PepItem::id).containsExactly("current");
     }
 
     private static PepItem item(String id, long published) {
