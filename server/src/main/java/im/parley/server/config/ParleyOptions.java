@@ -88,18 +88,7 @@ final class ParleyOptions {
                 c -> c.tls().provider(),
                 (c, v) -> c.withTls(c.tls().withProvider(v))));
         limits(all);
-        all.add(new ConfigOption<>("storage.jdbc_url", ValueType.OPTIONAL_STRING,
-                "JDBC URL of an external database (its driver must be on the class path); null: embedded H2.",
-                c -> c.storage().jdbcUrl(),
-                (c, v) -> c.withStorage(new StorageConfig(v, c.storage().username(), c.storage().password()))));
-        all.add(new ConfigOption<>("storage.username", ValueType.OPTIONAL_STRING,
-                "Database user; null: `PARLEY` for the embedded database.",
-                c -> c.storage().username(),
-                (c, v) -> c.withStorage(new StorageConfig(c.storage().jdbcUrl(), v, c.storage().password()))));
-        all.add(new ConfigOption<>("storage.password", ValueType.OPTIONAL_STRING,
-                "Database password; null: for the embedded database, one generated into `<data_dir>/database.secret`.",
-                c -> c.storage().password(),
-                (c, v) -> c.withStorage(new StorageConfig(c.storage().jdbcUrl(), c.storage().username(), v))));
+        StorageOptions.declare(all);
         ComponentOptions.declare(all, ParleyOptions::listener);
         all.add(new ConfigOption<>("modules.disabled", ValueType.MODULE_NAMES,
                 "Modules that do not run, by name (e.g. `[\"vcard\", \"push\"]`); a module another one needs cannot be "

@@ -2,7 +2,6 @@ package im.parley.server.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.pool.HikariPool;
 
 /**
  * The pool of database connections (HikariCP) every store takes its connections from.
@@ -22,26 +21,49 @@ final class ConnectionPool {
     }
 
     /**
-     * A started pool for {@code url}.
+     * A started pool for the embedded or another H2 database at {@code url}.
      *
      * @throws StorageException if its first connection fails
      */
     static HikariDataSource open(String url, String username, String password) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
-        config.setUsername(username);
-        config.setPassword(password);
-        config.setPoolName("parley-db");
+        HikariConfig config = config(url, username, password);
         config.setMaximumPoolSize(MAX_CONNECTIONS);
         config.setMinimumIdle(MIN_IDLE);
         // An embedded H2 database closes when its last connection does (and is opened again, slowly,
         // by the next): connections are never retired for their age, and MIN_IDLE stay open.
         config.setMaxLifetime(0);
+        return start(config);
+    }
+
+    /**
+     * A started pool of at most {@code size} connections to a database server (PostgreSQL), with
+     * HikariCP's defaults for idle and aged connections.
+     *
+     * @throws StorageException if its first connection fails, with the driver's reason
+     */
+    static HikariDataSource external(String url, String username, String password, int size, long timeoutMillis) {
+        HikariConfig config = config(url, username, password);
+        config.setMaximumPoolSize(size);
+        config.setConnectionTimeout(timeoutMillis);
+        return start(config);
+    }
+
+    private static HikariConfig config(String url, String username, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("parley-database");
+        config.setJdbcUrl(url);
+        config.setUsername(username);
+        config.setPassword(password);
+        return config;
+    }
+
+    private static HikariDataSource start(HikariConfig config) {
         try {
             return new HikariDataSource(config);
-        } catch (HikariPool.PoolInitializationException e) {
+        } catch (RuntimeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new StorageException("cannot connect to the database " + url + ": " + cause.getMessage(), e);
+            throw new StorageException("cannot connect to the database " + config.getJdbcUrl() + ": "
+                    + cause.getMessage(), e);
         }
     }
 }

@@ -39,7 +39,7 @@ public final class JdbcBlockListStore implements BlockListStore {
 
     @Override
     public void add(EntityBareJid owner, Collection<? extends Jid> jids) {
-        tx.run("block JIDs for " + owner, connection -> {
+        tx.runRetryingDuplicateKey("block JIDs for " + owner, connection -> {
             Set<String> present = new HashSet<>();
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT blocked_jid FROM blocked_jids WHERE domain = ? AND username = ?")) {

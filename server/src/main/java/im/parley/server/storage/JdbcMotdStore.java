@@ -31,7 +31,7 @@ public final class JdbcMotdStore implements MotdStore {
 
     @Override
     public void set(DomainBareJid domain, String body, long changedAt) {
-        transactions.run("set the message of the day of " + domain, connection -> {
+        transactions.runRetryingDuplicateKey("set the message of the day of " + domain, connection -> {
             // Delete and insert rather than MERGE/ON CONFLICT: the same SQL on H2 and PostgreSQL.
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM motd WHERE domain = ?");
                  PreparedStatement insert = connection.prepareStatement(

@@ -33,7 +33,7 @@ public final class JdbcPrivateXmlStore implements PrivateXmlStore {
 
     @Override
     public void save(EntityBareJid owner, String namespace, String elementName, String fragmentXml) {
-        tx.run("save private XML of " + owner, connection -> {
+        tx.runRetryingDuplicateKey("save private XML of " + owner, connection -> {
             // UPDATE, then INSERT if there was no row: portable where MERGE and ON CONFLICT are not.
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE private_xml SET fragment = ? WHERE domain = ? AND username = ? AND namespace = ?"

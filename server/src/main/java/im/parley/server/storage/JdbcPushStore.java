@@ -32,7 +32,7 @@ public final class JdbcPushStore implements PushStore {
 
     @Override
     public List<PushRegistration> put(EntityBareJid owner, PushRegistration registration, int limit) {
-        return tx.run("enable push for " + owner, connection -> {
+        return tx.runRetryingDuplicateKey("enable push for " + owner, connection -> {
             delete(connection, owner, registration.appServer(), registration.node());
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO push_registrations "
                     + "(domain, username, app_server, node, publish_options, enabled_at) VALUES (?, ?, ?, ?, ?, ?)")) {

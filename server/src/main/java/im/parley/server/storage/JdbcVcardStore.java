@@ -30,7 +30,7 @@ public final class JdbcVcardStore implements VcardStore {
 
     @Override
     public void save(EntityBareJid owner, String vcardXml) {
-        tx.run("save vCard of " + owner, connection -> {
+        tx.runRetryingDuplicateKey("save vCard of " + owner, connection -> {
             // UPDATE, then INSERT if there was no row: portable where MERGE and ON CONFLICT are not.
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE vcards SET vcard = ? WHERE domain = ? AND username = ?")) {

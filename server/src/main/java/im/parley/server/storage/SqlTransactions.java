@@ -16,6 +16,10 @@ public final class SqlTransactions {
         T run(Connection connection) throws SQLException;
     }
 
+    /** SQLSTATE of a unique (or primary key) violation: the same on H2 and PostgreSQL. */
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final int DUPLICATE_KEY_ATTEMPTS = 5;
+
     private final DataSource dataSource;
 
     public SqlTransactions(DataSource dataSource) {
@@ -23,6 +27,37 @@ public final class SqlTransactions {
     }
 
     public <T> T run(String what, SqlWork<T> work) {
+        try {
+            return once(work);
+        } catch (SQLException e) {
+            throw new StorageException("cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * As {@link #run}, for a write that looks for a row by key and then inserts it if missing:
+     * an upsert written portably as UPDATE, or DELETE, then INSERT (H2 and PostgreSQL share no
+     * upsert: MERGE and ON CONFLICT differ), or an insert-if-absent. Under READ COMMITTED, the
+     * isolation of both databases, two such writes of a new key can both find no row and both
+     * insert: the second gets a unique violation (SQLSTATE 23505 on both) and, on PostgreSQL, an
+     * aborted transaction. It runs again and then finds the row the other one committed: it
+     * replaces it, or answers that it exists, as it would have had it run second. (A DELETE then
+     * INSERT can lose the race again to a third writer; each loss means another write committed,
+     * so a few attempts suffice.)
+     */
+    public <T> T runRetryingDuplicateKey(String what, SqlWork<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(work);
+            } catch (SQLException e) {
+                if (!isUniqueViolation(e) || attempt == DUPLICATE_KEY_ATTEMPTS) {
+                    throw new StorageException("cannot " + what + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    private <T> T once(SqlWork<T> work) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -33,9 +68,21 @@ public final class SqlTransactions {
                 connection.rollback();
                 throw e;
             }
-        } catch (SQLException e) {
-            throw new StorageException("cannot " + what + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A unique violation, also where a batch reports it as the cause or the next exception of its own. */
+    private static boolean isUniqueViolation(SQLException e) {
+        for (Throwable t = e; t != null; t = t instanceof SQLException sql && sql.getNextException() != null
+                ? sql.getNextException() : t.getCause()) {
+            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     /** SQLSTATE class 23, an integrity constraint violation: the same code on H2 and PostgreSQL. */

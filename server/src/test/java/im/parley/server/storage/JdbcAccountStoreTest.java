@@ -6,31 +6,18 @@ import im.parley.core.jid.Jids;
 import im.parley.core.sasl.AccountCredential;
 import im.parley.core.sasl.ScramCredential;
 import im.parley.core.sasl.ScramHash;
-import im.parley.server.config.StorageConfig;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.jxmpp.jid.EntityBareJid;
 
-/** CRUD of {@link JdbcAccountStore} on the embedded H2 database. */
-class JdbcAccountStoreTest {
-    @TempDir
-    Path dataDir;
-    private Database database;
+/** CRUD of {@link JdbcAccountStore}, on H2 and PostgreSQL. */
+class JdbcAccountStoreTest extends StoreContract {
     private JdbcAccountStore store;
 
     @BeforeEach
     void open() {
-        database = Database.open(StorageConfig.defaults(), dataDir);
-        store = new JdbcAccountStore(database.dataSource());
-    }
-
-    @AfterEach
-    void close() {
-        database.close();
+        store = new JdbcAccountStore(dataSource());
     }
 
     @Test
@@ -113,14 +100,12 @@ class JdbcAccountStoreTest {
         EntityBareJid juliet = Jids.parseEntityBare("juliet@example.org");
         store.create(juliet, credentials("pw"));
         int historyBefore = migrationHistoryRows();
-        database.close();
-
-        database = Database.open(StorageConfig.defaults(), dataDir);
-        store = new JdbcAccountStore(database.dataSource());
+        reopenDatabase();
+        store = new JdbcAccountStore(dataSource());
 
         assertThat(store.exists(juliet)).isTrue();
         assertThat(migrationHistoryRows()).isEqualTo(historyBefore);
-        try (var connection = database.dataSource().getConnection();
+        try (var connection = dataSource().getConnection();
              var rows = connection.createStatement().executeQuery(
                      "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"version\" = '1' AND \"success\"")) {
             rows.next();
@@ -129,7 +114,7 @@ class JdbcAccountStoreTest {
     }
 
     private int migrationHistoryRows() throws Exception {
-        try (var connection = database.dataSource().getConnection();
+        try (var connection = dataSource().getConnection();
              var rows = connection.createStatement().executeQuery("SELECT COUNT(*) FROM \"flyway_schema_history\"")) {
             rows.next();
             return rows.getInt(1);

@@ -1,41 +1,28 @@
 package im.parley.server.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import im.parley.core.jid.Jids;
-import im.parley.server.config.StorageConfig;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.EntityBareJid;
 
-/** {@link JdbcRosterStore} on the embedded H2 database (RFC 6121 §2.1, §2.6, §3.1.3). */
-class JdbcRosterStoreTest {
-    @TempDir
-    Path dataDir;
-    private Database database;
+/** {@link JdbcRosterStore} on H2 and PostgreSQL (RFC 6121 §2.1, §2.6, §3.1.3). */
+class JdbcRosterStoreTest extends StoreContract {
     private JdbcRosterStore store;
     private EntityBareJid juliet;
     private BareJid romeo;
 
     @BeforeEach
     void open() throws Exception {
-        database = Database.open(StorageConfig.defaults(), dataDir);
-        new JdbcAccountStore(database.dataSource()).create(Jids.parseEntityBare("juliet@example.org"), List.of());
-        store = new JdbcRosterStore(database.dataSource());
-        juliet = Jids.parseEntityBare("juliet@example.org");
+        juliet = account("juliet@example.org");
+        store = new JdbcRosterStore(dataSource());
         romeo = Jids.parse("romeo@example.net").asBareJid();
-    }
-
-    @AfterEach
-    void close() {
-        database.close();
     }
 
     @Test
@@ -78,6 +65,22 @@ class JdbcRosterStoreTest {
                 .containsExactly(new PendingSubscription(romeo, "<presence type='subscribe' id='2'/>"));
 
         store.update(juliet, romeo, s -> new ContactState(s.item(), Optional.empty()));
+        assertThat(store.pendingSubscriptions(juliet)).isEmpty();
+    }
+
+    @Test
+    void aChangeThatFailsMidwayLeavesTheRosterAndItsVersionAsTheyWere() {
+        // One stanza's effect is one transaction: here the item row and the version are written,
+        // then a group too long for its column fails the next statement; nothing may remain,
+        // or a roster push and the stored roster would disagree (RFC 6121 §2.1.6, §2.6).
+        RosterItem item = RosterItem.of(romeo).withNameAndGroups("Romeo", Set.of("Friends"));
+        store.update(juliet, romeo, s -> new ContactState(Optional.of(item), Optional.empty()));
+        RosterItem broken = item.withNameAndGroups("Romeo Montague", Set.of("Friends", "g".repeat(2000)));
+
+        assertThatThrownBy(() -> store.update(juliet, romeo, s -> new ContactState(Optional.of(broken),
+                Optional.of("<presence type='subscribe'/>")))).isInstanceOf(StorageException.class);
+
+        assertThat(store.roster(juliet)).isEqualTo(new Roster(1, List.of(item)));
         assertThat(store.pendingSubscriptions(juliet)).isEmpty();
     }
 }

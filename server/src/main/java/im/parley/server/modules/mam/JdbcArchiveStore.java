@@ -186,7 +186,7 @@ final class JdbcArchiveStore {
 
     /** Replaces the preferences of {@code owner}; false if the account does not exist. */
     boolean setPrefs(EntityBareJid owner, ArchivePrefs prefs) {
-        return tx.run("store the archiving preferences of " + owner, connection -> {
+        return tx.runRetryingDuplicateKey("store the archiving preferences of " + owner, connection -> {
             for (String table : List.of("mam_prefs_jids", "mam_prefs")) {
                 try (PreparedStatement delete = connection.prepareStatement(
                         "DELETE FROM " + table + " WHERE domain = ? AND username = ?")) {

@@ -11,11 +11,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.jxmpp.jid.EntityBareJid;
@@ -37,13 +37,16 @@ final class JdbcPepStore {
         this.tx = new SqlTransactions(database);
     }
 
-    /** The owner's nodes and their configurations, by name. */
+    /**
+     * The owner's nodes and their configurations, by name in code-point order (sorted here, not by
+     * ORDER BY: PostgreSQL's collation depends on the database's locale, H2's does not).
+     */
     Map<String, NodeConfig> nodes(EntityBareJid owner) {
         return tx.run("list the PEP nodes of " + owner, connection -> {
             try (PreparedStatement select = connection.prepareStatement("SELECT node, " + CONFIG_COLUMNS
-                    + " FROM pep_nodes WHERE domain = ? AND username = ? ORDER BY node")) {
+                    + " FROM pep_nodes WHERE domain = ? AND username = ?")) {
                 bindOwner(select, owner);
-                Map<String, NodeConfig> nodes = new LinkedHashMap<>();
+                Map<String, NodeConfig> nodes = new TreeMap<>();
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
                         nodes.put(rows.getString(1), config(rows, 2));
@@ -65,7 +68,7 @@ final class JdbcPepStore {
 
     /** Creates a node if the account exists, has no node of that name and fewer than {@code maxNodes}. */
     Creation create(EntityBareJid owner, String node, NodeConfig config, int maxNodes) {
-        return tx.run("create a PEP node of " + owner, connection -> {
+        return tx.runRetryingDuplicateKey("create a PEP node of " + owner, connection -> {
             try (PreparedStatement exists = prepare(connection, "SELECT 1 FROM pep_nodes" + KEY, owner, node);
                  ResultSet rows = exists.executeQuery()) {
                 if (rows.next()) {
@@ -126,7 +129,7 @@ final class JdbcPepStore {
      * and drops the oldest beyond {@code kept}.
      */
     void publish(EntityBareJid owner, String node, PepItem item, int kept) {
-        tx.run("publish to a PEP node of " + owner, connection -> {
+        tx.runRetryingDuplicateKey("publish to a PEP node of " + owner, connection -> {
             retract(connection, owner, node, item.id());
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO pep_items"
                     + " (domain, username, node, item_id, published, payload) VALUES (?, ?, ?, ?, ?, ?)")) {
@@ -175,13 +178,13 @@ final class JdbcPepStore {
         });
     }
 
-    /** The affiliations the owner gave others on a node (XEP-0060 §8.9), by JID. */
+    /** The affiliations the owner gave others on a node (XEP-0060 §8.9), by JID in code-point order (as {@link #nodes}). */
     Map<String, Affiliation> affiliations(EntityBareJid owner, String node) {
         return tx.run("read PEP affiliations of " + owner, connection -> {
             try (PreparedStatement select = prepare(connection,
-                    "SELECT jid, affiliation FROM pep_affiliations" + KEY + " ORDER BY jid", owner, node);
+                    "SELECT jid, affiliation FROM pep_affiliations" + KEY, owner, node);
                  ResultSet rows = select.executeQuery()) {
-                Map<String, Affiliation> affiliations = new LinkedHashMap<>();
+                Map<String, Affiliation> affiliations = new TreeMap<>();
                 while (rows.next()) {
                     Optional<Affiliation> affiliation = Affiliation.of(rows.getString(2));
                     if (affiliation.isPresent()) {
