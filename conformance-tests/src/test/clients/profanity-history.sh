@@ -64,9 +64,14 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 [ "$(grep -c "^PRESENCE $XMPP_JID/$RES" "$WORK/peer.log")" -gt "$SEEN" ] || result fail "peer never saw profanity online again"
+# and once it is done connecting (it enables carbons on its own then)
+wait_grep "$PLOG" "Message carbons enabled" 20 || result fail "profanity did not finish connecting again"
 type_line "/mam on"
+wait_grep "$PLOG" "Input received: /mam on" 5 || result fail "profanity did not take /mam on"
 type_line "/msg $XMPP_PEER"
-wait_screen "$T_MAM2" 15 || result fail "profanity did not show the archived messages after reconnecting; screen: $(screen | tail -8 | tr -s ' ' | tr '\n' '|')"
+wait_grep "$PLOG" 'SENT: <iq[^>]*><query xmlns="urn:xmpp:mam:2"' 10 \
+  || result fail "profanity did not query the archive on opening the chat; its log: $(tail -6 "$PLOG" | cut -c1-300 | tr '\n' '|')"
+wait_screen "$T_MAM2" 15 || result fail "profanity did not show the archived messages after reconnecting; its log: $(grep -E 'mam|MAM' "$PLOG" | tail -4 | cut -c1-700 | tr '\n' '|')"
 wait_screen "$T_MAM1" 1 || result fail "profanity showed only the newer archived message"
 DB=$(find "$XDG_DATA_HOME/profanity" -name chatlog.db | head -1)
 ARCHIVED=$(/usr/bin/python3 -c 'import sqlite3, sys
