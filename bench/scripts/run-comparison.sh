@@ -18,6 +18,8 @@
 #   WARMUP_USERS=1000 (log in and out before login_* and idle_tls are measured)
 #   IDLE_USERS=5000 IDLE_HOLD=60 CHAT_USERS=2000 CHAT_RATE=2000 CHAT_SECONDS=20 SEARCH_STEP_SECONDS=8
 #   PRESENCE_USERS=1000 STATUS_RATE=200   PARLEY_MECHANISM=SCRAM-SHA-1 PEER_MECHANISM=PLAIN
+#   mam_page (Parley only, not in the default list: the archive is filled through Parley's store):
+#   ARCHIVE_MESSAGES=100000 MAM_QUERIES=500 MAM_WARMUP=100
 #   PARLEY_ROSTER=--roster (or --no-roster for a Parley build without rosters)
 #   BENCH_JAVA_OPTS="-Xmx2g"  PARLEY_JAVA_OPTS="-Xmx1g" (after bin/parley's own JVM defaults)
 #   PARLEY_TLS_PROVIDER=auto (openssl, jdk)  PARLEY_JFR=1 records a JFR per Parley run
@@ -45,7 +47,9 @@ start_server() {  # sets HOST DOMAIN PID MECH
     parley)
       local opts=${PARLEY_JAVA_OPTS:--Xmx1g}
       [ "${PARLEY_JFR:-0}" = 1 ] && opts="$opts -XX:StartFlightRecording=filename=$RESULTS/parley-$2.jfr,settings=profile"
-      PARLEY_JAVA_OPTS="$opts" "$HERE/start-parley.sh" parley.test 127.0.0.5 "$PARLEY_DIR" || return 1
+      local archive=0
+      [ "$2" = mam_page ] && archive=${ARCHIVE_MESSAGES:-100000}
+      ARCHIVE_MESSAGES=$archive PARLEY_JAVA_OPTS="$opts" "$HERE/start-parley.sh" parley.test 127.0.0.5 "$PARLEY_DIR" || return 1
       HOST=127.0.0.5; DOMAIN=parley.test; PID=$(cat "$PARLEY_DIR/parley.pid"); MECH=${PARLEY_MECHANISM:-SCRAM-SHA-1} ;;
     prosody)
       "$PEERS/start-prosody.sh" prosody.test 127.0.0.2 >/dev/null || return 1
@@ -75,12 +79,17 @@ scenario_args() {
     login_starttls) echo "login --starttls --users ${TLS_USERS:-2000} --rate ${TLS_RATE:-500} --warmup ${WARMUP_USERS:-1000}" ;;
     idle_tls)       echo "idle --users ${IDLE_USERS:-5000} --rate ${TLS_RATE:-500} --warmup ${WARMUP_USERS:-1000} --settle 20 --hold ${IDLE_HOLD:-60}" ;;
     chat)           echo "chat --users ${CHAT_USERS:-2000} --login-rate 1000 --rate ${CHAT_RATE:-2000} --seconds ${CHAT_SECONDS:-20} --search-step-seconds ${SEARCH_STEP_SECONDS:-8}" ;;
+    mam_page)       echo "mam --queries ${MAM_QUERIES:-500} --warmup ${MAM_WARMUP:-100} --page 50" ;;
     presence)       echo "presence --users ${PRESENCE_USERS:-1000} --contacts 20 --login-rate 500 --status-rate ${STATUS_RATE:-200} --seconds 20" ;;
   esac
 }
 
 for srv in $SERVERS; do
   for sc in $SCENARIOS; do
+    if [ "$sc" = mam_page ] && [ "$srv" != parley ]; then
+      echo "impl=$srv scenario=$sc skipped: the archive is filled through Parley's store" | tee -a "$RESULTS/summary.txt"
+      continue
+    fi
     stop_server "$srv"
     start_server "$srv" "$sc" || { echo "impl=$srv scenario=$sc could not start the server" | tee -a "$RESULTS/summary.txt"; continue; }
     sleep 3   # let the fresh server settle before its idle RSS is read

@@ -5,6 +5,8 @@
 # user1..user$BENCH_USERS (password pw) created in bulk before the start. Writes DATADIR/parley.pid
 # and waits until c2s accepts connections. JVM options: PARLEY_JAVA_OPTS; TLS implementation:
 # PARLEY_TLS_PROVIDER (auto, openssl or jdk); more YAML for parley.yml: PARLEY_CONFIG_EXTRA.
+# ARCHIVE_MESSAGES=N (default 0) also fills user1's message archive with N messages, through the
+# archive's store before the start (fill-parley-archive), for the mam scenario.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # The project's peer scripts (Prosody, ejabberd), shared with the federation interop tests.
@@ -39,6 +41,12 @@ if [ ! -e "$DATADIR/users-$BENCH_USERS" ]; then
   java -cp "$BENCH_JAR:$ROOT/bench/target/lib/*" im.parley.bench.BenchMain create-parley-users \
     --config "$DATADIR/parley.yml" --domain "$DOMAIN" --count "$BENCH_USERS" --password pw >&2
   touch "$DATADIR/users-$BENCH_USERS"
+fi
+ARCHIVE_MESSAGES=${ARCHIVE_MESSAGES:-0}
+if [ "$ARCHIVE_MESSAGES" -gt 0 ] && [ ! -e "$DATADIR/archive-$ARCHIVE_MESSAGES" ]; then
+  java -cp "$BENCH_JAR:$ROOT/bench/target/lib/*" im.parley.bench.BenchMain fill-parley-archive \
+    --config "$DATADIR/parley.yml" --domain "$DOMAIN" --messages "$ARCHIVE_MESSAGES" >&2
+  touch "$DATADIR/archive-$ARCHIVE_MESSAGES"
 fi
 # bin/parley, with the JVM defaults it ships, so the figures are those of a default installation.
 JAVA_OPTS="$PARLEY_JAVA_OPTS" nohup setsid "$ROOT/bin/parley" run --config "$DATADIR/parley.yml" \

@@ -20,6 +20,10 @@ receives and obeys one JSON command per line on stdin:
   {"cmd": "items", "to": "x@y", "node": "n"}  -> XEP-0060 §6.5 items request;
                                     {"event": "items", "node", "items": [{"id", "xml"}]} or
                                     {"event": "items_error", "node", "condition"}
+  {"cmd": "publish", "node": "n", "id": "i", "xml": "<payload/>", "options": {"pubsub#access_model": "open"}}
+                           -> XEP-0060 §7.1 publish to the account's own PEP service, with the
+                              options as publish-options (§7.1.5); {"event": "published", "node"}
+                              or {"event": "publish_error", "node", "condition"}
   {"cmd": "quit"}          -> disconnects and exits
 
 Events: {"event": "ready"}, {"event": "failed", "reason": ...},
@@ -35,6 +39,7 @@ import json
 import logging
 import ssl
 import sys
+import xml.etree.ElementTree as ET
 
 import slixmpp
 
@@ -114,6 +119,19 @@ class PeerClient(slixmpp.ClientXMPP):
         emit(event="items", node=node, items=[{"id": item["id"], "xml": str(item)}
                                               for item in result["pubsub"]["items"]])
 
+    async def publish(self, node, item_id, xml, options):
+        form = None
+        if options:
+            fields = "".join("<field var='%s'><value>%s</value></field>" % (var, value) for var, value in options.items())
+            form = ET.fromstring("<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'>"
+                                 "<value>http://jabber.org/protocol/pubsub#publish-options</value></field>%s</x>" % fields)
+        try:
+            await self["xep_0060"].publish(None, node, id=item_id, payload=ET.fromstring(xml), options=form)
+        except slixmpp.exceptions.IqError as e:
+            emit(event="publish_error", node=node, condition=e.iq["error"]["condition"])
+            return
+        emit(event="published", node=node)
+
     def on_roster_update(self, iq):
         for jid, item in iq["roster"]["items"].items():
             emit(event="roster_push", jid=str(jid), subscription=item["subscription"], ask=item["ask"] or "")
@@ -143,6 +161,8 @@ class PeerClient(slixmpp.ClientXMPP):
                 # Computes the new ver and sends presence with it (XEP-0115 §4).
                 await self["xep_0115"].update_caps()
                 emit(event="interest")
+            elif name == "publish":
+                await self.publish(command["node"], command["id"], command["xml"], command.get("options", {}))
             elif name == "items":
                 await self.items(command["to"], command["node"])
             elif name == "expect":

@@ -3,6 +3,7 @@ package im.parley.bench;
 import im.parley.bench.scenario.ChatScenario;
 import im.parley.bench.scenario.IdleSessionsScenario;
 import im.parley.bench.scenario.LoginStormScenario;
+import im.parley.bench.scenario.MamScenario;
 import im.parley.bench.scenario.PresenceScenario;
 import im.parley.bench.scenario.Scenario;
 import im.parley.bench.scenario.ScenarioResult;
@@ -11,9 +12,11 @@ import im.parley.bench.soak.SoakPlan;
 import im.parley.bench.soak.SoakScenario;
 import im.parley.bench.soak.Trend;
 import im.parley.bench.soak.UserLoad;
+import im.parley.bench.users.ParleyArchiveFill;
 import im.parley.bench.users.ParleyBulkUsers;
 import im.parley.server.config.ConfigLoader;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,8 +29,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "parley-bench", mixinStandardHelpOptions = true,
         subcommands = {BenchMain.Login.class, BenchMain.Idle.class, BenchMain.Chat.class,
-                BenchMain.Presence.class, BenchMain.Soak.class, BenchMain.CreateUsers.class},
-        description = "XMPP load generator: login storm, idle TLS sessions, chat, presence, soak.")
+                BenchMain.Presence.class, BenchMain.Mam.class, BenchMain.Soak.class, BenchMain.CreateUsers.class,
+                BenchMain.FillArchive.class},
+        description = "XMPP load generator: login storm, idle TLS sessions, chat, presence, MAM pages, soak.")
 public final class BenchMain {
 
     public static void main(String[] args) {
@@ -112,6 +116,23 @@ public final class BenchMain {
         }
     }
 
+    @Command(name = "mam", description = "MAM pages: user 1 pages through its filled archive (fill-parley-archive); "
+            + "newest page, paging back, with a contact, a time range (issue 13).")
+    static final class Mam implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Option(names = "--queries", description = "Measured queries of each kind.", defaultValue = "500") int queries;
+        @Option(names = "--warmup", description = "Queries of each kind before the measurement.", defaultValue = "100")
+        int warmup;
+        @Option(names = "--page", description = "Messages per page (RSM max).", defaultValue = "50") int page;
+        @Option(names = "--contacts", description = "User 1 chatted with users 2..contacts+1.", defaultValue = "10")
+        int contacts;
+
+        @Override
+        public Integer call() throws Exception {
+            return runAndReport(new MamScenario(queries, warmup, page, contacts), common);
+        }
+    }
+
     @Command(name = "soak", description = "Soak: mixed load and unauthenticated churn for a long while; "
             + "does the server's heap after GC and RSS stay flat? (issue 17)")
     static final class Soak implements Callable<Integer> {
@@ -169,6 +190,26 @@ public final class BenchMain {
             SoakPlan plan = new SoakPlan(warmupSeconds, seconds, sampleSeconds,
                     new Trend.Limits(heapGrowth, heapSlope), new Trend.Limits(rssGrowth, rssSlope));
             return runAndReport(new SoakScenario(load, churn, plan), common);
+        }
+    }
+
+    @Command(name = "fill-parley-archive", description = "Fill <prefix>1's message archive on Parley's database, "
+            + "before the server starts (for mam).")
+    static final class FillArchive implements Callable<Integer> {
+        @Option(names = "--config", required = true) Path config;
+        @Option(names = "--domain", required = true) String domain;
+        @Option(names = "--prefix", defaultValue = "user") String prefix;
+        @Option(names = "--messages", defaultValue = "100000") int messages;
+        @Option(names = "--contacts", description = "With users 2..contacts+1 in turn.", defaultValue = "10") int contacts;
+        @Option(names = "--days", description = "Spread over this many days up to an hour ago.", defaultValue = "30")
+        int days;
+
+        @Override
+        public Integer call() throws Exception {
+            int archived = ParleyArchiveFill.fill(ConfigLoader.load(config), domain, prefix, messages, contacts,
+                    Duration.ofDays(days));
+            System.out.println("archived " + archived + " of " + messages + " messages of " + prefix + "1@" + domain);
+            return archived == messages ? 0 : 3;
         }
     }
 

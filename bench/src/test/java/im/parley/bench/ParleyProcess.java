@@ -2,6 +2,7 @@ package im.parley.bench;
 
 import static org.awaitility.Awaitility.await;
 
+import im.parley.bench.users.ParleyArchiveFill;
 import im.parley.bench.users.ParleyBulkUsers;
 import im.parley.server.config.ConfigLoader;
 import java.io.IOException;
@@ -22,6 +23,9 @@ final class ParleyProcess implements AutoCloseable {
     static final String PASSWORD = "pw";
     /** Accounts {@code soak1..N} are the soak's own, so that its rosters meet no other scenario's. */
     static final String SOAK_PREFIX = "soak";
+    /** The archive of {@code user1}, with {@code user2 … user11}, for the MAM scenario. */
+    static final int ARCHIVED = 1000;
+    static final int ARCHIVE_CONTACTS = 10;
 
     private final Process process;
     private final int port;
@@ -36,7 +40,8 @@ final class ParleyProcess implements AutoCloseable {
     }
 
     /**
-     * Creates {@code users} accounts {@code user1..N} and as many {@code soak1..N}, starts the
+     * Creates {@code users} accounts {@code user1..N} and as many {@code soak1..N}, fills the
+     * archive of {@code user1} with {@link #ARCHIVED} messages, starts the
      * server and waits until c2s accepts connections. Besides c2s it listens for direct TLS and
      * HTTP (BOSH, WebSocket), with a short body deadline so that the soak's stalled requests get
      * their 408 within seconds.
@@ -65,6 +70,7 @@ final class ParleyProcess implements AutoCloseable {
                 ""));
         ParleyBulkUsers.create(ConfigLoader.load(config), DOMAIN, "user", users, PASSWORD);
         ParleyBulkUsers.create(ConfigLoader.load(config), DOMAIN, SOAK_PREFIX, users, PASSWORD);
+        ParleyArchiveFill.fill(ConfigLoader.load(config), DOMAIN, "user", ARCHIVED, ARCHIVE_CONTACTS, Duration.ofDays(2));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "im.parley.server.cli.ParleyMain", "run", "--config", config.toString()))

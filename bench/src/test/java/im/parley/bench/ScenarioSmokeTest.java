@@ -12,6 +12,7 @@ import im.parley.bench.scenario.BenchContext;
 import im.parley.bench.scenario.ChatScenario;
 import im.parley.bench.scenario.IdleSessionsScenario;
 import im.parley.bench.scenario.LoginStormScenario;
+import im.parley.bench.scenario.MamScenario;
 import im.parley.bench.scenario.PresenceScenario;
 import im.parley.bench.scenario.Scenario;
 import im.parley.bench.scenario.ScenarioResult;
@@ -96,6 +97,18 @@ class ScenarioSmokeTest {
         ScenarioResult result = run(new PresenceScenario(USERS, 4, 200, 20, 2));
         assertThat(((Number) result.figures().get("presence_delivered")).longValue()).isPositive();
         assertThat(result.figures().get("delivered_ratio")).isEqualTo(1.0);
+    }
+
+    /**
+     * XEP-0313 §4 pages of 50 with RSM (XEP-0059 §2.5 "before"), a contact's messages (§4.1.1)
+     * and a time range, from an archive filled through the store: every page is full.
+     */
+    @Test
+    void mamPages() throws Exception {
+        ScenarioResult result = run(new MamScenario(5, 1, 50, ParleyProcess.ARCHIVE_CONTACTS));
+        // Other scenarios' chat to user1 is archived too.
+        assertThat(((Number) result.figures().get("archived")).intValue()).isGreaterThanOrEqualTo(ParleyProcess.ARCHIVED);
+        assertThat(result.figures()).containsEntry("short_pages", 0).containsKeys("page_p99_ms", "newest_p99_ms", "back_p99_ms", "with_p99_ms", "range_p99_ms");
     }
 
     /**

@@ -24,6 +24,10 @@ public interface ClientEvents {
     default void messageReceived(XmppClient client, long latencyNanos) {
     }
 
+    /** Any message that is not an error, before it is counted (e.g. a MAM result, XEP-0313 §4.2). */
+    default void messageArrived(XmppClient client, Element message) {
+    }
+
     /** A message of type error came back (RFC 6120 §8.3). */
     default void messageError(XmppClient client, Element message) {
     }

@@ -39,6 +39,7 @@ final class IncomingStanzas {
             client.events().messageError(client, message);
             return;
         }
+        client.events().messageArrived(client, message);
         String id = message.attributeValue("id");
         int dash = id == null ? -1 : id.indexOf('-');
         if (dash > 0) {

@@ -18,10 +18,12 @@ final class ClientScript {
 
     /** The budget given to a script ({@code XMPP_TIMEOUT}); the scripts' own watchdog adds 30 s. */
     static final int TIMEOUT_SECONDS = 30;
-    private static final int WAIT_SECONDS = TIMEOUT_SECONDS + 45;
+    /** How long the script runs past its budget before it is killed: its watchdog's 30 s and some. */
+    private static final int GRACE_SECONDS = 45;
 
     private final String name;
     private final Map<String, String> environment = new LinkedHashMap<>();
+    private int timeoutSeconds = TIMEOUT_SECONDS;
 
     private ClientScript(String name) {
         this.name = name;
@@ -34,6 +36,12 @@ final class ClientScript {
 
     ClientScript env(String variable, Object value) {
         environment.put(variable, String.valueOf(value));
+        return this;
+    }
+
+    /** A larger budget than {@link #TIMEOUT_SECONDS}, for a script that runs a client twice. */
+    ClientScript timeout(int seconds) {
+        this.timeoutSeconds = seconds;
         return this;
     }
 
@@ -54,7 +62,7 @@ final class ClientScript {
                 .env("XMPP_CA_FILE", server.caFile());
     }
 
-    /** Runs the script in its own temporary directory; never outlives {@link #WAIT_SECONDS}. */
+    /** Runs the script in its own temporary directory; never outlives its budget and {@link #GRACE_SECONDS}. */
     Outcome run(Path tmp) throws IOException, InterruptedException {
         Path script = scriptsDirectory().resolve(name + ".sh");
         Path output = tmp.resolve(name + ".out");
@@ -65,11 +73,11 @@ final class ClientScript {
         Map<String, String> env = builder.environment();
         env.putAll(environment);
         env.put("TMPDIR", tmp.toString());
-        env.put("XMPP_TIMEOUT", String.valueOf(TIMEOUT_SECONDS));
+        env.put("XMPP_TIMEOUT", String.valueOf(timeoutSeconds));
         Process process = builder.start();
         boolean ended;
         try {
-            ended = process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS);
+            ended = process.waitFor(timeoutSeconds + GRACE_SECONDS, TimeUnit.SECONDS);
         } finally {
             // the script kills what it started; this is for a script that hangs itself
             process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -77,7 +85,7 @@ final class ClientScript {
         }
         String text = Files.readString(output, StandardCharsets.UTF_8);
         return new Outcome(name, ended ? process.exitValue() : -1,
-                ended ? text : text + "\n(killed after " + WAIT_SECONDS + " s)");
+                ended ? text : text + "\n(killed after " + (timeoutSeconds + GRACE_SECONDS) + " s)");
     }
 
     /** {@code conformance-tests/src/test/clients}, from the module directory Maven runs tests in. */

@@ -59,6 +59,28 @@ class RealClientsTest {
         assertPasses(client("profanity", "profanity").run(tmp));
     }
 
+    /**
+     * slixmpp's plugins for carbons, the archive and PEP, two resources of one account: each sees
+     * what the other sends and receives as carbons (XEP-0280 §6, "sent" and "received"); a tune
+     * published to PEP reaches the contact whose caps say {@code +notify} (XEP-0163 §4, XEP-0115);
+     * a fresh session finds the whole conversation in the archive, paged with RSM (XEP-0313
+     * §4.1.1 "with", XEP-0059 §2.1).
+     */
+    @Test
+    void slixmppCarbonsArchiveAndPep(@TempDir Path tmp) throws Exception {
+        assertPasses(client("slixmpp-history", "slixmpp").run(tmp));
+    }
+
+    /**
+     * profanity's carbons and archive: what another resource of the account sends shows in
+     * profanity's chat with the peer (XEP-0280 §6, "sent"); what it sends while profanity is away
+     * shows after profanity reconnects with {@code /mam on} and opens that chat (XEP-0313 §4).
+     */
+    @Test
+    void profanityShowsCarbonsAndTheArchive(@TempDir Path tmp) throws Exception {
+        assertPasses(client("profanity-history", "profhistory").timeout(75).run(tmp));
+    }
+
     /** go-sendxmpp: listening (online, receives) and sending. */
     @Test
     void goSendxmppListensAndSends(@TempDir Path tmp) throws Exception {

@@ -74,6 +74,7 @@ class Xep0030AnnouncedFeaturesTest {
             "http://jabber.org/protocol/commands",      // XEP-0050 §2.1: ad-hoc commands (XEP-0133 for admins)
             "urn:xmpp:blocking",                        // XEP-0191
             "urn:xmpp:carbons:2",                       // XEP-0280 §3: on the server
+            "urn:xmpp:mam:2",                           // XEP-0313 §7 is the account's; here too, where profanity looks (as Prosody)
             "vcard-temp",                               // XEP-0054
             "msgoffline",                               // XEP-0160
             "urn:xmpp:push:0",                          // XEP-0357 (also on the account)

@@ -192,6 +192,18 @@ abstract class PeerInteropScenarios {
         return client;
     }
 
+    /** XEP-0060 §7.1.5 publish-options: {@code pubsub#access_model=open}, as OMEMO publishes (XEP-0384 §5.3.2). */
+    static final String OPEN_ACCESS = "<publish-options><x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE'>"
+            + "<value>http://jabber.org/protocol/pubsub#publish-options</value></field><field var='pubsub#access_model'>"
+            + "<value>open</value></field></x></publish-options>";
+
+    /** Publishes to the PEP node of {@code owner}'s account (XEP-0163 §3), {@code options} after the publish. */
+    static void publish(SocketClient owner, String node, String id, String payload, String options) {
+        owner.send("<iq type='set' id='pub-" + id + "'><pubsub xmlns='http://jabber.org/protocol/pubsub'><publish node='"
+                + node + "'><item id='" + id + "'>" + payload + "</item></publish>" + options + "</pubsub></iq>");
+        assertThat(owner.next(e -> ("pub-" + id).equals(e.attributeValue("id"))).attributeValue("type")).isEqualTo("result");
+    }
+
     /** A presence whose 'from' is a resource of {@code bareJid}. */
     private static Predicate<Element> presenceFrom(String bareJid, Predicate<Element> more) {
         return e -> "presence".equals(e.getName()) && e.attributeValue("from") != null

@@ -32,9 +32,7 @@ class ProsodyInteropTest extends StartedPeerScenarios {
         SocketClient alice = parleyLogin(pair.alice(), "laptop");
         SlixmppClient bob = peerLogin(pair.bob());
         publish(alice, DEVICES, "current", "<list xmlns='eu.siacs.conversations.axolotl'><device id='4711'/></list>",
-                "<publish-options><x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE'><value>"
-                        + "http://jabber.org/protocol/pubsub#publish-options</value></field><field var='pubsub#access_model'>"
-                        + "<value>open</value></field></x></publish-options>");
+                OPEN_ACCESS);
 
         JsonNode devices = bob.items(pair.alice(), DEVICES);
         assertThat(devices.path("event").asText()).as("%s", devices).isEqualTo("items");
@@ -50,11 +48,5 @@ class ProsodyInteropTest extends StartedPeerScenarios {
         JsonNode live = bob.next(SlixmppClient.pepEvent(pair.alice(), STATUS));
         assertThat(live.path("id").asText()).isEqualTo("s2");
         assertThat(live.path("xml").asText()).contains("second");
-    }
-
-    private static void publish(SocketClient owner, String node, String id, String payload, String options) {
-        owner.send("<iq type='set' id='pub-" + id + "'><pubsub xmlns='http://jabber.org/protocol/pubsub'><publish node='"
-                + node + "'><item id='" + id + "'>" + payload + "</item></publish>" + options + "</pubsub></iq>");
-        assertThat(owner.next(e -> ("pub-" + id).equals(e.attributeValue("id"))).attributeValue("type")).isEqualTo("result");
     }
 }

@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -135,6 +136,19 @@ final class SlixmppClient implements AutoCloseable {
     JsonNode items(String owner, String node) {
         send(JSON.createObjectNode().put("cmd", "items").put("to", owner).put("node", node));
         return next(e -> List.of("items", "items_error").contains(e.path("event").asText())
+                && node.equals(e.path("node").asText()));
+    }
+
+    /**
+     * XEP-0060 §7.1: publishes {@code xml} as item {@code id} of the account's own {@code node},
+     * with {@code options} as publish-options (§7.1.5): a {@code published} or {@code publish_error} event.
+     */
+    JsonNode publish(String node, String id, String xml, Map<String, String> options) {
+        ObjectNode command = JSON.createObjectNode().put("cmd", "publish").put("node", node).put("id", id).put("xml", xml);
+        ObjectNode fields = command.putObject("options");
+        options.forEach(fields::put);
+        send(command);
+        return next(e -> List.of("published", "publish_error").contains(e.path("event").asText())
                 && node.equals(e.path("node").asText()));
     }
 

@@ -53,21 +53,30 @@ final class BookmarkSync implements PrivateFragment {
     /** XEP-0411 §3: private XML reads see the PEP bookmarks, with the legacy URL bookmarks kept there. */
     @Override
     public Optional<Element> load(EntityBareJid owner) {
+        migrate(owner);
         List<PepItem> items = pep.items(owner, Bookmark.BOOKMARKS2);
         Optional<Element> stored = storedLegacy(owner);
-        if (items.isEmpty() && stored.isPresent()
-                && stored.get().element(QName.get("conference", Bookmark.LEGACY)) != null) {
-            // A list kept before bookmarks lived in PEP (the stored copy follows PEP ever since): moved there now.
-            sync(owner, () -> {
-                adopt(owner, stored.get());
-                publishLegacy(owner);
-            });
-            items = pep.items(owner, Bookmark.BOOKMARKS2);
-        }
         if (items.isEmpty() && stored.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(legacy(items, stored));
+    }
+
+    /**
+     * XEP-0411 §3: "the server should make sure that the data gets copied from Private XML to PEP
+     * before the user logs in for the first time". A list kept in private XML before bookmarks
+     * lived in PEP moves there, with the XEP-0402 items and the legacy node made from it; ever
+     * since, the stored copy follows PEP, so an emptied PEP list has no conference left to bring back.
+     */
+    void migrate(EntityBareJid owner) {
+        Optional<Element> stored = storedLegacy(owner);
+        if (stored.isPresent() && stored.get().element(QName.get("conference", Bookmark.LEGACY)) != null
+                && pep.items(owner, Bookmark.BOOKMARKS2).isEmpty()) {
+            sync(owner, () -> {
+                adopt(owner, stored.get());
+                publishLegacy(owner);
+            });
+        }
     }
 
     /** XEP-0411 §3: a private XML write updates PEP, and those who get the legacy node's notifications. */

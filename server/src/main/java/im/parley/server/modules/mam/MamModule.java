@@ -90,6 +90,8 @@ public final class MamModule implements XmppModule {
         context.addAccountFeature(NAMESPACE);
         context.addAccountFeature(EXTENDED);
         context.addAccountFeature(StanzaIds.NAMESPACE);
+        // And on the server, as Prosody's mod_mam does: profanity looks for the archive there only.
+        context.addServerFeature(NAMESPACE);
         context.handleAccountIq(NAMESPACE, new ArchiveRequests(context, store, preferences, context.option(MAX_PAGE_SIZE)));
         context.hook(StanzaEvents.to("message", Shape.BARE), EventPriority.STAMP, this::onInbound);
         context.hook(StanzaEvents.to("message", Shape.FULL), EventPriority.STAMP, this::onInbound);

@@ -223,6 +223,37 @@ class BookmarksModuleTest {
     }
 
     @Test
+    void aListKeptInPrivateXmlBeforeTheModuleRanIsInPepWhenAModernClientLogsIn() throws Exception {
+        // What XEP-0049 storage held before bookmarks lived in PEP; no client reads private XML.
+        server.storage().privateXml().save(JidCreate.entityBareFrom(JULIET), LEGACY, "storage", "<storage xmlns='"
+                + LEGACY + "'><conference jid='old@muc.test' name='Old' autojoin='true'><nick>Jules</nick></conference>"
+                + "</storage>");
+
+        // XEP-0411 §3: "the data gets copied from Private XML to PEP before the user logs in".
+        TestClient tablet = server.login(JULIET, "tablet");
+        assertThat(items(tablet, BOOKMARKS2)).singleElement().satisfies(item -> {
+            assertThat(item.attributeValue("id")).isEqualTo("old@muc.test");
+            assertThat(conference(item).attributeValue("name")).isEqualTo("Old");
+            assertThat(conference(item).attributeValue("autojoin")).isEqualTo("true");
+            assertThat(conference(item).elementText(QName.get("nick", BOOKMARKS2))).isEqualTo("Jules");
+        });
+        // XEP-0402 §5.3 "#compat-pep": the legacy PEP node holds the same list.
+        assertThat(items(tablet, LEGACY)).singleElement().satisfies(item ->
+                assertThat(item.asXML()).contains("jid=\"old@muc.test\""));
+    }
+
+    @Test
+    void aLoginDoesNotBringBackBookmarksDeletedInPep() throws Exception {
+        server.storage().privateXml().save(JidCreate.entityBareFrom(JULIET), LEGACY, "storage", "<storage xmlns='"
+                + LEGACY + "'><conference jid='old@muc.test' name='Old'/></storage>");
+        assertThat(items(server.login(JULIET, "tablet"), BOOKMARKS2)).hasSize(1);
+        iq(modern, "<iq type='set' id='q'><pubsub xmlns='" + PUBSUB + "'><retract node='" + BOOKMARKS2 + "' notify='true'>"
+                + "<item id='old@muc.test'/></retract></pubsub></iq>");
+
+        assertThat(items(server.login(JULIET, "laptop"), BOOKMARKS2)).isEmpty();
+    }
+
+    @Test
     void theAccountAnnouncesTheCompatibility() {
         Element info = iq(modern, "<iq type='get' id='q' to='" + JULIET + "'><query xmlns="
                 + "'http://jabber.org/protocol/disco#info'/></iq>");

@@ -136,6 +136,15 @@ class MamModuleTest {
     }
 
     @Test
+    void theServerAnnouncesTheArchiveTooForClientsThatLookThere() {
+        // XEP-0313 §7 names the archiving JID; profanity 0.13 asks the domain, as Prosody answers it.
+        sends(romeo, "<iq type='get' id='d' to='parley.test'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+
+        assertThat(romeo.received()).singleElement().satisfies(iq -> assertThat(iq.element("query").elements("feature"))
+                .extracting(f -> f.attributeValue("var")).contains(MAM).doesNotContain(MAM + "#extended"));
+    }
+
+    @Test
     void anArchivedMessageArrivesWithAStanzaIdAndSpoofedIdsAreRemoved_xep0359_3_and_3_1() {
         sends(juliet, "<message to='romeo@parley.test' type='chat'><body>hi</body>"
                 + "<stanza-id xmlns='urn:xmpp:sid:0' id='forged' by='romeo@parley.test'/>"
