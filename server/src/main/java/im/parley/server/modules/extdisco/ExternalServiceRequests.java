@@ -1,13 +1,15 @@
 package im.parley.server.modules.extdisco;
 
+import static im.parley.server.module.IqReplies.done;
+import static im.parley.server.module.IqReplies.error;
+import static im.parley.server.module.IqReplies.payload;
+import static im.parley.server.module.IqReplies.result;
+
 import im.parley.core.routing.Stanza;
-import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
-import im.parley.core.stream.Stanzas;
 import im.parley.server.module.IqHandler;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
@@ -39,11 +41,11 @@ final class ExternalServiceRequests implements IqHandler {
 
     @Override
     public CompletionStage<Element> handle(Stanza iq) {
-        return CompletableFuture.completedFuture(answer(iq));
+        return done(answer(iq));
     }
 
     private Element answer(Stanza iq) {
-        Element request = iq.element().elements().get(0);
+        Element request = payload(iq);
         EntityBareJid account = iq.from() == null ? null : iq.from().asEntityBareJidIfPossible();
         if (!"get".equals(iq.type())) {
             // Pushes (§3.2) go from the server to clients, never the other way.
@@ -103,15 +105,5 @@ final class ExternalServiceRequests implements IqHandler {
                     // §2: XEP-0082 dateTime, "MUST be expressed in UTC".
                     .addAttribute("expires", DateTimeFormatter.ISO_INSTANT.format(issued.expires()));
         }
-    }
-
-    private static Element result(Stanza iq, Element payload) {
-        Element result = Stanzas.iqResult(iq.element());
-        result.add(payload);
-        return result;
-    }
-
-    private static Element error(Stanza iq, StanzaErrorCondition condition, String text) {
-        return Stanzas.errorReply(iq.element(), StanzaError.of(condition, text));
     }
 }
