@@ -1,7 +1,6 @@
 package im.parley.server.modules.proxy65;
 
 import static im.parley.server.module.IqReplies.done;
-import static im.parley.server.module.IqReplies.error;
 import static im.parley.server.module.IqReplies.payload;
 import static im.parley.server.module.IqReplies.result;
 
@@ -10,6 +9,7 @@ import im.parley.core.jid.Jids;
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
+import im.parley.server.module.IqReplies;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.modules.disco.ServerInfo;
 import java.nio.charset.StandardCharsets;
@@ -138,5 +138,15 @@ final class StreamhostRequests {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is part of every JDK", e);
         }
+    }
+
+    /**
+     * An error without the request's payload (RFC 6120 §8.3.1 makes echoing it optional): Smack
+     * 4.4's bytestreams parser fails on an echoed {@code <activate/>} and drops its connection.
+     */
+    private static Element error(Stanza iq, StanzaErrorCondition condition, String text) {
+        Element reply = IqReplies.error(iq, condition, text);
+        reply.remove(reply.elements().get(0));
+        return reply;
     }
 }
