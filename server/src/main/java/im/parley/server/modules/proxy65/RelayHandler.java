@@ -7,21 +7,20 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.traffic.ChannelTrafficShapingHandler;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
- * One side of a bytestream once its SOCKS5 CONNECT succeeded: it reads nothing until the stream is
- * activated (XEP-0065 §Implementation Notes: "Ignore but not drop any bytes sent before the
- * bytestream is activated"; the socket keeps them), then relays to its peer, reading only while
- * the peer can take more. Bytes that arrived with the SOCKS5 request are kept for the peer.
+ * One side of a bytestream once its SOCKS5 CONNECT succeeded: until the stream is activated what
+ * it receives is dropped (XEP-0065 1.8, Implementation Notes: a StreamHost SHOULD "Ignore any
+ * bytes sent before the bytestream is activated"; 1.8 removed the old "but not drop", a denial of
+ * service), then it relays to its peer, reading only while the peer can take more.
  */
 final class RelayHandler extends ChannelInboundHandlerAdapter implements Bytestreams.Party {
 
     private final Bytestreams bytestreams;
     /** Bytes per second written to this connection; 0: no limit. */
     private final long rate;
-    private final List<Object> early = new ArrayList<>();
     private Channel channel;
     private String hash;
     private RelayHandler peer;
@@ -36,15 +35,19 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Bytestr
         channel = ctx.channel();
     }
 
-    /** The SOCKS5 request named {@code hash} and was accepted: wait, reading nothing, for activation. */
+    /** The SOCKS5 request named {@code hash} and was accepted: wait for activation. */
     void waiting(String hash) {
         this.hash = hash;
-        channel.config().setAutoRead(false);
     }
 
     @Override
-    public void relayTo(Bytestreams.Party other) {
-        channel.eventLoop().execute(() -> start((RelayHandler) other));
+    public CompletionStage<Void> relayTo(Bytestreams.Party other) {
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        channel.eventLoop().execute(() -> {
+            start((RelayHandler) other);
+            started.complete(null);
+        });
+        return started;
     }
 
     @Override
@@ -67,16 +70,12 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Bytestr
             channel.pipeline().addFirst("rate", new ChannelTrafficShapingHandler(rate, 0));
         }
         peer = other;
-        early.forEach(message -> peer.channel.write(message));
-        early.clear();
-        peer.channel.flush();
-        channel.config().setAutoRead(true);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         if (peer == null) {
-            early.add(message);
+            ReferenceCountUtil.release(message);
             return;
         }
         peer.channel.writeAndFlush(message);
@@ -96,8 +95,6 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Bytestr
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        early.forEach(ReferenceCountUtil::release);
-        early.clear();
         if (hash != null) {
             bytestreams.disconnected(hash, this);
         }

@@ -79,7 +79,7 @@ final class Socks5Negotiation extends SimpleChannelInboundHandler<Socks5Message>
         relay.waiting(hash);
         ctx.writeAndFlush(new DefaultSocks5CommandResponse(Socks5CommandStatus.SUCCESS, Socks5AddressType.DOMAIN,
                 request.dstAddr(), request.dstPort()));
-        // Bytes that came with the request pass from the decoders to the relay as they leave.
+        // Bytes that came with the request pass from the decoders to the relay, which drops them.
         ctx.pipeline().remove(this);
         ctx.pipeline().remove(Socks5CommandRequestDecoder.class);
         ctx.pipeline().remove(Socks5InitialRequestDecoder.class);

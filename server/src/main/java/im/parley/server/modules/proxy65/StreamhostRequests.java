@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.CompletionStage;
 import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 import org.dom4j.DocumentHelper;
@@ -56,7 +57,7 @@ final class StreamhostRequests {
     void register(ModuleContext context) {
         context.handleServerIq(ServerInfo.DISCO_INFO, iq -> done(info(iq)));
         context.handleServerIq(ServerInfo.DISCO_ITEMS, iq -> done(items(iq)));
-        context.handleServerIq(Proxy65Module.NAMESPACE, iq -> done(bytestreams(iq)));
+        context.handleServerIq(Proxy65Module.NAMESPACE, this::bytestreams);
     }
 
     private Element info(Stanza iq) {
@@ -81,14 +82,14 @@ final class StreamhostRequests {
         return result(iq, DocumentHelper.createElement(QName.get("query", Namespace.get(ServerInfo.DISCO_ITEMS))));
     }
 
-    private Element bytestreams(Stanza iq) {
+    private CompletionStage<Element> bytestreams(Stanza iq) {
         if (!"query".equals(payload(iq).getName())) {
-            return error(iq, StanzaErrorCondition.BAD_REQUEST, "expected <query/>");
+            return done(error(iq, StanzaErrorCondition.BAD_REQUEST, "expected <query/>"));
         }
         if (iq.from() == null || !allowed.test(iq.from())) {
-            return error(iq, StanzaErrorCondition.FORBIDDEN, "this proxy serves the users of its server only");
+            return done(error(iq, StanzaErrorCondition.FORBIDDEN, "this proxy serves the users of its server only"));
         }
-        return "get".equals(iq.type()) ? streamhost(iq) : activate(iq);
+        return "get".equals(iq.type()) ? done(streamhost(iq)) : activate(iq);
     }
 
     /** §4: "the <streamhost/> element MUST possess the following attributes: host, jid, port". */
@@ -102,23 +103,28 @@ final class StreamhostRequests {
     /**
      * §6.3.5: the Proxy hashes "the SID + Requester JID + Target JID" with the {@code from} of the
      * request; item-not-found when no connection asked for that hash, not-allowed when only one
-     * party is connected.
+     * party is connected. The result goes once both sides relay.
      */
-    private Element activate(Stanza iq) {
+    private CompletionStage<Element> activate(Stanza iq) {
         Element query = payload(iq);
         String sid = query.attributeValue("sid");
         String target = query.elementTextTrim("activate");
         if (sid == null || sid.isEmpty() || target == null || target.isEmpty()) {
-            return error(iq, StanzaErrorCondition.BAD_REQUEST, "activation needs a sid and <activate/> with the target");
+            return done(error(iq, StanzaErrorCondition.BAD_REQUEST,
+                    "activation needs a sid and <activate/> with the target"));
         }
         Jid targetJid;
         try {
             targetJid = Jids.parse(target);
         } catch (JidMalformedException e) {
-            return error(iq, StanzaErrorCondition.JID_MALFORMED, "not a JID: " + target);
+            return done(error(iq, StanzaErrorCondition.JID_MALFORMED, "not a JID: " + target));
         }
-        String hash = hash(sid, iq.from(), targetJid);
-        return switch (bytestreams.activate(hash)) {
+        Bytestreams.Outcome outcome = bytestreams.activate(hash(sid, iq.from(), targetJid));
+        return outcome.relaying().thenApply(relaying -> answer(iq, outcome.activation(), targetJid));
+    }
+
+    private static Element answer(Stanza iq, Bytestreams.Activation activation, Jid targetJid) {
+        return switch (activation) {
             case ACTIVATED -> Stanzas.iqResult(iq.element());
             case NO_SUCH_STREAM -> error(iq, StanzaErrorCondition.ITEM_NOT_FOUND,
                     "no connection for this stream from you to " + targetJid);

@@ -62,13 +62,13 @@ class Socks5RelayTest {
 
         third.writeInbound(connect(HASH));
 
-        // XEP-0065 Implementation Notes: "Allow only one Target to connect to a bytestream"; RFC 1928 §6 X'02'.
+        // XEP-0065 Implementation Notes: "allow only one Target to connect to a bytestream"; RFC 1928 §6 X'02'.
         assertThat(readAll(third)[1]).as("REP connection not allowed by ruleset").isEqualTo((byte) 2);
         assertThat(third.isOpen()).isFalse();
     }
 
     @Test
-    void noByteFlowsBeforeActivationAndEverythingAfter() {
+    void bytesBeforeActivationAreDroppedAndEverythingAfterFlows() {
         EmbeddedChannel target = connected(HASH);
         EmbeddedChannel requester = connected(HASH);
 
@@ -76,16 +76,23 @@ class Socks5RelayTest {
         target.writeInbound(Unpooled.copiedBuffer("from the target", StandardCharsets.US_ASCII));
         runTasks(target, requester);
 
+        // Implementation Notes (1.8): a StreamHost SHOULD "Ignore any bytes sent before the bytestream is activated".
         assertThat(readAll(target)).isEmpty();
         assertThat(readAll(requester)).isEmpty();
 
         // XEP-0065 §6.3.5: after the activation "the parties can begin exchanging data over the bytestream".
-        assertThat(bytestreams.activate(HASH)).isEqualTo(Bytestreams.Activation.ACTIVATED);
+        Bytestreams.Outcome activation = bytestreams.activate(HASH);
+        assertThat(activation.activation()).isEqualTo(Bytestreams.Activation.ACTIVATED);
+        assertThat(activation.relaying().toCompletableFuture()).as("relaying starts on the event loops").isNotDone();
         runTasks(target, requester);
+        assertThat(activation.relaying().toCompletableFuture()).isDone();
         requester.writeInbound(Unpooled.copiedBuffer(" and more", StandardCharsets.US_ASCII));
         runTasks(target, requester);
 
-        assertThat(new String(readAll(target), StandardCharsets.US_ASCII)).isEqualTo("early bytes and more");
+        assertThat(new String(readAll(target), StandardCharsets.US_ASCII)).isEqualTo(" and more");
+        assertThat(readAll(requester)).as("what the target sent before activation").isEmpty();
+        target.writeInbound(Unpooled.copiedBuffer("from the target", StandardCharsets.US_ASCII));
+        runTasks(target, requester);
         assertThat(new String(readAll(requester), StandardCharsets.US_ASCII)).isEqualTo("from the target");
         assertThat(bytestreams.transfers()).isEqualTo(1);
 
