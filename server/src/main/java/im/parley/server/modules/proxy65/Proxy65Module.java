@@ -10,6 +10,7 @@ import im.parley.server.module.XmppModule;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.jxmpp.jid.DomainBareJid;
@@ -87,7 +88,7 @@ public final class Proxy65Module implements XmppModule {
         bytestreams = new Bytestreams(context.option(MAX_PENDING), context.option(MAX_TRANSFERS));
         String address = context.option(LISTEN_ADDRESS);
         AtomicInteger port = new AtomicInteger(context.option(PORT));
-        Predicate<Jid> allowed = allowed(context);
+        Predicate<Jid> allowed = allowed(context.option(ALLOW_REMOTE), context.domains());
         for (DomainBareJid domain : context.domains()) {
             DomainBareJid service = serviceDomain(context, domain);
             String host = publicHost(context, address, service);
@@ -110,11 +111,9 @@ public final class Proxy65Module implements XmppModule {
         return bytestreams;
     }
 
-    private static Predicate<Jid> allowed(ModuleContext context) {
-        if (context.option(ALLOW_REMOTE)) {
-            return jid -> jid.hasLocalpart();
-        }
-        return jid -> jid.hasLocalpart() && context.domains().contains(jid.asDomainBareJid());
+    /** Who may use the proxy: accounts of the hosted domains, and of any server with {@code allowRemote}. */
+    static Predicate<Jid> allowed(boolean allowRemote, Set<DomainBareJid> hostedDomains) {
+        return jid -> jid.hasLocalpart() && (allowRemote || hostedDomains.contains(jid.asDomainBareJid()));
     }
 
     private static String publicHost(ModuleContext context, String address, DomainBareJid service) {

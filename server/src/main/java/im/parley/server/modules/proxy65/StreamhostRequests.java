@@ -82,7 +82,8 @@ final class StreamhostRequests {
         return result(iq, DocumentHelper.createElement(QName.get("query", Namespace.get(ServerInfo.DISCO_ITEMS))));
     }
 
-    private CompletionStage<Element> bytestreams(Stanza iq) {
+    /** A request in the bytestreams namespace: the address (§4) or an activation (§6.3.5). */
+    CompletionStage<Element> bytestreams(Stanza iq) {
         if (!"query".equals(payload(iq).getName())) {
             return done(error(iq, StanzaErrorCondition.BAD_REQUEST, "expected <query/>"));
         }
