@@ -5,6 +5,8 @@ import static im.parley.server.modules.XmppScript.iq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import im.parley.server.config.ConfigException;
+import im.parley.server.config.ConfigLoader;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.module.ModuleCatalog;
 import im.parley.server.testing.MovableClock;
@@ -176,6 +178,27 @@ class ExternalServiceModuleTest {
 
         assertThatThrownBy(() -> start(ParleyConfig.defaults().with(ExternalServiceModule.SERVICES, List.of(TURN_UDP))))
                 .hasStackTraceContaining("extdisco.secret_file");
+    }
+
+    @Test
+    void theServicesAreReadFromYamlAsDocumentedAndMistakesNameTheirKey() throws Exception {
+        ParleyConfig config = ConfigLoader.parse("""
+                extdisco:
+                  services:
+                    - {host: "turn.example.org", port: 3478, type: "stun", transport: "udp"}
+                    - {host: "turn.example.org", port: 3478, type: "turn", transport: "udp", restricted: true}
+                  secret_file: /etc/parley/turn.secret
+                """, "parley.yml");
+
+        assertThat(config.option(ExternalServiceModule.SERVICES)).containsExactly(
+                new ExternalService("turn.example.org", 3478, "stun", "udp", false, null),
+                new ExternalService("turn.example.org", 3478, "turn", "udp", true, null));
+        assertThatThrownBy(() -> ConfigLoader.parse("extdisco:\n  services:\n    - {host: a.example, port: 3478, "
+                + "type: ftp}\n", "parley.yml")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("extdisco.services[0].type");
+        assertThatThrownBy(() -> ConfigLoader.parse("extdisco:\n  services:\n    - {host: a.example, port: 3478, "
+                + "type: stun, restricted: true}\n", "parley.yml")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("only TURN services get credentials");
     }
 
     private static String hmacSha1(String secret, String username) throws Exception {
