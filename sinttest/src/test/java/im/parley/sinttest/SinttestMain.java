@@ -3,6 +3,7 @@ package im.parley.sinttest;
 import im.parley.server.ParleyServer;
 import im.parley.server.config.ListenerConfig;
 import im.parley.server.config.ParleyConfig;
+import im.parley.server.modules.proxy65.Proxy65Module;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,11 @@ public final class SinttestMain {
                 .withC2s(ListenerConfig.on("127.0.0.1", C2S_PORT))
                 .withDirectTls(ListenerConfig.off("127.0.0.1", 5223))
                 // HTTP File Upload (XEP-0363) serves its files here.
-                .withHttp(ListenerConfig.on("127.0.0.1", 5280));
+                .withHttp(ListenerConfig.on("127.0.0.1", 5280))
+                // The SOCKS5 bytestreams proxy (XEP-0065) for FileTransferIntegrationTest: Smack offers
+                // no loopback streamhost of its own, and loopback is all the namespace has.
+                .with(Proxy65Module.ENABLED, true)
+                .with(Proxy65Module.LISTEN_ADDRESS, "127.0.0.1");
         try (ParleyServer server = new ParleyServer(config)) {
             server.start();
             String[] passwords = new String[3];

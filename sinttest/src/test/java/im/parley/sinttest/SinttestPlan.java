@@ -53,10 +53,6 @@ final class SinttestPlan {
 
     private static Map<String, String> ownPass() {
         Map<String, String> tests = new LinkedHashMap<>();
-        // In 4.5.0-beta5 a method in disabledTests disables its whole class
-        // (Configuration.isClassDisabled only asks whether the class is named).
-        tests.put("FileTransferIntegrationTest.ibbFileTransferTest",
-                "XEP-0096 over XEP-0047 in-band bytestreams; its class is disabled above for its SOCKS5 test");
         // Their @BeforeClass (IntegrationTestRosterUtil.ensureSubscribedTo) trusts Smack's local
         // roster; the @AfterClass of the class before them cancels the subscriptions with
         // presence it does not wait for. When the next class starts within the ~20 ms Parley
@@ -92,14 +88,6 @@ final class SinttestPlan {
                 "LowLevelRosterIntegrationTest"}) {
             tests.put(test, needsAccountCreation);
         }
-        // XEP-0065 §4: the target must reach a streamhost. Smack never offers loopback
-        // addresses as its own streamhost (Socks5BytestreamManager), the private network
-        // namespace has nothing else, and Parley runs no XEP-0065 proxy: "no SOCKS5 proxies
-        // available". The framework can only disable whole classes (see OWN_PASS).
-        tests.put("FileTransferIntegrationTest",
-                "fileTransferTest (SOCKS5 bytestreams, XEP-0065) needs a streamhost: Parley runs no XEP-0065 "
-                        + "proxy and Smack never offers loopback addresses, the only ones in the private network "
-                        + "namespace; ibbFileTransferTest runs alone, see below");
         tests.put("IoTDiscoveryIntegrationTest",
                 "XEP-0347 discovery needs a Thing registry component; Parley hosts none");
         return tests;

@@ -91,7 +91,22 @@ public final class DefaultModuleContext implements ModuleContext {
 
     @Override
     public ModuleContext addComponentHost(DomainBareJid domain) {
-        return new DefaultModuleContext(shared, shared.hosts().addComponent(domain, host), environment, this);
+        return new DefaultModuleContext(shared, shared.hosts().addComponent(domain, parentOf(domain)), environment,
+                this);
+    }
+
+    /**
+     * The hosted domain a component is a subdomain of ({@code proxy.example.org} under
+     * {@code example.org}), whose disco#items list it, else this module's host: a global module
+     * may add a service for every hosted domain.
+     */
+    private Host parentOf(DomainBareJid component) {
+        String name = component.toString();
+        if (name.endsWith("." + host.domain())) {
+            return host;
+        }
+        return domains().stream().filter(domain -> name.endsWith("." + domain)).findFirst()
+                .flatMap(domain -> shared.hosts().find(domain)).orElse(host);
     }
 
     @Override
