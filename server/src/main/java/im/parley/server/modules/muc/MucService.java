@@ -58,6 +58,8 @@ final class MucService {
     private final RoomServices services;
     private final RoomMessages messages;
     private final RoomRequests requests;
+    private final RoomInvitations invitations = new RoomInvitations();
+    private final OccupantIqs occupantIqs = new OccupantIqs();
     private final Map<EntityBareJid, Room> rooms = new ConcurrentHashMap<>();
     /** Rooms that have a row in the store (loaded from it, or saved since). */
     private final Map<EntityBareJid, Boolean> stored = new ConcurrentHashMap<>();
@@ -83,6 +85,7 @@ final class MucService {
         context.hook(StanzaEvents.to("message", Shape.FULL), EventPriority.HANDLE,
                 event -> inRoom(event, this::messageToOccupant));
         context.hook(StanzaEvents.to("iq", Shape.BARE), EventPriority.HANDLE, event -> inRoom(event, this::iq));
+        context.hook(StanzaEvents.to("iq", Shape.FULL), EventPriority.HANDLE, event -> inRoom(event, this::iqToOccupant));
     }
 
     /** Runs {@code work} in the room's turn, with the room loaded; then stores or forgets it. */
@@ -214,7 +217,7 @@ final class MucService {
                 // An occupant that cannot take the room's messages is gone (as Prosody does).
                 room.exit(occupant, message.from(), null, List.of(OccupantPresence.REMOVED_BY_ERROR));
             }
-        } else {
+        } else if (!invitations.handle(room, message)) {
             reject(message, StanzaErrorCondition.BAD_REQUEST, "messages to the room are of type groupchat");
         }
         return CompletableFuture.completedFuture(room);
@@ -243,6 +246,15 @@ final class MucService {
         Element answer = requests.answer(room, iq);
         answer.addAttribute("from", room.jid().toString());
         room.send(new Stanza(answer, room.jid(), iq.from()));
+        return CompletableFuture.completedFuture(room);
+    }
+
+    private CompletionStage<Room> iqToOccupant(Room room, Stanza iq) {
+        if (room == null) {
+            reject(iq, StanzaErrorCondition.ITEM_NOT_FOUND, "there is no such room");
+        } else {
+            occupantIqs.handle(room, iq);
+        }
         return CompletableFuture.completedFuture(room);
     }
 

@@ -79,16 +79,15 @@ final class RoomAdmin {
             return "?no occupant has this nickname";
         }
         Affiliation targetRank = room.affiliation(target.user());
-        if (role == Role.MODERATOR || target.role() == Role.MODERATOR && role != Role.NONE) {
-            // §9.6/§9.7: granting or revoking moderator is for admins.
-            if (!rank.atLeast(Affiliation.ADMIN)) {
-                return "-only admins grant or revoke the moderator role";
-            }
-        }
-        if (targetRank.atLeast(Affiliation.ADMIN) && !rank.atLeast(targetRank) || targetRank == Affiliation.OWNER
-                && role != Role.MODERATOR) {
-            // §8.2: "a moderator MUST NOT be able to kick an admin or owner"; §8.4 likewise for voice.
+        if (targetRank.atLeast(Affiliation.ADMIN) && role != Role.MODERATOR
+                && (!rank.atLeast(targetRank) || targetRank == Affiliation.OWNER)) {
+            // §8.2: "a moderator MUST NOT be able to kick an admin or owner"; §8.4 and §9.7 likewise for
+            // voice and the moderator role: not-allowed.
             return "!you may not change the role of an occupant with affiliation " + targetRank.value();
+        }
+        if ((role == Role.MODERATOR || target.role() == Role.MODERATOR) && !rank.atLeast(Affiliation.ADMIN)) {
+            // §9.6/§9.7: granting or revoking the moderator role is for admins.
+            return "-only admins grant or revoke the moderator role";
         }
         if (role == Role.NONE) {
             room.remove(target, List.of(OccupantPresence.KICKED), actorAndReason(actor, reason));

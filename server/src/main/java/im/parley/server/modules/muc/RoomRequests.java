@@ -46,8 +46,7 @@ final class RoomRequests {
                     : error(iq, StanzaErrorCondition.ITEM_NOT_FOUND, null);
         }
         if (ns.equals(ServerInfo.DISCO_ITEMS) && get) {
-            return result(iq, org.dom4j.DocumentHelper.createElement(
-                    QName.get("query", Namespace.get(ServerInfo.DISCO_ITEMS))));
+            return items(room, iq);
         }
         if (ns.equals(MucNamespaces.OWNER)) {
             return owner(room, iq, payload, get);
@@ -61,7 +60,6 @@ final class RoomRequests {
     /**
      * §6.4: the identity {@code conference/text} with the room's name, a feature for each of its
      * kinds, and the {@code muc#roominfo} form (XEP-0128) with its description and occupants.
-     * Occupants' nicks are not listed (§6.5 leaves that to the service: a hidden room's must not be).
      */
     private Element info(Room room, Stanza iq) {
         RoomConfig config = room.config();
@@ -88,6 +86,23 @@ final class RoomRequests {
         form.field("muc#roomconfig_changesubject", null, "Occupants may change the subject", false,
                 List.of(config.changeSubject() ? "1" : "0"));
         query.add(form.element());
+        return result(iq, query);
+    }
+
+    /**
+     * §6.5: "An implementation MAY return a list of existing occupants if that information is
+     * publicly available, or return no list at all if this information is kept private": a
+     * public room lists its occupant JIDs (never real JIDs), a hidden room nothing.
+     */
+    private static Element items(Room room, Stanza iq) {
+        Namespace items = Namespace.get(ServerInfo.DISCO_ITEMS);
+        Element query = org.dom4j.DocumentHelper.createElement(QName.get("query", items));
+        if (room.config().publicRoom()) {
+            for (Occupant occupant : room.occupants()) {
+                query.addElement(QName.get("item", items))
+                        .addAttribute("jid", room.occupantJid(occupant.nick()).toString());
+            }
+        }
         return result(iq, query);
     }
 

@@ -318,4 +318,29 @@ class MucOccupantTest {
         assertThat(last(send(romeo, "<message type='groupchat' to='" + ROOM + "'><body>7</body></message>"),
                 "message").attributeValue("type")).isEqualTo("groupchat");
     }
+
+    @Test
+    void aNewcomerSeesEveryOccupantAfterARoleChange() {
+        createInstant(romeo, ROOM + "/romeo");
+        join(juliet, ROOM + "/juliet", "");
+        send(romeo, "<iq type='set' id='r1' to='" + ROOM + "'><query xmlns='" + MucScript.ADMIN + "'>"
+                + "<item nick='juliet' role='moderator'/></query></iq>");
+
+        List<Element> joined = named(join(nurse, ROOM + "/nurse", ""), "presence");
+
+        // §7.2.3: the presence of every occupant, then the newcomer's own.
+        assertThat(joined).extracting(p -> p.attributeValue("from"))
+                .containsExactly(ROOM + "/romeo", ROOM + "/juliet", ROOM + "/nurse");
+        assertThat(item(joined.get(1)).attributeValue("role")).isEqualTo("moderator");
+    }
+
+    @Test
+    void aUserWhoLeftAJustCreatedRoomCreatesItAgain() {
+        // A room nobody configured vanishes with its creator (§10.1.1: a temporary room); entering it again creates it.
+        join(romeo, ROOM + "/romeo", "");
+        assertThat(statusCodes(last(send(romeo, "<presence type='unavailable' to='" + ROOM + "/romeo'/>"),
+                "presence"))).contains(110);
+
+        assertThat(statusCodes(last(join(romeo, ROOM + "/romeo", ""), "presence"))).contains(110, 201);
+    }
 }

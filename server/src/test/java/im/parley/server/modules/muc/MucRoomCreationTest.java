@@ -111,24 +111,29 @@ class MucRoomCreationTest {
         assertThat(info.element("identity").attributeValue("name")).isEqualTo("The Balcony");
         assertThat(features(info)).contains("http://jabber.org/protocol/muc", "muc_persistent", "muc_hidden",
                 "muc_nonanonymous", "muc_moderated", "muc_open", "muc_unsecured");
-        // §6.3: a hidden room is not among the service's items.
+        // §6.3: a hidden room is not among the service's items; §6.5: nor are its occupants listed.
         Element items = iq(juliet, "<iq type='get' id='d2' to='" + SERVICE + "'><query xmlns='" + DISCO_ITEMS
                 + "'/></iq>").element("query");
         assertThat(items.elements("item")).isEmpty();
+        Element occupants = iq(juliet, "<iq type='get' id='d3' to='balcony@" + SERVICE + "'><query xmlns='"
+                + DISCO_ITEMS + "'/></iq>").element("query");
+        assertThat(occupants.elements("item")).isEmpty();
     }
 
     @Test
-    void publicRoomsAreListedAndTheirOccupantsAreNot() {
+    void publicRoomsAreListedWithTheirOccupantsAndHiddenOnesAreNot() {
         createInstant(romeo, "forum@" + SERVICE + "/romeo");
 
         Element items = iq(juliet, "<iq type='get' id='d1' to='" + SERVICE + "'><query xmlns='" + DISCO_ITEMS
                 + "'/></iq>").element("query");
         assertThat(items.elements("item")).extracting(item -> item.attributeValue("jid"))
                 .containsExactly("forum@" + SERVICE);
-        // §6.5: occupants are not listed to those outside (the service MAY hide them; Parley always does).
+        // §6.5: "An implementation MAY return a list of existing occupants if that information is publicly
+        // available": a public room lists its occupant JIDs.
         Element occupants = iq(juliet, "<iq type='get' id='d2' to='forum@" + SERVICE + "'><query xmlns='"
                 + DISCO_ITEMS + "'/></iq>").element("query");
-        assertThat(occupants.elements("item")).isEmpty();
+        assertThat(occupants.elements("item")).extracting(item -> item.attributeValue("jid"))
+                .containsExactly("forum@" + SERVICE + "/romeo");
         // §6.4: the number of occupants is in the muc#roominfo form.
         Element info = iq(juliet, "<iq type='get' id='d3' to='forum@" + SERVICE + "'><query xmlns='" + DISCO_INFO
                 + "'/></iq>").element("query");
@@ -215,6 +220,29 @@ class MucRoomCreationTest {
                 .isEqualTo("registration-required");
         assertThat(MucScript.item(last(join(romeo, "lasting@" + SERVICE + "/romeo", ""), "presence"))
                 .attributeValue("affiliation")).isEqualTo("owner");
+    }
+
+    @Test
+    void anOccupantIsQueriedThroughTheRoomByOccupantsOnly() {
+        createInstant(romeo, "forum@" + SERVICE + "/romeo");
+
+        // §6.6: "If a non-occupant attempts to send a disco request to an address of the form
+        // <room@service/nick>, a MUC service MUST return a <bad-request/> error".
+        assertThat(errorCondition(iq(juliet, "<iq type='get' id='o1' to='forum@" + SERVICE + "/romeo'><query xmlns='"
+                + DISCO_INFO + "'/></iq>"))).isEqualTo("bad-request");
+        join(juliet, "forum@" + SERVICE + "/juliet", "");
+        romeo.received();
+
+        // An occupant's request reaches the occupant from the asker's occupant JID, and the answer comes back.
+        send(juliet, "<iq type='get' id='o2' to='forum@" + SERVICE + "/romeo'><query xmlns='" + DISCO_INFO + "'/></iq>");
+        Element relayed = last(romeo.received(), "iq");
+        assertThat(relayed.attributeValue("from")).isEqualTo("forum@" + SERVICE + "/juliet");
+        send(romeo, "<iq type='result' id='o2' to='forum@" + SERVICE + "/juliet'><query xmlns='" + DISCO_INFO
+                + "'/></iq>");
+        Element answer = last(juliet.received(), "iq");
+        assertThat(answer.attributeValue("type")).isEqualTo("result");
+        assertThat(answer.attributeValue("from")).isEqualTo("forum@" + SERVICE + "/romeo");
+        assertThat(answer.attributeValue("id")).isEqualTo("o2");
     }
 
     private static List<String> features(Element info) {
