@@ -29,8 +29,6 @@ final class SinttestPlan {
 
     private static Map<String, String> disabledSpecifications() {
         Map<String, String> specs = new LinkedHashMap<>();
-        specs.put("XEP-0045", "Multi-User Chat: Parley hosts no MUC service");
-        specs.put("XEP-0048", "Bookmarks (MultiUserChatLowLevelIntegrationTest): needs a MUC service");
         specs.put("XEP-0060", "Publish-Subscribe: the tests use a pubsub service on its own domain; Parley hosts none "
                 + "(its PEP, XEP-0163, is the account's own service)");
         // With PEP the secret key backup test runs (publish to a whitelist node, fetch it back) and
@@ -85,7 +83,7 @@ final class SinttestPlan {
         for (String test : new String[] {"LoginIntegrationTest", "StreamManagementTest",
                 "WaitForClosingStreamElementTest", "XmppConnectionIntegrationTest",
                 "ModularXmppClientToServerConnectionLowLevelIntegrationTest", "SimpleXmppConnectionIntegrationTest",
-                "LowLevelRosterIntegrationTest"}) {
+                "LowLevelRosterIntegrationTest", "MultiUserChatLowLevelIntegrationTest"}) {
             tests.put(test, needsAccountCreation);
         }
         tests.put("IoTDiscoveryIntegrationTest",

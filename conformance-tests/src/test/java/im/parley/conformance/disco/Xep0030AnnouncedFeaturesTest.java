@@ -132,8 +132,10 @@ class Xep0030AnnouncedFeaturesTest {
         for (Element item : result.element("query").elements("item")) {
             items.add(item.attributeValue("jid"));
         }
-        // XEP-0363 §3: "A user's server SHOULD include any known entities that provide such services".
-        assertThat(items).containsExactly("upload." + ParleyServerExtension.DOMAIN);
+        // XEP-0363 §3: "A user's server SHOULD include any known entities that provide such services";
+        // XEP-0045 §6.1: the MUC service is found among the server's items.
+        assertThat(items).containsExactly("conference." + ParleyServerExtension.DOMAIN,
+                "upload." + ParleyServerExtension.DOMAIN);
     }
 
     @Test

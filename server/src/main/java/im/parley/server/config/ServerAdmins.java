@@ -2,7 +2,10 @@ package im.parley.server.config;
 
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.jxmpp.jid.EntityBareJid;
 
 /**
  * The server's administrators, the top-level {@code admins} option: bare JIDs who may run the
@@ -30,6 +33,19 @@ public final class ServerAdmins {
     static ConfigOption<List<String>> option() {
         return new ConfigOption<>("admins", BARE_JIDS, DOC, "[\"admin@example.org\"]",
                 c -> c.option(ADMINS), (c, v) -> c.with(ADMINS, v));
+    }
+
+    /** The admins as JIDs, from the option's value (which the loader has checked). */
+    public static Set<EntityBareJid> jids(List<String> configured) {
+        Set<EntityBareJid> admins = new HashSet<>();
+        for (String jid : configured) {
+            try {
+                admins.add(Jids.parseEntityBare(jid));
+            } catch (JidMalformedException e) {
+                throw new IllegalStateException("admins: " + e.getMessage(), e);
+            }
+        }
+        return Set.copyOf(admins);
     }
 
     private static boolean isBareJid(String text) {

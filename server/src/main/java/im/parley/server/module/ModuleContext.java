@@ -1,5 +1,7 @@
 package im.parley.server.module;
 
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
 import im.parley.core.negotiation.FeatureNegotiator;
 import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
@@ -44,6 +46,20 @@ public interface ModuleContext {
      * @throws IllegalStateException if the domain is already served
      */
     ModuleContext addComponentHost(DomainBareJid domain);
+
+    /**
+     * The domain of a service this module runs on a component host: the label an option of the
+     * module names before this host's domain ({@code upload} gives {@code upload.example.org}).
+     *
+     * @throws IllegalArgumentException if the label makes no valid domain
+     */
+    default DomainBareJid componentDomain(ModuleOption<String> label) {
+        try {
+            return Jids.parseDomain(option(label) + "." + host().domain());
+        } catch (JidMalformedException e) {
+            throw new IllegalArgumentException(label + ": not a domain label: " + e.getMessage(), e);
+        }
+    }
 
     /**
      * Handles IQ requests addressed to the host itself (RFC 6120 §10.3) whose payload child is in

@@ -70,9 +70,9 @@ class ComponentHostTest {
 
     @BeforeEach
     void start() throws Exception {
-        // Upload is off: its component host would be an item of parley.test too.
+        // Upload and MUC are off: their component hosts would be items of parley.test too.
         ParleyConfig config = ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir);
-        config = config.withModules(config.modules().withDisabled(List.of("upload")));
+        config = config.withModules(config.modules().withDisabled(List.of("upload", "muc")));
         List<XmppModule> modules = new ArrayList<>(ModuleCatalog.discover().modules());
         modules.add(new EchoModule());
         server = new TestServer(config, modules);

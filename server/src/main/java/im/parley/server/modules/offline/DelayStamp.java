@@ -5,21 +5,22 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import org.dom4j.Element;
 import org.dom4j.QName;
-import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.Jid;
 
 /** Delayed Delivery (XEP-0203 §3): where and when a stanza was held back. */
-final class DelayStamp {
+public final class DelayStamp {
 
-    static final String NAMESPACE = "urn:xmpp:delay";
+    public static final String NAMESPACE = "urn:xmpp:delay";
 
     private DelayStamp() {
     }
 
     /**
-     * Adds {@code <delay xmlns='urn:xmpp:delay' from='domain' stamp='...'/>} to a stanza the
-     * caller owns. The stamp is UTC in the XEP-0082 DateTime profile (millisecond precision).
+     * Adds {@code <delay xmlns='urn:xmpp:delay' from='...' stamp='...'/>} to a stanza the
+     * caller owns: {@code from} is who held it back (a domain for offline storage, a room for
+     * its history). The stamp is UTC in the XEP-0082 DateTime profile (millisecond precision).
      */
-    static void add(Element stanza, DomainBareJid from, Instant when) {
+    public static void add(Element stanza, Jid from, Instant when) {
         Element delay = stanza.addElement(QName.get("delay", NAMESPACE));
         delay.addAttribute("from", from.toString());
         delay.addAttribute("stamp", DateTimeFormatter.ISO_INSTANT.format(when.truncatedTo(ChronoUnit.MILLIS)));

@@ -1,7 +1,5 @@
 package im.parley.server.modules.serviceadmin;
 
-import im.parley.core.jid.JidMalformedException;
-import im.parley.core.jid.Jids;
 import im.parley.server.account.AccountService;
 import im.parley.server.admin.LocalAccountAdmin;
 import im.parley.server.admin.ServerNotices;
@@ -15,7 +13,6 @@ import im.parley.server.modules.adhoc.AdHocCommand;
 import im.parley.server.modules.adhoc.AdHocModule;
 import im.parley.server.session.LocalSession;
 import im.parley.server.storage.MotdStore;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -48,7 +45,7 @@ public final class ServiceAdminModule implements XmppModule {
 
     @Override
     public void load(ModuleContext context) {
-        Set<EntityBareJid> admins = admins(context.option(ServerAdmins.ADMINS));
+        Set<EntityBareJid> admins = ServerAdmins.jids(context.option(ServerAdmins.ADMINS));
         DomainBareJid domain = context.host().domain();
         LocalAccountAdmin operations = new LocalAccountAdmin(new AccountService(context.storage().accounts()),
                 context.storage().motd(), context.sessions(), context.clock());
@@ -78,17 +75,5 @@ public final class ServiceAdminModule implements XmppModule {
     private static boolean isAdmin(Set<EntityBareJid> admins, Jid requester) {
         EntityBareJid bare = requester.asEntityBareJidIfPossible();
         return bare != null && admins.contains(bare);
-    }
-
-    private static Set<EntityBareJid> admins(List<String> configured) {
-        Set<EntityBareJid> admins = new HashSet<>();
-        for (String jid : configured) {
-            try {
-                admins.add(Jids.parseEntityBare(jid));
-            } catch (JidMalformedException e) {
-                throw new IllegalStateException("admins: " + e.getMessage(), e); // the loader checked it
-            }
-        }
-        return Set.copyOf(admins);
     }
 }

@@ -1,7 +1,5 @@
 package im.parley.server.modules.upload;
 
-import im.parley.core.jid.JidMalformedException;
-import im.parley.core.jid.Jids;
 import im.parley.server.config.ModuleOption;
 import im.parley.server.config.OptionSection;
 import im.parley.server.config.ValueType;
@@ -66,7 +64,7 @@ public final class UploadModule implements XmppModule {
 
     @Override
     public void load(ModuleContext context) {
-        DomainBareJid service = serviceDomain(context);
+        DomainBareJid service = context.componentDomain(SUBDOMAIN);
         ModuleContext serviceContext = context.addComponentHost(service);
         DataSource database = context.schema(this, "classpath:db/upload");
         UploadSettings settings = UploadSettings.of(context);
@@ -93,14 +91,6 @@ public final class UploadModule implements XmppModule {
     /** Purges now (tests; the server purges every hour): expired files and the files of deleted accounts. */
     int purge() {
         return purge.run();
-    }
-
-    private static DomainBareJid serviceDomain(ModuleContext context) {
-        try {
-            return Jids.parseDomain(context.option(SUBDOMAIN) + "." + context.host().domain());
-        } catch (JidMalformedException e) {
-            throw new IllegalArgumentException("upload.subdomain: not a domain label: " + e.getMessage(), e);
-        }
     }
 
     /** On a thread of its own: the purge deletes rows and files, never on an event loop. */

@@ -1,0 +1,190 @@
+package im.parley.server.modules.muc;
+
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
+import im.parley.server.modules.muc.RoomConfig.PrivateMessages;
+import im.parley.server.modules.muc.RoomConfig.Whois;
+import im.parley.server.storage.SqlTransactions;
+import im.parley.server.storage.StorageException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.EntityBareJid;
+
+/**
+ * The persistent rooms of one MUC service on the module's tables ({@code db/muc}; H2 and
+ * PostgreSQL). Blocking: call on the blocking executor.
+ */
+final class JdbcRoomStore {
+
+    /** What a persistent room keeps across restarts. */
+    record StoredRoom(RoomConfig config, Map<EntityBareJid, Affiliation> affiliations, String subject,
+                      String subjectNick) {
+    }
+
+    /** A public room for the service's disco#items (XEP-0045 §6.3). */
+    record Listed(EntityBareJid room, String name) {
+    }
+
+    private static final String COLUMNS = "name, description, public_room, members_only, moderated, password, whois, "
+            + "max_users, change_subject, allow_invites, history_length, broadcast, allow_pm, subject, subject_nick";
+
+    private final SqlTransactions tx;
+    private final String service;
+
+    JdbcRoomStore(DataSource database, DomainBareJid service) {
+        this.tx = new SqlTransactions(database);
+        this.service = service.toString();
+    }
+
+    Optional<StoredRoom> load(EntityBareJid room) {
+        return tx.run("load the room " + room, connection -> {
+            StoredRoom stored;
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM muc_rooms WHERE service = ? AND room = ?")) {
+                select.setString(1, service);
+                select.setString(2, room.getLocalpart().toString());
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        return Optional.empty();
+                    }
+                    stored = new StoredRoom(config(rows), new HashMap<>(), rows.getString(14), rows.getString(15));
+                }
+            }
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT jid, affiliation FROM muc_affiliations WHERE service = ? AND room = ?")) {
+                select.setString(1, service);
+                select.setString(2, room.getLocalpart().toString());
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        stored.affiliations().put(jid(rows.getString(1)), Affiliation.parse(rows.getString(2)));
+                    }
+                }
+            }
+            return Optional.of(stored);
+        });
+    }
+
+    /** Writes the room's whole state, replacing what was stored. */
+    void save(EntityBareJid room, StoredRoom state) {
+        tx.run("save the room " + room, connection -> {
+            delete(connection, room);
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO muc_rooms (service, room, "
+                    + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                RoomConfig config = state.config();
+                insert.setString(1, service);
+                insert.setString(2, room.getLocalpart().toString());
+                insert.setString(3, config.name());
+                insert.setString(4, config.description());
+                insert.setBoolean(5, config.publicRoom());
+                insert.setBoolean(6, config.membersOnly());
+                insert.setBoolean(7, config.moderated());
+                insert.setString(8, config.password());
+                insert.setString(9, config.whois().value());
+                insert.setInt(10, config.maxUsers());
+                insert.setBoolean(11, config.changeSubject());
+                insert.setBoolean(12, config.allowInvites());
+                insert.setInt(13, config.historyLength());
+                insert.setString(14, config.broadcast().stream().map(Role::value).collect(Collectors.joining(" ")));
+                insert.setString(15, config.allowPm().value());
+                insert.setString(16, state.subject());
+                insert.setString(17, state.subjectNick());
+                insert.executeUpdate();
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO muc_affiliations (service, room, jid, affiliation) VALUES (?, ?, ?, ?)")) {
+                for (Map.Entry<EntityBareJid, Affiliation> entry : state.affiliations().entrySet()) {
+                    insert.setString(1, service);
+                    insert.setString(2, room.getLocalpart().toString());
+                    insert.setString(3, entry.getKey().toString());
+                    insert.setString(4, entry.getValue().value());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    void delete(EntityBareJid room) {
+        tx.run("delete the room " + room, connection -> {
+            delete(connection, room);
+            return null;
+        });
+    }
+
+    /** The public rooms, for discovery. */
+    List<Listed> publicRooms() {
+        return tx.run("list the rooms of " + service, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT room, name FROM muc_rooms WHERE service = ? AND public_room ORDER BY room")) {
+                select.setString(1, service);
+                List<Listed> rooms = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        rooms.add(new Listed(jid(rows.getString(1) + "@" + service), rows.getString(2)));
+                    }
+                }
+                return rooms;
+            }
+        });
+    }
+
+    /** How many stored rooms {@code user} owns (issue 14 item 5: rooms per user). */
+    int ownedBy(EntityBareJid user) {
+        return tx.run("count the rooms of " + user, connection -> {
+            try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM muc_affiliations "
+                    + "WHERE service = ? AND jid = ? AND affiliation = 'owner'")) {
+                count.setString(1, service);
+                count.setString(2, user.toString());
+                try (ResultSet rows = count.executeQuery()) {
+                    rows.next();
+                    return rows.getInt(1);
+                }
+            }
+        });
+    }
+
+    private void delete(Connection connection, EntityBareJid room) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM muc_rooms WHERE service = ? AND room = ?")) {
+            delete.setString(1, service);
+            delete.setString(2, room.getLocalpart().toString());
+            delete.executeUpdate();
+        }
+    }
+
+    private static RoomConfig config(ResultSet rows) throws SQLException {
+        Set<Role> broadcast = EnumSet.noneOf(Role.class);
+        for (String role : rows.getString(12).split(" ")) {
+            if (!role.isEmpty()) {
+                broadcast.add(Role.parse(role));
+            }
+        }
+        String password = rows.getString(6);
+        return new RoomConfig(rows.getString(1), rows.getString(2), true, rows.getBoolean(3), rows.getBoolean(4),
+                rows.getBoolean(5), password != null, password,
+                "anyone".equals(rows.getString(7)) ? Whois.ANYONE : Whois.MODERATORS, rows.getInt(8),
+                rows.getBoolean(9), rows.getBoolean(10), rows.getInt(11), broadcast,
+                PrivateMessages.parse(rows.getString(13)));
+    }
+
+    private static EntityBareJid jid(String text) {
+        try {
+            return Jids.parseEntityBare(text);
+        } catch (JidMalformedException e) {
+            throw new StorageException("stored room JID is not valid: " + e.getMessage(), e);
+        }
+    }
+}

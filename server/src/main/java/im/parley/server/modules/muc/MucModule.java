@@ -1,0 +1,58 @@
+package im.parley.server.modules.muc;
+
+import im.parley.server.config.ModuleOption;
+import im.parley.server.config.OptionSection;
+import im.parley.server.config.ServerAdmins;
+import im.parley.server.config.ValueType;
+import im.parley.server.module.ModuleContext;
+import im.parley.server.module.XmppModule;
+import java.util.List;
+import org.jxmpp.jid.DomainBareJid;
+
+/**
+ * Multi-User Chat (XEP-0045) on a component host of each hosted domain
+ * ({@code conference.<domain>}): rooms, their occupants and their administration
+ * ({@link MucService}), persistent rooms in the module's tables ({@link JdbcRoomStore}).
+ */
+public final class MucModule implements XmppModule {
+
+    static final OptionSection SECTION = new OptionSection("muc", "Multi-User Chat (XEP-0045): a group chat "
+            + "service on `<subdomain>.<domain>` for each hosted domain. See docs/muc.md.");
+    public static final ModuleOption<String> SUBDOMAIN = SECTION.option("subdomain", ValueType.STRING, "conference",
+            "The group chat service's domain is this label before each hosted domain: `conference.example.org`.");
+    public static final ModuleOption<Integer> MAX_OCCUPANTS = SECTION.option("max_occupants", ValueType.POSITIVE, 1000,
+            "Most occupants in one room (a room's `maxusers` may be lower); owners and admins still enter a full room.");
+    public static final ModuleOption<Integer> HISTORY_LENGTH = SECTION.option("history_length",
+            ValueType.integer(0, 10_000), 50,
+            "Most messages a room keeps in memory for newcomers (a room's `maxhistoryfetch` may be lower).");
+    public static final ModuleOption<Integer> ROOMS_PER_USER = SECTION.option("rooms_per_user", ValueType.POSITIVE, 50,
+            "Most rooms one user may own at once; creating one more is a `resource-constraint` error.");
+    public static final ModuleOption<Integer> MESSAGES_PER_MINUTE = SECTION.option("messages_per_minute",
+            ValueType.POSITIVE, 120, "Most messages (groupchat and private) one occupant may send in a room per "
+                    + "minute; more are refused with `policy-violation`.");
+
+    private static final List<ModuleOption<?>> OPTIONS = List.of(SUBDOMAIN, MAX_OCCUPANTS, HISTORY_LENGTH,
+            ROOMS_PER_USER, MESSAGES_PER_MINUTE);
+
+    @Override
+    public String name() {
+        return "muc";
+    }
+
+    @Override
+    public List<ModuleOption<?>> options() {
+        return OPTIONS;
+    }
+
+    @Override
+    public void load(ModuleContext context) {
+        DomainBareJid service = context.componentDomain(SUBDOMAIN);
+        ModuleContext serviceContext = context.addComponentHost(service);
+        JdbcRoomStore store = new JdbcRoomStore(context.schema(this, "classpath:db/muc"), service);
+        MucLimits limits = new MucLimits(context.option(MAX_OCCUPANTS), context.option(HISTORY_LENGTH),
+                context.option(ROOMS_PER_USER), context.option(MESSAGES_PER_MINUTE));
+        RoomServices services = new RoomServices(serviceContext::send, context.clock(), limits,
+                ServerAdmins.jids(context.option(ServerAdmins.ADMINS)));
+        new MucService(serviceContext, store, services).register();
+    }
+}

@@ -1,0 +1,311 @@
+package im.parley.server.modules.muc;
+
+import im.parley.core.routing.Bounces;
+import im.parley.core.routing.Stanza;
+import im.parley.core.stream.StanzaError;
+import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.core.stream.Stanzas;
+import im.parley.server.event.EventPriority;
+import im.parley.server.event.StanzaEvent;
+import im.parley.server.event.StanzaEvents;
+import im.parley.server.event.StanzaEvents.Shape;
+import im.parley.server.event.Verdict;
+import im.parley.server.module.ModuleContext;
+import im.parley.server.modules.disco.ServerInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.dom4j.DocumentHelper;
+import org.dom4j.Element;
+import org.dom4j.Namespace;
+import org.dom4j.QName;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.EntityBareJid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One MUC service ({@code conference.<domain>}): its discovery (XEP-0045 §6.1 to §6.3), the
+ * rooms it holds, their creation (§10.1) and lazy loading, and the stanzas to rooms and
+ * occupants handed to them.
+ *
+ * <p>Ordering: the router gives every stanza for a room, or for one of its occupant JIDs, a turn
+ * among the stanzas of the room's bare JID, as it does for an account ({@code AccountStep}). The
+ * service does all room work as work deferred into that turn, so one room's state is touched by
+ * one stanza at a time and the next stanza for the room waits until its storage is written; no
+ * event loop waits for the database (it runs on the blocking executor).
+ */
+final class MucService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MucService.class);
+    private static final Namespace INFO = Namespace.get(ServerInfo.DISCO_INFO);
+    private static final Namespace ITEMS = Namespace.get(ServerInfo.DISCO_ITEMS);
+
+    /** What a room does with a stanza (the room is null if it does not exist). */
+    @FunctionalInterface
+    private interface RoomWork {
+        CompletionStage<Room> handle(Room room, Stanza stanza);
+    }
+
+    private final ModuleContext context;
+    private final DomainBareJid domain;
+    private final JdbcRoomStore store;
+    private final Executor blocking;
+    private final RoomServices services;
+    private final RoomMessages messages;
+    private final RoomRequests requests;
+    private final RoomInvitations invitations = new RoomInvitations();
+    private final OccupantIqs occupantIqs = new OccupantIqs();
+    private final Map<EntityBareJid, Room> rooms = new ConcurrentHashMap<>();
+    /** Rooms that have a row in the store (loaded from it, or saved since). */
+    private final Map<EntityBareJid, Boolean> stored = new ConcurrentHashMap<>();
+
+    MucService(ModuleContext serviceContext, JdbcRoomStore store, RoomServices services) {
+        this.context = serviceContext;
+        this.domain = serviceContext.host().domain();
+        this.store = store;
+        this.blocking = serviceContext.blocking();
+        this.services = services;
+        this.messages = new RoomMessages(services.limits(), services.clock());
+        this.requests = new RoomRequests(services.limits(), new RoomAdmin(), room -> room.destroyed(true));
+    }
+
+    void register() {
+        context.handleServerIq(ServerInfo.DISCO_INFO, iq -> CompletableFuture.completedFuture(serviceInfo(iq)));
+        context.handleServerIq(ServerInfo.DISCO_ITEMS, this::serviceItems);
+        context.hook(StanzaEvents.to("presence", Shape.FULL), EventPriority.HANDLE, event -> inRoom(event, this::presence));
+        context.hook(StanzaEvents.to("presence", Shape.BARE), EventPriority.HANDLE,
+                event -> inRoom(event, this::presenceToRoom));
+        context.hook(StanzaEvents.to("message", Shape.BARE), EventPriority.HANDLE,
+                event -> inRoom(event, this::messageToRoom));
+        context.hook(StanzaEvents.to("message", Shape.FULL), EventPriority.HANDLE,
+                event -> inRoom(event, this::messageToOccupant));
+        context.hook(StanzaEvents.to("iq", Shape.BARE), EventPriority.HANDLE, event -> inRoom(event, this::iq));
+        context.hook(StanzaEvents.to("iq", Shape.FULL), EventPriority.HANDLE, event -> inRoom(event, this::iqToOccupant));
+    }
+
+    /** Runs {@code work} in the room's turn, with the room loaded; then stores or forgets it. */
+    private Verdict inRoom(StanzaEvent event, RoomWork work) {
+        Stanza stanza = event.stanza();
+        EntityBareJid jid = stanza.to().asEntityBareJidIfPossible();
+        event.work().defer(() -> find(jid)
+                .thenCompose(room -> work.handle(room, stanza))
+                .thenCompose(this::afterwards)
+                .exceptionally(failure -> {
+                    LOG.warn("room {} failed on {}", jid, stanza.element().asXML(), failure);
+                    reject(stanza, StanzaErrorCondition.INTERNAL_SERVER_ERROR, null);
+                    return null;
+                }));
+        return Verdict.HANDLED;
+    }
+
+    private CompletionStage<Room> find(EntityBareJid jid) {
+        Room room = rooms.get(jid);
+        if (room != null) {
+            return CompletableFuture.completedFuture(room);
+        }
+        return CompletableFuture.supplyAsync(() -> store.load(jid), blocking).thenApply(loaded -> {
+            if (loaded.isEmpty()) {
+                return null;
+            }
+            JdbcRoomStore.StoredRoom state = loaded.get();
+            Room found = new Room(jid, state.config(), state.affiliations(), state.subject(), state.subjectNick(),
+                    services);
+            stored.put(jid, true);
+            rooms.put(jid, found);
+            return found;
+        });
+    }
+
+    /** A temporary room goes with its last occupant (§10.1); a persistent one's changes are written. */
+    private CompletionStage<Void> afterwards(Room room) {
+        if (room == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        EntityBareJid jid = room.jid();
+        boolean changed = room.takeChanged();
+        if (room.destroyed() || room.isEmpty() && !room.config().persistent()) {
+            rooms.remove(jid, room);
+            return stored.remove(jid) != null ? CompletableFuture.runAsync(() -> store.delete(jid), blocking)
+                    : CompletableFuture.completedFuture(null);
+        }
+        if (!changed || room.locked()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (room.config().persistent()) {
+            JdbcRoomStore.StoredRoom state = new JdbcRoomStore.StoredRoom(room.config(), room.affiliations(),
+                    room.subject(), room.subjectNick());
+            stored.put(jid, true);
+            return CompletableFuture.runAsync(() -> store.save(jid, state), blocking);
+        }
+        return stored.remove(jid) != null ? CompletableFuture.runAsync(() -> store.delete(jid), blocking)
+                : CompletableFuture.completedFuture(null);
+    }
+
+    // ---- presence ----
+
+    /** §7.2 and §10.1.1: presence to an occupant JID enters, or creates the room. */
+    private CompletionStage<Room> presence(Room room, Stanza presence) {
+        if (room != null) {
+            room.presence(presence, false);
+            return CompletableFuture.completedFuture(room);
+        }
+        EntityBareJid creator = presence.from().asEntityBareJidIfPossible();
+        if (presence.type() != null || creator == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.supplyAsync(() -> ownedRooms(creator), blocking).thenApply(owned -> {
+            if (owned >= services.limits().roomsPerUser()) {
+                reject(presence, StanzaErrorCondition.RESOURCE_CONSTRAINT, "you own " + owned
+                        + " rooms, the most this service allows; destroy one first");
+                return null;
+            }
+            return create(presence, creator);
+        });
+    }
+
+    private Room create(Stanza presence, EntityBareJid creator) {
+        EntityBareJid jid = presence.to().asEntityBareJidIfPossible();
+        Room room = new Room(jid, RoomConfig.defaults(Math.min(20, services.limits().historyLength())),
+                Map.of(creator, Affiliation.OWNER), null, null, services);
+        if (presence.element().element(QName.get("x", MucNamespaces.MUC_NS)) != null) {
+            // §10.1.1: a client that speaks MUC gets a locked room until it is configured; a
+            // Groupchat 1.0 client (no <x/>) gets an instant room.
+            room.lock();
+        }
+        rooms.put(jid, room);
+        room.presence(presence, true);
+        return room;
+    }
+
+    /** Stored rooms the user owns, and rooms in memory not stored yet. */
+    private int ownedRooms(EntityBareJid user) {
+        int inMemory = 0;
+        for (Room room : rooms.values()) {
+            if (!stored.containsKey(room.jid()) && room.affiliations().get(user) == Affiliation.OWNER) {
+                inMemory++;
+            }
+        }
+        return store.ownedBy(user) + inMemory;
+    }
+
+    /** §7.2.1: entering needs a nickname; presence to the bare room JID is an error (or leaves). */
+    private CompletionStage<Room> presenceToRoom(Room room, Stanza presence) {
+        Occupant occupant = room == null ? null : room.occupantOf(presence.from());
+        if (occupant != null && "unavailable".equals(presence.type())) {
+            room.exit(occupant, presence.from(), presence.element(), List.of());
+        } else if (presence.type() == null) {
+            reject(presence, StanzaErrorCondition.JID_MALFORMED, "enter a room as room@service/nickname");
+        }
+        return CompletableFuture.completedFuture(room);
+    }
+
+    // ---- messages ----
+
+    private CompletionStage<Room> messageToRoom(Room room, Stanza message) {
+        if (room == null) {
+            reject(message, StanzaErrorCondition.ITEM_NOT_FOUND, "there is no such room");
+        } else if ("groupchat".equals(message.type())) {
+            messages.groupchat(room, message);
+        } else if ("error".equals(message.type())) {
+            Occupant occupant = room.occupantOf(message.from());
+            if (occupant != null) {
+                // An occupant that cannot take the room's messages is gone (as Prosody does).
+                room.exit(occupant, message.from(), null, List.of(OccupantPresence.REMOVED_BY_ERROR));
+            }
+        } else if (!invitations.handle(room, message)) {
+            reject(message, StanzaErrorCondition.BAD_REQUEST, "messages to the room are of type groupchat");
+        }
+        return CompletableFuture.completedFuture(room);
+    }
+
+    private CompletionStage<Room> messageToOccupant(Room room, Stanza message) {
+        if (room == null) {
+            reject(message, StanzaErrorCondition.ITEM_NOT_FOUND, "there is no such room");
+        } else {
+            messages.privateMessage(room, message);
+        }
+        return CompletableFuture.completedFuture(room);
+    }
+
+    // ---- IQs ----
+
+    private CompletionStage<Room> iq(Room room, Stanza iq) {
+        if (!"get".equals(iq.type()) && !"set".equals(iq.type())) {
+            return CompletableFuture.completedFuture(room);
+        }
+        if (room == null || room.locked() && !isOwner(room, iq)) {
+            // §6.4, §7.2.11: a room that does not exist, or is locked, is not found.
+            reject(iq, StanzaErrorCondition.ITEM_NOT_FOUND, "there is no such room");
+            return CompletableFuture.completedFuture(room);
+        }
+        Element answer = requests.answer(room, iq);
+        answer.addAttribute("from", room.jid().toString());
+        room.send(new Stanza(answer, room.jid(), iq.from()));
+        return CompletableFuture.completedFuture(room);
+    }
+
+    private CompletionStage<Room> iqToOccupant(Room room, Stanza iq) {
+        if (room == null) {
+            reject(iq, StanzaErrorCondition.ITEM_NOT_FOUND, "there is no such room");
+        } else {
+            occupantIqs.handle(room, iq);
+        }
+        return CompletableFuture.completedFuture(room);
+    }
+
+    private static boolean isOwner(Room room, Stanza iq) {
+        EntityBareJid user = iq.from().asEntityBareJidIfPossible();
+        return user != null && room.affiliation(user) == Affiliation.OWNER;
+    }
+
+    /** §6.1/§6.2: the service is a {@code conference/text} that speaks MUC. */
+    private Element serviceInfo(Stanza iq) {
+        if (!"get".equals(iq.type()) || iq.element().elements().get(0).attributeValue("node") != null) {
+            return Stanzas.errorReply(iq.element(), StanzaError.of(StanzaErrorCondition.ITEM_NOT_FOUND));
+        }
+        Element query = DocumentHelper.createElement(QName.get("query", INFO));
+        query.addElement(QName.get("identity", INFO)).addAttribute("category", "conference")
+                .addAttribute("type", "text").addAttribute("name", "Chatrooms");
+        for (String feature : List.of(ServerInfo.DISCO_INFO, ServerInfo.DISCO_ITEMS, MucNamespaces.MUC,
+                MucNamespaces.SID)) {
+            query.addElement(QName.get("feature", INFO)).addAttribute("var", feature);
+        }
+        return RoomRequests.result(iq, query);
+    }
+
+    /** §6.3: the public rooms, stored or in memory; hidden and locked rooms are not listed. */
+    private CompletionStage<Element> serviceItems(Stanza iq) {
+        if (!"get".equals(iq.type()) || iq.element().elements().get(0).attributeValue("node") != null) {
+            return CompletableFuture.completedFuture(
+                    Stanzas.errorReply(iq.element(), StanzaError.of(StanzaErrorCondition.ITEM_NOT_FOUND)));
+        }
+        return CompletableFuture.supplyAsync(store::publicRooms, blocking).thenApply(storedRooms -> {
+            Map<EntityBareJid, String> listed = new java.util.TreeMap<>(java.util.Comparator.comparing(Object::toString));
+            storedRooms.forEach(room -> listed.put(room.room(), room.name()));
+            for (Room room : new ArrayList<>(rooms.values())) {
+                if (room.config().publicRoom() && !room.locked()) {
+                    listed.put(room.jid(), room.config().name());
+                } else {
+                    listed.remove(room.jid());
+                }
+            }
+            Element query = DocumentHelper.createElement(QName.get("query", ITEMS));
+            listed.forEach((jid, name) -> query.addElement(QName.get("item", ITEMS)).addAttribute("jid", jid.toString())
+                    .addAttribute("name", name.isEmpty() ? jid.getLocalpart().toString() : name));
+            return RoomRequests.result(iq, query);
+        });
+    }
+
+    private void reject(Stanza stanza, StanzaErrorCondition condition, String text) {
+        Bounces.reply(stanza, StanzaError.of(condition, text)).ifPresent(context::send);
+    }
+
+    DomainBareJid domain() {
+        return domain;
+    }
+}

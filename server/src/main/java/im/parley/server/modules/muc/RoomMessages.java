@@ -1,0 +1,151 @@
+package im.parley.server.modules.muc;
+
+import im.parley.core.routing.Bounces;
+import im.parley.core.routing.Stanza;
+import im.parley.core.stream.StanzaError;
+import im.parley.core.stream.StanzaErrorCondition;
+import java.util.List;
+import java.util.UUID;
+import org.dom4j.Element;
+import org.dom4j.QName;
+import org.jxmpp.jid.Jid;
+
+/**
+ * Messages in a room: to all occupants (XEP-0045 §7.4), the subject (§8.1) and private messages
+ * (§7.5), with the limit on how fast one occupant may send (issue 14 item 5). Runs in the room's
+ * turn.
+ */
+final class RoomMessages {
+
+    private final MucLimits limits;
+    private final java.time.Clock clock;
+
+    RoomMessages(MucLimits limits, java.time.Clock clock) {
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    /** A message of type groupchat to the room's bare JID. */
+    void groupchat(Room room, Stanza message) {
+        Occupant sender = room.occupantOf(message.from());
+        if (sender == null) {
+            // §7.4: "If the sender is not an occupant of the room, the service SHOULD return a <not-acceptable/> error".
+            reject(room, message, StanzaErrorCondition.NOT_ACCEPTABLE, "only occupants may send messages to the room");
+            return;
+        }
+        Element subject = message.element().element("subject");
+        if (subject != null && message.element().element("body") == null) {
+            changeSubject(room, message, sender, subject.getText());
+            return;
+        }
+        if (room.config().moderated() && !sender.role().hasVoice()) {
+            // §7.4: a visitor in a moderated room has no voice.
+            reject(room, message, StanzaErrorCondition.FORBIDDEN, "you have no voice in this moderated room");
+            return;
+        }
+        if (!withinRate(room, message, sender)) {
+            return;
+        }
+        Element broadcast = stripped(message.element(), room);
+        broadcast.addAttribute("from", room.occupantJid(sender.nick()).toString());
+        broadcast.remove(broadcast.attribute("to"));
+        // XEP-0359 §3: a stanza id the room assigns, by the room.
+        broadcast.addElement(QName.get("stanza-id", MucNamespaces.SID)).addAttribute("id", UUID.randomUUID().toString())
+                .addAttribute("by", room.jid().toString());
+        toAll(room, broadcast);
+        if (broadcast.element("body") != null) {
+            room.remember(broadcast);
+        }
+    }
+
+    /** §8.1: a moderator, or a participant where the configuration lets them, sets the subject. */
+    private void changeSubject(Room room, Stanza message, Occupant sender, String text) {
+        boolean allowed = sender.role() == Role.MODERATOR
+                || (room.config().changeSubject() && sender.role().hasVoice());
+        if (!allowed) {
+            reject(room, message, StanzaErrorCondition.FORBIDDEN, "you may not change the subject of this room");
+            return;
+        }
+        room.subject(text, sender.nick());
+        for (Occupant occupant : room.occupants()) {
+            for (Jid session : occupant.sessions()) {
+                room.sendSubject(session);
+            }
+        }
+    }
+
+    /** §7.5: a message to one occupant JID, relayed from the sender's occupant JID. */
+    void privateMessage(Room room, Stanza message) {
+        if ("error".equals(message.type())) {
+            return;
+        }
+        Occupant sender = room.occupantOf(message.from());
+        if (sender == null) {
+            reject(room, message, StanzaErrorCondition.NOT_ACCEPTABLE, "only occupants may send private messages");
+            return;
+        }
+        if ("groupchat".equals(message.type())) {
+            // §7.5: "the service MUST refuse to deliver the message ... and return a <bad-request/> error".
+            reject(room, message, StanzaErrorCondition.BAD_REQUEST, "a private message is not of type groupchat");
+            return;
+        }
+        Occupant recipient = room.occupant(message.to().getResourceOrNull().toString());
+        if (recipient == null) {
+            reject(room, message, StanzaErrorCondition.ITEM_NOT_FOUND, "no occupant has this nickname");
+            return;
+        }
+        if (!room.config().allowPm().allows(sender.role())) {
+            reject(room, message, StanzaErrorCondition.FORBIDDEN, "private messages are not allowed in this room");
+            return;
+        }
+        if (!withinRate(room, message, sender)) {
+            return;
+        }
+        Element relayed = stripped(message.element(), room);
+        relayed.addAttribute("from", room.occupantJid(sender.nick()).toString());
+        if (relayed.element(QName.get("x", MucNamespaces.USER_NS)) == null) {
+            // §7.5: "the service SHOULD add an <x/> element qualified by the muc#user namespace".
+            relayed.addElement(QName.get("x", MucNamespaces.USER_NS));
+        }
+        for (Jid session : recipient.sessions()) {
+            Element copy = relayed.createCopy();
+            copy.addAttribute("to", session.toString());
+            room.send(copy);
+        }
+    }
+
+    /** Issue 14 item 5: beyond the occupant's messages per minute the room answers a policy error. */
+    private boolean withinRate(Room room, Stanza message, Occupant sender) {
+        if (sender.allowMessage(clock.millis(), limits.messagesPerMinute())) {
+            return true;
+        }
+        reject(room, message, StanzaErrorCondition.POLICY_VIOLATION, "you are sending too fast: at most "
+                + limits.messagesPerMinute() + " messages a minute in a room");
+        return false;
+    }
+
+    static void toAll(Room room, Element broadcast) {
+        for (Occupant occupant : room.occupants()) {
+            for (Jid session : occupant.sessions()) {
+                Element copy = broadcast.createCopy();
+                copy.addAttribute("to", session.toString());
+                room.send(copy);
+            }
+        }
+    }
+
+    /** A copy without the stanza ids others claim the room gave (XEP-0359 §3.1: those are spoofed). */
+    private static Element stripped(Element message, Room room) {
+        Element copy = message.createCopy();
+        for (Element id : List.copyOf(copy.elements(QName.get("stanza-id", MucNamespaces.SID)))) {
+            if (room.jid().toString().equals(id.attributeValue("by"))) {
+                copy.remove(id);
+            }
+        }
+        return copy;
+    }
+
+    static void reject(Room room, Stanza stanza, StanzaErrorCondition condition, String text) {
+        Bounces.reply(stanza, StanzaError.of(condition, text)).ifPresent(room::send);
+    }
+}
