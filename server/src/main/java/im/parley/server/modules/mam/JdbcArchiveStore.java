@@ -39,8 +39,14 @@ final class JdbcArchiveStore {
     }
 
     private static final String COLUMNS = "stanza_id, stamp, stanza";
-    private static final String AFTER = " AND (stamp > ? OR (stamp = ? AND seq > ?))";
-    private static final String BEFORE = " AND (stamp < ? OR (stamp = ? AND seq < ?))";
+    /*
+     * After or before a (stamp, seq) position. The first condition alone bounds the index range
+     * (an OR of both, the obvious form, made H2 read the archive from its end: seconds per page
+     * back through 100,000 messages); the second drops the rows of the position's own stamp that
+     * are not past it.
+     */
+    private static final String AFTER = " AND stamp >= ? AND (stamp > ? OR seq > ?)";
+    private static final String BEFORE = " AND stamp <= ? AND (stamp < ? OR seq < ?)";
 
     /**
      * How many {@code seq} values the embedded database hands out before it records the next one
