@@ -13,9 +13,12 @@ import im.parley.server.component.ComponentRouter;
 import im.parley.server.component.ComponentSecrets;
 import im.parley.server.c2s.C2sContext;
 import im.parley.server.config.ParleyConfig;
+import im.parley.server.metrics.ListenerGauges;
+import im.parley.server.metrics.ServerMetrics;
 import im.parley.server.net.Transport;
 import im.parley.server.session.LocalSession;
 import im.parley.server.storage.DataDirectory;
+import im.parley.server.http.HealthCheck;
 import im.parley.server.http.HttpBindings;
 import im.parley.server.tls.ServerTls;
 import io.netty.channel.Channel;
@@ -33,6 +36,7 @@ import im.parley.server.session.RouteTable;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -56,6 +60,8 @@ public final class ParleyServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
     /** Version shown in the banner and in software-version answers. */
     public static final String VERSION = "0.1.0";
+    /** The longest the health check waits for the database. */
+    private static final Duration DATABASE_CHECK_TIMEOUT = Duration.ofSeconds(2);
 
     private final ParleyConfig config;
     private final Clock clock;
@@ -107,10 +113,13 @@ public final class ParleyServer implements AutoCloseable {
                 .build();
         if (s2s != null) {
             s2s.start(assembly.router());
+            ListenerGauges.federation(assembly.metrics().registry(), s2s);
         }
         componentRouter.start(assembly.router());
 
         listeners = new Listeners(config, transport, bossGroup, workerGroup);
+        assembly.httpServices().register(HealthCheck.PATH, new HealthCheck(listeners::allOpen,
+                () -> assembly.databaseAnswers(DATABASE_CHECK_TIMEOUT), blocking, Clock.systemUTC()));
         List<String> banner = bindListeners(assembly.c2s(), s2s);
         banner.addAll(assembly.started(running()));
         adminSocket = AdminSocketServer.start(config.dataDir(), assembly.accountAdmin())
@@ -130,6 +139,11 @@ public final class ParleyServer implements AutoCloseable {
     /** The route table: the bound sessions (for tests and admin tools). */
     public RouteTable sessions() {
         return assembly.sessions();
+    }
+
+    /** The server's meters (what the metrics endpoint shows). */
+    public ServerMetrics metrics() {
+        return assembly.metrics();
     }
 
     /** The modules that run, in load order. */
@@ -286,6 +300,9 @@ public final class ParleyServer implements AutoCloseable {
     private List<String> bindListeners(C2sContext c2s, S2sRouter s2s) throws Exception {
         listeners.bindClients(c2s);
         http = listeners.bindHttp(c2s, assembly.httpServices());
+        if (http != null) {
+            ListenerGauges.bosh(assembly.metrics().registry(), http.bosh());
+        }
         if (s2s != null) {
             listeners.bindFederation(s2s);
         }
