@@ -114,9 +114,12 @@ class MetricsOverHttpTest {
     }
 
     @Test
-    void offByDefault() throws Exception {
+    void metricsAreOffByDefaultAndTheHealthCheckIsAlwaysThereWithoutAToken() throws Exception {
         start(UnaryOperator.identity());
         assertThat(get("/metrics", null, null).statusCode()).isEqualTo(404);
+        HttpResponse<String> health = get("/health", null, null);
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).isEqualTo("listeners: up\ndatabase: up\n");
     }
 
     private void start(UnaryOperator<ParleyConfig> change) throws Exception {
