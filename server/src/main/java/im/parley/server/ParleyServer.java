@@ -15,6 +15,8 @@ import im.parley.server.c2s.C2sContext;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.metrics.ListenerGauges;
 import im.parley.server.metrics.ServerMetrics;
+import im.parley.server.metrics.SessionGauges;
+import im.parley.server.admin.ServerStatus;
 import im.parley.server.net.Transport;
 import im.parley.server.session.LocalSession;
 import im.parley.server.storage.DataDirectory;
@@ -38,6 +40,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +80,7 @@ public final class ParleyServer implements AutoCloseable {
     private HttpBindings http;
     private AdminSocketServer adminSocket;
     private boolean closed;
+    private long startedAt;
 
     public ParleyServer(ParleyConfig config) {
         this(config, Clock.systemDefaultZone());
@@ -90,6 +94,7 @@ public final class ParleyServer implements AutoCloseable {
 
     /** Opens storage, prepares TLS, loads modules and binds the listeners. */
     public void start() throws Exception {
+        startedAt = System.nanoTime();
         Set<DomainBareJid> domains = domains();
         DataDirectory.secure(config.dataDir());
         Map<DomainBareJid, KeyMaterial> keys = HostedDomainTls.loadKeys(config, domains);
@@ -122,7 +127,7 @@ public final class ParleyServer implements AutoCloseable {
                 () -> assembly.databaseAnswers(DATABASE_CHECK_TIMEOUT), blocking, Clock.systemUTC()));
         List<String> banner = bindListeners(assembly.c2s(), s2s);
         banner.addAll(assembly.started(running()));
-        adminSocket = AdminSocketServer.start(config.dataDir(), assembly.accountAdmin())
+        adminSocket = AdminSocketServer.start(config.dataDir(), assembly.accountAdmin(), this::status)
                 .orElse(null);
         if (adminSocket != null) {
             banner.add("admin socket " + adminSocket.socket());
@@ -253,6 +258,22 @@ public final class ParleyServer implements AutoCloseable {
             assembly.close();
         }
         LOG.info("Parley stopped");
+    }
+
+    /** What {@code parley status} shows: version, uptime, hosts, sessions, federation, memory. */
+    public ServerStatus status() {
+        List<String> hosts = new ArrayList<>(config.domains());
+        assembly.hosts().all().stream().map(host -> host.domain().toString()).filter(host -> !hosts.contains(host))
+                .sorted().forEach(hosts::add);
+        Map<String, Integer> sessions = new LinkedHashMap<>();
+        for (String transport : SessionGauges.TRANSPORTS) {
+            sessions.put(transport, SessionGauges.count(assembly.sessions(), transport));
+        }
+        S2sRouter s2s = remoteRouter instanceof S2sRouter router ? router : null;
+        Runtime runtime = Runtime.getRuntime();
+        return new ServerStatus(VERSION, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedAt), hosts,
+                sessions, s2s == null ? -1 : s2s.inboundStreams(), s2s == null ? -1 : s2s.outboundStreams(),
+                runtime.totalMemory() - runtime.freeMemory(), runtime.maxMemory());
     }
 
     /** For tests: the event loops the connections run on. */

@@ -14,7 +14,8 @@ import java.util.List;
 public final class SessionGauges {
 
     static final String SESSIONS = "parley.sessions";
-    static final List<String> TRANSPORTS = List.of("tcp", "websocket", "bosh");
+    /** The transports, in the order metrics and status list them. */
+    public static final List<String> TRANSPORTS = List.of("tcp", "websocket", "bosh");
 
     private SessionGauges() {
     }
@@ -27,7 +28,8 @@ public final class SessionGauges {
         }
     }
 
-    private static double count(RouteTable sessions, String transport) {
+    /** The bound client sessions of {@code transport}, counted now. */
+    public static int count(RouteTable sessions, String transport) {
         int count = 0;
         for (LocalSession session : sessions.all()) {
             if (session instanceof C2sSession client && client.transport().kind().equals(transport)) {
