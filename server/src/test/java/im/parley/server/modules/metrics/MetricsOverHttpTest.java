@@ -120,6 +120,11 @@ class MetricsOverHttpTest {
         HttpResponse<String> health = get("/health", null, null);
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).isEqualTo("listeners: up\ndatabase: up\n");
+        HttpResponse<String> head = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort()
+                + "/health")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
     }
 
     private void start(UnaryOperator<ParleyConfig> change) throws Exception {
