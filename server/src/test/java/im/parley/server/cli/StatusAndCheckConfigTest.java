@@ -40,7 +40,8 @@ class StatusAndCheckConfigTest {
         Path config = write("domains: [capulet.example]\ndata_dir: \"" + dir.resolve("data") + "\"\n"
                 + "c2s: {port: 0}\ndirect_tls: {enabled: false}\ntls: {starttls_required: false}\n");
         ParleyConfig loaded = ConfigLoader.load(config);
-        try (ParleyServer server = new ParleyServer(loaded.withC2s(ListenerConfig.on("127.0.0.1", 0)))) {
+        try (ParleyServer server = new ParleyServer(loaded.withC2s(ListenerConfig.on("127.0.0.1", 0))
+                .withHttp(ListenerConfig.on("127.0.0.1", 0)))) {
             server.start();
             server.accounts().create(Jids.parseEntityBare("juliet@capulet.example"), "secret");
             try (SocketClient juliet = new SocketClient("127.0.0.1", server.c2sPort())) {
