@@ -120,7 +120,7 @@ final class ConfigCheck {
         }
         enabled.put("http", config.http());
         enabled.put("https", config.web().https());
-        enabled.put("components.listener", config.components().listener());
+        enabled.put("component", config.components().listener());
         Map<String, String> taken = new HashMap<>();
         for (Map.Entry<String, ListenerConfig> entry : enabled.entrySet()) {
             ListenerConfig listener = entry.getValue();
