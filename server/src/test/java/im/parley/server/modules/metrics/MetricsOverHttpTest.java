@@ -47,10 +47,12 @@ class MetricsOverHttpTest {
     }
 
     @Test
-    void aLoginAWrongPasswordAndAMessageMoveTheirMeters() throws Exception {
-        start(config -> config.with(MetricsModule.ENABLED, true).with(MetricsModule.TOKEN, TOKEN));
+    void aLoginAWrongPasswordAndMessagesMoveTheirMeters() throws Exception {
+        start(config -> config.with(MetricsModule.ENABLED, true).with(MetricsModule.TOKEN, TOKEN)
+                .with(MetricsModule.SAMPLE_INTERVAL, Duration.ofMillis(1)));
         server.accounts().create(Jids.parseEntityBare("romeo@" + DOMAIN), "secret");
         server.accounts().create(Jids.parseEntityBare("juliet@" + DOMAIN), "secret");
+        server.accounts().create(Jids.parseEntityBare("nurse@" + DOMAIN), "secret");
         PrometheusText before = scrape();
         assertThat(before.value("parley_sessions", "transport=\"tcp\"")).isEqualTo(0.0);
 
@@ -63,6 +65,8 @@ class MetricsOverHttpTest {
 
             romeo.send("<message to='juliet@" + DOMAIN + "/balcony' type='chat'><body>hi</body></message>");
             juliet.nextMessage();
+            // Nobody is online for the nurse: the message waits in offline storage (XEP-0160).
+            romeo.send("<message to='nurse@" + DOMAIN + "' type='chat'><body>hi</body></message>");
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 PrometheusText after = scrape();
@@ -72,8 +76,10 @@ class MetricsOverHttpTest {
                         - before.value("parley_logins_total", "mechanism=\"SCRAM-SHA-256\"")).isEqualTo(2.0);
                 assertThat(after.value("parley_auth_failures_total", "mechanism=\"SCRAM-SHA-256\"")
                         - before.value("parley_auth_failures_total", "mechanism=\"SCRAM-SHA-256\"")).isEqualTo(1.0);
-                assertThat(after.value("parley_stanzas_in_total", "kind=\"message\"")).isEqualTo(1.0);
+                assertThat(after.value("parley_stanzas_in_total", "kind=\"message\"")).isEqualTo(2.0);
                 assertThat(after.value("parley_stanzas_out_total", "kind=\"message\"")).isEqualTo(1.0);
+                assertThat(after.value("parley_offline_stored_total", "domain=\"" + DOMAIN + "\"")).isEqualTo(1.0);
+                assertThat(after.value("parley_offline_messages", "domain=\"" + DOMAIN + "\"")).isEqualTo(1.0);
             });
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
