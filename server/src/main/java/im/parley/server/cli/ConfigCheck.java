@@ -6,6 +6,8 @@ import im.parley.server.config.ConfigException;
 import im.parley.server.config.ConfigLoader;
 import im.parley.server.config.ListenerConfig;
 import im.parley.server.config.ParleyConfig;
+import im.parley.server.module.ModuleCatalog;
+import im.parley.server.module.ModuleSet;
 import im.parley.server.modules.metrics.MetricsModule;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,15 +19,17 @@ import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * What {@code parley check-config} finds: every problem the loader finds in the file (options,
- * types, bounds), then what start would trip on: certificate files that cannot be read or do not
- * match, a data directory the server could not use, listener addresses that do not resolve, two
- * listeners on one port. Starts nothing, binds nothing, writes nothing. Warnings do not fail the check.
+ * types, bounds), then what start would trip on: a module whose dependency is disabled,
+ * certificate files that cannot be read or do not match, a data directory the server could not
+ * use, listener addresses that do not resolve, two listeners on one port. Starts nothing, binds
+ * nothing, writes nothing. Warnings do not fail the check.
  */
 final class ConfigCheck {
 
@@ -54,11 +58,26 @@ final class ConfigCheck {
             }
             config = checked.config().get();
         }
+        check.modules(config);
         check.certificates(config);
         check.dataDir(config.dataDir());
         check.listeners(config);
         check.metrics(config);
         return check.findings;
+    }
+
+    /** Each hosted domain's modules have the modules they need (start refuses otherwise). */
+    private void modules(ParleyConfig config) {
+        ModuleCatalog catalog = ModuleCatalog.discover();
+        Set<String> found = new LinkedHashSet<>();
+        for (String domain : config.domains()) {
+            try {
+                ModuleSet.resolve(catalog, config.modules().disabledOn(domain));
+            } catch (IllegalStateException e) {
+                found.add(e.getMessage());
+            }
+        }
+        found.forEach(message -> problem("modules: " + message));
     }
 
     /** Operator-provided certificates load as start loads them: readable, matching key, covering the domain. */
@@ -134,7 +153,8 @@ final class ConfigCheck {
                 problem(entry.getKey() + ".address: cannot resolve " + listener.address());
                 continue;
             }
-            String other = listener.port() == 0 ? null : taken.putIfAbsent(address + ":" + listener.port(), entry.getKey());
+            String other = listener.port() == 0 ? null
+                    : taken.putIfAbsent(address + ":" + listener.port(), entry.getKey());
             if (other != null) {
                 problem(entry.getKey() + ".port: " + listener.port() + " on " + address + " is also " + other + "'s");
             }

@@ -41,10 +41,14 @@ public final class SampledValue {
         this.intervalMillis = interval.toMillis();
     }
 
-    /** Shows this value as the gauge {@code name}, tagged with the hosted domain it counts for. */
+    /**
+     * Shows this value as the gauge {@code name}, tagged with the hosted domain it counts for. The
+     * gauge holds this value strongly: nothing else does, and Micrometer's default weak reference
+     * would let it be collected (the gauge would then read NaN).
+     */
     public void register(MeterRegistry registry, String name, String description, DomainBareJid domain) {
         Gauge.builder(name, this, SampledValue::get).tag("domain", domain.toString()).description(description)
-                .register(registry);
+                .strongReference(true).register(registry);
     }
 
     /** The last sample, starting a new one if it is stale. */

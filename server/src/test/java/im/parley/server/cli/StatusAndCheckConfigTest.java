@@ -96,6 +96,15 @@ class StatusAndCheckConfigTest {
     }
 
     @Test
+    void checkConfigFindsAModuleWhoseDependencyIsDisabled() throws Exception {
+        Path config = write("domains: [capulet.example]\ndata_dir: \"" + dir.resolve("data") + "\"\n"
+                + "modules: {disabled: [\"roster\"]}\n");
+        assertThat(run("check-config", config.toString())).isEqualTo(ExitCodes.USAGE_OR_CONFIG);
+        assertThat(out.toString()).contains("error: modules: module ")
+                .contains("needs module roster, which is disabled");
+    }
+
+    @Test
     void checkConfigWarnsOfMetricsWithoutATokenOnAPublicListener() throws Exception {
         Path config = write("domains: [capulet.example]\ndata_dir: \"" + dir.resolve("data") + "\"\n"
                 + "http: {enabled: true, address: \"0.0.0.0\"}\nmetrics: {enabled: true}\n");

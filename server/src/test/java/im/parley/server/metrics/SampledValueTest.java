@@ -3,12 +3,14 @@ package im.parley.server.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.server.testing.MovableClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.jxmpp.jid.impl.JidCreate;
 
 /**
  * A sampled figure: read at once from the last sample, counted again off the reading thread, at
@@ -50,6 +52,15 @@ class SampledValueTest {
         blocking.poll().run();
         assertThat(value.get()).isEqualTo(9.0);
         assertThat(queries).hasValue(2);
+    }
+
+    @Test
+    void itsGaugeKeepsItWhenNothingElseDoes() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        new SampledValue(() -> 5, Runnable::run, clock, Duration.ofMinutes(1))
+                .register(registry, "rows", "rows", JidCreate.domainBareFromOrThrowUnchecked("parley.test"));
+        System.gc();
+        assertThat(registry.get("rows").gauge().value()).isEqualTo(5.0);
     }
 
     @Test
