@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # start-parley.sh DOMAIN IP DATADIR
 # Starts Parley (built with: mvn -q -DskipTests package) in the background on IP:$C2S_PORT for
-# DOMAIN, with STARTTLS offered but not required, data in DATADIR, and users
+# DOMAIN (HTTP on IP:$HTTP_PORT), with STARTTLS offered but not required, data in DATADIR, and users
 # user1..user$BENCH_USERS (password pw) created in bulk before the start. Writes DATADIR/parley.pid
 # and waits until c2s accepts connections. JVM options: PARLEY_JAVA_OPTS; TLS implementation:
 # PARLEY_TLS_PROVIDER (auto, openssl or jdk); more YAML for parley.yml: PARLEY_CONFIG_EXTRA.
@@ -31,6 +31,9 @@ c2s:
   port: $C2S_PORT
 direct_tls:
   enabled: false
+http:
+  address: "$IP"
+  port: ${HTTP_PORT:-5280}
 tls:
   starttls_required: false
   provider: ${PARLEY_TLS_PROVIDER:-auto}

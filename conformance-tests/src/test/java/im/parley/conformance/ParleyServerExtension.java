@@ -81,7 +81,8 @@ public final class ParleyServerExtension implements BeforeAllCallback, AfterAllC
                 .withDomains(List.of(DOMAIN))
                 .withDataDir(dataDir)
                 .withC2s(ListenerConfig.on("127.0.0.1", 0))
-                .withDirectTls(ListenerConfig.on("127.0.0.1", 0));
+                .withDirectTls(ListenerConfig.on("127.0.0.1", 0))
+                .withHttp(ListenerConfig.off("127.0.0.1", 0));
         server = new ParleyServer(customize.apply(config));
         server.start();
     }

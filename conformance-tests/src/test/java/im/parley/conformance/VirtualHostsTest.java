@@ -38,7 +38,8 @@ class VirtualHostsTest {
                 .withDomains(List.of(MONTAGUE, CAPULET))
                 .withDataDir(dataDir)
                 .withC2s(ListenerConfig.on("127.0.0.1", 0))
-                .withDirectTls(ListenerConfig.on("127.0.0.1", 0)));
+                .withDirectTls(ListenerConfig.on("127.0.0.1", 0))
+                .withHttp(ListenerConfig.off("127.0.0.1", 0)));
         server.start();
         server.accounts().create(JidCreate.entityBareFrom("romeo@" + MONTAGUE), PASSWORD);
         server.accounts().create(JidCreate.entityBareFrom("juliet@" + CAPULET), PASSWORD);

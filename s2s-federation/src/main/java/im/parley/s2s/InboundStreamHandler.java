@@ -62,6 +62,7 @@ final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         session = new InboundSession(ctx.channel(), router);
+        router.inboundOpened();
         long timeout = router.settings().negotiationTimeout().toMillis();
         negotiationTimeout = ctx.executor().schedule(() -> {
             if (!session.hasAnyAuthenticated()) {
@@ -75,6 +76,9 @@ final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (negotiationTimeout != null) {
             negotiationTimeout.cancel(false);
+        }
+        if (session != null) {
+            router.inboundClosed();
         }
         negotiator.close();
         held.forEach(ReferenceCountUtil::release);

@@ -62,6 +62,11 @@ final class OutboundStream {
         return pair;
     }
 
+    /** How many stanzas wait for the stream to be set up. */
+    synchronized int queued() {
+        return queue.size();
+    }
+
     synchronized State state() {
         return state;
     }

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.Jid;
@@ -45,6 +46,7 @@ public final class S2sRouter implements RemoteRouter {
     private final S2sTls tls;
     private final OutboundConnector connector;
     private final Map<DomainPair, OutboundStream> outbound = new ConcurrentHashMap<>();
+    private final AtomicInteger inbound = new AtomicInteger();
     private volatile StanzaRouter local;
 
     /**
@@ -167,6 +169,33 @@ public final class S2sRouter implements RemoteRouter {
         } catch (im.parley.core.jid.JidMalformedException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    /** Inbound server-to-server connections open now, authenticated or not (for metrics). */
+    public int inboundStreams() {
+        return inbound.get();
+    }
+
+    /** Outbound streams, one per domain pair, established or being set up (for metrics). */
+    public int outboundStreams() {
+        return outbound.size();
+    }
+
+    /** Stanzas waiting for their outbound stream to be set up, over every domain pair (for metrics). */
+    public int queuedStanzas() {
+        int queued = 0;
+        for (OutboundStream stream : outbound.values()) {
+            queued += stream.queued();
+        }
+        return queued;
+    }
+
+    void inboundOpened() {
+        inbound.incrementAndGet();
+    }
+
+    void inboundClosed() {
+        inbound.decrementAndGet();
     }
 
     @Override

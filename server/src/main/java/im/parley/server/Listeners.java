@@ -23,7 +23,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +58,8 @@ final class Listeners {
     private final Transport transport;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
-    private final Map<Kind, Channel> bound = new LinkedHashMap<>();
+    /** In bind order (the kinds' order); its iterators never fail on a concurrent change (the health check reads it). */
+    private final Map<Kind, Channel> bound = new EnumMap<>(Kind.class);
     private final List<String> descriptions = new ArrayList<>();
 
     Listeners(ParleyConfig config, Transport transport, EventLoopGroup bossGroup, EventLoopGroup workerGroup) {
@@ -125,6 +126,16 @@ final class Listeners {
     int port(Kind kind) {
         Channel channel = bound.get(kind);
         return channel == null ? -1 : ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** True while every bound listener is open (for the health check). */
+    boolean allOpen() {
+        for (Channel channel : bound.values()) {
+            if (!channel.isActive()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One line per bound listener, in the order they were bound, e.g. {@code c2s 127.0.0.1:5222}. */

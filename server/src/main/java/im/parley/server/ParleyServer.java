@@ -13,9 +13,14 @@ import im.parley.server.component.ComponentRouter;
 import im.parley.server.component.ComponentSecrets;
 import im.parley.server.c2s.C2sContext;
 import im.parley.server.config.ParleyConfig;
+import im.parley.server.metrics.ListenerGauges;
+import im.parley.server.metrics.ServerMetrics;
+import im.parley.server.metrics.SessionGauges;
+import im.parley.server.admin.ServerStatus;
 import im.parley.server.net.Transport;
 import im.parley.server.session.LocalSession;
 import im.parley.server.storage.DataDirectory;
+import im.parley.server.http.HealthCheck;
 import im.parley.server.http.HttpBindings;
 import im.parley.server.tls.ServerTls;
 import io.netty.channel.Channel;
@@ -33,7 +38,9 @@ import im.parley.server.session.RouteTable;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +63,8 @@ public final class ParleyServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
     /** Version shown in the banner and in software-version answers. */
     public static final String VERSION = "0.1.0";
+    /** The longest the health check waits for the database. */
+    private static final Duration DATABASE_CHECK_TIMEOUT = Duration.ofSeconds(2);
 
     private final ParleyConfig config;
     private final Clock clock;
@@ -71,6 +80,7 @@ public final class ParleyServer implements AutoCloseable {
     private HttpBindings http;
     private AdminSocketServer adminSocket;
     private boolean closed;
+    private long startedAt;
 
     public ParleyServer(ParleyConfig config) {
         this(config, Clock.systemDefaultZone());
@@ -84,6 +94,7 @@ public final class ParleyServer implements AutoCloseable {
 
     /** Opens storage, prepares TLS, loads modules and binds the listeners. */
     public void start() throws Exception {
+        startedAt = System.nanoTime();
         Set<DomainBareJid> domains = domains();
         DataDirectory.secure(config.dataDir());
         Map<DomainBareJid, KeyMaterial> keys = HostedDomainTls.loadKeys(config, domains);
@@ -107,13 +118,16 @@ public final class ParleyServer implements AutoCloseable {
                 .build();
         if (s2s != null) {
             s2s.start(assembly.router());
+            ListenerGauges.federation(assembly.metrics().registry(), s2s);
         }
         componentRouter.start(assembly.router());
 
         listeners = new Listeners(config, transport, bossGroup, workerGroup);
+        assembly.httpServices().register(HealthCheck.PATH, new HealthCheck(listeners::allOpen,
+                () -> assembly.databaseAnswers(DATABASE_CHECK_TIMEOUT), blocking, Clock.systemUTC()));
         List<String> banner = bindListeners(assembly.c2s(), s2s);
         banner.addAll(assembly.started(running()));
-        adminSocket = AdminSocketServer.start(config.dataDir(), assembly.accountAdmin())
+        adminSocket = AdminSocketServer.start(config.dataDir(), assembly.accountAdmin(), this::status)
                 .orElse(null);
         if (adminSocket != null) {
             banner.add("admin socket " + adminSocket.socket());
@@ -130,6 +144,11 @@ public final class ParleyServer implements AutoCloseable {
     /** The route table: the bound sessions (for tests and admin tools). */
     public RouteTable sessions() {
         return assembly.sessions();
+    }
+
+    /** The server's meters (what the metrics endpoint shows). */
+    public ServerMetrics metrics() {
+        return assembly.metrics();
     }
 
     /** The modules that run, in load order. */
@@ -241,6 +260,22 @@ public final class ParleyServer implements AutoCloseable {
         LOG.info("Parley stopped");
     }
 
+    /** What {@code parley status} shows: version, uptime, hosts, sessions, federation, memory. */
+    public ServerStatus status() {
+        List<String> hosts = new ArrayList<>(config.domains());
+        assembly.hosts().all().stream().map(host -> host.domain().toString()).filter(host -> !hosts.contains(host))
+                .sorted().forEach(hosts::add);
+        Map<String, Integer> sessions = new LinkedHashMap<>();
+        for (String transport : SessionGauges.TRANSPORTS) {
+            sessions.put(transport, SessionGauges.count(assembly.sessions(), transport));
+        }
+        S2sRouter s2s = remoteRouter instanceof S2sRouter router ? router : null;
+        Runtime runtime = Runtime.getRuntime();
+        return new ServerStatus(VERSION, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedAt), hosts,
+                sessions, s2s == null ? -1 : s2s.inboundStreams(), s2s == null ? -1 : s2s.outboundStreams(),
+                runtime.totalMemory() - runtime.freeMemory(), runtime.maxMemory());
+    }
+
     /** For tests: the event loops the connections run on. */
     EventLoopGroup eventLoops() {
         return workerGroup;
@@ -286,6 +321,9 @@ public final class ParleyServer implements AutoCloseable {
     private List<String> bindListeners(C2sContext c2s, S2sRouter s2s) throws Exception {
         listeners.bindClients(c2s);
         http = listeners.bindHttp(c2s, assembly.httpServices());
+        if (http != null) {
+            ListenerGauges.bosh(assembly.metrics().registry(), http.bosh());
+        }
         if (s2s != null) {
             listeners.bindFederation(s2s);
         }

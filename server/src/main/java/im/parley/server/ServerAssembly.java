@@ -3,6 +3,7 @@ package im.parley.server;
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import im.parley.core.sasl.AuthFailureThrottle;
+import im.parley.core.sasl.SaslMechanism;
 import im.parley.core.sasl.SaslMechanisms;
 import im.parley.server.account.AccountService;
 import im.parley.server.admin.LocalAccountAdmin;
@@ -13,6 +14,8 @@ import im.parley.server.event.EventBus;
 import im.parley.server.host.Host;
 import im.parley.server.host.HostRegistry;
 import im.parley.server.http.HttpServices;
+import im.parley.server.metrics.ServerMetrics;
+import im.parley.server.metrics.SessionGauges;
 import im.parley.server.module.AccountSequencer;
 import im.parley.server.module.DefaultModuleContext;
 import im.parley.server.module.ModuleCatalog;
@@ -28,7 +31,10 @@ import im.parley.server.storage.Database;
 import im.parley.server.storage.JdbcStorage;
 import im.parley.server.storage.ModuleSchemas;
 import im.parley.server.tls.ServerTls;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -38,6 +44,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import org.jxmpp.jid.DomainBareJid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one assembly of Parley's object graph (STYLE.md #4): storage, accounts, the hosts and their
@@ -49,6 +57,8 @@ import org.jxmpp.jid.DomainBareJid;
  * {@code ParleyServer}. Closing it closes the database.
  */
 public final class ServerAssembly implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerAssembly.class);
 
     private final ParleyConfig config;
     private final Set<DomainBareJid> domains;
@@ -65,6 +75,7 @@ public final class ServerAssembly implements AutoCloseable {
     private final Map<DomainBareJid, List<String>> moduleNamesByDomain;
     private final C2sContext c2s;
     private final HttpServices httpServices = new HttpServices();
+    private final ServerMetrics metrics;
 
     private ServerAssembly(Builder builder, Set<DomainBareJid> domains, Database database) {
         this.config = builder.config;
@@ -74,11 +85,14 @@ public final class ServerAssembly implements AutoCloseable {
         this.accounts = new AccountService(storage.accounts());
         this.hosts = new HostRegistry(domains);
         this.sessions = new InMemoryRouteTable(hosts);
+        SaslMechanisms mechanisms = SaslMechanisms.defaults();
+        this.metrics = new ServerMetrics(mechanisms.all().stream().map(SaslMechanism::name).toList());
+        SessionGauges.register(metrics.registry(), sessions);
         this.accountAdmin = new LocalAccountAdmin(accounts, storage.motd(), sessions, builder.clock);
         AccountSequencer sequencer = new AccountSequencer();
         router = new DefaultStanzaRouter(hosts, sessions, builder.routeHandlers, sequencer);
         DefaultModuleContext.Shared shared = new DefaultModuleContext.Shared(hosts, router, sessions, builder.blocking,
-                storage, sequencer, httpServices);
+                storage, sequencer, httpServices, metrics);
         ModuleSchemas schemas = new ModuleSchemas(database.dataSource());
         ModuleCatalog catalog = builder.catalog;
         Map<DomainBareJid, List<String>> names = new LinkedHashMap<>();
@@ -102,10 +116,10 @@ public final class ServerAssembly implements AutoCloseable {
         }
         moduleNames = names.get(domains.iterator().next());
         moduleNamesByDomain = Map.copyOf(names);
-        c2s = new C2sContext(domains, config.tls().starttlsRequired(), builder.tls, SaslMechanisms.defaults(), accounts,
+        c2s = new C2sContext(domains, config.tls().starttlsRequired(), builder.tls, mechanisms, accounts,
                 new AuthFailureThrottle(config.limits().maxAuthFailures(), config.limits().authFailureWindow(),
                         builder.clock),
-                builder.blocking, sessions, router, config.limits(), hosts, streamFeatures);
+                builder.blocking, sessions, router, config.limits(), hosts, streamFeatures, metrics);
     }
 
     /** Starts describing the graph for {@code config}. */
@@ -205,10 +219,29 @@ public final class ServerAssembly implements AutoCloseable {
         return httpServices;
     }
 
-    /** Closes the database. */
+    /**
+     * Whether the database answers a validity check within {@code timeout} (JDBC
+     * {@code Connection.isValid}). Blocking.
+     */
+    public boolean databaseAnswers(Duration timeout) {
+        try (Connection connection = database.dataSource().getConnection()) {
+            return connection.isValid((int) Math.max(1, timeout.toSeconds()));
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("the database does not answer: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    /** The server's meters: what the metrics endpoint shows. */
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Closes the database and the meters. */
     @Override
     public void close() {
         database.close();
+        metrics.close();
     }
 
     /** How the graph is built; only the configuration is required. */

@@ -26,6 +26,7 @@ public final class StuckServerMain {
                 .withDataDir(Path.of(args[0]))
                 .withC2s(ListenerConfig.on("127.0.0.1", 0))
                 .withDirectTls(ListenerConfig.off("127.0.0.1", 0))
+                .withHttp(ListenerConfig.off("127.0.0.1", 0))
                 .withShutdownTimeout(timeout);
         ParleyServer server = new ParleyServer(config);
         ShutdownHook.install(server, config.shutdownTimeout());

@@ -92,9 +92,17 @@ final class RawBoshClient {
     }
 
     CompletableFuture<Element> post(String body) {
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
-                .header("Content-Type", "text/xml; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return post(body, null);
+    }
+
+    /** A request as a reverse proxy forwards it for {@code forwardedFor} ({@code X-Forwarded-For}; null: none). */
+    CompletableFuture<Element> post(String body, String forwardedFor) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(url).timeout(TIMEOUT)
+                .header("Content-Type", "text/xml; charset=utf-8");
+        if (forwardedFor != null) {
+            builder.header("X-Forwarded-For", forwardedFor);
+        }
+        HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> parse(response.body()));
     }
 

@@ -36,7 +36,8 @@ final class ClientsServer implements AutoCloseable {
                 .withDomains(List.of(DOMAIN))
                 .withDataDir(dir.resolve("data"))
                 .withC2s(ListenerConfig.on(HOST, 0))
-                .withDirectTls(ListenerConfig.on(HOST, 0));
+                .withDirectTls(ListenerConfig.on(HOST, 0))
+                .withHttp(ListenerConfig.off(HOST, 0));
         ParleyServer server = new ParleyServer(config);
         try {
             server.start();

@@ -116,7 +116,7 @@ class AcknowledgedMessagesSurviveKillTest {
         assertThat(h).isEqualTo(count);
     }
 
-    /** One domain, c2s with STARTTLS on a free loopback port, nothing else. */
+    /** One domain, c2s with STARTTLS on a free loopback port, nothing else (not the default HTTP listener). */
     private String config() throws IOException {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
@@ -130,6 +130,8 @@ class AcknowledgedMessagesSurviveKillTest {
                 "direct_tls:",
                 "  enabled: false",
                 "s2s:",
+                "  enabled: false",
+                "http:",
                 "  enabled: false",
                 "");
     }

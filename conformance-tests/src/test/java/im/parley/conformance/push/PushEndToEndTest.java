@@ -119,6 +119,7 @@ class PushEndToEndTest {
 
         ParleyConfig config = ParleyConfig.defaults().withDomains(List.of(DOMAIN)).withDataDir(dir.resolve("data"))
                 .withC2s(ListenerConfig.on("127.0.0.1", 0)).withDirectTls(ListenerConfig.off("127.0.0.1", 0))
+                .withHttp(ListenerConfig.off("127.0.0.1", 0))
                 .withComponents(ComponentsConfig.defaults().withListener(ListenerConfig.on("127.0.0.1", 0))
                         .withSecrets(Map.of(PUSH, "component secret")))
                 .with(PushAppServerModule.ENABLED, true)

@@ -161,6 +161,11 @@ public final class AdminClient implements AccountAdmin {
         return requireSuccess(request(Operation.MOTD_DELETE, null, null, domain.toString())).count() > 0;
     }
 
+    /** What the running server tells of itself ({@code parley status}). */
+    public ServerStatus status() {
+        return requireSuccess(request(new Request(secret, Operation.STATUS, null, null, null))).status();
+    }
+
     private static List<EntityBareJid> jids(Response response) {
         List<EntityBareJid> jids = new ArrayList<>();
         for (String jid : response.accounts()) {

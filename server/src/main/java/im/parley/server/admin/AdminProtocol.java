@@ -24,7 +24,7 @@ final class AdminProtocol {
 
     enum Operation {
         PING, EXISTS, CREATE, CHANGE_PASSWORD, DELETE, LIST,
-        DISABLE, ENABLE, LIST_DISABLED, LIST_ONLINE, END_SESSIONS, ANNOUNCE, MOTD_GET, MOTD_SET, MOTD_DELETE
+        DISABLE, ENABLE, LIST_DISABLED, LIST_ONLINE, END_SESSIONS, ANNOUNCE, MOTD_GET, MOTD_SET, MOTD_DELETE, STATUS
     }
 
     enum Failure { ACCOUNT_EXISTS, NO_SUCH_ACCOUNT, BAD_PASSWORD, BAD_REQUEST, FORBIDDEN, BUSY, INTERNAL }
@@ -50,32 +50,37 @@ final class AdminProtocol {
      * @param count how many sessions {@code END_SESSIONS} ended or {@code ANNOUNCE} reached;
      *              for {@code MOTD_DELETE}, 1 if there was a message
      * @param text the answer to {@code MOTD_GET}, null when none is set
+     * @param status the answer to {@code STATUS}
      */
     record Response(Failure failure, String message, Boolean exists, List<String> accounts, Integer count,
-                    String text) {
+                    String text, ServerStatus status) {
 
         static Response ok() {
-            return new Response(null, null, null, null, null, null);
+            return new Response(null, null, null, null, null, null, null);
         }
 
         static Response failed(Failure failure, String message) {
-            return new Response(failure, message, null, null, null, null);
+            return new Response(failure, message, null, null, null, null, null);
         }
 
         static Response exists(boolean exists) {
-            return new Response(null, null, exists, null, null, null);
+            return new Response(null, null, exists, null, null, null, null);
         }
 
         static Response accounts(List<String> accounts) {
-            return new Response(null, null, null, accounts, null, null);
+            return new Response(null, null, null, accounts, null, null, null);
         }
 
         static Response count(int count) {
-            return new Response(null, null, null, null, count, null);
+            return new Response(null, null, null, null, count, null, null);
         }
 
         static Response text(String text) {
-            return new Response(null, null, null, null, null, text);
+            return new Response(null, null, null, null, null, text, null);
+        }
+
+        static Response status(ServerStatus status) {
+            return new Response(null, null, null, null, null, null, status);
         }
     }
 

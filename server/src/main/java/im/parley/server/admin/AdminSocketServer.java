@@ -31,6 +31,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import jdk.net.ExtendedSocketOptions;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
@@ -63,17 +64,20 @@ public final class AdminSocketServer implements AutoCloseable {
     private final byte[] secret;
     private final Set<UserPrincipal> allowedUsers;
     private final AccountAdmin accounts;
+    private final Supplier<ServerStatus> status;
     private final Duration timeout;
     private final ThreadPoolExecutor handlers;
 
     private AdminSocketServer(ServerSocketChannel server, Path socket, Path secretFile, String secret,
-                              Set<UserPrincipal> allowedUsers, AccountAdmin accounts, Duration timeout) {
+                              Set<UserPrincipal> allowedUsers, AccountAdmin accounts, Supplier<ServerStatus> status,
+                              Duration timeout) {
         this.server = server;
         this.socket = socket;
         this.secretFile = secretFile;
         this.secret = secret.getBytes(StandardCharsets.US_ASCII);
         this.allowedUsers = allowedUsers;
         this.accounts = accounts;
+        this.status = status;
         this.timeout = timeout;
         AtomicInteger threads = new AtomicInteger();
         this.handlers = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
@@ -89,10 +93,21 @@ public final class AdminSocketServer implements AutoCloseable {
      * thrown (e.g. a data directory path longer than a Unix socket path may be, about 100 bytes).
      */
     public static Optional<AdminSocketServer> start(Path dataDir, AccountAdmin accounts) {
-        return start(dataDir, accounts, REQUEST_TIMEOUT);
+        return start(dataDir, accounts, () -> null, REQUEST_TIMEOUT);
+    }
+
+    /** The same, answering {@code parley status} with what {@code status} tells (blocking is fine: not an event loop). */
+    public static Optional<AdminSocketServer> start(Path dataDir, AccountAdmin accounts,
+                                                    Supplier<ServerStatus> status) {
+        return start(dataDir, accounts, status, REQUEST_TIMEOUT);
     }
 
     static Optional<AdminSocketServer> start(Path dataDir, AccountAdmin accounts, Duration timeout) {
+        return start(dataDir, accounts, () -> null, timeout);
+    }
+
+    private static Optional<AdminSocketServer> start(Path dataDir, AccountAdmin accounts, Supplier<ServerStatus> status,
+                                                     Duration timeout) {
         Path socket = AdminProtocol.socketFile(dataDir);
         try {
             if (answers(socket)) {
@@ -111,7 +126,7 @@ public final class AdminSocketServer implements AutoCloseable {
                     Files.setPosixFilePermissions(socket, OwnerOnlyFiles.FILE);
                 }
                 AdminSocketServer admin = new AdminSocketServer(server, socket, secretFile, secret,
-                        allowedUsers(socket), accounts, timeout);
+                        allowedUsers(socket), accounts, status, timeout);
                 Thread acceptor = new Thread(admin::acceptLoop, "parley-admin-accept");
                 acceptor.setDaemon(true);
                 acceptor.start();
@@ -284,6 +299,10 @@ public final class AdminSocketServer implements AutoCloseable {
                 return Response.ok();
             case MOTD_DELETE:
                 return Response.count(accounts.deleteMotd(domain(request)) ? 1 : 0);
+            case STATUS:
+                ServerStatus now = status.get();
+                return now == null ? Response.failed(Failure.BAD_REQUEST, "this server tells no status")
+                        : Response.status(now);
             default:
                 return Response.failed(Failure.BAD_REQUEST, "unknown operation " + request.op());
         }

@@ -5,6 +5,7 @@ import im.parley.core.sasl.CredentialRepository;
 import im.parley.core.sasl.SaslMechanisms;
 import im.parley.server.config.LimitsConfig;
 import im.parley.server.host.HostRegistry;
+import im.parley.server.metrics.ServerMetrics;
 import im.parley.server.routing.DefaultStanzaRouter;
 import im.parley.server.session.RouteTable;
 import im.parley.server.tls.ServerTls;
@@ -28,9 +29,10 @@ import org.jxmpp.jid.DomainBareJid;
  * @param limits size and time limits
  * @param hosts the hosts, whose buses get the session lifecycle events of stream management
  * @param features the stream features offered, the core's and the modules'
+ * @param metrics the server's meters (stanza and login counters)
  */
 public record C2sContext(Set<DomainBareJid> domains, boolean starttlsRequired, ServerTls tls,
                          SaslMechanisms mechanisms, CredentialRepository credentials, AuthFailureThrottle throttle,
                          Executor blocking, RouteTable sessions, DefaultStanzaRouter router, LimitsConfig limits,
-                         HostRegistry hosts, C2sFeatures features) {
+                         HostRegistry hosts, C2sFeatures features, ServerMetrics metrics) {
 }

@@ -228,6 +228,7 @@ public final class C2sSession implements LocalSession {
             return;
         }
         transport.writeAndFlush(stanza);
+        context.metrics().stanzas().sent(stanza);
     }
 
     @Override

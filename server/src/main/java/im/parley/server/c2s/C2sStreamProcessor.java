@@ -212,6 +212,7 @@ public final class C2sStreamProcessor {
             return;
         }
         element.addAttribute("from", session.jid().toString());
+        context.metrics().stanzas().received(element);
         Jid to = null;
         String rawTo = element.attributeValue("to");
         if (rawTo != null) {

@@ -74,4 +74,9 @@ public interface C2sTransport {
 
     /** True if output is piling up because the peer does not read. */
     boolean isOutputCongested(long maxPendingBytes);
+
+    /** The transport's name in metrics: {@code tcp}, {@code websocket} or {@code bosh}. */
+    default String kind() {
+        return "tcp";
+    }
 }

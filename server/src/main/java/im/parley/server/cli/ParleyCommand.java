@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
             "0:success",
             "1:wrong command line, or missing or invalid configuration",
             "2:user error: malformed JID, existing or unknown user, domain not configured",
-            "3:the database or the server failed"})
+            "3:the database or the server failed; for status: the server is not running (LSB)",
+            "4:status: cannot tell whether the server runs (LSB)"})
 final class ParleyCommand implements Runnable {
     @Mixin
     ConfigFileOption config = new ConfigFileOption();

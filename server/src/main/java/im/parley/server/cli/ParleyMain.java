@@ -32,6 +32,8 @@ public final class ParleyMain {
                 .addSubcommand(new MotdCommand.Delete());
         CommandLine commandLine = new CommandLine(new ParleyCommand())
                 .addSubcommand(new RunCommand())
+                .addSubcommand(new CheckConfigCommand())
+                .addSubcommand(new StatusCommand())
                 .addSubcommand(new AddUserCommand(passwords))
                 .addSubcommand(new PasswdCommand(passwords))
                 .addSubcommand(new DelUserCommand())

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads the YAML configuration file (keys in snake_case, as ejabberd's). Every key is optional:
@@ -26,9 +27,37 @@ import java.util.Map;
 public final class ConfigLoader {
 
     private final ConfigSchema schema;
+    /** Where problems go when every one is wanted ({@link #check}); null: the first one is thrown. */
+    private final List<ConfigException> problems;
 
-    private ConfigLoader(ConfigSchema schema) {
+    private ConfigLoader(ConfigSchema schema, List<ConfigException> problems) {
         this.schema = schema;
+        this.problems = problems;
+    }
+
+    /**
+     * What {@link #load} finds wrong with a file, every problem rather than the first: a key's
+     * problem does not hide the next key's. The configuration is read with the problem keys left
+     * at their defaults; empty when the file cannot be read or is not YAML (then that is the one
+     * problem).
+     */
+    public record Checked(Optional<ParleyConfig> config, List<ConfigException> problems) {
+    }
+
+    /** Checks {@code yamlFile} as {@link #load} does, collecting every problem. */
+    public static Checked check(Path yamlFile) {
+        List<ConfigException> problems = new ArrayList<>();
+        try {
+            String text = Files.readString(yamlFile, StandardCharsets.UTF_8);
+            ParleyConfig config = new ConfigLoader(ModuleCatalog.discover().schema(), problems)
+                    .read(text, yamlFile.toString());
+            return new Checked(Optional.of(config), List.copyOf(problems));
+        } catch (IOException e) {
+            problems.add(new ConfigException("cannot read configuration file " + yamlFile + ": " + e, e));
+        } catch (ConfigException e) {
+            problems.add(e);
+        }
+        return new Checked(Optional.empty(), List.copyOf(problems));
     }
 
     /** The configuration used when there is no file. */
@@ -57,7 +86,7 @@ public final class ConfigLoader {
 
     /** Loads and checks configuration text against {@code schema}. */
     public static ParleyConfig parse(String yaml, String fileName, ConfigSchema schema) throws ConfigException {
-        return new ConfigLoader(schema).read(yaml, fileName);
+        return new ConfigLoader(schema, null).read(yaml, fileName);
     }
 
     private ParleyConfig read(String yaml, String fileName) throws ConfigException {
@@ -79,10 +108,32 @@ public final class ConfigLoader {
             return config;
         }
         config = applySection(config, root, "", source);
-        checkCertificateDomains(config, source);
-        checkHostedDomainLists(config, source);
-        checkModuleNames(config, source);
+        ParleyConfig read = config;
+        report(() -> checkCertificateDomains(read, source), null);
+        report(() -> checkHostedDomainLists(read, source), null);
+        report(() -> checkModuleNames(read, source), null);
         return config;
+    }
+
+    /** A step of reading that may find a problem. */
+    private interface Step<T> {
+        T run() throws ConfigException;
+    }
+
+    /**
+     * Runs a step: its problem is thrown, or collected when every problem is wanted, and then
+     * {@code fallback} stands for the step's result.
+     */
+    private <T> T report(Step<T> step, T fallback) throws ConfigException {
+        try {
+            return step.run();
+        } catch (ConfigException e) {
+            if (problems == null) {
+                throw e;
+            }
+            problems.add(e);
+            return fallback;
+        }
     }
 
     private ParleyConfig applySection(ParleyConfig config, JsonNode section, String path, ConfigSource source)
@@ -96,31 +147,37 @@ public final class ConfigLoader {
         }
         for (Map.Entry<String, JsonNode> entry : section.properties()) {
             String key = ConfigSource.child(path, entry.getKey());
-            ConfigOption<?> option = schema.option(key);
-            if (option != null) {
-                config = option.apply(config, entry.getValue(), source);
-            } else if (schema.sections().containsKey(key)) {
-                config = applySection(config, entry.getValue(), key, source);
-            } else {
-                throw source.error(key, "unknown key (known keys " + (path.isEmpty() ? "at the top level" : "in " + path)
-                        + ": " + knownKeys(path) + ")");
-            }
+            ParleyConfig before = config;
+            config = report(() -> applyEntry(before, key, entry.getValue(), path, source), before);
         }
         return config;
     }
 
+    private ParleyConfig applyEntry(ParleyConfig config, String key, JsonNode value, String path, ConfigSource source)
+            throws ConfigException {
+        ConfigOption<?> option = schema.option(key);
+        if (option != null) {
+            return option.apply(config, value, source);
+        } else if (schema.sections().containsKey(key)) {
+            return applySection(config, value, key, source);
+        }
+        throw source.error(key, "unknown key (known keys " + (path.isEmpty() ? "at the top level" : "in " + path)
+                + ": " + knownKeys(path) + ")");
+    }
+
     /** Certificates only make sense for domains this server hosts. */
-    private static void checkCertificateDomains(ParleyConfig config, ConfigSource source) throws ConfigException {
+    private static Void checkCertificateDomains(ParleyConfig config, ConfigSource source) throws ConfigException {
         for (String domain : config.tls().certificates().keySet()) {
             if (!config.domains().contains(domain)) {
                 throw source.error("tls.certificates." + domain,
                         "domain " + domain + " is not configured (domains: " + String.join(", ", config.domains()) + ")");
             }
         }
+        return null;
     }
 
     /** Options of type {@link ValueType#HOSTED_DOMAIN_LIST} name only domains this server hosts. */
-    private void checkHostedDomainLists(ParleyConfig config, ConfigSource source) throws ConfigException {
+    private Void checkHostedDomainLists(ParleyConfig config, ConfigSource source) throws ConfigException {
         for (ConfigOption<?> option : schema.options()) {
             if (option.type() != ValueType.HOSTED_DOMAIN_LIST) {
                 continue;
@@ -133,10 +190,11 @@ public final class ConfigLoader {
                 }
             }
         }
+        return null;
     }
 
     /** {@code modules.disabled} and {@code modules.disabled_on} name modules that exist, on hosted domains. */
-    private void checkModuleNames(ParleyConfig config, ConfigSource source) throws ConfigException {
+    private Void checkModuleNames(ParleyConfig config, ConfigSource source) throws ConfigException {
         checkModuleNames("modules.disabled", config.modules().disabled(), source);
         for (Map.Entry<String, List<String>> entry : config.modules().disabledOn().entrySet()) {
             String key = ConfigSource.child("modules.disabled_on", entry.getKey());
@@ -146,6 +204,7 @@ public final class ConfigLoader {
             }
             checkModuleNames(key, entry.getValue(), source);
         }
+        return null;
     }
 
     private void checkModuleNames(String key, List<String> names, ConfigSource source) throws ConfigException {

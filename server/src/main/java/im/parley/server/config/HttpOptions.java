@@ -30,7 +30,8 @@ final class HttpOptions {
                 "[\"https://chat.example.org\"]",
                 c -> c.web().corsOrigins(), (c, v) -> c.withWeb(c.web().withCorsOrigins(v))));
         all.add(new ConfigOption<>("http.consider_secure", ValueType.BOOLEAN,
-                "Treat plain-HTTP BOSH and WebSocket clients as secure (behind a TLS proxy, or on loopback).",
+                "Treat plain-HTTP BOSH and WebSocket clients as secure (behind a proxy that terminates TLS); a client "
+                        + "that connects straight from loopback is secure without it.",
                 c -> c.web().considerSecure(), (c, v) -> c.withWeb(c.web().withConsiderSecure(v))));
         all.add(new ConfigOption<>("http.max_request_size", ValueType.integer(1024, Integer.MAX_VALUE),
                 "Largest HTTP request body (not a file upload: `upload.max_file_size`) and WebSocket message in "

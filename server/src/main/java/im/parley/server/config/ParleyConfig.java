@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The whole server configuration, as read from the YAML file (see docs/configuration.md).
  * {@link #defaults()} works with no file at all: domain {@code localhost}, data in
- * {@code ./data}, every listener on loopback.
+ * {@code ./data}, every listener on loopback: client streams (5222, direct TLS 5223) and HTTP
+ * (5280: BOSH, WebSocket, upload, health), as ejabberd's default configuration has them.
  *
  * @param modules which discovered modules run, and their options
  * @param shutdownTimeout the longest a stop (SIGTERM, Ctrl-C) may take; then the process halts
@@ -22,7 +23,7 @@ public record ParleyConfig(List<String> domains, Path dataDir, ListenerConfig c2
     public static ParleyConfig defaults() {
         return new ParleyConfig(List.of("localhost"), Path.of("data"),
                 ListenerConfig.on("127.0.0.1", 5222), ListenerConfig.on("127.0.0.1", 5223),
-                ListenerConfig.off("127.0.0.1", 5269), ListenerConfig.off("127.0.0.1", 5280),
+                ListenerConfig.off("127.0.0.1", 5269), ListenerConfig.on("127.0.0.1", 5280),
                 TlsConfig.defaults(), LimitsConfig.defaults(), StorageConfig.defaults(), FederationConfig.defaults(),
                 ComponentsConfig.defaults(), HttpConfig.defaults(), ModulesConfig.defaults(), DEFAULT_SHUTDOWN_TIMEOUT);
     }

@@ -33,7 +33,9 @@ final class ParleyOptions {
         sections.put("s2s", "Server-to-server federation (RFC 6120), usually port 5269.");
         sections.put("s2s_direct_tls", "Server-to-server connections with TLS from the first byte (XEP-0368), usually port 5270.");
         sections.put("federation", "Federation policy: routes, certificates, dialback, timeouts (see docs/federation.md).");
-        sections.put("http", "HTTP listener for BOSH (XEP-0124/XEP-0206) and WebSocket (RFC 7395), usually port 5280.");
+        sections.put("http", "HTTP listener for BOSH (XEP-0124/XEP-0206), WebSocket (RFC 7395), file upload, `/health` and "
+                + "metrics, usually port 5280; on by default on loopback, where a client that connects straight to it "
+                + "counts as secure (see docs/http.md).");
         sections.put("https", "HTTPS listener for BOSH and WebSocket over TLS (`wss:`), usually port 5443; "
                 + "it presents the certificate of the domain the client names (SNI).");
         sections.put("bosh", "BOSH sessions (XEP-0124 §7.1): the most the server grants a client.");

@@ -53,6 +53,31 @@ public interface ValueType<T> {
     ValueType<String> STRING = new Text(false);
     ValueType<String> OPTIONAL_STRING = new Text(true);
 
+    /** A path of its own on the HTTP listeners, such as {@code /metrics}: segments, no trailing slash, no query. */
+    ValueType<String> HTTP_PATH = new ValueType<>() {
+        private final Pattern path = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
+
+        @Override
+        public String description() {
+            return "HTTP path (`/metrics`)";
+        }
+
+        @Override
+        public String read(JsonNode node, String key, ConfigSource source) throws ConfigException {
+            String text = STRING.read(node, key, source);
+            if (!path.matcher(text).matches()) {
+                throw source.error(key, "expected a path such as /metrics (letters, digits and . _ ~ - between "
+                        + "slashes, no trailing slash), got \"" + text + "\"");
+            }
+            return text;
+        }
+
+        @Override
+        public String toYaml(String value) {
+            return STRING.toYaml(value);
+        }
+    };
+
     ValueType<Path> PATH = new ValueType<>() {
         @Override
         public String description() {

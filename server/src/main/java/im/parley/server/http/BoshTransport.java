@@ -65,6 +65,11 @@ final class BoshTransport implements C2sTransport {
     }
 
     @Override
+    public String kind() {
+        return "bosh";
+    }
+
+    @Override
     public boolean isSecure() {
         return secure;
     }

@@ -33,6 +33,19 @@ final class ClientAddresses {
         }
     }
 
+    /**
+     * True for a request straight from a program on this machine: the connection's peer is a
+     * loopback address and no proxy header names a client elsewhere. Its bytes never leave the
+     * host, so a plain-HTTP BOSH or WebSocket stream counts as secure, as ejabberd's default
+     * loopback listener lets local clients log in. A request a reverse proxy forwards names its
+     * client ({@code X-Forwarded-For}, {@code Forwarded}) and counts as secure only with
+     * {@code http.consider_secure}: the proxy's other side may be the open network.
+     */
+    static boolean isDirectLoopback(Channel channel, HttpHeaders headers) {
+        return peer(channel).isLoopbackAddress() && !headers.contains(X_FORWARDED_FOR)
+                && !headers.contains("Forwarded") && !headers.contains("X-Real-IP");
+    }
+
     boolean isTrustedProxy(InetAddress address) {
         return trustedProxies.contains(address);
     }

@@ -86,7 +86,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         String sid = body.sid();
         if (sid == null) {
             bindings.bosh().create(boshRequest, bindings.clients().client(ctx.channel(), request.headers()),
-                    tls || bindings.config().considerSecure());
+                    tls || bindings.config().considerSecure() || ClientAddresses.isDirectLoopback(ctx.channel(),
+                            request.headers()));
             return;
         }
         BoshSession session = bindings.bosh().get(sid);

@@ -13,14 +13,20 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
 /** Small complete HTTP responses: a status and a short text, on a connection kept or closed after it. */
-final class HttpResponses {
+public final class HttpResponses {
 
     static final String TEXT = "text/plain; charset=utf-8";
 
     private HttpResponses() {
     }
 
-    static FullHttpResponse of(HttpResponseStatus status, String type, String text) {
+    /** A response with a short UTF-8 text of type {@code text/plain}. */
+    public static FullHttpResponse text(HttpResponseStatus status, String text) {
+        return of(status, TEXT, text);
+    }
+
+    /** A response with a body of {@code type}, written in UTF-8. */
+    public static FullHttpResponse of(HttpResponseStatus status, String type, String text) {
         ByteBuf content = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, type).setInt(HttpHeaderNames.CONTENT_LENGTH,

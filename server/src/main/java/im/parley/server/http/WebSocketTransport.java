@@ -33,6 +33,11 @@ final class WebSocketTransport extends ChannelTransport {
     }
 
     @Override
+    public String kind() {
+        return "websocket";
+    }
+
+    @Override
     public boolean isSecure() {
         return considerSecure || channel().pipeline().get(SslHandler.class) != null;
     }

@@ -55,7 +55,8 @@ final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter {
         pipeline.addAfter("http-input", "websocket-idle", new IdleStateHandler(
                 bindings.config().limits().websocketIdleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         pipeline.addAfter("xmpp-framing-encoder", "xmpp", new WebSocketStreamHandler(bindings.c2s(), bindings.c2s().features().newNegotiators(),
-                decoder, bindings.config().considerSecure()));
+                decoder, bindings.config().considerSecure()
+                        || ClientAddresses.isDirectLoopback(ctx.channel(), handshake.requestHeaders())));
         pipeline.remove(this);
     }
 }

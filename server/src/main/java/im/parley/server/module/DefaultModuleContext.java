@@ -20,6 +20,7 @@ import im.parley.server.host.Host;
 import im.parley.server.host.HostRegistry;
 import im.parley.server.http.HttpService;
 import im.parley.server.http.HttpServices;
+import im.parley.server.metrics.ServerMetrics;
 import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.session.RouteTable;
 import im.parley.server.storage.Storage;
@@ -53,7 +54,7 @@ public final class DefaultModuleContext implements ModuleContext {
 
     /** What every host's context shares: the server's routing, sessions, storage and executors. */
     public record Shared(HostRegistry hosts, StanzaRouter router, RouteTable sessions, Executor blocking,
-                         Storage storage, AccountSequencer sequencer, HttpServices http) {
+                         Storage storage, AccountSequencer sequencer, HttpServices http, ServerMetrics metrics) {
     }
 
     private final Shared shared;
@@ -127,6 +128,11 @@ public final class DefaultModuleContext implements ModuleContext {
     @Override
     public RouteTable sessions() {
         return shared.sessions();
+    }
+
+    @Override
+    public ServerMetrics metrics() {
+        return shared.metrics();
     }
 
     @Override

@@ -13,6 +13,7 @@ import im.parley.server.event.EventHandler;
 import im.parley.server.event.EventType;
 import im.parley.server.host.Host;
 import im.parley.server.http.HttpService;
+import im.parley.server.metrics.ServerMetrics;
 import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.session.RouteTable;
 import im.parley.server.storage.Storage;
@@ -133,6 +134,14 @@ public interface ModuleContext {
     /** Who is online where: the route table. */
     RouteTable sessions();
 
+    /**
+     * The server's meters (one registry per server, never a global one): a module registers its
+     * meters in {@code metrics().registry()} once, while loading, and keeps them, so that counting
+     * costs an increment (docs/operations.md lists the names). A figure that costs a query is
+     * sampled, never read per scrape ({@link im.parley.server.metrics.SampledValue}).
+     */
+    ServerMetrics metrics();
+
     /** Executor for blocking work (storage); never block an event loop or an event handler. */
     Executor blocking();
 
@@ -207,7 +216,8 @@ public interface ModuleContext {
     <T extends XmppModule> T module(XmppModule requester, Class<T> type);
 
     /**
-     * Serves the HTTP requests whose path starts with {@code prefix} (e.g. {@code /upload/}) on the
+     * Serves the HTTP requests whose path starts with {@code prefix} (e.g. {@code /upload/}), or is
+     * {@code prefix} when it does not end with {@code /} (e.g. {@code /metrics}), on the
      * server's HTTP and HTTPS listeners, whichever run ({@link RunningServer#httpListener()}):
      * head and body pieces as they arrive, never aggregated ({@link HttpService}). Call while
      * loading.

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 
 /** {@link OfflineStore} on the {@code offline_messages} table (migration V3). */
@@ -98,6 +99,11 @@ public final class JdbcOfflineStore implements OfflineStore {
             }
             return owners;
         });
+    }
+
+    @Override
+    public long total(DomainBareJid domain) {
+        return tx.countRows("offline_messages", domain);
     }
 
     private static int count(Connection connection, EntityBareJid owner) throws SQLException {

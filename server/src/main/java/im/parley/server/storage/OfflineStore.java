@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 
 /**
@@ -30,4 +31,7 @@ public interface OfflineStore {
 
     /** The accounts that have messages queued. */
     Set<EntityBareJid> owners();
+
+    /** The number of messages queued for every account of {@code domain} (sampled for metrics). */
+    long total(DomainBareJid domain);
 }

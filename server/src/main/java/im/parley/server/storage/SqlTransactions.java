@@ -4,8 +4,10 @@ import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 
 /** Runs JDBC work in one transaction and turns SQL failures into {@link StorageException}s. */
@@ -86,6 +88,23 @@ public final class SqlTransactions {
     }
 
     /** SQLSTATE class 23, an integrity constraint violation: the same code on H2 and PostgreSQL. */
+    /**
+     * The rows of {@code table} (a constant of the caller's, never input) that belong to
+     * {@code domain}: one {@code COUNT(*)}, for figures sampled now and then, never per request.
+     */
+    public long countRows(String table, DomainBareJid domain) {
+        return run("count the rows of " + table + " for " + domain, connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT COUNT(*) FROM " + table + " WHERE domain = ?")) {
+                query.setString(1, domain.toString());
+                try (ResultSet rows = query.executeQuery()) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
+            }
+        });
+    }
+
     public static boolean isIntegrityViolation(SQLException e) {
         return e.getSQLState() != null && e.getSQLState().startsWith("23");
     }

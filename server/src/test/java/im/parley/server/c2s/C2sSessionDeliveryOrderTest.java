@@ -3,6 +3,7 @@ package im.parley.server.c2s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.core.sasl.ChannelBindingSource;
+import im.parley.server.metrics.ServerMetrics;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
@@ -23,7 +24,9 @@ import org.junit.jupiter.api.Test;
 class C2sSessionDeliveryOrderTest {
 
     private final ManualTransport transport = new ManualTransport();
-    private final C2sSession session = new C2sSession(transport, null);
+    /** Delivery reads nothing of the context but the stanza counters. */
+    private final C2sSession session = new C2sSession(transport, new C2sContext(null, false, null, null, null, null,
+            null, null, null, null, null, null, new ServerMetrics(List.of())));
 
     @Test
     void aDeliveryOnTheExecutorQueuesBehindOnesHandedOverFromElsewhere() {

@@ -26,6 +26,7 @@ import im.parley.server.modules.delivery.DeliveryModule;
 import java.util.List;
 import im.parley.server.tls.ServerTls;
 import im.parley.server.http.HttpServices;
+import im.parley.server.metrics.ServerMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -61,7 +62,7 @@ class C2sStreamHandlerTest {
         C2sFeatures features = new C2sFeatures();
         DefaultModuleContext modules = new DefaultModuleContext(
                 new DefaultModuleContext.Shared(hosts, router, sessions, Runnable::run, null, sequencer,
-                        new HttpServices()),
+                        new HttpServices(), new ServerMetrics(List.of())),
                 hosts.find(domain).orElseThrow(),
                 new ModuleEnvironment(ParleyConfig.defaults(), Clock.systemUTC(), "test", features, null));
         new DeliveryModule().load(modules);
@@ -74,7 +75,7 @@ class C2sStreamHandlerTest {
         context = new C2sContext(Set.of(domain), false, new ServerTls(Map.of(), Map.of(), domain),
                 SaslMechanisms.defaults(), credentials,
                 new AuthFailureThrottle(50, Duration.ofMinutes(1), Clock.systemUTC()), Runnable::run, sessions, router,
-                limits, hosts, features);
+                limits, hosts, features, new ServerMetrics(List.of("PLAIN")));
     }
 
     /** A client connection: bytes in, text out. */

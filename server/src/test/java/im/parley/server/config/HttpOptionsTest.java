@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 class HttpOptionsTest {
 
     @Test
-    void defaultsKeepHttpOffAndCorsClosed() {
+    void defaultsKeepHttpOnLoopbackHttpsOffAndCorsClosed() {
         HttpConfig web = ParleyConfig.defaults().web();
-        assertThat(ParleyConfig.defaults().http().enabled()).isFalse();
+        assertThat(ParleyConfig.defaults().http()).isEqualTo(ListenerConfig.on("127.0.0.1", 5280));
         assertThat(web.https()).isEqualTo(ListenerConfig.off("127.0.0.1", 5443));
         assertThat(web.corsOrigins()).isEmpty();
         assertThat(web.considerSecure()).isFalse();

@@ -47,6 +47,7 @@ final class FederatedServer implements AutoCloseable {
                 .withC2s(ListenerConfig.on(ip, 0))
                 .withDirectTls(ListenerConfig.off(ip, 0))
                 .withS2s(ListenerConfig.on(ip, s2sPort))
+                .withHttp(ListenerConfig.off(ip, 0))
                 .withTls(new TlsConfig(false, certificates))
                 .withFederation(federation.apply(FederationConfig.defaults()));
     }

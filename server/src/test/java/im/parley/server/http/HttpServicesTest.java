@@ -35,5 +35,16 @@ class HttpServicesTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> services.register("/", UPLOADS)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> services.register("files/", UPLOADS)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> services.register("/http-bind", UPLOADS)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aPathWithoutTrailingSlashIsServedAloneNotAsAPrefix() {
+        HttpServices services = new HttpServices();
+        services.register("/metrics", FILES);
+
+        assertThat(services.find("/metrics")).containsSame(FILES);
+        assertThat(services.find("/metrics/x")).isEmpty();
+        assertThat(services.find("/metricsx")).isEmpty();
     }
 }

@@ -26,7 +26,7 @@ class ModuleSetTest {
                 "disco", "adhoc", "service-admin", "version", "time", "last", "register", "contact-addresses",
                 "stream-management", "client-state", "blocking", "carbons", "offline", "push", "push-app-server", "vcard",
                 "private", "roster", "presence", "mam", "upload", "pep",
-                "bookmarks", "avatar", "extdisco", "proxy65", "muc");
+                "bookmarks", "avatar", "extdisco", "proxy65", "muc", "metrics");
     }
 
     @Test

@@ -25,6 +25,7 @@ import im.parley.server.session.InMemoryRouteTable;
 import im.parley.server.session.LocalSession;
 import im.parley.server.session.RouteTable;
 import im.parley.server.http.HttpServices;
+import im.parley.server.metrics.ServerMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -126,7 +127,7 @@ class DefaultStanzaRouterTest {
     DefaultStanzaRouterTest() throws Exception {
         router = new DefaultStanzaRouter(hosts, sessions, remote, new AccountSequencer());
         DefaultModuleContext.Shared shared = new DefaultModuleContext.Shared(hosts, router, sessions, Runnable::run,
-                null, new AccountSequencer(), new HttpServices());
+                null, new AccountSequencer(), new HttpServices(), new ServerMetrics(List.of()));
         ModuleEnvironment environment = new ModuleEnvironment(ParleyConfig.defaults(), Clock.systemUTC(), "test",
                 new C2sFeatures(), null);
         montague = new DefaultModuleContext(shared, hosts.find(Jids.parseDomain("montague.test")).orElseThrow(),

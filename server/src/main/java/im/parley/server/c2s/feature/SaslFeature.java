@@ -46,6 +46,8 @@ public final class SaslFeature implements FeatureNegotiator<C2sSession> {
     static final int MAX_FAILURES_PER_CONNECTION = 20;
 
     private SaslServer exchange;
+    /** The mechanism of the exchange in progress, for the metrics. */
+    private String mechanismName;
     private int failures;
     private int credentialFailures;
 
@@ -115,6 +117,7 @@ public final class SaslFeature implements FeatureNegotiator<C2sSession> {
             return fail(session, SaslFailure.INVALID_MECHANISM, null);
         }
         exchange = mechanism.get().start(saslContext);
+        mechanismName = mechanism.get().name();
         if (auth.getText().trim().isEmpty()) {
             // RFC 6120 §6.4.2 / RFC 4422 §5: no initial response; ask for it with an empty challenge.
             Element challenge = DocumentHelper.createElement(QName.get("challenge", NS));
@@ -163,6 +166,7 @@ public final class SaslFeature implements FeatureNegotiator<C2sSession> {
             return failed(session, SaslFailure.NOT_AUTHORIZED, null);
         }
         session.context().throttle().recordSuccess(session.remoteAddress());
+        session.context().metrics().auth().succeeded(mechanismName);
         session.authenticated(account);
         session.setMaxStanzaBytes(session.context().limits().maxStanzaSize());
         session.restartStream();
@@ -180,6 +184,7 @@ public final class SaslFeature implements FeatureNegotiator<C2sSession> {
         // it is a protocol mismatch (e.g. "channel-bindings-dont-match").
         boolean wrongCredentials = failure == SaslFailure.NOT_AUTHORIZED && text == null;
         failures++;
+        session.context().metrics().auth().failed(mechanismName);
         if (wrongCredentials) {
             credentialFailures++;
             session.context().throttle().recordFailure(session.remoteAddress());

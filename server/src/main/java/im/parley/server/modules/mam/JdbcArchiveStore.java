@@ -153,6 +153,11 @@ final class JdbcArchiveStore {
         });
     }
 
+    /** The messages in every archive of {@code domain} (sampled for metrics). */
+    long size(DomainBareJid domain) {
+        return tx.countRows("mam_messages", domain);
+    }
+
     /** Deletes the messages of {@code domain}'s archives archived before {@code cutoff}; returns how many. */
     int purge(DomainBareJid domain, Instant cutoff) {
         return tx.run("purge expired archived messages of " + domain, connection -> {

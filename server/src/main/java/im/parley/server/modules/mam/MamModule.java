@@ -9,8 +9,10 @@ import im.parley.server.event.StanzaEvent;
 import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.StanzaEvents.Shape;
 import im.parley.server.event.Verdict;
+import im.parley.server.metrics.SampledValue;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
+import im.parley.server.modules.metrics.MetricsModule;
 import im.parley.server.modules.roster.RosterEvents;
 import im.parley.server.session.LocalSession;
 import java.time.Duration;
@@ -20,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.dom4j.Element;
+import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.Jid;
 import org.slf4j.Logger;
@@ -103,6 +106,10 @@ public final class MamModule implements XmppModule {
             return Verdict.PASS;
         });
         schedulePurge();
+        DomainBareJid domain = context.host().domain();
+        new SampledValue(() -> store.size(domain), context.blocking(), context.clock(),
+                context.option(MetricsModule.SAMPLE_INTERVAL)).register(context.metrics().registry(),
+                "parley.archive.messages", "Messages in the archives of a hosted domain (sampled)", domain);
     }
 
     /**

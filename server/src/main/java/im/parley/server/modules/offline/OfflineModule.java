@@ -11,15 +11,19 @@ import im.parley.server.event.SessionEvents;
 import im.parley.server.event.StanzaEvent;
 import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.Verdict;
+import im.parley.server.metrics.SampledValue;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
+import im.parley.server.modules.metrics.MetricsModule;
 import im.parley.server.session.LocalSession;
 import im.parley.server.storage.OfflineStore;
+import io.micrometer.core.instrument.Counter;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.dom4j.Element;
+import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +63,7 @@ public final class OfflineModule implements XmppModule {
     private Clock clock;
     private ModuleContext context;
     private OfflineStore store;
+    private Counter stored;
     private OfflineDelivery delivery;
 
     public OfflineModule() {
@@ -95,6 +100,12 @@ public final class OfflineModule implements XmppModule {
             return Verdict.PASS;
         });
         context.addServerFeature(FEATURE);
+        DomainBareJid domain = context.host().domain();
+        stored = Counter.builder("parley.offline.stored").tag("domain", domain.toString())
+                .description("Messages put in offline storage").register(context.metrics().registry());
+        new SampledValue(() -> store.total(domain), context.blocking(), context.clock(),
+                context.option(MetricsModule.SAMPLE_INTERVAL)).register(context.metrics().registry(),
+                "parley.offline.messages", "Messages waiting in offline storage (sampled)", domain);
     }
 
     /**
@@ -169,6 +180,7 @@ public final class OfflineModule implements XmppModule {
             bounce(message, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE, "offline storage full"), handling);
             return;
         }
+        stored.increment();
         // A flush that ran between this message's routing and its storage may have cleared it.
         backlog.add(owner);
         deliverIfOnline(owner);

@@ -8,6 +8,7 @@ import im.parley.core.jid.Jids;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.http.HttpService;
 import im.parley.server.module.ModuleCatalog;
+import im.parley.server.testing.RecordingExchange;
 import im.parley.server.testing.MovableClock;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;

@@ -1,4 +1,4 @@
-package im.parley.server.modules.upload;
+package im.parley.server.testing;
 
 import im.parley.server.http.HttpExchange;
 import im.parley.server.http.HttpRequestBody;
@@ -25,18 +25,18 @@ import java.io.ByteArrayOutputStream;
  * inline and this exchange runs event-loop work inline, so the response is there when a call
  * returns. Records the response head and body.
  */
-final class RecordingExchange implements HttpExchange {
+public final class RecordingExchange implements HttpExchange {
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private HttpResponse response;
     private boolean ended;
-    boolean paused;
+    public boolean paused;
     /** The service asked for the body ({@code 100 Continue} to a client that waits for it). */
-    boolean proceeded;
+    public boolean proceeded;
 
     /** Sends a request with {@code content} as its body (null: none) to {@code service}. */
-    static RecordingExchange call(HttpService service, HttpMethod method, String path, byte[] content,
+    public static RecordingExchange call(HttpService service, HttpMethod method, String path, byte[] content,
                                   String contentType, String origin) {
         HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, path);
         if (content != null) {
@@ -69,20 +69,20 @@ final class RecordingExchange implements HttpExchange {
         }
     }
 
-    int status() {
+    public int status() {
         return response == null ? -1 : response.status().code();
     }
 
-    String header(CharSequence name) {
+    public String header(CharSequence name) {
         return response.headers().get(name);
     }
 
-    byte[] body() {
+    public byte[] body() {
         return body.toByteArray();
     }
 
     /** A complete response was sent (all of a streamed body included). */
-    boolean complete() {
+    public boolean complete() {
         return response != null && ended;
     }
 

@@ -1,0 +1,78 @@
+package im.parley.server.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Collection;
+
+/**
+ * The meters of one server: a registry per assembly, never a global one, so that several servers
+ * in one JVM (tests) keep their figures apart. Holds the counters the hot paths move, made once
+ * here so that counting a stanza is an increment, not a lookup ({@link StanzaCounters},
+ * {@link AuthCounters}), and the JVM and process figures of Micrometer's binders. Modules add
+ * their own meters to {@link #registry()} ({@code ModuleContext.metrics()}).
+ */
+public final class ServerMetrics implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final StanzaCounters stanzas = new StanzaCounters(registry);
+    private final AuthCounters auth;
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    /** A registry with the stanza counters, the login counters of {@code mechanisms} and the JVM figures. */
+    public ServerMetrics(Collection<String> mechanisms) {
+        auth = new AuthCounters(registry, mechanisms);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    /** Where modules and the core register meters. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Stanzas in and out of client streams, by kind. */
+    public StanzaCounters stanzas() {
+        return stanzas;
+    }
+
+    /** Logins and authentication failures, by SASL mechanism. */
+    public AuthCounters auth() {
+        return auth;
+    }
+
+    /**
+     * Every meter in the Prometheus text format (version 0.0.4), or in OpenMetrics 1.0 when
+     * {@code accept} (the scraper's {@code Accept} header, may be null) asks for it.
+     * Runs the gauges' functions: call it off the event loop.
+     */
+    public Scrape scrape(String accept) {
+        String contentType = accept != null && accept.contains("application/openmetrics-text")
+                ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
+                : "text/plain; version=0.0.4; charset=utf-8";
+        return new Scrape(contentType, registry.scrape(contentType));
+    }
+
+    /** A scrape's body and the content type it is written in. */
+    public record Scrape(String contentType, String body) {
+    }
+
+    /** Stops the collectors that listen to the JVM (garbage collection notifications). */
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}
