@@ -60,9 +60,9 @@ final class PostgresCluster {
     static synchronized PostgresCluster shared() {
         if (shared == null) {
             try {
+                boolean asNobody = "root".equals(System.getProperty("user.name"));
                 PostgresCluster cluster = new PostgresCluster(binaries(),
-                        Files.createTempDirectory(temporaryFiles(), "parley-postgresql-"),
-                        "root".equals(System.getProperty("user.name")));
+                        Files.createTempDirectory(clusterParent(asNobody), "parley-postgresql-"), asNobody);
                 cluster.start();
                 Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop, "postgresql-stop"));
                 shared = cluster;
@@ -185,6 +185,25 @@ final class PostgresCluster {
     }
 
     /** The run's {@code TMPDIR} (.ci/run makes one per run), else {@code java.io.tmpdir}. */
+    /**
+     * Where the cluster's directory goes: the temporary directory, unless PostgreSQL runs as
+     * {@code nobody} and a directory above it keeps others out (a private TMPDIR inside another
+     * one made by {@code mktemp -d}, 0700, which is not ours to open): then the system's
+     * {@code /tmp}, where the cluster still gets a directory of its own.
+     */
+    private static Path clusterParent(boolean asNobody) throws IOException {
+        Path tmp = temporaryFiles();
+        if (!asNobody) {
+            return tmp;
+        }
+        for (Path dir = tmp.getParent(); dir != null; dir = dir.getParent()) {
+            if (!Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                return Path.of("/tmp").toRealPath();
+            }
+        }
+        return tmp;
+    }
+
     private static Path temporaryFiles() throws IOException {
         String tmpdir = System.getenv("TMPDIR");
         return (tmpdir != null && !tmpdir.isEmpty() ? Path.of(tmpdir) : Path.of(System.getProperty("java.io.tmpdir")))
@@ -232,7 +251,9 @@ final class PostgresCluster {
      * directories must already allow it.
      */
     private static void openPathForOthers(Path directory) throws IOException {
-        Path tmp = temporaryFiles();
+        Path real = directory.toRealPath();
+        // Ours to change: the temporary directory, or only the cluster's own directory when it is elsewhere.
+        Path tmp = real.startsWith(temporaryFiles()) ? temporaryFiles() : real;
         for (Path dir = directory.toRealPath(); dir != null; dir = dir.getParent()) {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(dir);
             if (permissions.contains(PosixFilePermission.OTHERS_EXECUTE)) {
