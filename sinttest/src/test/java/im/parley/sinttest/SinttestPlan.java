@@ -19,6 +19,24 @@ final class SinttestPlan {
     static final Map<String, String> DISABLED_TESTS = disabledTests();
 
     /**
+     * Tests that fail now and then because of a race inside Smack itself, with its cause. They
+     * stay in the main pass (Smack 4.5.0-beta5 takes a {@code Class.method} in
+     * {@code disabledTests} as the whole class), and the summary names the cause when the retry
+     * passes them.
+     */
+    static final Map<String, String> KNOWN_CLIENT_RACES = Map.of(
+            // Leave the room one created, enter it again at once. Smack's MultiUserChat handles
+            // the exit's self-presence (110) in a presence listener that calls its synchronized
+            // userHasLeft(), and the connection reads no further stanza until its listeners return
+            // (AbstractXMPPConnection waits on a Semaphore). When the test thread takes the
+            // monitor first, for join(), join() waits for a self-presence the blocked connection
+            // cannot read until the 5 s reply timeout. Parley's answer goes out within
+            // milliseconds; MucOccupantTest runs the same burst.
+            "MultiUserChatOccupantIntegrationTest.mucLeaveTest", "Smack 4.5.0-beta5 stalls for its reply timeout when "
+                    + "join() takes its MultiUserChat's monitor before the listener handling the exit's self-presence "
+                    + "does (igniterealtime/Smack pull requests 650 and 665)");
+
+    /**
      * Tests that apply but run in a pass of their own, with fresh connections, rather than in the
      * main pass; the main pass disables their classes.
      */

@@ -64,7 +64,14 @@ record SinttestSummary(List<String> passed, Map<String, String> failed, Map<Stri
         out.append("\nFAILED\n");
         failed.forEach((test, why) -> out.append("  ").append(test).append("\n      ").append(why).append('\n'));
         out.append("\nFAILED FIRST, PASSED ON RETRY (flaky: a timing race to find; the first failure)\n");
-        passedOnRetry.forEach((test, why) -> out.append("  ").append(test).append("\n      ").append(why).append('\n'));
+        passedOnRetry.forEach((test, why) -> {
+            out.append("  ").append(test).append("\n      ").append(why).append('\n');
+            SinttestPlan.KNOWN_CLIENT_RACES.forEach((known, cause) -> {
+                if (test.startsWith(known + " ")) {
+                    out.append("      known cause, in the client: ").append(cause).append('\n');
+                }
+            });
+        });
         out.append("\nPASSED\n");
         passed.forEach(test -> out.append("  ").append(test).append('\n'));
         out.append("\nNOT POSSIBLE (the framework's reason)\n");

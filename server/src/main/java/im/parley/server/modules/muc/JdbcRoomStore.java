@@ -29,8 +29,8 @@ import org.jxmpp.jid.EntityBareJid;
 final class JdbcRoomStore {
 
     /** What a persistent room keeps across restarts. */
-    record StoredRoom(RoomConfig config, Map<EntityBareJid, Affiliation> affiliations, String subject,
-                      String subjectNick) {
+    record StoredRoom(RoomConfig config, Map<EntityBareJid, Affiliation> affiliations,
+                      Map<EntityBareJid, String> registeredNicks, String subject, String subjectNick) {
     }
 
     /** A public room for the service's disco#items (XEP-0045 §6.3). */
@@ -59,16 +59,21 @@ final class JdbcRoomStore {
                     if (!rows.next()) {
                         return Optional.empty();
                     }
-                    stored = new StoredRoom(config(rows), new HashMap<>(), rows.getString(14), rows.getString(15));
+                    stored = new StoredRoom(config(rows), new HashMap<>(), new HashMap<>(), rows.getString(14),
+                            rows.getString(15));
                 }
             }
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT jid, affiliation FROM muc_affiliations WHERE service = ? AND room = ?")) {
+                    "SELECT jid, affiliation, nick FROM muc_affiliations WHERE service = ? AND room = ?")) {
                 select.setString(1, service);
                 select.setString(2, room.getLocalpart().toString());
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        stored.affiliations().put(jid(rows.getString(1)), Affiliation.parse(rows.getString(2)));
+                        EntityBareJid user = jid(rows.getString(1));
+                        stored.affiliations().put(user, Affiliation.parse(rows.getString(2)));
+                        if (rows.getString(3) != null) {
+                            stored.registeredNicks().put(user, rows.getString(3));
+                        }
                     }
                 }
             }
@@ -103,12 +108,13 @@ final class JdbcRoomStore {
                 insert.executeUpdate();
             }
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO muc_affiliations (service, room, jid, affiliation) VALUES (?, ?, ?, ?)")) {
+                    "INSERT INTO muc_affiliations (service, room, jid, affiliation, nick) VALUES (?, ?, ?, ?, ?)")) {
                 for (Map.Entry<EntityBareJid, Affiliation> entry : state.affiliations().entrySet()) {
                     insert.setString(1, service);
                     insert.setString(2, room.getLocalpart().toString());
                     insert.setString(3, entry.getKey().toString());
                     insert.setString(4, entry.getValue().value());
+                    insert.setString(5, state.registeredNicks().get(entry.getKey()));
                     insert.addBatch();
                 }
                 insert.executeBatch();

@@ -113,8 +113,8 @@ final class MucService {
                 return null;
             }
             JdbcRoomStore.StoredRoom state = loaded.get();
-            Room found = new Room(jid, state.config(), state.affiliations(), state.subject(), state.subjectNick(),
-                    services);
+            Room found = new Room(jid, state.config(), state.affiliations(), state.registeredNicks(), state.subject(),
+                    state.subjectNick(), services);
             stored.put(jid, true);
             rooms.put(jid, found);
             return found;
@@ -138,7 +138,7 @@ final class MucService {
         }
         if (room.config().persistent()) {
             JdbcRoomStore.StoredRoom state = new JdbcRoomStore.StoredRoom(room.config(), room.affiliations(),
-                    room.subject(), room.subjectNick());
+                    room.registeredNicks(), room.subject(), room.subjectNick());
             stored.put(jid, true);
             return CompletableFuture.runAsync(() -> store.save(jid, state), blocking);
         }
@@ -171,7 +171,7 @@ final class MucService {
     private Room create(Stanza presence, EntityBareJid creator) {
         EntityBareJid jid = presence.to().asEntityBareJidIfPossible();
         Room room = new Room(jid, RoomConfig.defaults(Math.min(20, services.limits().historyLength())),
-                Map.of(creator, Affiliation.OWNER), null, null, services);
+                Map.of(creator, Affiliation.OWNER), Map.of(), null, null, services);
         if (presence.element().element(QName.get("x", MucNamespaces.MUC_NS)) != null) {
             // §10.1.1: a client that speaks MUC gets a locked room until it is configured; a
             // Groupchat 1.0 client (no <x/>) gets an instant room.

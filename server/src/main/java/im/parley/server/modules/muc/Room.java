@@ -36,6 +36,8 @@ final class Room {
     private final Set<EntityBareJid> serviceAdmins;
     private volatile RoomConfig config;
     private final Map<EntityBareJid, Affiliation> affiliations = new HashMap<>();
+    /** §7.10: the nicknames users registered, reserved for them (kept with their affiliation). */
+    private final Map<EntityBareJid, String> registeredNicks = new HashMap<>();
     private final Map<String, Occupant> byNick = new LinkedHashMap<>();
     private final Map<Jid, Occupant> bySession = new HashMap<>();
     private volatile int occupantCount;
@@ -47,11 +49,12 @@ final class Room {
     private boolean destroyed;
     private boolean changed;
 
-    Room(EntityBareJid jid, RoomConfig config, Map<EntityBareJid, Affiliation> affiliations, String subject,
-         String subjectNick, RoomServices services) {
+    Room(EntityBareJid jid, RoomConfig config, Map<EntityBareJid, Affiliation> affiliations,
+         Map<EntityBareJid, String> registeredNicks, String subject, String subjectNick, RoomServices services) {
         this.jid = jid;
         this.config = config;
         this.affiliations.putAll(affiliations);
+        this.registeredNicks.putAll(registeredNicks);
         this.subject = subject;
         this.subjectNick = subjectNick;
         this.out = services.out();
@@ -125,7 +128,47 @@ final class Room {
         } else {
             affiliations.put(user, affiliation);
         }
+        if (affiliation == Affiliation.NONE || affiliation == Affiliation.OUTCAST) {
+            // A reservation belongs to someone on the room's lists; losing the place loses the nick.
+            registeredNicks.remove(user);
+        }
         changed = true;
+    }
+
+    Map<EntityBareJid, String> registeredNicks() {
+        return Map.copyOf(registeredNicks);
+    }
+
+    /** §7.12: the nickname {@code user} registered, or null. */
+    String registeredNick(EntityBareJid user) {
+        return registeredNicks.get(user);
+    }
+
+    /** §7.10: who registered {@code nick}, or null. */
+    EntityBareJid registrantOf(String nick) {
+        for (Map.Entry<EntityBareJid, String> entry : registeredNicks.entrySet()) {
+            if (entry.getValue().equals(nick)) {
+                return entry.getKey();
+            }
+        }
+        return null;
+    }
+
+    /** §7.10: reserves {@code nick} for {@code user}, or (null) gives the reservation up. */
+    void registerNick(EntityBareJid user, String nick) {
+        if (nick == null) {
+            registeredNicks.remove(user);
+        } else {
+            registeredNicks.put(user, nick);
+        }
+        changed = true;
+    }
+
+    /** True if {@code nick} is reserved (§7.10) or used by someone other than {@code user}. */
+    boolean nickTakenFrom(EntityBareJid user, String nick) {
+        EntityBareJid registrant = registrantOf(nick);
+        Occupant holder = byNick.get(nick);
+        return registrant != null && !registrant.equals(user) || holder != null && !holder.user().equals(user);
     }
 
     void configure(RoomConfig newConfig) {
@@ -207,8 +250,10 @@ final class Room {
             reject(presence, StanzaErrorCondition.REGISTRATION_REQUIRED, "this room is for members only"); // §7.2.7
         } else if (config.passwordProtected() && !config.password().equals(password(mucX))) {
             reject(presence, StanzaErrorCondition.NOT_AUTHORIZED, "a password is required to enter this room"); // §7.2.6
-        } else if (sameNick != null && !sameNick.user().equals(user)) {
-            reject(presence, StanzaErrorCondition.CONFLICT, "this nickname is in use in the room");        // §7.2.9
+        } else if (nickTakenFrom(user, nick)) {
+            // §7.2.9, §7.12: in use by another occupant, or registered by another user.
+            reject(presence, StanzaErrorCondition.CONFLICT, sameNick != null && !sameNick.user().equals(user)
+                    ? "this nickname is in use in the room" : "this nickname is registered to another user");
         } else if (sameNick == null && occupantCount >= maxOccupants() && !affiliation.atLeast(Affiliation.ADMIN)) {
             reject(presence, StanzaErrorCondition.SERVICE_UNAVAILABLE,
                     "the room is full (" + maxOccupants() + " occupants)");                                // §7.2.10
@@ -262,8 +307,9 @@ final class Room {
     /** §7.6: an occupant takes another nick: unavailable with 303 and the new nick, then available. */
     private void changeNick(Stanza presence, Occupant occupant, String newNick) {
         Occupant holder = byNick.get(newNick);
-        if (holder != null && !holder.user().equals(occupant.user())) {
-            reject(presence, StanzaErrorCondition.CONFLICT, "this nickname is in use in the room");
+        if (nickTakenFrom(occupant.user(), newNick)) {
+            // §7.6: in use; §7.12: registered to another user.
+            reject(presence, StanzaErrorCondition.CONFLICT, "this nickname is in use or registered in the room");
             return;
         }
         if (holder != null || occupant.sessions().size() > 1) {

@@ -13,9 +13,9 @@ import org.dom4j.QName;
 import org.jxmpp.jid.EntityBareJid;
 
 /**
- * IQ requests to a room's bare JID: its discovery (XEP-0045 §6.4, §6.5) and the owner's
- * configuration (§10.1, §10.2) and destruction (§10.9). Runs in the room's turn; returns the
- * answer.
+ * IQ requests to a room's bare JID: its discovery (XEP-0045 §6.4, §6.5), nickname registration
+ * (§7.10, §7.12), and the owner's configuration (§10.1, §10.2) and destruction (§10.9). Runs in
+ * the room's turn; returns the answer.
  */
 final class RoomRequests {
 
@@ -30,6 +30,7 @@ final class RoomRequests {
     private final MucLimits limits;
     private final RoomAdmin admin;
     private final Destruction destruction;
+    private final RoomRegistration registration = new RoomRegistration();
 
     RoomRequests(MucLimits limits, RoomAdmin admin, Destruction destruction) {
         this.limits = limits;
@@ -42,8 +43,12 @@ final class RoomRequests {
         String ns = payload == null ? "" : payload.getNamespaceURI();
         boolean get = "get".equals(iq.type());
         if (ns.equals(ServerInfo.DISCO_INFO) && get) {
-            return payload.attributeValue("node") == null ? info(room, iq)
-                    : error(iq, StanzaErrorCondition.ITEM_NOT_FOUND, null);
+            String node = payload.attributeValue("node");
+            return node == null ? info(room, iq) : RoomRegistration.RESERVED_NICK_NODE.equals(node)
+                    ? registration.reservedNick(room, iq) : error(iq, StanzaErrorCondition.ITEM_NOT_FOUND, null);
+        }
+        if (ns.equals(RoomRegistration.REGISTER)) {
+            return registration.answer(room, iq, payload, get);
         }
         if (ns.equals(ServerInfo.DISCO_ITEMS) && get) {
             return items(room, iq);
@@ -68,7 +73,7 @@ final class RoomRequests {
                 .addAttribute("type", "text").addAttribute("name", config.name().isEmpty()
                         ? room.jid().getLocalpart().toString() : config.name());
         for (String feature : List.of(MucNamespaces.MUC, ServerInfo.DISCO_INFO, ServerInfo.DISCO_ITEMS,
-                MucNamespaces.SID,
+                MucNamespaces.SID, RoomRegistration.REGISTER,
                 config.publicRoom() ? "muc_public" : "muc_hidden",
                 config.persistent() ? "muc_persistent" : "muc_temporary",
                 config.membersOnly() ? "muc_membersonly" : "muc_open",

@@ -343,4 +343,45 @@ class MucOccupantTest {
 
         assertThat(statusCodes(last(join(romeo, ROOM + "/romeo", ""), "presence"))).contains(110, 201);
     }
+    /**
+     * Smack's {@code mucLeaveTest} (leave a room one just created, enter it again) in one burst:
+     * the second presence waits in the room's turn behind the first, and the room that vanished
+     * with its last occupant (§10.1: a temporary room) is created anew, locked again (201).
+     */
+    @Test
+    void leavingATemporaryRoomAndEnteringAgainInOneBurstCreatesItAnew() {
+        join(romeo, ROOM + "/romeo", "");
+
+        List<Element> presences = named(leaveAndEnter(romeo, ROOM + "/romeo"), "presence");
+
+        // §7.14: the exit's self-presence (unavailable, 110) comes first, then §10.1.1's creation (110, 201).
+        assertThat(presences).extracting(p -> p.attributeValue("type")).containsExactly("unavailable", null);
+        assertThat(statusCodes(presences.get(0))).containsExactly(110);
+        assertThat(statusCodes(presences.get(1))).containsExactly(110, 201);
+        assertThat(item(presences.get(1)).attributeValue("affiliation")).isEqualTo("owner");
+    }
+
+    @Test
+    void leavingAPersistentRoomAndEnteringAgainInOneBurstEntersTheSameRoom() {
+        createReserved(romeo, ROOM + "/romeo", "muc#roomconfig_persistentroom", "1",
+                "muc#roomconfig_roomname", "The Garden");
+
+        List<Element> burst = leaveAndEnter(romeo, ROOM + "/romeo");
+
+        // §7.14 then §7.2: the room stays (no 201), with its configuration and owner.
+        List<Element> presences = named(burst, "presence");
+        assertThat(presences).extracting(p -> p.attributeValue("type")).containsExactly("unavailable", null);
+        assertThat(statusCodes(presences.get(1))).containsExactly(110);
+        assertThat(item(presences.get(1)).attributeValue("affiliation")).isEqualTo("owner");
+        assertThat(last(burst, "message").element("subject")).isNotNull();
+        Element info = MucScript.send(juliet, "<iq type='get' id='d1' to='" + ROOM
+                + "'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>").get(0).element("query");
+        assertThat(info.element("identity").attributeValue("name")).isEqualTo("The Garden");
+    }
+
+    /** An exit and a new entry written together, as a client that leaves and re-enters at once. */
+    private static List<Element> leaveAndEnter(TestClient client, String occupantJid) {
+        return send(client, "<presence to='" + occupantJid + "' type='unavailable'/><presence to='" + occupantJid
+                + "'><x xmlns='" + MucScript.MUC + "'/></presence>");
+    }
 }
