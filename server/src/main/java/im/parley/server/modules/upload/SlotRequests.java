@@ -1,7 +1,11 @@
 package im.parley.server.modules.upload;
 
+import static im.parley.server.module.IqReplies.done;
+import static im.parley.server.module.IqReplies.error;
+import static im.parley.server.module.IqReplies.payload;
+import static im.parley.server.module.IqReplies.result;
+
 import im.parley.core.routing.Stanza;
-import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.module.ModuleContext;
@@ -65,7 +69,7 @@ final class SlotRequests {
      * {@code max-file-size} field of an extended information form (XEP-0128).
      */
     private Element info(Stanza iq) {
-        if (!"get".equals(iq.type()) || query(iq).attributeValue("node") != null) {
+        if (!"get".equals(iq.type()) || payload(iq).attributeValue("node") != null) {
             return error(iq, "get".equals(iq.type()) ? StanzaErrorCondition.ITEM_NOT_FOUND
                     : StanzaErrorCondition.BAD_REQUEST, null);
         }
@@ -88,7 +92,7 @@ final class SlotRequests {
             return error(iq, StanzaErrorCondition.BAD_REQUEST, null);
         }
         Element query = DocumentHelper.createElement(QName.get("query", Namespace.get(ServerInfo.DISCO_ITEMS)));
-        String node = query(iq).attributeValue("node");
+        String node = payload(iq).attributeValue("node");
         if (node != null) {
             return error(iq, StanzaErrorCondition.ITEM_NOT_FOUND, null);
         }
@@ -97,7 +101,7 @@ final class SlotRequests {
 
     /** XEP-0363 §4: a slot for a file of a local account; §5 when there is none. */
     private CompletionStage<Element> request(Stanza iq) {
-        Element request = query(iq);
+        Element request = payload(iq);
         if (!"get".equals(iq.type()) || !"request".equals(request.getName())) {
             return done(error(iq, StanzaErrorCondition.BAD_REQUEST, "expected <request/> in an IQ of type get"));
         }
@@ -175,23 +179,5 @@ final class SlotRequests {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    private static Element query(Stanza iq) {
-        return iq.element().elements().get(0);
-    }
-
-    private static Element result(Stanza iq, Element query) {
-        Element result = Stanzas.iqResult(iq.element());
-        result.add(query);
-        return result;
-    }
-
-    private static Element error(Stanza iq, StanzaErrorCondition condition, String text) {
-        return Stanzas.errorReply(iq.element(), text == null ? StanzaError.of(condition) : StanzaError.of(condition, text));
-    }
-
-    private static CompletionStage<Element> done(Element response) {
-        return CompletableFuture.completedFuture(response);
     }
 }
