@@ -69,7 +69,11 @@ final class JdbcArchiveStore {
 
     JdbcArchiveStore(DataSource database) {
         this.tx = new SqlTransactions(database);
-        boolean h2 = tx.run("tune the archive table", JdbcArchiveStore::cacheSequenceOnEmbeddedDatabase);
+        boolean h2 = tx.run("look up the database product",
+                connection -> "H2".equals(connection.getMetaData().getDatabaseProductName()));
+        if (h2) {
+            tx.run("tune the archive table", JdbcArchiveStore::cacheSequence);
+        }
         this.table = "mam_messages" + (h2 ? H2_INDEXES : "");
     }
 
@@ -77,14 +81,11 @@ final class JdbcArchiveStore {
      * H2 only: PostgreSQL caches sequence values per connection, so a cache there would let a
      * later batch, on another connection, take smaller values than an earlier one.
      */
-    private static boolean cacheSequenceOnEmbeddedDatabase(Connection connection) throws SQLException {
-        if (!"H2".equals(connection.getMetaData().getDatabaseProductName())) {
-            return false;
-        }
+    private static Void cacheSequence(Connection connection) throws SQLException {
         try (Statement alter = connection.createStatement()) {
             alter.execute("ALTER TABLE mam_messages ALTER COLUMN seq SET CACHE " + EMBEDDED_SEQ_CACHE);
         }
-        return true;
+        return null;
     }
 
     /**
