@@ -199,6 +199,10 @@ final class ModuleRequestHandler extends ChannelInboundHandlerAdapter {
                 current = null;
                 discarding = true;
                 resumeReading();
+            } else if (keep) {
+                // A module that paused reading (an upload waiting for its slot) answered after the
+                // whole body came: the connection stays open, so its next request must be read.
+                resumeReading();
             }
             return true;
         }
