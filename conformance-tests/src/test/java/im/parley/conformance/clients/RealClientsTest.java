@@ -78,7 +78,16 @@ class RealClientsTest {
      */
     @Test
     void profanityShowsCarbonsAndTheArchive(@TempDir Path tmp) throws Exception {
-        assertPasses(client("profanity-history", "profhistory").timeout(75).run(tmp));
+        Outcome first = client("profanity-history", "profhistory").timeout(75).run(tmp);
+        if (first.passed()) {
+            return;
+        }
+        // profanity 0.13 sometimes opens the chat without asking the archive (about one run in
+        // eight, cause not found: it sends no query at all, so Parley has nothing to answer). One
+        // more run, as the sinttest harness retries once; the first failure stays in the log.
+        System.err.println("profanity-history failed once, running it again: " + first.verdict());
+        assertPasses(client("profanity-history", "profhistory").timeout(75)
+                .run(java.nio.file.Files.createDirectories(tmp.resolve("again"))));
     }
 
     /** go-sendxmpp: listening (online, receives) and sending. */
