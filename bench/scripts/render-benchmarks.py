@@ -27,6 +27,12 @@ FIGURES = {
     "presence": ("Presence, rosters of 20", ["online", "status_rate", "status_changes_sent", "presence_expected",
                  "presence_delivered", "delivered_ratio", "presence_delivered_per_s", "login_presence_per_s",
                  "latency_p50_ms", "latency_p99_ms", "server_cpu_avg_pct", "bench_cpu_avg_pct", "errors"]),
+    "muc50": ("Group chat, rooms of 50", ["rooms", "online", "joins_per_s", "join_latency_p99_ms", "delivery_rate",
+              "deliveries_expected", "delivered_ratio", "latency_p50_ms", "latency_p99_ms", "server_cpu_avg_pct",
+              "bench_cpu_avg_pct", "highest_clean_delivery_rate", "errors"]),
+    "muc500": ("Group chat, rooms of 500", ["rooms", "online", "joins_per_s", "join_latency_p99_ms", "delivery_rate",
+               "deliveries_expected", "delivered_ratio", "latency_p50_ms", "latency_p99_ms", "server_cpu_avg_pct",
+               "bench_cpu_avg_pct", "highest_clean_delivery_rate", "errors"]),
 }
 BEGIN, END = "<!-- figures:begin -->", "<!-- figures:end -->"
 

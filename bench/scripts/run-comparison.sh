@@ -18,6 +18,9 @@
 #   WARMUP_USERS=1000 (log in and out before login_* and idle_tls are measured)
 #   IDLE_USERS=5000 IDLE_HOLD=60 CHAT_USERS=2000 CHAT_RATE=2000 CHAT_SECONDS=20 SEARCH_STEP_SECONDS=8
 #   PRESENCE_USERS=1000 STATUS_RATE=200   PARLEY_MECHANISM=SCRAM-SHA-1 PEER_MECHANISM=PLAIN
+#   muc50, muc500 (not in the default list: group chat, issue 14; each server's service is
+#   conference.<its domain>): MUC50_ROOMS=20 MUC500_ROOMS=2 JOIN_RATE=500 MUC_RATE=10000 (deliveries/s)
+#   MUC_SECONDS=20
 #   mam_page (Parley only, not in the default list: the archive is filled through Parley's store):
 #   ARCHIVE_MESSAGES=100000 MAM_QUERIES=500 MAM_WARMUP=100
 #   PARLEY_ROSTER=--roster (or --no-roster for a Parley build without rosters)
@@ -49,7 +52,11 @@ start_server() {  # sets HOST DOMAIN PID MECH
       [ "${PARLEY_JFR:-0}" = 1 ] && opts="$opts -XX:StartFlightRecording=filename=$RESULTS/parley-$2.jfr,settings=profile"
       local archive=0
       [ "$2" = mam_page ] && archive=${ARCHIVE_MESSAGES:-100000}
-      ARCHIVE_MESSAGES=$archive PARLEY_JAVA_OPTS="$opts" "$HERE/start-parley.sh" parley.test 127.0.0.5 "$PARLEY_DIR" || return 1
+      # The muc scenarios send more than an occupant's default share (muc.messages_per_minute);
+      # Prosody and ejabberd have no such limit by default.
+      local extra=${PARLEY_CONFIG_EXTRA:-}
+      case $2 in muc*) extra="$extra"$'\nmuc:\n  messages_per_minute: 1000000' ;; esac
+      PARLEY_CONFIG_EXTRA="$extra" ARCHIVE_MESSAGES=$archive PARLEY_JAVA_OPTS="$opts" "$HERE/start-parley.sh" parley.test 127.0.0.5 "$PARLEY_DIR" || return 1
       HOST=127.0.0.5; DOMAIN=parley.test; PID=$(cat "$PARLEY_DIR/parley.pid"); MECH=${PARLEY_MECHANISM:-SCRAM-SHA-1} ;;
     prosody)
       "$PEERS/start-prosody.sh" prosody.test 127.0.0.2 >/dev/null || return 1
@@ -80,6 +87,8 @@ scenario_args() {
     idle_tls)       echo "idle --users ${IDLE_USERS:-5000} --rate ${TLS_RATE:-500} --warmup ${WARMUP_USERS:-1000} --settle 20 --hold ${IDLE_HOLD:-60}" ;;
     chat)           echo "chat --users ${CHAT_USERS:-2000} --login-rate 1000 --rate ${CHAT_RATE:-2000} --seconds ${CHAT_SECONDS:-20} --search-step-seconds ${SEARCH_STEP_SECONDS:-8}" ;;
     mam_page)       echo "mam --queries ${MAM_QUERIES:-500} --warmup ${MAM_WARMUP:-100} --page 50" ;;
+    muc50)          echo "muc --rooms ${MUC50_ROOMS:-20} --occupants 50 --join-rate ${JOIN_RATE:-500} --rate ${MUC_RATE:-10000} --seconds ${MUC_SECONDS:-20} --search-step-seconds ${SEARCH_STEP_SECONDS:-8}" ;;
+    muc500)         echo "muc --rooms ${MUC500_ROOMS:-2} --occupants 500 --join-rate ${JOIN_RATE:-500} --rate ${MUC_RATE:-10000} --seconds ${MUC_SECONDS:-20} --search-step-seconds ${SEARCH_STEP_SECONDS:-8}" ;;
     presence)       echo "presence --users ${PRESENCE_USERS:-1000} --contacts 20 --login-rate 500 --status-rate ${STATUS_RATE:-200} --seconds 20" ;;
   esac
 }

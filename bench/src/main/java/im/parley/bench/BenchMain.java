@@ -4,6 +4,7 @@ import im.parley.bench.scenario.ChatScenario;
 import im.parley.bench.scenario.IdleSessionsScenario;
 import im.parley.bench.scenario.LoginStormScenario;
 import im.parley.bench.scenario.MamScenario;
+import im.parley.bench.scenario.MucScenario;
 import im.parley.bench.scenario.PresenceScenario;
 import im.parley.bench.scenario.Scenario;
 import im.parley.bench.scenario.ScenarioResult;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "parley-bench", mixinStandardHelpOptions = true,
         subcommands = {BenchMain.Login.class, BenchMain.Idle.class, BenchMain.Chat.class,
-                BenchMain.Presence.class, BenchMain.Mam.class, BenchMain.Soak.class, BenchMain.CreateUsers.class,
+                BenchMain.Presence.class, BenchMain.Mam.class, BenchMain.Muc.class, BenchMain.Soak.class, BenchMain.CreateUsers.class,
                 BenchMain.FillArchive.class},
         description = "XMPP load generator: login storm, idle TLS sessions, chat, presence, MAM pages, soak.")
 public final class BenchMain {
@@ -113,6 +114,33 @@ public final class BenchMain {
         @Override
         public Integer call() throws Exception {
             return runAndReport(new PresenceScenario(users, contacts, loginRate, statusRate, seconds), common);
+        }
+    }
+
+    @Command(name = "muc", description = "Group chat (XEP-0045): R rooms of N occupants; joins/s, then groupchat "
+            + "fan-out at a fixed rate of deliveries per second, with a search for the highest clean rate (issue 14).")
+    static final class Muc implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Option(names = "--rooms", defaultValue = "20") int rooms;
+        @Option(names = "--occupants", description = "Occupants per room.", defaultValue = "50") int occupants;
+        @Option(names = "--service", description = "The MUC service's domain; default conference.<domain>.")
+        String service;
+        @Option(names = "--login-rate", defaultValue = "500") double loginRate;
+        @Option(names = "--join-rate", description = "Room entries per second offered.", defaultValue = "500")
+        double joinRate;
+        @Option(names = "--rate", description = "Deliveries per second offered (messages/s times the room size).",
+                defaultValue = "10000") double rate;
+        @Option(names = "--seconds", defaultValue = "20") double seconds;
+        @Option(names = "--search-step-seconds", description = "Seconds per rate-search step; 0: no search.",
+                defaultValue = "8") double searchStep;
+        @Option(names = "--max-rate", description = "Upper bound of the rate search.", defaultValue = "400000")
+        double maxRate;
+        @Option(names = "--clean-p99-ms", defaultValue = "20") double cleanP99;
+
+        @Override
+        public Integer call() throws Exception {
+            return runAndReport(new MucScenario(rooms, occupants, service, loginRate, joinRate, rate, seconds,
+                    searchStep, maxRate, cleanP99), common);
         }
     }
 

@@ -13,6 +13,7 @@ import im.parley.bench.scenario.ChatScenario;
 import im.parley.bench.scenario.IdleSessionsScenario;
 import im.parley.bench.scenario.LoginStormScenario;
 import im.parley.bench.scenario.MamScenario;
+import im.parley.bench.scenario.MucScenario;
 import im.parley.bench.scenario.PresenceScenario;
 import im.parley.bench.scenario.Scenario;
 import im.parley.bench.scenario.ScenarioResult;
@@ -88,6 +89,19 @@ class ScenarioSmokeTest {
         assertThat(result.figures()).containsKeys("latency_p50_ms", "latency_p99_ms", "latency_p999_ms");
         assertThat(result.figures().get("delivered")).isEqualTo(((Number) result.figures().get("sent")).longValue());
         assertThat(((Number) result.figures().get("sent")).longValue()).isPositive();
+    }
+
+    /**
+     * XEP-0045: rooms created as instant rooms (§10.1.2), entered (§7.2, self-presence §7.2.3),
+     * and every groupchat message reflected to every occupant (§7.4), counted at each.
+     */
+    @Test
+    void groupChat() throws Exception {
+        ScenarioResult result = run(new MucScenario(2, 10, null, 200, 100, 100, 2, 0, 0, 1000));
+        assertThat(result.figures()).containsEntry("rooms_created", 2).containsEntry("joins", 18)
+                .containsKeys("joins_per_s", "join_latency_p99_ms", "latency_p99_ms");
+        assertThat(((Number) result.figures().get("sent")).longValue()).isPositive();
+        assertThat(result.figures().get("delivered")).isEqualTo(result.figures().get("deliveries_expected"));
     }
 
     /** RFC 6121 §3 subscriptions build the rosters, §4.4.2 broadcasts the status changes. */

@@ -134,12 +134,17 @@ final class LoginWave implements ClientEvents {
     }
 
     @Override
-    public void messageError(XmppClient client, Element message) {
-        traffic.messageError(client, message);
+    public void presenceReceived(XmppClient client, Element presence) {
+        traffic.presenceReceived(client, presence);
     }
 
     @Override
-    public void presenceReceived(XmppClient client, Element presence) {
-        traffic.presenceReceived(client, presence);
+    public void iqAnswered(XmppClient client, Element iq) {
+        traffic.iqAnswered(client, iq);
+    }
+
+    @Override
+    public void messageError(XmppClient client, Element message) {
+        traffic.messageError(client, message);
     }
 }

@@ -48,14 +48,8 @@ public final class JdbcAccountStore implements AccountStore {
     public boolean updateCredentials(EntityBareJid jid, List<ScramCredential> credentials) {
         return transactions.run("update credentials of " + jid, connection -> {
             // Locking the account row keeps a concurrent delete from orphaning the new rows.
-            try (PreparedStatement lock = connection.prepareStatement(
-                    "SELECT username FROM accounts WHERE domain = ? AND username = ? FOR UPDATE")) {
-                SqlTransactions.bindOwner(lock, jid);
-                try (ResultSet rows = lock.executeQuery()) {
-                    if (!rows.next()) {
-                        return false;
-                    }
-                }
+            if (!SqlTransactions.lockAccount(connection, jid)) {
+                return false;
             }
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM account_credentials WHERE domain = ? AND username = ?")) {

@@ -26,6 +26,9 @@ public final class JdbcOfflineStore implements OfflineStore {
     @Override
     public boolean append(EntityBareJid owner, String stanzaXml, Instant storedAt, int quota) {
         return tx.run("store offline message for " + owner, connection -> {
+            // The lock makes count-then-insert one step: concurrent stores for one account (from
+            // several streams, or nodes) each saw room for one more under READ COMMITTED.
+            SqlTransactions.lockAccount(connection, owner);
             if (count(connection, owner) >= quota) {
                 return false;
             }

@@ -123,4 +123,19 @@ public final class SqlTransactions {
         statement.setString(1, owner.getDomain().toString());
         statement.setString(2, owner.getLocalpart().toString());
     }
+
+    /**
+     * Locks {@code owner}'s account row until the transaction ends, so that writes to one
+     * account that first read what is there (a count against a quota, a set of rows to replace)
+     * run one after the other, on H2 and PostgreSQL alike; false if the account does not exist.
+     */
+    public static boolean lockAccount(Connection connection, EntityBareJid owner) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement(
+                "SELECT username FROM accounts WHERE domain = ? AND username = ? FOR UPDATE")) {
+            bindOwner(lock, owner);
+            try (ResultSet rows = lock.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
 }

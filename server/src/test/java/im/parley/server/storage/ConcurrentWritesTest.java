@@ -50,4 +50,24 @@ class ConcurrentWritesTest extends StoreContract {
         assertThat(blocks.load(juliet)).containsExactly(tybalt);
         assertThat(push.load(juliet)).hasSize(1);
     }
+
+    /**
+     * The offline quota holds when several messages for one account are stored at once (from
+     * several nodes of a cluster, or several remote servers' streams): each store first counts,
+     * and under READ COMMITTED all of them saw room for one more.
+     */
+    @RepeatedTest(3)
+    void storingOfflineMessagesAtOnceKeepsTheQuota() throws Exception {
+        EntityBareJid juliet = account("juliet@example.org");
+        OfflineStore offline = new JdbcOfflineStore(dataSource());
+        int quota = 3;
+        for (int i = 0; i < quota - 1; i++) {
+            offline.append(juliet, "<message id='old" + i + "'/>", Instant.ofEpochMilli(i), quota);
+        }
+
+        concurrently(WRITERS, n -> offline.append(juliet, "<message id='new" + n + "'/>", Instant.ofEpochMilli(100 + n),
+                quota));
+
+        assertThat(offline.count(juliet)).isEqualTo(quota);
+    }
 }

@@ -1,8 +1,9 @@
 package im.parley.server.modules.adhoc;
 
+import static im.parley.server.module.IqReplies.result;
+
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaErrorCondition;
-import im.parley.core.stream.Stanzas;
 import im.parley.server.config.ModuleOption;
 import im.parley.server.config.OptionSection;
 import im.parley.server.config.ValueType;
@@ -142,11 +143,5 @@ public final class AdHocModule implements XmppModule {
         query.addElement(QName.get("feature", INFO)).addAttribute("var", NAMESPACE);
         query.addElement(QName.get("feature", INFO)).addAttribute("var", DataForm.NAMESPACE);
         return result(iq, query);
-    }
-
-    private static Element result(Stanza iq, Element query) {
-        Element result = Stanzas.iqResult(iq.element());
-        result.add(query);
-        return result;
     }
 }

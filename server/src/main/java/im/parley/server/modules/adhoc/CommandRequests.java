@@ -1,5 +1,7 @@
 package im.parley.server.modules.adhoc;
 
+import static im.parley.server.module.IqReplies.done;
+
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
@@ -171,9 +173,5 @@ final class CommandRequests {
             reply.element("error").addElement(QName.get(specific, COMMANDS));
         }
         return reply;
-    }
-
-    private static CompletionStage<Element> done(Element reply) {
-        return CompletableFuture.completedFuture(reply);
     }
 }

@@ -1,9 +1,11 @@
 package im.parley.server.modules.disco;
 
+import static im.parley.server.module.IqReplies.done;
+import static im.parley.server.module.IqReplies.error;
+import static im.parley.server.module.IqReplies.result;
+
 import im.parley.core.routing.Stanza;
-import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
-import im.parley.core.stream.Stanzas;
 import im.parley.server.c2s.C2sFeatures;
 import im.parley.server.host.Host;
 import im.parley.server.module.DiscoIdentity;
@@ -15,8 +17,6 @@ import im.parley.server.session.LocalSession;
 import im.parley.server.session.RouteTable;
 import java.util.Comparator;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.Namespace;
@@ -69,11 +69,11 @@ public final class DiscoModule implements XmppModule {
 
     private Element serverInfo(Stanza iq) {
         if (!isGet(iq)) {
-            return error(iq, StanzaErrorCondition.BAD_REQUEST);
+            return error(iq, StanzaErrorCondition.BAD_REQUEST, null);
         }
         String node = node(iq);
         if (node != null && !node.equals(serverInfo.capsNode())) {
-            return error(iq, StanzaErrorCondition.ITEM_NOT_FOUND);
+            return error(iq, StanzaErrorCondition.ITEM_NOT_FOUND, null);
         }
         return result(iq, serverInfo.infoQuery(node));
     }
@@ -84,10 +84,10 @@ public final class DiscoModule implements XmppModule {
      */
     private static Element serverItems(Stanza iq, ModuleContext context) {
         if (!isGet(iq)) {
-            return error(iq, StanzaErrorCondition.BAD_REQUEST);
+            return error(iq, StanzaErrorCondition.BAD_REQUEST, null);
         }
         if (node(iq) != null) {
-            return error(iq, StanzaErrorCondition.ITEM_NOT_FOUND);
+            return error(iq, StanzaErrorCondition.ITEM_NOT_FOUND, null);
         }
         Element query = DocumentHelper.createElement(QName.get("query", ITEMS));
         for (Host component : context.host().components()) {
@@ -98,13 +98,13 @@ public final class DiscoModule implements XmppModule {
 
     private static Element accountInfo(Stanza iq, ModuleContext context) {
         if (!isGet(iq)) {
-            return error(iq, StanzaErrorCondition.BAD_REQUEST);
+            return error(iq, StanzaErrorCondition.BAD_REQUEST, null);
         }
         if (!isOwnAccount(iq)) {
-            return error(iq, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+            return error(iq, StanzaErrorCondition.SERVICE_UNAVAILABLE, null);
         }
         if (node(iq) != null) {
-            return error(iq, StanzaErrorCondition.ITEM_NOT_FOUND);
+            return error(iq, StanzaErrorCondition.ITEM_NOT_FOUND, null);
         }
         Element query = DocumentHelper.createElement(QName.get("query", INFO));
         query.addElement(QName.get("identity", INFO)).addAttribute("category", "account")
@@ -123,7 +123,7 @@ public final class DiscoModule implements XmppModule {
 
     private static Element accountItems(Stanza iq, ModuleContext context) {
         if (!isGet(iq)) {
-            return error(iq, StanzaErrorCondition.BAD_REQUEST);
+            return error(iq, StanzaErrorCondition.BAD_REQUEST, null);
         }
         Element query = DocumentHelper.createElement(QName.get("query", ITEMS));
         String node = node(iq);
@@ -134,7 +134,7 @@ public final class DiscoModule implements XmppModule {
             return result(iq, query);
         }
         if (node != null) {
-            return error(iq, StanzaErrorCondition.ITEM_NOT_FOUND);
+            return error(iq, StanzaErrorCondition.ITEM_NOT_FOUND, null);
         }
         addAvailableResources(context.sessions(), account(iq), query);
         return result(iq, query);
@@ -165,19 +165,5 @@ public final class DiscoModule implements XmppModule {
 
     private static String node(Stanza iq) {
         return iq.element().elements().get(0).attributeValue("node");
-    }
-
-    private static Element result(Stanza iq, Element query) {
-        Element result = Stanzas.iqResult(iq.element());
-        result.add(query);
-        return result;
-    }
-
-    private static Element error(Stanza iq, StanzaErrorCondition condition) {
-        return Stanzas.errorReply(iq.element(), StanzaError.of(condition));
-    }
-
-    private static CompletionStage<Element> done(Element response) {
-        return CompletableFuture.completedFuture(response);
     }
 }

@@ -1,5 +1,7 @@
 package im.parley.server.modules.register;
 
+import static im.parley.server.module.IqReplies.done;
+
 import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaErrorCondition;
@@ -176,9 +178,5 @@ public final class RegisterModule implements XmppModule {
         Jid to = iq.to();
         boolean own = to == null || to.equals(sender) || to.equals(sender.asDomainBareJid());
         return own ? sender : null;
-    }
-
-    private static CompletionStage<Element> done(Element response) {
-        return CompletableFuture.completedFuture(response);
     }
 }

@@ -179,7 +179,11 @@ final class Slots {
         return tx.run("expire uploads", connection -> {
             List<String> tokens = new ArrayList<>();
             String where = " WHERE service = ? AND ((state = 'pending' AND created < ?) OR (state <> 'pending' AND created < ?))";
-            try (PreparedStatement select = connection.prepareStatement("SELECT token FROM upload_files" + where)) {
+            // The rows read are locked and deleted by token, so exactly the slots whose files go
+            // are forgotten: a slot whose upload starts between a read and a delete by the same
+            // condition would have had its file removed while its row stayed, or the reverse.
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT token FROM upload_files" + where + " FOR UPDATE")) {
                 bindExpiry(select, pendingSince, storedSince);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
@@ -187,9 +191,16 @@ final class Slots {
                     }
                 }
             }
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM upload_files" + where)) {
-                bindExpiry(delete, pendingSince, storedSince);
-                delete.executeUpdate();
+            if (!tokens.isEmpty()) {
+                try (PreparedStatement delete = connection.prepareStatement(
+                        "DELETE FROM upload_files WHERE service = ? AND token = ?")) {
+                    for (String token : tokens) {
+                        delete.setString(1, service);
+                        delete.setString(2, token);
+                        delete.addBatch();
+                    }
+                    delete.executeBatch();
+                }
             }
             return tokens;
         });
