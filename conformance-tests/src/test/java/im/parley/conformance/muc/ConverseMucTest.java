@@ -27,10 +27,10 @@ import org.jxmpp.jid.parts.Resourcepart;
 /**
  * Group chat on every transport (issue 14): Converse.js in headless Chromium enters a Parley room
  * over WebSocket (RFC 7395) or BOSH (XEP-0206), page served from another origin, and talks there
- * with a Smack client over TCP. XEP-0045 §7.2.3: the newcomer gets the presence of the occupants
- * already in the room ("the service MUST send presence from all the existing participants' occupant
- * JIDs to the new occupant"), and the others get the newcomer's; §7.4: "the service MUST ... send
- * the message to all occupants", from the sender's occupant JID.
+ * with a Smack client over TCP. XEP-0045 §7.2.3: "it MUST send presence from all the existing
+ * participants' occupant JIDs to the new occupant's full JID" and "MUST also send presence from the
+ * new occupant's occupant JID to the full JIDs of all the occupants"; §7.4: a message of an occupant
+ * with voice goes to every occupant, the sender too, from the sender's occupant JID.
  */
 class ConverseMucTest {
 
