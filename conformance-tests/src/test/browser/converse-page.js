@@ -119,8 +119,8 @@ async function runConverse(scenario) {
     ok = true;
   } catch (e) {
     out('FAIL', (e.message || String(e)).split('\n')[0]);
-    fs.writeFileSync(path.join(E.WORK, 'console.log'), logs.join('\n'));
   } finally {
+    fs.writeFileSync(path.join(E.WORK, 'console.log'), logs.join('\n'));  // kept with XMPP_KEEP=1
     try { await page.screenshot({ path: path.join(E.WORK, 'screen.png') }); } catch (e) {}
     try { await page.evaluate(() => window.__api && window.__api.user.logout()); await page.waitForTimeout(300); } catch (e) {}
     await ctx.close().catch(() => {});
