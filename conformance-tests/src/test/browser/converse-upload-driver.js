@@ -5,7 +5,8 @@
 //
 // Env: those of converse-page.js, and XMPP_PEER (the recipient), UPLOAD_FILE (path of the
 // bytes), UPLOAD_NAME (the name the browser gives the file), UPLOAD_TYPE (its media type).
-// Prints: UPLOADED get-url (the message with it was sent), OK / FAIL why.
+// Prints: UPLOADED get-url (the message with it was sent), SHOWN wxh (an image, once the chat
+// shows it), OK / FAIL why.
 'use strict';
 const fs = require('fs');
 const { runConverse, out } = require('./converse-page');
@@ -31,4 +32,12 @@ runConverse(async (page, left) => {
   }, null, { timeout: left() }).then(h => h.jsonValue());
   if (sent.error) throw new Error('Converse shows: ' + sent.error);
   out('UPLOADED', sent.url);
+  // A picture is shown in the chat: the browser GETs it from the page, across origins.
+  if (E.UPLOAD_TYPE.startsWith('image/')) {
+    const size = await page.waitForFunction(url => {
+      const img = [...document.querySelectorAll('img.chat-image')].find(i => i.src === url);
+      return img && img.complete && img.naturalWidth > 0 ? `${img.naturalWidth}x${img.naturalHeight}` : null;
+    }, sent.url, { timeout: left() }).then(h => h.jsonValue());
+    out('SHOWN', size);
+  }
 }).catch(e => { out('FAIL', e.message); process.exit(1); });

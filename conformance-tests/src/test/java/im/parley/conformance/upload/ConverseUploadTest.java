@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import im.parley.conformance.bosh.BrowserScript;
 import im.parley.conformance.bosh.HttpParley;
 import im.parley.conformance.raw.RawXmppClient;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import javax.imageio.ImageIO;
 import org.dom4j.Element;
 import org.dom4j.QName;
 import org.junit.jupiter.api.DisplayName;
@@ -30,15 +34,16 @@ import org.jxmpp.jid.EntityBareJid;
  * {@code upload.<domain>} for a slot (XEP-0363 §4), PUTs the file to the slot's URL across
  * origins, which Chromium does only after a CORS preflight that allows the PUT and its
  * {@code Content-Type} (the Fetch standard, "CORS-preflight fetch"), and sends the GET URL in a
- * message with an out-of-band URL (XEP-0066). The recipient gets the URL; the URL gives the same
- * bytes (XEP-0363 §2: "everyone who knows the URL SHOULD be able to access it").
+ * message with an out-of-band URL (XEP-0066), and shows the picture, which it fetches across
+ * origins too. The recipient gets the URL; the URL gives the same bytes (XEP-0363 §2: "everyone
+ * who knows the URL SHOULD be able to access it").
  */
 class ConverseUploadTest {
 
     private static final String OOB = "jabber:x:oob";
-    private static final String FILE_NAME = "balcony-scene.bin";
+    private static final String FILE_NAME = "balcony-scene.png";
     /** Not one of the CORS-safelisted types, so Chromium asks before it sends the Content-Type. */
-    private static final String FILE_TYPE = "application/octet-stream";
+    private static final String FILE_TYPE = "image/png";
 
     @RegisterExtension
     static final HttpParley parley = new HttpParley();
@@ -57,8 +62,7 @@ class ConverseUploadTest {
         RawXmppClient romeo = parley.raw();
         romeo.login(romeoJid.getLocalpart().toString(), HttpParley.PASSWORD, "tcp");
         romeo.send("<presence/>");
-        byte[] content = new byte[48 * 1024 + 7];
-        new Random(363).nextBytes(content);
+        byte[] content = picture(160, 90);
         Path file = Files.write(work.resolve("upload.bin"), content);
 
         EntityBareJid juliet = parley.newAccount("juliet");
@@ -71,6 +75,8 @@ class ConverseUploadTest {
                         "UPLOAD_TYPE", FILE_TYPE))) {
             String pageOrigin = origin(browser.awaitLine("PAGE ").substring("PAGE ".length()));
             String url = browser.awaitLine("UPLOADED ").substring("UPLOADED ".length());
+            // Converse shows the picture: Chromium fetched it from Parley for the page of the other origin.
+            assertThat(browser.awaitLine("SHOWN ")).isEqualTo("SHOWN 160x90");
             browser.passes();
 
             Element shared = romeo.nextElement(element -> "message".equals(element.getName())
@@ -99,6 +105,20 @@ class ConverseUploadTest {
             assertThat(list(preflight, "Access-Control-Allow-Methods")).contains("put");
             assertThat(list(preflight, "Access-Control-Allow-Headers")).contains("content-type");
         }
+    }
+
+    /** A PNG of noise (deterministic), so that the bytes are nothing a transfer could guess. */
+    private static byte[] picture(int width, int height) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Random random = new Random(363);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", png);
+        return png.toByteArray();
     }
 
     /** {@code http://127.0.0.1:port/} to its origin, {@code http://127.0.0.1:port}. */
