@@ -4,7 +4,7 @@
 # (XMPP_TRANSPORT=bosh|websocket, URL in XMPP_HTTP_URL), with the driver's progress lines
 # (PAGE, CONNECTED, then the driver's own, OK / FAIL why) on stdout as they come. The other
 # side is the caller: a JUnit test (ConverseMucTest, ConverseUploadTest) that plays the TCP
-# client with Smack and reads those lines; no slixmpp peer, no roster set-up.
+# client (Smack, or a raw client) and reads those lines; no slixmpp peer, no roster set-up.
 # Env: see lib.sh and converse-page.js; the driver's own variables pass through.
 set -uo pipefail
 : "${XMPP_TRANSPORT:?set XMPP_TRANSPORT=bosh|websocket}"

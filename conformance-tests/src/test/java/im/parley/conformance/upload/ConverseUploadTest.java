@@ -54,7 +54,7 @@ class ConverseUploadTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    @DisplayName("XEP-0363 §4, §6 with CORS: Converse.js uploads a file over WebSocket, the TCP recipient downloads the same bytes")
+    @DisplayName("XEP-0363 §4, §6 with CORS: Converse.js uploads a picture over WebSocket and shows it, the TCP recipient downloads the same bytes")
     void converseUploadsAFile() throws Exception {
         // Raw, not Smack: Smack 4.4 has no provider for XEP-0066's <x/>, and its generic one fails an
         // assertion on the default namespace declaration (see AvatarsTest).
@@ -63,7 +63,7 @@ class ConverseUploadTest {
         romeo.login(romeoJid.getLocalpart().toString(), HttpParley.PASSWORD, "tcp");
         romeo.send("<presence/>");
         byte[] content = picture(160, 90);
-        Path file = Files.write(work.resolve("upload.bin"), content);
+        Path file = Files.write(work.resolve("picture.png"), content);
 
         EntityBareJid juliet = parley.newAccount("juliet");
         try (BrowserScript browser = BrowserScript.start(parley, BrowserScript.script("converse-scenario.sh"),
