@@ -87,10 +87,13 @@ class ConverseUploadTest {
             assertThat(url).startsWith(parley.baseUrl() + "/upload/upload." + HttpParley.DOMAIN + "/")
                     .endsWith("/" + FILE_NAME);
 
-            HttpResponse<byte[]> download = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            // Asked as a page's fetch() asks (Converse's HEAD with fetch_url_headers, or a download by script).
+            HttpResponse<byte[]> download = http.send(HttpRequest.newBuilder(URI.create(url)).GET()
+                    .header("Origin", pageOrigin).build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(download.statusCode()).isEqualTo(200);
             assertThat(Arrays.equals(download.body(), content)).as("the downloaded bytes are the uploaded ones").isTrue();
+            assertThat(download.headers().firstValue("Content-Type")).hasValue(FILE_TYPE);
+            assertThat(download.headers().firstValue("Access-Control-Allow-Origin")).get().isIn("*", pageOrigin);
 
             // The preflight Chromium sent before the PUT, as Chromium sends it: what it needed to hear.
             HttpResponse<Void> preflight = http.send(HttpRequest.newBuilder(URI.create(url))
