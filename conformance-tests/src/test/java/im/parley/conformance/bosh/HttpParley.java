@@ -3,6 +3,7 @@ package im.parley.conformance.bosh;
 import im.parley.conformance.ParleyServerExtension;
 import im.parley.conformance.PinnedTrust;
 import im.parley.conformance.XmppClient;
+import im.parley.conformance.raw.RawXmppClient;
 import im.parley.server.ParleyServer;
 import im.parley.server.config.HttpConfig;
 import im.parley.server.config.ListenerConfig;
@@ -133,6 +134,11 @@ public final class HttpParley implements BeforeAllCallback, AfterAllCallback, Af
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A raw socket client on the STARTTLS port, for what Smack cannot parse; closed after the test. */
+    public RawXmppClient raw() {
+        return track(RawXmppClient.connect("127.0.0.1", server.c2sPort(), server.certificate(DOMAIN)));
     }
 
     /** Closes the client after the test, whatever the outcome. */
