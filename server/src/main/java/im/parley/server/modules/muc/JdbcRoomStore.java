@@ -130,6 +130,38 @@ final class JdbcRoomStore {
         });
     }
 
+    /**
+     * The secret the service keys its occupant ids with (XEP-0421 §4), made on first use and kept,
+     * so ids stay the same across restarts and on every node sharing the database.
+     */
+    String serviceSecret() {
+        return tx.run("the secret of " + service, connection -> {
+            Optional<String> stored = secret(connection);
+            if (stored.isPresent()) {
+                return stored.get();
+            }
+            byte[] random = new byte[32];
+            new java.security.SecureRandom().nextBytes(random);
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO muc_services (service, secret) VALUES (?, ?)")) {
+                insert.setString(1, service);
+                insert.setString(2, java.util.HexFormat.of().formatHex(random));
+                insert.executeUpdate();
+            }
+            return secret(connection).orElseThrow();
+        });
+    }
+
+    private Optional<String> secret(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT secret FROM muc_services WHERE service = ?")) {
+            select.setString(1, service);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
     /** The public rooms, for discovery. */
     List<Listed> publicRooms() {
         return tx.run("list the rooms of " + service, connection -> {

@@ -52,7 +52,7 @@ public final class MucModule implements XmppModule {
         MucLimits limits = new MucLimits(context.option(MAX_OCCUPANTS), context.option(HISTORY_LENGTH),
                 context.option(ROOMS_PER_USER), context.option(MESSAGES_PER_MINUTE));
         RoomServices services = new RoomServices(serviceContext::send, context.clock(), limits,
-                ServerAdmins.jids(context.option(ServerAdmins.ADMINS)));
+                ServerAdmins.jids(context.option(ServerAdmins.ADMINS)), new OccupantIds(store.serviceSecret()));
         new MucService(serviceContext, store, services).register();
     }
 }

@@ -34,6 +34,7 @@ final class Room {
     private final Clock clock;
     private final MucLimits limits;
     private final Set<EntityBareJid> serviceAdmins;
+    private final OccupantIds occupantIds;
     private volatile RoomConfig config;
     private final Map<EntityBareJid, Affiliation> affiliations = new HashMap<>();
     /** §7.10: the nicknames users registered, reserved for them (kept with their affiliation). */
@@ -61,6 +62,7 @@ final class Room {
         this.clock = services.clock();
         this.limits = services.limits();
         this.serviceAdmins = services.admins();
+        this.occupantIds = services.occupantIds();
     }
 
     EntityBareJid jid() {
@@ -277,7 +279,7 @@ final class Room {
         Jid session = presence.from();
         Occupant occupant = existing;
         if (occupant == null) {
-            occupant = new Occupant(user, nick, affiliation.defaultRole(config.moderated()));
+            occupant = new Occupant(user, occupantIds.of(jid, user), nick, affiliation.defaultRole(config.moderated()));
             byNick.put(nick, occupant);
             occupantCount = byNick.size();
         }
@@ -320,7 +322,7 @@ final class Room {
         for (Occupant other : byNick.values()) {
             for (Jid to : other.sessions()) {
                 boolean self = other == occupant;
-                send(OccupantPresence.of(occupantJid(occupant.nick()), to, null, true, affiliation(occupant.user()),
+                send(about(occupant, to, null, true, affiliation(occupant.user()),
                         occupant.role(), realJidFor(occupant, other), newNick, self
                                 ? List.of(OccupantPresence.NEW_NICK, OccupantPresence.SELF)
                                 : List.of(OccupantPresence.NEW_NICK)));
@@ -344,7 +346,7 @@ final class Room {
             occupantCount = byNick.size();
             for (Occupant other : byNick.values()) {
                 for (Jid to : other.sessions()) {
-                    send(OccupantPresence.of(occupantJid(occupant.nick()), to, unavailable, true,
+                    send(about(occupant, to, unavailable, true,
                             affiliation(occupant.user()), Role.NONE, realJidFor(occupant, other), null, codes));
                 }
             }
@@ -369,7 +371,7 @@ final class Room {
         occupantCount = byNick.size();
         for (Occupant other : byNick.values()) {
             for (Jid to : other.sessions()) {
-                Element presence = OccupantPresence.of(occupantJid(occupant.nick()), to, null, true,
+                Element presence = about(occupant, to, null, true,
                         affiliation(occupant.user()), Role.NONE, realJidFor(occupant, other), null, codes);
                 itemChildren.forEach(child -> item(presence).add(child.createCopy()));
                 send(presence);
@@ -380,7 +382,7 @@ final class Room {
     /** §10.9: the room is destroyed; each session of the occupant learns it, with the alternate venue. */
     void destroyNotice(Occupant occupant, Element destroy) {
         for (Jid session : occupant.sessions()) {
-            Element presence = OccupantPresence.of(occupantJid(occupant.nick()), session, null, true,
+            Element presence = about(occupant, session, null, true,
                     Affiliation.NONE, Role.NONE, null, null, List.of(OccupantPresence.SELF));
             Element x = presence.element(org.dom4j.QName.get("x", MucNamespaces.USER_NS));
             x.elements().add(1, destroy.createCopy());
@@ -426,16 +428,25 @@ final class Room {
         }
     }
 
+    /** A presence about the occupant (see {@link OccupantPresence#of}), with its occupant id (XEP-0421 §3). */
+    private Element about(Occupant occupant, Jid to, Element source, boolean unavailable, Affiliation affiliation,
+                          Role role, Jid realJid, String newNick, List<Integer> codes) {
+        Element presence = OccupantPresence.of(occupantJid(occupant.nick()), to, source, unavailable, affiliation, role,
+                realJid, newNick, codes);
+        OccupantIds.stamp(presence, occupant.occupantId());
+        return presence;
+    }
+
     private Element presenceOf(Occupant occupant, Jid to, Role recipientRole, List<Integer> codes) {
         Jid realJid = config.nonAnonymous() || recipientRole == Role.MODERATOR ? occupant.realJid() : null;
-        return OccupantPresence.of(occupantJid(occupant.nick()), to, occupant.presence(), false,
+        return about(occupant, to, occupant.presence(), false,
                 affiliation(occupant.user()), occupant.role(), realJid, null, codes);
     }
 
     private Element selfPresence(Occupant occupant, Jid session, boolean unavailable, Element source,
                                  List<Integer> codes) {
         Element presence = source != null || unavailable ? source : occupant.presence();
-        return OccupantPresence.of(occupantJid(occupant.nick()), session, presence, unavailable,
+        return about(occupant, session, presence, unavailable,
                 affiliation(occupant.user()), unavailable ? Role.NONE : occupant.role(), session, null, codes);
     }
 

@@ -49,6 +49,7 @@ final class RoomMessages {
         Element broadcast = stripped(message.element(), room);
         broadcast.addAttribute("from", room.occupantJid(sender.nick()).toString());
         broadcast.remove(broadcast.attribute("to"));
+        OccupantIds.stamp(broadcast, sender.occupantId());
         // XEP-0359 §3: a stanza id the room assigns, by the room.
         broadcast.addElement(QName.get("stanza-id", MucNamespaces.SID)).addAttribute("id", UUID.randomUUID().toString())
                 .addAttribute("by", room.jid().toString());
@@ -103,6 +104,7 @@ final class RoomMessages {
         }
         Element relayed = stripped(message.element(), room);
         relayed.addAttribute("from", room.occupantJid(sender.nick()).toString());
+        OccupantIds.stamp(relayed, sender.occupantId());
         if (relayed.element(QName.get("x", MucNamespaces.USER_NS)) == null) {
             // §7.5: "the service SHOULD add an <x/> element qualified by the muc#user namespace".
             relayed.addElement(QName.get("x", MucNamespaces.USER_NS));
