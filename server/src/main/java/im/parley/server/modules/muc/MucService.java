@@ -250,9 +250,12 @@ final class MucService {
     }
 
     private CompletionStage<Room> iqToOccupant(Room room, Stanza iq) {
+        boolean ping = SelfPing.isPing(iq);
         if (room == null) {
-            reject(iq, StanzaErrorCondition.ITEM_NOT_FOUND, "there is no such room");
-        } else {
+            // XEP-0410 §3.3: whoever pings into a room that does not exist is not joined to it.
+            reject(iq, ping ? StanzaErrorCondition.NOT_ACCEPTABLE : StanzaErrorCondition.ITEM_NOT_FOUND,
+                    "there is no such room");
+        } else if (!ping || !SelfPing.answer(room, iq)) {
             occupantIqs.handle(room, iq);
         }
         return CompletableFuture.completedFuture(room);

@@ -73,7 +73,7 @@ final class RoomRequests {
                 .addAttribute("type", "text").addAttribute("name", config.name().isEmpty()
                         ? room.jid().getLocalpart().toString() : config.name());
         for (String feature : List.of(MucNamespaces.MUC, ServerInfo.DISCO_INFO, ServerInfo.DISCO_ITEMS,
-                MucNamespaces.SID, RoomRegistration.REGISTER, OccupantIds.NS,
+                MucNamespaces.SID, RoomRegistration.REGISTER, OccupantIds.NS, SelfPing.FEATURE,
                 config.publicRoom() ? "muc_public" : "muc_hidden",
                 config.persistent() ? "muc_persistent" : "muc_temporary",
                 config.membersOnly() ? "muc_membersonly" : "muc_open",

@@ -9,11 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.module.ModuleCatalog;
-import im.parley.server.testing.MovableClock;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.List;
 import org.dom4j.Element;
 import org.dom4j.QName;
@@ -35,16 +34,13 @@ class MucOccupantIdTest {
     @TempDir
     Path dir;
 
-    private final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private TestServer server;
     private TestClient romeo;
     private TestClient juliet;
 
     @BeforeEach
     void start() throws Exception {
-        server = new TestServer(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir), clock,
-                ModuleCatalog.discover());
-        server.user("romeo@parley.test").user("juliet@parley.test");
+        server = MucScript.romeoAndJuliet(dir);
         login();
     }
 
@@ -62,11 +58,8 @@ class MucOccupantIdTest {
     void roomsAdvertiseOccupantIds() {
         createInstant(romeo, ROOM + "/romeo");
 
-        Element info = send(juliet, "<iq type='get' id='d1' to='" + ROOM
-                + "'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>").get(0).element("query");
-
-        // §2: "it MUST specify the 'urn:xmpp:occupant-id:0' feature".
-        assertThat(info.elements("feature")).extracting(f -> f.attributeValue("var")).contains(OccupantIds.NS);
+                // §2: "it MUST specify the 'urn:xmpp:occupant-id:0' feature".
+        assertThat(MucScript.roomFeatures(juliet, ROOM)).contains(OccupantIds.NS);
     }
 
     @Test
@@ -113,8 +106,8 @@ class MucOccupantIdTest {
         assertThat(inHall).isNotEqualTo(inGarden);
 
         server.close();
-        server = new TestServer(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir), clock,
-                ModuleCatalog.discover());
+        server = new TestServer(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir),
+                Clock.systemUTC(), ModuleCatalog.discover());
         login();
         createInstant(romeo, ROOM + "/romeo");
         assertThat(occupantId(last(join(juliet, ROOM + "/another-nick", ""), "presence"))).isEqualTo(inGarden);
