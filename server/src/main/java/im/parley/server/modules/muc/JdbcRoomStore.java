@@ -38,7 +38,7 @@ final class JdbcRoomStore {
     }
 
     private static final String COLUMNS = "name, description, public_room, members_only, moderated, password, whois, "
-            + "max_users, change_subject, allow_invites, history_length, broadcast, allow_pm, subject, subject_nick";
+            + "max_users, change_subject, allow_invites, history_length, broadcast, allow_pm, subject, subject_nick, archiving";
 
     private final SqlTransactions tx;
     private final String service;
@@ -86,7 +86,7 @@ final class JdbcRoomStore {
         tx.run("save the room " + room, connection -> {
             delete(connection, room);
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO muc_rooms (service, room, "
-                    + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 RoomConfig config = state.config();
                 insert.setString(1, service);
                 insert.setString(2, room.getLocalpart().toString());
@@ -105,6 +105,7 @@ final class JdbcRoomStore {
                 insert.setString(15, config.allowPm().value());
                 insert.setString(16, state.subject());
                 insert.setString(17, state.subjectNick());
+                insert.setBoolean(18, config.archiving());
                 insert.executeUpdate();
             }
             try (PreparedStatement insert = connection.prepareStatement(
@@ -215,7 +216,7 @@ final class JdbcRoomStore {
                 rows.getBoolean(5), password != null, password,
                 "anyone".equals(rows.getString(7)) ? Whois.ANYONE : Whois.MODERATORS, rows.getInt(8),
                 rows.getBoolean(9), rows.getBoolean(10), rows.getInt(11), broadcast,
-                PrivateMessages.parse(rows.getString(13)));
+                PrivateMessages.parse(rows.getString(13)), rows.getBoolean(16));
     }
 
     private static EntityBareJid jid(String text) {

@@ -6,8 +6,16 @@ import im.parley.server.config.ServerAdmins;
 import im.parley.server.config.ValueType;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
+import im.parley.server.modules.mam.MamModule;
+import im.parley.server.modules.mam.ModuleArchive;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.jxmpp.jid.DomainBareJid;
+import org.slf4j.LoggerFactory;
 
 /**
  * Multi-User Chat (XEP-0045) on a component host of each hosted domain
@@ -48,11 +56,33 @@ public final class MucModule implements XmppModule {
     public void load(ModuleContext context) {
         DomainBareJid service = context.componentDomain(SUBDOMAIN);
         ModuleContext serviceContext = context.addComponentHost(service);
-        JdbcRoomStore store = new JdbcRoomStore(context.schema(this, "classpath:db/muc"), service);
+        DataSource database = context.schema(this, "classpath:db/muc");
+        JdbcRoomStore store = new JdbcRoomStore(database, service);
+        RoomArchive archive = new RoomArchive(new ModuleArchive(database, "muc_messages",
+                context.option(MamModule.MAX_PAGE_SIZE)), context.blocking());
         MucLimits limits = new MucLimits(context.option(MAX_OCCUPANTS), context.option(HISTORY_LENGTH),
                 context.option(ROOMS_PER_USER), context.option(MESSAGES_PER_MINUTE));
         RoomServices services = new RoomServices(serviceContext::send, context.clock(), limits,
                 ServerAdmins.jids(context.option(ServerAdmins.ADMINS)), new OccupantIds(store.serviceSecret()));
-        new MucService(serviceContext, store, services).register();
+        new MucService(serviceContext, store, archive, services).register();
+        schedulePurge(context, service, archive);
+    }
+
+    /** Rooms' archives keep messages as long as accounts' do ({@code mam.retention}), purged hourly. */
+    private static void schedulePurge(ModuleContext context, DomainBareJid service, RoomArchive archive) {
+        ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "muc-archive-purge-" + service);
+            thread.setDaemon(true);
+            return thread;
+        });
+        Duration retention = context.option(MamModule.RETENTION);
+        purger.scheduleWithFixedDelay(() -> {
+            try {
+                archive.purge(service, context.clock().instant(), retention);
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(MucModule.class).warn("cannot purge the room archives of {}", service, e);
+            }
+        }, 1, 1, TimeUnit.HOURS);
+        context.onStop(purger::shutdownNow);
     }
 }

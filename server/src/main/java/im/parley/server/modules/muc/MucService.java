@@ -12,6 +12,7 @@ import im.parley.server.event.StanzaEvents.Shape;
 import im.parley.server.event.Verdict;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.modules.disco.ServerInfo;
+import im.parley.server.modules.mam.MamModule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,7 @@ final class MucService {
     private final Executor blocking;
     private final RoomServices services;
     private final RoomMessages messages;
+    private final RoomArchive archive;
     private final RoomRequests requests;
     private final RoomInvitations invitations = new RoomInvitations();
     private final OccupantIqs occupantIqs = new OccupantIqs();
@@ -64,13 +66,14 @@ final class MucService {
     /** Rooms that have a row in the store (loaded from it, or saved since). */
     private final Map<EntityBareJid, Boolean> stored = new ConcurrentHashMap<>();
 
-    MucService(ModuleContext serviceContext, JdbcRoomStore store, RoomServices services) {
+    MucService(ModuleContext serviceContext, JdbcRoomStore store, RoomArchive archive, RoomServices services) {
         this.context = serviceContext;
         this.domain = serviceContext.host().domain();
         this.store = store;
         this.blocking = serviceContext.blocking();
         this.services = services;
-        this.messages = new RoomMessages(services.limits(), services.clock());
+        this.archive = archive;
+        this.messages = new RoomMessages(services.limits(), services.clock(), archive);
         this.requests = new RoomRequests(services.limits(), new RoomAdmin(), room -> room.destroyed(true));
     }
 
@@ -130,8 +133,7 @@ final class MucService {
         boolean changed = room.takeChanged();
         if (room.destroyed() || room.isEmpty() && !room.config().persistent()) {
             rooms.remove(jid, room);
-            return stored.remove(jid) != null ? CompletableFuture.runAsync(() -> store.delete(jid), blocking)
-                    : CompletableFuture.completedFuture(null);
+            return stored.remove(jid) != null ? delete(jid) : CompletableFuture.completedFuture(null);
         }
         if (!changed || room.locked()) {
             return CompletableFuture.completedFuture(null);
@@ -142,8 +144,12 @@ final class MucService {
             stored.put(jid, true);
             return CompletableFuture.runAsync(() -> store.save(jid, state), blocking);
         }
-        return stored.remove(jid) != null ? CompletableFuture.runAsync(() -> store.delete(jid), blocking)
-                : CompletableFuture.completedFuture(null);
+        return stored.remove(jid) != null ? delete(jid) : CompletableFuture.completedFuture(null);
+    }
+
+    /** A stored room goes, and its archive with it (a temporary room keeps none). */
+    private CompletionStage<Void> delete(EntityBareJid jid) {
+        return CompletableFuture.runAsync(() -> store.delete(jid), blocking).thenCompose(done -> archive.delete(jid));
     }
 
     // ---- presence ----
@@ -210,7 +216,7 @@ final class MucService {
         if (room == null) {
             reject(message, StanzaErrorCondition.ITEM_NOT_FOUND, "there is no such room");
         } else if ("groupchat".equals(message.type())) {
-            messages.groupchat(room, message);
+            return messages.groupchat(room, message).thenApply(done -> room);
         } else if ("error".equals(message.type())) {
             Occupant occupant = room.occupantOf(message.from());
             if (occupant != null) {
@@ -242,6 +248,11 @@ final class MucService {
             // §6.4, §7.2.11: a room that does not exist, or is locked, is not found.
             reject(iq, StanzaErrorCondition.ITEM_NOT_FOUND, "there is no such room");
             return CompletableFuture.completedFuture(room);
+        }
+        Element payload = iq.element().elements().size() == 1 ? iq.element().elements().get(0) : null;
+        if (payload != null && MamModule.NAMESPACE.equals(payload.getNamespaceURI())
+                && "query".equals(payload.getName())) {
+            return archive.query(room, iq, payload).thenApply(done -> room);
         }
         Element answer = requests.answer(room, iq);
         answer.addAttribute("from", room.jid().toString());

@@ -6,6 +6,7 @@ import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.modules.adhoc.DataForm;
 import im.parley.server.modules.disco.ServerInfo;
+import im.parley.server.modules.mam.MamModule;
 import java.util.List;
 import org.dom4j.Element;
 import org.dom4j.Namespace;
@@ -81,6 +82,10 @@ final class RoomRequests {
                 config.nonAnonymous() ? "muc_nonanonymous" : "muc_semianonymous",
                 config.passwordProtected() ? "muc_passwordprotected" : "muc_unsecured")) {
             query.addElement(QName.get("feature", INFO)).addAttribute("var", feature);
+        }
+        if (config.archived()) {
+            // XEP-0313 §7: the room's JID announces the archive it keeps.
+            query.addElement(QName.get("feature", INFO)).addAttribute("var", MamModule.NAMESPACE);
         }
         DataForm form = DataForm.result("http://jabber.org/protocol/muc#roominfo");
         form.field("muc#roominfo_description", null, "Description", false, List.of(config.description()));

@@ -7,12 +7,9 @@ import static im.parley.server.modules.muc.MucScript.named;
 import static im.parley.server.modules.muc.MucScript.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import im.parley.server.config.ParleyConfig;
-import im.parley.server.module.ModuleCatalog;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import org.dom4j.Element;
 import org.dom4j.QName;
@@ -106,8 +103,7 @@ class MucOccupantIdTest {
         assertThat(inHall).isNotEqualTo(inGarden);
 
         server.close();
-        server = new TestServer(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir),
-                Clock.systemUTC(), ModuleCatalog.discover());
+        server = MucScript.reopen(dir);
         login();
         createInstant(romeo, ROOM + "/romeo");
         assertThat(occupantId(last(join(juliet, ROOM + "/another-nick", ""), "presence"))).isEqualTo(inGarden);

@@ -58,9 +58,13 @@ final class MucScript {
 
     /** A server for {@code parley.test} with the accounts romeo and juliet, on a fixed clock. */
     static TestServer romeoAndJuliet(Path dataDir) throws Exception {
-        TestServer server = new TestServer(ParleyConfig.defaults().withDomains(List.of("parley.test"))
-                .withDataDir(dataDir), new MovableClock(Instant.parse("2026-01-01T00:00:00Z")), ModuleCatalog.discover());
-        return server.user("romeo@parley.test").user("juliet@parley.test");
+        return reopen(dataDir).user("romeo@parley.test").user("juliet@parley.test");
+    }
+
+    /** The server of {@link #romeoAndJuliet} started again on the same data (its accounts are there). */
+    static TestServer reopen(Path dataDir) throws Exception {
+        return new TestServer(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dataDir),
+                new MovableClock(Instant.parse("2026-01-01T00:00:00Z")), ModuleCatalog.discover());
     }
 
     /** The features of a room's disco#info (XEP-0045 §6.4). */
