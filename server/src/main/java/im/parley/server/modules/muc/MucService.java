@@ -16,6 +16,7 @@ import im.parley.server.modules.mam.MamModule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,6 +60,7 @@ final class MucService {
     private final RoomServices services;
     private final RoomMessages messages;
     private final RoomArchive archive;
+    private final RoomModeration moderator;
     private final RoomRequests requests;
     private final RoomInvitations invitations = new RoomInvitations();
     private final OccupantIqs occupantIqs = new OccupantIqs();
@@ -73,6 +75,7 @@ final class MucService {
         this.blocking = serviceContext.blocking();
         this.services = services;
         this.archive = archive;
+        this.moderator = new RoomModeration(archive, services.clock());
         this.messages = new RoomMessages(services.limits(), services.clock(), archive);
         this.requests = new RoomRequests(services.limits(), new RoomAdmin(), room -> room.destroyed(true));
     }
@@ -253,6 +256,11 @@ final class MucService {
         if (payload != null && MamModule.NAMESPACE.equals(payload.getNamespaceURI())
                 && "query".equals(payload.getName())) {
             return archive.query(room, iq, payload).thenApply(done -> room);
+        }
+        Optional<RoomModeration.Request> moderation = "set".equals(iq.type())
+                ? RoomModeration.request(payload) : Optional.empty();
+        if (moderation.isPresent()) {
+            return moderator.moderate(room, iq, moderation.get()).thenApply(done -> room);
         }
         Element answer = requests.answer(room, iq);
         answer.addAttribute("from", room.jid().toString());

@@ -466,6 +466,16 @@ final class Room {
         history.add(broadcast, clock.instant(), config.historyLength());
     }
 
+    /** A message still in the history, by the id of the room's {@code <stanza-id/>}, or null. */
+    Element remembered(String stanzaId) {
+        return history.find(stanzaId);
+    }
+
+    /** Puts {@code replacement} in the place of a message in the history (a tombstone, XEP-0425). */
+    void rememberInstead(String stanzaId, Element replacement) {
+        history.replace(stanzaId, replacement);
+    }
+
     private void sendHistory(Jid to, HistoryRequest request) {
         for (RoomHistory.Entry entry : history.select(request, clock.instant(), config.historyLength())) {
             Element message = entry.message().createCopy();

@@ -77,6 +77,23 @@ final class RoomArchive {
         return answer;
     }
 
+    /** The archived message with this id, parsed, or empty. */
+    CompletionStage<java.util.Optional<Element>> message(Room room, String id) {
+        return CompletableFuture.supplyAsync(() -> archive.stanza(room.jid(), id).map(RoomArchive::parse), blocking);
+    }
+
+    CompletionStage<Void> replace(Room room, String id, Element replacement) {
+        return CompletableFuture.runAsync(() -> archive.replace(room.jid(), id, replacement), blocking);
+    }
+
+    private static Element parse(String xml) {
+        try {
+            return org.dom4j.DocumentHelper.parseText(xml).getRootElement().createCopy();
+        } catch (org.dom4j.DocumentException e) {
+            throw new IllegalStateException("an archived message is not XML", e);
+        }
+    }
+
     /** A destroyed room's archive goes with it. */
     CompletionStage<Void> delete(EntityBareJid room) {
         return CompletableFuture.runAsync(() -> archive.delete(room), blocking);

@@ -75,6 +75,7 @@ final class RoomRequests {
                         ? room.jid().getLocalpart().toString() : config.name());
         for (String feature : List.of(MucNamespaces.MUC, ServerInfo.DISCO_INFO, ServerInfo.DISCO_ITEMS,
                 MucNamespaces.SID, RoomRegistration.REGISTER, OccupantIds.NS, SelfPing.FEATURE,
+                RoomModeration.MODERATE, RoomModeration.LEGACY_MODERATE,
                 config.publicRoom() ? "muc_public" : "muc_hidden",
                 config.persistent() ? "muc_persistent" : "muc_temporary",
                 config.membersOnly() ? "muc_membersonly" : "muc_open",

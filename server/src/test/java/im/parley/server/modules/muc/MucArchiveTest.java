@@ -10,15 +10,11 @@ import static im.parley.server.modules.muc.MucScript.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.server.testing.TestClient;
-import im.parley.server.testing.TestServer;
-import java.nio.file.Path;
 import java.util.List;
 import org.dom4j.Element;
 import org.dom4j.QName;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A room's message archive (XEP-0313 on the room's JID): announced by persistent rooms that keep
@@ -26,29 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
  * §3), queries with the form's {@code with} on an occupant JID and RSM paging (§4), for those
  * who may be in the room, and gone with the room.
  */
-class MucArchiveTest {
+class MucArchiveTest extends MucFixture {
 
-    private static final String ROOM = "garden@conference.parley.test";
     private static final String MAM = "urn:xmpp:mam:2";
 
-    @TempDir
-    Path dir;
-
-    private TestServer server;
-    private TestClient romeo;
-    private TestClient juliet;
-
     @BeforeEach
-    void start() throws Exception {
-        server = MucScript.romeoAndJuliet(dir);
+    void nurse() throws Exception {
         server.user("nurse@parley.test");
-        romeo = server.login("romeo@parley.test", "garden");
-        juliet = server.login("juliet@parley.test", "balcony");
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     @Test

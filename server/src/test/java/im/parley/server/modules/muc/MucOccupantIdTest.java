@@ -8,48 +8,19 @@ import static im.parley.server.modules.muc.MucScript.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.server.testing.TestClient;
-import im.parley.server.testing.TestServer;
-import java.nio.file.Path;
 import java.util.List;
 import org.dom4j.Element;
 import org.dom4j.QName;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Occupant identifiers (XEP-0421): the room's feature (§2), an {@code <occupant-id/>} on every
  * presence and message the room forwards (§3), replacing one a client sent, the same for a user
  * across nicks, devices, visits and restarts, different between users and between rooms (§4).
  */
-class MucOccupantIdTest {
+class MucOccupantIdTest extends MucFixture {
 
-    private static final String ROOM = "garden@conference.parley.test";
     private static final String SPOOF = "<occupant-id xmlns='" + OccupantIds.NS + "' id='romeo-s-id'/>";
-
-    @TempDir
-    Path dir;
-
-    private TestServer server;
-    private TestClient romeo;
-    private TestClient juliet;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = MucScript.romeoAndJuliet(dir);
-        login();
-    }
-
-    private void login() {
-        romeo = server.login("romeo@parley.test", "garden");
-        juliet = server.login("juliet@parley.test", "balcony");
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void roomsAdvertiseOccupantIds() {

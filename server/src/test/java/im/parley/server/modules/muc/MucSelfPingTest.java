@@ -7,14 +7,9 @@ import static im.parley.server.modules.muc.MucScript.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.server.testing.TestClient;
-import im.parley.server.testing.TestServer;
-import java.nio.file.Path;
 import java.util.List;
 import org.dom4j.Element;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * MUC self-ping (XEP-0410): the room answers a ping to one's own occupant JID itself (§3.3
@@ -22,28 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * pinging client is joined, {@code not-acceptable} when it is not; a nick that is gone is
  * {@code item-not-found} (§3.2: joined under another nick); pings between occupants are relayed.
  */
-class MucSelfPingTest {
-
-    private static final String ROOM = "garden@conference.parley.test";
-
-    @TempDir
-    Path dir;
-
-    private TestServer server;
-    private TestClient romeo;
-    private TestClient juliet;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = MucScript.romeoAndJuliet(dir);
-        romeo = server.login("romeo@parley.test", "garden");
-        juliet = server.login("juliet@parley.test", "balcony");
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+class MucSelfPingTest extends MucFixture {
 
     @Test
     void theRoomAdvertisesTheOptimization() {
