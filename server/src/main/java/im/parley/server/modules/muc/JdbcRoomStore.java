@@ -30,7 +30,7 @@ final class JdbcRoomStore {
 
     /** What a persistent room keeps across restarts. */
     record StoredRoom(RoomConfig config, Map<EntityBareJid, Affiliation> affiliations,
-                      Map<EntityBareJid, String> registeredNicks, String subject, String subjectNick) {
+                      Map<EntityBareJid, String> registeredNicks, String subject, String subjectNick, String vcard) {
     }
 
     /** A public room for the service's disco#items (XEP-0045 §6.3). */
@@ -38,7 +38,7 @@ final class JdbcRoomStore {
     }
 
     private static final String COLUMNS = "name, description, public_room, members_only, moderated, password, whois, "
-            + "max_users, change_subject, allow_invites, history_length, broadcast, allow_pm, subject, subject_nick, archiving";
+            + "max_users, change_subject, allow_invites, history_length, broadcast, allow_pm, subject, subject_nick, archiving, vcard";
 
     private final SqlTransactions tx;
     private final String service;
@@ -60,7 +60,7 @@ final class JdbcRoomStore {
                         return Optional.empty();
                     }
                     stored = new StoredRoom(config(rows), new HashMap<>(), new HashMap<>(), rows.getString(14),
-                            rows.getString(15));
+                            rows.getString(15), rows.getString(17));
                 }
             }
             try (PreparedStatement select = connection.prepareStatement(
@@ -86,7 +86,7 @@ final class JdbcRoomStore {
         tx.run("save the room " + room, connection -> {
             delete(connection, room);
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO muc_rooms (service, room, "
-                    + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 RoomConfig config = state.config();
                 insert.setString(1, service);
                 insert.setString(2, room.getLocalpart().toString());
@@ -106,6 +106,7 @@ final class JdbcRoomStore {
                 insert.setString(16, state.subject());
                 insert.setString(17, state.subjectNick());
                 insert.setBoolean(18, config.archiving());
+                insert.setString(19, state.vcard());
                 insert.executeUpdate();
             }
             try (PreparedStatement insert = connection.prepareStatement(

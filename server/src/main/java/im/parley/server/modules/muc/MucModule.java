@@ -39,8 +39,12 @@ public final class MucModule implements XmppModule {
             ValueType.POSITIVE, 120, "Most messages (groupchat and private) one occupant may send in a room per "
                     + "minute; more are refused with `policy-violation`.");
 
+    public static final ModuleOption<Integer> VCARD_MAX_BYTES = SECTION.option("vcard_max_bytes",
+            ValueType.integer(1024, 1_048_576), 65_536, "The largest vCard (XML, with its avatar) an owner may give a "
+                    + "room (XEP-0153); a larger one is refused with `not-acceptable`.");
+
     private static final List<ModuleOption<?>> OPTIONS = List.of(SUBDOMAIN, MAX_OCCUPANTS, HISTORY_LENGTH,
-            ROOMS_PER_USER, MESSAGES_PER_MINUTE);
+            ROOMS_PER_USER, MESSAGES_PER_MINUTE, VCARD_MAX_BYTES);
 
     @Override
     public String name() {
@@ -61,7 +65,7 @@ public final class MucModule implements XmppModule {
         RoomArchive archive = new RoomArchive(new ModuleArchive(database, "muc_messages",
                 context.option(MamModule.MAX_PAGE_SIZE)), context.blocking());
         MucLimits limits = new MucLimits(context.option(MAX_OCCUPANTS), context.option(HISTORY_LENGTH),
-                context.option(ROOMS_PER_USER), context.option(MESSAGES_PER_MINUTE));
+                context.option(ROOMS_PER_USER), context.option(MESSAGES_PER_MINUTE), context.option(VCARD_MAX_BYTES));
         RoomServices services = new RoomServices(serviceContext::send, context.clock(), limits,
                 ServerAdmins.jids(context.option(ServerAdmins.ADMINS)), new OccupantIds(store.serviceSecret()));
         new MucService(serviceContext, store, archive, services).register();

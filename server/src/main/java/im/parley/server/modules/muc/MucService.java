@@ -121,6 +121,7 @@ final class MucService {
             JdbcRoomStore.StoredRoom state = loaded.get();
             Room found = new Room(jid, state.config(), state.affiliations(), state.registeredNicks(), state.subject(),
                     state.subjectNick(), services);
+            found.restoreVcard(state.vcard());
             stored.put(jid, true);
             rooms.put(jid, found);
             return found;
@@ -143,7 +144,7 @@ final class MucService {
         }
         if (room.config().persistent()) {
             JdbcRoomStore.StoredRoom state = new JdbcRoomStore.StoredRoom(room.config(), room.affiliations(),
-                    room.registeredNicks(), room.subject(), room.subjectNick());
+                    room.registeredNicks(), room.subject(), room.subjectNick(), room.vcard());
             stored.put(jid, true);
             return CompletableFuture.runAsync(() -> store.save(jid, state), blocking);
         }

@@ -45,6 +45,9 @@ final class Room {
     private final RoomHistory history = new RoomHistory();
     private String subject;
     private String subjectNick;
+    /** The room's vCard as XML (XEP-0153 avatars, {@link RoomVcard}), or null; and its photo's hash. */
+    private String vcard;
+    private String photoHash = "";
     /** §10.1.2: a room a user just created stays locked until its owner configures it. */
     private volatile boolean locked;
     private boolean destroyed;
@@ -304,6 +307,9 @@ final class Room {
         send(selfPresence(occupant, session, false, null, codes));
         sendHistory(session, HistoryRequest.of(mucX));
         sendSubject(session);
+        if (!photoHash.isEmpty()) {
+            send(RoomVcard.presence(this, session));                                      // XEP-0153 §4.1
+        }
     }
 
     /** §7.6: an occupant takes another nick: unavailable with 303 and the new nick, then available. */
@@ -500,6 +506,26 @@ final class Room {
         subject = text;
         subjectNick = nick;
         changed = true;
+    }
+
+    String vcard() {
+        return vcard;
+    }
+
+    String photoHash() {
+        return photoHash;
+    }
+
+    /** An owner's new vCard (null: none); kept if the room is persistent. */
+    void vcard(String xml) {
+        restoreVcard(xml);
+        changed = true;
+    }
+
+    /** The vCard a stored room had. */
+    void restoreVcard(String xml) {
+        vcard = xml;
+        photoHash = RoomVcard.photoHash(xml);
     }
 
     /** Marks the room destroyed (§10.9): its occupants are gone and it takes no more stanzas. */
