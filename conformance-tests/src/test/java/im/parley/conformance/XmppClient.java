@@ -29,6 +29,10 @@ import org.jxmpp.jid.Jid;
  */
 public final class XmppClient implements AutoCloseable {
 
+    static {
+        OccupantIdProvider.register();
+    }
+
     /** Generous for a loaded CI machine; a passing wait returns as soon as the stanza is there. */
     public static final Duration WAIT = Duration.ofSeconds(10);
 

@@ -34,7 +34,18 @@ final class SinttestPlan {
             // milliseconds; MucOccupantTest runs the same burst.
             "MultiUserChatOccupantIntegrationTest.mucLeaveTest", "Smack 4.5.0-beta5 stalls for its reply timeout when "
                     + "join() takes its MultiUserChat's monitor before the listener handling the exit's self-presence "
-                    + "does (igniterealtime/Smack pull requests 650 and 665)");
+                    + "does (igniterealtime/Smack pull requests 650 and 665)",
+            // Smack's MultiUserChat wakes join() when its presence listener has noted the
+            // reflected self-presence (110), before that listener hands the presence to the
+            // room's participant listeners. The test adds its listener as soon as join()
+            // returns, so the joiner's own, earlier self-presence can still reach it: it counts
+            // as one of the four presences the test waits for, and the first occupant's
+            // available presence of the new nick is left out of the four (seen in
+            // MultiUserChat$3.processStanza: notify() comes before the presenceListeners loop).
+            // MucOccupantTest checks that every occupant gets both presences, in order.
+            "MultiUserChatOccupantIntegrationTest.mucChangeNicknameInformationTest", "Smack 4.5.0-beta5's join() "
+                    + "returns before its own self-presence reached the participant listeners, so the test may "
+                    + "count that presence among the four of the nick change");
 
     /**
      * Tests that apply but run in a pass of their own, with fresh connections, rather than in the

@@ -12,12 +12,12 @@ import org.dom4j.QName;
  * An avatar image: its bytes and MIME type, and its id, the SHA-1 of the bytes in hex (XEP-0084
  * §4.2, XEP-0153 §4.1 use the same). Read from a vCard's PHOTO (XEP-0054, XEP-0153 §3.1).
  */
-record Avatar(byte[] bytes, String type) {
+public record Avatar(byte[] bytes, String type) {
 
-    static final String VCARD = "vcard-temp";
+    public static final String VCARD = "vcard-temp";
 
     /** XEP-0084 §4.2.1.3: "the SHA-1 hash of the image data ... encoded as hexadecimal". */
-    String id() {
+    public String id() {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
@@ -30,7 +30,7 @@ record Avatar(byte[] bytes, String type) {
     }
 
     /** The PHOTO of a vCard (XEP-0153 §3.1: TYPE and BINVAL), if it has one with data. */
-    static Optional<Avatar> ofVcard(Element vcard) {
+    public static Optional<Avatar> ofVcard(Element vcard) {
         Element photo = vcard.element(QName.get("PHOTO", VCARD));
         if (photo == null) {
             return Optional.empty();

@@ -3,28 +3,20 @@ package im.parley.server.modules.mam;
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import im.parley.core.routing.Stanza;
-import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.module.IqHandler;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.session.LocalSession;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
-import org.dom4j.DocumentException;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.QName;
@@ -65,94 +57,18 @@ final class ArchiveRequests implements IqHandler {
         Element payload = iq.element().elements().get(0);
         boolean get = "get".equals(iq.type());
         return switch (payload.getName()) {
-            case "query" -> get ? answer(Stanzas.iqResult(iq.element()), form()) : blocking(() -> query(iq, owner, requester, payload));
+            case "query" -> get ? answer(Stanzas.iqResult(iq.element()), ArchiveAnswers.form()) : blocking(() -> query(iq, owner, requester, payload));
             case "metadata" -> get ? blocking(() -> metadata(iq, owner)) : error(iq, StanzaErrorCondition.BAD_REQUEST, null);
             case "prefs" -> blocking(() -> get ? prefs(iq, preferences.of(owner)) : setPrefs(iq, owner, payload));
             default -> error(iq, StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED, null);
         };
     }
 
-    /** §4.1.5: the fields a query may use, {@code ids} open to any value (XEP-0122). */
-    private static Element form() {
-        Element query = DocumentHelper.createElement(QName.get("query", MamModule.NAMESPACE));
-        Element form = query.addElement(QName.get("x", QueryParser.DATA)).addAttribute("type", "form");
-        form.addElement(QName.get("field", QueryParser.DATA)).addAttribute("type", "hidden").addAttribute("var", "FORM_TYPE")
-                .addElement(QName.get("value", QueryParser.DATA)).setText(MamModule.NAMESPACE);
-        field(form, "with", "jid-single");
-        for (String var : List.of("start", "end", "before-id", "after-id")) {
-            field(form, var, "text-single");
-        }
-        field(form, "ids", "list-multi").addElement(QName.get("validate", XDATA_VALIDATE))
-                .addAttribute("datatype", "xs:string").addElement(QName.get("open", XDATA_VALIDATE));
-        return query;
-    }
-
-    private static Element field(Element form, String var, String type) {
-        return form.addElement(QName.get("field", QueryParser.DATA)).addAttribute("type", type).addAttribute("var", var);
-    }
-
-    /**
-     * §4: each match as a {@code <result/>} message to the requesting resource, oldest first
-     * (newest first with {@code <flip-page/>}), straight to its session so that all of them are
-     * written before the {@code <fin/>} that is routed after them (§4.2).
-     */
+    /** §4: the matches to the requesting resource, straight to its session (see {@link ArchiveAnswers#query}). */
     private Element query(Stanza iq, EntityBareJid owner, EntityFullJid requester, Element payload) {
-        ArchiveQuery query;
-        ArchivePage page;
-        try {
-            query = QueryParser.parse(payload, maxPageSize);
-            page = store.query(owner, query);
-        } catch (QueryParser.InvalidQuery e) {
-            return Stanzas.errorReply(iq.element(), StanzaError.of(e.condition, e.getMessage()));
-        } catch (JdbcArchiveStore.UnknownIdException e) {
-            return Stanzas.errorReply(iq.element(), StanzaError.of(StanzaErrorCondition.ITEM_NOT_FOUND, e.getMessage()));
-        }
-        String queryId = payload.attributeValue("queryid");
         Optional<LocalSession> session = context.sessions().find(requester);
-        List<ArchivedMessage> items = new ArrayList<>(page.items());
-        if (query.flip()) {
-            Collections.reverse(items);
-        }
-        for (ArchivedMessage item : items) {
-            Element result = result(owner, requester, queryId, item);
-            if (result != null) {
-                session.ifPresent(s -> s.deliver(result));
-            }
-        }
-        Element fin = DocumentHelper.createElement(QName.get("fin", MamModule.NAMESPACE));
-        if (page.complete()) {
-            fin.addAttribute("complete", "true");
-        }
-        Element set = fin.addElement(QName.get("set", QueryParser.RSM));
-        if (!page.items().isEmpty()) {
-            set.addElement(QName.get("first", QueryParser.RSM)).setText(page.items().get(0).id());
-            set.addElement(QName.get("last", QueryParser.RSM)).setText(page.items().get(page.items().size() - 1).id());
-        }
-        set.addElement(QName.get("count", QueryParser.RSM)).setText(Integer.toString(page.count()));
-        return withPayload(Stanzas.iqResult(iq.element()), fin);
-    }
-
-    /** §4.2: the archived message forwarded (XEP-0297) with the time it was archived (XEP-0203). */
-    private static Element result(EntityBareJid owner, EntityFullJid requester, String queryId, ArchivedMessage item) {
-        Element archived;
-        try {
-            archived = DocumentHelper.parseText(item.stanzaXml()).getRootElement().createCopy();
-        } catch (DocumentException e) {
-            return null;
-        }
-        Element message = DocumentHelper.createElement(QName.get("message", Namespaces.CLIENT));
-        message.addAttribute("from", owner.toString());
-        message.addAttribute("to", requester.toString());
-        message.addAttribute("id", UUID.randomUUID().toString());
-        Element result = message.addElement(QName.get("result", MamModule.NAMESPACE));
-        if (queryId != null) {
-            result.addAttribute("queryid", queryId);
-        }
-        result.addAttribute("id", item.id());
-        Element forwarded = result.addElement(QName.get("forwarded", FORWARD));
-        forwarded.addElement(QName.get("delay", DELAY)).addAttribute("stamp", stamp(item.stamp()));
-        forwarded.add(archived);
-        return message;
+        return ArchiveAnswers.query(iq, payload, maxPageSize, owner, requester, query -> store.query(owner, query),
+                result -> session.ifPresent(s -> s.deliver(result)));
     }
 
     /** §5: the oldest and the newest message; an empty archive has an empty {@code <metadata/>}. */
@@ -160,9 +76,11 @@ final class ArchiveRequests implements IqHandler {
         Element metadata = DocumentHelper.createElement(QName.get("metadata", MamModule.NAMESPACE));
         store.ends(owner).ifPresent(ends -> {
             metadata.addElement(QName.get("start", MamModule.NAMESPACE))
-                    .addAttribute("id", ends.get(0).id()).addAttribute("timestamp", stamp(ends.get(0).stamp()));
+                    .addAttribute("id", ends.get(0).id())
+                    .addAttribute("timestamp", ArchiveAnswers.stamp(ends.get(0).stamp()));
             metadata.addElement(QName.get("end", MamModule.NAMESPACE))
-                    .addAttribute("id", ends.get(1).id()).addAttribute("timestamp", stamp(ends.get(1).stamp()));
+                    .addAttribute("id", ends.get(1).id())
+                    .addAttribute("timestamp", ArchiveAnswers.stamp(ends.get(1).stamp()));
         });
         return withPayload(Stanzas.iqResult(iq.element()), metadata);
     }
@@ -216,9 +134,6 @@ final class ArchiveRequests implements IqHandler {
         return CompletableFuture.supplyAsync(work, context.blocking());
     }
 
-    private static String stamp(Instant instant) {
-        return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.MILLIS));
-    }
 
     private static Element withPayload(Element iq, Element payload) {
         iq.add(payload);

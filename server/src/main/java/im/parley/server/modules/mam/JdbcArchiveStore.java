@@ -61,31 +61,102 @@ final class JdbcArchiveStore {
      * from the index it made for the foreign key to {@code accounts}, which has no {@code stamp}:
      * every page then read and sorted the whole archive (100,000 rows: hundreds of ms).
      */
-    private static final String H2_INDEXES = " USE INDEX (mam_messages_archive, mam_messages_with, mam_messages_id)";
+    private static String h2Indexes(String tableName) {
+        return " USE INDEX (" + tableName + "_archive, " + tableName + "_with, " + tableName + "_id)";
+    }
 
     private final SqlTransactions tx;
-    /** The table as reads name it, with {@link #H2_INDEXES} on H2. */
+    /** The table's name: {@code mam_messages}, or a table of the same shape another module keeps. */
+    private final String tableName;
+    /** The table as reads name it, with {@link #h2Indexes} on H2. */
     private final String table;
 
     JdbcArchiveStore(DataSource database) {
+        this(database, "mam_messages");
+    }
+
+    /**
+     * On {@code tableName}, a table with the columns and indexes (named after the table) of
+     * {@code mam_messages}: a MUC room's archive has the room's service as {@code domain} and
+     * its name as {@code username}.
+     */
+    JdbcArchiveStore(DataSource database, String tableName) {
         this.tx = new SqlTransactions(database);
+        this.tableName = tableName;
         boolean h2 = tx.run("look up the database product",
                 connection -> "H2".equals(connection.getMetaData().getDatabaseProductName()));
         if (h2) {
-            tx.run("tune the archive table", JdbcArchiveStore::cacheSequence);
+            tx.run("tune the archive table", this::cacheSequence);
         }
-        this.table = "mam_messages" + (h2 ? H2_INDEXES : "");
+        this.table = tableName + (h2 ? h2Indexes(tableName) : "");
     }
 
     /**
      * H2 only: PostgreSQL caches sequence values per connection, so a cache there would let a
      * later batch, on another connection, take smaller values than an earlier one.
      */
-    private static Void cacheSequence(Connection connection) throws SQLException {
+    private Void cacheSequence(Connection connection) throws SQLException {
         try (Statement alter = connection.createStatement()) {
-            alter.execute("ALTER TABLE mam_messages ALTER COLUMN seq SET CACHE " + EMBEDDED_SEQ_CACHE);
+            alter.execute("ALTER TABLE " + tableName + " ALTER COLUMN seq SET CACHE " + EMBEDDED_SEQ_CACHE);
         }
         return null;
+    }
+
+    /** Archives one message in an archive that belongs to no account (a MUC room's). */
+    void append(EntityBareJid archive, Jid with, ArchivedMessage message) {
+        tx.run("archive a message of " + archive, connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + tableName
+                    + " (domain, username, stanza_id, stamp, with_bare, with_full, stanza) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                SqlTransactions.bindOwner(insert, archive);
+                insert.setString(3, message.id());
+                insert.setLong(4, message.stamp().toEpochMilli());
+                insert.setString(5, with.asBareJid().toString());
+                insert.setString(6, with.toString());
+                insert.setString(7, message.stanzaXml());
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** The stanza archived under {@code id}, if there is one. */
+    Optional<String> stanza(EntityBareJid archive, String id) {
+        return tx.run("read an archived message of " + archive, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT stanza FROM " + table + " WHERE domain = ? AND username = ? AND stanza_id = ?")) {
+                SqlTransactions.bindOwner(select, archive);
+                select.setString(3, id);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Replaces the stanza archived under {@code id} (a moderated message's tombstone); false if none. */
+    boolean replace(EntityBareJid archive, String id, String stanzaXml) {
+        return tx.run("replace an archived message of " + archive, connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE " + tableName
+                    + " SET stanza = ? WHERE domain = ? AND username = ? AND stanza_id = ?")) {
+                update.setString(1, stanzaXml);
+                update.setString(2, archive.getDomain().toString());
+                update.setString(3, archive.getLocalpart().toString());
+                update.setString(4, id);
+                return update.executeUpdate() > 0;
+            }
+        });
+    }
+
+    /** Deletes a whole archive that belongs to no account (a destroyed room's). */
+    void delete(EntityBareJid archive) {
+        tx.run("delete the archive of " + archive, connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM " + tableName + " WHERE domain = ? AND username = ?")) {
+                SqlTransactions.bindOwner(delete, archive);
+                delete.executeUpdate();
+            }
+            return null;
+        });
     }
 
     /**
@@ -156,14 +227,14 @@ final class JdbcArchiveStore {
 
     /** The messages in every archive of {@code domain} (sampled for metrics). */
     long size(DomainBareJid domain) {
-        return tx.countRows("mam_messages", domain);
+        return tx.countRows(tableName, domain);
     }
 
     /** Deletes the messages of {@code domain}'s archives archived before {@code cutoff}; returns how many. */
     int purge(DomainBareJid domain, Instant cutoff) {
         return tx.run("purge expired archived messages of " + domain, connection -> {
             try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM mam_messages WHERE domain = ? AND stamp < ?")) {
+                    "DELETE FROM " + tableName + " WHERE domain = ? AND stamp < ?")) {
                 delete.setString(1, domain.toString());
                 delete.setLong(2, cutoff.toEpochMilli());
                 return delete.executeUpdate();

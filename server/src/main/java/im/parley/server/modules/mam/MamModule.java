@@ -51,9 +51,10 @@ public final class MamModule implements XmppModule {
 
     static final OptionSection SECTION = new OptionSection("mam", "Message Archive Management (XEP-0313).");
     public static final ModuleOption<Duration> RETENTION = SECTION.option("retention", ValueType.DURATION,
-            Duration.ofDays(365), "How long archived messages are kept; older ones are purged every hour.");
+            Duration.ofDays(365), "How long archived messages (of accounts and of MUC rooms) are kept; older ones are purged every hour.");
     public static final ModuleOption<Integer> MAX_PAGE_SIZE = SECTION.option("max_page_size", ValueType.integer(1, 1000),
-            100, "The most messages one query returns; a larger RSM max is refused with policy-violation.");
+            100, "The most messages one query (of an account's or a MUC room's archive) returns; a larger RSM max is "
+                    + "refused with policy-violation.");
     public static final ModuleOption<ArchiveMode> DEFAULT = SECTION.option("default", ValueType.oneOf(ArchiveMode.class),
             ArchiveMode.ALWAYS, "What is archived for accounts that set no preferences: always, never or roster.");
     public static final ModuleOption<Integer> WRITE_BATCH = SECTION.option("write_batch", ValueType.integer(1, 10_000),

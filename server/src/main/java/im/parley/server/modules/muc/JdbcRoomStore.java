@@ -30,7 +30,7 @@ final class JdbcRoomStore {
 
     /** What a persistent room keeps across restarts. */
     record StoredRoom(RoomConfig config, Map<EntityBareJid, Affiliation> affiliations,
-                      Map<EntityBareJid, String> registeredNicks, String subject, String subjectNick) {
+                      Map<EntityBareJid, String> registeredNicks, String subject, String subjectNick, String vcard) {
     }
 
     /** A public room for the service's disco#items (XEP-0045 §6.3). */
@@ -38,7 +38,7 @@ final class JdbcRoomStore {
     }
 
     private static final String COLUMNS = "name, description, public_room, members_only, moderated, password, whois, "
-            + "max_users, change_subject, allow_invites, history_length, broadcast, allow_pm, subject, subject_nick";
+            + "max_users, change_subject, allow_invites, history_length, broadcast, allow_pm, subject, subject_nick, archiving, vcard";
 
     private final SqlTransactions tx;
     private final String service;
@@ -60,7 +60,7 @@ final class JdbcRoomStore {
                         return Optional.empty();
                     }
                     stored = new StoredRoom(config(rows), new HashMap<>(), new HashMap<>(), rows.getString(14),
-                            rows.getString(15));
+                            rows.getString(15), rows.getString(17));
                 }
             }
             try (PreparedStatement select = connection.prepareStatement(
@@ -86,7 +86,7 @@ final class JdbcRoomStore {
         tx.run("save the room " + room, connection -> {
             delete(connection, room);
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO muc_rooms (service, room, "
-                    + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 RoomConfig config = state.config();
                 insert.setString(1, service);
                 insert.setString(2, room.getLocalpart().toString());
@@ -105,6 +105,8 @@ final class JdbcRoomStore {
                 insert.setString(15, config.allowPm().value());
                 insert.setString(16, state.subject());
                 insert.setString(17, state.subjectNick());
+                insert.setBoolean(18, config.archiving());
+                insert.setString(19, state.vcard());
                 insert.executeUpdate();
             }
             try (PreparedStatement insert = connection.prepareStatement(
@@ -128,6 +130,38 @@ final class JdbcRoomStore {
             delete(connection, room);
             return null;
         });
+    }
+
+    /**
+     * The secret the service keys its occupant ids with (XEP-0421 §4), made on first use and kept,
+     * so ids stay the same across restarts and on every node sharing the database.
+     */
+    String serviceSecret() {
+        return tx.run("the secret of " + service, connection -> {
+            Optional<String> stored = secret(connection);
+            if (stored.isPresent()) {
+                return stored.get();
+            }
+            byte[] random = new byte[32];
+            new java.security.SecureRandom().nextBytes(random);
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO muc_services (service, secret) VALUES (?, ?)")) {
+                insert.setString(1, service);
+                insert.setString(2, java.util.HexFormat.of().formatHex(random));
+                insert.executeUpdate();
+            }
+            return secret(connection).orElseThrow();
+        });
+    }
+
+    private Optional<String> secret(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT secret FROM muc_services WHERE service = ?")) {
+            select.setString(1, service);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+            }
+        }
     }
 
     /** The public rooms, for discovery. */
@@ -183,7 +217,7 @@ final class JdbcRoomStore {
                 rows.getBoolean(5), password != null, password,
                 "anyone".equals(rows.getString(7)) ? Whois.ANYONE : Whois.MODERATORS, rows.getInt(8),
                 rows.getBoolean(9), rows.getBoolean(10), rows.getInt(11), broadcast,
-                PrivateMessages.parse(rows.getString(13)));
+                PrivateMessages.parse(rows.getString(13)), rows.getBoolean(16));
     }
 
     private static EntityBareJid jid(String text) {

@@ -8,6 +8,7 @@ package im.parley.server.modules.muc;
  * @param historyLength most messages a room keeps for newcomers (a room's {@code maxhistoryfetch} is at most this)
  * @param roomsPerUser most rooms one user may own at once
  * @param messagesPerMinute most groupchat and private messages one occupant may send per minute
+ * @param vcardMaxBytes the largest vCard (XML) an owner may give a room (XEP-0153 avatars)
  */
-record MucLimits(int maxOccupants, int historyLength, int roomsPerUser, int messagesPerMinute) {
+record MucLimits(int maxOccupants, int historyLength, int roomsPerUser, int messagesPerMinute, int vcardMaxBytes) {
 }

@@ -6,8 +6,16 @@ import im.parley.server.config.ServerAdmins;
 import im.parley.server.config.ValueType;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
+import im.parley.server.modules.mam.MamModule;
+import im.parley.server.modules.mam.ModuleArchive;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.jxmpp.jid.DomainBareJid;
+import org.slf4j.LoggerFactory;
 
 /**
  * Multi-User Chat (XEP-0045) on a component host of each hosted domain
@@ -31,8 +39,12 @@ public final class MucModule implements XmppModule {
             ValueType.POSITIVE, 120, "Most messages (groupchat and private) one occupant may send in a room per "
                     + "minute; more are refused with `policy-violation`.");
 
+    public static final ModuleOption<Integer> VCARD_MAX_BYTES = SECTION.option("vcard_max_bytes",
+            ValueType.integer(1024, 1_048_576), 65_536, "The largest vCard (XML, with its avatar) an owner may give a "
+                    + "room (XEP-0153); a larger one is refused with `not-acceptable`.");
+
     private static final List<ModuleOption<?>> OPTIONS = List.of(SUBDOMAIN, MAX_OCCUPANTS, HISTORY_LENGTH,
-            ROOMS_PER_USER, MESSAGES_PER_MINUTE);
+            ROOMS_PER_USER, MESSAGES_PER_MINUTE, VCARD_MAX_BYTES);
 
     @Override
     public String name() {
@@ -48,11 +60,33 @@ public final class MucModule implements XmppModule {
     public void load(ModuleContext context) {
         DomainBareJid service = context.componentDomain(SUBDOMAIN);
         ModuleContext serviceContext = context.addComponentHost(service);
-        JdbcRoomStore store = new JdbcRoomStore(context.schema(this, "classpath:db/muc"), service);
+        DataSource database = context.schema(this, "classpath:db/muc");
+        JdbcRoomStore store = new JdbcRoomStore(database, service);
+        RoomArchive archive = new RoomArchive(new ModuleArchive(database, "muc_messages",
+                context.option(MamModule.MAX_PAGE_SIZE)), context.blocking());
         MucLimits limits = new MucLimits(context.option(MAX_OCCUPANTS), context.option(HISTORY_LENGTH),
-                context.option(ROOMS_PER_USER), context.option(MESSAGES_PER_MINUTE));
+                context.option(ROOMS_PER_USER), context.option(MESSAGES_PER_MINUTE), context.option(VCARD_MAX_BYTES));
         RoomServices services = new RoomServices(serviceContext::send, context.clock(), limits,
-                ServerAdmins.jids(context.option(ServerAdmins.ADMINS)));
-        new MucService(serviceContext, store, services).register();
+                ServerAdmins.jids(context.option(ServerAdmins.ADMINS)), new OccupantIds(store.serviceSecret()));
+        new MucService(serviceContext, store, archive, services).register();
+        schedulePurge(context, service, archive);
+    }
+
+    /** Rooms' archives keep messages as long as accounts' do ({@code mam.retention}), purged hourly. */
+    private static void schedulePurge(ModuleContext context, DomainBareJid service, RoomArchive archive) {
+        ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "muc-archive-purge-" + service);
+            thread.setDaemon(true);
+            return thread;
+        });
+        Duration retention = context.option(MamModule.RETENTION);
+        purger.scheduleWithFixedDelay(() -> {
+            try {
+                archive.purge(service, context.clock().instant(), retention);
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(MucModule.class).warn("cannot purge the room archives of {}", service, e);
+            }
+        }, 1, 1, TimeUnit.HOURS);
+        context.onStop(purger::shutdownNow);
     }
 }

@@ -12,9 +12,11 @@ import im.parley.server.event.StanzaEvents.Shape;
 import im.parley.server.event.Verdict;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.modules.disco.ServerInfo;
+import im.parley.server.modules.mam.MamModule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,6 +59,8 @@ final class MucService {
     private final Executor blocking;
     private final RoomServices services;
     private final RoomMessages messages;
+    private final RoomArchive archive;
+    private final RoomModeration moderator;
     private final RoomRequests requests;
     private final RoomInvitations invitations = new RoomInvitations();
     private final OccupantIqs occupantIqs = new OccupantIqs();
@@ -64,13 +68,15 @@ final class MucService {
     /** Rooms that have a row in the store (loaded from it, or saved since). */
     private final Map<EntityBareJid, Boolean> stored = new ConcurrentHashMap<>();
 
-    MucService(ModuleContext serviceContext, JdbcRoomStore store, RoomServices services) {
+    MucService(ModuleContext serviceContext, JdbcRoomStore store, RoomArchive archive, RoomServices services) {
         this.context = serviceContext;
         this.domain = serviceContext.host().domain();
         this.store = store;
         this.blocking = serviceContext.blocking();
         this.services = services;
-        this.messages = new RoomMessages(services.limits(), services.clock());
+        this.archive = archive;
+        this.moderator = new RoomModeration(archive, services.clock());
+        this.messages = new RoomMessages(services.limits(), services.clock(), archive);
         this.requests = new RoomRequests(services.limits(), new RoomAdmin(), room -> room.destroyed(true));
     }
 
@@ -115,6 +121,7 @@ final class MucService {
             JdbcRoomStore.StoredRoom state = loaded.get();
             Room found = new Room(jid, state.config(), state.affiliations(), state.registeredNicks(), state.subject(),
                     state.subjectNick(), services);
+            found.restoreVcard(state.vcard());
             stored.put(jid, true);
             rooms.put(jid, found);
             return found;
@@ -130,20 +137,23 @@ final class MucService {
         boolean changed = room.takeChanged();
         if (room.destroyed() || room.isEmpty() && !room.config().persistent()) {
             rooms.remove(jid, room);
-            return stored.remove(jid) != null ? CompletableFuture.runAsync(() -> store.delete(jid), blocking)
-                    : CompletableFuture.completedFuture(null);
+            return stored.remove(jid) != null ? delete(jid) : CompletableFuture.completedFuture(null);
         }
         if (!changed || room.locked()) {
             return CompletableFuture.completedFuture(null);
         }
         if (room.config().persistent()) {
             JdbcRoomStore.StoredRoom state = new JdbcRoomStore.StoredRoom(room.config(), room.affiliations(),
-                    room.registeredNicks(), room.subject(), room.subjectNick());
+                    room.registeredNicks(), room.subject(), room.subjectNick(), room.vcard());
             stored.put(jid, true);
             return CompletableFuture.runAsync(() -> store.save(jid, state), blocking);
         }
-        return stored.remove(jid) != null ? CompletableFuture.runAsync(() -> store.delete(jid), blocking)
-                : CompletableFuture.completedFuture(null);
+        return stored.remove(jid) != null ? delete(jid) : CompletableFuture.completedFuture(null);
+    }
+
+    /** A stored room goes, and its archive with it (a temporary room keeps none). */
+    private CompletionStage<Void> delete(EntityBareJid jid) {
+        return CompletableFuture.runAsync(() -> store.delete(jid), blocking).thenCompose(done -> archive.delete(jid));
     }
 
     // ---- presence ----
@@ -210,7 +220,7 @@ final class MucService {
         if (room == null) {
             reject(message, StanzaErrorCondition.ITEM_NOT_FOUND, "there is no such room");
         } else if ("groupchat".equals(message.type())) {
-            messages.groupchat(room, message);
+            return messages.groupchat(room, message).thenApply(done -> room);
         } else if ("error".equals(message.type())) {
             Occupant occupant = room.occupantOf(message.from());
             if (occupant != null) {
@@ -243,6 +253,16 @@ final class MucService {
             reject(iq, StanzaErrorCondition.ITEM_NOT_FOUND, "there is no such room");
             return CompletableFuture.completedFuture(room);
         }
+        Element payload = iq.element().elements().size() == 1 ? iq.element().elements().get(0) : null;
+        if (payload != null && MamModule.NAMESPACE.equals(payload.getNamespaceURI())
+                && "query".equals(payload.getName())) {
+            return archive.query(room, iq, payload).thenApply(done -> room);
+        }
+        Optional<RoomModeration.Request> moderation = "set".equals(iq.type())
+                ? RoomModeration.request(payload) : Optional.empty();
+        if (moderation.isPresent()) {
+            return moderator.moderate(room, iq, moderation.get()).thenApply(done -> room);
+        }
         Element answer = requests.answer(room, iq);
         answer.addAttribute("from", room.jid().toString());
         room.send(new Stanza(answer, room.jid(), iq.from()));
@@ -250,9 +270,12 @@ final class MucService {
     }
 
     private CompletionStage<Room> iqToOccupant(Room room, Stanza iq) {
+        boolean ping = SelfPing.isPing(iq);
         if (room == null) {
-            reject(iq, StanzaErrorCondition.ITEM_NOT_FOUND, "there is no such room");
-        } else {
+            // XEP-0410 §3.3: whoever pings into a room that does not exist is not joined to it.
+            reject(iq, ping ? StanzaErrorCondition.NOT_ACCEPTABLE : StanzaErrorCondition.ITEM_NOT_FOUND,
+                    "there is no such room");
+        } else if (!ping || !SelfPing.answer(room, iq)) {
             occupantIqs.handle(room, iq);
         }
         return CompletableFuture.completedFuture(room);

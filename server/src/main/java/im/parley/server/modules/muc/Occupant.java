@@ -18,6 +18,8 @@ import org.jxmpp.jid.Jid;
 final class Occupant {
 
     private final EntityBareJid user;
+    /** XEP-0421: the user's id in this room, on everything the room forwards from the occupant. */
+    private final String occupantId;
     private String nick;
     private Role role;
     /** Each session's last presence as its client sent it, in the order the sessions joined. */
@@ -27,14 +29,19 @@ final class Occupant {
     private long allowanceStart;
     private int allowanceUsed;
 
-    Occupant(EntityBareJid user, String nick, Role role) {
+    Occupant(EntityBareJid user, String occupantId, String nick, Role role) {
         this.user = user;
+        this.occupantId = occupantId;
         this.nick = nick;
         this.role = role;
     }
 
     EntityBareJid user() {
         return user;
+    }
+
+    String occupantId() {
+        return occupantId;
     }
 
     String nick() {

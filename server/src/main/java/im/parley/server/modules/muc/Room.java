@@ -34,6 +34,7 @@ final class Room {
     private final Clock clock;
     private final MucLimits limits;
     private final Set<EntityBareJid> serviceAdmins;
+    private final OccupantIds occupantIds;
     private volatile RoomConfig config;
     private final Map<EntityBareJid, Affiliation> affiliations = new HashMap<>();
     /** §7.10: the nicknames users registered, reserved for them (kept with their affiliation). */
@@ -44,6 +45,9 @@ final class Room {
     private final RoomHistory history = new RoomHistory();
     private String subject;
     private String subjectNick;
+    /** The room's vCard as XML (XEP-0153 avatars, {@link RoomVcard}), or null; and its photo's hash. */
+    private String vcard;
+    private String photoHash = "";
     /** §10.1.2: a room a user just created stays locked until its owner configures it. */
     private volatile boolean locked;
     private boolean destroyed;
@@ -61,6 +65,7 @@ final class Room {
         this.clock = services.clock();
         this.limits = services.limits();
         this.serviceAdmins = services.admins();
+        this.occupantIds = services.occupantIds();
     }
 
     EntityBareJid jid() {
@@ -277,7 +282,7 @@ final class Room {
         Jid session = presence.from();
         Occupant occupant = existing;
         if (occupant == null) {
-            occupant = new Occupant(user, nick, affiliation.defaultRole(config.moderated()));
+            occupant = new Occupant(user, occupantIds.of(jid, user), nick, affiliation.defaultRole(config.moderated()));
             byNick.put(nick, occupant);
             occupantCount = byNick.size();
         }
@@ -302,6 +307,9 @@ final class Room {
         send(selfPresence(occupant, session, false, null, codes));
         sendHistory(session, HistoryRequest.of(mucX));
         sendSubject(session);
+        if (!photoHash.isEmpty()) {
+            send(RoomVcard.presence(this, session));                                      // XEP-0153 §4.1
+        }
     }
 
     /** §7.6: an occupant takes another nick: unavailable with 303 and the new nick, then available. */
@@ -320,7 +328,7 @@ final class Room {
         for (Occupant other : byNick.values()) {
             for (Jid to : other.sessions()) {
                 boolean self = other == occupant;
-                send(OccupantPresence.of(occupantJid(occupant.nick()), to, null, true, affiliation(occupant.user()),
+                send(about(occupant, to, null, true, affiliation(occupant.user()),
                         occupant.role(), realJidFor(occupant, other), newNick, self
                                 ? List.of(OccupantPresence.NEW_NICK, OccupantPresence.SELF)
                                 : List.of(OccupantPresence.NEW_NICK)));
@@ -344,7 +352,7 @@ final class Room {
             occupantCount = byNick.size();
             for (Occupant other : byNick.values()) {
                 for (Jid to : other.sessions()) {
-                    send(OccupantPresence.of(occupantJid(occupant.nick()), to, unavailable, true,
+                    send(about(occupant, to, unavailable, true,
                             affiliation(occupant.user()), Role.NONE, realJidFor(occupant, other), null, codes));
                 }
             }
@@ -369,7 +377,7 @@ final class Room {
         occupantCount = byNick.size();
         for (Occupant other : byNick.values()) {
             for (Jid to : other.sessions()) {
-                Element presence = OccupantPresence.of(occupantJid(occupant.nick()), to, null, true,
+                Element presence = about(occupant, to, null, true,
                         affiliation(occupant.user()), Role.NONE, realJidFor(occupant, other), null, codes);
                 itemChildren.forEach(child -> item(presence).add(child.createCopy()));
                 send(presence);
@@ -380,7 +388,7 @@ final class Room {
     /** §10.9: the room is destroyed; each session of the occupant learns it, with the alternate venue. */
     void destroyNotice(Occupant occupant, Element destroy) {
         for (Jid session : occupant.sessions()) {
-            Element presence = OccupantPresence.of(occupantJid(occupant.nick()), session, null, true,
+            Element presence = about(occupant, session, null, true,
                     Affiliation.NONE, Role.NONE, null, null, List.of(OccupantPresence.SELF));
             Element x = presence.element(org.dom4j.QName.get("x", MucNamespaces.USER_NS));
             x.elements().add(1, destroy.createCopy());
@@ -426,16 +434,25 @@ final class Room {
         }
     }
 
+    /** A presence about the occupant (see {@link OccupantPresence#of}), with its occupant id (XEP-0421 §3). */
+    private Element about(Occupant occupant, Jid to, Element source, boolean unavailable, Affiliation affiliation,
+                          Role role, Jid realJid, String newNick, List<Integer> codes) {
+        Element presence = OccupantPresence.of(occupantJid(occupant.nick()), to, source, unavailable, affiliation, role,
+                realJid, newNick, codes);
+        OccupantIds.stamp(presence, occupant.occupantId());
+        return presence;
+    }
+
     private Element presenceOf(Occupant occupant, Jid to, Role recipientRole, List<Integer> codes) {
         Jid realJid = config.nonAnonymous() || recipientRole == Role.MODERATOR ? occupant.realJid() : null;
-        return OccupantPresence.of(occupantJid(occupant.nick()), to, occupant.presence(), false,
+        return about(occupant, to, occupant.presence(), false,
                 affiliation(occupant.user()), occupant.role(), realJid, null, codes);
     }
 
     private Element selfPresence(Occupant occupant, Jid session, boolean unavailable, Element source,
                                  List<Integer> codes) {
         Element presence = source != null || unavailable ? source : occupant.presence();
-        return OccupantPresence.of(occupantJid(occupant.nick()), session, presence, unavailable,
+        return about(occupant, session, presence, unavailable,
                 affiliation(occupant.user()), unavailable ? Role.NONE : occupant.role(), session, null, codes);
     }
 
@@ -453,6 +470,16 @@ final class Room {
 
     void remember(Element broadcast) {
         history.add(broadcast, clock.instant(), config.historyLength());
+    }
+
+    /** A message still in the history, by the id of the room's {@code <stanza-id/>}, or null. */
+    Element remembered(String stanzaId) {
+        return history.find(stanzaId);
+    }
+
+    /** Puts {@code replacement} in the place of a message in the history (a tombstone, XEP-0425). */
+    void rememberInstead(String stanzaId, Element replacement) {
+        history.replace(stanzaId, replacement);
     }
 
     private void sendHistory(Jid to, HistoryRequest request) {
@@ -479,6 +506,26 @@ final class Room {
         subject = text;
         subjectNick = nick;
         changed = true;
+    }
+
+    String vcard() {
+        return vcard;
+    }
+
+    String photoHash() {
+        return photoHash;
+    }
+
+    /** An owner's new vCard (null: none); kept if the room is persistent. */
+    void vcard(String xml) {
+        restoreVcard(xml);
+        changed = true;
+    }
+
+    /** The vCard a stored room had. */
+    void restoreVcard(String xml) {
+        vcard = xml;
+        photoHash = RoomVcard.photoHash(xml);
     }
 
     /** Marks the room destroyed (§10.9): its occupants are gone and it takes no more stanzas. */

@@ -11,11 +11,12 @@ import java.util.Set;
  * @param historyLength how many messages a newcomer gets by default (§7.2.14, {@code muc#maxhistoryfetch})
  * @param broadcast the roles whose presence the other occupants get (§7.2.3)
  * @param password the secret when {@code passwordProtected}, else null
+ * @param archiving whether a persistent room keeps its messages (XEP-0313; {@code muc#roomconfig_enablearchiving})
  */
 record RoomConfig(String name, String description, boolean persistent, boolean publicRoom, boolean membersOnly,
                   boolean moderated, boolean passwordProtected, String password, Whois whois, int maxUsers,
                   boolean changeSubject, boolean allowInvites, int historyLength, Set<Role> broadcast,
-                  PrivateMessages allowPm) {
+                  PrivateMessages allowPm, boolean archiving) {
 
     /** Who may see occupants' real JIDs (§4.2 non-anonymous and semi-anonymous rooms). */
     enum Whois {
@@ -70,12 +71,18 @@ record RoomConfig(String name, String description, boolean persistent, boolean p
     /** What a new room starts with (and an instant room keeps, §10.1.2): temporary, public, open, unmoderated, semi-anonymous. */
     static RoomConfig defaults(int historyLength) {
         return new RoomConfig("", "", false, true, false, false, false, null, Whois.MODERATORS, 0, false, true,
-                historyLength, EnumSet.of(Role.MODERATOR, Role.PARTICIPANT, Role.VISITOR), PrivateMessages.ANYONE);
+                historyLength, EnumSet.of(Role.MODERATOR, Role.PARTICIPANT, Role.VISITOR), PrivateMessages.ANYONE,
+                true);
     }
 
     RoomConfig withPersistent(boolean persistent) {
         return new RoomConfig(name, description, persistent, publicRoom, membersOnly, moderated, passwordProtected,
-                password, whois, maxUsers, changeSubject, allowInvites, historyLength, broadcast, allowPm);
+                password, whois, maxUsers, changeSubject, allowInvites, historyLength, broadcast, allowPm, archiving);
+    }
+
+    /** Whether the room's messages go to its archive: a persistent room's, unless turned off. */
+    boolean archived() {
+        return persistent && archiving;
     }
 
     boolean nonAnonymous() {

@@ -62,6 +62,7 @@ final class RoomConfigForm {
         }
         form.listSingle(PREFIX + "allowpm", "Who may send private messages",
                 List.of("anyone", "participants", "moderators", "none"), config.allowPm().value());
+        bool(form, "enablearchiving", "Keep the messages of a persistent room in its archive", config.archiving());
         return form.element();
     }
 
@@ -112,7 +113,8 @@ final class RoomConfigForm {
             }
         }
         return new RoomConfig(name, description, persistent, publicRoom, membersOnly, moderated, passwordProtected,
-                password, whois, maxUsers, changeSubject, allowInvites, history, broadcast, allowPm);
+                password, whois, maxUsers, changeSubject, allowInvites, history, broadcast, allowPm,
+                bool(submitted, "enablearchiving", current.archiving()));
     }
 
     private static void bool(DataForm form, String var, String label, boolean value) {

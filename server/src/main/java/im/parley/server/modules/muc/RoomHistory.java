@@ -32,6 +32,30 @@ final class RoomHistory {
         }
     }
 
+    /** Replaces the message with this XEP-0359 id by the room (a moderated message's tombstone); false if none. */
+    boolean replace(String stanzaId, Element replacement) {
+        for (Entry entry : List.copyOf(entries)) {
+            if (stanzaId.equals(StanzaIdOf.room(entry.message()))) {
+                List<Entry> all = new ArrayList<>(entries);
+                all.set(all.indexOf(entry), new Entry(replacement, entry.time(), replacement.asXML().length()));
+                entries.clear();
+                entries.addAll(all);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The message with this XEP-0359 id by the room, if it is still in the history. */
+    Element find(String stanzaId) {
+        for (Entry entry : entries) {
+            if (stanzaId.equals(StanzaIdOf.room(entry.message()))) {
+                return entry.message();
+            }
+        }
+        return null;
+    }
+
     /** Drops the oldest messages beyond {@code keep}. */
     void trim(int keep) {
         while (entries.size() > keep) {

@@ -6,6 +6,8 @@ import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.dom4j.Element;
 import org.dom4j.QName;
 import org.jxmpp.jid.Jid;
@@ -17,45 +19,60 @@ import org.jxmpp.jid.Jid;
  */
 final class RoomMessages {
 
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
+
     private final MucLimits limits;
     private final java.time.Clock clock;
+    private final RoomArchive archive;
 
-    RoomMessages(MucLimits limits, java.time.Clock clock) {
+    RoomMessages(MucLimits limits, java.time.Clock clock, RoomArchive archive) {
         this.limits = limits;
         this.clock = clock;
+        this.archive = archive;
     }
 
-    /** A message of type groupchat to the room's bare JID. */
-    void groupchat(Room room, Stanza message) {
+    /**
+     * A message of type groupchat to the room's bare JID: to every occupant with the room's
+     * {@code <stanza-id/>}, once it is in the room's archive if the room keeps one (its id is
+     * the archive's, XEP-0313 §3 and XEP-0359 §3).
+     */
+    CompletionStage<Void> groupchat(Room room, Stanza message) {
         Occupant sender = room.occupantOf(message.from());
         if (sender == null) {
             // §7.4: "If the sender is not an occupant of the room, the service SHOULD return a <not-acceptable/> error".
             reject(room, message, StanzaErrorCondition.NOT_ACCEPTABLE, "only occupants may send messages to the room");
-            return;
+            return DONE;
         }
         Element subject = message.element().element("subject");
         if (subject != null && message.element().element("body") == null) {
             changeSubject(room, message, sender, subject.getText());
-            return;
+            return DONE;
         }
         if (room.config().moderated() && !sender.role().hasVoice()) {
             // §7.4: a visitor in a moderated room has no voice.
             reject(room, message, StanzaErrorCondition.FORBIDDEN, "you have no voice in this moderated room");
-            return;
+            return DONE;
         }
         if (!withinRate(room, message, sender)) {
-            return;
+            return DONE;
         }
         Element broadcast = stripped(message.element(), room);
         broadcast.addAttribute("from", room.occupantJid(sender.nick()).toString());
         broadcast.remove(broadcast.attribute("to"));
+        OccupantIds.stamp(broadcast, sender.occupantId());
         // XEP-0359 §3: a stanza id the room assigns, by the room.
-        broadcast.addElement(QName.get("stanza-id", MucNamespaces.SID)).addAttribute("id", UUID.randomUUID().toString())
+        String id = UUID.randomUUID().toString();
+        broadcast.addElement(QName.get("stanza-id", MucNamespaces.SID)).addAttribute("id", id)
                 .addAttribute("by", room.jid().toString());
-        toAll(room, broadcast);
-        if (broadcast.element("body") != null) {
-            room.remember(broadcast);
-        }
+        boolean body = broadcast.element("body") != null;
+        CompletionStage<Void> archived = body && room.config().archived()
+                ? archive.append(room, room.occupantJid(sender.nick()), id, clock.instant(), broadcast) : DONE;
+        return archived.thenRun(() -> {
+            toAll(room, broadcast);
+            if (body) {
+                room.remember(broadcast);
+            }
+        });
     }
 
     /** §8.1: a moderator, or a participant where the configuration lets them, sets the subject. */
@@ -103,6 +120,7 @@ final class RoomMessages {
         }
         Element relayed = stripped(message.element(), room);
         relayed.addAttribute("from", room.occupantJid(sender.nick()).toString());
+        OccupantIds.stamp(relayed, sender.occupantId());
         if (relayed.element(QName.get("x", MucNamespaces.USER_NS)) == null) {
             // §7.5: "the service SHOULD add an <x/> element qualified by the muc#user namespace".
             relayed.addElement(QName.get("x", MucNamespaces.USER_NS));

@@ -5,7 +5,9 @@ import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.modules.adhoc.DataForm;
+import im.parley.server.modules.avatar.Avatar;
 import im.parley.server.modules.disco.ServerInfo;
+import im.parley.server.modules.mam.MamModule;
 import java.util.List;
 import org.dom4j.Element;
 import org.dom4j.Namespace;
@@ -47,6 +49,9 @@ final class RoomRequests {
             return node == null ? info(room, iq) : RoomRegistration.RESERVED_NICK_NODE.equals(node)
                     ? registration.reservedNick(room, iq) : error(iq, StanzaErrorCondition.ITEM_NOT_FOUND, null);
         }
+        if (ns.equals(Avatar.VCARD) && "vCard".equals(payload.getName())) {
+            return RoomVcard.answer(room, iq, payload, get, limits.vcardMaxBytes());
+        }
         if (ns.equals(RoomRegistration.REGISTER)) {
             return registration.answer(room, iq, payload, get);
         }
@@ -73,7 +78,8 @@ final class RoomRequests {
                 .addAttribute("type", "text").addAttribute("name", config.name().isEmpty()
                         ? room.jid().getLocalpart().toString() : config.name());
         for (String feature : List.of(MucNamespaces.MUC, ServerInfo.DISCO_INFO, ServerInfo.DISCO_ITEMS,
-                MucNamespaces.SID, RoomRegistration.REGISTER,
+                MucNamespaces.SID, RoomRegistration.REGISTER, OccupantIds.NS, SelfPing.FEATURE,
+                RoomModeration.MODERATE, RoomModeration.LEGACY_MODERATE, Avatar.VCARD,
                 config.publicRoom() ? "muc_public" : "muc_hidden",
                 config.persistent() ? "muc_persistent" : "muc_temporary",
                 config.membersOnly() ? "muc_membersonly" : "muc_open",
@@ -81,6 +87,10 @@ final class RoomRequests {
                 config.nonAnonymous() ? "muc_nonanonymous" : "muc_semianonymous",
                 config.passwordProtected() ? "muc_passwordprotected" : "muc_unsecured")) {
             query.addElement(QName.get("feature", INFO)).addAttribute("var", feature);
+        }
+        if (config.archived()) {
+            // XEP-0313 §7: the room's JID announces the archive it keeps.
+            query.addElement(QName.get("feature", INFO)).addAttribute("var", MamModule.NAMESPACE);
         }
         DataForm form = DataForm.result("http://jabber.org/protocol/muc#roominfo");
         form.field("muc#roominfo_description", null, "Description", false, List.of(config.description()));
@@ -90,6 +100,10 @@ final class RoomRequests {
                 List.of(room.subject() == null ? "" : room.subject()));
         form.field("muc#roomconfig_changesubject", null, "Occupants may change the subject", false,
                 List.of(config.changeSubject() ? "1" : "0"));
+        if (!room.photoHash().isEmpty()) {
+            // XEP-0045 §6.4 (muc#roominfo): the hash of the room's avatar, as in its presence (XEP-0153).
+            form.field("muc#roominfo_avatarhash", "text-multi", "Avatar hash", false, List.of(room.photoHash()));
+        }
         query.add(form.element());
         return result(iq, query);
     }

@@ -262,6 +262,42 @@ class MucOccupantTest {
                 .isEqualTo("conflict");
     }
 
+    /**
+     * Smack's {@code mucChangeNicknameInformationTest} once missed an available presence. §7.6:
+     * "The service then sends two presence stanzas to the full JID of each occupant (including the
+     * occupant who is changing his or her room nickname), one of type "unavailable" for the old
+     * nickname and one indicating availability for the new nickname." Here every occupant is
+     * checked, with the change racing an availability change of the same client (written in one
+     * burst) and one of another occupant: each gets exactly the two, in order, then the update.
+     */
+    @Test
+    void everyOccupantGetsBothPresencesOfANickChangeInOrderEvenInABurst() {
+        createInstant(romeo, ROOM + "/romeo");
+        join(juliet, ROOM + "/juliet", "");
+        join(nurse, ROOM + "/nurse", "");
+        romeo.received();
+        juliet.received();
+
+        send(nurse, "<presence to='" + ROOM + "/nurse'><show>chat</show></presence>");
+        List<Element> own = send(juliet, "<presence to='" + ROOM + "/jules'/>"
+                + "<presence to='" + ROOM + "/jules'><show>away</show></presence>");
+
+        for (List<Element> seen : List.of(aboutJuliet(romeo.received()), aboutJuliet(nurse.received()),
+                aboutJuliet(own))) {
+            assertThat(seen).extracting(p -> p.attributeValue("from") + " " + p.attributeValue("type"))
+                    .containsExactly(ROOM + "/juliet unavailable", ROOM + "/jules null", ROOM + "/jules null");
+            assertThat(statusCodes(seen.get(0))).contains(303);
+            assertThat(item(seen.get(0)).attributeValue("nick")).isEqualTo("jules");
+            assertThat(seen.get(1).elementText("show")).isNull();
+            assertThat(seen.get(2).elementText("show")).isEqualTo("away");
+        }
+    }
+
+    private static List<Element> aboutJuliet(List<Element> stanzas) {
+        return named(stanzas, "presence").stream()
+                .filter(p -> p.attributeValue("from").startsWith(ROOM + "/jul")).toList();
+    }
+
     @Test
     void availabilityChangesAndExitsReachTheOthers() {
         createInstant(romeo, ROOM + "/romeo");

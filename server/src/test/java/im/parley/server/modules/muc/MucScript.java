@@ -2,8 +2,14 @@ package im.parley.server.modules.muc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import im.parley.server.config.ParleyConfig;
+import im.parley.server.module.ModuleCatalog;
 import im.parley.server.modules.XmppScript;
+import im.parley.server.testing.MovableClock;
 import im.parley.server.testing.TestClient;
+import im.parley.server.testing.TestServer;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.dom4j.Element;
 import org.dom4j.QName;
@@ -48,6 +54,24 @@ final class MucScript {
         List<Element> answer = send(owner, "<iq type='set' id='config' to='" + room + "'><query xmlns='" + OWNER + "'>"
                 + form + "</x></query></iq>");
         assertThat(answer).extracting(e -> e.attributeValue("type")).containsExactly("result");
+    }
+
+    /** A server for {@code parley.test} with the accounts romeo and juliet, on a fixed clock. */
+    static TestServer romeoAndJuliet(Path dataDir) throws Exception {
+        return reopen(dataDir).user("romeo@parley.test").user("juliet@parley.test");
+    }
+
+    /** The server of {@link #romeoAndJuliet} started again on the same data (its accounts are there). */
+    static TestServer reopen(Path dataDir) throws Exception {
+        return new TestServer(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dataDir),
+                new MovableClock(Instant.parse("2026-01-01T00:00:00Z")), ModuleCatalog.discover());
+    }
+
+    /** The features of a room's disco#info (XEP-0045 §6.4). */
+    static List<String> roomFeatures(TestClient client, String room) {
+        Element info = send(client, "<iq type='get' id='info' to='" + room
+                + "'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>").get(0).element("query");
+        return info.elements("feature").stream().map(feature -> feature.attributeValue("var")).toList();
     }
 
     static List<Element> send(TestClient client, String xml) {

@@ -1,0 +1,106 @@
+package im.parley.server.modules.muc;
+
+import im.parley.core.routing.Stanza;
+import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.server.modules.mam.MamModule;
+import im.parley.server.modules.mam.ModuleArchive;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.dom4j.Element;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.Jid;
+
+/**
+ * A room's message archive (XEP-0313 on the room's JID, as Prosody's mod_muc_mam keeps it): the
+ * groupchat messages of a persistent room that has archiving on ({@link RoomConfig#archived}),
+ * each under the id of its XEP-0359 {@code <stanza-id by='room'/>}, queried at the room's JID
+ * with the account archive's form and paging ({@link ModuleArchive}). Its writes and reads run
+ * on the blocking executor while the room's next stanzas wait.
+ */
+final class RoomArchive {
+
+    private final ModuleArchive archive;
+    private final Executor blocking;
+
+    RoomArchive(ModuleArchive archive, Executor blocking) {
+        this.archive = archive;
+        this.blocking = blocking;
+    }
+
+    /** Archives a message the room is about to send to its occupants, from {@code sender}'s occupant JID. */
+    CompletionStage<Void> append(Room room, Jid sender, String id, Instant stamp, Element message) {
+        return CompletableFuture.runAsync(() -> archive.append(room.jid(), sender, id, stamp, message), blocking);
+    }
+
+    /**
+     * A query of the room's archive. Who may read it: those who may be in the room and see what
+     * is said there: its occupants, and in a members-only room its members (who may enter at
+     * will); an outcast never; anyone else {@code forbidden}, as Prosody and ejabberd answer.
+     */
+    CompletionStage<Void> query(Room room, Stanza iq, Element payload) {
+        if (!room.config().archived()) {
+            RoomMessages.reject(room, iq, StanzaErrorCondition.SERVICE_UNAVAILABLE, "this room keeps no archive");
+            return CompletableFuture.completedFuture(null);
+        }
+        if (!mayRead(room, iq.from())) {
+            RoomMessages.reject(room, iq, StanzaErrorCondition.FORBIDDEN,
+                    "only occupants, and members of a members-only room, read the room's archive");
+            return CompletableFuture.completedFuture(null);
+        }
+        if ("get".equals(iq.type())) {
+            room.send(withAddresses(ModuleArchive.form(iq), room.jid(), iq.from()));
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.runAsync(() -> {
+            Element answer = archive.query(iq, payload, room.jid(), iq.from(), room::send);
+            room.send(withAddresses(answer, room.jid(), iq.from()));
+        }, blocking);
+    }
+
+    private static boolean mayRead(Room room, Jid requester) {
+        EntityBareJid user = requester.asEntityBareJidIfPossible();
+        if (user == null) {
+            return false;
+        }
+        Affiliation affiliation = room.affiliation(user);
+        return affiliation != Affiliation.OUTCAST
+                && (room.occupantOf(requester) != null || affiliation.atLeast(Affiliation.MEMBER));
+    }
+
+    private static Element withAddresses(Element answer, Jid from, Jid to) {
+        answer.addAttribute("from", from.toString());
+        answer.addAttribute("to", to.toString());
+        return answer;
+    }
+
+    /** The archived message with this id, parsed, or empty. */
+    CompletionStage<java.util.Optional<Element>> message(Room room, String id) {
+        return CompletableFuture.supplyAsync(() -> archive.stanza(room.jid(), id).map(RoomArchive::parse), blocking);
+    }
+
+    CompletionStage<Void> replace(Room room, String id, Element replacement) {
+        return CompletableFuture.runAsync(() -> archive.replace(room.jid(), id, replacement), blocking);
+    }
+
+    private static Element parse(String xml) {
+        try {
+            return org.dom4j.DocumentHelper.parseText(xml).getRootElement().createCopy();
+        } catch (org.dom4j.DocumentException e) {
+            throw new IllegalStateException("an archived message is not XML", e);
+        }
+    }
+
+    /** A destroyed room's archive goes with it. */
+    CompletionStage<Void> delete(EntityBareJid room) {
+        return CompletableFuture.runAsync(() -> archive.delete(room), blocking);
+    }
+
+    /** Deletes the service's archived messages older than the account archive's {@link MamModule#RETENTION}. */
+    int purge(DomainBareJid service, Instant now, Duration retention) {
+        return archive.purge(service, now.minus(retention));
+    }
+}
