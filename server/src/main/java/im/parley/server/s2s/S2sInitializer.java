@@ -4,6 +4,7 @@ import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import im.parley.core.tls.KeyMaterial;
 import im.parley.s2s.RemotePolicy;
+import im.parley.s2s.S2sRouter;
 import im.parley.s2s.S2sSettings;
 import im.parley.s2s.dialback.DialbackKeys;
 import im.parley.s2s.dialback.DialbackSecret;
@@ -11,17 +12,21 @@ import im.parley.s2s.dns.S2sTarget;
 import im.parley.s2s.tls.PeerCertificateVerifier;
 import im.parley.server.config.FederationConfig;
 import im.parley.server.config.ParleyConfig;
+import im.parley.server.host.Host;
+import im.parley.server.host.HostRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import javax.net.ssl.SSLException;
 import org.jxmpp.jid.DomainBareJid;
 
 /**
  * Turns the configuration into the settings of the s2s module (which cannot see the server's
  * config classes): parsed routes and policies, the dialback secret (generated once into the
- * data directory when not configured), trust anchors and limits.
+ * data directory when not configured), trust anchors and limits; and the component hosts that
+ * federate beside the hosted domains.
  */
 public final class S2sInitializer {
 
@@ -52,6 +57,28 @@ public final class S2sInitializer {
                 config.limits().negotiationTimeout(),
                 config.limits().xml(config.limits().maxStanzaSizeBeforeAuth()),
                 config.limits().maxStanzaSize(), config.limits().input().s2sRead());
+    }
+
+    /**
+     * Makes every component host (the group chat service {@code conference.<domain>}, upload, …)
+     * an s2s endpoint of its own, so users of other servers reach it and it reaches them
+     * (RFC 6120 §13.1: each domain pair has its own streams). It presents the certificate of the
+     * hosted domain it belongs to: the generated one names the subdomains ({@code *.<domain>});
+     * an operator's certificate should list them too, else peers authenticate the service by
+     * dialback (XEP-0220).
+     */
+    public static void serveComponentHosts(S2sRouter s2s, HostRegistry hosts, Map<DomainBareJid, KeyMaterial> keys)
+            throws SSLException {
+        for (Host host : hosts.all()) {
+            if (host.kind() != Host.Kind.COMPONENT) {
+                continue;
+            }
+            Host owner = host.parent().orElseThrow();
+            while (owner.kind() == Host.Kind.COMPONENT) {
+                owner = owner.parent().orElseThrow();
+            }
+            s2s.serve(host.domain(), keys.get(owner.domain()));
+        }
     }
 
     private static DomainBareJid domain(String name) throws IOException {

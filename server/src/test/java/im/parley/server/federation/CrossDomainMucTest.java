@@ -1,0 +1,162 @@
+package im.parley.server.federation;
+
+import static im.parley.server.federation.MucSteps.messageFrom;
+import static im.parley.server.federation.MucSteps.presenceFrom;
+import static im.parley.server.federation.MucSteps.selfPresence;
+import static im.parley.server.federation.MucSteps.statusCodes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import im.parley.s2s.dialback.DialbackKeys;
+import im.parley.server.testing.SocketClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.dom4j.Element;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Group chat across federation between two Parley servers in one JVM (a.test on 127.0.0.25,
+ * b.test on 127.0.0.26): the MUC service {@code conference.<domain>} is an s2s endpoint of its
+ * own (RFC 6120 §13.7, XEP-0220 §2: each domain pair is authenticated by itself, here by
+ * dialback with self-signed certificates), so a user of one server enters, talks in and leaves a
+ * room of the other (XEP-0045 §7.2, §7.4, §7.5, §7.14).
+ */
+class CrossDomainMucTest {
+
+    private static final String IP_A = "127.0.0.25";
+    private static final String IP_B = "127.0.0.26";
+    private static final String SECRET_B = "b-test-dialback-secret-0123456789";
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private FederatedServer a;
+    private FederatedServer b;
+
+    @BeforeEach
+    void start() throws Exception {
+        int portA = FederatedServer.freePort(IP_A);
+        int portB = FederatedServer.freePort(IP_B);
+        String routeA = IP_A + ":" + portA;
+        String routeB = IP_B + ":" + portB;
+        a = new FederatedServer(FederatedServer.config("a.test", IP_A, portA, dir.resolve("a"), Map.of(),
+                f -> f.withStaticRoutes(Map.of("b.test", routeB, "conference.b.test", routeB))), IP_A);
+        closeables.add(a);
+        b = new FederatedServer(FederatedServer.config("b.test", IP_B, portB, dir.resolve("b"), Map.of(),
+                f -> f.withStaticRoutes(Map.of("a.test", routeA, "conference.a.test", routeA))
+                        .withDialbackSecret(SECRET_B)), IP_B);
+        closeables.add(b);
+        a.user("alice@a.test");
+        b.user("bob@b.test");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+    }
+
+    /** A user of b.test in a room of a.test: the room's domain talks to b.test over its own streams. */
+    @Test
+    void aRemoteUserEntersTalksAndLeavesALocalRoom() throws Exception {
+        SocketClient alice = a.login("alice@a.test", "laptop");
+        SocketClient bob = b.login("bob@b.test", "phone");
+        talkInRoom("lounge@conference.a.test", alice, bob);
+        assertThat(a.s2s().outboundStatus("conference.a.test", "b.test")).isEqualTo("ESTABLISHED by dialback");
+        assertThat(b.s2s().outboundStatus("b.test", "conference.a.test")).isEqualTo("ESTABLISHED by dialback");
+    }
+
+    /** The other way round: a user of a.test in a room of b.test. */
+    @Test
+    void aLocalUserEntersTalksAndLeavesARemoteRoom() throws Exception {
+        SocketClient alice = a.login("alice@a.test", "laptop");
+        SocketClient bob = b.login("bob@b.test", "phone");
+        talkInRoom("terrace@conference.b.test", bob, alice);
+    }
+
+    /**
+     * RFC 6120 §13.1 and XEP-0220 §2: authenticating b.test for a.test does not authenticate it
+     * for conference.a.test, a domain pair of its own; a stanza to the room on that stream ends it
+     * with {@code invalid-from} (RFC 6120 §4.9.3.9).
+     */
+    @Test
+    void aStreamAuthenticatedForTheDomainDoesNotReachItsMucService() throws Exception {
+        try (RawS2sPeer peer = new RawS2sPeer(IP_A, a.server().s2sPort())) {
+            String id = peer.openWithTls("b.test", "a.test");
+            String key = new DialbackKeys(SECRET_B.getBytes(StandardCharsets.UTF_8)).key("a.test", "b.test", id);
+            peer.send("<db:result from='b.test' to='a.test'>" + key + "</db:result>");
+            peer.await("<db:result[^>]*type='valid'");
+            peer.send("<presence from='bob@b.test/phone' to='lounge@conference.a.test/bob'>"
+                    + "<x xmlns='http://jabber.org/protocol/muc'/></presence>");
+            peer.await("<invalid-from xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>");
+        }
+    }
+
+    /**
+     * A stream to the MUC service's domain is authenticated by dialback like any other
+     * (XEP-0220 §2.1: here b.test's key, genuine, is checked with b.test's server), and the
+     * service's answer goes back over its own stream to b.test, to the user there.
+     */
+    @Test
+    void aPeerAuthenticatesForTheMucServiceByDialback() throws Exception {
+        SocketClient bob = b.login("bob@b.test", "phone");
+        try (RawS2sPeer peer = new RawS2sPeer(IP_A, a.server().s2sPort())) {
+            String id = peer.openWithTls("b.test", "conference.a.test");
+            String key = new DialbackKeys(SECRET_B.getBytes(StandardCharsets.UTF_8))
+                    .key("conference.a.test", "b.test", id);
+            peer.send("<db:result from='b.test' to='conference.a.test'>" + key + "</db:result>");
+            peer.await("<db:result[^>]*type='valid'");
+            peer.send("<iq from='bob@b.test/phone' to='conference.a.test' type='get' id='info'>"
+                    + "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+        }
+        Element info = bob.next(e -> "info".equals(e.attributeValue("id")));
+        assertThat(info.attributeValue("type")).isEqualTo("result");
+        assertThat(info.attributeValue("from")).isEqualTo("conference.a.test");
+        assertThat(info.asXML()).contains("http://jabber.org/protocol/muc");
+    }
+
+    /**
+     * XEP-0045 between an owner on the room's server and a guest on another: the owner creates an
+     * instant room (§10.1.2); the guest enters (§7.2.3: the occupants first, then its own presence
+     * with status 110), both send to the room (§7.4) and to each other privately (§7.5), and the
+     * guest leaves (§7.14).
+     */
+    private static void talkInRoom(String room, SocketClient owner, SocketClient guest) {
+        String ownerNick = room + "/owner";
+        String guestNick = room + "/guest";
+        MucSteps.createInstant(owner, ownerNick);
+
+        guest.send("<presence to='" + guestNick + "'><x xmlns='" + MucSteps.MUC + "'/></presence>");
+        guest.next(presenceFrom(ownerNick));
+        Element self = guest.next(selfPresence(guestNick));
+        assertThat(self.attributeValue("type")).as("%s", self.asXML()).isNull();
+        assertThat(self.attributeValue("to")).isEqualTo(guest.jid());
+        owner.next(presenceFrom(guestNick));
+
+        guest.send("<message to='" + room + "' type='groupchat' id='g1'><body>hello room</body></message>");
+        owner.next(messageFrom(guestNick, "groupchat", "hello room"));
+        guest.next(messageFrom(guestNick, "groupchat", "hello room"));
+        owner.send("<message to='" + room + "' type='groupchat' id='o1'><body>welcome</body></message>");
+        guest.next(messageFrom(ownerNick, "groupchat", "welcome"));
+
+        guest.send("<message to='" + ownerNick + "' type='chat' id='p1'><body>psst</body></message>");
+        Element pm = owner.next(messageFrom(guestNick, "chat", "psst"));
+        assertThat(pm.attributeValue("to")).isEqualTo(owner.jid());
+        owner.send("<message to='" + guestNick + "' type='chat' id='p2'><body>psst back</body></message>");
+        Element pmBack = guest.next(messageFrom(ownerNick, "chat", "psst back"));
+        assertThat(pmBack.attributeValue("to")).isEqualTo(guest.jid());
+
+        guest.send("<presence to='" + guestNick + "' type='unavailable'/>");
+        Element gone = guest.next(presenceFrom(guestNick));
+        assertThat(gone.attributeValue("type")).isEqualTo("unavailable");
+        assertThat(statusCodes(gone)).contains(110);
+        assertThat(owner.next(presenceFrom(guestNick)).attributeValue("type")).isEqualTo("unavailable");
+    }
+}
