@@ -103,7 +103,24 @@ final class SlixmppClient implements AutoCloseable {
     }
 
     void sendMessage(String to, String id, String body) {
-        send(JSON.createObjectNode().put("cmd", "message").put("to", to).put("id", id).put("body", body));
+        sendMessage(to, id, body, "chat");
+    }
+
+    void sendMessage(String to, String id, String body, String type) {
+        send(JSON.createObjectNode().put("cmd", "message").put("to", to).put("id", id).put("body", body)
+                .put("type", type));
+    }
+
+    /** Enters {@code room/nick} (XEP-0045 §7.2.1), asking for no history (§7.2.15). */
+    void enterRoom(String occupantJid) {
+        send(JSON.createObjectNode().put("cmd", "presence").put("to", occupantJid).put("muc", true));
+    }
+
+    /** Accepts the default configuration of a room just created (XEP-0045 §10.1.2): "result" or the error condition. */
+    String instantRoom(String room) {
+        send(JSON.createObjectNode().put("cmd", "muc_instant").put("room", room));
+        return next(e -> "instant".equals(e.path("event").asText()) && room.equals(e.path("room").asText()))
+                .path("type").asText();
     }
 
     /** Stops reporting messages; {@link #awaitExpected()} returns once {@code count} more arrived. */
@@ -192,6 +209,27 @@ final class SlixmppClient implements AutoCloseable {
     static Predicate<JsonNode> presenceEvent(String from, String type) {
         return e -> "presence".equals(e.path("event").asText()) && from.equals(e.path("from").asText())
                 && type.equals(e.path("type").asText());
+    }
+
+    /** A presence from {@code occupantJid} with the XEP-0045 status {@code code} (110: the occupant itself). */
+    static Predicate<JsonNode> mucPresence(String occupantJid, int code) {
+        return e -> "presence".equals(e.path("event").asText()) && occupantJid.equals(e.path("from").asText())
+                && hasCode(e, code);
+    }
+
+    private static boolean hasCode(JsonNode event, int code) {
+        for (JsonNode value : event.path("codes")) {
+            if (value.asInt() == code) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A message from {@code from} of {@code type} with {@code body}. */
+    static Predicate<JsonNode> messageEvent(String from, String type, String body) {
+        return e -> "message".equals(e.path("event").asText()) && from.equals(e.path("from").asText())
+                && type.equals(e.path("type").asText()) && body.equals(e.path("body").asText());
     }
 
     static Predicate<JsonNode> messageEvent(String id) {
