@@ -7,15 +7,17 @@ import static im.parley.server.federation.MucSteps.statusCodes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.s2s.dialback.DialbackKeys;
+import im.parley.server.config.CertificateFiles;
+import im.parley.server.config.FederationConfig;
 import im.parley.server.testing.SocketClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.dom4j.Element;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,18 +41,24 @@ class CrossDomainMucTest {
     private FederatedServer a;
     private FederatedServer b;
 
-    @BeforeEach
-    void start() throws Exception {
+    /** Both servers with their generated self-signed certificates: everything goes by dialback. */
+    private void start() throws Exception {
+        start(Map.of(), Map.of(), f -> f);
+    }
+
+    private void start(Map<String, CertificateFiles> certsA, Map<String, CertificateFiles> certsB,
+                       UnaryOperator<FederationConfig> federation) throws Exception {
         int portA = FederatedServer.freePort(IP_A);
         int portB = FederatedServer.freePort(IP_B);
         String routeA = IP_A + ":" + portA;
         String routeB = IP_B + ":" + portB;
-        a = new FederatedServer(FederatedServer.config("a.test", IP_A, portA, dir.resolve("a"), Map.of(),
-                f -> f.withStaticRoutes(Map.of("b.test", routeB, "conference.b.test", routeB))), IP_A);
+        a = new FederatedServer(FederatedServer.config("a.test", IP_A, portA, dir.resolve("a"), certsA,
+                f -> federation.apply(f.withStaticRoutes(Map.of("b.test", routeB, "conference.b.test", routeB)))),
+                IP_A);
         closeables.add(a);
-        b = new FederatedServer(FederatedServer.config("b.test", IP_B, portB, dir.resolve("b"), Map.of(),
-                f -> f.withStaticRoutes(Map.of("a.test", routeA, "conference.a.test", routeA))
-                        .withDialbackSecret(SECRET_B)), IP_B);
+        b = new FederatedServer(FederatedServer.config("b.test", IP_B, portB, dir.resolve("b"), certsB,
+                f -> federation.apply(f.withStaticRoutes(Map.of("a.test", routeA, "conference.a.test", routeA))
+                        .withDialbackSecret(SECRET_B))), IP_B);
         closeables.add(b);
         a.user("alice@a.test");
         b.user("bob@b.test");
@@ -66,6 +74,7 @@ class CrossDomainMucTest {
     /** A user of b.test in a room of a.test: the room's domain talks to b.test over its own streams. */
     @Test
     void aRemoteUserEntersTalksAndLeavesALocalRoom() throws Exception {
+        start();
         SocketClient alice = a.login("alice@a.test", "laptop");
         SocketClient bob = b.login("bob@b.test", "phone");
         talkInRoom("lounge@conference.a.test", alice, bob);
@@ -76,6 +85,7 @@ class CrossDomainMucTest {
     /** The other way round: a user of a.test in a room of b.test. */
     @Test
     void aLocalUserEntersTalksAndLeavesARemoteRoom() throws Exception {
+        start();
         SocketClient alice = a.login("alice@a.test", "laptop");
         SocketClient bob = b.login("bob@b.test", "phone");
         talkInRoom("terrace@conference.b.test", bob, alice);
@@ -88,6 +98,7 @@ class CrossDomainMucTest {
      */
     @Test
     void aStreamAuthenticatedForTheDomainDoesNotReachItsMucService() throws Exception {
+        start();
         try (RawS2sPeer peer = new RawS2sPeer(IP_A, a.server().s2sPort())) {
             String id = peer.openWithTls("b.test", "a.test");
             String key = new DialbackKeys(SECRET_B.getBytes(StandardCharsets.UTF_8)).key("a.test", "b.test", id);
@@ -106,6 +117,7 @@ class CrossDomainMucTest {
      */
     @Test
     void aPeerAuthenticatesForTheMucServiceByDialback() throws Exception {
+        start();
         SocketClient bob = b.login("bob@b.test", "phone");
         try (RawS2sPeer peer = new RawS2sPeer(IP_A, a.server().s2sPort())) {
             String id = peer.openWithTls("b.test", "conference.a.test");
@@ -120,6 +132,48 @@ class CrossDomainMucTest {
         assertThat(info.attributeValue("type")).isEqualTo("result");
         assertThat(info.attributeValue("from")).isEqualTo("conference.a.test");
         assertThat(info.asXML()).contains("http://jabber.org/protocol/muc");
+    }
+
+    /**
+     * XEP-0178 with a certificate from a CA the peer trusts that names the service
+     * ({@code *.a.test}, RFC 6125 §6.4.3): the service's own stream authenticates by SASL
+     * EXTERNAL, as the domain's does.
+     */
+    @Test
+    void theServiceAuthenticatesBySaslExternalWhenItsCertificateNamesIt() throws Exception {
+        startWithCertificatesOfATestCa("*.a.test");
+        enterAndSayHello();
+        assertThat(a.s2s().outboundStatus("conference.a.test", "b.test")).isEqualTo("ESTABLISHED by sasl-external");
+    }
+
+    /**
+     * A certificate that names the domain only: the peer refuses it for the service (RFC 6125
+     * §6.4), and the service proves its name by dialback instead (XEP-0220 §2.1), where the
+     * peer's policy allows it.
+     */
+    @Test
+    void theServiceFallsBackToDialbackWhenItsCertificateDoesNotNameIt() throws Exception {
+        startWithCertificatesOfATestCa();
+        enterAndSayHello();
+        assertThat(a.s2s().outboundStatus("conference.a.test", "b.test")).isEqualTo("ESTABLISHED by dialback");
+    }
+
+    /** a.test's certificate, with {@code moreNames}, and b.test's from one CA both trust. */
+    private void startWithCertificatesOfATestCa(String... moreNames) throws Exception {
+        TestCa ca = new TestCa();
+        Path caFile = ca.writeCertificate(dir.resolve("ca.pem"));
+        start(Map.of("a.test", ca.issueFiles("a.test", dir.resolve("certs-a"), moreNames)),
+                Map.of("b.test", ca.issueFiles("b.test", dir.resolve("certs-b"))), f -> f.withTrustedCaFile(caFile));
+    }
+
+    /** bob@b.test enters a room of a.test that alice created, and says hello: the room's answer crosses. */
+    private void enterAndSayHello() throws Exception {
+        SocketClient alice = a.login("alice@a.test", "laptop");
+        SocketClient bob = b.login("bob@b.test", "phone");
+        MucSteps.createInstant(alice, "hall@conference.a.test/alice");
+        MucSteps.enter(bob, "hall@conference.a.test/bob");
+        bob.send("<message to='hall@conference.a.test' type='groupchat' id='h1'><body>hello</body></message>");
+        bob.next(messageFrom("hall@conference.a.test/bob", "groupchat", "hello"));
     }
 
     /**

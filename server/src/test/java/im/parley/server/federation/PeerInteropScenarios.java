@@ -215,6 +215,37 @@ abstract class PeerInteropScenarios {
         bob.next(SlixmppClient.presenceEvent(aliceNick, "unavailable"));
     }
 
+    /**
+     * An occupant whose client goes offline leaves the rooms of the other server (XEP-0045
+     * §7.14; its server sends unavailable presence to them, RFC 6121 §4.6.3): Parley's user
+     * leaves the peer's room, the peer's user leaves Parley's room.
+     */
+    @Test
+    void occupantsWhoGoOfflineLeaveTheRoomsOfTheOtherServer() throws Exception {
+        Pair pair = freshPair();
+        SocketClient alice = parleyLogin(pair.alice, "laptop");
+        SlixmppClient bob = peerLogin(pair.bob);
+        String parleyRoom = "porch-" + localPart(pair.alice) + "@" + mucService(parleyDomain());
+        String peerRoom = "attic-" + localPart(pair.bob) + "@" + mucService(peerDomain());
+        SocketClient aliceTablet = parleyLogin(pair.alice, "tablet");
+        MucSteps.createInstant(aliceTablet, parleyRoom + "/alice");
+        bob.enterRoom(peerRoom + "/bob");
+        bob.next(SlixmppClient.mucPresence(peerRoom + "/bob", 110));
+        assertThat(bob.instantRoom(peerRoom)).isEqualTo("result");
+
+        bob.enterRoom(parleyRoom + "/bob");
+        bob.next(SlixmppClient.mucPresence(parleyRoom + "/bob", 110));
+        MucSteps.enter(alice, peerRoom + "/alice");
+        bob.next(SlixmppClient.presenceEvent(peerRoom + "/alice", ""));
+        aliceTablet.next(MucSteps.presenceFrom(parleyRoom + "/bob"));
+
+        alice.close();
+        bob.next(SlixmppClient.presenceEvent(peerRoom + "/alice", "unavailable"));
+        bob.close();
+        Element gone = aliceTablet.next(MucSteps.presenceFrom(parleyRoom + "/bob"));
+        assertThat(gone.attributeValue("type")).isEqualTo("unavailable");
+    }
+
     /** Both occupants send to the room (XEP-0045 §7.4) and to each other's occupant JID (§7.5). */
     private static void talk(String room, SocketClient alice, String aliceNick, SlixmppClient bob, String bobNick) {
         bob.sendMessage(room, "g-bob", "hello from the peer", "groupchat");
