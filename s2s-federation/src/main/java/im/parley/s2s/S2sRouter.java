@@ -83,8 +83,9 @@ public final class S2sRouter implements RemoteRouter {
      * Makes {@code service}, a domain of this server's own (a component host such as the group
      * chat service {@code conference.example.org}), an s2s endpoint like a hosted domain: peers
      * may open streams to it and authenticate for it, and its stanzas to remote domains leave on
-     * outbound streams of their own domain pair (RFC 6120 §13.1, XEP-0220 §2: one pair per
-     * stream, never multiplexed on the hosted domain's). Its TLS streams present {@code key}.
+     * outbound streams of their own domain pair (XEP-0220 §2: each pair is authenticated by
+     * itself; here one pair per outbound stream, never multiplexed on the hosted domain's). Its
+     * TLS streams present {@code key}.
      */
     public void serve(DomainBareJid service, KeyMaterial key) throws SSLException {
         tls.add(service, key);

@@ -18,9 +18,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import org.jxmpp.jid.DomainBareJid;
 
 /**
- * TLS contexts for server-to-server streams, one pair per hosted domain and per service domain: the server side asks
- * for a client certificate (RFC 6120 §13.8, XEP-0178 §3) and the client side presents the
- * domain's certificate, so SASL EXTERNAL can work both ways. TLS 1.3 and 1.2 only (RFC 8996).
+ * TLS contexts for server-to-server streams, one pair per hosted domain and per service domain:
+ * the server side asks for a client certificate (RFC 6120 §13.8, XEP-0178 §3) and the client
+ * side presents the domain's certificate, so SASL EXTERNAL can work both ways. TLS 1.3 and 1.2 only (RFC 8996).
  *
  * <p>The TLS layer accepts any peer certificate on purpose: the decision is made after the
  * handshake by {@link PeerCertificateVerifier} against the policy for the peer's domain, because

@@ -62,10 +62,10 @@ public final class S2sInitializer {
     /**
      * Makes every component host (the group chat service {@code conference.<domain>}, upload, …)
      * an s2s endpoint of its own, so users of other servers reach it and it reaches them
-     * (RFC 6120 §13.1: each domain pair has its own streams). It presents the certificate of the
-     * hosted domain it belongs to: the generated one names the subdomains ({@code *.<domain>});
-     * an operator's certificate should list them too, else peers authenticate the service by
-     * dialback (XEP-0220).
+     * (XEP-0220 §2: each domain pair is authenticated by itself). It presents the certificate of
+     * the hosted domain it belongs to (RFC 6120 §13.7.1.2): the generated one names the
+     * subdomains ({@code *.<domain>}); an operator's certificate should list them too, else peers
+     * authenticate the service by dialback.
      */
     public static void serveComponentHosts(S2sRouter s2s, HostRegistry hosts, Map<DomainBareJid, KeyMaterial> keys)
             throws SSLException {

@@ -92,7 +92,7 @@ class CrossDomainMucTest {
     }
 
     /**
-     * RFC 6120 §13.1 and XEP-0220 §2: authenticating b.test for a.test does not authenticate it
+     * XEP-0220 §2: authenticating b.test for a.test does not authenticate it
      * for conference.a.test, a domain pair of its own; a stanza to the room on that stream ends it
      * with {@code invalid-from} (RFC 6120 §4.9.3.9).
      */
