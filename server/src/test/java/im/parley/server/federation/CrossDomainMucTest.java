@@ -137,13 +137,14 @@ class CrossDomainMucTest {
     /**
      * XEP-0178 with a certificate from a CA the peer trusts that names the service
      * ({@code *.a.test}, RFC 6125 §6.4.3): the service's own stream authenticates by SASL
-     * EXTERNAL, as the domain's does.
+     * EXTERNAL, as the domain's does, and b.test's stream to the service too.
      */
     @Test
     void theServiceAuthenticatesBySaslExternalWhenItsCertificateNamesIt() throws Exception {
         startWithCertificatesOfATestCa("*.a.test");
         enterAndSayHello();
         assertThat(a.s2s().outboundStatus("conference.a.test", "b.test")).isEqualTo("ESTABLISHED by sasl-external");
+        assertThat(b.s2s().outboundStatus("b.test", "conference.a.test")).isEqualTo("ESTABLISHED by sasl-external");
     }
 
     /**

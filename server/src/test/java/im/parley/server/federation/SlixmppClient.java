@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -31,6 +33,8 @@ final class SlixmppClient implements AutoCloseable {
     private final OutputStream commands;
     private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
     private final List<JsonNode> skipped = new ArrayList<>();
+    /** What arrived before the login was over, for the test's own waits. */
+    private final Deque<JsonNode> beforeReady = new ArrayDeque<>();
     private final StringBuilder errors = new StringBuilder();
     private final String jid;
 
@@ -44,9 +48,28 @@ final class SlixmppClient implements AutoCloseable {
         Thread stderr = new Thread(this::readErrors, "slixmpp-err-" + jid);
         stderr.setDaemon(true);
         stderr.start();
-        JsonNode first = next(e -> e.path("event").asText().matches("ready|failed"));
+        JsonNode first = awaitReady();
         assertThat(first.path("event").asText()).as("login of %s: %s", jid, errors).isEqualTo("ready");
         this.jid = first.path("jid").asText();
+    }
+
+    /**
+     * The login's outcome. The server may send stanzas before it: the contacts' presence comes
+     * with the echo of initial presence that peer_client.py waits for (RFC 6121 §4.2.2, §4.3.2),
+     * so those events are kept for the test's {@link #next} instead of being skipped.
+     */
+    private JsonNode awaitReady() {
+        List<JsonNode> early = new ArrayList<>();
+        JsonNode outcome = next(e -> {
+            boolean done = e.path("event").asText().matches("ready|failed");
+            if (!done) {
+                early.add(e);
+            }
+            return done;
+        });
+        skipped.removeAll(early);
+        beforeReady.addAll(early);
+        return outcome;
     }
 
     /** The full JID the peer server bound. */
@@ -188,9 +211,11 @@ final class SlixmppClient implements AutoCloseable {
     JsonNode next(Predicate<JsonNode> condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         while (true) {
-            JsonNode event;
+            JsonNode event = beforeReady.poll();
             try {
-                event = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (event == null) {
+                    event = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
