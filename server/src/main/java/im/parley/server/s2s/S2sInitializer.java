@@ -2,6 +2,7 @@ package im.parley.server.s2s;
 
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
+import im.parley.core.tls.CertificateDomainMatcher;
 import im.parley.core.tls.KeyMaterial;
 import im.parley.s2s.RemotePolicy;
 import im.parley.s2s.S2sRouter;
@@ -16,11 +17,16 @@ import im.parley.server.host.Host;
 import im.parley.server.host.HostRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import javax.net.ssl.SSLException;
 import org.jxmpp.jid.DomainBareJid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns the configuration into the settings of the s2s module (which cannot see the server's
@@ -29,6 +35,8 @@ import org.jxmpp.jid.DomainBareJid;
  * federate beside the hosted domains.
  */
 public final class S2sInitializer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(S2sInitializer.class);
 
     /** File in the data directory holding the generated dialback secret. */
     public static final String DIALBACK_SECRET_FILE = "dialback.secret";
@@ -65,10 +73,11 @@ public final class S2sInitializer {
      * (XEP-0220 §2: each domain pair is authenticated by itself). It presents the certificate of
      * the hosted domain it belongs to (RFC 6120 §13.7.1.2): the generated one names the
      * subdomains ({@code *.<domain>}); an operator's certificate should list them too, else peers
-     * authenticate the service by dialback.
+     * authenticate the services by dialback, and the log says so once per hosted domain.
      */
     public static void serveComponentHosts(S2sRouter s2s, HostRegistry hosts, Map<DomainBareJid, KeyMaterial> keys)
             throws SSLException {
+        Map<DomainBareJid, List<DomainBareJid>> unnamed = new TreeMap<>();
         for (Host host : hosts.all()) {
             if (host.kind() != Host.Kind.COMPONENT) {
                 continue;
@@ -77,7 +86,22 @@ public final class S2sInitializer {
             while (owner.kind() == Host.Kind.COMPONENT) {
                 owner = owner.parent().orElseThrow();
             }
-            s2s.serve(host.domain(), keys.get(owner.domain()));
+            KeyMaterial key = keys.get(owner.domain());
+            if (!names(key, host.domain())) {
+                unnamed.computeIfAbsent(owner.domain(), domain -> new ArrayList<>()).add(host.domain());
+            }
+            s2s.serve(host.domain(), key);
+        }
+        unnamed.forEach((domain, services) -> LOG.warn("The certificate of {} does not name {}: other servers "
+                + "authenticate them by dialback, or refuse them where they require valid certificates; add them "
+                + "(or *.{}) to the certificate", domain, services, domain));
+    }
+
+    private static boolean names(KeyMaterial key, DomainBareJid service) {
+        try {
+            return CertificateDomainMatcher.covers(key.leaf(), service.toString());
+        } catch (IOException unreadable) {
+            return false;
         }
     }
 

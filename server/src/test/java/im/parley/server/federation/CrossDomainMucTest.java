@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import im.parley.s2s.dialback.DialbackKeys;
 import im.parley.server.config.CertificateFiles;
 import im.parley.server.config.FederationConfig;
+import im.parley.server.s2s.S2sInitializer;
+import im.parley.server.testing.LogCapture;
 import im.parley.server.testing.SocketClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -141,7 +143,11 @@ class CrossDomainMucTest {
      */
     @Test
     void theServiceAuthenticatesBySaslExternalWhenItsCertificateNamesIt() throws Exception {
-        startWithCertificatesOfATestCa("*.a.test");
+        try (LogCapture log = new LogCapture(S2sInitializer.class.getName())) {
+            startWithCertificatesOfATestCa("*.a.test");
+            assertThat(LogCapture.describe(log.events(S2sInitializer.class.getName())))
+                    .doesNotContain("certificate of a.test does not name");
+        }
         enterAndSayHello();
         assertThat(a.s2s().outboundStatus("conference.a.test", "b.test")).isEqualTo("ESTABLISHED by sasl-external");
         assertThat(b.s2s().outboundStatus("b.test", "conference.a.test")).isEqualTo("ESTABLISHED by sasl-external");
@@ -154,7 +160,12 @@ class CrossDomainMucTest {
      */
     @Test
     void theServiceFallsBackToDialbackWhenItsCertificateDoesNotNameIt() throws Exception {
-        startWithCertificatesOfATestCa();
+        try (LogCapture log = new LogCapture(S2sInitializer.class.getName())) {
+            startWithCertificatesOfATestCa();
+            // The operator is told at start.
+            assertThat(LogCapture.describe(log.events(S2sInitializer.class.getName())))
+                    .containsPattern("WARN .*certificate of a.test does not name \\[.*conference\\.a\\.test");
+        }
         enterAndSayHello();
         assertThat(a.s2s().outboundStatus("conference.a.test", "b.test")).isEqualTo("ESTABLISHED by dialback");
     }
