@@ -94,6 +94,30 @@ class CrossDomainMucTest {
     }
 
     /**
+     * The room's refusals reach the remote user's full JID across the link: a nickname in use is
+     * refused with {@code conflict} (XEP-0045 §7.2.9), a message from someone not in the room with
+     * {@code not-acceptable} (§7.4).
+     */
+    @Test
+    void theRoomsRefusalsReachTheRemoteUser() throws Exception {
+        start();
+        SocketClient alice = a.login("alice@a.test", "laptop");
+        SocketClient bob = b.login("bob@b.test", "phone");
+        MucSteps.createInstant(alice, "den@conference.a.test/alice");
+
+        bob.send("<presence to='den@conference.a.test/alice'><x xmlns='" + MucSteps.MUC + "'/></presence>");
+        Element refused = bob.next(e -> presenceFrom("den@conference.a.test/alice").test(e)
+                && "error".equals(e.attributeValue("type")));
+        assertThat(refused.attributeValue("to")).isEqualTo(bob.jid());
+        assertThat(refused.element("error").asXML()).contains("<conflict");
+
+        bob.send("<message to='den@conference.a.test' type='groupchat' id='outsider'><body>hi</body></message>");
+        Element bounced = bob.next(e -> "outsider".equals(e.attributeValue("id")));
+        assertThat(bounced.attributeValue("type")).isEqualTo("error");
+        assertThat(bounced.element("error").asXML()).contains("<not-acceptable");
+    }
+
+    /**
      * XEP-0220 §2: authenticating b.test for a.test does not authenticate it
      * for conference.a.test, a domain pair of its own; a stanza to the room on that stream ends it
      * with {@code invalid-from} (RFC 6120 §4.9.3.9).
