@@ -9,7 +9,14 @@ presence, then prints one JSON object per line on stdout for everything it
 receives and obeys one JSON command per line on stdin:
 
   {"cmd": "presence", "to": "x@y", "type": "subscribe", "show": "away", "status": "..."}
-  {"cmd": "message", "to": "x@y", "body": "...", "id": "m1"}
+  {"cmd": "presence", "to": "room@service/nick", "muc": true}
+                           -> enters a room (XEP-0045 §7.2.1, no history: maxstanzas='0')
+  {"cmd": "message", "to": "x@y", "body": "...", "id": "m1", "type": "groupchat"}
+                           -> type defaults to "chat"
+  {"cmd": "muc_instant", "room": "room@service"}
+                           -> accepts the default configuration of a room just created
+                              (XEP-0045 §10.1.2); {"event": "instant", "room", "type": "result"}
+                              or the error condition as "type"
   {"cmd": "roster"}        -> {"event": "roster", "items": {"x@y": {"subscription": "both", "ask": ""}}}
   {"cmd": "expect", "count": N}  -> stops reporting messages; {"event": "received"}
                                     once N more messages arrived (benchmarks)
@@ -27,8 +34,10 @@ receives and obeys one JSON command per line on stdin:
   {"cmd": "quit"}          -> disconnects and exits
 
 Events: {"event": "ready"}, {"event": "failed", "reason": ...},
-{"event": "presence", "from", "to", "type", "show", "status"},
-{"event": "message", "from", "to", "type", "body", "id"},
+{"event": "presence", "from", "to", "type", "show", "status", "codes", "error"},
+{"event": "message", "from", "to", "type", "body", "id", "error"},
+where "codes" are the XEP-0045 status codes of a muc#user <x/> (a list) and "error" the
+condition of an error stanza ("" for others).
 {"event": "roster_push", "jid", "subscription", "ask"},
 {"event": "pep", "from", "node", "id", "xml"} for each PubSub event notification item.
 Subscription requests are never answered automatically: the test decides.
@@ -42,6 +51,10 @@ import sys
 import xml.etree.ElementTree as ET
 
 import slixmpp
+
+MUC = "http://jabber.org/protocol/muc"
+MUC_USER = MUC + "#user"
+MUC_OWNER = MUC + "#owner"
 
 
 def emit(**event):
@@ -90,7 +103,7 @@ class PeerClient(slixmpp.ClientXMPP):
                 emit(event="received")
             return
         emit(event="message", **{"from": str(msg["from"]), "to": str(msg["to"]), "type": msg["type"],
-                                 "body": msg["body"], "id": msg["id"]})
+                                 "body": msg["body"], "id": msg["id"], "error": error_condition(msg)})
 
     def on_presence(self, pres):
         own = getattr(self, "own_presence", None)
@@ -99,8 +112,10 @@ class PeerClient(slixmpp.ClientXMPP):
         kind = pres["type"]
         if kind in ("available", "away", "chat", "dnd", "xa"):
             kind = ""  # slixmpp reports <show/> as the type; the stanza had none
+        codes = [int(status.get("code")) for status in pres.xml.findall("{%s}x/{%s}status" % (MUC_USER, MUC_USER))]
         emit(event="presence", **{"from": str(pres["from"]), "to": str(pres["to"]), "type": kind,
-                                  "show": pres["show"], "status": pres["status"]})
+                                  "show": pres["show"], "status": pres["status"], "codes": codes,
+                                  "error": error_condition(pres)})
 
     def on_pep(self, msg):
         items = msg["pubsub_event"]["items"]
@@ -132,6 +147,16 @@ class PeerClient(slixmpp.ClientXMPP):
             return
         emit(event="published", node=node)
 
+    async def instant_room(self, room):
+        iq = self.make_iq_set(ito=room)
+        iq.append(ET.fromstring("<query xmlns='%s'><x xmlns='jabber:x:data' type='submit'/></query>" % MUC_OWNER))
+        try:
+            await iq.send()
+        except slixmpp.exceptions.IqError as e:
+            emit(event="instant", room=room, type=e.iq["error"]["condition"])
+            return
+        emit(event="instant", room=room, type="result")
+
     def on_roster_update(self, iq):
         for jid, item in iq["roster"]["items"].items():
             emit(event="roster_push", jid=str(jid), subscription=item["subscription"], ask=item["ask"] or "")
@@ -149,8 +174,13 @@ class PeerClient(slixmpp.ClientXMPP):
             if name == "quit":
                 break
             if name == "presence":
-                self.send_presence(pto=command.get("to"), ptype=command.get("type"),
-                                   pshow=command.get("show"), pstatus=command.get("status"))
+                pres = self.make_presence(pto=command.get("to"), ptype=command.get("type"),
+                                          pshow=command.get("show"), pstatus=command.get("status"))
+                if command.get("muc"):
+                    pres.append(ET.fromstring("<x xmlns='%s'><history maxstanzas='0'/></x>" % MUC))
+                pres.send()
+            elif name == "muc_instant":
+                await self.instant_room(command["room"])
             elif name == "message":
                 msg = self.make_message(mto=command["to"], mbody=command["body"], mtype=command.get("type", "chat"))
                 if "id" in command:
@@ -185,6 +215,10 @@ class PeerClient(slixmpp.ClientXMPP):
         await asyncio.sleep(0.2)
         emit(event="closed")
         loop.stop()
+
+
+def error_condition(stanza):
+    return stanza["error"]["condition"] if stanza["type"] == "error" else ""
 
 
 def main():

@@ -8,6 +8,7 @@ import im.parley.core.routing.Stanza;
 import im.parley.core.routing.StanzaRouter;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
+import im.parley.core.tls.KeyMaterial;
 import im.parley.s2s.dialback.PendingVerification;
 import im.parley.s2s.dns.MinidnsSrvLookup;
 import im.parley.s2s.dns.S2sResolver;
@@ -17,6 +18,7 @@ import io.netty.channel.socket.SocketChannel;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +49,7 @@ public final class S2sRouter implements RemoteRouter {
     private final OutboundConnector connector;
     private final Map<DomainPair, OutboundStream> outbound = new ConcurrentHashMap<>();
     private final AtomicInteger inbound = new AtomicInteger();
+    private final Set<DomainBareJid> services = ConcurrentHashMap.newKeySet();
     private volatile StanzaRouter local;
 
     /**
@@ -76,6 +79,19 @@ public final class S2sRouter implements RemoteRouter {
         this.local = Objects.requireNonNull(localRouter, "localRouter");
     }
 
+    /**
+     * Makes {@code service}, a domain of this server's own (a component host such as the group
+     * chat service {@code conference.example.org}), an s2s endpoint like a hosted domain: peers
+     * may open streams to it and authenticate for it, and its stanzas to remote domains leave on
+     * outbound streams of their own domain pair (XEP-0220 §2: each pair is authenticated by
+     * itself; here one pair per outbound stream, never multiplexed on the hosted domain's). Its
+     * TLS streams present {@code key}.
+     */
+    public void serve(DomainBareJid service, KeyMaterial key) throws SSLException {
+        tls.add(service, key);
+        services.add(service);
+    }
+
     /** The pipeline for inbound connections on the s2s port, or on the direct TLS port (XEP-0368). */
     public S2sChannelInitializer inboundInitializer(boolean directTls) {
         return new S2sChannelInitializer(this, directTls);
@@ -90,7 +106,7 @@ public final class S2sRouter implements RemoteRouter {
     public void route(Stanza stanza, Handling handling) {
         Jid to = stanza.to();
         Jid from = stanza.from();
-        if (to == null || from == null || !settings.isLocal(from.asDomainBareJid())) {
+        if (to == null || from == null || !isLocal(from.asDomainBareJid())) {
             // The router only hands over stanzas for remote domains; one from elsewhere would be
             // a relay, which RFC 6120 §13.1 rules out.
             LOG.debug("not relaying {} from {} to {}", stanza.kind(), from, to);
@@ -231,7 +247,8 @@ public final class S2sRouter implements RemoteRouter {
         return connector;
     }
 
+    /** True for the hosted domains and the service domains this server serves over s2s. */
     boolean isLocal(DomainBareJid domain) {
-        return settings.isLocal(domain);
+        return settings.isLocal(domain) || services.contains(domain);
     }
 }

@@ -74,7 +74,7 @@ final class SaslExternalFeature implements FeatureNegotiator<InboundSession> {
         } catch (JidMalformedException e) {
             return failure(session, "invalid-authzid");
         }
-        if (session.settings().isLocal(remote)) {
+        if (session.router().isLocal(remote)) {
             return failure(session, "not-authorized");
         }
         PeerCertificateVerifier.Result certificate = session.certificateFor(remote.toString());

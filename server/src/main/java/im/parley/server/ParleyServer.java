@@ -118,6 +118,7 @@ public final class ParleyServer implements AutoCloseable {
                 .build();
         if (s2s != null) {
             s2s.start(assembly.router());
+            S2sInitializer.serveComponentHosts(s2s, assembly.hosts(), keys);
             ListenerGauges.federation(assembly.metrics().registry(), s2s);
         }
         componentRouter.start(assembly.router());

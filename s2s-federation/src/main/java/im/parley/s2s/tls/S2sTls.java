@@ -10,17 +10,17 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.Mapping;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.jxmpp.jid.DomainBareJid;
 
 /**
- * TLS contexts for server-to-server streams, one pair per hosted domain: the server side asks
- * for a client certificate (RFC 6120 §13.8, XEP-0178 §3) and the client side presents the
- * domain's certificate, so SASL EXTERNAL can work both ways. TLS 1.3 and 1.2 only (RFC 8996).
+ * TLS contexts for server-to-server streams, one pair per hosted domain and per service domain:
+ * the server side asks for a client certificate (RFC 6120 §13.8, XEP-0178 §3) and the client
+ * side presents the domain's certificate, so SASL EXTERNAL can work both ways. TLS 1.3 and 1.2 only (RFC 8996).
  *
  * <p>The TLS layer accepts any peer certificate on purpose: the decision is made after the
  * handshake by {@link PeerCertificateVerifier} against the policy for the peer's domain, because
@@ -30,23 +30,30 @@ public final class S2sTls implements Mapping<String, SslContext> {
 
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
-    private final Map<DomainBareJid, SslContext> servers = new LinkedHashMap<>();
-    private final Map<DomainBareJid, SslContext> clients = new LinkedHashMap<>();
+    private final Map<DomainBareJid, SslContext> servers = new ConcurrentHashMap<>();
+    private final Map<DomainBareJid, SslContext> clients = new ConcurrentHashMap<>();
     private final SslContext fallbackServer;
 
+    /** The contexts of the hosted domains; the first one's server context is the SNI fallback. */
     public S2sTls(Map<DomainBareJid, KeyMaterial> keys) throws SSLException {
+        SslContext first = null;
         for (Map.Entry<DomainBareJid, KeyMaterial> entry : keys.entrySet()) {
-            KeyMaterial key = entry.getValue();
-            X509Certificate[] chain = key.chain().toArray(new X509Certificate[0]);
-            servers.put(entry.getKey(), SslContextBuilder.forServer(key.privateKey(), chain)
-                    .sslProvider(SslProvider.JDK).protocols(PROTOCOLS)
-                    .trustManager(InsecureTrustManagerFactory.INSTANCE).clientAuth(ClientAuth.OPTIONAL).build());
-            clients.put(entry.getKey(), SslContextBuilder.forClient()
-                    .sslProvider(SslProvider.JDK).protocols(PROTOCOLS)
-                    .keyManager(key.privateKey(), chain)
-                    .trustManager(InsecureTrustManagerFactory.INSTANCE).build());
+            add(entry.getKey(), entry.getValue());
+            first = first == null ? servers.get(entry.getKey()) : first;
         }
-        this.fallbackServer = servers.isEmpty() ? null : servers.values().iterator().next();
+        this.fallbackServer = first;
+    }
+
+    /** Adds the contexts of {@code domain}, which presents {@code key} (a service domain added after start-up). */
+    public void add(DomainBareJid domain, KeyMaterial key) throws SSLException {
+        X509Certificate[] chain = key.chain().toArray(new X509Certificate[0]);
+        servers.put(domain, SslContextBuilder.forServer(key.privateKey(), chain)
+                .sslProvider(SslProvider.JDK).protocols(PROTOCOLS)
+                .trustManager(InsecureTrustManagerFactory.INSTANCE).clientAuth(ClientAuth.OPTIONAL).build());
+        clients.put(domain, SslContextBuilder.forClient()
+                .sslProvider(SslProvider.JDK).protocols(PROTOCOLS)
+                .keyManager(key.privateKey(), chain)
+                .trustManager(InsecureTrustManagerFactory.INSTANCE).build());
     }
 
     public Optional<SslContext> server(DomainBareJid local) {

@@ -2,8 +2,10 @@ package im.parley.server.s2s;
 
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
+import im.parley.core.tls.CertificateDomainMatcher;
 import im.parley.core.tls.KeyMaterial;
 import im.parley.s2s.RemotePolicy;
+import im.parley.s2s.S2sRouter;
 import im.parley.s2s.S2sSettings;
 import im.parley.s2s.dialback.DialbackKeys;
 import im.parley.s2s.dialback.DialbackSecret;
@@ -11,19 +13,30 @@ import im.parley.s2s.dns.S2sTarget;
 import im.parley.s2s.tls.PeerCertificateVerifier;
 import im.parley.server.config.FederationConfig;
 import im.parley.server.config.ParleyConfig;
+import im.parley.server.host.Host;
+import im.parley.server.host.HostRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import javax.net.ssl.SSLException;
 import org.jxmpp.jid.DomainBareJid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns the configuration into the settings of the s2s module (which cannot see the server's
  * config classes): parsed routes and policies, the dialback secret (generated once into the
- * data directory when not configured), trust anchors and limits.
+ * data directory when not configured), trust anchors and limits; and the component hosts that
+ * federate beside the hosted domains.
  */
 public final class S2sInitializer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(S2sInitializer.class);
 
     /** File in the data directory holding the generated dialback secret. */
     public static final String DIALBACK_SECRET_FILE = "dialback.secret";
@@ -52,6 +65,44 @@ public final class S2sInitializer {
                 config.limits().negotiationTimeout(),
                 config.limits().xml(config.limits().maxStanzaSizeBeforeAuth()),
                 config.limits().maxStanzaSize(), config.limits().input().s2sRead());
+    }
+
+    /**
+     * Makes every component host (the group chat service {@code conference.<domain>}, upload, …)
+     * an s2s endpoint of its own, so users of other servers reach it and it reaches them
+     * (XEP-0220 §2: each domain pair is authenticated by itself). It presents the certificate of
+     * the hosted domain it belongs to (RFC 6120 §13.7.1.2): the generated one names the
+     * subdomains ({@code *.<domain>}); an operator's certificate should list them too, else peers
+     * authenticate the services by dialback, and the log says so once per hosted domain.
+     */
+    public static void serveComponentHosts(S2sRouter s2s, HostRegistry hosts, Map<DomainBareJid, KeyMaterial> keys)
+            throws SSLException {
+        Map<DomainBareJid, List<DomainBareJid>> unnamed = new TreeMap<>();
+        for (Host host : hosts.all()) {
+            if (host.kind() != Host.Kind.COMPONENT) {
+                continue;
+            }
+            Host owner = host.parent().orElseThrow();
+            while (owner.kind() == Host.Kind.COMPONENT) {
+                owner = owner.parent().orElseThrow();
+            }
+            KeyMaterial key = keys.get(owner.domain());
+            if (!names(key, host.domain())) {
+                unnamed.computeIfAbsent(owner.domain(), domain -> new ArrayList<>()).add(host.domain());
+            }
+            s2s.serve(host.domain(), key);
+        }
+        unnamed.forEach((domain, services) -> LOG.warn("The certificate of {} does not name {}: other servers "
+                + "authenticate them by dialback, or refuse them where they require valid certificates; add them "
+                + "(or *.{}) to the certificate", domain, services, domain));
+    }
+
+    private static boolean names(KeyMaterial key, DomainBareJid service) {
+        try {
+            return CertificateDomainMatcher.covers(key.leaf(), service.toString());
+        } catch (IOException unreadable) {
+            return false;
+        }
     }
 
     private static DomainBareJid domain(String name) throws IOException {

@@ -154,6 +154,124 @@ abstract class PeerInteropScenarios {
         assertThat(CrossDomainRosters.roster(alice).elements()).isEmpty();
     }
 
+    /**
+     * XEP-0045 with the peer's user as the guest of a Parley room: Parley's user creates an
+     * instant room (§10.1.2) on {@code conference.<parley domain>}; the peer's user enters it over
+     * s2s (§7.2.3: the occupants first, then its own presence with status 110), both talk in the
+     * room (§7.4) and privately (§7.5), and the guest leaves (§7.14).
+     */
+    @Test
+    void aPeerUserEntersTalksAndLeavesAParleyRoom() throws Exception {
+        Pair pair = freshPair();
+        SocketClient alice = parleyLogin(pair.alice, "laptop");
+        SlixmppClient bob = peerLogin(pair.bob);
+        String room = "lounge-" + localPart(pair.alice) + "@" + mucService(parleyDomain());
+        String aliceNick = room + "/alice";
+        String bobNick = room + "/bob";
+        MucSteps.createInstant(alice, aliceNick);
+
+        bob.enterRoom(bobNick);
+        bob.next(SlixmppClient.presenceEvent(aliceNick, ""));
+        JsonNode self = bob.next(SlixmppClient.mucPresence(bobNick, 110));
+        assertThat(self.path("type").asText()).as("%s", self).isEmpty();
+        assertThat(self.path("to").asText()).isEqualTo(bob.jid());
+        alice.next(MucSteps.presenceFrom(bobNick));
+
+        talk(room, alice, aliceNick, bob, bobNick);
+
+        bob.sendPresence(bobNick, "unavailable");
+        bob.next(e -> SlixmppClient.mucPresence(bobNick, 110).test(e) && "unavailable".equals(e.path("type").asText()));
+        assertThat(alice.next(MucSteps.presenceFrom(bobNick)).attributeValue("type")).isEqualTo("unavailable");
+    }
+
+    /**
+     * XEP-0045 with Parley's user as the guest of a room of the peer: the peer's user creates an
+     * instant room on {@code conference.<peer domain>}, Parley's user enters it over s2s, both
+     * talk in the room and privately, and Parley's user leaves (§7.2.3, §7.4, §7.5, §7.14).
+     */
+    @Test
+    void aParleyUserEntersTalksAndLeavesAPeerRoom() throws Exception {
+        Pair pair = freshPair();
+        SocketClient alice = parleyLogin(pair.alice, "laptop");
+        SlixmppClient bob = peerLogin(pair.bob);
+        String room = "terrace-" + localPart(pair.bob) + "@" + mucService(peerDomain());
+        String aliceNick = room + "/alice";
+        String bobNick = room + "/bob";
+        bob.enterRoom(bobNick);
+        JsonNode created = bob.next(SlixmppClient.mucPresence(bobNick, 110));
+        assertThat(created.path("codes").toString()).as("%s", created).contains("201");
+        assertThat(bob.instantRoom(room)).isEqualTo("result");
+
+        Element self = MucSteps.enter(alice, aliceNick);
+        assertThat(self.attributeValue("type")).as("%s", self.asXML()).isNull();
+        assertThat(self.attributeValue("to")).isEqualTo(alice.jid());
+        bob.next(SlixmppClient.presenceEvent(aliceNick, ""));
+
+        talk(room, alice, aliceNick, bob, bobNick);
+
+        alice.send("<presence to='" + aliceNick + "' type='unavailable'/>");
+        Element gone = alice.next(MucSteps.selfPresence(aliceNick));
+        assertThat(gone.attributeValue("type")).isEqualTo("unavailable");
+        bob.next(SlixmppClient.presenceEvent(aliceNick, "unavailable"));
+    }
+
+    /**
+     * An occupant whose client goes offline leaves the rooms of the other server (XEP-0045
+     * §7.14; its server sends unavailable presence to them, RFC 6121 §4.6.3): Parley's user
+     * leaves the peer's room, the peer's user leaves Parley's room.
+     */
+    @Test
+    void occupantsWhoGoOfflineLeaveTheRoomsOfTheOtherServer() throws Exception {
+        Pair pair = freshPair();
+        SocketClient alice = parleyLogin(pair.alice, "laptop");
+        SlixmppClient bob = peerLogin(pair.bob);
+        String parleyRoom = "porch-" + localPart(pair.alice) + "@" + mucService(parleyDomain());
+        String peerRoom = "attic-" + localPart(pair.bob) + "@" + mucService(peerDomain());
+        SocketClient aliceTablet = parleyLogin(pair.alice, "tablet");
+        MucSteps.createInstant(aliceTablet, parleyRoom + "/alice");
+        bob.enterRoom(peerRoom + "/bob");
+        bob.next(SlixmppClient.mucPresence(peerRoom + "/bob", 110));
+        assertThat(bob.instantRoom(peerRoom)).isEqualTo("result");
+
+        bob.enterRoom(parleyRoom + "/bob");
+        bob.next(SlixmppClient.mucPresence(parleyRoom + "/bob", 110));
+        MucSteps.enter(alice, peerRoom + "/alice");
+        bob.next(SlixmppClient.presenceEvent(peerRoom + "/alice", ""));
+        aliceTablet.next(MucSteps.presenceFrom(parleyRoom + "/bob"));
+
+        alice.close();
+        bob.next(SlixmppClient.presenceEvent(peerRoom + "/alice", "unavailable"));
+        bob.close();
+        Element gone = aliceTablet.next(MucSteps.presenceFrom(parleyRoom + "/bob"));
+        assertThat(gone.attributeValue("type")).isEqualTo("unavailable");
+    }
+
+    /** Both occupants send to the room (XEP-0045 §7.4) and to each other's occupant JID (§7.5). */
+    private static void talk(String room, SocketClient alice, String aliceNick, SlixmppClient bob, String bobNick) {
+        bob.sendMessage(room, "g-bob", "hello from the peer", "groupchat");
+        alice.next(MucSteps.messageFrom(bobNick, "groupchat", "hello from the peer"));
+        bob.next(SlixmppClient.messageEvent(bobNick, "groupchat", "hello from the peer"));
+        alice.send("<message to='" + room + "' type='groupchat' id='g-alice'><body>hello from parley</body></message>");
+        bob.next(SlixmppClient.messageEvent(aliceNick, "groupchat", "hello from parley"));
+        alice.next(MucSteps.messageFrom(aliceNick, "groupchat", "hello from parley"));
+
+        bob.sendMessage(aliceNick, "p-bob", "psst from the peer", "chat");
+        Element private1 = alice.next(MucSteps.messageFrom(bobNick, "chat", "psst from the peer"));
+        assertThat(private1.attributeValue("to")).isEqualTo(alice.jid());
+        alice.send("<message to='" + bobNick + "' type='chat' id='p-alice'><body>psst from parley</body></message>");
+        JsonNode private2 = bob.next(SlixmppClient.messageEvent(aliceNick, "chat", "psst from parley"));
+        assertThat(private2.path("to").asText()).isEqualTo(bob.jid());
+    }
+
+    /** The group chat service of {@code domain}, as Parley and the peer scripts name it. */
+    static String mucService(String domain) {
+        return "conference." + domain;
+    }
+
+    private static String localPart(String jid) {
+        return jid.substring(0, jid.indexOf('@'));
+    }
+
     void subscribeBothWays(Pair pair, SocketClient alice, SlixmppClient bob) {
         // Parley's user subscribes; the peer's user approves (§3.1.2 to §3.1.6).
         alice.send("<presence to='" + pair.bob + "' type='subscribe'/>");

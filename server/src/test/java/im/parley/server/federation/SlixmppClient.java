@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -31,6 +33,8 @@ final class SlixmppClient implements AutoCloseable {
     private final OutputStream commands;
     private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
     private final List<JsonNode> skipped = new ArrayList<>();
+    /** What arrived before the login was over, for the test's own waits. */
+    private final Deque<JsonNode> beforeReady = new ArrayDeque<>();
     private final StringBuilder errors = new StringBuilder();
     private final String jid;
 
@@ -44,9 +48,28 @@ final class SlixmppClient implements AutoCloseable {
         Thread stderr = new Thread(this::readErrors, "slixmpp-err-" + jid);
         stderr.setDaemon(true);
         stderr.start();
-        JsonNode first = next(e -> e.path("event").asText().matches("ready|failed"));
+        JsonNode first = awaitReady();
         assertThat(first.path("event").asText()).as("login of %s: %s", jid, errors).isEqualTo("ready");
         this.jid = first.path("jid").asText();
+    }
+
+    /**
+     * The login's outcome. The server may send stanzas before it: the contacts' presence comes
+     * with the echo of initial presence that peer_client.py waits for (RFC 6121 §4.2.2, §4.3.2),
+     * so those events are kept for the test's {@link #next} instead of being skipped.
+     */
+    private JsonNode awaitReady() {
+        List<JsonNode> early = new ArrayList<>();
+        JsonNode outcome = next(e -> {
+            boolean done = e.path("event").asText().matches("ready|failed");
+            if (!done) {
+                early.add(e);
+            }
+            return done;
+        });
+        skipped.removeAll(early);
+        beforeReady.addAll(early);
+        return outcome;
     }
 
     /** The full JID the peer server bound. */
@@ -103,7 +126,24 @@ final class SlixmppClient implements AutoCloseable {
     }
 
     void sendMessage(String to, String id, String body) {
-        send(JSON.createObjectNode().put("cmd", "message").put("to", to).put("id", id).put("body", body));
+        sendMessage(to, id, body, "chat");
+    }
+
+    void sendMessage(String to, String id, String body, String type) {
+        send(JSON.createObjectNode().put("cmd", "message").put("to", to).put("id", id).put("body", body)
+                .put("type", type));
+    }
+
+    /** Enters {@code room/nick} (XEP-0045 §7.2.1), asking for no history (§7.2.15). */
+    void enterRoom(String occupantJid) {
+        send(JSON.createObjectNode().put("cmd", "presence").put("to", occupantJid).put("muc", true));
+    }
+
+    /** Accepts the default configuration of a room just created (XEP-0045 §10.1.2): "result" or the error condition. */
+    String instantRoom(String room) {
+        send(JSON.createObjectNode().put("cmd", "muc_instant").put("room", room));
+        return next(e -> "instant".equals(e.path("event").asText()) && room.equals(e.path("room").asText()))
+                .path("type").asText();
     }
 
     /** Stops reporting messages; {@link #awaitExpected()} returns once {@code count} more arrived. */
@@ -171,9 +211,11 @@ final class SlixmppClient implements AutoCloseable {
     JsonNode next(Predicate<JsonNode> condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         while (true) {
-            JsonNode event;
+            JsonNode event = beforeReady.poll();
             try {
-                event = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (event == null) {
+                    event = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
@@ -192,6 +234,27 @@ final class SlixmppClient implements AutoCloseable {
     static Predicate<JsonNode> presenceEvent(String from, String type) {
         return e -> "presence".equals(e.path("event").asText()) && from.equals(e.path("from").asText())
                 && type.equals(e.path("type").asText());
+    }
+
+    /** A presence from {@code occupantJid} with the XEP-0045 status {@code code} (110: the occupant itself). */
+    static Predicate<JsonNode> mucPresence(String occupantJid, int code) {
+        return e -> "presence".equals(e.path("event").asText()) && occupantJid.equals(e.path("from").asText())
+                && hasCode(e, code);
+    }
+
+    private static boolean hasCode(JsonNode event, int code) {
+        for (JsonNode value : event.path("codes")) {
+            if (value.asInt() == code) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A message from {@code from} of {@code type} with {@code body}. */
+    static Predicate<JsonNode> messageEvent(String from, String type, String body) {
+        return e -> "message".equals(e.path("event").asText()) && from.equals(e.path("from").asText())
+                && type.equals(e.path("type").asText()) && body.equals(e.path("body").asText());
     }
 
     static Predicate<JsonNode> messageEvent(String id) {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.DERUTF8String;
@@ -51,15 +52,21 @@ final class TestCa {
                 .build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
     }
 
-    /** A leaf for {@code domain} with a DNS-ID and an XmppAddr-ID (RFC 6120 §13.7.1.4), for server and client auth. */
-    KeyMaterial issue(String domain) throws Exception {
+    /**
+     * A leaf for {@code domain} with a DNS-ID and an XmppAddr-ID (RFC 6120 §13.7.1.4), and a DNS-ID
+     * for each of {@code moreDnsNames} (e.g. {@code *.example.org}), for server and client auth.
+     */
+    KeyMaterial issue(String domain, String... moreDnsNames) throws Exception {
         KeyPair leafKey = ecKeyPair();
         Instant now = Instant.now();
-        GeneralNames names = new GeneralNames(new GeneralName[] {
+        List<GeneralName> sans = new ArrayList<>(List.of(
             new GeneralName(GeneralName.dNSName, domain),
             new GeneralName(GeneralName.otherName, new OtherName(new ASN1ObjectIdentifier("1.3.6.1.5.5.7.8.5"),
-                    new DERUTF8String(domain))),
-        });
+                    new DERUTF8String(domain)))));
+        for (String name : moreDnsNames) {
+            sans.add(new GeneralName(GeneralName.dNSName, name));
+        }
+        GeneralNames names = new GeneralNames(sans.toArray(new GeneralName[0]));
         X509Certificate leaf = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
                 new X500Name("CN=Parley Test CA"), BigInteger.valueOf(SERIAL.incrementAndGet()),
                 Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))),
@@ -74,11 +81,11 @@ final class TestCa {
     }
 
     /** Writes a leaf's chain and key as PEM files in {@code dir} for the {@code tls.certificates} option. */
-    CertificateFiles issueFiles(String domain, Path dir) throws Exception {
+    CertificateFiles issueFiles(String domain, Path dir, String... moreDnsNames) throws Exception {
         Files.createDirectories(dir);
         Path crt = dir.resolve(domain + ".crt");
         Path pem = dir.resolve(domain + ".key");
-        PemFiles.write(issue(domain), crt, pem);
+        PemFiles.write(issue(domain, moreDnsNames), crt, pem);
         return new CertificateFiles(crt, pem);
     }
 
