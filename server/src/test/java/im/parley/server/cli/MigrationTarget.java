@@ -1,0 +1,85 @@
+package im.parley.server.cli;
+
+import im.parley.core.sasl.ScramHash;
+import im.parley.server.ParleyServer;
+import im.parley.server.config.ConfigLoader;
+import im.parley.server.config.ListenerConfig;
+import im.parley.server.config.TlsConfig;
+import im.parley.server.testing.SocketClient;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.dom4j.Element;
+import picocli.CommandLine;
+
+/**
+ * The Parley an export moves to: its configuration for one domain, {@code parley import} run
+ * in-process as an operator runs it, then the server started on loopback for clients to check
+ * what arrived.
+ */
+final class MigrationTarget implements AutoCloseable {
+    private final Path config;
+    private final List<SocketClient> clients = new ArrayList<>();
+    private ParleyServer server;
+
+    MigrationTarget(Path dir, String domain) throws IOException {
+        config = Files.createDirectories(dir).resolve("parley.yml");
+        Files.writeString(config, "domains: [" + domain + "]\n"
+                + "data_dir: \"" + dir.resolve("data").toString().replace("\\", "/") + "\"\n");
+    }
+
+    /** {@code parley import PATH}: the exit code, then standard output and error. */
+    List<String> importFrom(Path export) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = ParleyMain.commandLine(null, new ByteArrayInputStream(new byte[0]));
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        int exit = commandLine.execute("import", export.toString(), "--config", config.toString());
+        return List.of(Integer.toString(exit), out.toString(), err.toString());
+    }
+
+    /** Starts the server on the imported database: c2s on 127.0.0.1 without TLS, nothing else listening. */
+    void start() throws Exception {
+        server = new ParleyServer(ConfigLoader.load(config)
+                .withC2s(ListenerConfig.on("127.0.0.1", 0))
+                .withDirectTls(ListenerConfig.off("127.0.0.1", 0))
+                .withS2s(ListenerConfig.off("127.0.0.1", 0))
+                .withHttp(ListenerConfig.off("127.0.0.1", 0))
+                .withTls(new TlsConfig(false, Map.of())));
+        server.start();
+    }
+
+    /** A client logged in with the given SCRAM mechanism, bound, without presence yet. */
+    SocketClient bind(String bareJid, String password, ScramHash hash) throws IOException {
+        SocketClient client = new SocketClient("127.0.0.1", server.c2sPort());
+        clients.add(client);
+        return client.bind(bareJid, password, "moved", hash);
+    }
+
+    /** Sends an IQ get and returns its result's child. */
+    static Element get(SocketClient client, String id, String payload) {
+        client.send("<iq type='get' id='" + id + "'>" + payload + "</iq>");
+        Element result = client.next(e -> id.equals(e.attributeValue("id")));
+        if (!"result".equals(result.attributeValue("type"))) {
+            throw new AssertionError("IQ " + payload + " failed: " + result.asXML());
+        }
+        return result.elements().get(0);
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (SocketClient client : clients) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+}
