@@ -6,6 +6,7 @@ import im.parley.core.sasl.ScramCredential;
 import im.parley.core.sasl.ScramHash;
 import im.parley.server.storage.RosterItem;
 import im.parley.server.storage.Subscription;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -114,6 +115,20 @@ final class PieUserParser {
             byte[] salt = base64(text(element, "salt"));
             byte[] storedKey = base64(text(element, "stored-key"));
             byte[] serverKey = base64(text(element, "server-key"));
+            if (storedKey.length != hash.outputLength() && serverKey.length != hash.outputLength()) {
+                // ejabberd 23.01 writes salt and keys base64-encoded twice (they are base64 in its database).
+                try {
+                    byte[] stored = base64(new String(storedKey, StandardCharsets.US_ASCII));
+                    byte[] server = base64(new String(serverKey, StandardCharsets.US_ASCII));
+                    if (stored.length == hash.outputLength() && server.length == hash.outputLength()) {
+                        storedKey = stored;
+                        serverKey = server;
+                        salt = base64(new String(salt, StandardCharsets.US_ASCII));
+                    }
+                } catch (IllegalArgumentException notTwice) {
+                    // reported below as keys of the wrong length
+                }
+            }
             if (storedKey.length != hash.outputLength() || serverKey.length != hash.outputLength()) {
                 throw new BadRecordException(mechanism + " keys are not " + hash.outputLength() + " bytes long");
             }

@@ -1,0 +1,91 @@
+package im.parley.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import im.parley.core.sasl.ScramHash;
+import im.parley.server.federation.PeerScripts;
+import im.parley.server.testing.SocketClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.dom4j.Element;
+import org.dom4j.QName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Moving from ejabberd 23.01 (Debian package {@code ejabberd}) to Parley with XEP-0227: a real
+ * ejabberd on 127.0.0.72 storing SCRAM passwords ({@code auth_password_format: scram}) gets a
+ * roster item, a vCard, private XML and an offline message through its own admin commands;
+ * {@code ejabberdctl export_piefxis DIR} writes a main file that includes one file per host
+ * (XEP-0227 §5); {@code parley import DIR} takes them and the user logs in to Parley with the
+ * same password and receives the offline message with its original delay stamp. (ejabberd's
+ * plain-password export is the shape {@link ImportExportCommandTest} imports.) A missing
+ * ejabberd fails the test.
+ */
+class EjabberdMigrationTest {
+    private static final String DOMAIN = "ejabberd-export.test";
+    private static final String ADDRESS = "127.0.0.72";
+
+    @Test
+    void usersRostersVcardsPrivateXmlAndOfflineMessagesMoveToParley(
+            @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
+        PeerScripts scripts = new PeerScripts(dir).with("EJABBERD_PASSWORD_FORMAT", "scram")
+                .with("EJABBERD_LOGLEVEL", "warning");
+        Path export = Files.createDirectories(dir.resolve("export"));
+        Instant beforeMessage;
+        scripts.run("start-ejabberd.sh", DOMAIN, ADDRESS);
+        try {
+            scripts.run("ejabberd-adduser.sh", DOMAIN, "alice", "alice-secret");
+            scripts.run("ejabberd-adduser.sh", DOMAIN, "bob", "bob-secret");
+            ctl(scripts, "add_rosteritem", "alice", DOMAIN, "bob", DOMAIN, "Bobby", "Friends", "both");
+            ctl(scripts, "set_vcard", "alice", DOMAIN, "FN", "Alice Liddell");
+            ctl(scripts, "private_set", "alice", DOMAIN,
+                    "<storage xmlns='storage:rosternotes'><note jid='hatter@" + DOMAIN + "'>tea</note></storage>");
+            beforeMessage = Instant.now();
+            ctl(scripts, "send_message", "chat", "bob@" + DOMAIN, "alice@" + DOMAIN, "", "hello from ejabberd");
+            ctl(scripts, "export_piefxis", export.toString());
+        } finally {
+            scripts.run("stop-ejabberd.sh", DOMAIN);
+        }
+
+        try (MigrationTarget parley = new MigrationTarget(dir.resolve("parley"), DOMAIN)) {
+            List<String> result = parley.importFrom(export);
+            assertThat(result.get(0)).as("%s", result).isEqualTo("0");
+            assertThat(result.get(1))
+                    .contains("imported alice@" + DOMAIN + ": SCRAM-SHA-1 credentials, 1 contacts, 0 pending requests, "
+                            + "vCard, 1 private XML, 1 offline messages")
+                    .contains("imported bob@" + DOMAIN)
+                    .contains("2 accounts imported (0 of them disabled), 0 not imported");
+
+            parley.start();
+            SocketClient alice = parley.bind("alice@" + DOMAIN, "alice-secret", ScramHash.SHA_1);
+            Element item = MigrationTarget.get(alice, "r1", "<query xmlns='jabber:iq:roster'/>").element("item");
+            assertThat(item.attributeValue("jid")).isEqualTo("bob@" + DOMAIN);
+            assertThat(item.attributeValue("name")).isEqualTo("Bobby");
+            assertThat(item.attributeValue("subscription")).isEqualTo("both");
+            assertThat(item.elementText("group")).isEqualTo("Friends");
+            assertThat(MigrationTarget.get(alice, "v1", "<vCard xmlns='vcard-temp'/>").elementText("FN"))
+                    .isEqualTo("Alice Liddell");
+            assertThat(MigrationTarget.get(alice, "p1", "<query xmlns='jabber:iq:private'>"
+                    + "<storage xmlns='storage:rosternotes'/></query>").asXML()).contains("tea");
+            // XEP-0160 §2: the offline message on the first available presence, stamped when ejabberd stored it.
+            alice.send("<presence/>");
+            Element message = alice.nextMessage();
+            assertThat(message.elementText("body")).isEqualTo("hello from ejabberd");
+            List<Element> delays = message.elements(QName.get("delay", "urn:xmpp:delay"));
+            assertThat(delays).hasSize(1);
+            assertThat(Instant.parse(delays.get(0).attributeValue("stamp")))
+                    .isBetween(beforeMessage.minusSeconds(5), Instant.now());
+        }
+    }
+
+    private static void ctl(PeerScripts scripts, String... command) throws Exception {
+        String[] args = new String[command.length + 1];
+        args[0] = DOMAIN;
+        System.arraycopy(command, 0, args, 1, command.length);
+        scripts.run("ejabberd-ctl.sh", args);
+    }
+}
