@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Export the accounts of every configured domain (or of the --domain ones) with their SCRAM "
                 + "credentials, rosters, pending subscription requests, vCards, private XML and offline messages "
-                + "as one XEP-0227 file, readable by parley import, Prosody and ejabberd. The file is created "
+                + "as one XEP-0227 file for parley import. The file is created "
                 + "owner-only (it holds credentials) and never overwritten. The server must be stopped.")
 final class ExportCommand implements Callable<Integer> {
     @ParentCommand

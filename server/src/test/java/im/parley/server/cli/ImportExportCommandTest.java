@@ -13,6 +13,7 @@ import im.parley.server.storage.OfflineMessage;
 import im.parley.server.storage.RosterItem;
 import im.parley.server.storage.Storage;
 import im.parley.server.storage.Subscription;
+import im.parley.server.testing.SocketClient;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -189,16 +190,22 @@ class ImportExportCommandTest {
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(run("export", file.toString())).isEqualTo(ExitCodes.USER_ERROR);
 
-        Path fresh = dir.resolve("fresh");
-        Files.createDirectories(fresh);
-        Path freshConfig = config(fresh);
-        assertThat(run(freshConfig, "import", file.toString())).as("%s%s", out, err).isZero();
-        assertThat(out.toString()).contains("imported nurse@capulet.example DISABLED (disabled in the export)");
+        try (MigrationTarget fresh = new MigrationTarget(dir.resolve("fresh"), "capulet.example",
+                "montague.example")) {
+            List<String> imported = fresh.importFrom(file);
+            assertThat(imported.get(0)).as("%s", imported).isEqualTo("0");
+            assertThat(imported.get(1)).contains("imported nurse@capulet.example DISABLED (disabled in the export)");
 
-        List<String> before = snapshot(config(dir), juliet);
-        List<String> after = snapshot(freshConfig, juliet);
-        assertThat(after).isEqualTo(before);
-        assertThat(after.get(0)).contains("SHA_1").contains("SHA_256").contains("SHA_512");
+            List<String> before = snapshot(config(dir), juliet);
+            List<String> after = snapshot(fresh.config(), juliet);
+            assertThat(after).isEqualTo(before);
+            assertThat(after.get(0)).contains("SHA_1").contains("SHA_256").contains("SHA_512");
+
+            fresh.start();
+            SocketClient client = fresh.bind("juliet@capulet.example", "pw", ScramHash.SHA_512);
+            assertThat(MigrationTarget.get(client, "r1", "<query xmlns='jabber:iq:roster'/>").element("item")
+                    .attributeValue("jid")).isEqualTo("romeo@montague.example");
+        }
     }
 
     private List<String> snapshot(Path configFile, EntityBareJid juliet) throws Exception {

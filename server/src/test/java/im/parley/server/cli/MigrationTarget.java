@@ -19,7 +19,7 @@ import org.dom4j.Element;
 import picocli.CommandLine;
 
 /**
- * The Parley an export moves to: its configuration for one domain, {@code parley import} run
+ * The Parley an export moves to: its configuration for its domains, {@code parley import} run
  * in-process as an operator runs it, then the server started on loopback for clients to check
  * what arrived.
  */
@@ -28,10 +28,14 @@ final class MigrationTarget implements AutoCloseable {
     private final List<SocketClient> clients = new ArrayList<>();
     private ParleyServer server;
 
-    MigrationTarget(Path dir, String domain) throws IOException {
+    MigrationTarget(Path dir, String... domains) throws IOException {
         config = Files.createDirectories(dir).resolve("parley.yml");
-        Files.writeString(config, "domains: [" + domain + "]\n"
+        Files.writeString(config, "domains: [" + String.join(", ", domains) + "]\n"
                 + "data_dir: \"" + dir.resolve("data").toString().replace("\\", "/") + "\"\n");
+    }
+
+    Path config() {
+        return config;
     }
 
     /** {@code parley import PATH}: the exit code, then standard output and error. */
