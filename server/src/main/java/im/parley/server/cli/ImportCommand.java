@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
                 + "XEP-0227 export: one file, or a directory of them (prosody-migrator's xep0227 output, "
                 + "ejabberdctl export_piefxis's). Accounts that exist already are left unchanged and reported; "
                 + "an account without a usable password is imported disabled. The server must be stopped.",
-            "Exit code 0 when every account was imported, 2 when some were not (each one is reported)."})
+            "Exit code 0 when every account was imported, 2 when some were not (each one is reported) or "
+                + "there was none."})
 final class ImportCommand implements Callable<Integer> {
     @ParentCommand
     ParleyCommand parent;
@@ -51,6 +52,6 @@ final class ImportCommand implements Callable<Integer> {
             new PieImporter(new JdbcStorage(database.dataSource()), Set.copyOf(loaded.domains()), Clock.systemUTC())
                     .run(path, report);
         }
-        return report.refused() == 0 ? ExitCodes.OK : ExitCodes.USER_ERROR;
+        return report.refused() == 0 && report.imported() > 0 ? ExitCodes.OK : ExitCodes.USER_ERROR;
     }
 }

@@ -68,18 +68,8 @@ public final class PieImporter {
 
     private void store(PieUser user, ImportReport report) {
         String jid = user.jid().toString();
-        List<ScramCredential> credentials = new ArrayList<>();
         List<String> notes = new ArrayList<>(user.credentialNotes());
-        if (user.password().isPresent()) {
-            try {
-                credentials.addAll(AccountService.credentials(user.password().get()));
-            } catch (IllegalArgumentException e) {
-                notes.add("its password cannot be used: " + e.getMessage());
-            }
-        }
-        if (credentials.isEmpty()) {
-            credentials.addAll(user.scram());
-        }
+        List<ScramCredential> credentials = credentials(user, notes);
         if (!storage.accounts().create(user.jid(), credentials)) {
             report.refused(jid, "the account exists already; left unchanged (delete it first to import it again)");
             return;
@@ -89,17 +79,13 @@ public final class PieImporter {
         if (disabledBecause != null) {
             storage.accounts().setDisabled(user.jid(), true);
         }
-        user.roster().forEach(item -> storage.rosters().update(user.jid(), item.contact(),
-                state -> new ContactState(Optional.of(item), state.pendingRequest())));
-        user.pending().forEach(request -> storage.rosters().update(user.jid(), request.contact(),
-                state -> new ContactState(state.item(), Optional.of(request.stanzaXml()))));
-        user.vcard().ifPresent(vcard -> storage.vcards().save(user.jid(), vcard));
-        user.privateXml().forEach(entry -> storage.privateXml().save(user.jid(), entry.namespace(),
-                entry.elementName(), entry.xml()));
-        // Every message of the export is kept: the offline quota limits what arrives, not what moves.
-        user.offline().forEach(message -> storage.offline().append(user.jid(), message.stanzaXml(),
-                message.storedAt(), Integer.MAX_VALUE));
-
+        try {
+            storeData(user);
+        } catch (StorageException e) {
+            report.refused(jid, "the database failed: " + e.getMessage() + "; the account was created with part of "
+                    + "its data: delete it (parley deluser " + jid + ") and import again");
+            return;
+        }
         String what = summary(user, credentials);
         if (disabledBecause != null) {
             report.importedDisabled(jid, what, disabledBecause);
@@ -117,6 +103,35 @@ public final class PieImporter {
             notes.add("not imported: " + String.join(", ", user.ignored()));
         }
         notes.forEach(note -> report.note(jid, note));
+    }
+
+    /**
+     * A plain password gives credentials for every hash, as {@code parley adduser} makes; else the
+     * SCRAM data of the export is kept as it is (the password itself is unknown).
+     */
+    private static List<ScramCredential> credentials(PieUser user, List<String> notes) {
+        if (user.password().isPresent()) {
+            try {
+                return AccountService.credentials(user.password().get());
+            } catch (IllegalArgumentException e) {
+                notes.add("its password cannot be used: " + e.getMessage());
+            }
+        }
+        return user.scram();
+    }
+
+    private void storeData(PieUser user) {
+        user.roster().forEach(item -> storage.rosters().update(user.jid(), item.contact(),
+                state -> new ContactState(Optional.of(item), state.pendingRequest())));
+        user.pending().forEach(request -> storage.rosters().update(user.jid(), request.contact(),
+                state -> new ContactState(state.item(), Optional.of(request.stanzaXml()))));
+        user.vcard().ifPresent(vcard -> storage.vcards().save(user.jid(), vcard));
+        user.privateXml().forEach(entry -> storage.privateXml().save(user.jid(), entry.namespace(),
+                entry.elementName(), entry.xml()));
+        // Every message of the export is kept: the offline quota limits what arrives, not what moves.
+        user.offline().forEach(message -> storage.offline().append(user.jid(), message.stanzaXml(),
+                message.storedAt(), Integer.MAX_VALUE));
+
     }
 
     private static String summary(PieUser user, List<ScramCredential> credentials) {

@@ -6,7 +6,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import javax.xml.namespace.QName;
 import javax.xml.stream.XMLEventReader;
@@ -41,6 +43,7 @@ final class PieReader {
 
     private final XMLInputFactory factory;
     private final List<String> notes = new ArrayList<>();
+    private final Set<Path> included = new HashSet<>();
 
     PieReader() {
         factory = new InputFactoryImpl();
@@ -67,13 +70,21 @@ final class PieReader {
             files = listing.filter(f -> f.getFileName().toString().endsWith(".xml") && Files.isRegularFile(f))
                     .sorted().toList();
         }
+        List<Path> hostFiles = new ArrayList<>();
         for (Path file : files) {
             String root = rootName(file);
             if ("server-data".equals(root)) {
                 readFile(file, null, 0, sink);
-            } else if (!"host".equals(root)) {
+            } else if ("host".equals(root)) {
+                hostFiles.add(file.toAbsolutePath().normalize());
+            } else {
                 notes.add(file + ": root element <" + root + "/> is not XEP-0227's <server-data/>; skipped");
             }
+        }
+        hostFiles.removeAll(included);
+        for (Path file : hostFiles) {
+            notes.add(file + ": a <host/> file that no <server-data/> file of the directory includes; skipped "
+                    + "(import the main file that includes it, or give this file itself)");
         }
     }
 
@@ -113,7 +124,9 @@ final class PieReader {
                 QName name = start.getName();
                 if (PieNames.XINCLUDE.equals(name.getNamespaceURI()) && "include".equals(name.getLocalPart())) {
                     events.nextEvent();
-                    readFile(included(file, start), host, depth + 1, sink);
+                    Path target = included(file, start);
+                    included.add(target);
+                    readFile(target, host, depth + 1, sink);
                 } else if (isPie(name, "server-data")) {
                     events.nextEvent();
                 } else if (isPie(name, "host")) {

@@ -150,6 +150,21 @@ class ImportExportCommandTest {
         });
     }
 
+    /** XEP-0227 §5: a host file is part of the main file that includes it; alone in a directory it is pointed out. */
+    @Test
+    void aDirectoryWithoutItsMainFileImportsNothingAndSaysWhy() throws Exception {
+        Path export = Files.createDirectories(dir.resolve("hosts-only"));
+        Files.writeString(export.resolve("x_capulet_example.xml"), "<host xmlns='urn:xmpp:pie:0' jid='capulet.example'>"
+                + "<user name='juliet' password='pw'/></host>");
+
+        assertThat(run("import", export.toString())).isEqualTo(ExitCodes.USER_ERROR);
+        assertThat(out.toString()).contains("x_capulet_example.xml: a <host/> file that no <server-data/> file of the "
+                + "directory includes; skipped").contains("0 accounts imported");
+
+        assertThat(run("import", export.resolve("x_capulet_example.xml").toString())).isZero();
+        assertThat(out.toString()).contains("imported juliet@capulet.example");
+    }
+
     @Test
     void malformedXmlNamesTheFileAndLine() throws Exception {
         Path file = dir.resolve("bad.xml");
