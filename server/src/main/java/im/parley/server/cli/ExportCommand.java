@@ -7,6 +7,7 @@ import im.parley.server.storage.Database;
 import im.parley.server.storage.JdbcStorage;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -22,12 +23,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code parley export FILE}: every account and its data as one XEP-0227 file. */
+/** {@code parley export PATH}: every account and its data as one XEP-0227 file, or one file per account. */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Export the accounts of every configured domain (or of the --domain ones) with their SCRAM "
                 + "credentials, rosters, pending subscription requests, vCards, private XML and offline messages "
-                + "as one XEP-0227 file for parley import. The file is created "
-                + "owner-only (it holds credentials) and never overwritten. The server must be stopped.")
+                + "in the XEP-0227 format: as one file, or, when PATH is an existing directory, as one file per "
+                + "account named user@domain.xml (the layout Prosody's xep0227 store reads). Files are created "
+                + "owner-only (they hold credentials) and never overwritten. The server must be stopped.")
 final class ExportCommand implements Callable<Integer> {
     @ParentCommand
     ParleyCommand parent;
@@ -35,8 +37,8 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     ConfigFileOption config = new ConfigFileOption();
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The file to write; must not exist.")
-    Path file;
+    @Parameters(index = "0", paramLabel = "PATH", description = "The file to write (must not exist), or a directory.")
+    Path path;
 
     @Option(names = "--domain", paramLabel = "DOMAIN", description = "Export only this domain (repeatable).")
     List<String> only = new ArrayList<>();
@@ -51,21 +53,29 @@ final class ExportCommand implements Callable<Integer> {
         for (String domain : only.isEmpty() ? loaded.domains() : only) {
             domains.add(Accounts.hostedDomain(domain, loaded));
         }
-        if (Files.exists(file)) {
-            throw new UserErrorException(file + " exists; choose a new file name");
+        boolean perUser = Files.isDirectory(path);
+        if (!perUser && Files.exists(path)) {
+            throw new UserErrorException(path + " exists; choose a new file name");
         }
         Accounts.requireNoServer(loaded, "export");
         int count;
         try (Database database = Accounts.openDatabase(loaded)) {
-            if (!OwnerOnlyFiles.createFile(file)) {
-                throw new UserErrorException(file + " exists; choose a new file name");
-            }
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file,
-                    StandardOpenOption.TRUNCATE_EXISTING))) {
-                count = new PieExporter(new JdbcStorage(database.dataSource())).export(domains, out);
-            }
+            PieExporter exporter = new PieExporter(new JdbcStorage(database.dataSource()));
+            count = perUser ? exporter.exportPerUser(domains, path) : exportToFile(exporter, domains);
+        } catch (FileAlreadyExistsException e) {
+            throw new UserErrorException(e.getFile() + " exists; export into an empty directory", e);
         }
-        spec.commandLine().getOut().println("exported " + count + " accounts to " + file);
+        spec.commandLine().getOut().println("exported " + count + " accounts to " + path);
         return ExitCodes.OK;
+    }
+
+    private int exportToFile(PieExporter exporter, List<DomainBareJid> domains) throws Exception {
+        if (!OwnerOnlyFiles.createFile(path)) {
+            throw new UserErrorException(path + " exists; choose a new file name");
+        }
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(path,
+                StandardOpenOption.TRUNCATE_EXISTING))) {
+            return exporter.export(domains, out);
+        }
     }
 }

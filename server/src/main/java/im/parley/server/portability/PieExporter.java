@@ -1,14 +1,19 @@
 package im.parley.server.portability;
 
+import im.parley.core.files.OwnerOnlyFiles;
 import im.parley.core.sasl.ScramCredential;
 import im.parley.core.sasl.ScramHash;
 import im.parley.server.storage.OfflineMessage;
 import im.parley.server.storage.PendingSubscription;
 import im.parley.server.storage.RosterItem;
 import im.parley.server.storage.Storage;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.HashSet;
@@ -27,7 +32,7 @@ import org.jxmpp.jid.EntityBareJid;
 
 /**
  * {@code parley export}: writes the accounts of the given domains as one XEP-0227 file (version
- * 1.1), user by user, so that only one user's data is in memory at a time. Passwords go out as
+ * 1.1), or as one file per account, user by user, so that only one user's data is in memory at a time. Passwords go out as
  * SCRAM credentials (§4.2: plain passwords are discouraged, and Parley has none): the SCRAM-SHA-1
  * ones are those Prosody and ejabberd can use. Works on the database directly; blocking.
  */
@@ -40,26 +45,70 @@ public final class PieExporter {
         this.storage = storage;
     }
 
-    /** Writes the file and returns how many accounts it holds. */
+    /** Writes one file with every account of {@code domains}; returns how many it holds. */
     public int export(List<DomainBareJid> domains, OutputStream out) throws IOException {
-        // The two outer elements are written as text: XMLWriter.writeOpen leaves out their namespace declaration.
-        write(out, "<?xml version='1.0' encoding='UTF-8'?>\n<server-data xmlns='" + PieNames.PIE + "'>\n");
+        startDocument(out);
         XMLWriter writer = new XMLWriter(out, OutputFormat.createCompactFormat());
         int count = 0;
         for (DomainBareJid domain : domains) {
-            write(out, "<host jid='" + attributeText(domain.toString()) + "'>\n");
+            startHost(out, domain);
             Set<EntityBareJid> disabled = new HashSet<>(storage.accounts().listDisabled(domain));
             for (EntityBareJid jid : storage.accounts().list(domain)) {
-                writer.write(user(jid, disabled.contains(jid)));
-                writer.flush();
-                write(out, "\n");
+                writeUser(writer, out, jid, disabled.contains(jid));
                 count++;
             }
             write(out, "</host>\n");
         }
+        endDocument(out);
+        return count;
+    }
+
+    /**
+     * Writes one file per account into {@code directory}, named {@code user@domain.xml}, each a
+     * whole {@code <server-data/>} document: the layout Prosody's xep0227 store reads and writes.
+     * Returns how many; refuses to overwrite (every file is new, owner-only).
+     */
+    public int exportPerUser(List<DomainBareJid> domains, Path directory) throws IOException {
+        int count = 0;
+        for (DomainBareJid domain : domains) {
+            Set<EntityBareJid> disabled = new HashSet<>(storage.accounts().listDisabled(domain));
+            for (EntityBareJid jid : storage.accounts().list(domain)) {
+                Path file = directory.resolve(jid + ".xml");
+                if (!OwnerOnlyFiles.createFile(file)) {
+                    throw new FileAlreadyExistsException(file.toString(), null, "exists; not overwritten");
+                }
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+                    startDocument(out);
+                    startHost(out, domain);
+                    writeUser(new XMLWriter(out, OutputFormat.createCompactFormat()), out, jid, disabled.contains(jid));
+                    write(out, "</host>\n");
+                    endDocument(out);
+                }
+                count++;
+            }
+        }
+        return count;
+    }
+
+    // The outer elements are written as text: XMLWriter.writeOpen leaves out their namespace declaration.
+    private static void startDocument(OutputStream out) throws IOException {
+        write(out, "<?xml version='1.0' encoding='UTF-8'?>\n<server-data xmlns='" + PieNames.PIE + "'>\n");
+    }
+
+    private static void startHost(OutputStream out, DomainBareJid domain) throws IOException {
+        write(out, "<host jid='" + attributeText(domain.toString()) + "'>\n");
+    }
+
+    private static void endDocument(OutputStream out) throws IOException {
         write(out, "</server-data>\n");
         out.flush();
-        return count;
+    }
+
+    private void writeUser(XMLWriter writer, OutputStream out, EntityBareJid jid, boolean disabled)
+            throws IOException {
+        writer.write(user(jid, disabled));
+        writer.flush();
+        write(out, "\n");
     }
 
     private Element user(EntityBareJid jid, boolean disabled) throws IOException {

@@ -66,15 +66,8 @@ class EjabberdMigrationTest {
 
             parley.start();
             SocketClient alice = parley.bind("alice@" + DOMAIN, "alice-secret", login);
-            Element item = MigrationTarget.get(alice, "r1", "<query xmlns='jabber:iq:roster'/>").element("item");
-            assertThat(item.attributeValue("jid")).isEqualTo("bob@" + DOMAIN);
+            Element item = MigrationTarget.checkMovedData(alice, DOMAIN, "both", "tea");
             assertThat(item.attributeValue("name")).isEqualTo("Bobby");
-            assertThat(item.attributeValue("subscription")).isEqualTo("both");
-            assertThat(item.elementText("group")).isEqualTo("Friends");
-            assertThat(MigrationTarget.get(alice, "v1", "<vCard xmlns='vcard-temp'/>").elementText("FN"))
-                    .isEqualTo("Alice Liddell");
-            assertThat(MigrationTarget.get(alice, "p1", "<query xmlns='jabber:iq:private'>"
-                    + "<storage xmlns='storage:rosternotes'/></query>").asXML()).contains("tea");
             Element bookmark = MigrationTarget.get(alice, "b1", "<pubsub xmlns='http://jabber.org/protocol/pubsub'>"
                     + "<items node='urn:xmpp:bookmarks:1'/></pubsub>").element("items").element("item");
             assertThat(bookmark.attributeValue("id")).isEqualTo("tea@conference." + DOMAIN);

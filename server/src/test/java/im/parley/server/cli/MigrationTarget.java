@@ -1,5 +1,7 @@
 package im.parley.server.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import im.parley.core.sasl.ScramHash;
 import im.parley.server.ParleyServer;
 import im.parley.server.config.ConfigLoader;
@@ -40,12 +42,19 @@ final class MigrationTarget implements AutoCloseable {
 
     /** {@code parley import PATH}: the exit code, then standard output and error. */
     List<String> importFrom(Path export) {
+        return parley("import", export.toString());
+    }
+
+    /** A {@code parley} command on this configuration: the exit code, then standard output and error. */
+    List<String> parley(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine commandLine = ParleyMain.commandLine(null, new ByteArrayInputStream(new byte[0]));
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
-        int exit = commandLine.execute("import", export.toString(), "--config", config.toString());
+        List<String> withConfig = new ArrayList<>(List.of(args));
+        withConfig.addAll(List.of("--config", config.toString()));
+        int exit = commandLine.execute(withConfig.toArray(String[]::new));
         return List.of(Integer.toString(exit), out.toString(), err.toString());
     }
 
@@ -75,6 +84,22 @@ final class MigrationTarget implements AutoCloseable {
             throw new AssertionError("IQ " + payload + " failed: " + result.asXML());
         }
         return result.elements().get(0);
+    }
+
+    /**
+     * What the migration tests give alice and check after the move: her one roster item
+     * ({@code bob}, group Friends, returned for the checks that differ), her vCard (FN Alice
+     * Liddell) and her private roster notes containing {@code note}.
+     */
+    static Element checkMovedData(SocketClient alice, String domain, String subscription, String note) {
+        Element item = get(alice, "r1", "<query xmlns='jabber:iq:roster'/>").element("item");
+        assertThat(item.attributeValue("jid")).isEqualTo("bob@" + domain);
+        assertThat(item.attributeValue("subscription")).isEqualTo(subscription);
+        assertThat(item.elementText("group")).isEqualTo("Friends");
+        assertThat(get(alice, "v1", "<vCard xmlns='vcard-temp'/>").elementText("FN")).isEqualTo("Alice Liddell");
+        assertThat(get(alice, "p1", "<query xmlns='jabber:iq:private'><storage xmlns='storage:rosternotes'/></query>")
+                .asXML()).contains(note);
+        return item;
     }
 
     @Override
