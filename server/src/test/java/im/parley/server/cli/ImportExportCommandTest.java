@@ -217,6 +217,10 @@ class ImportExportCommandTest {
             assertThat(after.get(0)).contains("SHA_1").contains("SHA_256").contains("SHA_512");
 
             fresh.start();
+            // Import and export work on the database directly: never beside a running server.
+            List<String> refused = fresh.parley("export", dir.resolve("again.xml").toString());
+            assertThat(refused.get(0)).isEqualTo(Integer.toString(ExitCodes.USER_ERROR));
+            assertThat(refused.get(2)).contains("a server runs on this data_dir; stop it first");
             SocketClient client = fresh.bind("juliet@capulet.example", "pw", ScramHash.SHA_512);
             assertThat(MigrationTarget.get(client, "r1", "<query xmlns='jabber:iq:roster'/>").element("item")
                     .attributeValue("jid")).isEqualTo("romeo@montague.example");
