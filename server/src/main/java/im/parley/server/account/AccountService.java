@@ -108,8 +108,10 @@ public final class AccountService implements CredentialRepository {
     /**
      * Prepares the password with the PRECIS OpaqueString profile (RFC 8265 §4.2, as RFC 6120
      * §6.3.8 and RFC 7677 ask for SCRAM) and derives one credential per hash.
+     *
+     * @throws IllegalArgumentException if the password is empty or not a valid OpaqueString
      */
-    static List<ScramCredential> credentials(String password) {
+    public static List<ScramCredential> credentials(String password) {
         if (password == null || password.isEmpty()) {
             throw new IllegalArgumentException("the password must not be empty");
         }

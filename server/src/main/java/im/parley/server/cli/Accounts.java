@@ -41,22 +41,37 @@ final class Accounts implements AutoCloseable {
         if (server.isPresent()) {
             return new Accounts(server.get(), null);
         }
+        Database database = openDatabase(config);
+        AccountService service = new AccountService(new JdbcAccountStore(database.dataSource()));
+        // No server runs, so no session can be open: nothing to end.
+        return new Accounts(new LocalAccountAdmin(service, new JdbcMotdStore(database.dataSource()),
+                new InMemoryRouteTable(new HostRegistry(java.util.Set.of())), Clock.systemUTC()), database);
+    }
+
+    /**
+     * The database itself, for commands that work on it while no server runs (the caller has
+     * made sure of that: an embedded database is locked by its server anyway).
+     */
+    static Database openDatabase(ParleyConfig config) throws UserErrorException {
         if (config.storage().jdbcUrl() == null) {
             requireDataDirOwner(config.dataDir());
         }
-        Database database;
         try {
-            database = Database.open(config.storage(), config.dataDir());
+            return Database.open(config.storage(), config.dataDir());
         } catch (DatabaseLockedException e) {
             throw new DatabaseLockedException("the database " + e.file() + " is in use by another process, and no "
                     + "server answers on " + AdminClient.socketFile(config.dataDir()) + ": wait for a server that is "
                     + "starting or stopping, or find the process that holds the file (fuser " + e.file() + ")",
                     e.file(), e);
         }
-        AccountService service = new AccountService(new JdbcAccountStore(database.dataSource()));
-        // No server runs, so no session can be open: nothing to end.
-        return new Accounts(new LocalAccountAdmin(service, new JdbcMotdStore(database.dataSource()),
-                new InMemoryRouteTable(new HostRegistry(java.util.Set.of())), Clock.systemUTC()), database);
+    }
+
+    /** For what must not run beside a server: import and export, which work on the database directly. */
+    static void requireNoServer(ParleyConfig config, String what) throws UserErrorException {
+        if (AdminClient.connect(config.dataDir()).isPresent()) {
+            throw new UserErrorException("a server runs on this data_dir; stop it first: " + what
+                    + " works on the database directly");
+        }
     }
 
     AccountAdmin admin() {

@@ -42,6 +42,8 @@ public final class ParleyMain {
                 .addSubcommand(new DisableCommand.Enable())
                 .addSubcommand(new KickCommand())
                 .addSubcommand(new AnnounceCommand(texts))
+                .addSubcommand(new ImportCommand())
+                .addSubcommand(new ExportCommand())
                 .addSubcommand(motd);
         commandLine.setParameterExceptionHandler((e, args) -> {
             CommandLine failed = e.getCommandLine();

@@ -2,6 +2,8 @@ package im.parley.server.storage;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.jxmpp.jid.EntityBareJid;
@@ -28,6 +30,23 @@ public final class JdbcPrivateXmlStore implements PrivateXmlStore {
                     return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
                 }
             }
+        });
+    }
+
+    @Override
+    public List<String> list(EntityBareJid owner) {
+        return tx.run("list private XML of " + owner, connection -> {
+            List<String> fragments = new ArrayList<>();
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT fragment FROM private_xml WHERE domain = ? AND username = ?")) {
+                SqlTransactions.bindOwner(query, owner);
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        fragments.add(rows.getString(1));
+                    }
+                }
+            }
+            return fragments;
         });
     }
 

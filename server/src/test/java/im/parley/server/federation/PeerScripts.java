@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * /etc/hosts) run from the tests. All data of one test class lives under {@code base}. A script
  * that fails fails the test: a missing Prosody or ejabberd is an error, never a skip.
  */
-final class PeerScripts {
+public final class PeerScripts {
 
     /** The python with Debian's slixmpp; a pyenv or venv python3 on PATH may lack it. */
     static final String PYTHON = "/usr/bin/python3";
@@ -24,7 +24,7 @@ final class PeerScripts {
     private final Path base;
     private final Map<String, String> environment = new HashMap<>();
 
-    PeerScripts(Path base) {
+    public PeerScripts(Path base) {
         this.directory = locate();
         this.base = base;
     }
@@ -42,21 +42,21 @@ final class PeerScripts {
     }
 
     /** Sets an environment variable for the scripts run later (the scripts' knobs, e.g. PROSODY_LOGLEVEL). */
-    PeerScripts with(String variable, String value) {
+    public PeerScripts with(String variable, String value) {
         environment.put(variable, value);
         return this;
     }
 
-    Path file(String name) {
+    public Path file(String name) {
         return directory.resolve(name);
     }
 
-    Path base() {
+    public Path base() {
         return base;
     }
 
     /** Runs {@code script args...} and returns its output; throws with the output if it fails. */
-    String run(String script, String... args) throws IOException, InterruptedException {
+    public String run(String script, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(directory.resolve(script).toString());
         command.addAll(List.of(args));

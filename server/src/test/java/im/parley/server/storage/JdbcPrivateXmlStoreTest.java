@@ -28,6 +28,9 @@ class JdbcPrivateXmlStoreTest extends StoreContract {
         assertThat(store.load(romeo, "storage:bookmarks", "storage"))
                 .contains("<storage xmlns='storage:bookmarks'><conference/></storage>");
 
+        assertThat(store.list(juliet)).containsExactlyInAnyOrder("<storage xmlns='storage:bookmarks'><url/></storage>",
+                "<storage xmlns='storage:rosternotes'/>");
+
         new JdbcAccountStore(dataSource()).delete(juliet);
         assertThat(store.load(juliet, "storage:bookmarks", "storage")).isEmpty();
     }

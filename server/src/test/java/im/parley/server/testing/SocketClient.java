@@ -91,12 +91,17 @@ public final class SocketClient implements AutoCloseable {
 
     /** Logs in with SCRAM-SHA-256 and binds {@code resource}, without presence. */
     public SocketClient bind(String bareJid, String password, String resource) {
+        return bind(bareJid, password, resource, ScramHash.SHA_256);
+    }
+
+    /** Logs in with the SCRAM mechanism of {@code hash} and binds {@code resource}, without presence. */
+    public SocketClient bind(String bareJid, String password, String resource, ScramHash hash) {
         String user = bareJid.substring(0, bareJid.indexOf('@'));
         String domain = bareJid.substring(bareJid.indexOf('@') + 1);
         send(header(domain));
         next(e -> "features".equals(e.getName()));
-        ScramTestClient scram = new ScramTestClient(ScramHash.SHA_256, "n,,", user, "nonce" + System.nanoTime());
-        send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-256'>"
+        ScramTestClient scram = new ScramTestClient(hash, "n,,", user, "nonce" + System.nanoTime());
+        send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='" + hash.mechanismName() + "'>"
                 + b64(scram.clientFirst()) + "</auth>");
         byte[] serverFirst = Base64.getDecoder().decode(next(e -> "challenge".equals(e.getName())).getTextTrim());
         send("<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
