@@ -102,14 +102,20 @@ public final class SmallInstallScenario implements Scenario {
         wave.run(load, options.withPresence(options.rosterGet(), true, false), users, LOGIN_RATE);
         List<XmppClient> online = wave.readyClients();
         AtomicLong sent = new AtomicLong();
+        AtomicLong rounds = new AtomicLong();
         long periodMs = Math.max(1, Math.round(messageSeconds * 1000));
+        long allRounds = (long) (minutes * 60 * 1000 / periodMs);
         var ticker = load.timers().scheduleAtFixedRate(() -> {
-            for (int i = 0; i < online.size(); i++) {
-                online.get(i).sendChat(options.bareJid(online.get((i + 1) % online.size()).user()), "hello");
-                sent.incrementAndGet();
+            if (rounds.get() < allRounds) {
+                for (int i = 0; i < online.size(); i++) {
+                    online.get(i).sendChat(options.bareJid(online.get((i + 1) % online.size()).user()), "hello");
+                    sent.incrementAndGet();
+                }
+                rounds.incrementAndGet();
             }
         }, periodMs, periodMs, TimeUnit.MILLISECONDS);
-        Pacer.await(() -> false, Pacer.secondsFromNow(minutes * 60));
+        // Every round is counted as sent before the wait for its messages begins.
+        Pacer.await(() -> rounds.get() >= allRounds, Pacer.secondsFromNow(minutes * 60 + 30));
         ticker.cancel(false);
         Pacer.await(() -> received.get() + errors.get() >= sent.get(), Pacer.secondsFromNow(10));
         var to = measurement.mark();
