@@ -25,6 +25,7 @@
 #   ARCHIVE_MESSAGES=100000 MAM_QUERIES=500 MAM_WARMUP=100
 #   PARLEY_ROSTER=--roster (or --no-roster for a Parley build without rosters)
 #   BENCH_JAVA_OPTS="-Xmx2g"  PARLEY_JAVA_OPTS="-Xmx1g" (after bin/parley's own JVM defaults)
+#   PARLEY_PROFILE=large (bin/parley's profile for thousands of users; small is its default)
 #   PARLEY_TLS_PROVIDER=auto (openssl, jdk)  PARLEY_JFR=1 records a JFR per Parley run
 #   UPDATE_DOCS=1 rewrites the tables in docs/benchmarks.md
 set -uo pipefail

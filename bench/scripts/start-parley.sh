@@ -3,7 +3,8 @@
 # Starts Parley (built with: mvn -q -DskipTests package) in the background on IP:$C2S_PORT for
 # DOMAIN (HTTP on IP:$HTTP_PORT), with STARTTLS offered but not required, data in DATADIR, and users
 # user1..user$BENCH_USERS (password pw) created in bulk before the start. Writes DATADIR/parley.pid
-# and waits until c2s accepts connections. JVM options: PARLEY_JAVA_OPTS; TLS implementation:
+# and waits until c2s accepts connections. JVM options: PARLEY_PROFILE (default large: the load
+# scenarios serve thousands of users) and PARLEY_JAVA_OPTS; TLS implementation:
 # PARLEY_TLS_PROVIDER (auto, openssl or jdk); more YAML for parley.yml: PARLEY_CONFIG_EXTRA.
 # ARCHIVE_MESSAGES=N (default 0) also fills user1's message archive with N messages, through the
 # archive's store before the start (fill-parley-archive), for the mam scenario.
@@ -51,8 +52,9 @@ if [ "$ARCHIVE_MESSAGES" -gt 0 ] && [ ! -e "$DATADIR/archive-$ARCHIVE_MESSAGES" 
     --config "$DATADIR/parley.yml" --domain "$DOMAIN" --messages "$ARCHIVE_MESSAGES" >&2
   touch "$DATADIR/archive-$ARCHIVE_MESSAGES"
 fi
-# bin/parley, with the JVM defaults it ships, so the figures are those of a default installation.
-JAVA_OPTS="$PARLEY_JAVA_OPTS" nohup setsid "$ROOT/bin/parley" run --config "$DATADIR/parley.yml" \
+# bin/parley with its large-server profile (docs/operations.md), so the figures are those of an
+# installation set up for thousands of users.
+PARLEY_PROFILE="${PARLEY_PROFILE:-large}" JAVA_OPTS="$PARLEY_JAVA_OPTS" nohup setsid "$ROOT/bin/parley" run --config "$DATADIR/parley.yml" \
   > "$DATADIR/console.log" 2>&1 < /dev/null &
 PID=$!
 echo "$PID" > "$DATADIR/parley.pid"

@@ -8,6 +8,8 @@ import im.parley.bench.scenario.MucScenario;
 import im.parley.bench.scenario.PresenceScenario;
 import im.parley.bench.scenario.Scenario;
 import im.parley.bench.scenario.ScenarioResult;
+import im.parley.bench.scenario.ServerLaunch;
+import im.parley.bench.scenario.SmallInstallScenario;
 import im.parley.bench.soak.ChurnLoad;
 import im.parley.bench.soak.SoakPlan;
 import im.parley.bench.soak.SoakScenario;
@@ -16,13 +18,16 @@ import im.parley.bench.soak.UserLoad;
 import im.parley.bench.users.ParleyArchiveFill;
 import im.parley.bench.users.ParleyBulkUsers;
 import im.parley.server.config.ConfigLoader;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * The load generator's command line: one subcommand per scenario of issue 7, each printing one
@@ -30,9 +35,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "parley-bench", mixinStandardHelpOptions = true,
         subcommands = {BenchMain.Login.class, BenchMain.Idle.class, BenchMain.Chat.class,
-                BenchMain.Presence.class, BenchMain.Mam.class, BenchMain.Muc.class, BenchMain.Soak.class, BenchMain.CreateUsers.class,
-                BenchMain.FillArchive.class},
-        description = "XMPP load generator: login storm, idle TLS sessions, chat, presence, MAM pages, soak.")
+                BenchMain.Presence.class, BenchMain.Mam.class, BenchMain.Muc.class, BenchMain.Soak.class,
+                BenchMain.CreateUsers.class, BenchMain.FillArchive.class, BenchMain.Small.class},
+        description = "XMPP load generator: login storm, idle TLS sessions, chat, presence, MAM pages, group chat, soak, "
+                + "small installs.")
 public final class BenchMain {
 
     public static void main(String[] args) {
@@ -218,6 +224,36 @@ public final class BenchMain {
             SoakPlan plan = new SoakPlan(warmupSeconds, seconds, sampleSeconds,
                     new Trend.Limits(heapGrowth, heapSlope), new Trend.Limits(rssGrowth, rssSlope));
             return runAndReport(new SoakScenario(load, churn, plan), common);
+        }
+    }
+
+    @Command(name = "small", description = "Small install (issue 19): starts the server with the command after "
+            + "'--', times the exec to an accepting c2s port and to the first login, reads its RSS idle and after "
+            + "--minutes with --users chatting, then stops it.")
+    static final class Small implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Option(names = "--users", description = "Users that log in and chat (0: a first start, no login).",
+                defaultValue = "5") int users;
+        @Option(names = "--settle", description = "Seconds of rest after the first login before the idle RSS.",
+                defaultValue = "10") double settle;
+        @Option(names = "--minutes", description = "Minutes of chat; the one-hour figure: --minutes 60.",
+                defaultValue = "1") double minutes;
+        @Option(names = "--message-seconds", description = "Each user sends a message this often.",
+                defaultValue = "10") double messageSeconds;
+        @Option(names = "--starttls", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Negotiate STARTTLS before SASL (default).") boolean startTls;
+        @Option(names = "--dir", description = "The server's working directory.", defaultValue = ".") Path dir;
+        @Option(names = "--log", description = "The server's console output.", required = true) Path log;
+        @Option(names = "--max-start-seconds", defaultValue = "120") double maxStart;
+        @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The server's command line.")
+        List<String> command;
+
+        @Override
+        public Integer call() throws Exception {
+            ServerLaunch launch = new ServerLaunch(command, dir, log,
+                    new InetSocketAddress(common.host, common.port), maxStart);
+            return runAndReport(new SmallInstallScenario(launch, users, settle, minutes, messageSeconds, startTls),
+                    common);
         }
     }
 
