@@ -81,14 +81,15 @@ public final class ServerAssembly implements AutoCloseable {
     /** This server as a cluster node, or null when {@code cluster.enabled} is false. */
     private final Cluster cluster;
 
-    private ServerAssembly(Builder builder, Set<DomainBareJid> domains, Database database) {
+    private ServerAssembly(Builder builder, Set<DomainBareJid> domains, Database database, HostRegistry hosts,
+                           Cluster cluster) {
         this.config = builder.config;
         this.domains = domains;
         this.database = database;
         this.storage = new JdbcStorage(database.dataSource());
         this.accounts = new AccountService(storage.accounts());
-        this.hosts = new HostRegistry(domains);
-        this.cluster = config.option(ClusterOptions.ENABLED) ? Cluster.join(config, hosts) : null;
+        this.hosts = hosts;
+        this.cluster = cluster;
         this.sessions = cluster != null ? cluster.routes() : new InMemoryRouteTable(hosts);
         SaslMechanisms mechanisms = SaslMechanisms.defaults();
         this.metrics = new ServerMetrics(mechanisms.all().stream().map(SaslMechanism::name).toList());
@@ -303,7 +304,8 @@ public final class ServerAssembly implements AutoCloseable {
         }
 
         /**
-         * Opens (and migrates) the database, then builds the graph and loads the modules.
+         * Opens (and migrates) the database, joins the cluster if enabled, then builds the graph and loads the
+         * modules.
          *
          * @throws IllegalStateException if a running module needs one that is missing or disabled
          */
@@ -320,9 +322,15 @@ public final class ServerAssembly implements AutoCloseable {
             }
             Objects.requireNonNull(blocking, "blocking");
             Database database = Database.open(config.storage(), config.dataDir());
+            HostRegistry hosts = new HostRegistry(domains);
+            Cluster cluster = null;
             try {
-                return new ServerAssembly(this, domains, database);
+                cluster = config.option(ClusterOptions.ENABLED) ? Cluster.join(config, hosts) : null;
+                return new ServerAssembly(this, domains, database, hosts, cluster);
             } catch (RuntimeException e) {
+                if (cluster != null) {
+                    cluster.close();
+                }
                 database.close();
                 throw e;
             }
