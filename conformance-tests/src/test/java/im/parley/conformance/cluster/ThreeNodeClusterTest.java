@@ -184,6 +184,8 @@ class ThreeNodeClusterTest {
         mercutio = RawXmppClient.connect(third.address, third.c2sPort, third.certificate()).toDomain(DOMAIN);
         mercutioJid = mercutio.login("mercutio", PASSWORD, "desk");
         mercutio.send("<presence/>");
+        awaitAvailableElsewhere(nodes.get(0), 2);
+        awaitAvailableElsewhere(nodes.get(1), 2);
 
         // RFC 6121 §4.2.2 and §4.3.2: broadcast to the contacts online, probes answered for them.
         romeo.seesPresence("juliet", Availability.AVAILABLE);
