@@ -9,6 +9,8 @@ import im.parley.server.account.AccountService;
 import im.parley.server.admin.LocalAccountAdmin;
 import im.parley.server.c2s.C2sContext;
 import im.parley.server.c2s.C2sFeatures;
+import im.parley.server.cluster.Cluster;
+import im.parley.server.config.ClusterOptions;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.event.EventBus;
 import im.parley.server.host.Host;
@@ -76,15 +78,19 @@ public final class ServerAssembly implements AutoCloseable {
     private final C2sContext c2s;
     private final HttpServices httpServices = new HttpServices();
     private final ServerMetrics metrics;
+    /** This server as a cluster node, or null when {@code cluster.enabled} is false. */
+    private final Cluster cluster;
 
-    private ServerAssembly(Builder builder, Set<DomainBareJid> domains, Database database) {
+    private ServerAssembly(Builder builder, Set<DomainBareJid> domains, Database database, HostRegistry hosts,
+                           Cluster cluster) {
         this.config = builder.config;
         this.domains = domains;
         this.database = database;
         this.storage = new JdbcStorage(database.dataSource());
         this.accounts = new AccountService(storage.accounts());
-        this.hosts = new HostRegistry(domains);
-        this.sessions = new InMemoryRouteTable(hosts);
+        this.hosts = hosts;
+        this.cluster = cluster;
+        this.sessions = cluster != null ? cluster.routes() : new InMemoryRouteTable(hosts);
         SaslMechanisms mechanisms = SaslMechanisms.defaults();
         this.metrics = new ServerMetrics(mechanisms.all().stream().map(SaslMechanism::name).toList());
         SessionGauges.register(metrics.registry(), sessions);
@@ -116,6 +122,9 @@ public final class ServerAssembly implements AutoCloseable {
         }
         moduleNames = names.get(domains.iterator().next());
         moduleNamesByDomain = Map.copyOf(names);
+        if (cluster != null) {
+            cluster.start(router, metrics.registry());
+        }
         c2s = new C2sContext(domains, config.tls().starttlsRequired(), builder.tls, mechanisms, accounts,
                 new AuthFailureThrottle(config.limits().maxAuthFailures(), config.limits().authFailureWindow(),
                         builder.clock),
@@ -237,9 +246,12 @@ public final class ServerAssembly implements AutoCloseable {
         return metrics;
     }
 
-    /** Closes the database and the meters. */
+    /** Leaves the cluster, closes the database and the meters. */
     @Override
     public void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
         database.close();
         metrics.close();
     }
@@ -292,7 +304,8 @@ public final class ServerAssembly implements AutoCloseable {
         }
 
         /**
-         * Opens (and migrates) the database, then builds the graph and loads the modules.
+         * Opens (and migrates) the database, joins the cluster if enabled, then builds the graph and loads the
+         * modules.
          *
          * @throws IllegalStateException if a running module needs one that is missing or disabled
          */
@@ -309,9 +322,15 @@ public final class ServerAssembly implements AutoCloseable {
             }
             Objects.requireNonNull(blocking, "blocking");
             Database database = Database.open(config.storage(), config.dataDir());
+            HostRegistry hosts = new HostRegistry(domains);
+            Cluster cluster = null;
             try {
-                return new ServerAssembly(this, domains, database);
+                cluster = config.option(ClusterOptions.ENABLED) ? Cluster.join(config, hosts) : null;
+                return new ServerAssembly(this, domains, database, hosts, cluster);
             } catch (RuntimeException e) {
+                if (cluster != null) {
+                    cluster.close();
+                }
                 database.close();
                 throw e;
             }

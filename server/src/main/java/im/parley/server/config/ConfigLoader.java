@@ -112,6 +112,7 @@ public final class ConfigLoader {
         report(() -> checkCertificateDomains(read, source), null);
         report(() -> checkHostedDomainLists(read, source), null);
         report(() -> checkModuleNames(read, source), null);
+        report(() -> ClusterOptions.check(read, source), null);
         return config;
     }
 

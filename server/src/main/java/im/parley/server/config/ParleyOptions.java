@@ -46,6 +46,7 @@ final class ParleyOptions {
                 + "that only the server process opens (no H2 server, no port); `parley adduser` and friends reach a "
                 + "running server through its admin socket, `<data_dir>/admin.sock` (see docs/security.md).");
         ComponentOptions.sections(sections);
+        ClusterOptions.section(sections);
         sections.put("modules", "Which feature modules run. Every module Parley finds on its class path runs unless listed "
                 + "here; a module's options live in its own section below (see docs/architecture.md).");
         sections.put("shutdown", "Stopping the server (SIGTERM, Ctrl-C): clients get `system-shutdown`, then everything "
@@ -91,6 +92,7 @@ final class ParleyOptions {
                 (c, v) -> c.withTls(c.tls().withProvider(v))));
         limits(all);
         StorageOptions.declare(all);
+        ClusterOptions.declare(all);
         ComponentOptions.declare(all, ParleyOptions::listener);
         all.add(new ConfigOption<>("modules.disabled", ValueType.MODULE_NAMES,
                 "Modules that do not run, by name (e.g. `[\"vcard\", \"push\"]`); a module another one needs cannot be "

@@ -1,10 +1,12 @@
 package im.parley.server.session;
 
 import im.parley.core.session.StreamSession;
+import org.dom4j.Element;
 import org.jxmpp.jid.EntityFullJid;
 
 /**
- * A client session bound to a full JID on this server (RFC 6120 §7), whatever its transport.
+ * A client session bound to a full JID on this server (RFC 6120 §7), whatever its transport; in
+ * a cluster, possibly one connected to another node (then {@link #deliver} takes the stanza there).
  */
 public interface LocalSession extends StreamSession {
 
@@ -19,4 +21,13 @@ public interface LocalSession extends StreamSession {
 
     /** Records the client's own broadcast presence: availability and priority (RFC 6121 §4.7.2.3). */
     void updatePresence(boolean available, int priority);
+
+    /**
+     * The last available presence of a session connected to another node of a cluster, as its
+     * node shared it, or null: a copy for each call. Null for a session of this node, whose
+     * presence the presence module keeps itself.
+     */
+    default Element sharedPresence() {
+        return null;
+    }
 }

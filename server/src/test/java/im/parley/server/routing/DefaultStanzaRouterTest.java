@@ -6,7 +6,6 @@ import im.parley.core.jid.Jids;
 import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.Namespaces;
-import im.parley.core.stream.StreamError;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.event.EventPriority;
 import im.parley.server.event.StanzaEvents;
@@ -22,7 +21,7 @@ import im.parley.server.config.ParleyConfig;
 import java.time.Clock;
 import im.parley.server.modules.delivery.DeliveryModule;
 import im.parley.server.session.InMemoryRouteTable;
-import im.parley.server.session.LocalSession;
+import im.parley.server.testing.RecordingSession;
 import im.parley.server.session.RouteTable;
 import im.parley.server.http.HttpServices;
 import im.parley.server.metrics.ServerMetrics;
@@ -34,7 +33,6 @@ import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.QName;
 import org.jxmpp.jid.DomainBareJid;
-import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.Jid;
 import org.junit.jupiter.api.Test;
 
@@ -44,53 +42,6 @@ import org.junit.jupiter.api.Test;
  * bounce rules.
  */
 class DefaultStanzaRouterTest {
-
-    /** A session that records what it is given. */
-    static final class RecordingSession implements LocalSession {
-        final EntityFullJid jid;
-        final List<Element> received = new ArrayList<>();
-        boolean available = true;
-        int priority;
-
-        RecordingSession(String jid) throws Exception {
-            this.jid = Jids.parse(jid).asEntityFullJidIfPossible();
-        }
-
-        @Override
-        public EntityFullJid jid() {
-            return jid;
-        }
-
-        @Override
-        public int priority() {
-            return priority;
-        }
-
-        @Override
-        public boolean isAvailable() {
-            return available;
-        }
-
-        @Override
-        public void updatePresence(boolean isAvailable, int newPriority) {
-            this.available = isAvailable;
-            this.priority = newPriority;
-        }
-
-        @Override
-        public String id() {
-            return jid.toString();
-        }
-
-        @Override
-        public void deliver(Element stanza) {
-            received.add(stanza);
-        }
-
-        @Override
-        public void close(StreamError error) {
-        }
-    }
 
     /** A route handler that claims one domain, or every domain, and records what it gets. */
     static final class RecordingRoute implements RouteHandler {
@@ -162,7 +113,7 @@ class DefaultStanzaRouterTest {
 
     @Test
     void messageToFullJidIsDelivered_rfc6121_8_5_3_1() throws Exception {
-        router.route(stanza("message", "chat", romeo.jid, "juliet@capulet.test/balcony"));
+        router.route(stanza("message", "chat", romeo.jid(), "juliet@capulet.test/balcony"));
 
         assertThat(juliet.received).hasSize(1);
     }
@@ -176,7 +127,7 @@ class DefaultStanzaRouterTest {
         negative.priority = -1;
         sessions.bind(negative);
 
-        router.route(stanza("message", "chat", romeo.jid, "juliet@capulet.test"));
+        router.route(stanza("message", "chat", romeo.jid(), "juliet@capulet.test"));
 
         assertThat(other.received).hasSize(1);
         assertThat(juliet.received).isEmpty();
@@ -185,7 +136,7 @@ class DefaultStanzaRouterTest {
 
     @Test
     void messageToOfflineFullJidFallsBackToBareJid_rfc6121_8_5_3_2_1() throws Exception {
-        router.route(stanza("message", "chat", romeo.jid, "juliet@capulet.test/gone"));
+        router.route(stanza("message", "chat", romeo.jid(), "juliet@capulet.test/gone"));
 
         assertThat(juliet.received).hasSize(1);
     }
@@ -194,13 +145,13 @@ class DefaultStanzaRouterTest {
     void messageToUnavailableAccountBouncesServiceUnavailable_rfc6121_8_5_2_2_1() throws Exception {
         juliet.available = false;
 
-        router.route(stanza("message", "chat", romeo.jid, "juliet@capulet.test"));
+        router.route(stanza("message", "chat", romeo.jid(), "juliet@capulet.test"));
 
         assertThat(juliet.received).isEmpty();
         assertThat(romeo.received).singleElement().satisfies(e -> {
             assertThat(e.attributeValue("type")).isEqualTo("error");
             assertThat(errorCondition(e)).isEqualTo("service-unavailable");
-            assertThat(e.attributeValue("to")).isEqualTo(romeo.jid.toString());
+            assertThat(e.attributeValue("to")).isEqualTo(romeo.jid().toString());
         });
     }
 
@@ -208,14 +159,14 @@ class DefaultStanzaRouterTest {
     void errorsAreNeverAnsweredWithErrors_rfc6120_8_3_1() throws Exception {
         juliet.available = false;
 
-        router.route(stanza("message", "error", romeo.jid, "juliet@capulet.test"));
+        router.route(stanza("message", "error", romeo.jid(), "juliet@capulet.test"));
 
         assertThat(romeo.received).isEmpty();
     }
 
     @Test
     void iqToServerWithUnknownNamespaceIsServiceUnavailable_rfc6120_8_4() throws Exception {
-        Stanza iq = stanza("iq", "get", romeo.jid, "montague.test");
+        Stanza iq = stanza("iq", "get", romeo.jid(), "montague.test");
         iq.element().addElement(QName.get("query", "urn:example:unknown"));
 
         router.route(iq);
@@ -225,7 +176,7 @@ class DefaultStanzaRouterTest {
 
     @Test
     void iqToBareJidWithUnknownNamespaceIsServiceUnavailable_rfc6121_8_5_2_1_3() throws Exception {
-        Stanza iq = stanza("iq", "get", romeo.jid, "juliet@capulet.test");
+        Stanza iq = stanza("iq", "get", romeo.jid(), "juliet@capulet.test");
         iq.element().addElement(QName.get("query", "urn:example:unknown"));
 
         router.route(iq);
@@ -236,15 +187,15 @@ class DefaultStanzaRouterTest {
 
     @Test
     void iqResultsAreNeverAnswered_rfc6120_8_2_3() throws Exception {
-        router.route(stanza("iq", "result", romeo.jid, "montague.test"));
-        router.route(stanza("iq", "error", romeo.jid, "juliet@capulet.test/gone"));
+        router.route(stanza("iq", "result", romeo.jid(), "montague.test"));
+        router.route(stanza("iq", "error", romeo.jid(), "juliet@capulet.test/gone"));
 
         assertThat(romeo.received).isEmpty();
     }
 
     @Test
     void iqWithoutPayloadIsBadRequest_rfc6120_8_2_3() throws Exception {
-        router.route(stanza("iq", "get", romeo.jid, "montague.test"));
+        router.route(stanza("iq", "get", romeo.jid(), "montague.test"));
 
         assertThat(romeo.received).singleElement().satisfies(e -> assertThat(errorCondition(e)).isEqualTo("bad-request"));
     }
@@ -252,7 +203,7 @@ class DefaultStanzaRouterTest {
     @Test
     void registeredServerIqHandlerAnswers() throws Exception {
         montague.handleServerIq("urn:xmpp:ping", iq -> CompletableFuture.completedFuture(Stanzas.iqResult(iq.element())));
-        Stanza ping = stanza("iq", "get", romeo.jid, "montague.test");
+        Stanza ping = stanza("iq", "get", romeo.jid(), "montague.test");
         ping.element().addElement(QName.get("ping", "urn:xmpp:ping"));
 
         router.route(ping);
@@ -267,7 +218,7 @@ class DefaultStanzaRouterTest {
     @Test
     void iqWithoutToIsHandledForTheSendersAccount_rfc6120_10_3_3() throws Exception {
         montague.handleAccountIq("jabber:iq:roster", iq -> CompletableFuture.completedFuture(Stanzas.iqResult(iq.element())));
-        Stanza get = stanza("iq", "get", romeo.jid, null);
+        Stanza get = stanza("iq", "get", romeo.jid(), null);
         get.element().addElement(QName.get("query", "jabber:iq:roster"));
 
         router.route(get);
@@ -277,7 +228,7 @@ class DefaultStanzaRouterTest {
 
     @Test
     void iqToOfflineFullJidIsServiceUnavailable_rfc6121_8_5_3_2_2() throws Exception {
-        Stanza iq = stanza("iq", "get", romeo.jid, "juliet@capulet.test/gone");
+        Stanza iq = stanza("iq", "get", romeo.jid(), "juliet@capulet.test/gone");
         iq.element().addElement(QName.get("ping", "urn:xmpp:ping"));
 
         router.route(iq);
@@ -287,8 +238,8 @@ class DefaultStanzaRouterTest {
 
     @Test
     void stanzasForRemoteDomainsGoToTheFirstRouteHandlerThatClaimsThem_rfc6120_10_4() throws Exception {
-        router.route(stanza("message", "chat", romeo.jid, "someone@elsewhere.example"));
-        router.route(stanza("message", "chat", romeo.jid, "user@gateway.elsewhere.example"));
+        router.route(stanza("message", "chat", romeo.jid(), "someone@elsewhere.example"));
+        router.route(stanza("message", "chat", romeo.jid(), "user@gateway.elsewhere.example"));
 
         assertThat(federation.routed).singleElement()
                 .satisfies(s -> assertThat(s.to().toString()).isEqualTo("someone@elsewhere.example"));
@@ -301,7 +252,7 @@ class DefaultStanzaRouterTest {
     void aRemoteDomainNobodyClaimsIsRemoteServerNotFound_rfc6120_10_4_3() throws Exception {
         DefaultStanzaRouter withoutFederation = new DefaultStanzaRouter(hosts, sessions, List.of(), new AccountSequencer());
 
-        withoutFederation.route(stanza("message", "chat", romeo.jid, "someone@elsewhere.example"));
+        withoutFederation.route(stanza("message", "chat", romeo.jid(), "someone@elsewhere.example"));
 
         assertThat(romeo.received).singleElement()
                 .satisfies(e -> assertThat(errorCondition(e)).isEqualTo("remote-server-not-found"));
@@ -311,9 +262,9 @@ class DefaultStanzaRouterTest {
     void resultsAndErrorsForARemoteDomainNobodyClaimsAreNeverAnswered_rfc6120_8_2_3_and_8_3_1() throws Exception {
         DefaultStanzaRouter withoutFederation = new DefaultStanzaRouter(hosts, sessions, List.of(), new AccountSequencer());
 
-        withoutFederation.route(stanza("iq", "result", romeo.jid, "elsewhere.example"));
-        withoutFederation.route(stanza("iq", "error", romeo.jid, "someone@elsewhere.example/r"));
-        withoutFederation.route(stanza("message", "error", romeo.jid, "someone@elsewhere.example"));
+        withoutFederation.route(stanza("iq", "result", romeo.jid(), "elsewhere.example"));
+        withoutFederation.route(stanza("iq", "error", romeo.jid(), "someone@elsewhere.example/r"));
+        withoutFederation.route(stanza("message", "error", romeo.jid(), "someone@elsewhere.example"));
 
         assertThat(romeo.received).isEmpty();
     }
@@ -330,7 +281,7 @@ class DefaultStanzaRouterTest {
             return Verdict.PASS;
         });
 
-        router.route(stanza("message", "chat", romeo.jid, "juliet@capulet.test/balcony"));
+        router.route(stanza("message", "chat", romeo.jid(), "juliet@capulet.test/balcony"));
 
         assertThat(seen).containsExactly("capulet juliet@capulet.test/balcony");
         assertThat(juliet.received).hasSize(1);
@@ -344,7 +295,7 @@ class DefaultStanzaRouterTest {
             e.replace(new Stanza(stamped, e.stanza().from(), e.stanza().to()));
             return Verdict.PASS;
         });
-        Stanza original = stanza("message", "chat", romeo.jid, "juliet@capulet.test");
+        Stanza original = stanza("message", "chat", romeo.jid(), "juliet@capulet.test");
 
         router.route(original);
 
@@ -366,7 +317,7 @@ class DefaultStanzaRouterTest {
             return Verdict.PASS;
         });
 
-        router.route(stanza("message", "chat", romeo.jid, "juliet@capulet.test"));
+        router.route(stanza("message", "chat", romeo.jid(), "juliet@capulet.test"));
         assertThat(juliet.received).isEmpty();
         held.get(0).resume(Verdict.PASS);
 
@@ -381,9 +332,9 @@ class DefaultStanzaRouterTest {
             seen.add(e.stanza().id());
             return Verdict.HANDLED;
         });
-        Stanza set = stanza("iq", "set", romeo.jid, "montague.test");
+        Stanza set = stanza("iq", "set", romeo.jid(), "montague.test");
         set.element().addElement(QName.get("thing", "urn:example:thing"));
-        Stanza get = stanza("iq", "get", romeo.jid, "montague.test");
+        Stanza get = stanza("iq", "get", romeo.jid(), "montague.test");
         get.element().addElement(QName.get("thing", "urn:example:thing"));
 
         router.route(set);
@@ -403,7 +354,7 @@ class DefaultStanzaRouterTest {
             return Verdict.HANDLED;
         });
 
-        router.route(stanza("message", "groupchat", romeo.jid, "verona@rooms.montague.test"));
+        router.route(stanza("message", "groupchat", romeo.jid(), "verona@rooms.montague.test"));
 
         assertThat(seen).containsExactly("verona@rooms.montague.test");
         assertThat(federation.routed).isEmpty();
@@ -414,7 +365,7 @@ class DefaultStanzaRouterTest {
     void headlineToUnavailableAccountIsDroppedQuietly_rfc6121_8_5_2_2_1() throws Exception {
         juliet.available = false;
 
-        router.route(stanza("message", "headline", romeo.jid, "juliet@capulet.test"));
+        router.route(stanza("message", "headline", romeo.jid(), "juliet@capulet.test"));
 
         assertThat(romeo.received).isEmpty();
     }
@@ -424,7 +375,7 @@ class DefaultStanzaRouterTest {
         RecordingSession other = new RecordingSession("juliet@capulet.test/chamber");
         sessions.bind(other);
 
-        router.route(stanza("presence", null, romeo.jid, "juliet@capulet.test"));
+        router.route(stanza("presence", null, romeo.jid(), "juliet@capulet.test"));
 
         assertThat(juliet.received).hasSize(1);
         assertThat(other.received).hasSize(1);
@@ -439,7 +390,7 @@ class DefaultStanzaRouterTest {
             return Verdict.HANDLED;
         });
 
-        router.route(stanza("message", "chat", romeo.jid, "juliet@capulet.test"));
+        router.route(stanza("message", "chat", romeo.jid(), "juliet@capulet.test"));
 
         assertThat(stored).hasSize(1);
         assertThat(romeo.received).isEmpty();
@@ -449,14 +400,14 @@ class DefaultStanzaRouterTest {
     void preEventsOnTheSendersHostSeeClientStanzasFirst() throws Exception {
         montague.hook(StanzaEvents.pre("message", Shape.FULL), EventPriority.FILTER, e -> Verdict.HANDLED);
 
-        router.routeFromClient(stanza("message", "chat", romeo.jid, "juliet@capulet.test/balcony"), romeo, Handling.none());
+        router.routeFromClient(stanza("message", "chat", romeo.jid(), "juliet@capulet.test/balcony"), romeo, Handling.none());
 
         assertThat(juliet.received).isEmpty();
     }
 
     @Test
     void clientPresenceWithoutToSetsAvailabilityAndPriority_rfc6121_4_7_2_3() throws Exception {
-        Stanza presence = stanza("presence", null, romeo.jid, null);
+        Stanza presence = stanza("presence", null, romeo.jid(), null);
         presence.element().addElement(QName.get("priority", Namespaces.CLIENT)).setText("7");
         romeo.available = false;
 
@@ -464,7 +415,7 @@ class DefaultStanzaRouterTest {
 
         assertThat(romeo.available).isTrue();
         assertThat(romeo.priority).isEqualTo(7);
-        router.routeFromClient(stanza("presence", "unavailable", romeo.jid, null), romeo, Handling.none());
+        router.routeFromClient(stanza("presence", "unavailable", romeo.jid(), null), romeo, Handling.none());
         assertThat(romeo.available).isFalse();
     }
 }

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * the test run's {@code TMPDIR}, {@code pg_ctl start} listening on 127.0.0.1 only at a free port (its
  * Unix socket in the cluster's own directory), stopped when the JVM exits. One cluster serves
  * the whole test run; each test gets a database of its own ({@link #createDatabase()}), owned by
- * the unprivileged role Parley logs in as.
+ * the unprivileged role Parley logs in as. Public for the tests of other modules that need a
+ * shared database (a cluster of Parley processes in conformance-tests).
  *
  * <p>PostgreSQL refuses to run as root, and CI runs as root: then {@code initdb} and
  * {@code pg_ctl} run as {@code nobody} (util-linux {@code setpriv}), the cluster directory is
@@ -36,9 +37,9 @@ import java.util.stream.Stream;
  *
  * <p>Without the binaries the tests fail: a missing install step must show, not skip.
  */
-final class PostgresCluster {
+public final class PostgresCluster {
 
-    static final String ROLE = "parley";
+    public static final String ROLE = "parley";
     private static final String SUPERUSER = "postgres";
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static PostgresCluster shared;
@@ -57,7 +58,7 @@ final class PostgresCluster {
     }
 
     /** The cluster of this test run, started on first use. */
-    static synchronized PostgresCluster shared() {
+    public static synchronized PostgresCluster shared() {
         if (shared == null) {
             try {
                 boolean asNobody = "root".equals(System.getProperty("user.name"));
@@ -74,7 +75,7 @@ final class PostgresCluster {
     }
 
     /** A new, empty database owned by {@link #ROLE}; its JDBC URL. */
-    String createDatabase() throws SQLException {
+    public String createDatabase() throws SQLException {
         String name = "parley_test_" + DATABASES.incrementAndGet();
         try (Connection connection = superuser(); Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + name + " OWNER " + ROLE);
@@ -83,14 +84,14 @@ final class PostgresCluster {
     }
 
     /** Drops a database {@link #createDatabase()} made, closing what is still connected to it. */
-    void dropDatabase(String url) throws SQLException {
+    public void dropDatabase(String url) throws SQLException {
         String name = url.substring(url.lastIndexOf('/') + 1);
         try (Connection connection = superuser(); Statement statement = connection.createStatement()) {
             statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         }
     }
 
-    String rolePassword() {
+    public String rolePassword() {
         return rolePassword;
     }
 

@@ -123,9 +123,13 @@ public final class PresenceModule implements XmppModule {
         return Verdict.PASS;
     }
 
-    /** §4.5.2: a session that ends for any reason, dropped connections included, goes unavailable. */
+    /**
+     * §4.5.2: a session that ends for any reason, dropped connections included, goes unavailable;
+     * so does one whose cluster node died (the node that tells the modules shares no directed
+     * presence: those entities are not told).
+     */
     private Verdict closed(LocalSession session) {
-        ResourcePresence state = resources.remove(session);
+        ResourcePresence state = resources.end(session);
         if (state != null) {
             broadcaster.unavailable(session, state,
                     PresenceStanzas.create(session.jid(), session.jid().asEntityBareJid(), "unavailable"),

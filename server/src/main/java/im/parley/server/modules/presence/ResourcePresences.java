@@ -26,15 +26,28 @@ final class ResourcePresences {
         return bySession.computeIfAbsent(session, s -> new ResourcePresence());
     }
 
-    /** Forgets an ended session; returns its state, or null if it never had any. */
-    ResourcePresence remove(LocalSession session) {
-        return bySession.remove(session);
-    }
-
-    /** The last available presence of a session, or null if it is not available. */
+    /**
+     * The last available presence of a session, or null if it is not available; for a session on
+     * another node of a cluster, the presence its node shared.
+     */
     Element lastAvailable(LocalSession session) {
         ResourcePresence presence = bySession.get(session);
-        return presence == null ? null : presence.lastAvailable();
+        return presence == null ? session.sharedPresence() : presence.lastAvailable();
+    }
+
+    /**
+     * Forgets an ended session and returns its state: for a session whose cluster node died, the
+     * presence that node shared (it was available: its contacts must learn it no longer is);
+     * null if it was never available.
+     */
+    ResourcePresence end(LocalSession session) {
+        ResourcePresence state = bySession.remove(session);
+        Element shared = session.sharedPresence();
+        if (state == null && shared != null) {
+            state = new ResourcePresence();
+            state.available(shared);
+        }
+        return state;
     }
 
     /**

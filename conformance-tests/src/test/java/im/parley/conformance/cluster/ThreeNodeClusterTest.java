@@ -1,0 +1,338 @@
+package im.parley.conformance.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import im.parley.conformance.raw.RawXmppClient;
+import im.parley.core.jid.Jids;
+import im.parley.sdk.Availability;
+import im.parley.sdk.ChatClient;
+import im.parley.sdk.ChatException;
+import im.parley.sdk.ChatMessage;
+import im.parley.sdk.PresenceUpdate;
+import im.parley.sdk.Reconnect;
+import im.parley.sdk.Transport;
+import im.parley.sdk.Trust;
+import im.parley.server.account.AccountService;
+import im.parley.server.config.ConfigLoader;
+import im.parley.server.config.ParleyConfig;
+import im.parley.server.storage.ContactState;
+import im.parley.server.storage.Database;
+import im.parley.server.storage.JdbcAccountStore;
+import im.parley.server.storage.JdbcRosterStore;
+import im.parley.server.storage.PostgresCluster;
+import im.parley.server.storage.RosterItem;
+import im.parley.server.storage.RosterStore;
+import im.parley.server.storage.Subscription;
+import im.parley.server.testing.ParleyProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.dom4j.Element;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.EntityBareJid;
+
+/**
+ * Three Parley processes on 127.0.0.2, .3 and .4 form one cluster (Hazelcast, TCP-IP join) on
+ * one PostgreSQL database and serve one domain; romeo is connected to the first node, juliet to
+ * the second (both with the SDK), mercutio to the third (a raw client). Each is the others'
+ * contact both ways.
+ *
+ * <p>What a single server guarantees holds across nodes: RFC 6121 §4.2.2 "the user's server MUST
+ * broadcast initial presence to the contacts"; §4.3.2 a probe is answered with "the last
+ * presence"; §8.5.2.1.1 a message to a bare JID is delivered to the available resource; RFC 6120
+ * §10.1 "the server MUST ensure that it processes stanzas in the order received" (one sender's
+ * messages arrive in order); §8.2.3 an IQ request to a full JID reaches the resource and its
+ * response comes back. RFC 6121 §4.5.2: when a session ends without unavailable presence ("the
+ * user's server MUST broadcast unavailable presence"), here because its node died (SIGKILL),
+ * the contacts on the other nodes learn it within seconds.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ThreeNodeClusterTest {
+
+    private static final String DOMAIN = "cluster.test";
+    private static final String PASSWORD = "cluster password";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration FAILURE_TIMEOUT = Duration.ofSeconds(3);
+    private static final List<String> ADDRESSES = List.of("127.0.0.2", "127.0.0.3", "127.0.0.4");
+    private static final String DISCO_INFO = "http://jabber.org/protocol/disco#info";
+
+    @TempDir
+    static Path dir;
+
+    private static String database;
+    private static final List<Node> nodes = new ArrayList<>();
+    private static final HttpClient http = HttpClient.newHttpClient();
+    private static User romeo;
+    private static User juliet;
+    private static RawXmppClient mercutio;
+    private static String mercutioJid;
+
+    /** One node: its addresses, ports, directory and process. */
+    private record Node(String address, int c2sPort, int httpPort, int clusterPort, Path dir, ParleyProcess[] running) {
+
+        String config(List<Node> all, String jdbcUrl, String dbPassword) {
+            String members = all.stream().map(n -> "\"" + n.address + ":" + n.clusterPort + "\"")
+                    .collect(Collectors.joining(", "));
+            return String.join("\n",
+                    "domains: [\"" + DOMAIN + "\"]",
+                    "data_dir: \"" + dir.resolve("data") + "\"",
+                    "c2s:", "  address: \"" + address + "\"", "  port: " + c2sPort,
+                    "direct_tls:", "  enabled: false",
+                    "s2s:", "  enabled: false",
+                    "http:", "  address: \"" + address + "\"", "  port: " + httpPort,
+                    "metrics:", "  enabled: true",
+                    "storage:", "  jdbc_url: \"" + jdbcUrl + "\"", "  username: \"" + PostgresCluster.ROLE + "\"",
+                    "  password: \"" + dbPassword + "\"",
+                    "cluster:", "  enabled: true", "  secret: \"the cluster's test secret\"",
+                    "  address: \"" + address + "\"", "  port: " + clusterPort,
+                    "  members: [" + members + "]",
+                    "  failure_timeout: \"" + FAILURE_TIMEOUT.toSeconds() + "s\"",
+                    "");
+        }
+
+        ParleyProcess process() {
+            return running[0];
+        }
+
+        /** The self-signed certificate the node generated for the domain on first start. */
+        X509Certificate certificate() throws Exception {
+            try (InputStream in = Files.newInputStream(dir.resolve("data").resolve("certs").resolve(DOMAIN + ".crt"))) {
+                return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            }
+        }
+    }
+
+    @BeforeAll
+    static void startThreeNodes() throws Exception {
+        PostgresCluster postgres = PostgresCluster.shared();
+        database = postgres.createDatabase();
+        for (String address : ADDRESSES) {
+            Path nodeDir = Files.createDirectories(dir.resolve(address));
+            nodes.add(new Node(address, freePort(address), freePort(address), freePort(address), nodeDir,
+                    new ParleyProcess[1]));
+        }
+        List<String> configs = nodes.stream().map(n -> n.config(nodes, database, postgres.rolePassword())).toList();
+        addUsersWithMutualSubscriptions(configs.get(0), "romeo", "juliet", "mercutio");
+        for (int i = 0; i < nodes.size(); i++) {
+            nodes.get(i).running[0] = ParleyProcess.start(nodes.get(i).dir(), configs.get(i), List.of());
+        }
+        for (Node node : nodes) {
+            await("node " + node.address + " sees three nodes").atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                    .until(() -> metric(node, "parley_cluster_members", null), value -> value == 3);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (romeo != null) {
+            romeo.client.close();
+        }
+        if (juliet != null) {
+            juliet.client.close();
+        }
+        if (mercutio != null) {
+            mercutio.close();
+        }
+        for (Node node : nodes) {
+            if (node.process() != null) {
+                node.process().close();
+                // What went wrong on a node shows in the test's output (its directory is deleted).
+                node.process().log().lines().filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
+                        .limit(40).forEach(line -> System.out.println(node.address + ": " + line));
+            }
+        }
+        if (database != null) {
+            PostgresCluster.shared().dropDatabase(database);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void presenceMessagesAndIqsReachUsersOnOtherNodes() throws Exception {
+        romeo = User.logsIn("romeo", nodes.get(0));
+        awaitAvailableElsewhere(nodes.get(1), 1);
+        awaitAvailableElsewhere(nodes.get(2), 1);
+        juliet = User.logsIn("juliet", nodes.get(1));
+        awaitAvailableElsewhere(nodes.get(0), 1);
+        awaitAvailableElsewhere(nodes.get(2), 2);
+        Node third = nodes.get(2);
+        mercutio = RawXmppClient.connect(third.address, third.c2sPort, third.certificate()).toDomain(DOMAIN);
+        mercutioJid = mercutio.login("mercutio", PASSWORD, "desk");
+        mercutio.send("<presence/>");
+        awaitAvailableElsewhere(nodes.get(0), 2);
+        awaitAvailableElsewhere(nodes.get(1), 2);
+
+        // RFC 6121 §4.2.2 and §4.3.2: broadcast to the contacts online, probes answered for them.
+        romeo.seesPresence("juliet", Availability.AVAILABLE);
+        romeo.seesPresence("mercutio", Availability.AVAILABLE);
+        juliet.seesPresence("romeo", Availability.AVAILABLE);
+        juliet.seesPresence("mercutio", Availability.AVAILABLE);
+        Set<String> seenByMercutio = new HashSet<>();
+        while (!seenByMercutio.containsAll(Set.of("romeo", "juliet"))) {
+            Element presence = mercutio.nextElement(e -> "presence".equals(e.getName())
+                    && e.attributeValue("type") == null && !e.attributeValue("from").startsWith("mercutio@"));
+            seenByMercutio.add(presence.attributeValue("from").split("@")[0]);
+        }
+
+        // RFC 6121 §8.5.2.1.1 across nodes, both ways; RFC 6120 §10.1: in order.
+        List<String> bodies = IntStream.rangeClosed(1, 30).mapToObj(i -> "to juliet " + i).toList();
+        for (String body : bodies) {
+            romeo.sends("juliet", body);
+        }
+        juliet.receives("romeo", bodies.get(bodies.size() - 1));
+        assertThat(juliet.bodiesFrom("romeo")).containsExactlyElementsOf(bodies);
+        juliet.sends("romeo", "to romeo");
+        romeo.receives("juliet", "to romeo");
+        mercutio.send("<message to='romeo@" + DOMAIN + "' type='chat' id='m1'><body>from mercutio</body></message>");
+        romeo.receives("mercutio", "from mercutio");
+        juliet.sends("mercutio", "to mercutio");
+        Element message = mercutio.nextElement(e -> "message".equals(e.getName()));
+        assertThat(message.elementText("body")).isEqualTo("to mercutio");
+
+        // RFC 6120 §8.2.3: a request to a resource on another node is answered by that resource
+        // (Smack answers disco#info for juliet's client).
+        Element answer = mercutio.iq("<iq type='get' id='%s' to='" + juliet.client.sessionJid() + "'><query xmlns='"
+                + DISCO_INFO + "'/></iq>");
+        assertThat(answer.attributeValue("type")).as(answer.asXML()).isEqualTo("result");
+        assertThat(answer.attributeValue("from")).isEqualTo(juliet.client.sessionJid().toString());
+        assertThat(answer.element("query").getNamespaceURI()).isEqualTo(DISCO_INFO);
+    }
+
+    @Test
+    @Order(2)
+    void theContactsOfAKilledNodesUsersSeeThemGoUnavailableWithinSeconds() throws Exception {
+        assertThat(mercutioJid).as("mercutio is online on the third node").isNotNull();
+        long killedAt = System.nanoTime();
+        nodes.get(2).process().kill();
+
+        // RFC 6121 §4.5.2: the session ended; its contacts on the surviving nodes are told.
+        romeo.seesPresence("mercutio", Availability.OFFLINE);
+        juliet.seesPresence("mercutio", Availability.OFFLINE);
+        Duration noticed = Duration.ofNanos(System.nanoTime() - killedAt);
+        System.out.println("the contacts saw mercutio unavailable " + noticed.toMillis() + " ms after SIGKILL");
+        assertThat(noticed).as("failure timeout %s plus the broadcast", FAILURE_TIMEOUT)
+                .isLessThan(Duration.ofSeconds(30));
+        for (Node survivor : nodes.subList(0, 2)) {
+            await().atMost(WAIT).until(() -> metric(survivor, "parley_cluster_members", null), value -> value == 2);
+        }
+        // The two left still talk to each other.
+        romeo.sends("juliet", "after the crash");
+        juliet.receives("romeo", "after the crash");
+    }
+
+    /** Waits until {@code node} knows {@code count} available sessions on the other nodes. */
+    private static void awaitAvailableElsewhere(Node node, int count) {
+        await("node " + node.address + " knows " + count + " available sessions elsewhere").atMost(WAIT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> metric(node, "parley_cluster_remote_sessions", "available=\"true\""), v -> v == count);
+    }
+
+    /** A gauge's value from the node's Prometheus endpoint (the line with {@code label}, if given). */
+    private static double metric(Node node, String name, String label) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                URI.create("http://" + node.address + ":" + node.httpPort + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.body().lines()
+                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .filter(line -> label == null || line.contains(label))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElse(-1);
+    }
+
+    private static int freePort(String address) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(address))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Accounts and a roster where everyone is everyone's contact both ways, written before the nodes start. */
+    private static void addUsersWithMutualSubscriptions(String config, String... usernames) throws Exception {
+        ParleyConfig parsed = ConfigLoader.parse(config, "parley.yml");
+        try (Database db = Database.open(parsed.storage(), parsed.dataDir())) {
+            AccountService accounts = new AccountService(new JdbcAccountStore(db.dataSource()));
+            RosterStore rosters = new JdbcRosterStore(db.dataSource());
+            for (String username : usernames) {
+                accounts.create(jid(username), PASSWORD);
+            }
+            for (String owner : usernames) {
+                for (String contact : usernames) {
+                    if (!owner.equals(contact)) {
+                        RosterItem item = RosterItem.of(jid(contact)).withState(Subscription.of(true, true), false, false);
+                        rosters.update(jid(owner), jid(contact), state -> new ContactState(Optional.of(item),
+                                Optional.empty()));
+                    }
+                }
+            }
+        }
+    }
+
+    private static EntityBareJid jid(String username) {
+        try {
+            return Jids.parseEntityBare(username + "@" + DOMAIN);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** An SDK client on one node and what it received. */
+    private record User(ChatClient client, List<ChatMessage> messages, List<PresenceUpdate> presences) {
+
+        static User logsIn(String username, Node node) throws Exception {
+            ChatClient client = ChatClient.builder(jid(username), PASSWORD)
+                    .transport(Transport.startTls(node.address, node.c2sPort))
+                    .trust(Trust.pinned(node.certificate()))
+                    .reconnect(Reconnect.disabled())
+                    .replyTimeout(WAIT)
+                    .build();
+            User user = new User(client, new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
+            client.onMessage(user.messages::add);
+            client.contacts().onPresence(user.presences::add);
+            client.login();
+            return user;
+        }
+
+        void sends(String to, String body) throws ChatException {
+            client.send(jid(to), body);
+        }
+
+        void receives(String from, String body) {
+            await(client.jid() + " receives '" + body + "' from " + from).atMost(WAIT)
+                    .until(() -> bodiesFrom(from).contains(body));
+        }
+
+        List<String> bodiesFrom(String from) {
+            return messages.stream().filter(m -> m.from().equals(jid(from))).map(ChatMessage::body).toList();
+        }
+
+        void seesPresence(String contact, Availability availability) {
+            await(client.jid() + " sees " + contact + " " + availability).atMost(WAIT)
+                    .until(() -> presences.stream().anyMatch(p -> p.contact().equals(jid(contact))
+                            && p.availability() == availability));
+        }
+    }
+}

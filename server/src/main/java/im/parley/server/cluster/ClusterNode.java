@@ -1,0 +1,159 @@
+package im.parley.server.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.replicatedmap.ReplicatedMap;
+import com.hazelcast.topic.ITopic;
+import im.parley.server.config.ClusterOptions;
+import im.parley.server.config.ParleyConfig;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This process as a member of a Parley cluster: a Hazelcast member that finds its peers by the
+ * configured list ({@code cluster.members}, TCP-IP join; multicast and auto-detection off), and
+ * the one thread all its writes to the cluster go through ({@link #send}). Hazelcast calls may
+ * wait for another member; that thread keeps them off the event loops, and, being one, keeps
+ * them in the order they were made (route changes, then the stanzas that follow them; RFC 6120
+ * §10.1 in-order processing between two nodes).
+ */
+public final class ClusterNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    private static final Duration MIN_FAILURE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
+    private final HazelcastInstance hazelcast;
+    private final ExecutorService outbox = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "parley-cluster-outbox");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private ClusterNode(HazelcastInstance hazelcast) {
+        this.hazelcast = hazelcast;
+    }
+
+    /** Starts the member and joins the peers that answer (or starts the cluster alone). Blocks. */
+    public static ClusterNode start(ParleyConfig config) {
+        return new ClusterNode(Hazelcast.newHazelcastInstance(hazelcastConfig(config)));
+    }
+
+    /**
+     * Hazelcast's settings from the {@code cluster} options. The open-source edition has no member
+     * authentication: the secret goes into the cluster name (hashed), so that a member without it
+     * is refused at join, which keeps a misconfigured node out; the cluster port belongs on a
+     * private network all the same.
+     */
+    static Config hazelcastConfig(ParleyConfig parley) {
+        String address = parley.option(ClusterOptions.ADDRESS);
+        int port = parley.option(ClusterOptions.PORT);
+        Config config = new Config();
+        config.setClusterName(parley.option(ClusterOptions.NAME) + "-"
+                + secretHash(parley.option(ClusterOptions.NAME), parley.option(ClusterOptions.SECRET)));
+        config.setInstanceName("parley-" + address + ":" + port);
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPort(port).setPortAutoIncrement(false);
+        network.getInterfaces().setEnabled(true).addInterface(address);
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(parley.option(ClusterOptions.MEMBERS_OPTION));
+        Duration failure = parley.option(ClusterOptions.FAILURE_TIMEOUT);
+        long failureSeconds = Math.max(MIN_FAILURE_TIMEOUT.toSeconds(), failure.toSeconds());
+        config.setProperty("hazelcast.local.localAddress", address);
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(failureSeconds));
+        config.setProperty("hazelcast.wait.seconds.before.join", "1");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        // Parley stops the member itself, after its sessions have ended (ParleyServer.close).
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        return config;
+    }
+
+    private static String secretHash(String name, String secret) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((name + "\n" + secret).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from the JDK", e);
+        }
+    }
+
+    /** This member's id, as the other members know it. */
+    public String localId() {
+        return hazelcast.getCluster().getLocalMember().getUuid().toString();
+    }
+
+    /** How many members the cluster has now, this one included. */
+    public int members() {
+        return hazelcast.getCluster().getMembers().size();
+    }
+
+    /**
+     * True if this member is the oldest of the cluster (the first of Hazelcast's member list,
+     * the same on every member): the one that does once what the cluster must do once.
+     */
+    boolean isOldest() {
+        Iterator<Member> members = hazelcast.getCluster().getMembers().iterator();
+        return members.hasNext() && members.next().localMember();
+    }
+
+    void onMembership(MembershipListener listener) {
+        hazelcast.getCluster().addMembershipListener(listener);
+    }
+
+    <K, V> ReplicatedMap<K, V> replicatedMap(String name) {
+        return hazelcast.getReplicatedMap(name);
+    }
+
+    <E> ITopic<E> topic(String name) {
+        return hazelcast.getTopic(name);
+    }
+
+    /** Runs a write to the cluster on the outbox thread, after the writes asked for before it. */
+    void send(Runnable write) {
+        try {
+            outbox.execute(() -> {
+                try {
+                    write.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("a write to the cluster failed", e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("the cluster is stopping; a write is dropped");
+        }
+    }
+
+    /** Lets the writes asked for finish (the last sessions' route removals), then leaves the cluster. */
+    @Override
+    public void close() {
+        outbox.shutdown();
+        try {
+            if (!outbox.awaitTermination(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("writes to the cluster still running after {}; leaving anyway", DRAIN_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        hazelcast.shutdown();
+    }
+}

@@ -1,0 +1,241 @@
+package im.parley.server.cluster;
+
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.EntryListener;
+import com.hazelcast.map.MapEvent;
+import com.hazelcast.replicatedmap.ReplicatedMap;
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
+import im.parley.core.stream.StreamError;
+import im.parley.core.stream.StreamErrorCondition;
+import im.parley.server.session.InMemoryRouteTable;
+import im.parley.server.session.LocalSession;
+import im.parley.server.session.RouteTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.EntityFullJid;
+import org.jxmpp.jid.Jid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The route table of a cluster node: this node's sessions ({@link InMemoryRouteTable}, which
+ * fires the session events) and, behind the same interface, the sessions bound on the other
+ * nodes ({@link RemoteSession}), so the router and every module see all resources of an account
+ * wherever its clients are connected. Each node shares its own sessions in a Hazelcast
+ * replicated map (full JID to {@link SessionRoute}): replicated, so that a lookup never waits for
+ * another node; every node keeps an index of the others' entries from the map's events
+ * ({@link RemoteSessions}). The entries of a node that leaves are removed by the oldest member
+ * ({@link NodeFailures}).
+ *
+ * <p>Two nodes binding the same full JID (RFC 6120 §7.7.2.2): the map keeps the later write, on
+ * every node alike; the node whose entry was replaced closes its session with {@code conflict}.
+ *
+ * <p>{@link #all()} and {@link #size()} are this node's sessions only (shutdown, gauges, admin).
+ */
+public final class ClusteredRouteTable implements RouteTable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusteredRouteTable.class);
+    static final String ROUTES = "parley.routes";
+
+    private final InMemoryRouteTable local;
+    private final ClusterNode node;
+    private final String localId;
+    private final ReplicatedMap<String, SessionRoute> shared;
+    private final StanzaForwarder forwarder;
+    private final RemoteSessions remote = new RemoteSessions();
+
+    public ClusteredRouteTable(InMemoryRouteTable local, ClusterNode node) {
+        this.local = local;
+        this.node = node;
+        this.localId = node.localId();
+        this.shared = node.replicatedMap(ROUTES);
+        this.forwarder = new StanzaForwarder(node);
+        shared.addEntryListener(new RouteEvents());
+        for (Map.Entry<String, SessionRoute> entry : shared.entrySet()) {
+            learn(entry.getKey(), entry.getValue());
+        }
+    }
+
+    ClusterNode node() {
+        return node;
+    }
+
+    StanzaForwarder forwarder() {
+        return forwarder;
+    }
+
+    RemoteSessions remote() {
+        return remote;
+    }
+
+    @Override
+    public Optional<LocalSession> bind(LocalSession session) {
+        Optional<LocalSession> previous = local.bind(session);
+        share(session, null);
+        return previous;
+    }
+
+    @Override
+    public void unbind(LocalSession session) {
+        local.unbind(session);
+        String key = session.jid().toString();
+        String binding = session.id();
+        node.send(() -> {
+            SessionRoute route = shared.get(key);
+            if (route != null && route.binding().equals(binding)) {
+                shared.remove(key);
+            }
+        });
+    }
+
+    /**
+     * Shares a local session's state: its availability and priority, and its last available
+     * presence ({@code presenceXml}, null while unavailable).
+     */
+    void share(LocalSession session, String presenceXml) {
+        String key = session.jid().toString();
+        SessionRoute route = new SessionRoute(localId, session.id(), session.isAvailable(), session.priority(),
+                session.isAvailable() ? presenceXml : null);
+        node.send(() -> {
+            // A session that ended meanwhile is not shared again (its removal went before).
+            if (local.find(session.jid()).filter(bound -> bound == session).isPresent()) {
+                shared.put(key, route);
+            }
+        });
+    }
+
+    @Override
+    public Optional<LocalSession> find(EntityFullJid jid) {
+        Optional<LocalSession> here = local.find(jid);
+        return here.isPresent() ? here : Optional.ofNullable(remote.find(jid));
+    }
+
+    /** The account's sessions on this node and on the others. */
+    @Override
+    public List<LocalSession> sessionsOf(EntityBareJid account) {
+        List<LocalSession> sessions = new ArrayList<>(local.sessionsOf(account));
+        for (RemoteSession session : remote.of(account)) {
+            if (local.find(session.jid()).isEmpty()) {
+                sessions.add(session);
+            }
+        }
+        return sessions;
+    }
+
+    /** This node's sessions. */
+    @Override
+    public int size() {
+        return local.size();
+    }
+
+    /** This node's sessions. */
+    @Override
+    public List<LocalSession> all() {
+        return local.all();
+    }
+
+    /** The session bound under {@code jid} on this node, never one of another node. */
+    Optional<LocalSession> findHere(EntityFullJid jid) {
+        return local.find(jid);
+    }
+
+    /** The sessions bound on other nodes, as this node knows them now. */
+    public List<LocalSession> remoteSessions() {
+        return List.copyOf(remote.all());
+    }
+
+    private void learn(String key, SessionRoute route) {
+        EntityFullJid jid = fullJid(key);
+        if (jid == null) {
+            return;
+        }
+        if (route.node().equals(localId)) {
+            remote.remove(jid, null);
+        } else {
+            remote.put(new RemoteSession(jid, route, forwarder));
+        }
+    }
+
+    private void forget(String key, SessionRoute route) {
+        EntityFullJid jid = fullJid(key);
+        if (jid != null && route != null) {
+            remote.remove(jid, route.binding());
+        }
+    }
+
+    /** A session of this node lost its full JID to a later binding on another node. */
+    private void replacedElsewhere(String key, SessionRoute before, SessionRoute after) {
+        EntityFullJid jid = fullJid(key);
+        if (jid == null) {
+            return;
+        }
+        local.find(jid).filter(session -> session.id().equals(before.binding())).ifPresent(session -> {
+            LOG.info("{} was bound again on node {}: closing it here", jid, after.node());
+            session.close(StreamError.of(StreamErrorCondition.CONFLICT, "the resource was bound elsewhere"));
+        });
+    }
+
+    private static EntityFullJid fullJid(String key) {
+        try {
+            Jid jid = Jids.parse(key);
+            return jid.asEntityFullJidIfPossible();
+        } catch (JidMalformedException e) {
+            LOG.warn("a shared route has an invalid JID: {}", key);
+            return null;
+        }
+    }
+
+    /** Keeps the index of the other nodes' sessions; runs on Hazelcast's event threads. */
+    private final class RouteEvents implements EntryListener<String, SessionRoute> {
+
+        @Override
+        public void entryAdded(EntryEvent<String, SessionRoute> event) {
+            learn(event.getKey(), event.getValue());
+        }
+
+        @Override
+        public void entryUpdated(EntryEvent<String, SessionRoute> event) {
+            SessionRoute before = event.getOldValue();
+            SessionRoute after = event.getValue();
+            if (before != null && before.node().equals(localId) && !after.node().equals(localId)) {
+                replacedElsewhere(event.getKey(), before, after);
+            }
+            learn(event.getKey(), after);
+        }
+
+        @Override
+        public void entryRemoved(EntryEvent<String, SessionRoute> event) {
+            forget(event.getKey(), event.getOldValue());
+        }
+
+        @Override
+        public void entryEvicted(EntryEvent<String, SessionRoute> event) {
+            forget(event.getKey(), event.getOldValue());
+        }
+
+        @Override
+        public void entryExpired(EntryEvent<String, SessionRoute> event) {
+            forget(event.getKey(), event.getOldValue());
+        }
+
+        @Override
+        public void mapCleared(MapEvent event) {
+            remote.clear();
+        }
+
+        @Override
+        public void mapEvicted(MapEvent event) {
+            remote.clear();
+        }
+    }
+
+    /** Removes the shared entries of a node that left (the oldest member does it, once). */
+    void removeEntriesOf(String nodeId) {
+        node.send(() -> shared.entrySet().stream().filter(entry -> entry.getValue().node().equals(nodeId))
+                .map(Map.Entry::getKey).toList().forEach(shared::remove));
+    }
+}

@@ -1,0 +1,95 @@
+package im.parley.server.cluster;
+
+import im.parley.core.stream.StreamError;
+import im.parley.server.session.LocalSession;
+import org.dom4j.DocumentException;
+import org.dom4j.DocumentHelper;
+import org.dom4j.Element;
+import org.jxmpp.jid.EntityFullJid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A session bound on another node of the cluster, as this node's route table shows it: what the
+ * router and the modules decide about it (priority, availability, its presence for probes) comes
+ * from its shared {@link SessionRoute}; a stanza delivered to it goes to its node
+ * ({@link StanzaForwarder}). Immutable: a change of presence makes a new one.
+ */
+final class RemoteSession implements LocalSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteSession.class);
+
+    private final EntityFullJid jid;
+    private final SessionRoute route;
+    private final StanzaForwarder forwarder;
+    private final Element presence;
+
+    RemoteSession(EntityFullJid jid, SessionRoute route, StanzaForwarder forwarder) {
+        this.jid = jid;
+        this.route = route;
+        this.forwarder = forwarder;
+        this.presence = parse(route.presence());
+    }
+
+    SessionRoute route() {
+        return route;
+    }
+
+    @Override
+    public String id() {
+        return route.binding();
+    }
+
+    @Override
+    public EntityFullJid jid() {
+        return jid;
+    }
+
+    @Override
+    public int priority() {
+        return route.priority();
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return route.available();
+    }
+
+    /** The owning node tracks the client's presence and shares it; nothing to record here. */
+    @Override
+    public void updatePresence(boolean available, int priority) {
+    }
+
+    @Override
+    public Element sharedPresence() {
+        return presence == null ? null : presence.createCopy();
+    }
+
+    @Override
+    public void deliver(Element stanza) {
+        forwarder.forward(route.node(), jid, stanza);
+    }
+
+    /** Not done yet: a session is closed by its own node (docs/operations.md, Clustering). */
+    @Override
+    public void close(StreamError error) {
+        LOG.warn("cannot close {} ({}): it is connected to another node of the cluster", jid, error.condition());
+    }
+
+    @Override
+    public String toString() {
+        return "RemoteSession[" + jid + " on " + route.node() + "]";
+    }
+
+    private static Element parse(String xml) {
+        if (xml == null) {
+            return null;
+        }
+        try {
+            return DocumentHelper.parseText(xml).getRootElement().createCopy();
+        } catch (DocumentException e) {
+            LOG.warn("unreadable shared presence: {}", xml, e);
+            return null;
+        }
+    }
+}
