@@ -4,8 +4,10 @@ import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.server.modules.mam.MamModule;
 import im.parley.server.modules.mam.ModuleArchive;
+import im.parley.server.storage.StoredXml;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -78,20 +80,12 @@ final class RoomArchive {
     }
 
     /** The archived message with this id, parsed, or empty. */
-    CompletionStage<java.util.Optional<Element>> message(Room room, String id) {
-        return CompletableFuture.supplyAsync(() -> archive.stanza(room.jid(), id).map(RoomArchive::parse), blocking);
+    CompletionStage<Optional<Element>> message(Room room, String id) {
+        return CompletableFuture.supplyAsync(() -> archive.stanza(room.jid(), id).map(xml -> StoredXml.parse(xml, "an archived message")), blocking);
     }
 
     CompletionStage<Void> replace(Room room, String id, Element replacement) {
         return CompletableFuture.runAsync(() -> archive.replace(room.jid(), id, replacement), blocking);
-    }
-
-    private static Element parse(String xml) {
-        try {
-            return org.dom4j.DocumentHelper.parseText(xml).getRootElement().createCopy();
-        } catch (org.dom4j.DocumentException e) {
-            throw new IllegalStateException("an archived message is not XML", e);
-        }
     }
 
     /** A destroyed room's archive goes with it. */

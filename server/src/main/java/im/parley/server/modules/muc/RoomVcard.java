@@ -6,6 +6,7 @@ import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.modules.avatar.Avatar;
+import im.parley.server.modules.vcard.VcardModule;
 import java.nio.charset.StandardCharsets;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
@@ -30,7 +31,7 @@ final class RoomVcard {
     static Element answer(Room room, Stanza iq, Element payload, boolean get, int maxBytes) {
         if (get) {
             Element vcard = room.vcard() == null ? DocumentHelper.createElement(QName.get("vCard", Avatar.VCARD))
-                    : parse(room.vcard());
+                    : VcardModule.parse(room.vcard());
             Element result = Stanzas.iqResult(iq.element());
             result.add(vcard);
             return result;
@@ -56,7 +57,7 @@ final class RoomVcard {
 
     /** The photo's hash (SHA-1 of the image, hex), or "" when the room has no avatar. */
     static String photoHash(String vcard) {
-        return vcard == null ? "" : Avatar.ofVcard(parse(vcard)).map(Avatar::id).orElse("");
+        return vcard == null ? "" : Avatar.ofVcard(VcardModule.parse(vcard)).map(Avatar::id).orElse("");
     }
 
     /** XEP-0153 §4.1: the room's presence with its photo hash (an empty {@code <photo/>}: no avatar). */
@@ -66,13 +67,5 @@ final class RoomVcard {
         presence.addAttribute("to", to.toString());
         presence.addElement(QName.get("x", UPDATE)).addElement(QName.get("photo", UPDATE)).setText(room.photoHash());
         return presence;
-    }
-
-    private static Element parse(String xml) {
-        try {
-            return DocumentHelper.parseText(xml).getRootElement().createCopy();
-        } catch (org.dom4j.DocumentException e) {
-            throw new IllegalStateException("a stored vCard is not XML", e);
-        }
     }
 }

@@ -8,6 +8,7 @@ import im.parley.core.stream.Stanzas;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
 import im.parley.server.storage.PrivateXmlStore;
+import im.parley.server.storage.StoredXml;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.dom4j.DocumentException;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.QName;
@@ -126,11 +126,7 @@ public final class PrivateDataModule implements XmppModule {
 
     /** A fragment as stored, parsed again. */
     public static Element parse(String xml) {
-        try {
-            return DocumentHelper.parseText(xml).getRootElement().createCopy();
-        } catch (DocumentException e) {
-            throw new IllegalStateException("stored private XML is not XML: " + e.getMessage(), e);
-        }
+        return StoredXml.parse(xml, "stored private XML");
     }
 
     private static CompletionStage<Element> error(Stanza iq, StanzaErrorCondition condition) {

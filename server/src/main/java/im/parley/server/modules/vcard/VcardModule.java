@@ -6,13 +6,13 @@ import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
+import im.parley.server.storage.StoredXml;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.dom4j.DocumentException;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.QName;
@@ -113,11 +113,7 @@ public final class VcardModule implements XmppModule {
 
     /** A stored vCard, parsed again. */
     public static Element parse(String xml) {
-        try {
-            return DocumentHelper.parseText(xml).getRootElement().createCopy();
-        } catch (DocumentException e) {
-            throw new IllegalStateException("stored vCard is not XML: " + e.getMessage(), e);
-        }
+        return StoredXml.parse(xml, "stored vCard");
     }
 
     private static CompletionStage<Element> error(Stanza iq, StanzaErrorCondition condition) {
