@@ -40,7 +40,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -266,10 +265,7 @@ public final class ParleyServer implements AutoCloseable {
         List<String> hosts = new ArrayList<>(config.domains());
         assembly.hosts().all().stream().map(host -> host.domain().toString()).filter(host -> !hosts.contains(host))
                 .sorted().forEach(hosts::add);
-        Map<String, Integer> sessions = new LinkedHashMap<>();
-        for (String transport : SessionGauges.TRANSPORTS) {
-            sessions.put(transport, SessionGauges.count(assembly.sessions(), transport));
-        }
+        Map<String, Integer> sessions = SessionGauges.count(assembly.sessions());
         S2sRouter s2s = remoteRouter instanceof S2sRouter router ? router : null;
         Runtime runtime = Runtime.getRuntime();
         return new ServerStatus(VERSION, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedAt), hosts,
