@@ -66,6 +66,21 @@ class ShutdownTest {
         assertThat(log()).contains("Parley stopped").contains("Parley did not stop within PT2S (shutdown.timeout); halting");
     }
 
+    /**
+     * The database closes after the server has ended its sessions, not before: H2's own shutdown
+     * hook used to close it first (it closes a database at JVM exit unless told not to), so every
+     * logout the shutdown recorded failed with "Database is already closed".
+     */
+    @Test
+    void sigtermWithSessionsRecordsTheirLogoutsBeforeTheDatabaseCloses() throws Exception {
+        start("sessions");
+        sigterm();
+
+        assertThat(process.exitValue()).as(log()).isEqualTo(SIGTERM_STATUS);
+        assertThat(log()).contains("Parley stopped").doesNotContain("Database is already closed")
+                .doesNotContain("cannot record the logout");
+    }
+
     private void start(String stuck) throws IOException {
         process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), StuckServerMain.class.getName(),

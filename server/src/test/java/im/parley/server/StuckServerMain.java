@@ -11,7 +11,8 @@ import java.util.concurrent.CountDownLatch;
  * {@link ShutdownTest}: {@code event-loop} blocks one of its event loops in a call that never
  * returns and ignores interrupts, as a handler stuck on a lock or in a loop would;
  * {@code shutdown-step} adds a shutdown hook that never ends, as a database that never finishes
- * closing would. Prints {@code READY} once stuck.
+ * closing would; {@code sessions} gets nothing stuck but has clients logged in when the JVM is
+ * asked to stop, whose logouts the shutdown records in the database. Prints {@code READY} once stuck.
  *
  * <p>Arguments: data directory, {@code shutdown.timeout} in milliseconds, what gets stuck.
  */
@@ -28,6 +29,9 @@ public final class StuckServerMain {
                 .withDirectTls(ListenerConfig.off("127.0.0.1", 0))
                 .withHttp(ListenerConfig.off("127.0.0.1", 0))
                 .withShutdownTimeout(timeout);
+        if (args[2].equals("sessions")) {
+            config = config.withTls(config.tls().withStarttlsRequired(false));
+        }
         ParleyServer server = new ParleyServer(config);
         ShutdownHook.install(server, config.shutdownTimeout());
         server.start();
@@ -41,6 +45,13 @@ public final class StuckServerMain {
                 stuck.await();
             }
             case "shutdown-step" -> Runtime.getRuntime().addShutdownHook(new Thread(StuckServerMain::blockForever));
+            case "sessions" -> {
+                for (int i = 1; i <= 3; i++) {
+                    String user = "user" + i + "@" + config.domains().get(0);
+                    server.accounts().create(org.jxmpp.jid.impl.JidCreate.entityBareFrom(user), "pw");
+                    new im.parley.server.testing.SocketClient("127.0.0.1", server.c2sPort()).bind(user, "pw", "r");
+                }
+            }
             default -> throw new IllegalArgumentException("nothing to get stuck: " + args[2]);
         }
         System.out.println("READY");

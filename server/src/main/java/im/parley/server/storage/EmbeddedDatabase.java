@@ -47,8 +47,11 @@ final class EmbeddedDatabase {
         // a crash (kill -9) lost transactions already reported committed, such as offline messages
         // a client had been told were handled (XEP-0198). Now a commit is in the file (the OS's
         // page cache) when it returns.
+        // DB_CLOSE_ON_EXIT=FALSE: H2 closes an open database in a shutdown hook of its own, which
+        // ran beside Parley's (SIGTERM) and closed it under the shutdown's last writes: every
+        // session's logout failed with "Database is already closed". Parley closes it itself, last.
         return "jdbc:h2:" + OwnerOnlyFilePath.SCHEME + ":" + dataDir.toAbsolutePath().normalize().resolve(NAME)
-                + ";QUERY_CACHE_SIZE=64;WRITE_DELAY=0";
+                + ";QUERY_CACHE_SIZE=64;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /**
