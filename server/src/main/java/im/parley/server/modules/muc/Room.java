@@ -535,12 +535,15 @@ final class Room {
 
     /** Sends a stanza the room built ({@code from} and {@code to} set on the element). */
     void send(Element element) {
+        out.accept(new Stanza(element, jid(element.attributeValue("from")), jid(element.attributeValue("to"))));
+    }
+
+    /** An address the room built itself: invalid only through a bug. */
+    static Jid jid(String address) {
         try {
-            Jid from = JidCreate.from(element.attributeValue("from"));
-            Jid to = JidCreate.from(element.attributeValue("to"));
-            out.accept(new Stanza(element, from, to));
+            return JidCreate.from(address);
         } catch (org.jxmpp.stringprep.XmppStringprepException e) {
-            throw new IllegalStateException("the room built an invalid address: " + element.asXML(), e);
+            throw new IllegalStateException("the room built an invalid address: " + address, e);
         }
     }
 

@@ -6,6 +6,7 @@ import im.parley.server.event.Verdict;
 import im.parley.server.modules.pep.CapsResolver.Caps;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import org.dom4j.QName;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.Jid;
 import org.slf4j.Logger;
@@ -16,10 +17,16 @@ import org.slf4j.LoggerFactory;
  * else, local or over federation: the implicit subscriptions of XEP-0163 §4.1 ("auto-subscribe")
  * with the filter of §4.2 taken from each resource's entity capabilities. A newly available
  * resource gets the last item of each node it wants and may see (§4.3.3 rule 2, §4.3.4).
+ *
+ * <p>Presence of a group chat occupant ({@code <x/>} of {@code muc#user}, XEP-0045 §7.2.3) is
+ * not a contact's: the room sends it from an occupant JID, which no one's PEP nodes are for.
+ * It is passed over, so a room of 500 does not make each occupant's account track (and query
+ * the capabilities of) 499 occupant JIDs.
  */
 final class PresenceInterest {
 
     private static final Logger LOG = LoggerFactory.getLogger(PresenceInterest.class);
+    private static final String MUC_USER = "http://jabber.org/protocol/muc#user";
 
     private final InterestedResources interests;
     private final CapsResolver resolver;
@@ -38,7 +45,7 @@ final class PresenceInterest {
         Stanza presence = event.stanza();
         EntityBareJid account = presence.to() == null ? null : presence.to().asEntityBareJidIfPossible();
         Jid resource = presence.from();
-        if (account == null || resource == null || !resource.hasResource()) {
+        if (account == null || resource == null || !resource.hasResource() || fromRoomOccupant(presence)) {
             return Verdict.PASS;
         }
         String type = presence.type();
@@ -48,6 +55,10 @@ final class PresenceInterest {
             available(account, resource, Caps.of(presence.element()));
         }
         return Verdict.PASS;
+    }
+
+    private static boolean fromRoomOccupant(Stanza presence) {
+        return presence.element().element(QName.get("x", MUC_USER)) != null;
     }
 
     private void available(EntityBareJid account, Jid resource, Caps caps) {
