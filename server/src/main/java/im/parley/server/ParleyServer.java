@@ -35,6 +35,7 @@ import im.parley.server.module.RunningServer;
 import im.parley.server.routing.FederationRoute;
 import im.parley.server.routing.RouteHandler;
 import im.parley.server.session.RouteTable;
+import im.parley.server.routing.RecipientLanes;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -113,7 +114,7 @@ public final class ParleyServer implements AutoCloseable {
         RouteHandler[] routeHandlers = s2s != null
                 ? new RouteHandler[] {componentRouter, new FederationRoute(s2s)}
                 : new RouteHandler[] {componentRouter};
-        assembly = ServerAssembly.builder(config).blocking(blocking).tls(tls).clock(clock).routeHandlers(routeHandlers)
+        assembly = ServerAssembly.builder(config).blocking(blocking).lanes(RecipientLanes.of(workerGroup)).tls(tls).clock(clock).routeHandlers(routeHandlers)
                 .build();
         if (s2s != null) {
             s2s.start(assembly.router());

@@ -26,6 +26,7 @@ import im.parley.server.module.ModuleSet;
 import im.parley.server.module.XmppModule;
 import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.routing.DefaultStanzaRouter;
+import im.parley.server.routing.RecipientLanes;
 import im.parley.server.routing.RouteHandler;
 import im.parley.server.session.InMemoryRouteTable;
 import im.parley.server.session.RouteTable;
@@ -98,7 +99,7 @@ public final class ServerAssembly implements AutoCloseable {
         AccountSequencer sequencer = new AccountSequencer();
         router = new DefaultStanzaRouter(hosts, sessions, builder.routeHandlers, sequencer);
         DefaultModuleContext.Shared shared = new DefaultModuleContext.Shared(hosts, router, sessions, builder.blocking,
-                storage, sequencer, httpServices, metrics);
+                storage, sequencer, httpServices, metrics, builder.lanes);
         ModuleSchemas schemas = new ModuleSchemas(database.dataSource());
         ModuleCatalog catalog = builder.catalog;
         Map<DomainBareJid, List<String>> names = new LinkedHashMap<>();
@@ -260,6 +261,7 @@ public final class ServerAssembly implements AutoCloseable {
     public static final class Builder {
         private final ParleyConfig config;
         private Executor blocking = Runnable::run;
+        private RecipientLanes lanes = RecipientLanes.inline();
         private ServerTls tls;
         private Clock clock = Clock.systemDefaultZone();
         private List<RouteHandler> routeHandlers = List.of();
@@ -267,6 +269,12 @@ public final class ServerAssembly implements AutoCloseable {
 
         private Builder(ParleyConfig config) {
             this.config = config;
+        }
+
+        /** Where stanzas sent many at once are routed (the event loops); one inline lane unless set. */
+        public Builder lanes(RecipientLanes value) {
+            this.lanes = value;
+            return this;
         }
 
         /** Where blocking work (storage, key derivation) runs; inline unless set. */

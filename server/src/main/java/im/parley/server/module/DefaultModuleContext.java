@@ -26,6 +26,7 @@ import im.parley.server.session.RouteTable;
 import im.parley.server.storage.Storage;
 import java.nio.file.Path;
 import java.time.Clock;
+import im.parley.server.routing.RecipientLanes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -54,7 +55,13 @@ public final class DefaultModuleContext implements ModuleContext {
 
     /** What every host's context shares: the server's routing, sessions, storage and executors. */
     public record Shared(HostRegistry hosts, StanzaRouter router, RouteTable sessions, Executor blocking,
-                         Storage storage, AccountSequencer sequencer, HttpServices http, ServerMetrics metrics) {
+                         Storage storage, AccountSequencer sequencer, HttpServices http, ServerMetrics metrics,
+                         RecipientLanes lanes) {
+        /** Without lanes of its own: sends many stanzas inline ({@link RecipientLanes#inline()}). */
+        public Shared(HostRegistry hosts, StanzaRouter router, RouteTable sessions, Executor blocking,
+                      Storage storage, AccountSequencer sequencer, HttpServices http, ServerMetrics metrics) {
+            this(hosts, router, sessions, blocking, storage, sequencer, http, metrics, RecipientLanes.inline());
+        }
     }
 
     private final Shared shared;
@@ -249,6 +256,11 @@ public final class DefaultModuleContext implements ModuleContext {
     @Override
     public void send(Stanza stanza) {
         shared.router().route(stanza);
+    }
+
+    @Override
+    public RecipientLanes lanes() {
+        return shared.lanes();
     }
 
     @Override

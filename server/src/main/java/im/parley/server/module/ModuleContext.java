@@ -17,6 +17,7 @@ import im.parley.server.metrics.ServerMetrics;
 import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.session.RouteTable;
 import im.parley.server.storage.Storage;
+import im.parley.server.routing.RecipientLanes;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Set;
@@ -115,6 +116,12 @@ public interface ModuleContext {
      * forwarded subscription): its asynchronous work is tracked there.
      */
     void send(Stanza stanza, Handling handling);
+
+    /**
+     * Lanes for sending many stanzas at once (a room's message to each occupant): hand each send
+     * to its recipient's lane and they are routed on several cores, each recipient's in order.
+     */
+    RecipientLanes lanes();
 
     /**
      * Hooks an event on this module's host (higher priorities run first; see

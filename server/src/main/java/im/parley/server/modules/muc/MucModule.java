@@ -8,6 +8,7 @@ import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
 import im.parley.server.modules.mam.MamModule;
 import im.parley.server.modules.mam.ModuleArchive;
+import im.parley.server.routing.RecipientLanes;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -66,7 +67,11 @@ public final class MucModule implements XmppModule {
                 context.option(MamModule.MAX_PAGE_SIZE)), context.blocking());
         MucLimits limits = new MucLimits(context.option(MAX_OCCUPANTS), context.option(HISTORY_LENGTH),
                 context.option(ROOMS_PER_USER), context.option(MESSAGES_PER_MINUTE), context.option(VCARD_MAX_BYTES));
-        RoomServices services = new RoomServices(serviceContext::send, context.clock(), limits,
+        // A room's stanzas go out on their recipients' lanes: a message to 500 occupants is routed
+        // on every core, each occupant's copies still in the room's order (docs/benchmarks.md).
+        RecipientLanes lanes = serviceContext.lanes();
+        RoomServices services = new RoomServices(stanza -> lanes.execute(stanza.to(), () -> serviceContext.send(stanza)),
+                context.clock(), limits,
                 ServerAdmins.jids(context.option(ServerAdmins.ADMINS)), new OccupantIds(store.serviceSecret()));
         new MucService(serviceContext, store, archive, services).register();
         schedulePurge(context, service, archive);
