@@ -3,6 +3,7 @@ package im.parley.server.modules.pep;
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.Namespaces;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.storage.StoredXml;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -10,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
-import org.dom4j.DocumentException;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.QName;
@@ -101,11 +101,7 @@ final class Notifications {
 
     /** The item's payload, parsed from storage. */
     static Element payload(PepItem item) {
-        try {
-            return DocumentHelper.parseText(item.payloadXml()).getRootElement().createCopy();
-        } catch (DocumentException e) {
-            throw new IllegalStateException("a stored PEP payload is not XML", e);
-        }
+        return StoredXml.parse(item.payloadXml(), "a stored PEP payload");
     }
 
     private static Element event() {

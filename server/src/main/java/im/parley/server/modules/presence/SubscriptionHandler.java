@@ -9,9 +9,8 @@ import im.parley.server.session.LocalSession;
 import im.parley.server.storage.PendingSubscription;
 import im.parley.server.storage.RosterStore;
 import im.parley.server.storage.RosterUpdate;
+import im.parley.server.storage.StoredXml;
 import java.util.concurrent.CompletableFuture;
-import org.dom4j.DocumentException;
-import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.EntityBareJid;
@@ -131,8 +130,8 @@ final class SubscriptionHandler {
                 .thenAccept(pending -> {
                     for (PendingSubscription request : pending) {
                         try {
-                            session.deliver(DocumentHelper.parseText(request.stanza()).getRootElement().createCopy());
-                        } catch (DocumentException e) {
+                            session.deliver(StoredXml.parse(request.stanza(), "a stored subscription request"));
+                        } catch (IllegalStateException e) {
                             LOG.warn("stored subscription request from {} to {} is not XML", request.contact(), user, e);
                         }
                     }
