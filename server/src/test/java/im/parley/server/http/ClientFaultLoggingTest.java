@@ -152,7 +152,10 @@ class ClientFaultLoggingTest {
             assertThat(client.awaitClosed(Duration.ofSeconds(10))).isTrue();
         }
         server.settle();
-        assertQuiet(logs.events("im.parley", "io.netty"));
+        // Only the HTTP listener's and Netty's lines: the capture is JVM-wide, and another test's
+        // server in the same JVM may log meanwhile (a CI run under load logged an account step's
+        // timeout of another server here).
+        assertQuiet(logs.events("im.parley.server.http", "io.netty"));
     }
 
     private static void assertClosedWith(RawHttpConnection client, int status) throws Exception {
@@ -171,7 +174,10 @@ class ClientFaultLoggingTest {
     private static void assertOneQuietLineAtMost() throws Exception {
         await().atMost(Duration.ofSeconds(10)).until(() -> server.connectionsFrom("127.0.0.1") == 0);
         server.settle();
-        assertQuiet(logs.events("im.parley", "io.netty"));
+        // Only the HTTP listener's and Netty's lines: the capture is JVM-wide, and another test's
+        // server in the same JVM may log meanwhile (a CI run under load logged an account step's
+        // timeout of another server here).
+        assertQuiet(logs.events("im.parley.server.http", "io.netty"));
     }
 
     private static void assertQuiet(List<ILoggingEvent> events) {
