@@ -40,6 +40,16 @@ final class ModuleRequestHandler extends ChannelInboundHandlerAdapter {
     private Exchange current;
     /** The pieces of a module's request answered early: dropped until its end. */
     private boolean discarding;
+    /** The early answer is sent: the connection closes when the discarded body ends. */
+    private boolean closeWhenDiscarded;
+
+    /**
+     * How long a connection whose request was answered before its body came stays open to read
+     * (and drop) the rest of that body. RFC 9112 §9.6: closing at once, with the client's bytes
+     * still arriving, makes the peer's TCP reset the connection, and the client may never read
+     * the response (a refused upload would look like a broken connection).
+     */
+    static final Duration LINGER = Duration.ofSeconds(5);
 
     ModuleRequestHandler(HttpServices services, HttpDeadlines deadlines, Duration pieceTimeout) {
         this.services = services;
@@ -85,6 +95,10 @@ final class ModuleRequestHandler extends ChannelInboundHandlerAdapter {
                 exchange.body.content(content.content());
             }
             if (content instanceof LastHttpContent) {
+                if (discarding && closeWhenDiscarded) {
+                    closeWhenDiscarded = false;
+                    ctx.close();
+                }
                 discarding = false;
                 if (exchange != null) {
                     exchange.ended = true;
@@ -209,7 +223,23 @@ final class ModuleRequestHandler extends ChannelInboundHandlerAdapter {
 
         private ChannelFutureListener afterResponse() {
             boolean keep = keepAlive && ended;
-            return keep ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE;
+            if (keep) {
+                return ChannelFutureListener.CLOSE_ON_FAILURE;
+            }
+            if (ended) {
+                return ChannelFutureListener.CLOSE;
+            }
+            // Answered before the body came: read and drop the rest of it, then close (a staged
+            // close, RFC 9112 §9.6), for at most LINGER.
+            return written -> {
+                if (!written.isSuccess() || !discarding) {
+                    ctx.close();
+                    return;
+                }
+                closeWhenDiscarded = true;
+                Runnable close = ctx::close;
+                ctx.executor().schedule(close, LINGER.toNanos(), TimeUnit.NANOSECONDS);
+            };
         }
 
         @Override

@@ -10,6 +10,7 @@ import im.parley.server.config.ListenerConfig;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.testing.SocketClient;
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -24,10 +25,12 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import org.dom4j.Element;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,6 +115,47 @@ class UploadOverHttpTest {
         assertThat(statusLineOfAPutThatWaits(url, content.length)).isEqualTo("HTTP/1.1 409 Conflict");
         assertThat(http.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofByteArray())
                 .body()).isEqualTo(content);
+    }
+
+    @Test
+    @DisplayName("RFC 9112 §9.6: a PUT refused before its body is read to its end, not reset, so its client reads the answer")
+    void aPutRefusedEarlyIsNotResetWhileItsBodyArrives() throws Exception {
+        byte[] content = new byte[2 * 1024 * 1024];
+        URI url = slot("b.bin", content.length, null);
+        assertThat(http.send(HttpRequest.newBuilder(url).PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(201);
+
+        try (Socket socket = new Socket(url.getHost(), url.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("PUT " + url.getRawPath() + " HTTP/1.1\r\nHost: " + url.getHost() + "\r\nContent-Length: "
+                    + content.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String head = readHead(in);
+            assertThat(head).startsWith("HTTP/1.1 409 Conflict").containsIgnoringCase("connection: close");
+            // The body the client had started to send goes on; the server reads it, then closes.
+            out.write(content);
+            out.flush();
+            in.skipNBytes(contentLength(head));
+            assertThat(in.read()).isEqualTo(-1);
+        }
+    }
+
+    private static String readHead(InputStream in) throws Exception {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            assertThat(b).as("the response's head ends before the connection").isNotEqualTo(-1);
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    private static long contentLength(String head) {
+        return head.lines().filter(line -> line.toLowerCase(Locale.ROOT).startsWith("content-length:"))
+                .mapToLong(line -> Long.parseLong(line.substring(line.indexOf(':') + 1).trim())).findFirst()
+                .orElseThrow();
     }
 
     @Test
