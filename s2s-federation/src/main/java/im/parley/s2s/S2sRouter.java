@@ -92,6 +92,18 @@ public final class S2sRouter implements RemoteRouter {
         services.add(service);
     }
 
+    /**
+     * Presents new key material for domains this router already serves (a certificate reload);
+     * keys of other domains are ignored. Streams open now keep the certificate they were set up with.
+     */
+    public void replaceCertificates(Map<DomainBareJid, KeyMaterial> keys) throws SSLException {
+        for (Map.Entry<DomainBareJid, KeyMaterial> entry : keys.entrySet()) {
+            if (tls.server(entry.getKey()).isPresent()) {
+                tls.add(entry.getKey(), entry.getValue());
+            }
+        }
+    }
+
     /** The pipeline for inbound connections on the s2s port, or on the direct TLS port (XEP-0368). */
     public S2sChannelInitializer inboundInitializer(boolean directTls) {
         return new S2sChannelInitializer(this, directTls);

@@ -22,6 +22,9 @@ import im.parley.server.session.LocalSession;
 import im.parley.server.storage.DataDirectory;
 import im.parley.server.http.HealthCheck;
 import im.parley.server.http.HttpBindings;
+import im.parley.server.tls.CertificateWatch;
+import im.parley.server.tls.ReloadReport;
+import im.parley.server.tls.ServerCertificates;
 import im.parley.server.tls.ServerTls;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -36,6 +39,7 @@ import im.parley.server.routing.FederationRoute;
 import im.parley.server.routing.RouteHandler;
 import im.parley.server.session.RouteTable;
 import im.parley.server.routing.RecipientLanes;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -70,6 +74,8 @@ public final class ParleyServer implements AutoCloseable {
     private final Clock clock;
     private ServerAssembly assembly;
     private ServerTls tls;
+    private volatile ServerCertificates certificates;
+    private CertificateWatch certificateWatch;
     private RemoteRouter remoteRouter;
     private ComponentRouter componentRouter;
     private Channel componentListener;
@@ -97,8 +103,10 @@ public final class ParleyServer implements AutoCloseable {
         startedAt = System.nanoTime();
         Set<DomainBareJid> domains = domains();
         DataDirectory.secure(config.dataDir());
-        Map<DomainBareJid, KeyMaterial> keys = HostedDomainTls.loadKeys(config, domains);
-        tls = HostedDomainTls.serverTls(domains, keys, config.tls().provider());
+        certificates = new ServerCertificates(config.tls(), config.dataDir().resolve("certs"), Clock.systemUTC());
+        Map<DomainBareJid, KeyMaterial> keys = certificates.addHosts(HostedDomainTls.hostedDomains(domains));
+        tls = ServerTls.of(keys, domains.iterator().next(), config.tls().provider());
+        certificates.onChange(tls::replace);
         blocking = BlockingExecutor.create();
 
         Transport transport = new Transport();
@@ -116,9 +124,16 @@ public final class ParleyServer implements AutoCloseable {
                 : new RouteHandler[] {componentRouter};
         assembly = ServerAssembly.builder(config).blocking(blocking).lanes(RecipientLanes.of(workerGroup)).tls(tls).clock(clock).routeHandlers(routeHandlers)
                 .build();
+        Map<DomainBareJid, DomainBareJid> services = HostedDomainTls.componentHosts(assembly.hosts());
+        Map<DomainBareJid, KeyMaterial> serviceKeys = certificates.addHosts(services);
+        tls.replace(serviceKeys);
+        certificates.unusedEntries().forEach(name -> LOG.warn("tls.certificates.{}: {} is no host of this server "
+                + "(hosts: {}); the certificate serves only the hosts it names", name, name,
+                String.join(", ", hostNames(domains, services))));
         if (s2s != null) {
             s2s.start(assembly.router());
-            S2sInitializer.serveComponentHosts(s2s, assembly.hosts(), keys);
+            S2sInitializer.serveComponentHosts(s2s, services, serviceKeys);
+            certificates.onChange(s2s::replaceCertificates);
             ListenerGauges.federation(assembly.metrics().registry(), s2s);
         }
         componentRouter.start(assembly.router());
@@ -128,8 +143,17 @@ public final class ParleyServer implements AutoCloseable {
                 () -> assembly.databaseAnswers(DATABASE_CHECK_TIMEOUT), blocking, Clock.systemUTC()));
         List<String> banner = bindListeners(assembly.c2s(), s2s);
         banner.addAll(assembly.started(running()));
-        adminSocket = AdminSocketServer.start(config.dataDir(), assembly.accountAdmin(), this::status)
-                .orElse(null);
+        adminSocket = AdminSocketServer.start(config.dataDir(), assembly.accountAdmin(), this::status,
+                this::reloadCertificates).orElse(null);
+        if (config.tls().watch()) {
+            try {
+                certificateWatch = CertificateWatch.start(certificates::watchedDirectories, CertificateWatch.QUIET,
+                        this::reloadCertificates);
+            } catch (IOException e) {
+                LOG.warn("Cannot watch the certificate files ({}): parley reload or SIGHUP reads them again",
+                        e.toString());
+            }
+        }
         if (adminSocket != null) {
             banner.add("admin socket " + adminSocket.socket());
         }
@@ -228,6 +252,9 @@ public final class ParleyServer implements AutoCloseable {
         if (adminSocket != null) {
             adminSocket.close();
         }
+        if (certificateWatch != null) {
+            certificateWatch.close();
+        }
         long timeoutNanos = config.shutdownTimeout().toNanos();
         long deadline = System.nanoTime() + timeoutNanos;
         if (listeners != null) {
@@ -259,6 +286,17 @@ public final class ParleyServer implements AutoCloseable {
             assembly.close();
         }
         LOG.info("Parley stopped");
+    }
+
+    /**
+     * Reads the certificate files again ({@code parley reload}, SIGHUP, a change the watch saw): connections set up from now
+     * on get the new certificates, those open now keep theirs; a file that cannot be used is
+     * refused and the hosts it served keep the certificate they present (see
+     * {@link ServerCertificates}). Blocks while files are read: never call it on an event loop.
+     */
+    public ReloadReport reloadCertificates() {
+        ServerCertificates current = certificates;
+        return current == null ? new ReloadReport(List.of("the server has not started"), 1) : current.reload();
     }
 
     /** What {@code parley status} shows: version, uptime, hosts, sessions, federation, memory. */
@@ -363,6 +401,13 @@ public final class ParleyServer implements AutoCloseable {
     private String storageDescription() {
         String url = config.storage().jdbcUrl();
         return url == null ? "embedded H2 in " + config.dataDir().toAbsolutePath().normalize() : url;
+    }
+
+    private static List<String> hostNames(Set<DomainBareJid> domains, Map<DomainBareJid, DomainBareJid> services) {
+        List<String> names = new ArrayList<>();
+        domains.forEach(domain -> names.add(domain.toString()));
+        services.keySet().forEach(service -> names.add(service.toString()));
+        return names;
     }
 
     private Set<DomainBareJid> domains() throws JidMalformedException {

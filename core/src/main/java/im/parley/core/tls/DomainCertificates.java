@@ -72,15 +72,23 @@ public final class DomainCertificates {
     public KeyMaterial load(String domain, Path certificatePem, Path privateKeyPem) throws IOException {
         KeyMaterial keyMaterial = PemFiles.read(certificatePem, privateKeyPem);
         X509Certificate leaf = keyMaterial.leaf();
+        requireCovers(leaf, domain, certificatePem);
+        if (leaf.getNotAfter().before(new Date())) {
+            LOG.warn("Certificate {} for {} expired on {}", certificatePem, domain, leaf.getNotAfter());
+        }
+        return keyMaterial;
+    }
+
+    /**
+     * @throws IOException naming {@code certificatePem} and what the certificate names instead, if
+     *     {@code leaf} does not cover {@code domain}
+     */
+    public static void requireCovers(X509Certificate leaf, String domain, Path certificatePem) throws IOException {
         if (!CertificateDomainMatcher.covers(leaf, domain)) {
             throw new IOException("certificate " + certificatePem + " does not cover domain " + domain
                     + "; it names " + CertificateDomainMatcher.describeIdentities(leaf)
                     + " (RFC 6125: subjectAltName DNS or xmppAddr entries; the Common Name is not used)");
         }
-        if (leaf.getNotAfter().before(new Date())) {
-            LOG.warn("Certificate {} for {} expired on {}", certificatePem, domain, leaf.getNotAfter());
-        }
-        return keyMaterial;
     }
 
     /** Domains become file names; refuse anything that could step outside the directory. */

@@ -62,7 +62,8 @@ public final class SelfSignedCertificates {
         return generate(domain, now.minus(BACKDATE), notAfter);
     }
 
-    static KeyMaterial generate(String domain, Instant notBefore, Instant notAfter) {
+    /** The same with a validity period of the caller's choice (tests: expired or not yet valid). */
+    public static KeyMaterial generate(String domain, Instant notBefore, Instant notAfter) {
         try {
             KeyPair keyPair = newEcP256KeyPair();
             X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, domain).build();

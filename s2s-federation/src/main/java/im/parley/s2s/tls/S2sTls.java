@@ -32,28 +32,34 @@ public final class S2sTls implements Mapping<String, SslContext> {
 
     private final Map<DomainBareJid, SslContext> servers = new ConcurrentHashMap<>();
     private final Map<DomainBareJid, SslContext> clients = new ConcurrentHashMap<>();
-    private final SslContext fallbackServer;
+    private final DomainBareJid fallbackDomain;
 
     /** The contexts of the hosted domains; the first one's server context is the SNI fallback. */
     public S2sTls(Map<DomainBareJid, KeyMaterial> keys) throws SSLException {
-        SslContext first = null;
         for (Map.Entry<DomainBareJid, KeyMaterial> entry : keys.entrySet()) {
             add(entry.getKey(), entry.getValue());
-            first = first == null ? servers.get(entry.getKey()) : first;
         }
-        this.fallbackServer = first;
+        this.fallbackDomain = keys.isEmpty() ? null : keys.keySet().iterator().next();
     }
 
-    /** Adds the contexts of {@code domain}, which presents {@code key} (a service domain added after start-up). */
+    /**
+     * Adds the contexts of {@code domain}, which presents {@code key} (a service domain added after
+     * start-up), or replaces them (a certificate reload): streams set up from then on present the
+     * new certificate, those set up before keep theirs.
+     */
     public void add(DomainBareJid domain, KeyMaterial key) throws SSLException {
         X509Certificate[] chain = key.chain().toArray(new X509Certificate[0]);
-        servers.put(domain, SslContextBuilder.forServer(key.privateKey(), chain)
+        // Both are built before either is swapped in, so a domain never has a server side and
+        // a client side with different certificates for long.
+        SslContext server = SslContextBuilder.forServer(key.privateKey(), chain)
                 .sslProvider(SslProvider.JDK).protocols(PROTOCOLS)
-                .trustManager(InsecureTrustManagerFactory.INSTANCE).clientAuth(ClientAuth.OPTIONAL).build());
-        clients.put(domain, SslContextBuilder.forClient()
+                .trustManager(InsecureTrustManagerFactory.INSTANCE).clientAuth(ClientAuth.OPTIONAL).build();
+        SslContext client = SslContextBuilder.forClient()
                 .sslProvider(SslProvider.JDK).protocols(PROTOCOLS)
                 .keyManager(key.privateKey(), chain)
-                .trustManager(InsecureTrustManagerFactory.INSTANCE).build());
+                .trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+        servers.put(domain, server);
+        clients.put(domain, client);
     }
 
     public Optional<SslContext> server(DomainBareJid local) {
@@ -64,7 +70,7 @@ public final class S2sTls implements Mapping<String, SslContext> {
         return Optional.ofNullable(clients.get(local));
     }
 
-    /** SNI for direct TLS (XEP-0368): the named hosted domain, else the first one. */
+    /** SNI for direct TLS (XEP-0368): the named hosted or service domain, else the first hosted one. */
     @Override
     public SslContext map(String serverName) {
         if (serverName != null) {
@@ -74,7 +80,7 @@ public final class S2sTls implements Mapping<String, SslContext> {
                 }
             }
         }
-        return fallbackServer;
+        return fallbackDomain == null ? null : servers.get(fallbackDomain);
     }
 
     /** The peer's certificate chain after a completed handshake; empty when it sent none. */

@@ -8,6 +8,7 @@ import im.parley.server.admin.AdminProtocol.Failure;
 import im.parley.server.admin.AdminProtocol.Operation;
 import im.parley.server.admin.AdminProtocol.Request;
 import im.parley.server.admin.AdminProtocol.Response;
+import im.parley.server.tls.ReloadReport;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnixDomainSocketAddress;
@@ -164,6 +165,13 @@ public final class AdminClient implements AccountAdmin {
     /** What the running server tells of itself ({@code parley status}). */
     public ServerStatus status() {
         return requireSuccess(request(new Request(secret, Operation.STATUS, null, null, null))).status();
+    }
+
+    /** Has the running server read its certificate files again ({@code parley reload}). */
+    public ReloadReport reloadCertificates() {
+        Response response = requireSuccess(request(new Request(secret, Operation.RELOAD, null, null, null)));
+        return new ReloadReport(response.text() == null ? List.of() : List.of(response.text().split("\n")),
+                response.count() == null ? 0 : response.count());
     }
 
     private static List<EntityBareJid> jids(Response response) {

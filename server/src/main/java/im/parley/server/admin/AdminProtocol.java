@@ -2,6 +2,7 @@ package im.parley.server.admin;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import im.parley.server.tls.ReloadReport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +25,8 @@ final class AdminProtocol {
 
     enum Operation {
         PING, EXISTS, CREATE, CHANGE_PASSWORD, DELETE, LIST,
-        DISABLE, ENABLE, LIST_DISABLED, LIST_ONLINE, END_SESSIONS, ANNOUNCE, MOTD_GET, MOTD_SET, MOTD_DELETE, STATUS
+        DISABLE, ENABLE, LIST_DISABLED, LIST_ONLINE, END_SESSIONS, ANNOUNCE, MOTD_GET, MOTD_SET, MOTD_DELETE, STATUS,
+        RELOAD
     }
 
     enum Failure { ACCOUNT_EXISTS, NO_SUCH_ACCOUNT, BAD_PASSWORD, BAD_REQUEST, FORBIDDEN, BUSY, INTERNAL }
@@ -48,8 +50,10 @@ final class AdminProtocol {
      * @param exists the answer to {@code EXISTS}
      * @param accounts the answer to the lists
      * @param count how many sessions {@code END_SESSIONS} ended or {@code ANNOUNCE} reached;
-     *              for {@code MOTD_DELETE}, 1 if there was a message
-     * @param text the answer to {@code MOTD_GET}, null when none is set
+     *              for {@code MOTD_DELETE}, 1 if there was a message; for {@code RELOAD}, how many
+     *              certificates could not be used (the hosts concerned keep theirs)
+     * @param text the answer to {@code MOTD_GET}, null when none is set; for {@code RELOAD}, the
+     *             report, one line per host or refused file
      * @param status the answer to {@code STATUS}
      */
     record Response(Failure failure, String message, Boolean exists, List<String> accounts, Integer count,
@@ -77,6 +81,10 @@ final class AdminProtocol {
 
         static Response text(String text) {
             return new Response(null, null, null, null, null, text, null);
+        }
+
+        static Response reloaded(ReloadReport report) {
+            return new Response(null, null, null, null, report.failures(), String.join("\n", report.lines()), null);
         }
 
         static Response status(ServerStatus status) {

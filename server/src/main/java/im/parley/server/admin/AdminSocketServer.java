@@ -10,6 +10,7 @@ import im.parley.server.account.NoSuchAccountException;
 import im.parley.server.admin.AdminProtocol.Failure;
 import im.parley.server.admin.AdminProtocol.Request;
 import im.parley.server.admin.AdminProtocol.Response;
+import im.parley.server.tls.ReloadReport;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -65,12 +66,13 @@ public final class AdminSocketServer implements AutoCloseable {
     private final Set<UserPrincipal> allowedUsers;
     private final AccountAdmin accounts;
     private final Supplier<ServerStatus> status;
+    private final Supplier<ReloadReport> reload;
     private final Duration timeout;
     private final ThreadPoolExecutor handlers;
 
     private AdminSocketServer(ServerSocketChannel server, Path socket, Path secretFile, String secret,
                               Set<UserPrincipal> allowedUsers, AccountAdmin accounts, Supplier<ServerStatus> status,
-                              Duration timeout) {
+                              Supplier<ReloadReport> reload, Duration timeout) {
         this.server = server;
         this.socket = socket;
         this.secretFile = secretFile;
@@ -78,6 +80,7 @@ public final class AdminSocketServer implements AutoCloseable {
         this.allowedUsers = allowedUsers;
         this.accounts = accounts;
         this.status = status;
+        this.reload = reload;
         this.timeout = timeout;
         AtomicInteger threads = new AtomicInteger();
         this.handlers = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
@@ -93,21 +96,27 @@ public final class AdminSocketServer implements AutoCloseable {
      * thrown (e.g. a data directory path longer than a Unix socket path may be, about 100 bytes).
      */
     public static Optional<AdminSocketServer> start(Path dataDir, AccountAdmin accounts) {
-        return start(dataDir, accounts, () -> null, REQUEST_TIMEOUT);
+        return start(dataDir, accounts, () -> null, () -> null, REQUEST_TIMEOUT);
     }
 
     /** The same, answering {@code parley status} with what {@code status} tells (blocking is fine: not an event loop). */
     public static Optional<AdminSocketServer> start(Path dataDir, AccountAdmin accounts,
                                                     Supplier<ServerStatus> status) {
-        return start(dataDir, accounts, status, REQUEST_TIMEOUT);
+        return start(dataDir, accounts, status, () -> null, REQUEST_TIMEOUT);
+    }
+
+    /** The same, also reading the certificates again on {@code parley reload} with {@code reload}. */
+    public static Optional<AdminSocketServer> start(Path dataDir, AccountAdmin accounts,
+                                                    Supplier<ServerStatus> status, Supplier<ReloadReport> reload) {
+        return start(dataDir, accounts, status, reload, REQUEST_TIMEOUT);
     }
 
     static Optional<AdminSocketServer> start(Path dataDir, AccountAdmin accounts, Duration timeout) {
-        return start(dataDir, accounts, () -> null, timeout);
+        return start(dataDir, accounts, () -> null, () -> null, timeout);
     }
 
     private static Optional<AdminSocketServer> start(Path dataDir, AccountAdmin accounts, Supplier<ServerStatus> status,
-                                                     Duration timeout) {
+                                                     Supplier<ReloadReport> reload, Duration timeout) {
         Path socket = AdminProtocol.socketFile(dataDir);
         try {
             if (answers(socket)) {
@@ -126,7 +135,7 @@ public final class AdminSocketServer implements AutoCloseable {
                     Files.setPosixFilePermissions(socket, OwnerOnlyFiles.FILE);
                 }
                 AdminSocketServer admin = new AdminSocketServer(server, socket, secretFile, secret,
-                        allowedUsers(socket), accounts, status, timeout);
+                        allowedUsers(socket), accounts, status, reload, timeout);
                 Thread acceptor = new Thread(admin::acceptLoop, "parley-admin-accept");
                 acceptor.setDaemon(true);
                 acceptor.start();
@@ -303,6 +312,10 @@ public final class AdminSocketServer implements AutoCloseable {
                 ServerStatus now = status.get();
                 return now == null ? Response.failed(Failure.BAD_REQUEST, "this server tells no status")
                         : Response.status(now);
+            case RELOAD:
+                ReloadReport report = reload.get();
+                return report == null ? Response.failed(Failure.BAD_REQUEST, "this server has no certificates to reload")
+                        : Response.reloaded(report);
             default:
                 return Response.failed(Failure.BAD_REQUEST, "unknown operation " + request.op());
         }

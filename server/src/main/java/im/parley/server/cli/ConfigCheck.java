@@ -1,6 +1,7 @@
 package im.parley.server.cli;
 
 import im.parley.core.tls.DomainCertificates;
+import im.parley.core.tls.PemFiles;
 import im.parley.server.config.CertificateFiles;
 import im.parley.server.config.ConfigException;
 import im.parley.server.config.ConfigLoader;
@@ -9,6 +10,7 @@ import im.parley.server.config.ParleyConfig;
 import im.parley.server.module.ModuleCatalog;
 import im.parley.server.module.ModuleSet;
 import im.parley.server.modules.metrics.MetricsModule;
+import im.parley.server.tls.CertificateDirectory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -80,7 +82,11 @@ final class ConfigCheck {
         found.forEach(message -> problem("modules: " + message));
     }
 
-    /** Operator-provided certificates load as start loads them: readable, matching key, covering the domain. */
+    /**
+     * Operator-provided certificates load as start loads them: readable, matching key, covering the
+     * domain. A pair in {@code tls.certificates_dir} that cannot be used is only a warning: start
+     * skips it too.
+     */
     private void certificates(ParleyConfig config) {
         DomainCertificates certificates = new DomainCertificates(config.dataDir().resolve("certs"));
         for (Map.Entry<String, CertificateFiles> entry : config.tls().certificates().entrySet()) {
@@ -90,6 +96,21 @@ final class ConfigCheck {
             } catch (IOException | RuntimeException e) {
                 problem("tls.certificates." + entry.getKey() + ": " + e.getMessage());
             }
+        }
+        Path directory = config.tls().certificatesDirectory();
+        if (directory == null) {
+            return;
+        }
+        try {
+            for (CertificateFiles files : CertificateDirectory.scan(directory)) {
+                try {
+                    PemFiles.read(files.certificate(), files.privateKey());
+                } catch (IOException | RuntimeException e) {
+                    warning("tls.certificates_dir: " + e.getMessage() + "; the server skips it");
+                }
+            }
+        } catch (IOException e) {
+            problem("tls.certificates_dir: cannot list " + directory + ": " + e);
         }
     }
 

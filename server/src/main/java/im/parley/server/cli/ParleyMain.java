@@ -34,6 +34,7 @@ public final class ParleyMain {
                 .addSubcommand(new RunCommand())
                 .addSubcommand(new CheckConfigCommand())
                 .addSubcommand(new StatusCommand())
+                .addSubcommand(new ReloadCommand())
                 .addSubcommand(new AddUserCommand(passwords))
                 .addSubcommand(new PasswdCommand(passwords))
                 .addSubcommand(new DelUserCommand())

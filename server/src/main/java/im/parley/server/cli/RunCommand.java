@@ -1,6 +1,7 @@
 package im.parley.server.cli;
 
 import im.parley.server.ParleyServer;
+import im.parley.server.ReloadSignal;
 import im.parley.server.ShutdownHook;
 import im.parley.server.config.ParleyConfig;
 import java.util.concurrent.Callable;
@@ -11,7 +12,7 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * Starts the server and keeps it running until the JVM is asked to stop (Ctrl-C, SIGTERM); the
- * stop takes at most {@code shutdown.timeout}.
+ * stop takes at most {@code shutdown.timeout}. SIGHUP reads the certificates again.
  */
 @Command(name = "run", description = "Start the server.", mixinStandardHelpOptions = true)
 final class RunCommand implements Callable<Integer> {
@@ -26,6 +27,8 @@ final class RunCommand implements Callable<Integer> {
         ParleyConfig loaded = config.load(parent.config);
         ParleyServer server = new ParleyServer(loaded);
         ShutdownHook.install(server, loaded.shutdownTimeout());
+        // Before the start: from the start-up banner on, SIGHUP never stops the server.
+        ReloadSignal.install(server);
         try {
             server.start();
         } catch (Exception e) {

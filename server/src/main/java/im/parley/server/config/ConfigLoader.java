@@ -166,12 +166,15 @@ public final class ConfigLoader {
                 + ": " + knownKeys(path) + ")");
     }
 
-    /** Certificates only make sense for domains this server hosts. */
+    /**
+     * Certificates only make sense for hosts of this server: its domains and their service domains
+     * ({@code upload.example.org}), which modules create only at start.
+     */
     private static Void checkCertificateDomains(ParleyConfig config, ConfigSource source) throws ConfigException {
         for (String domain : config.tls().certificates().keySet()) {
-            if (!config.domains().contains(domain)) {
-                throw source.error("tls.certificates." + domain,
-                        "domain " + domain + " is not configured (domains: " + String.join(", ", config.domains()) + ")");
+            if (config.domains().stream().noneMatch(hosted -> domain.equals(hosted) || domain.endsWith("." + hosted))) {
+                throw source.error("tls.certificates." + domain, "domain " + domain + " is neither configured nor a "
+                        + "service domain of one (domains: " + String.join(", ", config.domains()) + ")");
             }
         }
         return null;

@@ -39,8 +39,10 @@ final class ParleyOptions {
         sections.put("https", "HTTPS listener for BOSH and WebSocket over TLS (`wss:`), usually port 5443; "
                 + "it presents the certificate of the domain the client names (SNI).");
         sections.put("bosh", "BOSH sessions (XEP-0124 §7.1): the most the server grants a client.");
-        sections.put("tls", "TLS. A domain without certificate files gets a self-signed certificate, "
-                + "generated on first start and kept in `data_dir`.");
+        sections.put("tls", "TLS. Each host (hosted domain or service domain) presents its own certificate, else "
+                + "one that names it, else (a hosted domain) a self-signed certificate generated on first start and "
+                + "kept in `data_dir`; `parley reload`, SIGHUP or a change of the files reads them again (see "
+                + "docs/deployment.md).");
         sections.put("limits", "Limits that keep bad or hostile input bounded.");
         sections.put("storage", "Database. Without `jdbc_url` Parley uses an embedded H2 database, `<data_dir>/parley.mv.db`, "
                 + "that only the server process opens (no H2 server, no port); `parley adduser` and friends reach a "
@@ -78,11 +80,25 @@ final class ParleyOptions {
                 c -> c.tls().starttlsRequired(),
                 (c, v) -> c.withTls(c.tls().withStarttlsRequired(v))));
         all.add(new ConfigOption<>("tls.certificates", ValueType.CERTIFICATES,
-                "PEM certificate chain and private key per configured domain (e.g. from Let's Encrypt).",
+                "PEM certificate chain and private key per host: a hosted domain or a service domain of one "
+                        + "(`upload.example.org`); a host without an entry presents a certificate of this list or of "
+                        + "`certificates_dir` that names it (subjectAltName, `*.example.org` too). `parley reload` "
+                        + "reads the files again.",
                 "{\"example.org\": {certificate: \"/etc/letsencrypt/live/example.org/fullchain.pem\", "
                         + "private_key: \"/etc/letsencrypt/live/example.org/privkey.pem\"}}",
                 c -> c.tls().certificates(),
                 (c, v) -> c.withTls(c.tls().withCertificates(v))));
+        all.add(new ConfigOption<>("tls.certificates_dir", ValueType.OPTIONAL_PATH,
+                "Directory of certificates, each used for the hosts its subjectAltNames name: `NAME.crt` with "
+                        + "`NAME.key` (Prosody's layout), `NAME/fullchain.pem` with `NAME/privkey.pem` (certbot's "
+                        + "`live` directory), also under `live/`; null: none. `parley reload` reads it again.",
+                c -> c.tls().certificatesDirectory(),
+                (c, v) -> c.withTls(c.tls().withCertificatesDirectory(v))));
+        all.add(new ConfigOption<>("tls.watch", ValueType.BOOLEAN,
+                "Read the certificates again when files in their directories change (a renewal), as `parley "
+                        + "reload` does, once they have been quiet for 2s; a file that cannot be used is refused.",
+                c -> c.tls().watch(),
+                (c, v) -> c.withTls(c.tls().withWatch(v))));
         all.add(new ConfigOption<>("tls.provider", ValueType.oneOf(TlsProvider.class),
                 "TLS implementation for client connections (c2s, direct TLS, HTTPS): `openssl` (BoringSSL via "
                         + "netty-tcnative: cheaper handshakes, less memory per connection, no `tls-exporter` "

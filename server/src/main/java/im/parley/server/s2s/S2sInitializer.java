@@ -13,8 +13,6 @@ import im.parley.s2s.dns.S2sTarget;
 import im.parley.s2s.tls.PeerCertificateVerifier;
 import im.parley.server.config.FederationConfig;
 import im.parley.server.config.ParleyConfig;
-import im.parley.server.host.Host;
-import im.parley.server.host.HostRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -70,31 +68,29 @@ public final class S2sInitializer {
     /**
      * Makes every component host (the group chat service {@code conference.<domain>}, upload, …)
      * an s2s endpoint of its own, so users of other servers reach it and it reaches them
-     * (XEP-0220 §2: each domain pair is authenticated by itself). It presents the certificate of
-     * the hosted domain it belongs to (RFC 6120 §13.7.1.2): the generated one names the
-     * subdomains ({@code *.<domain>}); an operator's certificate should list them too, else peers
-     * authenticate the services by dialback, and the log says so once per hosted domain.
+     * (XEP-0220 §2: each domain pair is authenticated by itself). It presents the certificate
+     * chosen for it ({@link im.parley.server.tls.ServerCertificates}): its own, one that names it,
+     * or else the one of the hosted domain it belongs to (RFC 6120 §13.7.1.2; the generated one
+     * names the subdomains, {@code *.<domain>}). When that one does not name it, peers
+     * authenticate the service by dialback, and the log says so once per hosted domain.
+     *
+     * @param owners each component host with the hosted domain it belongs to
+     * @param keys the key material each component host presents
      */
-    public static void serveComponentHosts(S2sRouter s2s, HostRegistry hosts, Map<DomainBareJid, KeyMaterial> keys)
-            throws SSLException {
+    public static void serveComponentHosts(S2sRouter s2s, Map<DomainBareJid, DomainBareJid> owners,
+                                           Map<DomainBareJid, KeyMaterial> keys) throws SSLException {
         Map<DomainBareJid, List<DomainBareJid>> unnamed = new TreeMap<>();
-        for (Host host : hosts.all()) {
-            if (host.kind() != Host.Kind.COMPONENT) {
-                continue;
+        for (Map.Entry<DomainBareJid, DomainBareJid> service : owners.entrySet()) {
+            KeyMaterial key = keys.get(service.getKey());
+            if (!names(key, service.getKey())) {
+                unnamed.computeIfAbsent(service.getValue(), domain -> new ArrayList<>()).add(service.getKey());
             }
-            Host owner = host.parent().orElseThrow();
-            while (owner.kind() == Host.Kind.COMPONENT) {
-                owner = owner.parent().orElseThrow();
-            }
-            KeyMaterial key = keys.get(owner.domain());
-            if (!names(key, host.domain())) {
-                unnamed.computeIfAbsent(owner.domain(), domain -> new ArrayList<>()).add(host.domain());
-            }
-            s2s.serve(host.domain(), key);
+            s2s.serve(service.getKey(), key);
         }
         unnamed.forEach((domain, services) -> LOG.warn("The certificate of {} does not name {}: other servers "
                 + "authenticate them by dialback, or refuse them where they require valid certificates; add them "
-                + "(or *.{}) to the certificate", domain, services, domain));
+                + "(or *.{}) to the certificate, or give them certificates of their own (tls.certificates, "
+                + "tls.certificates_dir)", domain, services, domain));
     }
 
     private static boolean names(KeyMaterial key, DomainBareJid service) {

@@ -8,14 +8,11 @@ import im.parley.server.config.ConfigLoader;
 import im.parley.server.config.ListenerConfig;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.testing.SocketClient;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code parley status} against a running server in this JVM and with none (exit 3, as an LSB
@@ -117,11 +114,9 @@ class StatusAndCheckConfigTest {
     }
 
     private int run(String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        CommandLine commandLine = ParleyMain.commandLine(null, new ByteArrayInputStream(new byte[0]));
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine.execute(args);
+        CommandRun run = CommandRun.of(args);
+        out = new StringWriter().append(run.out());
+        err = new StringWriter().append(run.err());
+        return run.exitCode();
     }
 }

@@ -57,6 +57,10 @@ class ConfigLoaderTest {
                     example.org:
                       certificate: /etc/certs/example.org/fullchain.pem
                       private_key: /etc/certs/example.org/privkey.pem
+                    upload.example.org:
+                      certificate: /etc/certs/upload.crt
+                      private_key: /etc/certs/upload.key
+                  certificates_dir: /etc/letsencrypt/live
                 limits:
                   max_stanza_size_before_auth: 4096
                   max_stanza_size: 65536
@@ -86,8 +90,12 @@ class ConfigLoaderTest {
         assertThat(config.s2s()).isEqualTo(ListenerConfig.on("0.0.0.0", 5269));
         assertThat(config.http()).isEqualTo(ListenerConfig.on("127.0.0.1", 5280));
         assertThat(config.tls().starttlsRequired()).isFalse();
-        assertThat(config.tls().certificates()).containsExactly(java.util.Map.entry("example.org", new CertificateFiles(
-                Path.of("/etc/certs/example.org/fullchain.pem"), Path.of("/etc/certs/example.org/privkey.pem"))));
+        // A service domain of a hosted domain may have a certificate of its own.
+        assertThat(config.tls().certificates()).containsOnly(java.util.Map.entry("example.org", new CertificateFiles(
+                Path.of("/etc/certs/example.org/fullchain.pem"), Path.of("/etc/certs/example.org/privkey.pem"))),
+                java.util.Map.entry("upload.example.org", new CertificateFiles(Path.of("/etc/certs/upload.crt"),
+                        Path.of("/etc/certs/upload.key"))));
+        assertThat(config.tls().certificatesDirectory()).isEqualTo(Path.of("/etc/letsencrypt/live"));
         assertThat(config.tls().provider()).isEqualTo(TlsProvider.JDK);
         assertThat(config.limits()).isEqualTo(new LimitsConfig(4096, 65536, 32, Duration.ofSeconds(30), 3,
                 Duration.ofMinutes(10), Duration.ofMinutes(2),
@@ -159,7 +167,7 @@ class ConfigLoaderTest {
             'limits: {idle_parser_release: 0s}'         | 'limits.idle_parser_release: must be longer than zero, got "0s"'
             'tls: {certificates: {localhost: {certificate: a.pem}}}' | 'tls.certificates.localhost.private_key: is required'
             'tls: {certificates: {localhost: {certificate: a.pem, private_key: b.pem, chain: c.pem}}}' | 'tls.certificates.localhost.chain: unknown key (known keys here: certificate, private_key)'
-            'tls: {certificates: {other.example: {certificate: a.pem, private_key: b.pem}}}' | 'tls.certificates.other.example: domain other.example is not configured (domains: localhost)'
+            'tls: {certificates: {other.example: {certificate: a.pem, private_key: b.pem}}}' | 'tls.certificates.other.example: domain other.example is neither configured nor a service domain of one (domains: localhost)'
             """)
     void invalidConfigNamesTheKey(String yaml, String expectedStart) throws Exception {
         Path file = write(yaml + "\n");

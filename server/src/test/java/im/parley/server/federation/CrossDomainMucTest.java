@@ -178,6 +178,30 @@ class CrossDomainMucTest {
     }
 
     /**
+     * XEP-0178 with a certificate of the service's own ({@code tls.certificates} for
+     * {@code conference.a.test}) beside a.test's, which names a.test only: the service presents its
+     * own (RFC 6120 §13.7.1.2) and authenticates by SASL EXTERNAL both ways; no warning at start.
+     */
+    @Test
+    void theServiceAuthenticatesBySaslExternalWithACertificateOfItsOwn() throws Exception {
+        TestCa ca = new TestCa();
+        Path caFile = ca.writeCertificate(dir.resolve("ca.pem"));
+        try (LogCapture log = new LogCapture(S2sInitializer.class.getName())) {
+            start(Map.of("a.test", ca.issueFiles("a.test", dir.resolve("certs-a")),
+                            "conference.a.test", ca.issueFiles("conference.a.test", dir.resolve("certs-a"))),
+                    Map.of("b.test", ca.issueFiles("b.test", dir.resolve("certs-b"))), f -> f.withTrustedCaFile(caFile));
+            // upload.a.test has no certificate of its own and may be named; conference.a.test is not.
+            assertThat(LogCapture.describe(log.events(S2sInitializer.class.getName())))
+                    .doesNotContainPattern("does not name \\[[^\\]]*conference\\.a\\.test");
+        }
+        assertThat(a.server().certificate("conference.a.test").getSubjectX500Principal().getName())
+                .isEqualTo("CN=conference.a.test");
+        enterAndSayHello();
+        assertThat(a.s2s().outboundStatus("conference.a.test", "b.test")).isEqualTo("ESTABLISHED by sasl-external");
+        assertThat(b.s2s().outboundStatus("b.test", "conference.a.test")).isEqualTo("ESTABLISHED by sasl-external");
+    }
+
+    /**
      * A certificate that names the domain only: the peer refuses it for the service (RFC 6125
      * §6.4), and the service proves its name by dialback instead (XEP-0220 §2.1), where the
      * peer's policy allows it.

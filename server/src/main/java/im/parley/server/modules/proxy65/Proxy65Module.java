@@ -37,8 +37,14 @@ public final class Proxy65Module implements XmppModule {
             "Run the proxy: its component hosts and its SOCKS5 listener (off: no port is opened).");
     public static final ModuleOption<String> SUBDOMAIN = SECTION.option("subdomain", ValueType.STRING, "proxy",
             "The proxy's domain is this label before each hosted domain: `proxy.example.org`.");
+    /**
+     * Loopback, like every other listener (c2s, s2s, HTTP): nothing is reachable from the network
+     * until the operator names the interface, and for a relay that carries other people's bytes
+     * on a public port that is the same decision as {@code c2s.address}.
+     */
     public static final ModuleOption<String> LISTEN_ADDRESS = SECTION.option("listen_address", ValueType.STRING,
-            "0.0.0.0", "Address the SOCKS5 listener binds; `0.0.0.0` or `::` for every interface.");
+            "127.0.0.1", "Address the SOCKS5 listener binds: loopback, like every listener, until you name the "
+                    + "interface clients reach (`0.0.0.0` or `::` for every interface), as for `c2s.address`.");
     public static final ModuleOption<Integer> PORT = SECTION.option("port", ValueType.PORT, 7777,
             "Port of the SOCKS5 listener (0: any free port, for tests).");
     public static final ModuleOption<String> PUBLIC_HOST = SECTION.option("public_host", ValueType.OPTIONAL_STRING,

@@ -86,6 +86,21 @@ class Proxy65ModuleTest {
         assertThat(streamhost.attributeValue("port")).isEqualTo("7625");
     }
 
+    /**
+     * Turned on without an address, the proxy listens on loopback like every other listener (c2s,
+     * s2s, HTTP): it exposes nothing until the operator names an interface, and tells clients so.
+     */
+    @Test
+    void withoutAnAddressItListensOnLoopbackLikeEveryListener() throws Exception {
+        TestClient romeo = start(ParleyConfig.defaults().with(Proxy65Module.ENABLED, true)
+                .with(Proxy65Module.PORT, 7626));
+
+        Element streamhost = iq(romeo, "<iq type='get' id='a2' to='" + PROXY + "'>"
+                + "<query xmlns='http://jabber.org/protocol/bytestreams'/></iq>").element("query").element("streamhost");
+        assertThat(streamhost.attributeValue("host")).isEqualTo("127.0.0.1");
+        assertThat(ParleyConfig.defaults().c2s().address()).isEqualTo(streamhost.attributeValue("host"));
+    }
+
     @Test
     void activatingAStreamNobodyConnectedForIsItemNotFound() throws Exception {
         TestClient romeo = startEnabled();
