@@ -59,7 +59,7 @@ final class RoomArchive {
                 Jid sender = sender(message);
                 // The history holds what occupants said; the room's own notices (retractions) are not in it.
                 if (sender != null && sender.hasResource()) {
-                    entries.add(new RoomHistory.Entry(message, sender, stored.stamp(), stored.stanzaXml().length()));
+                    entries.add(new RoomHistory.Entry(message, sender, stored.stamp()));
                 }
             }
             return entries;
