@@ -102,20 +102,39 @@ final class JdbcArchiveStore {
         return null;
     }
 
-    /** Archives one message in an archive that belongs to no account (a MUC room's). */
-    void append(EntityBareJid archive, Jid with, ArchivedMessage message) {
-        tx.run("archive a message of " + archive, connection -> {
+    /**
+     * Archives a batch of messages in archives that belong to no account (MUC rooms'), in one
+     * transaction ({@link ArchiveWriter}): every one is archived.
+     */
+    List<Boolean> appendAllUnowned(List<ArchiveWriter.Append> batch) {
+        return tx.run("archive " + batch.size() + " messages in " + tableName, connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + tableName
                     + " (domain, username, stanza_id, stamp, with_bare, with_full, stanza) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                SqlTransactions.bindOwner(insert, archive);
-                insert.setString(3, message.id());
-                insert.setLong(4, message.stamp().toEpochMilli());
-                insert.setString(5, with.asBareJid().toString());
-                insert.setString(6, with.toString());
-                insert.setString(7, message.stanzaXml());
-                insert.executeUpdate();
+                for (ArchiveWriter.Append append : batch) {
+                    ArchivedMessage message = append.message();
+                    SqlTransactions.bindOwner(insert, append.owner());
+                    insert.setString(3, message.id());
+                    insert.setLong(4, message.stamp().toEpochMilli());
+                    insert.setString(5, append.with().asBareJid().toString());
+                    insert.setString(6, append.with().toString());
+                    insert.setString(7, message.stanzaXml());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
             }
-            return null;
+            return Collections.nCopies(batch.size(), true);
+        });
+    }
+
+    /** The newest {@code limit} messages of {@code archive}, oldest first. */
+    List<ArchivedMessage> latest(EntityBareJid archive, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return tx.run("read the newest messages of " + archive, connection -> {
+            List<ArchivedMessage> newest = select(connection, new Where(archive), order(null, true), limit);
+            Collections.reverse(newest);
+            return newest;
         });
     }
 

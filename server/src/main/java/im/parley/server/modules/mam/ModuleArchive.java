@@ -2,7 +2,10 @@ package im.parley.server.modules.mam;
 
 import im.parley.core.routing.Stanza;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.dom4j.Element;
@@ -17,13 +20,29 @@ import org.jxmpp.jid.Jid;
  */
 public final class ModuleArchive {
 
+    /** A stored message: when it was archived, and the stanza as XML. */
+    public record Stored(Instant stamp, String stanzaXml) {
+    }
+
     private final JdbcArchiveStore store;
     private final int maxPageSize;
+    private final ArchiveWriter writer;
 
-    /** @param table a table with the columns and indexes of {@code mam_messages} (see {@link JdbcArchiveStore}) */
+    /** An archive whose appends are written at once, in the caller's thread (tests, tools). */
     public ModuleArchive(DataSource database, String table, int maxPageSize) {
+        this(database, table, maxPageSize, Runnable::run, 1);
+    }
+
+    /**
+     * @param table a table with the columns and indexes of {@code mam_messages} (see {@link JdbcArchiveStore})
+     * @param writes where appends are written, group-committed as the accounts' are ({@link ArchiveWriter}:
+     *               the blocking executor)
+     * @param writeBatch the most messages one transaction writes ({@link MamModule#WRITE_BATCH})
+     */
+    public ModuleArchive(DataSource database, String table, int maxPageSize, Executor writes, int writeBatch) {
         this.store = new JdbcArchiveStore(database, table);
         this.maxPageSize = maxPageSize;
+        this.writer = new ArchiveWriter(store::appendAllUnowned, writes, writeBatch);
     }
 
     /** The query form (§4.1.5), for a {@code get}. */
@@ -33,8 +52,19 @@ public final class ModuleArchive {
         return answer;
     }
 
-    public void append(EntityBareJid archive, Jid with, String id, Instant stamp, Element stanza) {
-        store.append(archive, with, new ArchivedMessage(id, stamp, stanza.asXML()));
+    /**
+     * Queues {@code stanza} for {@code archive}, to be written with whatever else waits (group
+     * commit, in queue order). Never blocks; completes once the message is committed, or
+     * exceptionally if its batch could not be written.
+     */
+    public CompletableFuture<Void> append(EntityBareJid archive, Jid with, String id, Instant stamp, Element stanza) {
+        return writer.append(archive, new ArchivedMessage(id, stamp, stanza.asXML()), with).thenApply(archived -> null);
+    }
+
+    /** The newest {@code limit} messages of {@code archive}, oldest first. Blocking. */
+    public List<Stored> latest(EntityBareJid archive, int limit) {
+        return store.latest(archive, limit).stream()
+                .map(message -> new Stored(message.stamp(), message.stanzaXml())).toList();
     }
 
     public Optional<String> stanza(EntityBareJid archive, String id) {

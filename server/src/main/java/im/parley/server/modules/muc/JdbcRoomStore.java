@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +31,8 @@ final class JdbcRoomStore {
 
     /** What a persistent room keeps across restarts. */
     record StoredRoom(RoomConfig config, Map<EntityBareJid, Affiliation> affiliations,
-                      Map<EntityBareJid, String> registeredNicks, String subject, String subjectNick, String vcard) {
+                      Map<EntityBareJid, String> registeredNicks, String subject, String subjectNick, String vcard,
+                      Map<EntityBareJid, String> pendingRegistrations) {
     }
 
     /** A public room for the service's disco#items (XEP-0045 §6.3). */
@@ -60,7 +62,7 @@ final class JdbcRoomStore {
                         return Optional.empty();
                     }
                     stored = new StoredRoom(config(rows), new HashMap<>(), new HashMap<>(), rows.getString(14),
-                            rows.getString(15), rows.getString(17));
+                            rows.getString(15), rows.getString(17), new LinkedHashMap<>());
                 }
             }
             try (PreparedStatement select = connection.prepareStatement(
@@ -74,6 +76,16 @@ final class JdbcRoomStore {
                         if (rows.getString(3) != null) {
                             stored.registeredNicks().put(user, rows.getString(3));
                         }
+                    }
+                }
+            }
+            try (PreparedStatement select = connection.prepareStatement("SELECT jid, nick FROM "
+                    + "muc_registration_requests WHERE service = ? AND room = ?")) {
+                select.setString(1, service);
+                select.setString(2, room.getLocalpart().toString());
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        stored.pendingRegistrations().put(jid(rows.getString(1)), rows.getString(2));
                     }
                 }
             }
@@ -117,6 +129,17 @@ final class JdbcRoomStore {
                     insert.setString(3, entry.getKey().toString());
                     insert.setString(4, entry.getValue().value());
                     insert.setString(5, state.registeredNicks().get(entry.getKey()));
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO muc_registration_requests (service, room, jid, nick) VALUES (?, ?, ?, ?)")) {
+                for (Map.Entry<EntityBareJid, String> entry : state.pendingRegistrations().entrySet()) {
+                    insert.setString(1, service);
+                    insert.setString(2, room.getLocalpart().toString());
+                    insert.setString(3, entry.getKey().toString());
+                    insert.setString(4, entry.getValue());
                     insert.addBatch();
                 }
                 insert.executeBatch();

@@ -9,6 +9,8 @@ package im.parley.server.modules.muc;
  * @param roomsPerUser most rooms one user may own at once
  * @param messagesPerMinute most groupchat and private messages one occupant may send per minute
  * @param vcardMaxBytes the largest vCard (XML) an owner may give a room (XEP-0153 avatars)
+ * @param registrationRequests most registrations one room keeps waiting for approval (XEP-0045 §9.9)
  */
-record MucLimits(int maxOccupants, int historyLength, int roomsPerUser, int messagesPerMinute, int vcardMaxBytes) {
+record MucLimits(int maxOccupants, int historyLength, int roomsPerUser, int messagesPerMinute, int vcardMaxBytes,
+                 int registrationRequests) {
 }

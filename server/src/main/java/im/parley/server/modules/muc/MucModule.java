@@ -9,6 +9,7 @@ import im.parley.server.module.XmppModule;
 import im.parley.server.modules.mam.MamModule;
 import im.parley.server.modules.mam.ModuleArchive;
 import im.parley.server.routing.RecipientLanes;
+import io.micrometer.core.instrument.Gauge;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -44,8 +45,21 @@ public final class MucModule implements XmppModule {
             ValueType.integer(1024, 1_048_576), 65_536, "The largest vCard (XML, with its avatar) an owner may give a "
                     + "room (XEP-0153); a larger one is refused with `not-acceptable`.");
 
+    public static final ModuleOption<Integer> REGISTRATION_REQUESTS = SECTION.option("registration_requests",
+            ValueType.integer(1, 10_000), 100, "Most registrations one members-only room keeps waiting for its "
+                    + "admins' approval (XEP-0045 §9.9); one more is refused with `resource-constraint`.");
+
+    public static final ModuleOption<Duration> UNLOAD_AFTER = SECTION.option("unload_after", ValueType.DURATION,
+            Duration.ofMinutes(15), "A persistent room without occupants that handles no stanza for this long "
+                    + "leaves memory; the next stanza to it loads it again from the database.");
+
     private static final List<ModuleOption<?>> OPTIONS = List.of(SUBDOMAIN, MAX_OCCUPANTS, HISTORY_LENGTH,
-            ROOMS_PER_USER, MESSAGES_PER_MINUTE, VCARD_MAX_BYTES);
+            ROOMS_PER_USER, MESSAGES_PER_MINUTE, VCARD_MAX_BYTES, REGISTRATION_REQUESTS, UNLOAD_AFTER);
+    /** How often idle rooms are looked for, at most (more often when {@link #UNLOAD_AFTER} is short). */
+    private static final Duration MAX_UNLOAD_CHECK = Duration.ofMinutes(1);
+
+    private MucService mucService;
+    private ModuleContext context;
 
     @Override
     public String name() {
@@ -64,17 +78,57 @@ public final class MucModule implements XmppModule {
         DataSource database = context.schema(this, "classpath:db/muc");
         JdbcRoomStore store = new JdbcRoomStore(database, service);
         RoomArchive archive = new RoomArchive(new ModuleArchive(database, "muc_messages",
-                context.option(MamModule.MAX_PAGE_SIZE)), context.blocking());
+                context.option(MamModule.MAX_PAGE_SIZE), context.blocking(), context.option(MamModule.WRITE_BATCH)),
+                context.blocking());
         MucLimits limits = new MucLimits(context.option(MAX_OCCUPANTS), context.option(HISTORY_LENGTH),
-                context.option(ROOMS_PER_USER), context.option(MESSAGES_PER_MINUTE), context.option(VCARD_MAX_BYTES));
+                context.option(ROOMS_PER_USER), context.option(MESSAGES_PER_MINUTE), context.option(VCARD_MAX_BYTES),
+                context.option(REGISTRATION_REQUESTS));
         // A room's stanzas go out on their recipients' lanes: a message to 500 occupants is routed
         // on every core, each occupant's copies still in the room's order (docs/benchmarks.md).
         RecipientLanes lanes = serviceContext.lanes();
         RoomServices services = new RoomServices(stanza -> lanes.execute(stanza.to(), () -> serviceContext.send(stanza)),
                 context.clock(), limits,
                 ServerAdmins.jids(context.option(ServerAdmins.ADMINS)), new OccupantIds(store.serviceSecret()));
-        new MucService(serviceContext, store, archive, services).register();
+        this.context = context;
+        this.mucService = new MucService(serviceContext, store, archive, services);
+        this.mucService.register();
+        Gauge.builder("parley.muc.rooms.loaded", this.mucService, MucService::loadedRooms).tag("domain", service.toString())
+                .description("Rooms of a MUC service in memory (idle persistent rooms are unloaded)")
+                .register(context.metrics().registry());
         schedulePurge(context, service, archive);
+        scheduleUnload(context, service);
+    }
+
+    /**
+     * Idle persistent rooms leave memory ({@link #UNLOAD_AFTER}), checked on a thread of the
+     * module's own; the unloading itself runs in each room's turn.
+     */
+    private void scheduleUnload(ModuleContext context, DomainBareJid domain) {
+        Duration after = context.option(UNLOAD_AFTER);
+        long period = Math.max(100, Math.min(after.toMillis() / 2, MAX_UNLOAD_CHECK.toMillis()));
+        ScheduledExecutorService unloader = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "muc-unload-" + domain);
+            thread.setDaemon(true);
+            return thread;
+        });
+        unloader.scheduleWithFixedDelay(() -> {
+            try {
+                unloadIdle();
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(MucModule.class).warn("cannot unload the idle rooms of {}", domain, e);
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+        context.onStop(unloader::shutdownNow);
+    }
+
+    /** Unloads the rooms idle for longer than {@link #UNLOAD_AFTER}; returns how many were found idle. */
+    int unloadIdle() {
+        return mucService.unloadIdle(context.clock().instant().minus(context.option(UNLOAD_AFTER)));
+    }
+
+    /** The service's rooms in memory. */
+    int loadedRooms() {
+        return mucService.loadedRooms();
     }
 
     /** Rooms' archives keep messages as long as accounts' do ({@code mam.retention}), purged hourly. */

@@ -114,18 +114,52 @@ final class MucService {
         if (room != null) {
             return CompletableFuture.completedFuture(room);
         }
-        return CompletableFuture.supplyAsync(() -> store.load(jid), blocking).thenApply(loaded -> {
+        return CompletableFuture.supplyAsync(() -> store.load(jid), blocking).thenCompose(loaded -> {
             if (loaded.isEmpty()) {
-                return null;
+                return CompletableFuture.completedFuture(null);
             }
             JdbcRoomStore.StoredRoom state = loaded.get();
             Room found = new Room(jid, state.config(), state.affiliations(), state.registeredNicks(), state.subject(),
                     state.subjectNick(), services);
             found.restoreVcard(state.vcard());
-            stored.put(jid, true);
-            rooms.put(jid, found);
-            return found;
+            found.restorePendingRegistrations(state.pendingRegistrations());
+            CompletionStage<List<RoomHistory.Entry>> history = state.config().archived()
+                    ? archive.history(jid, state.config().historyLength())
+                    : CompletableFuture.completedFuture(List.of());
+            return history.thenApply(entries -> {
+                found.restoreHistory(entries);
+                stored.put(jid, true);
+                rooms.put(jid, found);
+                return found;
+            });
         });
+    }
+
+    /**
+     * Drops from memory the persistent rooms that have had no occupant and handled no stanza
+     * since {@code idleSince}; each is loaded again, as it was, by the next stanza to it. The
+     * check is repeated in the room's turn, so a stanza that came meanwhile keeps it. Returns how
+     * many rooms were checked for unloading.
+     */
+    int unloadIdle(java.time.Instant idleSince) {
+        int candidates = 0;
+        for (Room room : List.copyOf(rooms.values())) {
+            if (room.unloadable(idleSince) && stored.containsKey(room.jid())) {
+                candidates++;
+                context.newTurns(room.jid()).defer(() -> {
+                    if (room.unloadable(idleSince)) {
+                        rooms.remove(room.jid(), room);
+                    }
+                    return CompletableFuture.completedFuture(null);
+                });
+            }
+        }
+        return candidates;
+    }
+
+    /** The rooms in memory (the rest are in the database only). */
+    int loadedRooms() {
+        return rooms.size();
     }
 
     /** A temporary room goes with its last occupant (§10.1); a persistent one's changes are written. */
@@ -134,6 +168,7 @@ final class MucService {
             return CompletableFuture.completedFuture(null);
         }
         EntityBareJid jid = room.jid();
+        room.used();
         boolean changed = room.takeChanged();
         if (room.destroyed() || room.isEmpty() && !room.config().persistent()) {
             rooms.remove(jid, room);
@@ -144,7 +179,8 @@ final class MucService {
         }
         if (room.config().persistent()) {
             JdbcRoomStore.StoredRoom state = new JdbcRoomStore.StoredRoom(room.config(), room.affiliations(),
-                    room.registeredNicks(), room.subject(), room.subjectNick(), room.vcard());
+                    room.registeredNicks(), room.subject(), room.subjectNick(), room.vcard(),
+                    room.pendingRegistrations());
             stored.put(jid, true);
             return CompletableFuture.runAsync(() -> store.save(jid, state), blocking);
         }
@@ -227,7 +263,7 @@ final class MucService {
                 // An occupant that cannot take the room's messages is gone (as Prosody does).
                 room.exit(occupant, message.from(), null, List.of(OccupantPresence.REMOVED_BY_ERROR));
             }
-        } else if (!invitations.handle(room, message)) {
+        } else if (!RegistrationApprovals.handle(room, message) && !invitations.handle(room, message)) {
             reject(message, StanzaErrorCondition.BAD_REQUEST, "messages to the room are of type groupchat");
         }
         return CompletableFuture.completedFuture(room);

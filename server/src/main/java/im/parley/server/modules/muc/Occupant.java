@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.dom4j.Element;
 import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.Jid;
 
 /**
@@ -21,6 +22,8 @@ final class Occupant {
     /** XEP-0421: the user's id in this room, on everything the room forwards from the occupant. */
     private final String occupantId;
     private String nick;
+    /** {@code room@service/nick}: made once per nick, not per stanza (it costs a stringprep). */
+    private EntityFullJid jid;
     private Role role;
     /** Each session's last presence as its client sent it, in the order the sessions joined. */
     private final Map<Jid, Element> sessions = new LinkedHashMap<>();
@@ -29,10 +32,11 @@ final class Occupant {
     private long allowanceStart;
     private int allowanceUsed;
 
-    Occupant(EntityBareJid user, String occupantId, String nick, Role role) {
+    Occupant(EntityBareJid user, String occupantId, String nick, EntityFullJid jid, Role role) {
         this.user = user;
         this.occupantId = occupantId;
         this.nick = nick;
+        this.jid = jid;
         this.role = role;
     }
 
@@ -48,8 +52,14 @@ final class Occupant {
         return nick;
     }
 
-    void nick(String newNick) {
+    void nick(String newNick, EntityFullJid newJid) {
         this.nick = newNick;
+        this.jid = newJid;
+    }
+
+    /** The occupant JID, {@code room@service/nick}. */
+    EntityFullJid jid() {
+        return jid;
     }
 
     Role role() {

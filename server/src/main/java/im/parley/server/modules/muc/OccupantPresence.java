@@ -18,6 +18,9 @@ final class OccupantPresence {
     /** §15.5.4 status codes. */
     static final int NON_ANONYMOUS = 100;
     static final int SELF = 110;
+    /** §7.2.12, §10.2.1: the room's discussions are logged (its archive); 171: no longer. */
+    static final int LOGGED = 170;
+    static final int NOT_LOGGED = 171;
     static final int CREATED = 201;
     static final int BANNED = 301;
     static final int NEW_NICK = 303;

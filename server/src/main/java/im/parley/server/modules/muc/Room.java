@@ -39,12 +39,15 @@ final class Room {
     private final Map<EntityBareJid, Affiliation> affiliations = new HashMap<>();
     /** §7.10: the nicknames users registered, reserved for them (kept with their affiliation). */
     private final Map<EntityBareJid, String> registeredNicks = new HashMap<>();
+    /** §9.9: registrations waiting for an admin's approval (user to requested nick), oldest first. */
+    private final Map<EntityBareJid, String> pendingRegistrations = new LinkedHashMap<>();
     private final Map<String, Occupant> byNick = new LinkedHashMap<>();
     private final Map<Jid, Occupant> bySession = new HashMap<>();
     private volatile int occupantCount;
     private final RoomHistory history = new RoomHistory();
     private String subject;
     private String subjectNick;
+    private EntityFullJid subjectJid;
     /** The room's vCard as XML (XEP-0153 avatars, {@link RoomVcard}), or null; and its photo's hash. */
     private String vcard;
     private String photoHash = "";
@@ -52,6 +55,8 @@ final class Room {
     private volatile boolean locked;
     private boolean destroyed;
     private boolean changed;
+    /** When the room last handled a stanza: an empty persistent room unloads after a while of none. */
+    private volatile java.time.Instant lastUsed;
 
     Room(EntityBareJid jid, RoomConfig config, Map<EntityBareJid, Affiliation> affiliations,
          Map<EntityBareJid, String> registeredNicks, String subject, String subjectNick, RoomServices services) {
@@ -112,6 +117,27 @@ final class Room {
         return Map.copyOf(affiliations);
     }
 
+    /** Marks the room as used now (it handled a stanza). */
+    void used() {
+        lastUsed = clock.instant();
+    }
+
+    /**
+     * True if the room may leave memory: persistent, configured, without occupants and unused
+     * since {@code idleSince}; everything it keeps is in the database, so it loads again as it was.
+     */
+    boolean unloadable(java.time.Instant idleSince) {
+        return config.persistent() && !locked && !destroyed && byNick.isEmpty()
+                && (lastUsed == null || !lastUsed.isAfter(idleSince));
+    }
+
+    /** The newest messages of the room's archive, oldest first, as the room's history after a load. */
+    void restoreHistory(List<RoomHistory.Entry> entries) {
+        for (RoomHistory.Entry entry : entries) {
+            history.add(entry.message(), entry.from(), entry.time(), config.historyLength());
+        }
+    }
+
     /** True once since the last call if something a persistent room keeps has changed. */
     boolean takeChanged() {
         boolean was = changed;
@@ -137,7 +163,34 @@ final class Room {
             // A reservation belongs to someone on the room's lists; losing the place loses the nick.
             registeredNicks.remove(user);
         }
+        // Any change of affiliation decides a waiting registration request (§9.9).
+        pendingRegistrations.remove(user);
         changed = true;
+    }
+
+    /** §9.9: the registrations waiting for approval, user to requested nick, oldest first. */
+    Map<EntityBareJid, String> pendingRegistrations() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pendingRegistrations));
+    }
+
+    /** The nick {@code user} asked to register, if its request waits for approval (§9.9), else null. */
+    String pendingRegistration(EntityBareJid user) {
+        return pendingRegistrations.get(user);
+    }
+
+    /** §9.9: records (or, with null, withdraws) {@code user}'s request to register {@code nick}. */
+    void requestRegistration(EntityBareJid user, String nick) {
+        if (nick == null) {
+            pendingRegistrations.remove(user);
+        } else {
+            pendingRegistrations.put(user, nick);
+        }
+        changed = true;
+    }
+
+    /** Restores the requests a stored room had. */
+    void restorePendingRegistrations(Map<EntityBareJid, String> pending) {
+        pendingRegistrations.putAll(pending);
     }
 
     Map<EntityBareJid, String> registeredNicks() {
@@ -200,6 +253,12 @@ final class Room {
         } catch (org.jxmpp.stringprep.XmppStringprepException e) {
             throw new IllegalArgumentException("not a nick: " + nick, e);
         }
+    }
+
+    /** The occupant JID a presence went to, as the router parsed it (no second stringprep). */
+    private EntityFullJid addressed(Stanza presence, String nick) {
+        EntityFullJid to = presence.to().asEntityFullJidIfPossible();
+        return to != null ? to : occupantJid(nick);
     }
 
     // ---- presence (§7.2, §7.6, §7.7, §7.14) ----
@@ -282,7 +341,8 @@ final class Room {
         Jid session = presence.from();
         Occupant occupant = existing;
         if (occupant == null) {
-            occupant = new Occupant(user, occupantIds.of(jid, user), nick, affiliation.defaultRole(config.moderated()));
+            occupant = new Occupant(user, occupantIds.of(jid, user), nick, addressed(presence, nick),
+                    affiliation.defaultRole(config.moderated()));
             byNick.put(nick, occupant);
             occupantCount = byNick.size();
         }
@@ -300,6 +360,11 @@ final class Room {
         List<Integer> codes = new ArrayList<>(List.of(OccupantPresence.SELF));
         if (config.nonAnonymous()) {
             codes.add(0, OccupantPresence.NON_ANONYMOUS);                                     // §7.2.4
+        }
+        if (config.archived()) {
+            // §7.2.12: "the service ... MUST also warn the user that the discussions are logged":
+            // the room's archive keeps them for whoever may read it later (RoomArchive).
+            codes.add(OccupantPresence.LOGGED);
         }
         if (created) {
             codes.add(OccupantPresence.CREATED);                                               // §10.1.1
@@ -335,7 +400,7 @@ final class Room {
             }
         }
         byNick.remove(occupant.nick());
-        occupant.nick(newNick);
+        occupant.nick(newNick, addressed(presence, newNick));
         byNick.put(newNick, occupant);
         occupant.presence(presence.from(), presence.element());
         broadcastPresence(occupant, List.of());
@@ -368,8 +433,8 @@ final class Room {
      */
     void remove(Occupant occupant, List<Integer> codes, List<Element> itemChildren) {
         for (Jid session : occupant.sessions()) {
-            Element presence = selfPresence(occupant, session, true, null, withSelf(codes));
-            itemChildren.forEach(child -> item(presence).add(child.createCopy()));
+            Stanza presence = selfPresence(occupant, session, true, null, withSelf(codes));
+            itemChildren.forEach(child -> item(presence.element()).add(child.createCopy()));
             send(presence);
             bySession.remove(session);
         }
@@ -377,9 +442,9 @@ final class Room {
         occupantCount = byNick.size();
         for (Occupant other : byNick.values()) {
             for (Jid to : other.sessions()) {
-                Element presence = about(occupant, to, null, true,
+                Stanza presence = about(occupant, to, null, true,
                         affiliation(occupant.user()), Role.NONE, realJidFor(occupant, other), null, codes);
-                itemChildren.forEach(child -> item(presence).add(child.createCopy()));
+                itemChildren.forEach(child -> item(presence.element()).add(child.createCopy()));
                 send(presence);
             }
         }
@@ -388,9 +453,9 @@ final class Room {
     /** §10.9: the room is destroyed; each session of the occupant learns it, with the alternate venue. */
     void destroyNotice(Occupant occupant, Element destroy) {
         for (Jid session : occupant.sessions()) {
-            Element presence = about(occupant, session, null, true,
+            Stanza presence = about(occupant, session, null, true,
                     Affiliation.NONE, Role.NONE, null, null, List.of(OccupantPresence.SELF));
-            Element x = presence.element(org.dom4j.QName.get("x", MucNamespaces.USER_NS));
+            Element x = presence.element().element(org.dom4j.QName.get("x", MucNamespaces.USER_NS));
             x.elements().add(1, destroy.createCopy());
             send(presence);
             bySession.remove(session);
@@ -434,22 +499,25 @@ final class Room {
         }
     }
 
-    /** A presence about the occupant (see {@link OccupantPresence#of}), with its occupant id (XEP-0421 §3). */
-    private Element about(Occupant occupant, Jid to, Element source, boolean unavailable, Affiliation affiliation,
-                          Role role, Jid realJid, String newNick, List<Integer> codes) {
-        Element presence = OccupantPresence.of(occupantJid(occupant.nick()), to, source, unavailable, affiliation, role,
+    /**
+     * A presence about the occupant (see {@link OccupantPresence#of}), with its occupant id
+     * (XEP-0421 §3), addressed with the JIDs the room already has (none is parsed again).
+     */
+    private Stanza about(Occupant occupant, Jid to, Element source, boolean unavailable, Affiliation affiliation,
+                         Role role, Jid realJid, String newNick, List<Integer> codes) {
+        Element presence = OccupantPresence.of(occupant.jid(), to, source, unavailable, affiliation, role,
                 realJid, newNick, codes);
         OccupantIds.stamp(presence, occupant.occupantId());
-        return presence;
+        return new Stanza(presence, occupant.jid(), to);
     }
 
-    private Element presenceOf(Occupant occupant, Jid to, Role recipientRole, List<Integer> codes) {
+    private Stanza presenceOf(Occupant occupant, Jid to, Role recipientRole, List<Integer> codes) {
         Jid realJid = config.nonAnonymous() || recipientRole == Role.MODERATOR ? occupant.realJid() : null;
         return about(occupant, to, occupant.presence(), false,
                 affiliation(occupant.user()), occupant.role(), realJid, null, codes);
     }
 
-    private Element selfPresence(Occupant occupant, Jid session, boolean unavailable, Element source,
+    private Stanza selfPresence(Occupant occupant, Jid session, boolean unavailable, Element source,
                                  List<Integer> codes) {
         Element presence = source != null || unavailable ? source : occupant.presence();
         return about(occupant, session, presence, unavailable,
@@ -468,8 +536,8 @@ final class Room {
 
     // ---- history and subject (§7.2.14 to §7.2.16) ----
 
-    void remember(Element broadcast) {
-        history.add(broadcast, clock.instant(), config.historyLength());
+    void remember(Element broadcast, Jid from) {
+        history.add(broadcast, from, clock.instant(), config.historyLength());
     }
 
     /** A message still in the history, by the id of the room's {@code <stanza-id/>}, or null. */
@@ -487,7 +555,7 @@ final class Room {
             Element message = entry.message().createCopy();
             message.addAttribute("to", to.toString());
             DelayStamp.add(message, jid, entry.time());
-            send(message);
+            send(new Stanza(message, entry.from(), to));
         }
     }
 
@@ -496,10 +564,19 @@ final class Room {
         Element message = org.dom4j.DocumentHelper.createElement(
                 org.dom4j.QName.get("message", im.parley.core.stream.Namespaces.CLIENT));
         message.addAttribute("type", "groupchat");
-        message.addAttribute("from", subjectNick == null ? jid.toString() : occupantJid(subjectNick).toString());
+        Jid from = subjectNick == null ? jid : subjectFrom();
+        message.addAttribute("from", from.toString());
         message.addAttribute("to", to.toString());
         message.addElement("subject").setText(subject == null ? "" : subject);
-        send(message);
+        send(new Stanza(message, from, to));
+    }
+
+    /** The occupant JID of who set the subject, made once per subject rather than per newcomer. */
+    private Jid subjectFrom() {
+        if (subjectJid == null || !subjectJid.getResourcepart().toString().equals(subjectNick)) {
+            subjectJid = occupantJid(subjectNick);
+        }
+        return subjectJid;
     }
 
     void subject(String text, String nick) {

@@ -1,5 +1,7 @@
 package im.parley.server.modules.muc;
 
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.server.modules.mam.MamModule;
@@ -7,6 +9,7 @@ import im.parley.server.modules.mam.ModuleArchive;
 import im.parley.server.storage.StoredXml;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -33,9 +36,42 @@ final class RoomArchive {
         this.blocking = blocking;
     }
 
-    /** Archives a message the room is about to send to its occupants, from {@code sender}'s occupant JID. */
+    /**
+     * Archives a message the room is about to send to its occupants, from {@code sender}'s
+     * occupant JID: queued for the group commit the accounts' archives use ({@link ModuleArchive},
+     * the messages of every room waiting meanwhile share one transaction). Completes once the
+     * message is committed; the room's turn waits for it, so the message counts as handled only
+     * once it is durable, and one room's messages are archived in the order it sent them.
+     */
     CompletionStage<Void> append(Room room, Jid sender, String id, Instant stamp, Element message) {
-        return CompletableFuture.runAsync(() -> archive.append(room.jid(), sender, id, stamp, message), blocking);
+        return archive.append(room.jid(), sender, id, stamp, message);
+    }
+
+    /**
+     * The newest messages of the room's archive, up to its history length, as history entries:
+     * a room loaded again (after a restart or an unload) gives newcomers the history it had.
+     */
+    CompletionStage<List<RoomHistory.Entry>> history(EntityBareJid room, int length) {
+        return CompletableFuture.supplyAsync(() -> {
+            List<RoomHistory.Entry> entries = new java.util.ArrayList<>();
+            for (ModuleArchive.Stored stored : archive.latest(room, length)) {
+                Element message = StoredXml.parse(stored.stanzaXml(), "an archived message");
+                Jid sender = sender(message);
+                // The history holds what occupants said; the room's own notices (retractions) are not in it.
+                if (sender != null && sender.hasResource()) {
+                    entries.add(new RoomHistory.Entry(message, sender, stored.stamp()));
+                }
+            }
+            return entries;
+        }, blocking);
+    }
+
+    private static Jid sender(Element message) {
+        try {
+            return Jids.parse(message.attributeValue("from"));
+        } catch (JidMalformedException | NullPointerException e) {
+            return null;
+        }
     }
 
     /**

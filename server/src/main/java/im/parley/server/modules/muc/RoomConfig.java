@@ -11,7 +11,8 @@ import java.util.Set;
  * @param historyLength how many messages a newcomer gets by default (§7.2.14, {@code muc#maxhistoryfetch})
  * @param broadcast the roles whose presence the other occupants get (§7.2.3)
  * @param password the secret when {@code passwordProtected}, else null
- * @param archiving whether a persistent room keeps its messages (XEP-0313; {@code muc#roomconfig_enablearchiving})
+ * @param archiving whether a persistent room keeps its messages (XEP-0313; {@code muc#roomconfig_enablearchiving},
+ *                  or {@code muc#roomconfig_enablelogging}: the archive is the room's log, XEP-0045 §7.2.12)
  */
 record RoomConfig(String name, String description, boolean persistent, boolean publicRoom, boolean membersOnly,
                   boolean moderated, boolean passwordProtected, String password, Whois whois, int maxUsers,

@@ -12,7 +12,9 @@ import org.dom4j.Element;
 /**
  * The room configuration form (XEP-0045 §10.2, the {@code muc#roomconfig} FORM_TYPE of §15.5.3):
  * the form an owner gets, and a submitted one read into a {@link RoomConfig}. A field the owner
- * leaves out keeps its value (§10.2: the service applies what was submitted).
+ * leaves out keeps its value (§10.2: the service applies what was submitted). The room's archive
+ * is its log: {@code muc#roomconfig_enablelogging} (§15.5.3, ejabberd's name) sets the same as the
+ * form's {@code muc#roomconfig_enablearchiving} (Prosody's), which wins when both are submitted.
  */
 final class RoomConfigForm {
 
@@ -114,7 +116,7 @@ final class RoomConfigForm {
         }
         return new RoomConfig(name, description, persistent, publicRoom, membersOnly, moderated, passwordProtected,
                 password, whois, maxUsers, changeSubject, allowInvites, history, broadcast, allowPm,
-                bool(submitted, "enablearchiving", current.archiving()));
+                bool(submitted, "enablearchiving", bool(submitted, "enablelogging", current.archiving())));
     }
 
     private static void bool(DataForm form, String var, String label, boolean value) {

@@ -8,6 +8,7 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import org.dom4j.Element;
+import org.jxmpp.jid.Jid;
 
 /**
  * The last messages of a room, for newcomers (XEP-0045 §7.2.14), kept in memory up to the room's
@@ -15,18 +16,26 @@ import org.dom4j.Element;
  */
 final class RoomHistory {
 
-    /** A message as the room broadcast it (from the occupant JID, without {@code to}), and when. */
-    record Entry(Element message, Instant time, int chars) {
+    /** A message as the room broadcast it (without {@code to}), its sender's occupant JID, and when. */
+    record Entry(Element message, Jid from, Instant time) {
+
+        /**
+         * §7.2.15: "the characters of the complete XML stanzas": counted only for a newcomer who
+         * asks for {@code maxchars}, not for every message the room keeps.
+         */
+        int chars() {
+            return message.asXML().length();
+        }
     }
 
     private final Deque<Entry> entries = new ArrayDeque<>();
 
-    void add(Element message, Instant time, int keep) {
+    void add(Element message, Jid from, Instant time, int keep) {
         if (keep <= 0) {
             entries.clear();
             return;
         }
-        entries.addLast(new Entry(message, time, message.asXML().length()));
+        entries.addLast(new Entry(message, from, time));
         while (entries.size() > keep) {
             entries.removeFirst();
         }
@@ -37,7 +46,7 @@ final class RoomHistory {
         for (Entry entry : List.copyOf(entries)) {
             if (stanzaId.equals(StanzaIdOf.room(entry.message()))) {
                 List<Entry> all = new ArrayList<>(entries);
-                all.set(all.indexOf(entry), new Entry(replacement, entry.time(), replacement.asXML().length()));
+                all.set(all.indexOf(entry), new Entry(replacement, entry.from(), entry.time()));
                 entries.clear();
                 entries.addAll(all);
                 return true;
@@ -81,9 +90,11 @@ final class RoomHistory {
                     || (request.since() != null && !entry.time().isAfter(request.since()))) {
                 break;
             }
-            chars += entry.chars();
-            if (request.maxChars() != null && chars > request.maxChars()) {
-                break;
+            if (request.maxChars() != null) {
+                chars += entry.chars();
+                if (chars > request.maxChars()) {
+                    break;
+                }
             }
             selected.add(entry);
         }

@@ -57,7 +57,7 @@ final class RoomMessages {
             return DONE;
         }
         Element broadcast = stripped(message.element(), room);
-        broadcast.addAttribute("from", room.occupantJid(sender.nick()).toString());
+        broadcast.addAttribute("from", sender.jid().toString());
         broadcast.remove(broadcast.attribute("to"));
         OccupantIds.stamp(broadcast, sender.occupantId());
         // XEP-0359 §3: a stanza id the room assigns, by the room.
@@ -66,11 +66,11 @@ final class RoomMessages {
                 .addAttribute("by", room.jid().toString());
         boolean body = broadcast.element("body") != null;
         CompletionStage<Void> archived = body && room.config().archived()
-                ? archive.append(room, room.occupantJid(sender.nick()), id, clock.instant(), broadcast) : DONE;
+                ? archive.append(room, sender.jid(), id, clock.instant(), broadcast) : DONE;
         return archived.thenRun(() -> {
-            toAll(room, broadcast);
+            toAll(room, broadcast, sender.jid());
             if (body) {
-                room.remember(broadcast);
+                room.remember(broadcast, sender.jid());
             }
         });
     }
@@ -119,7 +119,7 @@ final class RoomMessages {
             return;
         }
         Element relayed = stripped(message.element(), room);
-        relayed.addAttribute("from", room.occupantJid(sender.nick()).toString());
+        relayed.addAttribute("from", sender.jid().toString());
         OccupantIds.stamp(relayed, sender.occupantId());
         if (relayed.element(QName.get("x", MucNamespaces.USER_NS)) == null) {
             // §7.5: "the service SHOULD add an <x/> element qualified by the muc#user namespace".
@@ -128,7 +128,7 @@ final class RoomMessages {
         for (Jid session : recipient.sessions()) {
             Element copy = relayed.createCopy();
             copy.addAttribute("to", session.toString());
-            room.send(copy);
+            room.send(new Stanza(copy, sender.jid(), session));
         }
     }
 
@@ -142,13 +142,17 @@ final class RoomMessages {
         return false;
     }
 
-    /**
-     * A copy of {@code broadcast} to every session of every occupant. The sender's address is
-     * parsed once, not once per copy: in a room of 500, parsing each copy's addresses again was a
-     * quarter of the room's time (docs/benchmarks.md, group chat).
-     */
+    /** To every occupant's every session, from the room's JID. */
     static void toAll(Room room, Element broadcast) {
-        Jid from = Room.jid(broadcast.attributeValue("from"));
+        toAll(room, broadcast, room.jid());
+    }
+
+    /**
+     * To every occupant's every session, from {@code from} (the JIDs are the room's: none is
+     * parsed again; in a room of 500, parsing each copy's addresses was a quarter of the room's
+     * time, docs/benchmarks.md, group chat).
+     */
+    static void toAll(Room room, Element broadcast, Jid from) {
         for (Occupant occupant : room.occupants()) {
             for (Jid session : occupant.sessions()) {
                 Element copy = broadcast.createCopy();

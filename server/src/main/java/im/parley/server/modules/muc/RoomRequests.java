@@ -32,12 +32,13 @@ final class RoomRequests {
     private final MucLimits limits;
     private final RoomAdmin admin;
     private final Destruction destruction;
-    private final RoomRegistration registration = new RoomRegistration();
+    private final RoomRegistration registration;
 
     RoomRequests(MucLimits limits, RoomAdmin admin, Destruction destruction) {
         this.limits = limits;
         this.admin = admin;
         this.destruction = destruction;
+        this.registration = new RoomRegistration(limits.registrationRequests());
     }
 
     Element answer(Room room, Stanza iq) {
@@ -159,12 +160,12 @@ final class RoomRequests {
         try {
             // §10.1.2: an empty form accepts the defaults (an instant room); §10.1.3/§10.2: the submitted values.
             RoomConfig config = RoomConfigForm.read(form, room.config(), limits);
-            boolean anonymityChanged = config.nonAnonymous() != room.config().nonAnonymous();
+            List<Integer> codes = changeCodes(room.config(), config);
             room.configure(config);
             boolean wasLocked = room.locked();
             room.unlock();
             if (!wasLocked) {
-                announceChange(room, anonymityChanged ? (config.nonAnonymous() ? 172 : 173) : 104);
+                announceChange(room, codes);
             }
             return Stanzas.iqResult(iq.element());
         } catch (RoomConfigForm.Invalid e) {
@@ -172,13 +173,31 @@ final class RoomRequests {
         }
     }
 
-    /** §10.2.1: occupants learn that the configuration changed (104; 172/173 when anonymity did). */
-    private static void announceChange(Room room, int code) {
+    /**
+     * §10.2.1: the status codes of a change: 172/173 when the room became non-anonymous or
+     * semi-anonymous, 170/171 when its discussions became logged or no longer are (the room's
+     * archive: a persistent room with archiving on, {@link RoomConfig#archived}), else 104.
+     */
+    static List<Integer> changeCodes(RoomConfig before, RoomConfig after) {
+        List<Integer> codes = new java.util.ArrayList<>();
+        if (after.archived() != before.archived()) {
+            codes.add(after.archived() ? OccupantPresence.LOGGED : OccupantPresence.NOT_LOGGED);
+        }
+        if (after.nonAnonymous() != before.nonAnonymous()) {
+            codes.add(after.nonAnonymous() ? 172 : 173);
+        }
+        return codes.isEmpty() ? List.of(104) : codes;
+    }
+
+    /** §10.2.1: occupants learn that the configuration changed, in one message with every code that applies. */
+    private static void announceChange(Room room, List<Integer> codes) {
         Element message = org.dom4j.DocumentHelper.createElement(
                 QName.get("message", im.parley.core.stream.Namespaces.CLIENT));
         message.addAttribute("type", "groupchat").addAttribute("from", room.jid().toString());
-        message.addElement(QName.get("x", MucNamespaces.USER_NS)).addElement(QName.get("status", MucNamespaces.USER_NS))
-                .addAttribute("code", Integer.toString(code));
+        Element x = message.addElement(QName.get("x", MucNamespaces.USER_NS));
+        for (int code : codes) {
+            x.addElement(QName.get("status", MucNamespaces.USER_NS)).addAttribute("code", Integer.toString(code));
+        }
         RoomMessages.toAll(room, message);
     }
 

@@ -404,10 +404,10 @@ class MucOccupantTest {
 
         List<Element> burst = leaveAndEnter(romeo, ROOM + "/romeo");
 
-        // §7.14 then §7.2: the room stays (no 201), with its configuration and owner.
+        // §7.14 then §7.2: the room stays (no 201), with its configuration and owner (and its log, §7.2.12: 170).
         List<Element> presences = named(burst, "presence");
         assertThat(presences).extracting(p -> p.attributeValue("type")).containsExactly("unavailable", null);
-        assertThat(statusCodes(presences.get(1))).containsExactly(110);
+        assertThat(statusCodes(presences.get(1))).containsExactly(110, 170);
         assertThat(item(presences.get(1)).attributeValue("affiliation")).isEqualTo("owner");
         assertThat(last(burst, "message").element("subject")).isNotNull();
         Element info = MucScript.send(juliet, "<iq type='get' id='d1' to='" + ROOM

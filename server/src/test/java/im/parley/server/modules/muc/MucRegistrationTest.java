@@ -152,19 +152,88 @@ class MucRegistrationTest {
     }
 
     @Test
-    void aMembersOnlyRoomTakesRegistrationsFromItsMembersOnly() {
+    void aMembersOnlyRoomAsksItsAdminsToApproveARegistration() {
         createReserved(romeo, ROOM + "/romeo", "muc#roomconfig_membersonly", "1");
+        send(juliet, "<presence/>");
+        juliet.received();
 
-        // §7.10: "If the user ... is not allowed to register with the room ... not-allowed": otherwise
-        // anyone could make themselves a member of a members-only room.
-        assertThat(errorCondition(iq(juliet, "<iq type='get' id='r1' to='" + ROOM + "'><query xmlns='" + REGISTER
-                + "'/></iq>"))).isEqualTo("not-allowed");
-        assertThat(errorCondition(register(juliet, "Juliet"))).isEqualTo("not-allowed");
+        // §7.10: the form is offered; the submission "MAY [be] approved by a room admin/owner"
+        // (§9.9) instead of making the user a member at once, which would let anyone in.
+        assertThat(iq(juliet, "<iq type='get' id='r1' to='" + ROOM + "'><query xmlns='" + REGISTER
+                + "'/></iq>").attributeValue("type")).isEqualTo("result");
+        assertThat(register(juliet, "Juliet").attributeValue("type")).as("the request was received").isEqualTo("result");
+        assertThat(reservedNick(juliet).elements()).as("not registered before the approval").isEmpty();
+        assertThat(errorCondition(last(join(juliet, ROOM + "/Juliet", ""), "presence")))
+                .isEqualTo("registration-required");
 
+        // §9.9: "the service [sends] a message stanza to the room admin(s) ... [with] a Data Form
+        // asking for approval or denial of the request", naming the requester and the nickname.
+        Element request = last(romeo.received(), "message");
+        assertThat(request.attributeValue("from")).isEqualTo(ROOM);
+        Element form = request.element(QName.get("x", DATA));
+        assertThat(fieldValue(form, "FORM_TYPE")).isEqualTo("http://jabber.org/protocol/muc#register");
+        assertThat(fieldValue(form, "muc#jid")).isEqualTo("juliet@parley.test");
+        assertThat(fieldValue(form, "muc#register_roomnick")).isEqualTo("Juliet");
+        assertThat(fieldValue(form, "muc#register_allow")).isEqualTo("0");
+
+        // "If the admin approves the registration request, the service shall register the user".
+        send(romeo, answer("juliet@parley.test", true));
+        Element approved = last(juliet.received(), "message");
+        assertThat(approved.attributeValue("from")).isEqualTo(ROOM);
+        assertThat(item(approved).attributeValue("affiliation")).isEqualTo("member");
+        assertThat(reservedNick(juliet).element("identity").attributeValue("name")).isEqualTo("Juliet");
+        assertThat(statusCodes(last(join(juliet, ROOM + "/Juliet", ""), "presence"))).contains(110);
+    }
+
+    @Test
+    void anAdminDeniesARequestAndOnlyAdminsAnswer() {
+        createReserved(romeo, ROOM + "/romeo", "muc#roomconfig_membersonly", "1");
+        send(nurse, "<presence/>");
+        nurse.received();
+        register(nurse, "Nurse");
+        romeo.received();
+
+        // Someone who is not an admin cannot decide a request.
+        assertThat(errorCondition(last(send(juliet, answer("nurse@parley.test", true)), "message")))
+                .isEqualTo("forbidden");
+
+        send(romeo, answer("nurse@parley.test", false));
+        assertThat(last(nurse.received(), "message").elementText("body")).contains("denied");
+        assertThat(errorCondition(last(join(nurse, ROOM + "/Nurse", ""), "presence")))
+                .isEqualTo("registration-required");
+        // The request is decided: answering it again finds none.
+        assertThat(errorCondition(last(send(romeo, answer("nurse@parley.test", true)), "message")))
+                .isEqualTo("item-not-found");
+    }
+
+    @Test
+    void aRequestWaitsAcrossARestartAndMembersRegisterAtOnce() throws Exception {
+        createReserved(romeo, ROOM + "/romeo", "muc#roomconfig_membersonly", "1",
+                "muc#roomconfig_persistentroom", "1");
+        register(nurse, "Nurse");
+        assertThat(named(romeo.received(), "message")).as("the owner is asked").hasSize(1);
         iq(romeo, "<iq type='set' id='m1' to='" + ROOM + "'><query xmlns='" + ADMIN
                 + "'><item affiliation='member' jid='juliet@parley.test'/></query></iq>");
         assertThat(register(juliet, "Juliet").attributeValue("type")).isEqualTo("result");
-        assertThat(reservedNick(juliet).element("identity").attributeValue("name")).isEqualTo("Juliet");
+        assertThat(reservedNick(juliet).element("identity").attributeValue("name")).as("a member registers at once")
+                .isEqualTo("Juliet");
+
+        server.close();
+        server = new TestServer(config());
+        login();
+        // The waiting request was kept (the form shows the nickname asked for); asking again
+        // replaces it, and an owner who is not in the room finds the form among its offline messages.
+        Element kept = iq(nurse, "<iq type='get' id='r2' to='" + ROOM + "'><query xmlns='" + REGISTER + "'/></iq>")
+                .element(QName.get("query", REGISTER));
+        assertThat(fieldValue(kept.element(QName.get("x", DATA)), "muc#register_roomnick")).isEqualTo("Nurse");
+        register(nurse, "Nursie");
+        List<Element> offline = send(romeo, "<presence/>");
+        Element form = last(offline, "message").element(QName.get("x", DATA));
+        assertThat(fieldValue(form, "muc#jid")).isEqualTo("nurse@parley.test");
+        assertThat(fieldValue(form, "muc#register_roomnick")).isEqualTo("Nursie");
+
+        send(romeo, answer("nurse@parley.test", true));
+        assertThat(reservedNick(nurse).element("identity").attributeValue("name")).isEqualTo("Nursie");
     }
 
     @Test
@@ -204,6 +273,14 @@ class MucRegistrationTest {
                 + DATA + "' type='submit'><field var='FORM_TYPE'><value>http://jabber.org/protocol/muc#register"
                 + "</value></field><field var='muc#register_roomnick'><value>" + nick + "</value></field></x>"
                 + "</query></iq>"), "iq");
+    }
+
+    /** An admin's answer to a registration request (§9.9): the submitted muc#register form. */
+    private static String answer(String user, boolean allow) {
+        return "<message to='" + ROOM + "'><x xmlns='" + DATA + "' type='submit'><field var='FORM_TYPE'><value>"
+                + "http://jabber.org/protocol/muc#register</value></field><field var='muc#jid'><value>" + user
+                + "</value></field><field var='muc#register_allow'><value>" + (allow ? "1" : "0")
+                + "</value></field></x></message>";
     }
 
     private static Element reservedNick(TestClient client) {

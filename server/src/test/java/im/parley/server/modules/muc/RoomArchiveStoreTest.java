@@ -9,6 +9,7 @@ import im.parley.server.storage.StoreContract;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,7 +19,8 @@ import org.jxmpp.jid.impl.JidCreate;
 
 /**
  * The rooms' archives ({@code muc_messages} of {@code db/muc}, read by the account archive's
- * store) on H2 and PostgreSQL: append, query with RSM paging and {@code with} (XEP-0313 §4),
+ * store) on H2 and PostgreSQL: append, query with RSM paging and {@code with} (XEP-0313 §4), the newest
+ * messages (a room's history when it is loaded),
  * tombstones replacing a message (XEP-0425), a room's archive deleted, expired messages purged.
  */
 class RoomArchiveStoreTest extends StoreContract {
@@ -50,6 +52,11 @@ class RoomArchiveStoreTest extends StoreContract {
                 + "</value></field><field var='with'><value>garden@conference.example.org/juliet</value></field></x>")))
                 .containsExactly("m1");
 
+        // A room loaded again takes its history from the newest messages, oldest first.
+        assertThat(archive.latest(garden, 2)).extracting(ModuleArchive.Stored::stanzaXml)
+                .satisfiesExactly(xml -> assertThat(xml).contains("m1"), xml -> assertThat(xml).contains("m2"));
+        assertThat(archive.latest(garden, 2).get(1).stamp()).isEqualTo(T0.plusSeconds(2));
+
         assertThat(archive.replace(garden, "id1", message("tombstone"))).isTrue();
         assertThat(archive.replace(garden, "nope", message("tombstone"))).isFalse();
         assertThat(archive.stanza(garden, "id1")).hasValueSatisfying(xml -> assertThat(xml).contains("tombstone"));
@@ -59,6 +66,28 @@ class RoomArchiveStoreTest extends StoreContract {
         assertThat(archive.stanza(hall, "id0")).isPresent();
         assertThat(archive.purge(hall.asDomainBareJid(), T0.plusSeconds(1))).isEqualTo(1);
         assertThat(archive.stanza(hall, "id0")).isEmpty();
+    }
+
+    @Test
+    void appendsCompleteOnlyOnceCommittedAndKeepTheirOrder() throws Exception {
+        // The writer the rooms share with the accounts' archives: appends wait for their batch.
+        List<Runnable> writes = new ArrayList<>();
+        ModuleArchive queued = new ModuleArchive(moduleSchema("muc", "classpath:db/muc"), "muc_messages", 100,
+                writes::add, 500);
+        List<CompletableFuture<Void>> appended = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            EntityBareJid room = i % 2 == 0 ? garden : hall;
+            appended.add(queued.append(room, JidCreate.from(room + "/romeo"), "q" + i, T0, message("q" + i)));
+        }
+        assertThat(appended).noneMatch(CompletableFuture::isDone);
+        assertThat(bodies(query(""))).as("nothing is visible before the commit").isEmpty();
+
+        while (!writes.isEmpty()) {
+            writes.remove(0).run();
+        }
+
+        assertThat(appended).allMatch(future -> future.isDone() && !future.isCompletedExceptionally());
+        assertThat(bodies(query(""))).as("one room's messages, in the order they were sent").containsExactly("q0", "q2");
     }
 
     private List<Element> query(String children) {
