@@ -23,9 +23,11 @@ final class EnumValueType<E extends Enum<E>> implements ValueType<E> {
 
     @Override
     public E read(JsonNode node, String key, ConfigSource source) throws ConfigException {
-        if (node.isTextual()) {
+        // YAML 1.1 reads a bare on or off as a boolean: an enum with those constants takes them.
+        String text = node.isBoolean() ? (node.booleanValue() ? "on" : "off") : node.isTextual() ? node.textValue() : null;
+        if (text != null) {
             for (E constant : type.getEnumConstants()) {
-                if (toYaml(constant).equals(node.textValue())) {
+                if (toYaml(constant).equals(text)) {
                     return constant;
                 }
             }

@@ -5,6 +5,7 @@ import im.parley.core.sasl.ScramCredential;
 import im.parley.core.sasl.ScramHash;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 
@@ -23,6 +24,13 @@ public interface AccountStore {
 
     /** Deletes the account and its credentials; false if there was no such account. */
     boolean delete(EntityBareJid jid);
+
+    /**
+     * Runs {@code step} with the account before each deletion, on the deleting thread (blocking):
+     * for a module whose rows reach the database late, such as the archive journal's messages,
+     * which must be there for the deletion to take them along.
+     */
+    void beforeDelete(Consumer<EntityBareJid> step);
 
     boolean exists(EntityBareJid jid);
 

@@ -12,6 +12,8 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
@@ -19,6 +21,7 @@ import org.jxmpp.jid.EntityBareJid;
 /** {@link AccountStore} on the {@code accounts} and {@code account_credentials} tables (migrations V1, V21). */
 public final class JdbcAccountStore implements AccountStore {
     private final SqlTransactions transactions;
+    private final List<Consumer<EntityBareJid>> beforeDelete = new CopyOnWriteArrayList<>();
 
     public JdbcAccountStore(DataSource dataSource) {
         this.transactions = new SqlTransactions(dataSource);
@@ -62,7 +65,13 @@ public final class JdbcAccountStore implements AccountStore {
     }
 
     @Override
+    public void beforeDelete(Consumer<EntityBareJid> step) {
+        beforeDelete.add(step);
+    }
+
+    @Override
     public boolean delete(EntityBareJid jid) {
+        beforeDelete.forEach(step -> step.accept(jid));
         return transactions.run("delete account " + jid, connection -> {
             try (PreparedStatement credentials = connection.prepareStatement(
                     "DELETE FROM account_credentials WHERE domain = ? AND username = ?");

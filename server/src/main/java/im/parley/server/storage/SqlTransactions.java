@@ -74,7 +74,7 @@ public final class SqlTransactions {
     }
 
     /** A unique violation, also where a batch reports it as the cause or the next exception of its own. */
-    private static boolean isUniqueViolation(SQLException e) {
+    public static boolean isUniqueViolation(SQLException e) {
         for (Throwable t = e; t != null; t = t instanceof SQLException sql && sql.getNextException() != null
                 ? sql.getNextException() : t.getCause()) {
             if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {

@@ -4,7 +4,6 @@ import im.parley.server.storage.ModuleSchemas;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 import org.dom4j.Element;
 import org.jxmpp.jid.EntityBareJid;
@@ -33,12 +32,11 @@ public final class ArchiveImport {
 
     /** Archives {@code entries} in one transaction; returns how many were (those of no account are not). */
     public int append(List<Entry> entries) {
-        List<ArchiveWriter.Append> batch = new ArrayList<>(entries.size());
+        List<ArchiveRecord> batch = new ArrayList<>(entries.size());
         for (Entry entry : entries) {
             String id = StanzaIds.next();
             Element stored = entry.incoming() ? StanzaIds.stamped(entry.message(), id, entry.owner()) : entry.message();
-            batch.add(new ArchiveWriter.Append(entry.owner(), new ArchivedMessage(id, entry.stamp(), stored.asXML()),
-                    entry.with(), new CompletableFuture<>()));
+            batch.add(new ArchiveRecord(entry.owner(), entry.with(), new ArchivedMessage(id, entry.stamp(), stored.asXML())));
         }
         return (int) store.appendAll(batch).stream().filter(archived -> archived).count();
     }

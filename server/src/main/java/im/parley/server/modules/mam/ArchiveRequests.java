@@ -37,12 +37,16 @@ final class ArchiveRequests implements IqHandler {
 
     private final ModuleContext context;
     private final JdbcArchiveStore store;
+    private final Runnable settle;
     private final ArchivePreferences preferences;
     private final int maxPageSize;
 
-    ArchiveRequests(ModuleContext context, JdbcArchiveStore store, ArchivePreferences preferences, int maxPageSize) {
+    /** @param settle makes the store hold every message archived so far (the journal's catch-up); blocking */
+    ArchiveRequests(ModuleContext context, JdbcArchiveStore store, Runnable settle, ArchivePreferences preferences,
+                    int maxPageSize) {
         this.context = context;
         this.store = store;
+        this.settle = settle;
         this.preferences = preferences;
         this.maxPageSize = maxPageSize;
     }
@@ -57,8 +61,9 @@ final class ArchiveRequests implements IqHandler {
         Element payload = iq.element().elements().get(0);
         boolean get = "get".equals(iq.type());
         return switch (payload.getName()) {
-            case "query" -> get ? answer(Stanzas.iqResult(iq.element()), ArchiveAnswers.form()) : blocking(() -> query(iq, owner, requester, payload));
-            case "metadata" -> get ? blocking(() -> metadata(iq, owner)) : error(iq, StanzaErrorCondition.BAD_REQUEST, null);
+            case "query" -> get ? answer(Stanzas.iqResult(iq.element()), ArchiveAnswers.form())
+                    : settled(() -> query(iq, owner, requester, payload));
+            case "metadata" -> get ? settled(() -> metadata(iq, owner)) : error(iq, StanzaErrorCondition.BAD_REQUEST, null);
             case "prefs" -> blocking(() -> get ? prefs(iq, preferences.of(owner)) : setPrefs(iq, owner, payload));
             default -> error(iq, StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED, null);
         };
@@ -132,6 +137,17 @@ final class ArchiveRequests implements IqHandler {
 
     private CompletionStage<Element> blocking(Supplier<Element> work) {
         return CompletableFuture.supplyAsync(work, context.blocking());
+    }
+
+    /**
+     * A read that sees every message archived (and so acknowledged, XEP-0198 §4) before the
+     * request: the journal's records up to now are indexed first, on the blocking thread.
+     */
+    private CompletionStage<Element> settled(Supplier<Element> read) {
+        return blocking(() -> {
+            settle.run();
+            return read.get();
+        });
     }
 
 

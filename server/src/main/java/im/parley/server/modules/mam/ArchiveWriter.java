@@ -15,15 +15,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Group commit for an archive store: appends queue up, and one drain at a time writes whatever
- * is waiting, at most {@code batchSize} messages, in one transaction. The end of a transaction
- * on the embedded database writes every page changed since the last one (H2, {@code
- * WRITE_DELAY=0}), so while one batch commits the next fills up, and under load that write is
- * shared by all the messages that arrived meanwhile (docs/benchmarks.md, "Group commit of the
- * archive").
+ * is waiting, at most {@code batchSize} messages, at once: one transaction, or one write of the
+ * archive journal ({@link JournaledArchive}). While one batch is written the next fills up, so
+ * under load the cost of a write is shared by all the messages that arrived meanwhile
+ * (docs/benchmarks.md, "Group commit of the archive").
  *
- * <p>An append's future completes only after its batch committed, so a message counts as
- * handled (XEP-0198 §4) only once it is in the database; a failed batch fails its own appends and
- * no others. Appends are written in the order they were queued, so one account's messages keep
+ * <p>An append's future completes only after its batch was written, so a message counts as
+ * handled (XEP-0198 §4) only once it is in the database or the journal; a failed batch fails its
+ * own appends and no others. Appends are written in the order they were queued, so one account's messages keep
  * their order in its archive (RFC 6120 §10.1). Never blocks the caller: the drain runs on
  * {@code executor} (the blocking executor), and so do the completions, so the next batch does
  * not wait for the work that follows the last one.
@@ -31,13 +30,16 @@ import org.slf4j.LoggerFactory;
 final class ArchiveWriter {
 
     /** One message for one archive; {@code done} completes with whether the account exists. */
-    record Append(EntityBareJid owner, ArchivedMessage message, Jid with, CompletableFuture<Boolean> done) {
+    private record Append(ArchiveRecord record, CompletableFuture<Boolean> done) {
     }
 
-    /** Writes a batch in one transaction: for each append, true if archived, false if its account does not exist. */
+    /**
+     * Writes a batch at once (one transaction, one journal write): for each record, true if
+     * archived, false if its account does not exist.
+     */
     @FunctionalInterface
     interface BatchStore {
-        List<Boolean> appendAll(List<Append> batch);
+        List<Boolean> appendAll(List<ArchiveRecord> batch);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveWriter.class);
@@ -62,7 +64,7 @@ final class ArchiveWriter {
      * or false if the account does not exist; exceptionally if its batch could not be written.
      */
     CompletableFuture<Boolean> append(EntityBareJid owner, ArchivedMessage message, Jid with) {
-        Append append = new Append(owner, message, with, new CompletableFuture<>());
+        Append append = new Append(new ArchiveRecord(owner, with, message), new CompletableFuture<>());
         queue.add(append);
         startDrain();
         return append.done();
@@ -107,7 +109,7 @@ final class ArchiveWriter {
     private void write(List<Append> batch) {
         List<Boolean> archived;
         try {
-            archived = store.appendAll(batch);
+            archived = store.appendAll(batch.stream().map(Append::record).toList());
             if (archived.size() != batch.size()) {
                 throw new IllegalStateException("the store answered " + archived.size() + " of " + batch.size() + " appends");
             }

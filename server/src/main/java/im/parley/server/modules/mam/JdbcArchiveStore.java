@@ -3,6 +3,7 @@ package im.parley.server.modules.mam;
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import im.parley.server.storage.SqlTransactions;
+import im.parley.server.storage.StorageException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -70,6 +71,7 @@ final class JdbcArchiveStore {
     private final String tableName;
     /** The table as reads name it, with {@link #h2Indexes} on H2. */
     private final String table;
+    private final boolean h2;
 
     JdbcArchiveStore(DataSource database) {
         this(database, "mam_messages");
@@ -83,12 +85,17 @@ final class JdbcArchiveStore {
     JdbcArchiveStore(DataSource database, String tableName) {
         this.tx = new SqlTransactions(database);
         this.tableName = tableName;
-        boolean h2 = tx.run("look up the database product",
+        this.h2 = tx.run("look up the database product",
                 connection -> "H2".equals(connection.getMetaData().getDatabaseProductName()));
         if (h2) {
             tx.run("tune the archive table", this::cacheSequence);
         }
         this.table = tableName + (h2 ? h2Indexes(tableName) : "");
+    }
+
+    /** True on the embedded database engine (H2), which one process holds: never shared by a cluster. */
+    boolean embedded() {
+        return h2;
     }
 
     /**
@@ -106,11 +113,11 @@ final class JdbcArchiveStore {
      * Archives a batch of messages in archives that belong to no account (MUC rooms'), in one
      * transaction ({@link ArchiveWriter}): every one is archived.
      */
-    List<Boolean> appendAllUnowned(List<ArchiveWriter.Append> batch) {
+    List<Boolean> appendAllUnowned(List<ArchiveRecord> batch) {
         return tx.run("archive " + batch.size() + " messages in " + tableName, connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + tableName
                     + " (domain, username, stanza_id, stamp, with_bare, with_full, stanza) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                for (ArchiveWriter.Append append : batch) {
+                for (ArchiveRecord append : batch) {
                     ArchivedMessage message = append.message();
                     SqlTransactions.bindOwner(insert, append.owner());
                     insert.setString(3, message.id());
@@ -182,31 +189,92 @@ final class JdbcArchiveStore {
      * Archives a batch of messages in one transaction ({@link ArchiveWriter}): for each, true if
      * it was archived, false if its account does not exist.
      */
-    List<Boolean> appendAll(List<ArchiveWriter.Append> batch) {
-        return tx.run("archive " + batch.size() + " messages", connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO mam_messages (domain, username, stanza_id, stamp, with_bare, with_full, stanza)"
-                            + " SELECT domain, username, ?, ?, ?, ?, ? FROM accounts WHERE domain = ? AND username = ?")) {
-                for (ArchiveWriter.Append append : batch) {
-                    ArchivedMessage message = append.message();
-                    insert.setString(1, message.id());
-                    insert.setLong(2, message.stamp().toEpochMilli());
-                    insert.setString(3, append.with().asBareJid().toString());
-                    insert.setString(4, append.with().toString());
-                    insert.setString(5, message.stanzaXml());
-                    insert.setString(6, append.owner().getDomain().toString());
-                    insert.setString(7, append.owner().getLocalpart().toString());
-                    insert.addBatch();
+    List<Boolean> appendAll(List<ArchiveRecord> batch) {
+        return tx.run("archive " + batch.size() + " messages", connection -> insert(connection, batch, false));
+    }
+
+    /**
+     * The indexer's transaction ({@link ArchiveIndexer}): archives {@code batch}, read from
+     * {@code domain}'s journal, and records {@code position}, the journal position after it, as
+     * indexed, both or neither. A message already archived under its id is not archived twice,
+     * so a batch indexed again (a position lost, a journal restored) changes nothing: the plain
+     * insert runs first, and only if it meets an id already there does the batch run again,
+     * skipping those.
+     */
+    void index(DomainBareJid domain, List<ArchiveRecord> batch, long position) {
+        String what = "index " + batch.size() + " archived messages of " + domain;
+        try {
+            tx.run(what, connection -> indexed(connection, domain, insert(connection, batch, false), position));
+        } catch (StorageException e) {
+            if (!(e.getCause() instanceof SQLException sql) || !SqlTransactions.isUniqueViolation(sql)) {
+                throw e;
+            }
+            tx.run(what, connection -> indexed(connection, domain, insert(connection, batch, true), position));
+        }
+    }
+
+    /** The journal position of {@code domain} indexed so far (0 if none). */
+    long indexedPosition(DomainBareJid domain) {
+        return tx.run("read the indexed archive journal position of " + domain, connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT indexed_position FROM mam_journal WHERE domain = ?")) {
+                query.setString(1, domain.toString());
+                try (ResultSet rows = query.executeQuery()) {
+                    return rows.next() ? rows.getLong(1) : 0L;
                 }
-                int[] counts = insert.executeBatch();
-                List<Boolean> archived = new ArrayList<>(counts.length);
-                for (int count : counts) {
-                    // SUCCESS_NO_INFO (a driver that rewrites the batch) counts as archived.
-                    archived.add(count != 0);
-                }
-                return archived;
             }
         });
+    }
+
+    private static Void indexed(Connection connection, DomainBareJid domain, List<Boolean> inserted, long position)
+            throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE mam_journal SET indexed_position = ? WHERE domain = ?")) {
+            update.setLong(1, position);
+            update.setString(2, domain.toString());
+            if (update.executeUpdate() > 0) {
+                return null;
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO mam_journal (domain, indexed_position) VALUES (?, ?)")) {
+            insert.setString(1, domain.toString());
+            insert.setLong(2, position);
+            insert.executeUpdate();
+        }
+        return null;
+    }
+
+    /**
+     * Inserts the messages of accounts that exist (the others' are dropped); with
+     * {@code skipArchived}, also those whose id their archive already has.
+     */
+    private static List<Boolean> insert(Connection connection, List<ArchiveRecord> batch, boolean skipArchived)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO mam_messages (domain, username, stanza_id, stamp, with_bare, with_full, stanza)"
+                        + " SELECT domain, username, ?, ?, ?, ?, ? FROM accounts a WHERE domain = ? AND username = ?"
+                        + (skipArchived ? " AND NOT EXISTS (SELECT 1 FROM mam_messages m WHERE m.domain = a.domain"
+                        + " AND m.username = a.username AND m.stanza_id = ?)" : ""))) {
+            for (ArchiveRecord record : batch) {
+                ArchivedMessage message = record.message();
+                insert.setString(1, message.id());
+                insert.setLong(2, message.stamp().toEpochMilli());
+                insert.setString(3, record.with().asBareJid().toString());
+                insert.setString(4, record.with().toString());
+                insert.setString(5, message.stanzaXml());
+                insert.setString(6, record.owner().getDomain().toString());
+                insert.setString(7, record.owner().getLocalpart().toString());
+                if (skipArchived) {
+                    insert.setString(8, message.id());
+                }
+                insert.addBatch();
+            }
+            int[] counts = insert.executeBatch();
+            List<Boolean> archived = new ArrayList<>(counts.length);
+            for (int count : counts) {
+                // SUCCESS_NO_INFO (a driver that rewrites the batch) counts as archived.
+                archived.add(count != 0);
+            }
+            return archived;
+        }
     }
 
     /** One page of {@code owner}'s archive. */

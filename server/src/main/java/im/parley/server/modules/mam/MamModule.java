@@ -40,7 +40,13 @@ import org.slf4j.LoggerFactory;
  * the sender's archive as they leave ({@code pre-message/*}). Both run in the stanza's turn, so
  * a message counts as handled (XEP-0198 §4) only once archived, and an account's messages are
  * archived in order (RFC 6120 §10.1). The writes are group-committed ({@link ArchiveWriter}):
- * the messages of all accounts that wait for the archive share one transaction.
+ * the messages of all accounts that wait for the archive share one write. On the embedded
+ * database that write goes to the archive journal ({@link JournaledArchive}), a sequential file
+ * write, and an indexer moves the journal into the database thousands of rows per transaction:
+ * a transaction of H2 rewrites every page it changed, which per message (or per small batch)
+ * cost the server several times what the message itself did (docs/benchmarks.md). Queries,
+ * the purge and account deletion first index what the journal holds, so they see every
+ * message acknowledged so far.
  */
 public final class MamModule implements XmppModule {
 
@@ -58,7 +64,30 @@ public final class MamModule implements XmppModule {
     public static final ModuleOption<ArchiveMode> DEFAULT = SECTION.option("default", ValueType.oneOf(ArchiveMode.class),
             ArchiveMode.ALWAYS, "What is archived for accounts that set no preferences: always, never or roster.");
     public static final ModuleOption<Integer> WRITE_BATCH = SECTION.option("write_batch", ValueType.integer(1, 10_000),
-            500, "The most messages written to the archive in one transaction (group commit).");
+            500, "The most messages written to the archive at once (group commit): one journal write, or one "
+                    + "transaction without the journal.");
+
+    public static final ModuleOption<Journal> JOURNAL = SECTION.option("journal", ValueType.oneOf(Journal.class),
+            Journal.AUTO, "Where a message is archived before it counts as handled: `on`, an append-only journal in "
+                    + "`data_dir/mam-journal/<domain>`, moved into the database thousands of messages per transaction; "
+                    + "`off`, straight into the database; `auto`, the journal on the embedded database, straight into "
+                    + "any other (PostgreSQL, which a cluster shares).");
+    public static final ModuleOption<Boolean> JOURNAL_FSYNC = SECTION.option("journal_fsync", ValueType.BOOLEAN, false,
+            "Force every write of the archive journal to disk (fsync) before its messages count as handled: they "
+                    + "then survive a power loss too, not only a crash of the server, at the cost of an fsync per write.");
+    public static final ModuleOption<Integer> INDEX_BATCH = SECTION.option("index_batch", ValueType.integer(1, 100_000),
+            5000, "The most journaled messages moved into the database in one transaction.");
+    public static final ModuleOption<Duration> INDEX_DELAY = SECTION.option("index_delay", ValueType.DURATION,
+            Duration.ofMillis(250), "How often journaled messages are moved into the database while fewer than "
+                    + "`mam.index_batch` wait (a query does not wait for it: it moves what it needs first).");
+
+    /** Values of {@link #JOURNAL}. */
+    public enum Journal {
+        /** The journal on the embedded database (H2), not on an external one. */
+        AUTO,
+        ON,
+        OFF
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(MamModule.class);
     private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
@@ -67,6 +96,9 @@ public final class MamModule implements XmppModule {
     private JdbcArchiveStore store;
     private ArchiveWriter writer;
     private ArchivePreferences preferences;
+    /** Makes the store hold every message archived so far (blocking): the journal's catch-up, if it has one. */
+    private Runnable settle = () -> {
+    };
 
     @Override
     public String name() {
@@ -80,14 +112,28 @@ public final class MamModule implements XmppModule {
 
     @Override
     public List<ModuleOption<?>> options() {
-        return List.of(RETENTION, MAX_PAGE_SIZE, DEFAULT, WRITE_BATCH);
+        return List.of(RETENTION, MAX_PAGE_SIZE, DEFAULT, WRITE_BATCH, JOURNAL, JOURNAL_FSYNC, INDEX_BATCH, INDEX_DELAY);
     }
 
     @Override
     public void load(ModuleContext moduleContext) {
         this.context = moduleContext;
         this.store = new JdbcArchiveStore(context.schema(this, "classpath:db/mam"));
-        this.writer = new ArchiveWriter(store::appendAll, context.blocking(), context.option(WRITE_BATCH));
+        DomainBareJid domain = context.host().domain();
+        ArchiveWriter.BatchStore batches = store::appendAll;
+        if (journaled()) {
+            JournaledArchive journal = JournaledArchive.open(context.dataDir().resolve("mam-journal").resolve(domain.toString()),
+                    domain, store, context.option(JOURNAL_FSYNC), context.option(INDEX_BATCH), context.option(INDEX_DELAY));
+            context.onStop(journal);
+            batches = journal;
+            settle = journal::catchUp;
+            context.storage().accounts().beforeDelete(account -> {
+                if (account.getDomain().equals(domain)) {
+                    journal.catchUp();
+                }
+            });
+        }
+        this.writer = new ArchiveWriter(batches, context.blocking(), context.option(WRITE_BATCH));
         this.preferences = new ArchivePreferences(store, store.allPrefs(context.host().domain()),
                 context.storage().rosters(), context.option(DEFAULT), context.blocking());
         // §7: support is announced on the archiving JIDs, the accounts' bare JIDs.
@@ -96,7 +142,8 @@ public final class MamModule implements XmppModule {
         context.addAccountFeature(StanzaIds.NAMESPACE);
         // And on the server, as Prosody's mod_mam does: profanity looks for the archive there only.
         context.addServerFeature(NAMESPACE);
-        context.handleAccountIq(NAMESPACE, new ArchiveRequests(context, store, preferences, context.option(MAX_PAGE_SIZE)));
+        context.handleAccountIq(NAMESPACE, new ArchiveRequests(context, store, settle, preferences,
+                context.option(MAX_PAGE_SIZE)));
         context.hook(StanzaEvents.to("message", Shape.BARE), EventPriority.STAMP, this::onInbound);
         context.hook(StanzaEvents.to("message", Shape.FULL), EventPriority.STAMP, this::onInbound);
         for (var type : StanzaEvents.pre("message")) {
@@ -107,10 +154,20 @@ public final class MamModule implements XmppModule {
             return Verdict.PASS;
         });
         schedulePurge();
-        DomainBareJid domain = context.host().domain();
         new SampledValue(() -> store.size(domain), context.blocking(), context.clock(),
                 context.option(MetricsModule.SAMPLE_INTERVAL)).register(context.metrics().registry(),
                 "parley.archive.messages", "Messages in the archives of a hosted domain (sampled)", domain);
+    }
+
+    /** Whether {@link #JOURNAL} puts a journal before this store. */
+    private boolean journaled() {
+        return switch (context.option(JOURNAL)) {
+            case ON -> true;
+            case OFF -> false;
+            // A node-local journal would hide messages from the other nodes of a cluster until
+            // indexed, and an external database (PostgreSQL) does not rewrite pages per commit.
+            case AUTO -> store.embedded();
+        };
     }
 
     /**
@@ -202,6 +259,7 @@ public final class MamModule implements XmppModule {
     /** Deletes this host's archived messages older than {@link #RETENTION}. Blocking. */
     int purgeExpired() {
         try {
+            settle.run();
             return store.purge(context.host().domain(), context.clock().instant().minus(context.option(RETENTION)));
         } catch (RuntimeException e) {
             LOG.warn("cannot purge expired archived messages", e);

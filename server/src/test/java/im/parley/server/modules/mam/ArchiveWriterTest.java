@@ -35,7 +35,7 @@ class ArchiveWriterTest {
     /** What the store was asked to write, batch by batch (message ids). */
     private final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
 
-    private List<Boolean> record(List<ArchiveWriter.Append> batch) {
+    private List<Boolean> record(List<ArchiveRecord> batch) {
         batches.add(batch.stream().map(append -> append.message().id()).toList());
         return batch.stream().map(append -> true).toList();
     }

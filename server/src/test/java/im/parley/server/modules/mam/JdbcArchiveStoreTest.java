@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.jxmpp.jid.EntityBareJid;
@@ -88,6 +87,25 @@ class JdbcArchiveStoreTest extends StoreContract {
         assertThat(store.ends(juliet)).isEmpty();
     }
 
+    /** The indexer's transaction: rows and journal position together; a batch indexed twice is archived once. */
+    @Test
+    void indexingRecordsThePositionAndABatchIndexedAgainIsNotArchivedTwice() {
+        var domain = juliet.asDomainBareJid();
+        List<ArchiveRecord> batch = List.of(record(juliet, romeo, "a", 1000), record(jid("ghost@example.org"), romeo, "g", 1000),
+                record(juliet, nurse, "b", 2000));
+        assertThat(store.indexedPosition(domain)).isZero();
+
+        store.index(domain, batch, 300);
+        assertThat(store.indexedPosition(domain)).isEqualTo(300);
+        // The position lost (a journal restored from a backup): the same records come again, with more.
+        store.index(domain, List.of(batch.get(2), record(juliet, romeo, "c", 3000)), 500);
+
+        assertThat(store.indexedPosition(domain)).isEqualTo(500);
+        assertThat(store.indexedPosition(jid("x@example.com").asDomainBareJid())).isZero();
+        assertThat(store.query(juliet, query(null, null, null, 10)).items()).extracting(ArchivedMessage::id)
+                .containsExactly("a", "b", "c");
+    }
+
     @Test
     void replacesPreferencesAndReadsThemPerDomain() {
         ArchivePrefs prefs = new ArchivePrefs(ArchiveMode.ROSTER, Set.of(romeo.asBareJid()), Set.of(nurse.asBareJid()));
@@ -100,14 +118,18 @@ class JdbcArchiveStoreTest extends StoreContract {
     }
 
     private List<Boolean> append(EntityBareJid owner, Jid with, Object... idsAndStamps) {
-        List<ArchiveWriter.Append> batch = new ArrayList<>();
+        List<ArchiveRecord> batch = new ArrayList<>();
         for (int i = 0; i < idsAndStamps.length; i += 2) {
             String id = (String) idsAndStamps[i];
             ArchivedMessage message = new ArchivedMessage(id,
                     Instant.ofEpochMilli(((Number) idsAndStamps[i + 1]).longValue()), "<message id='" + id + "'/>");
-            batch.add(new ArchiveWriter.Append(owner, message, with, new CompletableFuture<>()));
+            batch.add(new ArchiveRecord(owner, with, message));
         }
         return new ArrayList<>(store.appendAll(batch));
+    }
+
+    private static ArchiveRecord record(EntityBareJid owner, Jid with, String id, long stamp) {
+        return new ArchiveRecord(owner, with, new ArchivedMessage(id, Instant.ofEpochMilli(stamp), "<message id='" + id + "'/>"));
     }
 
     private static ArchiveQuery query(Jid with, String after, String before, int max) {

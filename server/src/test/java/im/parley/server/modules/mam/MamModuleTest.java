@@ -2,6 +2,7 @@ package im.parley.server.modules.mam;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import im.parley.server.config.ConfigLoader;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.module.ModuleCatalog;
 import im.parley.server.testing.MovableClock;
@@ -9,6 +10,7 @@ import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,8 +52,16 @@ class MamModuleTest {
         juliet = online("juliet@parley.test", "balcony");
     }
 
+    /**
+     * The journal's indexer never runs on its own here (its tick is an hour away), so every query
+     * and every deletion proves that it first indexes what was journaled before it.
+     */
     private TestServer newServer(MamModule module) throws Exception {
-        return new TestServer(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dataDir), clock,
+        return newServer(module, ParleyConfig.defaults().with(MamModule.INDEX_DELAY, Duration.ofHours(1)));
+    }
+
+    private TestServer newServer(MamModule module, ParleyConfig config) throws Exception {
+        return new TestServer(config.withDomains(List.of("parley.test")).withDataDir(dataDir), clock,
                 ModuleCatalog.of(TestServer.discoveredModulesReplacing(MamModule.class, module)));
     }
 
@@ -406,6 +416,45 @@ class MamModuleTest {
 
         assertThat(errorCondition(juliet.received())).isEqualTo("service-unavailable");
         assertThat(bodies(query(juliet, "", ""))).containsExactly("anyone?");
+    }
+
+    /** The journal (mam.journal, auto: on with the embedded database) and what a query sees of it. */
+    @Test
+    void messagesAreJournaledInTheDataDirectoryAndAQueryFindsThemAll_xep0313_4() throws Exception {
+        fiveMessages();
+
+        Path journal = dataDir.resolve("mam-journal").resolve("parley.test");
+        try (var segments = Files.list(journal)) {
+            assertThat(segments.toList()).singleElement().satisfies(segment -> assertThat(Files.size(segment)).isPositive());
+        }
+        assertThat(bodies(query(romeo, "", ""))).containsExactly("m1", "m2", "m3", "m4", "m5");
+        assertThat(bodies(query(juliet, "", ""))).containsExactly("m1", "m2", "m3", "m4", "m5");
+    }
+
+    /** YAML 1.1 reads a bare on and off as booleans; the option takes them either way. */
+    @Test
+    void theJournalOptionIsAutoOnOrOff() throws Exception {
+        for (String value : List.of("auto", "on", "off", "\"on\"", "\"off\"")) {
+            ParleyConfig config = ConfigLoader.parse("domains: [\"parley.test\"]\nmam:\n  journal: " + value + "\n", "parley.yml");
+            assertThat(config.option(MamModule.JOURNAL).name()).as(value)
+                    .isEqualToIgnoringCase(value.replace("\"", ""));
+        }
+    }
+
+    @Test
+    void withTheJournalOffMessagesGoStraightToTheDatabase() throws Exception {
+        server.close();
+        server = newServer(new MamModule(), ParleyConfig.defaults().with(MamModule.JOURNAL, MamModule.Journal.OFF));
+        romeo = online("romeo@parley.test", "orchard");
+        juliet = online("juliet@parley.test", "balcony");
+
+        chat(juliet, "romeo@parley.test", "direct");
+
+        assertThat(bodies(query(romeo, "", ""))).containsExactly("direct");
+        try (var segments = Files.list(dataDir.resolve("mam-journal").resolve("parley.test"))) {
+            assertThat(segments.toList()).as("the first server's journal, indexed when it stopped").allSatisfy(
+                    segment -> assertThat(Files.size(segment)).isZero());
+        }
     }
 
     @Test
