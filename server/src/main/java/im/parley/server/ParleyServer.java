@@ -238,10 +238,11 @@ public final class ParleyServer implements AutoCloseable {
 
     /**
      * Stops everything in reverse order within {@code shutdown.timeout}: listeners, components,
-     * sessions (with {@code system-shutdown}, RFC 6120 §4.9.3.17), federation, event loops,
-     * storage work in flight (drained, never interrupted), storage. An event loop that does not stop in time (a handler stuck on it) is left behind,
-     * with its stack in the log, so that storage is still closed; its threads are daemons and
-     * do not keep the process alive.
+     * sessions (with {@code system-shutdown}, RFC 6120 §4.9.3.17), federation, event loops, in a
+     * cluster the stanzas sent to other nodes (confirmed, or stored offline), storage work in
+     * flight (drained, never interrupted), storage. An event loop that does not stop in time (a
+     * handler stuck on it) is left behind, with its stack in the log, so that storage is still
+     * closed; its threads are daemons and do not keep the process alive.
      */
     @Override
     public synchronized void close() {
@@ -277,6 +278,10 @@ public final class ParleyServer implements AutoCloseable {
         if (workerGroup != null) {
             // A fifth of the time is kept for what follows: closing the database.
             stopEventLoops(deadline - timeoutNanos / 5);
+        }
+        if (assembly != null) {
+            // Before storage stops: a stanza another node did not confirm is stored offline here.
+            assembly.sessionsEnded(Duration.ofNanos(Math.max(0, deadline - timeoutNanos / 10 - System.nanoTime()) / 2));
         }
         if (blocking != null) {
             // A tenth is kept for closing the database.

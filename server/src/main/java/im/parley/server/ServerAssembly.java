@@ -247,6 +247,17 @@ public final class ServerAssembly implements AutoCloseable {
         return metrics;
     }
 
+    /**
+     * The sessions have ended and the connections are closed: a cluster node settles what it
+     * sent to the other nodes (waits for their confirmations, stores offline what stays
+     * unconfirmed) while storage still runs. Blocks up to {@code patience}.
+     */
+    public void sessionsEnded(Duration patience) {
+        if (cluster != null) {
+            cluster.settle(patience);
+        }
+    }
+
     /** Leaves the cluster, closes the database and the meters. */
     @Override
     public void close() {

@@ -3,8 +3,8 @@ package im.parley.conformance.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import im.parley.conformance.cluster.LoopbackCluster.Node;
 import im.parley.conformance.raw.RawXmppClient;
-import im.parley.core.jid.Jids;
 import im.parley.sdk.Availability;
 import im.parley.sdk.ChatClient;
 import im.parley.sdk.ChatException;
@@ -13,38 +13,12 @@ import im.parley.sdk.PresenceUpdate;
 import im.parley.sdk.Reconnect;
 import im.parley.sdk.Transport;
 import im.parley.sdk.Trust;
-import im.parley.server.account.AccountService;
-import im.parley.server.config.ConfigLoader;
-import im.parley.server.config.ParleyConfig;
-import im.parley.server.storage.ContactState;
-import im.parley.server.storage.Database;
-import im.parley.server.storage.JdbcAccountStore;
-import im.parley.server.storage.JdbcRosterStore;
-import im.parley.server.storage.PostgresCluster;
-import im.parley.server.storage.RosterItem;
-import im.parley.server.storage.RosterStore;
-import im.parley.server.storage.Subscription;
-import im.parley.server.testing.ParleyProcess;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.dom4j.Element;
 import org.junit.jupiter.api.AfterAll;
@@ -75,76 +49,25 @@ import org.jxmpp.jid.EntityBareJid;
 class ThreeNodeClusterTest {
 
     private static final String DOMAIN = "cluster.test";
-    private static final String PASSWORD = "cluster password";
-    private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final Duration FAILURE_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration WAIT = LoopbackCluster.WAIT;
+    private static final Duration FAILURE_TIMEOUT = LoopbackCluster.FAILURE_TIMEOUT;
     private static final List<String> ADDRESSES = List.of("127.0.0.2", "127.0.0.3", "127.0.0.4");
     private static final String DISCO_INFO = "http://jabber.org/protocol/disco#info";
 
     @TempDir
     static Path dir;
 
-    private static String database;
-    private static final List<Node> nodes = new ArrayList<>();
-    private static final HttpClient http = HttpClient.newHttpClient();
+    private static LoopbackCluster cluster;
+    private static List<Node> nodes;
     private static User romeo;
     private static User juliet;
     private static RawXmppClient mercutio;
     private static String mercutioJid;
 
-    /** One node: its addresses, ports, directory and process. */
-    private record Node(String address, int c2sPort, int httpPort, int clusterPort, Path dir, ParleyProcess[] running) {
-
-        String config(List<Node> all, String jdbcUrl, String dbPassword) {
-            String members = all.stream().map(n -> "\"" + n.address + ":" + n.clusterPort + "\"")
-                    .collect(Collectors.joining(", "));
-            return String.join("\n",
-                    "domains: [\"" + DOMAIN + "\"]",
-                    "data_dir: \"" + dir.resolve("data") + "\"",
-                    "c2s:", "  address: \"" + address + "\"", "  port: " + c2sPort,
-                    "direct_tls:", "  enabled: false",
-                    "s2s:", "  enabled: false",
-                    "http:", "  address: \"" + address + "\"", "  port: " + httpPort,
-                    "metrics:", "  enabled: true",
-                    "storage:", "  jdbc_url: \"" + jdbcUrl + "\"", "  username: \"" + PostgresCluster.ROLE + "\"",
-                    "  password: \"" + dbPassword + "\"",
-                    "cluster:", "  enabled: true", "  secret: \"the cluster's test secret\"",
-                    "  address: \"" + address + "\"", "  port: " + clusterPort,
-                    "  members: [" + members + "]",
-                    "  failure_timeout: \"" + FAILURE_TIMEOUT.toSeconds() + "s\"",
-                    "");
-        }
-
-        ParleyProcess process() {
-            return running[0];
-        }
-
-        /** The self-signed certificate the node generated for the domain on first start. */
-        X509Certificate certificate() throws Exception {
-            try (InputStream in = Files.newInputStream(dir.resolve("data").resolve("certs").resolve(DOMAIN + ".crt"))) {
-                return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            }
-        }
-    }
-
     @BeforeAll
     static void startThreeNodes() throws Exception {
-        PostgresCluster postgres = PostgresCluster.shared();
-        database = postgres.createDatabase();
-        for (String address : ADDRESSES) {
-            Path nodeDir = Files.createDirectories(dir.resolve(address));
-            nodes.add(new Node(address, freePort(address), freePort(address), freePort(address), nodeDir,
-                    new ParleyProcess[1]));
-        }
-        List<String> configs = nodes.stream().map(n -> n.config(nodes, database, postgres.rolePassword())).toList();
-        addUsersWithMutualSubscriptions(configs.get(0), "romeo", "juliet", "mercutio");
-        for (int i = 0; i < nodes.size(); i++) {
-            nodes.get(i).running[0] = ParleyProcess.start(nodes.get(i).dir(), configs.get(i), List.of());
-        }
-        for (Node node : nodes) {
-            await("node " + node.address + " sees three nodes").atMost(WAIT).pollInterval(Duration.ofMillis(200))
-                    .until(() -> metric(node, "parley_cluster_members", null), value -> value == 3);
-        }
+        cluster = LoopbackCluster.start(dir, DOMAIN, ADDRESSES, "romeo", "juliet", "mercutio");
+        nodes = cluster.nodes();
     }
 
     @AfterAll
@@ -158,16 +81,8 @@ class ThreeNodeClusterTest {
         if (mercutio != null) {
             mercutio.close();
         }
-        for (Node node : nodes) {
-            if (node.process() != null) {
-                node.process().close();
-                // What went wrong on a node shows in the test's output (its directory is deleted).
-                node.process().log().lines().filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
-                        .limit(40).forEach(line -> System.out.println(node.address + ": " + line));
-            }
-        }
-        if (database != null) {
-            PostgresCluster.shared().dropDatabase(database);
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -181,8 +96,8 @@ class ThreeNodeClusterTest {
         awaitAvailableElsewhere(nodes.get(0), 1);
         awaitAvailableElsewhere(nodes.get(2), 2);
         Node third = nodes.get(2);
-        mercutio = RawXmppClient.connect(third.address, third.c2sPort, third.certificate()).toDomain(DOMAIN);
-        mercutioJid = mercutio.login("mercutio", PASSWORD, "desk");
+        mercutio = RawXmppClient.connect(third.address, third.c2sPort, third.certificate(DOMAIN)).toDomain(DOMAIN);
+        mercutioJid = mercutio.login("mercutio", LoopbackCluster.PASSWORD, "desk");
         mercutio.send("<presence/>");
         awaitAvailableElsewhere(nodes.get(0), 2);
         awaitAvailableElsewhere(nodes.get(1), 2);
@@ -228,7 +143,7 @@ class ThreeNodeClusterTest {
     void theContactsOfAKilledNodesUsersSeeThemGoUnavailableWithinSeconds() throws Exception {
         assertThat(mercutioJid).as("mercutio is online on the third node").isNotNull();
         long killedAt = System.nanoTime();
-        nodes.get(2).process().kill();
+        cluster.kill(nodes.get(2));
 
         // RFC 6121 §4.5.2: the session ended; its contacts on the surviving nodes are told.
         romeo.seesPresence("mercutio", Availability.OFFLINE);
@@ -237,9 +152,7 @@ class ThreeNodeClusterTest {
         System.out.println("the contacts saw mercutio unavailable " + noticed.toMillis() + " ms after SIGKILL");
         assertThat(noticed).as("failure timeout %s plus the broadcast", FAILURE_TIMEOUT)
                 .isLessThan(Duration.ofSeconds(30));
-        for (Node survivor : nodes.subList(0, 2)) {
-            await().atMost(WAIT).until(() -> metric(survivor, "parley_cluster_members", null), value -> value == 2);
-        }
+        cluster.awaitMembers(2);
         // The two left still talk to each other.
         romeo.sends("juliet", "after the crash");
         juliet.receives("romeo", "after the crash");
@@ -249,63 +162,20 @@ class ThreeNodeClusterTest {
     private static void awaitAvailableElsewhere(Node node, int count) {
         await("node " + node.address + " knows " + count + " available sessions elsewhere").atMost(WAIT)
                 .pollInterval(Duration.ofMillis(100))
-                .until(() -> metric(node, "parley_cluster_remote_sessions", "available=\"true\""), v -> v == count);
-    }
-
-    /** A gauge's value from the node's Prometheus endpoint (the line with {@code label}, if given). */
-    private static double metric(Node node, String name, String label) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://" + node.address + ":" + node.httpPort + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return response.body().lines()
-                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
-                .filter(line -> label == null || line.contains(label))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .findFirst().orElse(-1);
-    }
-
-    private static int freePort(String address) throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(address))) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** Accounts and a roster where everyone is everyone's contact both ways, written before the nodes start. */
-    private static void addUsersWithMutualSubscriptions(String config, String... usernames) throws Exception {
-        ParleyConfig parsed = ConfigLoader.parse(config, "parley.yml");
-        try (Database db = Database.open(parsed.storage(), parsed.dataDir())) {
-            AccountService accounts = new AccountService(new JdbcAccountStore(db.dataSource()));
-            RosterStore rosters = new JdbcRosterStore(db.dataSource());
-            for (String username : usernames) {
-                accounts.create(jid(username), PASSWORD);
-            }
-            for (String owner : usernames) {
-                for (String contact : usernames) {
-                    if (!owner.equals(contact)) {
-                        RosterItem item = RosterItem.of(jid(contact)).withState(Subscription.of(true, true), false, false);
-                        rosters.update(jid(owner), jid(contact), state -> new ContactState(Optional.of(item),
-                                Optional.empty()));
-                    }
-                }
-            }
-        }
+                .until(() -> LoopbackCluster.metric(node, "parley_cluster_remote_sessions", "available=\"true\""), v -> v == count);
     }
 
     private static EntityBareJid jid(String username) {
-        try {
-            return Jids.parseEntityBare(username + "@" + DOMAIN);
-        } catch (Exception e) {
-            throw new IllegalArgumentException(e);
-        }
+        return cluster.jid(username);
     }
 
     /** An SDK client on one node and what it received. */
     private record User(ChatClient client, List<ChatMessage> messages, List<PresenceUpdate> presences) {
 
         static User logsIn(String username, Node node) throws Exception {
-            ChatClient client = ChatClient.builder(jid(username), PASSWORD)
+            ChatClient client = ChatClient.builder(jid(username), LoopbackCluster.PASSWORD)
                     .transport(Transport.startTls(node.address, node.c2sPort))
-                    .trust(Trust.pinned(node.certificate()))
+                    .trust(Trust.pinned(node.certificate(DOMAIN)))
                     .reconnect(Reconnect.disabled())
                     .replyTimeout(WAIT)
                     .build();

@@ -14,8 +14,10 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
@@ -195,6 +197,21 @@ public final class C2sSession implements LocalSession {
                 deliver(stanza);  // the session moved to another connection meanwhile (XEP-0198 §5)
             }
         });
+    }
+
+    /**
+     * Runs after the deliveries handed to the executor before it, so it sees whether they
+     * reached the output or were dropped because the stream closed meanwhile.
+     */
+    @Override
+    public CompletionStage<Boolean> written() {
+        CompletableFuture<Boolean> written = new CompletableFuture<>();
+        try {
+            transport.executor().execute(() -> written.complete(!closed));
+        } catch (RejectedExecutionException e) {
+            written.complete(false);
+        }
+        return written;
     }
 
     private void deliverHere(Element stanza) {

@@ -2,8 +2,9 @@ package im.parley.server.cluster;
 
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
+import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
-import im.parley.core.routing.StanzaRouter;
+import im.parley.server.config.ClusterOptions;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.event.EventPriority;
 import im.parley.server.event.StanzaEvents;
@@ -11,16 +12,18 @@ import im.parley.server.event.StanzaEvents.Shape;
 import im.parley.server.event.Verdict;
 import im.parley.server.host.Host;
 import im.parley.server.host.HostRegistry;
+import im.parley.server.routing.Undeliverable;
 import im.parley.server.session.InMemoryRouteTable;
 import im.parley.server.session.LocalSession;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.Optional;
 import org.dom4j.DocumentException;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.jxmpp.jid.EntityFullJid;
-import org.jxmpp.jid.Jid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,7 @@ public final class Cluster implements AutoCloseable {
 
     private final ClusteredRouteTable routes;
     private final HostRegistry hosts;
+    private volatile boolean stopping;
 
     private Cluster(ClusteredRouteTable routes, HostRegistry hosts) {
         this.routes = routes;
@@ -47,7 +51,8 @@ public final class Cluster implements AutoCloseable {
     public static Cluster join(ParleyConfig config, HostRegistry hosts) {
         ClusterNode node = ClusterNode.start(config);
         try {
-            return new Cluster(new ClusteredRouteTable(new InMemoryRouteTable(hosts), node), hosts);
+            return new Cluster(new ClusteredRouteTable(new InMemoryRouteTable(hosts), node,
+                    config.option(ClusterOptions.FORWARD_TIMEOUT)), hosts);
         } catch (RuntimeException e) {
             node.close();
             throw e;
@@ -62,8 +67,11 @@ public final class Cluster implements AutoCloseable {
     /**
      * Starts taking part, once the router and the modules are there: shares the presence of this
      * node's sessions, takes the stanzas other nodes send, handles nodes that leave.
+     *
+     * @param undeliverable what becomes of a stanza for a session that is gone (the router's rule
+     *     for an unavailable resource)
      */
-    public void start(StanzaRouter router, MeterRegistry meters) {
+    public void start(Undeliverable undeliverable, MeterRegistry meters) {
         for (Host host : hosts.accountHosts()) {
             // Before the presence module (HANDLE), passing on: it only watches the client's own presence.
             host.events().hook(StanzaEvents.pre("presence", Shape.BARE), EventPriority.OBSERVE, event -> {
@@ -71,7 +79,7 @@ public final class Cluster implements AutoCloseable {
                 return Verdict.PASS;
             });
         }
-        routes.forwarder().receive(forwarded -> receive(forwarded, router));
+        routes.forwarder().start(forwarded -> receive(forwarded, undeliverable), undeliverable);
         routes.node().onMembership(new NodeFailures(routes, hosts));
         Gauge.builder("parley.cluster.members", routes.node(), ClusterNode::members)
                 .description("Nodes in the cluster, this one included").register(meters);
@@ -82,6 +90,9 @@ public final class Cluster implements AutoCloseable {
                     .description("Client sessions bound on the other nodes, as this node knows them")
                     .register(meters);
         }
+        FunctionCounter.builder("parley.cluster.forwards_unconfirmed", routes.forwarder(), StanzaForwarder::givenUp)
+                .description("Stanzas for sessions on other nodes handled here (stored offline) because their node "
+                        + "left or did not confirm them in time").register(meters);
         LOG.info("cluster node {} with {} nodes", routes.node().localId(), routes.node().members());
     }
 
@@ -97,39 +108,74 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * A stanza another node routed to a session here: delivered to it; if the session is gone,
-     * routed again on this node, where the rules for an unavailable resource apply (RFC 6121
-     * §8.5.3.2: a chat message goes to the account's other resources or offline storage).
+     * A stanza another node routed to a session here: written to it, or, if the session is gone,
+     * handled as for an unavailable resource (RFC 6121 §8.5.3.2: a chat message is stored
+     * offline, where the account's other resources get it); confirmed to its sender once that is
+     * done. Not confirmed, and not delivered, when it comes too late (its sender handled it itself)
+     * or once this node is stopping (its sender handles it when this node has left).
      */
-    private void receive(ForwardedStanza forwarded, StanzaRouter router) {
+    private void receive(ForwardedStanza forwarded, Undeliverable undeliverable) {
+        if (stopping) {
+            LOG.debug("stopping: leaving a stanza for {} to its sender", forwarded.to());
+            return;
+        }
+        if (routes.forwarder().isLate(forwarded)) {
+            LOG.info("a stanza for {} came after its sender stopped waiting: dropped here, handled there",
+                    forwarded.to());
+            return;
+        }
         Element stanza;
         EntityFullJid to;
         try {
             stanza = DocumentHelper.parseText(forwarded.xml()).getRootElement().createCopy();
             to = Jids.parse(forwarded.to()).asEntityFullJidIfPossible();
         } catch (DocumentException | JidMalformedException e) {
-            LOG.warn("dropping an unreadable stanza from another node: {}", forwarded, e);
+            LOG.warn("an unreadable stanza from another node, left to its sender: {}", forwarded, e);
             return;
         }
+        Stanza routed = new Stanza(stanza, StanzaForwarder.jidOrNull(stanza.attributeValue("from")), to);
         Optional<LocalSession> session = to == null ? Optional.empty() : routes.findHere(to);
-        if (session.isPresent()) {
-            session.get().deliver(stanza);
+        if (session.isEmpty()) {
+            handleAsUndeliverable(forwarded, routed, undeliverable);
             return;
         }
-        router.route(new Stanza(stanza, jidOrNull(stanza.attributeValue("from")), to));
+        session.get().deliver(stanza);
+        session.get().written().thenAccept(written -> {
+            if (written) {
+                routes.forwarder().confirm(forwarded);
+            } else {
+                // The stream closed before the stanza reached it: the session is ending.
+                handleAsUndeliverable(forwarded, routed, undeliverable);
+            }
+        });
     }
 
-    private static Jid jidOrNull(String jid) {
+    /** RFC 6121 §8.5.3.2 for a session that is gone; confirmed once that is done (a message stored). */
+    private void handleAsUndeliverable(ForwardedStanza forwarded, Stanza stanza, Undeliverable undeliverable) {
+        Handling handling = Handling.begin();
         try {
-            return jid == null ? null : Jids.parse(jid);
-        } catch (JidMalformedException e) {
-            return null;
+            undeliverable.undeliverable(stanza, handling);
+        } finally {
+            handling.end();
         }
+        handling.completion().thenRun(() -> routes.forwarder().confirm(forwarded));
+    }
+
+    /**
+     * This node is stopping and its sessions have ended: it takes no more stanzas from the other
+     * nodes (their senders handle them once this node has left), waits up to {@code patience} for
+     * the confirmation of what it sent to them, and handles here what stays unconfirmed (a
+     * message is stored offline). Call before storage stops. Blocks.
+     */
+    public void settle(Duration patience) {
+        stopping = true;
+        routes.forwarder().settle(patience);
     }
 
     /** Leaves the cluster, after the writes still queued (the last sessions' route removals). */
     @Override
     public void close() {
+        routes.forwarder().close();
         routes.node().close();
     }
 }

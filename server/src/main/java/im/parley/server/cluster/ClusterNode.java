@@ -102,6 +102,11 @@ public final class ClusterNode implements AutoCloseable {
         return hazelcast.getCluster().getLocalMember().getUuid().toString();
     }
 
+    /** Milliseconds since the epoch on the cluster's clock, which every member shares. */
+    long clusterTime() {
+        return hazelcast.getCluster().getClusterTime();
+    }
+
     /** How many members the cluster has now, this one included. */
     public int members() {
         return hazelcast.getCluster().getMembers().size();

@@ -11,6 +11,7 @@ import im.parley.core.stream.StreamErrorCondition;
 import im.parley.server.session.InMemoryRouteTable;
 import im.parley.server.session.LocalSession;
 import im.parley.server.session.RouteTable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,12 +49,13 @@ public final class ClusteredRouteTable implements RouteTable {
     private final StanzaForwarder forwarder;
     private final RemoteSessions remote = new RemoteSessions();
 
-    public ClusteredRouteTable(InMemoryRouteTable local, ClusterNode node) {
+    /** @param forwardTimeout how long a stanza sent to another node's session waits for that node's confirmation */
+    public ClusteredRouteTable(InMemoryRouteTable local, ClusterNode node, Duration forwardTimeout) {
         this.local = local;
         this.node = node;
         this.localId = node.localId();
         this.shared = node.replicatedMap(ROUTES);
-        this.forwarder = new StanzaForwarder(node);
+        this.forwarder = new StanzaForwarder(node, forwardTimeout);
         shared.addEntryListener(new RouteEvents());
         for (Map.Entry<String, SessionRoute> entry : shared.entrySet()) {
             learn(entry.getKey(), entry.getValue());

@@ -4,13 +4,19 @@ import java.io.Serializable;
 
 /**
  * A stanza one node hands to the node a session is connected to, after its own routing decided
- * it goes to that session: the receiving node delivers it, or routes it again if the session is
+ * it goes to that session: the receiving node delivers it and confirms it
+ * ({@link ForwardConfirmation}), or handles it as for an unavailable resource if the session is
  * gone (RFC 6121 §8.5.3.2).
  *
+ * @param sender the Hazelcast member id of the sending node, where the confirmation goes
+ * @param sequence the sending node's number for it, which the confirmation names
+ * @param deadline cluster time (ms) after which the sender no longer waits for the confirmation
+ *     and has handled the stanza itself: the receiver then drops it, so that it is not also
+ *     delivered
  * @param to the full JID of the session
  * @param xml the stanza, serialized once on the sending node
  */
-record ForwardedStanza(String to, String xml) implements Serializable {
+record ForwardedStanza(String sender, long sequence, long deadline, String to, String xml) implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 }

@@ -1,5 +1,6 @@
 package im.parley.server.cluster;
 
+import im.parley.core.routing.Handling;
 import im.parley.core.stream.StreamError;
 import im.parley.server.session.LocalSession;
 import org.dom4j.DocumentException;
@@ -65,9 +66,16 @@ final class RemoteSession implements LocalSession {
         return presence == null ? null : presence.createCopy();
     }
 
+    /** A stanza no sender waits for (a carbon copy, a notice): its node is still asked to confirm it. */
     @Override
     public void deliver(Element stanza) {
-        forwarder.forward(route.node(), jid, stanza);
+        deliver(stanza, Handling.none());
+    }
+
+    /** To the session's node; part of {@code handling} until that node confirmed it ({@link StanzaForwarder}). */
+    @Override
+    public void deliver(Element stanza, Handling handling) {
+        forwarder.forward(route.node(), jid, stanza, handling);
     }
 
     /** Not done yet: a session is closed by its own node (docs/operations.md, Clustering). */

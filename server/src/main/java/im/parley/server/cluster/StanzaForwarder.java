@@ -1,49 +1,253 @@
 package im.parley.server.cluster;
 
 import com.hazelcast.topic.ITopic;
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
+import im.parley.core.routing.Handling;
+import im.parley.core.routing.Stanza;
+import im.parley.server.routing.Undeliverable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.dom4j.Element;
 import org.jxmpp.jid.EntityFullJid;
+import org.jxmpp.jid.Jid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The channel between nodes for stanzas routed to a session on another node: one Hazelcast topic
- * per node, which only that node listens to. A topic (not an executor or a map) because Hazelcast
- * hands the messages one member publishes on a topic to its listener in the order published, on
- * one thread, and publishing does not wait for the receiver (fire and forget): with every send
- * of this node on one thread ({@link ClusterNode#send}), the stanzas of one sender reach the
- * other node in the order they were routed (RFC 6120 §10.1). A stanza sent to a node that dies
- * before it is delivered is lost (docs/operations.md, Clustering: not done yet).
+ * The channel between nodes for stanzas routed to a session on another node, and the rule that
+ * none is lost on the way: each node listens to a Hazelcast topic of its own for stanzas, and
+ * to another for the confirmations of the stanzas it sent.
+ *
+ * <p>Order (RFC 6120 §10.1): Hazelcast hands the messages one member publishes on a topic to the
+ * listener in the order published, on one thread, and every send of this node runs on one
+ * thread ({@link ClusterNode#send}), so one sender's stanzas reach the other node in the order
+ * they were routed.
+ *
+ * <p>Acknowledgement (XEP-0198 §4: the server acknowledges a stanza only once its effect is
+ * durable): a forwarded stanza stays part of its {@link Handling} until the receiving node
+ * confirms it (written to the session, or stored offline there) or, if the node leaves the
+ * cluster or does not confirm within {@code cluster.forward_timeout}, until this node handled it
+ * as for an unavailable resource itself ({@link Undeliverable}: a message is stored offline).
+ * That is at-least-once: a node that wrote a stanza to its client and died before confirming,
+ * or confirmed too late, leaves a second copy in offline storage (with the same XEP-0359
+ * stanza-id where the archive stamped one). A stanza that reaches its node after the sender
+ * stopped waiting is dropped there, so a slow node does not also deliver it.
  */
-final class StanzaForwarder {
+final class StanzaForwarder implements AutoCloseable {
 
-    private static final String TOPIC_PREFIX = "parley.stanzas.";
+    private static final Logger LOG = LoggerFactory.getLogger(StanzaForwarder.class);
+    static final String STANZAS = "parley.stanzas.";
+    private static final String CONFIRMATIONS = "parley.confirmations.";
+    static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
+
+    /** A stanza sent to another node and neither confirmed nor given up yet. */
+    private record Pending(String node, EntityFullJid to, Element stanza, Handling handling, long expiresAt,
+                           CompletableFuture<Void> done) {
+    }
 
     private final ClusterNode node;
-    private final Map<String, ITopic<ForwardedStanza>> topics = new ConcurrentHashMap<>();
+    private final String localId;
+    private final Duration timeout;
+    private final Map<String, ITopic<ForwardedStanza>> stanzaTopics = new ConcurrentHashMap<>();
+    private final Map<String, ITopic<ForwardConfirmation>> confirmationTopics = new ConcurrentHashMap<>();
+    /** By sequence number: given up in the order sent. */
+    private final ConcurrentSkipListMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong givenUp = new AtomicLong();
+    /** Nodes that left: a stanza for one of their sessions is handled here at once. */
+    private final Set<String> departed = ConcurrentHashMap.newKeySet();
+    /** Confirmations not sent yet, by the node they go to. */
+    private final Map<String, Queue<Long>> unsentConfirmations = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "parley-cluster-forward-timeouts");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile Undeliverable fallback = (stanza, handling) ->
+            LOG.warn("a stanza forwarded before the cluster started was not confirmed: {}", stanza.element().asXML());
 
-    StanzaForwarder(ClusterNode node) {
+    StanzaForwarder(ClusterNode node, Duration timeout) {
         this.node = node;
+        this.localId = node.localId();
+        this.timeout = timeout.compareTo(MIN_TIMEOUT) < 0 ? MIN_TIMEOUT : timeout;
     }
 
-    /** Sends the stanza to the session {@code to} on node {@code nodeId}; serialized here, once. */
-    void forward(String nodeId, EntityFullJid to, Element stanza) {
-        ForwardedStanza forwarded = new ForwardedStanza(to.toString(), stanza.asXML());
-        node.send(() -> topic(nodeId).publish(forwarded));
+    /**
+     * Takes part: hands the stanzas other nodes send to this one to {@code receiver}, one at a
+     * time, in order (it confirms each with {@link #confirm}); takes the confirmations of the
+     * stanzas this node sent; and hands those the other node did not confirm to {@code fallback}.
+     */
+    void start(Consumer<ForwardedStanza> receiver, Undeliverable undeliverable) {
+        this.fallback = undeliverable;
+        stanzaTopic(localId).addMessageListener(message -> receiver.accept(message.getMessageObject()));
+        confirmationTopic(localId).addMessageListener(message -> confirmed(message.getMessageObject().sequences()));
+        long period = Math.min(1000, Math.max(100, timeout.toMillis() / 4));
+        sweeper.scheduleWithFixedDelay(this::giveUpExpired, period, period, TimeUnit.MILLISECONDS);
     }
 
-    /** Hands the stanzas other nodes send to this one to {@code receiver}, one at a time, in order. */
-    void receive(Consumer<ForwardedStanza> receiver) {
-        topic(node.localId()).addMessageListener(message -> receiver.accept(message.getMessageObject()));
+    /**
+     * Sends the stanza to the session {@code to} on node {@code nodeId} (serialized here, once);
+     * it stays part of {@code handling} until confirmed or handled here.
+     */
+    void forward(String nodeId, EntityFullJid to, Element stanza, Handling handling) {
+        long number = sequence.incrementAndGet();
+        Pending sent = new Pending(nodeId, to, stanza, handling, System.nanoTime() + timeout.toNanos(),
+                new CompletableFuture<>());
+        handling.track(sent.done());
+        pending.put(number, sent);
+        if (departed.contains(nodeId)) {
+            giveUp(number);
+            return;
+        }
+        ForwardedStanza forwarded = new ForwardedStanza(localId, number, node.clusterTime() + timeout.toMillis(),
+                to.toString(), stanza.asXML());
+        node.send(() -> stanzaTopic(nodeId).publish(forwarded));
     }
 
-    /** Forgets the topic of a node that left. */
-    void forget(String nodeId) {
-        topics.remove(nodeId);
+    /** True if the sender of {@code forwarded} no longer waits for it (it handled it itself). */
+    boolean isLate(ForwardedStanza forwarded) {
+        return node.clusterTime() > forwarded.deadline();
     }
 
-    private ITopic<ForwardedStanza> topic(String nodeId) {
-        return topics.computeIfAbsent(nodeId, id -> node.topic(TOPIC_PREFIX + id));
+    /** Tells the sender of {@code forwarded} that it was handled; confirmations that pile up go together. */
+    void confirm(ForwardedStanza forwarded) {
+        String sender = forwarded.sender();
+        unsentConfirmations.computeIfAbsent(sender, id -> new ConcurrentLinkedQueue<>()).add(forwarded.sequence());
+        node.send(() -> sendConfirmations(sender));
+    }
+
+    private void sendConfirmations(String sender) {
+        Queue<Long> queue = unsentConfirmations.get(sender);
+        if (queue == null) {
+            return;
+        }
+        List<Long> numbers = new ArrayList<>();
+        for (Long number = queue.poll(); number != null; number = queue.poll()) {
+            numbers.add(number);
+        }
+        if (!numbers.isEmpty() && !departed.contains(sender)) {
+            long[] sequences = numbers.stream().mapToLong(Long::longValue).toArray();
+            confirmationTopic(sender).publish(new ForwardConfirmation(sequences));
+        }
+    }
+
+    private void confirmed(long[] numbers) {
+        for (long number : numbers) {
+            Pending sent = pending.remove(number);
+            if (sent != null) {
+                sent.done().complete(null);
+            }
+        }
+    }
+
+    /**
+     * A node left the cluster: what was sent to it and not confirmed is handled here, in the order
+     * it was sent, and so is anything sent to it from now on.
+     */
+    void nodeLeft(String nodeId) {
+        departed.add(nodeId);
+        stanzaTopics.remove(nodeId);
+        confirmationTopics.remove(nodeId);
+        unsentConfirmations.remove(nodeId);
+        for (Map.Entry<Long, Pending> entry : pending.entrySet()) {
+            if (entry.getValue().node().equals(nodeId)) {
+                giveUp(entry.getKey());
+            }
+        }
+    }
+
+    /** A node (re)joined: stanzas for it are sent again, should it be one that was taken for gone. */
+    void nodeJoined(String nodeId) {
+        departed.remove(nodeId);
+    }
+
+    /** How many stanzas this node handled itself because their node did not confirm them. */
+    long givenUp() {
+        return givenUp.get();
+    }
+
+    /**
+     * Waits up to {@code patience} for the confirmations still expected (a node that stops), then
+     * handles here the stanzas still unconfirmed. Blocks.
+     */
+    void settle(Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (!pending.isEmpty() && System.nanoTime() < deadline) {
+            CompletableFuture<?>[] waiting = pending.values().stream().map(Pending::done)
+                    .toArray(CompletableFuture[]::new);
+            try {
+                CompletableFuture.allOf(waiting).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        pending.keySet().forEach(this::giveUp);
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+    }
+
+    private void giveUpExpired() {
+        long now = System.nanoTime();
+        for (Map.Entry<Long, Pending> entry : pending.entrySet()) {
+            if (now - entry.getValue().expiresAt() >= 0) {
+                giveUp(entry.getKey());
+            }
+        }
+    }
+
+    /** Handles the stanza numbered {@code number} here, unless it was confirmed or given up meanwhile. */
+    private void giveUp(long number) {
+        Pending sent = pending.remove(number);
+        if (sent == null) {
+            return;
+        }
+        givenUp.incrementAndGet();
+        LOG.debug("stanza {} for {} not confirmed by node {}: handling it here", number, sent.to(), sent.node());
+        try {
+            Jid from = jidOrNull(sent.stanza().attributeValue("from"));
+            fallback.undeliverable(new Stanza(sent.stanza(), from, sent.to()), sent.handling());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot handle an unconfirmed stanza for {}: {}", sent.to(), sent.stanza().asXML(), e);
+        } finally {
+            sent.done().complete(null);
+        }
+    }
+
+    private ITopic<ForwardedStanza> stanzaTopic(String nodeId) {
+        return stanzaTopics.computeIfAbsent(nodeId, id -> node.topic(STANZAS + id));
+    }
+
+    private ITopic<ForwardConfirmation> confirmationTopic(String nodeId) {
+        return confirmationTopics.computeIfAbsent(nodeId, id -> node.topic(CONFIRMATIONS + id));
+    }
+
+    static Jid jidOrNull(String jid) {
+        try {
+            return jid == null ? null : Jids.parse(jid);
+        } catch (JidMalformedException e) {
+            return null;
+        }
     }
 }

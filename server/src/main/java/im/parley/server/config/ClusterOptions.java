@@ -40,12 +40,18 @@ public final class ClusterOptions {
             Duration.ofSeconds(10),
             "A node not heard from for this long is taken for dead: its sessions end and their contacts get "
                     + "unavailable presence. Shorter than 2s counts as 2s.");
+    public static final ModuleOption<Duration> FORWARD_TIMEOUT = SECTION.option("forward_timeout",
+            ValueType.DURATION, Duration.ofSeconds(15),
+            "A stanza sent to a session on another node that its node has not confirmed within this time is "
+                    + "handled here as for an unavailable resource (a message is stored offline). Shorter than 1s "
+                    + "counts as 1s.");
 
     private ClusterOptions() {
     }
 
     static void declare(List<ConfigOption<?>> all) {
-        for (ModuleOption<?> option : List.of(ENABLED, NAME, SECRET, MEMBERS_OPTION, ADDRESS, PORT, FAILURE_TIMEOUT)) {
+        for (ModuleOption<?> option : List.of(ENABLED, NAME, SECRET, MEMBERS_OPTION, ADDRESS, PORT, FAILURE_TIMEOUT,
+                FORWARD_TIMEOUT)) {
             all.add(option.asConfigOption());
         }
     }

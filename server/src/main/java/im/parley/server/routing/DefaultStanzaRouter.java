@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * it defers work. Each stanza's asynchronous work, wherever it runs, is tracked in its
  * {@link Handling}. Never blocks.
  */
-public final class DefaultStanzaRouter implements StanzaRouter {
+public final class DefaultStanzaRouter implements StanzaRouter, Undeliverable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultStanzaRouter.class);
 
@@ -189,6 +189,35 @@ public final class DefaultStanzaRouter implements StanzaRouter {
             AccountStep step = AccountStep.inline(sequencer, account, handling);
             routing.accept(step);
             step.finish();
+        }
+    }
+
+    /**
+     * A stanza for a session that is gone, as for an unavailable resource (XEP-0198 §5): a
+     * message is offered to offline storage ({@link StanzaEvents#MESSAGE_OFFLINE}) in the turn of
+     * its account, so that it keeps its place among the account's stanzas (RFC 6120 §10.1); one
+     * that is not stored is answered {@code service-unavailable} (RFC 6121 §8.5.2.2.1), a headline
+     * silently dropped. An IQ request is answered {@code service-unavailable} (RFC 6121
+     * §8.5.3.2.1); presence and IQ responses are dropped (§8.5.3.2.2).
+     */
+    @Override
+    public void undeliverable(Stanza stanza, Handling handling) {
+        EntityBareJid account = stanza.to() == null ? null : stanza.to().asEntityBareJidIfPossible();
+        Optional<Host> host = account == null ? Optional.empty() : hosts.hostOf(account);
+        if (host.isEmpty()) {
+            LOG.debug("dropping an undeliverable stanza for no local account: {}", stanza.element().asXML());
+            return;
+        }
+        StanzaError unavailable = StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE);
+        if (stanza.isMessage()) {
+            inTurn(account, handling, step -> host.get().events().fire(StanzaEvents.MESSAGE_OFFLINE,
+                    new StanzaEvent(stanza, handling, step, null), () -> {
+                        if (!"headline".equals(stanza.type())) {
+                            bounce(stanza, unavailable, handling);
+                        }
+                    }));
+        } else if (stanza.isIq() && isRequest(stanza)) {
+            bounce(stanza, unavailable, handling);
         }
     }
 

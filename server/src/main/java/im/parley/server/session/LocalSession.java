@@ -1,6 +1,9 @@
 package im.parley.server.session;
 
+import im.parley.core.routing.Handling;
 import im.parley.core.session.StreamSession;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.dom4j.Element;
 import org.jxmpp.jid.EntityFullJid;
 
@@ -9,6 +12,25 @@ import org.jxmpp.jid.EntityFullJid;
  * a cluster, possibly one connected to another node (then {@link #deliver} takes the stanza there).
  */
 public interface LocalSession extends StreamSession {
+
+    /**
+     * Delivers a stanza routed to this session as part of {@code handling}: it counts as
+     * handled for its sender (XEP-0198 §4) once this returns for a session of this node, whose
+     * stream has taken it; a session on another node tracks there the confirmation of its node.
+     */
+    default void deliver(Element stanza, Handling handling) {
+        deliver(stanza);
+    }
+
+    /**
+     * Completes once the stanzas delivered so far have reached the session's output: true if
+     * they were written to its connection or held by stream management (XEP-0198 §5), false if
+     * the stream closed first and dropped them. At once for a session that takes a stanza as it
+     * is delivered.
+     */
+    default CompletionStage<Boolean> written() {
+        return CompletableFuture.completedFuture(true);
+    }
 
     /** The bound full JID. */
     EntityFullJid jid();

@@ -5,13 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import im.parley.core.jid.Jids;
 import im.parley.core.routing.Stanza;
-import im.parley.core.routing.StanzaRouter;
+import im.parley.core.routing.Handling;
 import im.parley.core.stream.StreamErrorCondition;
 import im.parley.server.config.ClusterOptions;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.event.SessionEvents;
 import im.parley.server.event.Verdict;
 import im.parley.server.host.HostRegistry;
+import im.parley.server.routing.Undeliverable;
 import im.parley.server.session.LocalSession;
 import im.parley.server.testing.RecordingSession;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
@@ -42,8 +44,11 @@ class ClusteredRouteTableTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String DOMAIN = "cluster.test";
+    /** Longer than any test: a stanza is handled by its sender only when its node leaves, unless a test says otherwise. */
+    private static final Duration FORWARD_TIMEOUT = Duration.ofMinutes(5);
 
     private final List<Node> nodes = new ArrayList<>();
+    private List<String> members;
     private Node first;
     private Node second;
 
@@ -58,9 +63,9 @@ class ClusteredRouteTableTest {
     @BeforeEach
     void twoNodes() throws Exception {
         int[] ports = {freePort(), freePort()};
-        List<String> members = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]);
-        first = start(ports[0], members);
-        second = start(ports[1], members);
+        members = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]);
+        first = start(ports[0], members, FORWARD_TIMEOUT);
+        second = start(ports[1], members, FORWARD_TIMEOUT);
         for (Node node : nodes) {
             await().atMost(WAIT).until(() -> node.routes().node().members() == 2);
         }
@@ -92,9 +97,7 @@ class ClusteredRouteTableTest {
     @Test
     void stanzasDeliveredToARemoteSessionArriveOnItsNodeInOrder() throws Exception {
         RecordingSession juliet = new RecordingSession("juliet@" + DOMAIN + "/desk");
-        second.routes().bind(juliet);
-        LocalSession remote = await().atMost(WAIT).until(() -> first.routes().find(juliet.jid()), Optional::isPresent)
-                .orElseThrow();
+        LocalSession remote = boundOnSecondAsSeenFrom(first, juliet);
 
         List<String> ids = IntStream.range(0, 200).mapToObj(i -> "m" + i).toList();
         for (String id : ids) {
@@ -105,13 +108,14 @@ class ClusteredRouteTableTest {
         assertThat(juliet.received).extracting(e -> e.attributeValue("id")).containsExactlyElementsOf(ids);
     }
 
-    /** RFC 6121 §8.5.3.2: the node of a session that ended routes what arrives for it again. */
+    /**
+     * RFC 6121 §8.5.3.2, XEP-0198 §5: the node of a session that ended handles what arrives for
+     * it as for an unavailable resource (a chat message is stored offline).
+     */
     @Test
-    void aStanzaForASessionThatEndedIsRoutedAgainOnItsNode() throws Exception {
+    void aStanzaForASessionThatEndedIsHandledAsForAnUnavailableResourceOnItsNode() throws Exception {
         RecordingSession juliet = new RecordingSession("juliet@" + DOMAIN + "/desk");
-        second.routes().bind(juliet);
-        LocalSession remote = await().atMost(WAIT).until(() -> first.routes().find(juliet.jid()), Optional::isPresent)
-                .orElseThrow();
+        LocalSession remote = boundOnSecondAsSeenFrom(first, juliet);
         second.routes().unbind(juliet);
 
         remote.deliver(message("late", juliet.jid()));
@@ -121,6 +125,90 @@ class ClusteredRouteTableTest {
         assertThat(second.routed().get(0).id()).isEqualTo("late");
         assertThat(juliet.received).isEmpty();
         await().atMost(WAIT).until(() -> first.routes().find(juliet.jid()).isEmpty());
+    }
+
+    /**
+     * XEP-0198 §4: a stanza counts as handled once its effect is durable; for a session on
+     * another node, once that node wrote it to the session and confirmed it.
+     */
+    @Test
+    void aStanzaForASessionOnAnotherNodeIsHandledOnceThatNodeConfirmedIt() throws Exception {
+        RecordingSession juliet = new RecordingSession("juliet@" + DOMAIN + "/desk");
+        LocalSession remote = boundOnSecondAsSeenFrom(first, juliet);
+        AtomicInteger receivedWhenHandled = new AtomicInteger(-1);
+
+        Handling handling = Handling.begin();
+        remote.deliver(message("m1", juliet.jid()), handling);
+        handling.end();
+        handling.completion().thenRun(() -> receivedWhenHandled.set(juliet.received.size()));
+
+        await().atMost(WAIT).until(handling::isComplete);
+        assertThat(receivedWhenHandled.get()).as("written to the session before it counted as handled").isEqualTo(1);
+        assertThat(first.routed()).isEmpty();
+    }
+
+    /**
+     * A node that leaves before it confirmed what it was sent: the sender handles those stanzas
+     * itself, as for an unavailable resource (XEP-0198 §5: stored offline), in the order it sent
+     * them (RFC 6120 §10.1), and only then counts them as handled.
+     */
+    @Test
+    void whatANodeLeavesUnconfirmedIsHandledByTheSenderInOrder() throws Exception {
+        RecordingSession juliet = new RecordingSession("juliet@" + DOMAIN + "/desk");
+        LocalSession remote = boundOnSecondAsSeenFrom(first, juliet);
+        // A stopping node takes no more stanzas: nothing it is sent now is confirmed.
+        second.cluster().settle(Duration.ZERO);
+        List<String> ids = IntStream.range(0, 20).mapToObj(i -> "m" + i).toList();
+        List<Handling> handlings = new ArrayList<>();
+        for (String id : ids) {
+            Handling handling = Handling.begin();
+            remote.deliver(message(id, juliet.jid()), handling);
+            handling.end();
+            handlings.add(handling);
+        }
+
+        second.cluster().close();
+        nodes.remove(second);
+
+        await().atMost(WAIT).until(() -> handlings.stream().allMatch(Handling::isComplete));
+        assertThat(first.routed()).extracting(Stanza::id).containsExactlyElementsOf(ids);
+        assertThat(first.routed()).extracting(stanza -> stanza.to().toString()).containsOnly(juliet.jid().toString());
+        assertThat(juliet.received).isEmpty();
+    }
+
+    /** {@code cluster.forward_timeout}: a node that is there but does not confirm is not waited for longer. */
+    @Test
+    void aStanzaItsNodeDoesNotConfirmInTimeIsHandledByTheSender() throws Exception {
+        Node hasty = start(freePort(), members, Duration.ofSeconds(1));
+        await().atMost(WAIT).until(() -> hasty.routes().node().members() == 3);
+        RecordingSession juliet = new RecordingSession("juliet@" + DOMAIN + "/desk");
+        LocalSession remote = boundOnSecondAsSeenFrom(hasty, juliet);
+        second.cluster().settle(Duration.ZERO);
+
+        Handling handling = Handling.begin();
+        remote.deliver(message("slow", juliet.jid()), handling);
+        handling.end();
+
+        await().atMost(WAIT).until(handling::isComplete);
+        assertThat(hasty.routed()).extracting(Stanza::id).containsExactly("slow");
+        assertThat(second.cluster().routes().node().members()).as("the node is still there").isEqualTo(3);
+    }
+
+    /** At-least-once, with few duplicates: a stanza its sender stopped waiting for is not delivered as well. */
+    @Test
+    void aStanzaThatArrivesAfterItsSenderStoppedWaitingIsDropped() throws Exception {
+        RecordingSession juliet = new RecordingSession("juliet@" + DOMAIN + "/desk");
+        LocalSession remote = boundOnSecondAsSeenFrom(first, juliet);
+        ClusterNode sender = first.routes().node();
+        ClusterNode receiver = second.routes().node();
+
+        sender.<ForwardedStanza>topic(StanzaForwarder.STANZAS + receiver.localId()).publish(new ForwardedStanza(
+                sender.localId(), -1, sender.clusterTime() - 1, juliet.jid().toString(),
+                message("late", juliet.jid()).asXML()));
+        remote.deliver(message("on time", juliet.jid()));
+
+        await().atMost(WAIT).until(() -> !juliet.received.isEmpty());
+        assertThat(juliet.received).extracting(e -> e.attributeValue("id")).containsExactly("on time");
     }
 
     /** RFC 6120 §7.7.2.2 across nodes: the later binding wins, the other session is closed with conflict. */
@@ -161,13 +249,20 @@ class ClusteredRouteTableTest {
         assertThat(first.routes().find(mercutio.jid())).isEmpty();
     }
 
-    private Node start(int port, List<String> members) throws Exception {
+    /** Binds {@code session} on the second node and returns it as {@code node} sees it once it does. */
+    private LocalSession boundOnSecondAsSeenFrom(Node node, RecordingSession session) {
+        second.routes().bind(session);
+        return await().atMost(WAIT).until(() -> node.routes().find(session.jid()), Optional::isPresent).orElseThrow();
+    }
+
+    private Node start(int port, List<String> members, Duration forwardTimeout) throws Exception {
         ParleyConfig config = ParleyConfig.defaults().withDomains(List.of(DOMAIN))
                 .with(ClusterOptions.ENABLED, true)
                 .with(ClusterOptions.SECRET, "test secret")
                 .with(ClusterOptions.ADDRESS, "127.0.0.1")
                 .with(ClusterOptions.PORT, port)
-                .with(ClusterOptions.MEMBERS_OPTION, members);
+                .with(ClusterOptions.MEMBERS_OPTION, members)
+                .with(ClusterOptions.FORWARD_TIMEOUT, forwardTimeout);
         HostRegistry hosts = new HostRegistry(Set.of(Jids.parseDomain(DOMAIN)));
         List<LocalSession> closed = new CopyOnWriteArrayList<>();
         hosts.accountHosts().get(0).events().hook(SessionEvents.CLOSED, 0, session -> {
@@ -175,7 +270,7 @@ class ClusteredRouteTableTest {
             return Verdict.PASS;
         });
         List<Stanza> routed = new CopyOnWriteArrayList<>();
-        StanzaRouter router = routed::add;
+        Undeliverable router = (stanza, handling) -> routed.add(stanza);
         Cluster cluster = Cluster.join(config, hosts);
         cluster.start(router, new SimpleMeterRegistry());
         Node node = new Node(cluster, hosts, routed, closed);

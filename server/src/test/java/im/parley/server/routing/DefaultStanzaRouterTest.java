@@ -418,4 +418,55 @@ class DefaultStanzaRouterTest {
         router.routeFromClient(stanza("presence", "unavailable", romeo.jid(), null), romeo, Handling.none());
         assertThat(romeo.available).isFalse();
     }
+
+    /**
+     * A stanza for a session that can no longer take it (its cluster node is gone), as XEP-0198
+     * §5 says: "the server SHOULD treat unacknowledged stanzas in the same way that it would
+     * treat a stanza sent to an unavailable resource". The handlers of the addressee ran when it
+     * was first routed (archive, filters): only offline storage sees it again.
+     */
+    @Test
+    void anUndeliverableMessageIsOfferedToOfflineStorageOnly_xep0198_5() throws Exception {
+        List<Stanza> stored = new ArrayList<>();
+        List<Stanza> routedAgain = new ArrayList<>();
+        capulet.hook(StanzaEvents.MESSAGE_OFFLINE, EventPriority.DELIVER, e -> {
+            stored.add(e.stanza());
+            return Verdict.HANDLED;
+        });
+        capulet.hook(StanzaEvents.to("message", Shape.FULL), EventPriority.STAMP, e -> {
+            routedAgain.add(e.stanza());
+            return Verdict.PASS;
+        });
+
+        router.undeliverable(stanza("message", "chat", romeo.jid(), "juliet@capulet.test/balcony"), Handling.none());
+
+        assertThat(stored).extracting(s -> s.to().toString()).containsExactly("juliet@capulet.test/balcony");
+        assertThat(routedAgain).isEmpty();
+        assertThat(juliet.received).as("not delivered to a session").isEmpty();
+        assertThat(romeo.received).isEmpty();
+    }
+
+    /** RFC 6121 §8.5.2.2.1 (no offline storage) and §8.5.3.2.1 (an IQ request): service-unavailable. */
+    @Test
+    void anUndeliverableMessageNobodyStoresAndAnIqRequestAreAnsweredServiceUnavailable() throws Exception {
+        router.undeliverable(stanza("message", "chat", romeo.jid(), "juliet@capulet.test/balcony"), Handling.none());
+        router.undeliverable(stanza("iq", "get", romeo.jid(), "juliet@capulet.test/balcony"), Handling.none());
+
+        assertThat(romeo.received).extracting(DefaultStanzaRouterTest::errorCondition)
+                .containsExactly("service-unavailable", "service-unavailable");
+        assertThat(romeo.received).extracting(Element::getName).containsExactly("message", "iq");
+    }
+
+    /** RFC 6121 §8.5.3.2.2 and §8.5.2.1.1 (headline): dropped without an answer. */
+    @Test
+    void undeliverablePresenceHeadlinesAndIqResultsAreDropped() throws Exception {
+        router.undeliverable(stanza("presence", null, romeo.jid(), "juliet@capulet.test/balcony"), Handling.none());
+        router.undeliverable(stanza("message", "headline", romeo.jid(), "juliet@capulet.test/balcony"), Handling.none());
+        router.undeliverable(stanza("iq", "result", romeo.jid(), "juliet@capulet.test/balcony"), Handling.none());
+        router.route(stanza("message", "chat", juliet.jid(), "romeo@montague.test/orchard"));
+
+        assertThat(romeo.received).as("only the message sent after them").hasSize(1);
+        assertThat(romeo.received.get(0).attributeValue("type")).isEqualTo("chat");
+        assertThat(juliet.received).isEmpty();
+    }
 }

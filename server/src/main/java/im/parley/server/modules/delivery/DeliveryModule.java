@@ -94,7 +94,7 @@ public final class DeliveryModule implements XmppModule {
     /** Hands the message to {@code recipients}, then tells who got it ({@link StanzaEvents#MESSAGE_DELIVERED}). */
     private void deliver(StanzaEvent event, List<LocalSession> recipients) {
         for (LocalSession recipient : recipients) {
-            recipient.deliver(event.stanza().element());
+            recipient.deliver(event.stanza().element(), event.handling());
         }
         context.fire(StanzaEvents.MESSAGE_DELIVERED, new StanzaEvents.Delivered(event, recipients));
     }
@@ -152,7 +152,7 @@ public final class DeliveryModule implements XmppModule {
         if (account != null) {
             for (LocalSession session : context.sessions().sessionsOf(account)) {
                 if (session.isAvailable()) {
-                    session.deliver(stanza.element());
+                    session.deliver(stanza.element(), event.handling());
                 }
             }
         }
@@ -165,7 +165,7 @@ public final class DeliveryModule implements XmppModule {
      * (§8.5.3.2.3) are the presence module's, handled before delivery.
      */
     private Verdict presenceToFullJid(StanzaEvent event) {
-        boundSession(event.stanza()).ifPresent(session -> session.deliver(event.stanza().element()));
+        boundSession(event.stanza()).ifPresent(session -> session.deliver(event.stanza().element(), event.handling()));
         return Verdict.HANDLED;
     }
 
@@ -173,7 +173,7 @@ public final class DeliveryModule implements XmppModule {
     private Verdict iqToFullJid(StanzaEvent event) {
         Optional<LocalSession> session = boundSession(event.stanza());
         if (session.isPresent()) {
-            session.get().deliver(event.stanza().element());
+            session.get().deliver(event.stanza().element(), event.handling());
         } else {
             bounce(event, StanzaErrorCondition.SERVICE_UNAVAILABLE);
         }

@@ -1,0 +1,268 @@
+package im.parley.conformance.cluster;
+
+import static org.awaitility.Awaitility.await;
+
+import im.parley.core.jid.Jids;
+import im.parley.server.account.AccountService;
+import im.parley.server.config.ConfigLoader;
+import im.parley.server.config.ParleyConfig;
+import im.parley.server.storage.ContactState;
+import im.parley.server.storage.Database;
+import im.parley.server.storage.JdbcAccountStore;
+import im.parley.server.storage.JdbcRosterStore;
+import im.parley.server.storage.PostgresCluster;
+import im.parley.server.storage.RosterItem;
+import im.parley.server.storage.RosterStore;
+import im.parley.server.storage.Subscription;
+import im.parley.server.testing.ParleyProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.jxmpp.jid.EntityBareJid;
+
+/**
+ * Parley processes on loopback addresses (one JVM each) forming one cluster (Hazelcast, TCP-IP
+ * join) on one throw-away PostgreSQL database, serving one domain: what the cluster tests start.
+ * Accounts are created, each the others' contact both ways, before the nodes start.
+ */
+final class LoopbackCluster implements AutoCloseable {
+
+    static final String PASSWORD = "cluster password";
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static final Duration FAILURE_TIMEOUT = Duration.ofSeconds(3);
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final String domain;
+    private final String database;
+    private final List<Node> nodes = new ArrayList<>();
+
+    /** One node: its addresses, ports, directory, configuration and process (null while it is down). */
+    static final class Node {
+        final String address;
+        final int c2sPort;
+        final int httpPort;
+        final int clusterPort;
+        final Path dir;
+        private String config;
+        private volatile ParleyProcess process;
+
+        private Node(String address, Path dir) throws IOException {
+            this.address = address;
+            this.c2sPort = freePort(address);
+            this.httpPort = freePort(address);
+            this.clusterPort = freePort(address);
+            this.dir = Files.createDirectories(dir.resolve(address));
+        }
+
+        ParleyProcess process() {
+            return process;
+        }
+
+        boolean isUp() {
+            return process != null;
+        }
+
+        /** The self-signed certificate the node generated for the domain on first start. */
+        X509Certificate certificate(String domain) throws Exception {
+            try (InputStream in = Files.newInputStream(dir.resolve("data").resolve("certs").resolve(domain + ".crt"))) {
+                return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return address;
+        }
+    }
+
+    private LoopbackCluster(String domain, String database) {
+        this.domain = domain;
+        this.database = database;
+    }
+
+    /**
+     * Starts a node on each of {@code addresses} with accounts {@code usernames} (password
+     * {@link #PASSWORD}), and waits until every node sees all of them.
+     */
+    static LoopbackCluster start(Path dir, String domain, List<String> addresses, String... usernames)
+            throws Exception {
+        PostgresCluster postgres = PostgresCluster.shared();
+        LoopbackCluster cluster = new LoopbackCluster(domain, postgres.createDatabase());
+        try {
+            for (String address : addresses) {
+                cluster.nodes.add(new Node(address, dir));
+            }
+            for (Node node : cluster.nodes) {
+                node.config = cluster.config(node, postgres.rolePassword());
+            }
+            cluster.addUsersWithMutualSubscriptions(usernames);
+            for (Node node : cluster.nodes) {
+                node.process = ParleyProcess.start(node.dir, node.config, List.of());
+            }
+            cluster.awaitMembers(cluster.nodes.size());
+            return cluster;
+        } catch (Exception | AssertionError e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    List<Node> nodes() {
+        return nodes;
+    }
+
+    Node node(int index) {
+        return nodes.get(index);
+    }
+
+    String domain() {
+        return domain;
+    }
+
+    /** Ends the node as a crash would (SIGKILL). */
+    void kill(Node node) throws InterruptedException, IOException {
+        ParleyProcess process = node.process;
+        node.process = null;
+        process.kill();
+        printProblems(node, process.log());
+    }
+
+    /**
+     * Stops the node as a service manager does (SIGTERM), unless it is down already, and starts
+     * it again on the same data and ports.
+     */
+    void restart(Node node) throws Exception {
+        ParleyProcess process = node.process;
+        node.process = null;
+        if (process != null) {
+            process.stop();
+            printProblems(node, process.log());
+        }
+        node.process = ParleyProcess.start(node.dir, node.config, List.of());
+    }
+
+    /** Waits until every node that is up sees {@code count} nodes. */
+    void awaitMembers(int count) {
+        for (Node node : nodes) {
+            if (node.isUp()) {
+                await("node " + node + " sees " + count + " nodes").atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                        .until(() -> metric(node, "parley_cluster_members", null), value -> value == count);
+            }
+        }
+    }
+
+    /** A meter's value from the node's Prometheus endpoint (the line with {@code label}, if given), or -1. */
+    static double metric(Node node, String name, String label) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://" + node.address + ":" + node.httpPort + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.body().lines()
+                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .filter(line -> label == null || line.contains(label))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElse(-1);
+    }
+
+    EntityBareJid jid(String username) {
+        try {
+            return Jids.parseEntityBare(username + "@" + domain);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** Stops the nodes (what went wrong on each shows in the test's output), drops the database. */
+    @Override
+    public void close() throws Exception {
+        for (Node node : nodes) {
+            ParleyProcess process = node.process;
+            if (process != null) {
+                process.close();
+                node.process = null;
+                printProblems(node, process.log());
+            }
+        }
+        PostgresCluster.shared().dropDatabase(database);
+    }
+
+    /** The node's warnings and errors (an error with its stack trace), at most 60 lines. */
+    private static void printProblems(Node node, String log) {
+        List<String> shown = new ArrayList<>();
+        boolean inError = false;
+        for (String line : log.split("\n")) {
+            boolean trace = line.startsWith("\t") || line.startsWith("Caused by") || line.startsWith("java.")
+                    || line.startsWith("com.") || line.startsWith("io.");
+            if (line.contains(" WARN ") || line.contains(" ERROR ")) {
+                shown.add(line);
+                inError = line.contains(" ERROR ");
+            } else if (inError && trace) {
+                shown.add(line);
+            } else {
+                inError = false;
+            }
+        }
+        shown.stream().limit(60).forEach(line -> System.out.println(node.address + ": " + line));
+    }
+
+    private String config(Node node, String dbPassword) {
+        String members = nodes.stream().map(n -> "\"" + n.address + ":" + n.clusterPort + "\"")
+                .collect(Collectors.joining(", "));
+        return String.join("\n",
+                "domains: [\"" + domain + "\"]",
+                "data_dir: \"" + node.dir.resolve("data") + "\"",
+                "c2s:", "  address: \"" + node.address + "\"", "  port: " + node.c2sPort,
+                "direct_tls:", "  enabled: false",
+                "s2s:", "  enabled: false",
+                "http:", "  address: \"" + node.address + "\"", "  port: " + node.httpPort,
+                "metrics:", "  enabled: true",
+                "storage:", "  jdbc_url: \"" + database + "\"", "  username: \"" + PostgresCluster.ROLE + "\"",
+                "  password: \"" + dbPassword + "\"",
+                "cluster:", "  enabled: true", "  secret: \"the cluster's test secret\"",
+                "  address: \"" + node.address + "\"", "  port: " + node.clusterPort,
+                "  members: [" + members + "]",
+                "  failure_timeout: \"" + FAILURE_TIMEOUT.toSeconds() + "s\"",
+                "");
+    }
+
+    /** Accounts and a roster where everyone is everyone's contact both ways, written before the nodes start. */
+    private void addUsersWithMutualSubscriptions(String... usernames) throws Exception {
+        ParleyConfig parsed = ConfigLoader.parse(nodes.get(0).config, "parley.yml");
+        try (Database db = Database.open(parsed.storage(), parsed.dataDir())) {
+            AccountService accounts = new AccountService(new JdbcAccountStore(db.dataSource()));
+            RosterStore rosters = new JdbcRosterStore(db.dataSource());
+            for (String username : usernames) {
+                accounts.create(jid(username), PASSWORD);
+            }
+            for (String owner : usernames) {
+                for (String contact : usernames) {
+                    if (!owner.equals(contact)) {
+                        RosterItem item = RosterItem.of(jid(contact)).withState(Subscription.of(true, true), false, false);
+                        rosters.update(jid(owner), jid(contact), state -> new ContactState(Optional.of(item),
+                                Optional.empty()));
+                    }
+                }
+            }
+        }
+    }
+
+    private static int freePort(String address) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(address))) {
+            return socket.getLocalPort();
+        }
+    }
+}
