@@ -31,11 +31,15 @@ public final class ModuleSchemas {
 
     /**
      * Applies the migrations of {@code module} found at {@code location} through {@code loader}
-     * that have not run yet, and returns the database.
+     * that have not run yet, and returns the database. Flyway loads only if one has not
+     * ({@link AppliedMigrations}).
      *
      * @throws StorageException if a migration fails
      */
     public DataSource migrate(String module, ClassLoader loader, String location) {
+        if (AppliedMigrations.upToDate(dataSource, loader, location, historyTable(module))) {
+            return dataSource;
+        }
         try {
             var result = Flyway.configure(loader)
                     .dataSource(dataSource)
