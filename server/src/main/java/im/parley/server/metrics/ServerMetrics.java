@@ -1,6 +1,7 @@
 package im.parley.server.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -21,21 +22,38 @@ import java.util.Collection;
  */
 public final class ServerMetrics implements AutoCloseable {
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final StanzaCounters stanzas = new StanzaCounters(registry);
+    private final MeterRegistry registry;
+    private final StanzaCounters stanzas;
     private final AuthCounters auth;
-    private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** Null when nothing reads the meters. */
+    private final JvmGcMetrics gc;
 
     /** A registry with the stanza counters, the login counters of {@code mechanisms} and the JVM figures. */
     public ServerMetrics(Collection<String> mechanisms) {
+        this(mechanisms, true);
+    }
+
+    /**
+     * Meters that count, when {@code exported} ({@code metrics.enabled}), into a Prometheus
+     * registry with the JVM figures beside them; otherwise into nothing. Nothing reads them then,
+     * so neither Prometheus' registry nor the JVM binders (and the management beans they read) are
+     * loaded: fewer classes and less memory at start for the server that does not export metrics
+     * (issue 19). Hot paths keep the same code: an increment of a meter without a registry is a no-op.
+     */
+    public ServerMetrics(Collection<String> mechanisms, boolean exported) {
+        registry = exported ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : new CompositeMeterRegistry();
+        stanzas = new StanzaCounters(registry);
         auth = new AuthCounters(registry, mechanisms);
-        new JvmMemoryMetrics().bindTo(registry);
-        gc.bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-        new FileDescriptorMetrics().bindTo(registry);
+        gc = exported ? new JvmGcMetrics() : null;
+        if (exported) {
+            new JvmMemoryMetrics().bindTo(registry);
+            gc.bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ClassLoaderMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            new UptimeMetrics().bindTo(registry);
+            new FileDescriptorMetrics().bindTo(registry);
+        }
     }
 
     /** Where modules and the core register meters. */
@@ -62,7 +80,10 @@ public final class ServerMetrics implements AutoCloseable {
         String contentType = accept != null && accept.contains("application/openmetrics-text")
                 ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
                 : "text/plain; version=0.0.4; charset=utf-8";
-        return new Scrape(contentType, registry.scrape(contentType));
+        if (!(registry instanceof PrometheusMeterRegistry prometheus)) {
+            throw new IllegalStateException("these meters are not exported (metrics.enabled is false)");
+        }
+        return new Scrape(contentType, prometheus.scrape(contentType));
     }
 
     /** A scrape's body and the content type it is written in. */
@@ -72,7 +93,9 @@ public final class ServerMetrics implements AutoCloseable {
     /** Stops the collectors that listen to the JVM (garbage collection notifications). */
     @Override
     public void close() {
-        gc.close();
+        if (gc != null) {
+            gc.close();
+        }
         registry.close();
     }
 }
