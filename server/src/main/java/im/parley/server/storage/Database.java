@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,17 +92,10 @@ public final class Database implements AutoCloseable {
         if (AppliedMigrations.upToDate(dataSource, Database.class.getClassLoader(), MIGRATIONS, HISTORY_TABLE)) {
             return;
         }
-        try {
-            var result = Flyway.configure()
-                    .dataSource(dataSource)
-                    .locations(MIGRATIONS)
-                    .load()
-                    .migrate();
-            if (result.migrationsExecuted > 0) {
-                LOG.info("database schema migrated to version {}", result.targetSchemaVersion);
-            }
-        } catch (FlywayException e) {
-            throw new StorageException("database migration failed: " + e.getMessage(), e);
+        String migrated = FlywayMigration.migrate(dataSource, Database.class.getClassLoader(), MIGRATIONS,
+                HISTORY_TABLE, false, "database migration failed");
+        if (migrated != null) {
+            LOG.info("database schema migrated to version {}", migrated);
         }
     }
 

@@ -2,8 +2,6 @@ package im.parley.server.storage;
 
 import java.util.Locale;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,21 +38,11 @@ public final class ModuleSchemas {
         if (AppliedMigrations.upToDate(dataSource, loader, location, historyTable(module))) {
             return dataSource;
         }
-        try {
-            var result = Flyway.configure(loader)
-                    .dataSource(dataSource)
-                    .locations(location)
-                    .table(historyTable(module))
-                    .baselineOnMigrate(true)
-                    .baselineVersion("0")
-                    .load()
-                    .migrate();
-            if (result.migrationsExecuted > 0) {
-                LOG.info("schema of module {} migrated to version {}", module, result.targetSchemaVersion);
-            }
-            return dataSource;
-        } catch (FlywayException e) {
-            throw new StorageException("migrating the schema of module " + module + " failed: " + e.getMessage(), e);
+        String migrated = FlywayMigration.migrate(dataSource, loader, location, historyTable(module), true,
+                "migrating the schema of module " + module + " failed");
+        if (migrated != null) {
+            LOG.info("schema of module {} migrated to version {}", module, migrated);
         }
+        return dataSource;
     }
 }
