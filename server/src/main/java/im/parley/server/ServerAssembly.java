@@ -25,6 +25,7 @@ import im.parley.server.module.ModuleEnvironment;
 import im.parley.server.module.ModuleSet;
 import im.parley.server.module.XmppModule;
 import im.parley.server.modules.disco.ServerInfo;
+import im.parley.server.modules.metrics.MetricsModule;
 import im.parley.server.routing.DefaultStanzaRouter;
 import im.parley.server.routing.RecipientLanes;
 import im.parley.server.routing.RouteHandler;
@@ -93,7 +94,8 @@ public final class ServerAssembly implements AutoCloseable {
         this.cluster = cluster;
         this.sessions = cluster != null ? cluster.routes() : new InMemoryRouteTable(hosts);
         SaslMechanisms mechanisms = SaslMechanisms.defaults();
-        this.metrics = new ServerMetrics(mechanisms.all().stream().map(SaslMechanism::name).toList());
+        this.metrics = new ServerMetrics(mechanisms.all().stream().map(SaslMechanism::name).toList(),
+                config.option(MetricsModule.ENABLED));
         SessionGauges.register(metrics.registry(), sessions);
         this.accountAdmin = new LocalAccountAdmin(accounts, storage.motd(), sessions, builder.clock);
         AccountSequencer sequencer = new AccountSequencer();

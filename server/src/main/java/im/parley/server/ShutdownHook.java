@@ -1,6 +1,8 @@
 package im.parley.server;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,18 @@ public final class ShutdownHook {
         watchdog.setDaemon(true);
         watchdog.start();
         server.close();
+        if (writesArchiveAtExit(ManagementFactory.getRuntimeMXBean().getInputArguments())) {
+            // The JVM writes its class archive after the hooks, seconds on a small machine (bin/parley's first
+            // run): halting would lose it and exit with a failure. A hung hook of a library is then left to the
+            // supervisor, in this one run.
+            watchdog.interrupt();
+        }
+    }
+
+    /** Whether these JVM options write a class data sharing archive or an AOT cache at exit (JEP 350, JEP 514). */
+    static boolean writesArchiveAtExit(List<String> jvmOptions) {
+        return jvmOptions.stream().anyMatch(option -> option.startsWith("-XX:ArchiveClassesAtExit=")
+                || option.startsWith("-XX:AOTCacheOutput="));
     }
 
     private static void haltAfter(Duration timeout) {

@@ -81,6 +81,15 @@ class ShutdownTest {
                 .doesNotContain("cannot record the logout");
     }
 
+    @Test
+    void theWatchdogLetsTheJvmWriteItsClassArchiveAfterTheServerStopped() {
+        assertThat(ShutdownHook.writesArchiveAtExit(List.of("-Xmx256m", "-XX:AOTCacheOutput=/var/lib/parley/cds/p.aot.new")))
+                .isTrue();
+        assertThat(ShutdownHook.writesArchiveAtExit(List.of("-XX:ArchiveClassesAtExit=/x/parley-17.jsa.new"))).isTrue();
+        assertThat(ShutdownHook.writesArchiveAtExit(List.of("-XX:SharedArchiveFile=/x/parley-17.jsa", "-XX:AOTCache=/x/p.aot")))
+                .isFalse();
+    }
+
     private void start(String stuck) throws IOException {
         process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), StuckServerMain.class.getName(),

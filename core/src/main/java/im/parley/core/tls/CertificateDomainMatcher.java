@@ -2,19 +2,12 @@ package im.parley.core.tls;
 
 import java.io.IOException;
 import java.net.IDN;
-import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.ASN1String;
-import org.bouncycastle.asn1.ASN1TaggedObject;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.OtherName;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 
 /**
  * Decides whether a certificate is valid for an XMPP domain, following RFC 6120 §13.7.2.1 and
@@ -26,6 +19,10 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
  * certificates of federation peers (RFC 6120 §13.7.2.1).
  */
 public final class CertificateDomainMatcher {
+
+    /** GeneralName tags (RFC 5280 §4.2.1.6), as {@link X509Certificate#getSubjectAlternativeNames()} gives them. */
+    private static final int OTHER_NAME = 0;
+    private static final int DNS_NAME = 2;
 
     private CertificateDomainMatcher() {
     }
@@ -43,27 +40,43 @@ public final class CertificateDomainMatcher {
         } catch (IllegalArgumentException notADomain) {
             return false;
         }
-        for (GeneralName name : subjectAltNames(certificate)) {
-            if (name.getTagNo() == GeneralName.dNSName
-                    && dnsIdMatches(stringOf(name.getName()).toLowerCase(Locale.ROOT), reference)) {
+        boolean otherNames = false;
+        for (List<?> name : jdkSubjectAltNames(certificate)) {
+            Object tag = name.get(0);
+            if (Integer.valueOf(DNS_NAME).equals(tag) && name.get(1) instanceof String dns
+                    && dnsIdMatches(dns.toLowerCase(Locale.ROOT), reference)) {
                 return true;
             }
-            if (name.getTagNo() == GeneralName.otherName && xmppAddrOf(name).equals(reference)) {
-                return true;
-            }
+            otherNames |= Integer.valueOf(OTHER_NAME).equals(tag);
         }
-        return false;
+        return otherNames && XmppAddrIds.of(certificate).contains(reference);
+    }
+
+    /**
+     * The JDK's decoding of the subjectAltName: dNSName entries as strings. Only an otherName
+     * (xmppAddr) needs BouncyCastle's ASN.1 ({@link XmppAddrIds}), so the usual certificate, which a
+     * DNS-ID covers, is checked without loading BouncyCastle at start (issue 19; {@link JdkPemReader}
+     * says why).
+     */
+    private static Collection<List<?>> jdkSubjectAltNames(X509Certificate certificate) throws IOException {
+        try {
+            Collection<List<?>> names = certificate.getSubjectAlternativeNames();
+            return names == null ? List.of() : names;
+        } catch (CertificateParsingException e) {
+            throw new IOException("cannot read the subjectAltName of " + certificate.getSubjectX500Principal(), e);
+        }
     }
 
     /** The identifiers the certificate presents, for error messages. */
     public static List<String> describeIdentities(X509Certificate certificate) throws IOException {
         List<String> identities = new ArrayList<>();
-        for (GeneralName name : subjectAltNames(certificate)) {
-            if (name.getTagNo() == GeneralName.dNSName) {
-                identities.add("DNS:" + stringOf(name.getName()));
-            } else if (name.getTagNo() == GeneralName.otherName && !xmppAddrOf(name).isEmpty()) {
-                identities.add("xmppAddr:" + xmppAddrOf(name));
+        for (List<?> name : jdkSubjectAltNames(certificate)) {
+            if (Integer.valueOf(DNS_NAME).equals(name.get(0))) {
+                identities.add("DNS:" + name.get(1));
             }
+        }
+        for (String xmppAddr : XmppAddrIds.of(certificate)) {
+            identities.add("xmppAddr:" + xmppAddr);
         }
         return identities;
     }
@@ -82,44 +95,8 @@ public final class CertificateDomainMatcher {
         return presented.equals(reference);
     }
 
-    /** The xmppAddr's UTF8String as an A-label domain, or "" for any other otherName. */
-    private static String xmppAddrOf(GeneralName name) {
-        OtherName otherName = OtherName.getInstance(name.getName());
-        if (!XmppCertificateOids.ID_ON_XMPP_ADDR.equals(otherName.getTypeID())) {
-            return "";
-        }
-        ASN1Encodable value = otherName.getValue();
-        // Some issuers wrap the UTF8String in an extra explicit [0]; accept both.
-        while (value instanceof ASN1TaggedObject) {
-            value = ((ASN1TaggedObject) value).getExplicitBaseObject();
-        }
-        if (!(value instanceof ASN1String)) {
-            return "";
-        }
-        try {
-            return asciiLowerCase(((ASN1String) value).getString());
-        } catch (IllegalArgumentException e) {
-            return "";
-        }
-    }
-
-    private static List<GeneralName> subjectAltNames(X509Certificate certificate) throws IOException {
-        GeneralNames names;
-        try {
-            names = GeneralNames.fromExtensions(
-                    new JcaX509CertificateHolder(certificate).getExtensions(), Extension.subjectAlternativeName);
-        } catch (CertificateEncodingException | IllegalArgumentException e) {
-            throw new IOException("cannot read the subjectAltName of " + certificate.getSubjectX500Principal(), e);
-        }
-        return names == null ? List.of() : List.of(names.getNames());
-    }
-
-    private static String stringOf(ASN1Encodable encodable) {
-        return ((ASN1String) encodable).getString();
-    }
-
     /** DNS names compare case-insensitively in their A-label form (RFC 6125 §6.4.2). */
-    private static String asciiLowerCase(String domain) {
+    static String asciiLowerCase(String domain) {
         String trimmed = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
         return IDN.toASCII(trimmed, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
     }

@@ -62,6 +62,23 @@ class PemFilesTest {
     }
 
     @Test
+    void whatParleyAndCertbotWriteIsReadWithTheJdkAloneAndTheRestIsLeftToBouncyCastle() throws Exception {
+        KeyMaterial ec = SelfSignedCertificates.generate("example.org");
+        PemFiles.write(ec, certificateFile(), keyFile());
+        assertThat(JdkPemReader.read(certificateFile(), keyFile())).hasValueSatisfying(read -> {
+            assertThat(read.chain()).isEqualTo(ec.chain());
+            assertThat(read.privateKey().getEncoded()).isEqualTo(ec.privateKey().getEncoded());
+        });
+
+        KeyPair rsa = TestCertificates.rsaKeyPair();
+        writeCertificates(TestCertificates.selfSigned(rsa, "SHA256withRSA", dns("example.org")));
+        writeTraditionalKey(rsa);
+        assertThat(JdkPemReader.read(certificateFile(), keyFile())).as("PKCS#1 key").isEmpty();
+        Files.writeString(keyFile(), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+        assertThat(JdkPemReader.read(certificateFile(), keyFile())).as("garbled key").isEmpty();
+    }
+
+    @Test
     void readsPkcs1RsaPrivateKey() throws Exception {
         KeyPair rsa = TestCertificates.rsaKeyPair();
         X509Certificate certificate = TestCertificates.selfSigned(rsa, "SHA256withRSA", dns("example.org"));

@@ -17,8 +17,6 @@ final class AdminProtocol {
     /** Longer lines are refused: a request is a JID, a password and a secret. */
     static final int MAX_LINE_BYTES = 64 * 1024;
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
     private AdminProtocol() {
     }
@@ -103,10 +101,15 @@ final class AdminProtocol {
     }
 
     static byte[] encode(Object message) throws IOException {
-        return JSON.writeValueAsBytes(message);
+        return Json.MAPPER.writeValueAsBytes(message);
     }
 
     static <T> T decode(byte[] line, Class<T> type) throws IOException {
-        return JSON.readValue(line, type);
+        return Json.MAPPER.readValue(line, type);
+    }
+
+    /** Made at the first request, not when a server start asks for the socket's file names (issue 19). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
     }
 }

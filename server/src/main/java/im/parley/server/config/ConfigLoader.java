@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import im.parley.server.module.ModuleCatalog;
 import java.io.IOException;
@@ -94,7 +93,7 @@ public final class ConfigLoader {
         JsonNode root;
         ConfigSource source;
         try {
-            root = new ObjectMapper(factory).readTree(yaml);
+            root = YamlTree.read(factory, yaml);
             source = ConfigSource.of(fileName, yaml, factory);
         } catch (JsonProcessingException e) {
             JsonLocation where = e.getLocation();

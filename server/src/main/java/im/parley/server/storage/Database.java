@@ -8,14 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The server's database: a pooled {@link DataSource} whose schema is brought up to date with
- * the Flyway migrations in {@code classpath:db/migration} when it is opened.
+ * the Flyway migrations in {@code classpath:db/migration} when it is opened; Flyway itself loads
+ * only when a migration is due ({@link AppliedMigrations}).
  *
  * <p>Without a JDBC URL the database is an embedded H2 file {@code <dataDir>/parley.mv.db} that
  * only this process opens, with a generated password ({@link EmbeddedDatabase}), compacted while
@@ -27,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final String MIGRATIONS = "classpath:db/migration";
+    /** Flyway's default history table. */
+    private static final String HISTORY_TABLE = "flyway_schema_history";
     /** HikariCP refuses shorter connection timeouts. */
     private static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
 
@@ -88,17 +89,13 @@ public final class Database implements AutoCloseable {
     }
 
     private void migrate() {
-        try {
-            var result = Flyway.configure()
-                    .dataSource(dataSource)
-                    .locations(MIGRATIONS)
-                    .load()
-                    .migrate();
-            if (result.migrationsExecuted > 0) {
-                LOG.info("database schema migrated to version {}", result.targetSchemaVersion);
-            }
-        } catch (FlywayException e) {
-            throw new StorageException("database migration failed: " + e.getMessage(), e);
+        if (AppliedMigrations.upToDate(dataSource, Database.class.getClassLoader(), MIGRATIONS, HISTORY_TABLE)) {
+            return;
+        }
+        String migrated = FlywayMigration.migrate(dataSource, Database.class.getClassLoader(), MIGRATIONS,
+                HISTORY_TABLE, false, "database migration failed");
+        if (migrated != null) {
+            LOG.info("database schema migrated to version {}", migrated);
         }
     }
 

@@ -2,8 +2,6 @@ package im.parley.server.storage;
 
 import java.util.Locale;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,26 +29,20 @@ public final class ModuleSchemas {
 
     /**
      * Applies the migrations of {@code module} found at {@code location} through {@code loader}
-     * that have not run yet, and returns the database.
+     * that have not run yet, and returns the database. Flyway loads only if one has not
+     * ({@link AppliedMigrations}).
      *
      * @throws StorageException if a migration fails
      */
     public DataSource migrate(String module, ClassLoader loader, String location) {
-        try {
-            var result = Flyway.configure(loader)
-                    .dataSource(dataSource)
-                    .locations(location)
-                    .table(historyTable(module))
-                    .baselineOnMigrate(true)
-                    .baselineVersion("0")
-                    .load()
-                    .migrate();
-            if (result.migrationsExecuted > 0) {
-                LOG.info("schema of module {} migrated to version {}", module, result.targetSchemaVersion);
-            }
+        if (AppliedMigrations.upToDate(dataSource, loader, location, historyTable(module))) {
             return dataSource;
-        } catch (FlywayException e) {
-            throw new StorageException("migrating the schema of module " + module + " failed: " + e.getMessage(), e);
         }
+        String migrated = FlywayMigration.migrate(dataSource, loader, location, historyTable(module), true,
+                "migrating the schema of module " + module + " failed");
+        if (migrated != null) {
+            LOG.info("schema of module {} migrated to version {}", module, migrated);
+        }
+        return dataSource;
     }
 }
