@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -31,7 +33,7 @@ final class JdbcRoomStore {
 
     /** What a persistent room keeps across restarts. */
     record StoredRoom(RoomConfig config, Map<EntityBareJid, Affiliation> affiliations,
-                      Map<EntityBareJid, String> registeredNicks, String subject, String subjectNick, String vcard,
+                      Map<EntityBareJid, String> registeredNicks, RoomSubject subject, String vcard,
                       Map<EntityBareJid, String> pendingRegistrations) {
     }
 
@@ -40,7 +42,7 @@ final class JdbcRoomStore {
     }
 
     private static final String COLUMNS = "name, description, public_room, members_only, moderated, password, whois, "
-            + "max_users, change_subject, allow_invites, history_length, broadcast, allow_pm, subject, subject_nick, archiving, vcard";
+            + "max_users, change_subject, allow_invites, history_length, broadcast, allow_pm, subject, subject_nick, archiving, vcard, subject_stamp";
 
     private final SqlTransactions tx;
     private final String service;
@@ -61,8 +63,8 @@ final class JdbcRoomStore {
                     if (!rows.next()) {
                         return Optional.empty();
                     }
-                    stored = new StoredRoom(config(rows), new HashMap<>(), new HashMap<>(), rows.getString(14),
-                            rows.getString(15), rows.getString(17), new LinkedHashMap<>());
+                    stored = new StoredRoom(config(rows), new HashMap<>(), new HashMap<>(), subject(rows),
+                            rows.getString(17), new LinkedHashMap<>());
                 }
             }
             try (PreparedStatement select = connection.prepareStatement(
@@ -93,12 +95,19 @@ final class JdbcRoomStore {
         });
     }
 
+    /** The subject of the row (a room stored before subjects had a time has none: no {@code <delay/>}). */
+    private static RoomSubject subject(ResultSet rows) throws SQLException {
+        long stamp = rows.getLong(18);
+        return new RoomSubject(rows.getString(14), rows.getString(15),
+                rows.wasNull() ? null : Instant.ofEpochMilli(stamp));
+    }
+
     /** Writes the room's whole state, replacing what was stored. */
     void save(EntityBareJid room, StoredRoom state) {
         tx.run("save the room " + room, connection -> {
             delete(connection, room);
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO muc_rooms (service, room, "
-                    + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 RoomConfig config = state.config();
                 insert.setString(1, service);
                 insert.setString(2, room.getLocalpart().toString());
@@ -115,10 +124,15 @@ final class JdbcRoomStore {
                 insert.setInt(13, config.historyLength());
                 insert.setString(14, config.broadcast().stream().map(Role::value).collect(Collectors.joining(" ")));
                 insert.setString(15, config.allowPm().value());
-                insert.setString(16, state.subject());
-                insert.setString(17, state.subjectNick());
+                insert.setString(16, state.subject().text());
+                insert.setString(17, state.subject().nick());
                 insert.setBoolean(18, config.archiving());
                 insert.setString(19, state.vcard());
+                if (state.subject().stamp() == null) {
+                    insert.setNull(20, Types.BIGINT);
+                } else {
+                    insert.setLong(20, state.subject().stamp().toEpochMilli());
+                }
                 insert.executeUpdate();
             }
             try (PreparedStatement insert = connection.prepareStatement(

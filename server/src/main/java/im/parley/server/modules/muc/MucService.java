@@ -120,7 +120,7 @@ final class MucService {
             }
             JdbcRoomStore.StoredRoom state = loaded.get();
             Room found = new Room(jid, state.config(), state.affiliations(), state.registeredNicks(), state.subject(),
-                    state.subjectNick(), services);
+                    services);
             found.restoreVcard(state.vcard());
             found.restorePendingRegistrations(state.pendingRegistrations());
             CompletionStage<List<RoomHistory.Entry>> history = state.config().archived()
@@ -179,7 +179,7 @@ final class MucService {
         }
         if (room.config().persistent()) {
             JdbcRoomStore.StoredRoom state = new JdbcRoomStore.StoredRoom(room.config(), room.affiliations(),
-                    room.registeredNicks(), room.subject(), room.subjectNick(), room.vcard(),
+                    room.registeredNicks(), room.subject(), room.vcard(),
                     room.pendingRegistrations());
             stored.put(jid, true);
             return CompletableFuture.runAsync(() -> store.save(jid, state), blocking);
@@ -217,7 +217,7 @@ final class MucService {
     private Room create(Stanza presence, EntityBareJid creator) {
         EntityBareJid jid = presence.to().asEntityBareJidIfPossible();
         Room room = new Room(jid, RoomConfig.defaults(Math.min(20, services.limits().historyLength())),
-                Map.of(creator, Affiliation.OWNER), Map.of(), null, null, services);
+                Map.of(creator, Affiliation.OWNER), Map.of(), RoomSubject.NONE, services);
         if (presence.element().element(QName.get("x", MucNamespaces.MUC_NS)) != null) {
             // §10.1.1: a client that speaks MUC gets a locked room until it is configured; a
             // Groupchat 1.0 client (no <x/>) gets an instant room.

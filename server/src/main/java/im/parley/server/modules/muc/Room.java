@@ -45,8 +45,7 @@ final class Room {
     private final Map<Jid, Occupant> bySession = new HashMap<>();
     private volatile int occupantCount;
     private final RoomHistory history = new RoomHistory();
-    private String subject;
-    private String subjectNick;
+    private RoomSubject subject;
     private EntityFullJid subjectJid;
     /** The room's vCard as XML (XEP-0153 avatars, {@link RoomVcard}), or null; and its photo's hash. */
     private String vcard;
@@ -59,13 +58,12 @@ final class Room {
     private volatile java.time.Instant lastUsed;
 
     Room(EntityBareJid jid, RoomConfig config, Map<EntityBareJid, Affiliation> affiliations,
-         Map<EntityBareJid, String> registeredNicks, String subject, String subjectNick, RoomServices services) {
+         Map<EntityBareJid, String> registeredNicks, RoomSubject subject, RoomServices services) {
         this.jid = jid;
         this.config = config;
         this.affiliations.putAll(affiliations);
         this.registeredNicks.putAll(registeredNicks);
         this.subject = subject;
-        this.subjectNick = subjectNick;
         this.out = services.out();
         this.clock = services.clock();
         this.limits = services.limits();
@@ -105,12 +103,8 @@ final class Room {
         return destroyed;
     }
 
-    String subject() {
+    RoomSubject subject() {
         return subject;
-    }
-
-    String subjectNick() {
-        return subjectNick;
     }
 
     Map<EntityBareJid, Affiliation> affiliations() {
@@ -371,7 +365,7 @@ final class Room {
         }
         send(selfPresence(occupant, session, false, null, codes));
         sendHistory(session, HistoryRequest.of(mucX));
-        sendSubject(session);
+        sendSubject(session, true);
         if (!photoHash.isEmpty()) {
             send(RoomVcard.presence(this, session));                                      // XEP-0153 §4.1
         }
@@ -559,29 +553,35 @@ final class Room {
         }
     }
 
-    /** §7.2.16: the subject, even when there is none (an empty {@code <subject/>}), ends the join. */
-    void sendSubject(Jid to) {
+    /**
+     * §7.2.15: the subject, even when there is none (an empty {@code <subject/>}), ends the join;
+     * on joining ({@code joining}) it carries the time it was set, as a {@code <delay/>} from the
+     * room (XEP-0203), where a change (§8.1) goes out live without one.
+     */
+    void sendSubject(Jid to, boolean joining) {
         Element message = org.dom4j.DocumentHelper.createElement(
                 org.dom4j.QName.get("message", im.parley.core.stream.Namespaces.CLIENT));
         message.addAttribute("type", "groupchat");
-        Jid from = subjectNick == null ? jid : subjectFrom();
+        Jid from = subject.nick() == null ? jid : subjectFrom();
         message.addAttribute("from", from.toString());
         message.addAttribute("to", to.toString());
-        message.addElement("subject").setText(subject == null ? "" : subject);
+        message.addElement("subject").setText(subject.text() == null ? "" : subject.text());
+        if (joining && subject.stamp() != null) {
+            DelayStamp.add(message, jid, subject.stamp());
+        }
         send(new Stanza(message, from, to));
     }
 
     /** The occupant JID of who set the subject, made once per subject rather than per newcomer. */
     private Jid subjectFrom() {
-        if (subjectJid == null || !subjectJid.getResourcepart().toString().equals(subjectNick)) {
-            subjectJid = occupantJid(subjectNick);
+        if (subjectJid == null || !subjectJid.getResourcepart().toString().equals(subject.nick())) {
+            subjectJid = occupantJid(subject.nick());
         }
         return subjectJid;
     }
 
     void subject(String text, String nick) {
-        subject = text;
-        subjectNick = nick;
+        subject = new RoomSubject(text, nick, clock.instant());
         changed = true;
     }
 

@@ -86,7 +86,7 @@ final class RoomMessages {
         room.subject(text, sender.nick());
         for (Occupant occupant : room.occupants()) {
             for (Jid session : occupant.sessions()) {
-                room.sendSubject(session);
+                room.sendSubject(session, false);
             }
         }
     }

@@ -98,7 +98,7 @@ final class RoomRequests {
         form.field("muc#roominfo_occupants", null, "Number of occupants", false,
                 List.of(Integer.toString(room.occupantCount())));
         form.field("muc#roominfo_subject", null, "Subject", false,
-                List.of(room.subject() == null ? "" : room.subject()));
+                List.of(room.subject().text() == null ? "" : room.subject().text()));
         form.field("muc#roomconfig_changesubject", null, "Occupants may change the subject", false,
                 List.of(config.changeSubject() ? "1" : "0"));
         if (!room.photoHash().isEmpty()) {

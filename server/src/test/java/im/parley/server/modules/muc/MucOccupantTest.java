@@ -81,6 +81,8 @@ class MucOccupantTest {
         assertThat(subject.attributeValue("type")).isEqualTo("groupchat");
         assertThat(subject.element("subject")).isNotNull();
         assertThat(subject.element("body")).isNull();
+        // A subject never set has no time to tell.
+        assertThat(subject.element(QName.get("delay", "urn:xmpp:delay"))).isNull();
         // The moderator sees the newcomer's real JID (§7.2.5).
         Element toRomeo = last(romeo.received(), "presence");
         assertThat(item(toRomeo).attributeValue("jid")).isEqualTo("juliet@parley.test/balcony");
@@ -212,13 +214,22 @@ class MucOccupantTest {
         // §8.1: a participant may not change the subject unless the room allows it.
         assertThat(errorCondition(last(send(juliet, "<message type='groupchat' to='" + ROOM + "'>"
                 + "<subject>Love</subject></message>"), "message"))).isEqualTo("forbidden");
+        Instant set = clock.instant();
         send(romeo, "<message type='groupchat' to='" + ROOM + "'><subject>Fire and ice</subject></message>");
-        assertThat(last(juliet.received(), "message").elementText("subject")).isEqualTo("Fire and ice");
+        Element live = last(juliet.received(), "message");
+        assertThat(live.elementText("subject")).isEqualTo("Fire and ice");
+        assertThat(live.element(QName.get("delay", "urn:xmpp:delay"))).as("a change goes out live").isNull();
 
-        // §7.2.16: the newcomer gets the subject last, from the occupant who set it.
+        // §7.2.15: the newcomer gets the subject last, from the occupant who set it, stamped with
+        // when it was set (XEP-0203 <delay/> from the room; XEP-0045 1.34 "SHOULD").
+        clock.advance(Duration.ofHours(2));
         Element subject = last(join(nurse, ROOM + "/nurse", ""), "message");
         assertThat(subject.elementText("subject")).isEqualTo("Fire and ice");
         assertThat(subject.attributeValue("from")).isEqualTo(ROOM + "/romeo");
+        Element delay = subject.element(QName.get("delay", "urn:xmpp:delay"));
+        assertThat(delay).isNotNull();
+        assertThat(delay.attributeValue("from")).isEqualTo(ROOM);
+        assertThat(Instant.parse(delay.attributeValue("stamp"))).isEqualTo(set);
     }
 
     @Test

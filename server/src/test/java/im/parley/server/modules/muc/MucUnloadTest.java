@@ -66,6 +66,7 @@ class MucUnloadTest {
                 "muc#roomconfig_roomname", "The Garden", "muc#roomconfig_moderatedroom", "1");
         iq(romeo, "<iq type='set' id='m' to='" + ROOM + "'><query xmlns='" + ADMIN
                 + "'><item affiliation='member' jid='juliet@parley.test'/></query></iq>");
+        Instant subjectSet = clock.instant();
         send(romeo, "<message type='groupchat' to='" + ROOM + "'><subject>Roses</subject></message>");
         send(romeo, "<message type='groupchat' to='" + ROOM + "'><body>What light</body></message>");
         send(romeo, "<presence type='unavailable' to='" + ROOM + "/romeo'/>");
@@ -87,6 +88,9 @@ class MucUnloadTest {
         assertThat(messages.get(0).elementText("body")).isEqualTo("What light");
         assertThat(messages.get(0).element(QName.get("delay", "urn:xmpp:delay"))).isNotNull();
         assertThat(last(joined, "message").elementText("subject")).isEqualTo("Roses");
+        // The subject's time is stored with it (XEP-0045 §7.2.15 <delay/>).
+        assertThat(Instant.parse(last(joined, "message").element(QName.get("delay", "urn:xmpp:delay"))
+                .attributeValue("stamp"))).isEqualTo(subjectSet);
         assertThat(MucScript.roomFeatures(juliet, ROOM)).contains("muc_persistent", "muc_moderated", "urn:xmpp:mam:2");
         Element archive = last(send(juliet, "<iq type='set' id='q' to='" + ROOM + "'><query xmlns='urn:xmpp:mam:2'/>"
                 + "</iq>"), "iq").element("fin");
