@@ -116,6 +116,9 @@ public final class ParleyProcess implements AutoCloseable {
 
     private static List<String> command(List<String> jvmOptions, List<String> arguments) {
         List<String> command = new ArrayList<>();
+        // SIGHUP as a service manager leaves it, whatever this JVM inherited (a build started under
+        // nohup ignores it, and an ignored signal stays ignored across exec: ReloadSignalTest).
+        command.addAll(List.of("env", "--default-signal=HUP"));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.addAll(jvmOptions);
