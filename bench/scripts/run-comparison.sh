@@ -50,7 +50,9 @@ start_server() {  # sets HOST DOMAIN PID MECH
   case $1 in
     parley)
       local opts=${PARLEY_JAVA_OPTS:--Xmx1g}
-      [ "${PARLEY_JFR:-0}" = 1 ] && opts="$opts -XX:StartFlightRecording=filename=$RESULTS/parley-$2.jfr,settings=profile"
+      # A JVM that dumps a class archive at exit records no JFR: no CDS for a recorded run.
+      [ "${PARLEY_JFR:-0}" = 1 ] && opts="$opts -XX:StartFlightRecording=filename=$RESULTS/parley-$2.jfr,settings=profile" \
+        && export PARLEY_CDS=off
       local archive=0
       [ "$2" = mam_page ] && archive=${ARCHIVE_MESSAGES:-100000}
       # The muc scenarios send more than an occupant's default share (muc.messages_per_minute);
