@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import org.dom4j.Element;
 import org.jxmpp.jid.EntityBareJid;
 import org.slf4j.Logger;
@@ -211,7 +212,17 @@ public final class PushModule implements XmppModule {
         if (!backlog.add(message, AccountBacklog.key(stanza))) {
             return;
         }
-        CompletableFuture.supplyAsync(() -> store.load(owner), context.blocking())
+        CompletableFuture<List<PushRegistration>> loaded;
+        try {
+            loaded = CompletableFuture.supplyAsync(() -> store.load(owner), context.blocking());
+        } catch (RejectedExecutionException stopping) {
+            // The server is stopping: a wake-up is best effort, but the offline event must go on to
+            // the store that keeps the message (a rolling restart lost acknowledged messages here).
+            backlogs.remove(owner, backlog);
+            LOG.debug("not notifying the app servers of {}: the server is stopping", owner);
+            return;
+        }
+        loaded
                 .thenAccept(registrations -> {
                     if (registrations.isEmpty()) {
                         // Nobody to wake: nothing to keep for the account until it comes back.
