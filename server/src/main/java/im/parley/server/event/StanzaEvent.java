@@ -25,17 +25,27 @@ public final class StanzaEvent {
     private final Handling handling;
     private final AccountWork work;
     private final LocalSession origin;
+    private final boolean redelivery;
 
     /**
      * @param origin the local session that sent the stanza, or null when it came from elsewhere
      *     (a remote domain, a component, the server itself)
      */
     public StanzaEvent(Stanza stanza, Handling handling, AccountWork work, LocalSession origin) {
+        this(stanza, handling, work, origin, false);
+    }
+
+    /**
+     * @param redelivery true for a stanza this server delivered once already and routes again
+     *     (see {@link #isRedelivery()})
+     */
+    public StanzaEvent(Stanza stanza, Handling handling, AccountWork work, LocalSession origin, boolean redelivery) {
         this.original = Objects.requireNonNull(stanza, "stanza");
         this.stanza = stanza;
         this.handling = Objects.requireNonNull(handling, "handling");
         this.work = Objects.requireNonNull(work, "work");
         this.origin = origin;
+        this.redelivery = redelivery;
     }
 
     /** The stanza as the handlers before this one left it. */
@@ -74,6 +84,16 @@ public final class StanzaEvent {
     /** The local client session that sent the stanza, or null if it did not come from one. */
     public LocalSession origin() {
         return origin;
+    }
+
+    /**
+     * True if the stanza already went through its recipient's handlers once, was delivered to a
+     * session, and comes back because that session ended without the client acknowledging it
+     * (XEP-0198 §5): what the handlers added the first time (the archive's {@code <stanza-id/>})
+     * is the server's own, and what they stored then (the archived copy) is stored already.
+     */
+    public boolean isRedelivery() {
+        return redelivery;
     }
 
     @Override

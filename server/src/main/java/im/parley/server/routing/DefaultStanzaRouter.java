@@ -90,7 +90,7 @@ public final class DefaultStanzaRouter implements StanzaRouter, Undeliverable {
         }
         StanzaEvent event = new StanzaEvent(stanza, handling, step, origin);
         host.get().events().fire(StanzaEvents.pre(stanza.kind(), Shape.of(stanza.to())), event,
-                () -> route(event.stanza(), handling, step, origin));
+                () -> route(event.stanza(), handling, step, origin, false));
         if (!wasAvailable && origin.isAvailable()) {
             host.get().events().fire(SessionEvents.AVAILABLE, origin);
         } else if (wasAvailable && !origin.isAvailable()) {
@@ -132,14 +132,25 @@ public final class DefaultStanzaRouter implements StanzaRouter, Undeliverable {
 
     @Override
     public void route(Stanza stanza, Handling handling) {
-        route(stanza, handling, null, null);
+        route(stanza, handling, null, null, false);
+    }
+
+    /**
+     * Routes again a stanza that was delivered to a local session which ended without its client
+     * acknowledging it (XEP-0198 §5), addressed anew (to the account's bare JID): its events say
+     * so ({@link StanzaEvent#isRedelivery()}), so that what was done for it on its first way in
+     * (archiving, its stanza id) is not done twice.
+     */
+    public void redeliver(Stanza stanza) {
+        route(stanza, Handling.none(), null, null, true);
     }
 
     /**
      * Routes in the turn of the account the stanza is for. {@code current} is the turn of the
      * client stanza being routed, if any: a client's stanza to its own account stays in it.
      */
-    private void route(Stanza stanza, Handling handling, AccountStep current, LocalSession origin) {
+    private void route(Stanza stanza, Handling handling, AccountStep current, LocalSession origin,
+                       boolean redelivery) {
         Jid to = stanza.to();
         // RFC 6120 §10.3: without 'to' the stanza is for the sender's own account.
         Jid addressee = to != null ? to : stanza.from();
@@ -154,18 +165,18 @@ public final class DefaultStanzaRouter implements StanzaRouter, Undeliverable {
         }
         EntityBareJid account = addressee.asEntityBareJidIfPossible();
         if (account == null) {
-            fireOnHost(host.get(), stanza, handling, AccountWork.NONE, origin);
+            fireOnHost(host.get(), stanza, handling, AccountWork.NONE, origin, redelivery);
         } else if (current != null && current.account().equals(account)) {
-            fireOnHost(host.get(), stanza, handling, current, origin);
+            fireOnHost(host.get(), stanza, handling, current, origin, redelivery);
         } else if (stanza.isIq() && isBoundResource(to)) {
             // IQs to a connected resource (answers to its requests, roster and block list
             // pushes) do not wait behind the account's other stanzas: often the account's own
             // turn sends them, and its client expects them before what comes next.
             AccountStep step = AccountStep.inline(sequencer, account, handling);
-            fireOnHost(host.get(), stanza, handling, step, origin);
+            fireOnHost(host.get(), stanza, handling, step, origin, redelivery);
             step.finish();
         } else {
-            inTurn(account, handling, step -> fireOnHost(host.get(), stanza, handling, step, origin));
+            inTurn(account, handling, step -> fireOnHost(host.get(), stanza, handling, step, origin, redelivery));
         }
     }
 
@@ -222,9 +233,10 @@ public final class DefaultStanzaRouter implements StanzaRouter, Undeliverable {
     }
 
     /** Fires {@code <kind>/<shape>} on the destination host; what nobody takes gets the default answer. */
-    private void fireOnHost(Host host, Stanza stanza, Handling handling, AccountWork work, LocalSession origin) {
+    private void fireOnHost(Host host, Stanza stanza, Handling handling, AccountWork work, LocalSession origin,
+                            boolean redelivery) {
         Shape shape = Shape.of(stanza.to());
-        StanzaEvent event = new StanzaEvent(stanza, handling, work, origin);
+        StanzaEvent event = new StanzaEvent(stanza, handling, work, origin, redelivery);
         host.events().fire(StanzaEvents.to(stanza.kind(), shape), event, () -> unclaimed(host, shape, event));
     }
 

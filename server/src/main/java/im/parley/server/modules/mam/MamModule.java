@@ -181,6 +181,10 @@ public final class MamModule implements XmppModule {
         if (owner == null) {
             return Verdict.PASS;
         }
+        if (event.isRedelivery() && StanzaIds.carriesOneBy(message.element(), owner)) {
+            // XEP-0198 §5: delivered once, archived then under this id, which is the archive's own.
+            return Verdict.PASS;
+        }
         Element clean = StanzaIds.withoutSpoofed(message.element(), owner);
         Stanza current = clean == message.element() ? message : new Stanza(clean, message.from(), message.to());
         event.replace(current);

@@ -36,6 +36,11 @@ final class StanzaIds {
         return copy;
     }
 
+    /** True if {@code message} carries a {@code <stanza-id/>} by {@code archive}, genuine or not. */
+    static boolean carriesOneBy(Element message, EntityBareJid archive) {
+        return spoofed(message, archive) != null;
+    }
+
     /** A copy of {@code message} with {@code <stanza-id xmlns='urn:xmpp:sid:0' id by/>} added (§3). */
     static Element stamped(Element message, String id, EntityBareJid archive) {
         Element copy = message.createCopy();

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * hibernated) when it ends. XEP-0198 §5: "the server SHOULD treat unacknowledged stanzas in the
  * same way that it would treat a stanza sent to an unavailable resource" — so chat and normal
  * messages are routed again to the account's bare JID, after the session was unbound: another
- * resource or offline storage (RFC 6121 §8.5.2.2.1) takes them, each exactly once. IQ requests get
+ * resource or offline storage (RFC 6121 §8.5.2.2.1) takes them, each exactly once, as a
+ * {@linkplain DefaultStanzaRouter#redeliver redelivery} (archived once, with the stanza id the
+ * first delivery carried). IQ requests get
  * {@code service-unavailable} (RFC 6120 §8.5.3.1 / RFC 6121 §8.5.3.2.1); presence, headlines,
  * groupchat messages and errors are dropped, as they would be for an unavailable resource.
  */
@@ -49,7 +51,7 @@ final class UndeliveredStanzas {
         if ("message".equals(stanza.getName()) && (type == null || "chat".equals(type) || "normal".equals(type))) {
             Element copy = stanza.createCopy();
             copy.addAttribute("to", account.toString());
-            router.route(new Stanza(copy, from, account));
+            router.redeliver(new Stanza(copy, from, account));
         } else if ("iq".equals(stanza.getName()) && ("get".equals(type) || "set".equals(type))) {
             Element reply = Stanzas.errorReply(stanza, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE));
             Jid replyFrom = jid(stanza.attributeValue("to"));

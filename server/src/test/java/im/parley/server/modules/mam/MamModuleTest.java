@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import im.parley.server.config.ConfigLoader;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.module.ModuleCatalog;
+import im.parley.server.modules.sm.SmClients;
 import im.parley.server.testing.MovableClock;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.dom4j.Element;
 import org.dom4j.QName;
 import org.junit.jupiter.api.AfterEach;
@@ -349,6 +351,36 @@ class MamModuleTest {
         List<String> archived = ids(query(back, "", ""));
         assertThat(archived).as("archived once").hasSize(1);
         assertThat(delivered.element(QName.get("stanza-id", SID)).attributeValue("id")).isEqualTo(archived.get(0));
+    }
+
+    /**
+     * XEP-0198 §5: a message its session never acknowledged is treated, when the session ends, as
+     * one sent to an unavailable resource: routed again to the bare JID, here into offline
+     * storage. It was archived, with its {@code <stanza-id/>}, on its first way in; the second
+     * pass keeps that id (it is the archive's own, not a spoof: XEP-0359 §3.1) and does not
+     * archive the message again (XEP-0313 §4.2: one archived copy, one stable id).
+     */
+    @Test
+    void aMessageRoutedAgainWhenItsSessionEndsUnacknowledgedKeepsItsIdAndIsArchivedOnce_xep0198_5() {
+        romeo.drop();
+        TestClient phone = online("romeo@parley.test", "phone");
+        SmClients.enableResumption(phone);
+        sends(juliet, "<message to='romeo@parley.test/phone' type='chat'><body>never acked</body></message>");
+        Element first = phone.received().stream().filter(s -> "message".equals(s.getName())).findFirst().orElseThrow();
+        String id = first.element(QName.get("stanza-id", SID)).attributeValue("id");
+        phone.channel().freezeTime();
+        phone.channel().pipeline().close();  // lost, not closed: the session hibernates (XEP-0198 §5)
+        phone.channel().runPendingTasks();
+        phone.channel().advanceTimeBy(1, TimeUnit.HOURS);
+        phone.channel().runPendingTasks();
+
+        TestClient back = server.login("romeo@parley.test", "orchard2");
+        sends(back, "<presence/>");
+        Element delivered = back.received().stream().filter(s -> "message".equals(s.getName())).findFirst().orElseThrow();
+
+        assertThat(delivered.elements(QName.get("stanza-id", SID))).as(delivered.asXML()).hasSize(1);
+        assertThat(delivered.element(QName.get("stanza-id", SID)).attributeValue("id")).isEqualTo(id);
+        assertThat(ids(query(back, "", ""))).as("archived once, under the id the phone saw").containsExactly(id);
     }
 
     @Test
