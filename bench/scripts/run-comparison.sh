@@ -28,6 +28,12 @@
 #   PARLEY_PROFILE=large (bin/parley's profile for thousands of users; small is its default)
 #   PARLEY_TLS_PROVIDER=auto (openssl, jdk)  PARLEY_JFR=1 records a JFR per Parley run
 #   UPDATE_DOCS=1 rewrites the tables in docs/benchmarks.md
+#   Parley on PostgreSQL and as a cluster (issue 16; not in the default list, run with UPDATE_DOCS=0):
+#   SERVERS="parley parley-pg parley-cluster3". parley-pg: one node on a throw-away PostgreSQL
+#   (start-postgres.sh, on 127.0.0.1:$PG_PORT, default 15432, in $BASE/postgres); parley-cluster3:
+#   three nodes on 127.0.0.5-7 sharing that database, the users spread over them in turn (user n on
+#   node (n - 1) mod 3: two messages in three cross nodes). The bench samples node 1 (its CPU and
+#   RSS); the summary line after each run gives the CPU seconds of all the server's processes.
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # The project's peer scripts (Prosody, ejabberd), shared with the federation interop tests.
@@ -45,22 +51,67 @@ SCENARIOS=${SCENARIOS:-login_plain login_starttls idle_tls chat presence}
 BENCH_JAR=$(ls "$ROOT"/bench/target/parley-bench-*.jar 2>/dev/null | head -n1)
 [ -n "$BENCH_JAR" ] || { echo "build first: mvn -q -DskipTests package" >&2; exit 1; }
 PARLEY_DIR="$BASE/parley"
+PG_DIR="$BASE/postgres"
+CLUSTER_IPS=(127.0.0.5 127.0.0.6 127.0.0.7)
+NODES=""
 
-start_server() {  # sets HOST DOMAIN PID MECH
+postgres_storage() {  # starts the throw-away PostgreSQL once; prints the storage: section
+  mkdir -p "$BASE" && chmod go+x "$BASE"
+  "$HERE/start-postgres.sh" "$PG_DIR" "${PG_PORT:-15432}"
+}
+
+parley_options() {  # parley_options SCENARIO: sets OPTS and EXTRA for start-parley.sh
+  OPTS=${PARLEY_JAVA_OPTS:--Xmx1g}
+  # A JVM that dumps a class archive at exit records no JFR: no CDS for a recorded run.
+  [ "${PARLEY_JFR:-0}" = 1 ] && OPTS="$OPTS -XX:StartFlightRecording=filename=$RESULTS/parley-$1.jfr,settings=profile" \
+    && export PARLEY_CDS=off
+  # The muc scenarios send more than an occupant's default share (muc.messages_per_minute);
+  # Prosody and ejabberd have no such limit by default.
+  EXTRA=${PARLEY_CONFIG_EXTRA:-}
+  case $1 in muc*) EXTRA="$EXTRA"$'\nmuc:\n  messages_per_minute: 1000000' ;; esac
+}
+
+start_cluster() {  # start_cluster SCENARIO: three nodes on one PostgreSQL database
+  local storage members="" ip i=0
+  storage=$(postgres_storage) || return 1
+  for ip in "${CLUSTER_IPS[@]}"; do members="$members${members:+, }\"$ip:${CLUSTER_PORT:-15701}\""; done
+  parley_options "$1"
+  NODES=$(IFS=,; echo "${CLUSTER_IPS[*]}")
+  for ip in "${CLUSTER_IPS[@]}"; do
+    i=$((i + 1))
+    # The users are in the shared database once node 1 made them.
+    [ $i -gt 1 ] && mkdir -p "$PARLEY_DIR-node$i" && touch "$PARLEY_DIR-node$i/users-$BENCH_USERS"
+    PARLEY_CONFIG_EXTRA="$EXTRA"$'\n'"$storage"$'\ns2s:\n  enabled: false\ncluster:\n  enabled: true\n  secret: \"bench\"\n  address: \"'"$ip"$'\"\n  port: '"${CLUSTER_PORT:-15701}"$'\n  members: ['"$members"$']' \
+      PARLEY_JAVA_OPTS="$OPTS" "$HERE/start-parley.sh" parley.test "$ip" "$PARLEY_DIR-node$i" || return 1
+  done
+  HOST=${CLUSTER_IPS[0]}; DOMAIN=parley.test; PID=$(cat "$PARLEY_DIR-node1/parley.pid"); MECH=${PARLEY_MECHANISM:-SCRAM-SHA-1}
+  PIDS="$PID $(cat "$PARLEY_DIR-node2/parley.pid") $(cat "$PARLEY_DIR-node3/parley.pid")"
+}
+
+cpu_ticks() {  # cpu_ticks PID...: their CPU ticks (utime + stime), summed
+  local pid total=0
+  for pid in "$@"; do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+
+start_server() {  # sets HOST DOMAIN PID MECH, and PIDS (every process of the server)
+  PIDS=""
   case $1 in
-    parley)
-      local opts=${PARLEY_JAVA_OPTS:--Xmx1g}
-      # A JVM that dumps a class archive at exit records no JFR: no CDS for a recorded run.
-      [ "${PARLEY_JFR:-0}" = 1 ] && opts="$opts -XX:StartFlightRecording=filename=$RESULTS/parley-$2.jfr,settings=profile" \
-        && export PARLEY_CDS=off
-      local archive=0
+    parley|parley-pg)
+      local archive=0 dir=$PARLEY_DIR storage=""
       [ "$2" = mam_page ] && archive=${ARCHIVE_MESSAGES:-100000}
-      # The muc scenarios send more than an occupant's default share (muc.messages_per_minute);
-      # Prosody and ejabberd have no such limit by default.
-      local extra=${PARLEY_CONFIG_EXTRA:-}
-      case $2 in muc*) extra="$extra"$'\nmuc:\n  messages_per_minute: 1000000' ;; esac
-      PARLEY_CONFIG_EXTRA="$extra" ARCHIVE_MESSAGES=$archive PARLEY_JAVA_OPTS="$opts" "$HERE/start-parley.sh" parley.test 127.0.0.5 "$PARLEY_DIR" || return 1
-      HOST=127.0.0.5; DOMAIN=parley.test; PID=$(cat "$PARLEY_DIR/parley.pid"); MECH=${PARLEY_MECHANISM:-SCRAM-SHA-1} ;;
+      parley_options "$2"
+      if [ "$1" = parley-pg ]; then
+        storage=$(postgres_storage) || return 1
+        dir=$PARLEY_DIR-pg
+      fi
+      PARLEY_CONFIG_EXTRA="$EXTRA"$'\n'"$storage" ARCHIVE_MESSAGES=$archive PARLEY_JAVA_OPTS="$OPTS" \
+        "$HERE/start-parley.sh" parley.test 127.0.0.5 "$dir" || return 1
+      HOST=127.0.0.5; DOMAIN=parley.test; PID=$(cat "$dir/parley.pid"); MECH=${PARLEY_MECHANISM:-SCRAM-SHA-1} ;;
+    parley-cluster3)
+      start_cluster "$2" || return 1 ;;
     prosody)
       "$PEERS/start-prosody.sh" prosody.test 127.0.0.2 >/dev/null || return 1
       "$PEERS/prosody-bulk-users.sh" prosody.test user "$BENCH_USERS" pw >/dev/null
@@ -78,6 +129,9 @@ start_server() {  # sets HOST DOMAIN PID MECH
 stop_server() {
   case $1 in
     parley)   "$HERE/stop-parley.sh" "$PARLEY_DIR" >/dev/null 2>&1 ;;
+    parley-pg) "$HERE/stop-parley.sh" "$PARLEY_DIR-pg" >/dev/null 2>&1 ;;
+    parley-cluster3)
+      for i in 1 2 3; do "$HERE/stop-parley.sh" "$PARLEY_DIR-node$i" >/dev/null 2>&1; done ;;
     prosody)  "$PEERS/stop-prosody.sh" prosody.test >/dev/null 2>&1 ;;
     ejabberd) "$PEERS/stop-ejabberd.sh" ejabberd.test >/dev/null 2>&1 ;;
   esac
@@ -105,17 +159,26 @@ for srv in $SERVERS; do
     stop_server "$srv"
     start_server "$srv" "$sc" || { echo "impl=$srv scenario=$sc could not start the server" | tee -a "$RESULTS/summary.txt"; continue; }
     sleep 3   # let the fresh server settle before its idle RSS is read
-    roster=""
-    [ "$srv" = parley ] && roster=${PARLEY_ROSTER:---roster}
+    roster="" nodes=""
+    case $srv in parley*) roster=${PARLEY_ROSTER:---roster} ;; esac
+    [ "$srv" = parley-cluster3 ] && nodes="--nodes $NODES"
+    [ -n "$PIDS" ] || PIDS=$PID
+    # shellcheck disable=SC2086
+    ticks=$(cpu_ticks $PIDS)
     # shellcheck disable=SC2046,SC2086
     line=$(timeout 600 java ${BENCH_JAVA_OPTS:--Xmx2g} -cp "$BENCH_JAR:$ROOT/bench/target/lib/*" im.parley.bench.BenchMain \
       $(scenario_args "$sc") --server "$srv" --host "$HOST" --port "$C2S_PORT" --domain "$DOMAIN" --pid "$PID" \
-      --mechanism "$MECH" $roster --out "$RESULTS" 2>"$RESULTS/$srv-$sc.log" | tail -n 1)
+      --mechanism "$MECH" $roster $nodes --out "$RESULTS" 2>"$RESULTS/$srv-$sc.log" | tail -n 1)
     echo "$line" | tee -a "$RESULTS/summary.txt"
+    # shellcheck disable=SC2086
+    echo "impl=$srv scenario=$sc server_cpu_s_whole_run=$(awk -v a="$ticks" -v b="$(cpu_ticks $PIDS)" \
+      -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (b - a) / hz }') processes=$(echo $PIDS | wc -w)" \
+      | tee -a "$RESULTS/summary.txt"
     stop_server "$srv"
     sleep 3   # TIME_WAIT sockets and CPU settle
   done
 done
+case " $SERVERS " in *" parley-pg "*|*" parley-cluster3 "*) "$HERE/stop-postgres.sh" "$PG_DIR" >/dev/null 2>&1 ;; esac
 python3 "$HERE/render-benchmarks.py" "$RESULTS" > "$RESULTS/tables.md"
 if [ "${UPDATE_DOCS:-1}" = 1 ]; then
   python3 "$HERE/render-benchmarks.py" "$RESULTS" --update "$ROOT/docs/benchmarks.md"

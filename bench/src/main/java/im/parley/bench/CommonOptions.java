@@ -19,6 +19,10 @@ final class CommonOptions {
     @Option(names = "--host", description = "c2s address of the server.", defaultValue = "127.0.0.1")
     String host;
 
+    @Option(names = "--nodes", split = ",", description = "c2s addresses of a cluster's nodes (with --port): "
+            + "user n connects to node (n - 1) mod k; --host is then the node whose process --pid names.")
+    List<String> nodes = List.of();
+
     @Option(names = "--port", description = "c2s port.", defaultValue = "5222")
     int port;
 
@@ -53,8 +57,9 @@ final class CommonOptions {
 
     BenchContext context() {
         List<InetSocketAddress> sourceAddresses = sources == 0 ? new ArrayList<>() : LoadClients.loopbackSources(sources);
+        List<InetSocketAddress> nodeAddresses = nodes.stream().map(node -> new InetSocketAddress(node, port)).toList();
         ClientOptions clients = new ClientOptions(new InetSocketAddress(host, port), domain, sourceAddresses,
-                prefix, password, false, SaslMechanismChoice.fromWireName(mechanism), roster, true, false);
+                prefix, password, false, SaslMechanismChoice.fromWireName(mechanism), roster, true, false, nodeAddresses);
         return new BenchContext(server, clients, threads, pid, out);
     }
 }

@@ -18,13 +18,30 @@ import java.util.List;
  * @param initialPresence  send initial presence after that (RFC 6121 §4.2)
  * @param autoApprove      answer every presence subscription request with {@code subscribed}
  *                         (RFC 6121 §3.1.4), which the presence scenario uses to build rosters
+ * @param nodes            the c2s addresses of a cluster's nodes, which the users connect to in
+ *                         turn (user n to node (n - 1) mod k); empty: every user to {@code server}
  */
 public record ClientOptions(InetSocketAddress server, String domain, List<InetSocketAddress> sourceAddresses,
                             String userPrefix, String password, boolean startTls, SaslMechanismChoice mechanism,
-                            boolean rosterGet, boolean initialPresence, boolean autoApprove) {
+                            boolean rosterGet, boolean initialPresence, boolean autoApprove,
+                            List<InetSocketAddress> nodes) {
 
     public ClientOptions {
         sourceAddresses = List.copyOf(sourceAddresses);
+        nodes = List.copyOf(nodes);
+    }
+
+    /** Options for one server (no cluster). */
+    public ClientOptions(InetSocketAddress server, String domain, List<InetSocketAddress> sourceAddresses,
+                         String userPrefix, String password, boolean startTls, SaslMechanismChoice mechanism,
+                         boolean rosterGet, boolean initialPresence, boolean autoApprove) {
+        this(server, domain, sourceAddresses, userPrefix, password, startTls, mechanism, rosterGet, initialPresence,
+                autoApprove, List.of());
+    }
+
+    /** Where user {@code user} connects: its node of the cluster, or the server. */
+    public InetSocketAddress serverFor(int user) {
+        return nodes.isEmpty() ? server : nodes.get(Math.floorMod(user - 1, nodes.size()));
     }
 
     public String username(int user) {
@@ -37,11 +54,11 @@ public record ClientOptions(InetSocketAddress server, String domain, List<InetSo
 
     public ClientOptions withStartTls(boolean tls) {
         return new ClientOptions(server, domain, sourceAddresses, userPrefix, password, tls, mechanism,
-                rosterGet, initialPresence, autoApprove);
+                rosterGet, initialPresence, autoApprove, nodes);
     }
 
     public ClientOptions withPresence(boolean roster, boolean presence, boolean approve) {
         return new ClientOptions(server, domain, sourceAddresses, userPrefix, password, startTls, mechanism,
-                roster, presence, approve);
+                roster, presence, approve, nodes);
     }
 }

@@ -79,7 +79,7 @@ public final class LoadClients implements AutoCloseable {
     public XmppClient connect(int user, ClientOptions clientOptions, ClientEvents events, StreamManagement sm,
                               InetSocketAddress source) {
         XmppClient client = new XmppClient(user, clientOptions, tls, events, sm, System.nanoTime());
-        connectRaw(clientOptions.server(), source, new ChannelInitializer<Channel>() {
+        connectRaw(clientOptions.serverFor(user), source, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 // The server is trusted to send sane XML; the limits only guard the generator.
