@@ -42,6 +42,8 @@ import org.jxmpp.jid.EntityBareJid;
 final class LoopbackCluster implements AutoCloseable {
 
     static final String PASSWORD = "cluster password";
+    /** The account (when among those created) that every node makes a server admin (XEP-0133). */
+    static final String ADMIN = "escalus";
     static final Duration WAIT = Duration.ofSeconds(60);
     static final Duration FAILURE_TIMEOUT = Duration.ofSeconds(3);
 
@@ -230,6 +232,7 @@ final class LoopbackCluster implements AutoCloseable {
                 "s2s:", "  enabled: false",
                 "http:", "  address: \"" + node.address + "\"", "  port: " + node.httpPort,
                 "metrics:", "  enabled: true",
+                "admins: [\"" + ADMIN + "@" + domain + "\"]",
                 "storage:", "  jdbc_url: \"" + database + "\"", "  username: \"" + PostgresCluster.ROLE + "\"",
                 "  password: \"" + dbPassword + "\"",
                 "cluster:", "  enabled: true", "  secret: \"the cluster's test secret\"",

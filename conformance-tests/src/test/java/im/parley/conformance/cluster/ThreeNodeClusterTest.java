@@ -53,6 +53,7 @@ class ThreeNodeClusterTest {
     private static final Duration FAILURE_TIMEOUT = LoopbackCluster.FAILURE_TIMEOUT;
     private static final List<String> ADDRESSES = List.of("127.0.0.2", "127.0.0.3", "127.0.0.4");
     private static final String DISCO_INFO = "http://jabber.org/protocol/disco#info";
+    private static final String COMMANDS = "http://jabber.org/protocol/commands";
 
     @TempDir
     static Path dir;
@@ -66,7 +67,8 @@ class ThreeNodeClusterTest {
 
     @BeforeAll
     static void startThreeNodes() throws Exception {
-        cluster = LoopbackCluster.start(dir, DOMAIN, ADDRESSES, "romeo", "juliet", "mercutio");
+        cluster = LoopbackCluster.start(dir, DOMAIN, ADDRESSES, "romeo", "juliet", "mercutio", "tybalt",
+                LoopbackCluster.ADMIN);
         nodes = cluster.nodes();
     }
 
@@ -138,8 +140,67 @@ class ThreeNodeClusterTest {
         assertThat(answer.element("query").getNamespaceURI()).isEqualTo(DISCO_INFO);
     }
 
+    /**
+     * XEP-0133 on a cluster: the admin commands act on the service, whichever node runs them.
+     * §4.20 "Get List of Online Users" lists the users connected to every node; §4.14 "End User
+     * Session" ends a session connected to another node, which gets the stream error (RFC 6120
+     * §4.9.3.14 {@code <policy-violation/>}, as for a session of the admin's node) and goes
+     * unavailable for the others.
+     */
     @Test
     @Order(2)
+    void adminCommandsListAndEndTheSessionsOfEveryNode() throws Exception {
+        Node first = nodes.get(0);
+        Node second = nodes.get(1);
+        RawXmppClient tybalt = RawXmppClient.connect(second.address, second.c2sPort, second.certificate(DOMAIN))
+                .toDomain(DOMAIN);
+        tybalt.login("tybalt", LoopbackCluster.PASSWORD, "street");
+        tybalt.send("<presence/>");
+        awaitAvailableElsewhere(first, 3);
+        try (RawXmppClient escalus = RawXmppClient.connect(first.address, first.c2sPort, first.certificate(DOMAIN))
+                .toDomain(DOMAIN)) {
+            escalus.login(LoopbackCluster.ADMIN, LoopbackCluster.PASSWORD, "palace");
+
+            Element online = adminCommand(escalus, "get-online-users-list", field("max_items", "none"));
+            assertThat(fieldValues(online, "onlineuserjids")).as(online.asXML()).contains(
+                    jid("romeo").toString(), jid("juliet").toString(), jid("mercutio").toString(),
+                    jid("tybalt").toString(), jid(LoopbackCluster.ADMIN).toString());
+
+            Element ended = adminCommand(escalus, "end-user-session", field("accountjids", jid("tybalt").toString()));
+            assertThat(ended.element("command").attributeValue("status")).as(ended.asXML()).isEqualTo("completed");
+            assertThat(tybalt.streamErrorConditionAfterStanzas()).isEqualTo("policy-violation");
+            awaitAvailableElsewhere(first, 2);
+        } finally {
+            tybalt.close();
+        }
+    }
+
+    /** Runs a two-stage admin command (XEP-0050 §3.4: execute, then submit the form) and returns the last answer. */
+    private static Element adminCommand(RawXmppClient admin, String command, String fields) {
+        String node = "http://jabber.org/protocol/admin#" + command;
+        Element form = admin.iq("<iq type='set' id='%s' to='" + DOMAIN + "'><command xmlns='"
+                + COMMANDS + "' node='" + node + "' action='execute'/></iq>");
+        assertThat(form.attributeValue("type")).as(form.asXML()).isEqualTo("result");
+        String session = form.element("command").attributeValue("sessionid");
+        Element answer = admin.iq("<iq type='set' id='%s' to='" + DOMAIN + "'><command xmlns='" + COMMANDS
+                + "' node='" + node + "' sessionid='" + session + "'><x xmlns='jabber:x:data' type='submit'>"
+                + field("FORM_TYPE", "http://jabber.org/protocol/admin") + fields + "</x></command></iq>");
+        assertThat(answer.attributeValue("type")).as(answer.asXML()).isEqualTo("result");
+        return answer;
+    }
+
+    private static String field(String var, String value) {
+        return "<field var='" + var + "'><value>" + value + "</value></field>";
+    }
+
+    private static List<String> fieldValues(Element iq, String var) {
+        return iq.element("command").element("x").elements("field").stream()
+                .filter(field -> var.equals(field.attributeValue("var")))
+                .flatMap(field -> field.elements("value").stream()).map(Element::getText).toList();
+    }
+
+    @Test
+    @Order(3)
     void theContactsOfAKilledNodesUsersSeeThemGoUnavailableWithinSeconds() throws Exception {
         assertThat(mercutioJid).as("mercutio is online on the third node").isNotNull();
         long killedAt = System.nanoTime();

@@ -15,6 +15,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +47,7 @@ public final class RawXmppClient implements AutoCloseable {
     public static final String SESSION_NS = "urn:ietf:params:xml:ns:xmpp-session";
 
     private static final AtomicInteger IDS = new AtomicInteger();
+    private static final Set<String> STANZA_NAMES = Set.of("message", "presence", "iq");
 
     private final X509Certificate trusted;
     private Socket socket;
@@ -180,9 +182,21 @@ public final class RawXmppClient implements AutoCloseable {
      * checks that the server closes the stream and the connection (§4.9.1.1).
      */
     public String streamErrorCondition() {
+        return streamErrorCondition(false);
+    }
+
+    /**
+     * As {@link #streamErrorCondition()}, for a client that is online: the stanzas that arrive
+     * before the stream error (presence of its contacts, say) are read and passed over.
+     */
+    public String streamErrorConditionAfterStanzas() {
+        return streamErrorCondition(true);
+    }
+
+    private String streamErrorCondition(boolean skipStanzas) {
         XmppStreamReader.Event event = nextEvent();
-        while (event instanceof XmppStreamReader.Header) {
-            // §4.9.1.1: a server that errs before its header opens the stream first.
+        // §4.9.1.1: a server that errs before its header opens the stream first.
+        while (event instanceof XmppStreamReader.Header || skipStanzas && isStanza(event)) {
             event = nextEvent();
         }
         if (!(event instanceof XmppStreamReader.Stanza stanza) || !"error".equals(stanza.element().getName())
@@ -197,6 +211,11 @@ public final class RawXmppClient implements AutoCloseable {
         }
         assertClosed();
         return conditions.get(0).getName();
+    }
+
+    private static boolean isStanza(XmppStreamReader.Event event) {
+        return event instanceof XmppStreamReader.Stanza stanza && STANZA_NAMES.contains(stanza.element().getName())
+                && !STREAMS_NS.equals(stanza.element().getNamespaceURI());
     }
 
     /** The server ends the stream ({@code </stream:stream>}) and closes the TCP connection. */

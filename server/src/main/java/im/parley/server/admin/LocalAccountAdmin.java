@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * {@code user-password-changed}: an administrator changes a password when it leaked, and a session
  * authenticated with the old one must not outlive it. Ending a user's sessions without more
  * (XEP-0133 §4.5, "kicking") is {@code <policy-violation/>}, as ejabberd's {@code kick_session}.
- * A hibernated session (XEP-0198 §5) ends too, so it cannot be resumed.
+ * A hibernated session (XEP-0198 §5) ends too, so it cannot be resumed. On a cluster these act on
+ * the sessions of every node ({@link RouteTable#everywhere()}).
  */
 public final class LocalAccountAdmin implements AccountAdmin {
 
@@ -163,7 +164,7 @@ public final class LocalAccountAdmin implements AccountAdmin {
     }
 
     private List<LocalSession> sessionsOf(DomainBareJid domain) {
-        return sessions.all().stream().filter(session -> session.jid().asDomainBareJid().equals(domain)).toList();
+        return sessions.everywhere().stream().filter(session -> session.jid().asDomainBareJid().equals(domain)).toList();
     }
 
     private int endAll(EntityBareJid jid, StreamError error) {

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>Two nodes binding the same full JID (RFC 6120 §7.7.2.2): the map keeps the later write, on
  * every node alike; the node whose entry was replaced closes its session with {@code conflict}.
  *
- * <p>{@link #all()} and {@link #size()} are this node's sessions only (shutdown, gauges, admin).
+ * <p>{@link #all()} and {@link #size()} are this node's sessions only (shutdown, gauges);
+ * {@link #everywhere()} adds the other nodes' (the admin tools list and end those too).
  */
 public final class ClusteredRouteTable implements RouteTable {
 
@@ -47,6 +48,7 @@ public final class ClusteredRouteTable implements RouteTable {
     private final String localId;
     private final ReplicatedMap<String, SessionRoute> shared;
     private final StanzaForwarder forwarder;
+    private final SessionClosing closing;
     private final RemoteSessions remote = new RemoteSessions();
 
     /** @param forwardTimeout how long a stanza sent to another node's session waits for that node's confirmation */
@@ -56,6 +58,8 @@ public final class ClusteredRouteTable implements RouteTable {
         this.localId = node.localId();
         this.shared = node.replicatedMap(ROUTES);
         this.forwarder = new StanzaForwarder(node, forwardTimeout);
+        this.closing = new SessionClosing(node, local::find);
+        closing.start();
         shared.addEntryListener(new RouteEvents());
         for (Map.Entry<String, SessionRoute> entry : shared.entrySet()) {
             learn(entry.getKey(), entry.getValue());
@@ -140,6 +144,18 @@ public final class ClusteredRouteTable implements RouteTable {
         return local.all();
     }
 
+    /** This node's sessions, then those bound on the other nodes (as this node knows them now). */
+    @Override
+    public List<LocalSession> everywhere() {
+        List<LocalSession> sessions = new ArrayList<>(local.all());
+        for (RemoteSession session : remote.all()) {
+            if (local.find(session.jid()).isEmpty()) {
+                sessions.add(session);
+            }
+        }
+        return sessions;
+    }
+
     /** The session bound under {@code jid} on this node, never one of another node. */
     Optional<LocalSession> findHere(EntityFullJid jid) {
         return local.find(jid);
@@ -158,7 +174,7 @@ public final class ClusteredRouteTable implements RouteTable {
         if (route.node().equals(localId)) {
             remote.remove(jid, null);
         } else {
-            remote.put(new RemoteSession(jid, route, forwarder));
+            remote.put(new RemoteSession(jid, route, forwarder, closing));
         }
     }
 

@@ -23,12 +23,14 @@ final class RemoteSession implements LocalSession {
     private final EntityFullJid jid;
     private final SessionRoute route;
     private final StanzaForwarder forwarder;
+    private final SessionClosing closing;
     private final Element presence;
 
-    RemoteSession(EntityFullJid jid, SessionRoute route, StanzaForwarder forwarder) {
+    RemoteSession(EntityFullJid jid, SessionRoute route, StanzaForwarder forwarder, SessionClosing closing) {
         this.jid = jid;
         this.route = route;
         this.forwarder = forwarder;
+        this.closing = closing;
         this.presence = parse(route.presence());
     }
 
@@ -78,10 +80,10 @@ final class RemoteSession implements LocalSession {
         forwarder.forward(route.node(), jid, stanza, handling);
     }
 
-    /** Not done yet: a session is closed by its own node (docs/operations.md, Clustering). */
+    /** Its node sends the stream error and closes it ({@link SessionClosing}). */
     @Override
     public void close(StreamError error) {
-        LOG.warn("cannot close {} ({}): it is connected to another node of the cluster", jid, error.condition());
+        closing.close(route.node(), jid, route.binding(), error);
     }
 
     @Override

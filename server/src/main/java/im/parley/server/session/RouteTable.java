@@ -38,6 +38,14 @@ public interface RouteTable {
     /** Number of bound sessions. */
     int size();
 
-    /** Every bound session (for shutdown and admin tools). */
+    /** Every session bound on this server process (for shutdown and the session gauges). */
     List<LocalSession> all();
+
+    /**
+     * Every session of the service: on a cluster, those bound on the other nodes too, which can
+     * be delivered to and closed from here. What the admin tools list and act on.
+     */
+    default List<LocalSession> everywhere() {
+        return all();
+    }
 }
