@@ -197,12 +197,13 @@ public final class ClusteredRouteTable implements RouteTable {
         });
     }
 
-    private static EntityFullJid fullJid(String key) {
+    /** The full JID another node shared or sent, or null (logged) if it is none. */
+    static EntityFullJid fullJid(String key) {
         try {
             Jid jid = Jids.parse(key);
             return jid.asEntityFullJidIfPossible();
         } catch (JidMalformedException e) {
-            LOG.warn("a shared route has an invalid JID: {}", key);
+            LOG.warn("another node of the cluster sent an invalid JID: {}", key);
             return null;
         }
     }

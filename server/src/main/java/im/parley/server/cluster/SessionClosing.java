@@ -1,7 +1,5 @@
 package im.parley.server.cluster;
 
-import im.parley.core.jid.JidMalformedException;
-import im.parley.core.jid.Jids;
 import im.parley.core.stream.StreamError;
 import im.parley.core.stream.StreamErrorCondition;
 import im.parley.server.session.LocalSession;
@@ -9,7 +7,6 @@ import java.io.Serializable;
 import java.util.Optional;
 import java.util.function.Function;
 import org.jxmpp.jid.EntityFullJid;
-import org.jxmpp.jid.Jid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +50,7 @@ final class SessionClosing {
     }
 
     private void closeHere(CloseRequest request) {
-        EntityFullJid jid = fullJid(request.jid());
+        EntityFullJid jid = ClusteredRouteTable.fullJid(request.jid());
         if (jid == null) {
             return;
         }
@@ -61,16 +58,6 @@ final class SessionClosing {
         if (session.isPresent()) {
             LOG.info("closing {} ({}) as another node of the cluster asked", jid, request.condition().elementName());
             session.get().close(StreamError.of(request.condition(), request.text()));
-        }
-    }
-
-    private static EntityFullJid fullJid(String text) {
-        try {
-            Jid jid = Jids.parse(text);
-            return jid.asEntityFullJidIfPossible();
-        } catch (JidMalformedException e) {
-            LOG.warn("a request to close a session names an invalid JID: {}", text);
-            return null;
         }
     }
 }
