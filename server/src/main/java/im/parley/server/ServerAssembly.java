@@ -126,7 +126,7 @@ public final class ServerAssembly implements AutoCloseable {
         moduleNames = names.get(domains.iterator().next());
         moduleNamesByDomain = Map.copyOf(names);
         if (cluster != null) {
-            cluster.start(router, metrics.registry());
+            cluster.start(router, router, metrics.registry());
         }
         c2s = new C2sContext(domains, config.tls().starttlsRequired(), builder.tls, mechanisms, accounts,
                 new AuthFailureThrottle(config.limits().maxAuthFailures(), config.limits().authFailureWindow(),

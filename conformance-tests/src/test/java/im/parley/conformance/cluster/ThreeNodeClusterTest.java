@@ -54,6 +54,7 @@ class ThreeNodeClusterTest {
     private static final List<String> ADDRESSES = List.of("127.0.0.2", "127.0.0.3", "127.0.0.4");
     private static final String DISCO_INFO = "http://jabber.org/protocol/disco#info";
     private static final String COMMANDS = "http://jabber.org/protocol/commands";
+    private static final String MUC = "http://jabber.org/protocol/muc";
 
     @TempDir
     static Path dir;
@@ -175,6 +176,62 @@ class ThreeNodeClusterTest {
         }
     }
 
+    /**
+     * XEP-0045 on a cluster: a room lives on one node, and users connected to other nodes are in
+     * the same room. §10.1.2: the first to enter creates it (status 201) and makes it instant;
+     * §7.2.3 and §7.2.4: one who enters through another node is not told of a new room (no 201)
+     * and gets the existing occupant's presence, then its own (status 110); §7.4: a message to the
+     * room reaches every occupant, whatever node each is connected to.
+     */
+    @Test
+    @Order(3)
+    void usersOfDifferentNodesMeetInOneRoom() throws Exception {
+        String room = "verona@conference." + DOMAIN;
+        Node first = nodes.get(0);
+        Node second = nodes.get(1);
+        try (RawXmppClient tybalt = RawXmppClient.connect(first.address, first.c2sPort, first.certificate(DOMAIN))
+                .toDomain(DOMAIN);
+             RawXmppClient escalus = RawXmppClient.connect(second.address, second.c2sPort, second.certificate(DOMAIN))
+                     .toDomain(DOMAIN)) {
+            tybalt.login("tybalt", LoopbackCluster.PASSWORD, "street");
+            tybalt.send("<presence to='" + room + "/Tybalt'><x xmlns='" + MUC + "'/></presence>");
+            Element created = tybalt.nextElement(e -> isSelfPresence(e, room + "/Tybalt"));
+            assertThat(statusCodes(created)).as(created.asXML()).contains("201");
+            Element instant = tybalt.iq("<iq type='set' id='%s' to='" + room + "'><query xmlns='" + MUC
+                    + "#owner'><x xmlns='jabber:x:data' type='submit'/></query></iq>");
+            assertThat(instant.attributeValue("type")).as(instant.asXML()).isEqualTo("result");
+
+            escalus.login(LoopbackCluster.ADMIN, LoopbackCluster.PASSWORD, "palace");
+            escalus.send("<presence to='" + room + "/Escalus'><x xmlns='" + MUC + "'/></presence>");
+            Element tybaltSeen = escalus.nextElement(e -> "presence".equals(e.getName())
+                    && (room + "/Tybalt").equals(e.attributeValue("from")));
+            assertThat(tybaltSeen.attributeValue("type")).as(tybaltSeen.asXML()).isNull();
+            Element entered = escalus.nextElement(e -> isSelfPresence(e, room + "/Escalus"));
+            assertThat(statusCodes(entered)).as("the room existed: " + entered.asXML()).doesNotContain("201");
+            tybalt.nextElement(e -> "presence".equals(e.getName()) && (room + "/Escalus").equals(e.attributeValue("from")));
+
+            tybalt.send("<message to='" + room + "' type='groupchat' id='g1'><body>Peace? I hate the word</body></message>");
+            Element heard = escalus.nextElement(e -> "message".equals(e.getName()) && e.element("body") != null);
+            assertThat(heard.attributeValue("from")).isEqualTo(room + "/Tybalt");
+            assertThat(heard.elementText("body")).isEqualTo("Peace? I hate the word");
+            escalus.send("<message to='" + room + "' type='groupchat' id='g2'><body>Throw your mistempered weapons"
+                    + "</body></message>");
+            Element answered = tybalt.nextElement(e -> "message".equals(e.getName())
+                    && (room + "/Escalus").equals(e.attributeValue("from")));
+            assertThat(answered.elementText("body")).isEqualTo("Throw your mistempered weapons");
+        }
+    }
+
+    private static boolean isSelfPresence(Element element, String occupant) {
+        return "presence".equals(element.getName()) && occupant.equals(element.attributeValue("from"))
+                && statusCodes(element).contains("110");
+    }
+
+    private static List<String> statusCodes(Element presence) {
+        return presence.elements("x").stream().filter(x -> (MUC + "#user").equals(x.getNamespaceURI()))
+                .flatMap(x -> x.elements("status").stream()).map(e -> e.attributeValue("code")).toList();
+    }
+
     /** Runs a two-stage admin command (XEP-0050 §3.4: execute, then submit the form) and returns the last answer. */
     private static Element adminCommand(RawXmppClient admin, String command, String fields) {
         String node = "http://jabber.org/protocol/admin#" + command;
@@ -200,7 +257,7 @@ class ThreeNodeClusterTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void theContactsOfAKilledNodesUsersSeeThemGoUnavailableWithinSeconds() throws Exception {
         assertThat(mercutioJid).as("mercutio is online on the third node").isNotNull();
         long killedAt = System.nanoTime();

@@ -4,6 +4,7 @@ import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
+import im.parley.core.routing.StanzaRouter;
 import im.parley.server.config.ClusterOptions;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.event.EventPriority;
@@ -68,10 +69,11 @@ public final class Cluster implements AutoCloseable {
      * Starts taking part, once the router and the modules are there: shares the presence of this
      * node's sessions, takes the stanzas other nodes send, handles nodes that leave.
      *
+     * @param router routes the stanzas other nodes hand this one as the home of their addressee
      * @param undeliverable what becomes of a stanza for a session that is gone (the router's rule
      *     for an unavailable resource)
      */
-    public void start(Undeliverable undeliverable, MeterRegistry meters) {
+    public void start(StanzaRouter router, Undeliverable undeliverable, MeterRegistry meters) {
         for (Host host : hosts.accountHosts()) {
             // Before the presence module (HANDLE), passing on: it only watches the client's own presence.
             host.events().hook(StanzaEvents.pre("presence", Shape.BARE), EventPriority.OBSERVE, event -> {
@@ -80,6 +82,7 @@ public final class Cluster implements AutoCloseable {
             });
         }
         routes.forwarder().start(forwarded -> receive(forwarded, undeliverable), undeliverable);
+        routes.homes().start(router);
         routes.node().onMembership(new NodeFailures(routes, hosts));
         Gauge.builder("parley.cluster.members", routes.node(), ClusterNode::members)
                 .description("Nodes in the cluster, this one included").register(meters);
@@ -175,6 +178,7 @@ public final class Cluster implements AutoCloseable {
     /** Leaves the cluster, after the writes still queued (the last sessions' route removals). */
     @Override
     public void close() {
+        routes.homes().close();
         routes.forwarder().close();
         routes.node().close();
     }

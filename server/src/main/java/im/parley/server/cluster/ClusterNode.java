@@ -7,6 +7,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 import com.hazelcast.topic.ITopic;
 import im.parley.server.config.ClusterOptions;
@@ -127,6 +128,20 @@ public final class ClusterNode implements AutoCloseable {
 
     <K, V> ReplicatedMap<K, V> replicatedMap(String name) {
         return hazelcast.getReplicatedMap(name);
+    }
+
+    <K, V> IMap<K, V> map(String name) {
+        return hazelcast.getMap(name);
+    }
+
+    /** True if the member with id {@code id} is in the cluster now. */
+    boolean isMember(String id) {
+        for (Member member : hazelcast.getCluster().getMembers()) {
+            if (member.getUuid().toString().equals(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     <E> ITopic<E> topic(String name) {

@@ -49,6 +49,7 @@ public final class ClusteredRouteTable implements RouteTable {
     private final ReplicatedMap<String, SessionRoute> shared;
     private final StanzaForwarder forwarder;
     private final SessionClosing closing;
+    private final ClusterHomes homes;
     private final RemoteSessions remote = new RemoteSessions();
 
     /** @param forwardTimeout how long a stanza sent to another node's session waits for that node's confirmation */
@@ -60,6 +61,7 @@ public final class ClusteredRouteTable implements RouteTable {
         this.forwarder = new StanzaForwarder(node, forwardTimeout);
         this.closing = new SessionClosing(node, local::find);
         closing.start();
+        this.homes = new ClusterHomes(node);
         shared.addEntryListener(new RouteEvents());
         for (Map.Entry<String, SessionRoute> entry : shared.entrySet()) {
             learn(entry.getKey(), entry.getValue());
@@ -154,6 +156,12 @@ public final class ClusteredRouteTable implements RouteTable {
             }
         }
         return sessions;
+    }
+
+    /** The homes of the rooms (and any entity with live state) on the cluster's nodes. */
+    @Override
+    public ClusterHomes homes() {
+        return homes;
     }
 
     /** The session bound under {@code jid} on this node, never one of another node. */

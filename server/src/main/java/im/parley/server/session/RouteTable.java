@@ -48,4 +48,9 @@ public interface RouteTable {
     default List<LocalSession> everywhere() {
         return all();
     }
+
+    /** Where entities with live state in memory are served ({@link StateHomes}): here, unless on a cluster. */
+    default StateHomes homes() {
+        return StateHomes.SINGLE;
+    }
 }

@@ -13,6 +13,7 @@ import im.parley.server.event.Verdict;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.modules.mam.MamModule;
+import im.parley.server.session.StateHomes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,7 @@ final class MucService {
     private final RoomRequests requests;
     private final RoomInvitations invitations = new RoomInvitations();
     private final OccupantIqs occupantIqs = new OccupantIqs();
+    private final StateHomes homes;
     private final Map<EntityBareJid, Room> rooms = new ConcurrentHashMap<>();
     /** Rooms that have a row in the store (loaded from it, or saved since). */
     private final Map<EntityBareJid, Boolean> stored = new ConcurrentHashMap<>();
@@ -78,6 +80,7 @@ final class MucService {
         this.moderator = new RoomModeration(archive, services.clock());
         this.messages = new RoomMessages(services.limits(), services.clock(), archive);
         this.requests = new RoomRequests(services.limits(), new RoomAdmin(), room -> room.destroyed(true));
+        this.homes = serviceContext.sessions().homes();
     }
 
     void register() {
@@ -94,18 +97,32 @@ final class MucService {
         context.hook(StanzaEvents.to("iq", Shape.FULL), EventPriority.HANDLE, event -> inRoom(event, this::iqToOccupant));
     }
 
-    /** Runs {@code work} in the room's turn, with the room loaded; then stores or forgets it. */
+    /**
+     * Runs {@code work} in the room's turn, with the room loaded; then stores or forgets it. On a
+     * cluster a room lives on one node ({@link StateHomes}): a stanza for a room whose home is
+     * another node goes there, in the room's turn here, so that one sender's stanzas keep their
+     * order (RFC 6120 §10.1).
+     */
     private Verdict inRoom(StanzaEvent event, RoomWork work) {
         Stanza stanza = event.stanza();
         EntityBareJid jid = stanza.to().asEntityBareJidIfPossible();
-        event.work().defer(() -> find(jid)
-                .thenCompose(room -> work.handle(room, stanza))
-                .thenCompose(this::afterwards)
-                .exceptionally(failure -> {
-                    LOG.warn("room {} failed on {}", jid, stanza.element().asXML(), failure);
-                    reject(stanza, StanzaErrorCondition.INTERNAL_SERVER_ERROR, null);
-                    return null;
-                }));
+        event.work().defer(() -> homes.elsewhere(jid).thenCompose(home -> {
+            if (home.isPresent()) {
+                homes.routeOn(home.get(), stanza);
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            return find(jid).thenCompose(room -> work.handle(room, stanza)).thenCompose(this::afterwards)
+                    .whenComplete((done, failure) -> {
+                        // No room (none there, or it ended): the next node to need one may claim it.
+                        if (!rooms.containsKey(jid)) {
+                            homes.release(jid);
+                        }
+                    });
+        }).exceptionally(failure -> {
+            LOG.warn("room {} failed on {}", jid, stanza.element().asXML(), failure);
+            reject(stanza, StanzaErrorCondition.INTERNAL_SERVER_ERROR, null);
+            return null;
+        }));
         return Verdict.HANDLED;
     }
 
@@ -147,8 +164,8 @@ final class MucService {
             if (room.unloadable(idleSince) && stored.containsKey(room.jid())) {
                 candidates++;
                 context.newTurns(room.jid()).defer(() -> {
-                    if (room.unloadable(idleSince)) {
-                        rooms.remove(room.jid(), room);
+                    if (room.unloadable(idleSince) && rooms.remove(room.jid(), room)) {
+                        homes.release(room.jid());
                     }
                     return CompletableFuture.completedFuture(null);
                 });
