@@ -24,7 +24,13 @@ record SessionRoute(String node, String binding, boolean available, int priority
 
     private static final long serialVersionUID = 2L;
 
+    /**
+     * A route a node of an earlier version wrote has no {@code directedTo} (Java serialization
+     * of a record leaves a component it did not write at its default and does not compare the
+     * serialVersionUID): none then, so that nodes of both versions run together during a rolling
+     * upgrade.
+     */
     SessionRoute {
-        directedTo = List.copyOf(directedTo);
+        directedTo = directedTo == null ? List.of() : List.copyOf(directedTo);
     }
 }
