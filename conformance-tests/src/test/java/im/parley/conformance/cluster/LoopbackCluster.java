@@ -103,6 +103,15 @@ final class LoopbackCluster implements AutoCloseable {
      */
     static LoopbackCluster start(Path dir, String domain, List<String> addresses, String... usernames)
             throws Exception {
+        return start(dir, domain, addresses, List.of(), usernames);
+    }
+
+    /**
+     * As {@link #start(Path, String, List, String...)}, with accounts {@code strangers} as well,
+     * which are nobody's contact (an empty roster).
+     */
+    static LoopbackCluster start(Path dir, String domain, List<String> addresses, List<String> strangers,
+                                 String... usernames) throws Exception {
         PostgresCluster postgres = PostgresCluster.shared();
         LoopbackCluster cluster = new LoopbackCluster(domain, postgres.createDatabase());
         try {
@@ -112,7 +121,7 @@ final class LoopbackCluster implements AutoCloseable {
             for (Node node : cluster.nodes) {
                 node.config = cluster.config(node, postgres.rolePassword());
             }
-            cluster.addUsersWithMutualSubscriptions(usernames);
+            cluster.addUsers(strangers, usernames);
             for (Node node : cluster.nodes) {
                 node.process = ParleyProcess.start(node.dir, node.config, List.of());
             }
@@ -242,14 +251,20 @@ final class LoopbackCluster implements AutoCloseable {
                 "");
     }
 
-    /** Accounts and a roster where everyone is everyone's contact both ways, written before the nodes start. */
-    private void addUsersWithMutualSubscriptions(String... usernames) throws Exception {
+    /**
+     * Accounts and a roster where each of {@code usernames} is the others' contact both ways, and
+     * {@code strangers} with no contacts, written before the nodes start.
+     */
+    private void addUsers(List<String> strangers, String... usernames) throws Exception {
         ParleyConfig parsed = ConfigLoader.parse(nodes.get(0).config, "parley.yml");
         try (Database db = Database.open(parsed.storage(), parsed.dataDir())) {
             AccountService accounts = new AccountService(new JdbcAccountStore(db.dataSource()));
             RosterStore rosters = new JdbcRosterStore(db.dataSource());
             for (String username : usernames) {
                 accounts.create(jid(username), PASSWORD);
+            }
+            for (String stranger : strangers) {
+                accounts.create(jid(stranger), PASSWORD);
             }
             for (String owner : usernames) {
                 for (String contact : usernames) {

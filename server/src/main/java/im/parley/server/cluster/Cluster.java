@@ -8,6 +8,7 @@ import im.parley.core.routing.StanzaRouter;
 import im.parley.server.config.ClusterOptions;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.event.EventPriority;
+import im.parley.server.event.SessionEvents;
 import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.StanzaEvents.Shape;
 import im.parley.server.event.Verdict;
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * This server as a node of a Parley cluster (docs/operations.md, Clustering), as the assembly
  * wires it: the Hazelcast member ({@link ClusterNode}), the shared route table
  * ({@link ClusteredRouteTable}), the stanzas other nodes forward to this one's sessions, the
- * sharing of each session's own presence, and what happens when a node leaves
+ * sharing of each session's own presence, roster interest and directed presence recipients (what
+ * the other nodes need to push rosters to it and, should this node die, to end its presence), and
+ * what happens when a node leaves
  * ({@link NodeFailures}).
  */
 public final class Cluster implements AutoCloseable {
@@ -66,8 +69,8 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Starts taking part, once the router and the modules are there: shares the presence of this
-     * node's sessions, takes the stanzas other nodes send, handles nodes that leave.
+     * Starts taking part, once the router and the modules are there: shares the presence, roster
+     * interest and directed presence of this node's sessions, takes the stanzas other nodes send, handles nodes that leave.
      *
      * @param router routes the stanzas other nodes hand this one as the home of their addressee
      * @param undeliverable what becomes of a stanza for a session that is gone (the router's rule
@@ -78,6 +81,14 @@ public final class Cluster implements AutoCloseable {
             // Before the presence module (HANDLE), passing on: it only watches the client's own presence.
             host.events().hook(StanzaEvents.pre("presence", Shape.BARE), EventPriority.OBSERVE, event -> {
                 sharePresence(event.stanza(), event.origin());
+                return Verdict.PASS;
+            });
+            host.events().hook(SessionEvents.ROSTER_REQUESTED, EventPriority.OBSERVE, session -> {
+                routes.shareRosterRequested(session);
+                return Verdict.PASS;
+            });
+            host.events().hook(SessionEvents.DIRECTED_PRESENCE, EventPriority.OBSERVE, directed -> {
+                routes.shareDirectedPresence(directed.session(), directed.recipients());
                 return Verdict.PASS;
             });
         }
@@ -93,6 +104,14 @@ public final class Cluster implements AutoCloseable {
                     .description("Client sessions bound on the other nodes, as this node knows them")
                     .register(meters);
         }
+        Gauge.builder("parley.cluster.remote_roster_interest", routes,
+                table -> table.remoteSessions().stream().filter(LocalSession::sharedRosterInterest).count())
+                .description("Client sessions on the other nodes that requested the roster: roster changes made "
+                        + "here are pushed to them (RFC 6121 §2.1.6)").register(meters);
+        Gauge.builder("parley.cluster.remote_directed_presence", routes,
+                table -> table.remoteSessions().stream().mapToInt(s -> s.sharedDirectedPresence().size()).sum())
+                .description("Entities the sessions on the other nodes sent directed presence to: they get "
+                        + "unavailable presence from here should that node die (RFC 6121 §4.6.3)").register(meters);
         FunctionCounter.builder("parley.cluster.forwards_unconfirmed", routes.forwarder(), StanzaForwarder::givenUp)
                 .description("Stanzas for sessions on other nodes handled here (stored offline) because their node "
                         + "left or did not confirm them in time").register(meters);

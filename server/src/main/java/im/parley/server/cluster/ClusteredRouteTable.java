@@ -16,6 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.Jid;
@@ -51,6 +54,8 @@ public final class ClusteredRouteTable implements RouteTable {
     private final SessionClosing closing;
     private final ClusterHomes homes;
     private final RemoteSessions remote = new RemoteSessions();
+    /** What this node shares of each of its sessions (the modules keep the authoritative state). */
+    private final Map<LocalSession, SharedFacts> mine = new ConcurrentHashMap<>();
 
     /** @param forwardTimeout how long a stanza sent to another node's session waits for that node's confirmation */
     public ClusteredRouteTable(InMemoryRouteTable local, ClusterNode node, Duration forwardTimeout) {
@@ -90,6 +95,7 @@ public final class ClusteredRouteTable implements RouteTable {
     @Override
     public void unbind(LocalSession session) {
         local.unbind(session);
+        mine.remove(session);
         String key = session.jid().toString();
         String binding = session.id();
         node.send(() -> {
@@ -102,18 +108,53 @@ public final class ClusteredRouteTable implements RouteTable {
 
     /**
      * Shares a local session's state: its availability and priority, and its last available
-     * presence ({@code presenceXml}, null while unavailable).
+     * presence ({@code presenceXml}, null while unavailable). Unavailable, it has no directed
+     * presence recipients any more (RFC 6121 §4.6.2: they are remembered while it is available).
      */
     void share(LocalSession session, String presenceXml) {
+        boolean available = session.isAvailable();
+        int priority = session.priority();
+        change(session, facts -> facts.presence(available, priority, available ? presenceXml : null));
+    }
+
+    /** Shares that a local session requested the roster (RFC 6121 §2.1.2): other nodes push to it (§2.1.6). */
+    void shareRosterRequested(LocalSession session) {
+        change(session, SharedFacts::rosterRequested);
+    }
+
+    /** Shares the entities a local session sent directed available presence to (RFC 6121 §4.6.2). */
+    void shareDirectedPresence(LocalSession session, Set<Jid> recipients) {
+        List<String> jids = recipients.stream().map(Jid::toString).sorted().toList();
+        change(session, facts -> facts.directedTo(jids));
+    }
+
+    /**
+     * Applies a change to what this node shares of its session and, if it changed anything,
+     * writes the session's route once: changes made before the outbox thread gets to it go in
+     * the same write (directed presence to rooms, presence updates in a burst).
+     */
+    private void change(LocalSession session, Predicate<SharedFacts> change) {
+        if (!isBoundHere(session)) {
+            return;
+        }
+        SharedFacts facts = mine.computeIfAbsent(session, s -> new SharedFacts());
+        if (!facts.change(change)) {
+            return;
+        }
         String key = session.jid().toString();
-        SessionRoute route = new SessionRoute(localId, session.id(), session.isAvailable(), session.priority(),
-                session.isAvailable() ? presenceXml : null);
         node.send(() -> {
+            SessionRoute route = facts.take(localId, session.id());
             // A session that ended meanwhile is not shared again (its removal went before).
-            if (local.find(session.jid()).filter(bound -> bound == session).isPresent()) {
+            if (isBoundHere(session)) {
                 shared.put(key, route);
+            } else {
+                mine.remove(session, facts);
             }
         });
+    }
+
+    private boolean isBoundHere(LocalSession session) {
+        return local.find(session.jid()).filter(bound -> bound == session).isPresent();
     }
 
     @Override
@@ -264,5 +305,56 @@ public final class ClusteredRouteTable implements RouteTable {
     void removeEntriesOf(String nodeId) {
         node.send(() -> shared.entrySet().stream().filter(entry -> entry.getValue().node().equals(nodeId))
                 .map(Map.Entry::getKey).toList().forEach(shared::remove));
+    }
+
+    /**
+     * What this node shares of one of its sessions, as last reported, and whether a write of it
+     * is queued on the outbox: a change while one is queued goes with it.
+     */
+    private static final class SharedFacts {
+
+        private boolean available;
+        private int priority;
+        private String presence;
+        private boolean rosterRequested;
+        private List<String> directedTo = List.of();
+        private boolean queued;
+
+        /** Applies {@code change}; true if it changed something and no write is queued yet (the caller queues one). */
+        synchronized boolean change(Predicate<SharedFacts> change) {
+            if (!change.test(this) || queued) {
+                return false;
+            }
+            queued = true;
+            return true;
+        }
+
+        /** The route to write now, with every change made until now. */
+        synchronized SessionRoute take(String node, String binding) {
+            queued = false;
+            return new SessionRoute(node, binding, available, priority, presence, rosterRequested, directedTo);
+        }
+
+        boolean presence(boolean nowAvailable, int nowPriority, String xml) {
+            available = nowAvailable;
+            priority = nowPriority;
+            presence = xml;
+            if (!nowAvailable) {
+                directedTo = List.of();
+            }
+            return true;
+        }
+
+        boolean rosterRequested() {
+            boolean changed = !rosterRequested;
+            rosterRequested = true;
+            return changed;
+        }
+
+        boolean directedTo(List<String> jids) {
+            boolean changed = !directedTo.equals(jids);
+            directedTo = jids;
+            return changed;
+        }
     }
 }

@@ -3,17 +3,22 @@ package im.parley.server.cluster;
 import im.parley.core.routing.Handling;
 import im.parley.core.stream.StreamError;
 import im.parley.server.session.LocalSession;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.dom4j.DocumentException;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.jxmpp.jid.EntityFullJid;
+import org.jxmpp.jid.Jid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A session bound on another node of the cluster, as this node's route table shows it: what the
  * router and the modules decide about it (priority, availability, its presence for probes) comes
- * from its shared {@link SessionRoute}; a stanza delivered to it goes to its node
+ * from its shared {@link SessionRoute}, and so do whether it gets roster pushes and whom it sent
+ * directed presence to; a stanza delivered to it goes to its node
  * ({@link StanzaForwarder}). Immutable: a change of presence makes a new one.
  */
 final class RemoteSession implements LocalSession {
@@ -25,6 +30,7 @@ final class RemoteSession implements LocalSession {
     private final StanzaForwarder forwarder;
     private final SessionClosing closing;
     private final Element presence;
+    private final Set<Jid> directedTo;
 
     RemoteSession(EntityFullJid jid, SessionRoute route, StanzaForwarder forwarder, SessionClosing closing) {
         this.jid = jid;
@@ -32,6 +38,8 @@ final class RemoteSession implements LocalSession {
         this.forwarder = forwarder;
         this.closing = closing;
         this.presence = parse(route.presence());
+        this.directedTo = route.directedTo().stream().map(StanzaForwarder::jidOrNull).filter(Objects::nonNull)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     SessionRoute route() {
@@ -66,6 +74,18 @@ final class RemoteSession implements LocalSession {
     @Override
     public Element sharedPresence() {
         return presence == null ? null : presence.createCopy();
+    }
+
+    /** RFC 6121 §2.1.6: its node shares that the client requested the roster there. */
+    @Override
+    public boolean sharedRosterInterest() {
+        return route.rosterRequested();
+    }
+
+    /** RFC 6121 §4.6.3: its node shares whom the client sent directed presence to. */
+    @Override
+    public Set<Jid> sharedDirectedPresence() {
+        return directedTo;
     }
 
     /** A stanza no sender waits for (a carbon copy, a notice): its node is still asked to confirm it. */

@@ -3,7 +3,9 @@ package im.parley.server.event;
 import im.parley.server.session.LocalSession;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import org.dom4j.Element;
+import org.jxmpp.jid.Jid;
 
 /** Lifecycle events of local client sessions. */
 public final class SessionEvents {
@@ -23,6 +25,28 @@ public final class SessionEvents {
      * stream management, or a hibernation that ran out ({@link #HIBERNATED}).
      */
     public static final EventType<LocalSession> CLOSED = EventType.named("session/closed");
+
+    /**
+     * A session requested the roster (RFC 6121 §2.1.2): it is an "interested resource" from now
+     * on, until it ends, and gets the roster pushes of §2.1.6. Fired by the roster module once
+     * per session; a cluster shares it with the session's route, so that every node pushes to it.
+     */
+    public static final EventType<LocalSession> ROSTER_REQUESTED = EventType.named("session/roster-requested");
+    /**
+     * The entities a session sent directed available presence to changed (RFC 6121 §4.6.2: one
+     * was added, or got directed unavailable presence, §4.6.3). Fired by the presence module
+     * only when the set changes, not for each directed presence; a cluster shares the set with
+     * the session's route, so that they get unavailable presence should its node die.
+     */
+    public static final EventType<DirectedPresence> DIRECTED_PRESENCE = EventType.named("session/directed-presence");
+
+    /** {@link #DIRECTED_PRESENCE}: the session and the entities it has sent directed available presence to now. */
+    public record DirectedPresence(LocalSession session, Set<Jid> recipients) {
+
+        public DirectedPresence {
+            recipients = Set.copyOf(recipients);
+        }
+    }
 
     /**
      * A resumable session lost its connection and hibernates (XEP-0198 §5): it stays bound and

@@ -2,10 +2,12 @@ package im.parley.server.session;
 
 import im.parley.core.routing.Handling;
 import im.parley.core.session.StreamSession;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.dom4j.Element;
 import org.jxmpp.jid.EntityFullJid;
+import org.jxmpp.jid.Jid;
 
 /**
  * A client session bound to a full JID on this server (RFC 6120 §7), whatever its transport; in
@@ -51,5 +53,24 @@ public interface LocalSession extends StreamSession {
      */
     default Element sharedPresence() {
         return null;
+    }
+
+    /**
+     * True if a session connected to another node of a cluster requested the roster there (an
+     * interested resource, RFC 6121 §2.1.2, which gets roster pushes, §2.1.6), as its node shared
+     * it. False for a session of this node, whose interest the roster module keeps itself.
+     */
+    default boolean sharedRosterInterest() {
+        return false;
+    }
+
+    /**
+     * The entities a session connected to another node of a cluster sent directed available
+     * presence to (RFC 6121 §4.6.2), as its node shared them: they get its unavailable presence
+     * when it ends (§4.6.3). Empty for a session of this node, whose recipients the presence
+     * module keeps itself.
+     */
+    default Set<Jid> sharedDirectedPresence() {
+        return Set.of();
     }
 }

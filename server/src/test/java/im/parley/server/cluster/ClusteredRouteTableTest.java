@@ -30,6 +30,7 @@ import java.util.stream.IntStream;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.jxmpp.jid.EntityFullJid;
+import org.jxmpp.jid.Jid;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,10 +79,8 @@ class ClusteredRouteTableTest {
 
     @Test
     void aSessionBoundOnOneNodeIsSeenOnTheOtherWithItsPresence() throws Exception {
-        RecordingSession romeo = new RecordingSession("romeo@" + DOMAIN + "/phone");
-        first.routes().bind(romeo);
-        romeo.updatePresence(true, 5);
-        first.routes().share(romeo, "<presence xmlns='jabber:client'><show>away</show><priority>5</priority></presence>");
+        RecordingSession romeo = available(first, "romeo@" + DOMAIN + "/phone", 5,
+                "<presence xmlns='jabber:client'><show>away</show><priority>5</priority></presence>");
 
         LocalSession seen = await().atMost(WAIT).until(() -> second.routes().find(romeo.jid()),
                 session -> session.isPresent() && session.get().isAvailable()).orElseThrow();
@@ -91,6 +90,35 @@ class ClusteredRouteTableTest {
         assertThat(seen.sharedPresence().elementText("show")).isEqualTo("away");
         assertThat(second.routes().sessionsOf(romeo.jid().asEntityBareJid())).containsExactly(seen);
         assertThat(second.routes().all()).as("this node's own sessions only").isEmpty();
+    }
+
+    /**
+     * RFC 6121 §2.1.6 and §4.6.2 across nodes: whether a session requested the roster (roster
+     * pushes go to it) and whom it sent directed presence to travel with its route; directed
+     * presence recipients are forgotten when it becomes unavailable (remembered only while
+     * available, §4.6.2).
+     */
+    @Test
+    void rosterInterestAndDirectedPresenceRecipientsAreSeenOnTheOtherNode() throws Exception {
+        RecordingSession romeo = available(first, "romeo@" + DOMAIN + "/phone", 0, "<presence xmlns='jabber:client'/>");
+        first.routes().shareRosterRequested(romeo);
+        Jid room = Jids.parse("verona@rooms." + DOMAIN + "/romeo");
+        Jid nurse = Jids.parse("nurse@" + DOMAIN);
+        first.routes().shareDirectedPresence(romeo, Set.of(room, nurse));
+
+        LocalSession seen = await().atMost(WAIT).until(() -> second.routes().find(romeo.jid()),
+                session -> session.isPresent() && session.get().sharedDirectedPresence().size() == 2).orElseThrow();
+        assertThat(seen.sharedRosterInterest()).isTrue();
+        assertThat(seen.sharedDirectedPresence()).containsExactlyInAnyOrder(room, nurse);
+        assertThat(romeo.sharedRosterInterest()).as("a session of this node: the roster module knows").isFalse();
+
+        romeo.updatePresence(false, 0);
+        first.routes().share(romeo, null);
+
+        LocalSession unavailable = await().atMost(WAIT).until(() -> second.routes().find(romeo.jid()),
+                session -> session.isPresent() && !session.get().isAvailable()).orElseThrow();
+        assertThat(unavailable.sharedDirectedPresence()).isEmpty();
+        assertThat(unavailable.sharedRosterInterest()).as("until the session ends").isTrue();
     }
 
     /** RFC 6120 §10.1: one sender's stanzas reach the session on the other node in the order routed. */
@@ -233,16 +261,17 @@ class ClusteredRouteTableTest {
     /**
      * A node that leaves: the other forgets its sessions and, being the oldest left, ends them
      * for its modules ({@code session/closed}, which makes the presence module broadcast
-     * unavailable presence, RFC 6121 §4.5.2).
+     * unavailable presence, RFC 6121 §4.5.2, also to the entities the session sent directed
+     * presence to, §4.6.3).
      */
     @Test
     void whenANodeLeavesItsSessionsEndOnTheOther() throws Exception {
-        RecordingSession mercutio = new RecordingSession("mercutio@" + DOMAIN + "/desk");
-        second.routes().bind(mercutio);
-        mercutio.updatePresence(true, 0);
-        second.routes().share(mercutio, "<presence xmlns='jabber:client'/>");
-        await().atMost(WAIT).until(() -> first.routes().find(mercutio.jid()).filter(LocalSession::isAvailable)
-                .isPresent());
+        RecordingSession mercutio = available(second, "mercutio@" + DOMAIN + "/desk", 0,
+                "<presence xmlns='jabber:client'/>");
+        Jid tybalt = Jids.parse("tybalt@" + DOMAIN + "/sword");
+        second.routes().shareDirectedPresence(mercutio, Set.of(tybalt));
+        await().atMost(WAIT).until(() -> first.routes().find(mercutio.jid())
+                .filter(session -> session.isAvailable() && !session.sharedDirectedPresence().isEmpty()).isPresent());
 
         second.cluster().close();
         nodes.remove(second);
@@ -250,7 +279,19 @@ class ClusteredRouteTableTest {
         await().atMost(WAIT).until(() -> first.closed().size() == 1);
         assertThat(first.closed().get(0).jid().toString()).isEqualTo(mercutio.jid().toString());
         assertThat(first.closed().get(0).sharedPresence()).as("it was available").isNotNull();
+        assertThat(first.closed().get(0).sharedDirectedPresence()).as("RFC 6121 §4.6.3: they are told")
+                .containsExactly(tybalt);
         assertThat(first.routes().find(mercutio.jid())).isEmpty();
+    }
+
+    /** A session bound on {@code node} that sent available presence ({@code presenceXml}, RFC 6121 §4.2). */
+    private static RecordingSession available(Node node, String jid, int priority, String presenceXml)
+            throws Exception {
+        RecordingSession session = new RecordingSession(jid);
+        node.routes().bind(session);
+        session.updatePresence(true, priority);
+        node.routes().share(session, presenceXml);
+        return session;
     }
 
     /** Binds {@code session} on the second node and returns it as {@code node} sees it once it does. */

@@ -90,10 +90,10 @@ public final class PresenceModule implements XmppModule {
             return Verdict.PASS;
         }
         // §4.6.2: directed presence is routed as addressed; its recipients are remembered.
-        if (type == null) {
-            state.directedAvailable(stanza.to());
-        } else if ("unavailable".equals(type)) {
-            state.directedUnavailable(stanza.to());
+        boolean changed = type == null ? state.directedAvailable(stanza.to())
+                : "unavailable".equals(type) && state.directedUnavailable(stanza.to());
+        if (changed) {
+            context.fire(SessionEvents.DIRECTED_PRESENCE, new SessionEvents.DirectedPresence(origin, state.directed()));
         }
         return Verdict.PASS;
     }
@@ -125,8 +125,8 @@ public final class PresenceModule implements XmppModule {
 
     /**
      * §4.5.2: a session that ends for any reason, dropped connections included, goes unavailable;
-     * so does one whose cluster node died (the node that tells the modules shares no directed
-     * presence: those entities are not told).
+     * so does one whose cluster node died, for its contacts and, §4.6.3, the entities it sent
+     * directed presence to (its node shared them, {@link SessionEvents#DIRECTED_PRESENCE}).
      */
     private Verdict closed(LocalSession session) {
         ResourcePresence state = resources.end(session);

@@ -42,15 +42,22 @@ final class ResourcePresence {
         return directed;
     }
 
-    /** §4.6.2: directed available presence is remembered only while the resource is available. */
-    synchronized void directedAvailable(Jid to) {
-        if (lastAvailable != null) {
-            directedTo.add(to);
-        }
+    /**
+     * §4.6.2: directed available presence is remembered only while the resource is available.
+     * Returns true if {@code to} was not remembered yet (another presence to a room it is in
+     * changes nothing).
+     */
+    synchronized boolean directedAvailable(Jid to) {
+        return lastAvailable != null && directedTo.add(to);
     }
 
-    /** §4.6.3: after directed unavailable presence, the entity needs no more. */
-    synchronized void directedUnavailable(Jid to) {
-        directedTo.remove(to);
+    /** §4.6.3: after directed unavailable presence, the entity needs no more. Returns true if it was remembered. */
+    synchronized boolean directedUnavailable(Jid to) {
+        return directedTo.remove(to);
+    }
+
+    /** The entities the resource sent directed available presence to and is still available for. */
+    synchronized Set<Jid> directed() {
+        return Set.copyOf(directedTo);
     }
 }

@@ -37,8 +37,9 @@ final class ResourcePresences {
 
     /**
      * Forgets an ended session and returns its state: for a session whose cluster node died, the
-     * presence that node shared (it was available: its contacts must learn it no longer is);
-     * null if it was never available.
+     * presence and the directed presence recipients that node shared (it was available: its
+     * contacts and those recipients must learn it no longer is, §4.5.2, §4.6.3); null if it was
+     * never available.
      */
     ResourcePresence end(LocalSession session) {
         ResourcePresence state = bySession.remove(session);
@@ -46,6 +47,7 @@ final class ResourcePresences {
         if (state == null && shared != null) {
             state = new ResourcePresence();
             state.available(shared);
+            session.sharedDirectedPresence().forEach(state::directedAvailable);
         }
         return state;
     }

@@ -35,7 +35,8 @@ import org.jxmpp.jid.Jid;
  * Roster management (RFC 6121 §2): roster get with versioning (§2.2, §2.6), roster set to add
  * or update an item (§2.3, §2.4), removal with the subscription cancellations of §2.5.2, and
  * roster pushes (§2.1.6) to the interested resources, those that requested the roster in their
- * session (§2.2). Pushes for changes made elsewhere arrive as {@link RosterEvents#CHANGED}.
+ * session (§2.2; {@link SessionEvents#ROSTER_REQUESTED} tells the cluster). Pushes for changes
+ * made elsewhere arrive as {@link RosterEvents#CHANGED}.
  */
 public final class RosterModule implements XmppModule {
 
@@ -118,7 +119,9 @@ public final class RosterModule implements XmppModule {
     private CompletionStage<Element> get(Stanza iq, EntityBareJid owner, LocalSession session, String clientVersion,
                                          AccountWork work) {
         return work.defer(() -> CompletableFuture.supplyAsync(() -> store.roster(owner), context.blocking())).thenApply(roster -> {
-            interested.add(session);
+            if (interested.add(session)) {
+                context.fire(SessionEvents.ROSTER_REQUESTED, session);
+            }
             Element result = Stanzas.iqResult(iq.element());
             if (clientVersion != null && clientVersion.equals(String.valueOf(roster.version()))) {
                 return result;
@@ -207,10 +210,13 @@ public final class RosterModule implements XmppModule {
         context.send(new Stanza(presence, from, to));
     }
 
-    /** §2.1.6: a roster push with the changed item and the new version to every interested resource. */
+    /**
+     * §2.1.6: a roster push with the changed item and the new version to every interested
+     * resource, those of this node and, in a cluster, those that requested the roster on another.
+     */
     private void push(RosterEvents.Change change) {
         for (LocalSession session : context.sessions().sessionsOf(change.owner())) {
-            if (!interested.contains(session)) {
+            if (!interested.contains(session) && !session.sharedRosterInterest()) {
                 continue;
             }
             Element push = DocumentHelper.createElement(QName.get("iq", Namespaces.CLIENT));

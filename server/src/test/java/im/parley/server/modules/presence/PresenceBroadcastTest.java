@@ -6,10 +6,15 @@ import static im.parley.server.modules.roster.RosterScript.presences;
 import static im.parley.server.modules.roster.RosterScript.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import im.parley.server.event.SessionEvents;
+import im.parley.server.event.Verdict;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import org.dom4j.Element;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -144,6 +149,29 @@ class PresenceBroadcastTest {
 
         // §4.6.3: the entity already had directed unavailable presence; no second one.
         assertThat(nurse.stanzas()).isEmpty();
+    }
+
+    /**
+     * §4.6.2, §4.6.3: the presence module reports the entities a resource sent directed presence
+     * to ({@code session/directed-presence}, which a cluster shares) only when that set changes:
+     * presence sent again to the same entity (as a client does to a room at every status change)
+     * reports nothing.
+     */
+    @Test
+    void directedPresenceRecipientsAreReportedOnlyWhenTheyChange() {
+        List<Set<String>> reported = new CopyOnWriteArrayList<>();
+        server.events().hook(SessionEvents.DIRECTED_PRESENCE, 0, directed -> {
+            reported.add(directed.recipients().stream().map(Object::toString).collect(Collectors.toSet()));
+            return Verdict.PASS;
+        });
+
+        send(romeo, "<presence to='nurse@parley.test/kitchen'/>");
+        send(romeo, "<presence to='nurse@parley.test/kitchen'><show>away</show></presence>");
+        send(romeo, "<presence to='nurse@parley.test/kitchen' type='unavailable'/>");
+        send(romeo, "<presence to='nurse@parley.test/kitchen' type='unavailable'/>");
+
+        assertThat(presences(nurse.stanzas())).hasSize(4);
+        assertThat(reported).containsExactly(Set.of(NURSE + "/kitchen"), Set.of());
     }
 
     @Test

@@ -8,10 +8,13 @@ import static im.parley.server.modules.roster.RosterScript.response;
 import static im.parley.server.modules.roster.RosterScript.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import im.parley.server.event.SessionEvents;
+import im.parley.server.event.Verdict;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.dom4j.Element;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,6 +54,30 @@ class RosterManagementTest {
         Element query = response(romeo.stanzas(), "roster").element("query");
         assertThat(query.elements()).isEmpty();
         assertThat(query.attributeValue("ver")).isNotEmpty();
+    }
+
+    /**
+     * §2.1.2: a resource that requested the roster is an interested resource; the roster module
+     * says so once per session ({@code session/roster-requested}, which a cluster shares so that
+     * other nodes push to it too), not at every roster get.
+     */
+    @Test
+    void aSessionIsReportedInterestedOnceAtItsFirstRosterGet() {
+        List<String> reported = new CopyOnWriteArrayList<>();
+        server.events().hook(SessionEvents.ROSTER_REQUESTED, 0, session -> {
+            reported.add(session.jid().toString());
+            return Verdict.PASS;
+        });
+        TestClient romeo = server.login(ROMEO, "orchard");
+        TestClient romeoOther = server.login(ROMEO, "study");
+
+        send(romeo, ROSTER_GET);
+        send(romeo, ROSTER_GET);
+        send(romeoOther, ROSTER_GET);
+
+        assertThat(romeo.stanzas()).hasSize(2);
+        assertThat(romeoOther.stanzas()).hasSize(1);
+        assertThat(reported).containsExactlyInAnyOrder(ROMEO + "/orchard", ROMEO + "/study");
     }
 
     @Test
