@@ -120,10 +120,10 @@ public final class ParleyServer implements AutoCloseable {
                 : new RouteHandler[] {componentRouter};
         assembly = ServerAssembly.builder(config).blocking(blocking).lanes(RecipientLanes.of(workerGroup)).tls(tls).clock(clock).routeHandlers(routeHandlers)
                 .build();
-        // After storage, which may hold what federation needs; the route bounces until it is open.
+        // After storage: a cluster's nodes share the dialback secret in their database.
         S2sRouter s2s = federation != null
-                ? new S2sRouter(S2sInitializer.settings(config, domains, keys), workerGroup, transport.socketChannel(),
-                        blocking)
+                ? new S2sRouter(S2sInitializer.settings(config, domains, keys, assembly.clusterSecrets().orElse(null)),
+                        workerGroup, transport.socketChannel(), blocking)
                 : null;
         remoteRouter = s2s;
         Map<DomainBareJid, DomainBareJid> services = HostedDomainTls.componentHosts(assembly.hosts());

@@ -10,6 +10,8 @@ import im.parley.server.admin.LocalAccountAdmin;
 import im.parley.server.c2s.C2sContext;
 import im.parley.server.c2s.C2sFeatures;
 import im.parley.server.cluster.Cluster;
+import im.parley.server.cluster.ClusterSecrets;
+import im.parley.server.cluster.JdbcClusterSecrets;
 import im.parley.server.config.ClusterOptions;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.event.EventBus;
@@ -45,6 +47,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import org.jxmpp.jid.DomainBareJid;
@@ -82,6 +85,8 @@ public final class ServerAssembly implements AutoCloseable {
     private final ServerMetrics metrics;
     /** This server as a cluster node, or null when {@code cluster.enabled} is false. */
     private final Cluster cluster;
+    /** The secrets the cluster's nodes share, or null without a cluster. */
+    private final ClusterSecrets clusterSecrets;
 
     private ServerAssembly(Builder builder, Set<DomainBareJid> domains, Database database, HostRegistry hosts,
                            Cluster cluster) {
@@ -103,6 +108,7 @@ public final class ServerAssembly implements AutoCloseable {
         DefaultModuleContext.Shared shared = new DefaultModuleContext.Shared(hosts, router, sessions, builder.blocking,
                 storage, sequencer, httpServices, metrics, builder.lanes);
         ModuleSchemas schemas = new ModuleSchemas(database.dataSource());
+        this.clusterSecrets = cluster != null ? JdbcClusterSecrets.migrate(schemas) : null;
         ModuleCatalog catalog = builder.catalog;
         Map<DomainBareJid, List<String>> names = new LinkedHashMap<>();
         for (DomainBareJid domain : domains) {
@@ -177,6 +183,11 @@ public final class ServerAssembly implements AutoCloseable {
 
     public DefaultStanzaRouter router() {
         return router;
+    }
+
+    /** The secrets the nodes of this server's cluster share (the dialback secret); empty without a cluster. */
+    public Optional<ClusterSecrets> clusterSecrets() {
+        return Optional.ofNullable(clusterSecrets);
     }
 
     /** What the modules of the first hosted domain registered (features, start and stop hooks). */
