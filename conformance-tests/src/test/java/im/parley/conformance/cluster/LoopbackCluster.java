@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jxmpp.jid.EntityBareJid;
 
@@ -57,6 +58,8 @@ final class LoopbackCluster implements AutoCloseable {
         final int c2sPort;
         final int httpPort;
         final int clusterPort;
+        /** The port of its s2s listener, when {@link #start(Path, String, List, Function, String...)} enables it. */
+        final int s2sPort;
         final Path dir;
         private String config;
         private volatile ParleyProcess process;
@@ -66,6 +69,7 @@ final class LoopbackCluster implements AutoCloseable {
             this.c2sPort = freePort(address);
             this.httpPort = freePort(address);
             this.clusterPort = freePort(address);
+            this.s2sPort = freePort(address);
             this.dir = Files.createDirectories(dir.resolve(address));
         }
 
@@ -79,9 +83,7 @@ final class LoopbackCluster implements AutoCloseable {
 
         /** The self-signed certificate the node generated for the domain on first start. */
         X509Certificate certificate(String domain) throws Exception {
-            try (InputStream in = Files.newInputStream(dir.resolve("data").resolve("certs").resolve(domain + ".crt"))) {
-                return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            }
+            return LoopbackCluster.certificate(dir, domain);
         }
 
         @Override
@@ -101,6 +103,16 @@ final class LoopbackCluster implements AutoCloseable {
      */
     static LoopbackCluster start(Path dir, String domain, List<String> addresses, String... usernames)
             throws Exception {
+        return start(dir, domain, addresses, node -> "s2s:\n  enabled: false", usernames);
+    }
+
+    /**
+     * As {@link #start(Path, String, List, String...)}, with each node's {@code s2s} and
+     * {@code federation} sections from {@code federation} (YAML; e.g. the s2s listener on the
+     * node's address and {@link Node#s2sPort}, and static routes).
+     */
+    static LoopbackCluster start(Path dir, String domain, List<String> addresses, Function<Node, String> federation,
+                                 String... usernames) throws Exception {
         PostgresCluster postgres = PostgresCluster.shared();
         LoopbackCluster cluster = new LoopbackCluster(domain, postgres.createDatabase());
         try {
@@ -108,7 +120,7 @@ final class LoopbackCluster implements AutoCloseable {
                 cluster.nodes.add(new Node(address, dir));
             }
             for (Node node : cluster.nodes) {
-                node.config = cluster.config(node, postgres.rolePassword());
+                node.config = cluster.config(node, postgres.rolePassword(), federation.apply(node));
             }
             cluster.addUsersWithMutualSubscriptions(usernames);
             for (Node node : cluster.nodes) {
@@ -219,7 +231,7 @@ final class LoopbackCluster implements AutoCloseable {
         shown.stream().limit(60).forEach(line -> System.out.println(node.address + ": " + line));
     }
 
-    private String config(Node node, String dbPassword) {
+    private String config(Node node, String dbPassword, String federation) {
         String members = nodes.stream().map(n -> "\"" + n.address + ":" + n.clusterPort + "\"")
                 .collect(Collectors.joining(", "));
         return String.join("\n",
@@ -227,7 +239,7 @@ final class LoopbackCluster implements AutoCloseable {
                 "data_dir: \"" + node.dir.resolve("data") + "\"",
                 "c2s:", "  address: \"" + node.address + "\"", "  port: " + node.c2sPort,
                 "direct_tls:", "  enabled: false",
-                "s2s:", "  enabled: false",
+                federation,
                 "http:", "  address: \"" + node.address + "\"", "  port: " + node.httpPort,
                 "metrics:", "  enabled: true",
                 "storage:", "  jdbc_url: \"" + database + "\"", "  username: \"" + PostgresCluster.ROLE + "\"",
@@ -260,7 +272,14 @@ final class LoopbackCluster implements AutoCloseable {
         }
     }
 
-    private static int freePort(String address) throws IOException {
+    /** The self-signed certificate a server in {@code serverDir} (its data in {@code data}) generated for {@code domain}. */
+    static X509Certificate certificate(Path serverDir, String domain) throws Exception {
+        try (InputStream in = Files.newInputStream(serverDir.resolve("data").resolve("certs").resolve(domain + ".crt"))) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+    }
+
+    static int freePort(String address) throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(address))) {
             return socket.getLocalPort();
         }
