@@ -85,8 +85,6 @@ public final class ServerAssembly implements AutoCloseable {
     private final ServerMetrics metrics;
     /** This server as a cluster node, or null when {@code cluster.enabled} is false. */
     private final Cluster cluster;
-    /** The secrets the cluster's nodes share, or null without a cluster. */
-    private final ClusterSecrets clusterSecrets;
 
     private ServerAssembly(Builder builder, Set<DomainBareJid> domains, Database database, HostRegistry hosts,
                            Cluster cluster) {
@@ -108,7 +106,6 @@ public final class ServerAssembly implements AutoCloseable {
         DefaultModuleContext.Shared shared = new DefaultModuleContext.Shared(hosts, router, sessions, builder.blocking,
                 storage, sequencer, httpServices, metrics, builder.lanes);
         ModuleSchemas schemas = new ModuleSchemas(database.dataSource());
-        this.clusterSecrets = cluster != null ? JdbcClusterSecrets.migrate(schemas) : null;
         ModuleCatalog catalog = builder.catalog;
         Map<DomainBareJid, List<String>> names = new LinkedHashMap<>();
         for (DomainBareJid domain : domains) {
@@ -185,9 +182,13 @@ public final class ServerAssembly implements AutoCloseable {
         return router;
     }
 
-    /** The secrets the nodes of this server's cluster share (the dialback secret); empty without a cluster. */
+    /**
+     * The secrets the nodes of this server's cluster share (the dialback secret), in their
+     * database, whose table is created on the first call; empty without a cluster. Blocking.
+     */
     public Optional<ClusterSecrets> clusterSecrets() {
-        return Optional.ofNullable(clusterSecrets);
+        return cluster == null ? Optional.empty()
+                : Optional.of(JdbcClusterSecrets.migrate(new ModuleSchemas(database.dataSource())));
     }
 
     /** What the modules of the first hosted domain registered (features, start and stop hooks). */

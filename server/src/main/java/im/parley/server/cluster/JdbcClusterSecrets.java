@@ -9,9 +9,9 @@ import javax.sql.DataSource;
 
 /**
  * {@link ClusterSecrets} in the database the nodes share, table {@code cluster_secrets} (its own
- * migrations, {@code db/cluster}, so that only a clustered server has it; H2 and PostgreSQL).
- * Insert-if-absent: of two nodes that find no row and insert at once, the second gets a unique
- * violation, runs again and reads the first one's secret.
+ * migrations, {@code db/cluster}, so that only a clustered server that needs it has it; H2 and
+ * PostgreSQL). Insert-if-absent: of two nodes that find no row and insert at once, the second
+ * gets a unique violation, runs again and reads the first one's secret.
  */
 public final class JdbcClusterSecrets implements ClusterSecrets {
 
