@@ -113,17 +113,19 @@ public final class ParleyServer implements AutoCloseable {
         bossGroup = transport.newGroup("parley-accept", 1);
         workerGroup = transport.newGroup("parley-io", 0);
 
-        S2sRouter s2s = config.s2s().enabled()
-                ? new S2sRouter(S2sInitializer.settings(config, domains, keys), workerGroup, transport.socketChannel(),
-                        blocking)
-                : null;
-        remoteRouter = s2s;
         componentRouter = new ComponentRouter(ComponentSecrets.of(config.components()));
-        RouteHandler[] routeHandlers = s2s != null
-                ? new RouteHandler[] {componentRouter, new FederationRoute(s2s)}
+        FederationRoute federation = config.s2s().enabled() ? new FederationRoute() : null;
+        RouteHandler[] routeHandlers = federation != null
+                ? new RouteHandler[] {componentRouter, federation}
                 : new RouteHandler[] {componentRouter};
         assembly = ServerAssembly.builder(config).blocking(blocking).lanes(RecipientLanes.of(workerGroup)).tls(tls).clock(clock).routeHandlers(routeHandlers)
                 .build();
+        // After storage: a cluster's nodes share the dialback secret in their database.
+        S2sRouter s2s = federation != null
+                ? new S2sRouter(S2sInitializer.settings(config, domains, keys, assembly.clusterSecrets().orElse(null)),
+                        workerGroup, transport.socketChannel(), blocking)
+                : null;
+        remoteRouter = s2s;
         Map<DomainBareJid, DomainBareJid> services = HostedDomainTls.componentHosts(assembly.hosts());
         Map<DomainBareJid, KeyMaterial> serviceKeys = certificates.addHosts(services);
         tls.replace(serviceKeys);
@@ -135,6 +137,7 @@ public final class ParleyServer implements AutoCloseable {
             S2sInitializer.serveComponentHosts(s2s, services, serviceKeys);
             certificates.onChange(s2s::replaceCertificates);
             ListenerGauges.federation(assembly.metrics().registry(), s2s);
+            federation.open(s2s);
         }
         componentRouter.start(assembly.router());
 

@@ -10,6 +10,8 @@ import im.parley.server.admin.LocalAccountAdmin;
 import im.parley.server.c2s.C2sContext;
 import im.parley.server.c2s.C2sFeatures;
 import im.parley.server.cluster.Cluster;
+import im.parley.server.cluster.ClusterSecrets;
+import im.parley.server.cluster.JdbcClusterSecrets;
 import im.parley.server.config.ClusterOptions;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.event.EventBus;
@@ -45,6 +47,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import org.jxmpp.jid.DomainBareJid;
@@ -177,6 +180,15 @@ public final class ServerAssembly implements AutoCloseable {
 
     public DefaultStanzaRouter router() {
         return router;
+    }
+
+    /**
+     * The secrets the nodes of this server's cluster share (the dialback secret), in their
+     * database, whose table is created on the first call; empty without a cluster. Blocking.
+     */
+    public Optional<ClusterSecrets> clusterSecrets() {
+        return cluster == null ? Optional.empty()
+                : Optional.of(JdbcClusterSecrets.migrate(new ModuleSchemas(database.dataSource())));
     }
 
     /** What the modules of the first hosted domain registered (features, start and stop hooks). */

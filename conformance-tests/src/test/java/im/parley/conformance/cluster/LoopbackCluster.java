@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jxmpp.jid.EntityBareJid;
 
@@ -44,6 +45,8 @@ final class LoopbackCluster implements AutoCloseable {
     static final String PASSWORD = "cluster password";
     /** The account (when among those created) that every node makes a server admin (XEP-0133). */
     static final String ADMIN = "escalus";
+    /** Nodes that neither listen for nor open server-to-server streams. */
+    private static final Function<Node, String> NO_FEDERATION = node -> "s2s:\n  enabled: false";
     static final Duration WAIT = Duration.ofSeconds(60);
     static final Duration FAILURE_TIMEOUT = Duration.ofSeconds(3);
 
@@ -59,6 +62,8 @@ final class LoopbackCluster implements AutoCloseable {
         final int c2sPort;
         final int httpPort;
         final int clusterPort;
+        /** The port of its s2s listener, when {@link #start(Path, String, List, Function, String...)} enables it. */
+        final int s2sPort;
         final Path dir;
         private String config;
         private volatile ParleyProcess process;
@@ -68,6 +73,7 @@ final class LoopbackCluster implements AutoCloseable {
             this.c2sPort = freePort(address);
             this.httpPort = freePort(address);
             this.clusterPort = freePort(address);
+            this.s2sPort = freePort(address);
             this.dir = Files.createDirectories(dir.resolve(address));
         }
 
@@ -81,9 +87,7 @@ final class LoopbackCluster implements AutoCloseable {
 
         /** The self-signed certificate the node generated for the domain on first start. */
         X509Certificate certificate(String domain) throws Exception {
-            try (InputStream in = Files.newInputStream(dir.resolve("data").resolve("certs").resolve(domain + ".crt"))) {
-                return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            }
+            return LoopbackCluster.certificate(dir, domain);
         }
 
         @Override
@@ -103,7 +107,7 @@ final class LoopbackCluster implements AutoCloseable {
      */
     static LoopbackCluster start(Path dir, String domain, List<String> addresses, String... usernames)
             throws Exception {
-        return start(dir, domain, addresses, List.of(), usernames);
+        return start(dir, domain, addresses, List.of(), NO_FEDERATION, usernames);
     }
 
     /**
@@ -112,6 +116,22 @@ final class LoopbackCluster implements AutoCloseable {
      */
     static LoopbackCluster start(Path dir, String domain, List<String> addresses, List<String> strangers,
                                  String... usernames) throws Exception {
+        return start(dir, domain, addresses, strangers, NO_FEDERATION, usernames);
+    }
+
+    /**
+     * As {@link #start(Path, String, List, String...)}, with each node's {@code s2s} and
+     * {@code federation} sections from {@code federation} (YAML; e.g. the s2s listener on the
+     * node's address and {@link Node#s2sPort}, and static routes).
+     */
+    static LoopbackCluster start(Path dir, String domain, List<String> addresses, Function<Node, String> federation,
+                                 String... usernames) throws Exception {
+        return start(dir, domain, addresses, List.of(), federation, usernames);
+    }
+
+    private static LoopbackCluster start(Path dir, String domain, List<String> addresses, List<String> strangers,
+                                         Function<Node, String> federation, String... usernames)
+            throws Exception {
         PostgresCluster postgres = PostgresCluster.shared();
         LoopbackCluster cluster = new LoopbackCluster(domain, postgres.createDatabase());
         try {
@@ -119,7 +139,7 @@ final class LoopbackCluster implements AutoCloseable {
                 cluster.nodes.add(new Node(address, dir));
             }
             for (Node node : cluster.nodes) {
-                node.config = cluster.config(node, postgres.rolePassword());
+                node.config = cluster.config(node, postgres.rolePassword(), federation.apply(node));
             }
             cluster.addUsers(strangers, usernames);
             for (Node node : cluster.nodes) {
@@ -230,7 +250,7 @@ final class LoopbackCluster implements AutoCloseable {
         shown.stream().limit(60).forEach(line -> System.out.println(node.address + ": " + line));
     }
 
-    private String config(Node node, String dbPassword) {
+    private String config(Node node, String dbPassword, String federation) {
         String members = nodes.stream().map(n -> "\"" + n.address + ":" + n.clusterPort + "\"")
                 .collect(Collectors.joining(", "));
         return String.join("\n",
@@ -238,7 +258,7 @@ final class LoopbackCluster implements AutoCloseable {
                 "data_dir: \"" + node.dir.resolve("data") + "\"",
                 "c2s:", "  address: \"" + node.address + "\"", "  port: " + node.c2sPort,
                 "direct_tls:", "  enabled: false",
-                "s2s:", "  enabled: false",
+                federation,
                 "http:", "  address: \"" + node.address + "\"", "  port: " + node.httpPort,
                 "metrics:", "  enabled: true",
                 "admins: [\"" + ADMIN + "@" + domain + "\"]",
@@ -278,7 +298,14 @@ final class LoopbackCluster implements AutoCloseable {
         }
     }
 
-    private static int freePort(String address) throws IOException {
+    /** The self-signed certificate a server in {@code serverDir} (its data in {@code data}) generated for {@code domain}. */
+    static X509Certificate certificate(Path serverDir, String domain) throws Exception {
+        try (InputStream in = Files.newInputStream(serverDir.resolve("data").resolve("certs").resolve(domain + ".crt"))) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+    }
+
+    static int freePort(String address) throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(address))) {
             return socket.getLocalPort();
         }

@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * @param directTls the XEP-0368 direct TLS listener, usually port 5270
  * @param staticRoutes remote domain → {@code host:port} or {@code xmpps://host:port}, consulted before DNS
- * @param dialbackSecret the dialback secret (XEP-0185); null: generated once into {@code <data_dir>/dialback.secret}
+ * @param dialbackSecret the dialback secret (XEP-0185); null: generated once into {@code <data_dir>/dialback.secret}, or in a cluster into its database
  * @param requireEncryption TLS is required on every s2s stream, inbound and outbound
  * @param requireValidCertificates remote domains not in {@code policies} must present a valid certificate
  * @param policies remote domain → {@code require_certificate} or {@code allow_dialback}

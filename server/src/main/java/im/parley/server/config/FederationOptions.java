@@ -16,8 +16,9 @@ final class FederationOptions {
                 "{\"example.net\": \"10.0.0.7:5269\", \"example.com\": \"xmpps://xmpp.example.com:5270\"}",
                 FederationConfig::staticRoutes, FederationConfig::withStaticRoutes));
         all.add(option("federation.dialback_secret", ValueType.OPTIONAL_STRING,
-                "Secret behind dialback keys (XEP-0185); null: generated once into `<data_dir>/dialback.secret`. "
-                        + "Servers of a cluster must share it.", null,
+                "Secret behind dialback keys (XEP-0185); null: generated once into `<data_dir>/dialback.secret`, "
+                        + "or in a cluster into the database its nodes share. Set it alike on every node of a cluster "
+                        + "to need no shared one.", null,
                 FederationConfig::dialbackSecret, FederationConfig::withDialbackSecret));
         all.add(option("federation.require_encryption", ValueType.BOOLEAN,
                 "Every s2s stream must use TLS (RFC 6120 §5.3.1): STARTTLS is required inbound and outbound.", null,

@@ -5,18 +5,25 @@ import im.parley.core.routing.RemoteRouter;
 import im.parley.core.routing.Stanza;
 import org.jxmpp.jid.DomainBareJid;
 
-/** Federation as the last route handler: it claims every domain the server does not host. */
+/**
+ * Federation as the last route handler: once {@linkplain #open opened}, it claims every domain
+ * the server does not host. The s2s router is built after storage is open (in a cluster the
+ * dialback secret is in the shared database); until then this claims no domain, and the router
+ * bounces a stanza for a remote domain with {@code remote-server-not-found} (RFC 6120 §10.4.3)
+ * rather than holding or dropping it.
+ */
 public final class FederationRoute implements RouteHandler {
 
-    private final RemoteRouter federation;
+    private volatile RemoteRouter federation;
 
-    public FederationRoute(RemoteRouter federation) {
-        this.federation = federation;
+    /** Hands the stanzas for remote domains to {@code started}, a remote router already started. */
+    public void open(RemoteRouter started) {
+        this.federation = started;
     }
 
     @Override
     public boolean claims(DomainBareJid domain) {
-        return true;
+        return federation != null;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package im.parley.server.s2s;
 
+import im.parley.core.files.SecretFile;
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import im.parley.core.tls.CertificateDomainMatcher;
@@ -11,10 +12,12 @@ import im.parley.s2s.dialback.DialbackKeys;
 import im.parley.s2s.dialback.DialbackSecret;
 import im.parley.s2s.dns.S2sTarget;
 import im.parley.s2s.tls.PeerCertificateVerifier;
+import im.parley.server.cluster.ClusterSecrets;
 import im.parley.server.config.FederationConfig;
 import im.parley.server.config.ParleyConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,9 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns the configuration into the settings of the s2s module (which cannot see the server's
- * config classes): parsed routes and policies, the dialback secret (generated once into the
- * data directory when not configured), trust anchors and limits; and the component hosts that
- * federate beside the hosted domains.
+ * config classes): parsed routes and policies, the dialback secret (when not configured: the
+ * cluster's, or generated once into the data directory), trust anchors and limits; and the
+ * component hosts that federate beside the hosted domains.
  */
 public final class S2sInitializer {
 
@@ -42,12 +45,14 @@ public final class S2sInitializer {
     private S2sInitializer() {
     }
 
+    /**
+     * @param cluster the secrets of the cluster this server is a node of, or null without a cluster
+     */
     public static S2sSettings settings(ParleyConfig config, Set<DomainBareJid> domains,
-                                       Map<DomainBareJid, KeyMaterial> keys) throws IOException {
+                                       Map<DomainBareJid, KeyMaterial> keys, ClusterSecrets cluster)
+            throws IOException {
         FederationConfig federation = config.federation();
-        byte[] secret = federation.dialbackSecret() != null
-                ? federation.dialbackSecret().getBytes(StandardCharsets.UTF_8)
-                : DialbackSecret.loadOrCreate(config.dataDir().resolve(DIALBACK_SECRET_FILE));
+        byte[] secret = dialbackSecret(federation, config.dataDir(), cluster);
         Map<DomainBareJid, S2sTarget> routes = new LinkedHashMap<>();
         for (Map.Entry<String, String> route : federation.staticRoutes().entrySet()) {
             routes.put(domain(route.getKey()), S2sTarget.parse(route.getValue()));
@@ -63,6 +68,27 @@ public final class S2sInitializer {
                 config.limits().negotiationTimeout(),
                 config.limits().xml(config.limits().maxStanzaSizeBeforeAuth()),
                 config.limits().maxStanzaSize(), config.limits().input().s2sRead());
+    }
+
+    /**
+     * The secret behind the dialback keys (XEP-0185 §3): {@code federation.dialback_secret} when
+     * set, which XEP-0185 §2 prefers as it needs no communication between the nodes of a
+     * cluster; else, in a cluster, the one its nodes share in their database (the first node that
+     * needs it generates it), so that any node confirms the keys any other one handed out when
+     * the remote server's verification (XEP-0220 §2.1.2) reaches it; else one generated once into
+     * {@code <data_dir>/dialback.secret} (0600).
+     *
+     * @param cluster the cluster's secrets, or null without a cluster
+     */
+    public static byte[] dialbackSecret(FederationConfig federation, Path dataDir, ClusterSecrets cluster)
+            throws IOException {
+        if (federation.dialbackSecret() != null) {
+            return federation.dialbackSecret().getBytes(StandardCharsets.UTF_8);
+        }
+        if (cluster != null) {
+            return cluster.shared(ClusterSecrets.DIALBACK, SecretFile::random).getBytes(StandardCharsets.US_ASCII);
+        }
+        return DialbackSecret.loadOrCreate(dataDir.resolve(DIALBACK_SECRET_FILE));
     }
 
     /**

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.core.jid.Jids;
 import im.parley.core.routing.Handling;
+import im.parley.core.routing.RemoteRouter;
 import im.parley.core.routing.Stanza;
+import im.parley.core.routing.StanzaRouter;
 import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.event.EventPriority;
@@ -256,6 +258,42 @@ class DefaultStanzaRouterTest {
 
         assertThat(romeo.received).singleElement()
                 .satisfies(e -> assertThat(errorCondition(e)).isEqualTo("remote-server-not-found"));
+    }
+
+    /**
+     * The s2s router is built once storage is open (a cluster's dialback secret is in its
+     * database): a stanza for a remote domain before then is bounced at once, never held or
+     * dropped; once federation is open it goes there.
+     */
+    @Test
+    void beforeFederationIsOpenARemoteDomainIsRemoteServerNotFound_rfc6120_10_4_3() throws Exception {
+        FederationRoute federation = new FederationRoute();
+        List<Stanza> sentOut = new ArrayList<>();
+        DefaultStanzaRouter router = new DefaultStanzaRouter(hosts, sessions, List.of(federation),
+                new AccountSequencer());
+
+        router.route(stanza("message", "chat", romeo.jid(), "someone@elsewhere.example"));
+        assertThat(romeo.received).singleElement()
+                .satisfies(e -> assertThat(errorCondition(e)).isEqualTo("remote-server-not-found"));
+
+        federation.open(new RemoteRouter() {
+            @Override
+            public void start(StanzaRouter local) {
+            }
+
+            @Override
+            public void route(Stanza stanza) {
+                sentOut.add(stanza);
+            }
+
+            @Override
+            public void stop() {
+            }
+        });
+        router.route(stanza("message", "chat", romeo.jid(), "someone@elsewhere.example"));
+        assertThat(sentOut).singleElement()
+                .satisfies(s -> assertThat(s.to().toString()).isEqualTo("someone@elsewhere.example"));
+        assertThat(romeo.received).hasSize(1);
     }
 
     @Test
