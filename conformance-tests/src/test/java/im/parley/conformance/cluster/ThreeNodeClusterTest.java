@@ -222,6 +222,43 @@ class ThreeNodeClusterTest {
         }
     }
 
+    /**
+     * XEP-0191 on a cluster: a block made through one node holds on the others. §3.3: once a user
+     * blocks a JID, "the server MUST NOT deliver" its stanzas and answers a message
+     * {@code service-unavailable}. A stanza is filtered on the node that routes it, the
+     * sender's, which had the user's list in memory from an earlier message: it must learn of
+     * the change.
+     */
+    @Test
+    @Order(4)
+    void aBlockMadeThroughOneNodeHoldsOnTheOthers() throws Exception {
+        Node first = nodes.get(0);
+        Node second = nodes.get(1);
+        try (RawXmppClient tybalt = RawXmppClient.connect(first.address, first.c2sPort, first.certificate(DOMAIN))
+                .toDomain(DOMAIN);
+             RawXmppClient escalus = RawXmppClient.connect(second.address, second.c2sPort, second.certificate(DOMAIN))
+                     .toDomain(DOMAIN)) {
+            tybalt.login("tybalt", LoopbackCluster.PASSWORD, "street");
+            tybalt.send("<presence/>");
+            escalus.login(LoopbackCluster.ADMIN, LoopbackCluster.PASSWORD, "palace");
+            awaitAvailableElsewhere(second, 3);
+            escalus.send("<message to='" + jid("tybalt") + "' type='chat' id='b1'><body>before</body></message>");
+            Element before = tybalt.nextElement(e -> "message".equals(e.getName()) && e.element("body") != null);
+            assertThat(before.elementText("body")).isEqualTo("before");
+
+            Element blocked = tybalt.iq("<iq type='set' id='%s'><block xmlns='urn:xmpp:blocking'><item jid='"
+                    + jid(LoopbackCluster.ADMIN) + "'/></block></iq>");
+            assertThat(blocked.attributeValue("type")).as(blocked.asXML()).isEqualTo("result");
+
+            await("the block reaches the second node").atMost(WAIT).untilAsserted(() -> {
+                String id = RawXmppClient.nextId();
+                escalus.send("<message to='" + jid("tybalt") + "' type='chat' id='" + id + "'><body>after</body></message>");
+                Element answer = escalus.nextElement(e -> "message".equals(e.getName()) && id.equals(e.attributeValue("id")));
+                assertThat(RawXmppClient.stanzaErrorCondition(answer)).isEqualTo("service-unavailable");
+            });
+        }
+    }
+
     private static boolean isSelfPresence(Element element, String occupant) {
         return "presence".equals(element.getName()) && occupant.equals(element.attributeValue("from"))
                 && statusCodes(element).contains("110");
@@ -257,7 +294,7 @@ class ThreeNodeClusterTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theContactsOfAKilledNodesUsersSeeThemGoUnavailableWithinSeconds() throws Exception {
         assertThat(mercutioJid).as("mercutio is online on the third node").isNotNull();
         long killedAt = System.nanoTime();

@@ -53,6 +53,7 @@ public final class ClusteredRouteTable implements RouteTable {
     private final StanzaForwarder forwarder;
     private final SessionClosing closing;
     private final ClusterHomes homes;
+    private final ClusterCaches caches;
     private final RemoteSessions remote = new RemoteSessions();
     /** What this node shares of each of its sessions (the modules keep the authoritative state). */
     private final Map<LocalSession, SharedFacts> mine = new ConcurrentHashMap<>();
@@ -67,6 +68,7 @@ public final class ClusteredRouteTable implements RouteTable {
         this.closing = new SessionClosing(node, local::find);
         closing.start();
         this.homes = new ClusterHomes(node);
+        this.caches = new ClusterCaches(node);
         shared.addEntryListener(new RouteEvents());
         for (Map.Entry<String, SessionRoute> entry : shared.entrySet()) {
             learn(entry.getKey(), entry.getValue());
@@ -197,6 +199,12 @@ public final class ClusteredRouteTable implements RouteTable {
             }
         }
         return sessions;
+    }
+
+    /** Changes to stored state that the nodes cache (block lists), announced to the other nodes. */
+    @Override
+    public ClusterCaches caches() {
+        return caches;
     }
 
     /** The homes of the rooms (and any entity with live state) on the cluster's nodes. */

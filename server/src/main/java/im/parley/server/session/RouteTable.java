@@ -53,4 +53,9 @@ public interface RouteTable {
     default StateHomes homes() {
         return StateHomes.SINGLE;
     }
+
+    /** How the caches of stored state learn of changes made on other nodes ({@link SharedCaches}). */
+    default SharedCaches caches() {
+        return SharedCaches.LOCAL;
+    }
 }

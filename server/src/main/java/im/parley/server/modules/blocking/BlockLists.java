@@ -1,5 +1,7 @@
 package im.parley.server.modules.blocking;
 
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
 import im.parley.server.session.RouteTable;
 import im.parley.server.storage.BlockListStore;
 import java.util.ArrayList;
@@ -10,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jxmpp.jid.EntityBareJid;
 import org.slf4j.Logger;
@@ -24,6 +27,8 @@ import org.slf4j.LoggerFactory;
 final class BlockLists {
 
     private static final Logger LOG = LoggerFactory.getLogger(BlockLists.class);
+    /** The name of this cache among the nodes of a cluster ({@link im.parley.server.session.SharedCaches}). */
+    static final String CACHE = "blocklist";
 
     private final BlockListStore store;
     private final Executor blocking;
@@ -31,6 +36,8 @@ final class BlockLists {
     private final Map<EntityBareJid, BlockList> lists = new ConcurrentHashMap<>();
     /** Actions waiting for a list being loaded, in arrival order; guarded by itself. */
     private final Map<EntityBareJid, List<Consumer<BlockList>>> waiting = new HashMap<>();
+    /** Counts the changes other nodes announced: a list read before one is not kept. */
+    private final AtomicLong invalidations = new AtomicLong();
     /** Serialises changes of one account's list with their re-read (striped, never per JID). */
     private final Object[] changeLocks = new Object[64];
 
@@ -41,6 +48,16 @@ final class BlockLists {
         for (int i = 0; i < changeLocks.length; i++) {
             changeLocks[i] = new Object();
         }
+        // On a cluster a stanza is filtered on the node that routes it (its sender's): a list
+        // changed through another node must not stay cached here (XEP-0191 §3.5).
+        sessions.caches().onChange(CACHE, owner -> {
+            try {
+                invalidations.incrementAndGet();
+                lists.remove(Jids.parseEntityBare(owner));
+            } catch (JidMalformedException e) {
+                LOG.warn("another node changed the block list of an invalid JID: {}", owner);
+            }
+        });
     }
 
     /** The list if it is in memory; never blocks. */
@@ -70,7 +87,8 @@ final class BlockLists {
         if (ready != null) {
             action.accept(ready);
         } else if (load) {
-            blocking.execute(() -> loaded(owner, read(owner)));
+            long seen = invalidations.get();
+            blocking.execute(() -> loaded(owner, read(owner), seen));
         }
     }
 
@@ -93,6 +111,7 @@ final class BlockLists {
             change.accept(store);
             BlockList fresh = new BlockList(store.load(owner));
             lists.put(owner, fresh);
+            sessions.caches().changed(CACHE, owner.toString());
             return fresh;
         }
     }
@@ -112,7 +131,7 @@ final class BlockLists {
         }
     }
 
-    private void loaded(EntityBareJid owner, BlockList list) {
+    private void loaded(EntityBareJid owner, BlockList list, long invalidationsSeen) {
         BlockList effective = list == null ? BlockList.EMPTY : list;
         while (true) {
             List<Consumer<BlockList>> batch;
@@ -120,8 +139,10 @@ final class BlockLists {
                 batch = waiting.get(owner);
                 if (batch.isEmpty()) {
                     waiting.remove(owner);
-                    if (list != null && (!list.isEmpty() || !sessions.sessionsOf(owner).isEmpty())) {
-                        // A change made during the load already put a fresher list: keep that one.
+                    if (list != null && invalidations.get() == invalidationsSeen
+                            && (!list.isEmpty() || !sessions.sessionsOf(owner).isEmpty())) {
+                        // A change made here during the load already put a fresher list: keep that
+                        // one; a change on another node during it: keep none.
                         lists.putIfAbsent(owner, list);
                     }
                     return;
