@@ -99,7 +99,7 @@ class ThreeNodeClusterTest {
         awaitAvailableElsewhere(nodes.get(0), 1);
         awaitAvailableElsewhere(nodes.get(2), 2);
         Node third = nodes.get(2);
-        mercutio = RawXmppClient.connect(third.address, third.c2sPort, third.certificate(DOMAIN)).toDomain(DOMAIN);
+        mercutio = raw(third);
         mercutioJid = mercutio.login("mercutio", LoopbackCluster.PASSWORD, "desk");
         mercutio.send("<presence/>");
         awaitAvailableElsewhere(nodes.get(0), 2);
@@ -153,13 +153,11 @@ class ThreeNodeClusterTest {
     void adminCommandsListAndEndTheSessionsOfEveryNode() throws Exception {
         Node first = nodes.get(0);
         Node second = nodes.get(1);
-        RawXmppClient tybalt = RawXmppClient.connect(second.address, second.c2sPort, second.certificate(DOMAIN))
-                .toDomain(DOMAIN);
+        RawXmppClient tybalt = raw(second);
         tybalt.login("tybalt", LoopbackCluster.PASSWORD, "street");
         tybalt.send("<presence/>");
         awaitAvailableElsewhere(first, 3);
-        try (RawXmppClient escalus = RawXmppClient.connect(first.address, first.c2sPort, first.certificate(DOMAIN))
-                .toDomain(DOMAIN)) {
+        try (RawXmppClient escalus = raw(first)) {
             escalus.login(LoopbackCluster.ADMIN, LoopbackCluster.PASSWORD, "palace");
 
             Element online = adminCommand(escalus, "get-online-users-list", field("max_items", "none"));
@@ -189,10 +187,8 @@ class ThreeNodeClusterTest {
         String room = "verona@conference." + DOMAIN;
         Node first = nodes.get(0);
         Node second = nodes.get(1);
-        try (RawXmppClient tybalt = RawXmppClient.connect(first.address, first.c2sPort, first.certificate(DOMAIN))
-                .toDomain(DOMAIN);
-             RawXmppClient escalus = RawXmppClient.connect(second.address, second.c2sPort, second.certificate(DOMAIN))
-                     .toDomain(DOMAIN)) {
+        try (RawXmppClient tybalt = raw(first);
+             RawXmppClient escalus = raw(second)) {
             tybalt.login("tybalt", LoopbackCluster.PASSWORD, "street");
             tybalt.send("<presence to='" + room + "/Tybalt'><x xmlns='" + MUC + "'/></presence>");
             Element created = tybalt.nextElement(e -> isSelfPresence(e, room + "/Tybalt"));
@@ -234,10 +230,8 @@ class ThreeNodeClusterTest {
     void aBlockMadeThroughOneNodeHoldsOnTheOthers() throws Exception {
         Node first = nodes.get(0);
         Node second = nodes.get(1);
-        try (RawXmppClient tybalt = RawXmppClient.connect(first.address, first.c2sPort, first.certificate(DOMAIN))
-                .toDomain(DOMAIN);
-             RawXmppClient escalus = RawXmppClient.connect(second.address, second.c2sPort, second.certificate(DOMAIN))
-                     .toDomain(DOMAIN)) {
+        try (RawXmppClient tybalt = raw(first);
+             RawXmppClient escalus = raw(second)) {
             tybalt.login("tybalt", LoopbackCluster.PASSWORD, "street");
             tybalt.send("<presence/>");
             escalus.login(LoopbackCluster.ADMIN, LoopbackCluster.PASSWORD, "palace");
@@ -257,6 +251,11 @@ class ThreeNodeClusterTest {
                 assertThat(RawXmppClient.stanzaErrorCondition(answer)).isEqualTo("service-unavailable");
             });
         }
+    }
+
+    /** A raw client connected to {@code node} (STARTTLS trusting its certificate), not logged in yet. */
+    private static RawXmppClient raw(Node node) throws Exception {
+        return RawXmppClient.connect(node.address, node.c2sPort, node.certificate(DOMAIN)).toDomain(DOMAIN);
     }
 
     private static boolean isSelfPresence(Element element, String occupant) {
