@@ -9,21 +9,21 @@ import im.parley.server.config.ClusterOptions;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.event.EventPriority;
 import im.parley.server.event.SessionEvents;
-import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.StanzaEvents.Shape;
+import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.Verdict;
 import im.parley.server.host.Host;
 import im.parley.server.host.HostRegistry;
 import im.parley.server.routing.Undeliverable;
 import im.parley.server.session.InMemoryRouteTable;
 import im.parley.server.session.LocalSession;
+import im.parley.server.storage.StoredXml;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
 import org.dom4j.DocumentException;
-import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.jxmpp.jid.EntityFullJid;
 import org.slf4j.Logger;
@@ -149,7 +149,7 @@ public final class Cluster implements AutoCloseable {
         Element stanza;
         EntityFullJid to;
         try {
-            stanza = DocumentHelper.parseText(forwarded.xml()).getRootElement().createCopy();
+            stanza = StoredXml.read(forwarded.xml());
             to = Jids.parse(forwarded.to()).asEntityFullJidIfPossible();
         } catch (DocumentException | JidMalformedException e) {
             LOG.warn("an unreadable stanza from another node, left to its sender: {}", forwarded, e);

@@ -9,6 +9,7 @@ import com.hazelcast.map.listener.EntryUpdatedListener;
 import im.parley.core.routing.Stanza;
 import im.parley.core.routing.StanzaRouter;
 import im.parley.server.session.StateHomes;
+import im.parley.server.storage.StoredXml;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.dom4j.DocumentException;
-import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.jxmpp.jid.EntityBareJid;
 import org.slf4j.Logger;
@@ -68,7 +68,7 @@ final class ClusterHomes implements StateHomes {
         node.<RoutedStanza>topic(TOPIC + localId).addMessageListener(message -> {
             RoutedStanza routed = message.getMessageObject();
             try {
-                Element stanza = DocumentHelper.parseText(routed.xml()).getRootElement().createCopy();
+                Element stanza = StoredXml.read(routed.xml());
                 router.route(new Stanza(stanza, StanzaForwarder.jidOrNull(routed.from()),
                         StanzaForwarder.jidOrNull(routed.to())));
             } catch (DocumentException e) {

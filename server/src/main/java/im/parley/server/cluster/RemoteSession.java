@@ -3,11 +3,11 @@ package im.parley.server.cluster;
 import im.parley.core.routing.Handling;
 import im.parley.core.stream.StreamError;
 import im.parley.server.session.LocalSession;
+import im.parley.server.storage.StoredXml;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.dom4j.DocumentException;
-import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.Jid;
@@ -116,7 +116,7 @@ final class RemoteSession implements LocalSession {
             return null;
         }
         try {
-            return DocumentHelper.parseText(xml).getRootElement().createCopy();
+            return StoredXml.read(xml);
         } catch (DocumentException e) {
             LOG.warn("unreadable shared presence: {}", xml, e);
             return null;

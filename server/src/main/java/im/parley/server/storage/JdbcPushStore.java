@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.dom4j.DocumentException;
-import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.Jid;
@@ -99,7 +98,7 @@ public final class JdbcPushStore implements PushStore {
             return null;
         }
         try {
-            return DocumentHelper.parseText(xml).getRootElement().createCopy();
+            return StoredXml.read(xml);
         } catch (DocumentException e) {
             throw new StorageException("stored publish-options form is not XML: " + e.getMessage(), e);
         }

@@ -5,6 +5,7 @@ import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
+import im.parley.server.storage.StoredXml;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -97,7 +98,7 @@ final class ArchiveAnswers {
     private static Element result(BareJid archive, Jid requester, String queryId, ArchivedMessage item) {
         Element archived;
         try {
-            archived = DocumentHelper.parseText(item.stanzaXml()).getRootElement().createCopy();
+            archived = StoredXml.read(item.stanzaXml());
         } catch (DocumentException e) {
             return null;
         }

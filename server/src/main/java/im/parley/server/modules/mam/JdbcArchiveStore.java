@@ -57,20 +57,14 @@ final class JdbcArchiveStore {
      */
     static final int EMBEDDED_SEQ_CACHE = 10_000;
 
-    /**
-     * On H2, the indexes a read may use. H2 otherwise serves {@code domain = ? AND username = ?}
-     * from the index it made for the foreign key to {@code accounts}, which has no {@code stamp}:
-     * every page then read and sorted the whole archive (100,000 rows: hundreds of ms).
-     */
-    private static String h2Indexes(String tableName) {
-        return " USE INDEX (" + tableName + "_archive, " + tableName + "_with, " + tableName + "_id)";
-    }
+    /** The archive's indexes: by time, by conversation (bare {@code with}) and by stanza id. */
+    private static final String BY_TIME = "_archive";
+    private static final String BY_WITH = "_with";
+    private static final String BY_ID = "_id";
 
     private final SqlTransactions tx;
     /** The table's name: {@code mam_messages}, or a table of the same shape another module keeps. */
     private final String tableName;
-    /** The table as reads name it, with {@link #h2Indexes} on H2. */
-    private final String table;
     private final boolean h2;
 
     JdbcArchiveStore(DataSource database) {
@@ -90,7 +84,25 @@ final class JdbcArchiveStore {
         if (h2) {
             tx.run("tune the archive table", this::cacheSequence);
         }
-        this.table = tableName + (h2 ? h2Indexes(tableName) : "");
+    }
+
+    /**
+     * The table as a read names it: on H2, with the one index that serves the read. H2 otherwise
+     * serves {@code domain = ? AND username = ?} from another index that starts with those
+     * columns (the foreign key's, or the stanza id's), which has no {@code stamp}: a page then read
+     * and sorted the whole archive (100,000 rows: hundreds of ms, the newest page spilling its
+     * sort to disk). PostgreSQL's planner chooses by itself.
+     */
+    private String from(String index) {
+        return h2 ? tableName + " USE INDEX (" + tableName + index + ")" : tableName;
+    }
+
+    /** The index that serves a query: its ids, its conversation, or its time order. */
+    private static String indexFor(ArchiveQuery query) {
+        if (query != null && !query.ids().isEmpty()) {
+            return BY_ID;
+        }
+        return query != null && query.with() != null && !query.with().hasResource() ? BY_WITH : BY_TIME;
     }
 
     /** True on the embedded database engine (H2), which one process holds: never shared by a cluster. */
@@ -139,7 +151,7 @@ final class JdbcArchiveStore {
             return List.of();
         }
         return tx.run("read the newest messages of " + archive, connection -> {
-            List<ArchivedMessage> newest = select(connection, new Where(archive), order(null, true), limit);
+            List<ArchivedMessage> newest = select(connection, from(BY_TIME), new Where(archive), order(null, true), limit);
             Collections.reverse(newest);
             return newest;
         });
@@ -149,7 +161,7 @@ final class JdbcArchiveStore {
     Optional<String> stanza(EntityBareJid archive, String id) {
         return tx.run("read an archived message of " + archive, connection -> {
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT stanza FROM " + table + " WHERE domain = ? AND username = ? AND stanza_id = ?")) {
+                    "SELECT stanza FROM " + from(BY_ID) + " WHERE domain = ? AND username = ? AND stanza_id = ?")) {
                 SqlTransactions.bindOwner(select, archive);
                 select.setString(3, id);
                 try (ResultSet rows = select.executeQuery()) {
@@ -281,7 +293,8 @@ final class JdbcArchiveStore {
     ArchivePage query(EntityBareJid owner, ArchiveQuery query) {
         return tx.run("query the archive of " + owner, connection -> {
             Where where = filters(connection, owner, query);
-            int count = count(connection, where);
+            String from = from(indexFor(query));
+            int count = count(connection, from, where);
             if (query.max() == 0) {
                 return new ArchivePage(List.of(), count, count == 0);
             }
@@ -290,7 +303,8 @@ final class JdbcArchiveStore {
             if (cursor != null && !cursor.isEmpty()) {
                 page.position(query.backwards() ? BEFORE : AFTER, resolve(connection, owner, cursor));
             }
-            List<ArchivedMessage> rows = select(connection, page, order(query, query.backwards()), query.max() + 1);
+            List<ArchivedMessage> rows = select(connection, from, page, order(query, query.backwards()),
+                    query.max() + 1);
             boolean complete = rows.size() <= query.max();
             List<ArchivedMessage> items = new ArrayList<>(rows.subList(0, Math.min(rows.size(), query.max())));
             if (query.backwards()) {
@@ -304,11 +318,12 @@ final class JdbcArchiveStore {
     Optional<List<ArchivedMessage>> ends(EntityBareJid owner) {
         return tx.run("read the archive metadata of " + owner, connection -> {
             Where all = new Where(owner);
-            List<ArchivedMessage> first = select(connection, all, order(null, false), 1);
+            String byTime = from(BY_TIME);
+            List<ArchivedMessage> first = select(connection, byTime, all, order(null, false), 1);
             if (first.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(List.of(first.get(0), select(connection, all, order(null, true), 1).get(0)));
+            return Optional.of(List.of(first.get(0), select(connection, byTime, all, order(null, true), 1).get(0)));
         });
     }
 
@@ -448,7 +463,7 @@ final class JdbcArchiveStore {
     /** The (stamp, seq) position of an archived message. */
     private long[] resolve(Connection connection, EntityBareJid owner, String id) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(
-                "SELECT stamp, seq FROM " + table + " WHERE domain = ? AND username = ? AND stanza_id = ?")) {
+                "SELECT stamp, seq FROM " + from(BY_ID) + " WHERE domain = ? AND username = ? AND stanza_id = ?")) {
             SqlTransactions.bindOwner(query, owner);
             query.setString(3, id);
             try (ResultSet rows = query.executeQuery()) {
@@ -471,8 +486,8 @@ final class JdbcArchiveStore {
         return " ORDER BY " + (backwards ? columns.replace(",", " DESC,") + " DESC" : columns);
     }
 
-    private int count(Connection connection, Where where) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("SELECT COUNT(*) FROM " + table + where.sql)) {
+    private int count(Connection connection, String from, Where where) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT COUNT(*) FROM " + from + where.sql)) {
             where.bind(query);
             try (ResultSet rows = query.executeQuery()) {
                 rows.next();
@@ -481,10 +496,10 @@ final class JdbcArchiveStore {
         }
     }
 
-    private List<ArchivedMessage> select(Connection connection, Where where, String order, int limit)
+    private List<ArchivedMessage> select(Connection connection, String from, Where where, String order, int limit)
             throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(
-                "SELECT " + COLUMNS + " FROM " + table + where.sql + order + " LIMIT " + limit)) {
+                "SELECT " + COLUMNS + " FROM " + from + where.sql + order + " LIMIT " + limit)) {
             where.bind(query);
             List<ArchivedMessage> messages = new ArrayList<>();
             try (ResultSet rows = query.executeQuery()) {

@@ -4,11 +4,11 @@ import im.parley.server.session.LocalSession;
 import im.parley.server.session.RouteTable;
 import im.parley.server.storage.OfflineMessage;
 import im.parley.server.storage.OfflineStore;
+import im.parley.server.storage.StoredXml;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.dom4j.DocumentException;
-import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.jxmpp.jid.EntityBareJid;
 import org.slf4j.Logger;
@@ -58,7 +58,7 @@ final class OfflineDelivery {
 
     private static Optional<Element> parse(OfflineMessage message) {
         try {
-            return Optional.of(DocumentHelper.parseText(message.stanzaXml()).getRootElement().createCopy());
+            return Optional.of(StoredXml.read(message.stanzaXml()));
         } catch (DocumentException e) {
             // Unreadable rows would block the queue forever: they are dropped with a trace.
             LOG.warn("dropping unreadable offline message {}: {}", message.id(), e.getMessage());
