@@ -285,6 +285,8 @@ public final class ParleyServer implements AutoCloseable {
         if (assembly != null) {
             // Before storage stops: a stanza another node did not confirm is stored offline here.
             assembly.sessionsEnded(Duration.ofNanos(Math.max(0, deadline - timeoutNanos / 10 - System.nanoTime()) / 2));
+            // What that handed to the accounts' turns (offline storage) runs before the executor stops.
+            assembly.stepsFinished(deadline - timeoutNanos / 10);
         }
         if (blocking != null) {
             // A tenth is kept for closing the database.

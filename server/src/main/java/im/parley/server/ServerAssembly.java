@@ -77,6 +77,7 @@ public final class ServerAssembly implements AutoCloseable {
     private final AccountService accounts;
     private final LocalAccountAdmin accountAdmin;
     private final DefaultStanzaRouter router;
+    private final AccountSequencer sequencer;
     private final Map<DomainBareJid, DefaultModuleContext> moduleContexts = new LinkedHashMap<>();
     private final List<String> moduleNames;
     private final Map<DomainBareJid, List<String>> moduleNamesByDomain;
@@ -101,7 +102,7 @@ public final class ServerAssembly implements AutoCloseable {
                 config.option(MetricsModule.ENABLED));
         SessionGauges.register(metrics.registry(), sessions);
         this.accountAdmin = new LocalAccountAdmin(accounts, storage.motd(), sessions, builder.clock);
-        AccountSequencer sequencer = new AccountSequencer();
+        sequencer = new AccountSequencer();
         router = new DefaultStanzaRouter(hosts, sessions, builder.routeHandlers, sequencer);
         DefaultModuleContext.Shared shared = new DefaultModuleContext.Shared(hosts, router, sessions, builder.blocking,
                 storage, sequencer, httpServices, metrics, builder.lanes);
@@ -269,6 +270,22 @@ public final class ServerAssembly implements AutoCloseable {
     public void sessionsEnded(Duration patience) {
         if (cluster != null) {
             cluster.settle(patience);
+        }
+    }
+
+    /**
+     * Waits until no account's turn holds a step any more (what the ending sessions started: a
+     * message they never got to their clients on its way to offline storage, XEP-0198 §5), or
+     * until {@code deadlineNanos}; call while the blocking executor still runs, before it stops.
+     * Blocks.
+     */
+    public void stepsFinished(long deadlineNanos) {
+        try {
+            if (!sequencer.awaitIdle(deadlineNanos)) {
+                LOG.warn("{} accounts still had steps in flight at the shutdown deadline", sequencer.accountsInFlight());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

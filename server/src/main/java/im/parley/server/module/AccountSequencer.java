@@ -4,6 +4,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.jxmpp.jid.EntityBareJid;
 
@@ -50,6 +53,31 @@ public final class AccountSequencer {
     /** True if a step of {@code account} is running or waiting. */
     public boolean isBusy(EntityBareJid account) {
         return tails.containsKey(account);
+    }
+
+    /**
+     * Waits until no account has a step in flight (steps started meanwhile included), or until
+     * {@code deadlineNanos} ({@link System#nanoTime()}); true if none is left. A stopping server
+     * calls it before its blocking executor stops, so that a step still queued in an account's
+     * turn (a message on its way to offline storage) is not refused by a stopped executor.
+     * Blocks.
+     */
+    public boolean awaitIdle(long deadlineNanos) throws InterruptedException {
+        while (!tails.isEmpty()) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            CompletableFuture<?>[] waiting = tails.values().toArray(CompletableFuture[]::new);
+            try {
+                CompletableFuture.allOf(waiting).get(left, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                return false;
+            } catch (ExecutionException e) {
+                // A step's own outcome is its caller's; its turn is over all the same.
+            }
+        }
+        return true;
     }
 
     /** Accounts with steps in flight (for tests and metrics). */

@@ -6,6 +6,7 @@ import im.parley.core.jid.Jids;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.jxmpp.jid.EntityBareJid;
 
@@ -51,5 +52,23 @@ class AccountSequencerTest {
 
         assertThat(failed.toCompletableFuture().isCompletedExceptionally()).isTrue();
         assertThat(next.toCompletableFuture().join()).isEqualTo(42);
+    }
+
+    @Test
+    void awaitIdleWaitsForStepsQueuedBehindOthersAndGivesUpAtTheDeadline() throws Exception {
+        EntityBareJid romeo = Jids.parseEntityBare("romeo@example.net");
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        List<String> ran = new CopyOnWriteArrayList<>();
+        sequencer.serially(romeo, () -> first);
+        sequencer.serially(romeo, () -> {
+            ran.add("queued behind");
+            return CompletableFuture.completedFuture(null);
+        });
+
+        assertThat(sequencer.awaitIdle(System.nanoTime() + 50_000_000L)).as("the first step never ends").isFalse();
+        CompletableFuture.runAsync(() -> first.complete(null), CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS));
+        assertThat(sequencer.awaitIdle(System.nanoTime() + 10_000_000_000L)).isTrue();
+        assertThat(ran).containsExactly("queued behind");
+        assertThat(sequencer.accountsInFlight()).isZero();
     }
 }
