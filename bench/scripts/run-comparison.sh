@@ -69,6 +69,10 @@ parley_options() {  # parley_options SCENARIO: sets OPTS and EXTRA for start-par
   # Prosody and ejabberd have no such limit by default.
   EXTRA=${PARLEY_CONFIG_EXTRA:-}
   case $1 in muc*) EXTRA="$EXTRA"$'\nmuc:\n  messages_per_minute: 1000000' ;; esac
+  # mam_page sends its queries back to back on one connection, faster than a client's default
+  # read rate (limits.c2s_read_rate, 10 kB/s): the figures would be the throttle's, not the
+  # archive's (docs/benchmarks.md, "MAM page latency").
+  case $1 in mam_page) EXTRA="$EXTRA"$'\nlimits:\n  c2s_read_rate: 0' ;; esac
 }
 
 start_cluster() {  # start_cluster SCENARIO: three nodes on one PostgreSQL database
