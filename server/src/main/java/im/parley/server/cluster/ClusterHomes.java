@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * entity whose home left the cluster is claimed by the next node to need it (its live state, such
  * as a room's occupants, went with its node; what is stored, such as a persistent room, is loaded
  * again). Each node keeps the map's entries it has seen from the map's events, so that a stanza
- * for a known entity is handed on without asking the cluster. The map's calls run on threads of
- * their own, never an event loop.
+ * for a known entity is handed on without asking the cluster. The map's calls run on one thread
+ * of their own, never an event loop, in the order asked: a release and the claim that follows it
+ * never swap (swapped, the release would remove the new claim while the room is in memory here).
  */
 final class ClusterHomes implements StateHomes {
 
@@ -50,7 +51,7 @@ final class ClusterHomes implements StateHomes {
     private final String localId;
     private final IMap<String, String> homes;
     private final Map<String, String> known = new ConcurrentHashMap<>();
-    private final ExecutorService calls = Executors.newCachedThreadPool(task -> {
+    private final ExecutorService calls = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "cluster-homes");
         thread.setDaemon(true);
         return thread;
