@@ -2,6 +2,7 @@ package im.parley.conformance.cluster;
 
 import static org.awaitility.Awaitility.await;
 
+import im.parley.conformance.raw.RawXmppClient;
 import im.parley.core.jid.Jids;
 import im.parley.server.account.AccountService;
 import im.parley.server.config.ConfigLoader;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jxmpp.jid.EntityBareJid;
@@ -55,6 +57,7 @@ final class LoopbackCluster implements AutoCloseable {
     private final String domain;
     private final String database;
     private final List<Node> nodes = new ArrayList<>();
+    private final List<RawXmppClient> clients = new CopyOnWriteArrayList<>();
 
     /** One node: its addresses, ports, directory, configuration and process (null while it is down). */
     static final class Node {
@@ -209,6 +212,20 @@ final class LoopbackCluster implements AutoCloseable {
                 .findFirst().orElse(-1);
     }
 
+    /** Waits until the node's meter {@code name} (without labels) reads {@code value}. */
+    static void awaitMetric(Node node, String name, int value) {
+        await("node " + node + ": " + name + " = " + value).atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                .until(() -> metric(node, name, null), v -> v == value);
+    }
+
+    /** A raw client connected to the node for the cluster's domain (not logged in yet), closed with the cluster. */
+    RawXmppClient connect(Node node) throws Exception {
+        RawXmppClient client = RawXmppClient.connect(node.address, node.c2sPort, node.certificate(domain))
+                .toDomain(domain);
+        clients.add(client);
+        return client;
+    }
+
     EntityBareJid jid(String username) {
         try {
             return Jids.parseEntityBare(username + "@" + domain);
@@ -217,9 +234,13 @@ final class LoopbackCluster implements AutoCloseable {
         }
     }
 
-    /** Stops the nodes (what went wrong on each shows in the test's output), drops the database. */
+    /**
+     * Closes the clients {@link #connect} made, stops the nodes (what went wrong on each shows in
+     * the test's output), drops the database.
+     */
     @Override
     public void close() throws Exception {
+        clients.forEach(RawXmppClient::close);
         for (Node node : nodes) {
             ParleyProcess process = node.process;
             if (process != null) {

@@ -43,7 +43,6 @@ class PresenceAndRosterAcrossNodesTest {
     static Path dir;
 
     private static LoopbackCluster cluster;
-    private static final List<RawXmppClient> clients = new ArrayList<>();
     /** juliet's resources, one on each node, in node order; each requested the roster. */
     private static final List<RawXmppClient> juliet = new ArrayList<>();
     private static RawXmppClient benvolio;
@@ -53,23 +52,22 @@ class PresenceAndRosterAcrossNodesTest {
     static void startThreeNodes() throws Exception {
         cluster = LoopbackCluster.start(dir, DOMAIN, ADDRESSES, List.of("benvolio", "tybalt"), "juliet", "romeo");
         for (int i = 0; i < 3; i++) {
-            RawXmppClient resource = connect(cluster.node(i));
+            RawXmppClient resource = cluster.connect(cluster.node(i));
             resource.login("juliet", LoopbackCluster.PASSWORD, "r" + i);
             Element roster = resource.iq("<iq type='get' id='%s'><query xmlns='" + ROSTER + "'/></iq>");
             assertThat(roster.attributeValue("type")).as(roster.asXML()).isEqualTo("result");
             juliet.add(resource);
         }
         for (int i = 0; i < 3; i++) {
-            awaitMetric(cluster.node(i), "parley_cluster_remote_roster_interest", 2);
+            LoopbackCluster.awaitMetric(cluster.node(i), "parley_cluster_remote_roster_interest", 2);
         }
-        benvolio = connect(cluster.node(1));
+        benvolio = cluster.connect(cluster.node(1));
         benvolioJid = benvolio.login("benvolio", LoopbackCluster.PASSWORD, "desk");
         benvolio.send("<presence/>");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        clients.forEach(RawXmppClient::close);
         if (cluster != null) {
             cluster.close();
         }
@@ -121,7 +119,7 @@ class PresenceAndRosterAcrossNodesTest {
     @Test
     @Order(3)
     void aSessionThatEndsTellsTheEntitiesItSentDirectedPresenceToOnAnotherNode() throws Exception {
-        RawXmppClient tybalt = connect(cluster.node(0));
+        RawXmppClient tybalt = cluster.connect(cluster.node(0));
         String tybaltJid = sendsDirectedPresenceToBenvolio(tybalt, "street");
 
         tybalt.close();
@@ -137,12 +135,12 @@ class PresenceAndRosterAcrossNodesTest {
     @Test
     @Order(4)
     void theEntitiesASessionSentDirectedPresenceToAreToldWhenItsNodeIsKilled() throws Exception {
-        RawXmppClient tybalt = connect(cluster.node(2));
+        RawXmppClient tybalt = cluster.connect(cluster.node(2));
         String tybaltJid = sendsDirectedPresenceToBenvolio(tybalt, "sword");
         // Sent again: the recipients did not change (the node writes nothing for it).
         tybalt.send("<presence to='" + benvolioJid + "'/>");
         for (Node survivor : List.of(cluster.node(0), cluster.node(1))) {
-            awaitMetric(survivor, "parley_cluster_remote_directed_presence", 1);
+            LoopbackCluster.awaitMetric(survivor, "parley_cluster_remote_directed_presence", 1);
         }
 
         cluster.kill(cluster.node(2));
@@ -186,17 +184,5 @@ class PresenceAndRosterAcrossNodesTest {
         assertThat(push.attributeValue("from")).as("from the account or the server").isIn(null, "juliet@" + DOMAIN);
         resource.send("<iq type='result' id='" + push.attributeValue("id") + "'/>");
         return push.element("query").element("item");
-    }
-
-    private static RawXmppClient connect(Node node) throws Exception {
-        RawXmppClient client = RawXmppClient.connect(node.address, node.c2sPort, node.certificate(DOMAIN))
-                .toDomain(DOMAIN);
-        clients.add(client);
-        return client;
-    }
-
-    private static void awaitMetric(Node node, String name, int value) {
-        await("node " + node + ": " + name + " = " + value).atMost(WAIT).pollInterval(Duration.ofMillis(100))
-                .until(() -> LoopbackCluster.metric(node, name, null), v -> v == value);
     }
 }

@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * This server as a node of a Parley cluster (docs/operations.md, Clustering), as the assembly
  * wires it: the Hazelcast member ({@link ClusterNode}), the shared route table
  * ({@link ClusteredRouteTable}), the stanzas other nodes forward to this one's sessions, the
- * sharing of each session's own presence, roster interest and directed presence recipients (what
- * the other nodes need to push rosters to it and, should this node die, to end its presence), and
+ * sharing of each session's own presence, roster interest, directed presence recipients, carbons
+ * and block-list interest (what the other nodes need to push rosters and block lists to it, copy
+ * messages to it and, should this node die, to end its presence), and
  * what happens when a node leaves
  * ({@link NodeFailures}).
  */
@@ -70,7 +71,8 @@ public final class Cluster implements AutoCloseable {
 
     /**
      * Starts taking part, once the router and the modules are there: shares the presence, roster
-     * interest and directed presence of this node's sessions, takes the stanzas other nodes send, handles nodes that leave.
+     * interest, directed presence, carbons and block-list interest of this node's sessions, takes
+     * the stanzas other nodes send, handles nodes that leave.
      *
      * @param router routes the stanzas other nodes hand this one as the home of their addressee
      * @param undeliverable what becomes of a stanza for a session that is gone (the router's rule
@@ -89,6 +91,14 @@ public final class Cluster implements AutoCloseable {
             });
             host.events().hook(SessionEvents.DIRECTED_PRESENCE, EventPriority.OBSERVE, directed -> {
                 routes.shareDirectedPresence(directed.session(), directed.recipients());
+                return Verdict.PASS;
+            });
+            host.events().hook(SessionEvents.CARBONS, EventPriority.OBSERVE, choice -> {
+                routes.shareCarbons(choice.session(), choice.enabled());
+                return Verdict.PASS;
+            });
+            host.events().hook(SessionEvents.BLOCK_LIST_REQUESTED, EventPriority.OBSERVE, session -> {
+                routes.shareBlockListRequested(session);
                 return Verdict.PASS;
             });
         }
@@ -112,6 +122,14 @@ public final class Cluster implements AutoCloseable {
                 table -> table.remoteSessions().stream().mapToInt(s -> s.sharedDirectedPresence().size()).sum())
                 .description("Entities the sessions on the other nodes sent directed presence to: they get "
                         + "unavailable presence from here should that node die (RFC 6121 §4.6.3)").register(meters);
+        Gauge.builder("parley.cluster.remote_carbons", routes,
+                table -> table.remoteSessions().stream().filter(LocalSession::sharedCarbons).count())
+                .description("Client sessions on the other nodes with Message Carbons enabled: messages routed "
+                        + "here are copied to them (XEP-0280 §6, §7)").register(meters);
+        Gauge.builder("parley.cluster.remote_block_list_interest", routes,
+                table -> table.remoteSessions().stream().filter(LocalSession::sharedBlockListInterest).count())
+                .description("Client sessions on the other nodes that retrieved their block list: blocks and "
+                        + "unblocks made here are pushed to them (XEP-0191 §3.3, §3.4)").register(meters);
         FunctionCounter.builder("parley.cluster.forwards_unconfirmed", routes.forwarder(), StanzaForwarder::givenUp)
                 .description("Stanzas for sessions on other nodes handled here (stored offline) because their node "
                         + "left or did not confirm them in time").register(meters);

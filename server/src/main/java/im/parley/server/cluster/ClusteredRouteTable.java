@@ -124,6 +124,22 @@ public final class ClusteredRouteTable implements RouteTable {
         change(session, SharedFacts::rosterRequested);
     }
 
+    /**
+     * Shares whether a local session has Message Carbons enabled (XEP-0280 §4, §5): the other
+     * nodes copy to it the messages of its account they route (§6, §7).
+     */
+    void shareCarbons(LocalSession session, boolean enabled) {
+        change(session, facts -> facts.carbons(enabled));
+    }
+
+    /**
+     * Shares that a local session retrieved its block list (XEP-0191 §3.2): other nodes push it
+     * the blocks and unblocks made through them (§3.3, §3.4).
+     */
+    void shareBlockListRequested(LocalSession session) {
+        change(session, SharedFacts::blockListRequested);
+    }
+
     /** Shares the entities a local session sent directed available presence to (RFC 6121 §4.6.2). */
     void shareDirectedPresence(LocalSession session, Set<Jid> recipients) {
         List<String> jids = recipients.stream().map(Jid::toString).sorted().toList();
@@ -326,6 +342,8 @@ public final class ClusteredRouteTable implements RouteTable {
         private String presence;
         private boolean rosterRequested;
         private List<String> directedTo = List.of();
+        private boolean carbons;
+        private boolean blockListRequested;
         private boolean queued;
 
         /** Applies {@code change}; true if it changed something and no write is queued yet (the caller queues one). */
@@ -340,7 +358,8 @@ public final class ClusteredRouteTable implements RouteTable {
         /** The route to write now, with every change made until now. */
         synchronized SessionRoute take(String node, String binding) {
             queued = false;
-            return new SessionRoute(node, binding, available, priority, presence, rosterRequested, directedTo);
+            return new SessionRoute(node, binding, available, priority, presence, rosterRequested, directedTo, carbons,
+                    blockListRequested);
         }
 
         boolean presence(boolean nowAvailable, int nowPriority, String xml) {
@@ -356,6 +375,18 @@ public final class ClusteredRouteTable implements RouteTable {
         boolean rosterRequested() {
             boolean changed = !rosterRequested;
             rosterRequested = true;
+            return changed;
+        }
+
+        boolean carbons(boolean enabled) {
+            boolean changed = carbons != enabled;
+            carbons = enabled;
+            return changed;
+        }
+
+        boolean blockListRequested() {
+            boolean changed = !blockListRequested;
+            blockListRequested = true;
             return changed;
         }
 

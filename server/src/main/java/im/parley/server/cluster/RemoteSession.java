@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A session bound on another node of the cluster, as this node's route table shows it: what the
  * router and the modules decide about it (priority, availability, its presence for probes) comes
- * from its shared {@link SessionRoute}, and so do whether it gets roster pushes and whom it sent
- * directed presence to; a stanza delivered to it goes to its node
- * ({@link StanzaForwarder}). Immutable: a change of presence makes a new one.
+ * from its shared {@link SessionRoute}, and so do whether it gets roster pushes, whom it sent
+ * directed presence to, whether it gets carbon copies and whether it gets block-list pushes; a
+ * stanza delivered to it goes to its node ({@link StanzaForwarder}). Immutable: a change of presence makes a new one.
  */
 final class RemoteSession implements LocalSession {
 
@@ -86,6 +86,18 @@ final class RemoteSession implements LocalSession {
     @Override
     public Set<Jid> sharedDirectedPresence() {
         return directedTo;
+    }
+
+    /** XEP-0280 §4, §5: its node shares whether the client has carbons enabled. */
+    @Override
+    public boolean sharedCarbons() {
+        return route.carbons();
+    }
+
+    /** XEP-0191 §3.2: its node shares that the client retrieved its block list. */
+    @Override
+    public boolean sharedBlockListInterest() {
+        return route.blockListRequested();
     }
 
     /** A stanza no sender waits for (a carbon copy, a notice): its node is still asked to confirm it. */

@@ -7,8 +7,9 @@ import java.util.List;
  * Where a bound session lives in a cluster, and what the other nodes need to route to it without
  * asking: its node, its binding (the session's stream id: a rebinding of the same full JID is
  * another binding), its broadcast presence (RFC 6121 §4.7.2.3 priority; the last available
- * presence answers probes, §4.3.2), whether it gets roster pushes (§2.1.6) and whom it sent
- * directed presence to (§4.6.2). Shared by every node in the route map.
+ * presence answers probes, §4.3.2), whether it gets roster pushes (§2.1.6), whom it sent
+ * directed presence to (§4.6.2), whether it enabled Message Carbons (XEP-0280 §4) and whether it
+ * gets block-list pushes (XEP-0191 §3.2). Shared by every node in the route map.
  *
  * @param node the Hazelcast member id of the node the client is connected to
  * @param binding the session's stream id
@@ -18,17 +19,24 @@ import java.util.List;
  * @param rosterRequested true once the client requested the roster (an interested resource, RFC 6121 §2.1.2)
  * @param directedTo the JIDs the client sent directed available presence to while available
  *     (RFC 6121 §4.6.2): they get its unavailable presence when it ends (§4.6.3)
+ * @param carbons true while the client has carbons enabled (XEP-0280 §4, until disabled, §5): it
+ *     gets copies of its account's messages routed on any node (§6, §7)
+ * @param blockListRequested true once the client retrieved its block list (XEP-0191 §3.2): it gets
+ *     the pushes of a block or unblock made through any node (§3.3, §3.4)
  */
 record SessionRoute(String node, String binding, boolean available, int priority, String presence,
-                    boolean rosterRequested, List<String> directedTo) implements Serializable {
+                    boolean rosterRequested, List<String> directedTo, boolean carbons,
+                    boolean blockListRequested) implements Serializable {
 
     private static final long serialVersionUID = 2L;
 
     /**
-     * A route a node of an earlier version wrote has no {@code directedTo} (Java serialization
-     * of a record leaves a component it did not write at its default and does not compare the
-     * serialVersionUID): none then, so that nodes of both versions run together during a rolling
-     * upgrade.
+     * A route a node of an earlier version wrote has no {@code directedTo}, {@code carbons} or
+     * {@code blockListRequested} (Java serialization of a record leaves a component it did not
+     * write at its default, ignores one it does not know, and does not compare the
+     * serialVersionUID): no recipients, carbons off and no block-list pushes then, so that nodes of
+     * both versions run together during a rolling upgrade. So a new component's default
+     * (false, 0, null) must mean "nothing shared".
      */
     SessionRoute {
         directedTo = directedTo == null ? List.of() : List.copyOf(directedTo);

@@ -49,6 +49,25 @@ public final class SessionEvents {
     }
 
     /**
+     * A session enabled or disabled Message Carbons (XEP-0280 §4, §5): while enabled it gets
+     * copies of its account's messages (§6, §7), until it disables them or ends; a XEP-0198
+     * resumption keeps the choice. Fired by the carbons module when the choice changes; a cluster
+     * shares it with the session's route, so that every node copies to it.
+     */
+    public static final EventType<CarbonsChoice> CARBONS = EventType.named("session/carbons");
+
+    /** {@link #CARBONS}: the session and whether it has carbons enabled now. */
+    public record CarbonsChoice(LocalSession session, boolean enabled) {
+    }
+
+    /**
+     * A session retrieved its block list (XEP-0191 §3.2): it gets the pushes of §3.3 and §3.4 from
+     * now on, until it ends. Fired by the blocking module once per session; a cluster shares it
+     * with the session's route, so that a block or unblock made through any node is pushed to it.
+     */
+    public static final EventType<LocalSession> BLOCK_LIST_REQUESTED = EventType.named("session/block-list-requested");
+
+    /**
      * A resumable session lost its connection and hibernates (XEP-0198 §5): it stays bound and
      * keeps its presence (no unavailable is broadcast), stanzas for it are queued
      * ({@link #STANZA_QUEUED}), and it waits for the client to resume it from a new connection

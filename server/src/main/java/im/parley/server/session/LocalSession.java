@@ -65,6 +65,26 @@ public interface LocalSession extends StreamSession {
     }
 
     /**
+     * True if a session connected to another node of a cluster has Message Carbons enabled there
+     * (XEP-0280 §4, until it disables them, §5), as its node shared it: it gets copies of its
+     * account's messages routed here (§6, §7). False for a session of this node, whose choice the
+     * carbons module keeps itself.
+     */
+    default boolean sharedCarbons() {
+        return false;
+    }
+
+    /**
+     * True if a session connected to another node of a cluster retrieved its block list there
+     * (XEP-0191 §3.2), as its node shared it: it gets the pushes of a block or unblock made here
+     * (§3.3, §3.4). False for a session of this node, whose interest the blocking module keeps
+     * itself.
+     */
+    default boolean sharedBlockListInterest() {
+        return false;
+    }
+
+    /**
      * The entities a session connected to another node of a cluster sent directed available
      * presence to (RFC 6121 §4.6.2), as its node shared them: they get its unavailable presence
      * when it ends (§4.6.3). Empty for a session of this node, whose recipients the presence

@@ -121,6 +121,29 @@ class ClusteredRouteTableTest {
         assertThat(unavailable.sharedRosterInterest()).as("until the session ends").isTrue();
     }
 
+    /**
+     * XEP-0280 §4, §5 and XEP-0191 §3.2 across nodes: whether a session has carbons enabled (it
+     * gets copies of messages routed on any node) and whether it retrieved its block list (it gets
+     * pushes) travel with its route; disabling carbons is shared too, block-list interest lasts.
+     */
+    @Test
+    void carbonsAndBlockListInterestAreSeenOnTheOtherNode() throws Exception {
+        RecordingSession romeo = available(first, "romeo@" + DOMAIN + "/phone", 0, "<presence xmlns='jabber:client'/>");
+        first.routes().shareCarbons(romeo, true);
+        first.routes().shareBlockListRequested(romeo);
+
+        LocalSession seen = await().atMost(WAIT).until(() -> second.routes().find(romeo.jid()),
+                session -> session.isPresent() && session.get().sharedCarbons()).orElseThrow();
+        assertThat(seen.sharedBlockListInterest()).isTrue();
+        assertThat(romeo.sharedCarbons()).as("a session of this node: the carbons module knows").isFalse();
+
+        first.routes().shareCarbons(romeo, false);
+
+        LocalSession disabled = await().atMost(WAIT).until(() -> second.routes().find(romeo.jid()),
+                session -> session.isPresent() && !session.get().sharedCarbons()).orElseThrow();
+        assertThat(disabled.sharedBlockListInterest()).as("until the session ends").isTrue();
+    }
+
     /** RFC 6120 §10.1: one sender's stanzas reach the session on the other node in the order routed. */
     @Test
     void stanzasDeliveredToARemoteSessionArriveOnItsNodeInOrder() throws Exception {

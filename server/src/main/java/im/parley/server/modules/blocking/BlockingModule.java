@@ -34,13 +34,18 @@ import org.jxmpp.jid.Jid;
  * Blocking Command (XEP-0191): an account retrieves (§3.2), extends (§3.3) and shrinks (§3.4,
  * §3.5) its block list; the server enforces it on every stanza to and from the account
  * ({@link BlockingFilter}).
+ *
+ * <p>In a cluster a change is made on the node of the resource that sent it, and pushed from
+ * there: a resource that retrieved the list is announced ({@link SessionEvents#BLOCK_LIST_REQUESTED})
+ * and shared with its route, and a session of another node gets the pushes when its node shared
+ * that ({@link LocalSession#sharedBlockListInterest()}).
  */
 public final class BlockingModule implements XmppModule {
 
     public static final String NAMESPACE = "urn:xmpp:blocking";
 
     private final AtomicLong pushIds = new AtomicLong();
-    /** XEP-0191 §3.2: resources that retrieved the list get pushes (§3.3, §3.4). */
+    /** XEP-0191 §3.2: resources of this node that retrieved the list get pushes (§3.3, §3.4). */
     private final Set<EntityFullJid> interested = ConcurrentHashMap.newKeySet();
     private ModuleContext context;
     private BlockLists lists;
@@ -100,8 +105,9 @@ public final class BlockingModule implements XmppModule {
 
     /** XEP-0191 §3.2: one item per blocked JID, or an empty list. */
     private Element blocklist(Stanza iq, EntityBareJid owner) {
-        if (iq.from() instanceof EntityFullJid full) {
-            interested.add(full);
+        if (iq.from() instanceof EntityFullJid full && interested.add(full)) {
+            context.sessions().find(full)
+                    .ifPresent(session -> context.fire(SessionEvents.BLOCK_LIST_REQUESTED, session));
         }
         Element result = Stanzas.iqResult(iq.element());
         Element list = result.addElement(QName.get("blocklist", NAMESPACE));
@@ -169,10 +175,10 @@ public final class BlockingModule implements XmppModule {
         }
     }
 
-    /** XEP-0191 §3.3, §3.4: the change, pushed to every resource that retrieved the list. */
+    /** XEP-0191 §3.3, §3.4: the change, pushed to every resource that retrieved the list, on any node. */
     private void push(EntityBareJid owner, Element command) {
         for (LocalSession session : context.sessions().sessionsOf(owner)) {
-            if (!interested.contains(session.jid())) {
+            if (!interested.contains(session.jid()) && !session.sharedBlockListInterest()) {
                 continue;
             }
             Element push = DocumentHelper.createElement(QName.get("iq", Namespaces.CLIENT));

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.QName;
@@ -35,6 +36,12 @@ import org.jxmpp.jid.EntityFullJid;
  * got the original get no copy); sent copies go out as the client's message is routed
  * ({@code pre-message/*}, after the outbound filters). Which messages are copied:
  * {@link CarbonRules}. A resource's choice lasts as long as its session, resumptions included.
+ *
+ * <p>In a cluster the message is routed on its sender's node, so a resource connected to another
+ * node gets its copies from there: the choice is fired ({@link SessionEvents#CARBONS}) and
+ * shared with the session's route, and a session of another node counts as enabled when its node
+ * shared that ({@link LocalSession#sharedCarbons()}); the copy goes to its node like any stanza
+ * delivered to it.
  */
 public final class CarbonsModule implements XmppModule {
 
@@ -42,6 +49,7 @@ public final class CarbonsModule implements XmppModule {
     public static final String NAMESPACE = CarbonRules.CARBONS;
     static final String FORWARD = "urn:xmpp:forward:0";
 
+    /** This node's sessions with carbons enabled. */
     private final Set<LocalSession> enabled = ConcurrentHashMap.newKeySet();
     private ModuleContext context;
 
@@ -85,13 +93,26 @@ public final class CarbonsModule implements XmppModule {
             return answer(Stanzas.errorReply(iq.element(), StanzaError.of(StanzaErrorCondition.NOT_ALLOWED)));
         }
         switch (iq.element().elements().get(0).getName()) {
-            case "enable" -> enabled.add(session.get());
-            case "disable" -> enabled.remove(session.get());
+            case "enable" -> choose(session.get(), true);
+            case "disable" -> choose(session.get(), false);
             default -> {
                 return answer(Stanzas.errorReply(iq.element(), StanzaError.of(StanzaErrorCondition.BAD_REQUEST)));
             }
         }
         return answer(Stanzas.iqResult(iq.element()));
+    }
+
+    /** Records a session's choice and, if it changed, tells the cluster ({@link SessionEvents#CARBONS}). */
+    private void choose(LocalSession session, boolean enable) {
+        boolean changed = enable ? enabled.add(session) : enabled.remove(session);
+        if (changed) {
+            context.fire(SessionEvents.CARBONS, new SessionEvents.CarbonsChoice(session, enable));
+        }
+    }
+
+    /** §4: enabled on this node, or, for a session of another node of a cluster, enabled there. */
+    private boolean isEnabled(LocalSession session) {
+        return enabled.contains(session) || session.sharedCarbons();
     }
 
     /** §7: a copy of what a client sends to each of the user's other carbons-enabled resources. */
@@ -102,7 +123,7 @@ public final class CarbonsModule implements XmppModule {
         }
         EntityBareJid owner = origin.jid().asEntityBareJid();
         for (LocalSession session : context.sessions().sessionsOf(owner)) {
-            if (session != origin && enabled.contains(session)) {
+            if (session != origin && isEnabled(session)) {
                 session.deliver(copy("sent", event.stanza().element(), owner, session.jid()));
             }
         }
@@ -125,7 +146,8 @@ public final class CarbonsModule implements XmppModule {
     /**
      * §6: after delivery, a copy to each carbons-enabled resource of the recipient that did not
      * get the original. Eligibility is judged on the message as it was sent ({@code <private/>}
-     * was removed before delivery).
+     * was removed before delivery). A recipient is known by its full JID: a session of another
+     * node is a new object each time its node shares a change.
      */
     private Verdict onDelivered(StanzaEvents.Delivered delivered) {
         StanzaEvent event = delivered.event();
@@ -137,8 +159,10 @@ public final class CarbonsModule implements XmppModule {
         if (owner == null) {
             return Verdict.PASS;
         }
+        Set<EntityFullJid> recipients = delivered.recipients().stream().map(LocalSession::jid)
+                .collect(Collectors.toSet());
         for (LocalSession session : context.sessions().sessionsOf(owner)) {
-            if (enabled.contains(session) && !delivered.recipients().contains(session)) {
+            if (isEnabled(session) && !recipients.contains(session.jid())) {
                 session.deliver(copy("received", message.element(), owner, session.jid()));
             }
         }
