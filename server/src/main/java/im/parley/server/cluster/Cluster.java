@@ -218,5 +218,6 @@ public final class Cluster implements AutoCloseable {
         routes.homes().close();
         routes.forwarder().close();
         routes.node().close();
+        routes.writes().close();
     }
 }

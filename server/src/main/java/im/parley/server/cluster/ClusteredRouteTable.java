@@ -50,6 +50,7 @@ public final class ClusteredRouteTable implements RouteTable {
     private final ClusterNode node;
     private final String localId;
     private final ReplicatedMap<String, SessionRoute> shared;
+    private final RouteWrites writes;
     private final StanzaForwarder forwarder;
     private final SessionClosing closing;
     private final ClusterHomes homes;
@@ -64,6 +65,7 @@ public final class ClusteredRouteTable implements RouteTable {
         this.node = node;
         this.localId = node.localId();
         this.shared = node.replicatedMap(ROUTES);
+        this.writes = new RouteWrites(node, shared);
         this.forwarder = new StanzaForwarder(node, forwardTimeout);
         this.closing = new SessionClosing(node, local::find);
         closing.start();
@@ -83,6 +85,10 @@ public final class ClusteredRouteTable implements RouteTable {
         return forwarder;
     }
 
+    RouteWrites writes() {
+        return writes;
+    }
+
     RemoteSessions remote() {
         return remote;
     }
@@ -98,14 +104,7 @@ public final class ClusteredRouteTable implements RouteTable {
     public void unbind(LocalSession session) {
         local.unbind(session);
         mine.remove(session);
-        String key = session.jid().toString();
-        String binding = session.id();
-        node.send(() -> {
-            SessionRoute route = shared.get(key);
-            if (route != null && route.binding().equals(binding)) {
-                shared.remove(key);
-            }
-        });
+        writes.remove(session.jid().toString(), session.id());
     }
 
     /**
@@ -159,15 +158,14 @@ public final class ClusteredRouteTable implements RouteTable {
         if (!facts.change(change)) {
             return;
         }
-        String key = session.jid().toString();
-        node.send(() -> {
+        writes.put(session.jid().toString(), () -> {
             SessionRoute route = facts.take(localId, session.id());
             // A session that ended meanwhile is not shared again (its removal went before).
             if (isBoundHere(session)) {
-                shared.put(key, route);
-            } else {
-                mine.remove(session, facts);
+                return route;
             }
+            mine.remove(session, facts);
+            return null;
         });
     }
 
