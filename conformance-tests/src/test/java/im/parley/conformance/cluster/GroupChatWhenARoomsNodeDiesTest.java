@@ -100,6 +100,13 @@ class GroupChatWhenARoomsNodeDiesTest {
                     sender.reflected.size(), sender.errors.size(), Set.copyOf(sender.errors.values()));
             assertThat(Set.copyOf(sender.errors.values())).as("XEP-0045 §7.4: tybalt is no occupant any more")
                     .containsExactly("not-acceptable");
+            // RFC 6120 §10.1: the room took tybalt's messages in the order sent, also those handled
+            // again after the kill: none reflected after one that came back with an error (one
+            // may be both, if the room's node broadcast it and died before confirming it).
+            assertThat(sender.reflectedInOrder).as("reflected in the order sent").isSorted();
+            int firstError = sender.errors.keySet().stream().mapToInt(RoomSender::number).min().orElseThrow();
+            assertThat(sender.reflectedInOrder).as("none taken after a message that came back with an error")
+                    .allMatch(number -> number <= firstError);
             double handledAgain = LoopbackCluster.metric(second, "parley_cluster_forwards_unconfirmed_total", null);
             assertThat(handledAgain).as("messages were on their way to the killed node").isPositive();
         }
@@ -127,6 +134,8 @@ class GroupChatWhenARoomsNodeDiesTest {
         final Thread thread = new Thread(this, "room-sender");
         private final List<String> sent = new CopyOnWriteArrayList<>();
         final Set<String> reflected = ConcurrentHashMap.newKeySet();
+        /** The numbers of the messages reflected, in the order they came. */
+        final List<Integer> reflectedInOrder = new CopyOnWriteArrayList<>();
         final Map<String, String> errors = new ConcurrentHashMap<>();
         private volatile long handled;
         private long received;
@@ -176,6 +185,7 @@ class GroupChatWhenARoomsNodeDiesTest {
                 errors.put(element.attributeValue("id"), RawXmppClient.stanzaErrorCondition(element));
             } else if ((ROOM + "/Tybalt").equals(element.attributeValue("from")) && element.elementText("body") != null) {
                 reflected.add(element.elementText("body"));
+                reflectedInOrder.add(number(element.elementText("body")));
             }
         }
 
@@ -191,6 +201,11 @@ class GroupChatWhenARoomsNodeDiesTest {
         /** Acknowledged messages that came back neither reflected nor as an error. */
         List<String> vanished() {
             return acknowledged().stream().filter(id -> !reflected.contains(id) && !errors.containsKey(id)).toList();
+        }
+
+        /** The number of message {@code id} ({@code m12}: 12). */
+        static int number(String id) {
+            return Integer.parseInt(id.substring(1));
         }
 
         void stop() throws InterruptedException {

@@ -278,6 +278,18 @@ class ClusteredRouteTableTest {
         assertThat(first.routed()).isEmpty();
     }
 
+    /** RFC 6120 §10.1: the stanzas one node hands a room's home reach it in the order handed on. */
+    @Test
+    void stanzasHandedToARoomsHomeArriveThereInOrder() throws Exception {
+        List<String> ids = IntStream.range(0, 200).mapToObj(i -> "g" + i).toList();
+        for (String id : ids) {
+            first.routes().homes().routeOn(second.id(), groupchat(id));
+        }
+
+        await().atMost(WAIT).until(() -> second.homed().size() == ids.size());
+        assertThat(second.homed()).extracting(Stanza::id).containsExactlyElementsOf(ids);
+    }
+
     /**
      * A room's home that leaves before it confirmed what it was handed: each of those stanzas is
      * its sender's to handle again (its stage completes with false), in the order handed on (RFC
