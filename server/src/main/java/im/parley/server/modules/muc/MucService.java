@@ -164,7 +164,7 @@ final class MucService {
 
     /** RFC 6120 §8.3.3.13: the room's node does not answer now. */
     private void unavailable(Stanza stanza) {
-        LOG.info("the node of room {} did not take {}: answered recipient-unavailable", stanza.to(),
+        LOG.debug("the node of room {} did not take {}: answered recipient-unavailable", stanza.to(),
                 stanza.element().asXML());
         reject(stanza, StanzaErrorCondition.RECIPIENT_UNAVAILABLE, "the room does not answer now; try again later");
     }
