@@ -132,6 +132,11 @@ final class LoopbackCluster implements AutoCloseable {
         return start(dir, domain, addresses, List.of(), federation, usernames);
     }
 
+    /** Each node's configuration without federation, as by default, and with {@code yaml} (whole sections) added. */
+    static Function<Node, String> withoutFederation(String yaml) {
+        return node -> NO_FEDERATION.apply(node) + "\n" + yaml;
+    }
+
     private static LoopbackCluster start(Path dir, String domain, List<String> addresses, List<String> strangers,
                                          Function<Node, String> federation, String... usernames)
             throws Exception {

@@ -23,6 +23,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.dom4j.DocumentException;
 import org.dom4j.Element;
 import org.jxmpp.jid.EntityFullJid;
@@ -102,7 +103,8 @@ public final class Cluster implements AutoCloseable {
                 return Verdict.PASS;
             });
         }
-        routes.forwarder().start(forwarded -> receive(forwarded, undeliverable), undeliverable);
+        routes.forwarder().start(forwarded -> receive(forwarded, undeliverable),
+                forwarded -> receiveAsHome(forwarded, router), undeliverable);
         routes.homes().start(router);
         routes.node().onMembership(new NodeFailures(routes, hosts));
         Gauge.builder("parley.cluster.members", routes.node(), ClusterNode::members)
@@ -131,8 +133,9 @@ public final class Cluster implements AutoCloseable {
                 .description("Client sessions on the other nodes that retrieved their block list: blocks and "
                         + "unblocks made here are pushed to them (XEP-0191 §3.3, §3.4)").register(meters);
         FunctionCounter.builder("parley.cluster.forwards_unconfirmed", routes.forwarder(), StanzaForwarder::givenUp)
-                .description("Stanzas for sessions on other nodes handled here (stored offline) because their node "
-                        + "left or did not confirm them in time").register(meters);
+                .description("Stanzas for sessions on other nodes handled here (stored offline), and stanzas handed "
+                        + "to the home of a room handled here again, because their node left or did not confirm them "
+                        + "in time").register(meters);
         LOG.info("cluster node {} with {} nodes", routes.node().localId(), routes.node().members());
     }
 
@@ -155,46 +158,69 @@ public final class Cluster implements AutoCloseable {
      * or once this node is stopping (its sender handles it when this node has left).
      */
     private void receive(ForwardedStanza forwarded, Undeliverable undeliverable) {
-        if (stopping) {
-            LOG.debug("stopping: leaving a stanza for {} to its sender", forwarded.to());
+        Optional<Stanza> taken = take(forwarded);
+        if (taken.isEmpty()) {
             return;
         }
-        if (routes.forwarder().isLate(forwarded)) {
-            LOG.info("a stanza for {} came after its sender stopped waiting: dropped here, handled there",
-                    forwarded.to());
-            return;
-        }
-        Element stanza;
-        EntityFullJid to;
-        try {
-            stanza = StoredXml.read(forwarded.xml());
-            to = Jids.parse(forwarded.to()).asEntityFullJidIfPossible();
-        } catch (DocumentException | JidMalformedException e) {
-            LOG.warn("an unreadable stanza from another node, left to its sender: {}", forwarded, e);
-            return;
-        }
-        Stanza routed = new Stanza(stanza, StanzaForwarder.jidOrNull(stanza.attributeValue("from")), to);
+        Stanza routed = taken.get();
+        EntityFullJid to = routed.to() == null ? null : routed.to().asEntityFullJidIfPossible();
         Optional<LocalSession> session = to == null ? Optional.empty() : routes.findHere(to);
         if (session.isEmpty()) {
-            handleAsUndeliverable(forwarded, routed, undeliverable);
+            confirmOnceHandled(forwarded, handling -> undeliverable.undeliverable(routed, handling));
             return;
         }
-        session.get().deliver(stanza);
+        session.get().deliver(routed.element());
         session.get().written().thenAccept(written -> {
             if (written) {
                 routes.forwarder().confirm(forwarded);
             } else {
                 // The stream closed before the stanza reached it: the session is ending.
-                handleAsUndeliverable(forwarded, routed, undeliverable);
+                confirmOnceHandled(forwarded, handling -> undeliverable.undeliverable(routed, handling));
             }
         });
     }
 
-    /** RFC 6121 §8.5.3.2 for a session that is gone; confirmed once that is done (a message stored). */
-    private void handleAsUndeliverable(ForwardedStanza forwarded, Stanza stanza, Undeliverable undeliverable) {
+    /**
+     * A stanza another node handed this one as the home of its addressee (a room, XEP-0045):
+     * routed here as if it had arrived here, and confirmed to its sender once the work its routing
+     * started is done (the room's turn handled it: broadcast and archived, or answered with an
+     * error), so that its sender counts it as handled only then (XEP-0198 §4). Not confirmed, and
+     * not routed, under the same rules as a stanza for a session ({@link #take}).
+     */
+    private void receiveAsHome(ForwardedStanza forwarded, StanzaRouter router) {
+        take(forwarded).ifPresent(stanza -> confirmOnceHandled(forwarded, handling -> router.route(stanza, handling)));
+    }
+
+    /**
+     * The stanza another node sent, unless it comes too late (its sender handled it itself) or
+     * this node is stopping (its sender handles it when this node has left), or it cannot be read
+     * (left to its sender, which handles it when it stops waiting).
+     */
+    private Optional<Stanza> take(ForwardedStanza forwarded) {
+        if (stopping) {
+            LOG.debug("stopping: leaving a stanza for {} to its sender", forwarded.to());
+            return Optional.empty();
+        }
+        if (routes.forwarder().isLate(forwarded)) {
+            LOG.info("a stanza for {} came after its sender stopped waiting: dropped here, handled there",
+                    forwarded.to());
+            return Optional.empty();
+        }
+        try {
+            Element stanza = StoredXml.read(forwarded.xml());
+            return Optional.of(new Stanza(stanza, StanzaForwarder.jidOrNull(stanza.attributeValue("from")),
+                    Jids.parse(forwarded.to())));
+        } catch (DocumentException | JidMalformedException e) {
+            LOG.warn("an unreadable stanza from another node, left to its sender: {}", forwarded, e);
+            return Optional.empty();
+        }
+    }
+
+    /** Runs {@code work} in a handling of its own and confirms the stanza once that is complete (a message stored). */
+    private void confirmOnceHandled(ForwardedStanza forwarded, Consumer<Handling> work) {
         Handling handling = Handling.begin();
         try {
-            undeliverable.undeliverable(stanza, handling);
+            work.accept(handling);
         } finally {
             handling.end();
         }

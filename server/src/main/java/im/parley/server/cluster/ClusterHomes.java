@@ -42,12 +42,13 @@ final class ClusterHomes implements StateHomes {
     static final String TOPIC = "parley.route.";
     private static final int CLAIM_ATTEMPTS = 5;
 
-    /** A stanza one node hands the home of its addressee, to be routed there. */
+    /** A stanza a node of the earlier version hands the home of its addressee, to be routed there. */
     record RoutedStanza(String from, String to, String xml) implements Serializable {
         private static final long serialVersionUID = 1L;
     }
 
     private final ClusterNode node;
+    private final StanzaForwarder forwarder;
     private final String localId;
     private final IMap<String, String> homes;
     private final Map<String, String> known = new ConcurrentHashMap<>();
@@ -57,14 +58,19 @@ final class ClusterHomes implements StateHomes {
         return thread;
     });
 
-    ClusterHomes(ClusterNode node) {
+    ClusterHomes(ClusterNode node, StanzaForwarder forwarder) {
         this.node = node;
+        this.forwarder = forwarder;
         this.localId = node.localId();
         this.homes = node.map(HOMES);
         homes.addEntryListener(new Entries(), true);
     }
 
-    /** Takes the stanzas other nodes hand this one as their addressee's home, and routes them. */
+    /**
+     * Takes the stanzas that nodes of the earlier version, which hand them on unconfirmed, hand
+     * this one as their addressee's home, and routes them (a rolling upgrade). The nodes of this
+     * version hand them on through the {@link StanzaForwarder}.
+     */
     void start(StanzaRouter router) {
         node.<RoutedStanza>topic(TOPIC + localId).addMessageListener(message -> {
             RoutedStanza routed = message.getMessageObject();
@@ -110,11 +116,14 @@ final class ClusterHomes implements StateHomes {
         throw new IllegalStateException("the home of " + key + " keeps changing");
     }
 
+    /**
+     * Through the {@link StanzaForwarder}: the home confirms the stanza once its routing there
+     * finished (the room's turn handled it), or the stage completes with false when the home
+     * left the cluster or did not confirm within {@code cluster.forward_timeout}.
+     */
     @Override
-    public void routeOn(String home, Stanza stanza) {
-        RoutedStanza routed = new RoutedStanza(stanza.from() == null ? null : stanza.from().toString(),
-                stanza.to() == null ? null : stanza.to().toString(), stanza.element().asXML());
-        node.send(() -> node.<RoutedStanza>topic(TOPIC + home).publish(routed));
+    public CompletionStage<Boolean> routeOn(String home, Stanza stanza) {
+        return forwarder.handOn(home, stanza);
     }
 
     @Override

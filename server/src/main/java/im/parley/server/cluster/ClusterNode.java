@@ -1,6 +1,9 @@
 package im.parley.server.cluster;
 
+import com.hazelcast.cluster.InitialMembershipEvent;
+import com.hazelcast.cluster.InitialMembershipListener;
 import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
@@ -18,6 +21,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -45,8 +52,19 @@ public final class ClusterNode implements AutoCloseable {
         return thread;
     });
 
+    /**
+     * The ids of the members now, kept from the membership events: {@link #isMember} is asked for
+     * every stanza to a room, where walking Hazelcast's member list each time would cost.
+     */
+    private final Set<String> memberIds = ConcurrentHashMap.newKeySet();
+    /** False until the initial membership event (asynchronous after registering) filled {@link #memberIds}. */
+    private volatile boolean membersKnown;
+    /** Told of a membership change once {@link #memberIds} shows it. */
+    private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
+
     private ClusterNode(HazelcastInstance hazelcast) {
         this.hazelcast = hazelcast;
+        hazelcast.getCluster().addMembershipListener(new Members());
     }
 
     /** Starts the member and joins the peers that answer (or starts the cluster alone). Blocks. */
@@ -122,8 +140,9 @@ public final class ClusterNode implements AutoCloseable {
         return members.hasNext() && members.next().localMember();
     }
 
+    /** Tells {@code listener} of the members that join and leave, once {@link #isMember} knows. */
     void onMembership(MembershipListener listener) {
-        hazelcast.getCluster().addMembershipListener(listener);
+        listeners.add(listener);
     }
 
     <K, V> ReplicatedMap<K, V> replicatedMap(String name) {
@@ -134,8 +153,11 @@ public final class ClusterNode implements AutoCloseable {
         return hazelcast.getMap(name);
     }
 
-    /** True if the member with id {@code id} is in the cluster now. */
+    /** True if the member with id {@code id} is in the cluster now (a set lookup: no walk over the members). */
     boolean isMember(String id) {
+        if (membersKnown) {
+            return memberIds.contains(id);
+        }
         for (Member member : hazelcast.getCluster().getMembers()) {
             if (member.getUuid().toString().equals(id)) {
                 return true;
@@ -175,5 +197,31 @@ public final class ClusterNode implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         hazelcast.shutdown();
+    }
+
+    /**
+     * Keeps {@link #memberIds}, then tells the listeners; runs on Hazelcast's event thread. The
+     * initial event, which Hazelcast sends after the registration and before any change, gives
+     * the members at that moment, so no change falls between reading them and listening.
+     */
+    private final class Members implements InitialMembershipListener {
+
+        @Override
+        public void init(InitialMembershipEvent event) {
+            event.getMembers().forEach(member -> memberIds.add(member.getUuid().toString()));
+            membersKnown = true;
+        }
+
+        @Override
+        public void memberAdded(MembershipEvent event) {
+            memberIds.add(event.getMember().getUuid().toString());
+            listeners.forEach(listener -> listener.memberAdded(event));
+        }
+
+        @Override
+        public void memberRemoved(MembershipEvent event) {
+            memberIds.remove(event.getMember().getUuid().toString());
+            listeners.forEach(listener -> listener.memberRemoved(event));
+        }
     }
 }

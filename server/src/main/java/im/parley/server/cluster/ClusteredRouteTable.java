@@ -69,7 +69,7 @@ public final class ClusteredRouteTable implements RouteTable {
         this.forwarder = new StanzaForwarder(node, forwardTimeout);
         this.closing = new SessionClosing(node, local::find);
         closing.start();
-        this.homes = new ClusterHomes(node);
+        this.homes = new ClusterHomes(node, forwarder);
         this.caches = new ClusterCaches(node);
         shared.addEntryListener(new RouteEvents());
         for (Map.Entry<String, SessionRoute> entry : shared.entrySet()) {

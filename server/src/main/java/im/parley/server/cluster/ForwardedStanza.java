@@ -6,14 +6,16 @@ import java.io.Serializable;
  * A stanza one node hands to the node a session is connected to, after its own routing decided
  * it goes to that session: the receiving node delivers it and confirms it
  * ({@link ForwardConfirmation}), or handles it as for an unavailable resource if the session is
- * gone (RFC 6121 §8.5.3.2).
+ * gone (RFC 6121 §8.5.3.2). Or, on the topic of its own ({@link StanzaForwarder#HOMED}), a stanza
+ * for an entity whose home the receiving node is (a room, {@link ClusterHomes}): that node routes
+ * it and confirms it once the work its routing started is done.
  *
  * @param sender the Hazelcast member id of the sending node, where the confirmation goes
  * @param sequence the sending node's number for it, which the confirmation names
  * @param deadline cluster time (ms) after which the sender no longer waits for the confirmation
  *     and has handled the stanza itself: the receiver then drops it, so that it is not also
  *     delivered
- * @param to the full JID of the session
+ * @param to the full JID of the session, or the address of the entity (a room or occupant JID)
  * @param xml the stanza, serialized once on the sending node
  */
 record ForwardedStanza(String sender, long sequence, long deadline, String to, String xml) implements Serializable {

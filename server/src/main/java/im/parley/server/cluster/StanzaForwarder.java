@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -30,9 +31,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The channel between nodes for stanzas routed to a session on another node, and the rule that
- * none is lost on the way: each node listens to a Hazelcast topic of its own for stanzas, and
- * to another for the confirmations of the stanzas it sent.
+ * The channel between nodes for stanzas routed to a session on another node, or handed to the
+ * node that is the home of a room ({@link ClusterHomes}), and the rule that none is lost on the
+ * way: each node listens to a Hazelcast topic of its own for each kind of stanza, and to another
+ * for the confirmations of the stanzas it sent (of both kinds).
  *
  * <p>Order (RFC 6120 §10.1): Hazelcast hands the messages one member publishes on a topic to the
  * listener in the order published, on one thread, and every send of this node runs on one
@@ -48,17 +50,24 @@ import org.slf4j.LoggerFactory;
  * or confirmed too late, leaves a second copy in offline storage (with the same XEP-0359
  * stanza-id where the archive stamped one). A stanza that reaches its node after the sender
  * stopped waiting is dropped there, so a slow node does not also deliver it.
+ *
+ * <p>A stanza handed to a room's home ({@link #handOn}) follows the same rules, except that
+ * what happens when it is not confirmed is the caller's: the stage it gets completes with false.
  */
 final class StanzaForwarder implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StanzaForwarder.class);
     static final String STANZAS = "parley.stanzas.";
+    /** Stanzas for an entity whose home is the node (a room), to be routed there. */
+    static final String HOMED = "parley.homed.";
     private static final String CONFIRMATIONS = "parley.confirmations.";
     static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
 
-    /** A stanza sent to another node and neither confirmed nor given up yet. */
-    private record Pending(String node, EntityFullJid to, Element stanza, Handling handling, long expiresAt,
-                           CompletableFuture<Void> done) {
+    /**
+     * A stanza sent to another node and neither confirmed nor given up yet: {@code confirmed}
+     * completes with true when the node confirms it, false when this node gives up on it.
+     */
+    private record Pending(String node, Jid to, long expiresAt, CompletableFuture<Boolean> confirmed) {
     }
 
     private final ClusterNode node;
@@ -93,9 +102,11 @@ final class StanzaForwarder implements AutoCloseable {
      * time, in order (it confirms each with {@link #confirm}); takes the confirmations of the
      * stanzas this node sent; and hands those the other node did not confirm to {@code fallback}.
      */
-    void start(Consumer<ForwardedStanza> receiver, Undeliverable undeliverable) {
+    void start(Consumer<ForwardedStanza> receiver, Consumer<ForwardedStanza> homeReceiver,
+               Undeliverable undeliverable) {
         this.fallback = undeliverable;
-        stanzaTopic(localId).addMessageListener(message -> receiver.accept(message.getMessageObject()));
+        stanzaTopic(STANZAS, localId).addMessageListener(message -> receiver.accept(message.getMessageObject()));
+        stanzaTopic(HOMED, localId).addMessageListener(message -> homeReceiver.accept(message.getMessageObject()));
         confirmationTopic(localId).addMessageListener(message -> confirmed(message.getMessageObject().sequences()));
         long period = Math.min(1000, Math.max(100, timeout.toMillis() / 4));
         sweeper.scheduleWithFixedDelay(this::giveUpExpired, period, period, TimeUnit.MILLISECONDS);
@@ -106,18 +117,47 @@ final class StanzaForwarder implements AutoCloseable {
      * it stays part of {@code handling} until confirmed or handled here.
      */
     void forward(String nodeId, EntityFullJid to, Element stanza, Handling handling) {
+        handling.track(send(STANZAS, nodeId, to, stanza).thenAccept(confirmed -> {
+            if (!confirmed) {
+                handleHere(to, stanza, handling);
+            }
+        }));
+    }
+
+    /**
+     * Hands {@code stanza} to node {@code home}, the home of its addressee (a room), which routes
+     * it as if it had arrived there. Completes with true once that node confirmed it (the work
+     * its routing started there finished), with false if the node left or did not confirm in
+     * time: the caller handles it then. One node's stanzas reach the home in the order handed on
+     * (RFC 6120 §10.1).
+     */
+    CompletionStage<Boolean> handOn(String home, Stanza stanza) {
+        return send(HOMED, home, stanza.to(), stanza.element());
+    }
+
+    /** Publishes the stanza on {@code kind}'s topic of node {@code nodeId}; completes as {@link #handOn} does. */
+    private CompletableFuture<Boolean> send(String kind, String nodeId, Jid to, Element stanza) {
         long number = sequence.incrementAndGet();
-        Pending sent = new Pending(nodeId, to, stanza, handling, System.nanoTime() + timeout.toNanos(),
-                new CompletableFuture<>());
-        handling.track(sent.done());
-        pending.put(number, sent);
+        CompletableFuture<Boolean> confirmed = new CompletableFuture<>();
+        pending.put(number, new Pending(nodeId, to, System.nanoTime() + timeout.toNanos(), confirmed));
         if (departed.contains(nodeId)) {
             giveUp(number);
-            return;
+            return confirmed;
         }
         ForwardedStanza forwarded = new ForwardedStanza(localId, number, node.clusterTime() + timeout.toMillis(),
-                to.toString(), stanza.asXML());
-        node.send(() -> stanzaTopic(nodeId).publish(forwarded));
+                String.valueOf(to), stanza.asXML());
+        node.send(() -> stanzaTopic(kind, nodeId).publish(forwarded));
+        return confirmed;
+    }
+
+    /** RFC 6121 §8.5.3.2 here, for a stanza whose session's node did not confirm it (a message is stored offline). */
+    private void handleHere(EntityFullJid to, Element stanza, Handling handling) {
+        try {
+            Jid from = jidOrNull(stanza.attributeValue("from"));
+            fallback.undeliverable(new Stanza(stanza, from, to), handling);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot handle an unconfirmed stanza for {}: {}", to, stanza.asXML(), e);
+        }
     }
 
     /** True if the sender of {@code forwarded} no longer waits for it (it handled it itself). */
@@ -151,7 +191,7 @@ final class StanzaForwarder implements AutoCloseable {
         for (long number : numbers) {
             Pending sent = pending.remove(number);
             if (sent != null) {
-                sent.done().complete(null);
+                sent.confirmed().complete(true);
             }
         }
     }
@@ -162,7 +202,8 @@ final class StanzaForwarder implements AutoCloseable {
      */
     void nodeLeft(String nodeId) {
         departed.add(nodeId);
-        stanzaTopics.remove(nodeId);
+        stanzaTopics.remove(STANZAS + nodeId);
+        stanzaTopics.remove(HOMED + nodeId);
         confirmationTopics.remove(nodeId);
         unsentConfirmations.remove(nodeId);
         for (Map.Entry<Long, Pending> entry : pending.entrySet()) {
@@ -177,7 +218,7 @@ final class StanzaForwarder implements AutoCloseable {
         departed.remove(nodeId);
     }
 
-    /** How many stanzas this node handled itself because their node did not confirm them. */
+    /** How many stanzas this node handled itself (or left to their caller) because their node did not confirm them. */
     long givenUp() {
         return givenUp.get();
     }
@@ -189,7 +230,7 @@ final class StanzaForwarder implements AutoCloseable {
     void settle(Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
         while (!pending.isEmpty() && System.nanoTime() < deadline) {
-            CompletableFuture<?>[] waiting = pending.values().stream().map(Pending::done)
+            CompletableFuture<?>[] waiting = pending.values().stream().map(Pending::confirmed)
                     .toArray(CompletableFuture[]::new);
             try {
                 CompletableFuture.allOf(waiting).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -217,7 +258,11 @@ final class StanzaForwarder implements AutoCloseable {
         }
     }
 
-    /** Handles the stanza numbered {@code number} here, unless it was confirmed or given up meanwhile. */
+    /**
+     * Handles the stanza numbered {@code number} here (its {@code confirmed} completes with false,
+     * which runs what its sender does then, on this thread, before the next is given up), unless
+     * it was confirmed or given up meanwhile.
+     */
     private void giveUp(long number) {
         Pending sent = pending.remove(number);
         if (sent == null) {
@@ -225,18 +270,11 @@ final class StanzaForwarder implements AutoCloseable {
         }
         givenUp.incrementAndGet();
         LOG.debug("stanza {} for {} not confirmed by node {}: handling it here", number, sent.to(), sent.node());
-        try {
-            Jid from = jidOrNull(sent.stanza().attributeValue("from"));
-            fallback.undeliverable(new Stanza(sent.stanza(), from, sent.to()), sent.handling());
-        } catch (RuntimeException e) {
-            LOG.warn("cannot handle an unconfirmed stanza for {}: {}", sent.to(), sent.stanza().asXML(), e);
-        } finally {
-            sent.done().complete(null);
-        }
+        sent.confirmed().complete(false);
     }
 
-    private ITopic<ForwardedStanza> stanzaTopic(String nodeId) {
-        return stanzaTopics.computeIfAbsent(nodeId, id -> node.topic(STANZAS + id));
+    private ITopic<ForwardedStanza> stanzaTopic(String kind, String nodeId) {
+        return stanzaTopics.computeIfAbsent(kind + nodeId, node::topic);
     }
 
     private ITopic<ForwardConfirmation> confirmationTopic(String nodeId) {

@@ -43,8 +43,8 @@ public final class ClusterOptions {
     public static final ModuleOption<Duration> FORWARD_TIMEOUT = SECTION.option("forward_timeout",
             ValueType.DURATION, Duration.ofSeconds(15),
             "A stanza sent to a session on another node that its node has not confirmed within this time is "
-                    + "handled here as for an unavailable resource (a message is stored offline). Shorter than 1s "
-                    + "counts as 1s.");
+                    + "handled here as for an unavailable resource (a message is stored offline); one handed to the "
+                    + "node of a room is answered `recipient-unavailable`. Shorter than 1s counts as 1s.");
 
     private ClusterOptions() {
     }

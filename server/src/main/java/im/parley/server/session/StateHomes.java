@@ -22,7 +22,7 @@ public interface StateHomes {
         }
 
         @Override
-        public void routeOn(String home, Stanza stanza) {
+        public CompletionStage<Boolean> routeOn(String home, Stanza stanza) {
             throw new IllegalStateException("a single server has no other node");
         }
 
@@ -39,9 +39,12 @@ public interface StateHomes {
 
     /**
      * Hands {@code stanza} to node {@code home}, whose router routes it as if it had arrived
-     * there; the stanzas one node hands another keep their order (RFC 6120 §10.1).
+     * there; the stanzas one node hands another keep their order (RFC 6120 §10.1). Completes with
+     * true once {@code home} confirmed that it handled the stanza (XEP-0198 §4: its sender may
+     * count it as handled then), with false if {@code home} left or did not confirm in time: the
+     * stanza is the caller's to handle then.
      */
-    void routeOn(String home, Stanza stanza);
+    CompletionStage<Boolean> routeOn(String home, Stanza stanza);
 
     /** This node no longer holds {@code entity}'s state (it left memory): the next node to need it may claim it. */
     void release(EntityBareJid entity);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import im.parley.core.jid.Jids;
 import im.parley.core.routing.Stanza;
 import im.parley.core.routing.Handling;
+import im.parley.core.routing.StanzaRouter;
 import im.parley.core.stream.StreamErrorCondition;
 import im.parley.server.config.ClusterOptions;
 import im.parley.server.config.ParleyConfig;
@@ -24,8 +25,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
@@ -53,11 +57,20 @@ class ClusteredRouteTableTest {
     private Node first;
     private Node second;
 
-    /** One node: its cluster, its hosts, what its router was asked to route, the sessions it ended. */
-    private record Node(Cluster cluster, HostRegistry hosts, List<Stanza> routed, List<LocalSession> closed) {
+    /**
+     * One node: its cluster, its hosts, what it handled as undeliverable, the sessions it ended,
+     * the stanzas other nodes handed it as a room's home and the work each of them starts there
+     * (the room's turn: done at once unless a test says otherwise).
+     */
+    private record Node(Cluster cluster, HostRegistry hosts, List<Stanza> routed, List<LocalSession> closed,
+                        List<Stanza> homed, AtomicReference<CompletableFuture<Void>> roomTurn) {
 
         ClusteredRouteTable routes() {
             return cluster.routes();
+        }
+
+        String id() {
+            return routes().node().localId();
         }
     }
 
@@ -266,6 +279,87 @@ class ClusteredRouteTableTest {
         assertThat(juliet.received).extracting(e -> e.attributeValue("id")).containsExactly("on time");
     }
 
+    /**
+     * XEP-0198 §4 for a stanza to a room (XEP-0045) whose home is another node: it is handled
+     * once the home's routing of it finished (the room's turn took it: broadcast and archived, or
+     * answered with an error) and the home confirmed it; not when it was handed on.
+     */
+    @Test
+    void aStanzaHandedToARoomsHomeIsTakenOnceTheRoomsTurnThereIsOver() throws Exception {
+        CompletableFuture<Void> turn = new CompletableFuture<>();
+        second.roomTurn().set(turn);
+
+        CompletableFuture<Boolean> taken = first.routes().homes().routeOn(second.id(), groupchat("g1"))
+                .toCompletableFuture();
+
+        await().atMost(WAIT).until(() -> second.homed().size() == 1);
+        assertThat(second.homed().get(0).id()).isEqualTo("g1");
+        assertThat(second.homed().get(0).from().toString()).isEqualTo("nurse@" + DOMAIN + "/home");
+        assertThat(taken).as("the room's turn on its home is not over").isNotDone();
+        turn.complete(null);
+        assertThat(taken.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(first.routed()).isEmpty();
+    }
+
+    /** RFC 6120 §10.1: the stanzas one node hands a room's home reach it in the order handed on. */
+    @Test
+    void stanzasHandedToARoomsHomeArriveThereInOrder() throws Exception {
+        List<String> ids = IntStream.range(0, 200).mapToObj(i -> "g" + i).toList();
+        for (String id : ids) {
+            first.routes().homes().routeOn(second.id(), groupchat(id));
+        }
+
+        await().atMost(WAIT).until(() -> second.homed().size() == ids.size());
+        assertThat(second.homed()).extracting(Stanza::id).containsExactlyElementsOf(ids);
+    }
+
+    /**
+     * A room's home that leaves before it confirmed what it was handed: each of those stanzas is
+     * its sender's to handle again (its stage completes with false), in the order handed on (RFC
+     * 6120 §10.1), once the sender's node no longer counts the home as a member (a room handled
+     * again is claimed again: the home must be taken for gone by then).
+     */
+    @Test
+    void stanzasARoomsHomeLeavesUnconfirmedAreLeftToTheSenderInOrder() throws Exception {
+        String home = second.id();
+        // A stopping node takes no more stanzas: nothing it is handed now is confirmed.
+        second.cluster().settle(Duration.ZERO);
+        List<String> ids = IntStream.range(0, 20).mapToObj(i -> "g" + i).toList();
+        List<String> leftToSender = new CopyOnWriteArrayList<>();
+        List<Boolean> homeWasMember = new CopyOnWriteArrayList<>();
+        for (String id : ids) {
+            first.routes().homes().routeOn(home, groupchat(id)).thenAccept(taken -> {
+                if (!taken) {
+                    homeWasMember.add(first.routes().node().isMember(home));
+                    leftToSender.add(id);
+                }
+            });
+        }
+        assertThat(first.routes().node().isMember(home)).isTrue();
+
+        second.cluster().close();
+        nodes.remove(second);
+
+        await().atMost(WAIT).until(() -> leftToSender.size() == ids.size());
+        assertThat(leftToSender).containsExactlyElementsOf(ids);
+        assertThat(homeWasMember).containsOnly(false);
+        assertThat(second.homed()).isEmpty();
+    }
+
+    /** {@code cluster.forward_timeout} for a room's home that is there but does not confirm: not waited for longer. */
+    @Test
+    void aStanzaARoomsHomeDoesNotConfirmInTimeIsLeftToTheSender() throws Exception {
+        Node hasty = start(freePort(), members, Duration.ofSeconds(1));
+        await().atMost(WAIT).until(() -> hasty.routes().node().members() == 3);
+        second.roomTurn().set(new CompletableFuture<>());
+
+        CompletableFuture<Boolean> taken = hasty.routes().homes().routeOn(second.id(), groupchat("slow"))
+                .toCompletableFuture();
+
+        assertThat(taken.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isFalse();
+        assertThat(hasty.routes().node().isMember(second.id())).as("the home is still there").isTrue();
+    }
+
     /** RFC 6120 §7.7.2.2 across nodes: the later binding wins, the other session is closed with conflict. */
     @Test
     void aFullJidBoundAgainOnAnotherNodeClosesTheEarlierSession() throws Exception {
@@ -339,10 +433,23 @@ class ClusteredRouteTableTest {
         });
         List<Stanza> routed = new CopyOnWriteArrayList<>();
         Undeliverable undeliverable = (stanza, handling) -> routed.add(stanza);
+        List<Stanza> homed = new CopyOnWriteArrayList<>();
+        AtomicReference<CompletableFuture<Void>> roomTurn = new AtomicReference<>(CompletableFuture.completedFuture(null));
+        StanzaRouter router = new StanzaRouter() {
+            @Override
+            public void route(Stanza stanza) {
+                route(stanza, Handling.none());
+            }
+
+            @Override
+            public void route(Stanza stanza, Handling handling) {
+                homed.add(stanza);
+                handling.track(roomTurn.get());
+            }
+        };
         Cluster cluster = Cluster.join(config, hosts);
-        // No room lives in these nodes: nothing is handed to their homes to route.
-        cluster.start(stanza -> { }, undeliverable, new SimpleMeterRegistry());
-        Node node = new Node(cluster, hosts, routed, closed);
+        cluster.start(router, undeliverable, new SimpleMeterRegistry());
+        Node node = new Node(cluster, hosts, routed, closed, homed, roomTurn);
         nodes.add(node);
         return node;
     }
@@ -355,6 +462,17 @@ class ClusteredRouteTableTest {
         message.addAttribute("id", id);
         message.addElement("body").setText(id);
         return message;
+    }
+
+    /** XEP-0045 §7.4: a message to all occupants of a room. */
+    private static Stanza groupchat(String id) throws Exception {
+        Element message = DocumentHelper.createElement(org.dom4j.QName.get("message", "jabber:client"));
+        message.addAttribute("to", "verona@rooms." + DOMAIN);
+        message.addAttribute("from", "nurse@" + DOMAIN + "/home");
+        message.addAttribute("type", "groupchat");
+        message.addAttribute("id", id);
+        message.addElement("body").setText(id);
+        return new Stanza(message, Jids.parse("nurse@" + DOMAIN + "/home"), Jids.parse("verona@rooms." + DOMAIN));
     }
 
     private static int freePort() throws IOException {

@@ -47,6 +47,7 @@ final class MucService {
     private static final Logger LOG = LoggerFactory.getLogger(MucService.class);
     private static final Namespace INFO = Namespace.get(ServerInfo.DISCO_INFO);
     private static final Namespace ITEMS = Namespace.get(ServerInfo.DISCO_ITEMS);
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
     /** What a room does with a stanza (the room is null if it does not exist). */
     @FunctionalInterface
@@ -100,30 +101,72 @@ final class MucService {
     /**
      * Runs {@code work} in the room's turn, with the room loaded; then stores or forgets it. On a
      * cluster a room lives on one node ({@link StateHomes}): a stanza for a room whose home is
-     * another node goes there, in the room's turn here, so that one sender's stanzas keep their
-     * order (RFC 6120 §10.1).
+     * another node goes there, in the room's turn here, and the turn lasts until that node
+     * confirmed that the room handled it. So one sender's stanzas reach the room in order and
+     * each is taken there before the next is handed on (RFC 6120 §10.1), and the stanza counts as
+     * handled for its sender (XEP-0198 §4) only once the room took it. If the home left, or did
+     * not confirm in time, this node handles the stanza ({@link #homeFailed}).
      */
     private Verdict inRoom(StanzaEvent event, RoomWork work) {
         Stanza stanza = event.stanza();
         EntityBareJid jid = stanza.to().asEntityBareJidIfPossible();
-        event.work().defer(() -> homes.elsewhere(jid).thenCompose(home -> {
-            if (home.isPresent()) {
-                homes.routeOn(home.get(), stanza);
-                return CompletableFuture.<Void>completedFuture(null);
-            }
-            return find(jid).thenCompose(room -> work.handle(room, stanza)).thenCompose(this::afterwards)
-                    .whenComplete((done, failure) -> {
-                        // No room (none there, or it ended): the next node to need one may claim it.
-                        if (!rooms.containsKey(jid)) {
-                            homes.release(jid);
-                        }
-                    });
-        }).exceptionally(failure -> {
-            LOG.warn("room {} failed on {}", jid, stanza.element().asXML(), failure);
-            reject(stanza, StanzaErrorCondition.INTERNAL_SERVER_ERROR, null);
-            return null;
-        }));
+        event.work().defer(() -> homes.elsewhere(jid).thenCompose(home -> home.isEmpty() ? here(jid, stanza, work)
+                : homes.routeOn(home.get(), stanza)
+                        .thenCompose(taken -> taken ? DONE : homeFailed(jid, stanza, work, home.get())))
+                .exceptionally(failure -> {
+                    LOG.warn("room {} failed on {}", jid, stanza.element().asXML(), failure);
+                    reject(stanza, StanzaErrorCondition.INTERNAL_SERVER_ERROR, null);
+                    return null;
+                }));
         return Verdict.HANDLED;
+    }
+
+    /** The room is here: {@code work} runs with it loaded; then it is stored, or forgotten. */
+    private CompletionStage<Void> here(EntityBareJid jid, Stanza stanza, RoomWork work) {
+        return find(jid).thenCompose(room -> work.handle(room, stanza)).thenCompose(this::afterwards)
+                .whenComplete((done, failure) -> {
+                    // No room (none there, or it ended): the next node to need one may claim it.
+                    if (!rooms.containsKey(jid)) {
+                        homes.release(jid);
+                    }
+                });
+    }
+
+    /**
+     * The room's home ({@code failed}) left the cluster, or did not confirm the stanza in time:
+     * the stanza is handled here, never dropped. A home that left took the room's live state with
+     * it: the room is claimed again, here, where a persistent room is loaded anew from the
+     * database, without occupants, and handles the stanza. Its sender is no occupant there: a
+     * groupchat message gets {@code <not-acceptable/>} as from any non-occupant (XEP-0045 §7.4),
+     * which tells the client to join again (§7.2). Should another node have claimed the room
+     * meanwhile, the stanza goes there. A home still in the cluster that did not confirm in time
+     * cannot be taken over: the sender gets {@code <recipient-unavailable/>} (RFC 6120 §8.3.3.13,
+     * type wait: try again later); that node drops the stanza if it reaches it after the
+     * sender's node stopped waiting, but one it took just before and confirms late has also
+     * reached the room.
+     */
+    private CompletionStage<Void> homeFailed(EntityBareJid jid, Stanza stanza, RoomWork work, String failed) {
+        return homes.elsewhere(jid).thenCompose(home -> {
+            if (home.isEmpty()) {
+                return here(jid, stanza, work);
+            }
+            if (home.get().equals(failed)) {
+                unavailable(stanza);
+                return DONE;
+            }
+            return homes.routeOn(home.get(), stanza).thenAccept(taken -> {
+                if (!taken) {
+                    unavailable(stanza);
+                }
+            });
+        });
+    }
+
+    /** RFC 6120 §8.3.3.13: the room's node does not answer now. */
+    private void unavailable(Stanza stanza) {
+        LOG.debug("the node of room {} did not take {}: answered recipient-unavailable", stanza.to(),
+                stanza.element().asXML());
+        reject(stanza, StanzaErrorCondition.RECIPIENT_UNAVAILABLE, "the room does not answer now; try again later");
     }
 
     private CompletionStage<Room> find(EntityBareJid jid) {
