@@ -53,8 +53,8 @@ import org.rocksdb.WriteOptions;
  * <li>{@code w} owner bare-with NUL position: the conversation index (XEP-0313 §4.1.1);
  * <li>{@code i} owner id: the message's position (ids, RSM after/before, XEP-0359 lookups);
  * <li>{@code e} domain NUL position owner: the retention purge's order (id and bare {@code with} as value);
- * <li>{@code n} owner: the archive's message count (RSM {@code <count/>} without filters,
- *     XEP-0059 §2.6); {@code c}: all of them; {@code s}: the last sequence number;
+ * <li>{@code n} owner, and {@code n} owner bare-with NUL: the message counts of the archive and of
+ *     each conversation (RSM {@code <count/>}, XEP-0059 §2.6); {@code c}: all of them; {@code s}: the last sequence number;
  *     {@code j} domain: the journal position indexed; {@code m}: the last {@code mam_messages} row moved.
  * </ul>
  * Every write is one atomic {@link WriteBatch}, with the journal position when the indexer writes:
@@ -84,6 +84,8 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     private static final byte[] MIGRATED = {'m'};
     private static final byte[] EMPTY = new byte[0];
     private static final int POSITION = 16;
+    /** The most matches a filtered query's count walks (~3 ms of keys; a full JID's reads rows, ~10 ms). */
+    static final int COUNT_LIMIT = 10_000;
 
     private final DomainBareJid domain;
     private final Predicate<EntityBareJid> accountExists;
@@ -230,7 +232,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         synchronized (writeLock) {
             long seq = sequence;
             long added = 0;
-            Map<EntityBareJid, Long> counts = new HashMap<>();
+            Map<ByteBuffer, Long> counts = new HashMap<>();
             Set<String> ids = new HashSet<>();
             try (WriteBatch write = new WriteBatch()) {
                 for (ArchiveRecord record : batch) {
@@ -252,13 +254,11 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                     write.put(key(WITH, owned, withBare, new byte[] {0}, position), EMPTY);
                     write.put(idKey, position);
                     write.put(key(EXPIRY, domainPrefix(owner.asDomainBareJid()), position, owned), value(message.id(), record.with().asBareJid().toString(), ""));
-                    counts.merge(owner, 1L, Long::sum);
+                    counts.merge(ByteBuffer.wrap(key(COUNT, owned)), 1L, Long::sum);
+                    counts.merge(ByteBuffer.wrap(key(COUNT, owned, withBare, new byte[] {0})), 1L, Long::sum);
                     added++;
                 }
-                for (Map.Entry<EntityBareJid, Long> count : counts.entrySet()) {
-                    byte[] countKey = key(COUNT, owner(count.getKey()));
-                    write.put(countKey, longBytes(readLong(countKey) + count.getValue()));
-                }
+                addCounts(write, counts);
                 write.put(SEQUENCE, longBytes(seq));
                 write.put(TOTAL, longBytes(total + added));
                 if (extraKey != null) {
@@ -298,9 +298,10 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         boolean byWith = query.with() != null && !query.with().hasResource();
         String fullWith = query.with() != null && query.with().hasResource() ? query.with().toString() : null;
         byte[] prefix = byWith ? key(WITH, owner(owner), utf8(query.with().toString()), new byte[] {0}) : key(ROW, owner(owner));
-        boolean unfiltered = query.with() == null && query.start() == null && query.end() == null
+        boolean counted = (query.with() == null || byWith) && query.start() == null && query.end() == null
                 && query.afterId() == null && query.beforeId() == null;
-        int count = unfiltered ? (int) readLong(key(COUNT, owner(owner))) : count(owner, prefix, range, fullWith);
+        int count = counted ? (int) readLong(byWith ? key(COUNT, prefix, 1, prefix.length) : key(COUNT, owner(owner)))
+                : count(owner, prefix, range, fullWith);
         if (query.max() == 0) {
             return new ArchivePage(List.of(), count, count == 0);
         }
@@ -391,12 +392,17 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         return position;
     }
 
-    /** Counts the matches by walking the keys (the conversation index: keys only). */
+    /**
+     * Counts the matches of a query with time or id bounds, or a full JID, by walking the keys,
+     * up to {@value #COUNT_LIMIT}: past it the count says {@value #COUNT_LIMIT}, a lower bound, so
+     * that a page stays within the page latency target (issue 13). An archive's count and a
+     * conversation's (XEP-0059 §2.6) are kept as they change: exact, at no cost.
+     */
     private int count(EntityBareJid owner, byte[] prefix, Range range, String fullWith) {
         int count = 0;
         try (Keys keys = keys(prefix, range)) {
             RocksIterator rows = keys.iterator;
-            for (rows.seekToFirst(); rows.isValid(); rows.next()) {
+            for (rows.seekToFirst(); rows.isValid() && count < COUNT_LIMIT; rows.next()) {
                 if (fullWith == null || fields(rows.value())[1].equals(fullWith)) {
                     count++;
                 }
@@ -577,7 +583,8 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                     byte[] prefix = key(kind, owned);
                     write.deleteRange(prefix, successor(prefix));
                 }
-                write.delete(key(COUNT, owned));
+                byte[] counted = key(COUNT, owned);
+                write.deleteRange(counted, successor(counted));
                 write.put(TOTAL, longBytes(total - deleted));
                 db.write(writeOptions, write);
                 total -= deleted;
@@ -600,7 +607,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         boolean more = true;
         while (more) {
             synchronized (writeLock) {
-                Map<String, Long> counts = new HashMap<>();
+                Map<ByteBuffer, Long> counts = new HashMap<>();
                 int inBatch = 0;
                 try (WriteBatch write = new WriteBatch();
                      Keys keys = keys(prefix, expired)) {
@@ -614,15 +621,13 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                         write.delete(key(ROW, owned, position));
                         write.delete(key(WITH, owned, utf8(fields[1]), new byte[] {0}, position));
                         write.delete(key(ID, owned, utf8(fields[0])));
-                        counts.merge(new String(owned, StandardCharsets.UTF_8), 1L, Long::sum);
+                        counts.merge(ByteBuffer.wrap(key(COUNT, owned)), -1L, Long::sum);
+                        counts.merge(ByteBuffer.wrap(key(COUNT, owned, utf8(fields[1]), new byte[] {0})), -1L, Long::sum);
                         inBatch++;
                     }
                     keys.check();
                     more = rows.isValid();
-                    for (Map.Entry<String, Long> count : counts.entrySet()) {
-                        byte[] countKey = key(COUNT, utf8(count.getKey()));
-                        write.put(countKey, longBytes(Math.max(0, readLong(countKey) - count.getValue())));
-                    }
+                    addCounts(write, counts);
                     write.put(TOTAL, longBytes(total - inBatch));
                     db.write(writeOptions, write);
                     total -= inBatch;
@@ -689,6 +694,14 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
             }
         } catch (IOException | UnsupportedOperationException e) {
             // Not POSIX, or a file gone: the directory alone keeps others out.
+        }
+    }
+
+    /** Adds to the counts (by their keys) in {@code write}; holds the write lock. */
+    private void addCounts(WriteBatch write, Map<ByteBuffer, Long> counts) throws RocksDBException {
+        for (Map.Entry<ByteBuffer, Long> count : counts.entrySet()) {
+            byte[] countKey = count.getKey().array();
+            write.put(countKey, longBytes(Math.max(0, readLong(countKey) + count.getValue())));
         }
     }
 
@@ -764,6 +777,11 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
 
     private static byte[] longBytes(long value) {
         return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
+    }
+
+    /** {@code kind}, then {@code from}'s bytes {@code start} to {@code end}: another kind of key with the same parts. */
+    private static byte[] key(byte kind, byte[] from, int start, int end) {
+        return key(kind, Arrays.copyOfRange(from, start, end));
     }
 
     private static byte[] key(byte kind, byte[]... parts) {

@@ -88,6 +88,7 @@ abstract class ArchiveIndexContract extends StoreContract {
         assertThat(store.query(juliet, query(null, null, null, 10)).items()).extracting(ArchivedMessage::id)
                 .containsExactly("new");
         assertThat(store.query(other, query(null, null, null, 10)).count()).isEqualTo(1);
+        assertThat(store.query(juliet, query(romeo.asBareJid(), null, null, 10)).count()).isEqualTo(1);
 
         deleteAccount(juliet);
         assertThat(store.ends(juliet)).isEmpty();
@@ -190,6 +191,7 @@ abstract class ArchiveIndexContract extends StoreContract {
         assertThat(store.size(juliet.asDomainBareJid())).isEqualTo(1);
         append(juliet, romeo, "a", 3000);
         assertThat(store.query(juliet, query(null, null, null, 10)).items()).extracting(ArchivedMessage::id).containsExactly("a");
+        assertThat(store.query(juliet, query(romeo.asBareJid(), null, null, 10)).count()).isEqualTo(1);
         assertThat(store.purge(juliet.asDomainBareJid(), Instant.ofEpochMilli(10_000))).isEqualTo(2);
         assertThat(store.size(juliet.asDomainBareJid())).isZero();
     }
