@@ -30,11 +30,12 @@ interface ArchiveIndex {
 
     /**
      * The indexer's write ({@link ArchiveIndexer}): archives {@code batch}, read from
-     * {@code domain}'s journal, and records {@code position}, the journal position after it, as
-     * indexed, both or neither. Messages of no account are dropped; a message already archived
-     * under its id is not archived twice, so a batch indexed again changes nothing.
+     * {@code domain}'s journal from position {@code from}, and records {@code position}, the
+     * journal position after it, as indexed, both or neither. Messages of no account are dropped.
+     * A batch from before the position already indexed (a position lost, a journal restored) may
+     * hold messages archived already: none is archived twice, so such a batch changes nothing.
      */
-    void index(DomainBareJid domain, List<ArchiveRecord> batch, long position);
+    void index(DomainBareJid domain, List<ArchiveRecord> batch, long from, long position);
 
     /** The journal position of {@code domain} indexed so far (0 if none). */
     long indexedPosition(DomainBareJid domain);

@@ -215,7 +215,7 @@ final class JdbcArchiveStore implements ArchiveIndex {
      * skipping those.
      */
     @Override
-    public void index(DomainBareJid domain, List<ArchiveRecord> batch, long position) {
+    public void index(DomainBareJid domain, List<ArchiveRecord> batch, long from, long position) {
         String what = "index " + batch.size() + " archived messages of " + domain;
         try {
             tx.run(what, connection -> indexed(connection, domain, insert(connection, batch, false), position));

@@ -42,7 +42,7 @@ final class JournaledArchive implements ArchiveWriter.BatchStore, AutoCloseable 
             throw new UncheckedIOException("cannot open the archive journal " + directory, e);
         }
         ArchiveIndexer indexer = new ArchiveIndexer(journal, indexed,
-                (batch, position) -> store.index(domain, batch, position), batchSize, delay,
+                (batch, from, position) -> store.index(domain, batch, from, position), batchSize, delay,
                 "parley-archive-indexer-" + domain);
         return new JournaledArchive(journal, indexer);
     }

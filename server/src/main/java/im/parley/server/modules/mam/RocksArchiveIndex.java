@@ -5,6 +5,7 @@ import im.parley.server.storage.StorageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,14 +37,15 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.UInt64AddOperator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
  * A domain's account archives in a RocksDB (a log-structured merge tree) in
- * {@code data_dir/mam-archive/<domain>}, for the embedded storage: a batch of the indexer costs a
- * few microseconds of CPU per row (bench/rocks: ~10 on the writing thread, ~20 with the flushes
- * and compactions), where H2's four B-tree indexes cost ~300 (issue 13).
+ * {@code data_dir/mam-archive/<domain>}, for the embedded storage: a batch of the indexer costs
+ * ~10 us of CPU per row on its thread, 30-40 with RocksDB's flushes and compactions
+ * (bench/rocks/IndexBench.java), where H2's four B-tree indexes cost ~300 (issue 13).
  *
  * <p>Keys, one byte naming the kind, then (an owner is its bare JID and a NUL; a position is the
  * stamp in epoch milliseconds and a sequence number, 8 bytes big-endian each, so that keys sort in
@@ -92,6 +94,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     /** Accounts known to exist: looked up once, forgotten when deleted. */
     private final Set<EntityBareJid> existing = ConcurrentHashMap.newKeySet();
     private final LRUCache cache;
+    private final UInt64AddOperator add;
     private final Options options;
     private final WriteOptions writeOptions;
     private final RocksDB db;
@@ -105,11 +108,12 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     private long total;
 
     private RocksArchiveIndex(Path directory, DomainBareJid domain, Predicate<EntityBareJid> accountExists, LRUCache cache,
-                              Options options, WriteOptions writeOptions, RocksDB db) {
+                              UInt64AddOperator add, Options options, WriteOptions writeOptions, RocksDB db) {
         this.directory = directory;
         this.domain = domain;
         this.accountExists = accountExists;
         this.cache = cache;
+        this.add = add;
         this.options = options;
         this.writeOptions = writeOptions;
         this.db = db;
@@ -133,18 +137,20 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         RocksDB.loadLibrary();
         LRUCache cache = new LRUCache(8L << 20);
         BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache)
-                .setFilterPolicy(new BloomFilter(10, false)).setCacheIndexAndFilterBlocks(true);
-        Options options = new Options().setCreateIfMissing(true).setWriteBufferSize(4L << 20).setMaxWriteBufferNumber(2)
+                .setFilterPolicy(new BloomFilter(10, false));
+        UInt64AddOperator add = new UInt64AddOperator();
+        Options options = new Options().setCreateIfMissing(true).setMergeOperator(add).setWriteBufferSize(4L << 20).setMaxWriteBufferNumber(2)
                 .setMaxOpenFiles(64).setMaxBackgroundJobs(2).setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setKeepLogFileNum(2).setMaxLogFileSize(1L << 20).setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
                 .setTableFormatConfig(table);
         WriteOptions writeOptions = new WriteOptions().setSync(sync);
         try {
-            return new RocksArchiveIndex(directory, domain, accountExists, cache, options, writeOptions,
+            return new RocksArchiveIndex(directory, domain, accountExists, cache, add, options, writeOptions,
                     RocksDB.open(options, directory.toString()));
         } catch (RocksDBException e) {
             writeOptions.close();
             options.close();
+            add.close();
             cache.close();
             throw new StorageException("cannot open the archive index " + directory, e);
         }
@@ -186,7 +192,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                     records.add(row.record());
                 }
             }
-            write(records, MIGRATED, longBytes(after));
+            write(records, true, MIGRATED, longBytes(after));
             moved += rows.size();
         }
         if (moved > 0 || after > 0) {
@@ -201,19 +207,22 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     }
 
     private List<Boolean> appendAllOpen(List<ArchiveRecord> batch) {
-        return write(batch, null, null);
+        return write(batch, false, null, null);
     }
 
     @Override
-    public void index(DomainBareJid journalDomain, List<ArchiveRecord> batch, long position) {
+    public void index(DomainBareJid journalDomain, List<ArchiveRecord> batch, long from, long position) {
         whileOpen(() -> {
-            indexOpen(journalDomain, batch, position);
+            indexOpen(journalDomain, batch, from, position);
             return null;
         });
     }
 
-    private void indexOpen(DomainBareJid journalDomain, List<ArchiveRecord> batch, long position) {
-        write(batch, key(JOURNAL, utf8(journalDomain.toString())), longBytes(position));
+    private void indexOpen(DomainBareJid journalDomain, List<ArchiveRecord> batch, long from, long position) {
+        byte[] journal = key(JOURNAL, utf8(journalDomain.toString()));
+        // The journal's position and its batches are written together: only a batch from before
+        // it can hold messages indexed already, and only then are the ids looked up.
+        write(batch, from < readLong(journal), journal, longBytes(position));
     }
 
     @Override
@@ -225,8 +234,13 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         return readLong(key(JOURNAL, utf8(journalDomain.toString())));
     }
 
-    /** Archives the records of existing accounts not archived yet, and {@code extraKey} if given, in one write. */
-    private List<Boolean> write(List<ArchiveRecord> batch, byte[] extraKey, byte[] extraValue) {
+    /**
+     * Archives the records of existing accounts, and {@code extraKey} if given, in one write;
+     * with {@code lookUpIds}, only those whose id is not archived yet (a look-up per record: the
+     * largest part of a write's cost as the index grows, IndexBench: 10 us/row without it, 25
+     * with it, at 600,000 rows).
+     */
+    private List<Boolean> write(List<ArchiveRecord> batch, boolean lookUpIds, byte[] extraKey, byte[] extraValue) {
         List<Boolean> archived = new ArrayList<>(batch.size());
         Map<EntityBareJid, Boolean> exists = new HashMap<>();
         synchronized (writeLock) {
@@ -245,7 +259,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                     ArchivedMessage message = record.message();
                     byte[] owned = owner(owner);
                     byte[] idKey = key(ID, owned, utf8(message.id()));
-                    if (!ids.add(owner + "\0" + message.id()) || db.get(idKey) != null) {
+                    if (!ids.add(owner + "\0" + message.id()) || lookUpIds && archived(idKey)) {
                         continue; // archived before: the batch is indexed again
                     }
                     byte[] position = position(message.stamp().toEpochMilli(), ++seq);
@@ -274,6 +288,14 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         return archived;
     }
 
+    /**
+     * Whether a message id's key is there: the Bloom filters answer no for almost every new id
+     * without reading a block; only a maybe (about 1 %) reads it.
+     */
+    private boolean archived(byte[] idKey) throws RocksDBException {
+        return db.keyMayExist(idKey, null) && db.get(idKey) != null;
+    }
+
     private boolean exists(EntityBareJid owner) {
         if (existing.contains(owner)) {
             return true;
@@ -300,7 +322,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         byte[] prefix = byWith ? key(WITH, owner(owner), utf8(query.with().toString()), new byte[] {0}) : key(ROW, owner(owner));
         boolean counted = (query.with() == null || byWith) && query.start() == null && query.end() == null
                 && query.afterId() == null && query.beforeId() == null;
-        int count = counted ? (int) readLong(byWith ? key(COUNT, prefix, 1, prefix.length) : key(COUNT, owner(owner)))
+        int count = counted ? (int) readCount(byWith ? key(COUNT, prefix, 1, prefix.length) : key(COUNT, owner(owner)))
                 : count(owner, prefix, range, fullWith);
         if (query.max() == 0) {
             return new ArchivePage(List.of(), count, count == 0);
@@ -678,6 +700,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
             db.close();
             writeOptions.close();
             options.close();
+            add.close();
             cache.close();
         } finally {
             lifecycle.writeLock().unlock();
@@ -697,12 +720,25 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         }
     }
 
-    /** Adds to the counts (by their keys) in {@code write}; holds the write lock. */
-    private void addCounts(WriteBatch write, Map<ByteBuffer, Long> counts) throws RocksDBException {
+    /**
+     * Adds to the counts (by their keys) in {@code write}: merge operands of RocksDB's uint64add
+     * (8 bytes, little-endian; a negative one wraps around to a subtraction), so that a write
+     * reads none of them.
+     */
+    private static void addCounts(WriteBatch write, Map<ByteBuffer, Long> counts) throws RocksDBException {
         for (Map.Entry<ByteBuffer, Long> count : counts.entrySet()) {
-            byte[] countKey = count.getKey().array();
-            write.put(countKey, longBytes(Math.max(0, readLong(countKey) + count.getValue())));
+            write.merge(count.getKey().array(), countBytes(count.getValue()));
         }
+    }
+
+    private static byte[] countBytes(long value) {
+        return ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array();
+    }
+
+    /** A count kept by {@link #addCounts}; 0 if none. */
+    private long readCount(byte[] key) {
+        byte[] value = read(key);
+        return value == null ? 0 : ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
     private ArchivedMessage message(EntityBareJid owner, byte[] position, byte[] row) {
