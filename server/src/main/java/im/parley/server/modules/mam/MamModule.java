@@ -125,7 +125,7 @@ public final class MamModule implements XmppModule {
         DomainBareJid domain = context.host().domain();
         ArchiveIndex archive = store;
         RocksArchiveIndex rocks = null;
-        if (store.embedded()) {
+        if (store.embedded() && RocksArchiveIndex.available()) {
             rocks = RocksArchiveIndex.open(context.dataDir().resolve(RocksArchiveIndex.DIRECTORY).resolve(domain.toString()),
                     domain, context.storage().accounts()::exists, context.option(JOURNAL_FSYNC));
             long moved = rocks.migrate(store);

@@ -40,6 +40,8 @@ import org.rocksdb.Slice;
 import org.rocksdb.UInt64AddOperator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A domain's account archives in a RocksDB (a log-structured merge tree) in
@@ -74,6 +76,8 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     static final String DIRECTORY = "mam-archive";
     /** Rows moved from {@code mam_messages} per write ({@link #migrate}). */
     static final int MIGRATION_BATCH = 1000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RocksArchiveIndex.class);
 
     private static final byte ROW = 'r';
     private static final byte WITH = 'w';
@@ -119,6 +123,22 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         this.db = db;
         this.sequence = readLong(SEQUENCE);
         this.total = readLong(TOTAL);
+    }
+
+    /**
+     * Whether RocksDB's native library loads on this platform (the build's {@code rocksdbjni} jar
+     * has the libraries of some platforms only: see the root pom's {@code rocksdb.classifier}).
+     * Loads it: call only when the archive is about to open.
+     */
+    static boolean available() {
+        try {
+            RocksDB.loadLibrary();
+            return true;
+        } catch (LinkageError | RuntimeException e) {
+            LOG.warn("RocksDB's native library does not load here ({}): the archive stays in the database, "
+                    + "which costs far more CPU per archived message (docs/archive.md)", e.toString());
+            return false;
+        }
     }
 
     /**
