@@ -80,6 +80,8 @@ public final class ServerAssembly implements AutoCloseable {
     private final AccountSequencer sequencer;
     private final Map<DomainBareJid, DefaultModuleContext> moduleContexts = new LinkedHashMap<>();
     private final List<String> moduleNames;
+    /** Whether {@link #stopped} has run. */
+    private boolean modulesStopped;
     private final Map<DomainBareJid, List<String>> moduleNamesByDomain;
     private final C2sContext c2s;
     private final HttpServices httpServices = new HttpServices();
@@ -216,8 +218,12 @@ public final class ServerAssembly implements AutoCloseable {
         return banner;
     }
 
-    /** Closes what every host's modules asked to close at stop. */
+    /** Closes what every host's modules asked to close at stop, once (again at {@link #close}: a no-op). */
     public void stopped() {
+        if (modulesStopped) {
+            return;
+        }
+        modulesStopped = true;
         List<DefaultModuleContext> contexts = new ArrayList<>(moduleContexts.values());
         for (int i = contexts.size() - 1; i >= 0; i--) {
             contexts.get(i).stopped();
@@ -289,9 +295,14 @@ public final class ServerAssembly implements AutoCloseable {
         }
     }
 
-    /** Leaves the cluster, closes the database and the meters. */
+    /**
+     * Closes the modules' resources if {@link #stopped} has not (a module's own files, such as the
+     * archive index, are closed before a server on the same data directory opens them again),
+     * leaves the cluster, closes the database and the meters.
+     */
     @Override
     public void close() {
+        stopped();
         if (cluster != null) {
             cluster.close();
         }

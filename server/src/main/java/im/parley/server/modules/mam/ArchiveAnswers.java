@@ -65,7 +65,7 @@ final class ArchiveAnswers {
             page = store.apply(query);
         } catch (QueryParser.InvalidQuery e) {
             return Stanzas.errorReply(iq.element(), StanzaError.of(e.condition, e.getMessage()));
-        } catch (JdbcArchiveStore.UnknownIdException e) {
+        } catch (ArchiveIndex.UnknownIdException e) {
             return Stanzas.errorReply(iq.element(), StanzaError.of(StanzaErrorCondition.ITEM_NOT_FOUND, e.getMessage()));
         }
         String queryId = payload.attributeValue("queryid");

@@ -28,10 +28,13 @@ import org.slf4j.LoggerFactory;
  */
 final class ArchiveIndexer implements AutoCloseable {
 
-    /** Archives a batch read from the journal and records the position after it, in one transaction. */
+    /**
+     * Archives a batch read from the journal, from position {@code from}, and records the
+     * position after it, in one transaction.
+     */
     @FunctionalInterface
     interface Store {
-        void index(List<ArchiveRecord> batch, long position);
+        void index(List<ArchiveRecord> batch, long from, long position);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveIndexer.class);
@@ -157,7 +160,7 @@ final class ArchiveIndexer implements AutoCloseable {
             return 0;
         }
         long position = entries.get(entries.size() - 1).end();
-        store.index(entries.stream().map(ArchiveJournal.Entry::record).toList(), position);
+        store.index(entries.stream().map(ArchiveJournal.Entry::record).toList(), indexed, position);
         indexed = position;
         journal.release(position);
         return entries.size();

@@ -36,13 +36,13 @@ final class ArchiveRequests implements IqHandler {
     static final String XDATA_VALIDATE = "http://jabber.org/protocol/xdata-validate";
 
     private final ModuleContext context;
-    private final JdbcArchiveStore store;
+    private final ArchiveIndex store;
     private final Runnable settle;
     private final ArchivePreferences preferences;
     private final int maxPageSize;
 
     /** @param settle makes the store hold every message archived so far (the journal's catch-up); blocking */
-    ArchiveRequests(ModuleContext context, JdbcArchiveStore store, Runnable settle, ArchivePreferences preferences,
+    ArchiveRequests(ModuleContext context, ArchiveIndex store, Runnable settle, ArchivePreferences preferences,
                     int maxPageSize) {
         this.context = context;
         this.store = store;

@@ -26,18 +26,14 @@ import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.Jid;
 
 /**
- * The archives and preferences on the module's own tables ({@code db/mam}; H2 and PostgreSQL).
+ * The archives and preferences on the module's own tables ({@code db/mam}; H2 and PostgreSQL). With
+ * the embedded database (H2) the archive itself is a {@link RocksArchiveIndex} and only the
+ * preferences are here; {@code mam_messages} then holds only what an import wrote, moved into the
+ * index at the next start ({@link RocksArchiveIndex#migrate}).
  * Results are ordered by (stamp, seq): the time a message was archived, then arrival order.
  * Blocking: call on the blocking executor.
  */
-final class JdbcArchiveStore {
-
-    /** An id in a query that is not in the archive (XEP-0313 §4.1.3, §4.3.2: item-not-found). */
-    static final class UnknownIdException extends RuntimeException {
-        UnknownIdException(String id) {
-            super("no archived message with id " + id);
-        }
-    }
+final class JdbcArchiveStore implements ArchiveIndex {
 
     private static final String COLUMNS = "stanza_id, stamp, stanza";
     /*
@@ -146,7 +142,8 @@ final class JdbcArchiveStore {
     }
 
     /** The newest {@code limit} messages of {@code archive}, oldest first. */
-    List<ArchivedMessage> latest(EntityBareJid archive, int limit) {
+    @Override
+    public List<ArchivedMessage> latest(EntityBareJid archive, int limit) {
         if (limit <= 0) {
             return List.of();
         }
@@ -158,7 +155,8 @@ final class JdbcArchiveStore {
     }
 
     /** The stanza archived under {@code id}, if there is one. */
-    Optional<String> stanza(EntityBareJid archive, String id) {
+    @Override
+    public Optional<String> stanza(EntityBareJid archive, String id) {
         return tx.run("read an archived message of " + archive, connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT stanza FROM " + from(BY_ID) + " WHERE domain = ? AND username = ? AND stanza_id = ?")) {
@@ -172,7 +170,8 @@ final class JdbcArchiveStore {
     }
 
     /** Replaces the stanza archived under {@code id} (a moderated message's tombstone); false if none. */
-    boolean replace(EntityBareJid archive, String id, String stanzaXml) {
+    @Override
+    public boolean replace(EntityBareJid archive, String id, String stanzaXml) {
         return tx.run("replace an archived message of " + archive, connection -> {
             try (PreparedStatement update = connection.prepareStatement("UPDATE " + tableName
                     + " SET stanza = ? WHERE domain = ? AND username = ? AND stanza_id = ?")) {
@@ -186,7 +185,8 @@ final class JdbcArchiveStore {
     }
 
     /** Deletes a whole archive that belongs to no account (a destroyed room's). */
-    void delete(EntityBareJid archive) {
+    @Override
+    public void delete(EntityBareJid archive) {
         tx.run("delete the archive of " + archive, connection -> {
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM " + tableName + " WHERE domain = ? AND username = ?")) {
@@ -201,7 +201,8 @@ final class JdbcArchiveStore {
      * Archives a batch of messages in one transaction ({@link ArchiveWriter}): for each, true if
      * it was archived, false if its account does not exist.
      */
-    List<Boolean> appendAll(List<ArchiveRecord> batch) {
+    @Override
+    public List<Boolean> appendAll(List<ArchiveRecord> batch) {
         return tx.run("archive " + batch.size() + " messages", connection -> insert(connection, batch, false));
     }
 
@@ -213,7 +214,8 @@ final class JdbcArchiveStore {
      * insert runs first, and only if it meets an id already there does the batch run again,
      * skipping those.
      */
-    void index(DomainBareJid domain, List<ArchiveRecord> batch, long position) {
+    @Override
+    public void index(DomainBareJid domain, List<ArchiveRecord> batch, long from, long position) {
         String what = "index " + batch.size() + " archived messages of " + domain;
         try {
             tx.run(what, connection -> indexed(connection, domain, insert(connection, batch, false), position));
@@ -226,7 +228,8 @@ final class JdbcArchiveStore {
     }
 
     /** The journal position of {@code domain} indexed so far (0 if none). */
-    long indexedPosition(DomainBareJid domain) {
+    @Override
+    public long indexedPosition(DomainBareJid domain) {
         return tx.run("read the indexed archive journal position of " + domain, connection -> {
             try (PreparedStatement query = connection.prepareStatement("SELECT indexed_position FROM mam_journal WHERE domain = ?")) {
                 query.setString(1, domain.toString());
@@ -290,7 +293,8 @@ final class JdbcArchiveStore {
     }
 
     /** One page of {@code owner}'s archive. */
-    ArchivePage query(EntityBareJid owner, ArchiveQuery query) {
+    @Override
+    public ArchivePage query(EntityBareJid owner, ArchiveQuery query) {
         return tx.run("query the archive of " + owner, connection -> {
             Where where = filters(connection, owner, query);
             String from = from(indexFor(query));
@@ -315,7 +319,8 @@ final class JdbcArchiveStore {
     }
 
     /** The oldest and newest message of {@code owner}'s archive (XEP-0313 §5), if it has any. */
-    Optional<List<ArchivedMessage>> ends(EntityBareJid owner) {
+    @Override
+    public Optional<List<ArchivedMessage>> ends(EntityBareJid owner) {
         return tx.run("read the archive metadata of " + owner, connection -> {
             Where all = new Where(owner);
             String byTime = from(BY_TIME);
@@ -328,17 +333,60 @@ final class JdbcArchiveStore {
     }
 
     /** The messages in every archive of {@code domain} (sampled for metrics). */
-    long size(DomainBareJid domain) {
+    @Override
+    public long size(DomainBareJid domain) {
         return tx.countRows(tableName, domain);
     }
 
     /** Deletes the messages of {@code domain}'s archives archived before {@code cutoff}; returns how many. */
-    int purge(DomainBareJid domain, Instant cutoff) {
+    @Override
+    public int purge(DomainBareJid domain, Instant cutoff) {
         return tx.run("purge expired archived messages of " + domain, connection -> {
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM " + tableName + " WHERE domain = ? AND stamp < ?")) {
                 delete.setString(1, domain.toString());
                 delete.setLong(2, cutoff.toEpochMilli());
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    /** A row of {@code mam_messages} with its {@code seq}, as {@link #rowsAfter} reads them. */
+    record Row(long seq, ArchiveRecord record) {
+    }
+
+    /**
+     * Up to {@code limit} rows of the table, in arrival ({@code seq}) order, after {@code seq}:
+     * for moving them into {@link RocksArchiveIndex}. A row whose JIDs are not valid is skipped.
+     */
+    List<Row> rowsAfter(long seq, int limit) {
+        return tx.run("read archived messages to move from " + tableName, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT seq, domain, username, stanza_id, stamp, "
+                    + "with_full, stanza FROM " + tableName + " WHERE seq > ? ORDER BY seq LIMIT " + limit)) {
+                select.setLong(1, seq);
+                List<Row> rows = new ArrayList<>();
+                try (ResultSet result = select.executeQuery()) {
+                    while (result.next()) {
+                        try {
+                            EntityBareJid owner = SqlTransactions.storedJid(result.getString(3), result.getString(2));
+                            Jid with = Jids.parse(result.getString(6));
+                            rows.add(new Row(result.getLong(1), new ArchiveRecord(owner, with, new ArchivedMessage(
+                                    result.getString(4), Instant.ofEpochMilli(result.getLong(5)), result.getString(7)))));
+                        } catch (JidMalformedException | RuntimeException e) {
+                            rows.add(new Row(result.getLong(1), null));
+                        }
+                    }
+                }
+                return rows;
+            }
+        });
+    }
+
+    /** Deletes the rows up to {@code seq} (moved elsewhere); returns how many. */
+    int deleteUpTo(long seq) {
+        return tx.run("delete moved archived messages from " + tableName, connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + tableName + " WHERE seq <= ?")) {
+                delete.setLong(1, seq);
                 return delete.executeUpdate();
             }
         });

@@ -12,7 +12,7 @@ import org.jxmpp.jid.DomainBareJid;
  * A domain's archive written through its journal ({@code mam.journal}): the {@link ArchiveWriter}
  * appends each batch to the {@link ArchiveJournal} (so a message counts as handled once its
  * record is written there), and the {@link ArchiveIndexer} moves the records into
- * {@link JdbcArchiveStore} in large batches. Whether an account exists is known only when its
+ * {@link ArchiveIndex} in large batches. Whether an account exists is known only when its
  * records are indexed: those of no account are dropped then, so every append answers true.
  */
 final class JournaledArchive implements ArchiveWriter.BatchStore, AutoCloseable {
@@ -32,7 +32,7 @@ final class JournaledArchive implements ArchiveWriter.BatchStore, AutoCloseable 
      * Opens {@code domain}'s journal in {@code directory} and starts indexing it into
      * {@code store}, first what an earlier run left.
      */
-    static JournaledArchive open(Path directory, DomainBareJid domain, JdbcArchiveStore store, boolean fsync,
+    static JournaledArchive open(Path directory, DomainBareJid domain, ArchiveIndex store, boolean fsync,
                                  int batchSize, Duration delay) {
         long indexed = store.indexedPosition(domain);
         ArchiveJournal journal;
@@ -42,7 +42,7 @@ final class JournaledArchive implements ArchiveWriter.BatchStore, AutoCloseable 
             throw new UncheckedIOException("cannot open the archive journal " + directory, e);
         }
         ArchiveIndexer indexer = new ArchiveIndexer(journal, indexed,
-                (batch, position) -> store.index(domain, batch, position), batchSize, delay,
+                (batch, from, position) -> store.index(domain, batch, from, position), batchSize, delay,
                 "parley-archive-indexer-" + domain);
         return new JournaledArchive(journal, indexer);
     }

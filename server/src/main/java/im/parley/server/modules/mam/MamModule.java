@@ -93,7 +93,10 @@ public final class MamModule implements XmppModule {
     private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
 
     private ModuleContext context;
+    /** The preferences (and, on PostgreSQL, the archive). */
     private JdbcArchiveStore store;
+    /** The archive: {@link RocksArchiveIndex} with the embedded database, else {@link #store}. */
+    private ArchiveIndex index;
     private ArchiveWriter writer;
     private ArchivePreferences preferences;
     /** Makes the store hold every message archived so far (blocking): the journal's catch-up, if it has one. */
@@ -120,16 +123,37 @@ public final class MamModule implements XmppModule {
         this.context = moduleContext;
         this.store = new JdbcArchiveStore(context.schema(this, "classpath:db/mam"));
         DomainBareJid domain = context.host().domain();
-        ArchiveWriter.BatchStore batches = store::appendAll;
+        ArchiveIndex archive = store;
+        RocksArchiveIndex rocks = null;
+        if (store.embedded() && RocksArchiveIndex.available()) {
+            rocks = RocksArchiveIndex.open(context.dataDir().resolve(RocksArchiveIndex.DIRECTORY).resolve(domain.toString()),
+                    domain, context.storage().accounts()::exists, context.option(JOURNAL_FSYNC));
+            long moved = rocks.migrate(store);
+            if (moved > 0) {
+                LOG.info("moved {} archived messages of {} from the database into {}", moved, domain, RocksArchiveIndex.DIRECTORY);
+            }
+            archive = rocks;
+        }
+        this.index = archive;
+        ArchiveWriter.BatchStore batches = archive::appendAll;
+        JournaledArchive journal = null;
         if (journaled()) {
-            JournaledArchive journal = JournaledArchive.open(context.dataDir().resolve("mam-journal").resolve(domain.toString()),
-                    domain, store, context.option(JOURNAL_FSYNC), context.option(INDEX_BATCH), context.option(INDEX_DELAY));
-            context.onStop(journal);
+            journal = JournaledArchive.open(context.dataDir().resolve("mam-journal").resolve(domain.toString()),
+                    domain, archive, context.option(JOURNAL_FSYNC), context.option(INDEX_BATCH), context.option(INDEX_DELAY));
             batches = journal;
             settle = journal::catchUp;
+        }
+        context.onStop(closing(journal, rocks));
+        if (journal != null || rocks != null) {
+            // Without them the database's ON DELETE CASCADE takes the archive along.
+            Runnable beforeDeletion = settle;
+            RocksArchiveIndex deletedFrom = rocks;
             context.storage().accounts().beforeDelete(account -> {
                 if (account.getDomain().equals(domain)) {
-                    journal.catchUp();
+                    beforeDeletion.run();
+                    if (deletedFrom != null) {
+                        deletedFrom.delete(account);
+                    }
                 }
             });
         }
@@ -142,7 +166,7 @@ public final class MamModule implements XmppModule {
         context.addAccountFeature(StanzaIds.NAMESPACE);
         // And on the server, as Prosody's mod_mam does: profanity looks for the archive there only.
         context.addServerFeature(NAMESPACE);
-        context.handleAccountIq(NAMESPACE, new ArchiveRequests(context, store, settle, preferences,
+        context.handleAccountIq(NAMESPACE, new ArchiveRequests(context, index, settle, preferences,
                 context.option(MAX_PAGE_SIZE)));
         context.hook(StanzaEvents.to("message", Shape.BARE), EventPriority.STAMP, this::onInbound);
         context.hook(StanzaEvents.to("message", Shape.FULL), EventPriority.STAMP, this::onInbound);
@@ -154,9 +178,24 @@ public final class MamModule implements XmppModule {
             return Verdict.PASS;
         });
         schedulePurge();
-        new SampledValue(() -> store.size(domain), context.blocking(), context.clock(),
+        new SampledValue(() -> index.size(domain), context.blocking(), context.clock(),
                 context.option(MetricsModule.SAMPLE_INTERVAL)).register(context.metrics().registry(),
                 "parley.archive.messages", "Messages in the archives of a hosted domain (sampled)", domain);
+    }
+
+    /**
+     * What stops the archive: the indexer first, which indexes what the journal holds, then the
+     * index it writes to.
+     */
+    private static AutoCloseable closing(JournaledArchive journal, RocksArchiveIndex rocks) {
+        return () -> {
+            if (journal != null) {
+                journal.close();
+            }
+            if (rocks != null) {
+                rocks.close();
+            }
+        };
     }
 
     /** Whether {@link #JOURNAL} puts a journal before this store. */
@@ -264,7 +303,7 @@ public final class MamModule implements XmppModule {
     int purgeExpired() {
         try {
             settle.run();
-            return store.purge(context.host().domain(), context.clock().instant().minus(context.option(RETENTION)));
+            return index.purge(context.host().domain(), context.clock().instant().minus(context.option(RETENTION)));
         } catch (RuntimeException e) {
             LOG.warn("cannot purge expired archived messages", e);
             return 0;

@@ -42,7 +42,7 @@ class ArchiveIndexerTest {
         }
     }
 
-    private void store(List<ArchiveRecord> batch, long position) {
+    private void store(List<ArchiveRecord> batch, long from, long position) {
         batches.add(batch.stream().map(record -> record.message().id()).toList());
         positions.add(position);
     }
@@ -143,11 +143,11 @@ class ArchiveIndexerTest {
     void aBatchTheStoreRefusesIsTriedAgainWhole() throws IOException {
         AtomicBoolean refuse = new AtomicBoolean(true);
         ArchiveJournal journal = journal(0, 1 << 20);
-        ArchiveIndexer indexer = indexer(journal, 0, (batch, position) -> {
+        ArchiveIndexer indexer = indexer(journal, 0, (batch, from, position) -> {
             if (refuse.getAndSet(false)) {
                 throw new IllegalStateException("database unavailable");
             }
-            store(batch, position);
+            store(batch, from, position);
         }, 10, NEVER);
         journal.append(records("m", 2));
 

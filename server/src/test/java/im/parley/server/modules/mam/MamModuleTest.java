@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.server.config.ConfigLoader;
 import im.parley.server.config.ParleyConfig;
+import im.parley.server.config.StorageConfig;
 import im.parley.server.module.ModuleCatalog;
 import im.parley.server.modules.sm.SmClients;
+import im.parley.server.storage.Database;
 import im.parley.server.testing.MovableClock;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.QName;
 import org.junit.jupiter.api.AfterEach;
@@ -511,5 +514,31 @@ class MamModuleTest {
 
         assertThat(bodies(query(online("romeo@parley.test", "new"), "", ""))).isEmpty();
         assertThat(bodies(query(juliet, "", ""))).hasSize(5);
+    }
+
+    /**
+     * Issue 13: with the embedded database the archive is an index in data_dir/mam-archive; the
+     * rows an older installation (or an import, with the server stopped) left in the database's
+     * table move into it at start, and a query (XEP-0313 §4) finds them in archive order.
+     */
+    @Test
+    void archivedRowsOfTheDatabaseTableMoveIntoTheIndexAtStart_xep0313_4() throws Exception {
+        chat(juliet, "romeo@parley.test", "indexed");
+        server.close();
+        Element imported = DocumentHelper.parseText("<message xmlns='jabber:client' from='juliet@parley.test/balcony' "
+                + "to='romeo@parley.test' type='chat'><body>imported</body></message>").getRootElement();
+        try (Database database = Database.open(StorageConfig.defaults(), dataDir)) {
+            assertThat(new ArchiveImport(database.dataSource()).append(List.of(new ArchiveImport.Entry(
+                    JidCreate.entityBareFrom("romeo@parley.test"), JidCreate.from("juliet@parley.test/balcony"),
+                    T0.minus(Duration.ofDays(1)), imported, true)))).isEqualTo(1);
+        }
+
+        server = newServer(new MamModule());
+        romeo = online("romeo@parley.test", "orchard");
+
+        assertThat(bodies(query(romeo, "", ""))).containsExactly("imported", "indexed");
+        try (var files = Files.list(dataDir.resolve("mam-archive").resolve("parley.test"))) {
+            assertThat(files.map(file -> file.getFileName().toString())).contains("CURRENT");
+        }
     }
 }

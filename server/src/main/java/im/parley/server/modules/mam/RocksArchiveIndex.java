@@ -1,0 +1,883 @@
+package im.parley.server.modules.mam;
+
+import im.parley.core.files.OwnerOnlyFiles;
+import im.parley.server.storage.StorageException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.EntityBareJid;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.CompressionType;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.UInt64AddOperator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A domain's account archives in a RocksDB (a log-structured merge tree) in
+ * {@code data_dir/mam-archive/<domain>}, for the embedded storage: a batch of the indexer costs
+ * ~10 us of CPU per row on its thread, 30-40 with RocksDB's flushes and compactions
+ * (bench/rocks/IndexBench.java), where H2's four B-tree indexes cost ~300 (issue 13).
+ *
+ * <p>Keys, one byte naming the kind, then (an owner is its bare JID and a NUL; a position is the
+ * stamp in epoch milliseconds and a sequence number, 8 bytes big-endian each, so that keys sort in
+ * archive order):
+ * <ul>
+ * <li>{@code r} owner position: the message (id, full {@code with}, stanza);
+ * <li>{@code w} owner bare-with NUL position: the conversation index (XEP-0313 §4.1.1);
+ * <li>{@code i} owner id: the message's position (ids, RSM after/before, XEP-0359 lookups);
+ * <li>{@code e} domain NUL position owner: the retention purge's order (id and bare {@code with} as value);
+ * <li>{@code n} owner, and {@code n} owner bare-with NUL: the message counts of the archive and of
+ *     each conversation (RSM {@code <count/>}, XEP-0059 §2.6); {@code c}: all of them; {@code s}: the last sequence number;
+ *     {@code j} domain: the journal position indexed; {@code m}: the last {@code mam_messages} row moved.
+ * </ul>
+ * Every write is one atomic {@link WriteBatch}, with the journal position when the indexer writes:
+ * after a crash the index and the position agree. Writes go to RocksDB's write-ahead log without
+ * fsync unless {@code mam.journal_fsync} is on: a write that returned is in the operating system's
+ * cache, which a killed process (kill -9) does not lose; with journal_fsync the index is synced too,
+ * since the indexer deletes journal segments it has indexed.
+ *
+ * <p>Small by default (issue 19): 4 MB write buffers, an 8 MB block cache, 64 open files, two
+ * background jobs. The native library loads when the index opens, not before.
+ */
+final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
+
+    /** The directory under data_dir holding one index per hosted domain. */
+    static final String DIRECTORY = "mam-archive";
+    /** Rows moved from {@code mam_messages} per write ({@link #migrate}). */
+    static final int MIGRATION_BATCH = 1000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RocksArchiveIndex.class);
+
+    private static final byte ROW = 'r';
+    private static final byte WITH = 'w';
+    private static final byte ID = 'i';
+    private static final byte EXPIRY = 'e';
+    private static final byte COUNT = 'n';
+    private static final byte[] TOTAL = {'c'};
+    private static final byte[] SEQUENCE = {'s'};
+    private static final byte JOURNAL = 'j';
+    private static final byte[] MIGRATED = {'m'};
+    private static final byte[] EMPTY = new byte[0];
+    private static final int POSITION = 16;
+    /** The most matches a filtered query's count walks (~3 ms of keys; a full JID's reads rows, ~10 ms). */
+    static final int COUNT_LIMIT = 10_000;
+
+    private final DomainBareJid domain;
+    private final Predicate<EntityBareJid> accountExists;
+    /** Accounts known to exist: looked up once, forgotten when deleted. */
+    private final Set<EntityBareJid> existing = ConcurrentHashMap.newKeySet();
+    private final LRUCache cache;
+    private final UInt64AddOperator add;
+    private final Options options;
+    private final WriteOptions writeOptions;
+    private final RocksDB db;
+    /** Guards writes: sequence numbers, counts. Reads need no lock. */
+    private final Object writeLock = new Object();
+    /** Closing waits for the calls in progress ({@link #whileOpen}). */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final Path directory;
+    private boolean closed;
+    private long sequence;
+    private long total;
+
+    private RocksArchiveIndex(Path directory, DomainBareJid domain, Predicate<EntityBareJid> accountExists, LRUCache cache,
+                              UInt64AddOperator add, Options options, WriteOptions writeOptions, RocksDB db) {
+        this.directory = directory;
+        this.domain = domain;
+        this.accountExists = accountExists;
+        this.cache = cache;
+        this.add = add;
+        this.options = options;
+        this.writeOptions = writeOptions;
+        this.db = db;
+        this.sequence = readLong(SEQUENCE);
+        this.total = readLong(TOTAL);
+    }
+
+    /**
+     * Whether RocksDB's native library loads on this platform (the build's {@code rocksdbjni} jar
+     * has the libraries of some platforms only: see the root pom's {@code rocksdb.classifier}).
+     * Loads it: call only when the archive is about to open.
+     */
+    static boolean available() {
+        try {
+            RocksDB.loadLibrary();
+            return true;
+        } catch (LinkageError | RuntimeException e) {
+            LOG.warn("RocksDB's native library does not load here ({}): the archive stays in the database, "
+                    + "which costs far more CPU per archived message (docs/archive.md)", e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * Opens (creating, 0700) the index of {@code domain} in {@code directory}.
+     *
+     * @param accountExists whether an account exists: messages of no account are not archived
+     * @param sync fsync every write ({@code mam.journal_fsync})
+     */
+    static RocksArchiveIndex open(Path directory, DomainBareJid domain, Predicate<EntityBareJid> accountExists,
+                                  boolean sync) {
+        try {
+            OwnerOnlyFiles.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the archive directory " + directory, e);
+        }
+        RocksDB.loadLibrary();
+        LRUCache cache = new LRUCache(8L << 20);
+        BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache)
+                .setFilterPolicy(new BloomFilter(10, false));
+        UInt64AddOperator add = new UInt64AddOperator();
+        Options options = new Options().setCreateIfMissing(true).setMergeOperator(add).setWriteBufferSize(4L << 20).setMaxWriteBufferNumber(2)
+                .setMaxOpenFiles(64).setMaxBackgroundJobs(2).setCompressionType(CompressionType.LZ4_COMPRESSION)
+                .setKeepLogFileNum(2).setMaxLogFileSize(1L << 20).setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
+                .setTableFormatConfig(table);
+        WriteOptions writeOptions = new WriteOptions().setSync(sync);
+        try {
+            return new RocksArchiveIndex(directory, domain, accountExists, cache, add, options, writeOptions,
+                    RocksDB.open(options, directory.toString()));
+        } catch (RocksDBException e) {
+            writeOptions.close();
+            options.close();
+            add.close();
+            cache.close();
+            throw new StorageException("cannot open the archive index " + directory, e);
+        }
+    }
+
+    /**
+     * Moves the rows of {@code mam_messages} (an installation from before this index, or an
+     * import) into the index, {@value #MIGRATION_BATCH} at a time, each write with the last
+     * row's seq, then empties the table: a start interrupted goes on from there, and a row moved
+     * twice is archived once (by its id). The journal position the table's indexing reached
+     * ({@code mam_journal}) becomes the index's. Returns how many rows were read.
+     */
+    long migrate(JdbcArchiveStore table) {
+        return whileOpen(() -> migrateOpen(table));
+    }
+
+    private long migrateOpen(JdbcArchiveStore table) {
+        byte[] journal = key(JOURNAL, utf8(domain.toString()));
+        long indexedInTable = table.indexedPosition(domain);
+        if (read(journal) == null && indexedInTable > 0) {
+            // The journal's position as the table's indexing left it: what is before it is in the table.
+            try {
+                db.put(writeOptions, journal, longBytes(indexedInTable));
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot record the archive journal position of " + domain, e);
+            }
+        }
+        long moved = 0;
+        long after = readLong(MIGRATED);
+        while (true) {
+            List<JdbcArchiveStore.Row> rows = table.rowsAfter(after, MIGRATION_BATCH);
+            if (rows.isEmpty()) {
+                break;
+            }
+            after = rows.get(rows.size() - 1).seq();
+            List<ArchiveRecord> records = new ArrayList<>(rows.size());
+            for (JdbcArchiveStore.Row row : rows) {
+                if (row.record() != null) {
+                    records.add(row.record());
+                }
+            }
+            write(records, true, MIGRATED, longBytes(after));
+            moved += rows.size();
+        }
+        if (moved > 0 || after > 0) {
+            table.deleteUpTo(after);
+        }
+        return moved;
+    }
+
+    @Override
+    public List<Boolean> appendAll(List<ArchiveRecord> batch) {
+        return whileOpen(() -> appendAllOpen(batch));
+    }
+
+    private List<Boolean> appendAllOpen(List<ArchiveRecord> batch) {
+        return write(batch, false, null, null);
+    }
+
+    @Override
+    public void index(DomainBareJid journalDomain, List<ArchiveRecord> batch, long from, long position) {
+        whileOpen(() -> {
+            indexOpen(journalDomain, batch, from, position);
+            return null;
+        });
+    }
+
+    private void indexOpen(DomainBareJid journalDomain, List<ArchiveRecord> batch, long from, long position) {
+        byte[] journal = key(JOURNAL, utf8(journalDomain.toString()));
+        // The journal's position and its batches are written together: only a batch from before
+        // it can hold messages indexed already, and only then are the ids looked up.
+        write(batch, from < readLong(journal), journal, longBytes(position));
+    }
+
+    @Override
+    public long indexedPosition(DomainBareJid journalDomain) {
+        return whileOpen(() -> indexedPositionOpen(journalDomain));
+    }
+
+    private long indexedPositionOpen(DomainBareJid journalDomain) {
+        return readLong(key(JOURNAL, utf8(journalDomain.toString())));
+    }
+
+    /**
+     * Archives the records of existing accounts, and {@code extraKey} if given, in one write;
+     * with {@code lookUpIds}, only those whose id is not archived yet (a look-up per record: the
+     * largest part of a write's cost as the index grows, IndexBench: 10 us/row without it, 25
+     * with it, at 600,000 rows).
+     */
+    private List<Boolean> write(List<ArchiveRecord> batch, boolean lookUpIds, byte[] extraKey, byte[] extraValue) {
+        List<Boolean> archived = new ArrayList<>(batch.size());
+        Map<EntityBareJid, Boolean> exists = new HashMap<>();
+        synchronized (writeLock) {
+            long seq = sequence;
+            long added = 0;
+            Map<ByteBuffer, Long> counts = new HashMap<>();
+            Set<String> ids = new HashSet<>();
+            try (WriteBatch write = new WriteBatch()) {
+                for (ArchiveRecord record : batch) {
+                    EntityBareJid owner = record.owner();
+                    if (!exists.computeIfAbsent(owner, this::exists)) {
+                        archived.add(false);
+                        continue;
+                    }
+                    archived.add(true);
+                    ArchivedMessage message = record.message();
+                    byte[] owned = owner(owner);
+                    byte[] idKey = key(ID, owned, utf8(message.id()));
+                    if (!ids.add(owner + "\0" + message.id()) || lookUpIds && archived(idKey)) {
+                        continue; // archived before: the batch is indexed again
+                    }
+                    byte[] position = position(message.stamp().toEpochMilli(), ++seq);
+                    byte[] withBare = utf8(record.with().asBareJid().toString());
+                    write.put(key(ROW, owned, position), value(message.id(), record.with().toString(), message.stanzaXml()));
+                    write.put(key(WITH, owned, withBare, new byte[] {0}, position), EMPTY);
+                    write.put(idKey, position);
+                    write.put(key(EXPIRY, domainPrefix(owner.asDomainBareJid()), position, owned), value(message.id(), record.with().asBareJid().toString(), ""));
+                    counts.merge(ByteBuffer.wrap(key(COUNT, owned)), 1L, Long::sum);
+                    counts.merge(ByteBuffer.wrap(key(COUNT, owned, withBare, new byte[] {0})), 1L, Long::sum);
+                    added++;
+                }
+                addCounts(write, counts);
+                write.put(SEQUENCE, longBytes(seq));
+                write.put(TOTAL, longBytes(total + added));
+                if (extraKey != null) {
+                    write.put(extraKey, extraValue);
+                }
+                db.write(writeOptions, write);
+                sequence = seq;
+                total += added;
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot archive " + batch.size() + " messages of " + domain, e);
+            }
+        }
+        return archived;
+    }
+
+    /**
+     * Whether a message id's key is there: the Bloom filters answer no for almost every new id
+     * without reading a block; only a maybe (about 1 %) reads it.
+     */
+    private boolean archived(byte[] idKey) throws RocksDBException {
+        return db.keyMayExist(idKey, null) && db.get(idKey) != null;
+    }
+
+    private boolean exists(EntityBareJid owner) {
+        if (existing.contains(owner)) {
+            return true;
+        }
+        boolean exists = accountExists.test(owner);
+        if (exists) {
+            existing.add(owner);
+        }
+        return exists;
+    }
+
+    @Override
+    public ArchivePage query(EntityBareJid owner, ArchiveQuery query) {
+        return whileOpen(() -> queryOpen(owner, query));
+    }
+
+    private ArchivePage queryOpen(EntityBareJid owner, ArchiveQuery query) {
+        Range range = filters(owner, query);
+        if (!query.ids().isEmpty()) {
+            return byIds(owner, query, range);
+        }
+        boolean byWith = query.with() != null && !query.with().hasResource();
+        String fullWith = query.with() != null && query.with().hasResource() ? query.with().toString() : null;
+        byte[] prefix = byWith ? key(WITH, owner(owner), utf8(query.with().toString()), new byte[] {0}) : key(ROW, owner(owner));
+        boolean counted = (query.with() == null || byWith) && query.start() == null && query.end() == null
+                && query.afterId() == null && query.beforeId() == null;
+        int count = counted ? (int) readCount(byWith ? key(COUNT, prefix, 1, prefix.length) : key(COUNT, owner(owner)))
+                : count(owner, prefix, range, fullWith);
+        if (query.max() == 0) {
+            return new ArchivePage(List.of(), count, count == 0);
+        }
+        Range page = cursor(owner, query, range);
+        List<ArchivedMessage> rows = scan(owner, prefix, page, fullWith, query.backwards(), query.max() + 1);
+        boolean complete = rows.size() <= query.max();
+        List<ArchivedMessage> items = new ArrayList<>(rows.subList(0, Math.min(rows.size(), query.max())));
+        if (query.backwards()) {
+            Collections.reverse(items);
+        }
+        return new ArchivePage(items, count, complete);
+    }
+
+    /** The extended {@code ids} query: each id must be in the archive; the other filters apply to them. */
+    private ArchivePage byIds(EntityBareJid owner, ArchiveQuery query, Range range) {
+        List<byte[]> positions = new ArrayList<>();
+        for (String id : new java.util.LinkedHashSet<>(query.ids())) {
+            positions.add(resolve(owner, id));
+        }
+        positions.sort(Arrays::compareUnsigned);
+        List<byte[]> matches = new ArrayList<>();
+        for (byte[] position : positions) {
+            if (range.contains(position) && matchesWith(owner, position, query)) {
+                matches.add(position);
+            }
+        }
+        int count = matches.size();
+        if (query.max() == 0) {
+            return new ArchivePage(List.of(), count, count == 0);
+        }
+        Range page = cursor(owner, query, range);
+        List<byte[]> inPage = matches.stream().filter(page::contains).toList();
+        List<byte[]> chosen = query.backwards()
+                ? inPage.subList(Math.max(0, inPage.size() - query.max()), inPage.size())
+                : inPage.subList(0, Math.min(inPage.size(), query.max()));
+        List<ArchivedMessage> items = new ArrayList<>();
+        for (byte[] position : chosen) {
+            items.add(message(owner, position, read(key(ROW, owner(owner), position))));
+        }
+        return new ArchivePage(items, count, inPage.size() <= query.max());
+    }
+
+    private boolean matchesWith(EntityBareJid owner, byte[] position, ArchiveQuery query) {
+        if (query.with() == null) {
+            return true;
+        }
+        String[] fields = fields(read(key(ROW, owner(owner), position)));
+        if (query.with().hasResource()) {
+            return fields[1].equals(query.with().toString());
+        }
+        int slash = fields[1].indexOf('/');
+        return (slash < 0 ? fields[1] : fields[1].substring(0, slash)).equals(query.with().toString());
+    }
+
+    /** The form's time and id bounds (§4.1.2, extended after-id/before-id): lower inclusive, upper exclusive. */
+    private Range filters(EntityBareJid owner, ArchiveQuery query) {
+        Range range = Range.ALL;
+        if (query.start() != null) {
+            range = range.from(position(query.start().toEpochMilli(), 0));
+        }
+        if (query.end() != null) {
+            range = range.until(position(query.end().toEpochMilli(), Long.MAX_VALUE));
+        }
+        if (query.afterId() != null) {
+            range = range.from(next(resolve(owner, query.afterId())));
+        }
+        if (query.beforeId() != null) {
+            range = range.until(resolve(owner, query.beforeId()));
+        }
+        return range;
+    }
+
+    /** The RSM cursor (XEP-0059 §2.2, §2.5) narrowing the form's range. */
+    private Range cursor(EntityBareJid owner, ArchiveQuery query, Range range) {
+        String cursor = query.backwards() ? query.before() : query.after();
+        if (cursor == null || cursor.isEmpty()) {
+            return range;
+        }
+        byte[] position = resolve(owner, cursor);
+        return query.backwards() ? range.until(position) : range.from(next(position));
+    }
+
+    private byte[] resolve(EntityBareJid owner, String id) {
+        byte[] position = read(key(ID, owner(owner), utf8(id)));
+        if (position == null) {
+            throw new UnknownIdException(id);
+        }
+        return position;
+    }
+
+    /**
+     * Counts the matches of a query with time or id bounds, or a full JID, by walking the keys,
+     * up to {@value #COUNT_LIMIT}: past it the count says {@value #COUNT_LIMIT}, a lower bound, so
+     * that a page stays within the page latency target (issue 13). An archive's count and a
+     * conversation's (XEP-0059 §2.6) are kept as they change: exact, at no cost.
+     */
+    private int count(EntityBareJid owner, byte[] prefix, Range range, String fullWith) {
+        int count = 0;
+        try (Keys keys = keys(prefix, range)) {
+            RocksIterator rows = keys.iterator;
+            for (rows.seekToFirst(); rows.isValid() && count < COUNT_LIMIT; rows.next()) {
+                if (fullWith == null || fields(rows.value())[1].equals(fullWith)) {
+                    count++;
+                }
+            }
+            keys.check();
+        }
+        return count;
+    }
+
+    /** Up to {@code limit} matches from the start of the range (or its end, backwards), in that order. */
+    private List<ArchivedMessage> scan(EntityBareJid owner, byte[] prefix, Range range, String fullWith,
+                                       boolean backwards, int limit) {
+        List<ArchivedMessage> messages = new ArrayList<>();
+        boolean rowsKeys = prefix[0] == ROW;
+        byte[] owned = owner(owner);
+        try (Keys keys = keys(prefix, range)) {
+            RocksIterator rows = keys.iterator;
+            for (seekToStart(rows, backwards); rows.isValid() && messages.size() < limit; step(rows, backwards)) {
+                byte[] key = rows.key();
+                byte[] position = Arrays.copyOfRange(key, key.length - POSITION, key.length);
+                byte[] value = rowsKeys ? rows.value() : read(key(ROW, owned, position));
+                if (value == null || fullWith != null && !fields(value)[1].equals(fullWith)) {
+                    continue;
+                }
+                messages.add(message(owner, position, value));
+            }
+            keys.check();
+        }
+        return messages;
+    }
+
+    private static void seekToStart(RocksIterator rows, boolean backwards) {
+        if (backwards) {
+            rows.seekToLast();
+        } else {
+            rows.seekToFirst();
+        }
+    }
+
+    private static void step(RocksIterator rows, boolean backwards) {
+        if (backwards) {
+            rows.prev();
+        } else {
+            rows.next();
+        }
+    }
+
+    /** An iterator over the keys of {@code prefix} followed by a position in {@code range}. */
+    private Keys keys(byte[] prefix, Range range) {
+        byte[] lower = range.lower == null ? prefix : key(prefix, range.lower);
+        byte[] upper = range.upper == null ? successor(prefix) : key(prefix, range.upper);
+        return new Keys(db, new Slice(lower), new Slice(upper));
+    }
+
+    /** An iterator with its bounds, whose native objects are freed together. */
+    private static final class Keys implements AutoCloseable {
+        private final Slice lower;
+        private final Slice upper;
+        private final ReadOptions options;
+        final RocksIterator iterator;
+
+        Keys(RocksDB db, Slice lower, Slice upper) {
+            this.lower = lower;
+            this.upper = upper;
+            this.options = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+            this.iterator = db.newIterator(options);
+        }
+
+        /** Fails if the iteration stopped on an error rather than at its end. */
+        void check() {
+            try {
+                iterator.status();
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot read the archive index", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            iterator.close();
+            options.close();
+            lower.close();
+            upper.close();
+        }
+    }
+
+    @Override
+    public Optional<List<ArchivedMessage>> ends(EntityBareJid owner) {
+        return whileOpen(() -> endsOpen(owner));
+    }
+
+    private Optional<List<ArchivedMessage>> endsOpen(EntityBareJid owner) {
+        List<ArchivedMessage> first = scan(owner, key(ROW, owner(owner)), Range.ALL, null, false, 1);
+        if (first.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(List.of(first.get(0), scan(owner, key(ROW, owner(owner)), Range.ALL, null, true, 1).get(0)));
+    }
+
+    @Override
+    public List<ArchivedMessage> latest(EntityBareJid archive, int limit) {
+        return whileOpen(() -> latestOpen(archive, limit));
+    }
+
+    private List<ArchivedMessage> latestOpen(EntityBareJid archive, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        List<ArchivedMessage> newest = scan(archive, key(ROW, owner(archive)), Range.ALL, null, true, limit);
+        Collections.reverse(newest);
+        return newest;
+    }
+
+    @Override
+    public Optional<String> stanza(EntityBareJid archive, String id) {
+        return whileOpen(() -> stanzaOpen(archive, id));
+    }
+
+    private Optional<String> stanzaOpen(EntityBareJid archive, String id) {
+        byte[] position = read(key(ID, owner(archive), utf8(id)));
+        byte[] row = position == null ? null : read(key(ROW, owner(archive), position));
+        return row == null ? Optional.empty() : Optional.of(fields(row)[2]);
+    }
+
+    @Override
+    public boolean replace(EntityBareJid archive, String id, String stanzaXml) {
+        return whileOpen(() -> replaceOpen(archive, id, stanzaXml));
+    }
+
+    private boolean replaceOpen(EntityBareJid archive, String id, String stanzaXml) {
+        synchronized (writeLock) {
+            byte[] position = read(key(ID, owner(archive), utf8(id)));
+            byte[] rowKey = position == null ? null : key(ROW, owner(archive), position);
+            byte[] row = rowKey == null ? null : read(rowKey);
+            if (row == null) {
+                return false;
+            }
+            String[] fields = fields(row);
+            try {
+                db.put(writeOptions, rowKey, value(fields[0], fields[1], stanzaXml));
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot replace an archived message of " + archive, e);
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Deletes {@code archive}'s messages: its key ranges ({@code deleteRange}), and its entries
+     * in the purge order one by one (they are ordered by time, not owner).
+     */
+    @Override
+    public void delete(EntityBareJid archive) {
+        whileOpen(() -> {
+            deleteOpen(archive);
+            return null;
+        });
+    }
+
+    private void deleteOpen(EntityBareJid archive) {
+        byte[] owned = owner(archive);
+        synchronized (writeLock) {
+            existing.remove(archive);
+            try (WriteBatch write = new WriteBatch()) {
+                byte[] rowPrefix = key(ROW, owned);
+                long deleted = 0;
+                try (Keys keys = keys(rowPrefix, Range.ALL)) {
+                    RocksIterator rows = keys.iterator;
+                    for (rows.seekToFirst(); rows.isValid(); rows.next()) {
+                        byte[] key = rows.key();
+                        write.delete(key(EXPIRY, domainPrefix(archive.asDomainBareJid()),
+                                Arrays.copyOfRange(key, key.length - POSITION, key.length), owned));
+                        deleted++;
+                    }
+                    keys.check();
+                }
+                for (byte kind : new byte[] {ROW, WITH, ID}) {
+                    byte[] prefix = key(kind, owned);
+                    write.deleteRange(prefix, successor(prefix));
+                }
+                byte[] counted = key(COUNT, owned);
+                write.deleteRange(counted, successor(counted));
+                write.put(TOTAL, longBytes(total - deleted));
+                db.write(writeOptions, write);
+                total -= deleted;
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot delete the archive of " + archive, e);
+            }
+        }
+    }
+
+    /** Retention: walks the purge order from the oldest, deleting each message's keys, a thousand per write. */
+    @Override
+    public int purge(DomainBareJid purged, Instant cutoff) {
+        return whileOpen(() -> purgeOpen(purged, cutoff));
+    }
+
+    private int purgeOpen(DomainBareJid purged, Instant cutoff) {
+        byte[] prefix = key(EXPIRY, domainPrefix(purged));
+        int purgedCount = 0;
+        Range expired = Range.ALL.until(position(cutoff.toEpochMilli(), 0));
+        boolean more = true;
+        while (more) {
+            synchronized (writeLock) {
+                Map<ByteBuffer, Long> counts = new HashMap<>();
+                int inBatch = 0;
+                try (WriteBatch write = new WriteBatch();
+                     Keys keys = keys(prefix, expired)) {
+                    RocksIterator rows = keys.iterator;
+                    for (rows.seekToFirst(); rows.isValid() && inBatch < MIGRATION_BATCH; rows.next()) {
+                        byte[] key = rows.key();
+                        byte[] position = Arrays.copyOfRange(key, prefix.length, prefix.length + POSITION);
+                        byte[] owned = Arrays.copyOfRange(key, prefix.length + POSITION, key.length);
+                        String[] fields = fields(rows.value());
+                        write.delete(key);
+                        write.delete(key(ROW, owned, position));
+                        write.delete(key(WITH, owned, utf8(fields[1]), new byte[] {0}, position));
+                        write.delete(key(ID, owned, utf8(fields[0])));
+                        counts.merge(ByteBuffer.wrap(key(COUNT, owned)), -1L, Long::sum);
+                        counts.merge(ByteBuffer.wrap(key(COUNT, owned, utf8(fields[1]), new byte[] {0})), -1L, Long::sum);
+                        inBatch++;
+                    }
+                    keys.check();
+                    more = rows.isValid();
+                    addCounts(write, counts);
+                    write.put(TOTAL, longBytes(total - inBatch));
+                    db.write(writeOptions, write);
+                    total -= inBatch;
+                    purgedCount += inBatch;
+                } catch (RocksDBException e) {
+                    throw new StorageException("cannot purge expired archived messages of " + domain, e);
+                }
+            }
+        }
+        return purgedCount;
+    }
+
+    /** All messages in the index, which holds one domain's archives. */
+    @Override
+    public long size(DomainBareJid sized) {
+        return total;
+    }
+
+    /**
+     * Runs {@code work} unless the index is closed: a call that comes late (a query while the
+     * server stops) fails instead of reaching a closed native database.
+     */
+    private <T> T whileOpen(Supplier<T> work) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new StorageException("the archive index of " + domain + " is closed", null);
+            }
+            return work.get();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * Closes the database (after the indexer: {@link MamModule}), once the calls in progress are
+     * done; a second close does nothing. Its files are then made the owner's only (0600), as the
+     * rest of data_dir: RocksDB creates them with the process umask, inside the 0700 directory.
+     */
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            db.close();
+            writeOptions.close();
+            options.close();
+            add.close();
+            cache.close();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+        ownerOnly(directory);
+    }
+
+    private static void ownerOnly(Path directory) {
+        try (var files = Files.list(directory)) {
+            for (Path file : files.toList()) {
+                if (Files.isRegularFile(file)) {
+                    Files.setPosixFilePermissions(file, OwnerOnlyFiles.FILE);
+                }
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not POSIX, or a file gone: the directory alone keeps others out.
+        }
+    }
+
+    /**
+     * Adds to the counts (by their keys) in {@code write}: merge operands of RocksDB's uint64add
+     * (8 bytes, little-endian; a negative one wraps around to a subtraction), so that a write
+     * reads none of them.
+     */
+    private static void addCounts(WriteBatch write, Map<ByteBuffer, Long> counts) throws RocksDBException {
+        for (Map.Entry<ByteBuffer, Long> count : counts.entrySet()) {
+            write.merge(count.getKey().array(), countBytes(count.getValue()));
+        }
+    }
+
+    private static byte[] countBytes(long value) {
+        return ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array();
+    }
+
+    /** A count kept by {@link #addCounts}; 0 if none. */
+    private long readCount(byte[] key) {
+        byte[] value = read(key);
+        return value == null ? 0 : ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    private ArchivedMessage message(EntityBareJid owner, byte[] position, byte[] row) {
+        String[] fields = fields(row);
+        return new ArchivedMessage(fields[0], Instant.ofEpochMilli(ByteBuffer.wrap(position).getLong()), fields[2]);
+    }
+
+    private byte[] read(byte[] key) {
+        try {
+            return db.get(key);
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot read the archive index of " + domain, e);
+        }
+    }
+
+    private long readLong(byte[] key) {
+        byte[] value = read(key);
+        return value == null ? 0 : ByteBuffer.wrap(value).getLong();
+    }
+
+    /** A row's value: id, full {@code with}, stanza (or the purge entry's: id, bare {@code with}, nothing). */
+    private static byte[] value(String id, String with, String stanza) {
+        byte[] idBytes = utf8(id);
+        byte[] withBytes = utf8(with);
+        byte[] stanzaBytes = utf8(stanza);
+        return ByteBuffer.allocate(8 + idBytes.length + withBytes.length + stanzaBytes.length)
+                .putInt(idBytes.length).put(idBytes).putInt(withBytes.length).put(withBytes).put(stanzaBytes).array();
+    }
+
+    private static String[] fields(byte[] value) {
+        ByteBuffer buffer = ByteBuffer.wrap(value);
+        String id = string(buffer, buffer.getInt());
+        String with = string(buffer, buffer.getInt());
+        return new String[] {id, with, string(buffer, buffer.remaining())};
+    }
+
+    private static String string(ByteBuffer buffer, int length) {
+        String s = new String(buffer.array(), buffer.position(), length, StandardCharsets.UTF_8);
+        buffer.position(buffer.position() + length);
+        return s;
+    }
+
+    private static byte[] owner(EntityBareJid owner) {
+        return key(utf8(owner.toString()), new byte[] {0});
+    }
+
+    private static byte[] domainPrefix(DomainBareJid domain) {
+        return key(utf8(domain.toString()), new byte[] {0});
+    }
+
+    private static byte[] position(long stamp, long seq) {
+        return ByteBuffer.allocate(POSITION).putLong(stamp).putLong(seq).array();
+    }
+
+    /** The position just after {@code position} (an exclusive bound made inclusive). */
+    private static byte[] next(byte[] position) {
+        ByteBuffer buffer = ByteBuffer.wrap(position);
+        return position(buffer.getLong(), buffer.getLong() + 1);
+    }
+
+    /** The smallest key after every key that starts with {@code prefix}. */
+    private static byte[] successor(byte[] prefix) {
+        byte[] next = prefix.clone();
+        for (int i = next.length - 1; i >= 0; i--) {
+            if (next[i] != (byte) 0xff) {
+                next[i]++;
+                return Arrays.copyOf(next, i + 1);
+            }
+        }
+        throw new IllegalArgumentException("no successor");
+    }
+
+    private static byte[] longBytes(long value) {
+        return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
+    }
+
+    /** {@code kind}, then {@code from}'s bytes {@code start} to {@code end}: another kind of key with the same parts. */
+    private static byte[] key(byte kind, byte[] from, int start, int end) {
+        return key(kind, Arrays.copyOfRange(from, start, end));
+    }
+
+    private static byte[] key(byte kind, byte[]... parts) {
+        byte[][] all = new byte[parts.length + 1][];
+        all[0] = new byte[] {kind};
+        System.arraycopy(parts, 0, all, 1, parts.length);
+        return key(all);
+    }
+
+    private static byte[] key(byte[]... parts) {
+        int length = 0;
+        for (byte[] part : parts) {
+            length += part.length;
+        }
+        ByteBuffer key = ByteBuffer.allocate(length);
+        for (byte[] part : parts) {
+            key.put(part);
+        }
+        return key.array();
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Positions from {@code lower} (inclusive) to {@code upper} (exclusive); null: unbounded. */
+    private record Range(byte[] lower, byte[] upper) {
+        static final Range ALL = new Range(null, null);
+
+        Range from(byte[] position) {
+            return new Range(lower == null || Arrays.compareUnsigned(position, lower) > 0 ? position : lower, upper);
+        }
+
+        Range until(byte[] position) {
+            return new Range(lower, upper == null || Arrays.compareUnsigned(position, upper) < 0 ? position : upper);
+        }
+
+        boolean contains(byte[] position) {
+            return (lower == null || Arrays.compareUnsigned(position, lower) >= 0)
+                    && (upper == null || Arrays.compareUnsigned(position, upper) < 0);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package im.parley.server.modules.mam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import im.parley.server.storage.JdbcAccountStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.EntityBareJid;
+
+/**
+ * {@link RocksArchiveIndex}, the archive with the embedded database: the {@link ArchiveIndexContract}
+ * (with the accounts on H2 or PostgreSQL), what it keeps across a restart, its directory's
+ * permissions, and the move of an older installation's {@code mam_messages} rows into it.
+ */
+class RocksArchiveIndexTest extends ArchiveIndexContract {
+
+    @TempDir
+    Path indexDir;
+    private DataSource schema;
+    private JdbcAccountStore accounts;
+    private RocksArchiveIndex rocks;
+
+    @Override
+    protected ArchiveIndex open(DataSource moduleSchema) {
+        schema = moduleSchema;
+        accounts = new JdbcAccountStore(dataSource());
+        accounts.beforeDelete(account -> rocks.delete(account));
+        return reopen();
+    }
+
+    private RocksArchiveIndex reopen() {
+        if (rocks != null) {
+            rocks.close();
+        }
+        rocks = RocksArchiveIndex.open(indexDir.resolve("mam-archive").resolve("example.org"),
+                jid("x@example.org").asDomainBareJid(), accounts::exists, false);
+        store = rocks;
+        return rocks;
+    }
+
+    @AfterEach
+    void closeIndex() {
+        rocks.close();
+    }
+
+    @Override
+    protected void deleteAccount(EntityBareJid account) {
+        accounts.delete(account);
+    }
+
+    /** Closed and opened again: messages, counts, ids, the position and the arrival order go on. */
+    @Test
+    void keepsEverythingAcrossARestart() {
+        var domain = juliet.asDomainBareJid();
+        store.index(domain, List.of(record(juliet, romeo, "a", 1000), record(juliet, romeo, "b", 1000)), 0, 200);
+
+        reopen();
+        store.index(domain, List.of(record(juliet, romeo, "c", 1000), record(juliet, romeo, "a", 1000)), 150, 300);
+
+        assertThat(store.indexedPosition(domain)).isEqualTo(300);
+        ArchivePage page = store.query(juliet, query(null, null, null, 10));
+        assertThat(page.items()).extracting(ArchivedMessage::id).containsExactly("a", "b", "c");
+        assertThat(page.count()).isEqualTo(3);
+        assertThat(store.size(domain)).isEqualTo(3);
+    }
+
+    /** Like the rest of data_dir (docs/operations.md): only the server's user may enter the index's directory. */
+    @Test
+    void theIndexDirectoryIsTheServersUsersOnly() throws Exception {
+        Path directory = indexDir.resolve("mam-archive").resolve("example.org");
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory))).isEqualTo("rwx------");
+    }
+
+    /**
+     * An installation from before the index: its rows in {@code mam_messages} (H2) move into the
+     * index at the first start, in arrival order, with the journal position of {@code mam_journal},
+     * and the table is emptied; moving them again
+     * (a start interrupted before the table was emptied) archives none twice.
+     */
+    @Test
+    void movesTheRowsOfTheDatabaseTableIntoTheIndexOnce() {
+        JdbcArchiveStore table = new JdbcArchiveStore(schema);
+        EntityBareJid other = account("tybalt@example.org");
+        table.index(juliet.asDomainBareJid(), List.of(record(juliet, romeo, "old1", 1000), record(juliet, nurse, "old2", 1000),
+                record(other, romeo, "old3", 2000)), 0, 700);
+        store.appendAll(List.of(record(juliet, romeo, "new", 3000)));
+
+        assertThat(rocks.migrate(table)).isEqualTo(3);
+        assertThat(store.indexedPosition(juliet.asDomainBareJid())).as("the journal goes on where the table's indexing stood")
+                .isEqualTo(700);
+        assertThat(table.query(juliet, query(null, null, null, 10)).count()).isZero();
+        table.appendAll(List.of(record(juliet, romeo, "imported", 500)));
+        assertThat(rocks.migrate(table)).isEqualTo(1);
+        assertThat(rocks.migrate(table)).isZero();
+
+        ArchivePage page = store.query(juliet, query(null, null, null, 10));
+        assertThat(page.items()).extracting(ArchivedMessage::id).containsExactly("imported", "old1", "old2", "new");
+        assertThat(page.count()).isEqualTo(4);
+        assertThat(store.query(juliet, query(romeo.asBareJid(), null, null, 10)).items()).extracting(ArchivedMessage::id)
+                .containsExactly("imported", "old1", "new");
+        assertThat(store.query(other, query(null, null, null, 10)).items()).extracting(ArchivedMessage::stamp)
+                .containsExactly(Instant.ofEpochMilli(2000));
+        assertThat(store.size(juliet.asDomainBareJid())).isEqualTo(5);
+    }
+}
