@@ -437,8 +437,10 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     /**
      * Counts the matches of a query with time or id bounds, or a full JID, by walking the keys,
      * up to {@value #COUNT_LIMIT}: past it the count says {@value #COUNT_LIMIT}, a lower bound, so
-     * that a page stays within the page latency target (issue 13). An archive's count and a
-     * conversation's (XEP-0059 §2.6) are kept as they change: exact, at no cost.
+     * that a page stays within the page latency target (issue 13). XEP-0059 §2.7 allows it: the
+     * count "MAY be approximate rather than precise if determining the exact number of items
+     * would be resource-intensive". An archive's count and a conversation's are kept as they
+     * change: exact, at no cost.
      */
     private int count(EntityBareJid owner, byte[] prefix, Range range, String fullWith) {
         int count = 0;
