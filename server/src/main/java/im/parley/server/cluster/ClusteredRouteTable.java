@@ -323,6 +323,36 @@ public final class ClusteredRouteTable implements RouteTable {
         }
     }
 
+    /**
+     * Writes the routes of all this node's sessions again, when a node joins the cluster or
+     * merges back into it: Hazelcast fills that node's copy of the replicated map without entry
+     * events (and the copy of a node that merges back only up to 30 s later), and the entry events
+     * are what a node learns the other nodes' sessions from. A route written again is the same
+     * route: the other nodes, which knew it, learn nothing new.
+     */
+    void shareAllAgain() {
+        for (LocalSession session : local.all()) {
+            change(session, facts -> true);
+        }
+    }
+
+    /**
+     * After this node merged back into the cluster it was split from: forgets the sessions of
+     * nodes that are not members and learns the routes its copy of the map has now (the others
+     * write theirs again as it joins, {@link #shareAllAgain}). On the outbox, after the writes
+     * asked for before.
+     */
+    void relearnAfterMerge() {
+        node.send(() -> {
+            for (RemoteSession session : remote.all()) {
+                if (!node.isMember(session.route().node())) {
+                    remote.removeNode(session.route().node());
+                }
+            }
+            shared.forEach(this::learn);
+        });
+    }
+
     /** Removes the shared entries of a node that left (the oldest member does it, once). */
     void removeEntriesOf(String nodeId) {
         node.send(() -> shared.entrySet().stream().filter(entry -> entry.getValue().node().equals(nodeId))
