@@ -78,7 +78,7 @@ class FrozenNodeComesBackTest {
             awaitPresence(nurse, julietJid, "unavailable");
             // Her session is gone for the cluster: stored offline at once.
             romeo.send("<message to='juliet@" + DOMAIN + "' type='chat' id='m2'><body>I swear</body></message>");
-            // Its home is gone: the room is claimed again on the first node.
+            // Its home is gone: the room is claimed again on the first node (loaded from the database).
             enterRoom(romeo, "Romeo");
         } finally {
             cluster.thaw(frozen);
@@ -118,7 +118,7 @@ class FrozenNodeComesBackTest {
                 .until(() -> LoopbackCluster.metric(romeosNode, "parley_cluster_remote_sessions", "available=\"true\""),
                         count -> count == 2);
 
-        // One room: juliet, back through her node, enters the one romeo is in.
+        // One room: juliet, back through her node, which still holds its copy, enters the one romeo is in.
         julietAgain.send("<presence to='" + ROOM + "/Juliet'><x xmlns='" + MUC + "'/></presence>");
         Element romeoSeen = julietAgain.nextElement(e -> "presence".equals(e.getName())
                 && (ROOM + "/Romeo").equals(e.attributeValue("from")));
@@ -136,7 +136,8 @@ class FrozenNodeComesBackTest {
 
     /**
      * XEP-0045 §7.2: enters the room as {@code nick}; a room it creates (status 201, §10.1.2) is
-     * made an instant room (§10.1.2) so that others can enter.
+     * configured persistent (§10.1.3), so that its node keeps it in memory when its occupants
+     * leave and the database has it for the node that claims it next.
      */
     private static void enterRoom(RawXmppClient client, String nick) {
         client.send("<presence to='" + ROOM + "/" + nick + "'><x xmlns='" + MUC + "'/></presence>");
@@ -144,7 +145,9 @@ class FrozenNodeComesBackTest {
                 && (ROOM + "/" + nick).equals(e.attributeValue("from")) && statusCodes(e).contains("110"));
         if (statusCodes(self).contains("201")) {
             Element instant = client.iq("<iq type='set' id='%s' to='" + ROOM + "'><query xmlns='" + MUC
-                    + "#owner'><x xmlns='jabber:x:data' type='submit'/></query></iq>");
+                    + "#owner'><x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE'><value>" + MUC
+                    + "#roomconfig</value></field><field var='muc#roomconfig_persistentroom'><value>1</value></field>"
+                    + "</x></query></iq>");
             assertThat(instant.attributeValue("type")).as(instant.asXML()).isEqualTo("result");
         }
     }

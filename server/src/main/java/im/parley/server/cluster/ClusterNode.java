@@ -201,9 +201,11 @@ public final class ClusterNode implements AutoCloseable {
 
     /** True if the member with id {@code id} is in the cluster now (a set lookup: no walk over the members). */
     boolean isMember(String id) {
-        if (membersKnown) {
-            return memberIds.contains(id);
-        }
+        return membersKnown ? memberIds.contains(id) : isMemberNow(id);
+    }
+
+    /** True if the member with id {@code id} is in Hazelcast's member list now (a walk over the members, no cache). */
+    boolean isMemberNow(String id) {
         for (Member member : hazelcast.getCluster().getMembers()) {
             if (idOf(member).equals(id)) {
                 return true;

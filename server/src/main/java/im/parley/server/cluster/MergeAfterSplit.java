@@ -66,6 +66,7 @@ final class MergeAfterSplit implements LifecycleListener {
             routes.forwarder().nodeJoined(member);
         }
         routes.relearnAfterMerge();
+        routes.askOthersToShareAgain();
         routes.homes().forgetKnown();
     }
 }

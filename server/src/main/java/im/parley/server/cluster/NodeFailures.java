@@ -32,7 +32,6 @@ final class NodeFailures implements MembershipListener {
     @Override
     public void memberAdded(MembershipEvent event) {
         routes.forwarder().nodeJoined(ClusterNode.idOf(event.getMember()));
-        routes.shareAllAgain();
         LOG.info("node {} joined the cluster ({} nodes)", event.getMember(), event.getMembers().size());
     }
 
