@@ -182,6 +182,26 @@ final class LoopbackCluster implements AutoCloseable {
     }
 
     /**
+     * Freezes the node's process (SIGSTOP), as a long garbage collection pause or a stalled VM
+     * would: its connections stay open, it answers nothing until {@link #thaw}.
+     */
+    void freeze(Node node) throws Exception {
+        signal(node, "-STOP");
+    }
+
+    /** Lets a node {@link #freeze} stopped run on (SIGCONT), as if nothing had happened in between. */
+    void thaw(Node node) throws Exception {
+        signal(node, "-CONT");
+    }
+
+    private static void signal(Node node, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(node.process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill " + signal + " " + node.process.pid() + " failed");
+        }
+    }
+
+    /**
      * Stops the node as a service manager does (SIGTERM), unless it is down already, and starts
      * it again on the same data and ports.
      */

@@ -107,6 +107,7 @@ public final class Cluster implements AutoCloseable {
                 forwarded -> receiveAsHome(forwarded, router), undeliverable);
         routes.homes().start(router);
         routes.node().onMembership(new NodeFailures(routes, hosts));
+        routes.node().onLifecycle(new MergeAfterSplit(routes));
         Gauge.builder("parley.cluster.members", routes.node(), ClusterNode::members)
                 .description("Nodes in the cluster, this one included").register(meters);
         for (boolean available : new boolean[] {true, false}) {

@@ -134,6 +134,15 @@ final class ClusterHomes implements StateHomes {
         }
     }
 
+    /**
+     * Forgets the homes known from the map's events, after this node merged back into the
+     * cluster it was split from: the next stanza for an entity asks the map, where the cluster's
+     * claim won the merge, so that an entity claimed elsewhere meanwhile is served there only.
+     */
+    void forgetKnown() {
+        known.clear();
+    }
+
     void close() {
         calls.shutdownNow();
     }

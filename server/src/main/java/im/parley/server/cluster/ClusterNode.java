@@ -10,8 +10,10 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleListener;
 import com.hazelcast.map.IMap;
 import com.hazelcast.replicatedmap.ReplicatedMap;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
 import com.hazelcast.topic.ITopic;
 import im.parley.server.config.ClusterOptions;
 import im.parley.server.config.ParleyConfig;
@@ -23,6 +25,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -44,6 +47,15 @@ public final class ClusterNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     private static final Duration MIN_FAILURE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * The member attribute with the node's id: Hazelcast gives a member a new UUID when it merges
+     * into the cluster it was split from, the routes and room homes it shared name it by this id.
+     */
+    static final String NODE_ID = "parley.node";
+    /** The shortest interval between two looks for a cluster this one was split from. */
+    private static final Duration MIN_MERGE_INTERVAL = Duration.ofSeconds(5);
+
+    private final String localId;
 
     private final HazelcastInstance hazelcast;
     private final ExecutorService outbox = Executors.newSingleThreadExecutor(runnable -> {
@@ -64,6 +76,7 @@ public final class ClusterNode implements AutoCloseable {
 
     private ClusterNode(HazelcastInstance hazelcast) {
         this.hazelcast = hazelcast;
+        this.localId = idOf(hazelcast.getCluster().getLocalMember());
         hazelcast.getCluster().addMembershipListener(new Members());
     }
 
@@ -85,6 +98,7 @@ public final class ClusterNode implements AutoCloseable {
         config.setClusterName(parley.option(ClusterOptions.NAME) + "-"
                 + secretHash(parley.option(ClusterOptions.NAME), parley.option(ClusterOptions.SECRET)));
         config.setInstanceName("parley-" + address + ":" + port);
+        config.getMemberAttributeConfig().setAttribute(NODE_ID, UUID.randomUUID().toString());
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(port).setPortAutoIncrement(false);
         network.getInterfaces().setEnabled(true).addInterface(address);
@@ -99,6 +113,16 @@ public final class ClusterNode implements AutoCloseable {
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(failureSeconds));
         config.setProperty("hazelcast.wait.seconds.before.join", "1");
+        // A node taken for dead (a pause, a partition) looks for the cluster it was split from
+        // this often, not after Hazelcast's 300 s and then every 120 s (docs/operations.md).
+        String mergeSeconds = Long.toString(Math.max(MIN_MERGE_INTERVAL.toSeconds(), failureSeconds));
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", mergeSeconds);
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", mergeSeconds);
+        // The side that merges is the one the others took for gone: its routes and room homes
+        // are those the cluster ended or claimed again meanwhile, and give way to the cluster's.
+        String discard = DiscardMergePolicy.class.getName();
+        config.getReplicatedMapConfig(ClusteredRouteTable.ROUTES).getMergePolicyConfig().setPolicy(discard);
+        config.getMapConfig(ClusterHomes.HOMES).getMergePolicyConfig().setPolicy(discard);
         config.setProperty("hazelcast.logging.type", "slf4j");
         config.setProperty("hazelcast.phone.home.enabled", "false");
         // Parley stops the member itself, after its sessions have ended (ParleyServer.close).
@@ -116,9 +140,31 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
-    /** This member's id, as the other members know it. */
+    /** This node's id, as the other nodes know it; the same after a merge ({@link #NODE_ID}). */
     public String localId() {
-        return hazelcast.getCluster().getLocalMember().getUuid().toString();
+        return localId;
+    }
+
+    /** A member's node id: its {@link #NODE_ID} attribute, or its UUID for a node of an earlier version. */
+    static String idOf(Member member) {
+        String id = member.getAttribute(NODE_ID);
+        return id != null ? id : member.getUuid().toString();
+    }
+
+    /** Tells {@code listener} of this member's lifecycle (merging into the cluster it was split from, among others). */
+    void onLifecycle(LifecycleListener listener) {
+        hazelcast.getLifecycleService().addLifecycleListener(listener);
+    }
+
+    /**
+     * Reads the members again after this node merged back into the cluster it was split from
+     * (the membership events of the merge need not tell what it undid); returns their ids.
+     */
+    List<String> relearnMembers() {
+        List<String> now = hazelcast.getCluster().getMembers().stream().map(ClusterNode::idOf).toList();
+        memberIds.addAll(now);
+        memberIds.retainAll(now);
+        return now;
     }
 
     /** Milliseconds since the epoch on the cluster's clock, which every member shares. */
@@ -155,11 +201,13 @@ public final class ClusterNode implements AutoCloseable {
 
     /** True if the member with id {@code id} is in the cluster now (a set lookup: no walk over the members). */
     boolean isMember(String id) {
-        if (membersKnown) {
-            return memberIds.contains(id);
-        }
+        return membersKnown ? memberIds.contains(id) : isMemberNow(id);
+    }
+
+    /** True if the member with id {@code id} is in Hazelcast's member list now (a walk over the members, no cache). */
+    boolean isMemberNow(String id) {
         for (Member member : hazelcast.getCluster().getMembers()) {
-            if (member.getUuid().toString().equals(id)) {
+            if (idOf(member).equals(id)) {
                 return true;
             }
         }
@@ -208,19 +256,19 @@ public final class ClusterNode implements AutoCloseable {
 
         @Override
         public void init(InitialMembershipEvent event) {
-            event.getMembers().forEach(member -> memberIds.add(member.getUuid().toString()));
+            event.getMembers().forEach(member -> memberIds.add(idOf(member)));
             membersKnown = true;
         }
 
         @Override
         public void memberAdded(MembershipEvent event) {
-            memberIds.add(event.getMember().getUuid().toString());
+            memberIds.add(idOf(event.getMember()));
             listeners.forEach(listener -> listener.memberAdded(event));
         }
 
         @Override
         public void memberRemoved(MembershipEvent event) {
-            memberIds.remove(event.getMember().getUuid().toString());
+            memberIds.remove(idOf(event.getMember()));
             listeners.forEach(listener -> listener.memberRemoved(event));
         }
     }

@@ -45,6 +45,8 @@ public final class ClusteredRouteTable implements RouteTable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusteredRouteTable.class);
     static final String ROUTES = "parley.routes";
+    /** The topic on which a node that merged back asks the others to write their routes again. */
+    static final String SHARE_AGAIN = "parley.share-again";
 
     private final InMemoryRouteTable local;
     private final ClusterNode node;
@@ -72,6 +74,11 @@ public final class ClusteredRouteTable implements RouteTable {
         this.homes = new ClusterHomes(node, forwarder);
         this.caches = new ClusterCaches(node);
         shared.addEntryListener(new RouteEvents());
+        node.<String>topic(SHARE_AGAIN).addMessageListener(message -> {
+            if (!localId.equals(message.getMessageObject())) {
+                shareAllAgain();
+            }
+        });
         for (Map.Entry<String, SessionRoute> entry : shared.entrySet()) {
             learn(entry.getKey(), entry.getValue());
         }
@@ -323,10 +330,57 @@ public final class ClusteredRouteTable implements RouteTable {
         }
     }
 
-    /** Removes the shared entries of a node that left (the oldest member does it, once). */
+    /**
+     * Asks the other nodes to write their sessions' routes again ({@link #shareAllAgain}), once
+     * this node merged back into the cluster it was split from: Hazelcast fills its copy of the
+     * replicated map without entry events (its anti-entropy, up to 30 s later), and the entry
+     * events are what a node learns the other nodes' sessions from.
+     */
+    void askOthersToShareAgain() {
+        node.send(() -> node.<String>topic(SHARE_AGAIN).publish(localId));
+    }
+
+    /**
+     * Writes the routes of all this node's sessions again, as a node that merged back asks. A
+     * route written again is the same route: the nodes that knew it learn nothing new.
+     */
+    void shareAllAgain() {
+        for (LocalSession session : local.all()) {
+            change(session, facts -> true);
+        }
+    }
+
+    /**
+     * After this node merged back into the cluster it was split from: forgets the sessions of
+     * nodes that are not members and learns the routes its copy of the map has now (the others
+     * write theirs again when it asks, {@link #askOthersToShareAgain}). On the outbox, after the writes
+     * asked for before.
+     */
+    void relearnAfterMerge() {
+        node.send(() -> {
+            for (RemoteSession session : remote.all()) {
+                if (!node.isMember(session.route().node())) {
+                    remote.removeNode(session.route().node());
+                }
+            }
+            shared.forEach(this::learn);
+        });
+    }
+
+    /**
+     * Removes the shared entries of a node that left (the oldest member does it, once), unless it
+     * is a member again when the outbox gets to it: a node split from the cluster takes the
+     * others for gone, and its removal must not run after it merged back, on their live routes.
+     */
     void removeEntriesOf(String nodeId) {
-        node.send(() -> shared.entrySet().stream().filter(entry -> entry.getValue().node().equals(nodeId))
-                .map(Map.Entry::getKey).toList().forEach(shared::remove));
+        node.send(() -> {
+            if (node.isMemberNow(nodeId)) {
+                LOG.info("node {} is back in the cluster: its routes stay", nodeId);
+                return;
+            }
+            shared.entrySet().stream().filter(entry -> entry.getValue().node().equals(nodeId))
+                    .map(Map.Entry::getKey).toList().forEach(shared::remove);
+        });
     }
 
     /**

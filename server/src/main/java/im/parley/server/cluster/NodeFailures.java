@@ -31,13 +31,13 @@ final class NodeFailures implements MembershipListener {
 
     @Override
     public void memberAdded(MembershipEvent event) {
-        routes.forwarder().nodeJoined(event.getMember().getUuid().toString());
+        routes.forwarder().nodeJoined(ClusterNode.idOf(event.getMember()));
         LOG.info("node {} joined the cluster ({} nodes)", event.getMember(), event.getMembers().size());
     }
 
     @Override
     public void memberRemoved(MembershipEvent event) {
-        String node = event.getMember().getUuid().toString();
+        String node = ClusterNode.idOf(event.getMember());
         // First: what was on its way to the node is handled here, in the order sent, before a
         // stanza routed from now on finds its sessions gone (RFC 6120 §10.1).
         routes.forwarder().nodeLeft(node);
