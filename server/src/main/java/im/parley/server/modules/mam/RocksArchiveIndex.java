@@ -26,9 +26,12 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
+import org.rocksdb.AbstractEventListener;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.CompactionJobInfo;
 import org.rocksdb.CompressionType;
+import org.rocksdb.FlushJobInfo;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
@@ -37,6 +40,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.TableFileCreationInfo;
 import org.rocksdb.UInt64AddOperator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
@@ -163,10 +167,16 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                 .setMaxOpenFiles(64).setMaxBackgroundJobs(2).setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setKeepLogFileNum(2).setMaxLogFileSize(1L << 20).setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
                 .setTableFormatConfig(table);
+        // RocksDB makes its files with the process umask (0644 unless bin/parley's 077 applies)
+        // and has no mode option in Java: they are made the owner's only (0600) once it opened
+        // them and whenever it writes new ones (a flush, a compaction, the WAL and log that
+        // follow), as the rest of data_dir; the 0700 directory keeps others out meanwhile.
+        options.setListeners(List.of(new OwnerOnlyNewFiles(directory)));
         WriteOptions writeOptions = new WriteOptions().setSync(sync);
         try {
-            return new RocksArchiveIndex(directory, domain, accountExists, cache, add, options, writeOptions,
-                    RocksDB.open(options, directory.toString()));
+            RocksDB db = RocksDB.open(options, directory.toString());
+            ownerOnly(directory);
+            return new RocksArchiveIndex(directory, domain, accountExists, cache, add, options, writeOptions, db);
         } catch (RocksDBException e) {
             writeOptions.close();
             options.close();
@@ -728,6 +738,38 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
             lifecycle.writeLock().unlock();
         }
         ownerOnly(directory);
+    }
+
+    /** Makes the files RocksDB writes the owner's only as it writes them (see {@link #open}). */
+    private static final class OwnerOnlyNewFiles extends AbstractEventListener {
+
+        private final Path directory;
+
+        OwnerOnlyNewFiles(Path directory) {
+            super(EnabledEventCallback.ON_FLUSH_BEGIN, EnabledEventCallback.ON_FLUSH_COMPLETED,
+                    EnabledEventCallback.ON_COMPACTION_COMPLETED, EnabledEventCallback.ON_TABLE_FILE_CREATED);
+            this.directory = directory;
+        }
+
+        @Override
+        public void onFlushBegin(RocksDB db, FlushJobInfo flushJobInfo) {
+            ownerOnly(directory);
+        }
+
+        @Override
+        public void onFlushCompleted(RocksDB db, FlushJobInfo flushJobInfo) {
+            ownerOnly(directory);
+        }
+
+        @Override
+        public void onCompactionCompleted(RocksDB db, CompactionJobInfo compactionJobInfo) {
+            ownerOnly(directory);
+        }
+
+        @Override
+        public void onTableFileCreated(TableFileCreationInfo tableFileCreationInfo) {
+            ownerOnly(directory);
+        }
     }
 
     private static void ownerOnly(Path directory) {
