@@ -1,19 +1,40 @@
 package im.parley.server.modules.mam;
 
+import static im.parley.server.modules.mam.ArchiveKeys.COUNT;
+import static im.parley.server.modules.mam.ArchiveKeys.EMPTY;
+import static im.parley.server.modules.mam.ArchiveKeys.EXPIRY;
+import static im.parley.server.modules.mam.ArchiveKeys.ID;
+import static im.parley.server.modules.mam.ArchiveKeys.JOURNAL;
+import static im.parley.server.modules.mam.ArchiveKeys.MIGRATED;
+import static im.parley.server.modules.mam.ArchiveKeys.POSITION;
+import static im.parley.server.modules.mam.ArchiveKeys.ROW;
+import static im.parley.server.modules.mam.ArchiveKeys.SEQUENCE;
+import static im.parley.server.modules.mam.ArchiveKeys.TOTAL;
+import static im.parley.server.modules.mam.ArchiveKeys.WITH;
+import static im.parley.server.modules.mam.ArchiveKeys.countBytes;
+import static im.parley.server.modules.mam.ArchiveKeys.domainPrefix;
+import static im.parley.server.modules.mam.ArchiveKeys.fields;
+import static im.parley.server.modules.mam.ArchiveKeys.key;
+import static im.parley.server.modules.mam.ArchiveKeys.longBytes;
+import static im.parley.server.modules.mam.ArchiveKeys.next;
+import static im.parley.server.modules.mam.ArchiveKeys.owner;
+import static im.parley.server.modules.mam.ArchiveKeys.position;
+import static im.parley.server.modules.mam.ArchiveKeys.successor;
+import static im.parley.server.modules.mam.ArchiveKeys.utf8;
+import static im.parley.server.modules.mam.ArchiveKeys.value;
+
 import im.parley.core.files.OwnerOnlyFiles;
+import im.parley.server.modules.mam.ArchiveKeys.Range;
 import im.parley.server.storage.StorageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,12 +47,9 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
-import org.rocksdb.AbstractEventListener;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
-import org.rocksdb.CompactionJobInfo;
 import org.rocksdb.CompressionType;
-import org.rocksdb.FlushJobInfo;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
@@ -40,7 +58,6 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
-import org.rocksdb.TableFileCreationInfo;
 import org.rocksdb.UInt64AddOperator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
@@ -83,17 +100,6 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RocksArchiveIndex.class);
 
-    private static final byte ROW = 'r';
-    private static final byte WITH = 'w';
-    private static final byte ID = 'i';
-    private static final byte EXPIRY = 'e';
-    private static final byte COUNT = 'n';
-    private static final byte[] TOTAL = {'c'};
-    private static final byte[] SEQUENCE = {'s'};
-    private static final byte JOURNAL = 'j';
-    private static final byte[] MIGRATED = {'m'};
-    private static final byte[] EMPTY = new byte[0];
-    private static final int POSITION = 16;
     /** The most matches a filtered query's count walks (~3 ms of keys; a full JID's reads rows, ~10 ms). */
     static final int COUNT_LIMIT = 10_000;
 
@@ -171,11 +177,11 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         // and has no mode option in Java: they are made the owner's only (0600) once it opened
         // them and whenever it writes new ones (a flush, a compaction, the WAL and log that
         // follow), as the rest of data_dir; the 0700 directory keeps others out meanwhile.
-        options.setListeners(List.of(new OwnerOnlyNewFiles(directory)));
+        options.setListeners(List.of(new OwnerOnlyRocksFiles(directory)));
         WriteOptions writeOptions = new WriteOptions().setSync(sync);
         try {
             RocksDB db = RocksDB.open(options, directory.toString());
-            ownerOnly(directory);
+            OwnerOnlyRocksFiles.restrict(directory);
             return new RocksArchiveIndex(directory, domain, accountExists, cache, add, options, writeOptions, db);
         } catch (RocksDBException e) {
             writeOptions.close();
@@ -506,8 +512,8 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
 
     /** An iterator over the keys of {@code prefix} followed by a position in {@code range}. */
     private Keys keys(byte[] prefix, Range range) {
-        byte[] lower = range.lower == null ? prefix : key(prefix, range.lower);
-        byte[] upper = range.upper == null ? successor(prefix) : key(prefix, range.upper);
+        byte[] lower = range.lower() == null ? prefix : key(prefix, range.lower());
+        byte[] upper = range.upper() == null ? successor(prefix) : key(prefix, range.upper());
         return new Keys(db, new Slice(lower), new Slice(upper));
     }
 
@@ -737,51 +743,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         } finally {
             lifecycle.writeLock().unlock();
         }
-        ownerOnly(directory);
-    }
-
-    /** Makes the files RocksDB writes the owner's only as it writes them (see {@link #open}). */
-    private static final class OwnerOnlyNewFiles extends AbstractEventListener {
-
-        private final Path directory;
-
-        OwnerOnlyNewFiles(Path directory) {
-            super(EnabledEventCallback.ON_FLUSH_BEGIN, EnabledEventCallback.ON_FLUSH_COMPLETED,
-                    EnabledEventCallback.ON_COMPACTION_COMPLETED, EnabledEventCallback.ON_TABLE_FILE_CREATED);
-            this.directory = directory;
-        }
-
-        @Override
-        public void onFlushBegin(RocksDB db, FlushJobInfo flushJobInfo) {
-            ownerOnly(directory);
-        }
-
-        @Override
-        public void onFlushCompleted(RocksDB db, FlushJobInfo flushJobInfo) {
-            ownerOnly(directory);
-        }
-
-        @Override
-        public void onCompactionCompleted(RocksDB db, CompactionJobInfo compactionJobInfo) {
-            ownerOnly(directory);
-        }
-
-        @Override
-        public void onTableFileCreated(TableFileCreationInfo tableFileCreationInfo) {
-            ownerOnly(directory);
-        }
-    }
-
-    private static void ownerOnly(Path directory) {
-        try (var files = Files.list(directory)) {
-            for (Path file : files.toList()) {
-                if (Files.isRegularFile(file)) {
-                    Files.setPosixFilePermissions(file, OwnerOnlyFiles.FILE);
-                }
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            // Not POSIX, or a file gone: the directory alone keeps others out.
-        }
+        OwnerOnlyRocksFiles.restrict(directory);
     }
 
     /**
@@ -793,10 +755,6 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         for (Map.Entry<ByteBuffer, Long> count : counts.entrySet()) {
             write.merge(count.getKey().array(), countBytes(count.getValue()));
         }
-    }
-
-    private static byte[] countBytes(long value) {
-        return ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array();
     }
 
     /** A count kept by {@link #addCounts}; 0 if none. */
@@ -821,107 +779,5 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     private long readLong(byte[] key) {
         byte[] value = read(key);
         return value == null ? 0 : ByteBuffer.wrap(value).getLong();
-    }
-
-    /** A row's value: id, full {@code with}, stanza (or the purge entry's: id, bare {@code with}, nothing). */
-    private static byte[] value(String id, String with, String stanza) {
-        byte[] idBytes = utf8(id);
-        byte[] withBytes = utf8(with);
-        byte[] stanzaBytes = utf8(stanza);
-        return ByteBuffer.allocate(8 + idBytes.length + withBytes.length + stanzaBytes.length)
-                .putInt(idBytes.length).put(idBytes).putInt(withBytes.length).put(withBytes).put(stanzaBytes).array();
-    }
-
-    private static String[] fields(byte[] value) {
-        ByteBuffer buffer = ByteBuffer.wrap(value);
-        String id = string(buffer, buffer.getInt());
-        String with = string(buffer, buffer.getInt());
-        return new String[] {id, with, string(buffer, buffer.remaining())};
-    }
-
-    private static String string(ByteBuffer buffer, int length) {
-        String s = new String(buffer.array(), buffer.position(), length, StandardCharsets.UTF_8);
-        buffer.position(buffer.position() + length);
-        return s;
-    }
-
-    private static byte[] owner(EntityBareJid owner) {
-        return key(utf8(owner.toString()), new byte[] {0});
-    }
-
-    private static byte[] domainPrefix(DomainBareJid domain) {
-        return key(utf8(domain.toString()), new byte[] {0});
-    }
-
-    private static byte[] position(long stamp, long seq) {
-        return ByteBuffer.allocate(POSITION).putLong(stamp).putLong(seq).array();
-    }
-
-    /** The position just after {@code position} (an exclusive bound made inclusive). */
-    private static byte[] next(byte[] position) {
-        ByteBuffer buffer = ByteBuffer.wrap(position);
-        return position(buffer.getLong(), buffer.getLong() + 1);
-    }
-
-    /** The smallest key after every key that starts with {@code prefix}. */
-    private static byte[] successor(byte[] prefix) {
-        byte[] next = prefix.clone();
-        for (int i = next.length - 1; i >= 0; i--) {
-            if (next[i] != (byte) 0xff) {
-                next[i]++;
-                return Arrays.copyOf(next, i + 1);
-            }
-        }
-        throw new IllegalArgumentException("no successor");
-    }
-
-    private static byte[] longBytes(long value) {
-        return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
-    }
-
-    /** {@code kind}, then {@code from}'s bytes {@code start} to {@code end}: another kind of key with the same parts. */
-    private static byte[] key(byte kind, byte[] from, int start, int end) {
-        return key(kind, Arrays.copyOfRange(from, start, end));
-    }
-
-    private static byte[] key(byte kind, byte[]... parts) {
-        byte[][] all = new byte[parts.length + 1][];
-        all[0] = new byte[] {kind};
-        System.arraycopy(parts, 0, all, 1, parts.length);
-        return key(all);
-    }
-
-    private static byte[] key(byte[]... parts) {
-        int length = 0;
-        for (byte[] part : parts) {
-            length += part.length;
-        }
-        ByteBuffer key = ByteBuffer.allocate(length);
-        for (byte[] part : parts) {
-            key.put(part);
-        }
-        return key.array();
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Positions from {@code lower} (inclusive) to {@code upper} (exclusive); null: unbounded. */
-    private record Range(byte[] lower, byte[] upper) {
-        static final Range ALL = new Range(null, null);
-
-        Range from(byte[] position) {
-            return new Range(lower == null || Arrays.compareUnsigned(position, lower) > 0 ? position : lower, upper);
-        }
-
-        Range until(byte[] position) {
-            return new Range(lower, upper == null || Arrays.compareUnsigned(position, upper) < 0 ? position : upper);
-        }
-
-        boolean contains(byte[] position) {
-            return (lower == null || Arrays.compareUnsigned(position, lower) >= 0)
-                    && (upper == null || Arrays.compareUnsigned(position, upper) < 0);
-        }
     }
 }
