@@ -153,9 +153,9 @@ public final class ClusteredRouteTable implements RouteTable {
     }
 
     /**
-     * Applies a change to what this node shares of its session and, if it changed anything,
-     * writes the session's route once: changes made before the outbox thread gets to it go in
-     * the same write (directed presence to rooms, presence updates in a burst).
+     * Applies a change to what this node shares of its session and, if it changed anything, has
+     * the session's route written: changes made before its batch runs go in the same write
+     * ({@link RouteWrites}; directed presence to rooms, presence updates in a burst).
      */
     private void change(LocalSession session, Predicate<SharedFacts> change) {
         if (!isBoundHere(session)) {
@@ -381,71 +381,5 @@ public final class ClusteredRouteTable implements RouteTable {
             shared.entrySet().stream().filter(entry -> entry.getValue().node().equals(nodeId))
                     .map(Map.Entry::getKey).toList().forEach(shared::remove);
         });
-    }
-
-    /**
-     * What this node shares of one of its sessions, as last reported, and whether a write of it
-     * is queued on the outbox: a change while one is queued goes with it.
-     */
-    private static final class SharedFacts {
-
-        private boolean available;
-        private int priority;
-        private String presence;
-        private boolean rosterRequested;
-        private List<String> directedTo = List.of();
-        private boolean carbons;
-        private boolean blockListRequested;
-        private boolean queued;
-
-        /** Applies {@code change}; true if it changed something and no write is queued yet (the caller queues one). */
-        synchronized boolean change(Predicate<SharedFacts> change) {
-            if (!change.test(this) || queued) {
-                return false;
-            }
-            queued = true;
-            return true;
-        }
-
-        /** The route to write now, with every change made until now. */
-        synchronized SessionRoute take(String node, String binding) {
-            queued = false;
-            return new SessionRoute(node, binding, available, priority, presence, rosterRequested, directedTo, carbons,
-                    blockListRequested);
-        }
-
-        boolean presence(boolean nowAvailable, int nowPriority, String xml) {
-            available = nowAvailable;
-            priority = nowPriority;
-            presence = xml;
-            if (!nowAvailable) {
-                directedTo = List.of();
-            }
-            return true;
-        }
-
-        boolean rosterRequested() {
-            boolean changed = !rosterRequested;
-            rosterRequested = true;
-            return changed;
-        }
-
-        boolean carbons(boolean enabled) {
-            boolean changed = carbons != enabled;
-            carbons = enabled;
-            return changed;
-        }
-
-        boolean blockListRequested() {
-            boolean changed = !blockListRequested;
-            blockListRequested = true;
-            return changed;
-        }
-
-        boolean directedTo(List<String> jids) {
-            boolean changed = !directedTo.equals(jids);
-            directedTo = jids;
-            return changed;
-        }
     }
 }
