@@ -107,11 +107,18 @@ public final class ClusteredRouteTable implements RouteTable {
         return previous;
     }
 
+    /**
+     * Ends a local session and removes its route, unless a later session of this node is bound
+     * under its full JID (RFC 6120 §7.7.2.2: it replaced this one): that one's route is written
+     * under the same key, and a removal made after it would take it from the other nodes.
+     */
     @Override
     public void unbind(LocalSession session) {
         local.unbind(session);
         mine.remove(session);
-        writes.remove(session.jid().toString(), session.id());
+        if (local.find(session.jid()).isEmpty()) {
+            writes.remove(session.jid().toString(), session.id());
+        }
     }
 
     /**
@@ -263,6 +270,25 @@ public final class ClusteredRouteTable implements RouteTable {
         }
     }
 
+    /**
+     * Writes again the route of a session still bound here whose entry was removed. A removal
+     * reads an entry and then removes its key (ReplicatedMap has no compare-and-remove), so it
+     * can take a route written in between under the same full JID: a client of a node that died
+     * or stopped reconnects here with the same resource before the oldest node removed the dead
+     * node's entries. Without its route the other nodes would take the session for gone and
+     * store its messages offline while it is online.
+     */
+    private void shareAgainIfStillBound(String key) {
+        EntityFullJid jid = fullJid(key);
+        if (jid == null) {
+            return;
+        }
+        local.find(jid).filter(mine::containsKey).filter(session -> !shared.containsKey(key)).ifPresent(session -> {
+            LOG.info("the route of {} was removed while it is bound here: writing it again", jid);
+            change(session, facts -> true);
+        });
+    }
+
     /** A session of this node lost its full JID to a later binding on another node. */
     private void replacedElsewhere(String key, SessionRoute before, SessionRoute after) {
         EntityFullJid jid = fullJid(key);
@@ -307,6 +333,7 @@ public final class ClusteredRouteTable implements RouteTable {
         @Override
         public void entryRemoved(EntryEvent<String, SessionRoute> event) {
             forget(event.getKey(), event.getOldValue());
+            shareAgainIfStillBound(event.getKey());
         }
 
         @Override
@@ -378,8 +405,16 @@ public final class ClusteredRouteTable implements RouteTable {
                 LOG.info("node {} is back in the cluster: its routes stay", nodeId);
                 return;
             }
-            shared.entrySet().stream().filter(entry -> entry.getValue().node().equals(nodeId))
-                    .map(Map.Entry::getKey).toList().forEach(shared::remove);
+            List<String> keys = shared.entrySet().stream().filter(entry -> entry.getValue().node().equals(nodeId))
+                    .map(Map.Entry::getKey).toList();
+            for (String key : keys) {
+                // Read again just before: a session bound since under the same full JID on a
+                // live node stays (the narrow window left is closed by shareAgainIfStillBound).
+                SessionRoute route = shared.get(key);
+                if (route != null && route.node().equals(nodeId)) {
+                    shared.remove(key);
+                }
+            }
         });
     }
 }

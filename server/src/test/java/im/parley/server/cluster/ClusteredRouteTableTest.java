@@ -376,6 +376,44 @@ class ClusteredRouteTableTest {
     }
 
     /**
+     * A removal that takes a live route (the oldest node removing a dead node's entries reads
+     * them, then removes their keys: a client that reconnected to a live node with the same full
+     * JID in between has its new route removed) is repaired by the node the session is bound on:
+     * it writes the route again, and the other nodes route to the session again (issue 16: no
+     * message goes to offline storage while its recipient is online).
+     */
+    @Test
+    void aRouteRemovedWhileItsSessionIsStillBoundIsWrittenAgain() throws Exception {
+        RecordingSession juliet = available(first, "juliet@" + DOMAIN + "/load", 0, "<presence xmlns='jabber:client'/>");
+        await().atMost(WAIT).until(() -> second.routes().find(juliet.jid()).isPresent());
+
+        second.routes().node().<String, SessionRoute>replicatedMap(ClusteredRouteTable.ROUTES)
+                .remove(juliet.jid().toString());
+
+        LocalSession seen = await().atMost(WAIT).until(() -> second.routes().find(juliet.jid()),
+                session -> session.isPresent() && session.get().isAvailable()).orElseThrow();
+        assertThat(seen.id()).isEqualTo(juliet.id());
+    }
+
+    /**
+     * RFC 6120 §7.7.2.2 on one node: a session that replaces an earlier one under the same full
+     * JID keeps its route on the other nodes once the earlier one is unbound (its removal would
+     * otherwise be written after the later session's route, under the same key).
+     */
+    @Test
+    void aSessionThatReplacesAnotherOnTheSameNodeKeepsItsRoute() throws Exception {
+        RecordingSession earlier = available(first, "romeo@" + DOMAIN + "/phone", 0, "<presence xmlns='jabber:client'/>");
+        await().atMost(WAIT).until(() -> second.routes().find(earlier.jid()).isPresent());
+
+        RecordingSession later = available(first, "romeo@" + DOMAIN + "/phone", 1, "<presence xmlns='jabber:client'/>");
+        first.routes().unbind(earlier);
+
+        await().atMost(WAIT).until(() -> second.routes().find(later.jid()),
+                session -> session.isPresent() && session.get().id().equals(later.id()));
+        assertThat(first.routes().find(later.jid())).containsSame(later);
+    }
+
+    /**
      * A node that leaves: the other forgets its sessions and, being the oldest left, ends them
      * for its modules ({@code session/closed}, which makes the presence module broadcast
      * unavailable presence, RFC 6121 §4.5.2, also to the entities the session sent directed
