@@ -40,8 +40,10 @@ class SmallInstallTest {
                 "c2s:", "  port: " + port, "direct_tls:", "  port: " + freePort(), "http:", "  port: " + freePort(), ""));
         ParleyBulkUsers.create(ConfigLoader.load(config), "bench.test", "user", 2, "pw");
         Path cds = dir.resolve("cds");
+        Path tmp = Files.createDirectory(dir.resolve("tmp"));
+        String tmpdir = "-Djava.io.tmpdir=" + tmp;
 
-        ScenarioResult chat = run(cds, config, port, 2);
+        ScenarioResult chat = run(cds, config, port, 2, tmpdir);
 
         assertThat(chat.figures()).containsKeys("port_ms", "first_login_ms", "cpu_s_to_ready", "rss_idle_mb",
                 "rss_chat_end_mb");
@@ -56,10 +58,18 @@ class SmallInstallTest {
             file.setLength(file.length() / 2);
         }
         Path classes = dir.resolve("classes.log");
-        ScenarioResult start = run(cds, config, port, 0, "-Xlog:class+load:file=" + classes);
+        ScenarioResult start = run(cds, config, port, 0, tmpdir, "-Xlog:class+load:file=" + classes);
 
         assertThat(start.figures()).containsKey("port_ms").containsEntry("server_alive", true);
         assertThat(Files.list(dir).map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith("hs_err"));
+        // RocksDB's native library (the archive index) is copied into data_dir once, never into
+        // the temporary directory at each start (where every killed server left 15 MB).
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(name -> name.contains("rocksdb"));
+        }
+        try (Stream<Path> copies = Files.list(dir.resolve("data").resolve("native"))) {
+            assertThat(copies.map(p -> p.getFileName().toString())).singleElement().asString().startsWith("rocksdbjni-");
+        }
         // A restart (certificate and schema in place, metrics off) loads none of what no client needs yet.
         try (Stream<String> lines = Files.lines(classes)) {
             assertThat(lines.filter(line -> line.contains(" source: ")).map(line -> line.split(" ")[1]))

@@ -125,7 +125,7 @@ public final class MamModule implements XmppModule {
         DomainBareJid domain = context.host().domain();
         ArchiveIndex archive = store;
         RocksArchiveIndex rocks = null;
-        if (store.embedded() && RocksArchiveIndex.available()) {
+        if (store.embedded() && RocksArchiveIndex.available(context.dataDir().resolve(RocksNativeLibrary.DIRECTORY))) {
             rocks = RocksArchiveIndex.open(context.dataDir().resolve(RocksArchiveIndex.DIRECTORY).resolve(domain.toString()),
                     domain, context.storage().accounts()::exists, context.option(JOURNAL_FSYNC));
             long moved = rocks.migrate(store);

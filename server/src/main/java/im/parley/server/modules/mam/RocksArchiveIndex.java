@@ -138,11 +138,12 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     /**
      * Whether RocksDB's native library loads on this platform (the build's {@code rocksdbjni} jar
      * has the libraries of some platforms only: see the root pom's {@code rocksdb.classifier}).
-     * Loads it: call only when the archive is about to open.
+     * Loads it, from the copy in {@code nativeDirectory} ({@link RocksNativeLibrary}): call only
+     * when the archive is about to open.
      */
-    static boolean available() {
+    static boolean available(Path nativeDirectory) {
         try {
-            RocksDB.loadLibrary();
+            RocksNativeLibrary.load(nativeDirectory);
             return true;
         } catch (LinkageError | RuntimeException e) {
             LOG.warn("RocksDB's native library does not load here ({}): the archive stays in the database, "
