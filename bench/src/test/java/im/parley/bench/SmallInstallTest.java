@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,9 @@ class SmallInstallTest {
         Path written = onlyArchive(cds);
         assertThat(written.getFileName().toString()).matches(".*\\.(jsa|aot)\\.new");
 
+        Path rocksLibrary = onlyFile(dir.resolve("data").resolve("native"));
+        Object rocksLibraryKey = Files.readAttributes(rocksLibrary, BasicFileAttributes.class).fileKey();
+
         // As if the server had been killed while writing it: half an archive.
         try (RandomAccessFile file = new RandomAccessFile(written.toFile(), "rw")) {
             file.setLength(file.length() / 2);
@@ -67,9 +71,10 @@ class SmallInstallTest {
         try (Stream<Path> left = Files.list(tmp)) {
             assertThat(left.map(p -> p.getFileName().toString())).noneMatch(name -> name.contains("rocksdb"));
         }
-        try (Stream<Path> copies = Files.list(dir.resolve("data").resolve("native"))) {
-            assertThat(copies.map(p -> p.getFileName().toString())).singleElement().asString().startsWith("rocksdbjni-");
-        }
+        assertThat(onlyFile(dir.resolve("data").resolve("native"))).as("the restart loaded the first start's copy")
+                .isEqualTo(rocksLibrary);
+        assertThat(Files.readAttributes(rocksLibrary, BasicFileAttributes.class).fileKey()).isEqualTo(rocksLibraryKey);
+        assertThat(Files.readString(dir.resolve("console.log"))).doesNotContain("loading it RocksDB's way");
         // A restart (certificate and schema in place, metrics off) loads none of what no client needs yet.
         try (Stream<String> lines = Files.lines(classes)) {
             assertThat(lines.filter(line -> line.contains(" source: ")).map(line -> line.split(" ")[1]))
@@ -99,6 +104,19 @@ class SmallInstallTest {
             List<Path> archives = files.filter(p -> p.toString().matches(".*\\.(jsa|aot).*")).toList();
             assertThat(archives).hasSize(1);
             return archives.get(0);
+        }
+    }
+
+    /** The one file in the one directory under {@code parent}. */
+    private static Path onlyFile(Path parent) throws IOException {
+        try (Stream<Path> directories = Files.list(parent)) {
+            List<Path> all = directories.toList();
+            assertThat(all).hasSize(1);
+            try (Stream<Path> files = Files.list(all.get(0))) {
+                List<Path> inside = files.toList();
+                assertThat(inside).hasSize(1);
+                return inside.get(0);
+            }
         }
     }
 

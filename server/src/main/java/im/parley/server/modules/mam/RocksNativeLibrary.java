@@ -51,7 +51,7 @@ final class RocksNativeLibrary {
             return;
         }
         try {
-            Path directory = copied(nativeDirectory);
+            Path directory = copied(nativeDirectory.toAbsolutePath());
             if (directory != null) {
                 RocksDB.loadLibrary(List.of(directory.toString()));
                 LOADED.set(true);
@@ -69,7 +69,7 @@ final class RocksNativeLibrary {
     /**
      * The directory holding this version's copy under the name {@link RocksDB#loadLibrary(List)}
      * looks for, written now if it is not there whole; null if the jar has no library for this
-     * platform.
+     * platform. Absolute: {@link System#load} takes no other path.
      */
     static Path copied(Path nativeDirectory) throws IOException {
         URL resource = RocksDB.class.getClassLoader().getResource(Environment.getJniLibraryFileName("rocksdb"));
@@ -85,8 +85,8 @@ final class RocksNativeLibrary {
         if (entry.getSize() < 0 || entry.getCrc() < 0) {
             return null;
         }
-        Path directory = OwnerOnlyFiles.createDirectories(
-                nativeDirectory.resolve(PREFIX + Long.toHexString(entry.getCrc()) + "-" + entry.getSize()));
+        Path directory = OwnerOnlyFiles.createDirectories(nativeDirectory.toAbsolutePath()
+                .resolve(PREFIX + Long.toHexString(entry.getCrc()) + "-" + entry.getSize()));
         Path library = directory.resolve(Environment.getJniLibraryFileName("rocksdbjni"));
         if (Files.isRegularFile(library) && Files.size(library) == entry.getSize()) {
             return directory;
@@ -111,7 +111,8 @@ final class RocksNativeLibrary {
     static void removeOtherVersions(Path nativeDirectory, Path kept) {
         try (DirectoryStream<Path> versions = Files.newDirectoryStream(nativeDirectory, PREFIX + "*")) {
             for (Path version : versions) {
-                if (!version.equals(kept)) {
+                // By name: one of the paths may be absolute, the other not.
+                if (!version.getFileName().equals(kept.getFileName())) {
                     try (DirectoryStream<Path> files = Files.newDirectoryStream(version)) {
                         for (Path file : files) {
                             Files.deleteIfExists(file);

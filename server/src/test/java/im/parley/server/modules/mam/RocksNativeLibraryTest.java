@@ -68,4 +68,20 @@ class RocksNativeLibraryTest {
         assertThat(older).doesNotExist();
         assertThat(kept).isDirectory();
     }
+
+    /**
+     * {@code data_dir} is relative by default ({@code ./data}): the copy's directory is absolute
+     * ({@link System#load} takes no other path), and the removal of other versions, given one
+     * path of each kind, keeps it (a first start once removed the copy it had just made).
+     */
+    @Test
+    void aRelativeDataDirGivesAnAbsoluteCopyThatIsKept() throws Exception {
+        Path relative = Path.of("").toAbsolutePath().relativize(dataDir.resolve(RocksNativeLibrary.DIRECTORY));
+
+        Path kept = RocksNativeLibrary.copied(relative);
+
+        assertThat(kept).isAbsolute();
+        RocksNativeLibrary.removeOtherVersions(relative, kept);
+        assertThat(kept.resolve(Environment.getJniLibraryFileName("rocksdbjni"))).isRegularFile();
+    }
 }
