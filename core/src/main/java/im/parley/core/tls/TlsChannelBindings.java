@@ -5,9 +5,11 @@ import io.netty.handler.ssl.SslHandler;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.lang.reflect.Method;
@@ -15,12 +17,6 @@ import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
-import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
-import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
 
 /**
  * Channel binding data of one TLS connection, read from its {@link SSLEngine} each time it is
@@ -142,21 +138,43 @@ public final class TlsChannelBindings implements ChannelBindingSource {
         return Optional.of((X509Certificate) chain[0]);
     }
 
+    /**
+     * The JCA digest of each common signature algorithm (by OID) for RFC 5929 §4.1: the
+     * signature's hash, SHA-256 where that is MD5 or SHA-1. Read with the JDK alone: looking the
+     * hash up through BouncyCastle loaded its signed jars at the first login after every start
+     * (about 0.15 s, issue 19); other algorithms (RSASSA-PSS, whose hash is in its parameters,
+     * EdDSA) still go through it ({@link SignatureDigests}).
+     */
+    private static final Map<String, String> SIGNATURE_DIGESTS = Map.ofEntries(
+            Map.entry("1.2.840.113549.1.1.4", "SHA-256"), // md5WithRSAEncryption
+            Map.entry("1.2.840.113549.1.1.5", "SHA-256"), // sha1WithRSAEncryption
+            Map.entry("1.2.840.113549.1.1.14", "SHA-224"),
+            Map.entry("1.2.840.113549.1.1.11", "SHA-256"),
+            Map.entry("1.2.840.113549.1.1.12", "SHA-384"),
+            Map.entry("1.2.840.113549.1.1.13", "SHA-512"),
+            Map.entry("1.2.840.10045.4.1", "SHA-256"), // ecdsa-with-SHA1
+            Map.entry("1.2.840.10045.4.3.1", "SHA-224"),
+            Map.entry("1.2.840.10045.4.3.2", "SHA-256"),
+            Map.entry("1.2.840.10045.4.3.3", "SHA-384"),
+            Map.entry("1.2.840.10045.4.3.4", "SHA-512"),
+            Map.entry("1.2.840.10040.4.3", "SHA-256"), // dsa-with-sha1
+            Map.entry("2.16.840.1.101.3.4.3.1", "SHA-224"),
+            Map.entry("2.16.840.1.101.3.4.3.2", "SHA-256"));
+
     /** RFC 5929 §4.1; certificates whose signature names no single hash (EdDSA) have no binding. */
     static Optional<byte[]> endPointHash(X509Certificate certificate) {
         try {
-            AlgorithmIdentifier signature = new JcaX509CertificateHolder(certificate).getSignatureAlgorithm();
-            AlgorithmIdentifier digest = DefaultDigestAlgorithmIdentifierFinder.INSTANCE.find(signature);
-            if (digest == null) {
-                return Optional.empty();
-            }
-            if (digest.getAlgorithm().equals(PKCSObjectIdentifiers.md5)
-                    || digest.getAlgorithm().equals(OIWObjectIdentifiers.idSHA1)) {
-                digest = new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256);
-            }
-            // The JDK knows its digests by OID, which avoids a BC-to-JCA name mapping.
-            MessageDigest messageDigest = MessageDigest.getInstance(digest.getAlgorithm().getId());
-            return Optional.of(messageDigest.digest(certificate.getEncoded()));
+            String digest = SIGNATURE_DIGESTS.get(certificate.getSigAlgOID());
+            Optional<MessageDigest> messageDigest = digest != null
+                    ? Optional.of(MessageDigest.getInstance(digest))
+                    : SignatureDigests.endPointDigest(certificate);
+            return messageDigest.map(md -> {
+                try {
+                    return md.digest(certificate.getEncoded());
+                } catch (CertificateEncodingException e) {
+                    return null;
+                }
+            });
         } catch (GeneralSecurityException e) {
             return Optional.empty();
         }

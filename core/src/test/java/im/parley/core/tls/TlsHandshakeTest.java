@@ -13,10 +13,15 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
+import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
-import java.util.Arrays;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterEach;
@@ -207,6 +212,38 @@ class TlsHandshakeTest {
                 .hasValue(MessageDigest.getInstance("SHA-256").digest(sha1.getEncoded()));
         assertThat(TlsChannelBindings.endPointHash(sha384))
                 .hasValue(MessageDigest.getInstance("SHA-384").digest(sha384.getEncoded()));
+    }
+
+    /**
+     * The JDK-only look-up of the common signature algorithms gives the hash BouncyCastle's
+     * digest finder gives (the look-up that remains for the others, RSASSA-PSS and EdDSA).
+     */
+    @Test
+    void theJdkLookUpOfTheEndPointHashAgreesWithBouncyCastles() throws Exception {
+        List<X509Certificate> certificates = new ArrayList<>();
+        for (String algorithm : List.of("SHA1withRSA", "SHA224withRSA", "SHA256withRSA", "SHA384withRSA", "SHA512withRSA")) {
+            certificates.add(TestCertificates.selfSigned(TestCertificates.rsaKeyPair(), algorithm));
+        }
+        for (String algorithm : List.of("SHA1withECDSA", "SHA224withECDSA", "SHA256withECDSA", "SHA384withECDSA",
+                "SHA512withECDSA")) {
+            certificates.add(TestCertificates.selfSigned(TestCertificates.ecKeyPair(), algorithm));
+        }
+        certificates.add(TestCertificates.selfSigned(KeyPairGenerator.getInstance("Ed25519").generateKeyPair(), "Ed25519"));
+
+        for (X509Certificate certificate : certificates) {
+            Optional<String> byBouncyCastle = SignatureDigests.endPointDigest(certificate)
+                    .map(digest -> HexFormat.of().formatHex(digest.digest(encoded(certificate))));
+            assertThat(TlsChannelBindings.endPointHash(certificate).map(HexFormat.of()::formatHex))
+                    .as(certificate.getSigAlgName()).isEqualTo(byBouncyCastle);
+        }
+    }
+
+    private static byte[] encoded(X509Certificate certificate) {
+        try {
+            return certificate.getEncoded();
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private void handshake(SslHandler server, SslHandler client) throws Exception {
