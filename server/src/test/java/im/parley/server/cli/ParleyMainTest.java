@@ -233,11 +233,30 @@ class ParleyMainTest {
         assertThat(run("", "kick", "capulet.example", "--config", config.toString())).isEqualTo(ExitCodes.USER_ERROR);
     }
 
+    /**
+     * Each subcommand is registered under the name its annotation gives, alone when the first
+     * argument names it (what {@code parley run} reads at start, issue 19), all of them otherwise.
+     */
+    @Test
+    void eachSubcommandIsRegisteredAloneUnderItsOwnNameOrAllTogether() {
+        var subcommands = ParleyMain.subcommands(null, new ByteArrayInputStream(new byte[0]));
+        for (var entry : subcommands.entrySet()) {
+            Object command = entry.getValue().get();
+            CommandLine alone = command instanceof CommandLine line ? line : new CommandLine(command);
+            assertThat(alone.getCommandName()).isEqualTo(entry.getKey());
+            assertThat(ParleyMain.commandLine(null, new ByteArrayInputStream(new byte[0]), entry.getKey())
+                    .getSubcommands()).containsOnlyKeys(entry.getKey());
+        }
+        assertThat(ParleyMain.commandLine(null, new ByteArrayInputStream(new byte[0]), "--help").getSubcommands())
+                .containsOnlyKeys(subcommands.keySet().toArray(String[]::new));
+    }
+
     private int run(String stdin, String... args) {
         out = new StringWriter();
         err = new StringWriter();
+        // As ParleyMain.main does: only the subcommand the first argument names is registered.
         CommandLine commandLine = ParleyMain.commandLine(null,
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), args.length > 0 ? args[0] : null);
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         return commandLine.execute(args);
