@@ -32,6 +32,14 @@ public interface AccountStore {
      */
     void beforeDelete(Consumer<EntityBareJid> step);
 
+    /**
+     * Runs {@code step} with the account after each deletion that deleted it, on the deleting
+     * thread (blocking): for a module that keeps the account's data outside the database, which
+     * must go once nothing can add to it any more (what arrives until the deletion commits is
+     * written for an account that still exists).
+     */
+    void afterDelete(Consumer<EntityBareJid> step);
+
     boolean exists(EntityBareJid jid);
 
     /** The accounts of one domain, sorted by their string form. */

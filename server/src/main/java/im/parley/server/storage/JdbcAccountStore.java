@@ -22,6 +22,7 @@ import org.jxmpp.jid.EntityBareJid;
 public final class JdbcAccountStore implements AccountStore {
     private final SqlTransactions transactions;
     private final List<Consumer<EntityBareJid>> beforeDelete = new CopyOnWriteArrayList<>();
+    private final List<Consumer<EntityBareJid>> afterDelete = new CopyOnWriteArrayList<>();
 
     public JdbcAccountStore(DataSource dataSource) {
         this.transactions = new SqlTransactions(dataSource);
@@ -70,9 +71,14 @@ public final class JdbcAccountStore implements AccountStore {
     }
 
     @Override
+    public void afterDelete(Consumer<EntityBareJid> step) {
+        afterDelete.add(step);
+    }
+
+    @Override
     public boolean delete(EntityBareJid jid) {
         beforeDelete.forEach(step -> step.accept(jid));
-        return transactions.run("delete account " + jid, connection -> {
+        boolean deleted = transactions.run("delete account " + jid, connection -> {
             try (PreparedStatement credentials = connection.prepareStatement(
                     "DELETE FROM account_credentials WHERE domain = ? AND username = ?");
                  PreparedStatement account = connection.prepareStatement(
@@ -83,6 +89,10 @@ public final class JdbcAccountStore implements AccountStore {
                 return account.executeUpdate() > 0;
             }
         });
+        if (deleted) {
+            afterDelete.forEach(step -> step.accept(jid));
+        }
+        return deleted;
     }
 
     @Override

@@ -146,11 +146,22 @@ public final class MamModule implements XmppModule {
         context.onStop(closing(journal, rocks));
         if (journal != null || rocks != null) {
             // Without them the database's ON DELETE CASCADE takes the archive along.
-            Runnable beforeDeletion = settle;
+            Runnable settleArchive = settle;
             RocksArchiveIndex deletedFrom = rocks;
-            context.storage().accounts().beforeDelete(account -> {
+            if (rocks == null) {
+                // The journaled rows reach the table before the cascade deletes the account's rows.
+                context.storage().accounts().beforeDelete(account -> {
+                    if (account.getDomain().equals(domain)) {
+                        settleArchive.run();
+                    }
+                });
+            }
+            // Once the deletion committed nothing more is archived for the account: what was until
+            // then is indexed (or, in the table, dropped for want of its account) and the index's
+            // rows deleted, so that a new account of the same name starts with an empty archive.
+            context.storage().accounts().afterDelete(account -> {
                 if (account.getDomain().equals(domain)) {
-                    beforeDeletion.run();
+                    settleArchive.run();
                     if (deletedFrom != null) {
                         deletedFrom.delete(account);
                     }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.impl.JidCreate;
 
 /**
@@ -514,6 +515,25 @@ class MamModuleTest {
 
         assertThat(bodies(query(online("romeo@parley.test", "new"), "", ""))).isEmpty();
         assertThat(bodies(query(juliet, "", ""))).hasSize(5);
+    }
+
+    /**
+     * XEP-0313 §8 (the archive holds the user's messages only) and issue 13 (the archive is
+     * deleted with the account): a message archived while the account is being deleted goes with
+     * it, and a new account of the same name starts with an empty archive.
+     */
+    @Test
+    void aMessageArchivedWhileTheAccountIsDeletedGoesWithIt() throws Exception {
+        fiveMessages();
+        romeo.drop();
+        EntityBareJid account = JidCreate.entityBareFrom("romeo@parley.test");
+        server.storage().accounts().beforeDelete(deleted -> chat(juliet, "romeo@parley.test", "during"));
+
+        server.accounts().delete(account);
+        server.user("romeo@parley.test");
+
+        assertThat(bodies(query(online("romeo@parley.test", "new"), "", ""))).isEmpty();
+        assertThat(bodies(query(juliet, "", ""))).hasSize(6);
     }
 
     /**
