@@ -45,6 +45,11 @@ final class ArchiveJournal implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveJournal.class);
     private static final Pattern SEGMENT = Pattern.compile("(\\d{19})\\.journal");
+    /**
+     * How much of a segment the indexer reads at once: below half of G1's smallest region (1 MB),
+     * so that it is an ordinary allocation, not a humongous one.
+     */
+    static final int READ_WINDOW = 256 * 1024;
 
     private final Path directory;
     private final boolean fsync;
@@ -154,6 +159,26 @@ final class ArchiveJournal implements AutoCloseable {
         return payload.flip();
     }
 
+    /**
+     * The bytes of the segment from {@code offset}: {@link #READ_WINDOW} of them, or
+     * {@code wanted} if more, none past {@code limit}; fewer than {@code wanted} only if the
+     * segment ends first (the caller then finds no intact record there).
+     */
+    private static ByteBuffer window(FileChannel channel, long offset, long limit, int wanted, Path file,
+                                     ByteBuffer previous) throws IOException {
+        if (wanted > ArchiveRecord.HEADER + ArchiveRecord.MAX_PAYLOAD) {
+            throw new IOException("archive journal " + file + ": no intact record at " + offset);
+        }
+        int size = (int) Math.min(Math.max(READ_WINDOW, wanted), limit - offset);
+        if (size < Math.min(wanted, ArchiveRecord.HEADER)) {
+            throw new IOException("archive journal " + file + ": no intact record at " + offset);
+        }
+        // The previous window's records are decoded (copied) already: its buffer can be reused.
+        ByteBuffer window = previous.capacity() >= size ? previous.clear().limit(size) : ByteBuffer.allocate(size);
+        readFully(channel, window, offset);
+        return window.flip();
+    }
+
     private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
         while (buffer.hasRemaining()) {
             if (channel.read(buffer, position + buffer.position()) < 0) {
@@ -232,13 +257,31 @@ final class ArchiveJournal implements AutoCloseable {
             long segmentLimit = (next == null ? limit : Math.min(limit, next)) - segment.getKey();
             try (FileChannel channel = FileChannel.open(segment.getValue(), StandardOpenOption.READ)) {
                 long offset = position - segment.getKey();
+                // Records are read a window of READ_WINDOW bytes at a time, not a read per header
+                // and per payload: an indexer's batch of 5,000 records was 10,000 system calls and
+                // as many buffers.
+                ByteBuffer window = ByteBuffer.allocate(0);
+                int at = 0;
                 while (entries.size() < max && offset < segmentLimit) {
-                    ByteBuffer payload = payloadAt(channel, offset, segmentLimit);
-                    if (payload == null) {
+                    int length = window.limit() - at >= ArchiveRecord.HEADER ? window.getInt(at) : -1;
+                    boolean whole = length >= 0 && window.limit() - at - ArchiveRecord.HEADER >= length;
+                    if (!whole) {
+                        int wanted = length < 0 ? ArchiveRecord.HEADER : ArchiveRecord.HEADER + length;
+                        window = window(channel, offset, segmentLimit, wanted, segment.getValue(), window);
+                        at = 0;
+                        length = window.getInt(0);
+                    }
+                    if (length < 0 || length > ArchiveRecord.MAX_PAYLOAD
+                            || segmentLimit - offset - ArchiveRecord.HEADER < length
+                            || window.limit() - at - ArchiveRecord.HEADER < length
+                            || ArchiveRecord.checksum(window.array(), at + ArchiveRecord.HEADER, length)
+                                    != window.getInt(at + Integer.BYTES)) {
                         throw new IOException("archive journal " + segment.getValue() + ": no intact record at " + offset);
                     }
-                    offset += ArchiveRecord.HEADER + payload.capacity();
-                    entries.add(new Entry(ArchiveRecord.decode(payload), segment.getKey() + offset));
+                    ArchiveRecord record = ArchiveRecord.decode(window.slice(at + ArchiveRecord.HEADER, length));
+                    at += ArchiveRecord.HEADER + length;
+                    offset += ArchiveRecord.HEADER + length;
+                    entries.add(new Entry(record, segment.getKey() + offset));
                 }
                 position = segment.getKey() + offset;
             }

@@ -64,9 +64,21 @@ record ArchiveRecord(EntityBareJid owner, Jid with, ArchivedMessage message) {
     }
 
     private static String string(ByteBuffer payload) {
-        byte[] bytes = new byte[payload.getInt()];
-        payload.get(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        int length = payload.getInt();
+        if (length < 0 || length > payload.remaining()) {
+            throw new IllegalArgumentException("a string of " + length + " bytes in " + payload.remaining());
+        }
+        String s;
+        if (payload.hasArray()) {
+            // Straight from the journal's read buffer: no copy of the bytes first.
+            s = new String(payload.array(), payload.arrayOffset() + payload.position(), length, StandardCharsets.UTF_8);
+        } else {
+            byte[] bytes = new byte[length];
+            payload.get(payload.position(), bytes);
+            s = new String(bytes, StandardCharsets.UTF_8);
+        }
+        payload.position(payload.position() + length);
+        return s;
     }
 
     private static byte[] utf8(String s) {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,41 @@ class ArchiveJournalTest {
             assertThat(all.get(2).end()).isEqualTo(second).isEqualTo(journal.end());
             assertThat(ids(journal.read(all.get(0).end(), 1))).containsExactly("b");
             assertThat(journal.read(second, 10)).isEmpty();
+        }
+    }
+
+    /**
+     * Records are read a window at a time ({@link ArchiveJournal#READ_WINDOW}): those that cross
+     * a window's end, and one larger than a window, come back whole, in order, with their end
+     * positions, across segments too, however many are asked for at once.
+     */
+    @Test
+    void recordsAcrossReadWindowsAndLargerThanOneComeBackWhole() throws IOException {
+        List<ArchiveRecord> written = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            written.add(record("m" + i + "x".repeat(i % 97)));
+        }
+        written.add(1500, record("large" + "y".repeat(ArchiveJournal.READ_WINDOW + 1000)));
+        try (ArchiveJournal journal = ArchiveJournal.open(dir, 0, false, 400_000)) {
+            for (int from = 0; from < written.size(); from += 250) {
+                journal.append(written.subList(from, Math.min(written.size(), from + 250)));
+            }
+            assertThat(journal.segmentFiles()).as("more than one segment").hasSizeGreaterThan(1);
+
+            List<ArchiveJournal.Entry> all = journal.read(0, written.size() + 10);
+            assertThat(all).extracting(ArchiveJournal.Entry::record).containsExactlyElementsOf(written);
+            for (int i = 1; i < all.size(); i++) {
+                assertThat(all.get(i).end()).isGreaterThan(all.get(i - 1).end());
+            }
+            assertThat(all.get(all.size() - 1).end()).isEqualTo(journal.end());
+
+            List<ArchiveRecord> inSteps = new ArrayList<>();
+            long position = 0;
+            for (List<ArchiveJournal.Entry> step; !(step = journal.read(position, 333)).isEmpty(); ) {
+                step.forEach(entry -> inSteps.add(entry.record()));
+                position = step.get(step.size() - 1).end();
+            }
+            assertThat(inSteps).containsExactlyElementsOf(written);
         }
     }
 
