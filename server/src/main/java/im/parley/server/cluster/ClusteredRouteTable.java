@@ -108,17 +108,14 @@ public final class ClusteredRouteTable implements RouteTable {
     }
 
     /**
-     * Ends a local session and removes its route, unless a later session of this node is bound
-     * under its full JID (RFC 6120 §7.7.2.2: it replaced this one): that one's route is written
-     * under the same key, and a removal made after it would take it from the other nodes.
+     * Ends a local session and removes its route, only while it is still this session's: a later
+     * session bound under its full JID (RFC 6120 §7.7.2.2) keeps its own ({@link RouteWrites}).
      */
     @Override
     public void unbind(LocalSession session) {
         local.unbind(session);
         mine.remove(session);
-        if (local.find(session.jid()).isEmpty()) {
-            writes.remove(session.jid().toString(), session.id());
-        }
+        writes.remove(session.jid().toString(), session.id());
     }
 
     /**
@@ -172,7 +169,7 @@ public final class ClusteredRouteTable implements RouteTable {
         if (!facts.change(change)) {
             return;
         }
-        writes.put(session.jid().toString(), () -> {
+        writes.put(session.jid().toString(), session.id(), () -> {
             SessionRoute route = facts.take(localId, session.id());
             // A session that ended meanwhile is not shared again (its removal went before).
             if (isBoundHere(session)) {
@@ -405,16 +402,14 @@ public final class ClusteredRouteTable implements RouteTable {
                 LOG.info("node {} is back in the cluster: its routes stay", nodeId);
                 return;
             }
-            List<String> keys = shared.entrySet().stream().filter(entry -> entry.getValue().node().equals(nodeId))
-                    .map(Map.Entry::getKey).toList();
-            for (String key : keys) {
-                // Read again just before: a session bound since under the same full JID on a
-                // live node stays (the narrow window left is closed by shareAgainIfStillBound).
-                SessionRoute route = shared.get(key);
-                if (route != null && route.node().equals(nodeId)) {
-                    shared.remove(key);
+            // Each removed only while it still holds the dead node's binding (read again just
+            // before, RouteWrites): a session bound since under the same full JID on a live node
+            // stays (the narrow window left is closed by shareAgainIfStillBound).
+            shared.forEach((key, route) -> {
+                if (route.node().equals(nodeId)) {
+                    writes.remove(key, route.binding());
                 }
-            }
+            });
         });
     }
 }

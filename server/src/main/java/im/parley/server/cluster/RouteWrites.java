@@ -3,8 +3,10 @@ package im.parley.server.cluster;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -25,17 +27,29 @@ import java.util.function.Supplier;
  */
 final class RouteWrites implements AutoCloseable {
 
-    /** What a batch does with one key. */
-    private sealed interface Write permits Put, Removal {
+    /**
+     * What a batch does with one key: write the route of the binding {@code putBinding} as
+     * {@code put} gives it when the batch runs (null, or a null route: nothing to write), else
+     * remove the entry if it still holds one of {@code removals}. A removal never displaces the
+     * write of another binding (a session that replaced the removed one under the same full JID,
+     * RFC 6120 §7.7.2.2), and a write keeps the removals due before it, done if it has nothing to
+     * write after all.
+     */
+    private record Write(String putBinding, Supplier<SessionRoute> put, Set<String> removals) {
+
+        Write withPut(String binding, Supplier<SessionRoute> route) {
+            return new Write(binding, route, removals);
+        }
+
+        Write withRemoval(String binding) {
+            Set<String> more = new HashSet<>(removals);
+            more.add(binding);
+            boolean keepPut = put != null && !putBinding.equals(binding);
+            return new Write(keepPut ? putBinding : null, keepPut ? put : null, Set.copyOf(more));
+        }
     }
 
-    /** Writes the route as it is when the batch runs; null: nothing to write any more. */
-    private record Put(Supplier<SessionRoute> route) implements Write {
-    }
-
-    /** Removes the entry if it still holds this binding (a later binding elsewhere stays). */
-    private record Removal(String binding) implements Write {
-    }
+    private static final Write NOTHING = new Write(null, null, Set.of());
 
     /** Removals in flight at once; ReplicatedMap has no batch removal. */
     private static final int REMOVERS = 8;
@@ -55,15 +69,15 @@ final class RouteWrites implements AutoCloseable {
         this.shared = shared;
     }
 
-    /** Writes {@code key}'s route, as {@code route} gives it when the batch runs (null: none). */
-    void put(String key, Supplier<SessionRoute> route) {
-        due.put(key, new Put(route));
+    /** Writes {@code key}'s route of {@code binding}, as {@code route} gives it when the batch runs (null: none). */
+    void put(String key, String binding, Supplier<SessionRoute> route) {
+        due.merge(key, NOTHING.withPut(binding, route), (before, now) -> before.withPut(binding, route));
         queueBatch();
     }
 
     /** Removes {@code key}'s entry if it is still the one of {@code binding}. */
     void remove(String key, String binding) {
-        due.put(key, new Removal(binding));
+        due.merge(key, NOTHING.withRemoval(binding), (before, now) -> before.withRemoval(binding));
         queueBatch();
     }
 
@@ -77,25 +91,23 @@ final class RouteWrites implements AutoCloseable {
     private void writeDue() {
         batchQueued.set(false);
         Map<String, SessionRoute> puts = new HashMap<>();
-        Map<String, String> removals = new HashMap<>();
+        Map<String, Set<String>> removals = new HashMap<>();
         for (String key : List.copyOf(due.keySet())) {
             Write write = due.remove(key);
-            if (write instanceof Put put) {
-                SessionRoute route = put.route().get();
-                if (route != null) {
-                    puts.put(key, route);
-                }
-            } else if (write instanceof Removal removal) {
-                removals.put(key, removal.binding());
+            SessionRoute route = write == null || write.put() == null ? null : write.put().get();
+            if (route != null) {
+                puts.put(key, route);
+            } else if (write != null && !write.removals().isEmpty()) {
+                removals.put(key, write.removals());
             }
         }
         if (!puts.isEmpty()) {
             shared.putAll(puts);
         }
         List<CompletableFuture<Void>> removing = new ArrayList<>(removals.size());
-        removals.forEach((key, binding) -> removing.add(CompletableFuture.runAsync(() -> {
+        removals.forEach((key, bindings) -> removing.add(CompletableFuture.runAsync(() -> {
             SessionRoute route = shared.get(key);
-            if (route != null && route.binding().equals(binding)) {
+            if (route != null && bindings.contains(route.binding())) {
                 shared.remove(key);
             }
         }, removers)));
