@@ -35,7 +35,7 @@ interface ArchiveIndex {
      * A batch from before the position already indexed (a position lost, a journal restored) may
      * hold messages archived already: none is archived twice, so such a batch changes nothing.
      */
-    void index(DomainBareJid domain, List<ArchiveRecord> batch, long from, long position);
+    void index(DomainBareJid domain, List<JournalRecord> batch, long from, long position);
 
     /** The journal position of {@code domain} indexed so far (0 if none). */
     long indexedPosition(DomainBareJid domain);

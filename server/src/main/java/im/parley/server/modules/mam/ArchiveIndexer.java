@@ -34,7 +34,7 @@ final class ArchiveIndexer implements AutoCloseable {
      */
     @FunctionalInterface
     interface Store {
-        void index(List<ArchiveRecord> batch, long from, long position);
+        void index(List<JournalRecord> batch, long from, long position);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveIndexer.class);
@@ -160,7 +160,7 @@ final class ArchiveIndexer implements AutoCloseable {
             return 0;
         }
         long position = entries.get(entries.size() - 1).end();
-        store.index(entries.stream().map(ArchiveJournal.Entry::record).toList(), indexed, position);
+        store.index(entries.stream().map(ArchiveJournal.Entry::raw).toList(), indexed, position);
         indexed = position;
         journal.release(position);
         return entries.size();

@@ -39,8 +39,12 @@ import org.slf4j.LoggerFactory;
  */
 final class ArchiveJournal implements AutoCloseable {
 
-    /** A record and the position just after it. */
-    record Entry(ArchiveRecord record, long end) {
+    /** A record, as written, and the position just after it. */
+    record Entry(JournalRecord raw, long end) {
+        /** The record decoded. */
+        ArchiveRecord record() {
+            return raw.record();
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveJournal.class);
@@ -278,7 +282,7 @@ final class ArchiveJournal implements AutoCloseable {
                                     != window.getInt(at + Integer.BYTES)) {
                         throw new IOException("archive journal " + segment.getValue() + ": no intact record at " + offset);
                     }
-                    ArchiveRecord record = ArchiveRecord.decode(window.slice(at + ArchiveRecord.HEADER, length));
+                    JournalRecord record = JournalRecord.copyOf(window.slice(at + ArchiveRecord.HEADER, length));
                     at += ArchiveRecord.HEADER + length;
                     offset += ArchiveRecord.HEADER + length;
                     entries.add(new Entry(record, segment.getKey() + offset));

@@ -55,6 +55,63 @@ final class ArchiveKeys {
         return s;
     }
 
+    // Keys and values of one journal record's message, from its bytes as they are ({@link JournalRecord}).
+
+    /** {@code r} owner, 0, position: the row. */
+    static byte[] rowKey(JournalRecord r, byte[] position) {
+        return r.putOwner(kind(ROW, r.ownerLength() + 1 + POSITION)).put((byte) 0).put(position).array();
+    }
+
+    /** The row's value, as {@link #value}: id, full {@code with}, stanza. */
+    static byte[] rowValue(JournalRecord r) {
+        ByteBuffer value = ByteBuffer.allocate(8 + r.idLength() + r.withLength() + r.stanzaLength());
+        r.putId(value.putInt(r.idLength()));
+        r.putWith(value.putInt(r.withLength()));
+        return r.putStanza(value).array();
+    }
+
+    /** {@code w} owner, 0, bare {@code with}, 0, position: the row in its correspondent's order. */
+    static byte[] withKey(JournalRecord r, byte[] position) {
+        ByteBuffer key = kind(WITH, r.ownerLength() + 1 + r.bareWithLength() + 1 + POSITION);
+        r.putOwner(key).put((byte) 0);
+        return r.putBareWith(key).put((byte) 0).put(position).array();
+    }
+
+    /** {@code i} owner, 0, stanza id: the row's position by its id. */
+    static byte[] idKey(JournalRecord r) {
+        return r.putId(r.putOwner(kind(ID, r.ownerLength() + 1 + r.idLength())).put((byte) 0)).array();
+    }
+
+    /** {@code e} domain, 0, position, owner, 0: the purge order. */
+    static byte[] expiryKey(JournalRecord r, byte[] position) {
+        ByteBuffer key = kind(EXPIRY, r.ownerDomainLength() + 1 + POSITION + r.ownerLength() + 1);
+        r.putOwnerDomain(key).put((byte) 0).put(position);
+        return r.putOwner(key).put((byte) 0).array();
+    }
+
+    /** The purge entry's value, as {@link #value}: id, bare {@code with}, no stanza. */
+    static byte[] expiryValue(JournalRecord r) {
+        ByteBuffer value = ByteBuffer.allocate(8 + r.idLength() + r.bareWithLength());
+        r.putId(value.putInt(r.idLength()));
+        return r.putBareWith(value.putInt(r.bareWithLength())).array();
+    }
+
+    /** {@code n} owner, 0: the archive's count. */
+    static byte[] countKey(JournalRecord r) {
+        return r.putOwner(kind(COUNT, r.ownerLength() + 1)).put((byte) 0).array();
+    }
+
+    /** {@code n} owner, 0, bare {@code with}, 0: the count of the messages with one correspondent. */
+    static byte[] withCountKey(JournalRecord r) {
+        ByteBuffer key = kind(COUNT, r.ownerLength() + 1 + r.bareWithLength() + 1);
+        r.putOwner(key).put((byte) 0);
+        return r.putBareWith(key).put((byte) 0).array();
+    }
+
+    private static ByteBuffer kind(byte kind, int length) {
+        return ByteBuffer.allocate(1 + length).put(kind);
+    }
+
     static byte[] owner(EntityBareJid owner) {
         return key(utf8(owner.toString()), new byte[] {0});
     }

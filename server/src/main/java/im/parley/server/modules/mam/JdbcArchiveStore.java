@@ -215,7 +215,8 @@ final class JdbcArchiveStore implements ArchiveIndex {
      * skipping those.
      */
     @Override
-    public void index(DomainBareJid domain, List<ArchiveRecord> batch, long from, long position) {
+    public void index(DomainBareJid domain, List<JournalRecord> journaled, long from, long position) {
+        List<ArchiveRecord> batch = journaled.stream().map(JournalRecord::record).toList();
         String what = "index " + batch.size() + " archived messages of " + domain;
         try {
             tx.run(what, connection -> indexed(connection, domain, insert(connection, batch, false), position));

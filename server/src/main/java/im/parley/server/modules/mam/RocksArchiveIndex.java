@@ -24,6 +24,8 @@ import static im.parley.server.modules.mam.ArchiveKeys.utf8;
 import static im.parley.server.modules.mam.ArchiveKeys.value;
 
 import im.parley.core.files.OwnerOnlyFiles;
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
 import im.parley.server.modules.mam.ArchiveKeys.Range;
 import im.parley.server.storage.StorageException;
 import java.io.IOException;
@@ -106,7 +108,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     private final DomainBareJid domain;
     private final Predicate<EntityBareJid> accountExists;
     /** Accounts known to exist: looked up once, forgotten when deleted. */
-    private final Set<EntityBareJid> existing = ConcurrentHashMap.newKeySet();
+    private final Set<String> existing = ConcurrentHashMap.newKeySet();
     private final LRUCache cache;
     private final UInt64AddOperator add;
     private final Options options;
@@ -229,7 +231,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                     records.add(row.record());
                 }
             }
-            write(records, true, MIGRATED, longBytes(after));
+            write(records.stream().map(JournalRecord::of).toList(), true, MIGRATED, longBytes(after));
             moved += rows.size();
         }
         if (moved > 0 || after > 0) {
@@ -244,18 +246,18 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     }
 
     private List<Boolean> appendAllOpen(List<ArchiveRecord> batch) {
-        return write(batch, false, null, null);
+        return write(batch.stream().map(JournalRecord::of).toList(), false, null, null);
     }
 
     @Override
-    public void index(DomainBareJid journalDomain, List<ArchiveRecord> batch, long from, long position) {
+    public void index(DomainBareJid journalDomain, List<JournalRecord> batch, long from, long position) {
         whileOpen(() -> {
             indexOpen(journalDomain, batch, from, position);
             return null;
         });
     }
 
-    private void indexOpen(DomainBareJid journalDomain, List<ArchiveRecord> batch, long from, long position) {
+    private void indexOpen(DomainBareJid journalDomain, List<JournalRecord> batch, long from, long position) {
         byte[] journal = key(JOURNAL, utf8(journalDomain.toString()));
         // The journal's position and its batches are written together: only a batch from before
         // it can hold messages indexed already, and only then are the ids looked up.
@@ -277,36 +279,33 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
      * largest part of a write's cost as the index grows, IndexBench: 10 us/row without it, 25
      * with it, at 600,000 rows).
      */
-    private List<Boolean> write(List<ArchiveRecord> batch, boolean lookUpIds, byte[] extraKey, byte[] extraValue) {
+    private List<Boolean> write(List<JournalRecord> batch, boolean lookUpIds, byte[] extraKey, byte[] extraValue) {
         List<Boolean> archived = new ArrayList<>(batch.size());
-        Map<EntityBareJid, Boolean> exists = new HashMap<>();
+        Map<String, Boolean> exists = new HashMap<>();
         synchronized (writeLock) {
             long seq = sequence;
             long added = 0;
             Map<ByteBuffer, Long> counts = new HashMap<>();
-            Set<String> ids = new HashSet<>();
+            Set<ByteBuffer> ids = new HashSet<>();
             try (WriteBatch write = new WriteBatch()) {
-                for (ArchiveRecord record : batch) {
-                    EntityBareJid owner = record.owner();
-                    if (!exists.computeIfAbsent(owner, this::exists)) {
+                for (JournalRecord record : batch) {
+                    if (!exists.computeIfAbsent(record.owner(), this::exists)) {
                         archived.add(false);
                         continue;
                     }
                     archived.add(true);
-                    ArchivedMessage message = record.message();
-                    byte[] owned = owner(owner);
-                    byte[] idKey = key(ID, owned, utf8(message.id()));
-                    if (!ids.add(owner + "\0" + message.id()) || lookUpIds && archived(idKey)) {
+                    // Keys and rows straight from the record's bytes: no strings, no JIDs.
+                    byte[] idKey = ArchiveKeys.idKey(record);
+                    if (!ids.add(ByteBuffer.wrap(idKey)) || lookUpIds && archived(idKey)) {
                         continue; // archived before: the batch is indexed again
                     }
-                    byte[] position = position(message.stamp().toEpochMilli(), ++seq);
-                    byte[] withBare = utf8(record.with().asBareJid().toString());
-                    write.put(key(ROW, owned, position), value(message.id(), record.with().toString(), message.stanzaXml()));
-                    write.put(key(WITH, owned, withBare, new byte[] {0}, position), EMPTY);
+                    byte[] position = position(record.stamp(), ++seq);
+                    write.put(ArchiveKeys.rowKey(record, position), ArchiveKeys.rowValue(record));
+                    write.put(ArchiveKeys.withKey(record, position), EMPTY);
                     write.put(idKey, position);
-                    write.put(key(EXPIRY, domainPrefix(owner.asDomainBareJid()), position, owned), value(message.id(), record.with().asBareJid().toString(), ""));
-                    counts.merge(ByteBuffer.wrap(key(COUNT, owned)), 1L, Long::sum);
-                    counts.merge(ByteBuffer.wrap(key(COUNT, owned, withBare, new byte[] {0})), 1L, Long::sum);
+                    write.put(ArchiveKeys.expiryKey(record, position), ArchiveKeys.expiryValue(record));
+                    counts.merge(ByteBuffer.wrap(ArchiveKeys.countKey(record)), 1L, Long::sum);
+                    counts.merge(ByteBuffer.wrap(ArchiveKeys.withCountKey(record)), 1L, Long::sum);
                     added++;
                 }
                 addCounts(write, counts);
@@ -333,11 +332,18 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         return db.keyMayExist(idKey, null) && db.get(idKey) != null;
     }
 
-    private boolean exists(EntityBareJid owner) {
+    private boolean exists(String owner) {
         if (existing.contains(owner)) {
             return true;
         }
-        boolean exists = accountExists.test(owner);
+        EntityBareJid jid;
+        try {
+            jid = Jids.parseEntityBare(owner);
+        } catch (JidMalformedException e) {
+            LOG.warn("archive of {}: a message for an invalid owner {} is not archived", domain, owner);
+            return false;
+        }
+        boolean exists = accountExists.test(jid);
         if (exists) {
             existing.add(owner);
         }
@@ -626,7 +632,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     private void deleteOpen(EntityBareJid archive) {
         byte[] owned = owner(archive);
         synchronized (writeLock) {
-            existing.remove(archive);
+            existing.remove(archive.toString());
             try (WriteBatch write = new WriteBatch()) {
                 byte[] rowPrefix = key(ROW, owned);
                 long deleted = 0;

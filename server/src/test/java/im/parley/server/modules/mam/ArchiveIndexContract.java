@@ -102,10 +102,10 @@ abstract class ArchiveIndexContract extends StoreContract {
                 record(juliet, nurse, "b", 2000));
         assertThat(store.indexedPosition(domain)).isZero();
 
-        store.index(domain, batch, 0, 300);
+        store.index(domain, journaled(batch), 0, 300);
         assertThat(store.indexedPosition(domain)).isEqualTo(300);
         // The position lost (a journal restored from a backup): the same records come again, with more.
-        store.index(domain, List.of(batch.get(2), record(juliet, romeo, "c", 3000)), 200, 500);
+        store.index(domain, journaled(List.of(batch.get(2), record(juliet, romeo, "c", 3000))), 200, 500);
 
         assertThat(store.indexedPosition(domain)).isEqualTo(500);
         assertThat(store.indexedPosition(jid("x@example.com").asDomainBareJid())).isZero();
@@ -205,6 +205,11 @@ abstract class ArchiveIndexContract extends StoreContract {
             batch.add(new ArchiveRecord(owner, with, message));
         }
         return new ArrayList<>(store.appendAll(batch));
+    }
+
+    /** The records as the journal holds them (the indexer's batch). */
+    protected static List<JournalRecord> journaled(List<ArchiveRecord> records) {
+        return records.stream().map(JournalRecord::of).toList();
     }
 
     protected static ArchiveRecord record(EntityBareJid owner, Jid with, String id, long stamp) {

@@ -42,8 +42,8 @@ class ArchiveIndexerTest {
         }
     }
 
-    private void store(List<ArchiveRecord> batch, long from, long position) {
-        batches.add(batch.stream().map(record -> record.message().id()).toList());
+    private void store(List<JournalRecord> batch, long from, long position) {
+        batches.add(batch.stream().map(record -> record.record().message().id()).toList());
         positions.add(position);
     }
 

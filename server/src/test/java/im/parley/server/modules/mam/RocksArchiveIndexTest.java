@@ -59,10 +59,10 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
     @Test
     void keepsEverythingAcrossARestart() {
         var domain = juliet.asDomainBareJid();
-        store.index(domain, List.of(record(juliet, romeo, "a", 1000), record(juliet, romeo, "b", 1000)), 0, 200);
+        store.index(domain, journaled(List.of(record(juliet, romeo, "a", 1000), record(juliet, romeo, "b", 1000))), 0, 200);
 
         reopen();
-        store.index(domain, List.of(record(juliet, romeo, "c", 1000), record(juliet, romeo, "a", 1000)), 150, 300);
+        store.index(domain, journaled(List.of(record(juliet, romeo, "c", 1000), record(juliet, romeo, "a", 1000))), 150, 300);
 
         assertThat(store.indexedPosition(domain)).isEqualTo(300);
         ArchivePage page = store.query(juliet, query(null, null, null, 10));
@@ -89,8 +89,8 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
     void movesTheRowsOfTheDatabaseTableIntoTheIndexOnce() {
         JdbcArchiveStore table = new JdbcArchiveStore(schema);
         EntityBareJid other = account("tybalt@example.org");
-        table.index(juliet.asDomainBareJid(), List.of(record(juliet, romeo, "old1", 1000), record(juliet, nurse, "old2", 1000),
-                record(other, romeo, "old3", 2000)), 0, 700);
+        table.index(juliet.asDomainBareJid(), journaled(List.of(record(juliet, romeo, "old1", 1000),
+                record(juliet, nurse, "old2", 1000), record(other, romeo, "old3", 2000))), 0, 700);
         store.appendAll(List.of(record(juliet, romeo, "new", 3000)));
 
         assertThat(rocks.migrate(table)).isEqualTo(3);
