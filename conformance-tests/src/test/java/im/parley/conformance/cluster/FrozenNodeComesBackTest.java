@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.awaitility.core.ConditionTimeoutException;
 import org.dom4j.Element;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,6 +61,19 @@ class FrozenNodeComesBackTest {
 
     @Test
     void aNodeTakenForDeadThatComesBackClosesItsSessionsAndServesTheirUsersAgain() throws Exception {
+        try {
+            freezeAndThaw();
+        } catch (AssertionError | ConditionTimeoutException e) {
+            // A CI log shows the failure's message only: what the nodes warned about goes with it.
+            StringBuilder message = new StringBuilder(e.getMessage()).append("; the nodes' last warnings:");
+            for (Node node : cluster.nodes()) {
+                message.append(" [").append(cluster.warnings(node, 12)).append(']');
+            }
+            throw new AssertionError(message.toString(), e);
+        }
+    }
+
+    private static void freezeAndThaw() throws Exception {
         Node romeosNode = cluster.node(0);
         Node frozen = cluster.node(2);
         RawXmppClient romeo = online(romeosNode, "romeo", "orchard");

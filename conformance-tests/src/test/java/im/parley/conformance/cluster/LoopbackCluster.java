@@ -50,7 +50,13 @@ final class LoopbackCluster implements AutoCloseable {
     /** Nodes that neither listen for nor open server-to-server streams. */
     private static final Function<Node, String> NO_FEDERATION = node -> "s2s:\n  enabled: false";
     static final Duration WAIT = Duration.ofSeconds(60);
-    static final Duration FAILURE_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * Short, for kill and freeze tests to take seconds, not the default 10 s; not shorter, as four
+     * JVMs on a CI machine of two cores (three nodes and the tests, one thawing after a freeze)
+     * must not miss each other's heartbeats for this long without reason: a node taken for dead
+     * that was not splits the cluster, and the side that merges back closes its sessions.
+     */
+    static final Duration FAILURE_TIMEOUT = Duration.ofSeconds(5);
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -281,6 +287,21 @@ final class LoopbackCluster implements AutoCloseable {
      * The node's warnings and errors (an error with its stack trace), at most 60 lines, without
      * Hazelcast's warnings about members leaving (the node's own come first).
      */
+    /**
+     * The node's warnings and errors, one line each (at most the last {@code max}, each cut to 300
+     * characters), for a failed check's message: a CI log shows the message, not the output.
+     */
+    String warnings(Node node, int max) throws IOException {
+        if (node.process == null) {
+            return node.address + ": down";
+        }
+        List<String> lines = node.process.log().lines()
+                .filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
+                .map(line -> line.length() > 300 ? line.substring(0, 300) + "..." : line)
+                .toList();
+        return node.address + ": " + String.join(" | ", lines.subList(Math.max(0, lines.size() - max), lines.size()));
+    }
+
     private static void printProblems(Node node, String log) {
         List<String> shown = new ArrayList<>();
         boolean inError = false;

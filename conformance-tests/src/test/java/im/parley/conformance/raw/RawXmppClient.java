@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
@@ -53,6 +54,10 @@ public final class RawXmppClient implements AutoCloseable {
     private Socket socket;
     private OutputStream out;
     private final XmppStreamReader reader;
+    /** The last few elements read, shown when a read fails (what the server said before it closed). */
+    private final ArrayDeque<Element> recent = new ArrayDeque<>();
+    /** The full JID {@link #login} bound, for failures' messages. */
+    private volatile String loggedInAs;
 
     /** The domain this client opens streams to and expects in the server's certificate. */
     private String domain = ParleyServerExtension.DOMAIN;
@@ -139,7 +144,7 @@ public final class RawXmppClient implements AutoCloseable {
         if (event instanceof XmppStreamReader.Stanza stanza) {
             return stanza.element();
         }
-        throw new AssertionError("expected an element, got " + event);
+        throw new AssertionError("expected an element, got " + event + recentText());
     }
 
     /** The next element that matches, skipping others (e.g. presence while waiting for an IQ result). */
@@ -155,14 +160,14 @@ public final class RawXmppClient implements AutoCloseable {
     /** The next element if one arrives within {@code timeout}. */
     public Optional<Element> elementWithin(Duration timeout) {
         try {
-            XmppStreamReader.Event event = reader.next(timeout);
+            XmppStreamReader.Event event = remember(reader.next(timeout));
             if (event == null) {
                 return Optional.empty();
             }
             if (event instanceof XmppStreamReader.Stanza stanza) {
                 return Optional.of(stanza.element());
             }
-            throw new AssertionError("expected an element or nothing, got " + event);
+            throw new AssertionError("expected an element or nothing, got " + event + recentText());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -233,13 +238,40 @@ public final class RawXmppClient implements AutoCloseable {
 
     private XmppStreamReader.Event nextEvent() {
         try {
-            XmppStreamReader.Event event = reader.next(WAIT);
+            XmppStreamReader.Event event = remember(reader.next(WAIT));
             if (event == null) {
-                throw new AssertionError("the server sent nothing within " + WAIT);
+                throw new AssertionError("the server sent nothing within " + WAIT + recentText());
             }
             return event;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private XmppStreamReader.Event remember(XmppStreamReader.Event event) {
+        if (event instanceof XmppStreamReader.Stanza stanza) {
+            synchronized (recent) {
+                if (recent.size() == 5) {
+                    recent.removeFirst();
+                }
+                recent.addLast(stanza.element());
+            }
+        }
+        return event;
+    }
+
+    /** The last elements read, for a failure's message. */
+    private String recentText() {
+        synchronized (recent) {
+            StringBuilder text = new StringBuilder(loggedInAs == null ? "" : " (client " + loggedInAs + ")");
+            if (!recent.isEmpty()) {
+                text.append("; the last elements read:");
+                for (Element element : recent) {
+                    String xml = element.asXML();
+                    text.append(' ').append(xml.length() > 400 ? xml.substring(0, 400) + "..." : xml);
+                }
+            }
+            return text.toString();
         }
     }
 
@@ -440,7 +472,8 @@ public final class RawXmppClient implements AutoCloseable {
             throw new AssertionError("authentication failed: " + outcome.asXML());
         }
         restartStream();
-        return boundJid(bind(resource));
+        loggedInAs = boundJid(bind(resource));
+        return loggedInAs;
     }
 
     /** Sends an IQ built from {@code format} (with {@code %s} for the id) and returns the response with that id. */

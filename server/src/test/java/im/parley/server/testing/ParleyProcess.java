@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A Parley server in its own JVM, started as a user starts it ({@code parley run --config FILE}),
@@ -46,8 +47,14 @@ public final class ParleyProcess implements AutoCloseable {
                 .redirectOutput(log.toFile())
                 .start();
         ParleyProcess parley = new ParleyProcess(process, config, log, jvmOptions);
-        await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100))
-                .until(() -> !process.isAlive() || parley.log().contains(" serving "));
+        try {
+            await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !process.isAlive() || parley.log().contains(" serving "));
+        } catch (ConditionTimeoutException e) {
+            // Not left running after the test: it would hold its ports and data through the next ones.
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException("Parley did not start within " + START_TIMEOUT + ":\n" + parley.log(), e);
+        }
         if (!process.isAlive()) {
             throw new IllegalStateException("Parley exited with " + process.exitValue() + ":\n" + parley.log());
         }
