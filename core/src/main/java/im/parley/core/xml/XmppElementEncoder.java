@@ -1,6 +1,8 @@
 package im.parley.core.xml;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
@@ -44,6 +46,20 @@ public class XmppElementEncoder extends MessageToByteEncoder<Object> {
         try {
             new XmlWriter(new NamespaceScope()).writeElement(buffer, element);
             return buffer.toString(StandardCharsets.UTF_8);
+        } finally {
+            buffer.release();
+        }
+    }
+
+    /**
+     * The element as standalone UTF-8 XML with every namespace declared, as {@link #toXml(Element)}
+     * but without a string in between: for what is stored (an archived stanza) rather than shown.
+     */
+    public static byte[] toUtf8(Element element) {
+        ByteBuf buffer = ByteBufAllocator.DEFAULT.heapBuffer(512);
+        try {
+            new XmlWriter(new NamespaceScope()).writeElement(buffer, element);
+            return ByteBufUtil.getBytes(buffer);
         } finally {
             buffer.release();
         }

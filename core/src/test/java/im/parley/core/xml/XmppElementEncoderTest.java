@@ -80,6 +80,16 @@ class XmppElementEncoderTest {
     }
 
     @Test
+    void standaloneUtf8IsTheStandaloneXmlsBytes() {
+        Element message = message();
+        message.element("body").setText("caf\u00e9 \ud83d\ude00 & <more>");
+        byte[] utf8 = XmppElementEncoder.toUtf8(message);
+        assertThat(new String(utf8, StandardCharsets.UTF_8)).isEqualTo(XmppElementEncoder.toXml(message))
+                .isEqualTo("<message xmlns='jabber:client' to='romeo@example.net'><body>caf\u00e9 \ud83d\ude00 &amp;"
+                        + " &lt;more&gt;</body></message>");
+    }
+
+    @Test
     void unqualifiedChildUndeclaresTheDefaultNamespace() {
         Element message = message();
         message.add(DocumentHelper.createElement(QName.get("plain", Namespace.NO_NAMESPACE)));

@@ -25,7 +25,7 @@ record ArchiveRecord(EntityBareJid owner, Jid with, ArchivedMessage message) {
 
     /** The record with its header, ready to be written. */
     byte[] encode() {
-        byte[][] strings = {utf8(owner.toString()), utf8(with.toString()), utf8(message.id()), utf8(message.stanzaXml())};
+        byte[][] strings = {utf8(owner.toString()), utf8(with.toString()), utf8(message.id()), message.stanzaUtf8()};
         int payload = Long.BYTES;
         for (byte[] string : strings) {
             payload += Integer.BYTES + string.length;

@@ -1,6 +1,7 @@
 package im.parley.server.modules.mam;
 
 import im.parley.core.routing.Stanza;
+import im.parley.core.xml.XmppElementEncoder;
 import im.parley.server.config.ModuleOption;
 import im.parley.server.config.OptionSection;
 import im.parley.server.config.ValueType;
@@ -287,7 +288,7 @@ public final class MamModule implements XmppModule {
             }
             String id = StanzaIds.next();
             Element stored = stamp ? StanzaIds.stamped(message.element(), id, owner) : message.element();
-            return writer.append(owner, new ArchivedMessage(id, context.clock().instant(), stored.asXML()), with)
+            return writer.append(owner, ArchivedMessage.ofUtf8(id, context.clock().instant(), XmppElementEncoder.toUtf8(stored)), with)
                     .thenApply(archived -> {
                         if (!archived) {
                             preferences.forget(owner);

@@ -1,6 +1,7 @@
 package im.parley.server.modules.mam;
 
 import im.parley.core.routing.Stanza;
+import im.parley.core.xml.XmppElementEncoder;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -58,7 +59,7 @@ public final class ModuleArchive {
      * exceptionally if its batch could not be written.
      */
     public CompletableFuture<Void> append(EntityBareJid archive, Jid with, String id, Instant stamp, Element stanza) {
-        return writer.append(archive, new ArchivedMessage(id, stamp, stanza.asXML()), with).thenApply(archived -> null);
+        return writer.append(archive, ArchivedMessage.ofUtf8(id, stamp, XmppElementEncoder.toUtf8(stanza)), with).thenApply(archived -> null);
     }
 
     /** The newest {@code limit} messages of {@code archive}, oldest first. Blocking. */

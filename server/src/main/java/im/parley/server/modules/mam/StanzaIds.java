@@ -11,6 +11,7 @@ import org.jxmpp.jid.EntityBareJid;
 final class StanzaIds {
 
     static final String NAMESPACE = "urn:xmpp:sid:0";
+    private static final QName STANZA_ID = QName.get("stanza-id", NAMESPACE);
 
     private StanzaIds() {
     }
@@ -44,7 +45,7 @@ final class StanzaIds {
     /** A copy of {@code message} with {@code <stanza-id xmlns='urn:xmpp:sid:0' id by/>} added (§3). */
     static Element stamped(Element message, String id, EntityBareJid archive) {
         Element copy = message.createCopy();
-        copy.addElement(QName.get("stanza-id", NAMESPACE)).addAttribute("id", id).addAttribute("by", archive.toString());
+        copy.addElement(STANZA_ID).addAttribute("id", id).addAttribute("by", archive.toString());
         return copy;
     }
 
@@ -61,7 +62,7 @@ final class StanzaIds {
     }
 
     private static Element spoofed(Element message, EntityBareJid archive) {
-        for (Element child : message.elements(QName.get("stanza-id", NAMESPACE))) {
+        for (Element child : message.elements(STANZA_ID)) {
             if (names(child.attributeValue("by"), archive)) {
                 return child;
             }
