@@ -23,6 +23,8 @@
 #   MUC_SECONDS=20
 #   mam_page (Parley only, not in the default list: the archive is filled through Parley's store):
 #   ARCHIVE_MESSAGES=100000 MAM_QUERIES=500 MAM_WARMUP=100
+#   KEEP_ARCHIVE=1 keeps Parley's archive index and journal from run to run (by default each run
+#   starts on an empty archive; mam_page fills its own)
 #   PARLEY_ROSTER=--roster (or --no-roster for a Parley build without rosters)
 #   BENCH_JAVA_OPTS="-Xmx2g"  PARLEY_JAVA_OPTS="-Xmx1g" (after bin/parley's own JVM defaults)
 #   PARLEY_PROFILE=large (bin/parley's profile for thousands of users; small is its default)
@@ -107,6 +109,13 @@ start_server() {  # sets HOST DOMAIN PID MECH, and PIDS (every process of the se
       local archive=0 dir=$PARLEY_DIR storage=""
       [ "$2" = mam_page ] && archive=${ARCHIVE_MESSAGES:-100000}
       parley_options "$2"
+      # Each run starts on an empty archive: the index grows by a million copies a chat run, and
+      # a grown one costs more CPU per message (its compactions), so runs would not compare.
+      # KEEP_ARCHIVE=1 keeps it, to measure a server with a grown archive.
+      if [ "${KEEP_ARCHIVE:-0}" != 1 ] && [ "$2" != mam_page ]; then
+        # (with the index, the archive mam_page filled went into it: fill it again when asked)
+        rm -rf "$dir/data/mam-archive" "$dir/data/mam-journal" "$dir"/archive-*
+      fi
       if [ "$1" = parley-pg ]; then
         storage=$(postgres_storage) || return 1
         dir=$PARLEY_DIR-pg
