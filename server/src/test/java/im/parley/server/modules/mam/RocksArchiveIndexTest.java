@@ -13,6 +13,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.jxmpp.jid.EntityBareJid;
+import org.rocksdb.CompactionStyle;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.UInt64AddOperator;
 
 /**
  * {@link RocksArchiveIndex}, the archive with the embedded database: the {@link ArchiveIndexContract}
@@ -69,6 +73,33 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
         assertThat(page.items()).extracting(ArchivedMessage::id).containsExactly("a", "b", "c");
         assertThat(page.count()).isEqualTo(3);
         assertThat(store.size(domain)).isEqualTo(3);
+    }
+
+    /**
+     * An index an earlier version wrote in RocksDB's leveled style (its files compacted into the
+     * last level, as leveled compaction leaves them) opens in the universal style the index now
+     * uses (docs/archive.md), reads as before and takes new messages.
+     */
+    @Test
+    void anIndexWrittenInTheLeveledStyleOpensAndGoesOn() throws Exception {
+        var domain = juliet.asDomainBareJid();
+        store.index(domain, journaled(List.of(record(juliet, romeo, "a", 1000), record(juliet, romeo, "b", 2000))), 0, 200);
+        rocks.close();
+        Path directory = indexDir.resolve("mam-archive").resolve("example.org");
+        try (UInt64AddOperator add = new UInt64AddOperator();
+             Options leveled = new Options().setMergeOperator(add).setCompactionStyle(CompactionStyle.LEVEL);
+             RocksDB db = RocksDB.open(leveled, directory.toString())) {
+            db.compactRange();
+        }
+        rocks = null;
+
+        reopen();
+        store.index(domain, journaled(List.of(record(juliet, romeo, "c", 3000))), 200, 300);
+
+        assertThat(store.indexedPosition(domain)).isEqualTo(300);
+        ArchivePage page = store.query(juliet, query(null, null, null, 10));
+        assertThat(page.items()).extracting(ArchivedMessage::id).containsExactly("a", "b", "c");
+        assertThat(page.count()).isEqualTo(3);
     }
 
     /** Like the rest of data_dir (docs/operations.md): only the server's user may enter the index's directory. */
