@@ -42,13 +42,7 @@ public class XmppElementEncoder extends MessageToByteEncoder<Object> {
 
     /** The element as standalone XML with every namespace declared, for logs and tests. */
     public static String toXml(Element element) {
-        ByteBuf buffer = Unpooled.buffer();
-        try {
-            new XmlWriter(new NamespaceScope()).writeElement(buffer, element);
-            return buffer.toString(StandardCharsets.UTF_8);
-        } finally {
-            buffer.release();
-        }
+        return new String(toUtf8(element), StandardCharsets.UTF_8);
     }
 
     /**
