@@ -51,6 +51,7 @@ import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.CompactionOptionsUniversal;
 import org.rocksdb.CompactionStyle;
 import org.rocksdb.CompressionType;
 import org.rocksdb.InfoLogLevel;
@@ -183,7 +184,16 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                 // 1.3 GB (5 million copies, 2,000 accounts); universal, 20-28 us all the way
                 // (docs/benchmarks.md). The price: a full compaction needs up to the index's size
                 // again on disk while it runs (docs/archive.md). An index written leveled opens as is.
-                .setCompactionStyle(CompactionStyle.UNIVERSAL);
+                .setCompactionStyle(CompactionStyle.UNIVERSAL)
+                // Up to 8 sorted runs before a compaction, merged 4 or more at a time: with
+                // RocksDB's 4 and 2, at a steady rate every flush (a run of a few MB) was merged
+                // into the newest large run, rewriting 20-30 MB to add 1.4, and compaction took
+                // half a core at 8,000 chat messages a second; with these, a quarter of that
+                // (docs/benchmarks.md, "Fewer hand-offs and compactions"). A page reads from
+                // every run: the MAM page target holds (same section).
+                .setLevel0FileNumCompactionTrigger(8);
+        // Closed with the options (closeOptions).
+        options.setCompactionOptionsUniversal(new CompactionOptionsUniversal().setMinMergeWidth(4));
         // RocksDB makes its files with the process umask (0644 unless bin/parley's 077 applies)
         // and has no mode option in Java: they are made the owner's only (0600) once it opened
         // them and whenever it writes new ones (a flush, a compaction, the WAL and log that
@@ -196,7 +206,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
             return new RocksArchiveIndex(directory, domain, accountExists, cache, add, options, writeOptions, db);
         } catch (RocksDBException e) {
             writeOptions.close();
-            options.close();
+            closeOptions(options);
             add.close();
             cache.close();
             throw new StorageException("cannot open the archive index " + directory, e);
@@ -752,7 +762,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
             closed = true;
             db.close();
             writeOptions.close();
-            options.close();
+            closeOptions(options);
             add.close();
             cache.close();
         } finally {
@@ -769,6 +779,15 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     private static void addCounts(WriteBatch write, Map<ByteBuffer, Long> counts) throws RocksDBException {
         for (Map.Entry<ByteBuffer, Long> count : counts.entrySet()) {
             write.merge(count.getKey().array(), countBytes(count.getValue()));
+        }
+    }
+
+    /** Closes {@code options} and the universal compaction options it holds (native objects both). */
+    private static void closeOptions(Options options) {
+        CompactionOptionsUniversal universal = options.compactionOptionsUniversal();
+        options.close();
+        if (universal != null) {
+            universal.close();
         }
     }
 

@@ -102,6 +102,28 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
         assertThat(page.count()).isEqualTo(3);
     }
 
+    /**
+     * The compaction the index runs with, as RocksDB records it in the directory's OPTIONS file:
+     * universal, up to 8 sorted runs before a compaction and at least 4 merged at a time (with
+     * RocksDB's 4 and 2 a steady rate merged every flush into a large run: docs/benchmarks.md,
+     * "Fewer hand-offs and compactions"). Applies to an index opened again, as options do.
+     */
+    @Test
+    void compactsUniversalWithRoomForEightRunsMergedFourOrMoreAtATime() throws Exception {
+        Path directory = indexDir.resolve("mam-archive").resolve("example.org");
+        reopen();
+
+        Path latest;
+        try (var files = Files.list(directory)) {
+            latest = files.filter(file -> file.getFileName().toString().startsWith("OPTIONS-"))
+                    .max(java.util.Comparator.comparing(Path::toString)).orElseThrow();
+        }
+        String options = Files.readString(latest);
+        assertThat(options).contains("compaction_style=kCompactionStyleUniversal")
+                .contains("level0_file_num_compaction_trigger=8")
+                .containsPattern("compaction_options_universal=\\{[^}]*min_merge_width=4;");
+    }
+
     /** Like the rest of data_dir (docs/operations.md): only the server's user may enter the index's directory. */
     @Test
     void theIndexDirectoryIsTheServersUsersOnly() throws Exception {
