@@ -24,8 +24,12 @@ import org.slf4j.LoggerFactory;
  * handled (XEP-0198 §4) only once it is in the database or the journal; a failed batch fails its
  * own appends and no others. Appends are written in the order they were queued, so one account's messages keep
  * their order in its archive (RFC 6120 §10.1). Never blocks the caller: the drain runs on
- * {@code executor} (the blocking executor), and so do the completions, so the next batch does
- * not wait for the work that follows the last one.
+ * {@code executor} (the blocking executor). A batch's appends complete on the drain's thread
+ * right after its write, and the work that follows them (a message's delivery, the account's
+ * next stanza) runs there before the next batch: what arrives meanwhile joins that batch. A
+ * completion task per batch on another thread of the pool cost a hand-off and a wake-up per
+ * batch, a large part of the pool's CPU at a few thousand batches a second (docs/benchmarks.md,
+ * "Fewer hand-offs and compactions").
  */
 final class ArchiveWriter {
 
@@ -115,22 +119,11 @@ final class ArchiveWriter {
             }
         } catch (RuntimeException e) {
             LOG.warn("cannot archive a batch of {} messages", batch.size(), e);
-            complete(() -> batch.forEach(append -> append.done().completeExceptionally(e)));
+            batch.forEach(append -> append.done().completeExceptionally(e));
             return;
         }
-        complete(() -> {
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).done().complete(archived.get(i));
-            }
-        });
-    }
-
-    /** Completes a batch's appends off the drain, so their continuations do not hold up the next batch. */
-    private void complete(Runnable completion) {
-        try {
-            executor.execute(completion);
-        } catch (RejectedExecutionException e) {
-            completion.run();
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).done().complete(archived.get(i));
         }
     }
 

@@ -48,18 +48,37 @@ class ArchiveWriterTest {
 
     @Test
     void appendsThatWaitTogetherAreWrittenInOneTransactionAndCompleteOnlyAfterIt() {
-        ArchiveWriter writer = new ArchiveWriter(this::record, tasks::add, 500);
-        List<CompletableFuture<Boolean>> done = List.of(
-                writer.append(ROMEO, message("1"), JULIET),
-                writer.append(JULIET, message("2"), ROMEO),
-                writer.append(ROMEO, message("3"), JULIET));
+        List<CompletableFuture<Boolean>> done = new ArrayList<>();
+        List<Boolean> doneDuringTheWrite = new ArrayList<>();
+        ArchiveWriter writer = new ArchiveWriter(batch -> {
+            done.forEach(future -> doneDuringTheWrite.add(future.isDone()));
+            return record(batch);
+        }, tasks::add, 500);
+        done.add(writer.append(ROMEO, message("1"), JULIET));
+        done.add(writer.append(JULIET, message("2"), ROMEO));
+        done.add(writer.append(ROMEO, message("3"), JULIET));
+        assertThat(done).noneMatch(CompletableFuture::isDone);
 
-        tasks.poll().run();   // the drain: one transaction for all three
+        tasks.poll().run();   // the drain: one transaction for all three, then their completions
 
         assertThat(batches).containsExactly(List.of("1", "2", "3"));
-        assertThat(done).noneMatch(CompletableFuture::isDone);
-        runTasks();           // the completions, after the commit
+        assertThat(doneDuringTheWrite).containsExactly(false, false, false);
         assertThat(done).allMatch(future -> future.getNow(false));
+        assertThat(tasks).isEmpty();
+    }
+
+    @Test
+    void anAppendMadeWhileABatchCompletesJoinsTheNextBatchOfTheSameDrain() {
+        ArchiveWriter writer = new ArchiveWriter(this::record, tasks::add, 500);
+        CompletableFuture<Boolean> second = new CompletableFuture<>();
+        writer.append(ROMEO, message("1"), JULIET)
+                .thenRun(() -> writer.append(ROMEO, message("2"), JULIET).thenAccept(second::complete));
+
+        tasks.poll().run();
+
+        assertThat(batches).containsExactly(List.of("1"), List.of("2"));
+        assertThat(second).isCompletedWithValue(true);
+        assertThat(tasks).isEmpty();
     }
 
     @Test
