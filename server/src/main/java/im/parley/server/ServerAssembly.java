@@ -29,6 +29,7 @@ import im.parley.server.module.XmppModule;
 import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.modules.metrics.MetricsModule;
 import im.parley.server.routing.DefaultStanzaRouter;
+import im.parley.server.routing.TurnTimeouts;
 import im.parley.server.routing.RecipientLanes;
 import im.parley.server.routing.RouteHandler;
 import im.parley.server.session.InMemoryRouteTable;
@@ -78,6 +79,7 @@ public final class ServerAssembly implements AutoCloseable {
     private final LocalAccountAdmin accountAdmin;
     private final DefaultStanzaRouter router;
     private final AccountSequencer sequencer;
+    private final TurnTimeouts turnTimeouts = new TurnTimeouts();
     private final Map<DomainBareJid, DefaultModuleContext> moduleContexts = new LinkedHashMap<>();
     private final List<String> moduleNames;
     /** Whether {@link #stopped} has run. */
@@ -105,7 +107,7 @@ public final class ServerAssembly implements AutoCloseable {
         SessionGauges.register(metrics.registry(), sessions);
         this.accountAdmin = new LocalAccountAdmin(accounts, storage.motd(), sessions, builder.clock);
         sequencer = new AccountSequencer();
-        router = new DefaultStanzaRouter(hosts, sessions, builder.routeHandlers, sequencer);
+        router = new DefaultStanzaRouter(hosts, sessions, builder.routeHandlers, sequencer, turnTimeouts);
         DefaultModuleContext.Shared shared = new DefaultModuleContext.Shared(hosts, router, sessions, builder.blocking,
                 storage, sequencer, httpServices, metrics, builder.lanes);
         ModuleSchemas schemas = new ModuleSchemas(database.dataSource());
@@ -303,6 +305,7 @@ public final class ServerAssembly implements AutoCloseable {
     @Override
     public void close() {
         stopped();
+        turnTimeouts.close();
         if (cluster != null) {
             cluster.close();
         }

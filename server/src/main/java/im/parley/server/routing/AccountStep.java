@@ -3,17 +3,12 @@ package im.parley.server.routing;
 import im.parley.core.routing.Handling;
 import im.parley.server.event.AccountWork;
 import im.parley.server.module.AccountSequencer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.jxmpp.jid.EntityBareJid;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One stanza's turn among the stanzas of a local account ({@link AccountSequencer}). A stanza
@@ -25,17 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 final class AccountStep implements AccountWork {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AccountStep.class);
-
-    /**
-     * How long one piece of deferred work may hold the account's turn. Storage answers or fails
-     * well within it; a piece that never completes (a bug) must not stop the account's stanzas
-     * for good: the turn goes on, with an error in the log.
-     */
-    static final Duration PIECE_TIMEOUT = Duration.ofSeconds(60);
-
     /** A piece of work and where its result goes. */
-    private record Piece<T>(EntityBareJid account, Duration timeout, Supplier<? extends CompletionStage<T>> work,
+    private record Piece<T>(EntityBareJid account, TurnTimeouts timeouts, Supplier<? extends CompletionStage<T>> work,
                             CompletableFuture<T> result) {
 
         void start() {
@@ -46,12 +32,6 @@ final class AccountStep implements AccountWork {
                 result.completeExceptionally(e);
                 return;
             }
-            result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, failure) -> {
-                if (failure instanceof TimeoutException) {
-                    LOG.error("work for {} did not complete within {}: the account's next stanzas go on", account,
-                            timeout);
-                }
-            });
             running.whenComplete((value, failure) -> {
                 if (failure != null) {
                     result.completeExceptionally(failure);
@@ -59,13 +39,16 @@ final class AccountStep implements AccountWork {
                     result.complete(value);
                 }
             });
+            if (!result.isDone()) {
+                timeouts.limit(account, result);
+            }
         }
     }
 
     private final AccountSequencer sequencer;
     private final EntityBareJid account;
     private final Handling handling;
-    private final Duration pieceTimeout;
+    private final TurnTimeouts timeouts;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     /** Work deferred before the turn began (an inline step whose account got busy meanwhile). */
     private final List<Piece<?>> waiting = new ArrayList<>();
@@ -74,28 +57,25 @@ final class AccountStep implements AccountWork {
     private boolean started;
     private boolean turnRequested;
 
-    private AccountStep(AccountSequencer sequencer, EntityBareJid account, Handling handling, Duration pieceTimeout,
+    private AccountStep(AccountSequencer sequencer, EntityBareJid account, Handling handling, TurnTimeouts timeouts,
                         boolean started) {
         this.sequencer = sequencer;
         this.account = account;
         this.handling = handling;
-        this.pieceTimeout = pieceTimeout;
+        this.timeouts = timeouts;
         this.started = started;
     }
 
     /** A stanza routed inside its turn: deferred work starts at once. */
-    static AccountStep running(AccountSequencer sequencer, EntityBareJid account, Handling handling) {
-        return new AccountStep(sequencer, account, handling, PIECE_TIMEOUT, true);
+    static AccountStep running(AccountSequencer sequencer, EntityBareJid account, Handling handling,
+                               TurnTimeouts timeouts) {
+        return new AccountStep(sequencer, account, handling, timeouts, true);
     }
 
     /** A stanza routed at once for an idle account: the first deferred work takes a turn. */
-    static AccountStep inline(AccountSequencer sequencer, EntityBareJid account, Handling handling) {
-        return inline(sequencer, account, handling, PIECE_TIMEOUT);
-    }
-
     static AccountStep inline(AccountSequencer sequencer, EntityBareJid account, Handling handling,
-                              Duration pieceTimeout) {
-        return new AccountStep(sequencer, account, handling, pieceTimeout, false);
+                              TurnTimeouts timeouts) {
+        return new AccountStep(sequencer, account, handling, timeouts, false);
     }
 
     EntityBareJid account() {
@@ -104,7 +84,7 @@ final class AccountStep implements AccountWork {
 
     @Override
     public <T> CompletionStage<T> defer(Supplier<? extends CompletionStage<T>> work) {
-        Piece<T> piece = new Piece<>(account, pieceTimeout, work, new CompletableFuture<>());
+        Piece<T> piece = new Piece<>(account, timeouts, work, new CompletableFuture<>());
         handling.track(piece.result());
         piece.result().whenComplete((value, failure) -> release());
         boolean startNow;

@@ -55,17 +55,20 @@ public final class DefaultStanzaRouter implements StanzaRouter, Undeliverable {
     private final RouteTable routes;
     private final List<RouteHandler> remote;
     private final AccountSequencer sequencer;
+    private final TurnTimeouts timeouts;
 
     /**
      * @param remote the handlers of non-local domains, asked in order (components before
      *     federation); none at all means federation is off
+     * @param timeouts how long deferred work may hold an account's turn (the caller stops it)
      */
     public DefaultStanzaRouter(HostRegistry hosts, RouteTable routes, List<RouteHandler> remote,
-                               AccountSequencer sequencer) {
+                               AccountSequencer sequencer, TurnTimeouts timeouts) {
         this.hosts = hosts;
         this.routes = routes;
         this.remote = List.copyOf(remote);
         this.sequencer = sequencer;
+        this.timeouts = timeouts;
     }
 
     /**
@@ -172,7 +175,7 @@ public final class DefaultStanzaRouter implements StanzaRouter, Undeliverable {
             // IQs to a connected resource (answers to its requests, roster and block list
             // pushes) do not wait behind the account's other stanzas: often the account's own
             // turn sends them, and its client expects them before what comes next.
-            AccountStep step = AccountStep.inline(sequencer, account, handling);
+            AccountStep step = AccountStep.inline(sequencer, account, handling, timeouts);
             fireOnHost(host.get(), stanza, handling, step, origin, redelivery);
             step.finish();
         } else {
@@ -192,12 +195,12 @@ public final class DefaultStanzaRouter implements StanzaRouter, Undeliverable {
     private void inTurn(EntityBareJid account, Handling handling, Consumer<AccountStep> routing) {
         if (sequencer.isBusy(account)) {
             handling.track(sequencer.serially(account, () -> {
-                AccountStep step = AccountStep.running(sequencer, account, handling);
+                AccountStep step = AccountStep.running(sequencer, account, handling, timeouts);
                 routing.accept(step);
                 return step.finish();
             }));
         } else {
-            AccountStep step = AccountStep.inline(sequencer, account, handling);
+            AccountStep step = AccountStep.inline(sequencer, account, handling, timeouts);
             routing.accept(step);
             step.finish();
         }

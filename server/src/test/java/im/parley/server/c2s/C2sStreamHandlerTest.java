@@ -19,6 +19,7 @@ import im.parley.server.module.DefaultModuleContext;
 import im.parley.server.modules.ping.PingModule;
 import im.parley.server.modules.session.LegacySessionModule;
 import im.parley.server.routing.DefaultStanzaRouter;
+import im.parley.server.routing.TurnTimeouts;
 import im.parley.server.session.InMemoryRouteTable;
 import im.parley.server.session.RouteTable;
 import im.parley.server.host.HostRegistry;
@@ -39,6 +40,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jxmpp.jid.DomainBareJid;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,10 +57,16 @@ class C2sStreamHandlerTest {
     private final HostRegistry hosts = new HostRegistry(Set.of(domain));
     private final RouteTable sessions = new InMemoryRouteTable(hosts);
     private final C2sContext context;
+    private final TurnTimeouts timeouts = new TurnTimeouts();
+
+    @AfterEach
+    void stopTimeouts() {
+        timeouts.close();
+    }
 
     C2sStreamHandlerTest() throws Exception {
         AccountSequencer sequencer = new AccountSequencer();
-        DefaultStanzaRouter router = new DefaultStanzaRouter(hosts, sessions, List.of(), sequencer);
+        DefaultStanzaRouter router = new DefaultStanzaRouter(hosts, sessions, List.of(), sequencer, timeouts);
         C2sFeatures features = new C2sFeatures();
         DefaultModuleContext modules = new DefaultModuleContext(
                 new DefaultModuleContext.Shared(hosts, router, sessions, Runnable::run, null, sequencer,

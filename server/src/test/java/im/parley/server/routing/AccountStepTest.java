@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.jxmpp.jid.EntityBareJid;
 
@@ -18,16 +19,25 @@ import org.jxmpp.jid.EntityBareJid;
 class AccountStepTest {
 
     private final AccountSequencer sequencer = new AccountSequencer();
+    private final TurnTimeouts timeouts = new TurnTimeouts();
     private final EntityBareJid juliet;
     private final List<String> order = new CopyOnWriteArrayList<>();
+
+    private final List<TurnTimeouts> closeAfter = new CopyOnWriteArrayList<>();
 
     AccountStepTest() throws Exception {
         juliet = Jids.parseEntityBare("juliet@example.org");
     }
 
+    @AfterEach
+    void stopTimers() {
+        timeouts.close();
+        closeAfter.forEach(TurnTimeouts::close);
+    }
+
     @Test
     void aStanzaThatDefersNothingTakesNoTurn() {
-        AccountStep step = AccountStep.inline(sequencer, juliet, Handling.none());
+        AccountStep step = AccountStep.inline(sequencer, juliet, Handling.none(), timeouts);
 
         assertThat(step.finish().toCompletableFuture().isDone()).isTrue();
         assertThat(sequencer.isBusy(juliet)).isFalse();
@@ -37,7 +47,7 @@ class AccountStepTest {
     void deferredWorkKeepsTheAccountBusyUntilItIsDone() {
         CompletableFuture<Void> storing = new CompletableFuture<>();
         Handling handling = Handling.begin();
-        AccountStep step = AccountStep.inline(sequencer, juliet, handling);
+        AccountStep step = AccountStep.inline(sequencer, juliet, handling, timeouts);
 
         step.defer(() -> storing);
         CompletionStage<Void> turn = step.finish();
@@ -54,7 +64,7 @@ class AccountStepTest {
     @Test
     void workDeferredFromDeferredWorkStaysInTheSameTurnAheadOfLaterStanzas() {
         CompletableFuture<Void> lookup = new CompletableFuture<>();
-        AccountStep first = AccountStep.inline(sequencer, juliet, Handling.none());
+        AccountStep first = AccountStep.inline(sequencer, juliet, Handling.none(), timeouts);
         first.defer(() -> lookup.thenCompose(loaded -> first.defer(() -> {
             order.add("store first");
             return CompletableFuture.completedFuture(null);
@@ -75,7 +85,7 @@ class AccountStepTest {
     void workDeferredWhileTheAccountIsBusyWaitsForItsTurn() {
         CompletableFuture<Void> earlier = new CompletableFuture<>();
         sequencer.serially(juliet, () -> earlier);
-        AccountStep step = AccountStep.inline(sequencer, juliet, Handling.none());
+        AccountStep step = AccountStep.inline(sequencer, juliet, Handling.none(), timeouts);
 
         CompletionStage<String> result = step.defer(() -> {
             order.add("deferred");
@@ -94,7 +104,7 @@ class AccountStepTest {
         CompletableFuture<Void> storing = new CompletableFuture<>();
         CompletableFuture<Void> turnOver = new CompletableFuture<>();
         sequencer.serially(juliet, () -> {
-            AccountStep step = AccountStep.running(sequencer, juliet, Handling.none());
+            AccountStep step = AccountStep.running(sequencer, juliet, Handling.none(), timeouts);
             step.defer(() -> storing);
             return step.finish().thenRun(() -> turnOver.complete(null));
         });
@@ -108,7 +118,9 @@ class AccountStepTest {
     @Test
     void workThatNeverCompletesReleasesTheAccountAfterTheTimeout() {
         Handling handling = Handling.begin();
-        AccountStep step = AccountStep.inline(sequencer, juliet, handling, Duration.ofMillis(50));
+        TurnTimeouts shortTimeouts = new TurnTimeouts(Duration.ofMillis(50));
+        closeAfter.add(shortTimeouts);
+        AccountStep step = AccountStep.inline(sequencer, juliet, handling, shortTimeouts);
         step.defer(CompletableFuture::new);
         step.finish();
         handling.end();

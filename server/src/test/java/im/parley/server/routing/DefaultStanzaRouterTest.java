@@ -36,6 +36,7 @@ import org.dom4j.Element;
 import org.dom4j.QName;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.Jid;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,13 +73,19 @@ class DefaultStanzaRouterTest {
     private final RecordingRoute federation = new RecordingRoute(null);
     private final List<RouteHandler> remote = new ArrayList<>(List.of(component, federation));
     private final DefaultStanzaRouter router;
+    private final TurnTimeouts timeouts = new TurnTimeouts();
     private final ModuleContext montague;
     private final ModuleContext capulet;
     private final RecordingSession romeo;
     private final RecordingSession juliet;
 
+    @AfterEach
+    void stopTimeouts() {
+        timeouts.close();
+    }
+
     DefaultStanzaRouterTest() throws Exception {
-        router = new DefaultStanzaRouter(hosts, sessions, remote, new AccountSequencer());
+        router = new DefaultStanzaRouter(hosts, sessions, remote, new AccountSequencer(), timeouts);
         DefaultModuleContext.Shared shared = new DefaultModuleContext.Shared(hosts, router, sessions, Runnable::run,
                 null, new AccountSequencer(), new HttpServices(), new ServerMetrics(List.of()));
         ModuleEnvironment environment = new ModuleEnvironment(ParleyConfig.defaults(), Clock.systemUTC(), "test",
@@ -252,7 +259,8 @@ class DefaultStanzaRouterTest {
 
     @Test
     void aRemoteDomainNobodyClaimsIsRemoteServerNotFound_rfc6120_10_4_3() throws Exception {
-        DefaultStanzaRouter withoutFederation = new DefaultStanzaRouter(hosts, sessions, List.of(), new AccountSequencer());
+        DefaultStanzaRouter withoutFederation = new DefaultStanzaRouter(hosts, sessions, List.of(), new AccountSequencer(),
+                timeouts);
 
         withoutFederation.route(stanza("message", "chat", romeo.jid(), "someone@elsewhere.example"));
 
@@ -270,7 +278,7 @@ class DefaultStanzaRouterTest {
         FederationRoute federation = new FederationRoute();
         List<Stanza> sentOut = new ArrayList<>();
         DefaultStanzaRouter router = new DefaultStanzaRouter(hosts, sessions, List.of(federation),
-                new AccountSequencer());
+                new AccountSequencer(), timeouts);
 
         router.route(stanza("message", "chat", romeo.jid(), "someone@elsewhere.example"));
         assertThat(romeo.received).singleElement()
@@ -298,7 +306,8 @@ class DefaultStanzaRouterTest {
 
     @Test
     void resultsAndErrorsForARemoteDomainNobodyClaimsAreNeverAnswered_rfc6120_8_2_3_and_8_3_1() throws Exception {
-        DefaultStanzaRouter withoutFederation = new DefaultStanzaRouter(hosts, sessions, List.of(), new AccountSequencer());
+        DefaultStanzaRouter withoutFederation = new DefaultStanzaRouter(hosts, sessions, List.of(), new AccountSequencer(),
+                timeouts);
 
         withoutFederation.route(stanza("iq", "result", romeo.jid(), "elsewhere.example"));
         withoutFederation.route(stanza("iq", "error", romeo.jid(), "someone@elsewhere.example/r"));
