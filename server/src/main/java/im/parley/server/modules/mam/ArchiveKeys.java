@@ -82,20 +82,6 @@ final class ArchiveKeys {
         return r.putId(r.putOwner(kind(ID, r.ownerLength() + 1 + r.idLength())).put((byte) 0)).array();
     }
 
-    /** {@code e} domain, 0, position, owner, 0: the purge order. */
-    static byte[] expiryKey(JournalRecord r, byte[] position) {
-        ByteBuffer key = kind(EXPIRY, r.ownerDomainLength() + 1 + POSITION + r.ownerLength() + 1);
-        r.putOwnerDomain(key).put((byte) 0).put(position);
-        return r.putOwner(key).put((byte) 0).array();
-    }
-
-    /** The purge entry's value, as {@link #value}: id, bare {@code with}, no stanza. */
-    static byte[] expiryValue(JournalRecord r) {
-        ByteBuffer value = ByteBuffer.allocate(8 + r.idLength() + r.bareWithLength());
-        r.putId(value.putInt(r.idLength()));
-        return r.putBareWith(value.putInt(r.bareWithLength())).array();
-    }
-
     /** {@code n} owner, 0: the archive's count. */
     static byte[] countKey(JournalRecord r) {
         return r.putOwner(kind(COUNT, r.ownerLength() + 1)).put((byte) 0).array();

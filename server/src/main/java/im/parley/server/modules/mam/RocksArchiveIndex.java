@@ -81,7 +81,9 @@ import org.slf4j.LoggerFactory;
  * <li>{@code r} owner position: the message (id, full {@code with}, stanza);
  * <li>{@code w} owner bare-with NUL position: the conversation index (XEP-0313 §4.1.1);
  * <li>{@code i} owner id: the message's position (ids, RSM after/before, XEP-0359 lookups);
- * <li>{@code e} domain NUL position owner: the retention purge's order (id and bare {@code with} as value);
+ * <li>{@code e} domain NUL position owner: the retention purge's order, as earlier versions wrote it (id
+ *     and bare {@code with} as value); no longer written (the purge walks each account's rows), and
+ *     deleted by the purge and with their account;
  * <li>{@code n} owner, and {@code n} owner bare-with NUL: the message counts of the archive and of
  *     each conversation (RSM {@code <count/>}, XEP-0059 §2.6); {@code c}: all of them; {@code s}: the last sequence number;
  *     {@code j} domain: the journal position indexed; {@code m}: the last {@code mam_messages} row moved.
@@ -321,7 +323,6 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                     write.put(ArchiveKeys.rowKey(record, position), ArchiveKeys.rowValue(record));
                     write.put(ArchiveKeys.withKey(record, position), EMPTY);
                     write.put(idKey, position);
-                    write.put(ArchiveKeys.expiryKey(record, position), ArchiveKeys.expiryValue(record));
                     counts.merge(ByteBuffer.wrap(ArchiveKeys.countKey(record)), 1L, Long::sum);
                     counts.merge(ByteBuffer.wrap(ArchiveKeys.withCountKey(record)), 1L, Long::sum);
                     added++;
@@ -679,39 +680,58 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         }
     }
 
-    /** Retention: walks the purge order from the oldest, deleting each message's keys, a thousand per write. */
+    /**
+     * Retention: walks each account's rows from its oldest up to the cutoff (one seek per account,
+     * whose rows are in time order), deleting each message's keys, a thousand per write; then the
+     * purge entries ({@code e}) an index written by an earlier version holds for the same time,
+     * in one range. Rows carry everything the purge needs, so a message is no longer written with
+     * a purge entry of its own: one key less per archived copy (docs/benchmarks.md, "Fewer
+     * hand-offs and compactions").
+     */
     @Override
     public int purge(DomainBareJid purged, Instant cutoff) {
         return whileOpen(() -> purgeOpen(purged, cutoff));
     }
 
     private int purgeOpen(DomainBareJid purged, Instant cutoff) {
-        byte[] prefix = key(EXPIRY, domainPrefix(purged));
+        byte[] expiredBefore = position(cutoff.toEpochMilli(), 0);
+        byte[] purgedDomain = utf8(purged.toString());
+        byte[] rows = {ROW};
+        byte[] from = rows;
         int purgedCount = 0;
-        Range expired = Range.ALL.until(position(cutoff.toEpochMilli(), 0));
-        boolean more = true;
-        while (more) {
+        while (from != null) {
             synchronized (writeLock) {
                 Map<ByteBuffer, Long> counts = new HashMap<>();
                 int inBatch = 0;
                 try (WriteBatch write = new WriteBatch();
-                     Keys keys = keys(prefix, expired)) {
-                    RocksIterator rows = keys.iterator;
-                    for (rows.seekToFirst(); rows.isValid() && inBatch < MIGRATION_BATCH; rows.next()) {
-                        byte[] key = rows.key();
-                        byte[] position = Arrays.copyOfRange(key, prefix.length, prefix.length + POSITION);
-                        byte[] owned = Arrays.copyOfRange(key, prefix.length + POSITION, key.length);
-                        String[] fields = fields(rows.value());
+                     Keys keys = new Keys(db, new Slice(from), new Slice(successor(rows)))) {
+                    RocksIterator row = keys.iterator;
+                    for (row.seekToFirst(); row.isValid() && inBatch < MIGRATION_BATCH; ) {
+                        byte[] key = row.key();
+                        byte[] owned = ownerOfRow(key);
+                        byte[] position = Arrays.copyOfRange(key, key.length - POSITION, key.length);
+                        if (Arrays.compareUnsigned(position, expiredBefore) >= 0 || !ofDomain(owned, purgedDomain)) {
+                            // The rest of this account's rows are newer (or of another domain,
+                            // which an index of one domain holds only in tests): on to the next account.
+                            row.seek(successor(key(ROW, owned)));
+                            continue;
+                        }
+                        String[] fields = fields(row.value());
+                        byte[] bareWith = utf8(bare(fields[1]));
                         write.delete(key);
-                        write.delete(key(ROW, owned, position));
-                        write.delete(key(WITH, owned, utf8(fields[1]), new byte[] {0}, position));
+                        write.delete(key(WITH, owned, bareWith, new byte[] {0}, position));
                         write.delete(key(ID, owned, utf8(fields[0])));
                         counts.merge(ByteBuffer.wrap(key(COUNT, owned)), -1L, Long::sum);
-                        counts.merge(ByteBuffer.wrap(key(COUNT, owned, utf8(fields[1]), new byte[] {0})), -1L, Long::sum);
+                        counts.merge(ByteBuffer.wrap(key(COUNT, owned, bareWith, new byte[] {0})), -1L, Long::sum);
                         inBatch++;
+                        row.next();
                     }
                     keys.check();
-                    more = rows.isValid();
+                    from = row.isValid() ? row.key() : null;
+                    if (from == null) {
+                        byte[] entries = key(EXPIRY, domainPrefix(purged));
+                        write.deleteRange(entries, key(entries, expiredBefore));
+                    }
                     addCounts(write, counts);
                     write.put(TOTAL, longBytes(total - inBatch));
                     db.write(writeOptions, write);
@@ -723,6 +743,29 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
             }
         }
         return purgedCount;
+    }
+
+    /** The owner part of a row's key ({@code r} owner 0 position): the owner and its NUL. */
+    private static byte[] ownerOfRow(byte[] rowKey) {
+        return Arrays.copyOfRange(rowKey, 1, rowKey.length - POSITION);
+    }
+
+    /** Whether an owner (its bare JID and a NUL) is an account of {@code domain}: what follows its {@code @}. */
+    private static boolean ofDomain(byte[] owned, byte[] domain) {
+        int at = 0;
+        while (at < owned.length && owned[at] != '@') {
+            at++;
+        }
+        if (at >= owned.length - 1) {
+            return false;
+        }
+        return Arrays.equals(owned, at + 1, owned.length - 1, domain, 0, domain.length);
+    }
+
+    /** The bare JID of a full or bare one, as written: up to the first {@code /} (RFC 7622 §3.1). */
+    private static String bare(String jid) {
+        int slash = jid.indexOf('/');
+        return slash < 0 ? jid : jid.substring(0, slash);
     }
 
     /** All messages in the index, which holds one domain's archives. */

@@ -124,6 +124,59 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
                 .containsPattern("compaction_options_universal=\\{[^}]*min_merge_width=4;");
     }
 
+    /**
+     * An index written by an earlier version holds a purge entry ({@code e} domain, position,
+     * owner) per message; messages are no longer written with one, and the purge, which walks each
+     * account's rows, deletes the old entries of the time it purges along with their messages.
+     */
+    @Test
+    void thePurgeDeletesThePurgeEntriesOfAnEarlierVersionWithTheirMessages() throws Exception {
+        var domain = juliet.asDomainBareJid();
+        store.index(domain, journaled(List.of(record(juliet, romeo, "old", 1000), record(juliet, romeo, "new", 5000))),
+                0, 200);
+        rocks.close();
+        Path directory = indexDir.resolve("mam-archive").resolve("example.org");
+        byte[] entries = ArchiveKeys.key(ArchiveKeys.EXPIRY, ArchiveKeys.domainPrefix(domain));
+        try (UInt64AddOperator add = new UInt64AddOperator();
+             Options options = new Options().setMergeOperator(add).setCompactionStyle(CompactionStyle.UNIVERSAL);
+             RocksDB db = RocksDB.open(options, directory.toString())) {
+            assertThat(keysFrom(db, entries)).as("no purge entries written any more").isZero();
+            // As the earlier version wrote them, for the two messages (seq 1 and 2).
+            db.put(ArchiveKeys.key(entries, ArchiveKeys.position(1000, 1), ArchiveKeys.owner(juliet)),
+                    ArchiveKeys.value("old", romeo.toString(), ""));
+            db.put(ArchiveKeys.key(entries, ArchiveKeys.position(5000, 2), ArchiveKeys.owner(juliet)),
+                    ArchiveKeys.value("new", romeo.toString(), ""));
+        }
+        rocks = null;
+        reopen();
+
+        assertThat(store.purge(domain, Instant.ofEpochMilli(2000))).isEqualTo(1);
+        assertThat(store.query(juliet, query(null, null, null, 10)).items()).extracting(ArchivedMessage::id)
+                .containsExactly("new");
+        rocks.close();
+        try (UInt64AddOperator add = new UInt64AddOperator();
+             Options options = new Options().setMergeOperator(add).setCompactionStyle(CompactionStyle.UNIVERSAL);
+             RocksDB db = RocksDB.open(options, directory.toString())) {
+            assertThat(keysFrom(db, entries)).as("the newer message's entry stays until its time comes").isEqualTo(1);
+        }
+        rocks = null;
+        reopen();
+    }
+
+    private static int keysFrom(RocksDB db, byte[] prefix) {
+        int count = 0;
+        try (var keys = db.newIterator()) {
+            for (keys.seek(prefix); keys.isValid() && startsWith(keys.key(), prefix); keys.next()) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && java.util.Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
     /** Like the rest of data_dir (docs/operations.md): only the server's user may enter the index's directory. */
     @Test
     void theIndexDirectoryIsTheServersUsersOnly() throws Exception {
