@@ -189,7 +189,13 @@ class ThreeNodeClusterTest {
         Node second = nodes.get(1);
         try (RawXmppClient tybalt = raw(first);
              RawXmppClient escalus = raw(second)) {
-            tybalt.login("tybalt", LoopbackCluster.PASSWORD, "street");
+            // Resources of their own: the test before ended tybalt/street on the second node and
+            // closed escalus/palace on the first, and a full JID bound again on another node within
+            // milliseconds can lose its route for a moment (most likely the old node's late
+            // removal of its route overwrites the new one in the replicated map until the new node
+            // shares it again): a race found in CI, left for the cluster's route writes (issue 13's
+            // note of 5 December 2026).
+            tybalt.login("tybalt", LoopbackCluster.PASSWORD, "square");
             tybalt.send("<presence to='" + room + "/Tybalt'><x xmlns='" + MUC + "'/></presence>");
             Element created = tybalt.nextElement(e -> isSelfPresence(e, room + "/Tybalt"));
             assertThat(statusCodes(created)).as(created.asXML()).contains("201");
@@ -197,7 +203,7 @@ class ThreeNodeClusterTest {
                     + "#owner'><x xmlns='jabber:x:data' type='submit'/></query></iq>");
             assertThat(instant.attributeValue("type")).as(instant.asXML()).isEqualTo("result");
 
-            escalus.login(LoopbackCluster.ADMIN, LoopbackCluster.PASSWORD, "palace");
+            escalus.login(LoopbackCluster.ADMIN, LoopbackCluster.PASSWORD, "hall");
             escalus.send("<presence to='" + room + "/Escalus'><x xmlns='" + MUC + "'/></presence>");
             Element tybaltSeen = escalus.nextElement(e -> "presence".equals(e.getName())
                     && (room + "/Tybalt").equals(e.attributeValue("from")));
