@@ -436,8 +436,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         if (query.with().hasResource()) {
             return fields[1].equals(query.with().toString());
         }
-        int slash = fields[1].indexOf('/');
-        return (slash < 0 ? fields[1] : fields[1].substring(0, slash)).equals(query.with().toString());
+        return bare(fields[1]).equals(query.with().toString());
     }
 
     /** The form's time and id bounds (§4.1.2, extended after-id/before-id): lower inclusive, upper exclusive. */
