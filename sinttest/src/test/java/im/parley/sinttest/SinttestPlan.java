@@ -1,9 +1,15 @@
 package im.parley.sinttest;
 
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
+import org.igniterealtime.smack.inttest.annotations.SmackIntegrationTest;
 
 /**
  * Which of Smack's integration tests apply to Parley, and why the others do not. The framework
@@ -20,9 +26,8 @@ final class SinttestPlan {
 
     /**
      * Tests that fail now and then because of a race inside Smack itself, with its cause. They
-     * stay in the main pass (Smack 4.5.0-beta5 takes a {@code Class.method} in
-     * {@code disabledTests} as the whole class), and the summary names the cause when the retry
-     * passes them.
+     * run like the others, are retried up to {@link #CLIENT_RACE_RETRIES} times, and the summary
+     * names the cause when a retry passes them.
      */
     static final Map<String, String> KNOWN_CLIENT_RACES = Map.of(
             // Leave the room one created, enter it again at once. Smack's MultiUserChat handles
@@ -45,7 +50,80 @@ final class SinttestPlan {
             // MucOccupantTest checks that every occupant gets both presences, in order.
             "MultiUserChatOccupantIntegrationTest.mucChangeNicknameInformationTest", "Smack 4.5.0-beta5's join() "
                     + "returns before its own self-presence reached the participant listeners, so the test may "
-                    + "count that presence among the four of the nick change");
+                    + "count that presence among the four of the nick change",
+            // The same early wake-up: join() returns once the self-presence (110) is noted, and
+            // the test asserts at once that its participant listener got three presences (the
+            // two occupants' and the self-presence), which that listener may not have got yet.
+            // MucOccupantTest checks the presences and their order (XEP-0045 §7.2.2).
+            "MultiUserChatOccupantIntegrationTest.mucJoinPresenceInformationTest", "Smack 4.5.0-beta5's join() "
+                    + "returns before its own self-presence reached the participant listeners, so the test may "
+                    + "count two presences where three came");
+
+    /**
+     * How many times a test of {@link #KNOWN_CLIENT_RACES} is retried while it keeps failing
+     * (any other test once): these races lose now and then, and twice in a row (the main pass
+     * and its one retry) was seen in CI.
+     */
+    static final int CLIENT_RACE_RETRIES = 3;
+
+    /** Whether {@code test} (as the framework names a concrete test) is one of {@link #KNOWN_CLIENT_RACES}. */
+    static boolean isKnownClientRace(String test) {
+        return KNOWN_CLIENT_RACES.keySet().stream().anyMatch(known -> test.startsWith(known + " "));
+    }
+
+    /**
+     * Single test methods that cannot pass reliably whatever the server does, by their class's
+     * full name, with the reason. The framework would disable their whole class (Smack
+     * 4.5.0-beta5 takes a class named in {@code disabledTests} as disabled, whatever methods
+     * follow), so the main pass disables the class and {@link #passesWithoutDisabledMethods} runs
+     * its other methods by name in {@code enabledTests}, which does select methods.
+     */
+    static final Map<String, String> DISABLED_METHODS = Map.of(
+            // The third user is refused (service-unavailable, XEP-0045 §7.2.10, the SHOULD the
+            // test accepts) and the test then waits for its participant listener to see that
+            // error presence. But Smack hands a stanza to its collectors before it picks the
+            // listeners for it (AbstractXMPPConnection.invokeStanzaCollectorsAndNotifyRecvListeners),
+            // and join(), woken by its collector with the error, removes the room's presence
+            // listener at once (removeConnectionCallbacks): whenever that removal comes first, the
+            // listener never sees the presence (the test itself says its wait "is not watertight").
+            // Against Parley it lost in about half the runs (3 of 6 runs of its class alone, 5 December 2026).
+            "org.jivesoftware.smackx.muc.MultiUserChatOccupantIntegrationTest.mucMaxUsersLimitJoinRoomTest",
+            "Smack 4.5.0-beta5's join() removes the room's presence listener on the error reply, racing the "
+                    + "connection's delivery of that same presence to the listener the test waits on; it loses about "
+                    + "half the runs against a server that refuses the user (XEP-0045 §7.2.10), which "
+                    + "modules/muc/MucOccupantTest checks");
+
+    /**
+     * For each class with a method in {@link #DISABLED_METHODS}: its other test methods, as an
+     * {@code enabledTests} value ({@code SimpleName.method,...}).
+     */
+    static List<String> passesWithoutDisabledMethods() {
+        Map<String, List<String>> byClass = new TreeMap<>();
+        for (String method : DISABLED_METHODS.keySet()) {
+            int dot = method.lastIndexOf('.');
+            byClass.computeIfAbsent(method.substring(0, dot), type -> new ArrayList<>()).add(method.substring(dot + 1));
+        }
+        List<String> passes = new ArrayList<>();
+        byClass.forEach((className, disabled) -> {
+            Class<?> type;
+            try {
+                type = Class.forName(className);
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("a disabled test's class is not in this Smack: " + className, e);
+            }
+            List<String> others = Arrays.stream(type.getMethods())
+                    .filter(method -> method.isAnnotationPresent(SmackIntegrationTest.class))
+                    .map(Method::getName)
+                    .filter(name -> !disabled.contains(name))
+                    .sorted()
+                    .map(name -> type.getSimpleName() + "." + name)
+                    .toList();
+            if (!others.isEmpty()) {
+                passes.add(String.join(",", others));
+            }
+        });
+        return passes;
+    }
 
     /**
      * Tests that apply but run in a pass of their own, with fresh connections, rather than in the
@@ -74,6 +152,10 @@ final class SinttestPlan {
         for (String test : OWN_PASS.keySet()) {
             int method = test.indexOf('.');
             disabled.add(method < 0 ? test : test.substring(0, method));
+        }
+        for (String method : DISABLED_METHODS.keySet()) {
+            String className = method.substring(0, method.lastIndexOf('.'));
+            disabled.add(className.substring(className.lastIndexOf('.') + 1));
         }
         return disabled;
     }

@@ -60,7 +60,8 @@ record SinttestSummary(List<String> passed, Map<String, String> failed, Map<Stri
         out.append("Smack integration tests against Parley: ").append(passed.size()).append(" passed, ")
                 .append(failed.size()).append(" failed, ").append(passedOnRetry.size()).append(" passed only on retry, ").append(impossible.size()).append(" not possible, ")
                 .append(SinttestPlan.DISABLED_SPECIFICATIONS.size()).append(" specifications and ")
-                .append(SinttestPlan.DISABLED_TESTS.size()).append(" tests disabled\n");
+                .append(SinttestPlan.DISABLED_TESTS.size() + SinttestPlan.DISABLED_METHODS.size())
+                .append(" tests disabled\n");
         out.append("\nFAILED\n");
         failed.forEach((test, why) -> out.append("  ").append(test).append("\n      ").append(why).append('\n'));
         out.append("\nFAILED FIRST, PASSED ON RETRY (flaky: a timing race to find; the first failure)\n");
@@ -82,6 +83,9 @@ record SinttestSummary(List<String> passed, Map<String, String> failed, Map<Stri
         out.append("\nDISABLED TESTS\n");
         SinttestPlan.DISABLED_TESTS.forEach((test, why) ->
                 out.append("  ").append(test).append(": ").append(why).append('\n'));
+        SinttestPlan.DISABLED_METHODS.forEach((test, why) ->
+                out.append("  ").append(test.substring(test.lastIndexOf('.', test.lastIndexOf('.') - 1) + 1))
+                        .append(": ").append(why).append('\n'));
         out.append("\nRUN IN A PASS OF THEIR OWN (included in PASSED/FAILED above)\n");
         SinttestPlan.OWN_PASS.forEach((test, why) ->
                 out.append("  ").append(test).append(": ").append(why).append('\n'));
