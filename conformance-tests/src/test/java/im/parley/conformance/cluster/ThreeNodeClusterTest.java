@@ -189,12 +189,10 @@ class ThreeNodeClusterTest {
         Node second = nodes.get(1);
         try (RawXmppClient tybalt = raw(first);
              RawXmppClient escalus = raw(second)) {
-            // Resources of their own: the test before ended tybalt/street on the second node and
-            // closed escalus/palace on the first, and a full JID bound again on another node within
-            // milliseconds can lose its route for a moment (most likely the old node's late
-            // removal of its route overwrites the new one in the replicated map until the new node
-            // shares it again): a race found in CI, left for the cluster's route writes (issue 13's
-            // note of 5 December 2026).
+            // Resources of their own, so that this test is about rooms across nodes. A full JID
+            // bound again on another node right after its session ended (what the test before
+            // leaves) once lost its route for a moment, to the old node's late removal; each node
+            // now writes only routes of its own (ClusteredRouteTableTest covers it).
             tybalt.login("tybalt", LoopbackCluster.PASSWORD, "square");
             tybalt.send("<presence to='" + room + "/Tybalt'><x xmlns='" + MUC + "'/></presence>");
             Element created = tybalt.nextElement(e -> isSelfPresence(e, room + "/Tybalt"));

@@ -30,13 +30,15 @@ import org.slf4j.LoggerFactory;
  * fires the session events) and, behind the same interface, the sessions bound on the other
  * nodes ({@link RemoteSession}), so the router and every module see all resources of an account
  * wherever its clients are connected. Each node shares its own sessions in a Hazelcast
- * replicated map (full JID to {@link SessionRoute}): replicated, so that a lookup never waits for
- * another node; every node keeps an index of the others' entries from the map's events
- * ({@link RemoteSessions}). The entries of a node that leaves are removed by the oldest member
- * ({@link NodeFailures}).
+ * replicated map (full JID and node, {@link RouteKey}, to {@link SessionRoute}): replicated, so
+ * that a lookup never waits for another node; every node keeps an index of the others' entries
+ * from the map's events ({@link RemoteSessions}). A node writes and removes only its own keys.
+ * The entries of a node that leaves are removed by the oldest member ({@link NodeFailures}).
  *
- * <p>Two nodes binding the same full JID (RFC 6120 §7.7.2.2): the map keeps the later write, on
- * every node alike; the node whose entry was replaced closes its session with {@code conflict}.
+ * <p>Two nodes binding the same full JID (RFC 6120 §7.7.2.2): the later binding wins
+ * ({@link SessionRoute#boundAfter}, the same choice on every node); the node of the earlier one
+ * closes its session with {@code conflict} when it sees the other's entry, and the other nodes
+ * route to the later one meanwhile.
  *
  * <p>{@link #all()} and {@link #size()} are this node's sessions only (shutdown, gauges);
  * {@link #everywhere()} adds the other nodes' (the admin tools list and end those too).
@@ -44,14 +46,19 @@ import org.slf4j.LoggerFactory;
 public final class ClusteredRouteTable implements RouteTable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusteredRouteTable.class);
-    static final String ROUTES = "parley.routes";
+    /**
+     * The route map. Its name changed with its keys (full JID to full JID and node, December
+     * 2026; the earlier versions' nodes share theirs in {@code parley.routes}): nodes of both
+     * versions do not see each other's sessions (docs/operations.md, Clustering).
+     */
+    static final String ROUTES = "parley.routes.by-node";
     /** The topic on which a node that merged back asks the others to write their routes again. */
     static final String SHARE_AGAIN = "parley.share-again";
 
     private final InMemoryRouteTable local;
     private final ClusterNode node;
     private final String localId;
-    private final ReplicatedMap<String, SessionRoute> shared;
+    private final ReplicatedMap<RouteKey, SessionRoute> shared;
     private final RouteWrites writes;
     private final StanzaForwarder forwarder;
     private final SessionClosing closing;
@@ -79,7 +86,7 @@ public final class ClusteredRouteTable implements RouteTable {
                 shareAllAgain();
             }
         });
-        for (Map.Entry<String, SessionRoute> entry : shared.entrySet()) {
+        for (Map.Entry<RouteKey, SessionRoute> entry : shared.entrySet()) {
             learn(entry.getKey(), entry.getValue());
         }
     }
@@ -109,13 +116,18 @@ public final class ClusteredRouteTable implements RouteTable {
 
     /**
      * Ends a local session and removes its route, only while it is still this session's: a later
-     * session bound under its full JID (RFC 6120 §7.7.2.2) keeps its own ({@link RouteWrites}).
+     * session bound under its full JID on this node (RFC 6120 §7.7.2.2) keeps its own
+     * ({@link RouteWrites}), and another node's route is under a key of its own.
      */
     @Override
     public void unbind(LocalSession session) {
         local.unbind(session);
         mine.remove(session);
-        writes.remove(session.jid().toString(), session.id());
+        writes.remove(keyOf(session), session.id());
+    }
+
+    private RouteKey keyOf(LocalSession session) {
+        return new RouteKey(session.jid().toString(), localId);
     }
 
     /**
@@ -165,11 +177,11 @@ public final class ClusteredRouteTable implements RouteTable {
         if (!isBoundHere(session)) {
             return;
         }
-        SharedFacts facts = mine.computeIfAbsent(session, s -> new SharedFacts());
+        SharedFacts facts = mine.computeIfAbsent(session, s -> new SharedFacts(node.clusterTime()));
         if (!facts.change(change)) {
             return;
         }
-        writes.put(session.jid().toString(), session.id(), () -> {
+        writes.put(keyOf(session), session.id(), () -> {
             SessionRoute route = facts.take(localId, session.id());
             // A session that ended meanwhile is not shared again (its removal went before).
             if (isBoundHere(session)) {
@@ -248,35 +260,38 @@ public final class ClusteredRouteTable implements RouteTable {
         return List.copyOf(remote.all());
     }
 
-    private void learn(String key, SessionRoute route) {
-        EntityFullJid jid = fullJid(key);
-        if (jid == null) {
+    /** Indexes another node's route; if this node has a session of the same full JID bound earlier, closes it. */
+    private void learn(RouteKey key, SessionRoute route) {
+        if (key.node().equals(localId)) {
             return;
         }
-        if (route.node().equals(localId)) {
-            remote.remove(jid, null);
-        } else {
-            remote.put(new RemoteSession(jid, route, forwarder, closing));
+        EntityFullJid jid = fullJid(key.jid());
+        if (jid == null || !key.node().equals(route.node())) {
+            return;
         }
+        remote.put(new RemoteSession(jid, route, forwarder, closing));
+        replacedElsewhere(jid, route);
     }
 
-    private void forget(String key, SessionRoute route) {
-        EntityFullJid jid = fullJid(key);
-        if (jid != null && route != null) {
+    private void forget(RouteKey key, SessionRoute route) {
+        if (key.node().equals(localId) || route == null) {
+            return;
+        }
+        EntityFullJid jid = fullJid(key.jid());
+        if (jid != null) {
             remote.remove(jid, route.binding());
         }
     }
 
     /**
-     * Writes again the route of a session still bound here whose entry was removed. A removal
-     * reads an entry and then removes its key (ReplicatedMap has no compare-and-remove), so it
-     * can take a route written in between under the same full JID: a client of a node that died
-     * or stopped reconnects here with the same resource before the oldest node removed the dead
-     * node's entries. Without its route the other nodes would take the session for gone and
-     * store its messages offline while it is online.
+     * Writes again the route of a session still bound here whose entry was removed. Only this
+     * node removes its own keys, but for one case: the oldest node removes the keys of a node it
+     * takes for dead, and this node may have been taken for dead while it was only cut off or
+     * paused, then come back. Without its route the other nodes would take the session for gone
+     * and store its messages offline while it is online.
      */
-    private void shareAgainIfStillBound(String key) {
-        EntityFullJid jid = fullJid(key);
+    private void shareAgainIfStillBound(RouteKey key) {
+        EntityFullJid jid = key.node().equals(localId) ? fullJid(key.jid()) : null;
         if (jid == null) {
             return;
         }
@@ -286,15 +301,19 @@ public final class ClusteredRouteTable implements RouteTable {
         });
     }
 
-    /** A session of this node lost its full JID to a later binding on another node. */
-    private void replacedElsewhere(String key, SessionRoute before, SessionRoute after) {
-        EntityFullJid jid = fullJid(key);
-        if (jid == null) {
-            return;
-        }
-        local.find(jid).filter(session -> session.id().equals(before.binding())).ifPresent(session -> {
-            LOG.info("{} was bound again on node {}: closing it here", jid, after.node());
-            session.close(StreamError.of(StreamErrorCondition.CONFLICT, "the resource was bound elsewhere"));
+    /**
+     * Closes this node's session of {@code jid} with {@code conflict} if {@code other}, another
+     * node's route of the same full JID, was bound later (RFC 6120 §7.7.2.2). A session whose
+     * facts this node has not recorded yet has not been shared either: the other node closes its
+     * own session when this one's route arrives, if that one is the earlier.
+     */
+    private void replacedElsewhere(EntityFullJid jid, SessionRoute other) {
+        local.find(jid).ifPresent(session -> {
+            SharedFacts facts = mine.get(session);
+            if (facts != null && other.boundAfter(facts.boundAt(), localId)) {
+                LOG.info("{} was bound again on node {}: closing it here", jid, other.node());
+                session.close(StreamError.of(StreamErrorCondition.CONFLICT, "the resource was bound elsewhere"));
+            }
         });
     }
 
@@ -310,36 +329,31 @@ public final class ClusteredRouteTable implements RouteTable {
     }
 
     /** Keeps the index of the other nodes' sessions; runs on Hazelcast's event threads. */
-    private final class RouteEvents implements EntryListener<String, SessionRoute> {
+    private final class RouteEvents implements EntryListener<RouteKey, SessionRoute> {
 
         @Override
-        public void entryAdded(EntryEvent<String, SessionRoute> event) {
+        public void entryAdded(EntryEvent<RouteKey, SessionRoute> event) {
             learn(event.getKey(), event.getValue());
         }
 
         @Override
-        public void entryUpdated(EntryEvent<String, SessionRoute> event) {
-            SessionRoute before = event.getOldValue();
-            SessionRoute after = event.getValue();
-            if (before != null && before.node().equals(localId) && !after.node().equals(localId)) {
-                replacedElsewhere(event.getKey(), before, after);
-            }
-            learn(event.getKey(), after);
+        public void entryUpdated(EntryEvent<RouteKey, SessionRoute> event) {
+            learn(event.getKey(), event.getValue());
         }
 
         @Override
-        public void entryRemoved(EntryEvent<String, SessionRoute> event) {
+        public void entryRemoved(EntryEvent<RouteKey, SessionRoute> event) {
             forget(event.getKey(), event.getOldValue());
             shareAgainIfStillBound(event.getKey());
         }
 
         @Override
-        public void entryEvicted(EntryEvent<String, SessionRoute> event) {
+        public void entryEvicted(EntryEvent<RouteKey, SessionRoute> event) {
             forget(event.getKey(), event.getOldValue());
         }
 
         @Override
-        public void entryExpired(EntryEvent<String, SessionRoute> event) {
+        public void entryExpired(EntryEvent<RouteKey, SessionRoute> event) {
             forget(event.getKey(), event.getOldValue());
         }
 
@@ -402,11 +416,10 @@ public final class ClusteredRouteTable implements RouteTable {
                 LOG.info("node {} is back in the cluster: its routes stay", nodeId);
                 return;
             }
-            // Each removed only while it still holds the dead node's binding (read again just
-            // before, RouteWrites): a session bound since under the same full JID on a live node
-            // stays (the narrow window left is closed by shareAgainIfStillBound).
+            // Only the dead node's own keys: a session bound since under the same full JID on a
+            // live node has a key of its own.
             shared.forEach((key, route) -> {
-                if (route.node().equals(nodeId)) {
+                if (key.node().equals(nodeId)) {
                     writes.remove(key, route.binding());
                 }
             });

@@ -17,10 +17,19 @@ final class RemoteSessions {
 
     private final Map<EntityBareJid, Map<Resourcepart, RemoteSession>> byAccount = new ConcurrentHashMap<>();
 
+    /**
+     * Indexes {@code session}, unless another node's session of the same full JID bound later is
+     * indexed: two nodes may hold one full JID for a moment (RFC 6120 §7.7.2.2), until the one
+     * with the earlier binding has closed its session; stanzas go to the later one meanwhile.
+     */
     void put(RemoteSession session) {
         EntityFullJid jid = session.jid();
+        SessionRoute route = session.route();
         byAccount.computeIfAbsent(jid.asEntityBareJid(), k -> new ConcurrentHashMap<>())
-                .put(jid.getResourcepart(), session);
+                .merge(jid.getResourcepart(), session, (current, candidate) ->
+                        current.id().equals(candidate.id())
+                                || route.boundAfter(current.route().boundAt(), current.route().node())
+                                ? candidate : current);
     }
 
     /** Removes the session bound under {@code jid} if it is that binding (any binding when null); returns it. */

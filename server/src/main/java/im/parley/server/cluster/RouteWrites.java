@@ -55,8 +55,8 @@ final class RouteWrites implements AutoCloseable {
     private static final int REMOVERS = 8;
 
     private final ClusterNode node;
-    private final ReplicatedMap<String, SessionRoute> shared;
-    private final Map<String, Write> due = new ConcurrentHashMap<>();
+    private final ReplicatedMap<RouteKey, SessionRoute> shared;
+    private final Map<RouteKey, Write> due = new ConcurrentHashMap<>();
     private final AtomicBoolean batchQueued = new AtomicBoolean();
     private final ExecutorService removers = Executors.newFixedThreadPool(REMOVERS, runnable -> {
         Thread thread = new Thread(runnable, "parley-cluster-route-removals");
@@ -64,19 +64,19 @@ final class RouteWrites implements AutoCloseable {
         return thread;
     });
 
-    RouteWrites(ClusterNode node, ReplicatedMap<String, SessionRoute> shared) {
+    RouteWrites(ClusterNode node, ReplicatedMap<RouteKey, SessionRoute> shared) {
         this.node = node;
         this.shared = shared;
     }
 
     /** Writes {@code key}'s route of {@code binding}, as {@code route} gives it when the batch runs (null: none). */
-    void put(String key, String binding, Supplier<SessionRoute> route) {
+    void put(RouteKey key, String binding, Supplier<SessionRoute> route) {
         due.merge(key, NOTHING.withPut(binding, route), (before, now) -> before.withPut(binding, route));
         queueBatch();
     }
 
     /** Removes {@code key}'s entry if it is still the one of {@code binding}. */
-    void remove(String key, String binding) {
+    void remove(RouteKey key, String binding) {
         due.merge(key, NOTHING.withRemoval(binding), (before, now) -> before.withRemoval(binding));
         queueBatch();
     }
@@ -90,9 +90,9 @@ final class RouteWrites implements AutoCloseable {
     /** On the outbox thread: writes what is due; a change made meanwhile queues the next batch. */
     private void writeDue() {
         batchQueued.set(false);
-        Map<String, SessionRoute> puts = new HashMap<>();
-        Map<String, Set<String>> removals = new HashMap<>();
-        for (String key : List.copyOf(due.keySet())) {
+        Map<RouteKey, SessionRoute> puts = new HashMap<>();
+        Map<RouteKey, Set<String>> removals = new HashMap<>();
+        for (RouteKey key : List.copyOf(due.keySet())) {
             Write write = due.remove(key);
             SessionRoute route = write == null || write.put() == null ? null : write.put().get();
             if (route != null) {

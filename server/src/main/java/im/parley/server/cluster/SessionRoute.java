@@ -23,12 +23,23 @@ import java.util.List;
  *     gets copies of its account's messages routed on any node (§6, §7)
  * @param blockListRequested true once the client retrieved its block list (XEP-0191 §3.2): it gets
  *     the pushes of a block or unblock made through any node (§3.3, §3.4)
+ * @param boundAt when the session was bound, in the cluster's time (milliseconds): of two
+ *     sessions bound under one full JID on two nodes, the later one stays (RFC 6120 §7.7.2.2)
  */
 record SessionRoute(String node, String binding, boolean available, int priority, String presence,
                     boolean rosterRequested, List<String> directedTo, boolean carbons,
-                    boolean blockListRequested) implements Serializable {
+                    boolean blockListRequested, long boundAt) implements Serializable {
 
     private static final long serialVersionUID = 2L;
+
+    /**
+     * True if this route's session was bound after the one bound at {@code otherBoundAt} on the
+     * node {@code otherNode}: the later time, or at the same millisecond the greater node id, so
+     * that every node picks the same one of two conflicting bindings.
+     */
+    boolean boundAfter(long otherBoundAt, String otherNode) {
+        return boundAt != otherBoundAt ? boundAt > otherBoundAt : node.compareTo(otherNode) > 0;
+    }
 
     /**
      * A route a node of an earlier version wrote has no {@code directedTo}, {@code carbons} or

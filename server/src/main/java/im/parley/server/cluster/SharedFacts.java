@@ -10,6 +10,7 @@ import java.util.function.Predicate;
  */
 final class SharedFacts {
 
+    private final long boundAt;
     private boolean available;
     private int priority;
     private String presence;
@@ -17,6 +18,15 @@ final class SharedFacts {
     private List<String> directedTo = List.of();
     private boolean carbons;
     private boolean blockListRequested;
+
+    /** @param boundAt when the session was bound, in the cluster's time ({@link SessionRoute#boundAt}) */
+    SharedFacts(long boundAt) {
+        this.boundAt = boundAt;
+    }
+
+    long boundAt() {
+        return boundAt;
+    }
 
     /** Applies {@code change}; true if it changed something (the caller has the route written). */
     synchronized boolean change(Predicate<SharedFacts> change) {
@@ -26,7 +36,7 @@ final class SharedFacts {
     /** The route to write now, with every change made until now. */
     synchronized SessionRoute take(String node, String binding) {
         return new SessionRoute(node, binding, available, priority, presence, rosterRequested, directedTo, carbons,
-                blockListRequested);
+                blockListRequested, boundAt);
     }
 
     boolean presence(boolean nowAvailable, int nowPriority, String xml) {

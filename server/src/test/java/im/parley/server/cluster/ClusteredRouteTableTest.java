@@ -376,9 +376,66 @@ class ClusteredRouteTableTest {
     }
 
     /**
-     * A removal that takes a live route (the oldest node removing a dead node's entries reads
-     * them, then removes their keys: a client that reconnected to a live node with the same full
-     * JID in between has its new route removed) is repaired by the node the session is bound on:
+     * RFC 6120 §7.7.2.2 with two bindings made before either node saw the other's route: both
+     * nodes make the same decision, the earlier binding goes (by the cluster's time).
+     */
+    @Test
+    void ofTwoBindingsMadeAtOnceOnTwoNodesTheEarlierGoes() throws Exception {
+        RecordingSession earlier = new RecordingSession("romeo@" + DOMAIN + "/laptop");
+        first.routes().bind(earlier);
+        long boundAt = first.routes().node().clusterTime();
+        await().atMost(WAIT).until(() -> second.routes().node().clusterTime() > boundAt + 1);
+        RecordingSession later = new RecordingSession("romeo@" + DOMAIN + "/laptop");
+        second.routes().bind(later);
+
+        await().atMost(WAIT).until(() -> earlier.closedWith.size() == 1);
+        assertThat(earlier.closedWith.get(0).condition()).isEqualTo(StreamErrorCondition.CONFLICT);
+        first.routes().unbind(earlier); // as the closed stream's end does
+        await().atMost(WAIT).until(() -> first.routes().find(later.jid()),
+                session -> session.isPresent() && session.get().id().equals(later.id()));
+        assertThat(later.closedWith).isEmpty();
+    }
+
+    /**
+     * A client that reconnects through another node with the same full JID right after its
+     * session ended on the first: the first node's late removal of its route never takes the
+     * route the second node wrote, so every stanza routed to the full JID finds the new session
+     * (a removal that read its node's copy of the map before the other node's write had arrived
+     * once took that write everywhere, and a room's presence to the new session was lost).
+     */
+    @Test
+    void aSessionEndedOnOneNodeNeverTakesTheRouteOfItsFullJidBoundAgainOnAnother() throws Exception {
+        List<SessionRoute> removedOfSecond = new CopyOnWriteArrayList<>();
+        first.routes().node().<RouteKey, SessionRoute>replicatedMap(ClusteredRouteTable.ROUTES)
+                .addEntryListener(new com.hazelcast.core.EntryAdapter<>() {
+                    @Override
+                    public void entryRemoved(com.hazelcast.core.EntryEvent<RouteKey, SessionRoute> event) {
+                        if (event.getOldValue().node().equals(second.id())) {
+                            removedOfSecond.add(event.getOldValue());
+                        }
+                    }
+                });
+        for (int i = 0; i < 20; i++) {
+            String jid = "escalus@" + DOMAIN + "/palace-" + i;
+            RecordingSession onFirst = available(first, jid, 0, "<presence xmlns='jabber:client'/>");
+            await().atMost(WAIT).until(() -> second.routes().find(onFirst.jid()).isPresent());
+
+            first.routes().unbind(onFirst);
+            RecordingSession onSecond = available(second, jid, 0, "<presence xmlns='jabber:client'/>");
+
+            await().atMost(WAIT).until(() -> first.routes().find(onSecond.jid()),
+                    session -> session.isPresent() && session.get().id().equals(onSecond.id()));
+        }
+        assertThat(removedOfSecond).isEmpty();
+        for (int i = 0; i < 20; i++) {
+            EntityFullJid jid = Jids.parse("escalus@" + DOMAIN + "/palace-" + i).asEntityFullJidIfPossible();
+            assertThat(first.routes().find(jid)).as("route of %s", jid).isPresent();
+        }
+    }
+
+    /**
+     * A removal of a live route (the oldest node removes the keys of a node it took for dead,
+     * which may come back: a pause, a partition) is repaired by the node the session is bound on:
      * it writes the route again, and the other nodes route to the session again (issue 16: no
      * message goes to offline storage while its recipient is online).
      */
@@ -387,8 +444,8 @@ class ClusteredRouteTableTest {
         RecordingSession juliet = available(first, "juliet@" + DOMAIN + "/load", 0, "<presence xmlns='jabber:client'/>");
         await().atMost(WAIT).until(() -> second.routes().find(juliet.jid()).isPresent());
 
-        second.routes().node().<String, SessionRoute>replicatedMap(ClusteredRouteTable.ROUTES)
-                .remove(juliet.jid().toString());
+        second.routes().node().<RouteKey, SessionRoute>replicatedMap(ClusteredRouteTable.ROUTES)
+                .remove(new RouteKey(juliet.jid().toString(), first.id()));
 
         LocalSession seen = await().atMost(WAIT).until(() -> second.routes().find(juliet.jid()),
                 session -> session.isPresent() && session.get().isAvailable()).orElseThrow();
