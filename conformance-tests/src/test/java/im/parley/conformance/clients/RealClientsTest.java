@@ -78,17 +78,12 @@ class RealClientsTest {
      */
     @Test
     void profanityShowsCarbonsAndTheArchive(@TempDir Path tmp) throws Exception {
-        Outcome first = client("profanity-history", "profhistory").timeout(75).run(tmp);
-        if (first.passed()) {
-            return;
-        }
-        // profanity 0.13 sometimes opens the chat without asking the archive (about one run in
-        // eight, cause not found: it sends no query at all, so Parley has nothing to answer). One
-        // more run, as the sinttest harness retries once, with accounts of its own (the first
-        // run's exist, and their archive holds its messages); the first failure stays in the log.
-        System.err.println("profanity-history failed once, running it again: " + first.verdict());
-        assertPasses(client("profanity-history", "profhistory2").timeout(75)
-                .run(java.nio.file.Files.createDirectories(tmp.resolve("again"))));
+        // This run once failed about one time in three: profanity quit with the sent carbon
+        // unacknowledged, Parley stored that copy offline (XEP-0198 §5), the next session got it
+        // at login and profanity opened the chat from it, so opening the chat later made no new
+        // window and asked the archive nothing. Unacknowledged carbon copies are dropped now
+        // (StreamManagementTest.anUnacknowledgedCarbonCopyIsNotStoredOffline).
+        assertPasses(client("profanity-history", "profhistory").timeout(75).run(tmp));
     }
 
     /** go-sendxmpp: listening (online, receives) and sending. */

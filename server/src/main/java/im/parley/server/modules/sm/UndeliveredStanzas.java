@@ -24,10 +24,19 @@ import org.slf4j.LoggerFactory;
  * first delivery carried). IQ requests get
  * {@code service-unavailable} (RFC 6120 §8.5.3.1 / RFC 6121 §8.5.3.2.1); presence, headlines,
  * groupchat messages and errors are dropped, as they would be for an unavailable resource.
+ *
+ * <p>Copies made for this session alone are dropped too: a carbon copy (XEP-0280 §6, §7) is
+ * this session's copy of a message that went to its recipient, and to the archive; a result of
+ * an archive query (XEP-0313 §4.2) answers this session's query. Routed again they would come
+ * back to the account as a second copy, to its bare JID, at the next login (Prosody's and
+ * ejabberd's stream management drop them likewise).
  */
 final class UndeliveredStanzas {
 
     private static final Logger LOG = LoggerFactory.getLogger(UndeliveredStanzas.class);
+    private static final String CARBONS = "urn:xmpp:carbons:2";
+    /** {@code urn:xmpp:mam:2} and the versions before it a client may still query with. */
+    private static final String MAM_PREFIX = "urn:xmpp:mam:";
 
     private UndeliveredStanzas() {
     }
@@ -48,7 +57,8 @@ final class UndeliveredStanzas {
             return;
         }
         String type = Stanzas.type(stanza);
-        if ("message".equals(stanza.getName()) && (type == null || "chat".equals(type) || "normal".equals(type))) {
+        if ("message".equals(stanza.getName()) && (type == null || "chat".equals(type) || "normal".equals(type))
+                && !isCopyForThisSession(stanza)) {
             Element copy = stanza.createCopy();
             copy.addAttribute("to", account.toString());
             router.redeliver(new Stanza(copy, from, account));
@@ -57,6 +67,18 @@ final class UndeliveredStanzas {
             Jid replyFrom = jid(stanza.attributeValue("to"));
             router.route(new Stanza(reply, replyFrom, from));
         }
+    }
+
+    /** A carbon copy (XEP-0280 {@code <sent/>}, {@code <received/>}) or an archive query's result (XEP-0313). */
+    private static boolean isCopyForThisSession(Element message) {
+        for (Element child : message.elements()) {
+            String namespace = child.getNamespaceURI();
+            if (CARBONS.equals(namespace) && ("sent".equals(child.getName()) || "received".equals(child.getName()))
+                    || "result".equals(child.getName()) && namespace.startsWith(MAM_PREFIX)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Jid jid(String value) {

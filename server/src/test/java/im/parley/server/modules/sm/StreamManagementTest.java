@@ -368,6 +368,36 @@ class StreamManagementTest {
         assertThat(bodies(parse(next.send("<presence/>")))).containsExactly("m2", "m3");
     }
 
+    /**
+     * XEP-0198 §5 treats unacknowledged stanzas as sent to an unavailable resource, but a carbon
+     * copy (XEP-0280 §6, §7) is not a message to the account: it is this session's copy of a
+     * message that went to its recipient (and to the archive, XEP-0313). Stored offline it came
+     * back to the account's next session as a second copy, to the bare JID, and a client
+     * (profanity) took it for a new conversation. Dropped now, as Prosody's and ejabberd's
+     * stream management drop it; the message itself is delivered as before.
+     */
+    @Test
+    void anUnacknowledgedCarbonCopyIsNotStoredOffline() throws Exception {
+        start();
+        TestClient phone = server.login("juliet@example.org", "phone");
+        phone.send("<presence/>");
+        phone.send("<enable xmlns='" + SM + "'/>");
+        phone.send("<iq type='set' id='carbons'><enable xmlns='urn:xmpp:carbons:2'/></iq>");
+        TestClient laptop = server.login("juliet@example.org", "laptop");
+        TestClient romeo = server.login("romeo@example.org", "orchard");
+        romeo.send("<presence/>");
+        phone.output();
+
+        laptop.send(message("romeo@example.org/orchard", "sent from the laptop"));
+        String carbon = phone.output();
+        assertThat(carbon).contains("<sent xmlns='urn:xmpp:carbons:2'>").contains("sent from the laptop");
+        phone.send("</stream:stream>");
+
+        assertThat(server.sessions().isBound(jid(PHONE))).isFalse();
+        assertThat(bodies(parse(romeo.output()))).containsExactly("sent from the laptop");
+        assertThat(server.storage().offline().count(bare("juliet@example.org"))).isZero();
+    }
+
     @Test
     void whenTheWindowEndsOtherResourcesSeeUnavailableAndGetTheMessages() throws Exception {
         start();
