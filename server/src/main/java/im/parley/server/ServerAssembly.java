@@ -1,7 +1,5 @@
 package im.parley.server;
 
-import im.parley.core.jid.JidMalformedException;
-import im.parley.core.jid.Jids;
 import im.parley.core.sasl.AuthFailureThrottle;
 import im.parley.core.sasl.SaslMechanism;
 import im.parley.core.sasl.SaslMechanisms;
@@ -12,10 +10,8 @@ import im.parley.server.c2s.C2sFeatures;
 import im.parley.server.cluster.Cluster;
 import im.parley.server.cluster.ClusterSecrets;
 import im.parley.server.cluster.JdbcClusterSecrets;
-import im.parley.server.config.ClusterOptions;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.event.EventBus;
-import im.parley.server.host.Host;
 import im.parley.server.host.HostRegistry;
 import im.parley.server.http.HttpServices;
 import im.parley.server.metrics.ServerMetrics;
@@ -29,28 +25,21 @@ import im.parley.server.module.XmppModule;
 import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.modules.metrics.MetricsModule;
 import im.parley.server.routing.DefaultStanzaRouter;
-import im.parley.server.routing.RecipientLanes;
-import im.parley.server.routing.RouteHandler;
 import im.parley.server.routing.TurnTimeouts;
 import im.parley.server.session.InMemoryRouteTable;
 import im.parley.server.session.RouteTable;
 import im.parley.server.storage.Database;
 import im.parley.server.storage.JdbcStorage;
 import im.parley.server.storage.ModuleSchemas;
-import im.parley.server.tls.ServerTls;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executor;
 import org.jxmpp.jid.DomainBareJid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +80,7 @@ public final class ServerAssembly implements AutoCloseable {
     /** This server as a cluster node, or null when {@code cluster.enabled} is false. */
     private final Cluster cluster;
 
-    private ServerAssembly(Builder builder, Set<DomainBareJid> domains, Database database, HostRegistry hosts,
+    ServerAssembly(ServerAssemblyBuilder builder, Set<DomainBareJid> domains, Database database, HostRegistry hosts,
                            Cluster cluster) {
         this.config = builder.config;
         this.domains = domains;
@@ -143,8 +132,8 @@ public final class ServerAssembly implements AutoCloseable {
     }
 
     /** Starts describing the graph for {@code config}. */
-    public static Builder builder(ParleyConfig config) {
-        return new Builder(config);
+    public static ServerAssemblyBuilder builder(ParleyConfig config) {
+        return new ServerAssemblyBuilder(config);
     }
 
     public ParleyConfig config() {
@@ -311,93 +300,5 @@ public final class ServerAssembly implements AutoCloseable {
         }
         database.close();
         metrics.close();
-    }
-
-    /** How the graph is built; only the configuration is required. */
-    public static final class Builder {
-        private final ParleyConfig config;
-        private Executor blocking = Runnable::run;
-        private RecipientLanes lanes = RecipientLanes.inline();
-        private ServerTls tls;
-        private Clock clock = Clock.systemDefaultZone();
-        private List<RouteHandler> routeHandlers = List.of();
-        private ModuleCatalog catalog;
-
-        private Builder(ParleyConfig config) {
-            this.config = config;
-        }
-
-        /** Where stanzas sent many at once are routed (the event loops); one inline lane unless set. */
-        public Builder lanes(RecipientLanes value) {
-            this.lanes = value;
-            return this;
-        }
-
-        /** Where blocking work (storage, key derivation) runs; inline unless set. */
-        public Builder blocking(Executor executor) {
-            this.blocking = executor;
-            return this;
-        }
-
-        /** The per-domain TLS contexts; without, clients cannot negotiate TLS. */
-        public Builder tls(ServerTls serverTls) {
-            this.tls = serverTls;
-            return this;
-        }
-
-        /** The clock modules and throttles read; the system's unless set. */
-        public Builder clock(Clock newClock) {
-            this.clock = newClock;
-            return this;
-        }
-
-        /**
-         * What handles stanzas for domains not served here, asked in order (external components,
-         * then federation); a domain none of them claims gets {@code remote-server-not-found}.
-         * Federation is off unless set.
-         */
-        public Builder routeHandlers(RouteHandler... handlers) {
-            this.routeHandlers = List.of(handlers);
-            return this;
-        }
-
-        /** The modules to choose from; those the class path provides unless set. */
-        public Builder modules(ModuleCatalog modules) {
-            this.catalog = modules;
-            return this;
-        }
-
-        /**
-         * Opens (and migrates) the database, joins the cluster if enabled, then builds the graph and loads the
-         * modules.
-         *
-         * @throws IllegalStateException if a running module needs one that is missing or disabled
-         */
-        public ServerAssembly build() throws JidMalformedException {
-            Set<DomainBareJid> domains = new LinkedHashSet<>();
-            for (String domain : config.domains()) {
-                domains.add(Jids.parseDomain(domain));
-            }
-            if (catalog == null) {
-                catalog = ModuleCatalog.discover();
-            }
-            if (tls == null) {
-                tls = new ServerTls(Map.of(), Map.of(), domains.iterator().next());
-            }
-            Objects.requireNonNull(blocking, "blocking");
-            Database database = Database.open(config.storage(), config.dataDir());
-            HostRegistry hosts = new HostRegistry(domains);
-            Cluster cluster = null;
-            try {
-                cluster = config.option(ClusterOptions.ENABLED) ? Cluster.join(config, hosts) : null;
-                return new ServerAssembly(this, domains, database, hosts, cluster);
-            } catch (RuntimeException e) {
-                if (cluster != null) {
-                    cluster.close();
-                }
-                database.close();
-                throw e;
-            }
-        }
     }
 }
