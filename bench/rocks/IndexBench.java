@@ -15,6 +15,7 @@ import org.jxmpp.jid.Jid;
  * /work/exp/H2Text.java (2,000 owners in a scattered order, one row per archive copy). Prints the
  * indexing thread's CPU and the process's (with RocksDB's flushes and compactions) per row.
  *
+ *   CP=server/target/classes:core/target/classes:$(ls server/target/lib/*.jar | tr "\n" :)
  *   javac -d out -cp $CP bench/rocks/IndexBench.java && java -cp out:$CP im.parley.server.modules.mam.IndexBench 200000 500
  */
 public class IndexBench {
@@ -36,19 +37,19 @@ public class IndexBench {
         try (var index = RocksArchiveIndex.open(dir.resolve("x"), domain, owner -> true, false)) {
             for (int round = 0; round < 3; round++) {
                 // The records are built before the clock starts: the indexer reads them from the journal.
-                List<List<ArchiveRecord>> batches = new ArrayList<>();
-                List<ArchiveRecord> batch = new ArrayList<>();
+                List<List<JournalRecord>> batches = new ArrayList<>();
+                List<JournalRecord> batch = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     int u = (i * 7919) % 2000;
-                    batch.add(new ArchiveRecord(owners.get(u), peers.get((u + 1) % 2000),
-                            new ArchivedMessage(UUID.randomUUID().toString(), Instant.now(), xml + i)));
+                    batch.add(JournalRecord.of(new ArchiveRecord(owners.get(u), peers.get((u + 1) % 2000),
+                            new ArchivedMessage(UUID.randomUUID().toString(), Instant.now(), xml + i))));
                     if (batch.size() == batchSize) {
                         batches.add(batch);
                         batch = new ArrayList<>();
                     }
                 }
                 long t0 = System.nanoTime(), cpu0 = threads.getCurrentThreadCpuTime(), proc0 = os.getProcessCpuTime();
-                for (List<ArchiveRecord> b : batches) {
+                for (List<JournalRecord> b : batches) {
                     index.index(domain, b, position, ++position);
                 }
                 long cpu = threads.getCurrentThreadCpuTime() - cpu0;
