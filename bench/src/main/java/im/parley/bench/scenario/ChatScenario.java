@@ -91,7 +91,7 @@ public final class ChatScenario implements Scenario {
     private Map<String, Object> step(List<XmppClient> online, double stepRate, double stepSeconds,
                                      StepCounter counter, Measurement measurement, String domain) {
         String[] recipients = online.stream().map(c -> c.options().bareJid(c.user())).toArray(String[]::new);
-        counter.begin();
+        counter.begin(cleanP99Millis);
         var start = measurement.mark();
         int total = (int) Math.min(Integer.MAX_VALUE, Math.round(stepRate * stepSeconds));
         int sent = Pacer.run(stepRate, total, Pacer.secondsFromNow(stepSeconds + 1), i -> {

@@ -179,7 +179,7 @@ public final class MucScenario implements Scenario {
     private Map<String, Object> step(List<List<XmppClient>> members, String[] roomJids, double rate,
                                      double stepSeconds, RoomTraffic traffic, Measurement measurement) {
         double messageRate = rate / occupants;
-        traffic.begin();
+        traffic.begin(cleanP99Millis);
         var start = measurement.mark();
         int total = (int) Math.min(Integer.MAX_VALUE, Math.round(messageRate * stepSeconds));
         int sent = Pacer.run(messageRate, total, Pacer.secondsFromNow(stepSeconds + 1), i -> {

@@ -3,6 +3,7 @@ package im.parley.bench.scenario;
 import im.parley.bench.client.ClientEvents;
 import im.parley.bench.client.XmppClient;
 import im.parley.bench.metrics.LatencyRecorder;
+import im.parley.bench.metrics.SlowSeconds;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,8 +18,16 @@ class StepCounter implements ClientEvents {
     final AtomicLong delivered = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
     private volatile LatencyRecorder latency = new LatencyRecorder();
+    /** Deliveries slower than the clean limit, by the second they were sent in. */
+    private volatile SlowSeconds slow = new SlowSeconds(50_000_000L);
     private volatile long startNanos;
     private long errorsAtStart;
+
+    /** Starts a step; deliveries slower than {@code cleanP99Millis} are noted by second. */
+    void begin(double cleanP99Millis) {
+        slow = new SlowSeconds(Math.round(cleanP99Millis * 1_000_000));
+        begin();
+    }
 
     void begin() {
         latency = new LatencyRecorder();
@@ -43,6 +52,8 @@ class StepCounter implements ClientEvents {
         long stepErrors = errors.get() - errorsAtStart;
         figures.put("message_errors", stepErrors);
         figures.putAll(latency.figures("latency"));
+        figures.put("slow_seconds_start_epoch_ms", slow.startEpochMillis());
+        figures.put("slow_seconds", slow.describe());
         figures.putAll(measured);
         double p99 = ((Number) figures.get("latency_p99_ms")).doubleValue();
         figures.put("clean", arrived == expected && expected > 0 && stepErrors == 0 && p99 < cleanP99Millis);
@@ -54,6 +65,7 @@ class StepCounter implements ClientEvents {
         if (System.nanoTime() - latencyNanos - startNanos >= 0) {
             delivered.incrementAndGet();
             latency.recordNanos(latencyNanos);
+            slow.record(latencyNanos);
         }
     }
 
