@@ -6,6 +6,7 @@ import im.parley.core.stream.StreamError;
 import im.parley.core.stream.StreamErrorCondition;
 import im.parley.core.xml.StreamClose;
 import im.parley.core.xml.StreamOpen;
+import im.parley.server.routing.UndeliveredStanzas;
 import im.parley.server.session.LocalSession;
 import java.net.InetAddress;
 import java.security.SecureRandom;
@@ -23,6 +24,8 @@ import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.EntityFullJid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The state of one client-to-server stream and its output side, whatever the transport (TCP,
@@ -37,6 +40,13 @@ import org.jxmpp.jid.EntityFullJid;
 public final class C2sSession implements LocalSession {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Stanzas held for a session whose stream is closing ({@link #deliver}): the connection ends
+     * within {@code GracefulClose.LINGER} once the output is flushed; one whose client does not
+     * read may take longer, and does not hold more than this.
+     */
+    static final int MAX_HELD_WHILE_CLOSING = 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(C2sSession.class);
     /** Output queued for a client that does not read before its stream is closed. */
     static final long MAX_PENDING_OUTPUT_BYTES = 4L * 1024 * 1024;
 
@@ -57,6 +67,8 @@ public final class C2sSession implements LocalSession {
     private volatile boolean closed;
     /** Deliveries handed to the executor from another thread and not run yet. */
     private final AtomicInteger handedOver = new AtomicInteger();
+    /** Stanzas delivered while the stream was closing: routed again once the session ended ({@link #deliver}). */
+    private final List<Element> heldWhileClosing = new ArrayList<>();
 
     public C2sSession(C2sTransport transport, C2sContext context) {
         this.transport = transport;
@@ -171,14 +183,24 @@ public final class C2sSession implements LocalSession {
         transport.writeAndFlush(element);
     }
 
+    /**
+     * Delivers a stanza routed to this session, in the order deliveries are made (RFC 6120 §10.1).
+     * One that comes while the stream is closing (a stream error or {@code </stream:stream>} is
+     * out, the connection not gone yet) can no longer be written: it is held and routed again
+     * once the session ended and was unbound, after what stream management held (XEP-0198 §5),
+     * as to an unavailable resource (RFC 6121 §8.5.3.2.1: another resource, or offline storage).
+     * One that comes after the end (a router that found the session just before it was unbound)
+     * is routed again at once. Neither is dropped: its sender may already count it as handled.
+     */
     @Override
     public void deliver(Element stanza) {
-        if (closed || ended) {
+        C2sTransport current = transport;
+        if (ended) {
+            rerouteAfterEnd(List.of(stanza));
             return;
         }
-        C2sTransport current = transport;
         if (current.inExecutor() && handedOver.get() == 0) {
-            deliverHere(stanza);
+            deliverOnExecutor(stanza);
             return;
         }
         // Interceptors count and queue what goes out: they run where the transport writes, so
@@ -188,26 +210,51 @@ public final class C2sSession implements LocalSession {
         handedOver.incrementAndGet();
         current.executor().execute(() -> {
             handedOver.decrementAndGet();
-            if (closed || ended) {
-                return;
-            }
-            if (transport.inExecutor()) {
-                deliverHere(stanza);
+            if (ended || transport.inExecutor()) {
+                deliverOnExecutor(stanza);
             } else {
                 deliver(stanza);  // the session moved to another connection meanwhile (XEP-0198 §5)
             }
         });
     }
 
+    private void deliverOnExecutor(Element stanza) {
+        if (closed) {
+            synchronized (heldWhileClosing) {
+                if (!ended) {
+                    if (heldWhileClosing.size() < MAX_HELD_WHILE_CLOSING) {
+                        heldWhileClosing.add(stanza);
+                    } else {
+                        LOG.warn("{}: the stream is closing and {} stanzas wait for its end already; dropping {}",
+                                this, MAX_HELD_WHILE_CLOSING, stanza.getName());
+                    }
+                    return;
+                }
+            }
+            rerouteAfterEnd(List.of(stanza));
+            return;
+        }
+        deliverHere(stanza);
+    }
+
+    /** Routes again what this ended session cannot take ({@link UndeliveredStanzas}). */
+    private void rerouteAfterEnd(List<Element> stanzas) {
+        EntityFullJid bound = jid;
+        if (bound != null && !stanzas.isEmpty()) {
+            UndeliveredStanzas.reroute(stanzas, bound.asEntityBareJid(), context.router());
+        }
+    }
+
     /**
-     * Runs after the deliveries handed to the executor before it, so it sees whether they
-     * reached the output or were dropped because the stream closed meanwhile.
+     * Runs after the deliveries handed to the executor before it: they were written to the
+     * connection, held by stream management, or held to be routed again when the session ends
+     * ({@link #deliver}); false only if the executor is gone.
      */
     @Override
     public CompletionStage<Boolean> written() {
         CompletableFuture<Boolean> written = new CompletableFuture<>();
         try {
-            transport.executor().execute(() -> written.complete(!closed));
+            transport.executor().execute(() -> written.complete(true));
         } catch (RejectedExecutionException e) {
             written.complete(false);
         }
@@ -324,14 +371,20 @@ public final class C2sSession implements LocalSession {
         if (ended) {
             return;
         }
-        ended = true;
-        closed = true;
+        List<Element> held;
+        synchronized (heldWhileClosing) {
+            ended = true;
+            closed = true;
+            held = new ArrayList<>(heldWhileClosing);
+            heldWhileClosing.clear();
+        }
         if (isBound()) {
             context.sessions().unbind(this);
         }
         for (SessionInterceptor interceptor : interceptors) {
             interceptor.ended(this);
         }
+        rerouteAfterEnd(held);
     }
 
     /** True once the session ended (see {@link #end()}). */

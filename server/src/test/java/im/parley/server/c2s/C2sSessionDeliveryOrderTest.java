@@ -2,15 +2,8 @@ package im.parley.server.c2s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import im.parley.core.sasl.ChannelBindingSource;
 import im.parley.server.metrics.ServerMetrics;
-import io.netty.handler.ssl.SslContext;
-import java.net.InetAddress;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.Executor;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.junit.jupiter.api.Test;
@@ -23,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class C2sSessionDeliveryOrderTest {
 
-    private final ManualTransport transport = new ManualTransport();
+    private final ManualC2sTransport transport = new ManualC2sTransport();
     /** Delivery reads nothing of the context but the stanza counters. */
     private final C2sSession session = new C2sSession(transport, new C2sContext(null, false, null, null, null, null,
             null, null, null, null, null, null, new ServerMetrics(List.of())));
@@ -63,42 +56,5 @@ class C2sSessionDeliveryOrderTest {
         Element message = DocumentHelper.createElement("message");
         message.addElement("body").setText(body);
         return message;
-    }
-
-    /** A transport whose executor runs tasks only when the test says so. */
-    private static final class ManualTransport implements C2sTransport {
-        boolean onLoop;
-        final Queue<Runnable> pending = new ArrayDeque<>();
-        final List<Object> written = new ArrayList<>();
-
-        void runPending() {
-            while (!pending.isEmpty()) {
-                pending.poll().run();
-            }
-        }
-
-        List<String> bodies() {
-            return written.stream().map(o -> ((Element) o).elementText("body")).toList();
-        }
-
-        @Override public void write(Object message) { written.add(message); }
-        @Override public void writeAndFlush(Object message) { written.add(message); }
-        @Override public void closeAfterFlush() { }
-        @Override public void close() { }
-        @Override public boolean isActive() { return true; }
-        @Override public boolean isSecure() { return true; }
-        @Override public ChannelBindingSource channelBindings() { return null; }
-        @Override public InetAddress remoteAddress() { return InetAddress.getLoopbackAddress(); }
-        @Override public Executor executor() { return pending::add; }
-        @Override public boolean inExecutor() { return onLoop; }
-        @Override public Runnable schedule(Runnable task, long delayMillis) { return () -> { }; }
-        @Override public void pauseReading() { }
-        @Override public void resumeReading() { }
-        @Override public void restartStream() { }
-        @Override public boolean dropBufferedWhitespace() { return true; }
-        @Override public void setMaxStanzaBytes(int bytes) { }
-        @Override public boolean canStartTls() { return false; }
-        @Override public void startTls(SslContext context) { }
-        @Override public boolean isOutputCongested(long maxPendingBytes) { return false; }
     }
 }

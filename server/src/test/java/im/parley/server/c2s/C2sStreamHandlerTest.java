@@ -3,6 +3,10 @@ package im.parley.server.c2s;
 import im.parley.server.module.ModuleEnvironment;
 import im.parley.server.config.ParleyConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import im.parley.core.stream.StreamError;
+import im.parley.core.stream.StreamErrorCondition;
+import org.dom4j.DocumentHelper;
+import org.jxmpp.jid.impl.JidCreate;
 
 import im.parley.core.jid.Jids;
 import im.parley.core.sasl.AuthFailureThrottle;
@@ -242,6 +246,45 @@ class C2sStreamHandlerTest {
 
         String received = juliet.output();
         assertThat(received).contains("<body>hi</body>").contains("romeo@parley.test/orchard");
+    }
+
+    /**
+     * XEP-0198 §5 and RFC 6121 §8.5.3.2.1: a message routed to a session whose stream is closing
+     * (its stream error is out, the connection not gone yet: a server shutting down, a client's
+     * {@code </stream:stream>}) is routed again once the session ended, as to an unavailable
+     * resource, and so is one delivered to the session after its end: here juliet's other
+     * resource gets both. Both were dropped before while their sender counted them as handled
+     * (a rolling restart of a cluster lost one that way).
+     */
+    @Test
+    void aMessageForASessionWhoseStreamIsClosingOrEndedGoesToTheAccountsOtherResource_xep0198_5() throws Exception {
+        Client romeo = new Client();
+        Client juliet = new Client();
+        romeo.login("romeo", "orchard");
+        juliet.login("juliet", "balcony");
+        juliet.send("<presence/>");
+        ManualC2sTransport connection = new ManualC2sTransport();
+        connection.onLoop = true;
+        C2sSession garden = new C2sSession(connection, context);
+        garden.bound(JidCreate.entityFullFrom("juliet@parley.test/garden"));
+        sessions.bind(garden);
+        garden.close(StreamError.of(StreamErrorCondition.SYSTEM_SHUTDOWN, "the server is shutting down"));
+        int writtenWhenClosed = connection.written.size();
+
+        romeo.send("<message to='juliet@parley.test/garden' type='chat' id='w1'><body>in the window</body></message>");
+
+        assertThat(connection.written).hasSize(writtenWhenClosed);
+        assertThat(juliet.output()).doesNotContain("in the window");
+
+        garden.connectionLost(connection);
+
+        assertThat(juliet.output()).contains("<body>in the window</body>").contains("romeo@parley.test/orchard");
+
+        garden.deliver(DocumentHelper.parseText("<message from='romeo@parley.test/orchard' to='juliet@parley.test/garden'"
+                + " type='chat' id='w2'><body>after the end</body></message>").getRootElement());
+
+        assertThat(juliet.output()).contains("<body>after the end</body>");
+        assertThat(connection.written).hasSize(writtenWhenClosed);
     }
 
     @Test

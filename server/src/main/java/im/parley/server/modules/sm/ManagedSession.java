@@ -6,6 +6,7 @@ import im.parley.server.c2s.C2sContext;
 import im.parley.server.c2s.C2sSession;
 import im.parley.server.c2s.SessionInterceptor;
 import im.parley.server.event.SessionEvents;
+import im.parley.server.routing.UndeliveredStanzas;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

@@ -1,4 +1,4 @@
-package im.parley.server.modules.sm;
+package im.parley.server.routing;
 
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
@@ -6,7 +6,6 @@ import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
-import im.parley.server.routing.DefaultStanzaRouter;
 import java.util.List;
 import org.dom4j.Element;
 import org.jxmpp.jid.EntityBareJid;
@@ -15,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What happens to the stanzas a session never got to its client (unacknowledged, or queued while
- * hibernated) when it ends. XEP-0198 §5: "the server SHOULD treat unacknowledged stanzas in the
+ * What happens to the stanzas a session never got to its client when it ends: those stream
+ * management still held (unacknowledged, or queued while hibernated), and those routed to it while
+ * its stream was closing or after it ended ({@code C2sSession}). XEP-0198 §5: "the server SHOULD treat unacknowledged stanzas in the
  * same way that it would treat a stanza sent to an unavailable resource" — so chat and normal
  * messages are routed again to the account's bare JID, after the session was unbound: another
  * resource or offline storage (RFC 6121 §8.5.2.2.1) takes them, each exactly once, as a
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * back to the account as a second copy, to its bare JID, at the next login (Prosody's and
  * ejabberd's stream management drop them likewise).
  */
-final class UndeliveredStanzas {
+public final class UndeliveredStanzas {
 
     private static final Logger LOG = LoggerFactory.getLogger(UndeliveredStanzas.class);
     private static final String CARBONS = "urn:xmpp:carbons:2";
@@ -41,7 +41,8 @@ final class UndeliveredStanzas {
     private UndeliveredStanzas() {
     }
 
-    static void reroute(List<Element> stanzas, EntityBareJid account, DefaultStanzaRouter router) {
+    /** Routes {@code stanzas} again for {@code account}, whose session is unbound now (see the class comment). */
+    public static void reroute(List<Element> stanzas, EntityBareJid account, DefaultStanzaRouter router) {
         for (Element stanza : stanzas) {
             try {
                 reroute(stanza, account, router);
