@@ -24,8 +24,6 @@ import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.EntityFullJid;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The state of one client-to-server stream and its output side, whatever the transport (TCP,
@@ -40,13 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class C2sSession implements LocalSession {
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    /**
-     * Stanzas held for a session whose stream is closing ({@link #deliver}): the connection ends
-     * within {@code GracefulClose.LINGER} once the output is flushed; one whose client does not
-     * read may take longer, and does not hold more than this.
-     */
-    static final int MAX_HELD_WHILE_CLOSING = 1000;
-    private static final Logger LOG = LoggerFactory.getLogger(C2sSession.class);
     /** Output queued for a client that does not read before its stream is closed. */
     static final long MAX_PENDING_OUTPUT_BYTES = 4L * 1024 * 1024;
 
@@ -68,7 +59,7 @@ public final class C2sSession implements LocalSession {
     /** Deliveries handed to the executor from another thread and not run yet. */
     private final AtomicInteger handedOver = new AtomicInteger();
     /** Stanzas delivered while the stream was closing: routed again once the session ended ({@link #deliver}). */
-    private final List<Element> heldWhileClosing = new ArrayList<>();
+    private final StanzasHeldWhileClosing heldWhileClosing = new StanzasHeldWhileClosing();
 
     public C2sSession(C2sTransport transport, C2sContext context) {
         this.transport = transport;
@@ -219,22 +210,11 @@ public final class C2sSession implements LocalSession {
     }
 
     private void deliverOnExecutor(Element stanza) {
-        if (closed) {
-            synchronized (heldWhileClosing) {
-                if (!ended) {
-                    if (heldWhileClosing.size() < MAX_HELD_WHILE_CLOSING) {
-                        heldWhileClosing.add(stanza);
-                    } else {
-                        LOG.warn("{}: the stream is closing and {} stanzas wait for its end already; dropping {}",
-                                this, MAX_HELD_WHILE_CLOSING, stanza.getName());
-                    }
-                    return;
-                }
-            }
+        if (!closed) {
+            deliverHere(stanza);
+        } else if (!heldWhileClosing.hold(stanza, this)) {
             rerouteAfterEnd(List.of(stanza));
-            return;
         }
-        deliverHere(stanza);
     }
 
     /** Routes again what this ended session cannot take ({@link UndeliveredStanzas}). */
@@ -371,13 +351,9 @@ public final class C2sSession implements LocalSession {
         if (ended) {
             return;
         }
-        List<Element> held;
-        synchronized (heldWhileClosing) {
-            ended = true;
-            closed = true;
-            held = new ArrayList<>(heldWhileClosing);
-            heldWhileClosing.clear();
-        }
+        ended = true;
+        closed = true;
+        List<Element> held = heldWhileClosing.release();
         if (isBound()) {
             context.sessions().unbind(this);
         }
