@@ -31,12 +31,10 @@ import im.parley.server.storage.StorageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -57,11 +55,9 @@ import org.rocksdb.CompressionType;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
-import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.Slice;
 import org.rocksdb.UInt64AddOperator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
@@ -88,6 +84,7 @@ import org.slf4j.LoggerFactory;
  *     each conversation (RSM {@code <count/>}, XEP-0059 §2.6); {@code c}: all of them; {@code s}: the last sequence number;
  *     {@code j} domain: the journal position indexed; {@code m}: the last {@code mam_messages} row moved.
  * </ul>
+ * Queries read through {@link RocksArchiveReads}; writes are this class's.
  * Every write is one atomic {@link WriteBatch}, with the journal position when the indexer writes:
  * after a crash the index and the position agree. Writes go to RocksDB's write-ahead log without
  * fsync unless {@code mam.journal_fsync} is on: a write that returned is in the operating system's
@@ -106,9 +103,6 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RocksArchiveIndex.class);
 
-    /** The most matches a filtered query's count walks (~3 ms of keys; a full JID's reads rows, ~10 ms). */
-    static final int COUNT_LIMIT = 10_000;
-
     private final DomainBareJid domain;
     private final Predicate<EntityBareJid> accountExists;
     /** Accounts known to exist: looked up once, forgotten when deleted. */
@@ -118,6 +112,8 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     private final Options options;
     private final WriteOptions writeOptions;
     private final RocksDB db;
+    /** Queries and the keys' values. */
+    private final RocksArchiveReads reads;
     /** Guards writes: sequence numbers, counts. Reads need no lock. */
     private final Object writeLock = new Object();
     /** Closing waits for the calls in progress ({@link #whileOpen}). */
@@ -137,8 +133,9 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         this.options = options;
         this.writeOptions = writeOptions;
         this.db = db;
-        this.sequence = readLong(SEQUENCE);
-        this.total = readLong(TOTAL);
+        this.reads = new RocksArchiveReads(db, domain);
+        this.sequence = reads.readLong(SEQUENCE);
+        this.total = reads.readLong(TOTAL);
     }
 
     /**
@@ -229,7 +226,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     private long migrateOpen(JdbcArchiveStore table) {
         byte[] journal = key(JOURNAL, utf8(domain.toString()));
         long indexedInTable = table.indexedPosition(domain);
-        if (read(journal) == null && indexedInTable > 0) {
+        if (reads.read(journal) == null && indexedInTable > 0) {
             // The journal's position as the table's indexing left it: what is before it is in the table.
             try {
                 db.put(writeOptions, journal, longBytes(indexedInTable));
@@ -238,7 +235,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
             }
         }
         long moved = 0;
-        long after = readLong(MIGRATED);
+        long after = reads.readLong(MIGRATED);
         while (true) {
             List<JdbcArchiveStore.Row> rows = table.rowsAfter(after, MIGRATION_BATCH);
             if (rows.isEmpty()) {
@@ -281,7 +278,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         byte[] journal = key(JOURNAL, utf8(journalDomain.toString()));
         // The journal's position and its batches are written together: only a batch from before
         // it can hold messages indexed already, and only then are the ids looked up.
-        write(batch, from < readLong(journal), journal, longBytes(position));
+        write(batch, from < reads.readLong(journal), journal, longBytes(position));
     }
 
     @Override
@@ -290,7 +287,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     }
 
     private long indexedPositionOpen(DomainBareJid journalDomain) {
-        return readLong(key(JOURNAL, utf8(journalDomain.toString())));
+        return reads.readLong(key(JOURNAL, utf8(journalDomain.toString())));
     }
 
     /**
@@ -371,245 +368,22 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
 
     @Override
     public ArchivePage query(EntityBareJid owner, ArchiveQuery query) {
-        return whileOpen(() -> queryOpen(owner, query));
-    }
-
-    private ArchivePage queryOpen(EntityBareJid owner, ArchiveQuery query) {
-        Range range = filters(owner, query);
-        if (!query.ids().isEmpty()) {
-            return byIds(owner, query, range);
-        }
-        boolean byWith = query.with() != null && !query.with().hasResource();
-        String fullWith = query.with() != null && query.with().hasResource() ? query.with().toString() : null;
-        byte[] prefix = byWith ? key(WITH, owner(owner), utf8(query.with().toString()), new byte[] {0}) : key(ROW, owner(owner));
-        boolean counted = (query.with() == null || byWith) && query.start() == null && query.end() == null
-                && query.afterId() == null && query.beforeId() == null;
-        int count = counted ? (int) readCount(byWith ? key(COUNT, prefix, 1, prefix.length) : key(COUNT, owner(owner)))
-                : count(owner, prefix, range, fullWith);
-        if (query.max() == 0) {
-            return new ArchivePage(List.of(), count, count == 0);
-        }
-        Range page = cursor(owner, query, range);
-        List<ArchivedMessage> rows = scan(owner, prefix, page, fullWith, query.backwards(), query.max() + 1);
-        boolean complete = rows.size() <= query.max();
-        List<ArchivedMessage> items = new ArrayList<>(rows.subList(0, Math.min(rows.size(), query.max())));
-        if (query.backwards()) {
-            Collections.reverse(items);
-        }
-        return new ArchivePage(items, count, complete);
-    }
-
-    /** The extended {@code ids} query: each id must be in the archive; the other filters apply to them. */
-    private ArchivePage byIds(EntityBareJid owner, ArchiveQuery query, Range range) {
-        List<byte[]> positions = new ArrayList<>();
-        for (String id : new java.util.LinkedHashSet<>(query.ids())) {
-            positions.add(resolve(owner, id));
-        }
-        positions.sort(Arrays::compareUnsigned);
-        List<byte[]> matches = new ArrayList<>();
-        for (byte[] position : positions) {
-            if (range.contains(position) && matchesWith(owner, position, query)) {
-                matches.add(position);
-            }
-        }
-        int count = matches.size();
-        if (query.max() == 0) {
-            return new ArchivePage(List.of(), count, count == 0);
-        }
-        Range page = cursor(owner, query, range);
-        List<byte[]> inPage = matches.stream().filter(page::contains).toList();
-        List<byte[]> chosen = query.backwards()
-                ? inPage.subList(Math.max(0, inPage.size() - query.max()), inPage.size())
-                : inPage.subList(0, Math.min(inPage.size(), query.max()));
-        List<ArchivedMessage> items = new ArrayList<>();
-        for (byte[] position : chosen) {
-            items.add(message(owner, position, read(key(ROW, owner(owner), position))));
-        }
-        return new ArchivePage(items, count, inPage.size() <= query.max());
-    }
-
-    private boolean matchesWith(EntityBareJid owner, byte[] position, ArchiveQuery query) {
-        if (query.with() == null) {
-            return true;
-        }
-        String[] fields = fields(read(key(ROW, owner(owner), position)));
-        if (query.with().hasResource()) {
-            return fields[1].equals(query.with().toString());
-        }
-        return bare(fields[1]).equals(query.with().toString());
-    }
-
-    /** The form's time and id bounds (§4.1.2, extended after-id/before-id): lower inclusive, upper exclusive. */
-    private Range filters(EntityBareJid owner, ArchiveQuery query) {
-        Range range = Range.ALL;
-        if (query.start() != null) {
-            range = range.from(position(query.start().toEpochMilli(), 0));
-        }
-        if (query.end() != null) {
-            range = range.until(position(query.end().toEpochMilli(), Long.MAX_VALUE));
-        }
-        if (query.afterId() != null) {
-            range = range.from(next(resolve(owner, query.afterId())));
-        }
-        if (query.beforeId() != null) {
-            range = range.until(resolve(owner, query.beforeId()));
-        }
-        return range;
-    }
-
-    /** The RSM cursor (XEP-0059 §2.2, §2.5) narrowing the form's range. */
-    private Range cursor(EntityBareJid owner, ArchiveQuery query, Range range) {
-        String cursor = query.backwards() ? query.before() : query.after();
-        if (cursor == null || cursor.isEmpty()) {
-            return range;
-        }
-        byte[] position = resolve(owner, cursor);
-        return query.backwards() ? range.until(position) : range.from(next(position));
-    }
-
-    private byte[] resolve(EntityBareJid owner, String id) {
-        byte[] position = read(key(ID, owner(owner), utf8(id)));
-        if (position == null) {
-            throw new UnknownIdException(id);
-        }
-        return position;
-    }
-
-    /**
-     * Counts the matches of a query with time or id bounds, or a full JID, by walking the keys,
-     * up to {@value #COUNT_LIMIT}: past it the count says {@value #COUNT_LIMIT}, a lower bound, so
-     * that a page stays within the page latency target (issue 13). XEP-0059 §2.7 allows it: the
-     * count "MAY be approximate rather than precise if determining the exact number of items
-     * would be resource-intensive". An archive's count and a conversation's are kept as they
-     * change: exact, at no cost.
-     */
-    private int count(EntityBareJid owner, byte[] prefix, Range range, String fullWith) {
-        int count = 0;
-        try (Keys keys = keys(prefix, range)) {
-            RocksIterator rows = keys.iterator;
-            for (rows.seekToFirst(); rows.isValid() && count < COUNT_LIMIT; rows.next()) {
-                if (fullWith == null || fields(rows.value())[1].equals(fullWith)) {
-                    count++;
-                }
-            }
-            keys.check();
-        }
-        return count;
-    }
-
-    /** Up to {@code limit} matches from the start of the range (or its end, backwards), in that order. */
-    private List<ArchivedMessage> scan(EntityBareJid owner, byte[] prefix, Range range, String fullWith,
-                                       boolean backwards, int limit) {
-        List<ArchivedMessage> messages = new ArrayList<>();
-        boolean rowsKeys = prefix[0] == ROW;
-        byte[] owned = owner(owner);
-        try (Keys keys = keys(prefix, range)) {
-            RocksIterator rows = keys.iterator;
-            for (seekToStart(rows, backwards); rows.isValid() && messages.size() < limit; step(rows, backwards)) {
-                byte[] key = rows.key();
-                byte[] position = Arrays.copyOfRange(key, key.length - POSITION, key.length);
-                byte[] value = rowsKeys ? rows.value() : read(key(ROW, owned, position));
-                if (value == null || fullWith != null && !fields(value)[1].equals(fullWith)) {
-                    continue;
-                }
-                messages.add(message(owner, position, value));
-            }
-            keys.check();
-        }
-        return messages;
-    }
-
-    private static void seekToStart(RocksIterator rows, boolean backwards) {
-        if (backwards) {
-            rows.seekToLast();
-        } else {
-            rows.seekToFirst();
-        }
-    }
-
-    private static void step(RocksIterator rows, boolean backwards) {
-        if (backwards) {
-            rows.prev();
-        } else {
-            rows.next();
-        }
-    }
-
-    /** An iterator over the keys of {@code prefix} followed by a position in {@code range}. */
-    private Keys keys(byte[] prefix, Range range) {
-        byte[] lower = range.lower() == null ? prefix : key(prefix, range.lower());
-        byte[] upper = range.upper() == null ? successor(prefix) : key(prefix, range.upper());
-        return new Keys(db, new Slice(lower), new Slice(upper));
-    }
-
-    /** An iterator with its bounds, whose native objects are freed together. */
-    private static final class Keys implements AutoCloseable {
-        private final Slice lower;
-        private final Slice upper;
-        private final ReadOptions options;
-        final RocksIterator iterator;
-
-        Keys(RocksDB db, Slice lower, Slice upper) {
-            this.lower = lower;
-            this.upper = upper;
-            this.options = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
-            this.iterator = db.newIterator(options);
-        }
-
-        /** Fails if the iteration stopped on an error rather than at its end. */
-        void check() {
-            try {
-                iterator.status();
-            } catch (RocksDBException e) {
-                throw new StorageException("cannot read the archive index", e);
-            }
-        }
-
-        @Override
-        public void close() {
-            iterator.close();
-            options.close();
-            lower.close();
-            upper.close();
-        }
+        return whileOpen(() -> reads.query(owner, query));
     }
 
     @Override
     public Optional<List<ArchivedMessage>> ends(EntityBareJid owner) {
-        return whileOpen(() -> endsOpen(owner));
-    }
-
-    private Optional<List<ArchivedMessage>> endsOpen(EntityBareJid owner) {
-        List<ArchivedMessage> first = scan(owner, key(ROW, owner(owner)), Range.ALL, null, false, 1);
-        if (first.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(List.of(first.get(0), scan(owner, key(ROW, owner(owner)), Range.ALL, null, true, 1).get(0)));
+        return whileOpen(() -> reads.ends(owner));
     }
 
     @Override
     public List<ArchivedMessage> latest(EntityBareJid archive, int limit) {
-        return whileOpen(() -> latestOpen(archive, limit));
-    }
-
-    private List<ArchivedMessage> latestOpen(EntityBareJid archive, int limit) {
-        if (limit <= 0) {
-            return List.of();
-        }
-        List<ArchivedMessage> newest = scan(archive, key(ROW, owner(archive)), Range.ALL, null, true, limit);
-        Collections.reverse(newest);
-        return newest;
+        return whileOpen(() -> reads.latest(archive, limit));
     }
 
     @Override
     public Optional<String> stanza(EntityBareJid archive, String id) {
-        return whileOpen(() -> stanzaOpen(archive, id));
-    }
-
-    private Optional<String> stanzaOpen(EntityBareJid archive, String id) {
-        byte[] position = read(key(ID, owner(archive), utf8(id)));
-        byte[] row = position == null ? null : read(key(ROW, owner(archive), position));
-        return row == null ? Optional.empty() : Optional.of(fields(row)[2]);
+        return whileOpen(() -> reads.stanza(archive, id));
     }
 
     @Override
@@ -619,9 +393,9 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
 
     private boolean replaceOpen(EntityBareJid archive, String id, String stanzaXml) {
         synchronized (writeLock) {
-            byte[] position = read(key(ID, owner(archive), utf8(id)));
+            byte[] position = reads.read(key(ID, owner(archive), utf8(id)));
             byte[] rowKey = position == null ? null : key(ROW, owner(archive), position);
-            byte[] row = rowKey == null ? null : read(rowKey);
+            byte[] row = rowKey == null ? null : reads.read(rowKey);
             if (row == null) {
                 return false;
             }
@@ -654,7 +428,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
             try (WriteBatch write = new WriteBatch()) {
                 byte[] rowPrefix = key(ROW, owned);
                 long deleted = 0;
-                try (Keys keys = keys(rowPrefix, Range.ALL)) {
+                try (BoundedKeys keys = BoundedKeys.of(db, rowPrefix, Range.ALL)) {
                     RocksIterator rows = keys.iterator;
                     for (rows.seekToFirst(); rows.isValid(); rows.next()) {
                         byte[] key = rows.key();
@@ -703,7 +477,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                 Map<ByteBuffer, Long> counts = new HashMap<>();
                 int inBatch = 0;
                 try (WriteBatch write = new WriteBatch();
-                     Keys keys = new Keys(db, new Slice(from), new Slice(successor(rows)))) {
+                     BoundedKeys keys = new BoundedKeys(db, from, successor(rows))) {
                     RocksIterator row = keys.iterator;
                     for (row.seekToFirst(); row.isValid() && inBatch < MIGRATION_BATCH; ) {
                         byte[] key = row.key();
@@ -716,7 +490,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                             continue;
                         }
                         String[] fields = fields(row.value());
-                        byte[] bareWith = utf8(bare(fields[1]));
+                        byte[] bareWith = utf8(RocksArchiveReads.bare(fields[1]));
                         write.delete(key);
                         write.delete(key(WITH, owned, bareWith, new byte[] {0}, position));
                         write.delete(key(ID, owned, utf8(fields[0])));
@@ -759,12 +533,6 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
             return false;
         }
         return Arrays.equals(owned, at + 1, owned.length - 1, domain, 0, domain.length);
-    }
-
-    /** The bare JID of a full or bare one, as written: up to the first {@code /} (RFC 7622 §3.1). */
-    private static String bare(String jid) {
-        int slash = jid.indexOf('/');
-        return slash < 0 ? jid : jid.substring(0, slash);
     }
 
     /** All messages in the index, which holds one domain's archives. */
@@ -833,27 +601,4 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         }
     }
 
-    /** A count kept by {@link #addCounts}; 0 if none. */
-    private long readCount(byte[] key) {
-        byte[] value = read(key);
-        return value == null ? 0 : ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN).getLong();
-    }
-
-    private ArchivedMessage message(EntityBareJid owner, byte[] position, byte[] row) {
-        String[] fields = fields(row);
-        return new ArchivedMessage(fields[0], Instant.ofEpochMilli(ByteBuffer.wrap(position).getLong()), fields[2]);
-    }
-
-    private byte[] read(byte[] key) {
-        try {
-            return db.get(key);
-        } catch (RocksDBException e) {
-            throw new StorageException("cannot read the archive index of " + domain, e);
-        }
-    }
-
-    private long readLong(byte[] key) {
-        byte[] value = read(key);
-        return value == null ? 0 : ByteBuffer.wrap(value).getLong();
-    }
 }

@@ -1,0 +1,271 @@
+package im.parley.server.modules.mam;
+
+import static im.parley.server.modules.mam.ArchiveKeys.COUNT;
+import static im.parley.server.modules.mam.ArchiveKeys.ID;
+import static im.parley.server.modules.mam.ArchiveKeys.POSITION;
+import static im.parley.server.modules.mam.ArchiveKeys.ROW;
+import static im.parley.server.modules.mam.ArchiveKeys.WITH;
+import static im.parley.server.modules.mam.ArchiveKeys.fields;
+import static im.parley.server.modules.mam.ArchiveKeys.key;
+import static im.parley.server.modules.mam.ArchiveKeys.next;
+import static im.parley.server.modules.mam.ArchiveKeys.owner;
+import static im.parley.server.modules.mam.ArchiveKeys.position;
+import static im.parley.server.modules.mam.ArchiveKeys.utf8;
+
+import im.parley.server.modules.mam.ArchiveIndex.UnknownIdException;
+import im.parley.server.modules.mam.ArchiveKeys.Range;
+import im.parley.server.storage.StorageException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.EntityBareJid;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+
+/**
+ * The reading side of {@link RocksArchiveIndex}: archive queries (XEP-0313 §4, with RSM paging,
+ * XEP-0059), an archive's first and last messages, a message by id, and the keys' values. Reads
+ * take no lock: RocksDB reads see a consistent state of each key; {@link RocksArchiveIndex} keeps
+ * the database open while they run.
+ */
+final class RocksArchiveReads {
+
+    /** The most matches a filtered query's count walks (~3 ms of keys; a full JID's reads rows, ~10 ms). */
+    static final int COUNT_LIMIT = 10_000;
+
+    private final RocksDB db;
+    private final DomainBareJid domain;
+
+    RocksArchiveReads(RocksDB db, DomainBareJid domain) {
+        this.db = db;
+        this.domain = domain;
+    }
+
+    /** {@link ArchiveIndex#query}: the page, its count (exact, or a lower bound past {@value #COUNT_LIMIT}) and whether it is the last. */
+    ArchivePage query(EntityBareJid owner, ArchiveQuery query) {
+        Range range = filters(owner, query);
+        if (!query.ids().isEmpty()) {
+            return byIds(owner, query, range);
+        }
+        boolean byWith = query.with() != null && !query.with().hasResource();
+        String fullWith = query.with() != null && query.with().hasResource() ? query.with().toString() : null;
+        byte[] prefix = byWith ? key(WITH, owner(owner), utf8(query.with().toString()), new byte[] {0}) : key(ROW, owner(owner));
+        boolean counted = (query.with() == null || byWith) && query.start() == null && query.end() == null
+                && query.afterId() == null && query.beforeId() == null;
+        int count = counted ? (int) readCount(byWith ? key(COUNT, prefix, 1, prefix.length) : key(COUNT, owner(owner)))
+                : count(owner, prefix, range, fullWith);
+        if (query.max() == 0) {
+            return new ArchivePage(List.of(), count, count == 0);
+        }
+        Range page = cursor(owner, query, range);
+        List<ArchivedMessage> rows = scan(owner, prefix, page, fullWith, query.backwards(), query.max() + 1);
+        boolean complete = rows.size() <= query.max();
+        List<ArchivedMessage> items = new ArrayList<>(rows.subList(0, Math.min(rows.size(), query.max())));
+        if (query.backwards()) {
+            Collections.reverse(items);
+        }
+        return new ArchivePage(items, count, complete);
+    }
+
+    /** The extended {@code ids} query: each id must be in the archive; the other filters apply to them. */
+    private ArchivePage byIds(EntityBareJid owner, ArchiveQuery query, Range range) {
+        List<byte[]> positions = new ArrayList<>();
+        for (String id : new LinkedHashSet<>(query.ids())) {
+            positions.add(resolve(owner, id));
+        }
+        positions.sort(Arrays::compareUnsigned);
+        List<byte[]> matches = new ArrayList<>();
+        for (byte[] position : positions) {
+            if (range.contains(position) && matchesWith(owner, position, query)) {
+                matches.add(position);
+            }
+        }
+        int count = matches.size();
+        if (query.max() == 0) {
+            return new ArchivePage(List.of(), count, count == 0);
+        }
+        Range page = cursor(owner, query, range);
+        List<byte[]> inPage = matches.stream().filter(page::contains).toList();
+        List<byte[]> chosen = query.backwards()
+                ? inPage.subList(Math.max(0, inPage.size() - query.max()), inPage.size())
+                : inPage.subList(0, Math.min(inPage.size(), query.max()));
+        List<ArchivedMessage> items = new ArrayList<>();
+        for (byte[] position : chosen) {
+            items.add(message(owner, position, read(key(ROW, owner(owner), position))));
+        }
+        return new ArchivePage(items, count, inPage.size() <= query.max());
+    }
+
+    private boolean matchesWith(EntityBareJid owner, byte[] position, ArchiveQuery query) {
+        if (query.with() == null) {
+            return true;
+        }
+        String[] fields = fields(read(key(ROW, owner(owner), position)));
+        if (query.with().hasResource()) {
+            return fields[1].equals(query.with().toString());
+        }
+        return bare(fields[1]).equals(query.with().toString());
+    }
+
+    /** The form's time and id bounds (§4.1.2, extended after-id/before-id): lower inclusive, upper exclusive. */
+    private Range filters(EntityBareJid owner, ArchiveQuery query) {
+        Range range = Range.ALL;
+        if (query.start() != null) {
+            range = range.from(position(query.start().toEpochMilli(), 0));
+        }
+        if (query.end() != null) {
+            range = range.until(position(query.end().toEpochMilli(), Long.MAX_VALUE));
+        }
+        if (query.afterId() != null) {
+            range = range.from(next(resolve(owner, query.afterId())));
+        }
+        if (query.beforeId() != null) {
+            range = range.until(resolve(owner, query.beforeId()));
+        }
+        return range;
+    }
+
+    /** The RSM cursor (XEP-0059 §2.2, §2.5) narrowing the form's range. */
+    private Range cursor(EntityBareJid owner, ArchiveQuery query, Range range) {
+        String cursor = query.backwards() ? query.before() : query.after();
+        if (cursor == null || cursor.isEmpty()) {
+            return range;
+        }
+        byte[] position = resolve(owner, cursor);
+        return query.backwards() ? range.until(position) : range.from(next(position));
+    }
+
+    private byte[] resolve(EntityBareJid owner, String id) {
+        byte[] position = read(key(ID, owner(owner), utf8(id)));
+        if (position == null) {
+            throw new UnknownIdException(id);
+        }
+        return position;
+    }
+
+    /**
+     * Counts the matches of a query with time or id bounds, or a full JID, by walking the keys,
+     * up to {@value #COUNT_LIMIT}: past it the count says {@value #COUNT_LIMIT}, a lower bound, so
+     * that a page stays within the page latency target (issue 13). XEP-0059 §2.7 allows it: the
+     * count "MAY be approximate rather than precise if determining the exact number of items
+     * would be resource-intensive". An archive's count and a conversation's are kept as they
+     * change: exact, at no cost.
+     */
+    private int count(EntityBareJid owner, byte[] prefix, Range range, String fullWith) {
+        int count = 0;
+        try (BoundedKeys keys = BoundedKeys.of(db, prefix, range)) {
+            RocksIterator rows = keys.iterator;
+            for (rows.seekToFirst(); rows.isValid() && count < COUNT_LIMIT; rows.next()) {
+                if (fullWith == null || fields(rows.value())[1].equals(fullWith)) {
+                    count++;
+                }
+            }
+            keys.check();
+        }
+        return count;
+    }
+
+    /** Up to {@code limit} matches from the start of the range (or its end, backwards), in that order. */
+    private List<ArchivedMessage> scan(EntityBareJid owner, byte[] prefix, Range range, String fullWith,
+                                       boolean backwards, int limit) {
+        List<ArchivedMessage> messages = new ArrayList<>();
+        boolean rowsKeys = prefix[0] == ROW;
+        byte[] owned = owner(owner);
+        try (BoundedKeys keys = BoundedKeys.of(db, prefix, range)) {
+            RocksIterator rows = keys.iterator;
+            for (seekToStart(rows, backwards); rows.isValid() && messages.size() < limit; step(rows, backwards)) {
+                byte[] key = rows.key();
+                byte[] position = Arrays.copyOfRange(key, key.length - POSITION, key.length);
+                byte[] value = rowsKeys ? rows.value() : read(key(ROW, owned, position));
+                if (value == null || fullWith != null && !fields(value)[1].equals(fullWith)) {
+                    continue;
+                }
+                messages.add(message(owner, position, value));
+            }
+            keys.check();
+        }
+        return messages;
+    }
+
+    private static void seekToStart(RocksIterator rows, boolean backwards) {
+        if (backwards) {
+            rows.seekToLast();
+        } else {
+            rows.seekToFirst();
+        }
+    }
+
+    private static void step(RocksIterator rows, boolean backwards) {
+        if (backwards) {
+            rows.prev();
+        } else {
+            rows.next();
+        }
+    }
+
+    /** {@link ArchiveIndex#ends}. */
+    Optional<List<ArchivedMessage>> ends(EntityBareJid owner) {
+        List<ArchivedMessage> first = scan(owner, key(ROW, owner(owner)), Range.ALL, null, false, 1);
+        if (first.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(List.of(first.get(0), scan(owner, key(ROW, owner(owner)), Range.ALL, null, true, 1).get(0)));
+    }
+
+    /** {@link ArchiveIndex#latest}. */
+    List<ArchivedMessage> latest(EntityBareJid archive, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        List<ArchivedMessage> newest = scan(archive, key(ROW, owner(archive)), Range.ALL, null, true, limit);
+        Collections.reverse(newest);
+        return newest;
+    }
+
+    /** {@link ArchiveIndex#stanza}. */
+    Optional<String> stanza(EntityBareJid archive, String id) {
+        byte[] position = read(key(ID, owner(archive), utf8(id)));
+        byte[] row = position == null ? null : read(key(ROW, owner(archive), position));
+        return row == null ? Optional.empty() : Optional.of(fields(row)[2]);
+    }
+
+    /** A count the index keeps as it writes (a sum of merge operands); 0 if none. */
+    private long readCount(byte[] key) {
+        byte[] value = read(key);
+        return value == null ? 0 : ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    private ArchivedMessage message(EntityBareJid owner, byte[] position, byte[] row) {
+        String[] fields = fields(row);
+        return new ArchivedMessage(fields[0], Instant.ofEpochMilli(ByteBuffer.wrap(position).getLong()), fields[2]);
+    }
+
+    /** The value of {@code key}, or null. */
+    byte[] read(byte[] key) {
+        try {
+            return db.get(key);
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot read the archive index of " + domain, e);
+        }
+    }
+
+    /** A long value (8 bytes, big-endian) of {@code key}; 0 if none. */
+    long readLong(byte[] key) {
+        byte[] value = read(key);
+        return value == null ? 0 : ByteBuffer.wrap(value).getLong();
+    }
+
+    /** The bare JID of a full or bare one, as written: up to the first {@code /} (RFC 7622 §3.1). */
+    static String bare(String jid) {
+        int slash = jid.indexOf('/');
+        return slash < 0 ? jid : jid.substring(0, slash);
+    }
+}
