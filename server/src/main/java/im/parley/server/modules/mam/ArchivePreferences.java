@@ -23,7 +23,7 @@ import org.jxmpp.jid.Jid;
  */
 final class ArchivePreferences {
 
-    private final JdbcArchiveStore store;
+    private final JdbcArchivePrefsStore store;
     private final RosterStore rosters;
     private final ArchiveMode serverDefault;
     private final Executor blocking;
@@ -35,9 +35,9 @@ final class ArchivePreferences {
     private final Map<EntityBareJid, CompletableFuture<Set<BareJid>>> rosterJids = new ConcurrentHashMap<>();
 
     /**
-     * @param stored the preferences stored for the host's accounts ({@link JdbcArchiveStore#allPrefs})
+     * @param stored the preferences stored for the host's accounts ({@link JdbcArchivePrefsStore#allPrefs})
      */
-    ArchivePreferences(JdbcArchiveStore store, Map<EntityBareJid, ArchivePrefs> stored, RosterStore rosters,
+    ArchivePreferences(JdbcArchivePrefsStore store, Map<EntityBareJid, ArchivePrefs> stored, RosterStore rosters,
                        ArchiveMode serverDefault, Executor blocking) {
         this.store = store;
         this.stored = new ConcurrentHashMap<>(stored);

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
@@ -94,7 +95,7 @@ public final class MamModule implements XmppModule {
     private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
 
     private ModuleContext context;
-    /** The preferences (and, on PostgreSQL, the archive). */
+    /** The archive's table: the archive on PostgreSQL; with the embedded database, what an import wrote. */
     private JdbcArchiveStore store;
     /** The archive: {@link RocksArchiveIndex} with the embedded database, else {@link #store}. */
     private ArchiveIndex index;
@@ -122,7 +123,8 @@ public final class MamModule implements XmppModule {
     @Override
     public void load(ModuleContext moduleContext) {
         this.context = moduleContext;
-        this.store = new JdbcArchiveStore(context.schema(this, "classpath:db/mam"));
+        DataSource schema = context.schema(this, "classpath:db/mam");
+        this.store = new JdbcArchiveStore(schema);
         DomainBareJid domain = context.host().domain();
         ArchiveIndex archive = store;
         RocksArchiveIndex rocks = null;
@@ -170,7 +172,8 @@ public final class MamModule implements XmppModule {
             });
         }
         this.writer = new ArchiveWriter(batches, context.blocking(), context.option(WRITE_BATCH));
-        this.preferences = new ArchivePreferences(store, store.allPrefs(context.host().domain()),
+        JdbcArchivePrefsStore prefs = new JdbcArchivePrefsStore(schema);
+        this.preferences = new ArchivePreferences(prefs, prefs.allPrefs(context.host().domain()),
                 context.storage().rosters(), context.option(DEFAULT), context.blocking());
         // §7: support is announced on the archiving JIDs, the accounts' bare JIDs.
         context.addAccountFeature(NAMESPACE);

@@ -10,14 +10,17 @@ import org.junit.jupiter.api.Test;
 import org.jxmpp.jid.EntityBareJid;
 
 /**
- * {@link JdbcArchiveStore}, the archive on PostgreSQL (and the preferences everywhere), on H2 and
- * PostgreSQL: the {@link ArchiveIndexContract}, the account's archive going with it by the
- * database's ON DELETE CASCADE, and preferences (XEP-0441 §3).
+ * {@link JdbcArchiveStore}, the archive on PostgreSQL, on H2 and PostgreSQL: the
+ * {@link ArchiveIndexContract}, the account's archive going with it by the database's ON DELETE
+ * CASCADE; and {@link JdbcArchivePrefsStore}, the preferences everywhere (XEP-0441 §3).
  */
 class JdbcArchiveStoreTest extends ArchiveIndexContract {
 
+    private DataSource schema;
+
     @Override
     protected ArchiveIndex open(DataSource schema) {
+        this.schema = schema;
         return new JdbcArchiveStore(schema);
     }
 
@@ -28,7 +31,7 @@ class JdbcArchiveStoreTest extends ArchiveIndexContract {
 
     @Test
     void replacesPreferencesAndReadsThemPerDomain() {
-        JdbcArchiveStore prefsStore = (JdbcArchiveStore) store;
+        JdbcArchivePrefsStore prefsStore = new JdbcArchivePrefsStore(schema);
         ArchivePrefs prefs = new ArchivePrefs(ArchiveMode.ROSTER, Set.of(romeo.asBareJid()), Set.of(nurse.asBareJid()));
 
         assertThat(prefsStore.setPrefs(juliet, ArchivePrefs.of(ArchiveMode.ALWAYS))).isTrue();
