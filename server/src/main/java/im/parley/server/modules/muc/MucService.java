@@ -182,7 +182,7 @@ final class MucService {
             Room found = new Room(jid, state.config(), state.affiliations(), state.registeredNicks(), state.subject(),
                     services);
             found.restoreVcard(state.vcard());
-            found.restorePendingRegistrations(state.pendingRegistrations());
+            found.members().restorePendingRegistrations(state.pendingRegistrations());
             CompletionStage<List<RoomHistory.Entry>> history = state.config().archived()
                     ? archive.history(jid, state.config().historyLength())
                     : CompletableFuture.completedFuture(List.of());
@@ -238,9 +238,9 @@ final class MucService {
             return CompletableFuture.completedFuture(null);
         }
         if (room.config().persistent()) {
-            JdbcRoomStore.StoredRoom state = new JdbcRoomStore.StoredRoom(room.config(), room.affiliations(),
-                    room.registeredNicks(), room.subject(), room.vcard(),
-                    room.pendingRegistrations());
+            JdbcRoomStore.StoredRoom state = new JdbcRoomStore.StoredRoom(room.config(), room.members().affiliations(),
+                    room.members().registeredNicks(), room.subject(), room.vcard(),
+                    room.members().pendingRegistrations());
             stored.put(jid, true);
             return CompletableFuture.runAsync(() -> store.save(jid, state), blocking);
         }
@@ -292,7 +292,7 @@ final class MucService {
     private int ownedRooms(EntityBareJid user) {
         int inMemory = 0;
         for (Room room : rooms.values()) {
-            if (!stored.containsKey(room.jid()) && room.affiliations().get(user) == Affiliation.OWNER) {
+            if (!stored.containsKey(room.jid()) && room.members().affiliations().get(user) == Affiliation.OWNER) {
                 inMemory++;
             }
         }

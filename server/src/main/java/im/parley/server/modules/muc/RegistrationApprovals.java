@@ -43,7 +43,7 @@ final class RegistrationApprovals {
         form.field(ALLOW, "boolean", "Allow this person to register with the room?", false, List.of("0"));
         String body = user + " asks to register with " + room.jid() + " as " + nick
                 + "; answer the form to approve or deny the request.";
-        for (Map.Entry<EntityBareJid, Affiliation> entry : room.affiliations().entrySet()) {
+        for (Map.Entry<EntityBareJid, Affiliation> entry : room.members().affiliations().entrySet()) {
             if (entry.getValue().atLeast(Affiliation.ADMIN)) {
                 for (Jid to : addresses(room, entry.getKey())) {
                     Element message = message(room, to, body);
@@ -85,7 +85,7 @@ final class RegistrationApprovals {
             return true;
         }
         EntityBareJid user = user(DataForm.value(form, JID));
-        String nick = user == null ? null : room.pendingRegistration(user);
+        String nick = user == null ? null : room.members().pendingRegistration(user);
         if (nick == null) {
             RoomMessages.reject(room, message, StanzaErrorCondition.ITEM_NOT_FOUND,
                     "no registration request of " + DataForm.value(form, JID) + " waits for approval");
@@ -93,7 +93,7 @@ final class RegistrationApprovals {
         }
         String allow = DataForm.value(form, ALLOW);
         if (!"1".equals(allow) && !"true".equals(allow)) {
-            room.requestRegistration(user, null);
+            room.members().requestRegistration(user, null);
             room.send(message(room, user, "Your request to register with " + room.jid() + " as " + nick
                     + " was denied."));
             return true;
@@ -104,7 +104,7 @@ final class RegistrationApprovals {
             return true;
         }
         RoomRegistration.register(room, user, nick);
-        room.requestRegistration(user, null);
+        room.members().requestRegistration(user, null);
         room.send(membership(room, user, nick));
         return true;
     }

@@ -36,11 +36,7 @@ final class Room {
     private final Set<EntityBareJid> serviceAdmins;
     private final OccupantIds occupantIds;
     private volatile RoomConfig config;
-    private final Map<EntityBareJid, Affiliation> affiliations = new HashMap<>();
-    /** §7.10: the nicknames users registered, reserved for them (kept with their affiliation). */
-    private final Map<EntityBareJid, String> registeredNicks = new HashMap<>();
-    /** §9.9: registrations waiting for an admin's approval (user to requested nick), oldest first. */
-    private final Map<EntityBareJid, String> pendingRegistrations = new LinkedHashMap<>();
+    private final RoomMembers members;
     private final Map<String, Occupant> byNick = new LinkedHashMap<>();
     private final Map<Jid, Occupant> bySession = new HashMap<>();
     private volatile int occupantCount;
@@ -61,8 +57,7 @@ final class Room {
          Map<EntityBareJid, String> registeredNicks, RoomSubject subject, RoomServices services) {
         this.jid = jid;
         this.config = config;
-        this.affiliations.putAll(affiliations);
-        this.registeredNicks.putAll(registeredNicks);
+        this.members = new RoomMembers(affiliations, registeredNicks);
         this.subject = subject;
         this.out = services.out();
         this.clock = services.clock();
@@ -107,8 +102,9 @@ final class Room {
         return subject;
     }
 
-    Map<EntityBareJid, Affiliation> affiliations() {
-        return Map.copyOf(affiliations);
+    /** The room's lists, registered nicks and pending registrations. */
+    RoomMembers members() {
+        return members;
     }
 
     /** Marks the room as used now (it handled a stanza). */
@@ -134,7 +130,7 @@ final class Room {
 
     /** True once since the last call if something a persistent room keeps has changed. */
     boolean takeChanged() {
-        boolean was = changed;
+        boolean was = members.takeChanged() | changed;
         changed = false;
         return was;
     }
@@ -144,81 +140,12 @@ final class Room {
         if (serviceAdmins.contains(user)) {
             return Affiliation.OWNER;
         }
-        return affiliations.getOrDefault(user, Affiliation.NONE);
-    }
-
-    void affiliate(EntityBareJid user, Affiliation affiliation) {
-        if (affiliation == Affiliation.NONE) {
-            affiliations.remove(user);
-        } else {
-            affiliations.put(user, affiliation);
-        }
-        if (affiliation == Affiliation.NONE || affiliation == Affiliation.OUTCAST) {
-            // A reservation belongs to someone on the room's lists; losing the place loses the nick.
-            registeredNicks.remove(user);
-        }
-        // Any change of affiliation decides a waiting registration request (§9.9).
-        pendingRegistrations.remove(user);
-        changed = true;
-    }
-
-    /** §9.9: the registrations waiting for approval, user to requested nick, oldest first. */
-    Map<EntityBareJid, String> pendingRegistrations() {
-        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pendingRegistrations));
-    }
-
-    /** The nick {@code user} asked to register, if its request waits for approval (§9.9), else null. */
-    String pendingRegistration(EntityBareJid user) {
-        return pendingRegistrations.get(user);
-    }
-
-    /** §9.9: records (or, with null, withdraws) {@code user}'s request to register {@code nick}. */
-    void requestRegistration(EntityBareJid user, String nick) {
-        if (nick == null) {
-            pendingRegistrations.remove(user);
-        } else {
-            pendingRegistrations.put(user, nick);
-        }
-        changed = true;
-    }
-
-    /** Restores the requests a stored room had. */
-    void restorePendingRegistrations(Map<EntityBareJid, String> pending) {
-        pendingRegistrations.putAll(pending);
-    }
-
-    Map<EntityBareJid, String> registeredNicks() {
-        return Map.copyOf(registeredNicks);
-    }
-
-    /** §7.12: the nickname {@code user} registered, or null. */
-    String registeredNick(EntityBareJid user) {
-        return registeredNicks.get(user);
-    }
-
-    /** §7.10: who registered {@code nick}, or null. */
-    EntityBareJid registrantOf(String nick) {
-        for (Map.Entry<EntityBareJid, String> entry : registeredNicks.entrySet()) {
-            if (entry.getValue().equals(nick)) {
-                return entry.getKey();
-            }
-        }
-        return null;
-    }
-
-    /** §7.10: reserves {@code nick} for {@code user}, or (null) gives the reservation up. */
-    void registerNick(EntityBareJid user, String nick) {
-        if (nick == null) {
-            registeredNicks.remove(user);
-        } else {
-            registeredNicks.put(user, nick);
-        }
-        changed = true;
+        return members.affiliation(user);
     }
 
     /** True if {@code nick} is reserved (§7.10) or used by someone other than {@code user}. */
     boolean nickTakenFrom(EntityBareJid user, String nick) {
-        EntityBareJid registrant = registrantOf(nick);
+        EntityBareJid registrant = members.registrantOf(nick);
         Occupant holder = byNick.get(nick);
         return registrant != null && !registrant.equals(user) || holder != null && !holder.user().equals(user);
     }

@@ -106,11 +106,11 @@ final class RoomAdmin {
             return ownerChange ? "-only owners grant or revoke admin and owner" : "-only admins change affiliations";
         }
         if (current == Affiliation.OWNER && affiliation != Affiliation.OWNER
-                && room.affiliations().values().stream().filter(a -> a == Affiliation.OWNER).count() <= 1) {
+                && room.members().affiliations().values().stream().filter(a -> a == Affiliation.OWNER).count() <= 1) {
             // §10.7: the last owner stays, or nobody could configure the room.
             return "=a room keeps at least one owner";
         }
-        room.affiliate(user, affiliation);
+        room.members().affiliate(user, affiliation);
         for (Occupant occupant : room.occupants()) {
             if (!occupant.user().equals(user)) {
                 continue;
@@ -166,7 +166,7 @@ final class RoomAdmin {
         if (!rank.atLeast(Affiliation.ADMIN)) {
             return RoomRequests.error(iq, StanzaErrorCondition.FORBIDDEN, "only admins list affiliations");
         }
-        for (Map.Entry<EntityBareJid, Affiliation> entry : room.affiliations().entrySet()) {
+        for (Map.Entry<EntityBareJid, Affiliation> entry : room.members().affiliations().entrySet()) {
             if (entry.getValue() == affiliation) {
                 query.addElement(QName.get("item", ADMIN)).addAttribute("affiliation", affiliation.value())
                         .addAttribute("jid", entry.getKey().toString());

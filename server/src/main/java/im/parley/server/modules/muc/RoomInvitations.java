@@ -68,7 +68,7 @@ final class RoomInvitations {
             }
             if (room.config().membersOnly() && rank.atLeast(Affiliation.ADMIN)
                     && room.affiliation(invitee) == Affiliation.NONE) {
-                room.affiliate(invitee, Affiliation.MEMBER);
+                room.members().affiliate(invitee, Affiliation.MEMBER);
             }
             Element relayed = DocumentHelper.createElement(QName.get("message", Namespaces.CLIENT));
             relayed.addAttribute("from", room.jid().toString()).addAttribute("to", invitee.toString());

@@ -52,15 +52,15 @@ final class RoomRegistration {
             return RoomRequests.error(iq, StanzaErrorCondition.NOT_ALLOWED, "you are banned from this room");
         }
         if (get) {
-            String registered = room.registeredNick(user);
-            return RoomRequests.result(iq, form(registered != null ? registered : room.pendingRegistration(user),
+            String registered = room.members().registeredNick(user);
+            return RoomRequests.result(iq, form(registered != null ? registered : room.members().pendingRegistration(user),
                     registered != null));
         }
         if (query.element(QName.get("remove", REGISTER_NS)) != null) {
             // XEP-0077 §3.2: cancelling the registration gives the nickname up (membership stays), or
             // withdraws a request still waiting for approval.
-            room.registerNick(user, null);
-            room.requestRegistration(user, null);
+            room.members().registerNick(user, null);
+            room.members().requestRegistration(user, null);
             return Stanzas.iqResult(iq.element());
         }
         return submit(room, iq, user, affiliation, query.element(QName.get("x", DataForm.NAMESPACE)));
@@ -110,11 +110,11 @@ final class RoomRegistration {
      * a room admin/owner"); the user learns that the request was received.
      */
     private Element request(Room room, Stanza iq, EntityBareJid user, String nick) {
-        if (room.pendingRegistration(user) == null && room.pendingRegistrations().size() >= maxPendingRequests) {
+        if (room.members().pendingRegistration(user) == null && room.members().pendingRegistrations().size() >= maxPendingRequests) {
             return RoomRequests.error(iq, StanzaErrorCondition.RESOURCE_CONSTRAINT, "the room has "
                     + maxPendingRequests + " registration requests waiting for its admins, the most it keeps");
         }
-        room.requestRegistration(user, nick);
+        room.members().requestRegistration(user, nick);
         RegistrationApprovals.ask(room, user, nick);
         return Stanzas.iqResult(iq.element());
     }
@@ -125,7 +125,7 @@ final class RoomRegistration {
      */
     static void register(Room room, EntityBareJid user, String nick) {
         if (room.affiliation(user) == Affiliation.NONE) {
-            room.affiliate(user, Affiliation.MEMBER);
+            room.members().affiliate(user, Affiliation.MEMBER);
             for (Occupant occupant : room.occupants()) {
                 if (occupant.user().equals(user)) {
                     if (occupant.role() == Role.VISITOR) {
@@ -135,7 +135,7 @@ final class RoomRegistration {
                 }
             }
         }
-        room.registerNick(user, nick);
+        room.members().registerNick(user, nick);
     }
 
     /**
@@ -146,7 +146,7 @@ final class RoomRegistration {
         Element query = DocumentHelper.createElement(QName.get("query", INFO));
         query.addAttribute("node", RESERVED_NICK_NODE);
         EntityBareJid user = iq.from().asEntityBareJidIfPossible();
-        String nick = user == null ? null : room.registeredNick(user);
+        String nick = user == null ? null : room.members().registeredNick(user);
         if (nick != null) {
             query.addElement(QName.get("identity", INFO)).addAttribute("category", "conference")
                     .addAttribute("type", "text").addAttribute("name", nick);
