@@ -492,7 +492,10 @@ public final class ChatClient implements AutoCloseable {
             return this;
         }
 
-        /** How long to wait for the server's answer to a request (default: 10 seconds). */
+        /**
+         * How long to wait for the server's answer to a request, and for a TCP connection with its
+         * TLS handshake (default: 10 seconds).
+         */
         public Builder replyTimeout(Duration replyTimeout) {
             this.replyTimeout = Objects.requireNonNull(replyTimeout, "replyTimeout");
             return this;

@@ -53,7 +53,7 @@ final class SessionOpener {
     AbstractXMPPConnection create() throws ChatException {
         AbstractXMPPConnection created;
         try {
-            created = SmackConnections.create(jid, password, resource, transport, trust, trustFailures);
+            created = SmackConnections.create(jid, password, resource, transport, trust, trustFailures, replyTimeout);
         } catch (UnknownHostException e) {
             throw new ServerUnreachableException("unknown host " + transport.host(), e);
         }

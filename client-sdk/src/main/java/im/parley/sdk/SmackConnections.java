@@ -3,6 +3,7 @@ package im.parley.sdk;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -29,7 +30,8 @@ final class SmackConnections {
     }
 
     static AbstractXMPPConnection create(EntityBareJid jid, String password, Resourcepart resource,
-                                         Transport transport, Trust trust, TrustFailures failures)
+                                         Transport transport, Trust trust, TrustFailures failures,
+                                         Duration connectTimeout)
             throws UnknownHostException {
         String domain = jid.getDomain().toString();
         X509TrustManager trustManager = trust.managerFor(domain, failures);
@@ -38,6 +40,7 @@ final class SmackConnections {
             case STARTTLS -> {
                 XMPPTCPConnectionConfiguration.Builder builder = XMPPTCPConnectionConfiguration.builder();
                 common(builder, jid, password, resource, trustManager);
+                builder.setConnectTimeout(millis(connectTimeout));
                 builder.setHostAddress(InetAddress.getByName(transport.host())).setPort(transport.port())
                         .setSecurityMode(SecurityMode.required);
                 yield new XMPPTCPConnection(builder.build());
@@ -45,6 +48,7 @@ final class SmackConnections {
             case DIRECT_TLS -> {
                 XMPPTCPConnectionConfiguration.Builder builder = XMPPTCPConnectionConfiguration.builder();
                 common(builder, jid, password, resource, trustManager);
+                builder.setConnectTimeout(millis(connectTimeout));
                 builder.setHostAddress(InetAddress.getByName(transport.host())).setPort(transport.port())
                         .setSocketFactory(new DirectTlsSocketFactory(tls.getSocketFactory(), domain))
                         // TLS is already up below the stream; there is nothing to STARTTLS.
@@ -76,6 +80,11 @@ final class SmackConnections {
         if (resource != null) {
             builder.setResource(resource);
         }
+    }
+
+    /** Smack's connect timeout (TCP, and for direct TLS the handshake too) in milliseconds. */
+    private static int millis(Duration timeout) {
+        return (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     }
 
     private static SSLContext tlsContext(TrustManager trustManager) {
