@@ -1,7 +1,6 @@
 package im.parley.server.modules.mam;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.jxmpp.jid.DomainBareJid;
@@ -23,14 +22,11 @@ final class ArchiveKeys {
     static final byte[] SEQUENCE = {'s'};
     static final byte JOURNAL = 'j';
     static final byte[] MIGRATED = {'m'};
+    static final byte[] VERSION = {'v'};
     static final byte[] EMPTY = new byte[0];
     static final int POSITION = 16;
 
     private ArchiveKeys() {
-    }
-
-    static byte[] countBytes(long value) {
-        return ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array();
     }
 
     /** A row's value: id, full {@code with}, stanza (or the purge entry's: id, bare {@code with}, nothing). */
@@ -80,18 +76,6 @@ final class ArchiveKeys {
     /** {@code i} owner, 0, stanza id: the row's position by its id. */
     static byte[] idKey(JournalRecord r) {
         return r.putId(r.putOwner(kind(ID, r.ownerLength() + 1 + r.idLength())).put((byte) 0)).array();
-    }
-
-    /** {@code n} owner, 0: the archive's count. */
-    static byte[] countKey(JournalRecord r) {
-        return r.putOwner(kind(COUNT, r.ownerLength() + 1)).put((byte) 0).array();
-    }
-
-    /** {@code n} owner, 0, bare {@code with}, 0: the count of the messages with one correspondent. */
-    static byte[] withCountKey(JournalRecord r) {
-        ByteBuffer key = kind(COUNT, r.ownerLength() + 1 + r.bareWithLength() + 1);
-        r.putOwner(key).put((byte) 0);
-        return r.putBareWith(key).put((byte) 0).array();
     }
 
     private static ByteBuffer kind(byte kind, int length) {

@@ -10,8 +10,8 @@ import static im.parley.server.modules.mam.ArchiveKeys.POSITION;
 import static im.parley.server.modules.mam.ArchiveKeys.ROW;
 import static im.parley.server.modules.mam.ArchiveKeys.SEQUENCE;
 import static im.parley.server.modules.mam.ArchiveKeys.TOTAL;
+import static im.parley.server.modules.mam.ArchiveKeys.VERSION;
 import static im.parley.server.modules.mam.ArchiveKeys.WITH;
-import static im.parley.server.modules.mam.ArchiveKeys.countBytes;
 import static im.parley.server.modules.mam.ArchiveKeys.domainPrefix;
 import static im.parley.server.modules.mam.ArchiveKeys.fields;
 import static im.parley.server.modules.mam.ArchiveKeys.key;
@@ -80,9 +80,12 @@ import org.slf4j.LoggerFactory;
  * <li>{@code e} domain NUL position owner: the retention purge's order, as earlier versions wrote it (id
  *     and bare {@code with} as value); no longer written (the purge walks each account's rows), and
  *     deleted by the purge and with their account;
- * <li>{@code n} owner, and {@code n} owner bare-with NUL: the message counts of the archive and of
- *     each conversation (RSM {@code <count/>}, XEP-0059 §2.6); {@code c}: all of them; {@code s}: the last sequence number;
- *     {@code j} domain: the journal position indexed; {@code m}: the last {@code mam_messages} row moved.
+ * <li>{@code k} followed by an {@code r} or {@code w} prefix: the count checkpoint of an archive or a
+ *     conversation ({@link ArchiveCounts}: RSM {@code <count/>}, XEP-0059 §2.6); {@code t}: the newest stamp
+ *     written; {@code c}: the count of all messages; {@code s}: the last sequence number;
+ *     {@code j} domain: the journal position indexed; {@code m}: the last {@code mam_messages} row moved;
+ *     {@code v}: the layout's version (2: counts from checkpoints; before it, {@code n} keys held
+ *     the counts as merge operands, one per copy and conversation, and are deleted on opening).
  * </ul>
  * Queries read through {@link RocksArchiveReads}; writes are this class's.
  * Every write is one atomic {@link WriteBatch}, with the journal position when the indexer writes:
@@ -114,6 +117,8 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     private final RocksDB db;
     /** Queries and the keys' values. */
     private final RocksArchiveReads reads;
+    /** The archives' and conversations' counts. */
+    private final ArchiveCounts counts;
     /** Guards writes: sequence numbers, counts. Reads need no lock. */
     private final Object writeLock = new Object();
     /** Closing waits for the calls in progress ({@link #whileOpen}). */
@@ -124,7 +129,8 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     private long total;
 
     private RocksArchiveIndex(Path directory, DomainBareJid domain, Predicate<EntityBareJid> accountExists, LRUCache cache,
-                              UInt64AddOperator add, Options options, WriteOptions writeOptions, RocksDB db) {
+                              UInt64AddOperator add, Options options, WriteOptions writeOptions, RocksDB db,
+                              ArchiveCounts.Limits countLimits) {
         this.directory = directory;
         this.domain = domain;
         this.accountExists = accountExists;
@@ -133,7 +139,8 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         this.options = options;
         this.writeOptions = writeOptions;
         this.db = db;
-        this.reads = new RocksArchiveReads(db, domain);
+        this.counts = ArchiveCounts.open(db, writeLock, countLimits);
+        this.reads = new RocksArchiveReads(db, domain, counts);
         this.sequence = reads.readLong(SEQUENCE);
         this.total = reads.readLong(TOTAL);
     }
@@ -163,6 +170,12 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
      */
     static RocksArchiveIndex open(Path directory, DomainBareJid domain, Predicate<EntityBareJid> accountExists,
                                   boolean sync) {
+        return open(directory, domain, accountExists, sync, ArchiveCounts.Limits.DEFAULT);
+    }
+
+    /** {@link #open}, with the counts' limits of a test. */
+    static RocksArchiveIndex open(Path directory, DomainBareJid domain, Predicate<EntityBareJid> accountExists,
+                                  boolean sync, ArchiveCounts.Limits countLimits) {
         try {
             OwnerOnlyFiles.createDirectories(directory);
         } catch (IOException e) {
@@ -202,13 +215,29 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         try {
             RocksDB db = RocksDB.open(options, directory.toString());
             OwnerOnlyRocksFiles.restrict(directory);
-            return new RocksArchiveIndex(directory, domain, accountExists, cache, add, options, writeOptions, db);
+            toCheckpointedCounts(db, writeOptions);
+            return new RocksArchiveIndex(directory, domain, accountExists, cache, add, options, writeOptions, db, countLimits);
         } catch (RocksDBException e) {
             writeOptions.close();
             closeOptions(options);
             add.close();
             cache.close();
             throw new StorageException("cannot open the archive index " + directory, e);
+        }
+    }
+
+    /**
+     * Layout 2: the counts come from checkpoints ({@link ArchiveCounts}), built again by the
+     * queries; the count keys of earlier versions ({@code n}, a merge operand per copy) go.
+     */
+    private static void toCheckpointedCounts(RocksDB db, WriteOptions writeOptions) throws RocksDBException {
+        if (db.get(VERSION) != null) {
+            return;
+        }
+        try (WriteBatch write = new WriteBatch()) {
+            write.deleteRange(new byte[] {COUNT}, new byte[] {COUNT + 1});
+            write.put(VERSION, longBytes(2));
+            db.write(writeOptions, write);
         }
     }
 
@@ -302,9 +331,10 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         synchronized (writeLock) {
             long seq = sequence;
             long added = 0;
-            Map<ByteBuffer, Long> counts = new HashMap<>();
+            long newest = counts.newest();
             Set<ByteBuffer> ids = new HashSet<>();
             try (WriteBatch write = new WriteBatch()) {
+                ArchiveCounts.Changes checkpoints = counts.changes(write);
                 for (JournalRecord record : batch) {
                     if (!exists.computeIfAbsent(record.owner(), this::exists)) {
                         archived.add(false);
@@ -317,20 +347,27 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                         continue; // archived before: the batch is indexed again
                     }
                     byte[] position = position(record.stamp(), ++seq);
-                    write.put(ArchiveKeys.rowKey(record, position), ArchiveKeys.rowValue(record));
-                    write.put(ArchiveKeys.withKey(record, position), EMPTY);
+                    byte[] rowKey = ArchiveKeys.rowKey(record, position);
+                    byte[] withKey = ArchiveKeys.withKey(record, position);
+                    write.put(rowKey, ArchiveKeys.rowValue(record));
+                    write.put(withKey, EMPTY);
                     write.put(idKey, position);
-                    counts.merge(ByteBuffer.wrap(ArchiveKeys.countKey(record)), 1L, Long::sum);
-                    counts.merge(ByteBuffer.wrap(ArchiveKeys.withCountKey(record)), 1L, Long::sum);
+                    if (counts.belowSettled(record.stamp(), newest)) {
+                        // An old stamp (an import, a late journal): it may lie below checkpoints.
+                        checkpoints.add(prefixOf(rowKey), position, 1);
+                        checkpoints.add(prefixOf(withKey), position, 1);
+                    }
+                    newest = ArchiveCounts.newestAfter(newest, record.stamp());
                     added++;
                 }
-                addCounts(write, counts);
+                write.put(ArchiveCounts.NEWEST, longBytes(newest));
                 write.put(SEQUENCE, longBytes(seq));
                 write.put(TOTAL, longBytes(total + added));
                 if (extraKey != null) {
                     write.put(extraKey, extraValue);
                 }
                 db.write(writeOptions, write);
+                checkpoints.written(newest);
                 sequence = seq;
                 total += added;
             } catch (RocksDBException e) {
@@ -442,10 +479,12 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                     byte[] prefix = key(kind, owned);
                     write.deleteRange(prefix, successor(prefix));
                 }
-                byte[] counted = key(COUNT, owned);
-                write.deleteRange(counted, successor(counted));
+                ArchiveCounts.Changes checkpoints = counts.changes(write);
+                checkpoints.deleteAll(key(ROW, owned));
+                checkpoints.deleteAll(key(WITH, owned));
                 write.put(TOTAL, longBytes(total - deleted));
                 db.write(writeOptions, write);
+                checkpoints.written(counts.newest());
                 total -= deleted;
             } catch (RocksDBException e) {
                 throw new StorageException("cannot delete the archive of " + archive, e);
@@ -474,10 +513,10 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         int purgedCount = 0;
         while (from != null) {
             synchronized (writeLock) {
-                Map<ByteBuffer, Long> counts = new HashMap<>();
                 int inBatch = 0;
                 try (WriteBatch write = new WriteBatch();
                      BoundedKeys keys = new BoundedKeys(db, from, successor(rows))) {
+                    ArchiveCounts.Changes checkpoints = counts.changes(write);
                     RocksIterator row = keys.iterator;
                     for (row.seekToFirst(); row.isValid() && inBatch < MIGRATION_BATCH; ) {
                         byte[] key = row.key();
@@ -494,8 +533,8 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                         write.delete(key);
                         write.delete(key(WITH, owned, bareWith, new byte[] {0}, position));
                         write.delete(key(ID, owned, utf8(fields[0])));
-                        counts.merge(ByteBuffer.wrap(key(COUNT, owned)), -1L, Long::sum);
-                        counts.merge(ByteBuffer.wrap(key(COUNT, owned, bareWith, new byte[] {0})), -1L, Long::sum);
+                        checkpoints.add(key(ROW, owned), position, -1);
+                        checkpoints.add(key(WITH, owned, bareWith, new byte[] {0}), position, -1);
                         inBatch++;
                         row.next();
                     }
@@ -505,9 +544,9 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                         byte[] entries = key(EXPIRY, domainPrefix(purged));
                         write.deleteRange(entries, key(entries, expiredBefore));
                     }
-                    addCounts(write, counts);
                     write.put(TOTAL, longBytes(total - inBatch));
                     db.write(writeOptions, write);
+                    checkpoints.written(counts.newest());
                     total -= inBatch;
                     purgedCount += inBatch;
                 } catch (RocksDBException e) {
@@ -581,15 +620,9 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         OwnerOnlyRocksFiles.restrict(directory);
     }
 
-    /**
-     * Adds to the counts (by their keys) in {@code write}: merge operands of RocksDB's uint64add
-     * (8 bytes, little-endian; a negative one wraps around to a subtraction), so that a write
-     * reads none of them.
-     */
-    private static void addCounts(WriteBatch write, Map<ByteBuffer, Long> counts) throws RocksDBException {
-        for (Map.Entry<ByteBuffer, Long> count : counts.entrySet()) {
-            write.merge(count.getKey().array(), countBytes(count.getValue()));
-        }
+    /** A key's prefix: all but its position. */
+    private static byte[] prefixOf(byte[] key) {
+        return Arrays.copyOf(key, key.length - POSITION);
     }
 
     /** Closes {@code options} and the universal compaction options it holds (native objects both). */

@@ -1,6 +1,5 @@
 package im.parley.server.modules.mam;
 
-import static im.parley.server.modules.mam.ArchiveKeys.COUNT;
 import static im.parley.server.modules.mam.ArchiveKeys.ID;
 import static im.parley.server.modules.mam.ArchiveKeys.POSITION;
 import static im.parley.server.modules.mam.ArchiveKeys.ROW;
@@ -16,7 +15,6 @@ import im.parley.server.modules.mam.ArchiveIndex.UnknownIdException;
 import im.parley.server.modules.mam.ArchiveKeys.Range;
 import im.parley.server.storage.StorageException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,10 +41,12 @@ final class RocksArchiveReads {
 
     private final RocksDB db;
     private final DomainBareJid domain;
+    private final ArchiveCounts counts;
 
-    RocksArchiveReads(RocksDB db, DomainBareJid domain) {
+    RocksArchiveReads(RocksDB db, DomainBareJid domain, ArchiveCounts counts) {
         this.db = db;
         this.domain = domain;
+        this.counts = counts;
     }
 
     /** {@link ArchiveIndex#query}: the page, its count (exact, or a lower bound past {@value #COUNT_LIMIT}) and whether it is the last. */
@@ -60,8 +60,7 @@ final class RocksArchiveReads {
         byte[] prefix = byWith ? key(WITH, owner(owner), utf8(query.with().toString()), new byte[] {0}) : key(ROW, owner(owner));
         boolean counted = (query.with() == null || byWith) && query.start() == null && query.end() == null
                 && query.afterId() == null && query.beforeId() == null;
-        int count = counted ? (int) readCount(byWith ? key(COUNT, prefix, 1, prefix.length) : key(COUNT, owner(owner)))
-                : count(owner, prefix, range, fullWith);
+        int count = counted ? (int) Math.min(Integer.MAX_VALUE, counts.count(prefix)) : count(owner, prefix, range, fullWith);
         if (query.max() == 0) {
             return new ArchivePage(List.of(), count, count == 0);
         }
@@ -156,8 +155,8 @@ final class RocksArchiveReads {
      * up to {@value #COUNT_LIMIT}: past it the count says {@value #COUNT_LIMIT}, a lower bound, so
      * that a page stays within the page latency target (issue 13). XEP-0059 §2.7 allows it: the
      * count "MAY be approximate rather than precise if determining the exact number of items
-     * would be resource-intensive". An archive's count and a conversation's are kept as they
-     * change: exact, at no cost.
+     * would be resource-intensive". An archive's count and a conversation's come from their
+     * checkpoints ({@link ArchiveCounts}).
      */
     private int count(EntityBareJid owner, byte[] prefix, Range range, String fullWith) {
         int count = 0;
@@ -235,12 +234,6 @@ final class RocksArchiveReads {
         byte[] position = read(key(ID, owner(archive), utf8(id)));
         byte[] row = position == null ? null : read(key(ROW, owner(archive), position));
         return row == null ? Optional.empty() : Optional.of(fields(row)[2]);
-    }
-
-    /** A count the index keeps as it writes (a sum of merge operands); 0 if none. */
-    private long readCount(byte[] key) {
-        byte[] value = read(key);
-        return value == null ? 0 : ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
     private ArchivedMessage message(EntityBareJid owner, byte[] position, byte[] row) {

@@ -40,11 +40,15 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
     }
 
     private RocksArchiveIndex reopen() {
+        return reopen(ArchiveCounts.Limits.DEFAULT);
+    }
+
+    private RocksArchiveIndex reopen(ArchiveCounts.Limits countLimits) {
         if (rocks != null) {
             rocks.close();
         }
         rocks = RocksArchiveIndex.open(indexDir.resolve("mam-archive").resolve("example.org"),
-                jid("x@example.org").asDomainBareJid(), accounts::exists, false);
+                jid("x@example.org").asDomainBareJid(), accounts::exists, false, countLimits);
         store = rocks;
         return rocks;
     }
@@ -134,33 +138,124 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
         var domain = juliet.asDomainBareJid();
         store.index(domain, journaled(List.of(record(juliet, romeo, "old", 1000), record(juliet, romeo, "new", 5000))),
                 0, 200);
-        rocks.close();
-        Path directory = indexDir.resolve("mam-archive").resolve("example.org");
         byte[] entries = ArchiveKeys.key(ArchiveKeys.EXPIRY, ArchiveKeys.domainPrefix(domain));
-        try (UInt64AddOperator add = new UInt64AddOperator();
-             Options options = new Options().setMergeOperator(add).setCompactionStyle(CompactionStyle.UNIVERSAL);
-             RocksDB db = RocksDB.open(options, directory.toString())) {
+        withTheIndexClosed(db -> {
             assertThat(keysFrom(db, entries)).as("no purge entries written any more").isZero();
             // As the earlier version wrote them, for the two messages (seq 1 and 2).
             db.put(ArchiveKeys.key(entries, ArchiveKeys.position(1000, 1), ArchiveKeys.owner(juliet)),
                     ArchiveKeys.value("old", romeo.toString(), ""));
             db.put(ArchiveKeys.key(entries, ArchiveKeys.position(5000, 2), ArchiveKeys.owner(juliet)),
                     ArchiveKeys.value("new", romeo.toString(), ""));
-        }
-        rocks = null;
+        });
         reopen();
 
         assertThat(store.purge(domain, Instant.ofEpochMilli(2000))).isEqualTo(1);
         assertThat(store.query(juliet, query(null, null, null, 10)).items()).extracting(ArchivedMessage::id)
                 .containsExactly("new");
+        withTheIndexClosed(db -> {
+            assertThat(keysFrom(db, entries)).as("the newer message's entry stays until its time comes").isEqualTo(1);
+        });
+        reopen();
+    }
+
+    /**
+     * XEP-0059 §2.6 counts without a key per archived copy ({@link ArchiveCounts}): from a
+     * checkpoint and a bounded walk. Here a walk takes at most 5 keys and a checkpoint settles
+     * at once (no margin), so that every path runs: a count under the walk limit is a lower
+     * bound that grows query by query (§2.7: "MAY be approximate") until it is exact; a message
+     * with an old stamp (an import) adds itself below the checkpoint; the purge and a deleted
+     * account take theirs off; and all of it holds across a restart.
+     */
+    @Test
+    void countsFromCheckpointsBecomeExactAndStayExactThroughOldStampsPurgesAndDeletion() {
+        ArchiveCounts.Limits limits = new ArchiveCounts.Limits(0, 5, 2);
+        reopen(limits);
+        var domain = juliet.asDomainBareJid();
+        List<ArchiveRecord> records = new java.util.ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            records.add(record(juliet, i % 2 == 0 ? romeo : nurse, "m" + i, i * 1000L));
+        }
+        store.index(domain, journaled(records), 0, 100);
+
+        List<Integer> seen = new java.util.ArrayList<>();
+        for (int q = 0; q < 6; q++) {
+            seen.add(count(null));
+        }
+        assertThat(seen).as("lower bounds, growing to the exact count").isSorted().allMatch(count -> count <= 20)
+                .endsWith(20, 20);
+        assertThat(seen.get(0)).isEqualTo(5);
+        for (int q = 0; q < 3; q++) {
+            count(romeo);
+        }
+        assertThat(count(romeo)).isEqualTo(10);
+
+        append(juliet, romeo, "imported", 500); // below both checkpoints
+        assertThat(count(null)).isEqualTo(21);
+        assertThat(count(romeo)).isEqualTo(11);
+        assertThat(count(nurse)).isLessThanOrEqualTo(10);
+
+        reopen(limits);
+        assertThat(count(null)).isEqualTo(21);
+        assertThat(count(romeo)).isEqualTo(11);
+
+        // m1..m4 and the import are before 5 s: 5 go, 2 of them with the nurse.
+        assertThat(store.purge(domain, Instant.ofEpochMilli(5000))).isEqualTo(5);
+        assertThat(count(null)).isEqualTo(16);
+        assertThat(count(romeo)).isEqualTo(8);
+        for (int q = 0; q < 3; q++) {
+            count(nurse);
+        }
+        assertThat(count(nurse)).isEqualTo(8);
+
+        deleteAccount(juliet);
+        juliet = account("juliet@example.org");
+        store.index(domain, journaled(List.of(record(juliet, romeo, "again", 30_000))), 100, 200);
+        assertThat(count(null)).isEqualTo(1);
+        assertThat(count(romeo)).isEqualTo(1);
+        assertThat(count(nurse)).isZero();
+    }
+
+    /**
+     * Layout 1 kept the counts as RocksDB merge operands ({@code n} keys, one per copy and
+     * conversation); opening such an index deletes them, and the counts come from the rows.
+     */
+    @Test
+    void theCountKeysOfAnEarlierLayoutGoAndTheCountsComeFromTheRows() throws Exception {
+        var domain = juliet.asDomainBareJid();
+        store.index(domain, journaled(List.of(record(juliet, romeo, "a", 1000), record(juliet, romeo, "b", 2000))), 0, 200);
+        byte[] oldCount = ArchiveKeys.key(ArchiveKeys.COUNT, ArchiveKeys.owner(juliet));
+        withTheIndexClosed(db -> {
+            db.delete(ArchiveKeys.VERSION);
+            db.merge(oldCount, java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(7).array());
+        });
+        reopen();
+
+        assertThat(store.query(juliet, query(null, null, null, 10)).count()).isEqualTo(2);
+        withTheIndexClosed(db -> {
+            assertThat(keysFrom(db, new byte[] {ArchiveKeys.COUNT})).isZero();
+            assertThat(db.get(ArchiveKeys.VERSION)).isNotNull();
+        });
+        reopen();
+    }
+
+    /** Closes the index, hands its database, opened raw as an earlier version would, to {@code work}, and leaves it closed. */
+    private void withTheIndexClosed(RawWork work) throws Exception {
         rocks.close();
+        rocks = null;
+        Path directory = indexDir.resolve("mam-archive").resolve("example.org");
         try (UInt64AddOperator add = new UInt64AddOperator();
              Options options = new Options().setMergeOperator(add).setCompactionStyle(CompactionStyle.UNIVERSAL);
              RocksDB db = RocksDB.open(options, directory.toString())) {
-            assertThat(keysFrom(db, entries)).as("the newer message's entry stays until its time comes").isEqualTo(1);
+            work.on(db);
         }
-        rocks = null;
-        reopen();
+    }
+
+    private interface RawWork {
+        void on(RocksDB db) throws Exception;
+    }
+
+    private int count(org.jxmpp.jid.Jid with) {
+        return store.query(juliet, query(with == null ? null : with.asBareJid(), null, null, 0)).count();
     }
 
     private static int keysFrom(RocksDB db, byte[] prefix) {
