@@ -122,6 +122,16 @@ final class JournalRecord {
         return idLength;
     }
 
+    /** The position {@code decode} reads from the stanza id's bytes, or null if the id is not of its form. */
+    byte[] idAs(IdDecoder decode) {
+        return decode.position(bytes, id, idLength);
+    }
+
+    /** Reads a position from an id's bytes, or null if the id is not of that form. */
+    interface IdDecoder {
+        byte[] position(byte[] bytes, int offset, int length);
+    }
+
     /** The stanza id (XEP-0359) the archive gave it. */
     ByteBuffer putId(ByteBuffer to) {
         return to.put(bytes, id, idLength);

@@ -17,11 +17,13 @@ import im.parley.server.modules.metrics.MetricsModule;
 import im.parley.server.modules.roster.RosterEvents;
 import im.parley.server.session.LocalSession;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 import javax.sql.DataSource;
 import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
@@ -100,6 +102,8 @@ public final class MamModule implements XmppModule {
     /** The archive: {@link RocksArchiveIndex} with the embedded database, else {@link #store}. */
     private ArchiveIndex index;
     private ArchiveWriter writer;
+    /** A new message's stanza id (XEP-0359) from its stamp (epoch ms): its position in the RocksDB index, or random. */
+    private LongFunction<String> newId = stamp -> StanzaIds.next();
     private ArchivePreferences preferences;
     /** Makes the store hold every message archived so far (blocking): the journal's catch-up, if it has one. */
     private Runnable settle = () -> {
@@ -136,6 +140,7 @@ public final class MamModule implements XmppModule {
                 LOG.info("moved {} archived messages of {} from the database into {}", moved, domain, RocksArchiveIndex.DIRECTORY);
             }
             archive = rocks;
+            newId = rocks::newId;
         }
         this.index = archive;
         ArchiveWriter.BatchStore batches = archive::appendAll;
@@ -289,9 +294,10 @@ public final class MamModule implements XmppModule {
             if (!keep) {
                 return CompletableFuture.completedFuture(null);
             }
-            String id = StanzaIds.next();
+            Instant stampedAt = context.clock().instant();
+            String id = newId.apply(stampedAt.toEpochMilli());
             Element stored = stamp ? StanzaIds.stamped(message.element(), id, owner) : message.element();
-            return writer.append(owner, ArchivedMessage.ofUtf8(id, context.clock().instant(), XmppElementEncoder.toUtf8(stored)), with)
+            return writer.append(owner, ArchivedMessage.ofUtf8(id, stampedAt, XmppElementEncoder.toUtf8(stored)), with)
                     .thenApply(archived -> {
                         if (!archived) {
                             preferences.forget(owner);

@@ -76,7 +76,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>{@code r} owner position: the message (id, full {@code with}, stanza);
  * <li>{@code w} owner bare-with NUL position: the conversation index (XEP-0313 §4.1.1);
- * <li>{@code i} owner id: the message's position (ids, RSM after/before, XEP-0359 lookups);
+ * <li>{@code i} owner id: the message's position (ids, RSM after/before, XEP-0359 lookups), for ids
+ *     that are not positions themselves ({@link PositionIds}: the ids the server gives now; {@code x}
+ *     holds their key, {@code o} the count of openings), i.e. those of earlier versions and imports;
  * <li>{@code e} domain NUL position owner: the retention purge's order, as earlier versions wrote it (id
  *     and bare {@code with} as value); no longer written (the purge walks each account's rows), and
  *     deleted by the purge and with their account;
@@ -119,18 +121,19 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     private final RocksArchiveReads reads;
     /** The archives' and conversations' counts. */
     private final ArchiveCounts counts;
-    /** Guards writes: sequence numbers, counts. Reads need no lock. */
+    /** Guards writes: counts, totals. Reads need no lock. */
     private final Object writeLock = new Object();
     /** Closing waits for the calls in progress ({@link #whileOpen}). */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final Path directory;
     private boolean closed;
-    private long sequence;
+    /** Stanza ids that are positions, and the sequence numbers of positions. */
+    private final PositionIds ids;
     private long total;
 
     private RocksArchiveIndex(Path directory, DomainBareJid domain, Predicate<EntityBareJid> accountExists, LRUCache cache,
                               UInt64AddOperator add, Options options, WriteOptions writeOptions, RocksDB db,
-                              ArchiveCounts.Limits countLimits) {
+                              ArchiveCounts.Limits countLimits, PositionIds ids) {
         this.directory = directory;
         this.domain = domain;
         this.accountExists = accountExists;
@@ -140,8 +143,8 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         this.writeOptions = writeOptions;
         this.db = db;
         this.counts = ArchiveCounts.open(db, writeLock, countLimits);
-        this.reads = new RocksArchiveReads(db, domain, counts);
-        this.sequence = reads.readLong(SEQUENCE);
+        this.ids = ids;
+        this.reads = new RocksArchiveReads(db, domain, counts, ids);
         this.total = reads.readLong(TOTAL);
     }
 
@@ -216,7 +219,9 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
             RocksDB db = RocksDB.open(options, directory.toString());
             OwnerOnlyRocksFiles.restrict(directory);
             toCheckpointedCounts(db, writeOptions);
-            return new RocksArchiveIndex(directory, domain, accountExists, cache, add, options, writeOptions, db, countLimits);
+            PositionIds ids = PositionIds.open(db, writeOptions);
+            return new RocksArchiveIndex(directory, domain, accountExists, cache, add, options, writeOptions, db,
+                    countLimits, ids);
         } catch (RocksDBException e) {
             writeOptions.close();
             closeOptions(options);
@@ -329,7 +334,6 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         List<Boolean> archived = new ArrayList<>(batch.size());
         Map<String, Boolean> exists = new HashMap<>();
         synchronized (writeLock) {
-            long seq = sequence;
             long added = 0;
             long newest = counts.newest();
             Set<ByteBuffer> ids = new HashSet<>();
@@ -342,16 +346,26 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                     }
                     archived.add(true);
                     // Keys and rows straight from the record's bytes: no strings, no JIDs.
-                    byte[] idKey = ArchiveKeys.idKey(record);
-                    if (!ids.add(ByteBuffer.wrap(idKey)) || lookUpIds && archived(idKey)) {
-                        continue; // archived before: the batch is indexed again
+                    byte[] position = this.ids.positionOf(record);
+                    byte[] rowKey;
+                    if (position != null) {
+                        // The id is the position: no id key.
+                        rowKey = ArchiveKeys.rowKey(record, position);
+                        if (!ids.add(ByteBuffer.wrap(rowKey)) || lookUpIds && archived(rowKey)) {
+                            continue; // archived before: the batch is indexed again
+                        }
+                    } else {
+                        byte[] idKey = ArchiveKeys.idKey(record);
+                        if (!ids.add(ByteBuffer.wrap(idKey)) || lookUpIds && archived(idKey)) {
+                            continue;
+                        }
+                        position = position(record.stamp(), this.ids.nextSequence());
+                        rowKey = ArchiveKeys.rowKey(record, position);
+                        write.put(idKey, position);
                     }
-                    byte[] position = position(record.stamp(), ++seq);
-                    byte[] rowKey = ArchiveKeys.rowKey(record, position);
                     byte[] withKey = ArchiveKeys.withKey(record, position);
                     write.put(rowKey, ArchiveKeys.rowValue(record));
                     write.put(withKey, EMPTY);
-                    write.put(idKey, position);
                     if (counts.belowSettled(record.stamp(), newest)) {
                         // An old stamp (an import, a late journal): it may lie below checkpoints.
                         checkpoints.add(prefixOf(rowKey), position, 1);
@@ -361,14 +375,13 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                     added++;
                 }
                 write.put(ArchiveCounts.NEWEST, longBytes(newest));
-                write.put(SEQUENCE, longBytes(seq));
+                write.put(SEQUENCE, longBytes(this.ids.lastSequence()));
                 write.put(TOTAL, longBytes(total + added));
                 if (extraKey != null) {
                     write.put(extraKey, extraValue);
                 }
                 db.write(writeOptions, write);
                 checkpoints.written(newest);
-                sequence = seq;
                 total += added;
             } catch (RocksDBException e) {
                 throw new StorageException("cannot archive " + batch.size() + " messages of " + domain, e);
@@ -378,11 +391,11 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     }
 
     /**
-     * Whether a message id's key is there: the Bloom filters answer no for almost every new id
+     * Whether a key is there (a message's id key or row): the Bloom filters answer no for almost every new id
      * without reading a block; only a maybe (about 1 %) reads it.
      */
-    private boolean archived(byte[] idKey) throws RocksDBException {
-        return db.keyMayExist(idKey, null) && db.get(idKey) != null;
+    private boolean archived(byte[] key) throws RocksDBException {
+        return db.keyMayExist(key, null) && db.get(key) != null;
     }
 
     private boolean exists(String owner) {
@@ -418,6 +431,14 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         return whileOpen(() -> reads.latest(archive, limit));
     }
 
+    /**
+     * A stanza id (XEP-0359) for a message of this domain stamped {@code stamp} (epoch ms): its
+     * position in this index, encrypted ({@link PositionIds}). Never blocks: an event loop calls it.
+     */
+    String newId(long stamp) {
+        return ids.next(stamp);
+    }
+
     @Override
     public Optional<String> stanza(EntityBareJid archive, String id) {
         return whileOpen(() -> reads.stanza(archive, id));
@@ -430,7 +451,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
 
     private boolean replaceOpen(EntityBareJid archive, String id, String stanzaXml) {
         synchronized (writeLock) {
-            byte[] position = reads.read(key(ID, owner(archive), utf8(id)));
+            byte[] position = reads.positionOf(archive, id);
             byte[] rowKey = position == null ? null : key(ROW, owner(archive), position);
             byte[] row = rowKey == null ? null : reads.read(rowKey);
             if (row == null) {
@@ -532,7 +553,9 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                         byte[] bareWith = utf8(RocksArchiveReads.bare(fields[1]));
                         write.delete(key);
                         write.delete(key(WITH, owned, bareWith, new byte[] {0}, position));
-                        write.delete(key(ID, owned, utf8(fields[0])));
+                        if (!Arrays.equals(ids.position(fields[0]), position)) {
+                            write.delete(key(ID, owned, utf8(fields[0])));
+                        }
                         checkpoints.add(key(ROW, owned), position, -1);
                         checkpoints.add(key(WITH, owned, bareWith, new byte[] {0}), position, -1);
                         inBatch++;

@@ -42,11 +42,13 @@ final class RocksArchiveReads {
     private final RocksDB db;
     private final DomainBareJid domain;
     private final ArchiveCounts counts;
+    private final PositionIds ids;
 
-    RocksArchiveReads(RocksDB db, DomainBareJid domain, ArchiveCounts counts) {
+    RocksArchiveReads(RocksDB db, DomainBareJid domain, ArchiveCounts counts, PositionIds ids) {
         this.db = db;
         this.domain = domain;
         this.counts = counts;
+        this.ids = ids;
     }
 
     /** {@link ArchiveIndex#query}: the page, its count (exact, or a lower bound past {@value #COUNT_LIMIT}) and whether it is the last. */
@@ -143,11 +145,26 @@ final class RocksArchiveReads {
     }
 
     private byte[] resolve(EntityBareJid owner, String id) {
-        byte[] position = read(key(ID, owner(owner), utf8(id)));
+        byte[] position = positionOf(owner, id);
         if (position == null) {
             throw new UnknownIdException(id);
         }
         return position;
+    }
+
+    /**
+     * The position of the message {@code id} in {@code owner}'s archive, or null: an id that is a
+     * position ({@link PositionIds}) if the row there has that very id, else the id's key.
+     */
+    byte[] positionOf(EntityBareJid owner, String id) {
+        byte[] position = ids.position(id);
+        if (position != null) {
+            byte[] row = read(key(ROW, owner(owner), position));
+            if (row != null && fields(row)[0].equals(id)) {
+                return position;
+            }
+        }
+        return read(key(ID, owner(owner), utf8(id)));
     }
 
     /**
@@ -231,7 +248,7 @@ final class RocksArchiveReads {
 
     /** {@link ArchiveIndex#stanza}. */
     Optional<String> stanza(EntityBareJid archive, String id) {
-        byte[] position = read(key(ID, owner(archive), utf8(id)));
+        byte[] position = positionOf(archive, id);
         byte[] row = position == null ? null : read(key(ROW, owner(archive), position));
         return row == null ? Optional.empty() : Optional.of(fields(row)[2]);
     }

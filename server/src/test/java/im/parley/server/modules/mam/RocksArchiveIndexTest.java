@@ -238,6 +238,76 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
         reopen();
     }
 
+    /**
+     * The ids the server gives are the messages' positions, encrypted ({@link PositionIds},
+     * XEP-0359 §5: nothing about the archive can be read from them): the index finds a message by
+     * such an id without an id key, alongside ids of other forms (earlier versions, imports), in
+     * every lookup: RSM after/before, after-id, the ids filter, the stanza and its replacement.
+     */
+    @Test
+    void idsThatArePositionsFindTheirMessagesWithoutAnIdKey() throws Exception {
+        var domain = juliet.asDomainBareJid();
+        String first = rocks.newId(1000);
+        String second = rocks.newId(2000);
+        String third = rocks.newId(3000);
+        assertThat(List.of(first, second, third)).allMatch(id -> id.matches("[A-Za-z0-9_-]{22}")).doesNotHaveDuplicates();
+        store.index(domain, journaled(List.of(record(juliet, romeo, first, 1000), record(juliet, romeo, "legacy", 1500),
+                record(juliet, romeo, second, 2000), record(juliet, nurse, third, 3000))), 0, 100);
+
+        assertThat(store.query(juliet, query(null, null, null, 10)).items()).extracting(ArchivedMessage::id)
+                .containsExactly(first, "legacy", second, third);
+        assertThat(store.query(juliet, query(null, first, null, 10)).items()).extracting(ArchivedMessage::id)
+                .containsExactly("legacy", second, third);
+        assertThat(store.query(juliet, query(null, null, third, 2)).items()).extracting(ArchivedMessage::id)
+                .containsExactly("legacy", second);
+        assertThat(store.query(juliet, new ArchiveQuery(null, null, null, second, null, List.of(), null, null, 10, false))
+                .items()).extracting(ArchivedMessage::id).containsExactly(third);
+        assertThat(store.query(juliet, new ArchiveQuery(null, null, null, null, null, List.of(third, "legacy"), null, null,
+                10, false)).items()).extracting(ArchivedMessage::id).containsExactly("legacy", third);
+        assertThat(store.stanza(juliet, second)).contains("<message id='" + second + "'/>");
+        assertThat(store.replace(juliet, second, "<message id='tombstone'/>")).isTrue();
+        assertThat(store.stanza(juliet, second)).contains("<message id='tombstone'/>");
+
+        // Someone else's position, a 22-character id that is not one, the same id spelt otherwise.
+        String tybalts = rocks.newId(4000);
+        char last = first.charAt(21);
+        String respelt = first.substring(0, 21) + (char) (last == 'A' ? 'B' : last ^ 1);
+        for (String unknown : List.of(tybalts, "AAAAAAAAAAAAAAAAAAAAAA", respelt)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.query(juliet, query(null, unknown, null, 10)))
+                    .isInstanceOf(ArchiveIndex.UnknownIdException.class);
+            assertThat(store.stanza(juliet, unknown)).isEmpty();
+        }
+
+        // Indexed again (a journal read from before its recorded position): nothing twice.
+        store.index(domain, journaled(List.of(record(juliet, romeo, first, 1000), record(juliet, romeo, "legacy", 1500))),
+                0, 100);
+        assertThat(store.query(juliet, query(null, null, null, 10)).items()).hasSize(4);
+
+        byte[] idKeys = ArchiveKeys.key(ArchiveKeys.ID, ArchiveKeys.owner(juliet));
+        withTheIndexClosed(db -> assertThat(keysFrom(db, idKeys)).as("only the legacy id has a key").isEqualTo(1));
+        reopen();
+        assertThat(store.query(juliet, query(null, second, null, 10)).items()).extracting(ArchivedMessage::id)
+                .containsExactly(third);
+
+        assertThat(store.purge(domain, Instant.ofEpochMilli(2500))).isEqualTo(3);
+        assertThat(store.query(juliet, query(null, null, null, 10)).items()).extracting(ArchivedMessage::id)
+                .containsExactly(third);
+        withTheIndexClosed(db -> assertThat(keysFrom(db, idKeys)).isZero());
+        reopen();
+    }
+
+    /** XEP-0313 §6.2, XEP-0359: an id is never given twice, across restarts too (each opening has its own range). */
+    @Test
+    void positionIdsAreNeverGivenTwiceAcrossRestarts() {
+        java.util.Set<String> given = new java.util.HashSet<>();
+        for (int opening = 0; opening < 3; opening++) {
+            for (int i = 0; i < 1000; i++) {
+                assertThat(given.add(rocks.newId(1000))).isTrue();
+            }
+            reopen();
+        }
+    }
+
     /** Closes the index, hands its database, opened raw as an earlier version would, to {@code work}, and leaves it closed. */
     private void withTheIndexClosed(RawWork work) throws Exception {
         rocks.close();
