@@ -336,7 +336,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         synchronized (writeLock) {
             long added = 0;
             long newest = counts.newest();
-            Set<ByteBuffer> ids = new HashSet<>();
+            Set<ByteBuffer> seen = new HashSet<>();
             try (WriteBatch write = new WriteBatch()) {
                 ArchiveCounts.Changes checkpoints = counts.changes(write);
                 for (JournalRecord record : batch) {
@@ -346,20 +346,20 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                     }
                     archived.add(true);
                     // Keys and rows straight from the record's bytes: no strings, no JIDs.
-                    byte[] position = this.ids.positionOf(record);
+                    byte[] position = ids.positionOf(record);
                     byte[] rowKey;
                     if (position != null) {
                         // The id is the position: no id key.
                         rowKey = ArchiveKeys.rowKey(record, position);
-                        if (!ids.add(ByteBuffer.wrap(rowKey)) || lookUpIds && archived(rowKey)) {
+                        if (!seen.add(ByteBuffer.wrap(rowKey)) || lookUpIds && archived(rowKey)) {
                             continue; // archived before: the batch is indexed again
                         }
                     } else {
                         byte[] idKey = ArchiveKeys.idKey(record);
-                        if (!ids.add(ByteBuffer.wrap(idKey)) || lookUpIds && archived(idKey)) {
+                        if (!seen.add(ByteBuffer.wrap(idKey)) || lookUpIds && archived(idKey)) {
                             continue;
                         }
-                        position = position(record.stamp(), this.ids.nextSequence());
+                        position = position(record.stamp(), ids.nextSequence());
                         rowKey = ArchiveKeys.rowKey(record, position);
                         write.put(idKey, position);
                     }
@@ -375,7 +375,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                     added++;
                 }
                 write.put(ArchiveCounts.NEWEST, longBytes(newest));
-                write.put(SEQUENCE, longBytes(this.ids.lastSequence()));
+                write.put(SEQUENCE, longBytes(ids.lastSequence()));
                 write.put(TOTAL, longBytes(total + added));
                 if (extraKey != null) {
                     write.put(extraKey, extraValue);
