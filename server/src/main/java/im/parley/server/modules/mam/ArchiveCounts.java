@@ -17,6 +17,7 @@ import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
 
 /**
  * The message counts of {@link RocksArchiveIndex}'s archives and of their conversations (RSM
@@ -208,6 +209,76 @@ final class ArchiveCounts {
             } catch (RocksDBException e) {
                 throw new StorageException("cannot read an archive count", e);
             }
+        }
+    }
+
+    /**
+     * Counts every archive and conversation of the index in one pass over its keys and writes
+     * their checkpoints, so that counts are exact from the first query: after an upgrade from the
+     * layout that kept counts per copy, and after rows with old stamps were moved in (a migration,
+     * an import). Everything before a bound (the newest stamp seen, at most now) is counted, and
+     * the newest stamp becomes at least that bound plus the margin, so that what comes later
+     * lands above the checkpoints or adjusts them. Under the write lock, before the index serves.
+     */
+    void checkpointAll(WriteOptions writeOptions) {
+        synchronized (writeLock) {
+            long newestStamp = 0;
+            for (byte kind : new byte[] {ArchiveKeys.ROW, ArchiveKeys.WITH}) {
+                newestStamp = Math.max(newestStamp, newestStampOf(kind));
+            }
+            long bound = Math.min(newestStamp + 1, System.currentTimeMillis());
+            byte[] settled = position(bound, 0);
+            try (WriteBatch write = new WriteBatch()) {
+                for (byte kind : new byte[] {ArchiveKeys.ROW, ArchiveKeys.WITH}) {
+                    checkpointRanges(kind, settled, write);
+                }
+                long newestAfter = Math.max(newest, bound + margin);
+                write.put(NEWEST, ArchiveKeys.longBytes(newestAfter));
+                db.write(writeOptions, write);
+                newest = newestAfter;
+                generation++;
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot write the archive's count checkpoints", e);
+            }
+        }
+    }
+
+    /** The newest stamp among the keys of one kind. */
+    private long newestStampOf(byte kind) {
+        long newestStamp = 0;
+        try (BoundedKeys keys = new BoundedKeys(db, new byte[] {kind}, new byte[] {(byte) (kind + 1)})) {
+            RocksIterator key = keys.iterator;
+            for (key.seekToFirst(); key.isValid(); key.next()) {
+                byte[] k = key.key();
+                newestStamp = Math.max(newestStamp, ByteBuffer.wrap(k, k.length - POSITION, Long.BYTES).getLong());
+            }
+            keys.check();
+        }
+        return newestStamp;
+    }
+
+    /** Puts into {@code write} the checkpoint at {@code settled} of every range of {@code kind}. */
+    private void checkpointRanges(byte kind, byte[] settled, WriteBatch write) throws RocksDBException {
+        try (BoundedKeys keys = new BoundedKeys(db, new byte[] {kind}, new byte[] {(byte) (kind + 1)})) {
+            RocksIterator key = keys.iterator;
+            byte[] prefix = null;
+            long count = 0;
+            for (key.seekToFirst(); key.isValid(); key.next()) {
+                byte[] k = key.key();
+                byte[] rangePrefix = Arrays.copyOf(k, k.length - POSITION);
+                if (prefix != null && !Arrays.equals(prefix, rangePrefix)) {
+                    write.put(checkpointKey(prefix), new Checkpoint(count, settled).encode());
+                    count = 0;
+                }
+                prefix = rangePrefix;
+                if (Arrays.compareUnsigned(k, k.length - POSITION, k.length, settled, 0, POSITION) < 0) {
+                    count++;
+                }
+            }
+            if (prefix != null) {
+                write.put(checkpointKey(prefix), new Checkpoint(count, settled).encode());
+            }
+            keys.check();
         }
     }
 

@@ -218,10 +218,14 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         try {
             RocksDB db = RocksDB.open(options, directory.toString());
             OwnerOnlyRocksFiles.restrict(directory);
-            toCheckpointedCounts(db, writeOptions);
+            boolean upgraded = toCheckpointedCounts(db, writeOptions);
             PositionIds ids = PositionIds.open(db, writeOptions);
-            return new RocksArchiveIndex(directory, domain, accountExists, cache, add, options, writeOptions, db,
-                    countLimits, ids);
+            RocksArchiveIndex index = new RocksArchiveIndex(directory, domain, accountExists, cache, add, options,
+                    writeOptions, db, countLimits, ids);
+            if (upgraded) {
+                index.counts.checkpointAll(writeOptions);
+            }
+            return index;
         } catch (RocksDBException e) {
             writeOptions.close();
             closeOptions(options);
@@ -232,18 +236,20 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     }
 
     /**
-     * Layout 2: the counts come from checkpoints ({@link ArchiveCounts}), built again by the
-     * queries; the count keys of earlier versions ({@code n}, a merge operand per copy) go.
+     * Layout 2: the counts come from checkpoints ({@link ArchiveCounts}); the count keys of
+     * earlier versions ({@code n}, a merge operand per copy) go. True if the index was of an
+     * earlier layout (or new): its checkpoints are then made from its keys.
      */
-    private static void toCheckpointedCounts(RocksDB db, WriteOptions writeOptions) throws RocksDBException {
+    private static boolean toCheckpointedCounts(RocksDB db, WriteOptions writeOptions) throws RocksDBException {
         if (db.get(VERSION) != null) {
-            return;
+            return false;
         }
         try (WriteBatch write = new WriteBatch()) {
             write.deleteRange(new byte[] {COUNT}, new byte[] {COUNT + 1});
             write.put(VERSION, longBytes(2));
             db.write(writeOptions, write);
         }
+        return true;
     }
 
     /**
@@ -287,6 +293,10 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         }
         if (moved > 0 || after > 0) {
             table.deleteUpTo(after);
+        }
+        if (moved > 0) {
+            // Rows with old stamps, counted now rather than by the first queries' walks.
+            counts.checkpointAll(writeOptions);
         }
         return moved;
     }

@@ -217,20 +217,34 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
 
     /**
      * Layout 1 kept the counts as RocksDB merge operands ({@code n} keys, one per copy and
-     * conversation); opening such an index deletes them, and the counts come from the rows.
+     * conversation); opening such an index deletes them and counts every archive and
+     * conversation once, so that the first counts are exact, not the lower bound of a walk
+     * stopped at its limit (5 keys here).
      */
     @Test
-    void theCountKeysOfAnEarlierLayoutGoAndTheCountsComeFromTheRows() throws Exception {
+    void theCountKeysOfAnEarlierLayoutGoAndTheCountsAreExactFromTheFirstQuery() throws Exception {
         var domain = juliet.asDomainBareJid();
-        store.index(domain, journaled(List.of(record(juliet, romeo, "a", 1000), record(juliet, romeo, "b", 2000))), 0, 200);
+        List<ArchiveRecord> records = new java.util.ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            records.add(record(juliet, i % 4 == 0 ? nurse : romeo, "m" + i, i * 1000L));
+        }
+        store.index(domain, journaled(records), 0, 200);
         byte[] oldCount = ArchiveKeys.key(ArchiveKeys.COUNT, ArchiveKeys.owner(juliet));
         withTheIndexClosed(db -> {
             db.delete(ArchiveKeys.VERSION);
+            db.delete(ArchiveCounts.NEWEST);
+            db.deleteRange(new byte[] {ArchiveCounts.CHECKPOINT}, new byte[] {ArchiveCounts.CHECKPOINT + 1});
             db.merge(oldCount, java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(7).array());
         });
-        reopen();
+        reopen(new ArchiveCounts.Limits(ArchiveCounts.MARGIN_MS, 5, 2));
 
-        assertThat(store.query(juliet, query(null, null, null, 10)).count()).isEqualTo(2);
+        assertThat(count(null)).isEqualTo(20);
+        assertThat(count(romeo)).isEqualTo(15);
+        assertThat(count(nurse)).isEqualTo(5);
+        store.index(domain, journaled(List.of(record(juliet, nurse, "late", 500), record(juliet, romeo, "new",
+                System.currentTimeMillis()))), 200, 300);
+        assertThat(count(null)).isEqualTo(22);
+        assertThat(count(nurse)).isEqualTo(6);
         withTheIndexClosed(db -> {
             assertThat(keysFrom(db, new byte[] {ArchiveKeys.COUNT})).isZero();
             assertThat(db.get(ArchiveKeys.VERSION)).isNotNull();
