@@ -53,10 +53,12 @@ final class ArchiveCounts {
     static final int WALK_LIMIT = RocksArchiveReads.COUNT_LIMIT;
     /** A checkpoint moves when a walk passed at least this many settled keys (not a write per query). */
     static final int MOVE_AFTER = 64;
+    /** Checkpoints per write when every range is counted ({@link #checkpointAll}). */
+    static final int CHECKPOINTS_PER_WRITE = 10_000;
 
     /** How far counts walk and how soon checkpoints move; {@link #DEFAULT} but in tests. */
-    record Limits(long margin, int walkLimit, int moveAfter) {
-        static final Limits DEFAULT = new Limits(MARGIN_MS, WALK_LIMIT, MOVE_AFTER);
+    record Limits(long margin, int walkLimit, int moveAfter, int checkpointsPerWrite) {
+        static final Limits DEFAULT = new Limits(MARGIN_MS, WALK_LIMIT, MOVE_AFTER, CHECKPOINTS_PER_WRITE);
     }
 
     private final RocksDB db;
@@ -64,6 +66,7 @@ final class ArchiveCounts {
     private final long margin;
     private final int walkLimit;
     private final int moveAfter;
+    private final int checkpointsPerWrite;
     /** Written under the write lock, after the write it describes. */
     private volatile long newest;
     private volatile long generation;
@@ -85,6 +88,7 @@ final class ArchiveCounts {
         this.margin = limits.margin();
         this.walkLimit = limits.walkLimit();
         this.moveAfter = limits.moveAfter();
+        this.checkpointsPerWrite = limits.checkpointsPerWrite();
     }
 
     /**
@@ -213,30 +217,29 @@ final class ArchiveCounts {
     }
 
     /**
-     * Counts every archive and conversation of the index in one pass over its keys and writes
-     * their checkpoints, so that counts are exact from the first query: after an upgrade from the
-     * layout that kept counts per copy, and after rows with old stamps were moved in (a migration,
-     * an import). Everything before a bound (the newest stamp seen, at most now) is counted, and
-     * the newest stamp becomes at least that bound plus the margin, so that what comes later
-     * lands above the checkpoints or adjusts them. Under the write lock, before the index serves.
+     * Counts every archive and conversation of the index and writes their checkpoints, so that
+     * counts are exact from the first query: after an upgrade from the layout that kept counts
+     * per copy, and after rows with old stamps were moved in (a migration, an import). Three
+     * passes over the keys: the rows for the newest stamp, then the rows and the conversation
+     * keys, counting what lies before a bound (the newest stamp, at most now). The newest stamp
+     * becomes at least that bound plus the margin, and is written first, so that what comes
+     * later lands above the checkpoints or adjusts them, even after a crash in between. Under
+     * the write lock, before the index serves.
      */
     void checkpointAll(WriteOptions writeOptions) {
         synchronized (writeLock) {
-            long newestStamp = 0;
-            for (byte kind : new byte[] {ArchiveKeys.ROW, ArchiveKeys.WITH}) {
-                newestStamp = Math.max(newestStamp, newestStampOf(kind));
-            }
-            long bound = Math.min(newestStamp + 1, System.currentTimeMillis());
+            // Every conversation key has a row at the same position: the rows have the newest stamp.
+            long bound = Math.min(newestStampOf(ArchiveKeys.ROW) + 1, System.currentTimeMillis());
             byte[] settled = position(bound, 0);
-            try (WriteBatch write = new WriteBatch()) {
-                for (byte kind : new byte[] {ArchiveKeys.ROW, ArchiveKeys.WITH}) {
-                    checkpointRanges(kind, settled, write);
-                }
-                long newestAfter = Math.max(newest, bound + margin);
-                write.put(NEWEST, ArchiveKeys.longBytes(newestAfter));
-                db.write(writeOptions, write);
+            long newestAfter = Math.max(newest, bound + margin);
+            try {
+                // The newest stamp first: checkpoints written before a crash stay exact with it.
+                db.put(writeOptions, NEWEST, ArchiveKeys.longBytes(newestAfter));
                 newest = newestAfter;
                 generation++;
+                for (byte kind : new byte[] {ArchiveKeys.ROW, ArchiveKeys.WITH}) {
+                    checkpointRanges(kind, settled, writeOptions);
+                }
             } catch (RocksDBException e) {
                 throw new StorageException("cannot write the archive's count checkpoints", e);
             }
@@ -257,8 +260,9 @@ final class ArchiveCounts {
         return newestStamp;
     }
 
-    /** Puts into {@code write} the checkpoint at {@code settled} of every range of {@code kind}. */
-    private void checkpointRanges(byte kind, byte[] settled, WriteBatch write) throws RocksDBException {
+    /** Writes the checkpoint at {@code settled} of every range of {@code kind}, {@link Limits#checkpointsPerWrite} a write. */
+    private void checkpointRanges(byte kind, byte[] settled, WriteOptions writeOptions) throws RocksDBException {
+        WriteBatch write = new WriteBatch();
         try (BoundedKeys keys = new BoundedKeys(db, new byte[] {kind}, new byte[] {(byte) (kind + 1)})) {
             RocksIterator key = keys.iterator;
             byte[] prefix = null;
@@ -269,6 +273,11 @@ final class ArchiveCounts {
                 if (prefix != null && !Arrays.equals(prefix, rangePrefix)) {
                     write.put(checkpointKey(prefix), new Checkpoint(count, settled).encode());
                     count = 0;
+                    if (write.count() >= checkpointsPerWrite) {
+                        db.write(writeOptions, write);
+                        write.close();
+                        write = new WriteBatch();
+                    }
                 }
                 prefix = rangePrefix;
                 if (Arrays.compareUnsigned(k, k.length - POSITION, k.length, settled, 0, POSITION) < 0) {
@@ -279,6 +288,9 @@ final class ArchiveCounts {
                 write.put(checkpointKey(prefix), new Checkpoint(count, settled).encode());
             }
             keys.check();
+            db.write(writeOptions, write);
+        } finally {
+            write.close();
         }
     }
 

@@ -168,7 +168,7 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
      */
     @Test
     void countsFromCheckpointsBecomeExactAndStayExactThroughOldStampsPurgesAndDeletion() {
-        ArchiveCounts.Limits limits = new ArchiveCounts.Limits(0, 5, 2);
+        ArchiveCounts.Limits limits = new ArchiveCounts.Limits(0, 5, 2, 2);
         reopen(limits);
         var domain = juliet.asDomainBareJid();
         List<ArchiveRecord> records = new java.util.ArrayList<>();
@@ -219,7 +219,7 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
      * Layout 1 kept the counts as RocksDB merge operands ({@code n} keys, one per copy and
      * conversation); opening such an index deletes them and counts every archive and
      * conversation once, so that the first counts are exact, not the lower bound of a walk
-     * stopped at its limit (5 keys here).
+     * stopped at its limit (5 keys here; and one checkpoint per write, as a large index writes them in parts).
      */
     @Test
     void theCountKeysOfAnEarlierLayoutGoAndTheCountsAreExactFromTheFirstQuery() throws Exception {
@@ -236,7 +236,7 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
             db.deleteRange(new byte[] {ArchiveCounts.CHECKPOINT}, new byte[] {ArchiveCounts.CHECKPOINT + 1});
             db.merge(oldCount, java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(7).array());
         });
-        reopen(new ArchiveCounts.Limits(ArchiveCounts.MARGIN_MS, 5, 2));
+        reopen(new ArchiveCounts.Limits(ArchiveCounts.MARGIN_MS, 5, 2, 1));
 
         assertThat(count(null)).isEqualTo(20);
         assertThat(count(romeo)).isEqualTo(15);
