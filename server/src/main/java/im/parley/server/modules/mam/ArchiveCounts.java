@@ -23,7 +23,7 @@ import org.rocksdb.WriteOptions;
  * The message counts of {@link RocksArchiveIndex}'s archives and of their conversations (RSM
  * {@code <count/>}, XEP-0059 §2.6), without a key written per archived copy: a count key per copy
  * and conversation was two of the five keys each copy cost the index, and about 40 % of its CPU
- * (docs/benchmarks.md, "Counts from checkpoints").
+ * (docs/benchmarks.md, "Fewer keys per archived copy").
  *
  * <p>A counted range is a key prefix ({@code r} owner, or {@code w} owner bare-with NUL) followed by
  * positions. Its <em>checkpoint</em>, {@code k} prefix → (count, position), says how many of the
