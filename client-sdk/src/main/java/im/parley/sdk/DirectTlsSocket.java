@@ -82,11 +82,6 @@ final class DirectTlsSocket extends Socket {
         return ssl != null ? ssl : plain;
     }
 
-    /** The TLS socket once connected, for tests and diagnostics. */
-    SSLSocket secured() {
-        return secured;
-    }
-
     @Override
     public void bind(SocketAddress bindpoint) throws IOException {
         plain.bind(bindpoint);
