@@ -1,12 +1,15 @@
 package im.parley.server.module;
 
+import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.jxmpp.jid.EntityBareJid;
 
@@ -15,44 +18,66 @@ import org.jxmpp.jid.EntityBareJid;
  * set from one resource, a subscription from a contact, ...), so that changes and the pushes
  * they cause reach clients in the order they were made (RFC 6121 §2.1.6, §2.6). Steps of
  * different accounts run independently. Nothing is kept for accounts with no step in flight.
+ *
+ * <p>An account's queued steps run in a loop, not each from inside the completion of the one
+ * before: thousands of stanzas queued behind one slow step (a client sending 3,000 messages
+ * while its block list loads) each finish at once when their turn comes, and starting the next
+ * from the previous one's completion callback went one stack frame chain deeper per step until
+ * the stack overflowed inside a {@link CompletableFuture} callback, which swallowed the error
+ * and left the account's turn stopped for good. A step that completes later continues the loop
+ * from the thread that completes it.
  */
 public final class AccountSequencer {
 
-    private final Map<EntityBareJid, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
+    private final Map<EntityBareJid, Turns> turns = new ConcurrentHashMap<>();
 
     /** Starts {@code step} once every earlier step of {@code account} has finished. */
     public <T> CompletionStage<T> serially(EntityBareJid account, Supplier<? extends CompletionStage<T>> step) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        CompletableFuture<Void> mine = new CompletableFuture<>();
-        // An atomic swap, and the step runs outside the map: a step may start further steps
-        // for the same account (they queue behind it) without re-entering the map's locks.
-        CompletableFuture<Void> previous = tails.put(account, mine);
-        (previous == null ? CompletableFuture.<Void>completedFuture(null) : previous).whenComplete((ignored, failure) ->
-                start(step).whenComplete((value, error) -> {
-                    // Unregistered only if nothing queued behind it; the step's own result is
-                    // handed out before the next step starts.
-                    tails.remove(account, mine);
-                    if (error != null) {
-                        result.completeExceptionally(error);
-                    } else {
-                        result.complete(value);
-                    }
-                    mine.complete(null);
-                }));
-        return result;
+        Queued<T> queued = new Queued<>(step, new CompletableFuture<>());
+        while (true) {
+            Turns current = turns.computeIfAbsent(account, ignored -> new Turns());
+            boolean startLoop;
+            synchronized (current) {
+                if (current.retired) {
+                    continue;  // emptied and unregistered meanwhile: a new one takes the step
+                }
+                current.waiting.add(queued);
+                startLoop = !current.running;
+                current.running = true;
+            }
+            if (startLoop) {
+                runQueued(account, current);
+            }
+            return queued.result;
+        }
     }
 
-    private static <T> CompletionStage<T> start(Supplier<? extends CompletionStage<T>> step) {
-        try {
-            return step.get();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+    /**
+     * Runs the account's steps in order until one is still in progress when its start returns
+     * (its completion comes back here) or none is left (the account is unregistered).
+     */
+    private void runQueued(EntityBareJid account, Turns current) {
+        while (true) {
+            Queued<?> next;
+            synchronized (current) {
+                next = current.waiting.poll();
+                if (next == null) {
+                    current.running = false;
+                    current.retired = true;
+                    turns.remove(account, current);
+                    current.idle.complete(null);
+                    return;
+                }
+            }
+            if (!next.run(() -> runQueued(account, current))) {
+                return;
+            }
         }
     }
 
     /** True if a step of {@code account} is running or waiting. */
     public boolean isBusy(EntityBareJid account) {
-        return tails.containsKey(account);
+        return turns.containsKey(account);
     }
 
     /**
@@ -63,18 +88,18 @@ public final class AccountSequencer {
      * Blocks.
      */
     public boolean awaitIdle(long deadlineNanos) throws InterruptedException {
-        while (!tails.isEmpty()) {
+        while (!turns.isEmpty()) {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {
                 return false;
             }
-            CompletableFuture<?>[] waiting = tails.values().toArray(CompletableFuture[]::new);
+            CompletableFuture<?>[] waiting = turns.values().stream().map(t -> t.idle).toArray(CompletableFuture[]::new);
             try {
                 CompletableFuture.allOf(waiting).get(left, TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 return false;
             } catch (ExecutionException e) {
-                // A step's own outcome is its caller's; its turn is over all the same.
+                // Not reached: idle futures only complete normally.
             }
         }
         return true;
@@ -82,6 +107,50 @@ public final class AccountSequencer {
 
     /** Accounts with steps in flight (for tests and metrics). */
     public int accountsInFlight() {
-        return tails.size();
+        return turns.size();
+    }
+
+    /** One account's steps not yet finished; guarded by its own monitor. */
+    private static final class Turns {
+        final Queue<Queued<?>> waiting = new ArrayDeque<>();
+        final CompletableFuture<Void> idle = new CompletableFuture<>();
+        /** A step of this account is running (or about to be started by the loop). */
+        boolean running;
+        /** Emptied and removed from the map: steps go to a new one. */
+        boolean retired;
+    }
+
+    /** A step and where its outcome goes. */
+    private record Queued<T>(Supplier<? extends CompletionStage<T>> step, CompletableFuture<T> result) {
+
+        private static final int STARTING = 0;
+        private static final int FINISHED_WHILE_STARTING = 1;
+        private static final int IN_PROGRESS = 2;
+
+        /**
+         * Starts the step. True if it finished before its start returned (the caller's loop goes
+         * on); false if it is still running, in which case {@code continueLoop} runs once it
+         * finishes. Either way its result is handed out before the next step starts.
+         */
+        boolean run(Runnable continueLoop) {
+            AtomicInteger phase = new AtomicInteger(STARTING);
+            CompletionStage<T> running;
+            try {
+                running = step.get();
+            } catch (RuntimeException e) {
+                running = CompletableFuture.failedFuture(e);
+            }
+            running.whenComplete((value, failure) -> {
+                if (failure != null) {
+                    result.completeExceptionally(failure);
+                } else {
+                    result.complete(value);
+                }
+                if (!phase.compareAndSet(STARTING, FINISHED_WHILE_STARTING)) {
+                    continueLoop.run();
+                }
+            });
+            return !phase.compareAndSet(STARTING, IN_PROGRESS);
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import im.parley.core.jid.Jids;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,39 @@ class AccountSequencerTest {
         CompletableFuture.runAsync(() -> first.complete(null), CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS));
         assertThat(sequencer.awaitIdle(System.nanoTime() + 10_000_000_000L)).isTrue();
         assertThat(ran).containsExactly("queued behind");
+        assertThat(sequencer.accountsInFlight()).isZero();
+    }
+
+    /**
+     * Thousands of stanzas queued behind one slow step (a client that sends 3,000 messages while
+     * its block list loads) each finish at once when their turn comes. Each turn used to start
+     * the next from inside its own completion, one stack frame chain deeper per queued step: the
+     * stack overflowed somewhere past a few hundred, inside a CompletableFuture callback that
+     * swallowed the error, and the account's turn never came again (HostileInputTest stalled).
+     */
+    @Test
+    void aLongQueueOfStepsThatFinishAtOnceRunsToTheEndWithoutDeepeningTheStack() throws Exception {
+        EntityBareJid romeo = Jids.parseEntityBare("romeo@example.net");
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        sequencer.serially(romeo, () -> first);
+        int queued = 20_000;
+        int[] ran = new int[1];
+        int[] deepest = new int[1];
+        CompletionStage<Integer> last = null;
+        for (int i = 0; i < queued; i++) {
+            int index = i;
+            last = sequencer.serially(romeo, () -> {
+                ran[0]++;
+                deepest[0] = Math.max(deepest[0], Thread.currentThread().getStackTrace().length);
+                return CompletableFuture.completedFuture(index);
+            });
+        }
+
+        first.complete(null);
+
+        assertThat(last.toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(queued - 1);
+        assertThat(ran[0]).isEqualTo(queued);
+        assertThat(deepest[0]).as("stack depth of a queued step").isLessThan(200);
         assertThat(sequencer.accountsInFlight()).isZero();
     }
 }
