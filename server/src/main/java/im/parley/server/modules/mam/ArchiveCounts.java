@@ -74,8 +74,7 @@ final class ArchiveCounts {
     /** The counts of {@code db}, whose writes hold {@code writeLock}. */
     static ArchiveCounts open(RocksDB db, Object writeLock, Limits limits) {
         try {
-            byte[] newest = db.get(NEWEST);
-            return new ArchiveCounts(db, writeLock, newest == null ? 0 : ByteBuffer.wrap(newest).getLong(), limits);
+            return new ArchiveCounts(db, writeLock, ArchiveKeys.longValue(db.get(NEWEST)), limits);
         } catch (RocksDBException e) {
             throw new StorageException("cannot read the archive's newest stamp", e);
         }

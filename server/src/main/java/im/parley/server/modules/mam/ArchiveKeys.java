@@ -90,6 +90,11 @@ final class ArchiveKeys {
         return key(utf8(domain.toString()), new byte[] {0});
     }
 
+    /** A stored long (8 bytes, big-endian), as the counters and markers are kept; 0 for no value. */
+    static long longValue(byte[] value) {
+        return value == null ? 0 : ByteBuffer.wrap(value).getLong();
+    }
+
     static byte[] position(long stamp, long seq) {
         return ByteBuffer.allocate(POSITION).putLong(stamp).putLong(seq).array();
     }

@@ -144,7 +144,7 @@ final class PositionIds {
      */
     static PositionIds open(RocksDB db, WriteOptions writeOptions) throws RocksDBException {
         byte[] key = db.get(KEY);
-        long openings = readLong(db, OPENINGS) + 1;
+        long openings = ArchiveKeys.longValue(db.get(OPENINGS)) + 1;
         try (WriteBatch write = new WriteBatch()) {
             if (key == null) {
                 key = newKey();
@@ -153,11 +153,6 @@ final class PositionIds {
             write.put(OPENINGS, ArchiveKeys.longBytes(openings));
             db.write(writeOptions, write);
         }
-        return new PositionIds(key, openings, readLong(db, ArchiveKeys.SEQUENCE));
-    }
-
-    private static long readLong(RocksDB db, byte[] key) throws RocksDBException {
-        byte[] value = db.get(key);
-        return value == null ? 0 : ByteBuffer.wrap(value).getLong();
+        return new PositionIds(key, openings, ArchiveKeys.longValue(db.get(ArchiveKeys.SEQUENCE)));
     }
 }

@@ -269,8 +269,7 @@ final class RocksArchiveReads {
 
     /** A long value (8 bytes, big-endian) of {@code key}; 0 if none. */
     long readLong(byte[] key) {
-        byte[] value = read(key);
-        return value == null ? 0 : ByteBuffer.wrap(value).getLong();
+        return ArchiveKeys.longValue(read(key));
     }
 
     /** The bare JID of a full or bare one, as written: up to the first {@code /} (RFC 7622 §3.1). */
