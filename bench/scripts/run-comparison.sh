@@ -112,8 +112,10 @@ start_server() {  # sets HOST DOMAIN PID MECH, and PIDS (every process of the se
       # Each run starts on an empty archive: the index grows by a million copies a chat run, and
       # a grown one costs more CPU per message (its compactions), so runs would not compare.
       # KEEP_ARCHIVE=1 keeps it, to measure a server with a grown archive.
-      if [ "${KEEP_ARCHIVE:-0}" != 1 ] && [ "$2" != mam_page ]; then
-        # (with the index, the archive mam_page filled went into it: fill it again when asked)
+      # mam_page keeps the archive it filled (its marker, archive-N, says so) and otherwise
+      # starts from an empty one too: a chat run's messages left in it would be counted.
+      if { [ "$2" = mam_page ] && [ ! -e "$dir/archive-$archive" ]; } \
+          || { [ "$2" != mam_page ] && [ "${KEEP_ARCHIVE:-0}" != 1 ]; }; then
         rm -rf "$dir/data/mam-archive" "$dir/data/mam-journal" "$dir"/archive-*
       fi
       if [ "$1" = parley-pg ]; then
