@@ -15,11 +15,11 @@ import im.parley.server.storage.PostgresCluster;
 import im.parley.server.storage.RosterItem;
 import im.parley.server.storage.RosterStore;
 import im.parley.server.storage.Subscription;
+import im.parley.server.testing.LoopbackPorts;
 import im.parley.server.testing.ParleyProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -379,8 +379,6 @@ final class LoopbackCluster implements AutoCloseable {
     }
 
     static int freePort(String address) throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(address))) {
-            return socket.getLocalPort();
-        }
+        return LoopbackPorts.unused(InetAddress.getByName(address));
     }
 }

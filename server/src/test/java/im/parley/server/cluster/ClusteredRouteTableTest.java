@@ -15,11 +15,11 @@ import im.parley.server.event.Verdict;
 import im.parley.server.host.HostRegistry;
 import im.parley.server.routing.Undeliverable;
 import im.parley.server.session.LocalSession;
+import im.parley.server.testing.LoopbackPorts;
 import im.parley.server.testing.RecordingSession;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -571,8 +571,6 @@ class ClusteredRouteTableTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return LoopbackPorts.unused(InetAddress.getLoopbackAddress());
     }
 }
