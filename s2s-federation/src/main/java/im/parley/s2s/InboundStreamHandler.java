@@ -48,6 +48,12 @@ final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
     private final Queue<Object> held = new ArrayDeque<>();
     private InboundSession session;
     private boolean busy;
+    /**
+     * True while {@link #afterFeatureStep} hands out held input: a held element whose step
+     * finishes at once ends in a nested call, which leaves the rest to the loop already running,
+     * so the stack does not grow with the number held (as on client streams, C2sStreamProcessor).
+     */
+    private boolean handingOutHeld;
     private ScheduledFuture<?> negotiationTimeout;
 
     InboundStreamHandler(S2sRouter router, List<FeatureNegotiator<InboundSession>> features) {
@@ -214,13 +220,21 @@ final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
         }
         busy = false;
         ctx.channel().config().setAutoRead(true);
-        while (!busy && !held.isEmpty()) {
-            Object next = held.poll();
-            try {
-                handle(ctx, next);
-            } finally {
-                ReferenceCountUtil.release(next);
+        if (handingOutHeld) {
+            return;
+        }
+        handingOutHeld = true;
+        try {
+            while (!busy && !held.isEmpty()) {
+                Object next = held.poll();
+                try {
+                    handle(ctx, next);
+                } finally {
+                    ReferenceCountUtil.release(next);
+                }
             }
+        } finally {
+            handingOutHeld = false;
         }
     }
 

@@ -44,6 +44,14 @@ public final class C2sStreamProcessor {
     private C2sSession session;
     private final Queue<Object> held = new ArrayDeque<>();
     private boolean busy;
+    /**
+     * True while {@link #afterFeatureStep} hands out held input. A held element whose step
+     * finishes at once (a SASL {@code <abort/>}) ends in a nested call, which leaves the rest to
+     * the loop already running: thousands held behind a slow step (a BOSH body holds 16,000)
+     * would otherwise each go one stack frame chain deeper, until the stack overflowed inside a
+     * CompletableFuture callback that swallowed the error and the stream never read again.
+     */
+    private boolean handingOutHeld;
     private Runnable cancelNegotiationTimeout;
 
     /** Starts processing a new connection: the negotiation clock starts now (RFC 6120 §4.9.3.4). */
@@ -188,8 +196,16 @@ public final class C2sStreamProcessor {
         }
         busy = false;
         transport.resumeReading();
-        while (!busy && !held.isEmpty()) {
-            handle(held.poll());
+        if (handingOutHeld) {
+            return;
+        }
+        handingOutHeld = true;
+        try {
+            while (!busy && !held.isEmpty()) {
+                handle(held.poll());
+            }
+        } finally {
+            handingOutHeld = false;
         }
     }
 

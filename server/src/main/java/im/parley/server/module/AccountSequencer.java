@@ -137,7 +137,8 @@ public final class AccountSequencer {
             CompletionStage<T> running;
             try {
                 running = step.get();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // An Error too (a stack overflow deep in a step): the step fails, the turn goes on.
                 running = CompletableFuture.failedFuture(e);
             }
             running.whenComplete((value, failure) -> {

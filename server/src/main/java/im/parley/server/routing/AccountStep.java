@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.jxmpp.jid.EntityBareJid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One stanza's turn among the stanzas of a local account ({@link AccountSequencer}). A stanza
@@ -28,13 +30,13 @@ final class AccountStep implements AccountWork {
             CompletionStage<T> running;
             try {
                 running = work.get();
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
+            } catch (RuntimeException | Error e) {
+                fail(e);
                 return;
             }
             running.whenComplete((value, failure) -> {
                 if (failure != null) {
-                    result.completeExceptionally(failure);
+                    fail(failure);
                 } else {
                     result.complete(value);
                 }
@@ -43,7 +45,19 @@ final class AccountStep implements AccountWork {
                 timeouts.limit(account, result);
             }
         }
+
+        /**
+         * The work failed without handling its failure (handlers that do answer or log it
+         * complete normally): said here, or the stanza it was for would go without a trace.
+         */
+        private void fail(Throwable failure) {
+            if (result.completeExceptionally(failure)) {
+                LOG.warn("work deferred in a turn of {} failed", account, failure);
+            }
+        }
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccountStep.class);
 
     private final AccountSequencer sequencer;
     private final EntityBareJid account;

@@ -62,6 +62,9 @@ class C2sStreamHandlerTest {
     private final RouteTable sessions = new InMemoryRouteTable(hosts);
     private final C2sContext context;
     private final TurnTimeouts timeouts = new TurnTimeouts();
+    /** The blocking executor: runs at once unless a test holds its tasks ({@link #holdBlockingWork}). */
+    private final java.util.Queue<Runnable> heldBlockingWork = new java.util.ArrayDeque<>();
+    private boolean holdBlockingWork;
 
     @AfterEach
     void stopTimeouts() {
@@ -86,8 +89,16 @@ class C2sStreamHandlerTest {
         LimitsConfig limits = new LimitsConfig(8192, 262144, 64, Duration.ofSeconds(60), 50, Duration.ofMinutes(1));
         context = new C2sContext(Set.of(domain), false, new ServerTls(Map.of(), Map.of(), domain),
                 SaslMechanisms.defaults(), credentials,
-                new AuthFailureThrottle(50, Duration.ofMinutes(1), Clock.systemUTC()), Runnable::run, sessions, router,
+                new AuthFailureThrottle(50, Duration.ofMinutes(1), Clock.systemUTC()), this::blocking, sessions, router,
                 limits, hosts, features, new ServerMetrics(List.of("PLAIN")));
+    }
+
+    private void blocking(Runnable task) {
+        if (holdBlockingWork) {
+            heldBlockingWork.add(task);
+        } else {
+            task.run();
+        }
     }
 
     /** A client connection: bytes in, text out. */
@@ -361,5 +372,39 @@ class C2sStreamHandlerTest {
 
         assertThat(out).contains("</stream:stream>");
         assertThat(client.channel.isOpen()).isFalse();
+    }
+
+    /**
+     * Input that arrives while a feature step runs waits (RFC 6120 §6.4.2: the SASL exchange
+     * is answered before the next element), and is then handled in a loop: 20,000 SASL
+     * {@code <abort/>}s (§6.4.3, each answered at once) read while an {@code <auth/>} waits for
+     * the blocking pool used to run one stack frame chain deeper each, and the stack overflowed
+     * inside a CompletableFuture callback that swallowed the error; the stream then stopped
+     * reading for good.
+     */
+    @Test
+    void thousandsOfElementsHeldBehindASlowStepAreAllAnsweredInOrder_rfc6120_6_4_3() {
+        Client client = new Client();
+        client.send(HEADER);
+        holdBlockingWork = true;
+        ScramTestClient scram = new ScramTestClient(ScramHash.SHA_256, "n,,", "romeo", "clientnonce");
+        StringBuilder input = new StringBuilder("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-256'>"
+                + b64(scram.clientFirst()) + "</auth>");
+        int aborts = 20_000;
+        for (int i = 0; i < aborts; i++) {
+            input.append("<abort xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+        }
+        assertThat(client.send(input.toString())).as("nothing before the auth step is done").isEmpty();
+
+        holdBlockingWork = false;
+        while (!heldBlockingWork.isEmpty()) {
+            heldBlockingWork.poll().run();
+        }
+        client.channel.runPendingTasks();
+        String out = client.output();
+
+        assertThat(out).startsWith("<challenge");
+        assertThat(Pattern.compile("<aborted").matcher(out).results().count()).isEqualTo(aborts);
+        assertThat(client.channel.isOpen()).isTrue();
     }
 }

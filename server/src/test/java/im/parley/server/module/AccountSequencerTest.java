@@ -29,6 +29,8 @@ class AccountSequencerTest {
         second.toCompletableFuture().join();
         first.toCompletableFuture().join();
         assertThat(done).containsExactly("first", "second");
+        // The account is let go right after its last step's result is handed out.
+        assertThat(sequencer.awaitIdle(System.nanoTime() + 10_000_000_000L)).isTrue();
         assertThat(sequencer.accountsInFlight()).isZero();
     }
 

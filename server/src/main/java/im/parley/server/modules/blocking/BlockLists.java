@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jxmpp.jid.EntityBareJid;
@@ -88,7 +89,15 @@ final class BlockLists {
             action.accept(ready);
         } else if (load) {
             long seen = invalidations.get();
-            blocking.execute(() -> loaded(owner, read(owner), seen));
+            try {
+                blocking.execute(() -> loaded(owner, read(owner), seen));
+            } catch (RejectedExecutionException e) {
+                // The pool is full or stopping: as when storage is down, the waiting stanzas go on
+                // unfiltered and the next one retries; left waiting, the account's stanzas would
+                // wait behind a load that never runs.
+                LOG.error("cannot load the block list of {}: the blocking pool refused the task", owner, e);
+                loaded(owner, null, seen);
+            }
         }
     }
 

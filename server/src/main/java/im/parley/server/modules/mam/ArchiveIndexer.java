@@ -138,7 +138,8 @@ final class ArchiveIndexer implements AutoCloseable {
                 LOG.info("archive journal: indexing works again");
                 failing = false;
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too: thrown out of the scheduled task, it would end the indexing silently.
             if (!failing) {
                 LOG.warn("archive journal: cannot index, retrying every tick", e);
                 failing = true;

@@ -117,7 +117,8 @@ final class ArchiveWriter {
             if (archived.size() != batch.size()) {
                 throw new IllegalStateException("the store answered " + archived.size() + " of " + batch.size() + " appends");
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too: the batch's appends must fail, not wait for ever.
             LOG.warn("cannot archive a batch of {} messages", batch.size(), e);
             batch.forEach(append -> append.done().completeExceptionally(e));
             return;

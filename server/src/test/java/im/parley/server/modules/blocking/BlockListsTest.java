@@ -70,6 +70,34 @@ class BlockListsTest {
         assertThat(lists.cached(juliet)).as("a non-empty list stays in memory").isPresent();
     }
 
+    /**
+     * A load the blocking pool refuses (its queue full, or the server stopping) is treated as a
+     * storage failure: what waits goes on, and the next stanza tries again. Left waiting, every
+     * later stanza of the account queued behind a load that never ran.
+     */
+    @Test
+    void aLoadThePoolRefusesLetsTheWaitingGoOnAndTheNextOneLoadsAgain() throws Exception {
+        boolean[] refuse = {true};
+        Queue<Runnable> accepted = new ArrayDeque<>();
+        BlockLists refusing = new BlockLists(store, task -> {
+            if (refuse[0]) {
+                throw new java.util.concurrent.RejectedExecutionException("full");
+            }
+            accepted.add(task);
+        }, new InMemoryRouteTable(new HostRegistry(Set.of())));
+        EntityBareJid juliet = Jids.parseEntityBare("juliet@parley.test");
+        store.jids.add(Jids.parse("romeo@parley.test"));
+        Jid romeoAtHome = Jids.parse("romeo@parley.test/x");
+        List<String> seen = new ArrayList<>();
+
+        refusing.whenLoaded(juliet, list -> seen.add("refused " + list.isEmpty()));
+        refuse[0] = false;
+        refusing.whenLoaded(juliet, list -> seen.add("next " + list.blocks(romeoAtHome)));
+        accepted.poll().run();
+
+        assertThat(seen).containsExactly("refused true", "next true");
+    }
+
     @Test
     void anEmptyListOfAnAccountWithoutSessionsIsNotKept() throws Exception {
         EntityBareJid nobody = Jids.parseEntityBare("nobody@parley.test");
