@@ -65,9 +65,11 @@ public final class AccountSequencer {
                     current.running = false;
                     current.retired = true;
                     turns.remove(account, current);
-                    current.idle.complete(null);
-                    return;
                 }
+            }
+            if (next == null) {
+                current.idle.complete(null);  // outside the monitor: whoever waits runs now
+                return;
             }
             if (!next.run(() -> runQueued(account, current))) {
                 return;
