@@ -4,6 +4,7 @@ import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import im.parley.core.negotiation.FeatureNegotiator;
 import im.parley.core.negotiation.FeatureOutcome;
+import im.parley.core.negotiation.HeldInput;
 import im.parley.core.negotiation.StreamNegotiator;
 import im.parley.core.net.PeerFaults;
 import im.parley.core.routing.Stanza;
@@ -21,10 +22,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
@@ -45,15 +44,8 @@ final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
 
     private final S2sRouter router;
     private final StreamNegotiator<InboundSession> negotiator;
-    private final Queue<Object> held = new ArrayDeque<>();
+    private final HeldInput<Object> held = new HeldInput<>();
     private InboundSession session;
-    private boolean busy;
-    /**
-     * True while {@link #afterFeatureStep} hands out held input: a held element whose step
-     * finishes at once ends in a nested call, which leaves the rest to the loop already running,
-     * so the stack does not grow with the number held (as on client streams, C2sStreamProcessor).
-     */
-    private boolean handingOutHeld;
     private ScheduledFuture<?> negotiationTimeout;
 
     InboundStreamHandler(S2sRouter router, List<FeatureNegotiator<InboundSession>> features) {
@@ -87,8 +79,7 @@ final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
             router.inboundClosed();
         }
         negotiator.close();
-        held.forEach(ReferenceCountUtil::release);
-        held.clear();
+        held.clear(ReferenceCountUtil::release);
         super.channelInactive(ctx);
     }
 
@@ -104,8 +95,7 @@ final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (busy) {
-            held.add(msg);
+        if (held.holdIfBusy(msg)) {
             return;
         }
         try {
@@ -195,7 +185,7 @@ final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void runFeature(ChannelHandlerContext ctx, FeatureNegotiator<InboundSession> feature, Element element) {
-        busy = true;
+        held.stepStarted();
         ctx.channel().config().setAutoRead(false);
         feature.process(element, session).whenComplete((outcome, failure) -> {
             if (ctx.executor().inEventLoop()) {
@@ -218,24 +208,14 @@ final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
                 session.raiseStanzaLimit();
             }
         }
-        busy = false;
         ctx.channel().config().setAutoRead(true);
-        if (handingOutHeld) {
-            return;
-        }
-        handingOutHeld = true;
-        try {
-            while (!busy && !held.isEmpty()) {
-                Object next = held.poll();
-                try {
-                    handle(ctx, next);
-                } finally {
-                    ReferenceCountUtil.release(next);
-                }
+        held.stepDone(next -> {
+            try {
+                handle(ctx, next);
+            } finally {
+                ReferenceCountUtil.release(next);
             }
-        } finally {
-            handingOutHeld = false;
-        }
+        });
     }
 
     /**

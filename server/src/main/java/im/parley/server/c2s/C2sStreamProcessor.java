@@ -4,6 +4,7 @@ import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import im.parley.core.negotiation.FeatureNegotiator;
 import im.parley.core.negotiation.FeatureOutcome;
+import im.parley.core.negotiation.HeldInput;
 import im.parley.core.negotiation.StreamNegotiator;
 import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
@@ -16,10 +17,8 @@ import im.parley.core.stream.Stanzas;
 import im.parley.core.xml.StreamClose;
 import im.parley.core.xml.StreamFault;
 import im.parley.core.xml.StreamOpen;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
@@ -42,16 +41,7 @@ public final class C2sStreamProcessor {
     private final C2sTransport transport;
     /** Not final: a stream that resumes an earlier session continues with it (XEP-0198 §5). */
     private C2sSession session;
-    private final Queue<Object> held = new ArrayDeque<>();
-    private boolean busy;
-    /**
-     * True while {@link #afterFeatureStep} hands out held input. A held element whose step
-     * finishes at once (a SASL {@code <abort/>}) ends in a nested call, which leaves the rest to
-     * the loop already running: thousands held behind a slow step (a BOSH body holds 16,000)
-     * would otherwise each go one stack frame chain deeper, until the stack overflowed inside a
-     * CompletableFuture callback that swallowed the error and the stream never read again.
-     */
-    private boolean handingOutHeld;
+    private final HeldInput<Object> held = new HeldInput<>();
     private Runnable cancelNegotiationTimeout;
 
     /** Starts processing a new connection: the negotiation clock starts now (RFC 6120 §4.9.3.4). */
@@ -77,8 +67,7 @@ public final class C2sStreamProcessor {
      * or {@link StreamFault}), on the transport's executor. Held back while a feature step runs.
      */
     public void receive(Object msg) {
-        if (busy) {
-            held.add(msg);
+        if (held.holdIfBusy(msg)) {
             return;
         }
         handle(msg);
@@ -91,7 +80,7 @@ public final class C2sStreamProcessor {
         }
         negotiator.close();
         session.connectionLost(transport);
-        held.clear();
+        held.clear(ignored -> { });
     }
 
     /** A bug while processing input: end the stream with {@code internal-server-error}. */
@@ -169,7 +158,7 @@ public final class C2sStreamProcessor {
             }
             return;
         }
-        busy = true;
+        held.stepStarted();
         transport.pauseReading();
         feature.get().process(element, session).whenComplete((outcome, failure) -> {
             if (transport.inExecutor()) {
@@ -194,19 +183,8 @@ public final class C2sStreamProcessor {
                 established();
             }
         }
-        busy = false;
         transport.resumeReading();
-        if (handingOutHeld) {
-            return;
-        }
-        handingOutHeld = true;
-        try {
-            while (!busy && !held.isEmpty()) {
-                handle(held.poll());
-            }
-        } finally {
-            handingOutHeld = false;
-        }
+        held.stepDone(this::handle);
     }
 
     private void established() {
