@@ -81,6 +81,12 @@ final class RelayHandler extends ChannelInboundHandlerAdapter implements Bytestr
         peer.channel.writeAndFlush(message);
         if (!peer.channel.isWritable()) {
             channel.config().setAutoRead(false);
+            // The peer lives on another event loop: it may have drained, and found this side still
+            // reading, between the check above and the stop. Checked again after the stop, one of
+            // the two sides always sees the other's last move, so this side never stays stopped.
+            if (peer.channel.isWritable()) {
+                channel.config().setAutoRead(true);
+            }
         }
     }
 

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.socksx.v5.Socks5InitialRequestDecoder;
 import io.netty.handler.codec.socksx.v5.Socks5ServerEncoder;
@@ -100,6 +105,68 @@ class Socks5RelayTest {
         runTasks(target, requester);
         assertThat(target.isOpen()).as("the peer's close ends the stream").isFalse();
         assertThat(bytestreams.transfers()).isZero();
+    }
+
+    /**
+     * Back-pressure without a lost wake-up: the two sides of a stream live on different event
+     * loops, so the receiving side may drain and report itself writable between the moment the
+     * sending side saw it full and the moment the sending side stopped reading. The sending side
+     * must not then stay stopped for good (a transfer hung so once in CI: XEP-0065 §6.3.5, "the
+     * parties can begin exchanging data", and go on doing so).
+     */
+    @Test
+    void aSideThatStopsReadingJustAsItsPeerDrainsReadsAgain() {
+        EmbeddedChannel target = connected(HASH);
+        WakeUpRace requester = new WakeUpRace();
+        requester.pipeline().addLast(Socks5ServerEncoder.DEFAULT, new Socks5InitialRequestDecoder(),
+                new Socks5Negotiation(bytestreams, requester.relay), requester.relay);
+        requester.writeInbound(bytes(5, 1, 0));
+        requester.writeInbound(connect(HASH));
+        readAll(requester);
+        bytestreams.activate(HASH);
+        runTasks(target, requester);
+        // The target's side takes at most 8 bytes before it is full.
+        target.config().setWriteBufferWaterMark(new WriteBufferWaterMark(4, 8));
+        target.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                // Holds what is written until the test lets it go, as a slow socket would.
+            }
+        });
+        // The moment the requester's side stops reading, the target's side drains (on its own loop).
+        requester.beforeReadingStops = () -> {
+            target.pipeline().firstContext().flush();
+            target.runPendingTasks();
+            readAll(target);
+        };
+
+        requester.writeInbound(Unpooled.copiedBuffer("sixteen bytes!!!", StandardCharsets.US_ASCII));
+        runTasks(target, requester);
+
+        assertThat(target.isWritable()).as("the target's side drained").isTrue();
+        assertThat(requester.config().isAutoRead()).as("the requester's side reads again").isTrue();
+    }
+
+    /** A connection whose side of the relay lets the test run something just before it stops reading. */
+    private final class WakeUpRace extends EmbeddedChannel {
+        final RelayHandler relay = new RelayHandler(bytestreams, 0);
+        Runnable beforeReadingStops = () -> { };
+        private final DefaultChannelConfig config = new DefaultChannelConfig(this) {
+            @Override
+            public ChannelConfig setAutoRead(boolean autoRead) {
+                if (!autoRead) {
+                    Runnable race = beforeReadingStops;
+                    beforeReadingStops = () -> { };
+                    race.run();
+                }
+                return super.setAutoRead(autoRead);
+            }
+        };
+
+        @Override
+        public ChannelConfig config() {
+            return config;
+        }
     }
 
     @Test
