@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * The whole server object graph without sockets, for module and stream tests: the same
@@ -55,8 +56,13 @@ public final class TestServer implements AutoCloseable {
 
     /** A server whose modules read {@code clock}. */
     public TestServer(ParleyConfig config, Clock clock, ModuleCatalog modules) throws Exception {
+        this(config, clock, modules, Runnable::run);
+    }
+
+    /** A server whose blocking work goes to {@code blocking} (a test's own pool, or one that refuses). */
+    public TestServer(ParleyConfig config, Clock clock, ModuleCatalog modules, Executor blocking) throws Exception {
         assembly = ServerAssembly.builder(config.withLimits(LIMITS).withTls(config.tls().withStarttlsRequired(false)))
-                .clock(clock).modules(modules).build();
+                .clock(clock).modules(modules).blocking(blocking).build();
     }
 
     /** The modules on the class path, except those that are instances of {@code left}, then {@code added}. */

@@ -1,6 +1,8 @@
 package im.parley.server.modules.pep;
 
+import im.parley.core.routing.Bounces;
 import im.parley.core.routing.Stanza;
+import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.event.StanzaEvent;
 import im.parley.server.event.Verdict;
@@ -12,11 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.QName;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.EntityBareJid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Service discovery of an account's PEP nodes, answered before the disco module: disco#items
@@ -26,6 +32,8 @@ import org.jxmpp.jid.EntityBareJid;
  * may not see are left to the disco module, which does not tell them from nodes that do not exist.
  */
 final class PepDisco {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PepDisco.class);
 
     private final ModuleContext context;
     private final PepService service;
@@ -83,17 +91,27 @@ final class PepDisco {
         Element query() throws Refusal;
     }
 
-    /** Looks the answer up off the event loop, then answers, or passes the event on. */
+    /**
+     * Looks the answer up off the event loop, then answers, or passes the event on. Whatever
+     * happens the request is answered (RFC 6120 §8.2.3): a lookup the blocking pool refuses (its
+     * queue full, or the server stopping) is {@code resource-constraint} (§8.3.3.18, "wait"), a
+     * failed one {@code internal-server-error}. The event resumes inside the deferred piece, so
+     * it goes on within the stanza's turn.
+     */
     private Verdict answer(StanzaEvent event, Answer answer) {
         Stanza iq = event.stanza();
-        return Verdict.suspend(continuation -> event.work().defer(() -> CompletableFuture.supplyAsync(() -> {
-            try {
-                return answer.query();
-            } catch (Refusal refusal) {
-                return null;
-            }
-        }, context.blocking()).handle((query, failure) -> {
-            if (query == null) {
+        return Verdict.suspend(continuation -> event.work().defer(() -> lookUp(answer).handle((query, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                boolean refused = cause instanceof RejectedExecutionException;
+                if (!refused) {
+                    LOG.warn("cannot look up the PEP nodes of {}", owner(iq), cause);
+                }
+                Bounces.reply(iq, refused ? StanzaErrorCondition.RESOURCE_CONSTRAINT
+                        : StanzaErrorCondition.INTERNAL_SERVER_ERROR)
+                        .ifPresent(reply -> context.send(reply, event.handling()));
+                continuation.resume(Verdict.HANDLED);
+            } else if (query == null) {
                 continuation.resume(Verdict.PASS);
             } else {
                 Element result = Stanzas.iqResult(iq.element());
@@ -103,6 +121,21 @@ final class PepDisco {
             }
             return null;
         })));
+    }
+
+    /** The answer's query from the blocking pool; null for a refusal; never throws. */
+    private CompletableFuture<Element> lookUp(Answer answer) {
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return answer.query();
+                } catch (Refusal refusal) {
+                    return null;
+                }
+            }, context.blocking());
+        } catch (RejectedExecutionException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
     }
 
     private static Element query(Stanza iq, String namespace, String node) {

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.UnaryOperator;
 import org.dom4j.Element;
 import org.dom4j.QName;
@@ -52,10 +53,17 @@ class PepModuleTest {
     private TestClient juliet;
     private TestClient romeo;
     private TestClient nurse;
+    /** The blocking pool's queue is full (or the server is stopping): it refuses every task. */
+    private volatile boolean poolRefuses;
 
     private void start(UnaryOperator<ParleyConfig> config) throws Exception {
         server = new TestServer(config.apply(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir)),
-                clock, ModuleCatalog.discover());
+                clock, ModuleCatalog.discover(), task -> {
+                    if (poolRefuses) {
+                        throw new RejectedExecutionException("the blocking pool is full");
+                    }
+                    task.run();
+                });
         server.user(JULIET).user(ROMEO).user(NURSE);
         juliet = online(JULIET, "balcony");
         romeo = online(ROMEO, "orchard");
@@ -478,6 +486,33 @@ class PepModuleTest {
         Element info = iq(nurse, "<iq type='get' id='q' to='" + JULIET + "'><query xmlns='" + DISCO_INFO
                 + "' node='urn:example:public'/></iq>").element("query");
         assertThat(info.element("identity").attributeValue("type")).isEqualTo("leaf");
+    }
+
+    /**
+     * A lookup the blocking pool cannot take is answered with a temporary error (RFC 6120 §8.3.3.18,
+     * {@code resource-constraint}, type {@code wait}), not left without an answer (§8.2.3: an IQ
+     * request gets exactly one response).
+     */
+    @Test
+    void aDiscoRequestThePoolCannotTakeGetsATemporaryError_rfc6120_8_3_3_18() throws Exception {
+        start();
+        iq(juliet, publish(TUNE, tune("t1", "x"), ""));
+        poolRefuses = true;
+
+        Element items = iq(romeo, "<iq type='get' id='q' to='" + JULIET
+                + "'><query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
+        Element info = iq(romeo, "<iq type='get' id='q' to='" + JULIET + "'><query xmlns='" + DISCO_INFO
+                + "' node='" + TUNE + "'/></iq>");
+
+        for (Element answer : List.of(items, info)) {
+            assertThat(answer.attributeValue("type")).isEqualTo("error");
+            assertThat(answer.element("error").attributeValue("type")).isEqualTo("wait");
+            assertThat(answer.element("error").element("resource-constraint")).isNotNull();
+        }
+        poolRefuses = false;
+        assertThat(iq(romeo, "<iq type='get' id='q' to='" + JULIET
+                + "'><query xmlns='http://jabber.org/protocol/disco#items'/></iq>").attributeValue("type"))
+                .isEqualTo("result");
     }
 
     @Test
