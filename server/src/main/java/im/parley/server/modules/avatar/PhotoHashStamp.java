@@ -3,10 +3,10 @@ package im.parley.server.modules.avatar;
 import im.parley.core.routing.Stanza;
 import im.parley.server.event.StanzaEvent;
 import im.parley.server.event.Verdict;
+import im.parley.server.module.PoolWork;
 import im.parley.server.modules.vcard.VcardModule;
 import im.parley.server.storage.VcardStore;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.dom4j.Element;
 import org.dom4j.QName;
@@ -40,8 +40,9 @@ final class PhotoHashStamp {
                 || (x != null && x.element(QName.get("photo", UPDATE)) != null)) {
             return Verdict.PASS;
         }
-        return Verdict.suspend(continuation -> event.work().defer(() -> CompletableFuture.supplyAsync(
-                        () -> hash(owner), blocking))
+        // Resumed inside the deferred piece: the presence goes on within its turn among the
+        // account's stanzas, stamped, or as sent when the vCard cannot be read now.
+        return Verdict.suspend(continuation -> event.work().defer(() -> PoolWork.supply(() -> hash(owner), blocking)
                 .handle((hash, failure) -> {
                     if (failure != null) {
                         LOG.warn("cannot read the vCard photo of {}", owner, failure);
@@ -50,7 +51,7 @@ final class PhotoHashStamp {
                     }
                     continuation.resume(Verdict.PASS);
                     return null;
-                }));
+                })));
     }
 
     /** XEP-0153 §4.1: the hex SHA-1 of the photo's bytes. */

@@ -7,6 +7,7 @@ import im.parley.core.stream.Stanzas;
 import im.parley.server.event.StanzaEvent;
 import im.parley.server.event.Verdict;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PoolWork;
 import im.parley.server.modules.disco.DiscoModule;
 import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.modules.pep.Pubsub.Refusal;
@@ -14,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.QName;
@@ -102,10 +101,9 @@ final class PepDisco {
         Stanza iq = event.stanza();
         return Verdict.suspend(continuation -> event.work().defer(() -> lookUp(answer).handle((query, failure) -> {
             if (failure != null) {
-                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                boolean refused = cause instanceof RejectedExecutionException;
+                boolean refused = PoolWork.refused(failure);
                 if (!refused) {
-                    LOG.warn("cannot look up the PEP nodes of {}", owner(iq), cause);
+                    LOG.warn("cannot look up the PEP nodes of {}", owner(iq), failure);
                 }
                 Bounces.reply(iq, refused ? StanzaErrorCondition.RESOURCE_CONSTRAINT
                         : StanzaErrorCondition.INTERNAL_SERVER_ERROR)
@@ -125,17 +123,13 @@ final class PepDisco {
 
     /** The answer's query from the blocking pool; null for a refusal; never throws. */
     private CompletableFuture<Element> lookUp(Answer answer) {
-        try {
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    return answer.query();
-                } catch (Refusal refusal) {
-                    return null;
-                }
-            }, context.blocking());
-        } catch (RejectedExecutionException refused) {
-            return CompletableFuture.failedFuture(refused);
-        }
+        return PoolWork.supply(() -> {
+            try {
+                return answer.query();
+            } catch (Refusal refusal) {
+                return null;
+            }
+        }, context.blocking());
     }
 
     private static Element query(Stanza iq, String namespace, String node) {

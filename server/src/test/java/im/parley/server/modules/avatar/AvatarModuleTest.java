@@ -8,11 +8,14 @@ import static im.parley.server.modules.roster.RosterScript.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.server.config.ParleyConfig;
+import im.parley.server.module.ModuleCatalog;
+import im.parley.server.testing.InlinePool;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -43,10 +46,12 @@ class AvatarModuleTest {
     private TestServer server;
     private TestClient juliet;
     private TestClient romeo;
+    private final InlinePool pool = new InlinePool();
 
     @BeforeEach
     void start() throws Exception {
-        server = new TestServer(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir));
+        server = new TestServer(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir),
+                Clock.systemDefaultZone(), ModuleCatalog.discover(), pool);
         server.user(JULIET).user(ROMEO);
         juliet = server.login(JULIET, "balcony");
         romeo = server.login(ROMEO, "orchard");
@@ -170,6 +175,19 @@ class AvatarModuleTest {
         TestClient nurse = server.login("nurse@parley.test", "kitchen");
         send(juliet, "<presence to='nurse@parley.test/kitchen'/>");
         assertThat(presences(nurse.stanzas())).anySatisfy(p -> assertThat(p.asXML()).contains(sha1(IMAGE)));
+    }
+
+    @Test
+    void presenceGoesOnWithoutTheHashWhenThePhotoCannotBeReadNow() throws Exception {
+        setVcardPhoto();
+        romeo.stanzas();
+        // The pool refuses the photo's read, the first task of a presence's routing.
+        pool.refuseNext(1);
+
+        // The stamp is a nicety: the presence itself is never held back or lost (RFC 6121 §4.4.2).
+        assertThat(photoRomeoSees("<presence><show>away</show></presence>")).isNull();
+
+        assertThat(photoRomeoSees("<presence/>").getText()).isEqualTo(sha1(IMAGE));
     }
 
     @Test

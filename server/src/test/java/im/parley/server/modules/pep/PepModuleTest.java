@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.module.ModuleCatalog;
+import im.parley.server.testing.InlinePool;
 import im.parley.server.testing.MovableClock;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
@@ -20,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.UnaryOperator;
 import org.dom4j.Element;
 import org.dom4j.QName;
@@ -53,17 +53,11 @@ class PepModuleTest {
     private TestClient juliet;
     private TestClient romeo;
     private TestClient nurse;
-    /** The blocking pool's queue is full (or the server is stopping): it refuses every task. */
-    private volatile boolean poolRefuses;
+    private final InlinePool pool = new InlinePool();
 
     private void start(UnaryOperator<ParleyConfig> config) throws Exception {
         server = new TestServer(config.apply(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir)),
-                clock, ModuleCatalog.discover(), task -> {
-                    if (poolRefuses) {
-                        throw new RejectedExecutionException("the blocking pool is full");
-                    }
-                    task.run();
-                });
+                clock, ModuleCatalog.discover(), pool);
         server.user(JULIET).user(ROMEO).user(NURSE);
         juliet = online(JULIET, "balcony");
         romeo = online(ROMEO, "orchard");
@@ -489,27 +483,31 @@ class PepModuleTest {
     }
 
     /**
-     * A lookup the blocking pool cannot take is answered with a temporary error (RFC 6120 §8.3.3.18,
-     * {@code resource-constraint}, type {@code wait}), not left without an answer (§8.2.3: an IQ
-     * request gets exactly one response).
+     * A lookup the blocking pool cannot take (disco, or any request to a module) is answered with
+     * a temporary error (RFC 6120 §8.3.3.18, {@code resource-constraint}, type {@code wait}), not
+     * left without an answer (§8.2.3: an IQ request gets exactly one response).
      */
     @Test
-    void aDiscoRequestThePoolCannotTakeGetsATemporaryError_rfc6120_8_3_3_18() throws Exception {
+    void aRequestThePoolCannotTakeGetsATemporaryError_rfc6120_8_3_3_18() throws Exception {
         start();
         iq(juliet, publish(TUNE, tune("t1", "x"), ""));
-        poolRefuses = true;
-
+        pool.refuseNext(1);
         Element items = iq(romeo, "<iq type='get' id='q' to='" + JULIET
                 + "'><query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
+        pool.refuseNext(1);
         Element info = iq(romeo, "<iq type='get' id='q' to='" + JULIET + "'><query xmlns='" + DISCO_INFO
                 + "' node='" + TUNE + "'/></iq>");
 
-        for (Element answer : List.of(items, info)) {
+        // A PubSub request (an IQ handler of the module, as every module's are) is answered so too.
+        pool.refuseNext(1);
+        Element retrieve = iq(romeo, "<iq type='get' id='q' to='" + JULIET + "'><pubsub xmlns='" + PUBSUB
+                + "'><items node='" + TUNE + "'/></pubsub></iq>");
+
+        for (Element answer : List.of(items, info, retrieve)) {
             assertThat(answer.attributeValue("type")).isEqualTo("error");
             assertThat(answer.element("error").attributeValue("type")).isEqualTo("wait");
             assertThat(answer.element("error").element("resource-constraint")).isNotNull();
         }
-        poolRefuses = false;
         assertThat(iq(romeo, "<iq type='get' id='q' to='" + JULIET
                 + "'><query xmlns='http://jabber.org/protocol/disco#items'/></iq>").attributeValue("type"))
                 .isEqualTo("result");

@@ -1,0 +1,36 @@
+package im.parley.server.module;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+
+/**
+ * Work for the blocking pool ({@link ModuleContext#blocking()}) as a future that never throws
+ * when it is handed over: a pool that refuses the task (its queue full, or the server stopping)
+ * gives a future failed with the {@link RejectedExecutionException}, so what reacts to the result
+ * (an answer, an event's resumption) runs either way. {@code CompletableFuture.supplyAsync}
+ * throws the refusal to its caller instead, past any handler chained to its result.
+ */
+public final class PoolWork {
+
+    private PoolWork() {
+    }
+
+    /** {@code work} run on {@code pool}; its result, its failure, or the pool's refusal. */
+    public static <T> CompletableFuture<T> supply(Supplier<T> work, Executor pool) {
+        try {
+            return CompletableFuture.supplyAsync(work, pool);
+        } catch (RejectedExecutionException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+    }
+
+    /** Whether {@code failure}, as a stage chained to a {@link #supply} result sees it, is the pool's refusal. */
+    public static boolean refused(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof RejectedExecutionException;
+    }
+}
