@@ -1,5 +1,6 @@
 package im.parley.server.http;
 
+import im.parley.server.module.PoolWork;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -70,7 +71,7 @@ public final class HealthCheck implements HttpService {
         long now = clock.millis();
         if (databaseAnswer == null || (databaseAnswer.isDone() && now - answeredAt >= CACHE.toMillis())) {
             answeredAt = now;
-            databaseAnswer = CompletableFuture.supplyAsync(database::getAsBoolean, blocking);
+            databaseAnswer = PoolWork.supply(database::getAsBoolean, blocking);
         }
         return databaseAnswer;
     }

@@ -27,6 +27,15 @@ public final class PoolWork {
         }
     }
 
+    /** {@code work} run on {@code pool}; done when it is, or failed with its failure or the pool's refusal. */
+    public static CompletableFuture<Void> run(Runnable work, Executor pool) {
+        try {
+            return CompletableFuture.runAsync(work, pool);
+        } catch (RejectedExecutionException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+    }
+
     /** Whether {@code failure}, as a stage chained to a {@link #supply} result sees it, is the pool's refusal. */
     public static boolean refused(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null

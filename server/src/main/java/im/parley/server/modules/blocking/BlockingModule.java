@@ -13,6 +13,7 @@ import im.parley.server.event.SessionEvents;
 import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.Verdict;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PoolWork;
 import im.parley.server.module.XmppModule;
 import im.parley.server.session.LocalSession;
 import java.util.ArrayList;
@@ -97,7 +98,7 @@ public final class BlockingModule implements XmppModule {
         Element command = iq.element().elements().get(0);
         String action = iq.type() + " " + command.getName();
         return switch (action) {
-            case "get blocklist" -> CompletableFuture.supplyAsync(() -> blocklist(iq, owner), context.blocking());
+            case "get blocklist" -> PoolWork.supply(() -> blocklist(iq, owner), context.blocking());
             case "set block", "set unblock" -> change(iq, owner, command);
             default -> error(iq, StanzaErrorCondition.BAD_REQUEST);
         };
@@ -135,7 +136,7 @@ public final class BlockingModule implements XmppModule {
         if (block && jids.isEmpty()) {
             return error(iq, StanzaErrorCondition.BAD_REQUEST);
         }
-        return CompletableFuture.supplyAsync(() -> {
+        return PoolWork.supply(() -> {
             lists.change(owner, store -> {
                 if (block) {
                     store.add(owner, jids);

@@ -4,12 +4,12 @@ import im.parley.server.event.EventPriority;
 import im.parley.server.event.SessionEvents;
 import im.parley.server.event.Verdict;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PoolWork;
 import im.parley.server.module.XmppModule;
 import im.parley.server.modules.pep.PepModule;
 import im.parley.server.modules.pep.PepService;
 import im.parley.server.modules.privatedata.PrivateDataModule;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.dom4j.QName;
 import org.jxmpp.jid.EntityBareJid;
 import org.slf4j.Logger;
@@ -43,7 +43,7 @@ public final class BookmarksModule implements XmppModule {
         // XEP-0411 §3: bookmarks kept in private XML are in PEP before the client's first request, which waits for this turn.
         context.hook(SessionEvents.BOUND, EventPriority.OBSERVE, session -> {
             EntityBareJid owner = session.jid().asEntityBareJid();
-            context.newTurns(owner).defer(() -> CompletableFuture.runAsync(() -> sync.migrate(owner), context.blocking()))
+            context.newTurns(owner).defer(() -> PoolWork.run(() -> sync.migrate(owner), context.blocking()))
                     .whenComplete((done, failure) -> {
                         if (failure != null) {
                             LOG.warn("the private XML bookmarks of {} did not move to PEP", owner, failure);

@@ -10,6 +10,7 @@ import im.parley.server.event.SessionEvents;
 import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.Verdict;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PoolWork;
 import im.parley.server.module.XmppModule;
 import im.parley.server.session.LocalSession;
 import im.parley.server.storage.LastActivityStore;
@@ -93,7 +94,7 @@ public final class LastActivityModule implements XmppModule {
             return CompletableFuture.completedFuture(result(iq, 0, null));
         }
         LastActivityStore store = context.storage().lastActivity();
-        return CompletableFuture.supplyAsync(() -> store.find(account), context.blocking())
+        return PoolWork.supply(() -> store.find(account), context.blocking())
                 .thenApply(last -> last
                         .map(activity -> result(iq, secondsSince(activity.logoutAt()), activity.status()))
                         .orElseGet(() -> Stanzas.errorReply(iq.element(),
@@ -125,7 +126,7 @@ public final class LastActivityModule implements XmppModule {
         }
         Instant at = clock.instant();
         LastActivityStore store = context.storage().lastActivity();
-        CompletableFuture.runAsync(() -> store.recordLogout(account, at, status), context.blocking())
+        PoolWork.run(() -> store.recordLogout(account, at, status), context.blocking())
                 .exceptionally(failure -> {
                     LOG.warn("cannot record the logout of {}", account, failure);
                     return null;

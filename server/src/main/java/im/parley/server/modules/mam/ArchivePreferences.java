@@ -1,5 +1,6 @@
 package im.parley.server.modules.mam;
 
+import im.parley.server.module.PoolWork;
 import im.parley.server.storage.RosterItem;
 import im.parley.server.storage.RosterStore;
 import java.util.Map;
@@ -98,8 +99,8 @@ final class ArchivePreferences {
     }
 
     private CompletableFuture<Set<BareJid>> rosterOf(EntityBareJid owner) {
-        CompletableFuture<Set<BareJid>> jids = rosterJids.computeIfAbsent(owner, account -> CompletableFuture
-                .supplyAsync(() -> rosters.roster(account).items().stream().map(RosterItem::contact)
+        CompletableFuture<Set<BareJid>> jids = rosterJids.computeIfAbsent(owner, account -> PoolWork
+                .supply(() -> rosters.roster(account).items().stream().map(RosterItem::contact)
                         .collect(Collectors.toUnmodifiableSet()), blocking));
         // A failed read is not kept: the next message tries again.
         jids.whenComplete((value, failure) -> {

@@ -8,6 +8,7 @@ import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.module.IqHandler;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PoolWork;
 import im.parley.server.session.LocalSession;
 import java.util.HashSet;
 import java.util.List;
@@ -136,7 +137,7 @@ final class ArchiveRequests implements IqHandler {
     }
 
     private CompletionStage<Element> blocking(Supplier<Element> work) {
-        return CompletableFuture.supplyAsync(work, context.blocking());
+        return PoolWork.supply(work, context.blocking());
     }
 
     /**

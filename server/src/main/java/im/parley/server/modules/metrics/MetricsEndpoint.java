@@ -5,6 +5,7 @@ import im.parley.server.http.HttpRequestBody;
 import im.parley.server.http.HttpResponses;
 import im.parley.server.http.HttpService;
 import im.parley.server.metrics.ServerMetrics;
+import im.parley.server.module.PoolWork;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -12,7 +13,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +53,7 @@ final class MetricsEndpoint implements HttpService {
             exchange.respond(response);
         } else {
             String accept = request.headers().get(HttpHeaderNames.ACCEPT);
-            CompletableFuture.supplyAsync(() -> metrics.scrape(accept), blocking).whenComplete((scrape, failure) ->
+            PoolWork.supply(() -> metrics.scrape(accept), blocking).whenComplete((scrape, failure) ->
                     exchange.executor().execute(() -> {
                         if (failure != null) {
                             LOG.warn("cannot render the metrics", failure);

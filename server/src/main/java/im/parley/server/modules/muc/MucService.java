@@ -11,6 +11,7 @@ import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.StanzaEvents.Shape;
 import im.parley.server.event.Verdict;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PoolWork;
 import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.modules.mam.MamModule;
 import im.parley.server.session.StateHomes;
@@ -174,7 +175,7 @@ final class MucService {
         if (room != null) {
             return CompletableFuture.completedFuture(room);
         }
-        return CompletableFuture.supplyAsync(() -> store.load(jid), blocking).thenCompose(loaded -> {
+        return PoolWork.supply(() -> store.load(jid), blocking).thenCompose(loaded -> {
             if (loaded.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
             }
@@ -242,14 +243,14 @@ final class MucService {
                     room.members().registeredNicks(), room.subject(), room.vcard(),
                     room.members().pendingRegistrations());
             stored.put(jid, true);
-            return CompletableFuture.runAsync(() -> store.save(jid, state), blocking);
+            return PoolWork.run(() -> store.save(jid, state), blocking);
         }
         return stored.remove(jid) != null ? delete(jid) : CompletableFuture.completedFuture(null);
     }
 
     /** A stored room goes, and its archive with it (a temporary room keeps none). */
     private CompletionStage<Void> delete(EntityBareJid jid) {
-        return CompletableFuture.runAsync(() -> store.delete(jid), blocking).thenCompose(done -> archive.delete(jid));
+        return PoolWork.run(() -> store.delete(jid), blocking).thenCompose(done -> archive.delete(jid));
     }
 
     // ---- presence ----
@@ -264,7 +265,7 @@ final class MucService {
         if (presence.type() != null || creator == null) {
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.supplyAsync(() -> ownedRooms(creator), blocking).thenApply(owned -> {
+        return PoolWork.supply(() -> ownedRooms(creator), blocking).thenApply(owned -> {
             if (owned >= services.limits().roomsPerUser()) {
                 reject(presence, StanzaErrorCondition.RESOURCE_CONSTRAINT, "you own " + owned
                         + " rooms, the most this service allows; destroy one first");
@@ -403,7 +404,7 @@ final class MucService {
             return CompletableFuture.completedFuture(
                     Stanzas.errorReply(iq.element(), StanzaError.of(StanzaErrorCondition.ITEM_NOT_FOUND)));
         }
-        return CompletableFuture.supplyAsync(store::publicRooms, blocking).thenApply(storedRooms -> {
+        return PoolWork.supply(store::publicRooms, blocking).thenApply(storedRooms -> {
             Map<EntityBareJid, String> listed = new java.util.TreeMap<>(java.util.Comparator.comparing(Object::toString));
             storedRooms.forEach(room -> listed.put(room.room(), room.name()));
             for (Room room : new ArrayList<>(rooms.values())) {

@@ -4,6 +4,7 @@ import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.server.module.PoolWork;
 import im.parley.server.modules.mam.MamModule;
 import im.parley.server.modules.mam.ModuleArchive;
 import im.parley.server.storage.StoredXml;
@@ -52,7 +53,7 @@ final class RoomArchive {
      * a room loaded again (after a restart or an unload) gives newcomers the history it had.
      */
     CompletionStage<List<RoomHistory.Entry>> history(EntityBareJid room, int length) {
-        return CompletableFuture.supplyAsync(() -> {
+        return PoolWork.supply(() -> {
             List<RoomHistory.Entry> entries = new java.util.ArrayList<>();
             for (ModuleArchive.Stored stored : archive.latest(room, length)) {
                 Element message = StoredXml.parse(stored.stanzaXml(), "an archived message");
@@ -93,7 +94,7 @@ final class RoomArchive {
             room.send(withAddresses(ModuleArchive.form(iq), room.jid(), iq.from()));
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.runAsync(() -> {
+        return PoolWork.run(() -> {
             Element answer = archive.query(iq, payload, room.jid(), iq.from(), room::send);
             room.send(withAddresses(answer, room.jid(), iq.from()));
         }, blocking);
@@ -117,16 +118,16 @@ final class RoomArchive {
 
     /** The archived message with this id, parsed, or empty. */
     CompletionStage<Optional<Element>> message(Room room, String id) {
-        return CompletableFuture.supplyAsync(() -> archive.stanza(room.jid(), id).map(xml -> StoredXml.parse(xml, "an archived message")), blocking);
+        return PoolWork.supply(() -> archive.stanza(room.jid(), id).map(xml -> StoredXml.parse(xml, "an archived message")), blocking);
     }
 
     CompletionStage<Void> replace(Room room, String id, Element replacement) {
-        return CompletableFuture.runAsync(() -> archive.replace(room.jid(), id, replacement), blocking);
+        return PoolWork.run(() -> archive.replace(room.jid(), id, replacement), blocking);
     }
 
     /** A destroyed room's archive goes with it. */
     CompletionStage<Void> delete(EntityBareJid room) {
-        return CompletableFuture.runAsync(() -> archive.delete(room), blocking);
+        return PoolWork.run(() -> archive.delete(room), blocking);
     }
 
     /** Deletes the service's archived messages older than the account archive's {@link MamModule#RETENTION}. */

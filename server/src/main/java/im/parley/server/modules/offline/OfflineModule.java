@@ -13,6 +13,7 @@ import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.Verdict;
 import im.parley.server.metrics.SampledValue;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PoolWork;
 import im.parley.server.module.XmppModule;
 import im.parley.server.modules.metrics.MetricsModule;
 import im.parley.server.session.LocalSession;
@@ -20,7 +21,6 @@ import im.parley.server.storage.OfflineStore;
 import io.micrometer.core.instrument.Counter;
 import java.time.Clock;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
@@ -159,11 +159,19 @@ public final class OfflineModule implements XmppModule {
     private void store(StanzaEvent event, EntityBareJid owner) {
         Stanza message = event.stanza();
         backlog.add(owner);
-        event.work().defer(() -> CompletableFuture
-                .runAsync(() -> storeOrBounce(message, owner, event.handling()), context.blocking())
+        event.work().defer(() -> PoolWork
+                .run(() -> storeOrBounce(message, owner, event.handling()), context.blocking())
                 .exceptionally(failure -> {
-                    LOG.warn("cannot store offline message for {}", owner, failure);
-                    bounce(message, StanzaError.of(StanzaErrorCondition.SERVICE_UNAVAILABLE), event.handling());
+                    // Not stored: the sender learns it. A pool too busy to take the write is a
+                    // temporary condition (RFC 6120 §8.3.3.18, wait): the client may send again.
+                    boolean refused = PoolWork.refused(failure);
+                    if (refused) {
+                        LOG.warn("cannot store offline message for {}: the blocking pool refused the write", owner);
+                    } else {
+                        LOG.warn("cannot store offline message for {}", owner, failure);
+                    }
+                    bounce(message, StanzaError.of(refused ? StanzaErrorCondition.RESOURCE_CONSTRAINT
+                            : StanzaErrorCondition.SERVICE_UNAVAILABLE), event.handling());
                     return null;
                 }));
     }
@@ -212,7 +220,7 @@ public final class OfflineModule implements XmppModule {
     private Verdict onAvailable(LocalSession session) {
         if (session.priority() >= 0) {
             context.serially(session.jid().asEntityBareJid(),
-                    () -> CompletableFuture.runAsync(() -> flush(session), context.blocking())
+                    () -> PoolWork.run(() -> flush(session), context.blocking())
                             .exceptionally(failure -> {
                                 LOG.warn("cannot deliver offline messages to {}", session.jid(), failure);
                                 return null;

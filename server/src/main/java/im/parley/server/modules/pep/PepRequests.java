@@ -6,13 +6,13 @@ import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.module.IqHandler;
+import im.parley.server.module.PoolWork;
 import im.parley.server.modules.pep.Pubsub.Refusal;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.dom4j.DocumentHelper;
@@ -40,7 +40,7 @@ final class PepRequests implements IqHandler {
 
     @Override
     public CompletionStage<Element> handle(Stanza iq) {
-        return CompletableFuture.supplyAsync(() -> {
+        return PoolWork.supply(() -> {
             try {
                 return answer(iq);
             } catch (Refusal refusal) {

@@ -3,6 +3,7 @@ package im.parley.server.modules.presence;
 import im.parley.core.routing.Stanza;
 import im.parley.server.event.AccountWork;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PoolWork;
 import im.parley.server.session.LocalSession;
 import im.parley.server.storage.Roster;
 import im.parley.server.storage.RosterItem;
@@ -107,7 +108,7 @@ final class PresenceBroadcaster {
     }
 
     private CompletableFuture<Roster> roster(EntityBareJid owner) {
-        return CompletableFuture.supplyAsync(() -> store.roster(owner), context.blocking());
+        return PoolWork.supply(() -> store.roster(owner), context.blocking());
     }
 
     private void send(Element presence, Jid from, Jid to) {

@@ -3,8 +3,8 @@ package im.parley.server.modules.presence;
 import im.parley.core.routing.Stanza;
 import im.parley.server.event.AccountWork;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PoolWork;
 import im.parley.server.storage.RosterStore;
-import java.util.concurrent.CompletableFuture;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.EntityBareJid;
 import org.slf4j.Logger;
@@ -43,7 +43,7 @@ final class ProbeResponder {
             resources.sendCurrentPresence(owner, probe.from());
             return;
         }
-        work.defer(() -> CompletableFuture.supplyAsync(() -> store.contact(owner, prober), context.blocking())
+        work.defer(() -> PoolWork.supply(() -> store.contact(owner, prober), context.blocking())
                 .thenAccept(contact -> {
             boolean subscribed = contact.item().map(item -> item.subscription().hasFrom()).orElse(false);
             if (subscribed) {

@@ -4,13 +4,13 @@ import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
 import im.parley.server.event.AccountWork;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PoolWork;
 import im.parley.server.modules.roster.RosterEvents;
 import im.parley.server.session.LocalSession;
 import im.parley.server.storage.PendingSubscription;
 import im.parley.server.storage.RosterStore;
 import im.parley.server.storage.RosterUpdate;
 import im.parley.server.storage.StoredXml;
-import java.util.concurrent.CompletableFuture;
 import org.dom4j.Element;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.EntityBareJid;
@@ -50,7 +50,7 @@ final class SubscriptionHandler {
             return;  // a user is implicitly subscribed to its own presence
         }
         Element stamped = PresenceStanzas.copy(stanza.element(), user, contact);
-        work.defer(() -> CompletableFuture.supplyAsync(() -> store.update(user, contact,
+        work.defer(() -> PoolWork.supply(() -> store.update(user, contact,
                 current -> SubscriptionState.of(current).afterOutbound(type).applyTo(current, contact, null)),
                 context.blocking()).thenAccept(update -> {
                     pushIfChanged(user, contact, update);
@@ -86,7 +86,7 @@ final class SubscriptionHandler {
         }
         Element delivered = PresenceStanzas.copy(stanza.element(), contact, user);
         String request = type == SubscriptionType.SUBSCRIBE ? delivered.asXML() : null;
-        work.defer(() -> CompletableFuture.supplyAsync(() -> context.storage().accounts().exists(user)
+        work.defer(() -> PoolWork.supply(() -> context.storage().accounts().exists(user)
                 ? store.update(user, contact,
                         current -> SubscriptionState.of(current).afterInbound(type).applyTo(current, contact, request))
                 : null, context.blocking()).thenAccept(update -> {
@@ -126,7 +126,7 @@ final class SubscriptionHandler {
      */
     void deliverPendingRequests(LocalSession session) {
         EntityBareJid user = session.jid().asEntityBareJid();
-        context.serially(user, () -> CompletableFuture.supplyAsync(() -> store.pendingSubscriptions(user), context.blocking())
+        context.serially(user, () -> PoolWork.supply(() -> store.pendingSubscriptions(user), context.blocking())
                 .thenAccept(pending -> {
                     for (PendingSubscription request : pending) {
                         try {

@@ -6,6 +6,7 @@ import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PoolWork;
 import im.parley.server.module.XmppModule;
 import im.parley.server.storage.PrivateXmlStore;
 import im.parley.server.storage.StoredXml;
@@ -89,14 +90,14 @@ public final class PrivateDataModule implements XmppModule {
                 // XEP-0049 §2.1: a get asks for one namespace only.
                 return error(iq, StanzaErrorCondition.BAD_REQUEST);
             }
-            return CompletableFuture.supplyAsync(() -> get(iq, owner, fragments.get(0)), context.blocking());
+            return PoolWork.supply(() -> get(iq, owner, fragments.get(0)), context.blocking());
         }
         for (Element fragment : fragments) {
             if (fragment.asXML().getBytes(StandardCharsets.UTF_8).length > maxBytes) {
                 return error(iq, StanzaErrorCondition.NOT_ACCEPTABLE);
             }
         }
-        return CompletableFuture.supplyAsync(() -> set(iq, owner, fragments), context.blocking());
+        return PoolWork.supply(() -> set(iq, owner, fragments), context.blocking());
     }
 
     /** XEP-0049 §2.2: the stored fragment, or the requested element back, empty, when there is none. */

@@ -15,6 +15,7 @@ import im.parley.server.event.StanzaEvent;
 import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.Verdict;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PoolWork;
 import im.parley.server.module.XmppModule;
 import im.parley.server.modules.sm.StreamManagementModule;
 import im.parley.server.session.LocalSession;
@@ -29,7 +30,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import org.dom4j.Element;
 import org.jxmpp.jid.EntityBareJid;
 import org.slf4j.Logger;
@@ -147,7 +147,7 @@ public final class PushModule implements XmppModule {
     private CompletionStage<Element> enable(Stanza iq, EntityBareJid owner, PushRequests.Enable enable) {
         PushRegistration registration = new PushRegistration(enable.appServer(), enable.node(),
                 enable.publishOptions(), clock.instant());
-        return CompletableFuture.supplyAsync(() -> store.put(owner, registration, config.maxRegistrations()),
+        return PoolWork.supply(() -> store.put(owner, registration, config.maxRegistrations()),
                 context.blocking()).thenApply(evicted -> {
                     dispatcher.forget(PushDispatcher.Target.of(owner, registration));
                     evicted.forEach(old -> dispatcher.forget(PushDispatcher.Target.of(owner, old)));
@@ -158,7 +158,7 @@ public final class PushModule implements XmppModule {
 
     /** XEP-0357 §6: without node, every node of the app server. */
     private CompletionStage<Element> disable(Stanza iq, EntityBareJid owner, PushRequests.Disable disable) {
-        return CompletableFuture.supplyAsync(() -> store.remove(owner, disable.appServer(), disable.node()),
+        return PoolWork.supply(() -> store.remove(owner, disable.appServer(), disable.node()),
                 context.blocking()).thenApply(removed -> {
                     if (disable.node() == null) {
                         dispatcher.forgetAll(owner, disable.appServer());
@@ -212,17 +212,10 @@ public final class PushModule implements XmppModule {
         if (!backlog.add(message, AccountBacklog.key(stanza))) {
             return;
         }
-        CompletableFuture<List<PushRegistration>> loaded;
-        try {
-            loaded = CompletableFuture.supplyAsync(() -> store.load(owner), context.blocking());
-        } catch (RejectedExecutionException stopping) {
-            // The server is stopping: a wake-up is best effort, but the offline event must go on to
-            // the store that keeps the message (a rolling restart lost acknowledged messages here).
-            backlogs.remove(owner, backlog);
-            LOG.debug("not notifying the app servers of {}: the server is stopping", owner);
-            return;
-        }
-        loaded
+        // PoolWork never throws: when the pool refuses (the server stopping, or too busy) the
+        // offline event still goes on to the store that keeps the message (a rolling restart lost
+        // acknowledged messages here when the refusal escaped); a wake-up is best effort.
+        PoolWork.supply(() -> store.load(owner), context.blocking())
                 .thenAccept(registrations -> {
                     if (registrations.isEmpty()) {
                         // Nobody to wake: nothing to keep for the account until it comes back.
@@ -232,7 +225,12 @@ public final class PushModule implements XmppModule {
                     }
                 })
                 .exceptionally(failure -> {
-                    LOG.warn("cannot notify the app servers of {}", owner, failure);
+                    if (PoolWork.refused(failure)) {
+                        backlogs.remove(owner, backlog);
+                        LOG.debug("not notifying the app servers of {}: the blocking pool refused", owner);
+                    } else {
+                        LOG.warn("cannot notify the app servers of {}", owner, failure);
+                    }
                     return null;
                 });
     }
@@ -281,8 +279,12 @@ public final class PushModule implements XmppModule {
         LOG.info("removing the push registration of {} at {} node {}: the app server keeps failing",
                 target.owner(), target.appServer(), target.node());
         dispatcher.forget(target);
-        CompletableFuture.runAsync(() -> store.remove(target.owner(), target.appServer(), target.node()),
-                context.blocking());
+        PoolWork.run(() -> store.remove(target.owner(), target.appServer(), target.node()), context.blocking())
+                .exceptionally(failure -> {
+                    // Forgotten in memory already; the stored registration goes at the next failure.
+                    LOG.warn("cannot remove the push registration of {}", target.owner(), failure);
+                    return null;
+                });
     }
 
     /** Accounts whose hibernated sessions push may extend; for tests. */

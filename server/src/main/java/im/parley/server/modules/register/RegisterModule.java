@@ -15,11 +15,11 @@ import im.parley.server.config.ModuleOption;
 import im.parley.server.config.OptionSection;
 import im.parley.server.config.ValueType;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PoolWork;
 import im.parley.server.module.XmppModule;
 import im.parley.server.session.LocalSession;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.dom4j.Element;
 import org.dom4j.QName;
@@ -124,7 +124,7 @@ public final class RegisterModule implements XmppModule {
             return done(RegisterQueries.error(iq.element(), StanzaErrorCondition.FORBIDDEN,
                     "you can only change your own password"));
         }
-        return CompletableFuture.supplyAsync(() -> {
+        return PoolWork.supply(() -> {
             try {
                 accounts.changePassword(account, password);
                 LOG.info("{} changed its password in-band", account);
@@ -146,7 +146,7 @@ public final class RegisterModule implements XmppModule {
      * the requesting session before the stream error whatever path the routing takes.
      */
     private CompletionStage<Element> remove(Stanza iq, EntityBareJid account) {
-        return CompletableFuture.supplyAsync(() -> {
+        return PoolWork.supply(() -> {
             try {
                 accounts.delete(account);
             } catch (NoSuchAccountException e) {

@@ -11,6 +11,7 @@ import im.parley.server.event.Verdict;
 import im.parley.server.module.IqHandler;
 import im.parley.server.c2s.C2sFeatures;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PoolWork;
 import im.parley.server.module.XmppModule;
 import im.parley.server.session.LocalSession;
 import im.parley.server.storage.ContactState;
@@ -118,7 +119,7 @@ public final class RosterModule implements XmppModule {
     /** §2.2 and §2.6.3: an unchanged version gets an empty result; otherwise the whole roster. */
     private CompletionStage<Element> get(Stanza iq, EntityBareJid owner, LocalSession session, String clientVersion,
                                          AccountWork work) {
-        return work.defer(() -> CompletableFuture.supplyAsync(() -> store.roster(owner), context.blocking())).thenApply(roster -> {
+        return work.defer(() -> PoolWork.supply(() -> store.roster(owner), context.blocking())).thenApply(roster -> {
             if (interested.add(session)) {
                 context.fire(SessionEvents.ROSTER_REQUESTED, session);
             }
@@ -141,7 +142,7 @@ public final class RosterModule implements XmppModule {
 
     /** §2.3.2, §2.4.2: stores the name and groups, keeping the subscription state. */
     private CompletionStage<Element> addOrUpdate(Stanza iq, EntityBareJid owner, RosterSet set, AccountWork work) {
-        return work.defer(() -> CompletableFuture.supplyAsync(() -> store.update(owner, set.contact(),
+        return work.defer(() -> PoolWork.supply(() -> store.update(owner, set.contact(),
                 state -> new ContactState(Optional.of(state.item().orElseGet(() -> RosterItem.of(set.contact()))
                         .withNameAndGroups(set.name(), set.groups())), state.pendingRequest())),
                 context.blocking()).thenApply(update -> {
@@ -154,7 +155,7 @@ public final class RosterModule implements XmppModule {
 
     /** §2.5: removes the item and cancels both subscription directions with the contact. */
     private CompletionStage<Element> remove(Stanza iq, EntityBareJid owner, BareJid contact, AccountWork work) {
-        return work.defer(() -> CompletableFuture.supplyAsync(() -> store.update(owner, contact,
+        return work.defer(() -> PoolWork.supply(() -> store.update(owner, contact,
                 state -> state.item().isPresent() ? ContactState.UNKNOWN : state), context.blocking()).thenApply(update -> {
                     if (update.before().item().isEmpty()) {
                         return update;

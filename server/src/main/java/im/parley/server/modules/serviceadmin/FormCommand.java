@@ -1,10 +1,10 @@
 package im.parley.server.modules.serviceadmin;
 
+import im.parley.server.module.PoolWork;
 import im.parley.server.modules.adhoc.NamedCommand;
 import im.parley.server.modules.adhoc.CommandAction;
 import im.parley.server.modules.adhoc.CommandExecution;
 import im.parley.server.modules.adhoc.CommandStage;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -53,13 +53,13 @@ final class FormCommand extends NamedCommand {
             @Override
             public CompletionStage<CommandStage> start() {
                 return form == null
-                        ? CompletableFuture.supplyAsync(() -> operation.apply(null), blocking)
-                        : CompletableFuture.supplyAsync(() -> CommandStage.lastForm(form.get()), blocking);
+                        ? PoolWork.supply(() -> operation.apply(null), blocking)
+                        : PoolWork.supply(() -> CommandStage.lastForm(form.get()), blocking);
             }
 
             @Override
             public CompletionStage<CommandStage> proceed(CommandAction action, Element submitted) {
-                return CompletableFuture.supplyAsync(() -> operation.apply(submitted), blocking);
+                return PoolWork.supply(() -> operation.apply(submitted), blocking);
             }
         };
     }

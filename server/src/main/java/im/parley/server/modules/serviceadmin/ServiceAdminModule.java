@@ -8,6 +8,7 @@ import im.parley.server.event.EventPriority;
 import im.parley.server.event.SessionEvents;
 import im.parley.server.event.Verdict;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PoolWork;
 import im.parley.server.module.XmppModule;
 import im.parley.server.modules.adhoc.AdHocCommand;
 import im.parley.server.modules.adhoc.AdHocModule;
@@ -15,7 +16,6 @@ import im.parley.server.session.LocalSession;
 import im.parley.server.storage.MotdStore;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.Jid;
@@ -56,7 +56,7 @@ public final class ServiceAdminModule implements XmppModule {
         }
         MotdStore motds = context.storage().motd();
         context.hook(SessionEvents.AVAILABLE, EventPriority.OBSERVE, session -> {
-            CompletableFuture.runAsync(() -> sendMotd(motds, domain, session), context.blocking())
+            PoolWork.run(() -> sendMotd(motds, domain, session), context.blocking())
                     .exceptionally(failure -> {
                         LOG.warn("cannot send the message of the day to {}: {}", session.jid(), failure.toString());
                         return null;

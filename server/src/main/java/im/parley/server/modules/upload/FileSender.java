@@ -1,6 +1,7 @@
 package im.parley.server.modules.upload;
 
 import im.parley.server.http.HttpExchange;
+import im.parley.server.module.PoolWork;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -8,7 +9,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.SeekableByteChannel;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
@@ -32,7 +32,7 @@ final class FileSender {
 
     /** Reads and sends the next piece; at the end of the file, the end of the body. */
     void next() {
-        CompletableFuture.supplyAsync(this::read, blocking).whenComplete((piece, failure) ->
+        PoolWork.supply(this::read, blocking).whenComplete((piece, failure) ->
                 exchange.executor().execute(() -> {
                     if (failure != null) {
                         close(channel);

@@ -2,6 +2,7 @@ package im.parley.server.modules.upload;
 
 import im.parley.server.http.HttpExchange;
 import im.parley.server.http.HttpRequestBody;
+import im.parley.server.module.PoolWork;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -118,7 +118,7 @@ final class FileUpload implements HttpRequestBody {
         queuedBytes = 0;
         writing = true;
         exchange.resumeReading();
-        CompletableFuture.runAsync(() -> {
+        PoolWork.run(() -> {
             try {
                 for (ByteBuf piece : batch) {
                     file.write(piece.nioBuffer());
@@ -132,6 +132,12 @@ final class FileUpload implements HttpRequestBody {
             }
         }, blocking).whenComplete((ignored, failure) -> exchange.executor().execute(() -> {
             writing = false;
+            if (PoolWork.refused(failure)) {
+                // Never run, so its finally did not release the batch.
+                for (ByteBuf piece : batch) {
+                    piece.release();
+                }
+            }
             if (failure != null) {
                 LOG.warn("upload {}: cannot write the file", token, failure);
                 fail(HttpResponseStatus.INTERNAL_SERVER_ERROR, "server error\n");
@@ -152,7 +158,7 @@ final class FileUpload implements HttpRequestBody {
             return;
         }
         writing = true;
-        CompletableFuture.supplyAsync(() -> {
+        PoolWork.supply(() -> {
             try {
                 file.commit();
             } catch (IOException e) {

@@ -9,12 +9,12 @@ import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PoolWork;
 import im.parley.server.modules.disco.ServerInfo;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 import org.dom4j.DocumentHelper;
@@ -129,7 +129,7 @@ final class SlotRequests {
         if (url.isEmpty()) {
             return done(error(iq, StanzaErrorCondition.SERVICE_UNAVAILABLE, "the upload service has no HTTP URL"));
         }
-        return CompletableFuture.supplyAsync(() -> give(iq, owner, new Slots.Slot(token, name, contentType, size,
+        return PoolWork.supply(() -> give(iq, owner, new Slots.Slot(token, name, contentType, size,
                 Slots.State.PENDING, context.clock().instant()), url.get()), context.blocking());
     }
 

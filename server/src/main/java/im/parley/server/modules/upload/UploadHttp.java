@@ -3,6 +3,7 @@ package im.parley.server.modules.upload;
 import im.parley.server.http.HttpExchange;
 import im.parley.server.http.HttpRequestBody;
 import im.parley.server.http.HttpService;
+import im.parley.server.module.PoolWork;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -22,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,7 +90,7 @@ final class UploadHttp implements HttpService {
         String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
         FileUpload upload = new FileUpload(token, length, exchange, response -> cors(response, origin));
         exchange.pauseReading();
-        CompletableFuture.supplyAsync(() -> claim(token, length, type), blocking).whenComplete((claim, failure) ->
+        PoolWork.supply(() -> claim(token, length, type), blocking).whenComplete((claim, failure) ->
                 exchange.executor().execute(() -> {
                     if (failure != null) {
                         LOG.warn("upload {}: cannot claim the slot", token, failure);
@@ -157,7 +157,7 @@ final class UploadHttp implements HttpService {
 
     /** A stored file, to whoever has its URL (XEP-0363 §2: "everyone who knows the URL SHOULD be able to access it"). */
     private void get(String token, boolean head, String origin, HttpExchange exchange) {
-        CompletableFuture.supplyAsync(() -> open(token), blocking).whenComplete((opened, failure) ->
+        PoolWork.supply(() -> open(token), blocking).whenComplete((opened, failure) ->
                 exchange.executor().execute(() -> {
                     if (failure != null) {
                         LOG.warn("upload {}: cannot open the file", token, failure);

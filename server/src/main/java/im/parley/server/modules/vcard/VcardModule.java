@@ -5,6 +5,7 @@ import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PoolWork;
 import im.parley.server.module.XmppModule;
 import im.parley.server.storage.StoredXml;
 import java.nio.charset.StandardCharsets;
@@ -86,13 +87,13 @@ public final class VcardModule implements XmppModule {
             if (xml.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
                 return error(iq, StanzaErrorCondition.NOT_ACCEPTABLE);
             }
-            return CompletableFuture.supplyAsync(() -> {
+            return PoolWork.supply(() -> {
                 context.storage().vcards().save(target, xml);
                 listeners.forEach(listener -> listener.saved(target, vcard));
                 return Stanzas.iqResult(iq.element());
             }, context.blocking());
         }
-        return CompletableFuture.supplyAsync(() -> get(iq, target, own), context.blocking());
+        return PoolWork.supply(() -> get(iq, target, own), context.blocking());
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import im.parley.core.jid.Jids;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.module.ModuleCatalog;
+import im.parley.server.testing.InlinePool;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import io.netty.buffer.Unpooled;
@@ -28,6 +29,7 @@ class OfflineModuleTest {
     @TempDir
     Path dir;
     private TestServer server;
+    private final InlinePool pool = new InlinePool();
 
     @AfterEach
     void close() {
@@ -40,7 +42,7 @@ class OfflineModuleTest {
         ParleyConfig config = ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir);
         // The offline module with the quota under test, loaded last as before.
         server = new TestServer(config, Clock.fixed(STORED_AT, ZoneOffset.UTC), ModuleCatalog.of(
-                TestServer.discoveredModulesReplacing(OfflineModule.class, new OfflineModule(quota))));
+                TestServer.discoveredModulesReplacing(OfflineModule.class, new OfflineModule(quota))), pool);
         server.user("romeo@parley.test").user("juliet@parley.test");
         return server;
     }
@@ -109,6 +111,32 @@ class OfflineModuleTest {
         sends(juliet, "<presence><priority>1</priority></presence>");
         assertThat(juliet.received()).extracting(m -> m.attributeValue("id")).containsExactly("m1");
         assertThat(stored("juliet@parley.test")).isZero();
+    }
+
+    /**
+     * A message the server cannot store now, because the blocking pool refuses the write (its
+     * queue full), is not lost without a word: the sender gets a temporary error (RFC 6120
+     * §8.3.3.18, {@code resource-constraint}, type {@code wait}) and may send it again.
+     */
+    @Test
+    void aMessageThePoolCannotStoreNowBouncesWithATemporaryError() throws Exception {
+        start(OfflineModule.DEFAULT_QUOTA);
+        TestClient romeo = server.login("romeo@parley.test", "orchard");
+        pool.refuseNext(Integer.MAX_VALUE);
+
+        sends(romeo, "<message to='juliet@parley.test' type='chat' id='m1'><body>1</body></message>");
+
+        assertThat(romeo.received()).singleElement().satisfies(error -> {
+            assertThat(error.attributeValue("id")).isEqualTo("m1");
+            assertThat(error.attributeValue("type")).isEqualTo("error");
+            assertThat(error.element("error").attributeValue("type")).isEqualTo("wait");
+            assertThat(error.element("error").element(org.dom4j.QName.get("resource-constraint", STANZAS))).isNotNull();
+        });
+        pool.refuseNext(0);
+        assertThat(stored("juliet@parley.test")).isZero();
+        sends(romeo, "<message to='juliet@parley.test' type='chat' id='m2'><body>2</body></message>");
+        assertThat(romeo.received()).isEmpty();
+        assertThat(stored("juliet@parley.test")).isEqualTo(1);
     }
 
     @Test
