@@ -2,7 +2,6 @@ package im.parley.server.testing;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A blocking pool for {@link TestServer} that runs each task inline, as the default does, except
@@ -10,18 +9,37 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class InlinePool implements Executor {
 
-    private final AtomicInteger refusals = new AtomicInteger();
+    private int runFirst;
+    private int refusals;
 
     /** The next {@code tasks} tasks handed over are refused with a {@link RejectedExecutionException}. */
     public void refuseNext(int tasks) {
-        refusals.set(tasks);
+        refuse(0, tasks);
+    }
+
+    /** The next {@code runFirst} tasks run; the {@code tasks} after them are refused. */
+    public synchronized void refuse(int runFirst, int tasks) {
+        this.runFirst = runFirst;
+        this.refusals = tasks;
     }
 
     @Override
     public void execute(Runnable task) {
-        if (refusals.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+        if (refuses()) {
             throw new RejectedExecutionException("the blocking pool is full");
         }
         task.run();
+    }
+
+    private synchronized boolean refuses() {
+        if (runFirst > 0) {
+            runFirst--;
+            return false;
+        }
+        if (refusals > 0) {
+            refusals--;
+            return true;
+        }
+        return false;
     }
 }

@@ -3,6 +3,7 @@ package im.parley.server.modules.pep;
 import im.parley.core.routing.Stanza;
 import im.parley.server.event.StanzaEvent;
 import im.parley.server.event.Verdict;
+import im.parley.server.module.PoolWork;
 import im.parley.server.modules.pep.CapsResolver.Caps;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -73,13 +74,11 @@ final class PresenceInterest {
         resolver.resolve(account, resource, caps, features -> {
             interests.resolved(account, resource, nodeVer, features);
             if (features.stream().anyMatch(f -> f.endsWith(InterestedResources.NOTIFY))) {
-                blocking.execute(() -> {
-                    try {
-                        service.sendLastItems(account, resource, features);
-                    } catch (RuntimeException e) {
-                        LOG.warn("cannot send the last PEP items of {} to {}", account, resource, e);
-                    }
-                });
+                PoolWork.run(() -> service.sendLastItems(account, resource, features), blocking)
+                        .exceptionally(failure -> {
+                            LOG.warn("cannot send the last PEP items of {} to {}", account, resource, failure);
+                            return null;
+                        });
             }
         });
     }

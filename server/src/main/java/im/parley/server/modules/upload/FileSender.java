@@ -46,7 +46,7 @@ final class FileSender {
                             if (written.isSuccess()) {
                                 next();
                             } else {
-                                blocking.execute(() -> close(channel));
+                                close(channel);  // read-only, as above: a close that waits on nothing
                             }
                         });
                     }

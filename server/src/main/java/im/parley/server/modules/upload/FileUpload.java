@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,12 +134,14 @@ final class FileUpload implements HttpRequestBody {
         }, blocking).whenComplete((ignored, failure) -> exchange.executor().execute(() -> {
             writing = false;
             if (PoolWork.refused(failure)) {
-                // Never run, so its finally did not release the batch.
+                // Never run, so its finally did not release the batch. RFC 9110 §15.6.4: a
+                // temporary overload is 503; the client may upload again.
                 for (ByteBuf piece : batch) {
                     piece.release();
                 }
-            }
-            if (failure != null) {
+                LOG.warn("upload {}: cannot write the file now: the blocking pool refused", token);
+                fail(HttpResponseStatus.SERVICE_UNAVAILABLE, "the server is busy; try again\n");
+            } else if (failure != null) {
                 LOG.warn("upload {}: cannot write the file", token, failure);
                 fail(HttpResponseStatus.INTERNAL_SERVER_ERROR, "server error\n");
             } else if (finished) {
@@ -192,10 +195,16 @@ final class FileUpload implements HttpRequestBody {
         FileStore.PendingFile partial = file;
         file = null;
         if (partial != null) {
-            blocking.execute(() -> {
-                partial.discard();
-                slots.remove(token);
-            });
+            try {
+                blocking.execute(() -> {
+                    partial.discard();
+                    slots.remove(token);
+                });
+            } catch (RejectedExecutionException refused) {
+                // The pool is full or stopping; the answer still goes out. The partial file goes
+                // at the next start (FileStore.dropUnfinished), the slot when it expires.
+                LOG.warn("upload {}: cannot drop the partial file now: the blocking pool refused", token);
+            }
         }
     }
 

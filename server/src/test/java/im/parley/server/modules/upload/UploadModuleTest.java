@@ -8,8 +8,9 @@ import im.parley.core.jid.Jids;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.http.HttpService;
 import im.parley.server.module.ModuleCatalog;
-import im.parley.server.testing.RecordingExchange;
+import im.parley.server.testing.InlinePool;
 import im.parley.server.testing.MovableClock;
+import im.parley.server.testing.RecordingExchange;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -48,6 +49,7 @@ class UploadModuleTest {
     private final UploadModule module = new UploadModule();
     private TestServer server;
     private TestClient romeo;
+    private final InlinePool pool = new InlinePool();
 
     @BeforeEach
     void start() throws Exception {
@@ -57,7 +59,7 @@ class UploadModuleTest {
                 .with(UploadModule.MAX_FILE_SIZE, 1000)
                 .with(UploadModule.QUOTA, 1500);
         server = new TestServer(config, clock, ModuleCatalog.of(
-                TestServer.discoveredModulesReplacing(UploadModule.class, module)));
+                TestServer.discoveredModulesReplacing(UploadModule.class, module)), pool);
         server.user("romeo@parley.test").user("mallory@other.test");
         romeo = server.login("romeo@parley.test", "garden");
     }
@@ -151,6 +153,23 @@ class UploadModuleTest {
                 + UploadModule.NAMESPACE + "' filename='x.txt'/></iq>"))).isEqualTo("bad-request");
         assertThat(condition(iq(romeo, "<iq type='get' id='s3' to='" + SERVICE + "'><request xmlns='"
                 + UploadModule.NAMESPACE + "' size='10'/></iq>"))).isEqualTo("bad-request");
+    }
+
+    /**
+     * An upload the server cannot write now (the blocking pool refuses the write, then the clean-up
+     * of the partial file) is answered, not left hanging: 503 (RFC 9110 §15.6.4, a temporary
+     * overload), and the slot is not served.
+     */
+    @Test
+    void anUploadWhoseWriteThePoolRefusesIsAnswered() {
+        String url = slotUrl("a.txt", 5, null);
+        // The slot's claim runs; the body's write and the partial file's clean-up are refused.
+        pool.refuse(1, 2);
+
+        RecordingExchange put = put(url, "hello".getBytes(StandardCharsets.US_ASCII), null);
+
+        assertThat(put.status()).isEqualTo(503);
+        assertThat(call(HttpMethod.GET, url, null, null, null).status()).isEqualTo(404);
     }
 
     @Test
