@@ -1,7 +1,9 @@
 package im.parley.server.modules.presence;
 
+import im.parley.core.routing.Bounces;
 import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
+import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.server.event.AccountWork;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.PoolWork;
@@ -66,7 +68,12 @@ final class SubscriptionHandler {
                     } else if (before.subscription().hasFrom() && !after.subscription().hasFrom()) {
                         resources.sendUnavailable(user, contact);
                     }
-                }));
+                })).whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        LOG.warn("cannot process {} from {} to {}", type, user, contact, failure);
+                        bounce(stanza, failure, handling);
+                    }
+                });
     }
 
     /**
@@ -116,8 +123,20 @@ final class SubscriptionHandler {
                 })).whenComplete((ignored, failure) -> {
                     if (failure != null) {
                         LOG.warn("cannot process {} from {} to {}", type, contact, user, failure);
+                        bounce(stanza, failure, handling);
                     }
                 });
+    }
+
+    /**
+     * A subscription stanza whose state change could not be stored is not dropped without a
+     * word: its sender gets a presence error (RFC 6120 §8.3), {@code resource-constraint} (type
+     * {@code wait}, §8.3.3.18) when the server was too busy to take the write, else
+     * {@code internal-server-error}; it may send the stanza again.
+     */
+    private void bounce(Stanza stanza, Throwable failure, Handling handling) {
+        Bounces.reply(stanza, PoolWork.refused(failure) ? StanzaErrorCondition.RESOURCE_CONSTRAINT
+                : StanzaErrorCondition.INTERNAL_SERVER_ERROR).ifPresent(error -> context.send(error, handling));
     }
 
     /**

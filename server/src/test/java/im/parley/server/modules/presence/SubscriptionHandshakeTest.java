@@ -9,10 +9,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.core.jid.Jids;
 import im.parley.core.routing.Stanza;
+import im.parley.server.config.ParleyConfig;
+import im.parley.server.module.ModuleCatalog;
 import im.parley.server.storage.Subscription;
+import im.parley.server.testing.InlinePool;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
@@ -31,10 +35,12 @@ class SubscriptionHandshakeTest {
     @TempDir
     Path dir;
     private TestServer server;
+    private final InlinePool pool = new InlinePool();
 
     @BeforeEach
     void start() throws Exception {
-        server = new TestServer(dir, "parley.test");
+        server = new TestServer(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir),
+                Clock.systemDefaultZone(), ModuleCatalog.discover(), pool);
         server.user(ROMEO).user(JULIET);
     }
 
@@ -237,6 +243,46 @@ class SubscriptionHandshakeTest {
         assertThat(romeo.stanzas()).filteredOn(s -> "nobody@parley.test".equals(s.attributeValue("from"))).isEmpty();
         assertThat(state(ROMEO, "nobody@parley.test")).as("still waiting for an answer (§3.1.2)")
                 .isEqualTo(new SubscriptionState(Subscription.NONE, true, false, false));
+    }
+
+    /**
+     * A subscription stanza whose change the server cannot store now (its blocking pool refuses
+     * the write) is not dropped without a word: the sender gets a presence error, {@code
+     * resource-constraint} of type {@code wait} (RFC 6120 §8.3, §8.3.3.18), at each end.
+     */
+    @Test
+    void aSubscriptionTheServerCannotStoreNowBouncesWithATemporaryError() {
+        TestClient romeo = online(ROMEO, "orchard");
+        TestClient juliet = online(JULIET, "balcony");
+
+        // The user's own server (Appendix A.2): Romeo's side of the change is refused.
+        pool.refuseNext(1);
+        send(romeo, "<presence to='juliet@parley.test' type='subscribe' id='s1'/>");
+
+        assertThat(presences(romeo.stanzas(), "error")).singleElement().satisfies(error -> {
+            assertThat(error.attributeValue("id")).isEqualTo("s1");
+            assertThat(error.element("error").attributeValue("type")).isEqualTo("wait");
+            assertThat(error.element("error").elements()).extracting(Element::getName).contains("resource-constraint");
+        });
+        assertThat(juliet.stanzas()).isEmpty();
+        assertThat(state(ROMEO, JULIET)).isEqualTo(SubscriptionState.NONE);
+
+        // The contact's server (Appendix A.3): Romeo's side is stored, Juliet's is refused.
+        pool.refuse(1, 1);
+        send(romeo, "<presence to='juliet@parley.test' type='subscribe' id='s2'/>");
+
+        List<Element> romeoGot = romeo.stanzas();
+        assertThat(presences(romeoGot, "error")).singleElement().satisfies(error -> {
+            assertThat(error.attributeValue("id")).isEqualTo("s2");
+            assertThat(error.attributeValue("from")).isEqualTo(JULIET);
+            assertThat(error.element("error").elements()).extracting(Element::getName).contains("resource-constraint");
+        });
+        assertThat(presences(juliet.stanzas(), "subscribe")).isEmpty();
+        assertThat(state(JULIET, ROMEO)).isEqualTo(SubscriptionState.NONE);
+
+        // Sent again once the server can take it, it goes through.
+        send(romeo, "<presence to='juliet@parley.test' type='subscribe' id='s3'/>");
+        assertThat(presences(juliet.stanzas(), "subscribe")).hasSize(1);
     }
 
     private TestClient online(String user, String resource) {
