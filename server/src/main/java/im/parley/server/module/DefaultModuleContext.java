@@ -197,12 +197,10 @@ public final class DefaultModuleContext implements ModuleContext {
         handling.track(handler.handle(iq, event.work()).whenComplete((response, failure) -> {
             if (failure != null) {
                 // RFC 6120 §8.3.3.18: a pool too busy to take the work is a temporary condition.
-                boolean refused = PoolWork.refused(failure);
-                if (!refused) {
+                if (!PoolWork.refused(failure)) {
                     LOG.warn("IQ handler failed on {}", iq.element().asXML(), failure);
                 }
-                Bounces.reply(iq, refused ? StanzaErrorCondition.RESOURCE_CONSTRAINT
-                        : StanzaErrorCondition.INTERNAL_SERVER_ERROR)
+                Bounces.reply(iq, PoolWork.errorFor(failure, StanzaErrorCondition.INTERNAL_SERVER_ERROR))
                         .ifPresent(reply -> shared.router().route(reply, handling));
             } else if (response != null) {
                 shared.router().route(new Stanza(response, iq.to() == null ? iq.from().asBareJid() : iq.to(), iq.from()),

@@ -1,5 +1,6 @@
 package im.parley.server.module;
 
+import im.parley.core.stream.StanzaErrorCondition;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -34,6 +35,15 @@ public final class PoolWork {
         } catch (RejectedExecutionException refused) {
             return CompletableFuture.failedFuture(refused);
         }
+    }
+
+    /**
+     * The stanza error for work that failed with {@code failure}: {@code resource-constraint}
+     * (type {@code wait}, RFC 6120 §8.3.3.18: the sender may try again) for the pool's refusal,
+     * a temporary overload; {@code otherwise} for any other failure.
+     */
+    public static StanzaErrorCondition errorFor(Throwable failure, StanzaErrorCondition otherwise) {
+        return refused(failure) ? StanzaErrorCondition.RESOURCE_CONSTRAINT : otherwise;
     }
 
     /** Whether {@code failure}, as a stage chained to a {@link #supply} result sees it, is the pool's refusal. */

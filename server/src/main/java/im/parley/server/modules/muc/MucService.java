@@ -116,7 +116,7 @@ final class MucService {
                         .thenCompose(taken -> taken ? DONE : homeFailed(jid, stanza, work, home.get())))
                 .exceptionally(failure -> {
                     LOG.warn("room {} failed on {}", jid, stanza.element().asXML(), failure);
-                    reject(stanza, StanzaErrorCondition.INTERNAL_SERVER_ERROR, null);
+                    reject(stanza, PoolWork.errorFor(failure, StanzaErrorCondition.INTERNAL_SERVER_ERROR), null);
                     return null;
                 }));
         return Verdict.HANDLED;

@@ -164,14 +164,13 @@ public final class OfflineModule implements XmppModule {
                 .exceptionally(failure -> {
                     // Not stored: the sender learns it. A pool too busy to take the write is a
                     // temporary condition (RFC 6120 §8.3.3.18, wait): the client may send again.
-                    boolean refused = PoolWork.refused(failure);
-                    if (refused) {
+                    if (PoolWork.refused(failure)) {
                         LOG.warn("cannot store offline message for {}: the blocking pool refused the write", owner);
                     } else {
                         LOG.warn("cannot store offline message for {}", owner, failure);
                     }
-                    bounce(message, StanzaError.of(refused ? StanzaErrorCondition.RESOURCE_CONSTRAINT
-                            : StanzaErrorCondition.SERVICE_UNAVAILABLE), event.handling());
+                    StanzaErrorCondition condition = PoolWork.errorFor(failure, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+                    bounce(message, StanzaError.of(condition), event.handling());
                     return null;
                 }));
     }

@@ -101,12 +101,10 @@ final class PepDisco {
         Stanza iq = event.stanza();
         return Verdict.suspend(continuation -> event.work().defer(() -> lookUp(answer).handle((query, failure) -> {
             if (failure != null) {
-                boolean refused = PoolWork.refused(failure);
-                if (!refused) {
+                if (!PoolWork.refused(failure)) {
                     LOG.warn("cannot look up the PEP nodes of {}", owner(iq), failure);
                 }
-                Bounces.reply(iq, refused ? StanzaErrorCondition.RESOURCE_CONSTRAINT
-                        : StanzaErrorCondition.INTERNAL_SERVER_ERROR)
+                Bounces.reply(iq, PoolWork.errorFor(failure, StanzaErrorCondition.INTERNAL_SERVER_ERROR))
                         .ifPresent(reply -> context.send(reply, event.handling()));
                 continuation.resume(Verdict.HANDLED);
             } else if (query == null) {

@@ -135,8 +135,8 @@ final class SubscriptionHandler {
      * {@code internal-server-error}; it may send the stanza again.
      */
     private void bounce(Stanza stanza, Throwable failure, Handling handling) {
-        Bounces.reply(stanza, PoolWork.refused(failure) ? StanzaErrorCondition.RESOURCE_CONSTRAINT
-                : StanzaErrorCondition.INTERNAL_SERVER_ERROR).ifPresent(error -> context.send(error, handling));
+        Bounces.reply(stanza, PoolWork.errorFor(failure, StanzaErrorCondition.INTERNAL_SERVER_ERROR))
+                .ifPresent(error -> context.send(error, handling));
     }
 
     /**
