@@ -9,10 +9,11 @@ import im.parley.server.config.ConfigLoader;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.storage.Database;
 import im.parley.server.storage.JdbcAccountStore;
+import im.parley.server.testing.LoopbackPorts;
 import im.parley.server.testing.ParleyProcess;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
@@ -147,9 +148,9 @@ class AcknowledgedMessagesSurviveKillTest {
 
     /** One domain, c2s with STARTTLS on a free loopback port, nothing else (not the default HTTP listener). */
     private String config() throws IOException {
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        // Below the ephemeral range: the server takes the port again after its kill -9, and an
+        // outgoing connection in between must not be able to hold it.
+        port = LoopbackPorts.unused(InetAddress.getByName("127.0.0.1"));
         return String.join("\n",
                 "domains: [\"" + DOMAIN + "\"]",
                 "data_dir: \"" + dir.resolve("data") + "\"",
