@@ -51,6 +51,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.jxmpp.jid.DomainBareJid;
 import org.slf4j.Logger;
@@ -107,7 +108,8 @@ public final class ParleyServer implements AutoCloseable {
         Map<DomainBareJid, KeyMaterial> keys = certificates.addHosts(HostedDomainTls.hostedDomains(domains));
         tls = ServerTls.of(keys, domains.iterator().next(), config.tls().provider());
         certificates.onChange(tls::replace);
-        blocking = BlockingExecutor.create();
+        ThreadPoolExecutor pool = BlockingExecutor.create();
+        blocking = pool;
 
         Transport transport = new Transport();
         bossGroup = transport.newGroup("parley-accept", 1);
@@ -120,6 +122,7 @@ public final class ParleyServer implements AutoCloseable {
                 : new RouteHandler[] {componentRouter};
         assembly = ServerAssembly.builder(config).blocking(blocking).lanes(RecipientLanes.of(workerGroup)).tls(tls).clock(clock).routeHandlers(routeHandlers)
                 .build();
+        BlockingExecutor.meter(pool, assembly.metrics().registry());
         // After storage: a cluster's nodes share the dialback secret in their database.
         S2sRouter s2s = federation != null
                 ? new S2sRouter(S2sInitializer.settings(config, domains, keys, assembly.clusterSecrets().orElse(null)),
