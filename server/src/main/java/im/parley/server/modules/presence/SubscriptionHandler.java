@@ -70,8 +70,7 @@ final class SubscriptionHandler {
                     }
                 })).whenComplete((ignored, failure) -> {
                     if (failure != null) {
-                        LOG.warn("cannot process {} from {} to {}", type, user, contact, failure);
-                        bounce(stanza, failure, handling);
+                        failed(stanza, type, user, contact, failure, handling);
                     }
                 });
     }
@@ -122,8 +121,7 @@ final class SubscriptionHandler {
                     }
                 })).whenComplete((ignored, failure) -> {
                     if (failure != null) {
-                        LOG.warn("cannot process {} from {} to {}", type, contact, user, failure);
-                        bounce(stanza, failure, handling);
+                        failed(stanza, type, contact, user, failure, handling);
                     }
                 });
     }
@@ -134,7 +132,13 @@ final class SubscriptionHandler {
      * {@code wait}, §8.3.3.18) when the server was too busy to take the write, else
      * {@code internal-server-error}; it may send the stanza again.
      */
-    private void bounce(Stanza stanza, Throwable failure, Handling handling) {
+    private void failed(Stanza stanza, SubscriptionType type, BareJid from, BareJid to, Throwable failure,
+                        Handling handling) {
+        if (PoolWork.refused(failure)) {
+            LOG.warn("cannot process {} from {} to {} now: the blocking pool refused", type, from, to);
+        } else {
+            LOG.warn("cannot process {} from {} to {}", type, from, to, failure);
+        }
         Bounces.reply(stanza, PoolWork.errorFor(failure, StanzaErrorCondition.INTERNAL_SERVER_ERROR))
                 .ifPresent(error -> context.send(error, handling));
     }
