@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -195,16 +194,15 @@ final class FileUpload implements HttpRequestBody {
         FileStore.PendingFile partial = file;
         file = null;
         if (partial != null) {
-            try {
-                blocking.execute(() -> {
-                    partial.discard();
-                    slots.remove(token);
-                });
-            } catch (RejectedExecutionException refused) {
+            PoolWork.run(() -> {
+                partial.discard();
+                slots.remove(token);
+            }, blocking).exceptionally(failure -> {
                 // The pool is full or stopping; the answer still goes out. The partial file goes
                 // at the next start (FileStore.dropUnfinished), the slot when it expires.
-                LOG.warn("upload {}: cannot drop the partial file now: the blocking pool refused", token);
-            }
+                LOG.warn("upload {}: cannot drop the partial file now", token, failure);
+                return null;
+            });
         }
     }
 
