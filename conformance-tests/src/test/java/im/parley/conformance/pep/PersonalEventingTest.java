@@ -16,10 +16,12 @@ import org.jivesoftware.smackx.pep.PepManager;
 import org.jivesoftware.smackx.pubsub.AccessModel;
 import org.jivesoftware.smackx.pubsub.form.FillableConfigureForm;
 import org.jivesoftware.smackx.pubsub.Item;
+import org.jivesoftware.smackx.pubsub.listener.ItemEventListener;
 import org.jivesoftware.smackx.pubsub.LeafNode;
 import org.jivesoftware.smackx.pubsub.PayloadItem;
 import org.jivesoftware.smackx.pubsub.PubSubManager;
 import org.jivesoftware.smackx.pubsub.SimplePayload;
+import org.jivesoftware.smackx.pubsub.Subscription;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -60,6 +62,19 @@ class PersonalEventingTest {
         return new PayloadItem<>(id, new SimplePayload("<status xmlns='" + STATUS + "'>" + title + "</status>"));
     }
 
+    private static PayloadItem<SimplePayload> deviceList(String deviceId) {
+        return new PayloadItem<>("current", new SimplePayload(
+                "<list xmlns='eu.siacs.conversations.axolotl'><device id='" + deviceId + "'/></list>"));
+    }
+
+    /** What smack-omemo does: publish, then read the node's configuration and make it open (XEP-0060 §8.2). */
+    private static void publishOpenDeviceList(PepManager pep, String deviceId) throws Exception {
+        LeafNode devices = pep.publish(DEVICES, deviceList(deviceId));
+        FillableConfigureForm open = devices.getNodeConfiguration().getFillableForm();
+        open.setAccessModel(AccessModel.open);
+        devices.sendConfigurationForm(open);
+    }
+
     @Test
     @DisplayName("XEP-0163 §3, §4: a publish reaches the contact whose caps say +notify, and the publisher's own client")
     void aPublishReachesTheContactThatWantsIt() throws Exception {
@@ -94,12 +109,7 @@ class PersonalEventingTest {
         XmppClient alice = parley.loggedIn("alice");
         XmppClient stranger = parley.loggedIn("stranger");
         PepManager alicePep = PepManager.getInstanceFor(alice.connection());
-        LeafNode devices = alicePep.publish(DEVICES, new PayloadItem<>("current", new SimplePayload(
-                "<list xmlns='eu.siacs.conversations.axolotl'><device id='12345'/></list>")));
-        // What smack-omemo does: read the node's configuration and make it open (XEP-0060 §8.2).
-        FillableConfigureForm open = devices.getNodeConfiguration().getFillableForm();
-        open.setAccessModel(AccessModel.open);
-        devices.sendConfigurationForm(open);
+        publishOpenDeviceList(alicePep, "12345");
         alicePep.publish(STATUS, status("t1", "presence only"));
 
         PubSubManager aliceService = PubSubManager.getInstanceFor(stranger.connection(), alice.bareJid());
@@ -114,5 +124,34 @@ class PersonalEventingTest {
         assertThat(refused.attributeValue("type")).isEqualTo("error");
         assertThat(refused.element("error").elements()).extracting(Element::getName)
                 .contains("not-authorized", "presence-subscription-required");
+    }
+
+    @Test
+    @DisplayName("XEP-0163 §5 with XEP-0060 §6.1, §5.6, §6.2: a non-contact subscribes to an open node with Smack's "
+            + "LeafNode, gets the last item and each new one, lists its subscription and unsubscribes")
+    void aNonContactSubscribesToAnOpenNode() throws Exception {
+        XmppClient alice = parley.loggedIn("alice");
+        XmppClient stranger = parley.loggedIn("stranger");
+        PepManager alicePep = PepManager.getInstanceFor(alice.connection());
+        publishOpenDeviceList(alicePep, "1");
+
+        LeafNode watched = PubSubManager.getInstanceFor(stranger.connection(), alice.bareJid()).getLeafNode(DEVICES);
+        List<String> got = new CopyOnWriteArrayList<>();
+        ItemEventListener<Item> listener = event -> event.getItems().forEach(item -> got.add(item.toXML().toString()));
+        watched.addItemEventListener(listener);
+        Subscription subscription = watched.subscribe(stranger.bareJid());
+
+        assertThat(subscription.getState()).isEqualTo(Subscription.State.subscribed);
+        assertThat(String.valueOf(subscription.getJid())).isEqualTo(stranger.bareJid().toString());
+        await("the last item (§6.1.7)").atMost(XmppClient.WAIT).until(() -> got.stream().anyMatch(x -> x.contains("'1'")
+                || x.contains("\"1\"")));
+        alicePep.publish(DEVICES, deviceList("2"));
+        await("the new device list").atMost(XmppClient.WAIT).until(() -> got.stream().anyMatch(x -> x.contains("'2'")
+                || x.contains("\"2\"")));
+        assertThat(watched.getSubscriptions()).singleElement()
+                .satisfies(s -> assertThat(String.valueOf(s.getJid())).isEqualTo(stranger.bareJid().toString()));
+
+        watched.unsubscribe(stranger.bareJid().toString());
+        assertThat(watched.getSubscriptions()).isEmpty();
     }
 }

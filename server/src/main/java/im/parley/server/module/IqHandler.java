@@ -7,8 +7,9 @@ import org.dom4j.Element;
 
 /**
  * Answers an IQ request of type {@code get} or {@code set} (RFC 6120 §8.2.3): the completed
- * stage holds the {@code result} or {@code error} IQ to send back. Handlers that must block
- * (storage) complete the stage from another thread.
+ * stage holds the {@code result} or {@code error} IQ to send back, or null if the handler routed
+ * its answer itself (to send something that must reach the requester after it). Handlers that
+ * must block (storage) complete the stage from another thread.
  */
 @FunctionalInterface
 public interface IqHandler {

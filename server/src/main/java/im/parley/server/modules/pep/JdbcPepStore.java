@@ -27,7 +27,7 @@ import org.jxmpp.jid.EntityBareJid;
  */
 final class JdbcPepStore {
 
-    private static final String KEY = " WHERE domain = ? AND username = ? AND node = ?";
+    static final String KEY = " WHERE domain = ? AND username = ? AND node = ?";
     private static final String CONFIG_COLUMNS =
             "access_model, roster_groups, max_items, persist_items, send_last, deliver_payloads, notify_retract, notify_delete";
 
@@ -196,6 +196,25 @@ final class JdbcPepStore {
         });
     }
 
+    /** The affiliations the owner gave {@code jid} (a bare JID), by node in code-point order (XEP-0060 §5.7). */
+    Map<String, Affiliation> affiliationsOf(EntityBareJid owner, String jid) {
+        return tx.run("read PEP affiliations at " + owner, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT node, affiliation FROM pep_affiliations WHERE domain = ? AND username = ? AND jid = ?")) {
+                bindOwner(select, owner);
+                select.setString(3, jid);
+                Map<String, Affiliation> affiliations = new TreeMap<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        String node = rows.getString(1);
+                        Affiliation.of(rows.getString(2)).ifPresent(affiliation -> affiliations.put(node, affiliation));
+                    }
+                }
+                return affiliations;
+            }
+        });
+    }
+
     /** Sets the affiliations given ({@link Affiliation#NONE} removes one), all or none. */
     void affiliate(EntityBareJid owner, String node, Map<String, Affiliation> changes) {
         tx.run("change PEP affiliations of " + owner, connection -> {
@@ -259,14 +278,14 @@ final class JdbcPepStore {
         return items;
     }
 
-    private static PreparedStatement prepare(Connection connection, String sql, EntityBareJid owner, String node)
+    static PreparedStatement prepare(Connection connection, String sql, EntityBareJid owner, String node)
             throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
         bindKey(statement, 1, owner, node);
         return statement;
     }
 
-    private static void bindKey(PreparedStatement statement, int first, EntityBareJid owner, String node) throws SQLException {
+    static void bindKey(PreparedStatement statement, int first, EntityBareJid owner, String node) throws SQLException {
         statement.setString(first, owner.getDomain().toString());
         statement.setString(first + 1, owner.getLocalpart().toString());
         statement.setString(first + 2, node);

@@ -1,5 +1,7 @@
 package im.parley.server.modules.pep;
 
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.Namespaces;
 import im.parley.server.module.ModuleContext;
@@ -7,6 +9,7 @@ import im.parley.server.storage.StoredXml;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -20,8 +23,9 @@ import org.jxmpp.jid.Jid;
 /**
  * Event notifications (XEP-0060 §7.1.2, §7.2.2, §8.4.2, §8.5.2) from the owner's bare JID
  * (XEP-0163 §4.3.1), as {@code headline} messages, to every resource present at the account
- * that wants the node ({@code +notify}), may see it (its access model) and is not blocked
- * (XEP-0163 §4.3.3 rule 3). Blocking: reads the roster and the block list.
+ * that wants the node ({@code +notify}) and to every explicit subscriber, if it may see the node
+ * (its access model) and is not blocked (XEP-0163 §4.3.3 rule 3). Blocking: reads the roster and
+ * the block list.
  */
 final class Notifications {
 
@@ -35,18 +39,35 @@ final class Notifications {
         this.interests = interests;
     }
 
-    /** Sends what {@code event} makes for each resource that gets notifications of {@code node}. */
+    /**
+     * Sends what {@code event} makes for each resource that gets notifications of {@code node},
+     * and for each explicit subscriber (XEP-0060 §6.1) the node's access model still admits: a
+     * full JID gets one at that JID; a bare JID gets them at its resources that want the node, or
+     * one at the bare JID if none does (XEP-0163 §4.3.2); nobody gets one twice.
+     */
     void broadcast(EntityBareJid owner, String node, NodeConfig config, Map<String, Affiliation> affiliations,
-                   Function<Jid, Element> event) {
+                   Set<String> subscribers, Function<Jid, Element> event) {
         Set<Jid> interested = interests.interestedIn(owner, node);
-        if (interested.isEmpty()) {
+        Set<Jid> recipients = new LinkedHashSet<>(interested);
+        for (String subscriber : subscribers) {
+            Jid jid;
+            try {
+                jid = Jids.parse(subscriber);
+            } catch (JidMalformedException e) {
+                continue;  // not stored: subscribe parsed it
+            }
+            if (jid.hasResource() || interested.stream().noneMatch(resource -> resource.asBareJid().equals(jid))) {
+                recipients.add(jid);
+            }
+        }
+        if (recipients.isEmpty()) {
             return;
         }
         NodeAccess access = new NodeAccess(owner, context.storage().rosters().roster(owner));
         Set<Jid> blocked = context.storage().blockLists().load(owner);
-        for (Jid resource : interested) {
-            if (!isBlocked(blocked, resource) && access.allows(resource.asBareJid(), config, affiliations)) {
-                send(owner, resource, event.apply(resource), null);
+        for (Jid recipient : recipients) {
+            if (!isBlocked(blocked, recipient) && access.allows(recipient.asBareJid(), config, affiliations)) {
+                send(owner, recipient, event.apply(recipient), null);
             }
         }
     }

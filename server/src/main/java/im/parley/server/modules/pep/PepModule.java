@@ -12,6 +12,8 @@ import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
 import im.parley.server.modules.disco.ServerInfo;
 import java.util.List;
+import javax.sql.DataSource;
+import org.jxmpp.jid.DomainBareJid;
 
 /**
  * Personal Eventing Protocol (XEP-0163): every account is a publish-subscribe service
@@ -31,6 +33,9 @@ public final class PepModule implements XmppModule {
     public static final ModuleOption<Integer> MAX_PAYLOAD_SIZE = SECTION.option("max_payload_size",
             ValueType.integer(1, 16 * 1024 * 1024), 256 * 1024,
             "Largest item payload in bytes; larger is refused with `not-acceptable` and `<payload-too-big/>`.");
+    public static final ModuleOption<Integer> MAX_SUBSCRIPTIONS = SECTION.option("max_subscriptions",
+            ValueType.integer(1, 1_000_000), 1000,
+            "The most explicit subscriptions a node may have; one more is refused with `policy-violation` and `<too-many-subscriptions/>`.");
     public static final ModuleOption<Integer> CAPS_CACHE_SIZE = SECTION.option("caps_cache_size",
             ValueType.integer(1, 1_000_000), 10_000,
             "How many verified entity capabilities (XEP-0115) are remembered, and the most disco#info queries in flight.");
@@ -38,9 +43,10 @@ public final class PepModule implements XmppModule {
     /** The XEP-0060 features Parley's PEP service offers (§10), announced on the account. */
     static final List<String> FEATURES = List.of("access-open", "access-presence", "access-roster", "access-whitelist",
             "auto-create", "auto-subscribe", "config-node", "config-node-max", "create-and-configure", "create-nodes", "delete-items",
-            "delete-nodes", "filtered-notifications", "last-published", "manage-affiliations", "modify-affiliations",
-            "persistent-items", "presence-notifications", "publish", "publish-options", "purge-nodes", "retract-items",
-            "retrieve-default", "retrieve-items");
+            "delete-nodes", "filtered-notifications", "last-published", "manage-affiliations", "manage-subscriptions",
+            "modify-affiliations", "persistent-items", "presence-notifications", "publish", "publish-options", "purge-nodes",
+            "retract-items", "retrieve-affiliations", "retrieve-default", "retrieve-items", "retrieve-subscriptions",
+            "subscribe");
 
     private PepService service;
 
@@ -57,15 +63,28 @@ public final class PepModule implements XmppModule {
 
     @Override
     public List<ModuleOption<?>> options() {
-        return List.of(MAX_ITEMS, MAX_NODES, MAX_PAYLOAD_SIZE, CAPS_CACHE_SIZE);
+        return List.of(MAX_ITEMS, MAX_NODES, MAX_PAYLOAD_SIZE, MAX_SUBSCRIPTIONS, CAPS_CACHE_SIZE);
     }
 
     @Override
     public void load(ModuleContext context) {
-        JdbcPepStore store = new JdbcPepStore(context.schema(this, "classpath:db/pep"));
+        DataSource schema = context.schema(this, "classpath:db/pep");
+        JdbcPepStore store = new JdbcPepStore(schema);
+        JdbcPepSubscriptions subscriptionStore = new JdbcPepSubscriptions(schema);
         InterestedResources interests = new InterestedResources();
-        service = new PepService(context, store, new Notifications(context, interests), new PepService.Limits(
+        Notifications notifications = new Notifications(context, interests);
+        service = new PepService(context, store, subscriptionStore, notifications, new PepService.Limits(
                 context.option(MAX_ITEMS), context.option(MAX_NODES), context.option(MAX_PAYLOAD_SIZE)));
+        PepSubscriptions subscriptions = new PepSubscriptions(context, service, store, subscriptionStore, notifications,
+                context.option(MAX_SUBSCRIPTIONS));
+        // A local account's subscriptions to other accounts' nodes go with it (its own nodes go by
+        // the database's cascade).
+        DomainBareJid domain = context.host().domain();
+        context.storage().accounts().afterDelete(account -> {
+            if (account.getDomain().equals(domain)) {
+                subscriptions.accountDeleted(account);
+            }
+        });
         int capsCacheSize = context.option(CAPS_CACHE_SIZE);
         CapsResolver resolver = new CapsResolver(new CapsCache(capsCacheSize), capsCacheSize, context.clock(),
                 context::send);
@@ -82,7 +101,7 @@ public final class PepModule implements XmppModule {
             context.addAccountFeature(Pubsub.NS + "#" + feature);
             context.addServerFeature(Pubsub.NS + "#" + feature);
         }
-        PepRequests requests = new PepRequests(service, context.blocking());
+        PepRequests requests = new PepRequests(service, subscriptions, context.blocking(), context::send);
         context.handleAccountIq(Pubsub.NS, requests);
         context.handleAccountIq(Pubsub.OWNER, requests);
         context.hook(StanzaEvents.to("presence", Shape.BARE), EventPriority.OBSERVE, presence::onPresence);

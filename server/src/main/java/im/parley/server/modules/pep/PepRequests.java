@@ -3,11 +3,14 @@ package im.parley.server.modules.pep;
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import im.parley.core.routing.Stanza;
+import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.module.IqHandler;
 import im.parley.server.module.PoolWork;
+import im.parley.server.modules.pep.JdbcPepSubscriptions.Subscription;
 import im.parley.server.modules.pep.Pubsub.Refusal;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,41 +18,67 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.QName;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.Jid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pubsub requests to an account's bare JID (XEP-0163 §1.2: the account is the service),
  * from its own resources or anyone else, local or remote: publishing (XEP-0060 §7.1, §7.2) and
  * the owner's use cases (§8) for the owner only ({@code forbidden} otherwise, §7.1.3.1),
- * item retrieval (§6.5) for whoever the node's access model admits. What Parley does not
+ * item retrieval (§6.5), subscribing and unsubscribing (§6.1, §6.2) for whoever the node's access
+ * model admits, one's own subscriptions and affiliations (§5.6, §5.7). What Parley does not
  * implement is {@code feature-not-implemented} naming the feature (§4.4).
+ *
+ * <p>A request is handled in the owner's turn. What must follow its answer (the last item for a
+ * new subscriber, §6.1.7) is sent after the answer, which the handler then routes itself.
  */
 final class PepRequests implements IqHandler {
 
-    private final PepService service;
-    private final Executor blocking;
+    private static final Logger LOG = LoggerFactory.getLogger(PepRequests.class);
 
-    PepRequests(PepService service, Executor blocking) {
+    private final PepService service;
+    private final PepSubscriptions subscriptions;
+    private final Executor blocking;
+    private final Consumer<Stanza> send;
+
+    PepRequests(PepService service, PepSubscriptions subscriptions, Executor blocking, Consumer<Stanza> send) {
         this.service = service;
+        this.subscriptions = subscriptions;
         this.blocking = blocking;
+        this.send = send;
     }
 
     @Override
     public CompletionStage<Element> handle(Stanza iq) {
         return PoolWork.supply(() -> {
+            List<Runnable> after = new ArrayList<>();
+            Element answer;
             try {
-                return answer(iq);
+                answer = answer(iq, after);
             } catch (Refusal refusal) {
                 return refusal.replyTo(iq);
             }
+            if (after.isEmpty()) {
+                return answer;
+            }
+            send.accept(new Stanza(answer, iq.to() == null ? iq.from().asBareJid() : iq.to(), iq.from()));
+            try {
+                after.forEach(Runnable::run);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot finish a pubsub request to {}", iq.to(), e);
+            }
+            return null;  // answered above
         }, blocking);
     }
 
-    private Element answer(Stanza iq) throws Refusal {
+    private Element answer(Stanza iq, List<Runnable> after) throws Refusal {
         BareJid requester = iq.from() == null ? null : iq.from().asBareJid();
         EntityBareJid owner = iq.to() == null ? (requester == null ? null : requester.asEntityBareJidIfPossible())
                 : iq.to().asEntityBareJidIfPossible();
@@ -75,9 +104,12 @@ final class PepRequests implements IqHandler {
                 case "publish" -> publish(iq, owner, verb, pubsub.element(QName.get("publish-options", Pubsub.NS)));
                 case "retract" -> retract(iq, owner, verb);
                 case "create" -> create(iq, owner, verb, pubsub.element(QName.get("configure", Pubsub.NS)));
-                case "subscribe", "unsubscribe", "get options", "options" -> throw Refusal.unsupported("subscribe");
-                case "get subscriptions" -> throw Refusal.unsupported("retrieve-subscriptions");
-                case "get affiliations" -> throw Refusal.unsupported("retrieve-affiliations");
+                case "subscribe" -> subscribe(iq, owner, requester, verb, pubsub, after);
+                case "unsubscribe" -> unsubscribe(iq, owner, requester, verb);
+                // §6.3.4.6: no subscription options.
+                case "get options", "options" -> throw Refusal.unsupported("subscription-options");
+                case "get subscriptions" -> ownSubscriptions(iq, owner, requester, verb.attributeValue("node"));
+                case "get affiliations" -> ownAffiliations(iq, owner, requester, verb.attributeValue("node"));
                 default -> throw Refusal.of(StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED);
             };
         }
@@ -115,7 +147,22 @@ final class PepRequests implements IqHandler {
                 return ownerResult(iq, affiliations);
             }
             case "set affiliations" -> service.affiliate(owner, required(node), affiliationChanges(verb));
-            case "get subscriptions", "set subscriptions" -> throw Refusal.unsupported("manage-subscriptions");
+            case "get subscriptions" -> {
+                Element list = DocumentHelper.createElement(QName.get("subscriptions", Pubsub.OWNER))
+                        .addAttribute("node", required(node));
+                for (String jid : subscriptions.subscribers(owner, node)) {
+                    list.addElement(QName.get("subscription", Pubsub.OWNER)).addAttribute("jid", jid)
+                            .addAttribute("subscription", "subscribed");
+                }
+                return ownerResult(iq, list);
+            }
+            case "set subscriptions" -> {
+                List<Element> unchanged = subscriptions.change(owner, required(node),
+                        verb.elements(QName.get("subscription", Pubsub.OWNER)));
+                if (!unchanged.isEmpty()) {
+                    return unchangedSubscriptions(iq, node, unchanged);
+                }
+            }
             default -> throw Refusal.of(StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED);
         }
         return Stanzas.iqResult(iq.element());
@@ -192,6 +239,81 @@ final class PepRequests implements IqHandler {
             items.addElement(QName.get("item", Pubsub.NS)).addAttribute("id", item.id()).add(Notifications.payload(item));
         }
         return result;
+    }
+
+    /**
+     * §6.1: subscribe, answered with the subscription (§6.1.2); the node's last item follows the
+     * answer (§6.1.7). Subscribing with options (§6.3.7) is refused: there are none (§6.3.4.6).
+     */
+    private Element subscribe(Stanza iq, EntityBareJid owner, BareJid requester, Element subscribe, Element pubsub,
+                              List<Runnable> after) throws Refusal {
+        if (pubsub.element(QName.get("options", Pubsub.NS)) != null) {
+            throw Refusal.unsupported("subscription-options");
+        }
+        String node = required(subscribe.attributeValue("node"));
+        Jid jid = subscriberJid(subscribe);
+        after.add(subscriptions.subscribe(owner, node, requester, jid));
+        Element result = Stanzas.iqResult(iq.element());
+        result.addElement(QName.get("pubsub", Pubsub.NS)).addElement(QName.get("subscription", Pubsub.NS))
+                .addAttribute("node", node).addAttribute("jid", jid.toString()).addAttribute("subscription", "subscribed");
+        return result;
+    }
+
+    /** §6.2: unsubscribe, answered with an empty result (§6.2.2). */
+    private Element unsubscribe(Stanza iq, EntityBareJid owner, BareJid requester, Element unsubscribe) throws Refusal {
+        subscriptions.unsubscribe(owner, required(unsubscribe.attributeValue("node")), requester,
+                subscriberJid(unsubscribe));
+        return Stanzas.iqResult(iq.element());
+    }
+
+    /** §6.1.1, §6.2.1: the subscribed JID, which the request must give ({@code jid-required}, as §6.3.4.3). */
+    private static Jid subscriberJid(Element request) throws Refusal {
+        String jid = request.attributeValue("jid");
+        if (jid == null || jid.isEmpty()) {
+            throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, "jid-required", null);
+        }
+        try {
+            return Jids.parse(jid);
+        } catch (JidMalformedException e) {
+            throw Refusal.of(StanzaErrorCondition.JID_MALFORMED);
+        }
+    }
+
+    /** §5.6: the requester's subscriptions at this service, of one node if named. */
+    private Element ownSubscriptions(Stanza iq, EntityBareJid owner, BareJid requester, String node) {
+        Element result = Stanzas.iqResult(iq.element());
+        Element list = result.addElement(QName.get("pubsub", Pubsub.NS)).addElement(QName.get("subscriptions", Pubsub.NS));
+        if (node != null) {
+            list.addAttribute("node", node);
+        }
+        for (Subscription subscription : subscriptions.subscriptionsOf(owner, requester, node)) {
+            list.addElement(QName.get("subscription", Pubsub.NS)).addAttribute("node", subscription.node())
+                    .addAttribute("jid", subscription.jid()).addAttribute("subscription", "subscribed");
+        }
+        return result;
+    }
+
+    /** §5.7: the requester's affiliations at this service, of one node if named. */
+    private Element ownAffiliations(Stanza iq, EntityBareJid owner, BareJid requester, String node) {
+        Element result = Stanzas.iqResult(iq.element());
+        Element list = result.addElement(QName.get("pubsub", Pubsub.NS)).addElement(QName.get("affiliations", Pubsub.NS));
+        if (node != null) {
+            list.addAttribute("node", node);
+        }
+        subscriptions.affiliationsOf(owner, requester, node).forEach((name, affiliation) -> list
+                .addElement(QName.get("affiliation", Pubsub.NS)).addAttribute("node", name)
+                .addAttribute("affiliation", affiliation.value()));
+        return result;
+    }
+
+    /** §8.8.2.4: the entries not applied, with the subscription each still has, in a {@code not-acceptable} error. */
+    private static Element unchangedSubscriptions(Stanza iq, String node, List<Element> unchanged) {
+        Element request = iq.element().createCopy();
+        request.clearContent();
+        Element list = request.addElement(QName.get("pubsub", Pubsub.OWNER))
+                .addElement(QName.get("subscriptions", Pubsub.OWNER)).addAttribute("node", node);
+        unchanged.forEach(list::add);
+        return Stanzas.errorReply(request, StanzaError.of(StanzaErrorCondition.NOT_ACCEPTABLE));
     }
 
     private static Map<String, Affiliation> affiliationChanges(Element verb) throws Refusal {

@@ -1,5 +1,7 @@
 package im.parley.server.modules.pep;
 
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.modules.pep.JdbcPepStore.Creation;
@@ -13,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.dom4j.Element;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.EntityBareJid;
@@ -39,13 +42,16 @@ public final class PepService {
 
     private final ModuleContext context;
     private final JdbcPepStore store;
+    private final JdbcPepSubscriptions subscriptions;
     private final Notifications notifications;
     private final Limits limits;
     private final Map<String, List<NodeListener>> listeners = new ConcurrentHashMap<>();
 
-    PepService(ModuleContext context, JdbcPepStore store, Notifications notifications, Limits limits) {
+    PepService(ModuleContext context, JdbcPepStore store, JdbcPepSubscriptions subscriptions, Notifications notifications,
+               Limits limits) {
         this.context = context;
         this.store = store;
+        this.subscriptions = subscriptions;
         this.notifications = notifications;
         this.limits = limits;
     }
@@ -74,8 +80,7 @@ public final class PepService {
         PepItem item = new PepItem(itemId == null || itemId.isEmpty() ? UUID.randomUUID().toString() : itemId,
                 context.clock().instant(), xml);
         store.publish(owner, node, item, config.keptItems());
-        notifications.broadcast(owner, node, config, store.affiliations(owner, node),
-                to -> Notifications.published(node, item, config.deliverPayloads()));
+        notify(owner, node, config, to -> Notifications.published(node, item, config.deliverPayloads()));
         changed(owner, node);
         return item.id();
     }
@@ -156,19 +161,23 @@ public final class PepService {
             throw Refusal.of(StanzaErrorCondition.ITEM_NOT_FOUND);
         }
         if (notify || config.notifyRetract()) {
-            notifications.broadcast(owner, node, config, store.affiliations(owner, node),
-                    to -> Notifications.retracted(node, id));
+            notify(owner, node, config, to -> Notifications.retracted(node, id));
         }
         changed(owner, node);
     }
 
-    /** XEP-0060 §8.4: deletes a node, telling who could see it (§8.4.2) if it notifies deletion. */
+    /**
+     * XEP-0060 §8.4: deletes a node with its subscriptions, telling who could see it (§8.4.2) if
+     * it notifies deletion.
+     */
     void delete(EntityBareJid owner, String node) throws Refusal {
         NodeConfig config = existing(owner, node);
         Map<String, Affiliation> affiliations = store.affiliations(owner, node);
+        Set<String> subscribers = subscriptions.subscribers(owner, node);
         store.delete(owner, node);
         if (config.notifyDelete()) {
-            notifications.broadcast(owner, node, config, affiliations, to -> Notifications.nodeEvent("delete", node));
+            notifications.broadcast(owner, node, config, affiliations, subscribers,
+                    to -> Notifications.nodeEvent("delete", node));
         }
         changed(owner, node);
     }
@@ -177,8 +186,7 @@ public final class PepService {
     void purge(EntityBareJid owner, String node) throws Refusal {
         NodeConfig config = existing(owner, node);
         store.purge(owner, node);
-        notifications.broadcast(owner, node, config, store.affiliations(owner, node),
-                to -> Notifications.nodeEvent("purge", node));
+        notify(owner, node, config, to -> Notifications.nodeEvent("purge", node));
         changed(owner, node);
     }
 
@@ -188,6 +196,12 @@ public final class PepService {
      */
     public void onChange(String node, NodeListener listener) {
         listeners.computeIfAbsent(node, n -> new CopyOnWriteArrayList<>()).add(listener);
+    }
+
+    /** Sends what {@code event} makes to whoever gets the node's notifications, subscribers included. */
+    private void notify(EntityBareJid owner, String node, NodeConfig config, Function<Jid, Element> event) {
+        notifications.broadcast(owner, node, config, store.affiliations(owner, node), subscriptions.subscribers(owner, node),
+                event);
     }
 
     private void changed(EntityBareJid owner, String node) {
@@ -212,13 +226,25 @@ public final class PepService {
         return all;
     }
 
-    /** XEP-0060 §8.9.2: changes affiliations; the owner's own cannot change (§8.9.2.4). */
+    /**
+     * XEP-0060 §8.9.2: changes affiliations; the owner's own cannot change (§8.9.2.4). An outcast
+     * loses its subscriptions (§4.1: an outcast may not subscribe).
+     */
     void affiliate(EntityBareJid owner, String node, Map<String, Affiliation> changes) throws Refusal {
         existing(owner, node);
         if (changes.containsKey(owner.toString()) || changes.containsValue(Affiliation.OWNER)) {
             throw Refusal.of(StanzaErrorCondition.NOT_ACCEPTABLE, null, "a PEP node has one owner, the account");
         }
         store.affiliate(owner, node, changes);
+        for (Map.Entry<String, Affiliation> change : changes.entrySet()) {
+            if (change.getValue() == Affiliation.OUTCAST) {
+                try {
+                    subscriptions.unsubscribeAll(owner, node, Jids.parse(change.getKey()).asBareJid());
+                } catch (JidMalformedException e) {
+                    throw new IllegalStateException("an affiliation's JID was checked before: " + change.getKey(), e);
+                }
+            }
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package im.parley.server.modules.pep;
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.core.stream.StanzaErrorType;
 import im.parley.core.stream.Stanzas;
 import java.util.Locale;
 import java.util.Optional;
@@ -39,12 +40,20 @@ public final class Pubsub {
         public final StanzaErrorCondition condition;
         final String pubsubCondition;
         final String feature;
+        /** The error's type: the condition's usual one unless the XEP's example gives another. */
+        final StanzaErrorType type;
 
-        private Refusal(StanzaErrorCondition condition, String pubsubCondition, String feature, String text) {
+        private Refusal(StanzaErrorCondition condition, StanzaErrorType type, String pubsubCondition, String feature,
+                        String text) {
             super(text, null, false, false);
             this.condition = condition;
+            this.type = type;
             this.pubsubCondition = pubsubCondition;
             this.feature = feature;
+        }
+
+        private Refusal(StanzaErrorCondition condition, String pubsubCondition, String feature, String text) {
+            this(condition, condition.defaultType(), pubsubCondition, feature, text);
         }
 
         static Refusal of(StanzaErrorCondition condition, String pubsubCondition, String text) {
@@ -55,6 +64,11 @@ public final class Pubsub {
             return new Refusal(condition, null, null, null);
         }
 
+        /** The same refusal with an error of {@code type}. */
+        Refusal ofType(StanzaErrorType type) {
+            return new Refusal(condition, type, pubsubCondition, feature, getMessage());
+        }
+
         /** §4.4 and every "not supported" case: {@code feature-not-implemented} naming the feature. */
         static Refusal unsupported(String feature) {
             return new Refusal(StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED, "unsupported", feature, null);
@@ -62,7 +76,7 @@ public final class Pubsub {
 
         /** The error reply to {@code iq}. */
     public Element replyTo(Stanza iq) {
-            Element reply = Stanzas.errorReply(iq.element(), StanzaError.of(condition, getMessage()));
+            Element reply = Stanzas.errorReply(iq.element(), new StanzaError(type, condition, getMessage()));
             if (pubsubCondition != null) {
                 Element specific = reply.element("error").addElement(QName.get(pubsubCondition, ERRORS));
                 if (feature != null) {

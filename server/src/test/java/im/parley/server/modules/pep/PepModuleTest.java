@@ -1,17 +1,22 @@
 package im.parley.server.modules.pep;
 
+import static im.parley.server.modules.pep.PepWorld.JULIET;
+import static im.parley.server.modules.pep.PepWorld.NURSE;
+import static im.parley.server.modules.pep.PepWorld.ROMEO;
 import static im.parley.server.modules.pep.PepScript.answerCapsQueries;
+import static im.parley.server.modules.pep.PepScript.error;
+import static im.parley.server.modules.pep.PepScript.field;
+import static im.parley.server.modules.pep.PepScript.iq;
+import static im.parley.server.modules.pep.PepScript.publish;
+import static im.parley.server.modules.pep.PepScript.tune;
 import static im.parley.server.modules.pep.PepScript.capsPresence;
 import static im.parley.server.modules.pep.PepScript.discoQuery;
 import static im.parley.server.modules.pep.PepScript.notifications;
-import static im.parley.server.modules.roster.RosterScript.befriend;
-import static im.parley.server.modules.roster.RosterScript.fetchRosterAndGoOnline;
 import static im.parley.server.modules.roster.RosterScript.response;
 import static im.parley.server.modules.roster.RosterScript.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.server.config.ParleyConfig;
-import im.parley.server.module.ModuleCatalog;
 import im.parley.server.testing.InlinePool;
 import im.parley.server.testing.MovableClock;
 import im.parley.server.testing.TestClient;
@@ -19,7 +24,6 @@ import im.parley.server.testing.TestServer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.dom4j.Element;
@@ -36,9 +40,6 @@ import org.jxmpp.jid.impl.JidCreate;
  */
 class PepModuleTest {
 
-    private static final String JULIET = "juliet@parley.test";
-    private static final String ROMEO = "romeo@parley.test";
-    private static final String NURSE = "nurse@parley.test";
     private static final String PUBSUB = "http://jabber.org/protocol/pubsub";
     private static final String OWNER = PUBSUB + "#owner";
     private static final String EVENT = PUBSUB + "#event";
@@ -49,6 +50,7 @@ class PepModuleTest {
     @TempDir
     Path dir;
     private final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T12:00:00Z"));
+    private PepWorld world;
     private TestServer server;
     private TestClient juliet;
     private TestClient romeo;
@@ -56,14 +58,11 @@ class PepModuleTest {
     private final InlinePool pool = new InlinePool();
 
     private void start(UnaryOperator<ParleyConfig> config) throws Exception {
-        server = new TestServer(config.apply(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir)),
-                clock, ModuleCatalog.discover(), pool);
-        server.user(JULIET).user(ROMEO).user(NURSE);
-        juliet = online(JULIET, "balcony");
-        romeo = online(ROMEO, "orchard");
-        nurse = online(NURSE, "kitchen");
-        befriend(romeo, juliet);
-        quiet();
+        world = new PepWorld(dir, clock, pool, config);
+        server = world.server;
+        juliet = world.juliet;
+        romeo = world.romeo;
+        nurse = world.nurse;
     }
 
     private void start() throws Exception {
@@ -72,46 +71,17 @@ class PepModuleTest {
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.close();
+        if (world != null) {
+            world.close();
         }
     }
 
     private TestClient online(String user, String resource) {
-        TestClient client = server.login(user, resource);
-        fetchRosterAndGoOnline(client);
-        client.stanzas();
-        return client;
+        return world.online(user, resource);
     }
 
     private void quiet() {
-        juliet.stanzas();
-        romeo.stanzas();
-        nurse.stanzas();
-    }
-
-    /** Sends an IQ and returns the answer with its id, leaving the rest unread-and-dropped. */
-    private static Element iq(TestClient client, String xml) {
-        send(client, xml);
-        return response(client.stanzas(), "q");
-    }
-
-    private static String publish(String node, String item, String options) {
-        return "<iq type='set' id='q'><pubsub xmlns='" + PUBSUB + "'><publish node='" + node + "'>" + item + "</publish>"
-                + (options.isEmpty() ? "" : "<publish-options><x xmlns='jabber:x:data' type='submit'>"
-                + field("FORM_TYPE", PUBSUB + "#publish-options") + options + "</x></publish-options>")
-                + "</pubsub></iq>";
-    }
-
-    private static String tune(String id, String title) {
-        return "<item" + (id == null ? "" : " id='" + id + "'") + "><tune xmlns='" + TUNE + "'><title>" + title
-                + "</title></tune></item>";
-    }
-
-    private static String field(String var, String... values) {
-        StringBuilder field = new StringBuilder("<field var='" + var + "'>");
-        Arrays.stream(values).forEach(v -> field.append("<value>").append(v).append("</value>"));
-        return field.append("</field>").toString();
+        world.quiet();
     }
 
     private static String items(String owner, String node, String extra) {
@@ -124,15 +94,6 @@ class PepModuleTest {
         return answer.element(QName.get("pubsub", PUBSUB)).element(QName.get("items", PUBSUB))
                 .elements(QName.get("item", PUBSUB)).stream()
                 .map(i -> i.element(QName.get("tune", TUNE)).elementText("title")).toList();
-    }
-
-    /** The stanza error condition and the pubsub-specific condition, e.g. "conflict precondition-not-met". */
-    private static String error(Element answer) {
-        assertThat(answer.attributeValue("type")).as(answer.asXML()).isEqualTo("error");
-        Element error = answer.element("error");
-        String condition = error.elements().get(0).getName();
-        Element specific = error.elements().stream().filter(e -> ERRORS.equals(e.getNamespaceURI())).findFirst().orElse(null);
-        return specific == null ? condition : condition + " " + specific.getName();
     }
 
     private static String configure(String node, String fields) {
@@ -288,18 +249,6 @@ class PepModuleTest {
                 "<iq type='set' id='q' to='" + JULIET + "'>")))).isEqualTo("forbidden");
         assertThat(error(iq(romeo, "<iq type='set' id='q' to='" + JULIET + "'><pubsub xmlns='" + OWNER + "'><purge node='"
                 + TUNE + "'/></pubsub></iq>"))).isEqualTo("forbidden");
-    }
-
-    @Test
-    void explicitSubscriptionsAreNotImplemented_xep0060_6_1_3_and_4_4() throws Exception {
-        start();
-        iq(juliet, publish(TUNE, tune("1", "x"), field("pubsub#access_model", "open")));
-
-        Element answer = iq(nurse, "<iq type='set' id='q' to='" + JULIET + "'><pubsub xmlns='" + PUBSUB + "'><subscribe node='"
-                + TUNE + "' jid='" + NURSE + "'/></pubsub></iq>");
-        assertThat(error(answer)).isEqualTo("feature-not-implemented unsupported");
-        assertThat(answer.element("error").element(QName.get("unsupported", ERRORS)).attributeValue("feature"))
-                .isEqualTo("subscribe");
     }
 
     @Test

@@ -1,6 +1,8 @@
 package im.parley.server.modules.pep;
 
+import static im.parley.server.modules.roster.RosterScript.response;
 import static im.parley.server.modules.roster.RosterScript.send;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.server.modules.caps.CapsVerification;
 import im.parley.server.testing.TestClient;
@@ -17,6 +19,9 @@ public final class PepScript {
 
     private static final String DISCO_INFO = "http://jabber.org/protocol/disco#info";
     private static final String EVENT = "http://jabber.org/protocol/pubsub#event";
+    private static final String PUBSUB = "http://jabber.org/protocol/pubsub";
+    private static final String ERRORS = PUBSUB + "#errors";
+    private static final String TUNE = "http://jabber.org/protocol/tune";
 
     private PepScript() {
     }
@@ -67,4 +72,36 @@ public final class PepScript {
                 .toList();
     }
 
+    /** Sends an IQ and returns the answer with its id, leaving the rest unread-and-dropped. */
+    public static Element iq(TestClient client, String xml) {
+        send(client, xml);
+        return response(client.stanzas(), "q");
+    }
+
+    public static String publish(String node, String item, String options) {
+        return "<iq type='set' id='q'><pubsub xmlns='" + PUBSUB + "'><publish node='" + node + "'>" + item + "</publish>"
+                + (options.isEmpty() ? "" : "<publish-options><x xmlns='jabber:x:data' type='submit'>"
+                + field("FORM_TYPE", PUBSUB + "#publish-options") + options + "</x></publish-options>")
+                + "</pubsub></iq>";
+    }
+
+    public static String tune(String id, String title) {
+        return "<item" + (id == null ? "" : " id='" + id + "'") + "><tune xmlns='" + TUNE + "'><title>" + title
+                + "</title></tune></item>";
+    }
+
+    public static String field(String var, String... values) {
+        StringBuilder field = new StringBuilder("<field var='" + var + "'>");
+        Arrays.stream(values).forEach(v -> field.append("<value>").append(v).append("</value>"));
+        return field.append("</field>").toString();
+    }
+
+    /** The stanza error condition and the pubsub-specific condition, e.g. "conflict precondition-not-met". */
+    public static String error(Element answer) {
+        assertThat(answer.attributeValue("type")).as(answer.asXML()).isEqualTo("error");
+        Element error = answer.element("error");
+        String condition = error.elements().get(0).getName();
+        Element specific = error.elements().stream().filter(e -> ERRORS.equals(e.getNamespaceURI())).findFirst().orElse(null);
+        return specific == null ? condition : condition + " " + specific.getName();
+    }
 }

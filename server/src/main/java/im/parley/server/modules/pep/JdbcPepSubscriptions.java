@@ -1,0 +1,144 @@
+package im.parley.server.modules.pep;
+
+import static im.parley.server.modules.pep.JdbcPepStore.KEY;
+import static im.parley.server.modules.pep.JdbcPepStore.bindKey;
+import static im.parley.server.modules.pep.JdbcPepStore.prepare;
+import static im.parley.server.storage.SqlTransactions.bindOwner;
+
+import im.parley.server.storage.SqlTransactions;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.EntityBareJid;
+
+/**
+ * The explicit subscriptions to every account's PEP nodes (XEP-0060 §6.1, §6.2, §8.8) on the
+ * module's table {@code pep_subscriptions}: one per node and subscribed JID, bare or full, as the
+ * subscriber gave it. Blocking: call on the blocking executor.
+ */
+final class JdbcPepSubscriptions {
+
+    /** One subscription: the node and the JID that gets its notifications. */
+    record Subscription(String node, String jid) {
+    }
+
+    /** What {@link #subscribe} did. */
+    enum Subscribing { SUBSCRIBED, ALREADY, TOO_MANY }
+
+    private final SqlTransactions tx;
+
+    JdbcPepSubscriptions(DataSource database) {
+        this.tx = new SqlTransactions(database);
+    }
+
+    /** Subscribes {@code jid} to an existing node unless it is already or the node has {@code max} subscriptions. */
+    Subscribing subscribe(EntityBareJid owner, String node, String jid, int max) {
+        return tx.runRetryingDuplicateKey("subscribe to a PEP node of " + owner, connection -> {
+            try (PreparedStatement exists = prepare(connection, "SELECT 1 FROM pep_subscriptions" + KEY + " AND jid = ?",
+                    owner, node)) {
+                exists.setString(4, jid);
+                try (ResultSet rows = exists.executeQuery()) {
+                    if (rows.next()) {
+                        return Subscribing.ALREADY;
+                    }
+                }
+            }
+            try (PreparedStatement count = prepare(connection, "SELECT COUNT(*) FROM pep_subscriptions" + KEY, owner, node);
+                 ResultSet rows = count.executeQuery()) {
+                rows.next();
+                if (rows.getInt(1) >= max) {
+                    return Subscribing.TOO_MANY;
+                }
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO pep_subscriptions (domain, username, node, jid) VALUES (?, ?, ?, ?)")) {
+                bindKey(insert, 1, owner, node);
+                insert.setString(4, jid);
+                insert.executeUpdate();
+            }
+            return Subscribing.SUBSCRIBED;
+        });
+    }
+
+    /** Ends {@code jid}'s subscription to a node; false if there was none. */
+    boolean unsubscribe(EntityBareJid owner, String node, String jid) {
+        return tx.run("unsubscribe from a PEP node of " + owner, connection -> {
+            try (PreparedStatement delete = prepare(connection, "DELETE FROM pep_subscriptions" + KEY + " AND jid = ?",
+                    owner, node)) {
+                delete.setString(4, jid);
+                return delete.executeUpdate() > 0;
+            }
+        });
+    }
+
+    /** The JIDs subscribed to a node, in code-point order. */
+    Set<String> subscribers(EntityBareJid owner, String node) {
+        return tx.run("read the subscribers of a PEP node of " + owner, connection -> {
+            try (PreparedStatement select = prepare(connection, "SELECT jid FROM pep_subscriptions" + KEY, owner, node);
+                 ResultSet rows = select.executeQuery()) {
+                Set<String> jids = new TreeSet<>();
+                while (rows.next()) {
+                    jids.add(rows.getString(1));
+                }
+                return jids;
+            }
+        });
+    }
+
+    /**
+     * The subscriptions at {@code owner}'s service of every JID whose bare JID is
+     * {@code subscriber} (XEP-0060 §5.6), by node then JID.
+     */
+    List<Subscription> subscriptionsOf(EntityBareJid owner, BareJid subscriber) {
+        return tx.run("read PEP subscriptions at " + owner, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT node, jid FROM pep_subscriptions"
+                    + " WHERE domain = ? AND username = ? AND (jid = ? OR jid LIKE ? ESCAPE '!')")) {
+                bindOwner(select, owner);
+                bindSubscriber(select, 3, subscriber);
+                List<Subscription> found = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        found.add(new Subscription(rows.getString(1), rows.getString(2)));
+                    }
+                }
+                found.sort(Comparator.comparing(Subscription::node).thenComparing(Subscription::jid));
+                return found;
+            }
+        });
+    }
+
+    /** Ends the subscriptions to a node of {@code subscriber} and its full JIDs (an outcast has none, XEP-0060 §4.1). */
+    void unsubscribeAll(EntityBareJid owner, String node, BareJid subscriber) {
+        tx.run("unsubscribe from a PEP node of " + owner, connection -> {
+            try (PreparedStatement delete = prepare(connection, "DELETE FROM pep_subscriptions" + KEY
+                    + " AND (jid = ? OR jid LIKE ? ESCAPE '!')", owner, node)) {
+                bindSubscriber(delete, 4, subscriber);
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    /** Ends every subscription of {@code subscriber} and its full JIDs, at every account: its account is gone. */
+    void unsubscribeEverywhere(BareJid subscriber) {
+        tx.run("end the PEP subscriptions of " + subscriber, connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM pep_subscriptions WHERE jid = ? OR jid LIKE ? ESCAPE '!'")) {
+                bindSubscriber(delete, 1, subscriber);
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    /** The bare JID and the LIKE pattern of its full JIDs ({@code bare/%}, the bare JID's own wildcards escaped). */
+    private static void bindSubscriber(PreparedStatement statement, int first, BareJid subscriber) throws java.sql.SQLException {
+        String bare = subscriber.toString();
+        statement.setString(first, bare);
+        statement.setString(first + 1, bare.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "/%");
+    }
+}
