@@ -27,6 +27,9 @@ receives and obeys one JSON command per line on stdin:
   {"cmd": "items", "to": "x@y", "node": "n"}  -> XEP-0060 §6.5 items request;
                                     {"event": "items", "node", "items": [{"id", "xml"}]} or
                                     {"event": "items_error", "node", "condition"}
+  {"cmd": "subscribe", "to": "x@y", "node": "n"}  -> XEP-0060 §6.1 subscription of the bare JID;
+                                    {"event": "subscribed", "node", "subscription"} or
+                                    {"event": "subscribe_error", "node", "condition"}
   {"cmd": "publish", "node": "n", "id": "i", "xml": "<payload/>", "options": {"pubsub#access_model": "open"}}
                            -> XEP-0060 §7.1 publish to the account's own PEP service, with the
                               options as publish-options (§7.1.5); {"event": "published", "node"}
@@ -134,6 +137,14 @@ class PeerClient(slixmpp.ClientXMPP):
         emit(event="items", node=node, items=[{"id": item["id"], "xml": str(item)}
                                               for item in result["pubsub"]["items"]])
 
+    async def subscribe(self, to, node):
+        try:
+            result = await self["xep_0060"].subscribe(to, node, subscribee=self.boundjid.bare)
+        except slixmpp.exceptions.IqError as e:
+            emit(event="subscribe_error", node=node, condition=e.iq["error"]["condition"])
+            return
+        emit(event="subscribed", node=node, subscription=result["pubsub"]["subscription"]["subscription"])
+
     async def publish(self, node, item_id, xml, options):
         form = None
         if options:
@@ -195,6 +206,8 @@ class PeerClient(slixmpp.ClientXMPP):
                 await self.publish(command["node"], command["id"], command["xml"], command.get("options", {}))
             elif name == "items":
                 await self.items(command["to"], command["node"])
+            elif name == "subscribe":
+                await self.subscribe(command["to"], command["node"])
             elif name == "expect":
                 self.expected = int(command["count"])
             elif name == "burst":

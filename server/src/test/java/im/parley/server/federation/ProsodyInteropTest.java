@@ -49,4 +49,29 @@ class ProsodyInteropTest extends StartedPeerScenarios {
         assertThat(live.path("id").asText()).isEqualTo("s2");
         assertThat(live.path("xml").asText()).contains("second");
     }
+
+    /**
+     * An explicit subscription across federation (XEP-0163 §5, XEP-0060 §6.1): Prosody's user, no
+     * contact of Parley's, subscribes its bare JID to an open node, gets the last item after the
+     * answer (§6.1.7) and each new one at its bare JID, which Prosody hands to its resource
+     * (XEP-0163 §4.3.2 rule 2).
+     */
+    @Test
+    void aProsodyUserSubscribesToAnOpenNode() throws Exception {
+        Pair pair = freshPair();
+        SocketClient alice = parleyLogin(pair.alice(), "laptop");
+        SlixmppClient bob = peerLogin(pair.bob());
+        publish(alice, DEVICES, "current", "<list xmlns='eu.siacs.conversations.axolotl'><device id='1'/></list>",
+                OPEN_ACCESS);
+
+        JsonNode subscribed = bob.subscribe(pair.alice(), DEVICES);
+        assertThat(subscribed.path("event").asText()).as("%s", subscribed).isEqualTo("subscribed");
+        assertThat(subscribed.path("subscription").asText()).isEqualTo("subscribed");
+        JsonNode last = bob.next(SlixmppClient.pepEvent(pair.alice(), DEVICES));
+        assertThat(last.path("xml").asText()).contains("device id=\"1\"");
+
+        publish(alice, DEVICES, "current", "<list xmlns='eu.siacs.conversations.axolotl'><device id='2'/></list>", "");
+        JsonNode live = bob.next(SlixmppClient.pepEvent(pair.alice(), DEVICES));
+        assertThat(live.path("xml").asText()).contains("device id=\"2\"");
+    }
 }

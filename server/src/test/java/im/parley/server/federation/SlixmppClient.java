@@ -179,6 +179,13 @@ final class SlixmppClient implements AutoCloseable {
                 && node.equals(e.path("node").asText()));
     }
 
+    /** XEP-0060 §6.1: subscribes the bare JID to {@code owner}'s node: a {@code subscribed} or {@code subscribe_error} event. */
+    JsonNode subscribe(String owner, String node) {
+        send(JSON.createObjectNode().put("cmd", "subscribe").put("to", owner).put("node", node));
+        return next(e -> List.of("subscribed", "subscribe_error").contains(e.path("event").asText())
+                && node.equals(e.path("node").asText()));
+    }
+
     /**
      * XEP-0060 §7.1: publishes {@code xml} as item {@code id} of the account's own {@code node},
      * with {@code options} as publish-options (§7.1.5): a {@code published} or {@code publish_error} event.
