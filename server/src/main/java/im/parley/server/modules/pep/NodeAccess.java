@@ -27,6 +27,12 @@ final class NodeAccess {
         this.roster = roster;
     }
 
+    /** Whether {@code entity} is the owner or subscribed to the owner's presence (subscription from or both). */
+    boolean sharesPresence(BareJid entity) {
+        return owner.equals(entity) || roster.items().stream()
+                .anyMatch(i -> i.contact().equals(entity) && i.subscription().hasFrom());
+    }
+
     boolean allows(BareJid requester, NodeConfig config, Map<String, Affiliation> affiliations) {
         return refusal(requester, config, affiliations).isEmpty();
     }

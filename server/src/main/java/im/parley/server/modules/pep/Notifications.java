@@ -30,6 +30,8 @@ import org.jxmpp.jid.Jid;
 final class Notifications {
 
     private static final String DELAY = "urn:xmpp:delay";
+    /** Extended Stanza Addressing (XEP-0033). */
+    private static final String ADDRESS = "http://jabber.org/protocol/address";
 
     private final ModuleContext context;
     private final InterestedResources interests;
@@ -43,10 +45,12 @@ final class Notifications {
      * Sends what {@code event} makes for each resource that gets notifications of {@code node},
      * and for each explicit subscriber (XEP-0060 §6.1) the node's access model still admits: a
      * full JID gets one at that JID; a bare JID gets them at its resources that want the node, or
-     * one at the bare JID if none does (XEP-0163 §4.3.2); nobody gets one twice.
+     * one at the bare JID if none does (XEP-0163 §4.3.2); nobody gets one twice. A notification to
+     * one who shares the owner's presence names the {@code publisher} resource, if any, as
+     * XEP-0033 {@code replyto} (XEP-0163 §4.3.1 rule 3); to others it never does.
      */
     void broadcast(EntityBareJid owner, String node, NodeConfig config, Map<String, Affiliation> affiliations,
-                   Set<String> subscribers, Function<Jid, Element> event) {
+                   Set<String> subscribers, Function<Jid, Element> event, Jid publisher) {
         Set<Jid> interested = interests.interestedIn(owner, node);
         Set<Jid> recipients = new LinkedHashSet<>(interested);
         for (String subscriber : subscribers) {
@@ -67,7 +71,12 @@ final class Notifications {
         Set<Jid> blocked = context.storage().blockLists().load(owner);
         for (Jid recipient : recipients) {
             if (!isBlocked(blocked, recipient) && access.allows(recipient.asBareJid(), config, affiliations)) {
-                send(owner, recipient, event.apply(recipient), null);
+                Element message = message(owner, recipient, event.apply(recipient), null);
+                if (publisher != null && publisher.hasResource() && access.sharesPresence(recipient.asBareJid())) {
+                    message.addElement(QName.get("addresses", ADDRESS)).addElement(QName.get("address", ADDRESS))
+                            .addAttribute("type", "replyto").addAttribute("jid", publisher.toString());
+                }
+                context.send(new Stanza(message, owner, recipient));
             }
         }
     }
@@ -83,6 +92,10 @@ final class Notifications {
      * newly available resource, XEP-0163 §4.3.4) says when, with a delay (XEP-0203).
      */
     void send(EntityBareJid owner, Jid to, Element event, Instant publishedEarlier) {
+        context.send(new Stanza(message(owner, to, event, publishedEarlier), owner, to));
+    }
+
+    private static Element message(EntityBareJid owner, Jid to, Element event, Instant publishedEarlier) {
         Element message = DocumentHelper.createElement(QName.get("message", Namespaces.CLIENT))
                 .addAttribute("from", owner.toString()).addAttribute("to", to.toString())
                 .addAttribute("type", "headline").addAttribute("id", UUID.randomUUID().toString());
@@ -91,7 +104,7 @@ final class Notifications {
             message.addElement(QName.get("delay", DELAY)).addAttribute("stamp",
                     DateTimeFormatter.ISO_INSTANT.format(publishedEarlier.truncatedTo(ChronoUnit.MILLIS)));
         }
-        context.send(new Stanza(message, owner, to));
+        return message;
     }
 
     /** §7.1.2: one published item, with its payload if the node delivers payloads (§7.1.2.1). */

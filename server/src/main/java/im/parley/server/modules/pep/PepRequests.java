@@ -187,7 +187,8 @@ final class PepRequests implements IqHandler {
         if (!options.isEmpty() && !List.of(Pubsub.PUBLISH_OPTIONS).equals(options.get("FORM_TYPE"))) {
             throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, "invalid-options", "FORM_TYPE must be " + Pubsub.PUBLISH_OPTIONS);
         }
-        String id = service.publish(owner, node, item.attributeValue("id"), item.elements().get(0).createCopy(), options);
+        String id = service.publish(owner, node, item.attributeValue("id"), item.elements().get(0).createCopy(), options,
+                iq.from());
         Element result = Stanzas.iqResult(iq.element());
         result.addElement(QName.get("pubsub", Pubsub.NS)).addElement(QName.get("publish", Pubsub.NS))
                 .addAttribute("node", node).addElement(QName.get("item", Pubsub.NS)).addAttribute("id", id);

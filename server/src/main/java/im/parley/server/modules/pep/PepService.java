@@ -71,6 +71,16 @@ public final class PepService {
      */
     public String publish(EntityBareJid owner, String node, String itemId, Element payload,
                           Map<String, List<String>> options) throws Refusal {
+        return publish(owner, node, itemId, payload, options, null);
+    }
+
+    /**
+     * {@link #publish(EntityBareJid, String, String, Element, Map)} by the owner's resource
+     * {@code publisher} (null for the server itself), which notifications name to whoever shares
+     * the owner's presence (XEP-0163 §4.3.1 rule 3).
+     */
+    String publish(EntityBareJid owner, String node, String itemId, Element payload, Map<String, List<String>> options,
+                   Jid publisher) throws Refusal {
         String xml = payload.asXML();
         if (xml.getBytes(StandardCharsets.UTF_8).length > limits.maxPayloadBytes()) {
             throw Refusal.of(StanzaErrorCondition.NOT_ACCEPTABLE, "payload-too-big",
@@ -80,7 +90,7 @@ public final class PepService {
         PepItem item = new PepItem(itemId == null || itemId.isEmpty() ? UUID.randomUUID().toString() : itemId,
                 context.clock().instant(), xml);
         store.publish(owner, node, item, config.keptItems());
-        notify(owner, node, config, to -> Notifications.published(node, item, config.deliverPayloads()));
+        notify(owner, node, config, to -> Notifications.published(node, item, config.deliverPayloads()), publisher);
         changed(owner, node);
         return item.id();
     }
@@ -161,7 +171,7 @@ public final class PepService {
             throw Refusal.of(StanzaErrorCondition.ITEM_NOT_FOUND);
         }
         if (notify || config.notifyRetract()) {
-            notify(owner, node, config, to -> Notifications.retracted(node, id));
+            notify(owner, node, config, to -> Notifications.retracted(node, id), null);
         }
         changed(owner, node);
     }
@@ -177,7 +187,7 @@ public final class PepService {
         store.delete(owner, node);
         if (config.notifyDelete()) {
             notifications.broadcast(owner, node, config, affiliations, subscribers,
-                    to -> Notifications.nodeEvent("delete", node));
+                    to -> Notifications.nodeEvent("delete", node), null);
         }
         changed(owner, node);
     }
@@ -186,7 +196,7 @@ public final class PepService {
     void purge(EntityBareJid owner, String node) throws Refusal {
         NodeConfig config = existing(owner, node);
         store.purge(owner, node);
-        notify(owner, node, config, to -> Notifications.nodeEvent("purge", node));
+        notify(owner, node, config, to -> Notifications.nodeEvent("purge", node), null);
         changed(owner, node);
     }
 
@@ -199,9 +209,9 @@ public final class PepService {
     }
 
     /** Sends what {@code event} makes to whoever gets the node's notifications, subscribers included. */
-    private void notify(EntityBareJid owner, String node, NodeConfig config, Function<Jid, Element> event) {
+    private void notify(EntityBareJid owner, String node, NodeConfig config, Function<Jid, Element> event, Jid publisher) {
         notifications.broadcast(owner, node, config, store.affiliations(owner, node), subscriptions.subscribers(owner, node),
-                event);
+                event, publisher);
     }
 
     private void changed(EntityBareJid owner, String node) {

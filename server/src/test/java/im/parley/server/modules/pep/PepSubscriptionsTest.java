@@ -45,6 +45,7 @@ class PepSubscriptionsTest {
     private static final String ERRORS = PUBSUB + "#errors";
     private static final String TUNE = "http://jabber.org/protocol/tune";
     private static final String MOOD = "http://jabber.org/protocol/mood";
+    private static final String ADDRESS = "http://jabber.org/protocol/address";
     private static final String OPEN = field("pubsub#access_model", "open");
 
     @TempDir
@@ -188,6 +189,27 @@ class PepSubscriptionsTest {
         assertThat(notifications(nurse.stanzas())).as("rule 1: at the subscribed full JID")
                 .singleElement().satisfies(m -> assertThat(m.attributeValue("to")).isEqualTo(NURSE + "/kitchen"));
         assertThat(notifications(nursePhone.stanzas())).isEmpty();
+    }
+
+    @Test
+    void theNotificationNamesThePublishingResourceOnlyToThoseWhoShareThePresence_xep0163_4_3_1_rule_3() throws Exception {
+        start();
+        Element wantsTunes = discoQuery(TUNE + "+notify");
+        send(romeo, capsPresence(wantsTunes));
+        answerCapsQueries(romeo, wantsTunes);
+        iq(juliet, publish(TUNE, tune("t1", "x"), OPEN));
+        iq(nurse, subscribe(TUNE, NURSE));
+        world.quiet();
+
+        iq(juliet, publish(TUNE, tune("t2", "y"), ""));
+
+        assertThat(notifications(romeo.stanzas())).singleElement().satisfies(m -> {
+            Element address = m.element(QName.get("addresses", ADDRESS)).element(QName.get("address", ADDRESS));
+            assertThat(address.attributeValue("type")).isEqualTo("replyto");
+            assertThat(address.attributeValue("jid")).isEqualTo(JULIET + "/balcony");
+        });
+        assertThat(notifications(nurse.stanzas())).as("no presence subscription: MUST NOT").singleElement()
+                .satisfies(m -> assertThat(m.element(QName.get("addresses", ADDRESS))).isNull());
     }
 
     @Test
