@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.dom4j.Element;
 import org.dom4j.Namespace;
 import org.dom4j.QName;
+import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.EntityFullJid;
 import org.slf4j.Logger;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * 0 while it has an available resource, otherwise the seconds since its last logout with the
  * status text of its last unavailable presence (§3). The logout is recorded when the account's
  * last session closes. §3 and §8 allow the answer only to entities authorized to see the
- * account's presence; without rosters here, that is the account itself, and everyone else gets
+ * account's presence: the account itself and the contacts subscribed to its presence (RFC 6121
+ * §3: subscription {@code from} or {@code both} in its roster); everyone else gets
  * {@code forbidden} (§3).
  */
 public final class LastActivityModule implements XmppModule {
@@ -85,20 +87,30 @@ public final class LastActivityModule implements XmppModule {
         if (!"get".equals(iq.type())) {
             return error(iq, StanzaErrorCondition.BAD_REQUEST);
         }
-        EntityBareJid requester = iq.from() == null ? null : iq.from().asEntityBareJidIfPossible();
-        EntityBareJid account = iq.to() == null ? requester : iq.to().asEntityBareJidIfPossible();
-        if (account == null || !account.equals(requester)) {
+        BareJid requester = iq.from() == null ? null : iq.from().asBareJid();
+        EntityBareJid account = iq.to() == null ? (requester == null ? null : requester.asEntityBareJidIfPossible())
+                : iq.to().asEntityBareJidIfPossible();
+        if (account == null || requester == null) {
             return error(iq, StanzaErrorCondition.FORBIDDEN);
         }
-        if (context.sessions().sessionsOf(account).stream().anyMatch(LocalSession::isAvailable)) {
-            return CompletableFuture.completedFuture(result(iq, 0, null));
-        }
-        LastActivityStore store = context.storage().lastActivity();
-        return PoolWork.supply(() -> store.find(account), context.blocking())
-                .thenApply(last -> last
-                        .map(activity -> result(iq, secondsSince(activity.logoutAt()), activity.status()))
-                        .orElseGet(() -> Stanzas.errorReply(iq.element(),
-                                StanzaError.of(StanzaErrorCondition.ITEM_NOT_FOUND, "no logout recorded yet"))));
+        return PoolWork.supply(() -> {
+            if (!account.equals(requester) && !sharesPresence(account, requester)) {
+                return Stanzas.errorReply(iq.element(), StanzaError.of(StanzaErrorCondition.FORBIDDEN));
+            }
+            if (context.sessions().sessionsOf(account).stream().anyMatch(LocalSession::isAvailable)) {
+                return result(iq, 0, null);
+            }
+            return context.storage().lastActivity().find(account)
+                    .map(activity -> result(iq, secondsSince(activity.logoutAt()), activity.status()))
+                    .orElseGet(() -> Stanzas.errorReply(iq.element(),
+                            StanzaError.of(StanzaErrorCondition.ITEM_NOT_FOUND, "no logout recorded yet")));
+        }, context.blocking());
+    }
+
+    /** Whether {@code requester} is subscribed to {@code account}'s presence. Blocking. */
+    private boolean sharesPresence(EntityBareJid account, BareJid requester) {
+        return context.storage().rosters().roster(account).items().stream()
+                .anyMatch(item -> item.contact().equals(requester) && item.subscription().hasFrom());
     }
 
     /** The status of the client's own unavailable presence is what §3 reports after logout. */

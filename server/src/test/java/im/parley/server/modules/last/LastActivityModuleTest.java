@@ -10,15 +10,22 @@ import im.parley.server.module.ModuleCatalog;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.MovableClock;
 import im.parley.server.testing.TestServer;
+import im.parley.server.storage.ContactState;
+import im.parley.server.storage.RosterItem;
+import im.parley.server.storage.Subscription;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.dom4j.Element;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.impl.JidCreate;
 
 /** Last Activity (XEP-0012), with a clock the test moves. */
 class LastActivityModuleTest {
@@ -100,12 +107,29 @@ class LastActivityModuleTest {
     }
 
     @Test
-    void othersAreForbidden() {
-        // XEP-0012 §3: only entities allowed to see the account's presence; here, nobody else.
+    void aContactSubscribedToThePresenceSeesTheLastLogoutAndOthersAreForbidden() throws Exception {
+        // XEP-0012 §3: only entities allowed to see the account's presence (RFC 6121 §3).
+        TestClient first = server.login("romeo@parley.test", "orchard");
+        first.send("<presence/>");
+        first.drop();
+        clock.advance(Duration.ofSeconds(42));
         TestClient juliet = server.login("juliet@parley.test", "balcony");
+        String lastOfRomeo = "<iq type='get' id='l4' to='romeo@parley.test'>" + LAST + "</iq>";
+        assertThat(condition(iq(juliet, lastOfRomeo))).as("no subscription").isEqualTo("forbidden");
 
-        assertThat(condition(iq(juliet, "<iq type='get' id='l4' to='romeo@parley.test'>" + LAST + "</iq>")))
+        subscribe("romeo@parley.test", "juliet@parley.test", Subscription.TO);
+        assertThat(condition(iq(juliet, lastOfRomeo))).as("Romeo gets Juliet's presence, not she his")
                 .isEqualTo("forbidden");
+
+        subscribe("romeo@parley.test", "juliet@parley.test", Subscription.BOTH);
+        assertThat(iq(juliet, lastOfRomeo).element("query").attributeValue("seconds")).isEqualTo("42");
+    }
+
+    /** {@code owner}'s roster item for {@code contact} with this subscription. */
+    private void subscribe(String owner, String contact, Subscription subscription) throws Exception {
+        BareJid contactJid = JidCreate.bareFrom(contact);
+        server.storage().rosters().update(JidCreate.entityBareFrom(owner), contactJid, state -> new ContactState(
+                Optional.of(new RosterItem(contactJid, null, Set.of(), subscription, false, false)), Optional.empty()));
     }
 
     @Test
