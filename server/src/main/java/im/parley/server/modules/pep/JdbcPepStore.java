@@ -28,8 +28,11 @@ import org.jxmpp.jid.EntityBareJid;
 final class JdbcPepStore {
 
     static final String KEY = " WHERE domain = ? AND username = ? AND node = ?";
-    private static final String CONFIG_COLUMNS =
-            "access_model, roster_groups, max_items, persist_items, send_last, deliver_payloads, notify_retract, notify_delete";
+    private static final List<String> CONFIG_COLUMN_LIST = List.of("access_model", "roster_groups", "max_items",
+            "persist_items", "send_last", "deliver_payloads", "notify_retract", "notify_delete", "title", "description",
+            "payload_type", "notification_type", "deliver_notifications", "notify_config");
+    private static final String CONFIG_COLUMNS = String.join(", ", CONFIG_COLUMN_LIST);
+    private static final int CONFIG_COUNT = CONFIG_COLUMN_LIST.size();
 
     private final SqlTransactions tx;
 
@@ -86,12 +89,12 @@ final class JdbcPepStore {
                 }
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO pep_nodes (domain, username, node, "
-                    + CONFIG_COLUMNS + ") SELECT domain, username, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM accounts"
-                    + " WHERE domain = ? AND username = ?")) {
+                    + CONFIG_COLUMNS + ") SELECT domain, username, ?, " + String.join(", ", Collections.nCopies(CONFIG_COUNT, "?"))
+                    + " FROM accounts WHERE domain = ? AND username = ?")) {
                 insert.setString(1, node);
                 bindConfig(insert, 2, config);
-                insert.setString(10, owner.getDomain().toString());
-                insert.setString(11, owner.getLocalpart().toString());
+                insert.setString(CONFIG_COUNT + 2, owner.getDomain().toString());
+                insert.setString(CONFIG_COUNT + 3, owner.getLocalpart().toString());
                 return insert.executeUpdate() > 0 ? Creation.CREATED : Creation.NO_ACCOUNT;
             }
         });
@@ -103,11 +106,10 @@ final class JdbcPepStore {
     /** Replaces a node's configuration and drops the items it no longer keeps. */
     void configure(EntityBareJid owner, String node, NodeConfig config) {
         tx.run("configure a PEP node of " + owner, connection -> {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE pep_nodes SET access_model = ?,"
-                    + " roster_groups = ?, max_items = ?, persist_items = ?, send_last = ?, deliver_payloads = ?,"
-                    + " notify_retract = ?, notify_delete = ?" + KEY)) {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE pep_nodes SET "
+                    + String.join(" = ?, ", CONFIG_COLUMN_LIST) + " = ?" + KEY)) {
                 bindConfig(update, 1, config);
-                bindKey(update, 9, owner, node);
+                bindKey(update, CONFIG_COUNT + 1, owner, node);
                 update.executeUpdate();
             }
             trim(connection, owner, node, config.keptItems());
@@ -300,6 +302,12 @@ final class JdbcPepStore {
         statement.setBoolean(first + 5, config.deliverPayloads());
         statement.setBoolean(first + 6, config.notifyRetract());
         statement.setBoolean(first + 7, config.notifyDelete());
+        statement.setString(first + 8, config.title());
+        statement.setString(first + 9, config.description());
+        statement.setString(first + 10, config.payloadType());
+        statement.setString(first + 11, config.notificationType().value());
+        statement.setBoolean(first + 12, config.deliverNotifications());
+        statement.setBoolean(first + 13, config.notifyConfig());
     }
 
     private static NodeConfig config(ResultSet rows, int first) throws SQLException {
@@ -307,6 +315,9 @@ final class JdbcPepStore {
         return new NodeConfig(AccessModel.of(rows.getString(first)).orElse(AccessModel.PRESENCE),
                 groups.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(groups.split("\n"))), rows.getInt(first + 2),
                 rows.getBoolean(first + 3), SendLast.of(rows.getString(first + 4)).orElse(SendLast.ON_SUB_AND_PRESENCE),
-                rows.getBoolean(first + 5), rows.getBoolean(first + 6), rows.getBoolean(first + 7));
+                rows.getBoolean(first + 5), rows.getBoolean(first + 6), rows.getBoolean(first + 7),
+                rows.getString(first + 8), rows.getString(first + 9), rows.getString(first + 10),
+                NodeConfig.NotificationType.of(rows.getString(first + 11)).orElse(NodeConfig.NotificationType.HEADLINE),
+                rows.getBoolean(first + 12), rows.getBoolean(first + 13));
     }
 }

@@ -5,7 +5,9 @@ import im.parley.server.modules.pep.Pubsub.Refusal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.dom4j.DocumentHelper;
@@ -15,12 +17,21 @@ import org.dom4j.QName;
 /**
  * The configuration of a PEP node: the fields of {@code pubsub#node_config} Parley implements
  * (XEP-0060 §16.4.4), with PEP's defaults (XEP-0163 §5: presence access, payloads delivered,
- * the last item sent on presence).
+ * the last item sent on presence). A few fields describe what a PEP node always is and take only
+ * that value ({@link #FIXED}: one publisher, the owner, XEP-0163 §2.2).
  *
  * @param maxItems how many items the node keeps, at most the server's {@code pep.max_items}
+ * @param title {@code pubsub#title}, empty if none
+ * @param description {@code pubsub#description}, empty if none
+ * @param payloadType {@code pubsub#type}, the payload's namespace, empty if none
+ * @param notificationType {@code pubsub#notification_type}: the type of the notification messages
+ * @param deliverNotifications {@code pubsub#deliver_notifications}: none are sent when false
+ * @param notifyConfig {@code pubsub#notify_config}: a change of configuration is notified (§8.2.5.3)
  */
 record NodeConfig(AccessModel accessModel, Set<String> rosterGroups, int maxItems, boolean persistItems,
-                  SendLast sendLast, boolean deliverPayloads, boolean notifyRetract, boolean notifyDelete) {
+                  SendLast sendLast, boolean deliverPayloads, boolean notifyRetract, boolean notifyDelete,
+                  String title, String description, String payloadType, NotificationType notificationType,
+                  boolean deliverNotifications, boolean notifyConfig) {
 
     static final String ACCESS_MODEL = "pubsub#access_model";
     static final String ROSTER_GROUPS = "pubsub#roster_groups_allowed";
@@ -30,6 +41,37 @@ record NodeConfig(AccessModel accessModel, Set<String> rosterGroups, int maxItem
     static final String DELIVER_PAYLOADS = "pubsub#deliver_payloads";
     static final String NOTIFY_RETRACT = "pubsub#notify_retract";
     static final String NOTIFY_DELETE = "pubsub#notify_delete";
+    static final String TITLE = "pubsub#title";
+    static final String DESCRIPTION = "pubsub#description";
+    static final String TYPE = "pubsub#type";
+    static final String NOTIFICATION_TYPE = "pubsub#notification_type";
+    static final String DELIVER_NOTIFICATIONS = "pubsub#deliver_notifications";
+    static final String NOTIFY_CONFIG = "pubsub#notify_config";
+    /** The longest title, description or type kept ({@code VARCHAR(1023)}). */
+    static final int MAX_TEXT = 1023;
+
+    /**
+     * Fields whose one value is what every PEP node does: only publishers (the owner) publish
+     * (XEP-0163 §2.2), subscriptions are allowed and their owner is not told of them, items stay
+     * when the publisher goes offline. A form may name them with that value (clients such as the
+     * Snikket SDK send {@code pubsub#publish_model} with their publish-options); another value is
+     * refused.
+     */
+    static final Map<String, String> FIXED = Map.of("pubsub#publish_model", "publishers", "pubsub#subscribe", "1",
+            "pubsub#notify_sub", "0", "pubsub#purge_offline", "0");
+
+    /** How notifications are sent ({@code pubsub#notification_type}): {@code headline} (XEP-0163 §4.3) or {@code normal}. */
+    enum NotificationType {
+        HEADLINE, NORMAL;
+
+        String value() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Optional<NotificationType> of(String value) {
+            return Pubsub.valueNamed(NotificationType.class, value);
+        }
+    }
 
     NodeConfig {
         rosterGroups = Set.copyOf(rosterGroups);
@@ -37,42 +79,102 @@ record NodeConfig(AccessModel accessModel, Set<String> rosterGroups, int maxItem
 
     /** XEP-0163 §5 defaults; one item, as Prosody and ejabberd keep by default. */
     static NodeConfig defaults() {
-        return new NodeConfig(AccessModel.PRESENCE, Set.of(), 1, true, SendLast.ON_SUB_AND_PRESENCE, true, true, true);
+        return new NodeConfig(AccessModel.PRESENCE, Set.of(), 1, true, SendLast.ON_SUB_AND_PRESENCE, true, true, true,
+                "", "", "", NotificationType.HEADLINE, true, false);
     }
 
     /**
      * The configuration with the fields of a submitted form applied (§8.2.5 node configuration,
-     * §7.1.5 publish-options on a new node). {@code FORM_TYPE} is skipped; an unknown field, or a
-     * value out of range, is {@code not-acceptable} (§8.2.5.3 "invalid form"), a max_items over
-     * the server's limit a {@code policy-violation} naming it.
+     * §7.1.5 publish-options on a new node). {@code FORM_TYPE} is skipped; an unknown field, a
+     * value out of range or another value for a {@link #FIXED} field is {@code not-acceptable}
+     * (§8.2.5.2), a max_items over the server's limit a {@code policy-violation} naming it.
      */
     NodeConfig with(Map<String, List<String>> fields, int itemLimit) throws Refusal {
-        NodeConfig c = this;
+        Draft c = new Draft(this);
         for (Map.Entry<String, List<String>> field : fields.entrySet()) {
             List<String> values = field.getValue();
             String value = values.isEmpty() ? "" : values.get(0);
-            c = switch (field.getKey()) {
-                case ACCESS_MODEL -> c.withAccess(AccessModel.of(value).orElseThrow(() -> value.equals("authorize")
-                        ? Refusal.unsupported("access-authorize") : invalid(ACCESS_MODEL, value)), c.rosterGroups);
-                case ROSTER_GROUPS -> c.withAccess(c.accessModel, new TreeSet<>(values));
-                case MAX_ITEMS -> c.withMaxItems(maxItems(value, itemLimit));
-                case PERSIST_ITEMS -> new NodeConfig(c.accessModel, c.rosterGroups, c.maxItems, bool(PERSIST_ITEMS, value),
-                        c.sendLast, c.deliverPayloads, c.notifyRetract, c.notifyDelete);
-                case SEND_LAST -> new NodeConfig(c.accessModel, c.rosterGroups, c.maxItems, c.persistItems,
-                        SendLast.of(value).orElseThrow(() -> invalid(SEND_LAST, value)), c.deliverPayloads,
-                        c.notifyRetract, c.notifyDelete);
-                case DELIVER_PAYLOADS -> new NodeConfig(c.accessModel, c.rosterGroups, c.maxItems, c.persistItems,
-                        c.sendLast, bool(DELIVER_PAYLOADS, value), c.notifyRetract, c.notifyDelete);
-                case NOTIFY_RETRACT -> new NodeConfig(c.accessModel, c.rosterGroups, c.maxItems, c.persistItems,
-                        c.sendLast, c.deliverPayloads, bool(NOTIFY_RETRACT, value), c.notifyDelete);
-                case NOTIFY_DELETE -> new NodeConfig(c.accessModel, c.rosterGroups, c.maxItems, c.persistItems,
-                        c.sendLast, c.deliverPayloads, c.notifyRetract, bool(NOTIFY_DELETE, value));
-                case "FORM_TYPE" -> c;
-                default -> throw Refusal.of(StanzaErrorCondition.NOT_ACCEPTABLE, null,
-                        "field " + field.getKey() + " is not supported");
-            };
+            String name = field.getKey();
+            switch (name) {
+                case ACCESS_MODEL -> c.accessModel = AccessModel.of(value).orElseThrow(() -> value.equals("authorize")
+                        ? Refusal.unsupported("access-authorize") : invalid(ACCESS_MODEL, value));
+                case ROSTER_GROUPS -> c.rosterGroups = new TreeSet<>(values);
+                case MAX_ITEMS -> c.maxItems = maxItems(value, itemLimit);
+                case PERSIST_ITEMS -> c.persistItems = bool(PERSIST_ITEMS, value);
+                case SEND_LAST -> c.sendLast = SendLast.of(value).orElseThrow(() -> invalid(SEND_LAST, value));
+                case DELIVER_PAYLOADS -> c.deliverPayloads = bool(DELIVER_PAYLOADS, value);
+                case NOTIFY_RETRACT -> c.notifyRetract = bool(NOTIFY_RETRACT, value);
+                case NOTIFY_DELETE -> c.notifyDelete = bool(NOTIFY_DELETE, value);
+                case TITLE -> c.title = text(TITLE, value);
+                case DESCRIPTION -> c.description = text(DESCRIPTION, value);
+                case TYPE -> c.payloadType = text(TYPE, value);
+                case NOTIFICATION_TYPE -> c.notificationType = NotificationType.of(value)
+                        .orElseThrow(() -> invalid(NOTIFICATION_TYPE, value));
+                case DELIVER_NOTIFICATIONS -> c.deliverNotifications = bool(DELIVER_NOTIFICATIONS, value);
+                case NOTIFY_CONFIG -> c.notifyConfig = bool(NOTIFY_CONFIG, value);
+                case "FORM_TYPE" -> { }
+                default -> {
+                    if (!FIXED.containsKey(name)) {
+                        throw Refusal.of(StanzaErrorCondition.NOT_ACCEPTABLE, null, "field " + name + " is not supported");
+                    }
+                    if (!fixedValueIs(name, value)) {
+                        throw Refusal.of(StanzaErrorCondition.NOT_ACCEPTABLE, null,
+                                "a PEP node's " + name + " is " + FIXED.get(name));
+                    }
+                }
+            }
         }
-        return c;
+        return c.build();
+    }
+
+    private static boolean fixedValueIs(String name, String value) {
+        String fixed = FIXED.get(name);
+        return switch (fixed) {
+            case "1" -> value.equals("1") || value.equals("true");
+            case "0" -> value.equals("0") || value.equals("false");
+            default -> value.equals(fixed);
+        };
+    }
+
+    /** A configuration being changed field by field. */
+    private static final class Draft {
+        AccessModel accessModel;
+        Set<String> rosterGroups;
+        int maxItems;
+        boolean persistItems;
+        SendLast sendLast;
+        boolean deliverPayloads;
+        boolean notifyRetract;
+        boolean notifyDelete;
+        String title;
+        String description;
+        String payloadType;
+        NotificationType notificationType;
+        boolean deliverNotifications;
+        boolean notifyConfig;
+
+        Draft(NodeConfig c) {
+            accessModel = c.accessModel;
+            rosterGroups = c.rosterGroups;
+            maxItems = c.maxItems;
+            persistItems = c.persistItems;
+            sendLast = c.sendLast;
+            deliverPayloads = c.deliverPayloads;
+            notifyRetract = c.notifyRetract;
+            notifyDelete = c.notifyDelete;
+            title = c.title;
+            description = c.description;
+            payloadType = c.payloadType;
+            notificationType = c.notificationType;
+            deliverNotifications = c.deliverNotifications;
+            notifyConfig = c.notifyConfig;
+        }
+
+        NodeConfig build() {
+            return new NodeConfig(accessModel, rosterGroups, maxItems, persistItems, sendLast, deliverPayloads,
+                    notifyRetract, notifyDelete, title, description, payloadType, notificationType, deliverNotifications,
+                    notifyConfig);
+        }
     }
 
     /**
@@ -87,13 +189,10 @@ record NodeConfig(AccessModel accessModel, Set<String> rosterGroups, int maxItem
         }
     }
 
-    private NodeConfig withAccess(AccessModel model, Set<String> groups) {
-        return new NodeConfig(model, groups, maxItems, persistItems, sendLast, deliverPayloads, notifyRetract, notifyDelete);
-    }
-
     NodeConfig withMaxItems(int items) {
-        return new NodeConfig(accessModel, rosterGroups, items, persistItems, sendLast, deliverPayloads, notifyRetract,
-                notifyDelete);
+        Draft draft = new Draft(this);
+        draft.maxItems = items;
+        return draft.build();
     }
 
     /** How many items are kept: one for a node that does not persist items (the last, for §4.3.4). */
@@ -129,6 +228,13 @@ record NodeConfig(AccessModel accessModel, Set<String> rosterGroups, int maxItem
             case "0", "false" -> false;
             default -> throw invalid(var, value);
         };
+    }
+
+    private static String text(String var, String value) throws Refusal {
+        if (value.length() > MAX_TEXT) {
+            throw Refusal.of(StanzaErrorCondition.NOT_ACCEPTABLE, null, var + " is longer than " + MAX_TEXT + " characters");
+        }
+        return value;
     }
 
     private static Refusal invalid(String var, String value) {
@@ -168,6 +274,20 @@ record NodeConfig(AccessModel accessModel, Set<String> rosterGroups, int maxItem
         field(x, DELIVER_PAYLOADS, "boolean", bool(deliverPayloads));
         field(x, NOTIFY_RETRACT, "boolean", bool(notifyRetract));
         field(x, NOTIFY_DELETE, "boolean", bool(notifyDelete));
+        field(x, NOTIFY_CONFIG, "boolean", bool(notifyConfig));
+        field(x, DELIVER_NOTIFICATIONS, "boolean", bool(deliverNotifications));
+        Element notificationTypes = field(x, NOTIFICATION_TYPE, "list-single", notificationType.value());
+        for (NotificationType kind : NotificationType.values()) {
+            option(notificationTypes, kind.value());
+        }
+        field(x, TITLE, "text-single", title);
+        field(x, DESCRIPTION, "text-single", description);
+        field(x, TYPE, "text-single", payloadType);
+        Element publishModel = field(x, "pubsub#publish_model", "list-single", FIXED.get("pubsub#publish_model"));
+        option(publishModel, FIXED.get("pubsub#publish_model"));
+        field(x, "pubsub#subscribe", "boolean", FIXED.get("pubsub#subscribe"));
+        field(x, "pubsub#notify_sub", "boolean", FIXED.get("pubsub#notify_sub"));
+        field(x, "pubsub#purge_offline", "boolean", FIXED.get("pubsub#purge_offline"));
         return x;
     }
 

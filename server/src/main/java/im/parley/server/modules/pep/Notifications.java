@@ -5,6 +5,7 @@ import im.parley.core.jid.Jids;
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.Namespaces;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.modules.pep.NodeConfig.NotificationType;
 import im.parley.server.storage.StoredXml;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -51,6 +52,9 @@ final class Notifications {
      */
     void broadcast(EntityBareJid owner, String node, NodeConfig config, Map<String, Affiliation> affiliations,
                    Set<String> subscribers, Function<Jid, Element> event, Jid publisher) {
+        if (!config.deliverNotifications()) {
+            return;
+        }
         Set<Jid> interested = interests.interestedIn(owner, node);
         Set<Jid> recipients = new LinkedHashSet<>(interested);
         for (String subscriber : subscribers) {
@@ -71,7 +75,7 @@ final class Notifications {
         Set<Jid> blocked = context.storage().blockLists().load(owner);
         for (Jid recipient : recipients) {
             if (!isBlocked(blocked, recipient) && access.allows(recipient.asBareJid(), config, affiliations)) {
-                Element message = message(owner, recipient, event.apply(recipient), null);
+                Element message = message(owner, recipient, event.apply(recipient), null, config.notificationType());
                 if (publisher != null && publisher.hasResource() && access.sharesPresence(recipient.asBareJid())) {
                     message.addElement(QName.get("addresses", ADDRESS)).addElement(QName.get("address", ADDRESS))
                             .addAttribute("type", "replyto").addAttribute("jid", publisher.toString());
@@ -88,17 +92,19 @@ final class Notifications {
     }
 
     /**
-     * Sends one notification; one that carries an item published earlier (the last item for a
-     * newly available resource, XEP-0163 §4.3.4) says when, with a delay (XEP-0203).
+     * Sends one notification, as a message of {@code type}; one that carries an item published
+     * earlier (the last item for a newly available resource, XEP-0163 §4.3.4) says when, with a
+     * delay (XEP-0203).
      */
-    void send(EntityBareJid owner, Jid to, Element event, Instant publishedEarlier) {
-        context.send(new Stanza(message(owner, to, event, publishedEarlier), owner, to));
+    void send(EntityBareJid owner, Jid to, Element event, Instant publishedEarlier, NotificationType type) {
+        context.send(new Stanza(message(owner, to, event, publishedEarlier, type), owner, to));
     }
 
-    private static Element message(EntityBareJid owner, Jid to, Element event, Instant publishedEarlier) {
+    private static Element message(EntityBareJid owner, Jid to, Element event, Instant publishedEarlier,
+                                   NotificationType type) {
         Element message = DocumentHelper.createElement(QName.get("message", Namespaces.CLIENT))
                 .addAttribute("from", owner.toString()).addAttribute("to", to.toString())
-                .addAttribute("type", "headline").addAttribute("id", UUID.randomUUID().toString());
+                .addAttribute("type", type.value()).addAttribute("id", UUID.randomUUID().toString());
         message.add(event);
         if (publishedEarlier != null) {
             message.addElement(QName.get("delay", DELAY)).addAttribute("stamp",
@@ -123,6 +129,19 @@ final class Notifications {
         Element event = event();
         event.addElement(QName.get("items", Pubsub.EVENT)).addAttribute("node", node)
                 .addElement(QName.get("retract", Pubsub.EVENT)).addAttribute("id", id);
+        return event;
+    }
+
+    /**
+     * §8.2.5.3: the node's configuration changed: {@code <configuration/>}, with the configuration
+     * as a form if the node delivers payloads.
+     */
+    static Element configured(String node, NodeConfig config) {
+        Element event = event();
+        Element configuration = event.addElement(QName.get("configuration", Pubsub.EVENT)).addAttribute("node", node);
+        if (config.deliverPayloads()) {
+            configuration.add(config.form("result"));
+        }
         return event;
     }
 

@@ -49,11 +49,13 @@ final class PepDisco {
             return Verdict.PASS;
         }
         return answer(event, () -> {
-            service.readable(owner(iq), iq.from().asBareJid(), node);
+            EntityBareJid owner = owner(iq);
+            NodeConfig config = service.readable(owner, iq.from().asBareJid(), node);
             Element query = query(iq, ServerInfo.DISCO_INFO, node);
             query.addElement(QName.get("identity", ServerInfo.DISCO_INFO)).addAttribute("category", "pubsub")
                     .addAttribute("type", "leaf");
             query.addElement(QName.get("feature", ServerInfo.DISCO_INFO)).addAttribute("var", Pubsub.NS);
+            query.add(metaData(owner, config));
             return query;
         });
     }
@@ -83,6 +85,27 @@ final class PepDisco {
             }
             return query;
         });
+    }
+
+    /**
+     * XEP-0060 §5.4: the node's meta-data, a {@code pubsub#meta-data} form (§16.4.3) with what
+     * its configuration describes; the owner is its one owner and publisher (XEP-0163 §2.2).
+     */
+    private static Element metaData(EntityBareJid owner, NodeConfig config) {
+        Element x = DocumentHelper.createElement(QName.get("x", Pubsub.DATA)).addAttribute("type", "result");
+        metaField(x, "FORM_TYPE", "hidden", Pubsub.NS + "#meta-data");
+        metaField(x, "pubsub#owner", "jid-multi", owner.toString());
+        metaField(x, "pubsub#publisher", "jid-multi", owner.toString());
+        metaField(x, NodeConfig.TITLE, "text-single", config.title());
+        metaField(x, NodeConfig.DESCRIPTION, "text-single", config.description());
+        metaField(x, NodeConfig.TYPE, "text-single", config.payloadType());
+        metaField(x, NodeConfig.ACCESS_MODEL, "list-single", config.accessModel().value());
+        return x;
+    }
+
+    private static void metaField(Element x, String var, String type, String value) {
+        x.addElement(QName.get("field", Pubsub.DATA)).addAttribute("var", var).addAttribute("type", type)
+                .addElement(QName.get("value", Pubsub.DATA)).setText(value);
     }
 
     /** A source of an answer's {@code <query/>}; a refusal passes the request on to the disco module. */

@@ -44,7 +44,7 @@ public final class PepModule implements XmppModule {
     static final List<String> FEATURES = List.of("access-open", "access-presence", "access-roster", "access-whitelist",
             "auto-create", "auto-subscribe", "config-node", "config-node-max", "create-and-configure", "create-nodes", "delete-items",
             "delete-nodes", "filtered-notifications", "last-published", "manage-affiliations", "manage-subscriptions",
-            "modify-affiliations", "persistent-items", "presence-notifications", "publish", "publish-options", "purge-nodes",
+            "meta-data", "modify-affiliations", "persistent-items", "presence-notifications", "publish", "publish-options", "purge-nodes",
             "retract-items", "retrieve-affiliations", "retrieve-default", "retrieve-items", "retrieve-subscriptions",
             "subscribe");
 

@@ -222,9 +222,13 @@ public final class PepService {
         return store.node(owner, node).orElseThrow(() -> Refusal.of(StanzaErrorCondition.ITEM_NOT_FOUND));
     }
 
-    /** XEP-0060 §8.2.5: a new configuration from a submitted form. */
+    /** XEP-0060 §8.2.5: a new configuration from a submitted form, notified if the node says so (§8.2.5.3). */
     void configure(EntityBareJid owner, String node, Map<String, List<String>> fields) throws Refusal {
-        store.configure(owner, node, existing(owner, node).with(fields, limits.maxItems()));
+        NodeConfig config = existing(owner, node).with(fields, limits.maxItems());
+        store.configure(owner, node, config);
+        if (config.notifyConfig()) {
+            notify(owner, node, config, to -> Notifications.configured(node, config), null);
+        }
     }
 
     /** XEP-0060 §8.9.1: the affiliations of a node, the owner's included. */
@@ -268,11 +272,12 @@ public final class PepService {
         }
         for (Map.Entry<String, NodeConfig> node : visibleNodes(owner, resource.asBareJid()).entrySet()) {
             NodeConfig config = node.getValue();
-            if (config.sendLast() == SendLast.ON_SUB_AND_PRESENCE && InterestedResources.wants(features, node.getKey())) {
+            if (config.deliverNotifications() && config.sendLast() == SendLast.ON_SUB_AND_PRESENCE
+                    && InterestedResources.wants(features, node.getKey())) {
                 List<PepItem> last = store.items(owner, node.getKey(), 1);
                 if (!last.isEmpty()) {
                     notifications.send(owner, resource, Notifications.published(node.getKey(), last.get(0),
-                            config.deliverPayloads()), last.get(0).published());
+                            config.deliverPayloads()), last.get(0).published(), config.notificationType());
                 }
             }
         }

@@ -6,6 +6,7 @@ import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.StanzaErrorType;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.modules.pep.JdbcPepSubscriptions.Subscribing;
+import im.parley.server.modules.pep.NodeConfig.NotificationType;
 import im.parley.server.modules.pep.JdbcPepSubscriptions.Subscription;
 import im.parley.server.modules.pep.Pubsub.Refusal;
 import java.util.ArrayList;
@@ -73,14 +74,14 @@ final class PepSubscriptions {
     }
 
     private void sendLastItem(EntityBareJid owner, String node, NodeConfig config, Jid subscriber) {
-        if (config.sendLast() == SendLast.NEVER
+        if (!config.deliverNotifications() || config.sendLast() == SendLast.NEVER
                 || Notifications.isBlocked(context.storage().blockLists().load(owner), subscriber)) {
             return;
         }
         List<PepItem> last = store.items(owner, node, 1);
         if (!last.isEmpty()) {
             notifications.send(owner, subscriber, Notifications.published(node, last.get(0), config.deliverPayloads()),
-                    last.get(0).published());
+                    last.get(0).published(), config.notificationType());
         }
     }
 
@@ -154,7 +155,8 @@ final class PepSubscriptions {
                 changed = done == Subscribing.SUBSCRIBED;
             }
             if (changed) {
-                notifications.send(owner, jid.get(), stateEvent(node, jid.get().toString(), state), null);
+                notifications.send(owner, jid.get(), stateEvent(node, jid.get().toString(), state), null,
+                        NotificationType.HEADLINE);
             }
         }
         List<Element> unchanged = new ArrayList<>();

@@ -33,7 +33,8 @@ class JdbcPepStoreTest extends StoreContract {
     @Test
     void createsConfiguresAndDeletesNodes() {
         NodeConfig config = new NodeConfig(AccessModel.ROSTER, Set.of("Friends", "Family"), 5, true, SendLast.ON_SUB,
-                false, true, false);
+                false, true, false, "Tunes", "What I listen to", "http://jabber.org/protocol/tune",
+                NodeConfig.NotificationType.NORMAL, false, true);
 
         assertThat(store.create(juliet, MOOD, NodeConfig.defaults(), 2)).isEqualTo(JdbcPepStore.Creation.CREATED);
         assertThat(store.create(juliet, MOOD, NodeConfig.defaults(), 2)).isEqualTo(JdbcPepStore.Creation.EXISTS);
