@@ -49,6 +49,8 @@ class Xep0030AnnouncedFeaturesTest {
             PUBSUB + "#filtered-notifications",
             PUBSUB + "#last-published",
             PUBSUB + "#manage-affiliations",
+            PUBSUB + "#manage-subscriptions",       // XEP-0060 §8.8
+            PUBSUB + "#meta-data",                  // §5.4: node meta-data in disco#info
             PUBSUB + "#modify-affiliations",
             PUBSUB + "#persistent-items",
             PUBSUB + "#presence-notifications",
@@ -56,8 +58,11 @@ class Xep0030AnnouncedFeaturesTest {
             PUBSUB + "#publish-options",
             PUBSUB + "#purge-nodes",
             PUBSUB + "#retract-items",
+            PUBSUB + "#retrieve-affiliations",      // §5.7
             PUBSUB + "#retrieve-default",
-            PUBSUB + "#retrieve-items");
+            PUBSUB + "#retrieve-items",
+            PUBSUB + "#retrieve-subscriptions",     // §5.6
+            PUBSUB + "#subscribe");                 // §6.1, XEP-0163 §5
 
     /** Every feature of the server itself (XEP-0030 §3.1 on the domain), with the specification that names it. */
     private static final Set<String> SERVER_FEATURES = union(Set.of(
