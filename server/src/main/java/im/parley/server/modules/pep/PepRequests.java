@@ -106,8 +106,8 @@ final class PepRequests implements IqHandler {
                 case "create" -> create(iq, owner, verb, pubsub.element(QName.get("configure", Pubsub.NS)));
                 case "subscribe" -> subscribe(iq, owner, requester, verb, pubsub, after);
                 case "unsubscribe" -> unsubscribe(iq, owner, requester, verb);
-                // §6.3.4.6: no subscription options.
-                case "get options", "options" -> throw Refusal.unsupported("subscription-options");
+                // §6.3.4.6 and §6.4.3.1: no subscription options, default ones included.
+                case "get options", "options", "get default" -> throw Refusal.unsupported("subscription-options");
                 case "get subscriptions" -> ownSubscriptions(iq, owner, requester, verb.attributeValue("node"));
                 case "get affiliations" -> ownAffiliations(iq, owner, requester, verb.attributeValue("node"));
                 default -> throw Refusal.of(StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED);

@@ -296,7 +296,7 @@ class PepSubscriptionsTest {
     }
 
     @Test
-    void subscriptionOptionsAreNotOffered_xep0060_6_3_4_6() throws Exception {
+    void subscriptionOptionsAreNotOffered_xep0060_6_3_4_6_and_6_4_3_1() throws Exception {
         start();
         iq(juliet, publish(TUNE, tune("t1", "x"), OPEN));
 
@@ -308,6 +308,10 @@ class PepSubscriptionsTest {
         Element withOptions = iq(nurse, subscribe(TUNE, NURSE).replace("</pubsub>", "<options><x xmlns='jabber:x:data' "
                 + "type='submit'>" + field("FORM_TYPE", PUBSUB + "#subscribe_options") + "</x></options></pubsub>"));
         assertThat(error(withOptions)).isEqualTo("feature-not-implemented unsupported");
+        Element defaults = iq(nurse, "<iq type='get' id='q' to='" + JULIET + "'><pubsub xmlns='" + PUBSUB
+                + "'><default node='" + TUNE + "'/></pubsub></iq>");
+        assertThat(defaults.element("error").element(QName.get("unsupported", ERRORS)).attributeValue("feature"))
+                .as("§6.4.3.1").isEqualTo("subscription-options");
     }
 
     @Test
