@@ -8,6 +8,7 @@ import static im.parley.server.storage.SqlTransactions.bindOwner;
 import im.parley.server.storage.SqlTransactions;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,13 +32,23 @@ final class JdbcPepSubscriptions {
     /** What {@link #subscribe} did. */
     enum Subscribing { SUBSCRIBED, ALREADY, TOO_MANY }
 
+    /**
+     * The most subscriptions one entity (a bare JID with its full JIDs) may hold to one node, so
+     * that no one fills a node's {@code pep.max_subscriptions} alone (XEP-0060 §6.1.3.9 lets the
+     * service count by bare JID).
+     */
+    static final int MAX_PER_ENTITY = 16;
+
     private final SqlTransactions tx;
 
     JdbcPepSubscriptions(DataSource database) {
         this.tx = new SqlTransactions(database);
     }
 
-    /** Subscribes {@code jid} to an existing node unless it is already or the node has {@code max} subscriptions. */
+    /**
+     * Subscribes {@code jid} to an existing node unless it is already, the node has {@code max}
+     * subscriptions, or the entity (its bare JID) has {@link #MAX_PER_ENTITY} of them there.
+     */
     Subscribing subscribe(EntityBareJid owner, String node, String jid, int max) {
         return tx.runRetryingDuplicateKey("subscribe to a PEP node of " + owner, connection -> {
             try (PreparedStatement exists = prepare(connection, "SELECT 1 FROM pep_subscriptions" + KEY + " AND jid = ?",
@@ -54,6 +65,16 @@ final class JdbcPepSubscriptions {
                 rows.next();
                 if (rows.getInt(1) >= max) {
                     return Subscribing.TOO_MANY;
+                }
+            }
+            try (PreparedStatement count = prepare(connection, "SELECT COUNT(*) FROM pep_subscriptions" + KEY
+                    + " AND (jid = ? OR jid LIKE ? ESCAPE '!')", owner, node)) {
+                bindSubscriber(count, 4, bareOf(jid));
+                try (ResultSet rows = count.executeQuery()) {
+                    rows.next();
+                    if (rows.getInt(1) >= MAX_PER_ENTITY) {
+                        return Subscribing.TOO_MANY;
+                    }
                 }
             }
             try (PreparedStatement insert = connection.prepareStatement(
@@ -135,9 +156,18 @@ final class JdbcPepSubscriptions {
         });
     }
 
+    /** The bare JID part of a JID as stored (parsed when it was subscribed). */
+    private static String bareOf(String jid) {
+        int slash = jid.indexOf('/');
+        return slash < 0 ? jid : jid.substring(0, slash);
+    }
+
     /** The bare JID and the LIKE pattern of its full JIDs ({@code bare/%}, the bare JID's own wildcards escaped). */
-    private static void bindSubscriber(PreparedStatement statement, int first, BareJid subscriber) throws java.sql.SQLException {
-        String bare = subscriber.toString();
+    private static void bindSubscriber(PreparedStatement statement, int first, BareJid subscriber) throws SQLException {
+        bindSubscriber(statement, first, subscriber.toString());
+    }
+
+    private static void bindSubscriber(PreparedStatement statement, int first, String bare) throws SQLException {
         statement.setString(first, bare);
         statement.setString(first + 1, bare.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "/%");
     }

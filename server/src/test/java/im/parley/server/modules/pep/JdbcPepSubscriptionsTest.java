@@ -52,6 +52,19 @@ class JdbcPepSubscriptionsTest extends StoreContract {
     }
 
     @Test
+    void oneEntityHoldsAtMostItsShareOfANodesSubscriptions() {
+        for (int i = 0; i < JdbcPepSubscriptions.MAX_PER_ENTITY - 1; i++) {
+            assertThat(subscriptions.subscribe(juliet, MOOD, "tybalt@example.net/" + i, 1000)).isEqualTo(Subscribing.SUBSCRIBED);
+        }
+        assertThat(subscriptions.subscribe(juliet, MOOD, "tybalt@example.net", 1000)).isEqualTo(Subscribing.SUBSCRIBED);
+
+        assertThat(subscriptions.subscribe(juliet, MOOD, "tybalt@example.net/more", 1000)).isEqualTo(Subscribing.TOO_MANY);
+        assertThat(subscriptions.subscribe(juliet, MOOD, "romeo@example.net/orchard", 1000)).isEqualTo(Subscribing.SUBSCRIBED);
+        assertThat(subscriptions.subscribe(juliet, TUNE, "tybalt@example.net/more", 1000)).as("per node")
+                .isEqualTo(Subscribing.SUBSCRIBED);
+    }
+
+    @Test
     void findsAnEntitysSubscriptionsByItsBareJidAndNoOtherEntitys() {
         subscriptions.subscribe(juliet, MOOD, "a_b@example.net", 10);
         subscriptions.subscribe(juliet, TUNE, "a_b@example.net/phone", 10);
