@@ -67,7 +67,8 @@ final class PepSubscriptions {
         Subscribing done = subscriptions.subscribe(owner, node, jid.toString(), maxPerNode);
         return switch (done) {
             case TOO_MANY -> throw Refusal.of(StanzaErrorCondition.POLICY_VIOLATION, "too-many-subscriptions",
-                    "a node has at most " + maxPerNode + " subscriptions (pep.max_subscriptions)").ofType(StanzaErrorType.WAIT);
+                    "a node has at most " + maxPerNode + " subscriptions (pep.max_subscriptions), one entity's JIDs at most "
+                            + JdbcPepSubscriptions.MAX_PER_ENTITY).ofType(StanzaErrorType.WAIT);
             case ALREADY -> () -> { };
             case SUBSCRIBED -> () -> sendLastItem(owner, node, config, jid);
         };
