@@ -107,10 +107,10 @@ public final class LastActivityModule implements XmppModule {
         }, context.blocking());
     }
 
-    /** Whether {@code requester} is subscribed to {@code account}'s presence. Blocking. */
+    /** Whether {@code requester} is subscribed to {@code account}'s presence (one roster item read). Blocking. */
     private boolean sharesPresence(EntityBareJid account, BareJid requester) {
-        return context.storage().rosters().roster(account).items().stream()
-                .anyMatch(item -> item.contact().equals(requester) && item.subscription().hasFrom());
+        return context.storage().rosters().contact(account, requester).item()
+                .map(item -> item.subscription().hasFrom()).orElse(false);
     }
 
     /** The status of the client's own unavailable presence is what §3 reports after logout. */

@@ -51,7 +51,7 @@ final class NodeAccess {
         return switch (config.accessModel()) {
             case OPEN -> Optional.empty();
             // §6.5.9.4: not subscribed to the owner's presence.
-            case PRESENCE -> contact.filter(i -> i.subscription().hasFrom()).isPresent() ? Optional.empty()
+            case PRESENCE -> sharesPresence(requester) ? Optional.empty()
                     : Optional.of(Refusal.of(StanzaErrorCondition.NOT_AUTHORIZED, "presence-subscription-required", null));
             // §6.5.9.5: not in an allowed roster group.
             case ROSTER -> contact.filter(i -> !Collections.disjoint(i.groups(), config.rosterGroups())).isPresent()

@@ -210,6 +210,9 @@ public final class PepService {
 
     /** Sends what {@code event} makes to whoever gets the node's notifications, subscribers included. */
     private void notify(EntityBareJid owner, String node, NodeConfig config, Function<Jid, Element> event, Jid publisher) {
+        if (!config.deliverNotifications()) {
+            return;  // nobody gets any: no need to read who would
+        }
         notifications.broadcast(owner, node, config, store.affiliations(owner, node), subscriptions.subscribers(owner, node),
                 event, publisher);
     }

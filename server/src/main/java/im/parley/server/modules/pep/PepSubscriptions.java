@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.QName;
@@ -161,10 +162,11 @@ final class PepSubscriptions {
             }
         }
         List<Element> unchanged = new ArrayList<>();
+        Set<String> subscribed = failed.isEmpty() ? Set.of() : subscriptions.subscribers(owner, node);
         for (Element entry : failed) {
             String jid = entry.attributeValue("jid", "");
             unchanged.add(DocumentHelper.createElement(QName.get("subscription", Pubsub.OWNER)).addAttribute("jid", jid)
-                    .addAttribute("subscription", subscriptions.subscribers(owner, node).contains(jid) ? "subscribed" : "none"));
+                    .addAttribute("subscription", subscribed.contains(jid) ? "subscribed" : "none"));
         }
         return unchanged;
     }
