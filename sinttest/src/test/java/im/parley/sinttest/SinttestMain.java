@@ -8,15 +8,18 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.igniterealtime.smack.inttest.Configuration;
 import org.igniterealtime.smack.inttest.SmackIntegrationTestFramework;
 import org.igniterealtime.smack.inttest.SmackIntegrationTestFramework.TestRunResult;
+import org.jivesoftware.smackx.omemo.signal.SignalOmemoService;
 import org.jxmpp.jid.impl.JidCreate;
 
 /**
@@ -62,6 +65,14 @@ public final class SinttestMain {
                 server.accounts().create(JidCreate.entityBareFrom(username(i) + "@" + DOMAIN), passwords[i]);
             }
             trustOnly(server.certificate(DOMAIN), work.resolve("truststore.p12"));
+            // The OMEMO tests (XEP-0384) run on Smack's Signal-based OmemoService, test scope only
+            // (sinttest/pom.xml says why); its default store keeps the keys in memory. Smack's
+            // AES-GCM passes an IvParameterSpec, which the JDK's provider refuses and Bouncy
+            // Castle's takes: added last, it is chosen only where the JDK's providers refuse
+            // (the JCA's delayed provider selection), so the server's own choices do not change.
+            Security.addProvider(new BouncyCastleProvider());
+            SignalOmemoService.acknowledgeLicense();
+            SignalOmemoService.setup();
             List<TestRunResult> results = new ArrayList<>();
             Map<String, String> properties = properties(passwords);
             results.add(run(properties));

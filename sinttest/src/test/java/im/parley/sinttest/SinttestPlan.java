@@ -199,6 +199,19 @@ final class SinttestPlan {
         }
         tests.put("IoTDiscoveryIntegrationTest",
                 "XEP-0347 discovery needs a Thing registry component; Parley hosts none");
+        // The test stops the receiver's OMEMO listeners, sends it an OMEMO message, queries the
+        // receiver's archive at once and decrypts the copy found there. In Smack 4.5.0-beta5,
+        // OmemoManager.stopStanzaAndPEPListeners() removes a new method reference
+        // (this::internalOmemoMessageStanzaListener), not the listener it registered, so nothing
+        // stops: the live copy is decrypted first, its pre-key is used up, and the Signal library
+        // refuses the archived copy ("Transported key could not be decrypted"); 8 of 10 runs of
+        // it alone here. In the other 2 the query, sent without waiting, overtook the message on
+        // its way (no order holds between two clients' streams). The archive's part is checked by
+        // conformance/history/MessageArchiveTest; OMEMO's by the other three OMEMO tests here.
+        tests.put("OmemoMamDecryptionTest", "Smack 4.5.0-beta5's OmemoManager.stopStanzaAndPEPListeners() removes a "
+                + "new method reference, not its registered listener, so the receiver decrypts the live copy first "
+                + "and the Signal library then refuses the archived one; the test also queries the archive "
+                + "without waiting for the message to arrive");
         return tests;
     }
 }
