@@ -50,6 +50,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -120,7 +121,10 @@ public final class ParleyServer implements AutoCloseable {
         RouteHandler[] routeHandlers = federation != null
                 ? new RouteHandler[] {componentRouter, federation}
                 : new RouteHandler[] {componentRouter};
-        assembly = ServerAssembly.builder(config).blocking(blocking).lanes(RecipientLanes.of(workerGroup)).tls(tls).clock(clock).routeHandlers(routeHandlers)
+        assembly = ServerAssembly.builder(config).blocking(blocking)
+                // Retries after a refusal of the pool wait on the JDK's delay scheduler, then hand over.
+                .pauses(pause -> CompletableFuture.delayedExecutor(pause.toNanos(), TimeUnit.NANOSECONDS, Runnable::run))
+                .lanes(RecipientLanes.of(workerGroup)).tls(tls).clock(clock).routeHandlers(routeHandlers)
                 .build();
         BlockingExecutor.meter(pool, assembly.metrics().registry());
         // After storage: a cluster's nodes share the dialback secret in their database.

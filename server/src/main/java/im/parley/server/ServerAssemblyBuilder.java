@@ -12,18 +12,21 @@ import im.parley.server.routing.RouteHandler;
 import im.parley.server.storage.Database;
 import im.parley.server.tls.ServerTls;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import org.jxmpp.jid.DomainBareJid;
 
 /** How a {@link ServerAssembly} is built; only the configuration is required. */
 public final class ServerAssemblyBuilder {
     final ParleyConfig config;
     Executor blocking = Runnable::run;
+    Function<Duration, Executor> pauses = pause -> Runnable::run;
     RecipientLanes lanes = RecipientLanes.inline();
     ServerTls tls;
     Clock clock = Clock.systemDefaultZone();
@@ -43,6 +46,16 @@ public final class ServerAssemblyBuilder {
     /** Where blocking work (storage, key derivation) runs; inline unless set. */
     public ServerAssemblyBuilder blocking(Executor executor) {
         this.blocking = executor;
+        return this;
+    }
+
+    /**
+     * How work waits before it is handed over again ({@link im.parley.server.module.ModuleContext#after}):
+     * an executor that runs a task once the pause has passed; at once, inline, unless set (as blocking
+     * work runs inline).
+     */
+    public ServerAssemblyBuilder pauses(Function<Duration, Executor> value) {
+        this.pauses = value;
         return this;
     }
 

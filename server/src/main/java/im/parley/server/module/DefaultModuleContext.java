@@ -26,6 +26,7 @@ import im.parley.server.session.RouteTable;
 import im.parley.server.storage.Storage;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import im.parley.server.routing.RecipientLanes;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.dom4j.Element;
@@ -56,11 +58,12 @@ public final class DefaultModuleContext implements ModuleContext {
     /** What every host's context shares: the server's routing, sessions, storage and executors. */
     public record Shared(HostRegistry hosts, StanzaRouter router, RouteTable sessions, Executor blocking,
                          Storage storage, AccountSequencer sequencer, HttpServices http, ServerMetrics metrics,
-                         RecipientLanes lanes) {
-        /** Without lanes of its own: sends many stanzas inline ({@link RecipientLanes#inline()}). */
+                         RecipientLanes lanes, Function<Duration, Executor> pauses) {
+        /** Without lanes of its own: sends many stanzas inline ({@link RecipientLanes#inline()}), pauses none. */
         public Shared(HostRegistry hosts, StanzaRouter router, RouteTable sessions, Executor blocking,
                       Storage storage, AccountSequencer sequencer, HttpServices http, ServerMetrics metrics) {
-            this(hosts, router, sessions, blocking, storage, sequencer, http, metrics, RecipientLanes.inline());
+            this(hosts, router, sessions, blocking, storage, sequencer, http, metrics, RecipientLanes.inline(),
+                    pause -> Runnable::run);
         }
     }
 
@@ -145,6 +148,11 @@ public final class DefaultModuleContext implements ModuleContext {
     @Override
     public Executor blocking() {
         return shared.blocking();
+    }
+
+    @Override
+    public Executor after(Duration pause) {
+        return shared.pauses().apply(pause);
     }
 
     @Override

@@ -20,6 +20,7 @@ import im.parley.server.storage.Storage;
 import im.parley.server.routing.RecipientLanes;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -151,6 +152,13 @@ public interface ModuleContext {
 
     /** Executor for blocking work (storage); never block an event loop or an event handler. */
     Executor blocking();
+
+    /**
+     * An executor that runs a task once {@code pause} has passed, never on the caller's thread
+     * (a socket-less test server runs it at once, inline): for work handed over to the blocking
+     * pool again after the pool refused it ({@link PoolWork#supplyPatiently}).
+     */
+    Executor after(Duration pause);
 
     /** The storage SPIs. */
     Storage storage();

@@ -1,10 +1,12 @@
 package im.parley.server.module;
 
 import im.parley.core.stream.StanzaErrorCondition;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +28,26 @@ public final class PoolWork {
         } catch (RejectedExecutionException refused) {
             return CompletableFuture.failedFuture(refused);
         }
+    }
+
+    /**
+     * {@code work} run on {@code pool}, handed over again after a pause each time the pool
+     * refuses it, {@code attempts} times at most in all, each pause twice the one before from
+     * {@code firstPause}, waited out by {@code after} ({@link ModuleContext#after}), never on the
+     * caller's thread: for work nobody can be asked to send again, such as a presence broadcast
+     * at the end of a session (a full queue is a moment's overload, and a broadcast lost leaves
+     * contacts with a wrong presence until the next one). Any other failure, or the last
+     * refusal, fails the future.
+     */
+    public static <T> CompletableFuture<T> supplyPatiently(Supplier<T> work, Executor pool, int attempts,
+                                                           Duration firstPause, Function<Duration, Executor> after) {
+        return supply(work, pool).exceptionallyCompose(failure -> {
+            if (attempts <= 1 || !refused(failure)) {
+                return CompletableFuture.failedFuture(failure);
+            }
+            return CompletableFuture.runAsync(() -> { }, after.apply(firstPause))
+                    .thenCompose(paused -> supplyPatiently(work, pool, attempts - 1, firstPause.multipliedBy(2), after));
+        });
     }
 
     /** {@code work} run on {@code pool}; done when it is, or failed with its failure or the pool's refusal. */

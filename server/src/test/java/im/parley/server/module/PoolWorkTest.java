@@ -3,9 +3,13 @@ package im.parley.server.module;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.core.stream.StanzaErrorCondition;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +39,51 @@ class PoolWorkTest {
         // RFC 6120 §8.3.3.18: a temporary overload, resource-constraint (wait).
         assertThat(PoolWork.errorFor(failure, StanzaErrorCondition.INTERNAL_SERVER_ERROR))
                 .isEqualTo(StanzaErrorCondition.RESOURCE_CONSTRAINT);
+    }
+
+    @Test
+    void patientWorkIsHandedOverAgainAfterEachRefusalWithLongerPauses() {
+        AtomicInteger offered = new AtomicInteger();
+        Executor refusesTwice = task -> {
+            if (offered.incrementAndGet() <= 2) {
+                throw new RejectedExecutionException("the blocking pool is full");
+            }
+            task.run();
+        };
+        List<Duration> pauses = new ArrayList<>();
+
+        CompletableFuture<String> done = PoolWork.supplyPatiently(() -> "read", refusesTwice, 5, Duration.ofMillis(50),
+                pause -> {
+                    pauses.add(pause);
+                    return Runnable::run;
+                });
+
+        assertThat(done.join()).isEqualTo("read");
+        assertThat(pauses).containsExactly(Duration.ofMillis(50), Duration.ofMillis(100));
+    }
+
+    @Test
+    void patientWorkGivesUpAfterItsAttemptsAndNeverRetriesOtherFailures() {
+        AtomicInteger offered = new AtomicInteger();
+        Executor refusing = task -> {
+            offered.incrementAndGet();
+            throw new RejectedExecutionException("the blocking pool is full");
+        };
+
+        Throwable refused = PoolWork.supplyPatiently(() -> "never", refusing, 3, Duration.ofMillis(1), pause -> Runnable::run)
+                .handle((value, thrown) -> thrown).join();
+
+        assertThat(offered).hasValue(3);
+        assertThat(PoolWork.refused(refused)).isTrue();
+
+        AtomicInteger tried = new AtomicInteger();
+        Throwable broken = PoolWork.supplyPatiently(() -> {
+            tried.incrementAndGet();
+            throw new IllegalStateException("storage is down");
+        }, Runnable::run, 3, Duration.ofMillis(1), pause -> Runnable::run).handle((value, thrown) -> thrown).join();
+
+        assertThat(tried).hasValue(1);
+        assertThat(PoolWork.refused(broken)).isFalse();
     }
 
     @Test

@@ -1,6 +1,8 @@
 package im.parley.server.modules.presence;
 
+import im.parley.core.routing.Bounces;
 import im.parley.core.routing.Stanza;
+import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.server.event.AccountWork;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.PoolWork;
@@ -8,6 +10,7 @@ import im.parley.server.session.LocalSession;
 import im.parley.server.storage.Roster;
 import im.parley.server.storage.RosterItem;
 import im.parley.server.storage.RosterStore;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +19,8 @@ import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.Jid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Broadcasts a resource's own presence (RFC 6121 §4.2 initial, §4.4 updates, §4.5
@@ -25,6 +30,15 @@ import org.jxmpp.jid.Jid;
  * presence from the resource (§4.6.3).
  */
 final class PresenceBroadcaster {
+
+    /**
+     * How often a roster read the blocking pool refuses is handed over again, the pauses
+     * doubling from {@link #FIRST_PAUSE}: 50 + 100 + 200 + 400 ms, under a second in all.
+     */
+    static final int READ_ATTEMPTS = 5;
+    static final Duration FIRST_PAUSE = Duration.ofMillis(50);
+
+    private static final Logger LOG = LoggerFactory.getLogger(PresenceBroadcaster.class);
 
     private final ModuleContext context;
     private final RosterStore store;
@@ -64,7 +78,26 @@ final class PresenceBroadcaster {
                 }
                 sendOtherResources(origin);
             }
+        }).exceptionally(failure -> {
+            notBroadcast(presence, from, failure);
+            return null;
         }));
+    }
+
+    /**
+     * A client's available presence that could not be broadcast is not dropped without a word:
+     * the client gets a presence error (RFC 6120 §8.3), {@code resource-constraint} (type
+     * {@code wait}, §8.3.3.18) when the pool still refused after every attempt, else
+     * {@code internal-server-error}, and may send its presence again.
+     */
+    private void notBroadcast(Element presence, EntityFullJid from, Throwable failure) {
+        if (PoolWork.refused(failure)) {
+            LOG.warn("cannot broadcast the presence of {} now: the blocking pool refused", from);
+        } else {
+            LOG.warn("cannot broadcast the presence of {}", from, failure);
+        }
+        Bounces.reply(new Stanza(presence, from, null), PoolWork.errorFor(failure, StanzaErrorCondition.INTERNAL_SERVER_ERROR))
+                .ifPresent(context::send);
     }
 
     /**
@@ -107,8 +140,14 @@ final class PresenceBroadcaster {
         }
     }
 
+    /**
+     * The owner's roster, read on the blocking pool; a broadcast has nobody to ask to send it
+     * again (an unavailable presence at a session's end has no client left), so a refusal of
+     * the pool (its queue full) is waited out for a while ({@link #READ_ATTEMPTS}).
+     */
     private CompletableFuture<Roster> roster(EntityBareJid owner) {
-        return PoolWork.supply(() -> store.roster(owner), context.blocking());
+        return PoolWork.supplyPatiently(() -> store.roster(owner), context.blocking(), READ_ATTEMPTS, FIRST_PAUSE,
+                context::after);
     }
 
     private void send(Element presence, Jid from, Jid to) {

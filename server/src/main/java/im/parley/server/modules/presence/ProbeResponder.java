@@ -43,7 +43,9 @@ final class ProbeResponder {
             resources.sendCurrentPresence(owner, probe.from());
             return;
         }
-        work.defer(() -> PoolWork.supply(() -> store.contact(owner, prober), context.blocking())
+        // Nobody would send the probe again: a refusal of the pool is waited out, as for a broadcast.
+        work.defer(() -> PoolWork.supplyPatiently(() -> store.contact(owner, prober), context.blocking(),
+                        PresenceBroadcaster.READ_ATTEMPTS, PresenceBroadcaster.FIRST_PAUSE, context::after)
                 .thenAccept(contact -> {
             boolean subscribed = contact.item().map(item -> item.subscription().hasFrom()).orElse(false);
             if (subscribed) {

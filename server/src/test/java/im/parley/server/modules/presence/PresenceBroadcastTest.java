@@ -8,9 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.server.event.SessionEvents;
 import im.parley.server.event.Verdict;
+import im.parley.server.config.ParleyConfig;
+import im.parley.server.module.ModuleCatalog;
+import im.parley.server.testing.InlinePool;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,13 +35,16 @@ class PresenceBroadcastTest {
     @TempDir
     Path dir;
     private TestServer server;
+    /** Runs blocking work inline, or refuses it as a full pool would. */
+    private final InlinePool pool = new InlinePool();
     private TestClient romeo;
     private TestClient juliet;
     private TestClient nurse;
 
     @BeforeEach
     void start() throws Exception {
-        server = new TestServer(dir, "parley.test");
+        server = new TestServer(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir),
+                Clock.systemDefaultZone(), ModuleCatalog.discover(), pool);
         server.user(ROMEO).user(JULIET).user(NURSE);
         romeo = online(ROMEO, "orchard");
         juliet = online(JULIET, "balcony");
@@ -197,6 +204,59 @@ class PresenceBroadcastTest {
         // nurse's server ignores as she had nothing pending (A.3.4); the probe never reaches Romeo.
         assertThat(nurse.stanzas()).isEmpty();
         assertThat(romeo.stanzas()).isEmpty();
+    }
+
+    /**
+     * A broadcast has nobody to send it again, so a roster read the blocking pool refuses (its
+     * queue full: a moment's overload) is handed over again after a pause
+     * ({@code PresenceBroadcaster.READ_ATTEMPTS}; this test server's pauses are none): the
+     * contacts still get the presence (RFC 6121 §4.2.2, §4.4.2), as they do the unavailable
+     * presence of a session that ends (§4.5.2), and probes are still answered (§4.3.2).
+     */
+    @Test
+    void aRosterReadThePoolRefusesForAMomentIsTriedAgain() {
+        // Three refusals, fewer than the attempts (the avatar module's photo read may take one).
+        pool.refuseNext(3);
+        send(juliet, "<presence><show>away</show></presence>");
+
+        assertThat(presences(romeo.stanzas(), null)).singleElement().satisfies(p -> {
+            assertThat(p.attributeValue("from")).isEqualTo(JULIET + "/balcony");
+            assertThat(p.elementText("show")).isEqualTo("away");
+        });
+        assertThat(presences(juliet.stanzas(), "error")).isEmpty();
+
+        pool.refuseNext(3);
+        juliet.drop();
+        assertThat(presences(romeo.stanzas(), "unavailable")).singleElement()
+                .satisfies(p -> assertThat(p.attributeValue("from")).isEqualTo(JULIET + "/balcony"));
+
+        pool.refuseNext(3);
+        send(romeo, "<presence to='juliet@parley.test' type='probe'/>");
+        assertThat(presences(romeo.stanzas(), "unsubscribed")).isEmpty();
+    }
+
+    /**
+     * A client's available presence the server still cannot broadcast after every attempt is not
+     * dropped without a word: the client gets a presence error, {@code resource-constraint} of
+     * type {@code wait} (RFC 6120 §8.3, §8.3.3.18), and may send its presence again.
+     */
+    @Test
+    void aPresenceThePoolKeepsRefusingBouncesWithATemporaryError() {
+        pool.refuseNext(Integer.MAX_VALUE);
+        send(juliet, "<presence id='p1'><show>away</show></presence>");
+
+        assertThat(presences(juliet.stanzas(), "error")).singleElement().satisfies(error -> {
+            assertThat(error.attributeValue("id")).isEqualTo("p1");
+            assertThat(error.attributeValue("to")).isEqualTo(JULIET + "/balcony");
+            assertThat(error.element("error").attributeValue("type")).isEqualTo("wait");
+            assertThat(error.element("error").elements()).extracting(Element::getName).contains("resource-constraint");
+        });
+        assertThat(romeo.stanzas()).isEmpty();
+
+        pool.refuseNext(0);
+        send(juliet, "<presence id='p2'><show>away</show></presence>");
+        assertThat(presences(romeo.stanzas(), null)).singleElement()
+                .satisfies(p -> assertThat(p.elementText("show")).isEqualTo("away"));
     }
 
     private TestClient online(String user, String resource) {
