@@ -52,8 +52,9 @@ class ProsodyInteropTest extends StartedPeerScenarios {
 
     /**
      * An explicit subscription across federation (XEP-0163 §5, XEP-0060 §6.1): Prosody's user, no
-     * contact of Parley's, subscribes its bare JID to an open node, gets the last item after the
-     * answer (§6.1.7) and each new one at its bare JID, which Prosody hands to its resource
+     * contact of Parley's, subscribes its bare JID to an open node, gets the last item (sent after
+     * the answer, §6.1.7, which {@code PepSubscriptionsTest} checks; slixmpp may report the two in
+     * either order) and each new one at its bare JID, which Prosody hands to its resource
      * (XEP-0163 §4.3.2 rule 2).
      */
     @Test

@@ -33,7 +33,7 @@ final class SlixmppClient implements AutoCloseable {
     private final OutputStream commands;
     private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
     private final List<JsonNode> skipped = new ArrayList<>();
-    /** What arrived before the login was over, for the test's own waits. */
+    /** Events kept for the test's next waits: what arrived before the login was over, or before an answer waited for. */
     private final Deque<JsonNode> beforeReady = new ArrayDeque<>();
     private final StringBuilder errors = new StringBuilder();
     private final String jid;
@@ -182,8 +182,21 @@ final class SlixmppClient implements AutoCloseable {
     /** XEP-0060 §6.1: subscribes the bare JID to {@code owner}'s node: a {@code subscribed} or {@code subscribe_error} event. */
     JsonNode subscribe(String owner, String node) {
         send(JSON.createObjectNode().put("cmd", "subscribe").put("to", owner).put("node", node));
-        return next(e -> List.of("subscribed", "subscribe_error").contains(e.path("event").asText())
-                && node.equals(e.path("node").asText()));
+        // The node's last item follows the answer (XEP-0060 §6.1.7), but slixmpp reports the answer
+        // only when the awaiting coroutine runs again, which can be after it reported the item:
+        // what comes first is kept for the test's next waits, not skipped.
+        List<JsonNode> early = new ArrayList<>();
+        JsonNode answer = next(e -> {
+            boolean done = List.of("subscribed", "subscribe_error").contains(e.path("event").asText())
+                    && node.equals(e.path("node").asText());
+            if (!done) {
+                early.add(e);
+            }
+            return done;
+        });
+        skipped.removeAll(early);
+        early.forEach(beforeReady::addLast);
+        return answer;
     }
 
     /**
