@@ -51,6 +51,11 @@ final class JdbcPepSubscriptions {
      */
     Subscribing subscribe(EntityBareJid owner, String node, String jid, int max) {
         return tx.runRetryingDuplicateKey("subscribe to a PEP node of " + owner, connection -> {
+            // The node's row locked first: subscriptions to one node are counted and added one
+            // transaction at a time, so that two at once cannot both pass the last free place.
+            try (PreparedStatement lock = prepare(connection, "SELECT 1 FROM pep_nodes" + KEY + " FOR UPDATE", owner, node)) {
+                lock.executeQuery().close();
+            }
             try (PreparedStatement exists = prepare(connection, "SELECT 1 FROM pep_subscriptions" + KEY + " AND jid = ?",
                     owner, node)) {
                 exists.setString(4, jid);

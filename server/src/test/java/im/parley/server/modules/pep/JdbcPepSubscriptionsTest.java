@@ -105,6 +105,17 @@ class JdbcPepSubscriptionsTest extends StoreContract {
     }
 
     @Test
+    void concurrentSubscriptionsNeverPassTheNodesLimit() throws Exception {
+        List<Subscribing> done = Collections.synchronizedList(new ArrayList<>());
+        concurrently(6, n -> done.add(subscriptions.subscribe(juliet, MOOD, "guest" + n + "@example.net", 2)));
+
+        // XEP-0060 §6.1.3.9: past the node's limit, too-many-subscriptions, however many ask at once.
+        assertThat(done).filteredOn(Subscribing.SUBSCRIBED::equals).hasSize(2);
+        assertThat(done).filteredOn(Subscribing.TOO_MANY::equals).hasSize(4);
+        assertThat(subscriptions.subscribers(juliet, MOOD)).hasSize(2);
+    }
+
+    @Test
     void concurrentSubscriptionsOfOneJidGiveOne() throws Exception {
         List<Subscribing> done = Collections.synchronizedList(new ArrayList<>());
         concurrently(4, n -> done.add(subscriptions.subscribe(juliet, MOOD, "romeo@example.net", 10)));
