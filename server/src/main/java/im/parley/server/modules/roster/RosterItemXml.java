@@ -11,11 +11,16 @@ import org.dom4j.QName;
 import org.jxmpp.jid.BareJid;
 
 /** The {@code <item/>} and {@code <query/>} elements of {@code jabber:iq:roster} (RFC 6121 §2.1.2). */
-final class RosterItemXml {
+public final class RosterItemXml {
 
     static final Namespace NS = Namespace.get(RosterModule.NAMESPACE);
 
     private RosterItemXml() {
+    }
+
+    /** A {@code <query/>} without a version (the whole roster as a report, not for a client's cache). */
+    public static Element query() {
+        return DocumentHelper.createElement(QName.get("query", NS));
     }
 
     /** A {@code <query/>} with the roster version attribute of §2.6. */
@@ -26,7 +31,7 @@ final class RosterItemXml {
     }
 
     /** Adds the item; an empty item is a removed contact ({@code subscription='remove'}, §2.5.2). */
-    static void addItem(Element query, BareJid contact, Optional<RosterItem> item) {
+    public static void addItem(Element query, BareJid contact, Optional<RosterItem> item) {
         Element element = query.addElement(QName.get("item", NS));
         element.addAttribute("jid", contact.toString());
         if (item.isEmpty()) {

@@ -10,8 +10,13 @@ import im.parley.server.modules.adhoc.AdHocCommand;
 import im.parley.server.modules.adhoc.CommandException;
 import im.parley.server.modules.adhoc.CommandStage;
 import im.parley.server.modules.adhoc.DataForm;
+import im.parley.server.modules.roster.RosterItemXml;
+import im.parley.server.session.RouteTable;
+import im.parley.server.storage.RosterItem;
+import im.parley.server.storage.RosterStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -33,12 +38,17 @@ final class AdminCommands {
     static final List<String> MAX_ITEMS = List.of("25", "50", "75", "100", "150", "200", "none");
 
     private final AccountAdmin admin;
+    private final RosterStore rosters;
+    private final RouteTable sessions;
     private final DomainBareJid domain;
     private final Predicate<Jid> admins;
     private final Executor blocking;
 
-    AdminCommands(AccountAdmin admin, DomainBareJid domain, Predicate<Jid> admins, Executor blocking) {
+    AdminCommands(AccountAdmin admin, RosterStore rosters, RouteTable sessions, DomainBareJid domain,
+                  Predicate<Jid> admins, Executor blocking) {
         this.admin = admin;
+        this.rosters = rosters;
+        this.sessions = sessions;
         this.domain = domain;
         this.admins = admins;
         this.blocking = blocking;
@@ -57,6 +67,8 @@ final class AdminCommands {
                 () -> accountsForm("Ending a User Session", "end sessions of"), this::endSessions));
         commands.add(twoStage("change-user-password", "Change a User Password", this::passwordForm,
                 this::changePassword));
+        commands.add(twoStage("get-user-roster", "Get User Roster", this::rosterForm, this::rosters));
+        commands.add(twoStage("user-stats", "Get User Statistics", this::statsForm, this::stats));
         commands.add(oneStage("get-registered-users-num", "Get Number of Registered Users",
                 () -> number("registeredusersnum", "The number of registered users", admin.list(domain).size())));
         commands.add(oneStage("get-disabled-users-num", "Get Number of Disabled Users",
@@ -143,6 +155,65 @@ final class AdminCommands {
             throw CommandException.badPayload(e.getMessage());
         }
         return CommandStage.completed(null, "Changed the password of " + jid + "; its sessions ended.");
+    }
+
+    /** §4.8. */
+    private Element rosterForm() {
+        return DataForm.form(FORM_TYPE, "Getting a User's Roster", "Fill out this form to get a user's roster.")
+                .field("accountjids", "jid-multi", "The Jabber ID(s) for which to retrieve the roster", true, List.of())
+                .element();
+    }
+
+    /**
+     * §4.8: the result names the accounts and holds their rosters as {@code jabber:iq:roster}
+     * queries (RFC 6121 §2.1), one per account in the order of {@code accountjids}.
+     */
+    private CommandStage rosters(Element form) {
+        List<EntityBareJid> jids = new ArrayList<>();
+        for (String text : requiredValues(form, "accountjids")) {
+            jids.add(account(text));
+        }
+        List<String> missing = jids.stream().filter(jid -> !admin.exists(jid)).map(EntityBareJid::toString).toList();
+        if (!missing.isEmpty()) {
+            throw new CommandException(StanzaErrorCondition.ITEM_NOT_FOUND, null,
+                    "no such account: " + String.join(", ", missing));
+        }
+        Element result = DataForm.result(FORM_TYPE)
+                .field("accountjids", "jid-multi", null, false, jids.stream().map(EntityBareJid::toString).toList())
+                .element();
+        for (EntityBareJid jid : jids) {
+            Element query = RosterItemXml.query();
+            for (RosterItem item : rosters.roster(jid).items()) {
+                RosterItemXml.addItem(query, item.contact(), Optional.of(item));
+            }
+            result.add(query);
+        }
+        return CommandStage.completed(result, null);
+    }
+
+    /** §4.10. */
+    private Element statsForm() {
+        return DataForm.form(FORM_TYPE, "Get User Statistics", "Fill out this form to gather user statistics.")
+                .field("accountjid", "jid-single", "The Jabber ID for statistics", true, List.of())
+                .element();
+    }
+
+    /**
+     * §4.10: what the server knows of an account's use: its roster's size and the resources of
+     * its sessions now (it keeps no addresses, rates or login counts per account).
+     */
+    private CommandStage stats(Element form) {
+        EntityBareJid jid = account(required(form, "accountjid"));
+        if (!admin.exists(jid)) {
+            throw new CommandException(StanzaErrorCondition.ITEM_NOT_FOUND, null, "no account " + jid);
+        }
+        List<String> resources = sessions.sessionsOf(jid).stream()
+                .map(session -> session.jid().getResourceOrEmpty().toString()).sorted().toList();
+        return CommandStage.completed(DataForm.result(FORM_TYPE)
+                .field("accountjid", "jid-single", null, false, List.of(jid.toString()))
+                .field("rostersize", null, "Roster size", false, List.of(Integer.toString(rosters.roster(jid).items().size())))
+                .field("onlineresources", "text-multi", "Online resources", false, resources)
+                .element(), null);
     }
 
     /** §4.2-§4.5: one {@code accountjids} field. */

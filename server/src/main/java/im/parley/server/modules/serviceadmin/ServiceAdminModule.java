@@ -49,7 +49,7 @@ public final class ServiceAdminModule implements XmppModule {
         DomainBareJid domain = context.host().domain();
         LocalAccountAdmin operations = new LocalAccountAdmin(new AccountService(context.storage().accounts()),
                 context.storage().motd(), context.sessions(), context.clock());
-        AdminCommands commands = new AdminCommands(operations, domain,
+        AdminCommands commands = new AdminCommands(operations, context.storage().rosters(), context.sessions(), domain,
                 requester -> isAdmin(admins, requester), context.blocking());
         for (AdHocCommand command : commands.all()) {
             context.fire(AdHocModule.ADD_COMMAND, command);

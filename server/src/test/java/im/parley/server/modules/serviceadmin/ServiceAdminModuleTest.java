@@ -56,7 +56,8 @@ class ServiceAdminModuleTest {
                         ADMIN + "#get-registered-users-num", ADMIN + "#get-disabled-users-num",
                         ADMIN + "#get-online-users-num", ADMIN + "#get-registered-users-list",
                         ADMIN + "#get-disabled-users-list", ADMIN + "#get-online-users-list", ADMIN + "#announce",
-                        ADMIN + "#set-motd", ADMIN + "#edit-motd", ADMIN + "#delete-motd");
+                        ADMIN + "#set-motd", ADMIN + "#edit-motd", ADMIN + "#delete-motd",
+                        ADMIN + "#get-user-roster", ADMIN + "#user-stats");
 
         TestClient romeo = server.login("romeo@parley.test", "orchard");
         assertThat(iq(romeo, list).element("query").elements("item")).isEmpty();
@@ -176,6 +177,48 @@ class ServiceAdminModuleTest {
 
         assertThat(number("get-registered-users-num", "registeredusersnum")).isEqualTo("3");
         assertThat(number("get-online-users-num", "onlineusersnum")).isEqualTo("2");
+    }
+
+    @Test
+    void aUsersRosterAsJabberIqRoster() {
+        // §4.8: a form with accountjids; the result names them and holds each roster in the
+        // jabber:iq:roster format (RFC 6121 §2.1.2).
+        assertThat(fieldVars(execute("get-user-roster").element("x"))).containsSubsequence("FORM_TYPE", "accountjids");
+        TestClient juliet = server.login("juliet@parley.test", "balcony");
+        iq(juliet, "<iq type='set' id='r1'><query xmlns='jabber:iq:roster'><item jid='romeo@parley.test' name='Romeo'>"
+                + "<group>Lovers</group><group>Friends</group></item></query></iq>");
+
+        Element result = run("get-user-roster", fields("accountjids", "juliet@parley.test")).element("x");
+
+        assertThat(formType(result)).isEqualTo(ADMIN);
+        assertThat(values(result, "accountjids")).containsExactly("juliet@parley.test");
+        Element item = result.element(org.dom4j.QName.get("query", "jabber:iq:roster")).element("item");
+        assertThat(item.attributeValue("jid")).isEqualTo("romeo@parley.test");
+        assertThat(item.attributeValue("name")).isEqualTo("Romeo");
+        assertThat(item.attributeValue("subscription")).isEqualTo("none");
+        assertThat(item.elements("group")).extracting(Element::getText).containsExactly("Friends", "Lovers");
+
+        // §5: an account that does not exist is item-not-found; one of another domain bad-request.
+        assertThat(condition(submit("get-user-roster", fields("accountjids", "tybalt@parley.test"))))
+                .isEqualTo("item-not-found");
+        assertThat(condition(submit("get-user-roster", fields("accountjids", "mercutio@other.test"))))
+                .isEqualTo("bad-request");
+    }
+
+    @Test
+    void aUsersStatisticsNameItsRosterSizeAndOnlineResources() {
+        // §4.10: accountjid; the result has what the server knows: roster size, online resources.
+        assertThat(fieldVars(execute("user-stats").element("x"))).containsSubsequence("FORM_TYPE", "accountjid");
+        TestClient balcony = server.login("juliet@parley.test", "balcony");
+        server.login("juliet@parley.test", "chamber");
+        iq(balcony, "<iq type='set' id='r1'><query xmlns='jabber:iq:roster'><item jid='romeo@parley.test'/></query></iq>");
+
+        Element result = run("user-stats", fields("accountjid", "juliet@parley.test")).element("x");
+
+        assertThat(values(result, "rostersize")).containsExactly("1");
+        assertThat(values(result, "onlineresources")).containsExactly("balcony", "chamber");
+        assertThat(values(run("user-stats", fields("accountjid", "romeo@parley.test")).element("x"), "onlineresources"))
+                .isEmpty();
     }
 
     @Test
