@@ -169,10 +169,7 @@ final class AdminCommands {
      * queries (RFC 6121 §2.1), one per account in the order of {@code accountjids}.
      */
     private CommandStage rosters(Element form) {
-        List<EntityBareJid> jids = new ArrayList<>();
-        for (String text : requiredValues(form, "accountjids")) {
-            jids.add(account(text));
-        }
+        List<EntityBareJid> jids = accounts(form);
         List<String> missing = jids.stream().filter(jid -> !admin.exists(jid)).map(EntityBareJid::toString).toList();
         if (!missing.isEmpty()) {
             throw new CommandException(StanzaErrorCondition.ITEM_NOT_FOUND, null,
@@ -233,10 +230,7 @@ final class AdminCommands {
      * error note (XEP-0050 §3.6), the others are done.
      */
     private CommandStage eachAccount(Element form, String done, AccountOperation operation) {
-        List<EntityBareJid> jids = new ArrayList<>();
-        for (String text : requiredValues(form, "accountjids")) {
-            jids.add(account(text));
-        }
+        List<EntityBareJid> jids = accounts(form);
         List<String> missing = new ArrayList<>();
         List<String> changed = new ArrayList<>();
         for (EntityBareJid jid : jids) {
@@ -333,6 +327,15 @@ final class AdminCommands {
 
     private static List<String> lines(String text) {
         return List.of(text.split("\n", -1));
+    }
+
+    /** The {@code accountjids} submitted: bare JIDs of this domain, at least one. */
+    private List<EntityBareJid> accounts(Element form) {
+        List<EntityBareJid> jids = new ArrayList<>();
+        for (String text : requiredValues(form, "accountjids")) {
+            jids.add(account(text));
+        }
+        return jids;
     }
 
     private EntityBareJid account(String text) {
