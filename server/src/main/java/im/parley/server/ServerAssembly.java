@@ -89,7 +89,7 @@ public final class ServerAssembly implements AutoCloseable {
         this.accounts = new AccountService(storage.accounts());
         this.hosts = hosts;
         this.cluster = cluster;
-        this.sessions = cluster != null ? cluster.routes() : new InMemoryRouteTable(hosts);
+        this.sessions = cluster != null ? cluster.routes() : new InMemoryRouteTable(hosts, builder.caches);
         SaslMechanisms mechanisms = SaslMechanisms.defaults();
         this.metrics = new ServerMetrics(mechanisms.all().stream().map(SaslMechanism::name).toList(),
                 config.option(MetricsModule.ENABLED));

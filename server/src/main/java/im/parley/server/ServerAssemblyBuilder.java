@@ -9,6 +9,7 @@ import im.parley.server.host.HostRegistry;
 import im.parley.server.module.ModuleCatalog;
 import im.parley.server.routing.RecipientLanes;
 import im.parley.server.routing.RouteHandler;
+import im.parley.server.session.SharedCaches;
 import im.parley.server.storage.Database;
 import im.parley.server.tls.ServerTls;
 import java.time.Clock;
@@ -32,6 +33,7 @@ public final class ServerAssemblyBuilder {
     Clock clock = Clock.systemDefaultZone();
     List<RouteHandler> routeHandlers = List.of();
     ModuleCatalog catalog;
+    SharedCaches caches = SharedCaches.LOCAL;
 
     ServerAssemblyBuilder(ParleyConfig config) {
         this.config = config;
@@ -56,6 +58,16 @@ public final class ServerAssemblyBuilder {
      */
     public ServerAssemblyBuilder pauses(Function<Duration, Executor> value) {
         this.pauses = value;
+        return this;
+    }
+
+    /**
+     * How a server without a cluster hears of stored state changed elsewhere ({@link SharedCaches}):
+     * from nobody unless set; a test may play the other nodes of a cluster with it. A cluster's
+     * route table brings its own.
+     */
+    public ServerAssemblyBuilder caches(SharedCaches value) {
+        this.caches = value;
         return this;
     }
 

@@ -52,6 +52,11 @@ final class RemoteSession implements LocalSession {
     }
 
     @Override
+    public boolean isOnThisNode() {
+        return false;
+    }
+
+    @Override
     public EntityFullJid jid() {
         return jid;
     }

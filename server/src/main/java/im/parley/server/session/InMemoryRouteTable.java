@@ -19,9 +19,21 @@ public final class InMemoryRouteTable implements RouteTable {
 
     private final Map<EntityBareJid, Map<Resourcepart, LocalSession>> sessions = new ConcurrentHashMap<>();
     private final HostRegistry hosts;
+    private final SharedCaches caches;
 
     public InMemoryRouteTable(HostRegistry hosts) {
+        this(hosts, SharedCaches.LOCAL);
+    }
+
+    /** @param caches what {@link #caches()} gives: nobody else on a single server, a stand-in for other nodes in tests */
+    public InMemoryRouteTable(HostRegistry hosts, SharedCaches caches) {
         this.hosts = hosts;
+        this.caches = caches;
+    }
+
+    @Override
+    public SharedCaches caches() {
+        return caches;
     }
 
     /**

@@ -34,6 +34,14 @@ public interface LocalSession extends StreamSession {
         return CompletableFuture.completedFuture(true);
     }
 
+    /**
+     * True for a session whose client is connected to this server process; false for one that
+     * another node of the cluster holds (its stanzas go there).
+     */
+    default boolean isOnThisNode() {
+        return true;
+    }
+
     /** The bound full JID. */
     EntityFullJid jid();
 

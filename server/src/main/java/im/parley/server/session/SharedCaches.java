@@ -5,8 +5,9 @@ import java.util.function.Consumer;
 /**
  * Caches of stored state that each node of a cluster keeps in memory (an account's block list,
  * say): a node that changes the stored state says so, and every other node forgets its copy and
- * reads the state again when it next needs it. On a single server there is no other node
- * ({@link #LOCAL}).
+ * reads the state again when it next needs it; or state a node acts on when it changes (messages
+ * stored offline for an account whose resource is connected to another node). On a single server
+ * there is no other node ({@link #LOCAL}).
  */
 public interface SharedCaches {
 

@@ -16,6 +16,7 @@ import im.parley.server.routing.DefaultStanzaRouter;
 import im.parley.server.host.HostRegistry;
 import im.parley.server.http.HttpServices;
 import im.parley.server.session.RouteTable;
+import im.parley.server.session.SharedCaches;
 import im.parley.server.storage.JdbcStorage;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,8 +62,14 @@ public final class TestServer implements AutoCloseable {
 
     /** A server whose blocking work goes to {@code blocking} (a test's own pool, or one that refuses). */
     public TestServer(ParleyConfig config, Clock clock, ModuleCatalog modules, Executor blocking) throws Exception {
+        this(config, clock, modules, blocking, SharedCaches.LOCAL);
+    }
+
+    /** A server that hears of, and tells, changes of stored state through {@code caches}: a test playing other nodes. */
+    public TestServer(ParleyConfig config, Clock clock, ModuleCatalog modules, Executor blocking, SharedCaches caches)
+            throws Exception {
         assembly = ServerAssembly.builder(config.withLimits(LIMITS).withTls(config.tls().withStarttlsRequired(false)))
-                .clock(clock).modules(modules).blocking(blocking).build();
+                .clock(clock).modules(modules).blocking(blocking).caches(caches).build();
     }
 
     /** The modules on the class path, except those that are instances of {@code left}, then {@code added}. */

@@ -1,5 +1,7 @@
 package im.parley.server.modules.offline;
 
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
 import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaError;
@@ -33,6 +35,14 @@ import org.slf4j.LoggerFactory;
  * available resource of non-negative priority is stored, up to a per-account quota, and
  * delivered with a XEP-0203 delay stamp when a resource next sends available presence with
  * non-negative priority.
+ *
+ * <p>On a cluster the nodes share the store, and a message may be stored by one node after the
+ * resource that just came online on another got the stored ones (a node that took over the
+ * messages of a node that stopped or died, say): the storing node could not deliver it, since
+ * it did not know that resource yet (the nodes learn each other's sessions asynchronously). So
+ * a node that stored a message it could not deliver says so to the others
+ * ({@link im.parley.server.session.SharedCaches}, after the write), and a node with an
+ * available resource of the account delivers the stored messages to it, as when it came online.
  */
 public final class OfflineModule implements XmppModule {
 
@@ -40,6 +50,8 @@ public final class OfflineModule implements XmppModule {
 
     /** XEP-0160 §4: the service discovery feature of offline storage. */
     public static final String FEATURE = "msgoffline";
+    /** The name under which a node tells the others it stored messages for an account. */
+    static final String STORED = "offline";
     /** Messages kept per account by default (as ejabberd's {@code max_user_offline_messages}). */
     public static final int DEFAULT_QUOTA = 1000;
 
@@ -94,6 +106,7 @@ public final class OfflineModule implements XmppModule {
         context.hook(StanzaEvents.to("message", Shape.BARE), BACKLOG_PRIORITY, this::onMessageWhileBacklogged);
         context.hook(StanzaEvents.to("message", Shape.FULL), BACKLOG_PRIORITY, this::onMessageWhileBacklogged);
         context.hook(SessionEvents.AVAILABLE, 0, this::onAvailable);
+        context.sessions().caches().onChange(STORED, this::storedOnAnotherNode);
         context.hook(StanzaEvents.pre("presence", Shape.BARE), PRESENCE_WATCH_PRIORITY, this::onOwnPresence);
         context.hook(SessionEvents.CLOSED, 0, session -> {
             negativePriority.remove(session);
@@ -190,14 +203,17 @@ public final class OfflineModule implements XmppModule {
         stored.increment();
         // A flush that ran between this message's routing and its storage may have cleared it.
         backlog.add(owner);
-        deliverIfOnline(owner);
+        if (!deliverIfOnline(owner)) {
+            context.sessions().caches().changed(STORED, owner.toString());
+        }
     }
 
     /**
      * The account came online after the router chose storage for this message (the decision and
      * the store are steps apart): it gets it now, in order, since this runs as the account's step.
+     * Returns false if this node knows no resource to deliver to.
      */
-    private void deliverIfOnline(EntityBareJid owner) {
+    private boolean deliverIfOnline(EntityBareJid owner) {
         for (LocalSession session : context.sessions().sessionsOf(owner)) {
             if (session.isAvailable() && session.priority() >= 0) {
                 try {
@@ -206,6 +222,31 @@ public final class OfflineModule implements XmppModule {
                     // The message is stored: it goes out on the next available presence.
                     LOG.warn("cannot deliver offline messages to {}", session.jid(), e);
                 }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Another node stored messages for {@code account} that it could not deliver: an available
+     * resource connected here gets them, in the account's turn, as if it had just come online
+     * (see the class comment). Nodes without one leave them to the next available presence.
+     */
+    private void storedOnAnotherNode(String account) {
+        EntityBareJid owner;
+        try {
+            owner = Jids.parseEntityBare(account);
+        } catch (JidMalformedException e) {
+            return;
+        }
+        if (!owner.asDomainBareJid().equals(context.host().domain())) {
+            return;
+        }
+        for (LocalSession session : context.sessions().sessionsOf(owner)) {
+            if (session.isOnThisNode() && session.isAvailable() && session.priority() >= 0) {
+                backlog.add(owner);
+                flushInTurn(session);
                 return;
             }
         }
@@ -218,14 +259,19 @@ public final class OfflineModule implements XmppModule {
      */
     private Verdict onAvailable(LocalSession session) {
         if (session.priority() >= 0) {
-            context.serially(session.jid().asEntityBareJid(),
-                    () -> PoolWork.run(() -> flush(session), context.blocking())
-                            .exceptionally(failure -> {
-                                LOG.warn("cannot deliver offline messages to {}", session.jid(), failure);
-                                return null;
-                            }));
+            flushInTurn(session);
         }
         return Verdict.PASS;
+    }
+
+    /** Delivers the backlog to {@code session} on the blocking pool, as one of the account's steps. */
+    private void flushInTurn(LocalSession session) {
+        context.serially(session.jid().asEntityBareJid(),
+                () -> PoolWork.run(() -> flush(session), context.blocking())
+                        .exceptionally(failure -> {
+                            LOG.warn("cannot deliver offline messages to {}", session.jid(), failure);
+                            return null;
+                        }));
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import im.parley.core.jid.Jids;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.module.ModuleCatalog;
+import im.parley.server.session.SharedCaches;
 import im.parley.server.testing.InlinePool;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
@@ -15,6 +16,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.dom4j.Element;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +35,7 @@ class OfflineModuleTest {
     Path dir;
     private TestServer server;
     private final InlinePool pool = new InlinePool();
+    private final OtherNodes otherNodes = new OtherNodes();
 
     @AfterEach
     void close() {
@@ -42,7 +48,7 @@ class OfflineModuleTest {
         ParleyConfig config = ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir);
         // The offline module with the quota under test, loaded last as before.
         server = new TestServer(config, Clock.fixed(STORED_AT, ZoneOffset.UTC), ModuleCatalog.of(
-                TestServer.discoveredModulesReplacing(OfflineModule.class, new OfflineModule(quota))), pool);
+                TestServer.discoveredModulesReplacing(OfflineModule.class, new OfflineModule(quota))), pool, otherNodes);
         server.user("romeo@parley.test").user("juliet@parley.test");
         return server;
     }
@@ -111,6 +117,57 @@ class OfflineModuleTest {
         sends(juliet, "<presence><priority>1</priority></presence>");
         assertThat(juliet.received()).extracting(m -> m.attributeValue("id")).containsExactly("m1");
         assertThat(stored("juliet@parley.test")).isZero();
+    }
+
+    /**
+     * On a cluster the nodes share the store, and another node may store a message for juliet
+     * after her resource that came online here got the stored ones (it took over the messages of
+     * a node that stopped, before it learnt of her new resource here). XEP-0160 §2 step 5: the
+     * stored messages are delivered to the resource that is available; so once the other node
+     * says it stored messages for her, her resource here gets them, with their delay stamp.
+     */
+    @Test
+    void aMessageAnotherNodeStoredAfterTheResourceHereCameOnlineReachesIt() throws Exception {
+        start(OfflineModule.DEFAULT_QUOTA);
+        TestClient juliet = server.login("juliet@parley.test", "balcony");
+        sends(juliet, "<presence/>");
+        assertThat(juliet.received()).as("nothing stored yet").isEmpty();
+
+        server.storage().offline().append(Jids.parseEntityBare("juliet@parley.test"), "<message xmlns='jabber:client'"
+                + " from='romeo@parley.test/orchard' to='juliet@parley.test' type='chat' id='m1'><body>late</body>"
+                + "</message>", STORED_AT, OfflineModule.DEFAULT_QUOTA);
+        otherNodes.announce(OfflineModule.STORED, "juliet@parley.test");
+
+        assertThat(juliet.received()).singleElement().satisfies(message -> {
+            assertThat(message.attributeValue("id")).isEqualTo("m1");
+            assertThat(message.element(org.dom4j.QName.get("delay", "urn:xmpp:delay"))).isNotNull();
+        });
+        assertThat(stored("juliet@parley.test")).isZero();
+        assertThat(otherNodes.changes).as("a node that delivered says nothing").isEmpty();
+    }
+
+    /**
+     * The other side of the test above: a message this node stored and could not deliver (no
+     * resource of juliet known here) is announced to the other nodes, after it was written; one
+     * it delivered at once is not, and an announcement for an account with no resource here
+     * leaves the messages stored for the next available presence.
+     */
+    @Test
+    void aMessageStoredWithNoResourceKnownHereIsAnnouncedToTheOtherNodes() throws Exception {
+        start(OfflineModule.DEFAULT_QUOTA);
+        TestClient romeo = server.login("romeo@parley.test", "orchard");
+
+        sends(romeo, "<message to='juliet@parley.test' type='chat' id='m1'><body>one</body></message>");
+        assertThat(otherNodes.changes).containsExactly(OfflineModule.STORED + " juliet@parley.test");
+        assertThat(stored("juliet@parley.test")).as("written before it was announced").isEqualTo(1);
+
+        otherNodes.announce(OfflineModule.STORED, "juliet@parley.test");
+        assertThat(stored("juliet@parley.test")).as("no resource here: kept").isEqualTo(1);
+
+        TestClient juliet = server.login("juliet@parley.test", "balcony");
+        sends(juliet, "<presence/>");
+        assertThat(juliet.received()).extracting(m -> m.attributeValue("id")).containsExactly("m1");
+        assertThat(otherNodes.changes).hasSize(1);
     }
 
     /**
@@ -210,5 +267,27 @@ class OfflineModuleTest {
         start(OfflineModule.DEFAULT_QUOTA);
         // XEP-0160 §4: the 'msgoffline' feature.
         assertThat(server.moduleContext().serverFeatures()).contains("msgoffline");
+    }
+
+    /** The other nodes of a cluster as this server's {@link SharedCaches} meets them: what it told them, and what they tell it. */
+    private static final class OtherNodes implements SharedCaches {
+
+        final List<String> changes = new CopyOnWriteArrayList<>();
+        private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
+
+        @Override
+        public void changed(String cache, String key) {
+            changes.add(cache + " " + key);
+        }
+
+        @Override
+        public void onChange(String cache, Consumer<String> forget) {
+            listeners.computeIfAbsent(cache, name -> new CopyOnWriteArrayList<>()).add(forget);
+        }
+
+        /** Another node says that {@code key} of {@code cache} changed. */
+        void announce(String cache, String key) {
+            listeners.getOrDefault(cache, List.of()).forEach(listener -> listener.accept(key));
+        }
     }
 }
