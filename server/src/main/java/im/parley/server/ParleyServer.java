@@ -35,6 +35,7 @@ import io.netty.util.concurrent.ThreadProperties;
 import java.security.cert.X509Certificate;
 import im.parley.server.account.AccountService;
 import im.parley.server.module.RunningServer;
+import im.parley.server.net.GracefulClose;
 import im.parley.server.routing.FederationRoute;
 import im.parley.server.routing.RouteHandler;
 import im.parley.server.session.RouteTable;
@@ -67,6 +68,9 @@ import org.slf4j.LoggerFactory;
 public final class ParleyServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
+    /** The longest a stop waits for the clients to read their stream error and close ({@link #awaitClientsClosed}). */
+    private static final Duration CLIENTS_CLOSE_WAIT = GracefulClose.LINGER.plusMillis(500);
+    private static final Duration CLIENTS_CLOSE_POLL = Duration.ofMillis(20);
     /** Version shown in the banner and in software-version answers. */
     public static final String VERSION = "0.1.0";
     /** The longest the health check waits for the database. */
@@ -89,6 +93,8 @@ public final class ParleyServer implements AutoCloseable {
     private AdminSocketServer adminSocket;
     private boolean closed;
     private long startedAt;
+    /** What an administrator's stop does once its delay has passed; on a thread of its own. */
+    private volatile Runnable stop = this::close;
 
     public ParleyServer(ParleyConfig config) {
         this(config, Clock.systemDefaultZone());
@@ -98,6 +104,15 @@ public final class ParleyServer implements AutoCloseable {
     public ParleyServer(ParleyConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
+    }
+
+    /**
+     * What stopping the server from inside (an administrator's command, XEP-0133 §4.31) does: by
+     * default {@link #close()}; {@code parley run} exits the JVM instead, whose shutdown hook closes
+     * the server as SIGTERM does, so that the process ends too. Runs on a thread of its own.
+     */
+    public void onStopRequested(Runnable action) {
+        this.stop = action;
     }
 
     /** Opens storage, prepares TLS, loads modules and binds the listeners. */
@@ -125,7 +140,7 @@ public final class ParleyServer implements AutoCloseable {
                 // Retries after a refusal of the pool wait on the JDK's delay scheduler, then hand over.
                 .pauses(pause -> CompletableFuture.delayedExecutor(pause.toNanos(), TimeUnit.NANOSECONDS, Runnable::run))
                 .lanes(RecipientLanes.of(workerGroup)).tls(tls).clock(clock).routeHandlers(routeHandlers)
-                .build();
+                .control(new StopFromInside(() -> stop)).build();
         BlockingExecutor.meter(pool, assembly.metrics().registry());
         // After storage: a cluster's nodes share the dialback secret in their database.
         S2sRouter s2s = federation != null
@@ -248,7 +263,7 @@ public final class ParleyServer implements AutoCloseable {
 
     /**
      * Stops everything in reverse order within {@code shutdown.timeout}: listeners, components,
-     * sessions (with {@code system-shutdown}, RFC 6120 §4.9.3.17), federation, event loops, in a
+     * sessions (with {@code system-shutdown}, RFC 6120 §4.9.3.20), federation, event loops, in a
      * cluster the stanzas sent to other nodes (confirmed, or stored offline), storage work in
      * flight (drained, never interrupted), storage. An event loop that does not stop in time (a
      * handler stuck on it) is left behind, with its stack in the log, so that storage is still
@@ -284,6 +299,10 @@ public final class ParleyServer implements AutoCloseable {
         }
         if (remoteRouter != null) {
             remoteRouter.stop();
+        }
+        if (assembly != null) {
+            // Two fifths of the time are kept for the event loops and storage.
+            awaitClientsClosed(Math.min(System.nanoTime() + CLIENTS_CLOSE_WAIT.toNanos(), deadline - timeoutNanos * 2 / 5));
         }
         if (workerGroup != null) {
             // A fifth of the time is kept for what follows: closing the database.
@@ -332,6 +351,24 @@ public final class ParleyServer implements AutoCloseable {
     /** For tests: the event loops the connections run on. */
     EventLoopGroup eventLoops() {
         return workerGroup;
+    }
+
+    /**
+     * Waits until every session closed above has ended, or {@code deadline}: a connection ends once
+     * its client read the stream error and closed its side, or {@link GracefulClose#LINGER} after
+     * the server's close. Stopping the event loops closes the connections still open at once, and
+     * a connection closed while the client's last bytes (its own TLS close) are unread is reset:
+     * the client's kernel then drops what it had not read yet, the stream error with it.
+     */
+    private void awaitClientsClosed(long deadline) {
+        while (!assembly.sessions().all().isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(CLIENTS_CLOSE_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void stopEventLoops(long deadline) {

@@ -98,7 +98,7 @@ public final class ServerAssembly implements AutoCloseable {
         sequencer = new AccountSequencer();
         router = new DefaultStanzaRouter(hosts, sessions, builder.routeHandlers, sequencer, turnTimeouts);
         DefaultModuleContext.Shared shared = new DefaultModuleContext.Shared(hosts, router, sessions, builder.blocking,
-                storage, sequencer, httpServices, metrics, builder.lanes, builder.pauses);
+                storage, sequencer, httpServices, metrics, builder.lanes, builder.pauses, builder.control);
         ModuleSchemas schemas = new ModuleSchemas(database.dataSource());
         ModuleCatalog catalog = builder.catalog;
         Map<DomainBareJid, List<String>> names = new LinkedHashMap<>();

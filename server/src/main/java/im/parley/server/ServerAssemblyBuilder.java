@@ -7,6 +7,7 @@ import im.parley.server.config.ClusterOptions;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.host.HostRegistry;
 import im.parley.server.module.ModuleCatalog;
+import im.parley.server.module.ServerControl;
 import im.parley.server.routing.RecipientLanes;
 import im.parley.server.routing.RouteHandler;
 import im.parley.server.session.SharedCaches;
@@ -34,6 +35,7 @@ public final class ServerAssemblyBuilder {
     List<RouteHandler> routeHandlers = List.of();
     ModuleCatalog catalog;
     SharedCaches caches = SharedCaches.LOCAL;
+    ServerControl control = ServerControl.NONE;
 
     ServerAssemblyBuilder(ParleyConfig config) {
         this.config = config;
@@ -68,6 +70,12 @@ public final class ServerAssemblyBuilder {
      */
     public ServerAssemblyBuilder caches(SharedCaches value) {
         this.caches = value;
+        return this;
+    }
+
+    /** What the modules may ask of the process the server runs in (stopping it); nothing unless set. */
+    public ServerAssemblyBuilder control(ServerControl value) {
+        this.control = value;
         return this;
     }
 

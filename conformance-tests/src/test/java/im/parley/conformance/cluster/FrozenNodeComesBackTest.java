@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * merges it back into the cluster.
  *
  * <p>What a user expects then: no ghost of the sessions the cluster ended. The returning node
- * closes them with the stream error {@code system-shutdown} (RFC 6120 §4.9.3.19), as a node that
+ * closes them with the stream error {@code system-shutdown} (RFC 6120 §4.9.3.20), as a node that
  * stops does, so that their clients reconnect; a user who logs in again gets the messages sent
  * to her meanwhile from offline storage (none acknowledged to its sender is lost), is seen
  * available again by her contacts, gets their messages live, and a room lives once: the one the

@@ -2,22 +2,9 @@ package im.parley.conformance.durability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import im.parley.conformance.ServerProcess;
 import im.parley.conformance.raw.RawXmppClient;
-import im.parley.core.jid.Jids;
-import im.parley.server.account.AccountService;
-import im.parley.server.config.ConfigLoader;
-import im.parley.server.config.ParleyConfig;
-import im.parley.server.storage.Database;
-import im.parley.server.storage.JdbcAccountStore;
-import im.parley.server.testing.LoopbackPorts;
-import im.parley.server.testing.ParleyProcess;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -49,13 +36,10 @@ class AcknowledgedMessagesSurviveKillTest {
     @TempDir
     Path dir;
 
-    private ParleyProcess parley;
-    private int port;
-    private final List<RawXmppClient> clients = new ArrayList<>();
+    private ServerProcess parley;
 
     @AfterEach
     void stop() throws Exception {
-        clients.forEach(RawXmppClient::close);
         if (parley != null) {
             parley.close();
         }
@@ -63,12 +47,11 @@ class AcknowledgedMessagesSurviveKillTest {
 
     @Test
     void offlineMessagesAcknowledgedBeforeAKillAreThereAfterARestartInOrder() throws Exception {
-        String config = config();
-        RawXmppClient romeo = startAndSendAcknowledged(config);
-        parley.kill();
+        startAndSendAcknowledged();
+        parley.process().kill();
 
-        parley = ParleyProcess.start(dir, config, List.of());
-        RawXmppClient juliet = login("juliet");
+        parley.start();
+        RawXmppClient juliet = parley.login("juliet");
         juliet.send("<presence/>");
         List<String> bodies = new ArrayList<>();
         while (bodies.size() < MESSAGES) {
@@ -78,7 +61,7 @@ class AcknowledgedMessagesSurviveKillTest {
         List<String> sent = IntStream.rangeClosed(1, MESSAGES).mapToObj(i -> "m" + i).toList();
         assertThat(bodies).containsExactlyElementsOf(sent);
         assertThat(archivedBodies(juliet)).as("juliet's archive").containsExactlyElementsOf(sent);
-        assertThat(archivedBodies(login("romeo"))).as("romeo's archive").containsExactlyElementsOf(sent);
+        assertThat(archivedBodies(parley.login("romeo"))).as("romeo's archive").containsExactlyElementsOf(sent);
     }
 
     /**
@@ -89,26 +72,28 @@ class AcknowledgedMessagesSurviveKillTest {
      */
     @Test
     void messagesIndexedBeforeAKillAreInTheArchiveIndexOnceAfterARestart() throws Exception {
-        String config = config();
-        RawXmppClient romeo = startAndSendAcknowledged(config);
+        RawXmppClient romeo = startAndSendAcknowledged();
         List<String> sent = IntStream.rangeClosed(1, MESSAGES).mapToObj(i -> "m" + i).toList();
         assertThat(archivedBodies(romeo)).as("romeo's archive, indexed").containsExactlyElementsOf(sent);
-        parley.kill();
+        parley.process().kill();
 
-        assertThat(dir.resolve("data").resolve("mam-archive").resolve(DOMAIN)).isDirectory();
-        parley = ParleyProcess.start(dir, config, List.of());
-        assertThat(archivedBodies(login("romeo"))).as("romeo's archive").containsExactlyElementsOf(sent);
-        assertThat(archivedBodies(login("juliet"))).as("juliet's archive").containsExactlyElementsOf(sent);
+        assertThat(parley.dataDir().resolve("mam-archive").resolve(DOMAIN)).isDirectory();
+        parley.start();
+        assertThat(archivedBodies(parley.login("romeo"))).as("romeo's archive").containsExactlyElementsOf(sent);
+        assertThat(archivedBodies(parley.login("juliet"))).as("juliet's archive").containsExactlyElementsOf(sent);
     }
 
     /**
      * Starts the server with romeo and juliet, and has romeo send {@link #MESSAGES} messages to
      * juliet with Stream Management on, until the server acknowledged them all (XEP-0198 §4).
      */
-    private RawXmppClient startAndSendAcknowledged(String config) throws Exception {
-        addUsers(config, "romeo", "juliet");
-        parley = ParleyProcess.start(dir, config, List.of());
-        RawXmppClient romeo = login("romeo");
+    private RawXmppClient startAndSendAcknowledged() throws Exception {
+        // The archive's indexer does not run on its own before the kill: the archived messages
+        // are then in the journal only, and come back through its replay.
+        parley = new ServerProcess(dir, DOMAIN, PASSWORD, "mam:", "  index_delay: \"1h\"");
+        parley.addUsers("romeo", "juliet");
+        parley.start();
+        RawXmppClient romeo = parley.login("romeo");
         romeo.send("<enable xmlns='" + SM + "'/>");
         assertThat(romeo.nextElement().getName()).isEqualTo("enabled");
         for (int i = 1; i <= MESSAGES; i++) {
@@ -144,54 +129,5 @@ class AcknowledgedMessagesSurviveKillTest {
             h = Long.parseLong(ack.attributeValue("h"));
         }
         assertThat(h).isEqualTo(count);
-    }
-
-    /** One domain, c2s with STARTTLS on a free loopback port, nothing else (not the default HTTP listener). */
-    private String config() throws IOException {
-        // Below the ephemeral range: the server takes the port again after its kill -9, and an
-        // outgoing connection in between must not be able to hold it.
-        port = LoopbackPorts.unused(InetAddress.getByName("127.0.0.1"));
-        return String.join("\n",
-                "domains: [\"" + DOMAIN + "\"]",
-                "data_dir: \"" + dir.resolve("data") + "\"",
-                "c2s:",
-                "  address: \"127.0.0.1\"",
-                "  port: " + port,
-                "direct_tls:",
-                "  enabled: false",
-                "s2s:",
-                "  enabled: false",
-                "http:",
-                "  enabled: false",
-                // The archive's indexer does not run on its own before the kill: the archived
-                // messages are then in the journal only, and come back through its replay.
-                "mam:",
-                "  index_delay: \"1h\"",
-                "");
-    }
-
-    /** Creates the accounts while the server is stopped, as {@code parley adduser} does. */
-    private void addUsers(String config, String... usernames) throws Exception {
-        ParleyConfig parsed = ConfigLoader.parse(config, "parley.yml");
-        try (Database database = Database.open(parsed.storage(), parsed.dataDir())) {
-            AccountService accounts = new AccountService(new JdbcAccountStore(database.dataSource()));
-            for (String username : usernames) {
-                accounts.create(Jids.parseEntityBare(username + "@" + DOMAIN), PASSWORD);
-            }
-        }
-    }
-
-    private RawXmppClient login(String username) throws Exception {
-        RawXmppClient client = RawXmppClient.connect("127.0.0.1", port, certificate()).toDomain(DOMAIN);
-        clients.add(client);
-        client.login(username, PASSWORD, "res");
-        return client;
-    }
-
-    /** The self-signed certificate the server generated for the domain on first start. */
-    private X509Certificate certificate() throws Exception {
-        try (InputStream in = Files.newInputStream(dir.resolve("data").resolve("certs").resolve(DOMAIN + ".crt"))) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
     }
 }

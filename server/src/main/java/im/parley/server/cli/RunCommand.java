@@ -27,6 +27,8 @@ final class RunCommand implements Callable<Integer> {
         ParleyConfig loaded = config.load(parent.config);
         ParleyServer server = new ParleyServer(loaded);
         ShutdownHook.install(server, loaded.shutdownTimeout());
+        // An administrator's stop (XEP-0133 §4.31) ends the process as SIGTERM does: through the hook.
+        server.onStopRequested(() -> System.exit(ExitCodes.OK));
         // Before the start: from the start-up banner on, SIGHUP never stops the server.
         ReloadSignal.install(server);
         try {

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * nobody told their contacts about, rooms that live twice.
  *
  * <p>So this node closes every session it holds with the stream error {@code system-shutdown}
- * (RFC 6120 §4.9.3.19: "the server is being shut down and all active streams are being closed",
+ * (RFC 6120 §4.9.3.20: "the server is being shut down and all active streams are being closed",
  * as for the cluster it was; clients reconnect, as they do when a node stops in a rolling
  * restart), rather than sharing them again: their presence, directed presence and rooms were
  * ended for every other node, and a client that reconnects gets all of it back through the

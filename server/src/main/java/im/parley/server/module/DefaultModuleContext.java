@@ -58,12 +58,15 @@ public final class DefaultModuleContext implements ModuleContext {
     /** What every host's context shares: the server's routing, sessions, storage and executors. */
     public record Shared(HostRegistry hosts, StanzaRouter router, RouteTable sessions, Executor blocking,
                          Storage storage, AccountSequencer sequencer, HttpServices http, ServerMetrics metrics,
-                         RecipientLanes lanes, Function<Duration, Executor> pauses) {
-        /** Without lanes of its own: sends many stanzas inline ({@link RecipientLanes#inline()}), pauses none. */
+                         RecipientLanes lanes, Function<Duration, Executor> pauses, ServerControl control) {
+        /**
+         * Without lanes of its own: sends many stanzas inline ({@link RecipientLanes#inline()}), pauses none,
+         * cannot be stopped from inside.
+         */
         public Shared(HostRegistry hosts, StanzaRouter router, RouteTable sessions, Executor blocking,
                       Storage storage, AccountSequencer sequencer, HttpServices http, ServerMetrics metrics) {
             this(hosts, router, sessions, blocking, storage, sequencer, http, metrics, RecipientLanes.inline(),
-                    pause -> Runnable::run);
+                    pause -> Runnable::run, ServerControl.NONE);
         }
     }
 
@@ -153,6 +156,11 @@ public final class DefaultModuleContext implements ModuleContext {
     @Override
     public Executor after(Duration pause) {
         return shared.pauses().apply(pause);
+    }
+
+    @Override
+    public ServerControl server() {
+        return shared.control();
     }
 
     @Override

@@ -160,6 +160,9 @@ public interface ModuleContext {
      */
     Executor after(Duration pause);
 
+    /** The server process as a whole: what a module may ask of it (stopping it, for an administrator). */
+    ServerControl server();
+
     /** The storage SPIs. */
     Storage storage();
 

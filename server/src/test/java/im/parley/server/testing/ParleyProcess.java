@@ -98,6 +98,16 @@ public final class ParleyProcess implements AutoCloseable {
         return new CommandResult(command.exitValue(), stdout, stderr.get());
     }
 
+    /** Waits up to {@code timeout} for the process to exit by itself; true if it did. */
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The exit status of a process that has exited. */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
     /** Ends the server as a crash would: SIGKILL, no shutdown hook, nothing flushed. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

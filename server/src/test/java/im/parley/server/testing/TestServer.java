@@ -10,6 +10,7 @@ import im.parley.server.config.ParleyConfig;
 import im.parley.server.event.EventBus;
 import im.parley.server.module.DefaultModuleContext;
 import im.parley.server.module.ModuleCatalog;
+import im.parley.server.module.ServerControl;
 import im.parley.server.module.XmppModule;
 import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.routing.DefaultStanzaRouter;
@@ -68,8 +69,18 @@ public final class TestServer implements AutoCloseable {
     /** A server that hears of, and tells, changes of stored state through {@code caches}: a test playing other nodes. */
     public TestServer(ParleyConfig config, Clock clock, ModuleCatalog modules, Executor blocking, SharedCaches caches)
             throws Exception {
+        this(config, clock, modules, blocking, caches, ServerControl.NONE);
+    }
+
+    /** A server with the modules on the class path that can be stopped from inside through {@code control}. */
+    public TestServer(ParleyConfig config, ServerControl control) throws Exception {
+        this(config, Clock.systemDefaultZone(), ModuleCatalog.discover(), Runnable::run, SharedCaches.LOCAL, control);
+    }
+
+    private TestServer(ParleyConfig config, Clock clock, ModuleCatalog modules, Executor blocking, SharedCaches caches,
+                       ServerControl control) throws Exception {
         assembly = ServerAssembly.builder(config.withLimits(LIMITS).withTls(config.tls().withStarttlsRequired(false)))
-                .clock(clock).modules(modules).blocking(blocking).caches(caches).build();
+                .clock(clock).modules(modules).blocking(blocking).caches(caches).control(control).build();
     }
 
     /** The modules on the class path, except those that are instances of {@code left}, then {@code added}. */

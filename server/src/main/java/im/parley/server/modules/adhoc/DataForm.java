@@ -2,6 +2,7 @@ package im.parley.server.modules.adhoc;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.Namespace;
@@ -68,6 +69,15 @@ public final class DataForm {
             field.addElement(QName.get("option", DATA)).addAttribute("label", option)
                     .addElement(QName.get("value", DATA)).setText(option);
         }
+        return this;
+    }
+
+    /** Adds a {@code list-single} field with these options (value to label, in order) and no default value. */
+    public DataForm listSingle(String var, String label, Map<String, String> labelledOptions) {
+        field(var, "list-single", label, false, List.of());
+        Element field = form.elements("field").get(form.elements("field").size() - 1);
+        labelledOptions.forEach((option, optionLabel) -> field.addElement(QName.get("option", DATA))
+                .addAttribute("label", optionLabel).addElement(QName.get("value", DATA)).setText(option));
         return this;
     }
 

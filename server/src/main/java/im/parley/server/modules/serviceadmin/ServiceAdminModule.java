@@ -54,6 +54,10 @@ public final class ServiceAdminModule implements XmppModule {
         for (AdHocCommand command : commands.all()) {
             context.fire(AdHocModule.ADD_COMMAND, command);
         }
+        if (context.server().canStop()) {
+            context.fire(AdHocModule.ADD_COMMAND, ShutdownCommand.create(context.server(), context.sessions(),
+                    requester -> isAdmin(admins, requester), context.blocking()));
+        }
         MotdStore motds = context.storage().motd();
         context.hook(SessionEvents.AVAILABLE, EventPriority.OBSERVE, session -> {
             PoolWork.run(() -> sendMotd(motds, domain, session), context.blocking())

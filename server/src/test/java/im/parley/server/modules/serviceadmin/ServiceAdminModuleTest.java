@@ -6,13 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.config.ServerAdmins;
+import im.parley.server.module.ServerControl;
 import im.parley.server.modules.XmppScript;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.dom4j.Element;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -256,6 +259,63 @@ class ServiceAdminModuleTest {
         assertThat(street.stanzas()).isEmpty();
     }
 
+    /**
+     * §4.31 Shut Down Service: the XEP's form (a delay from 30 seconds to 5 minutes, an
+     * announcement); the announcement goes at once to every session of the server, whatever its
+     * domain (all are cut off), and the server is asked to stop once the delay has passed. A delay
+     * that is not a number of seconds is refused; a server that cannot be stopped from inside does
+     * not offer the command (the one of the other tests).
+     */
+    @Test
+    void shutDownServiceAnnouncesToEverySessionAndStopsAfterTheDelay() throws Exception {
+        assertThat(commandNodes()).doesNotContain(ADMIN + "#shutdown");
+        server.close();
+        List<Duration> stops = new CopyOnWriteArrayList<>();
+        server = new TestServer(ParleyConfig.defaults().withDomains(List.of("parley.test", "other.test"))
+                .withDataDir(dir).with(ServerAdmins.ADMINS, List.of("admin@parley.test")), new ServerControl() {
+                    @Override
+                    public boolean canStop() {
+                        return true;
+                    }
+
+                    @Override
+                    public void stopAfter(Duration delay) {
+                        stops.add(delay);
+                    }
+                });
+        admin = server.login("admin@parley.test", "console");
+        assertThat(commandNodes()).contains(ADMIN + "#shutdown");
+
+        Element form = execute("shutdown").element("x");
+        assertThat(formType(form)).isEqualTo(ADMIN);
+        assertThat(fieldVars(form)).containsSubsequence("FORM_TYPE", "delay", "announcement");
+        Element delay = form.elements("field").stream().filter(f -> "delay".equals(f.attributeValue("var")))
+                .findFirst().orElseThrow();
+        assertThat(delay.attributeValue("type")).isEqualTo("list-single");
+        assertThat(delay.elements("option")).extracting(o -> o.elementText("value"))
+                .containsExactly("30", "60", "90", "120", "180", "240", "300");
+        assertThat(delay.elements("option")).extracting(o -> o.attributeValue("label")).contains("2 minutes");
+
+        Element refused = submit("shutdown", fields("delay", "soon"));
+        assertThat(condition(refused)).isEqualTo("bad-request");
+        assertThat(stops).isEmpty();
+
+        TestClient orchard = server.login("romeo@parley.test", "orchard");
+        TestClient street = server.login("mercutio@other.test", "street");
+        orchard.stanzas();
+        street.stanzas();
+        run("shutdown", fields("delay", "120", "announcement", "The service will be shut down in 2 minutes!",
+                "announcement", "Please log off now. --The Admins"));
+
+        assertThat(stops).containsExactly(Duration.ofMinutes(2));
+        for (TestClient client : List.of(orchard, street)) {
+            Element message = only(client.stanzas());
+            assertThat(message.attributeValue("type")).isEqualTo("headline");
+            assertThat(message.elementText("body"))
+                    .isEqualTo("The service will be shut down in 2 minutes!\nPlease log off now. --The Admins");
+        }
+    }
+
     @Test
     void theMessageOfTheDayGoesToAvailableUsersNowAndToOthersOnceAtTheirNextLogin() {
         // §4.24 (and its note): sent at once to users online when set, after the next login to the others.
@@ -299,6 +359,13 @@ class ServiceAdminModuleTest {
         return stanzas.stream().filter(s -> "message".equals(s.getName()) && "headline".equals(s.attributeValue("type")))
                 .filter(s -> "Message of the day".equals(s.elementText("subject")))
                 .map(s -> s.elementText("body")).toList();
+    }
+
+    /** The nodes of the commands the admin is offered on parley.test (XEP-0050 §2.2). */
+    private List<String> commandNodes() {
+        return iq(admin, "<iq type='get' id='nodes' to='parley.test'><query xmlns='http://jabber.org/protocol/disco#items'"
+                + " node='" + COMMANDS + "'/></iq>").element("query").elements("item").stream()
+                .map(item -> item.attributeValue("node")).toList();
     }
 
     private static Element only(List<Element> stanzas) {
