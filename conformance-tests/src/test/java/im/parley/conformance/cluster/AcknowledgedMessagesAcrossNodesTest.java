@@ -7,6 +7,7 @@ import im.parley.conformance.cluster.LoopbackCluster.Node;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,12 +124,25 @@ class AcknowledgedMessagesAcrossNodesTest {
             rosaline.awaitReceived(rosaline.received().size() + PROGRESS);
         }
 
-        /** The senders stop; every message their servers acknowledged reaches its recipient; no error came back. */
-        void everyAcknowledgedMessageArrives() throws InterruptedException {
+        /**
+         * The senders stop; every message their servers acknowledged reaches its recipient; no error
+         * came back. A message that does not arrive fails the test with the nodes' last warnings (all
+         * their runs): a CI log shows the failure's message only.
+         */
+        void everyAcknowledgedMessageArrives() throws Exception {
             romeo.stop();
             benvolio.stop();
-            juliet.awaitAll(romeo.acknowledged());
-            rosaline.awaitAll(benvolio.acknowledged());
+            try {
+                juliet.awaitAll(romeo.acknowledged());
+                rosaline.awaitAll(benvolio.acknowledged());
+            } catch (ConditionTimeoutException e) {
+                StringBuilder message = new StringBuilder(e.getMessage()).append(" (").append(this)
+                        .append("); the nodes' last warnings:");
+                for (Node node : cluster.nodes()) {
+                    message.append(" [").append(cluster.warnings(node, 20)).append(']');
+                }
+                throw new AssertionError(message.toString(), e);
+            }
             assertThat(romeo.errors()).isEmpty();
             assertThat(benvolio.errors()).isEmpty();
         }

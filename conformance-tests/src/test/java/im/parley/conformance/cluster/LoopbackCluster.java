@@ -288,24 +288,25 @@ final class LoopbackCluster implements AutoCloseable {
     }
 
     /**
-     * The node's warnings and errors (an error with its stack trace), at most 60 lines, without
-     * Hazelcast's warnings about members leaving (the node's own come first).
-     */
-    /**
      * The node's warnings and errors, one line each (at most the last {@code max}, each cut to 300
-     * characters), for a failed check's message: a CI log shows the message, not the output.
+     * characters; its runs before a restart included), for a failed check's message: a CI log
+     * shows the message, not the output.
      */
     String warnings(Node node, int max) throws IOException {
         if (node.process == null) {
             return node.address + ": down";
         }
-        List<String> lines = node.process.log().lines()
+        List<String> lines = node.process.logHistory().lines()
                 .filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
                 .map(line -> line.length() > 300 ? line.substring(0, 300) + "..." : line)
                 .toList();
         return node.address + ": " + String.join(" | ", lines.subList(Math.max(0, lines.size() - max), lines.size()));
     }
 
+    /**
+     * Prints the node's warnings and errors (an error with its stack trace), at most 60 lines,
+     * without Hazelcast's warnings about members leaving (the node's own come first).
+     */
     private static void printProblems(Node node, String log) {
         List<String> shown = new ArrayList<>();
         boolean inError = false;

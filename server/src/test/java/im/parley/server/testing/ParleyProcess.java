@@ -26,27 +26,32 @@ public final class ParleyProcess implements AutoCloseable {
     private final Process process;
     private final Path config;
     private final Path log;
+    /** Where this process's output starts in {@link #log}: the runs before it on the directory come first. */
+    private final long logStart;
     private final List<String> jvmOptions;
 
-    private ParleyProcess(Process process, Path config, Path log, List<String> jvmOptions) {
+    private ParleyProcess(Process process, Path config, Path log, long logStart, List<String> jvmOptions) {
         this.process = process;
         this.config = config;
         this.log = log;
+        this.logStart = logStart;
         this.jvmOptions = jvmOptions;
     }
 
     /**
      * Writes {@code configYaml} to {@code dir/parley.yml}, starts the server with it and waits for
-     * its start-up banner; its log goes to {@code dir/parley.log}.
+     * its start-up banner; its log goes to {@code dir/parley.log}, after those of the servers started
+     * there before (a restart keeps the earlier runs' logs, for a failure's report).
      */
     public static ParleyProcess start(Path dir, String configYaml, List<String> jvmOptions) throws Exception {
         Path config = Files.writeString(dir.resolve("parley.yml"), configYaml);
         Path log = dir.resolve("parley.log");
+        long logStart = Files.exists(log) ? Files.size(log) : 0;
         Process process = new ProcessBuilder(command(jvmOptions, List.of("run", "--config", config.toString())))
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        ParleyProcess parley = new ParleyProcess(process, config, log, jvmOptions);
+        ParleyProcess parley = new ParleyProcess(process, config, log, logStart, jvmOptions);
         try {
             await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100))
                     .until(() -> !process.isAlive() || parley.log().contains(" serving "));
@@ -71,6 +76,13 @@ public final class ParleyProcess implements AutoCloseable {
 
     /** Everything the server logged so far. */
     public String log() throws IOException {
+        byte[] bytes = Files.readAllBytes(log);
+        int start = (int) Math.min(logStart, bytes.length);
+        return new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8);
+    }
+
+    /** What every server started on this directory logged, this one's last: for a failure's report. */
+    public String logHistory() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 
