@@ -1,6 +1,7 @@
 package im.parley.server.modules.adhoc;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.dom4j.DocumentHelper;
@@ -63,18 +64,18 @@ public final class DataForm {
 
     /** Adds a {@code list-single} field with these options (value and label alike) and a default value. */
     public DataForm listSingle(String var, String label, List<String> options, String value) {
-        field(var, "list-single", label, false, value == null ? List.of() : List.of(value));
-        Element field = form.elements("field").get(form.elements("field").size() - 1);
-        for (String option : options) {
-            field.addElement(QName.get("option", DATA)).addAttribute("label", option)
-                    .addElement(QName.get("value", DATA)).setText(option);
-        }
-        return this;
+        Map<String, String> labelled = new LinkedHashMap<>();
+        options.forEach(option -> labelled.put(option, option));
+        return listSingle(var, label, labelled, value);
     }
 
     /** Adds a {@code list-single} field with these options (value to label, in order) and no default value. */
     public DataForm listSingle(String var, String label, Map<String, String> labelledOptions) {
-        field(var, "list-single", label, false, List.of());
+        return listSingle(var, label, labelledOptions, null);
+    }
+
+    private DataForm listSingle(String var, String label, Map<String, String> labelledOptions, String value) {
+        field(var, "list-single", label, false, value == null ? List.of() : List.of(value));
         Element field = form.elements("field").get(form.elements("field").size() - 1);
         labelledOptions.forEach((option, optionLabel) -> field.addElement(QName.get("option", DATA))
                 .addAttribute("label", optionLabel).addElement(QName.get("value", DATA)).setText(option));

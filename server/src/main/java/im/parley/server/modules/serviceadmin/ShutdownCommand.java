@@ -17,8 +17,6 @@ import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import org.dom4j.Element;
 import org.jxmpp.jid.Jid;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * XEP-0133 §4.31, Shut Down Service: a form with the time to wait before the server stops (the
@@ -34,8 +32,6 @@ import org.slf4j.LoggerFactory;
  * the service manager's (systemd's {@code Restart=}), which a process cannot ask for.
  */
 final class ShutdownCommand {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ShutdownCommand.class);
 
     /** §4.31: the delay's choices, in seconds, with the XEP's labels. */
     static final Map<String, String> DELAYS = delays();
@@ -68,7 +64,6 @@ final class ShutdownCommand {
                 told++;
             }
         }
-        LOG.warn("shutdown asked by an administrator: in {} s, announced to {} sessions", delay.toSeconds(), told);
         server.stopAfter(delay);
         return CommandStage.completed(null, "The service shuts down in " + delay.toSeconds() + " seconds"
                 + (announcement.isEmpty() ? "." : "; the announcement went to " + told
