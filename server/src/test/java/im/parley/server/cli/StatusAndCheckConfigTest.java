@@ -48,7 +48,7 @@ class StatusAndCheckConfigTest {
             }
         }
         assertThat(out.toString()).startsWith("parley " + ParleyServer.VERSION + " is running, up ")
-                .contains("\nhosts: capulet.example, conference.capulet.example, upload.capulet.example\n")
+                .contains("\nhosts: capulet.example, conference.capulet.example, pubsub.capulet.example, upload.capulet.example\n")
                 .contains("\nsessions: 1, tcp 1, websocket 0, bosh 0\n")
                 .contains("\ns2s: off\n")
                 .containsPattern("\nmemory: \\d+ MB of \\d+ MB heap used\n");

@@ -70,9 +70,9 @@ class ComponentHostTest {
 
     @BeforeEach
     void start() throws Exception {
-        // Upload and MUC are off: their component hosts would be items of parley.test too.
+        // Upload, MUC and pubsub are off: their component hosts would be items of parley.test too.
         ParleyConfig config = ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir);
-        config = config.withModules(config.modules().withDisabled(List.of("upload", "muc")));
+        config = config.withModules(config.modules().withDisabled(List.of("upload", "muc", "pubsub")));
         List<XmppModule> modules = new ArrayList<>(ModuleCatalog.discover().modules());
         modules.add(new EchoModule());
         server = new TestServer(config, modules);

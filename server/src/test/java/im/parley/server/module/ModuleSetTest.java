@@ -25,7 +25,7 @@ class ModuleSetTest {
         assertThat(ModuleSet.resolve(catalog, List.of()).names()).containsExactly("delivery", "legacy-session", "ping",
                 "disco", "adhoc", "service-admin", "version", "time", "last", "register", "contact-addresses",
                 "stream-management", "client-state", "blocking", "carbons", "offline", "push", "push-app-server", "vcard",
-                "private", "roster", "presence", "mam", "upload", "pep",
+                "private", "roster", "presence", "mam", "upload", "pep", "pubsub",
                 "bookmarks", "avatar", "extdisco", "proxy65", "muc", "metrics");
     }
 

@@ -2,8 +2,6 @@ package im.parley.server.modules.pep;
 
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.server.modules.pep.Pubsub.Refusal;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -239,20 +237,6 @@ record NodeConfig(AccessModel accessModel, Set<String> rosterGroups, int maxItem
 
     private static Refusal invalid(String var, String value) {
         return Refusal.of(StanzaErrorCondition.NOT_ACCEPTABLE, null, "not a valid " + var + ": " + value);
-    }
-
-    /** The fields of a submitted data form (XEP-0004 §3.4), in order, each with its values. */
-    static Map<String, List<String>> fields(Element x) {
-        Map<String, List<String>> fields = new LinkedHashMap<>();
-        if (x == null) {
-            return fields;
-        }
-        for (Element field : x.elements(QName.get("field", Pubsub.DATA))) {
-            List<String> values = new ArrayList<>();
-            field.elements(QName.get("value", Pubsub.DATA)).forEach(v -> values.add(v.getTextTrim()));
-            fields.put(field.attributeValue("var", ""), values);
-        }
-        return fields;
     }
 
     /** The node configuration form (XEP-0060 §8.2.1, §16.4.4) with this configuration's values. */

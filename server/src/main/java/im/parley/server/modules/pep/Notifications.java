@@ -115,7 +115,7 @@ final class Notifications {
 
     /** §7.1.2: one published item, with its payload if the node delivers payloads (§7.1.2.1). */
     static Element published(String node, PepItem item, boolean withPayload) {
-        Element event = event();
+        Element event = Pubsub.event();
         Element element = event.addElement(QName.get("items", Pubsub.EVENT)).addAttribute("node", node)
                 .addElement(QName.get("item", Pubsub.EVENT)).addAttribute("id", item.id());
         if (withPayload) {
@@ -124,20 +124,12 @@ final class Notifications {
         return event;
     }
 
-    /** §7.2.2: an item was retracted. */
-    static Element retracted(String node, String id) {
-        Element event = event();
-        event.addElement(QName.get("items", Pubsub.EVENT)).addAttribute("node", node)
-                .addElement(QName.get("retract", Pubsub.EVENT)).addAttribute("id", id);
-        return event;
-    }
-
     /**
      * §8.2.5.3: the node's configuration changed: {@code <configuration/>}, with the configuration
      * as a form if the node delivers payloads.
      */
     static Element configured(String node, NodeConfig config) {
-        Element event = event();
+        Element event = Pubsub.event();
         Element configuration = event.addElement(QName.get("configuration", Pubsub.EVENT)).addAttribute("node", node);
         if (config.deliverPayloads()) {
             configuration.add(config.form("result"));
@@ -145,19 +137,8 @@ final class Notifications {
         return event;
     }
 
-    /** §8.4.2 delete and §8.5.2 purge: {@code <delete/>} or {@code <purge/>}. */
-    static Element nodeEvent(String what, String node) {
-        Element event = event();
-        event.addElement(QName.get(what, Pubsub.EVENT)).addAttribute("node", node);
-        return event;
-    }
-
     /** The item's payload, parsed from storage. */
     static Element payload(PepItem item) {
         return StoredXml.parse(item.payloadXml(), "a stored PEP payload");
-    }
-
-    private static Element event() {
-        return DocumentHelper.createElement(QName.get("event", Pubsub.EVENT));
     }
 }

@@ -1,9 +1,6 @@
 package im.parley.server.modules.pep;
 
-import im.parley.core.jid.JidMalformedException;
-import im.parley.core.jid.Jids;
 import im.parley.core.routing.Stanza;
-import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.module.IqHandler;
@@ -11,11 +8,8 @@ import im.parley.server.module.PoolWork;
 import im.parley.server.modules.pep.JdbcPepSubscriptions.Subscription;
 import im.parley.server.modules.pep.Pubsub.Refusal;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -127,29 +121,29 @@ final class PepRequests implements IqHandler {
                 return ownerResult(iq, "default", null, NodeConfig.defaults().form("form"));
             }
             case "get configure" -> {
-                return ownerResult(iq, "configure", node, service.existing(owner, required(node)).form("form"));
+                return ownerResult(iq, "configure", node, service.existing(owner, Pubsub.requiredNode(node)).form("form"));
             }
             case "set configure" -> {
                 Element x = verb.element(QName.get("x", Pubsub.DATA));
                 if (x != null && !"cancel".equals(x.attributeValue("type"))) {
-                    service.configure(owner, required(node), NodeConfig.fields(x));
+                    service.configure(owner, Pubsub.requiredNode(node), Pubsub.fields(x));
                 }
                 return Stanzas.iqResult(iq.element());
             }
-            case "set delete" -> service.delete(owner, required(node));
-            case "set purge" -> service.purge(owner, required(node));
+            case "set delete" -> service.delete(owner, Pubsub.requiredNode(node));
+            case "set purge" -> service.purge(owner, Pubsub.requiredNode(node));
             case "get affiliations" -> {
                 Element affiliations = DocumentHelper.createElement(QName.get("affiliations", Pubsub.OWNER))
-                        .addAttribute("node", required(node));
+                        .addAttribute("node", Pubsub.requiredNode(node));
                 service.affiliations(owner, node).forEach((jid, affiliation) -> affiliations
                         .addElement(QName.get("affiliation", Pubsub.OWNER)).addAttribute("jid", jid)
                         .addAttribute("affiliation", affiliation.value()));
                 return ownerResult(iq, affiliations);
             }
-            case "set affiliations" -> service.affiliate(owner, required(node), affiliationChanges(verb));
+            case "set affiliations" -> service.affiliate(owner, Pubsub.requiredNode(node), Pubsub.affiliationChanges(verb, Affiliation::of));
             case "get subscriptions" -> {
                 Element list = DocumentHelper.createElement(QName.get("subscriptions", Pubsub.OWNER))
-                        .addAttribute("node", required(node));
+                        .addAttribute("node", Pubsub.requiredNode(node));
                 for (String jid : subscriptions.subscribers(owner, node)) {
                     list.addElement(QName.get("subscription", Pubsub.OWNER)).addAttribute("jid", jid)
                             .addAttribute("subscription", "subscribed");
@@ -157,10 +151,10 @@ final class PepRequests implements IqHandler {
                 return ownerResult(iq, list);
             }
             case "set subscriptions" -> {
-                List<Element> unchanged = subscriptions.change(owner, required(node),
+                List<Element> unchanged = subscriptions.change(owner, Pubsub.requiredNode(node),
                         verb.elements(QName.get("subscription", Pubsub.OWNER)));
                 if (!unchanged.isEmpty()) {
-                    return unchangedSubscriptions(iq, node, unchanged);
+                    return Pubsub.notApplied(iq, node, "subscriptions", unchanged);
                 }
             }
             default -> throw Refusal.of(StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED);
@@ -170,7 +164,7 @@ final class PepRequests implements IqHandler {
 
     /** §7.1: publish one item, with publish-options (§7.1.5); the result names the item (§7.1.2). */
     private Element publish(Stanza iq, EntityBareJid owner, Element publish, Element publishOptions) throws Refusal {
-        String node = required(publish.attributeValue("node"));
+        String node = Pubsub.requiredNode(publish.attributeValue("node"));
         List<Element> items = publish.elements(QName.get("item", Pubsub.NS));
         if (items.size() != 1) {
             // §7.1.3.4: no item; one request publishes one item here.
@@ -183,7 +177,7 @@ final class PepRequests implements IqHandler {
                     : "invalid-payload", null);
         }
         Map<String, List<String>> options = publishOptions == null ? Map.of()
-                : NodeConfig.fields(publishOptions.element(QName.get("x", Pubsub.DATA)));
+                : Pubsub.fields(publishOptions.element(QName.get("x", Pubsub.DATA)));
         if (!options.isEmpty() && !List.of(Pubsub.PUBLISH_OPTIONS).equals(options.get("FORM_TYPE"))) {
             throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, "invalid-options", "FORM_TYPE must be " + Pubsub.PUBLISH_OPTIONS);
         }
@@ -197,7 +191,7 @@ final class PepRequests implements IqHandler {
 
     /** §7.2: retract one item; {@code notify} asks for notifications (§7.2.2.1). */
     private Element retract(Stanza iq, EntityBareJid owner, Element retract) throws Refusal {
-        String node = required(retract.attributeValue("node"));
+        String node = Pubsub.requiredNode(retract.attributeValue("node"));
         List<Element> items = retract.elements(QName.get("item", Pubsub.NS));
         if (items.size() != 1 || items.get(0).attributeValue("id") == null) {
             throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, "item-required", null);
@@ -214,25 +208,16 @@ final class PepRequests implements IqHandler {
             throw Refusal.of(StanzaErrorCondition.NOT_ACCEPTABLE, "nodeid-required", null);
         }
         Map<String, List<String>> fields = configure == null ? Map.of()
-                : NodeConfig.fields(configure.element(QName.get("x", Pubsub.DATA)));
+                : Pubsub.fields(configure.element(QName.get("x", Pubsub.DATA)));
         service.create(owner, node, NodeConfig.defaults().with(fields, service.maxItems()));
         return Stanzas.iqResult(iq.element());
     }
 
     /** §6.5: all items, the newest {@code max_items} (§6.5.7) or some by id (§6.5.8). */
     private Element items(Stanza iq, EntityBareJid owner, BareJid requester, Element request) throws Refusal {
-        String node = required(request.attributeValue("node"));
-        int max = -1;
-        if (request.attributeValue("max_items") != null) {
-            try {
-                max = Math.max(0, Integer.parseInt(request.attributeValue("max_items")));
-            } catch (NumberFormatException e) {
-                throw Refusal.of(StanzaErrorCondition.BAD_REQUEST);
-            }
-        }
-        Set<String> ids = new HashSet<>();
-        request.elements(QName.get("item", Pubsub.NS)).forEach(i -> ids.add(i.attributeValue("id", "")));
-        List<PepItem> found = service.retrieve(owner, requester, node, max, ids);
+        Pubsub.ItemsRequest asked = Pubsub.ItemsRequest.of(request);
+        String node = asked.node();
+        List<PepItem> found = service.retrieve(owner, requester, node, asked.max(), asked.ids());
         Element result = Stanzas.iqResult(iq.element());
         Element items = result.addElement(QName.get("pubsub", Pubsub.NS)).addElement(QName.get("items", Pubsub.NS))
                 .addAttribute("node", node);
@@ -251,8 +236,8 @@ final class PepRequests implements IqHandler {
         if (pubsub.element(QName.get("options", Pubsub.NS)) != null) {
             throw Refusal.unsupported("subscription-options");
         }
-        String node = required(subscribe.attributeValue("node"));
-        Jid jid = subscriberJid(subscribe);
+        String node = Pubsub.requiredNode(subscribe.attributeValue("node"));
+        Jid jid = Pubsub.subscriberJid(subscribe);
         after.add(subscriptions.subscribe(owner, node, requester, jid));
         Element result = Stanzas.iqResult(iq.element());
         result.addElement(QName.get("pubsub", Pubsub.NS)).addElement(QName.get("subscription", Pubsub.NS))
@@ -262,22 +247,9 @@ final class PepRequests implements IqHandler {
 
     /** §6.2: unsubscribe, answered with an empty result (§6.2.2). */
     private Element unsubscribe(Stanza iq, EntityBareJid owner, BareJid requester, Element unsubscribe) throws Refusal {
-        subscriptions.unsubscribe(owner, required(unsubscribe.attributeValue("node")), requester,
-                subscriberJid(unsubscribe));
+        subscriptions.unsubscribe(owner, Pubsub.requiredNode(unsubscribe.attributeValue("node")), requester,
+                Pubsub.subscriberJid(unsubscribe));
         return Stanzas.iqResult(iq.element());
-    }
-
-    /** §6.1.1, §6.2.1: the subscribed JID, which the request must give ({@code jid-required}, as §6.3.4.3). */
-    private static Jid subscriberJid(Element request) throws Refusal {
-        String jid = request.attributeValue("jid");
-        if (jid == null || jid.isEmpty()) {
-            throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, "jid-required", null);
-        }
-        try {
-            return Jids.parse(jid);
-        } catch (JidMalformedException e) {
-            throw Refusal.of(StanzaErrorCondition.JID_MALFORMED);
-        }
     }
 
     /** §5.6: the requester's subscriptions at this service, of one node if named. */
@@ -305,38 +277,6 @@ final class PepRequests implements IqHandler {
                 .addElement(QName.get("affiliation", Pubsub.NS)).addAttribute("node", name)
                 .addAttribute("affiliation", affiliation.value()));
         return result;
-    }
-
-    /** §8.8.2.4: the entries not applied, with the subscription each still has, in a {@code not-acceptable} error. */
-    private static Element unchangedSubscriptions(Stanza iq, String node, List<Element> unchanged) {
-        Element request = iq.element().createCopy();
-        request.clearContent();
-        Element list = request.addElement(QName.get("pubsub", Pubsub.OWNER))
-                .addElement(QName.get("subscriptions", Pubsub.OWNER)).addAttribute("node", node);
-        unchanged.forEach(list::add);
-        return Stanzas.errorReply(request, StanzaError.of(StanzaErrorCondition.NOT_ACCEPTABLE));
-    }
-
-    private static Map<String, Affiliation> affiliationChanges(Element verb) throws Refusal {
-        Map<String, Affiliation> changes = new LinkedHashMap<>();
-        for (Element affiliation : verb.elements(QName.get("affiliation", Pubsub.OWNER))) {
-            try {
-                String jid = Jids.parse(affiliation.attributeValue("jid", "")).asBareJid().toString();
-                changes.put(jid, Affiliation.of(affiliation.attributeValue("affiliation", ""))
-                        .orElseThrow(() -> Refusal.of(StanzaErrorCondition.BAD_REQUEST)));
-            } catch (JidMalformedException e) {
-                throw Refusal.of(StanzaErrorCondition.JID_MALFORMED);
-            }
-        }
-        return changes;
-    }
-
-    /** §7.1.3.3: a request about a node names it. */
-    private static String required(String node) throws Refusal {
-        if (node == null || node.isEmpty()) {
-            throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, "nodeid-required", null);
-        }
-        return node;
     }
 
     private static Element ownerResult(Stanza iq, String verb, String node, Element form) {

@@ -171,7 +171,7 @@ public final class PepService {
             throw Refusal.of(StanzaErrorCondition.ITEM_NOT_FOUND);
         }
         if (notify || config.notifyRetract()) {
-            notify(owner, node, config, to -> Notifications.retracted(node, id), null);
+            notify(owner, node, config, to -> Pubsub.retracted(node, id), null);
         }
         changed(owner, node);
     }
@@ -187,7 +187,7 @@ public final class PepService {
         store.delete(owner, node);
         if (config.notifyDelete()) {
             notifications.broadcast(owner, node, config, affiliations, subscribers,
-                    to -> Notifications.nodeEvent("delete", node), null);
+                    to -> Pubsub.nodeEvent("delete", node), null);
         }
         changed(owner, node);
     }
@@ -196,7 +196,7 @@ public final class PepService {
     void purge(EntityBareJid owner, String node) throws Refusal {
         NodeConfig config = existing(owner, node);
         store.purge(owner, node);
-        notify(owner, node, config, to -> Notifications.nodeEvent("purge", node), null);
+        notify(owner, node, config, to -> Pubsub.nodeEvent("purge", node), null);
         changed(owner, node);
     }
 

@@ -30,9 +30,9 @@ class DiscoModuleTest {
 
     @BeforeEach
     void start() throws Exception {
-        // Upload and MUC are off: their component hosts would be items of the server (their tests show that).
+        // Upload, MUC and pubsub are off: their component hosts would be items of the server (their tests show that).
         ParleyConfig config = ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir);
-        server = new TestServer(config.withModules(config.modules().withDisabled(List.of("upload", "muc"))));
+        server = new TestServer(config.withModules(config.modules().withDisabled(List.of("upload", "muc", "pubsub"))));
         server.user("romeo@parley.test").user("juliet@parley.test");
         romeo = server.login("romeo@parley.test", "orchard");
     }

@@ -1,0 +1,426 @@
+package im.parley.server.modules.pubsub;
+
+import static im.parley.server.module.IqReplies.payload;
+import static im.parley.server.module.IqReplies.result;
+
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
+import im.parley.core.routing.Stanza;
+import im.parley.core.stream.StanzaError;
+import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.core.stream.Stanzas;
+import im.parley.server.event.StanzaEvent;
+import im.parley.server.event.Verdict;
+import im.parley.server.module.PoolWork;
+import im.parley.server.modules.disco.ServerInfo;
+import im.parley.server.modules.pep.Pubsub;
+import im.parley.server.modules.pep.Pubsub.Refusal;
+import im.parley.server.modules.pubsub.JdbcPubsubStore.Item;
+import im.parley.server.modules.pubsub.JdbcPubsubStore.Subscription;
+import im.parley.server.modules.pubsub.PubsubService.Node;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.dom4j.DocumentHelper;
+import org.dom4j.Element;
+import org.dom4j.QName;
+import org.jxmpp.jid.Jid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The requests to the publish-subscribe service's domain: service discovery (XEP-0060 §5.1–§5.5),
+ * the {@code pubsub} namespace (§5.6, §5.7, §6, §7, §8.1) and the {@code pubsub#owner} namespace
+ * (§8), and the owners' answers to subscription approval forms (§8.6). One at a time, in the
+ * order they came, on the blocking pool ({@link #inTurn}): a client's create, publish and delete
+ * keep their order, and two requests never race on one node.
+ */
+final class PubsubRequests {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PubsubRequests.class);
+    private static final String INFO = ServerInfo.DISCO_INFO;
+    private static final String ITEMS = ServerInfo.DISCO_ITEMS;
+
+    /** The XEP-0060 features the service offers (§10), each {@code pubsub#<feature>}. */
+    static final List<String> FEATURES = List.of("access-authorize", "access-open", "access-presence", "access-roster",
+            "access-whitelist", "auto-create", "config-node", "config-node-max", "create-and-configure", "create-nodes",
+            "delete-items", "delete-nodes", "instant-nodes", "item-ids", "last-published", "manage-subscriptions",
+            "member-affiliation", "meta-data", "modify-affiliations", "outcast-affiliation", "persistent-items",
+            "publish", "publish-only-affiliation", "publish-options", "publisher-affiliation", "purge-nodes",
+            "retract-items", "retrieve-affiliations", "retrieve-default", "retrieve-items", "retrieve-subscriptions",
+            "subscribe", "subscription-notifications");
+
+    private final PubsubService service;
+    private final Executor pool;
+    private final Consumer<Stanza> send;
+    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+
+    PubsubRequests(PubsubService service, Executor pool, Consumer<Stanza> send) {
+        this.service = service;
+        this.pool = pool;
+        this.send = send;
+    }
+
+    /** {@code work} on the pool once every request before it is done. */
+    private synchronized <T> CompletableFuture<T> inTurn(Supplier<T> work) {
+        CompletableFuture<T> next = tail.thenCompose(ignored -> PoolWork.supply(work, pool));
+        tail = next.handle((value, failure) -> null);
+        return next;
+    }
+
+    /** A request in the {@code pubsub} or {@code pubsub#owner} namespace. */
+    CompletionStage<Element> request(Stanza iq) {
+        return inTurn(() -> answer(iq));
+    }
+
+    CompletionStage<Element> discoInfo(Stanza iq) {
+        return inTurn(() -> answerOrRefuse(iq, () -> info(iq)));
+    }
+
+    CompletionStage<Element> discoItems(Stanza iq) {
+        return inTurn(() -> answerOrRefuse(iq, () -> items(iq)));
+    }
+
+    /** §8.6: a message to the service that answers an approval form; any other message passes. */
+    Verdict onMessage(StanzaEvent event) {
+        Stanza message = event.stanza();
+        Element form = message.element().element(QName.get("x", Pubsub.DATA));
+        if (form == null || message.from() == null
+                || !List.of(Events.SUBSCRIBE_AUTHORIZATION).equals(Pubsub.fields(form).get("FORM_TYPE"))) {
+            return Verdict.PASS;
+        }
+        inTurn(() -> {
+            decide(message, form);
+            return null;
+        }).exceptionally(failure -> {
+            LOG.warn("cannot apply a subscription approval from {}", message.from(), failure);
+            return null;
+        });
+        return Verdict.HANDLED;
+    }
+
+    private void decide(Stanza message, Element form) {
+        Map<String, List<String>> fields = Pubsub.fields(form);
+        String node = first(fields.get("pubsub#node"));
+        String subscriber = first(fields.get("pubsub#subscriber_jid"));
+        boolean allow = "submit".equals(form.attributeValue("type"))
+                && List.of("1", "true").contains(first(fields.get("pubsub#allow")));
+        try {
+            service.decide(message.from(), node, Jids.parse(subscriber), allow);
+        } catch (Refusal | JidMalformedException e) {
+            Element error = Stanzas.errorReply(message.element(), new StanzaError(
+                    e instanceof Refusal r ? r.condition.defaultType() : StanzaErrorCondition.JID_MALFORMED.defaultType(),
+                    e instanceof Refusal r ? r.condition : StanzaErrorCondition.JID_MALFORMED, e.getMessage()));
+            send.accept(new Stanza(error, service.domain(), message.from()));
+        }
+    }
+
+    private interface Answer {
+        Element get() throws Refusal;
+    }
+
+    private static Element answerOrRefuse(Stanza iq, Answer answer) {
+        try {
+            return answer.get();
+        } catch (Refusal refusal) {
+            return refusal.replyTo(iq);
+        }
+    }
+
+    private Element answer(Stanza iq) {
+        return answerOrRefuse(iq, () -> {
+            Element pubsub = payload(iq);
+            List<Element> children = pubsub.elements();
+            if (children.isEmpty() || iq.from() == null) {
+                throw Refusal.of(StanzaErrorCondition.BAD_REQUEST);
+            }
+            Element verb = children.get(0);
+            boolean set = "set".equals(iq.type());
+            String node = verb.attributeValue("node");
+            Jid from = iq.from();
+            if (Pubsub.OWNER.equals(pubsub.getNamespaceURI())) {
+                return owner(iq, from, verb, set);
+            }
+            return switch ((set ? "set " : "get ") + verb.getName()) {
+                case "get items" -> items(iq, from, verb);
+                case "set publish" -> publish(iq, from, verb, pubsub.element(QName.get("publish-options", Pubsub.NS)));
+                case "set retract" -> {
+                    List<Element> items = verb.elements(QName.get("item", Pubsub.NS));
+                    if (items.size() != 1 || items.get(0).attributeValue("id") == null) {
+                        // §7.2.3.4: the item is named.
+                        throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, "item-required", null);
+                    }
+                    String notify = verb.attributeValue("notify", "false");
+                    service.retract(from, Pubsub.requiredNode(node), items.get(0).attributeValue("id"),
+                            notify.equals("true") || notify.equals("1"));
+                    yield Stanzas.iqResult(iq.element());
+                }
+                case "set create" -> {
+                    Element configure = pubsub.element(QName.get("configure", Pubsub.NS));
+                    String created = service.create(from, node == null || node.isEmpty() ? null : node,
+                            configure == null ? Map.of() : Pubsub.fields(configure.element(QName.get("x", Pubsub.DATA))));
+                    Element answer = Stanzas.iqResult(iq.element());
+                    if (node == null || node.isEmpty()) {
+                        // §8.1.2: the service names an instant node in its answer.
+                        answer.addElement(QName.get("pubsub", Pubsub.NS)).addElement(QName.get("create", Pubsub.NS))
+                                .addAttribute("node", created);
+                    }
+                    yield answer;
+                }
+                case "set subscribe" -> {
+                    if (pubsub.element(QName.get("options", Pubsub.NS)) != null) {
+                        // §6.3.4.6 via §6.3.7: the service has no subscription options.
+                        throw Refusal.unsupported("subscription-options");
+                    }
+                    Jid jid = Pubsub.subscriberJid(verb);
+                    SubscriptionState state = service.subscribe(from, Pubsub.requiredNode(node), jid);
+                    Element answer = Stanzas.iqResult(iq.element());
+                    answer.addElement(QName.get("pubsub", Pubsub.NS)).addElement(QName.get("subscription", Pubsub.NS))
+                            .addAttribute("node", node).addAttribute("jid", jid.toString())
+                            .addAttribute("subscription", state.value());
+                    yield answer;
+                }
+                case "set unsubscribe" -> {
+                    service.unsubscribe(from, Pubsub.requiredNode(node), Pubsub.subscriberJid(verb));
+                    yield Stanzas.iqResult(iq.element());
+                }
+                case "get subscriptions" -> {
+                    Element list = DocumentHelper.createElement(QName.get("subscriptions", Pubsub.NS));
+                    if (node != null) {
+                        list.addAttribute("node", node);
+                    }
+                    for (Subscription s : service.subscriptionsOf(from.asBareJid(), node)) {
+                        list.addElement(QName.get("subscription", Pubsub.NS)).addAttribute("node", s.node())
+                                .addAttribute("jid", s.jid()).addAttribute("subscription", s.state().value());
+                    }
+                    yield wrapped(iq, Pubsub.NS, list);
+                }
+                case "get affiliations" -> {
+                    Element list = DocumentHelper.createElement(QName.get("affiliations", Pubsub.NS));
+                    if (node != null) {
+                        list.addAttribute("node", node);
+                    }
+                    service.affiliationsOf(from.asBareJid(), node).forEach((name, affiliation) -> list
+                            .addElement(QName.get("affiliation", Pubsub.NS)).addAttribute("node", name)
+                            .addAttribute("affiliation", affiliation.value()));
+                    yield wrapped(iq, Pubsub.NS, list);
+                }
+                // §6.3.4.6, §6.4.3.1: no subscription options, default ones included.
+                case "get options", "set options", "get default" -> throw Refusal.unsupported("subscription-options");
+                default -> throw Refusal.of(StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED);
+            };
+        });
+    }
+
+    /** The owner's use cases (§8), namespace {@code pubsub#owner}. */
+    private Element owner(Stanza iq, Jid from, Element verb, boolean set) throws Refusal {
+        String node = verb.attributeValue("node");
+        switch ((set ? "set " : "get ") + verb.getName()) {
+            case "get default" -> {
+                Element defaults = DocumentHelper.createElement(QName.get("default", Pubsub.OWNER));
+                defaults.add(service.defaults().form("form"));
+                return wrapped(iq, Pubsub.OWNER, defaults);
+            }
+            case "get configure" -> {
+                Element configure = DocumentHelper.createElement(QName.get("configure", Pubsub.OWNER))
+                        .addAttribute("node", Pubsub.requiredNode(node));
+                configure.add(service.configuration(from, node));
+                return wrapped(iq, Pubsub.OWNER, configure);
+            }
+            case "set configure" -> {
+                Element x = verb.element(QName.get("x", Pubsub.DATA));
+                if (x == null) {
+                    throw Refusal.of(StanzaErrorCondition.BAD_REQUEST);
+                }
+                if (!"cancel".equals(x.attributeValue("type"))) {
+                    service.configure(from, Pubsub.requiredNode(node), Pubsub.fields(x));
+                }
+            }
+            case "set delete" -> {
+                Element redirect = verb.element(QName.get("redirect", Pubsub.OWNER));
+                service.delete(from, Pubsub.requiredNode(node), redirect == null ? null : redirect.attributeValue("uri"));
+            }
+            case "set purge" -> service.purge(from, Pubsub.requiredNode(node));
+            case "get subscriptions" -> {
+                Element list = DocumentHelper.createElement(QName.get("subscriptions", Pubsub.OWNER))
+                        .addAttribute("node", Pubsub.requiredNode(node));
+                for (Subscription s : service.subscriptions(from, node)) {
+                    list.addElement(QName.get("subscription", Pubsub.OWNER)).addAttribute("jid", s.jid())
+                            .addAttribute("subscription", s.state().value());
+                }
+                return wrapped(iq, Pubsub.OWNER, list);
+            }
+            case "set subscriptions" -> {
+                Map<String, String> changes = new LinkedHashMap<>();
+                for (Element s : verb.elements(QName.get("subscription", Pubsub.OWNER))) {
+                    if (s.attributeValue("subscription") != null) {
+                        changes.put(s.attributeValue("jid", ""), s.attributeValue("subscription"));
+                    }
+                }
+                List<Subscription> unchanged = service.changeSubscriptions(from, Pubsub.requiredNode(node), changes);
+                if (!unchanged.isEmpty()) {
+                    return Pubsub.notApplied(iq, node, "subscriptions", unchanged.stream().map(s -> {
+                        Element e = DocumentHelper.createElement(QName.get("subscription", Pubsub.OWNER))
+                                .addAttribute("jid", s.jid());
+                        return e.addAttribute("subscription", s.state() == null ? "none" : s.state().value());
+                    }).toList());
+                }
+            }
+            case "get affiliations" -> {
+                Element list = DocumentHelper.createElement(QName.get("affiliations", Pubsub.OWNER))
+                        .addAttribute("node", Pubsub.requiredNode(node));
+                service.affiliations(from, node).forEach((jid, affiliation) -> list
+                        .addElement(QName.get("affiliation", Pubsub.OWNER)).addAttribute("jid", jid)
+                        .addAttribute("affiliation", affiliation.value()));
+                return wrapped(iq, Pubsub.OWNER, list);
+            }
+            case "set affiliations" -> service.affiliate(from, Pubsub.requiredNode(node), Pubsub.affiliationChanges(verb, Affiliation::of));
+            default -> throw Refusal.of(StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED);
+        }
+        return Stanzas.iqResult(iq.element());
+    }
+
+    /** §7.1: one item (or none, for a transient notification-only node), with publish-options (§7.1.5). */
+    private Element publish(Stanza iq, Jid from, Element publish, Element publishOptions) throws Refusal {
+        String node = Pubsub.requiredNode(publish.attributeValue("node"));
+        List<Element> items = publish.elements(QName.get("item", Pubsub.NS));
+        if (items.size() > 1) {
+            // One item per request: batches are not offered.
+            throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, "invalid-payload", null);
+        }
+        Map<String, List<String>> options = publishOptions == null ? Map.of()
+                : Pubsub.fields(publishOptions.element(QName.get("x", Pubsub.DATA)));
+        if (!options.isEmpty() && !List.of(Pubsub.PUBLISH_OPTIONS).equals(options.get("FORM_TYPE"))) {
+            throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, "invalid-options", "FORM_TYPE must be " + Pubsub.PUBLISH_OPTIONS);
+        }
+        String id = service.publish(from, node, items.isEmpty() ? null : items.get(0), options);
+        Element answer = Stanzas.iqResult(iq.element());
+        Element published = answer.addElement(QName.get("pubsub", Pubsub.NS)).addElement(QName.get("publish", Pubsub.NS))
+                .addAttribute("node", node);
+        if (id != null) {
+            published.addElement(QName.get("item", Pubsub.NS)).addAttribute("id", id);
+        }
+        return answer;
+    }
+
+    /** §6.5: every item, the newest {@code max_items} (§6.5.7) or some by id (§6.5.8). */
+    private Element items(Stanza iq, Jid from, Element request) throws Refusal {
+        Pubsub.ItemsRequest asked = Pubsub.ItemsRequest.of(request);
+        String node = asked.node();
+        NodeSettings settings = service.existing(node).settings();
+        Element list = DocumentHelper.createElement(QName.get("items", Pubsub.NS)).addAttribute("node", node);
+        for (Item item : service.items(from, node, asked.max(), asked.ids())) {
+            Element element = list.addElement(QName.get("item", Pubsub.NS)).addAttribute("id", item.id());
+            if (settings.repliesToPublisher()) {
+                element.addAttribute("publisher", item.publisher());
+            }
+            if (!item.payloadXml().isEmpty()) {
+                element.add(Events.payload(item));
+            }
+        }
+        return wrapped(iq, Pubsub.NS, list);
+    }
+
+    /**
+     * §5.1 the service's identity and features; §5.3, §5.4 a node's, with its meta-data. A node
+     * the requester may not see is not found.
+     */
+    private Element info(Stanza iq) throws Refusal {
+        if (!"get".equals(iq.type())) {
+            throw Refusal.of(StanzaErrorCondition.BAD_REQUEST);
+        }
+        String name = payload(iq).attributeValue("node");
+        Element query = DocumentHelper.createElement(QName.get("query", INFO));
+        if (name == null) {
+            query.addElement(QName.get("identity", INFO)).addAttribute("category", "pubsub")
+                    .addAttribute("type", "service").addAttribute("name", "Publish-Subscribe");
+            for (String feature : List.of(INFO, ITEMS, Pubsub.NS)) {
+                query.addElement(QName.get("feature", INFO)).addAttribute("var", feature);
+            }
+            FEATURES.forEach(feature -> query.addElement(QName.get("feature", INFO))
+                    .addAttribute("var", Pubsub.NS + "#" + feature));
+            return result(iq, query);
+        }
+        Node node = visible(iq, name);
+        query.addAttribute("node", name);
+        query.addElement(QName.get("identity", INFO)).addAttribute("category", "pubsub").addAttribute("type", "leaf");
+        query.addElement(QName.get("feature", INFO)).addAttribute("var", Pubsub.NS);
+        query.add(metaData(node, service.owners(name)));
+        return result(iq, query);
+    }
+
+    /** §5.2 the nodes the requester may see; §5.5 a node's items, by id. */
+    private Element items(Stanza iq) throws Refusal {
+        if (!"get".equals(iq.type())) {
+            throw Refusal.of(StanzaErrorCondition.BAD_REQUEST);
+        }
+        String name = payload(iq).attributeValue("node");
+        Element query = DocumentHelper.createElement(QName.get("query", ITEMS));
+        String domain = service.domain().toString();
+        if (name == null) {
+            for (Node node : service.visibleNodes(iq.from().asBareJid())) {
+                Element item = query.addElement(QName.get("item", ITEMS)).addAttribute("jid", domain)
+                        .addAttribute("node", node.name());
+                if (!node.settings().title().isEmpty()) {
+                    item.addAttribute("name", node.settings().title());
+                }
+            }
+            return result(iq, query);
+        }
+        Node node = visible(iq, name);
+        query.addAttribute("node", name);
+        if (node.settings().persistItems()) {
+            for (Item item : service.items(iq.from(), name, -1, Set.of())) {
+                query.addElement(QName.get("item", ITEMS)).addAttribute("jid", domain).addAttribute("name", item.id());
+            }
+        }
+        return result(iq, query);
+    }
+
+    private Node visible(Stanza iq, String name) throws Refusal {
+        Node node = service.existing(name);
+        if (iq.from() == null || !service.mayView(iq.from().asBareJid(), node)) {
+            throw Refusal.of(StanzaErrorCondition.ITEM_NOT_FOUND);
+        }
+        return node;
+    }
+
+    /** §5.4: the node's meta-data, as a {@code pubsub#meta-data} form. */
+    private static Element metaData(Node node, List<String> owners) {
+        NodeSettings settings = node.settings();
+        Element x = DocumentHelper.createElement(QName.get("x", Pubsub.DATA)).addAttribute("type", "result");
+        metaField(x, "FORM_TYPE", "hidden", List.of(Pubsub.NS + "#meta-data"));
+        metaField(x, "pubsub#creation_date", "text-single",
+                List.of(DateTimeFormatter.ISO_INSTANT.format(node.created().truncatedTo(ChronoUnit.SECONDS))));
+        metaField(x, "pubsub#title", "text-single", List.of(settings.title()));
+        metaField(x, "pubsub#description", "text-single", List.of(settings.description()));
+        metaField(x, "pubsub#type", "text-single", List.of(settings.payloadType()));
+        metaField(x, "pubsub#owner", "jid-multi", owners);
+        metaField(x, "pubsub#access_model", "list-single", List.of(settings.accessModel()));
+        metaField(x, "pubsub#publish_model", "list-single", List.of(settings.publishModel()));
+        return x;
+    }
+
+    private static void metaField(Element x, String var, String type, List<String> values) {
+        Element field = x.addElement(QName.get("field", Pubsub.DATA)).addAttribute("var", var).addAttribute("type", type);
+        values.forEach(value -> field.addElement(QName.get("value", Pubsub.DATA)).setText(value));
+    }
+
+    private static Element wrapped(Stanza iq, String namespace, Element child) {
+        Element pubsub = DocumentHelper.createElement(QName.get("pubsub", namespace));
+        pubsub.add(child);
+        return result(iq, pubsub);
+    }
+
+    private static String first(List<String> values) {
+        return values == null || values.isEmpty() ? "" : values.get(0);
+    }
+}

@@ -1,0 +1,589 @@
+package im.parley.server.modules.pubsub;
+
+import im.parley.core.jid.JidMalformedException;
+import im.parley.core.jid.Jids;
+import im.parley.core.routing.Stanza;
+import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.server.modules.pep.Pubsub;
+import im.parley.server.modules.pep.Pubsub.Refusal;
+import im.parley.server.modules.pubsub.JdbcPubsubStore.Item;
+import im.parley.server.modules.pubsub.JdbcPubsubStore.StoredNode;
+import im.parley.server.modules.pubsub.JdbcPubsubStore.Subscription;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.dom4j.Element;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.Jid;
+
+/**
+ * A publish-subscribe service (XEP-0060) on its own domain, {@code pubsub.<domain>}: nodes that
+ * entities create, configure and delete (§8), publish to and retract from (§7), subscribe to and
+ * retrieve items from (§6), with affiliations (§4.1), access models (§4.5) and publish models
+ * (§16.4.4 {@code pubsub#publish_model}), and the notifications all of that causes, sent from the
+ * service's domain. Blocking (storage); the module runs one request at a time per service, so
+ * that a node's changes and their notifications keep their order (RFC 6120 §10.1).
+ */
+final class PubsubService {
+
+    /** The service's limits ({@code pubsub.*}). */
+    record Limits(NodeSettings.Limits node, int maxNodesPerOwner, int maxSubscriptions) {
+    }
+
+    private final DomainBareJid domain;
+    private final JdbcPubsubStore store;
+    private final NodeAccess access;
+    private final Limits limits;
+    private final Predicate<Jid> mayCreate;
+    private final Clock clock;
+    private final Consumer<Stanza> send;
+
+    PubsubService(DomainBareJid domain, JdbcPubsubStore store, NodeAccess access, Limits limits,
+                  Predicate<Jid> mayCreate, Clock clock, Consumer<Stanza> send) {
+        this.domain = domain;
+        this.store = store;
+        this.access = access;
+        this.limits = limits;
+        this.mayCreate = mayCreate;
+        this.clock = clock;
+        this.send = send;
+    }
+
+    DomainBareJid domain() {
+        return domain;
+    }
+
+    NodeSettings defaults() {
+        return NodeSettings.defaults(limits.node());
+    }
+
+    NodeSettings.Limits nodeLimits() {
+        return limits.node();
+    }
+
+    /** A node as it is now: its name, configuration and creation. */
+    record Node(String name, NodeSettings settings, Instant created) {
+    }
+
+    Optional<Node> find(String node) {
+        return store.node(service(), node).map(this::node);
+    }
+
+    Node existing(String node) throws Refusal {
+        return find(node).orElseThrow(() -> Refusal.of(StanzaErrorCondition.ITEM_NOT_FOUND));
+    }
+
+    /** The nodes {@code requester} may see (§5.2: no node it may not access is listed). */
+    List<Node> visibleNodes(BareJid requester) {
+        List<Node> visible = new ArrayList<>();
+        for (StoredNode stored : store.nodes(service())) {
+            Node node = node(stored);
+            if (mayView(requester, node)) {
+                visible.add(node);
+            }
+        }
+        return visible;
+    }
+
+    /** Whether {@code requester} may see the node's information and items (§5.3, §5.5: else item-not-found). */
+    boolean mayView(BareJid requester, Node node) {
+        return access.refusesItems(requester, node.settings(), store.affiliations(service(), node.name()),
+                subscribed(node.name(), requester)).isEmpty();
+    }
+
+    /**
+     * §8.1: creates a node ({@code null}: an instant node, §8.1.2, named by the service) with
+     * {@code fields} applied to the defaults (§8.1.3); the requester is its owner. Returns its name.
+     */
+    String create(Jid requester, String node, Map<String, List<String>> fields) throws Refusal {
+        if (!mayCreate.test(requester)) {
+            // §8.1.3.1: not allowed to create nodes.
+            throw Refusal.of(StanzaErrorCondition.FORBIDDEN);
+        }
+        NodeSettings settings = defaults().with(fields, limits.node());
+        String owner = requester.asBareJid().toString();
+        if (store.ownedNodes(service(), owner) >= limits.maxNodesPerOwner()) {
+            throw Refusal.of(StanzaErrorCondition.NOT_ALLOWED, "max-nodes-exceeded", "an entity may own "
+                    + limits.maxNodesPerOwner() + " nodes here (pubsub.max_nodes_per_owner)");
+        }
+        String name = node == null ? UUID.randomUUID().toString() : node;
+        if (name.length() > NodeSettings.MAX_TEXT) {
+            throw Refusal.of(StanzaErrorCondition.NOT_ACCEPTABLE, null, "a node's name has at most "
+                    + NodeSettings.MAX_TEXT + " characters");
+        }
+        if (!store.create(service(), name, settings.stored(), clock.instant(), owner)) {
+            // §8.1.3.3: the node exists.
+            throw Refusal.of(StanzaErrorCondition.CONFLICT);
+        }
+        return name;
+    }
+
+    /** §8.2: the node's configuration form, for its owners. */
+    Element configuration(Jid requester, String node) throws Refusal {
+        Node existing = owned(requester, node);
+        return existing.settings().form("form");
+    }
+
+    /** §8.2.4: a new configuration; its subscribers are told if the node says so (§8.2.5.3). */
+    void configure(Jid requester, String node, Map<String, List<String>> fields) throws Refusal {
+        Node existing = owned(requester, node);
+        NodeSettings settings = existing.settings().with(fields, limits.node());
+        store.configure(service(), node, settings.stored());
+        store.trim(service(), node, settings.persistItems() ? settings.maxItems() : 0);
+        if (settings.notifyConfig()) {
+            Element event = Events.configured(node, settings.deliverPayloads() ? settings.form("result") : null);
+            notifySubscribers(new Node(node, settings, existing.created()), event);
+        }
+    }
+
+    /** §8.4: deletes a node; its subscribers are told (§8.4.2), with where it went if the owner says ({@code redirect}). */
+    void delete(Jid requester, String node, String redirect) throws Refusal {
+        Node existing = owned(requester, node);
+        List<Subscription> subscribers = store.subscriptions(service(), node);
+        Map<String, Affiliation> affiliations = store.affiliations(service(), node);
+        store.delete(service(), node);
+        if (existing.settings().notifyDelete() && existing.settings().deliverNotifications()) {
+            for (Subscription subscription : subscribers) {
+                if (subscription.state() == SubscriptionState.SUBSCRIBED
+                        && affiliations.get(bareOf(subscription.jid())) != Affiliation.OUTCAST) {
+                    sendEvent(existing, subscription.jid(), Events.deleted(node, redirect));
+                }
+            }
+        }
+    }
+
+    /** §8.5: deletes every item of a node; its subscribers are told (§8.5.2). */
+    void purge(Jid requester, String node) throws Refusal {
+        Node existing = owned(requester, node);
+        if (!existing.settings().persistItems()) {
+            throw Refusal.unsupported("persistent-items");
+        }
+        store.purge(service(), node);
+        notifySubscribers(existing, Pubsub.nodeEvent("purge", node));
+    }
+
+    /**
+     * §7.1: publishes {@code item} (null: a notification without item, for a transient node), with
+     * publish-options (§7.1.5) as preconditions, or as the configuration of a node created for it
+     * (auto-create, §7.1.4). Returns the item's id, or null if none.
+     */
+    String publish(Jid requester, String node, Element item, Map<String, List<String>> options) throws Refusal {
+        Optional<Node> found = find(node);
+        Node target;
+        if (found.isEmpty()) {
+            // §7.1.4: auto-create, for whoever may create nodes.
+            if (!mayCreate.test(requester)) {
+                throw Refusal.of(StanzaErrorCondition.ITEM_NOT_FOUND);
+            }
+            create(requester, node, options);
+            target = existing(node);
+        } else {
+            target = found.get();
+            if (!options.isEmpty() && !target.settings().satisfies(options, limits.node())) {
+                throw Refusal.of(StanzaErrorCondition.CONFLICT, "precondition-not-met",
+                        "the node's configuration does not match the publish-options");
+            }
+        }
+        NodeSettings settings = target.settings();
+        Map<String, Affiliation> affiliations = store.affiliations(service(), node);
+        if (!mayPublish(requester.asBareJid(), settings, affiliations, node)) {
+            // §7.1.3.1: insufficient privileges.
+            throw Refusal.of(StanzaErrorCondition.FORBIDDEN);
+        }
+        checkEventType(settings, item);
+        Element payload = item == null || item.elements().isEmpty() ? null : item.elements().get(0);
+        if (payload != null && payload.asXML().getBytes(StandardCharsets.UTF_8).length > settings.maxPayloadBytes()) {
+            // §7.1.3.4: payload too big.
+            throw Refusal.of(StanzaErrorCondition.NOT_ACCEPTABLE, "payload-too-big", "payloads here are limited to "
+                    + settings.maxPayloadBytes() + " bytes");
+        }
+        String id = item == null ? null : Optional.ofNullable(item.attributeValue("id")).filter(s -> !s.isEmpty())
+                .orElse(UUID.randomUUID().toString());
+        if (id != null && id.length() > NodeSettings.MAX_TEXT) {
+            throw Refusal.of(StanzaErrorCondition.NOT_ACCEPTABLE, null, "an item id has at most " + NodeSettings.MAX_TEXT
+                    + " characters");
+        }
+        Item published = new Item(id, requester.asBareJid().toString(), clock.instant(),
+                payload == null ? "" : payload.asXML());
+        if (settings.persistItems() && id != null) {
+            store.publish(service(), node, published, settings.maxItems());
+        }
+        notifySubscribers(target, Events.published(node, id == null ? null : published, settings));
+        return id;
+    }
+
+    /**
+     * §7.1.3.6: what the node's event type (persistent or transient, payload or notification-only)
+     * requires of a publication: a persistent node wants an item, a payload node a payload, and a
+     * transient notification-only node takes no item.
+     */
+    private static void checkEventType(NodeSettings settings, Element item) throws Refusal {
+        boolean persistent = settings.persistItems();
+        boolean payloads = settings.deliverPayloads();
+        if (item == null) {
+            if (persistent || payloads) {
+                throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, persistent ? "item-required" : "payload-required", null);
+            }
+            return;
+        }
+        if (!persistent && !payloads) {
+            throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, "item-forbidden", null);
+        }
+        if (item.elements().size() > 1) {
+            // §7.1.3.6 and §7.1.3.5: one payload per item.
+            throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, "invalid-payload", null);
+        }
+        if (payloads && item.elements().isEmpty()) {
+            throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, "payload-required", null);
+        }
+    }
+
+    /** §4.1 and {@code pubsub#publish_model}: publishers, also subscribers, or anyone not an outcast. */
+    private boolean mayPublish(BareJid requester, NodeSettings settings, Map<String, Affiliation> affiliations,
+                               String node) {
+        Affiliation affiliation = affiliations.getOrDefault(requester.toString(), Affiliation.NONE);
+        if (affiliation == Affiliation.OUTCAST) {
+            return false;
+        }
+        if (affiliation.publishes()) {
+            return true;
+        }
+        return switch (settings.publishModel()) {
+            case "open" -> true;
+            case "subscribers" -> subscribed(node, requester);
+            default -> false;
+        };
+    }
+
+    /** §7.2: deletes an item; subscribers are told if {@code notify} or the node says so (§7.2.2.1). */
+    void retract(Jid requester, String node, String id, boolean notify) throws Refusal {
+        Node existing = existing(node);
+        if (!existing.settings().persistItems()) {
+            // §7.2.3.5: the node keeps no items.
+            throw Refusal.unsupported("persistent-items");
+        }
+        Map<String, Affiliation> affiliations = store.affiliations(service(), node);
+        Affiliation affiliation = affiliations.getOrDefault(requester.asBareJid().toString(), Affiliation.NONE);
+        boolean publisherOfIt = store.items(service(), node, Set.of(id)).stream()
+                .anyMatch(item -> item.publisher().equals(requester.asBareJid().toString()));
+        if (affiliation != Affiliation.OWNER && affiliation != Affiliation.PUBLISHER && !publisherOfIt) {
+            // §7.2.3.1: neither a publisher nor the item's.
+            throw Refusal.of(StanzaErrorCondition.FORBIDDEN);
+        }
+        if (!store.retract(service(), node, id)) {
+            // §7.2.3.3: no such item.
+            throw Refusal.of(StanzaErrorCondition.ITEM_NOT_FOUND);
+        }
+        if (notify || existing.settings().notifyRetract()) {
+            notifySubscribers(existing, Pubsub.retracted(node, id));
+        }
+    }
+
+    /** §6.5: the newest {@code max} items (all if negative) or those of {@code ids} (§6.5.8), if the requester may see them. */
+    List<Item> items(Jid requester, String node, int max, Set<String> ids) throws Refusal {
+        Node existing = existing(node);
+        Optional<Refusal> refusal = access.refusesItems(requester.asBareJid(), existing.settings(),
+                store.affiliations(service(), node), subscribed(node, requester.asBareJid()));
+        if (refusal.isPresent()) {
+            throw refusal.get();
+        }
+        if (!existing.settings().persistItems()) {
+            // §6.5.9.9: a transient node has no items to give.
+            throw Refusal.unsupported("persistent-items");
+        }
+        return ids.isEmpty() ? store.items(service(), node, max) : store.items(service(), node, ids);
+    }
+
+    /**
+     * §6.1: subscribes {@code jid} (whose bare JID must be the requester's, §6.1.3.1): at once, or
+     * pending until an owner approves (§6.1.2.2, §8.6). Returns the state; a subscription that
+     * exists is given back as it is (§6.1.6 without multiple subscriptions), one still pending is
+     * refused (§6.1.3.7).
+     */
+    SubscriptionState subscribe(Jid requester, String node, Jid jid) throws Refusal {
+        if (!jid.asBareJid().equals(requester.asBareJid())) {
+            throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, "invalid-jid", null);
+        }
+        Node existing = existing(node);
+        if (!existing.settings().subscribable()) {
+            // §6.1.3.9: the node takes no subscriptions.
+            throw Refusal.unsupported("subscribe");
+        }
+        Map<String, Affiliation> affiliations = store.affiliations(service(), node);
+        Optional<Subscription> current = store.subscriptions(service(), node).stream()
+                .filter(s -> s.jid().equals(jid.toString())).findFirst();
+        if (current.isPresent() && current.get().state() == SubscriptionState.PENDING) {
+            throw Refusal.of(StanzaErrorCondition.NOT_AUTHORIZED, "pending-subscription", null);
+        }
+        NodeAccess.Subscribing subscribing = access.subscribing(requester.asBareJid(), existing.settings(), affiliations);
+        if (current.isPresent()) {
+            return current.get().state();
+        }
+        SubscriptionState state = subscribing == NodeAccess.Subscribing.SUBSCRIBED ? SubscriptionState.SUBSCRIBED
+                : SubscriptionState.PENDING;
+        if (!store.subscribe(service(), node, jid.toString(), state, limits.maxSubscriptions())) {
+            throw Refusal.of(StanzaErrorCondition.POLICY_VIOLATION, "too-many-subscriptions", "a node takes "
+                    + limits.maxSubscriptions() + " subscriptions here (pubsub.max_subscriptions)");
+        }
+        if (state == SubscriptionState.PENDING) {
+            askOwners(node, affiliations, jid);
+        } else {
+            subscribed(existing, affiliations, jid);
+        }
+        return state;
+    }
+
+    /** What follows a new subscription: its owners told if the node says so; the last item if it sends it (§6.1.7). */
+    private void subscribed(Node node, Map<String, Affiliation> affiliations, Jid jid) {
+        NodeSettings settings = node.settings();
+        if (settings.notifySub()) {
+            owners(affiliations).forEach(owner -> sendEvent(node, owner,
+                    Events.subscription(node.name(), jid.toString(), SubscriptionState.SUBSCRIBED.value())));
+        }
+        if (settings.sendLastOnSubscription() && settings.persistItems() && settings.deliverNotifications()) {
+            List<Item> last = store.items(service(), node.name(), 1);
+            if (!last.isEmpty()) {
+                sendEvent(node, jid.toString(), Events.published(node.name(), last.get(0), settings));
+            }
+        }
+    }
+
+    /** §8.6: a form to every owner, asking it to approve the subscription. */
+    private void askOwners(String node, Map<String, Affiliation> affiliations, Jid jid) {
+        for (String owner : owners(affiliations)) {
+            Element message = Events.message(domain, owner, "normal");
+            message.add(Events.approvalForm(node, jid.toString()));
+            send(message, owner);
+        }
+    }
+
+    /**
+     * §8.6: an owner's answer to an approval form: the subscription becomes subscribed, or is
+     * removed, and the subscriber is told (§8.6, §12.x notification of subscription state changes).
+     */
+    void decide(Jid requester, String node, Jid subscriber, boolean allow) throws Refusal {
+        Node existing = owned(requester, node);
+        Optional<Subscription> pending = store.subscriptions(service(), node).stream()
+                .filter(s -> s.jid().equals(subscriber.toString()) && s.state() == SubscriptionState.PENDING).findFirst();
+        if (pending.isEmpty()) {
+            throw Refusal.of(StanzaErrorCondition.ITEM_NOT_FOUND, null, "no pending subscription of " + subscriber);
+        }
+        changeSubscription(existing, subscriber.toString(), allow ? SubscriptionState.SUBSCRIBED : null);
+    }
+
+    /** §6.2: unsubscribes {@code jid}, whose bare JID must be the requester's (§6.2.3.3). */
+    void unsubscribe(Jid requester, String node, Jid jid) throws Refusal {
+        if (!jid.asBareJid().equals(requester.asBareJid())) {
+            throw Refusal.of(StanzaErrorCondition.FORBIDDEN);
+        }
+        existing(node);
+        boolean subscribed = store.subscriptions(service(), node).stream().anyMatch(s -> s.jid().equals(jid.toString()));
+        if (!subscribed) {
+            // §6.2.3.2: no such subscriber.
+            throw Refusal.of(StanzaErrorCondition.UNEXPECTED_REQUEST, "not-subscribed", null);
+        }
+        store.subscribe(service(), node, jid.toString(), null, limits.maxSubscriptions());
+    }
+
+    /** §5.6: the requester's subscriptions (its bare and full JIDs), of one node if named. */
+    List<Subscription> subscriptionsOf(BareJid requester, String node) throws Refusal {
+        if (node != null) {
+            existing(node);
+        }
+        return store.subscriptionsOf(service(), requester.toString()).stream()
+                .filter(s -> node == null || s.node().equals(node)).toList();
+    }
+
+    /** §5.7: the requester's affiliations, of one node if named. */
+    Map<String, Affiliation> affiliationsOf(BareJid requester, String node) throws Refusal {
+        if (node != null) {
+            existing(node);
+        }
+        Map<String, Affiliation> all = new LinkedHashMap<>(store.affiliationsOf(service(), requester.toString()));
+        all.keySet().removeIf(name -> node != null && !name.equals(node));
+        return all;
+    }
+
+    /** §8.8.1: the subscriptions to a node (subscribed; pending ones are the owners' to approve, §8.7). */
+    List<Subscription> subscriptions(Jid requester, String node) throws Refusal {
+        owned(requester, node);
+        return store.subscriptions(service(), node).stream()
+                .filter(s -> s.state() == SubscriptionState.SUBSCRIBED).toList();
+    }
+
+    /**
+     * §8.8.2: changes subscriptions ({@code none} removes one); returns the entries not applied
+     * (§8.8.2.4: not a JID, or a state the service does not set), each with the state it still has.
+     */
+    List<Subscription> changeSubscriptions(Jid requester, String node, Map<String, String> changes) throws Refusal {
+        Node existing = owned(requester, node);
+        List<Subscription> unchanged = new ArrayList<>();
+        Map<String, SubscriptionState> current = new LinkedHashMap<>();
+        store.subscriptions(service(), node).forEach(s -> current.put(s.jid(), s.state()));
+        for (Map.Entry<String, String> change : changes.entrySet()) {
+            String jid;
+            try {
+                jid = Jids.parse(change.getKey()).toString();
+            } catch (JidMalformedException e) {
+                unchanged.add(new Subscription(node, change.getKey(), null));
+                continue;
+            }
+            Optional<SubscriptionState> state = SubscriptionState.of(change.getValue());
+            if (!change.getValue().equals("none") && state.isEmpty()) {
+                unchanged.add(new Subscription(node, jid, current.get(jid)));
+                continue;
+            }
+            if (!current.containsKey(jid) && state.isEmpty()) {
+                continue;  // none, and none it is
+            }
+            changeSubscription(existing, jid, state.orElse(null));
+        }
+        return unchanged;
+    }
+
+    /** Sets a subscription's state (null: none) and tells the subscriber (§8.8.4, §12.x). */
+    private void changeSubscription(Node node, String jid, SubscriptionState state) {
+        store.subscribe(service(), node.name(), jid, state, Integer.MAX_VALUE);
+        sendEvent(node, jid, Events.subscription(node.name(), jid, state == null ? "none" : state.value()));
+    }
+
+    /** §8.9.1: the affiliations of a node other than none. */
+    Map<String, Affiliation> affiliations(Jid requester, String node) throws Refusal {
+        owned(requester, node);
+        return store.affiliations(service(), node);
+    }
+
+    /**
+     * §8.9.2: changes affiliations (bare JIDs). A node keeps at least one owner (not-acceptable
+     * otherwise); an outcast loses its subscriptions (§4.1: it may not subscribe).
+     */
+    void affiliate(Jid requester, String node, Map<String, Affiliation> changes) throws Refusal {
+        owned(requester, node);
+        Map<String, Affiliation> after = new LinkedHashMap<>(store.affiliations(service(), node));
+        changes.forEach((jid, affiliation) -> {
+            if (affiliation == Affiliation.NONE) {
+                after.remove(jid);
+            } else {
+                after.put(jid, affiliation);
+            }
+        });
+        if (!after.containsValue(Affiliation.OWNER)) {
+            throw Refusal.of(StanzaErrorCondition.NOT_ACCEPTABLE, null, "a node keeps at least one owner");
+        }
+        store.affiliate(service(), node, changes);
+        for (Map.Entry<String, Affiliation> change : changes.entrySet()) {
+            if (change.getValue() == Affiliation.OUTCAST) {
+                for (Subscription subscription : store.subscriptions(service(), node)) {
+                    if (bareOf(subscription.jid()).equals(change.getKey())) {
+                        store.subscribe(service(), node, subscription.jid(), null, limits.maxSubscriptions());
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * An account deleted: its affiliations and subscriptions go, and the nodes it alone owned
+     * with them (their subscribers told, as for a deletion).
+     */
+    void forget(BareJid account) {
+        for (Map.Entry<String, Affiliation> affiliation : store.affiliationsOf(service(), account.toString()).entrySet()) {
+            if (affiliation.getValue() != Affiliation.OWNER) {
+                continue;
+            }
+            String node = affiliation.getKey();
+            long owners = store.affiliations(service(), node).values().stream().filter(a -> a == Affiliation.OWNER).count();
+            if (owners == 1) {
+                try {
+                    delete(account, node, null);
+                } catch (Refusal gone) {
+                    // deleted meanwhile
+                }
+            }
+        }
+        store.forget(service(), account.toString());
+    }
+
+    /** The owners of a node, by bare JID. */
+    List<String> owners(String node) {
+        return owners(store.affiliations(service(), node));
+    }
+
+    /** The node if {@code requester} owns it: item-not-found if there is none, forbidden if not an owner (§8.x.3). */
+    private Node owned(Jid requester, String node) throws Refusal {
+        Node existing = existing(node);
+        if (store.affiliations(service(), node).get(requester.asBareJid().toString()) != Affiliation.OWNER) {
+            throw Refusal.of(StanzaErrorCondition.FORBIDDEN);
+        }
+        return existing;
+    }
+
+    private boolean subscribed(String node, BareJid entity) {
+        return store.subscriptions(service(), node).stream().anyMatch(s -> s.state() == SubscriptionState.SUBSCRIBED
+                && bareOf(s.jid()).equals(entity.toString()));
+    }
+
+    /** Sends an event to every subscriber (subscribed) the node's access model still admits. */
+    private void notifySubscribers(Node node, Element event) {
+        if (!node.settings().deliverNotifications()) {
+            return;
+        }
+        Map<String, Affiliation> affiliations = store.affiliations(service(), node.name());
+        for (Subscription subscription : store.subscriptions(service(), node.name())) {
+            if (subscription.state() != SubscriptionState.SUBSCRIBED) {
+                continue;
+            }
+            BareJid bare;
+            try {
+                bare = Jids.parse(subscription.jid()).asBareJid();
+            } catch (JidMalformedException e) {
+                continue;  // not stored: subscribe parsed it
+            }
+            if (access.refusesItems(bare, node.settings(), affiliations, true).isEmpty()) {
+                sendEvent(node, subscription.jid(), event.createCopy());
+            }
+        }
+    }
+
+    private void sendEvent(Node node, String to, Element event) {
+        Element message = Events.message(domain, to, node.settings().notificationType());
+        message.add(event);
+        send(message, to);
+    }
+
+    private void send(Element message, String to) {
+        try {
+            send.accept(new Stanza(message, domain, Jids.parse(to)));
+        } catch (JidMalformedException e) {
+            // not stored: every JID here was parsed before
+        }
+    }
+
+    private static List<String> owners(Map<String, Affiliation> affiliations) {
+        return affiliations.entrySet().stream().filter(e -> e.getValue() == Affiliation.OWNER).map(Map.Entry::getKey)
+                .toList();
+    }
+
+    private static String bareOf(String jid) {
+        int slash = jid.indexOf('/');
+        return slash < 0 ? jid : jid.substring(0, slash);
+    }
+
+    private Node node(StoredNode stored) {
+        return new Node(stored.name(), NodeSettings.restored(stored.config(), limits.node()), stored.created());
+    }
+
+    private String service() {
+        return domain.toString();
+    }
+}

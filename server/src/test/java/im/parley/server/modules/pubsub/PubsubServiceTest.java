@@ -1,0 +1,401 @@
+package im.parley.server.modules.pubsub;
+
+import static im.parley.server.modules.pep.PepScript.error;
+import static im.parley.server.modules.pep.PepScript.field;
+import static im.parley.server.modules.pep.PepScript.iq;
+import static im.parley.server.modules.pep.PepScript.notifications;
+import static im.parley.server.modules.roster.RosterScript.befriend;
+import static im.parley.server.modules.roster.RosterScript.fetchRosterAndGoOnline;
+import static im.parley.server.modules.roster.RosterScript.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import im.parley.server.config.ParleyConfig;
+import im.parley.server.module.ModuleCatalog;
+import im.parley.server.testing.InlinePool;
+import im.parley.server.testing.MovableClock;
+import im.parley.server.testing.TestClient;
+import im.parley.server.testing.TestServer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.dom4j.Element;
+import org.dom4j.QName;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The publish-subscribe service on {@code pubsub.parley.test} (XEP-0060), driven by clients as a
+ * client would: Juliet creates and owns the nodes, Romeo is her contact (mutual presence
+ * subscription), the Nurse knows nobody. Each test names the sections it checks.
+ */
+class PubsubServiceTest {
+
+    private static final String SERVICE = "pubsub.parley.test";
+    private static final String PUBSUB = "http://jabber.org/protocol/pubsub";
+    private static final String OWNER = PUBSUB + "#owner";
+    private static final String EVENT = PUBSUB + "#event";
+    private static final String DATA = "jabber:x:data";
+    private static final String DISCO_INFO = "http://jabber.org/protocol/disco#info";
+    private static final String DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
+    private static final String GEO = "http://jabber.org/protocol/geoloc";
+
+    @TempDir
+    Path dir;
+    private TestServer server;
+    private TestClient juliet;
+    private TestClient romeo;
+    private TestClient nurse;
+
+    private void start(UnaryOperator<ParleyConfig> config) throws Exception {
+        server = new TestServer(config.apply(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir)),
+                new MovableClock(Instant.parse("2026-01-01T12:00:00Z")), ModuleCatalog.discover(), new InlinePool());
+        server.user("juliet@parley.test").user("romeo@parley.test").user("nurse@parley.test");
+        juliet = online("juliet@parley.test", "balcony");
+        romeo = online("romeo@parley.test", "orchard");
+        nurse = online("nurse@parley.test", "kitchen");
+        befriend(romeo, juliet);
+        quiet();
+    }
+
+    private void start() throws Exception {
+        start(c -> c);
+    }
+
+    private TestClient online(String user, String resource) {
+        TestClient client = server.login(user, resource);
+        fetchRosterAndGoOnline(client);
+        client.stanzas();
+        return client;
+    }
+
+    private void quiet() {
+        juliet.stanzas();
+        romeo.stanzas();
+        nurse.stanzas();
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static String set(String namespace, String body) {
+        return "<iq type='set' id='q' to='" + SERVICE + "'><pubsub xmlns='" + namespace + "'>" + body + "</pubsub></iq>";
+    }
+
+    private static String get(String namespace, String body) {
+        return "<iq type='get' id='q' to='" + SERVICE + "'><pubsub xmlns='" + namespace + "'>" + body + "</pubsub></iq>";
+    }
+
+    private static String create(String node, String fields) {
+        return set(PUBSUB, "<create node='" + node + "'/>" + (fields.isEmpty() ? "" : "<configure><x xmlns='" + DATA
+                + "' type='submit'>" + field("FORM_TYPE", PUBSUB + "#node_config") + fields + "</x></configure>"));
+    }
+
+    private static String publish(String node, String item) {
+        return set(PUBSUB, "<publish node='" + node + "'>" + item + "</publish>");
+    }
+
+    private static String geo(String id, String text) {
+        return "<item" + (id == null ? "" : " id='" + id + "'") + "><geoloc xmlns='" + GEO + "'><description>" + text
+                + "</description></geoloc></item>";
+    }
+
+    private static String subscribe(String node, String jid) {
+        return set(PUBSUB, "<subscribe node='" + node + "' jid='" + jid + "'/>");
+    }
+
+    private static void ok(Element answer) {
+        assertThat(answer.attributeValue("type")).as(answer.asXML()).isEqualTo("result");
+    }
+
+    private static List<String> itemIds(Element answer) {
+        return answer.element(QName.get("pubsub", PUBSUB)).element(QName.get("items", PUBSUB))
+                .elements(QName.get("item", PUBSUB)).stream().map(i -> i.attributeValue("id")).toList();
+    }
+
+    @Test
+    void theServiceIsFoundThroughTheServersItemsAndSaysWhatItIs_xep0060_5_1() throws Exception {
+        start();
+        Element items = iq(nurse, "<iq type='get' id='q' to='parley.test'><query xmlns='" + DISCO_ITEMS + "'/></iq>");
+        assertThat(items.element(QName.get("query", DISCO_ITEMS)).elements()).extracting(i -> i.attributeValue("jid"))
+                .contains(SERVICE);
+
+        Element info = iq(nurse, "<iq type='get' id='q' to='" + SERVICE + "'><query xmlns='" + DISCO_INFO + "'/></iq>")
+                .element(QName.get("query", DISCO_INFO));
+        assertThat(info.elements("identity")).singleElement().satisfies(identity -> {
+            assertThat(identity.attributeValue("category")).isEqualTo("pubsub");
+            assertThat(identity.attributeValue("type")).isEqualTo("service");
+        });
+        assertThat(info.elements("feature")).extracting(f -> f.attributeValue("var"))
+                .contains(PUBSUB, PUBSUB + "#create-nodes", PUBSUB + "#publish", PUBSUB + "#subscribe",
+                        PUBSUB + "#access-authorize", PUBSUB + "#instant-nodes");
+    }
+
+    @Test
+    void anOwnerCreatesPublishesAndReadsBack_xep0060_8_1_7_1_6_5() throws Exception {
+        start();
+        ok(iq(juliet, create("news", "")));
+        Element published = iq(juliet, publish("news", geo(null, "first")));
+        ok(published);
+        String generated = published.element(QName.get("pubsub", PUBSUB)).element(QName.get("publish", PUBSUB))
+                .element(QName.get("item", PUBSUB)).attributeValue("id");
+        assertThat(generated).as("§7.1.2: the service names an item published without id").isNotEmpty();
+        ok(iq(juliet, publish("news", geo("fixed", "second"))));
+        ok(iq(juliet, publish("news", geo(generated, "first, again"))));
+
+        Element items = iq(nurse, get(PUBSUB, "<items node='news'/>"));
+        assertThat(itemIds(items)).as("§7.1.2: a republished id is the newest").containsExactly("fixed", generated);
+        assertThat(items.asXML()).contains("first, again").doesNotContain(">first<");
+        assertThat(itemIds(iq(nurse, get(PUBSUB, "<items node='news' max_items='1'/>")))).as("§6.5.7")
+                .containsExactly(generated);
+        assertThat(itemIds(iq(nurse, get(PUBSUB, "<items node='news'><item id='fixed'/></items>")))).as("§6.5.8")
+                .containsExactly("fixed");
+
+        assertThat(error(iq(juliet, create("news", "")))).as("§8.1.3.3").isEqualTo("conflict");
+        assertThat(error(iq(nurse, get(PUBSUB, "<items node='nothing'/>")))).as("§6.5.9.10").isEqualTo("item-not-found");
+    }
+
+    @Test
+    void anInstantNodeIsNamedByTheService_xep0060_8_1_2() throws Exception {
+        start();
+        Element answer = iq(juliet, set(PUBSUB, "<create/>"));
+        ok(answer);
+        String node = answer.element(QName.get("pubsub", PUBSUB)).element(QName.get("create", PUBSUB)).attributeValue("node");
+        assertThat(node).isNotEmpty();
+        ok(iq(juliet, set(OWNER, "<delete node='" + node + "'/>")));
+    }
+
+    @Test
+    void theDefaultConfigurationIsAFormAndATransientNotificationOnlyNodeTakesNoItem_xep0060_8_3_7_1_3_6() throws Exception {
+        start();
+        Element defaults = iq(juliet, get(OWNER, "<default/>")).element(QName.get("pubsub", OWNER))
+                .element(QName.get("default", OWNER)).element(QName.get("x", DATA));
+        assertThat(defaults.attributeValue("type")).isEqualTo("form");
+        assertThat(defaults.elements("field")).extracting(f -> f.attributeValue("var"))
+                .contains("FORM_TYPE", "pubsub#access_model", "pubsub#persist_items", "pubsub#deliver_payloads");
+
+        ok(iq(juliet, create("pings", field("pubsub#deliver_payloads", "0") + field("pubsub#persist_items", "0"))));
+        ok(iq(romeo, subscribe("pings", "romeo@parley.test")));
+        ok(iq(juliet, set(PUBSUB, "<publish node='pings'/>")));
+        assertThat(notifications(romeo.stanzas())).singleElement().satisfies(m -> assertThat(m.element(
+                QName.get("event", EVENT)).element(QName.get("items", EVENT)).attributeValue("node")).isEqualTo("pings"));
+
+        Element refused = iq(juliet, publish("pings", "<item id='x'><ping xmlns='urn:example'/></item>"));
+        assertThat(error(refused)).isEqualTo("bad-request item-forbidden");
+        assertThat(refused.element("error").attributeValue("type")).isEqualTo("modify");
+
+        ok(iq(juliet, create("persistent", "")));
+        assertThat(error(iq(juliet, set(PUBSUB, "<publish node='persistent'/>")))).isEqualTo("bad-request item-required");
+        assertThat(error(iq(juliet, create("odd", field("pubsub#unknown_field", "1"))))).as("§8.2.5.2")
+                .isEqualTo("not-acceptable");
+    }
+
+    @Test
+    void aSubscriberGetsWhatIsPublishedAndSeesItsSubscription_xep0060_6_1_5_6_7_1_2() throws Exception {
+        start();
+        ok(iq(juliet, create("news", "")));
+        Element subscribed = iq(romeo, subscribe("news", "romeo@parley.test"));
+        ok(subscribed);
+        assertThat(subscribed.element(QName.get("pubsub", PUBSUB)).element(QName.get("subscription", PUBSUB))
+                .attributeValue("subscription")).isEqualTo("subscribed");
+
+        ok(iq(juliet, publish("news", geo("i1", "needle"))));
+        assertThat(notifications(romeo.stanzas())).singleElement().satisfies(m -> {
+            assertThat(m.attributeValue("from")).isEqualTo(SERVICE);
+            assertThat(m.asXML()).contains("needle");
+        });
+        assertThat(notifications(nurse.stanzas())).isEmpty();
+
+        Element mine = iq(romeo, get(PUBSUB, "<subscriptions node='news'/>")).element(QName.get("pubsub", PUBSUB))
+                .element(QName.get("subscriptions", PUBSUB));
+        assertThat(mine.elements()).extracting(s -> s.attributeValue("jid")).containsExactly("romeo@parley.test");
+        Element none = iq(nurse, get(PUBSUB, "<subscriptions node='news'/>")).element(QName.get("pubsub", PUBSUB))
+                .element(QName.get("subscriptions", PUBSUB));
+        assertThat(none.elements()).as("§5.6: an empty list").isEmpty();
+
+        assertThat(error(iq(nurse, subscribe("news", "romeo@parley.test")))).as("§6.1.3.1")
+                .isEqualTo("bad-request invalid-jid");
+        ok(iq(romeo, set(PUBSUB, "<unsubscribe node='news' jid='romeo@parley.test'/>")));
+        assertThat(error(iq(romeo, set(PUBSUB, "<unsubscribe node='news' jid='romeo@parley.test'/>")))).as("§6.2.3.2")
+                .isEqualTo("unexpected-request not-subscribed");
+        ok(iq(juliet, publish("news", geo("i2", "again"))));
+        assertThat(notifications(romeo.stanzas())).isEmpty();
+    }
+
+    @Test
+    void accessModelsDecideWhoSubscribes_xep0060_4_5_6_1_3() throws Exception {
+        start();
+        ok(iq(juliet, create("presence", field("pubsub#access_model", "presence"))));
+        assertThat(error(iq(nurse, subscribe("presence", "nurse@parley.test")))).as("§6.1.3.2")
+                .isEqualTo("not-authorized presence-subscription-required");
+        ok(iq(romeo, subscribe("presence", "romeo@parley.test")));
+
+        ok(iq(juliet, create("roster", field("pubsub#access_model", "roster")
+                + field("pubsub#roster_groups_allowed", "Friends"))));
+        assertThat(error(iq(romeo, subscribe("roster", "romeo@parley.test")))).as("§6.1.3.3")
+                .isEqualTo("not-authorized not-in-roster-group");
+
+        ok(iq(juliet, create("list", field("pubsub#access_model", "whitelist"))));
+        assertThat(error(iq(nurse, subscribe("list", "nurse@parley.test")))).as("§6.1.3.4")
+                .isEqualTo("not-allowed closed-node");
+        assertThat(error(iq(nurse, get(PUBSUB, "<items node='list'/>")))).as("§6.5.9.6").isEqualTo("not-allowed closed-node");
+        ok(iq(juliet, set(OWNER, "<affiliations node='list'><affiliation jid='nurse@parley.test' affiliation='member'/>"
+                + "</affiliations>")));
+        ok(iq(nurse, subscribe("list", "nurse@parley.test")));
+
+        ok(iq(juliet, set(OWNER, "<affiliations node='list'><affiliation jid='nurse@parley.test' affiliation='outcast'/>"
+                + "</affiliations>")));
+        assertThat(error(iq(nurse, get(PUBSUB, "<items node='list'/>")))).as("§6.5.9.8").isEqualTo("forbidden");
+        assertThat(error(iq(nurse, "<iq type='get' id='q' to='" + SERVICE + "'><query xmlns='" + DISCO_INFO
+                + "' node='list'/></iq>"))).as("a node one may not see is not found").isEqualTo("item-not-found");
+    }
+
+    @Test
+    void underAuthorizeAnOwnerApprovesBySubmittingTheForm_xep0060_6_1_3_7_8_6() throws Exception {
+        start();
+        ok(iq(juliet, create("club", field("pubsub#access_model", "authorize"))));
+        juliet.stanzas();
+        Element pending = iq(nurse, subscribe("club", "nurse@parley.test"));
+        assertThat(pending.element(QName.get("pubsub", PUBSUB)).element(QName.get("subscription", PUBSUB))
+                .attributeValue("subscription")).isEqualTo("pending");
+        assertThat(error(iq(nurse, subscribe("club", "nurse@parley.test")))).isEqualTo("not-authorized pending-subscription");
+        assertThat(error(iq(nurse, get(PUBSUB, "<items node='club'/>")))).as("§6.5.9.3")
+                .isEqualTo("not-authorized not-subscribed");
+
+        List<Element> forms = juliet.stanzas().stream().filter(s -> s.getName().equals("message")).toList();
+        assertThat(forms).singleElement().satisfies(m -> assertThat(m.asXML())
+                .contains(PUBSUB + "#subscribe_authorization").contains("nurse@parley.test"));
+        send(juliet, "<message to='" + SERVICE + "'><x xmlns='" + DATA + "' type='submit'>"
+                + field("FORM_TYPE", PUBSUB + "#subscribe_authorization") + field("pubsub#node", "club")
+                + field("pubsub#subscriber_jid", "nurse@parley.test") + field("pubsub#allow", "true") + "</x></message>");
+
+        assertThat(notifications(nurse.stanzas())).singleElement().satisfies(m -> assertThat(m.element(
+                QName.get("event", EVENT)).element(QName.get("subscription", EVENT)).attributeValue("subscription"))
+                .isEqualTo("subscribed"));
+        ok(iq(juliet, publish("club", geo("c1", "members only"))));
+        assertThat(notifications(nurse.stanzas())).singleElement().satisfies(m -> assertThat(m.asXML())
+                .contains("members only"));
+        assertThat(itemIds(iq(nurse, get(PUBSUB, "<items node='club'/>")))).containsExactly("c1");
+    }
+
+    @Test
+    void onlyPublishersPublishAndANodeKeepsAnOwner_xep0060_7_1_3_1_8_9() throws Exception {
+        start();
+        ok(iq(juliet, create("news", "")));
+        assertThat(error(iq(romeo, publish("news", geo("r1", "mine"))))).as("§7.1.3.1").isEqualTo("forbidden");
+        assertThat(error(iq(romeo, set(OWNER, "<delete node='news'/>")))).as("§8.4.3.1").isEqualTo("forbidden");
+        ok(iq(juliet, set(OWNER, "<affiliations node='news'><affiliation jid='romeo@parley.test' affiliation='publisher'/>"
+                + "</affiliations>")));
+        ok(iq(romeo, publish("news", geo("r1", "mine"))));
+
+        Element list = iq(juliet, get(OWNER, "<affiliations node='news'/>")).element(QName.get("pubsub", OWNER))
+                .element(QName.get("affiliations", OWNER));
+        assertThat(list.elements()).extracting(a -> a.attributeValue("jid") + " " + a.attributeValue("affiliation"))
+                .containsExactlyInAnyOrder("juliet@parley.test owner", "romeo@parley.test publisher");
+        assertThat(error(iq(juliet, set(OWNER, "<affiliations node='news'><affiliation jid='juliet@parley.test' "
+                + "affiliation='none'/></affiliations>")))).isEqualTo("not-acceptable");
+
+        Element mine = iq(romeo, get(PUBSUB, "<affiliations/>")).element(QName.get("pubsub", PUBSUB))
+                .element(QName.get("affiliations", PUBSUB));
+        assertThat(mine.elements()).extracting(a -> a.attributeValue("node") + " " + a.attributeValue("affiliation"))
+                .containsExactly("news publisher");
+    }
+
+    @Test
+    void retractPurgeAndDeleteAreNotified_xep0060_7_2_8_5_8_4() throws Exception {
+        start();
+        ok(iq(juliet, create("news", "")));
+        ok(iq(romeo, subscribe("news", "romeo@parley.test")));
+        ok(iq(juliet, publish("news", geo("a", "one"))));
+        romeo.stanzas();
+
+        ok(iq(juliet, set(PUBSUB, "<retract node='news' notify='true'><item id='a'/></retract>")));
+        assertThat(notifications(romeo.stanzas())).singleElement().satisfies(m -> assertThat(m.asXML()).contains("retract"));
+        assertThat(error(iq(juliet, set(PUBSUB, "<retract node='news'><item id='a'/></retract>")))).as("§7.2.3.3")
+                .isEqualTo("item-not-found");
+
+        ok(iq(juliet, publish("news", geo("b", "two"))));
+        romeo.stanzas();
+        ok(iq(juliet, set(OWNER, "<purge node='news'/>")));
+        assertThat(notifications(romeo.stanzas())).singleElement().satisfies(m -> assertThat(m.element(
+                QName.get("event", EVENT)).element(QName.get("purge", EVENT))).isNotNull());
+        assertThat(itemIds(iq(juliet, get(PUBSUB, "<items node='news'/>")))).isEmpty();
+
+        ok(iq(juliet, set(OWNER, "<delete node='news'><redirect uri='xmpp:" + SERVICE + "?;node=elsewhere'/></delete>")));
+        assertThat(notifications(romeo.stanzas())).singleElement().satisfies(m -> assertThat(m.asXML())
+                .contains("delete").contains("elsewhere"));
+        assertThat(error(iq(juliet, set(OWNER, "<delete node='news'/>")))).as("§8.4.3.2").isEqualTo("item-not-found");
+    }
+
+    @Test
+    void theOwnerConfiguresAndSubscribersAreToldIfTheNodeSaysSo_xep0060_8_2() throws Exception {
+        start();
+        ok(iq(juliet, create("news", field("pubsub#notify_config", "1") + field("pubsub#max_items", "2"))));
+        ok(iq(romeo, subscribe("news", "romeo@parley.test")));
+        for (String id : List.of("a", "b", "c")) {
+            ok(iq(juliet, publish("news", geo(id, id))));
+        }
+        assertThat(itemIds(iq(juliet, get(PUBSUB, "<items node='news'/>")))).as("max_items 2").containsExactly("b", "c");
+        romeo.stanzas();
+
+        Element form = iq(juliet, get(OWNER, "<configure node='news'/>")).element(QName.get("pubsub", OWNER))
+                .element(QName.get("configure", OWNER)).element(QName.get("x", DATA));
+        assertThat(form.asXML()).contains("pubsub#max_items");
+        ok(iq(juliet, set(OWNER, "<configure node='news'><x xmlns='" + DATA + "' type='submit'>"
+                + field("FORM_TYPE", PUBSUB + "#node_config") + field("pubsub#title", "News") + field("pubsub#max_items", "1")
+                + "</x></configure>")));
+        assertThat(notifications(romeo.stanzas())).singleElement().satisfies(m -> assertThat(m.asXML())
+                .contains("configuration").contains("News"));
+        assertThat(itemIds(iq(juliet, get(PUBSUB, "<items node='news'/>")))).as("a lower max_items trims")
+                .containsExactly("c");
+        assertThat(error(iq(juliet, set(OWNER, "<configure node='news'><x xmlns='" + DATA + "' type='submit'>"
+                + field("pubsub#max_items", "100000") + "</x></configure>")))).isEqualTo("policy-violation");
+
+        Element info = iq(nurse, "<iq type='get' id='q' to='" + SERVICE + "'><query xmlns='" + DISCO_INFO
+                + "' node='news'/></iq>").element(QName.get("query", DISCO_INFO));
+        assertThat(info.element("identity").attributeValue("type")).isEqualTo("leaf");
+        assertThat(info.asXML()).contains(PUBSUB + "#meta-data").contains("News").contains("juliet@parley.test");
+        Element nodes = iq(nurse, "<iq type='get' id='q' to='" + SERVICE + "'><query xmlns='" + DISCO_ITEMS + "'/></iq>");
+        assertThat(nodes.element(QName.get("query", DISCO_ITEMS)).elements()).extracting(i -> i.attributeValue("node"))
+                .containsExactly("news");
+    }
+
+    @Test
+    void whoCreatesNodesIsTheOperatorsChoice() throws Exception {
+        start(c -> c.with(PubsubModule.CREATE_NODES, PubsubModule.CreateNodes.ADMINS));
+        assertThat(error(iq(juliet, create("news", "")))).as("§8.1.3.1").isEqualTo("forbidden");
+        assertThat(error(iq(juliet, publish("news", geo("a", "auto"))))).as("no auto-create either")
+                .isEqualTo("item-not-found");
+    }
+
+    @Test
+    void publishingToANodeThatDoesNotExistCreatesIt_xep0060_7_1_4() throws Exception {
+        start();
+        ok(iq(juliet, set(PUBSUB, "<publish node='auto'>" + geo("a", "x") + "</publish><publish-options><x xmlns='"
+                + DATA + "' type='submit'>" + field("FORM_TYPE", PUBSUB + "#publish-options")
+                + field("pubsub#access_model", "whitelist") + "</x></publish-options>")));
+        assertThat(error(iq(nurse, get(PUBSUB, "<items node='auto'/>")))).isEqualTo("not-allowed closed-node");
+        assertThat(error(iq(juliet, set(PUBSUB, "<publish node='auto'>" + geo("b", "y") + "</publish><publish-options>"
+                + "<x xmlns='" + DATA + "' type='submit'>" + field("FORM_TYPE", PUBSUB + "#publish-options")
+                + field("pubsub#access_model", "open") + "</x></publish-options>")))).as("§7.1.5.3")
+                .isEqualTo("conflict precondition-not-met");
+    }
+
+    @Test
+    void aDeletedAccountTakesItsNodesAndSubscriptionsAlong() throws Exception {
+        start();
+        ok(iq(juliet, create("news", "")));
+        ok(iq(romeo, create("romeos", "")));
+        ok(iq(juliet, subscribe("romeos", "juliet@parley.test")));
+        server.accounts().delete(org.jxmpp.jid.impl.JidCreate.entityBareFrom("romeo@parley.test"));
+
+        assertThat(error(iq(nurse, get(PUBSUB, "<items node='romeos'/>")))).isEqualTo("item-not-found");
+        assertThat(iq(juliet, get(PUBSUB, "<subscriptions/>")).asXML()).doesNotContain("romeos");
+        ok(iq(nurse, get(PUBSUB, "<items node='news'/>")));
+    }
+}
