@@ -136,8 +136,6 @@ final class SinttestPlan {
 
     private static Map<String, String> disabledSpecifications() {
         Map<String, String> specs = new LinkedHashMap<>();
-        specs.put("XEP-0060", "Publish-Subscribe: the tests use a pubsub service on its own domain; Parley hosts none "
-                + "(its PEP, XEP-0163, is the account's own service)");
         // With PEP the secret key backup test runs (publish to a whitelist node, fetch it back) and
         // then dies in the client: pgpainless calls a BcPBEDataDecryptorFactory constructor that the
         // Bouncy Castle Parley ships (1.8x) no longer has (NoSuchMethodError ends the whole run).

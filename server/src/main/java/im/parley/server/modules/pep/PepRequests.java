@@ -152,7 +152,7 @@ final class PepRequests implements IqHandler {
             }
             case "set subscriptions" -> {
                 List<Element> unchanged = subscriptions.change(owner, Pubsub.requiredNode(node),
-                        verb.elements(QName.get("subscription", Pubsub.OWNER)));
+                        Pubsub.subscriptionChanges(verb));
                 if (!unchanged.isEmpty()) {
                     return Pubsub.notApplied(iq, node, "subscriptions", unchanged);
                 }

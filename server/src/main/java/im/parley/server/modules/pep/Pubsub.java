@@ -134,6 +134,16 @@ public final class Pubsub {
         }
     }
 
+    /**
+     * §8.8.2: the {@code <subscription/>} entries of an owner's change, in the owner namespace as
+     * the XEP writes them or in the plain pubsub namespace, as Smack 4.4's
+     * {@code Node.modifySubscriptionsAsOwner} sends them.
+     */
+    public static List<Element> subscriptionChanges(Element verb) {
+        return verb.elements().stream().filter(e -> e.getName().equals("subscription")
+                && (OWNER.equals(e.getNamespaceURI()) || NS.equals(e.getNamespaceURI()))).toList();
+    }
+
     /** An empty {@code <event/>} (§7.1.2 and the other notifications). */
     public static Element event() {
         return DocumentHelper.createElement(QName.get("event", EVENT));

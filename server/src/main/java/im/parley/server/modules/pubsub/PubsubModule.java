@@ -54,6 +54,11 @@ public final class PubsubModule implements XmppModule {
             ValueType.integer(1, 1_000_000), 10_000,
             "The most subscriptions a node may have; one more is refused with `policy-violation` and `<too-many-subscriptions/>`.");
 
+    public static final ModuleOption<Boolean> SUBSCRIPTION_NOTIFICATIONS = SECTION.option("subscription_notifications",
+            ValueType.BOOLEAN, false, "Tell a subscriber with a message when an owner approves, denies or changes its "
+                    + "subscription (XEP-0060 §8.6, §8.8.4). Off by default: Smack-based clients close their connection "
+                    + "on that message.");
+
     /** Values of {@link #CREATE_NODES}. */
     public enum CreateNodes {
         LOCAL, ADMINS, ANYONE
@@ -76,7 +81,8 @@ public final class PubsubModule implements XmppModule {
 
     @Override
     public List<ModuleOption<?>> options() {
-        return List.of(SUBDOMAIN, CREATE_NODES, MAX_ITEMS, MAX_PAYLOAD_SIZE, MAX_NODES_PER_OWNER, MAX_SUBSCRIPTIONS);
+        return List.of(SUBDOMAIN, CREATE_NODES, MAX_ITEMS, MAX_PAYLOAD_SIZE, MAX_NODES_PER_OWNER, MAX_SUBSCRIPTIONS,
+                SUBSCRIPTION_NOTIFICATIONS);
     }
 
     @Override
@@ -88,8 +94,10 @@ public final class PubsubModule implements XmppModule {
         PubsubService.Limits limits = new PubsubService.Limits(
                 new NodeSettings.Limits(context.option(MAX_ITEMS), context.option(MAX_PAYLOAD_SIZE)),
                 context.option(MAX_NODES_PER_OWNER), context.option(MAX_SUBSCRIPTIONS));
-        service = new PubsubService(domain, store, access, limits, creators(context), context.clock(), context::send);
-        PubsubRequests requests = new PubsubRequests(service, context.blocking(), context::send);
+        service = new PubsubService(domain, store, access, limits, creators(context),
+                context.option(SUBSCRIPTION_NOTIFICATIONS), context.clock(), context::send);
+        PubsubRequests requests = new PubsubRequests(service, context.option(SUBSCRIPTION_NOTIFICATIONS),
+                context.blocking(), context::send);
         serviceContext.handleServerIq(ServerInfo.DISCO_INFO, requests::discoInfo);
         serviceContext.handleServerIq(ServerInfo.DISCO_ITEMS, requests::discoItems);
         serviceContext.handleServerIq(Pubsub.NS, requests::request);

@@ -59,12 +59,15 @@ final class PubsubRequests {
             "subscribe", "subscription-notifications");
 
     private final PubsubService service;
+    /** Announced as {@code subscription-notifications} only when the service sends them. */
+    private final boolean subscriptionNotifications;
     private final Executor pool;
     private final Consumer<Stanza> send;
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
-    PubsubRequests(PubsubService service, Executor pool, Consumer<Stanza> send) {
+    PubsubRequests(PubsubService service, boolean subscriptionNotifications, Executor pool, Consumer<Stanza> send) {
         this.service = service;
+        this.subscriptionNotifications = subscriptionNotifications;
         this.pool = pool;
         this.send = send;
     }
@@ -111,8 +114,10 @@ final class PubsubRequests {
         Map<String, List<String>> fields = Pubsub.fields(form);
         String node = first(fields.get("pubsub#node"));
         String subscriber = first(fields.get("pubsub#subscriber_jid"));
-        boolean allow = "submit".equals(form.attributeValue("type"))
-                && List.of("1", "true").contains(first(fields.get("pubsub#allow")));
+        if ("cancel".equals(form.attributeValue("type"))) {
+            return;  // §8.6: a cancelled form leaves the subscription pending
+        }
+        boolean allow = List.of("1", "true").contains(first(fields.get("pubsub#allow")));
         try {
             service.decide(message.from(), node, Jids.parse(subscriber), allow);
         } catch (Refusal | JidMalformedException e) {
@@ -260,7 +265,7 @@ final class PubsubRequests {
             }
             case "set subscriptions" -> {
                 Map<String, String> changes = new LinkedHashMap<>();
-                for (Element s : verb.elements(QName.get("subscription", Pubsub.OWNER))) {
+                for (Element s : Pubsub.subscriptionChanges(verb)) {
                     if (s.attributeValue("subscription") != null) {
                         changes.put(s.attributeValue("jid", ""), s.attributeValue("subscription"));
                     }
@@ -330,8 +335,8 @@ final class PubsubRequests {
     }
 
     /**
-     * §5.1 the service's identity and features; §5.3, §5.4 a node's, with its meta-data. A node
-     * the requester may not see is not found.
+     * §5.1 the service's identity and features; §5.3, §5.4 a node's, with its meta-data, to anyone
+     * but its outcasts (for whom it is not found).
      */
     private Element info(Stanza iq) throws Refusal {
         if (!"get".equals(iq.type())) {
@@ -345,11 +350,15 @@ final class PubsubRequests {
             for (String feature : List.of(INFO, ITEMS, Pubsub.NS)) {
                 query.addElement(QName.get("feature", INFO)).addAttribute("var", feature);
             }
-            FEATURES.forEach(feature -> query.addElement(QName.get("feature", INFO))
-                    .addAttribute("var", Pubsub.NS + "#" + feature));
+            FEATURES.stream().filter(feature -> subscriptionNotifications || !feature.equals("subscription-notifications"))
+                    .forEach(feature -> query.addElement(QName.get("feature", INFO))
+                            .addAttribute("var", Pubsub.NS + "#" + feature));
             return result(iq, query);
         }
-        Node node = visible(iq, name);
+        Node node = service.existing(name);
+        if (iq.from() == null || !service.mayDiscover(iq.from().asBareJid(), name)) {
+            throw Refusal.of(StanzaErrorCondition.ITEM_NOT_FOUND);
+        }
         query.addAttribute("node", name);
         query.addElement(QName.get("identity", INFO)).addAttribute("category", "pubsub").addAttribute("type", "leaf");
         query.addElement(QName.get("feature", INFO)).addAttribute("var", Pubsub.NS);
@@ -357,7 +366,7 @@ final class PubsubRequests {
         return result(iq, query);
     }
 
-    /** §5.2 the nodes the requester may see; §5.5 a node's items, by id. */
+    /** §5.2 the nodes the requester may discover; §5.5 a node's items, by id, to those who may read them. */
     private Element items(Stanza iq) throws Refusal {
         if (!"get".equals(iq.type())) {
             throw Refusal.of(StanzaErrorCondition.BAD_REQUEST);
@@ -366,7 +375,7 @@ final class PubsubRequests {
         Element query = DocumentHelper.createElement(QName.get("query", ITEMS));
         String domain = service.domain().toString();
         if (name == null) {
-            for (Node node : service.visibleNodes(iq.from().asBareJid())) {
+            for (Node node : service.discoverableNodes(iq.from().asBareJid())) {
                 Element item = query.addElement(QName.get("item", ITEMS)).addAttribute("jid", domain)
                         .addAttribute("node", node.name());
                 if (!node.settings().title().isEmpty()) {

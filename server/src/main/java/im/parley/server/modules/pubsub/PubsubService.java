@@ -40,6 +40,14 @@ final class PubsubService {
     record Limits(NodeSettings.Limits node, int maxNodesPerOwner, int maxSubscriptions) {
     }
 
+    /**
+     * Whether a subscriber is told when an owner changes its subscription (§8.6, §8.8.4, the
+     * notification of subscription state changes; SHOULD in each place), {@code
+     * pubsub.subscription_notifications}: Smack (4.4 and 4.5) cannot parse an
+     * {@code <event><subscription/></event>} and closes its connection on it.
+     */
+    private final boolean tellSubscribers;
+
     private final DomainBareJid domain;
     private final JdbcPubsubStore store;
     private final NodeAccess access;
@@ -49,8 +57,9 @@ final class PubsubService {
     private final Consumer<Stanza> send;
 
     PubsubService(DomainBareJid domain, JdbcPubsubStore store, NodeAccess access, Limits limits,
-                  Predicate<Jid> mayCreate, Clock clock, Consumer<Stanza> send) {
+                  Predicate<Jid> mayCreate, boolean tellSubscribers, Clock clock, Consumer<Stanza> send) {
         this.domain = domain;
+        this.tellSubscribers = tellSubscribers;
         this.store = store;
         this.access = access;
         this.limits = limits;
@@ -83,16 +92,25 @@ final class PubsubService {
         return find(node).orElseThrow(() -> Refusal.of(StanzaErrorCondition.ITEM_NOT_FOUND));
     }
 
-    /** The nodes {@code requester} may see (§5.2: no node it may not access is listed). */
-    List<Node> visibleNodes(BareJid requester) {
+    /**
+     * The nodes {@code requester} may discover (§5.2): all but those it is an outcast of. A node
+     * whose items it may not read is listed all the same, so that it can ask to subscribe
+     * ({@code authorize}) or learn why it may not (§6.1.3).
+     */
+    List<Node> discoverableNodes(BareJid requester) {
         List<Node> visible = new ArrayList<>();
         for (StoredNode stored : store.nodes(service())) {
             Node node = node(stored);
-            if (mayView(requester, node)) {
+            if (mayDiscover(requester, node.name())) {
                 visible.add(node);
             }
         }
         return visible;
+    }
+
+    /** Whether {@code requester} may see that the node exists and what it is (§5.3, §5.4): unless an outcast. */
+    boolean mayDiscover(BareJid requester, String node) {
+        return store.affiliations(service(), node).get(requester.toString()) != Affiliation.OUTCAST;
     }
 
     /** Whether {@code requester} may see the node's information and items (§5.3, §5.5: else item-not-found). */
@@ -369,7 +387,7 @@ final class PubsubService {
 
     /**
      * §8.6: an owner's answer to an approval form: the subscription becomes subscribed, or is
-     * removed, and the subscriber is told (§8.6, §12.x notification of subscription state changes).
+     * removed (a cancelled form changes nothing: the requests handler does not call this).
      */
     void decide(Jid requester, String node, Jid subscriber, boolean allow) throws Refusal {
         Node existing = owned(requester, node);
@@ -451,10 +469,22 @@ final class PubsubService {
         return unchanged;
     }
 
-    /** Sets a subscription's state (null: none) and tells the subscriber (§8.8.4, §12.x). */
+    /**
+     * Sets a subscription's state (null: none); tells the subscriber if the service does
+     * ({@link #tellSubscribers}); a new subscription gets what follows one (the last item).
+     */
     private void changeSubscription(Node node, String jid, SubscriptionState state) {
         store.subscribe(service(), node.name(), jid, state, Integer.MAX_VALUE);
-        sendEvent(node, jid, Events.subscription(node.name(), jid, state == null ? "none" : state.value()));
+        if (tellSubscribers) {
+            sendEvent(node, jid, Events.subscription(node.name(), jid, state == null ? "none" : state.value()));
+        }
+        if (state == SubscriptionState.SUBSCRIBED) {
+            try {
+                subscribed(node, store.affiliations(service(), node.name()), Jids.parse(jid));
+            } catch (JidMalformedException e) {
+                // not stored: every JID here was parsed before
+            }
+        }
     }
 
     /** §8.9.1: the affiliations of a node other than none. */
@@ -465,7 +495,8 @@ final class PubsubService {
 
     /**
      * §8.9.2: changes affiliations (bare JIDs). A node keeps at least one owner (not-acceptable
-     * otherwise); an outcast loses its subscriptions (§4.1: it may not subscribe).
+     * otherwise); an outcast loses its subscriptions (§4.1: it may not subscribe), a pending
+     * subscription of a new owner, publisher or member is approved (§8.7, last note).
      */
     void affiliate(Jid requester, String node, Map<String, Affiliation> changes) throws Refusal {
         owned(requester, node);
@@ -481,12 +512,19 @@ final class PubsubService {
             throw Refusal.of(StanzaErrorCondition.NOT_ACCEPTABLE, null, "a node keeps at least one owner");
         }
         store.affiliate(service(), node, changes);
+        Node existing = existing(node);
         for (Map.Entry<String, Affiliation> change : changes.entrySet()) {
-            if (change.getValue() == Affiliation.OUTCAST) {
-                for (Subscription subscription : store.subscriptions(service(), node)) {
-                    if (bareOf(subscription.jid()).equals(change.getKey())) {
-                        store.subscribe(service(), node, subscription.jid(), null, limits.maxSubscriptions());
-                    }
+            Affiliation affiliation = change.getValue();
+            for (Subscription subscription : store.subscriptions(service(), node)) {
+                if (!bareOf(subscription.jid()).equals(change.getKey())) {
+                    continue;
+                }
+                if (affiliation == Affiliation.OUTCAST) {
+                    changeSubscription(existing, subscription.jid(), null);
+                } else if (subscription.state() == SubscriptionState.PENDING && (affiliation == Affiliation.OWNER
+                        || affiliation == Affiliation.PUBLISHER || affiliation == Affiliation.MEMBER)) {
+                    // §8.7 (the note on affiliation policies): an affiliation that admits it approves it.
+                    changeSubscription(existing, subscription.jid(), SubscriptionState.SUBSCRIBED);
                 }
             }
         }

@@ -257,7 +257,7 @@ class PubsubServiceTest {
 
     @Test
     void underAuthorizeAnOwnerApprovesBySubmittingTheForm_xep0060_6_1_3_7_8_6() throws Exception {
-        start();
+        start(c -> c.with(PubsubModule.SUBSCRIPTION_NOTIFICATIONS, true));
         ok(iq(juliet, create("club", field("pubsub#access_model", "authorize"))));
         juliet.stanzas();
         Element pending = iq(nurse, subscribe("club", "nurse@parley.test"));
@@ -270,6 +270,10 @@ class PubsubServiceTest {
         List<Element> forms = juliet.stanzas().stream().filter(s -> s.getName().equals("message")).toList();
         assertThat(forms).singleElement().satisfies(m -> assertThat(m.asXML())
                 .contains(PUBSUB + "#subscribe_authorization").contains("nurse@parley.test"));
+        send(juliet, "<message to='" + SERVICE + "'><x xmlns='" + DATA + "' type='cancel'>"
+                + field("FORM_TYPE", PUBSUB + "#subscribe_authorization") + "</x></message>");
+        assertThat(error(iq(nurse, subscribe("club", "nurse@parley.test")))).as("§8.6: a cancelled form leaves it pending")
+                .isEqualTo("not-authorized pending-subscription");
         send(juliet, "<message to='" + SERVICE + "'><x xmlns='" + DATA + "' type='submit'>"
                 + field("FORM_TYPE", PUBSUB + "#subscribe_authorization") + field("pubsub#node", "club")
                 + field("pubsub#subscriber_jid", "nurse@parley.test") + field("pubsub#allow", "true") + "</x></message>");
@@ -281,6 +285,39 @@ class PubsubServiceTest {
         assertThat(notifications(nurse.stanzas())).singleElement().satisfies(m -> assertThat(m.asXML())
                 .contains("members only"));
         assertThat(itemIds(iq(nurse, get(PUBSUB, "<items node='club'/>")))).containsExactly("c1");
+    }
+
+    @Test
+    void anOwnerApprovesAPendingSubscriptionBySettingItSubscribed_xep0060_8_8_2() throws Exception {
+        start();
+        ok(iq(juliet, create("club", field("pubsub#access_model", "authorize"))));
+        ok(iq(nurse, subscribe("club", "nurse@parley.test")));
+        assertThat(iq(juliet, get(OWNER, "<subscriptions node='club'/>")).asXML()).as("§8.8.1: pending ones are not listed")
+                .doesNotContain("nurse@parley.test");
+        // As Smack 4.4's Node.modifySubscriptionsAsOwner sends it: the entry in the plain pubsub namespace.
+        ok(iq(juliet, set(OWNER, "<subscriptions node='club'><subscription xmlns='" + PUBSUB
+                + "' jid='nurse@parley.test' subscription='subscribed'/></subscriptions>")));
+        assertThat(notifications(nurse.stanzas())).as("pubsub.subscription_notifications is off by default").isEmpty();
+        ok(iq(juliet, publish("club", geo("c1", "approved"))));
+        assertThat(notifications(nurse.stanzas())).singleElement().satisfies(m -> assertThat(m.asXML()).contains("approved"));
+
+        Element refused = iq(juliet, set(OWNER, "<subscriptions node='club'><subscription jid='nurse@parley.test' "
+                + "subscription='unconfigured'/></subscriptions>"));
+        assertThat(error(refused)).as("§8.8.2.4").isEqualTo("not-acceptable");
+        assertThat(refused.asXML()).contains("subscription=\"subscribed\"");
+        ok(iq(juliet, set(OWNER, "<subscriptions node='club'><subscription jid='nurse@parley.test' "
+                + "subscription='none'/></subscriptions>")));
+        nurse.stanzas();
+        ok(iq(juliet, publish("club", geo("c2", "gone"))));
+        assertThat(notifications(nurse.stanzas())).isEmpty();
+
+        // §8.7's note: a pending subscription of an entity made a member is approved.
+        ok(iq(romeo, subscribe("club", "romeo@parley.test")));
+        ok(iq(juliet, set(OWNER, "<affiliations node='club'><affiliation jid='romeo@parley.test' affiliation='member'/>"
+                + "</affiliations>")));
+        ok(iq(juliet, publish("club", geo("c3", "for members"))));
+        assertThat(notifications(romeo.stanzas())).singleElement().satisfies(m -> assertThat(m.asXML())
+                .contains("for members"));
     }
 
     @Test
