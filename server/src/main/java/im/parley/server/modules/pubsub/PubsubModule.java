@@ -8,7 +8,6 @@ import im.parley.server.event.EventPriority;
 import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.StanzaEvents.Shape;
 import im.parley.server.module.ModuleContext;
-import im.parley.server.module.PoolWork;
 import im.parley.server.module.XmppModule;
 import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.modules.pep.Pubsub;
@@ -107,7 +106,7 @@ public final class PubsubModule implements XmppModule {
         DomainBareJid hosted = context.host().domain();
         context.storage().accounts().afterDelete(account -> {
             if (account.getDomain().equals(hosted)) {
-                PoolWork.run(() -> service.forget(account), context.blocking()).exceptionally(failure -> {
+                requests.forget(account).exceptionally(failure -> {
                     LOG.warn("cannot remove {} from the pubsub service {}", account, domain, failure);
                     return null;
                 });

@@ -32,6 +32,7 @@ import java.util.function.Supplier;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.QName;
+import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.Jid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +91,14 @@ final class PubsubRequests {
 
     CompletionStage<Element> discoItems(Stanza iq) {
         return inTurn(() -> answerOrRefuse(iq, () -> items(iq)));
+    }
+
+    /** A deleted account leaves the service ({@link PubsubService#forget}), in turn with the requests. */
+    CompletableFuture<Void> forget(BareJid account) {
+        return inTurn(() -> {
+            service.forget(account);
+            return null;
+        });
     }
 
     /** §8.6: a message to the service that answers an approval form; any other message passes. */
