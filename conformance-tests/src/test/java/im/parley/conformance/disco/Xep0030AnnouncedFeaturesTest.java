@@ -138,9 +138,10 @@ class Xep0030AnnouncedFeaturesTest {
             items.add(item.attributeValue("jid"));
         }
         // XEP-0363 §3: "A user's server SHOULD include any known entities that provide such services";
-        // XEP-0045 §6.1: the MUC service is found among the server's items.
+        // XEP-0045 §6.1: the MUC service is found among the server's items; XEP-0060 §5.1 and
+        // Smack's PubSubManager look there for the pubsub service.
         assertThat(items).containsExactly("conference." + ParleyServerExtension.DOMAIN,
-                "upload." + ParleyServerExtension.DOMAIN);
+                "pubsub." + ParleyServerExtension.DOMAIN, "upload." + ParleyServerExtension.DOMAIN);
     }
 
     @Test

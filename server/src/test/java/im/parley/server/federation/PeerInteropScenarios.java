@@ -155,6 +155,35 @@ abstract class PeerInteropScenarios {
     }
 
     /**
+     * XEP-0060 across federation: Parley's user creates a node on Parley's publish-subscribe
+     * service, {@code pubsub.<parley domain>} (§8.1); the peer's user subscribes to it over s2s
+     * (§6.1), gets what is published there (§7.1.2) and reads the node's items (§6.5).
+     */
+    @Test
+    void aPeerUserSubscribesToANodeOfParleysPubsubService() throws Exception {
+        Pair pair = freshPair();
+        SocketClient alice = parleyLogin(pair.alice, "laptop");
+        SlixmppClient bob = peerLogin(pair.bob);
+        String service = pubsubService(parleyDomain());
+        String node = "feed-" + localPart(pair.alice);
+        alice.send("<iq type='set' id='create' to='" + service + "'><pubsub xmlns='http://jabber.org/protocol/pubsub'>"
+                + "<create node='" + node + "'/></pubsub></iq>");
+        assertThat(alice.next(e -> "create".equals(e.attributeValue("id"))).attributeValue("type")).isEqualTo("result");
+
+        JsonNode subscribed = bob.subscribe(service, node);
+        assertThat(subscribed.path("event").asText()).as("%s", subscribed).isEqualTo("subscribed");
+        assertThat(subscribed.path("subscription").asText()).isEqualTo("subscribed");
+
+        alice.send("<iq type='set' id='pub' to='" + service + "'><pubsub xmlns='http://jabber.org/protocol/pubsub'>"
+                + "<publish node='" + node + "'><item id='n1'><entry xmlns='urn:example:feed'>across</entry></item>"
+                + "</publish></pubsub></iq>");
+        assertThat(alice.next(e -> "pub".equals(e.attributeValue("id"))).attributeValue("type")).isEqualTo("result");
+        JsonNode event = bob.next(SlixmppClient.pepEvent(service, node));
+        assertThat(event.path("xml").asText()).contains("across");
+        assertThat(bob.items(service, node).path("items").get(0).path("xml").asText()).contains("across");
+    }
+
+    /**
      * XEP-0045 with the peer's user as the guest of a Parley room: Parley's user creates an
      * instant room (§10.1.2) on {@code conference.<parley domain>}; the peer's user enters it over
      * s2s (§7.2.3: the occupants first, then its own presence with status 110), both talk in the
@@ -266,6 +295,11 @@ abstract class PeerInteropScenarios {
     /** The group chat service of {@code domain}, as Parley and the peer scripts name it. */
     static String mucService(String domain) {
         return "conference." + domain;
+    }
+
+    /** Parley's publish-subscribe service of {@code domain} (its default {@code pubsub.subdomain}). */
+    static String pubsubService(String domain) {
+        return "pubsub." + domain;
     }
 
     private static String localPart(String jid) {

@@ -30,10 +30,11 @@ abstract class StartedPeerScenarios extends PeerInteropScenarios {
     @BeforeAll
     void startServers(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
         scripts = new PeerScripts(dir);
-        // The peer finds Parley and its group chat service through /etc/hosts, and Prosody reads it only
-        // at start: the entries come first.
+        // The peer finds Parley, its group chat and its pubsub service through /etc/hosts, and Prosody
+        // reads it only at start: the entries come first.
         scripts.run("add-hosts-entry.sh", peer.parleyAddress(), peer.parleyDomain());
         scripts.run("add-hosts-entry.sh", peer.parleyAddress(), mucService(peer.parleyDomain()));
+        scripts.run("add-hosts-entry.sh", peer.parleyAddress(), pubsubService(peer.parleyDomain()));
         scripts.run(peer.startScript(), peer.domain(), peer.address());
         parley = new FederatedServer(FederatedServer.config(peer.parleyDomain(), peer.parleyAddress(), 5269,
                 dir.resolve("parley"), Map.of(), f -> f.withStaticRoutes(Map.of(peer.domain(), peer.s2sRoute(),

@@ -7,6 +7,7 @@ import im.parley.server.modules.pep.Pubsub.Refusal;
 import im.parley.server.storage.RosterItem;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -29,6 +30,15 @@ final class NodeAccess {
     /** @param rosters the roster of a local account, empty for any other JID */
     NodeAccess(Function<EntityBareJid, Collection<RosterItem>> rosters) {
         this.rosters = rosters;
+    }
+
+    /**
+     * The same rules, each owner's roster read once: for a broadcast, which checks every
+     * subscriber against the same owners.
+     */
+    NodeAccess readingRostersOnce() {
+        Map<EntityBareJid, Collection<RosterItem>> read = new HashMap<>();
+        return new NodeAccess(owner -> read.computeIfAbsent(owner, rosters));
     }
 
     /** What a subscription request is: refused, pending approval, or subscribed at once. */

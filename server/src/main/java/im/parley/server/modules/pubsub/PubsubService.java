@@ -113,7 +113,7 @@ final class PubsubService {
         return store.affiliations(service(), node).get(requester.toString()) != Affiliation.OUTCAST;
     }
 
-    /** Whether {@code requester} may see the node's information and items (§5.3, §5.5: else item-not-found). */
+    /** Whether {@code requester} may read the node's items (§6.5; its item ids, §5.5: else item-not-found). */
     boolean mayView(BareJid requester, Node node) {
         return access.refusesItems(requester, node.settings(), store.affiliations(service(), node.name()),
                 subscribed(node.name(), requester)).isEmpty();
@@ -577,6 +577,7 @@ final class PubsubService {
             return;
         }
         Map<String, Affiliation> affiliations = store.affiliations(service(), node.name());
+        NodeAccess broadcast = access.readingRostersOnce();
         for (Subscription subscription : store.subscriptions(service(), node.name())) {
             if (subscription.state() != SubscriptionState.SUBSCRIBED) {
                 continue;
@@ -587,7 +588,7 @@ final class PubsubService {
             } catch (JidMalformedException e) {
                 continue;  // not stored: subscribe parsed it
             }
-            if (access.refusesItems(bare, node.settings(), affiliations, true).isEmpty()) {
+            if (broadcast.refusesItems(bare, node.settings(), affiliations, true).isEmpty()) {
                 sendEvent(node, subscription.jid(), event.createCopy());
             }
         }
