@@ -9,6 +9,7 @@ import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.StanzaEvents.Shape;
 import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
+import im.parley.server.modules.adhoc.CommandService;
 import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.modules.pep.Pubsub;
 import im.parley.server.storage.RosterItem;
@@ -102,6 +103,7 @@ public final class PubsubModule implements XmppModule {
         serviceContext.handleServerIq(Pubsub.NS, requests::request);
         serviceContext.handleServerIq(Pubsub.OWNER, requests::request);
         serviceContext.hook(StanzaEvents.to("message", Shape.HOST), EventPriority.HANDLE, requests::onMessage);
+        CommandService.on(serviceContext).add(new PendingSubscriptionsCommand(service, requests::inTurn));
         // A deleted account's affiliations and subscriptions go, and the nodes it alone owned.
         DomainBareJid hosted = context.host().domain();
         context.storage().accounts().afterDelete(account -> {

@@ -12,6 +12,7 @@ import im.parley.core.stream.Stanzas;
 import im.parley.server.event.StanzaEvent;
 import im.parley.server.event.Verdict;
 import im.parley.server.module.PoolWork;
+import im.parley.server.modules.adhoc.AdHocModule;
 import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.modules.pep.Pubsub;
 import im.parley.server.modules.pep.Pubsub.Refusal;
@@ -53,7 +54,7 @@ final class PubsubRequests {
     /** The XEP-0060 features the service offers (§10), each {@code pubsub#<feature>}. */
     static final List<String> FEATURES = List.of("access-authorize", "access-open", "access-presence", "access-roster",
             "access-whitelist", "auto-create", "config-node", "config-node-max", "create-and-configure", "create-nodes",
-            "delete-items", "delete-nodes", "instant-nodes", "item-ids", "last-published", "manage-subscriptions",
+            "delete-items", "delete-nodes", "get-pending", "instant-nodes", "item-ids", "last-published", "manage-subscriptions",
             "member-affiliation", "meta-data", "modify-affiliations", "outcast-affiliation", "persistent-items",
             "publish", "publish-only-affiliation", "publish-options", "publisher-affiliation", "purge-nodes",
             "retract-items", "retrieve-affiliations", "retrieve-default", "retrieve-items", "retrieve-subscriptions",
@@ -74,7 +75,7 @@ final class PubsubRequests {
     }
 
     /** {@code work} on the pool once every request before it is done. */
-    private synchronized <T> CompletableFuture<T> inTurn(Supplier<T> work) {
+    synchronized <T> CompletableFuture<T> inTurn(Supplier<T> work) {
         CompletableFuture<T> next = tail.thenCompose(ignored -> PoolWork.supply(work, pool));
         tail = next.handle((value, failure) -> null);
         return next;
@@ -356,7 +357,7 @@ final class PubsubRequests {
         if (name == null) {
             query.addElement(QName.get("identity", INFO)).addAttribute("category", "pubsub")
                     .addAttribute("type", "service").addAttribute("name", "Publish-Subscribe");
-            for (String feature : List.of(INFO, ITEMS, Pubsub.NS)) {
+            for (String feature : List.of(INFO, ITEMS, AdHocModule.NAMESPACE, Pubsub.NS)) {
                 query.addElement(QName.get("feature", INFO)).addAttribute("var", feature);
             }
             FEATURES.stream().filter(feature -> subscriptionNotifications || !feature.equals("subscription-notifications"))

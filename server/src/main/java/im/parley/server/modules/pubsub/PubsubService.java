@@ -379,10 +379,29 @@ final class PubsubService {
     /** §8.6: a form to every owner, asking it to approve the subscription. */
     private void askOwners(String node, Map<String, Affiliation> affiliations, Jid jid) {
         for (String owner : owners(affiliations)) {
-            Element message = Events.message(domain, owner, "normal");
-            message.add(Events.approvalForm(node, jid.toString()));
-            send(message, owner);
+            ask(owner, node, jid.toString());
         }
+    }
+
+    private void ask(String owner, String node, String subscriber) {
+        Element message = Events.message(domain, owner, "normal");
+        message.add(Events.approvalForm(node, subscriber));
+        send(message, owner);
+    }
+
+    /** §8.7: the nodes {@code requester} owns, by name. */
+    List<String> ownedNodes(BareJid requester) {
+        return store.affiliationsOf(service(), requester.toString()).entrySet().stream()
+                .filter(e -> e.getValue() == Affiliation.OWNER).map(Map.Entry::getKey).toList();
+    }
+
+    /** §8.7.4: an approval form (§8.6) to {@code requester}, an owner, for each pending subscription of the node. */
+    int askAgain(Jid requester, String node) throws Refusal {
+        owned(requester, node);
+        List<Subscription> pending = store.subscriptions(service(), node).stream()
+                .filter(s -> s.state() == SubscriptionState.PENDING).toList();
+        pending.forEach(subscription -> ask(requester.toString(), node, subscription.jid()));
+        return pending.size();
     }
 
     /**

@@ -288,6 +288,40 @@ class PubsubServiceTest {
     }
 
     @Test
+    void anOwnerAsksForThePendingRequestsOfANodeWithTheAdHocCommand_xep0060_8_7() throws Exception {
+        start();
+        String commands = "http://jabber.org/protocol/commands";
+        ok(iq(juliet, create("club", field("pubsub#access_model", "authorize"))));
+        ok(iq(nurse, subscribe("club", "nurse@parley.test")));
+        ok(iq(romeo, subscribe("club", "romeo@parley.test")));
+        juliet.stanzas();
+
+        Element list = iq(juliet, "<iq type='get' id='q' to='" + SERVICE + "'><query xmlns='" + DISCO_ITEMS + "' node='"
+                + commands + "'/></iq>");
+        assertThat(list.element(QName.get("query", DISCO_ITEMS)).elements()).extracting(i -> i.attributeValue("node"))
+                .containsExactly(PUBSUB + "#get-pending");
+        Element first = iq(juliet, "<iq type='set' id='q' to='" + SERVICE + "'><command xmlns='" + commands
+                + "' node='" + PUBSUB + "#get-pending' action='execute'/></iq>").element(QName.get("command", commands));
+        assertThat(first.attributeValue("status")).isEqualTo("executing");
+        assertThat(first.element(QName.get("x", DATA)).asXML()).as("§8.7.2: the nodes the owner owns").contains("club")
+                .contains(PUBSUB + "#subscribe_authorization");
+
+        send(juliet, "<iq type='set' id='q2' to='" + SERVICE + "'><command xmlns='" + commands + "' node='" + PUBSUB
+                + "#get-pending' sessionid='" + first.attributeValue("sessionid") + "' action='complete'><x xmlns='"
+                + DATA + "' type='submit'>" + field("pubsub#node", "club") + "</x></command></iq>");
+        List<Element> got = juliet.stanzas();
+        assertThat(got).filteredOn(e -> "q2".equals(e.attributeValue("id"))).singleElement().satisfies(answer ->
+                assertThat(answer.element(QName.get("command", commands)).attributeValue("status")).isEqualTo("completed"));
+        assertThat(got).filteredOn(e -> e.getName().equals("message")).as("§8.7.4: one form per pending request")
+                .extracting(Element::asXML).hasSize(2).anySatisfy(xml -> assertThat(xml).contains("nurse@parley.test"))
+                .anySatisfy(xml -> assertThat(xml).contains("romeo@parley.test"));
+
+        assertThat(error(iq(nurse, "<iq type='set' id='q' to='" + SERVICE + "'><command xmlns='" + commands
+                + "' node='" + PUBSUB + "#get-pending' action='execute'/></iq>"))).as("§8.7.3.3: owns no node")
+                .isEqualTo("forbidden");
+    }
+
+    @Test
     void anOwnerApprovesAPendingSubscriptionBySettingItSubscribed_xep0060_8_8_2() throws Exception {
         start();
         ok(iq(juliet, create("club", field("pubsub#access_model", "authorize"))));
