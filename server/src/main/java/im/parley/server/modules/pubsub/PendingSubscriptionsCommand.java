@@ -62,7 +62,7 @@ final class PendingSubscriptionsCommand implements AdHocCommand {
             @Override
             public CompletionStage<CommandStage> start() {
                 return turns.inTurn(() -> {
-                    List<String> owned = service.ownedNodes(requester.asBareJid());
+                    List<String> owned = service.subscriptions().ownedNodes(requester.asBareJid());
                     if (owned.isEmpty()) {
                         throw new CommandException(StanzaErrorCondition.FORBIDDEN, null,
                                 "you own no node of this service");
@@ -77,7 +77,7 @@ final class PendingSubscriptionsCommand implements AdHocCommand {
                         .orElseThrow(() -> CommandException.badPayload("name a node (pubsub#node)"));
                 return turns.inTurn(() -> {
                     try {
-                        int sent = service.askAgain(requester, node);
+                        int sent = service.subscriptions().askAgain(requester, node);
                         return CommandStage.completed(null, sent + " pending subscription requests sent");
                     } catch (Refusal refusal) {
                         throw new CommandException(refusal.condition, null, refusal.getMessage());

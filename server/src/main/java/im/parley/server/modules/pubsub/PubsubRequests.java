@@ -12,19 +12,13 @@ import im.parley.core.stream.Stanzas;
 import im.parley.server.event.StanzaEvent;
 import im.parley.server.event.Verdict;
 import im.parley.server.module.PoolWork;
-import im.parley.server.modules.adhoc.AdHocModule;
-import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.modules.pep.Pubsub;
 import im.parley.server.modules.pep.Pubsub.Refusal;
 import im.parley.server.modules.pubsub.JdbcPubsubStore.Item;
 import im.parley.server.modules.pubsub.JdbcPubsubStore.Subscription;
-import im.parley.server.modules.pubsub.PubsubService.Node;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -48,28 +42,16 @@ import org.slf4j.LoggerFactory;
 final class PubsubRequests {
 
     private static final Logger LOG = LoggerFactory.getLogger(PubsubRequests.class);
-    private static final String INFO = ServerInfo.DISCO_INFO;
-    private static final String ITEMS = ServerInfo.DISCO_ITEMS;
-
-    /** The XEP-0060 features the service offers (§10), each {@code pubsub#<feature>}. */
-    static final List<String> FEATURES = List.of("access-authorize", "access-open", "access-presence", "access-roster",
-            "access-whitelist", "auto-create", "config-node", "config-node-max", "create-and-configure", "create-nodes",
-            "delete-items", "delete-nodes", "get-pending", "instant-nodes", "item-ids", "last-published", "manage-subscriptions",
-            "member-affiliation", "meta-data", "modify-affiliations", "outcast-affiliation", "persistent-items",
-            "publish", "publish-only-affiliation", "publish-options", "publisher-affiliation", "purge-nodes",
-            "retract-items", "retrieve-affiliations", "retrieve-default", "retrieve-items", "retrieve-subscriptions",
-            "subscribe", "subscription-notifications");
 
     private final PubsubService service;
-    /** Announced as {@code subscription-notifications} only when the service sends them. */
-    private final boolean subscriptionNotifications;
+    private final ServiceDisco disco;
     private final Executor pool;
     private final Consumer<Stanza> send;
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
     PubsubRequests(PubsubService service, boolean subscriptionNotifications, Executor pool, Consumer<Stanza> send) {
         this.service = service;
-        this.subscriptionNotifications = subscriptionNotifications;
+        this.disco = new ServiceDisco(service, subscriptionNotifications);
         this.pool = pool;
         this.send = send;
     }
@@ -87,11 +69,11 @@ final class PubsubRequests {
     }
 
     CompletionStage<Element> discoInfo(Stanza iq) {
-        return inTurn(() -> answerOrRefuse(iq, () -> info(iq)));
+        return inTurn(() -> answerOrRefuse(iq, () -> disco.info(iq)));
     }
 
     CompletionStage<Element> discoItems(Stanza iq) {
-        return inTurn(() -> answerOrRefuse(iq, () -> items(iq)));
+        return inTurn(() -> answerOrRefuse(iq, () -> disco.items(iq)));
     }
 
     /** A deleted account leaves the service ({@link PubsubService#forget}), in turn with the requests. */
@@ -129,7 +111,7 @@ final class PubsubRequests {
         }
         boolean allow = List.of("1", "true").contains(first(fields.get("pubsub#allow")));
         try {
-            service.decide(message.from(), node, Jids.parse(subscriber), allow);
+            service.subscriptions().decide(message.from(), node, Jids.parse(subscriber), allow);
         } catch (Refusal | JidMalformedException e) {
             Element error = Stanzas.errorReply(message.element(), new StanzaError(
                     e instanceof Refusal r ? r.condition.defaultType() : StanzaErrorCondition.JID_MALFORMED.defaultType(),
@@ -196,7 +178,7 @@ final class PubsubRequests {
                         throw Refusal.unsupported("subscription-options");
                     }
                     Jid jid = Pubsub.subscriberJid(verb);
-                    SubscriptionState state = service.subscribe(from, Pubsub.requiredNode(node), jid);
+                    SubscriptionState state = service.subscriptions().subscribe(from, Pubsub.requiredNode(node), jid);
                     Element answer = Stanzas.iqResult(iq.element());
                     answer.addElement(QName.get("pubsub", Pubsub.NS)).addElement(QName.get("subscription", Pubsub.NS))
                             .addAttribute("node", node).addAttribute("jid", jid.toString())
@@ -204,7 +186,7 @@ final class PubsubRequests {
                     yield answer;
                 }
                 case "set unsubscribe" -> {
-                    service.unsubscribe(from, Pubsub.requiredNode(node), Pubsub.subscriberJid(verb));
+                    service.subscriptions().unsubscribe(from, Pubsub.requiredNode(node), Pubsub.subscriberJid(verb));
                     yield Stanzas.iqResult(iq.element());
                 }
                 case "get subscriptions" -> {
@@ -212,7 +194,7 @@ final class PubsubRequests {
                     if (node != null) {
                         list.addAttribute("node", node);
                     }
-                    for (Subscription s : service.subscriptionsOf(from.asBareJid(), node)) {
+                    for (Subscription s : service.subscriptions().subscriptionsOf(from.asBareJid(), node)) {
                         list.addElement(QName.get("subscription", Pubsub.NS)).addAttribute("node", s.node())
                                 .addAttribute("jid", s.jid()).addAttribute("subscription", s.state().value());
                     }
@@ -267,7 +249,7 @@ final class PubsubRequests {
             case "get subscriptions" -> {
                 Element list = DocumentHelper.createElement(QName.get("subscriptions", Pubsub.OWNER))
                         .addAttribute("node", Pubsub.requiredNode(node));
-                for (Subscription s : service.subscriptions(from, node)) {
+                for (Subscription s : service.subscriptions().subscriptions(from, node)) {
                     list.addElement(QName.get("subscription", Pubsub.OWNER)).addAttribute("jid", s.jid())
                             .addAttribute("subscription", s.state().value());
                 }
@@ -280,7 +262,8 @@ final class PubsubRequests {
                         changes.put(s.attributeValue("jid", ""), s.attributeValue("subscription"));
                     }
                 }
-                List<Subscription> unchanged = service.changeSubscriptions(from, Pubsub.requiredNode(node), changes);
+                List<Subscription> unchanged = service.subscriptions().changeSubscriptions(from,
+                        Pubsub.requiredNode(node), changes);
                 if (!unchanged.isEmpty()) {
                     return Pubsub.notApplied(iq, node, "subscriptions", unchanged.stream().map(s -> {
                         Element e = DocumentHelper.createElement(QName.get("subscription", Pubsub.OWNER))
@@ -342,95 +325,6 @@ final class PubsubRequests {
             }
         }
         return wrapped(iq, Pubsub.NS, list);
-    }
-
-    /**
-     * §5.1 the service's identity and features; §5.3, §5.4 a node's, with its meta-data, to anyone
-     * but its outcasts (for whom it is not found).
-     */
-    private Element info(Stanza iq) throws Refusal {
-        if (!"get".equals(iq.type())) {
-            throw Refusal.of(StanzaErrorCondition.BAD_REQUEST);
-        }
-        String name = payload(iq).attributeValue("node");
-        Element query = DocumentHelper.createElement(QName.get("query", INFO));
-        if (name == null) {
-            query.addElement(QName.get("identity", INFO)).addAttribute("category", "pubsub")
-                    .addAttribute("type", "service").addAttribute("name", "Publish-Subscribe");
-            for (String feature : List.of(INFO, ITEMS, AdHocModule.NAMESPACE, Pubsub.NS)) {
-                query.addElement(QName.get("feature", INFO)).addAttribute("var", feature);
-            }
-            FEATURES.stream().filter(feature -> subscriptionNotifications || !feature.equals("subscription-notifications"))
-                    .forEach(feature -> query.addElement(QName.get("feature", INFO))
-                            .addAttribute("var", Pubsub.NS + "#" + feature));
-            return result(iq, query);
-        }
-        Node node = service.existing(name);
-        if (iq.from() == null || !service.mayDiscover(iq.from().asBareJid(), name)) {
-            throw Refusal.of(StanzaErrorCondition.ITEM_NOT_FOUND);
-        }
-        query.addAttribute("node", name);
-        query.addElement(QName.get("identity", INFO)).addAttribute("category", "pubsub").addAttribute("type", "leaf");
-        query.addElement(QName.get("feature", INFO)).addAttribute("var", Pubsub.NS);
-        query.add(metaData(node, service.owners(name)));
-        return result(iq, query);
-    }
-
-    /** §5.2 the nodes the requester may discover; §5.5 a node's items, by id, to those who may read them. */
-    private Element items(Stanza iq) throws Refusal {
-        if (!"get".equals(iq.type())) {
-            throw Refusal.of(StanzaErrorCondition.BAD_REQUEST);
-        }
-        String name = payload(iq).attributeValue("node");
-        Element query = DocumentHelper.createElement(QName.get("query", ITEMS));
-        String domain = service.domain().toString();
-        if (name == null) {
-            for (Node node : service.discoverableNodes(iq.from().asBareJid())) {
-                Element item = query.addElement(QName.get("item", ITEMS)).addAttribute("jid", domain)
-                        .addAttribute("node", node.name());
-                if (!node.settings().title().isEmpty()) {
-                    item.addAttribute("name", node.settings().title());
-                }
-            }
-            return result(iq, query);
-        }
-        Node node = visible(iq, name);
-        query.addAttribute("node", name);
-        if (node.settings().persistItems()) {
-            for (Item item : service.items(iq.from(), name, -1, Set.of())) {
-                query.addElement(QName.get("item", ITEMS)).addAttribute("jid", domain).addAttribute("name", item.id());
-            }
-        }
-        return result(iq, query);
-    }
-
-    private Node visible(Stanza iq, String name) throws Refusal {
-        Node node = service.existing(name);
-        if (iq.from() == null || !service.mayView(iq.from().asBareJid(), node)) {
-            throw Refusal.of(StanzaErrorCondition.ITEM_NOT_FOUND);
-        }
-        return node;
-    }
-
-    /** §5.4: the node's meta-data, as a {@code pubsub#meta-data} form. */
-    private static Element metaData(Node node, List<String> owners) {
-        NodeSettings settings = node.settings();
-        Element x = DocumentHelper.createElement(QName.get("x", Pubsub.DATA)).addAttribute("type", "result");
-        metaField(x, "FORM_TYPE", "hidden", List.of(Pubsub.NS + "#meta-data"));
-        metaField(x, "pubsub#creation_date", "text-single",
-                List.of(DateTimeFormatter.ISO_INSTANT.format(node.created().truncatedTo(ChronoUnit.SECONDS))));
-        metaField(x, "pubsub#title", "text-single", List.of(settings.title()));
-        metaField(x, "pubsub#description", "text-single", List.of(settings.description()));
-        metaField(x, "pubsub#type", "text-single", List.of(settings.payloadType()));
-        metaField(x, "pubsub#owner", "jid-multi", owners);
-        metaField(x, "pubsub#access_model", "list-single", List.of(settings.accessModel()));
-        metaField(x, "pubsub#publish_model", "list-single", List.of(settings.publishModel()));
-        return x;
-    }
-
-    private static void metaField(Element x, String var, String type, List<String> values) {
-        Element field = x.addElement(QName.get("field", Pubsub.DATA)).addAttribute("var", var).addAttribute("type", type);
-        values.forEach(value -> field.addElement(QName.get("value", Pubsub.DATA)).setText(value));
     }
 
     private static Element wrapped(Stanza iq, String namespace, Element child) {

@@ -1,7 +1,5 @@
 package im.parley.server.modules.pubsub;
 
-import im.parley.core.jid.JidMalformedException;
-import im.parley.core.jid.Jids;
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.server.modules.pep.Pubsub;
@@ -28,11 +26,12 @@ import org.jxmpp.jid.Jid;
 
 /**
  * A publish-subscribe service (XEP-0060) on its own domain, {@code pubsub.<domain>}: nodes that
- * entities create, configure and delete (§8), publish to and retract from (§7), subscribe to and
- * retrieve items from (§6), with affiliations (§4.1), access models (§4.5) and publish models
- * (§16.4.4 {@code pubsub#publish_model}), and the notifications all of that causes, sent from the
- * service's domain. Blocking (storage); the module runs one request at a time per service, so
- * that a node's changes and their notifications keep their order (RFC 6120 §10.1).
+ * entities create, configure and delete (§8), publish to and retract from (§7) and retrieve items
+ * from (§6.5), with affiliations (§4.1), access models (§4.5) and publish models (§16.4.4
+ * {@code pubsub#publish_model}); the subscriptions are {@link NodeSubscriptions}', the messages
+ * sent from the service's domain {@link ServiceMessages}'. Blocking (storage); the module runs one
+ * request at a time per service, so that a node's changes and their notifications keep their order
+ * (RFC 6120 §10.1).
  */
 final class PubsubService {
 
@@ -40,32 +39,37 @@ final class PubsubService {
     record Limits(NodeSettings.Limits node, int maxNodesPerOwner, int maxSubscriptions) {
     }
 
-    /**
-     * Whether a subscriber is told when an owner changes its subscription (§8.6, §8.8.4, the
-     * notification of subscription state changes; SHOULD in each place), {@code
-     * pubsub.subscription_notifications}: Smack (4.4 and 4.5) cannot parse an
-     * {@code <event><subscription/></event>} and closes its connection on it.
-     */
-    private final boolean tellSubscribers;
-
     private final DomainBareJid domain;
     private final JdbcPubsubStore store;
     private final NodeAccess access;
     private final Limits limits;
     private final Predicate<Jid> mayCreate;
     private final Clock clock;
-    private final Consumer<Stanza> send;
+    private final ServiceMessages messages;
+    private final NodeSubscriptions subscriptions;
 
+    /**
+     * @param tellSubscribers whether a subscriber is told when an owner changes its subscription
+     *     (§8.6, §8.8.4, the notification of subscription state changes; SHOULD in each place),
+     *     {@code pubsub.subscription_notifications}: Smack (4.4 and 4.5) cannot parse an
+     *     {@code <event><subscription/></event>} and closes its connection on it
+     */
     PubsubService(DomainBareJid domain, JdbcPubsubStore store, NodeAccess access, Limits limits,
                   Predicate<Jid> mayCreate, boolean tellSubscribers, Clock clock, Consumer<Stanza> send) {
         this.domain = domain;
-        this.tellSubscribers = tellSubscribers;
         this.store = store;
         this.access = access;
         this.limits = limits;
         this.mayCreate = mayCreate;
         this.clock = clock;
-        this.send = send;
+        this.messages = new ServiceMessages(domain, store, access, send);
+        this.subscriptions = new NodeSubscriptions(this, store, access, messages, limits.maxSubscriptions(),
+                tellSubscribers);
+    }
+
+    /** Subscribing, approvals and the owners' management of subscriptions. */
+    NodeSubscriptions subscriptions() {
+        return subscriptions;
     }
 
     DomainBareJid domain() {
@@ -160,7 +164,7 @@ final class PubsubService {
         store.trim(service(), node, settings.persistItems() ? settings.maxItems() : 0);
         if (settings.notifyConfig()) {
             Element event = Events.configured(node, settings.deliverPayloads() ? settings.form("result") : null);
-            notifySubscribers(new Node(node, settings, existing.created()), event);
+            messages.notifySubscribers(new Node(node, settings, existing.created()), event);
         }
     }
 
@@ -174,7 +178,7 @@ final class PubsubService {
             for (Subscription subscription : subscribers) {
                 if (subscription.state() == SubscriptionState.SUBSCRIBED
                         && affiliations.get(bareOf(subscription.jid())) != Affiliation.OUTCAST) {
-                    sendEvent(existing, subscription.jid(), Events.deleted(node, redirect));
+                    messages.sendEvent(existing, subscription.jid(), Events.deleted(node, redirect));
                 }
             }
         }
@@ -187,7 +191,7 @@ final class PubsubService {
             throw Refusal.unsupported("persistent-items");
         }
         store.purge(service(), node);
-        notifySubscribers(existing, Pubsub.nodeEvent("purge", node));
+        messages.notifySubscribers(existing, Pubsub.nodeEvent("purge", node));
     }
 
     /**
@@ -236,7 +240,7 @@ final class PubsubService {
         if (settings.persistItems() && id != null) {
             store.publish(service(), node, published, settings.maxItems());
         }
-        notifySubscribers(target, Events.published(node, id == null ? null : published, settings));
+        messages.notifySubscribers(target, Events.published(node, id == null ? null : published, settings));
         return id;
     }
 
@@ -303,7 +307,7 @@ final class PubsubService {
             throw Refusal.of(StanzaErrorCondition.ITEM_NOT_FOUND);
         }
         if (notify || existing.settings().notifyRetract()) {
-            notifySubscribers(existing, Pubsub.retracted(node, id));
+            messages.notifySubscribers(existing, Pubsub.retracted(node, id));
         }
     }
 
@@ -322,125 +326,6 @@ final class PubsubService {
         return ids.isEmpty() ? store.items(service(), node, max) : store.items(service(), node, ids);
     }
 
-    /**
-     * §6.1: subscribes {@code jid} (whose bare JID must be the requester's, §6.1.3.1): at once, or
-     * pending until an owner approves (§6.1.2.2, §8.6). Returns the state; a subscription that
-     * exists is given back as it is (§6.1.6 without multiple subscriptions), one still pending is
-     * refused (§6.1.3.7).
-     */
-    SubscriptionState subscribe(Jid requester, String node, Jid jid) throws Refusal {
-        if (!jid.asBareJid().equals(requester.asBareJid())) {
-            throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, "invalid-jid", null);
-        }
-        Node existing = existing(node);
-        if (!existing.settings().subscribable()) {
-            // §6.1.3.9: the node takes no subscriptions.
-            throw Refusal.unsupported("subscribe");
-        }
-        Map<String, Affiliation> affiliations = store.affiliations(service(), node);
-        Optional<Subscription> current = store.subscriptions(service(), node).stream()
-                .filter(s -> s.jid().equals(jid.toString())).findFirst();
-        if (current.isPresent() && current.get().state() == SubscriptionState.PENDING) {
-            throw Refusal.of(StanzaErrorCondition.NOT_AUTHORIZED, "pending-subscription", null);
-        }
-        NodeAccess.Subscribing subscribing = access.subscribing(requester.asBareJid(), existing.settings(), affiliations);
-        if (current.isPresent()) {
-            return current.get().state();
-        }
-        SubscriptionState state = subscribing == NodeAccess.Subscribing.SUBSCRIBED ? SubscriptionState.SUBSCRIBED
-                : SubscriptionState.PENDING;
-        if (!store.subscribe(service(), node, jid.toString(), state, limits.maxSubscriptions())) {
-            throw Refusal.of(StanzaErrorCondition.POLICY_VIOLATION, "too-many-subscriptions", "a node takes "
-                    + limits.maxSubscriptions() + " subscriptions here (pubsub.max_subscriptions)");
-        }
-        if (state == SubscriptionState.PENDING) {
-            askOwners(node, affiliations, jid);
-        } else {
-            subscribed(existing, affiliations, jid);
-        }
-        return state;
-    }
-
-    /** What follows a new subscription: its owners told if the node says so; the last item if it sends it (§6.1.7). */
-    private void subscribed(Node node, Map<String, Affiliation> affiliations, Jid jid) {
-        NodeSettings settings = node.settings();
-        if (settings.notifySub()) {
-            owners(affiliations).forEach(owner -> sendEvent(node, owner,
-                    Events.subscription(node.name(), jid.toString(), SubscriptionState.SUBSCRIBED.value())));
-        }
-        if (settings.sendLastOnSubscription() && settings.persistItems() && settings.deliverNotifications()) {
-            List<Item> last = store.items(service(), node.name(), 1);
-            if (!last.isEmpty()) {
-                sendEvent(node, jid.toString(), Events.published(node.name(), last.get(0), settings));
-            }
-        }
-    }
-
-    /** §8.6: a form to every owner, asking it to approve the subscription. */
-    private void askOwners(String node, Map<String, Affiliation> affiliations, Jid jid) {
-        for (String owner : owners(affiliations)) {
-            ask(owner, node, jid.toString());
-        }
-    }
-
-    private void ask(String owner, String node, String subscriber) {
-        Element message = Events.message(domain, owner, "normal");
-        message.add(Events.approvalForm(node, subscriber));
-        send(message, owner);
-    }
-
-    /** §8.7: the nodes {@code requester} owns, by name. */
-    List<String> ownedNodes(BareJid requester) {
-        return store.affiliationsOf(service(), requester.toString()).entrySet().stream()
-                .filter(e -> e.getValue() == Affiliation.OWNER).map(Map.Entry::getKey).toList();
-    }
-
-    /** §8.7.4: an approval form (§8.6) to {@code requester}, an owner, for each pending subscription of the node. */
-    int askAgain(Jid requester, String node) throws Refusal {
-        owned(requester, node);
-        List<Subscription> pending = store.subscriptions(service(), node).stream()
-                .filter(s -> s.state() == SubscriptionState.PENDING).toList();
-        pending.forEach(subscription -> ask(requester.toString(), node, subscription.jid()));
-        return pending.size();
-    }
-
-    /**
-     * §8.6: an owner's answer to an approval form: the subscription becomes subscribed, or is
-     * removed (a cancelled form changes nothing: the requests handler does not call this).
-     */
-    void decide(Jid requester, String node, Jid subscriber, boolean allow) throws Refusal {
-        Node existing = owned(requester, node);
-        Optional<Subscription> pending = store.subscriptions(service(), node).stream()
-                .filter(s -> s.jid().equals(subscriber.toString()) && s.state() == SubscriptionState.PENDING).findFirst();
-        if (pending.isEmpty()) {
-            throw Refusal.of(StanzaErrorCondition.ITEM_NOT_FOUND, null, "no pending subscription of " + subscriber);
-        }
-        changeSubscription(existing, subscriber.toString(), allow ? SubscriptionState.SUBSCRIBED : null);
-    }
-
-    /** §6.2: unsubscribes {@code jid}, whose bare JID must be the requester's (§6.2.3.3). */
-    void unsubscribe(Jid requester, String node, Jid jid) throws Refusal {
-        if (!jid.asBareJid().equals(requester.asBareJid())) {
-            throw Refusal.of(StanzaErrorCondition.FORBIDDEN);
-        }
-        existing(node);
-        boolean subscribed = store.subscriptions(service(), node).stream().anyMatch(s -> s.jid().equals(jid.toString()));
-        if (!subscribed) {
-            // §6.2.3.2: no such subscriber.
-            throw Refusal.of(StanzaErrorCondition.UNEXPECTED_REQUEST, "not-subscribed", null);
-        }
-        store.subscribe(service(), node, jid.toString(), null, limits.maxSubscriptions());
-    }
-
-    /** §5.6: the requester's subscriptions (its bare and full JIDs), of one node if named. */
-    List<Subscription> subscriptionsOf(BareJid requester, String node) throws Refusal {
-        if (node != null) {
-            existing(node);
-        }
-        return store.subscriptionsOf(service(), requester.toString()).stream()
-                .filter(s -> node == null || s.node().equals(node)).toList();
-    }
-
     /** §5.7: the requester's affiliations, of one node if named. */
     Map<String, Affiliation> affiliationsOf(BareJid requester, String node) throws Refusal {
         if (node != null) {
@@ -449,61 +334,6 @@ final class PubsubService {
         Map<String, Affiliation> all = new LinkedHashMap<>(store.affiliationsOf(service(), requester.toString()));
         all.keySet().removeIf(name -> node != null && !name.equals(node));
         return all;
-    }
-
-    /** §8.8.1: the subscriptions to a node (subscribed; pending ones are the owners' to approve, §8.7). */
-    List<Subscription> subscriptions(Jid requester, String node) throws Refusal {
-        owned(requester, node);
-        return store.subscriptions(service(), node).stream()
-                .filter(s -> s.state() == SubscriptionState.SUBSCRIBED).toList();
-    }
-
-    /**
-     * §8.8.2: changes subscriptions ({@code none} removes one); returns the entries not applied
-     * (§8.8.2.4: not a JID, or a state the service does not set), each with the state it still has.
-     */
-    List<Subscription> changeSubscriptions(Jid requester, String node, Map<String, String> changes) throws Refusal {
-        Node existing = owned(requester, node);
-        List<Subscription> unchanged = new ArrayList<>();
-        Map<String, SubscriptionState> current = new LinkedHashMap<>();
-        store.subscriptions(service(), node).forEach(s -> current.put(s.jid(), s.state()));
-        for (Map.Entry<String, String> change : changes.entrySet()) {
-            String jid;
-            try {
-                jid = Jids.parse(change.getKey()).toString();
-            } catch (JidMalformedException e) {
-                unchanged.add(new Subscription(node, change.getKey(), null));
-                continue;
-            }
-            Optional<SubscriptionState> state = SubscriptionState.of(change.getValue());
-            if (!change.getValue().equals("none") && state.isEmpty()) {
-                unchanged.add(new Subscription(node, jid, current.get(jid)));
-                continue;
-            }
-            if (!current.containsKey(jid) && state.isEmpty()) {
-                continue;  // none, and none it is
-            }
-            changeSubscription(existing, jid, state.orElse(null));
-        }
-        return unchanged;
-    }
-
-    /**
-     * Sets a subscription's state (null: none); tells the subscriber if the service does
-     * ({@link #tellSubscribers}); a new subscription gets what follows one (the last item).
-     */
-    private void changeSubscription(Node node, String jid, SubscriptionState state) {
-        store.subscribe(service(), node.name(), jid, state, Integer.MAX_VALUE);
-        if (tellSubscribers) {
-            sendEvent(node, jid, Events.subscription(node.name(), jid, state == null ? "none" : state.value()));
-        }
-        if (state == SubscriptionState.SUBSCRIBED) {
-            try {
-                subscribed(node, store.affiliations(service(), node.name()), Jids.parse(jid));
-            } catch (JidMalformedException e) {
-                // not stored: every JID here was parsed before
-            }
-        }
     }
 
     /** §8.9.1: the affiliations of a node other than none. */
@@ -539,11 +369,11 @@ final class PubsubService {
                     continue;
                 }
                 if (affiliation == Affiliation.OUTCAST) {
-                    changeSubscription(existing, subscription.jid(), null);
+                    subscriptions.changeSubscription(existing, subscription.jid(), null);
                 } else if (subscription.state() == SubscriptionState.PENDING && (affiliation == Affiliation.OWNER
                         || affiliation == Affiliation.PUBLISHER || affiliation == Affiliation.MEMBER)) {
                     // §8.7 (the note on affiliation policies): an affiliation that admits it approves it.
-                    changeSubscription(existing, subscription.jid(), SubscriptionState.SUBSCRIBED);
+                    subscriptions.changeSubscription(existing, subscription.jid(), SubscriptionState.SUBSCRIBED);
                 }
             }
         }
@@ -577,7 +407,7 @@ final class PubsubService {
     }
 
     /** The node if {@code requester} owns it: item-not-found if there is none, forbidden if not an owner (§8.x.3). */
-    private Node owned(Jid requester, String node) throws Refusal {
+    Node owned(Jid requester, String node) throws Refusal {
         Node existing = existing(node);
         if (store.affiliations(service(), node).get(requester.asBareJid().toString()) != Affiliation.OWNER) {
             throw Refusal.of(StanzaErrorCondition.FORBIDDEN);
@@ -585,54 +415,20 @@ final class PubsubService {
         return existing;
     }
 
+    /** Whether {@code entity} (its bare or a full JID) has an approved subscription to the node. */
     private boolean subscribed(String node, BareJid entity) {
         return store.subscriptions(service(), node).stream().anyMatch(s -> s.state() == SubscriptionState.SUBSCRIBED
                 && bareOf(s.jid()).equals(entity.toString()));
     }
 
-    /** Sends an event to every subscriber (subscribed) the node's access model still admits. */
-    private void notifySubscribers(Node node, Element event) {
-        if (!node.settings().deliverNotifications()) {
-            return;
-        }
-        Map<String, Affiliation> affiliations = store.affiliations(service(), node.name());
-        NodeAccess broadcast = access.readingRostersOnce();
-        for (Subscription subscription : store.subscriptions(service(), node.name())) {
-            if (subscription.state() != SubscriptionState.SUBSCRIBED) {
-                continue;
-            }
-            BareJid bare;
-            try {
-                bare = Jids.parse(subscription.jid()).asBareJid();
-            } catch (JidMalformedException e) {
-                continue;  // not stored: subscribe parsed it
-            }
-            if (broadcast.refusesItems(bare, node.settings(), affiliations, true).isEmpty()) {
-                sendEvent(node, subscription.jid(), event.createCopy());
-            }
-        }
-    }
-
-    private void sendEvent(Node node, String to, Element event) {
-        Element message = Events.message(domain, to, node.settings().notificationType());
-        message.add(event);
-        send(message, to);
-    }
-
-    private void send(Element message, String to) {
-        try {
-            send.accept(new Stanza(message, domain, Jids.parse(to)));
-        } catch (JidMalformedException e) {
-            // not stored: every JID here was parsed before
-        }
-    }
-
-    private static List<String> owners(Map<String, Affiliation> affiliations) {
+    /** The owners among {@code affiliations}, by bare JID. */
+    static List<String> owners(Map<String, Affiliation> affiliations) {
         return affiliations.entrySet().stream().filter(e -> e.getValue() == Affiliation.OWNER).map(Map.Entry::getKey)
                 .toList();
     }
 
-    private static String bareOf(String jid) {
+    /** The bare part of a JID as stored: up to its first {@code /} (RFC 7622 §3.1). */
+    static String bareOf(String jid) {
         int slash = jid.indexOf('/');
         return slash < 0 ? jid : jid.substring(0, slash);
     }
