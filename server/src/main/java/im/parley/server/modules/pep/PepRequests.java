@@ -140,7 +140,8 @@ final class PepRequests implements IqHandler {
                         .addAttribute("affiliation", affiliation.value()));
                 return ownerResult(iq, affiliations);
             }
-            case "set affiliations" -> service.affiliate(owner, Pubsub.requiredNode(node), Pubsub.affiliationChanges(verb, Affiliation::of));
+            case "set affiliations" -> service.affiliate(owner, Pubsub.requiredNode(node),
+                    Pubsub.affiliationChanges(verb, Affiliation::of));
             case "get subscriptions" -> {
                 Element list = DocumentHelper.createElement(QName.get("subscriptions", Pubsub.OWNER))
                         .addAttribute("node", Pubsub.requiredNode(node));

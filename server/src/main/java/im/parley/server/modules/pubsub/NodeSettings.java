@@ -119,7 +119,8 @@ final class NodeSettings {
         for (String off : List.of(NOTIFY_CONFIG, NOTIFY_SUB, PRESENCE_BASED, PURGE_OFFLINE)) {
             values.put(off, List.of("0"));
         }
-        values.put(SEND_LAST, List.of("never"));
+        // §12 (item caching): the last item SHOULD go to a new subscriber, on subscription or approval.
+        values.put(SEND_LAST, List.of("on_sub"));
         values.put(NOTIFICATION_TYPE, List.of("headline"));
         values.put(ITEM_REPLY, List.of("owner"));
         values.put(TITLE, List.of(""));

@@ -345,10 +345,12 @@ class PubsubServiceTest {
         ok(iq(juliet, publish("club", geo("c2", "gone"))));
         assertThat(notifications(nurse.stanzas())).isEmpty();
 
-        // §8.7's note: a pending subscription of an entity made a member is approved.
+        // §8.7's note: a pending subscription of an entity made a member is approved; the last
+        // item follows the approval (§12, item caching; send_last_published_item on_sub).
         ok(iq(romeo, subscribe("club", "romeo@parley.test")));
         ok(iq(juliet, set(OWNER, "<affiliations node='club'><affiliation jid='romeo@parley.test' affiliation='member'/>"
                 + "</affiliations>")));
+        assertThat(notifications(romeo.stanzas())).singleElement().satisfies(m -> assertThat(m.asXML()).contains("gone"));
         ok(iq(juliet, publish("club", geo("c3", "for members"))));
         assertThat(notifications(romeo.stanzas())).singleElement().satisfies(m -> assertThat(m.asXML())
                 .contains("for members"));
@@ -442,6 +444,29 @@ class PubsubServiceTest {
         assertThat(error(iq(juliet, create("news", "")))).as("§8.1.3.1").isEqualTo("forbidden");
         assertThat(error(iq(juliet, publish("news", geo("a", "auto"))))).as("no auto-create either")
                 .isEqualTo("item-not-found");
+    }
+
+    @Test
+    void theServiceLimitsNodesPayloadsAndSubscriptions_xep0060_7_1_3_4_and_6_1_3_9() throws Exception {
+        start(c -> c.with(PubsubModule.MAX_NODES_PER_OWNER, 1).with(PubsubModule.MAX_PAYLOAD_SIZE, 200)
+                .with(PubsubModule.MAX_SUBSCRIPTIONS, 1).with(PubsubModule.MAX_ITEMS, 3));
+        ok(iq(juliet, create("news", "")));
+        assertThat(error(iq(juliet, create("more", "")))).as("pubsub.max_nodes_per_owner")
+                .isEqualTo("not-allowed max-nodes-exceeded");
+        ok(iq(romeo, create("romeos", "")));
+
+        assertThat(error(iq(juliet, publish("news", geo("big", "x".repeat(300)))))).as("§7.1.3.4, pubsub.max_payload_size")
+                .isEqualTo("not-acceptable payload-too-big");
+        assertThat(error(iq(romeo, create("many", field("pubsub#max_items", "4"))))).as("pubsub.max_items")
+                .isEqualTo("policy-violation");
+        ok(iq(juliet, set(OWNER, "<configure node='news'><x xmlns='" + DATA + "' type='submit'>"
+                + field("pubsub#max_items", "max") + "</x></configure>")));
+        assertThat(iq(juliet, get(OWNER, "<configure node='news'/>")).asXML()).as("max means the service's limit")
+                .contains("<value>3</value>");
+
+        ok(iq(romeo, subscribe("news", "romeo@parley.test")));
+        assertThat(error(iq(nurse, subscribe("news", "nurse@parley.test")))).as("pubsub.max_subscriptions")
+                .isEqualTo("policy-violation too-many-subscriptions");
     }
 
     @Test
