@@ -17,8 +17,8 @@ import org.jxmpp.jid.EntityBareJid;
 
 /**
  * Who may see a node of the service, subscribe to it and retrieve its items (XEP-0060 §4.5 access
- * models; §6.1.3 and §6.5.9 their errors). Owners and publishers always may, outcasts never
- * ({@code forbidden}, §6.1.3.8, §6.5.9.8). Under {@code presence} and {@code roster} the node's
+ * models; §6.1.3 and §6.5.9 their errors). Owners and publishers always may, outcasts and
+ * publish-only entities never ({@code forbidden}, §6.1.3.8, §6.5.9.8; §4.1 table 4). Under {@code presence} and {@code roster} the node's
  * owners' rosters decide (those of its owners with an account here: a remote owner's roster is
  * not known). Under {@code authorize}, items are for approved subscribers ({@code not-subscribed},
  * §6.5.9.3) and a subscription waits for an owner's approval; under {@code whitelist}, for members.
@@ -51,7 +51,7 @@ final class NodeAccess {
     Optional<Refusal> refusesItems(BareJid requester, NodeSettings settings, Map<String, Affiliation> affiliations,
                                   boolean subscribed) {
         Affiliation affiliation = affiliations.getOrDefault(requester.toString(), Affiliation.NONE);
-        if (affiliation == Affiliation.OUTCAST) {
+        if (affiliation == Affiliation.OUTCAST || affiliation == Affiliation.PUBLISH_ONLY) {
             return Optional.of(Refusal.of(StanzaErrorCondition.FORBIDDEN));
         }
         if (affiliation == Affiliation.OWNER || affiliation == Affiliation.PUBLISHER) {
@@ -68,7 +68,7 @@ final class NodeAccess {
     Subscribing subscribing(BareJid requester, NodeSettings settings, Map<String, Affiliation> affiliations)
             throws Refusal {
         Affiliation affiliation = affiliations.getOrDefault(requester.toString(), Affiliation.NONE);
-        if (affiliation == Affiliation.OUTCAST) {
+        if (affiliation == Affiliation.OUTCAST || affiliation == Affiliation.PUBLISH_ONLY) {
             throw Refusal.of(StanzaErrorCondition.FORBIDDEN);
         }
         if (affiliation == Affiliation.OWNER || affiliation == Affiliation.PUBLISHER) {

@@ -377,6 +377,13 @@ class PubsubServiceTest {
                 .element(QName.get("affiliations", PUBSUB));
         assertThat(mine.elements()).extracting(a -> a.attributeValue("node") + " " + a.attributeValue("affiliation"))
                 .containsExactly("news publisher");
+
+        // §4.1 table 4: a publish-only entity publishes, but neither subscribes nor reads items.
+        ok(iq(juliet, set(OWNER, "<affiliations node='news'><affiliation jid='nurse@parley.test' "
+                + "affiliation='publish-only'/></affiliations>")));
+        ok(iq(nurse, publish("news", geo("n1", "from the kitchen"))));
+        assertThat(error(iq(nurse, get(PUBSUB, "<items node='news'/>")))).isEqualTo("forbidden");
+        assertThat(error(iq(nurse, subscribe("news", "nurse@parley.test")))).isEqualTo("forbidden");
     }
 
     @Test
