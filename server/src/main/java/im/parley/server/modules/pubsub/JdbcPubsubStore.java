@@ -237,6 +237,16 @@ final class JdbcPubsubStore {
         });
     }
 
+    /** The state of {@code jid}'s subscription to a node, if it has one. */
+    Optional<SubscriptionState> subscription(String service, String node, String jid) {
+        return tx.run("read a pubsub subscription to " + node, connection -> {
+            try (PreparedStatement s = prepare(connection, "SELECT node, jid, state FROM pubsub_subscriptions" + KEY
+                    + " AND jid = ?", service, node, jid); ResultSet rows = s.executeQuery()) {
+                return rows.next() ? Optional.of(subscription(rows).state()) : Optional.empty();
+            }
+        });
+    }
+
     /** The subscriptions of the JIDs of one entity ({@code bare} and its full JIDs), of every node. */
     List<Subscription> subscriptionsOf(String service, String bare) {
         return tx.run("read pubsub subscriptions of " + bare, connection -> {

@@ -59,14 +59,13 @@ final class NodeSubscriptions {
             throw Refusal.unsupported("subscribe");
         }
         Map<String, Affiliation> affiliations = store.affiliations(service, node);
-        Optional<Subscription> current = store.subscriptions(service, node).stream()
-                .filter(s -> s.jid().equals(jid.toString())).findFirst();
-        if (current.isPresent() && current.get().state() == SubscriptionState.PENDING) {
+        Optional<SubscriptionState> current = store.subscription(service, node, jid.toString());
+        if (current.isPresent() && current.get() == SubscriptionState.PENDING) {
             throw Refusal.of(StanzaErrorCondition.NOT_AUTHORIZED, "pending-subscription", null);
         }
         NodeAccess.Subscribing subscribing = access.subscribing(requester.asBareJid(), existing.settings(), affiliations);
         if (current.isPresent()) {
-            return current.get().state();
+            return current.get();
         }
         SubscriptionState state = subscribing == NodeAccess.Subscribing.SUBSCRIBED ? SubscriptionState.SUBSCRIBED
                 : SubscriptionState.PENDING;
@@ -125,9 +124,7 @@ final class NodeSubscriptions {
      */
     void decide(Jid requester, String node, Jid subscriber, boolean allow) throws Refusal {
         Node existing = nodes.owned(requester, node);
-        Optional<Subscription> pending = store.subscriptions(service, node).stream()
-                .filter(s -> s.jid().equals(subscriber.toString()) && s.state() == SubscriptionState.PENDING).findFirst();
-        if (pending.isEmpty()) {
+        if (store.subscription(service, node, subscriber.toString()).filter(SubscriptionState.PENDING::equals).isEmpty()) {
             throw Refusal.of(StanzaErrorCondition.ITEM_NOT_FOUND, null, "no pending subscription of " + subscriber);
         }
         changeSubscription(existing, subscriber.toString(), allow ? SubscriptionState.SUBSCRIBED : null);
@@ -139,8 +136,7 @@ final class NodeSubscriptions {
             throw Refusal.of(StanzaErrorCondition.FORBIDDEN);
         }
         nodes.existing(node);
-        boolean subscribed = store.subscriptions(service, node).stream().anyMatch(s -> s.jid().equals(jid.toString()));
-        if (!subscribed) {
+        if (store.subscription(service, node, jid.toString()).isEmpty()) {
             // §6.2.3.2: no such subscriber.
             throw Refusal.of(StanzaErrorCondition.UNEXPECTED_REQUEST, "not-subscribed", null);
         }

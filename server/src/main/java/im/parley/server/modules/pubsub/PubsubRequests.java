@@ -6,7 +6,6 @@ import static im.parley.server.module.IqReplies.result;
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import im.parley.core.routing.Stanza;
-import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.server.event.StanzaEvent;
@@ -16,6 +15,7 @@ import im.parley.server.modules.pep.Pubsub;
 import im.parley.server.modules.pep.Pubsub.Refusal;
 import im.parley.server.modules.pubsub.JdbcPubsubStore.Item;
 import im.parley.server.modules.pubsub.JdbcPubsubStore.Subscription;
+import im.parley.server.modules.pubsub.PubsubService.Node;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,12 +111,15 @@ final class PubsubRequests {
         }
         boolean allow = List.of("1", "true").contains(first(fields.get("pubsub#allow")));
         try {
-            service.subscriptions().decide(message.from(), node, Jids.parse(subscriber), allow);
-        } catch (Refusal | JidMalformedException e) {
-            Element error = Stanzas.errorReply(message.element(), new StanzaError(
-                    e instanceof Refusal r ? r.condition.defaultType() : StanzaErrorCondition.JID_MALFORMED.defaultType(),
-                    e instanceof Refusal r ? r.condition : StanzaErrorCondition.JID_MALFORMED, e.getMessage()));
-            send.accept(new Stanza(error, service.domain(), message.from()));
+            Jid subscriberJid;
+            try {
+                subscriberJid = Jids.parse(subscriber);
+            } catch (JidMalformedException e) {
+                throw Refusal.of(StanzaErrorCondition.JID_MALFORMED, null, e.getMessage());
+            }
+            service.subscriptions().decide(message.from(), node, subscriberJid, allow);
+        } catch (Refusal refusal) {
+            send.accept(new Stanza(refusal.replyTo(message), service.domain(), message.from()));
         }
     }
 
@@ -313,9 +316,10 @@ final class PubsubRequests {
     private Element items(Stanza iq, Jid from, Element request) throws Refusal {
         Pubsub.ItemsRequest asked = Pubsub.ItemsRequest.of(request);
         String node = asked.node();
-        NodeSettings settings = service.existing(node).settings();
+        Node existing = service.existing(node);
+        NodeSettings settings = existing.settings();
         Element list = DocumentHelper.createElement(QName.get("items", Pubsub.NS)).addAttribute("node", node);
-        for (Item item : service.items(from, node, asked.max(), asked.ids())) {
+        for (Item item : service.items(from, existing, asked.max(), asked.ids())) {
             Element element = list.addElement(QName.get("item", Pubsub.NS)).addAttribute("id", item.id());
             if (settings.repliesToPublisher()) {
                 element.addAttribute("publisher", item.publisher());

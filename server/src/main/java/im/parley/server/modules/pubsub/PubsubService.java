@@ -312,8 +312,8 @@ final class PubsubService {
     }
 
     /** §6.5: the newest {@code max} items (all if negative) or those of {@code ids} (§6.5.8), if the requester may see them. */
-    List<Item> items(Jid requester, String node, int max, Set<String> ids) throws Refusal {
-        Node existing = existing(node);
+    List<Item> items(Jid requester, Node existing, int max, Set<String> ids) throws Refusal {
+        String node = existing.name();
         Optional<Refusal> refusal = access.refusesItems(requester.asBareJid(), existing.settings(),
                 store.affiliations(service(), node), subscribed(node, requester.asBareJid()));
         if (refusal.isPresent()) {
@@ -417,8 +417,9 @@ final class PubsubService {
 
     /** Whether {@code entity} (its bare or a full JID) has an approved subscription to the node. */
     private boolean subscribed(String node, BareJid entity) {
-        return store.subscriptions(service(), node).stream().anyMatch(s -> s.state() == SubscriptionState.SUBSCRIBED
-                && bareOf(s.jid()).equals(entity.toString()));
+        // The entity's own rows (by the JID's index), not the node's every subscriber.
+        return store.subscriptionsOf(service(), entity.toString()).stream()
+                .anyMatch(s -> s.node().equals(node) && s.state() == SubscriptionState.SUBSCRIBED);
     }
 
     /** The owners among {@code affiliations}, by bare JID. */

@@ -100,7 +100,7 @@ final class ServiceDisco {
         Node node = visible(iq, name);
         query.addAttribute("node", name);
         if (node.settings().persistItems()) {
-            for (Item item : service.items(iq.from(), name, -1, Set.of())) {
+            for (Item item : service.items(iq.from(), node, -1, Set.of())) {
                 query.addElement(QName.get("item", ITEMS)).addAttribute("jid", domain).addAttribute("name", item.id());
             }
         }

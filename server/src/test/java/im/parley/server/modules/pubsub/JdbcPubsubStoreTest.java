@@ -100,6 +100,9 @@ class JdbcPubsubStoreTest extends StoreContract {
                 new Subscription("news", "romeo@example.org", SubscriptionState.SUBSCRIBED),
                 new Subscription("news", "romeo@example.org/orchard", SubscriptionState.SUBSCRIBED));
 
+        assertThat(store.subscription(SERVICE, "news", "romeo@example.org/orchard")).contains(SubscriptionState.SUBSCRIBED);
+        assertThat(store.subscription(SERVICE, "news", "nurse@example.org")).isEmpty();
+
         store.forget(SERVICE, "romeo@example.org");
         assertThat(store.subscriptions(SERVICE, "news")).extracting(Subscription::jid).containsExactly("romeo@example.org_x");
         assertThat(store.affiliations(SERVICE, "news")).containsOnlyKeys("juliet@example.org");
