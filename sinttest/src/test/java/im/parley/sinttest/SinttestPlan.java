@@ -29,6 +29,10 @@ final class SinttestPlan {
      * run like the others, are retried up to {@link #CLIENT_RACE_RETRIES} times, and the summary
      * names the cause when a retry passes them.
      */
+    private static final String CAPS_WAIT_RACE = "Smack 4.5.0-beta5's performActionAndWaitForPresence wakes the "
+            + "test when a presence arrives, which may be before EntityCapsManager noted that presence's new ver, "
+            + "so the next disco#info answers from the old ver (the method's javadoc: \"not reliable\")";
+
     static final Map<String, String> KNOWN_CLIENT_RACES = Map.of(
             // Leave the room one created, enter it again at once. Smack's MultiUserChat handles
             // the exit's self-presence (110) in a presence listener that calls its synchronized
@@ -57,7 +61,19 @@ final class SinttestPlan {
             // MucOccupantTest checks the presences and their order (XEP-0045 §7.2.2).
             "MultiUserChatOccupantIntegrationTest.mucJoinPresenceInformationTest", "Smack 4.5.0-beta5's join() "
                     + "returns before its own self-presence reached the participant listeners, so the test may "
-                    + "count two presences where three came");
+                    + "count two presences where three came",
+            // These three change one connection's disco#info, wait in an async stanza listener
+            // for its new presence at the other (AbstractSmackIntegrationTest
+            // .performActionAndWaitForPresence), then ask the other's ServiceDiscoveryManager,
+            // which answers from the entity caps cache by the JID's last known ver. The listener
+            // can signal before EntityCapsManager has noted the new ver from that same presence,
+            // and the answer is the old ver's info: the framework's javadoc says the wait "is not
+            // reliable" for this reason, and Openfire's CI disables SoftwareInfoIntegrationTest and
+            // EntityCapsTest for it. Seen once here (SoftwareInfoIntegrationTest, 6 December 2026).
+            // modules/caps/CapsVerificationTest and PepModuleTest check what the server does with caps.
+            "SoftwareInfoIntegrationTest.test", CAPS_WAIT_RACE,
+            "EntityCapsTest.testCapsChanged", CAPS_WAIT_RACE,
+            "EntityCapsTest.testPreventDiscoInfo", CAPS_WAIT_RACE);
 
     /**
      * How many times a test of {@link #KNOWN_CLIENT_RACES} is retried while it keeps failing
