@@ -60,9 +60,11 @@ class Xep0030AnnouncedFeaturesTest {
             PUBSUB + "#retract-items",
             PUBSUB + "#retrieve-affiliations",      // §5.7
             PUBSUB + "#retrieve-default",
+            PUBSUB + "#retrieve-default-sub",       // §6.4
             PUBSUB + "#retrieve-items",
             PUBSUB + "#retrieve-subscriptions",     // §5.6
-            PUBSUB + "#subscribe");                 // §6.1, XEP-0163 §5
+            PUBSUB + "#subscribe",                  // §6.1, XEP-0163 §5
+            PUBSUB + "#subscription-options");      // §6.3
 
     /** Every feature of the server itself (XEP-0030 §3.1 on the domain), with the specification that names it. */
     private static final Set<String> SERVER_FEATURES = union(Set.of(

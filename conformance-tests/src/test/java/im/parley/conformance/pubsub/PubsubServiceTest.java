@@ -7,6 +7,7 @@ import im.parley.conformance.ParleyServerExtension;
 import im.parley.conformance.XmppClient;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smackx.pubsub.AccessModel;
 import org.jivesoftware.smackx.pubsub.Item;
 import org.jivesoftware.smackx.pubsub.LeafNode;
@@ -15,6 +16,8 @@ import org.jivesoftware.smackx.pubsub.PubSubManager;
 import org.jivesoftware.smackx.pubsub.SimplePayload;
 import org.jivesoftware.smackx.pubsub.Subscription;
 import org.jivesoftware.smackx.pubsub.form.FillableConfigureForm;
+import org.jivesoftware.smackx.pubsub.form.FillableSubscribeForm;
+import org.jivesoftware.smackx.pubsub.form.SubscribeForm;
 import org.jivesoftware.smackx.pubsub.listener.ItemEventListener;
 import org.jxmpp.jid.DomainBareJid;
 import org.junit.jupiter.api.DisplayName;
@@ -25,7 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The publish-subscribe service on {@code pubsub.<domain>} (XEP-0060) with Smack's own PubSub
  * support (smack-extensions' {@code PubSubManager}), as a client uses it over a real connection:
  * found through service discovery, nodes created with a configuration, items published to
- * subscribers, subscriptions approved by the owner under the {@code authorize} access model.
+ * subscribers, subscription options chosen by the subscriber, subscriptions approved by the
+ * owner under the {@code authorize} access model.
  */
 class PubsubServiceTest {
 
@@ -70,6 +74,45 @@ class PubsubServiceTest {
                 .containsExactly(reader.bareJid().toString());
 
         assertThat(ownerService.deleteNode("news")).isTrue();
+    }
+
+    @Test
+    @DisplayName("XEP-0060 §6.3: a subscriber reads its options and turns delivery off, then on with a body")
+    void aSubscriberChoosesItsOptions() throws Exception {
+        XmppClient owner = parley.loggedIn("owner");
+        XmppClient reader = parley.loggedIn("reader");
+        DomainBareJid service = PubSubManager.getPubSubService(owner.connection());
+        LeafNode node = PubSubManager.getInstanceFor(owner.connection(), service).createNode("options");
+        LeafNode asReader = PubSubManager.getInstanceFor(reader.connection(), service).getLeafNode("options");
+        List<String> got = new CopyOnWriteArrayList<>();
+        ItemEventListener<Item> listener = event -> event.getItems().forEach(item -> got.add(item.getId()));
+        asReader.addItemEventListener(listener);
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        reader.connection().addAsyncStanzaListener(stanza -> bodies.add(((Message) stanza).getBody()),
+                stanza -> stanza instanceof Message message && message.getBody() != null
+                        && service.equals(message.getFrom()));
+        String me = reader.bareJid().toString();
+        asReader.subscribe(me);
+
+        SubscribeForm options = asReader.getSubscriptionOptions(me);
+        assertThat(options.isDeliverOn()).isTrue();
+        assertThat(options.isIncludeBody()).isFalse();
+        FillableSubscribeForm off = options.getFillableForm();
+        off.setDeliverOn(false);
+        // Smack sets options by subscribing again with the form (§6.3.7): the subscription stays one.
+        assertThat(asReader.subscribe(reader.bareJid(), off).getState()).isEqualTo(Subscription.State.subscribed);
+        assertThat(asReader.getSubscriptionOptions(me).isDeliverOn()).isFalse();
+        node.publish(headline("quiet", "not delivered"));
+
+        FillableSubscribeForm on = asReader.getSubscriptionOptions(me).getFillableForm();
+        on.setDeliverOn(true);
+        on.setIncludeBody(true);
+        asReader.subscribe(reader.bareJid(), on);
+        node.publish(headline("loud", "Parley delivers again"));
+        await("the notification with its body").atMost(XmppClient.WAIT).until(() -> got.contains("loud")
+                && bodies.contains("Parley delivers again"));
+        assertThat(got).as("nothing while delivery was off").containsExactly("loud");
+        assertThat(asReader.getSubscriptions()).hasSize(1);
     }
 
     @Test

@@ -6,14 +6,16 @@ import static im.parley.server.modules.pep.JdbcPepStore.prepare;
 import static im.parley.server.storage.SqlTransactions.bindOwner;
 
 import im.parley.server.storage.SqlTransactions;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.EntityBareJid;
@@ -25,8 +27,8 @@ import org.jxmpp.jid.EntityBareJid;
  */
 final class JdbcPepSubscriptions {
 
-    /** One subscription: the node and the JID that gets its notifications. */
-    record Subscription(String node, String jid) {
+    /** One subscription: the node, the JID that gets its notifications, and its options (§6.3). */
+    record Subscription(String node, String jid, SubscriptionOptions options) {
     }
 
     /** What {@link #subscribe} did. */
@@ -46,10 +48,19 @@ final class JdbcPepSubscriptions {
     }
 
     /**
-     * Subscribes {@code jid} to an existing node unless it is already, the node has {@code max}
-     * subscriptions, or the entity (its bare JID) has {@link #MAX_PER_ENTITY} of them there.
+     * Subscribes {@code jid} to an existing node, with the default options, unless it is already,
+     * the node has {@code max} subscriptions, or the entity (its bare JID) has
+     * {@link #MAX_PER_ENTITY} of them there.
      */
     Subscribing subscribe(EntityBareJid owner, String node, String jid, int max) {
+        return subscribe(owner, node, jid, null, max);
+    }
+
+    /**
+     * As {@link #subscribe(EntityBareJid, String, String, int)}, with {@code options} (null: the
+     * defaults for a new subscription; one that exists keeps its own, or takes these).
+     */
+    Subscribing subscribe(EntityBareJid owner, String node, String jid, SubscriptionOptions options, int max) {
         return tx.runRetryingDuplicateKey("subscribe to a PEP node of " + owner, connection -> {
             // The node's row locked first: subscriptions to one node are counted and added one
             // transaction at a time, so that two at once cannot both pass the last free place.
@@ -61,6 +72,9 @@ final class JdbcPepSubscriptions {
                 exists.setString(4, jid);
                 try (ResultSet rows = exists.executeQuery()) {
                     if (rows.next()) {
+                        if (options != null) {
+                            setOptions(connection, owner, node, jid, options);
+                        }
                         return Subscribing.ALREADY;
                     }
                 }
@@ -82,14 +96,49 @@ final class JdbcPepSubscriptions {
                     }
                 }
             }
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO pep_subscriptions (domain, username, node, jid) VALUES (?, ?, ?, ?)")) {
+            SubscriptionOptions given = options == null ? SubscriptionOptions.DEFAULT : options;
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO pep_subscriptions "
+                    + "(domain, username, node, jid, deliver, include_body) VALUES (?, ?, ?, ?, ?, ?)")) {
                 bindKey(insert, 1, owner, node);
                 insert.setString(4, jid);
+                insert.setBoolean(5, given.deliver());
+                insert.setBoolean(6, given.includeBody());
                 insert.executeUpdate();
             }
             return Subscribing.SUBSCRIBED;
         });
+    }
+
+    /** The options of {@code jid}'s subscription to a node, if it has one. */
+    Optional<SubscriptionOptions> options(EntityBareJid owner, String node, String jid) {
+        return tx.run("read a PEP subscription's options at " + owner, connection -> {
+            try (PreparedStatement select = prepare(connection, "SELECT deliver, include_body FROM pep_subscriptions"
+                    + KEY + " AND jid = ?", owner, node)) {
+                select.setString(4, jid);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(new SubscriptionOptions(rows.getBoolean(1), rows.getBoolean(2)))
+                            : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Sets the options of {@code jid}'s subscription to a node; false if it has none. */
+    boolean setOptions(EntityBareJid owner, String node, String jid, SubscriptionOptions options) {
+        return tx.run("set a PEP subscription's options at " + owner,
+                connection -> setOptions(connection, owner, node, jid, options) > 0);
+    }
+
+    private static int setOptions(Connection connection, EntityBareJid owner, String node, String jid,
+                                  SubscriptionOptions options) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE pep_subscriptions SET deliver = ?, "
+                + "include_body = ? WHERE domain = ? AND username = ? AND node = ? AND jid = ?")) {
+            update.setBoolean(1, options.deliver());
+            update.setBoolean(2, options.includeBody());
+            bindKey(update, 3, owner, node);
+            update.setString(6, jid);
+            return update.executeUpdate();
+        }
     }
 
     /** Ends {@code jid}'s subscription to a node; false if there was none. */
@@ -103,14 +152,14 @@ final class JdbcPepSubscriptions {
         });
     }
 
-    /** The JIDs subscribed to a node, in code-point order. */
-    Set<String> subscribers(EntityBareJid owner, String node) {
+    /** The JIDs subscribed to a node, in code-point order, each with its subscription's options. */
+    SortedMap<String, SubscriptionOptions> subscribers(EntityBareJid owner, String node) {
         return tx.run("read the subscribers of a PEP node of " + owner, connection -> {
-            try (PreparedStatement select = prepare(connection, "SELECT jid FROM pep_subscriptions" + KEY, owner, node);
-                 ResultSet rows = select.executeQuery()) {
-                Set<String> jids = new TreeSet<>();
+            try (PreparedStatement select = prepare(connection, "SELECT jid, deliver, include_body FROM pep_subscriptions"
+                    + KEY, owner, node); ResultSet rows = select.executeQuery()) {
+                SortedMap<String, SubscriptionOptions> jids = new TreeMap<>();
                 while (rows.next()) {
-                    jids.add(rows.getString(1));
+                    jids.put(rows.getString(1), new SubscriptionOptions(rows.getBoolean(2), rows.getBoolean(3)));
                 }
                 return jids;
             }
@@ -123,14 +172,15 @@ final class JdbcPepSubscriptions {
      */
     List<Subscription> subscriptionsOf(EntityBareJid owner, BareJid subscriber) {
         return tx.run("read PEP subscriptions at " + owner, connection -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT node, jid FROM pep_subscriptions"
+            try (PreparedStatement select = connection.prepareStatement("SELECT node, jid, deliver, include_body FROM pep_subscriptions"
                     + " WHERE domain = ? AND username = ? AND (jid = ? OR jid LIKE ? ESCAPE '!')")) {
                 bindOwner(select, owner);
                 bindSubscriber(select, 3, subscriber);
                 List<Subscription> found = new ArrayList<>();
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        found.add(new Subscription(rows.getString(1), rows.getString(2)));
+                        found.add(new Subscription(rows.getString(1), rows.getString(2),
+                                new SubscriptionOptions(rows.getBoolean(3), rows.getBoolean(4))));
                     }
                 }
                 found.sort(Comparator.comparing(Subscription::node).thenComparing(Subscription::jid));

@@ -10,7 +10,8 @@ import im.parley.server.storage.StoredXml;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -44,28 +45,38 @@ final class Notifications {
 
     /**
      * Sends what {@code event} makes for each resource that gets notifications of {@code node},
-     * and for each explicit subscriber (XEP-0060 §6.1) the node's access model still admits: a
-     * full JID gets one at that JID; a bare JID gets them at its resources that want the node, or
-     * one at the bare JID if none does (XEP-0163 §4.3.2); nobody gets one twice. A notification to
-     * one who shares the owner's presence names the {@code publisher} resource, if any, as
-     * XEP-0033 {@code replyto} (XEP-0163 §4.3.1 rule 3); to others it never does.
+     * and for each explicit subscriber (XEP-0060 §6.1) the node's access model still admits and
+     * whose options let them through ({@code pubsub#deliver}, §6.3): a full JID gets one at that
+     * JID; a bare JID gets them at its resources that want the node, or one at the bare JID if
+     * none does (XEP-0163 §4.3.2); nobody gets one twice. A notification to a JID whose
+     * subscription (its own, or its bare JID's) asks for a body carries one
+     * ({@code pubsub#include_body}). A notification to one who shares the owner's presence names
+     * the {@code publisher} resource, if any, as XEP-0033 {@code replyto} (XEP-0163 §4.3.1 rule
+     * 3); to others it never does.
      */
     void broadcast(EntityBareJid owner, String node, NodeConfig config, Map<String, Affiliation> affiliations,
-                   Set<String> subscribers, Function<Jid, Element> event, Jid publisher) {
+                   Map<String, SubscriptionOptions> subscribers, Function<Jid, Element> event, Jid publisher) {
         if (!config.deliverNotifications()) {
             return;
         }
         Set<Jid> interested = interests.interestedIn(owner, node);
-        Set<Jid> recipients = new LinkedHashSet<>(interested);
-        for (String subscriber : subscribers) {
+        Map<Jid, SubscriptionOptions> recipients = new LinkedHashMap<>();
+        interested.forEach(resource -> recipients.put(resource, SubscriptionOptions.DEFAULT));
+        Map<Jid, SubscriptionOptions> bareOptions = new HashMap<>();
+        for (Map.Entry<String, SubscriptionOptions> subscriber : subscribers.entrySet()) {
             Jid jid;
             try {
-                jid = Jids.parse(subscriber);
+                jid = Jids.parse(subscriber.getKey());
             } catch (JidMalformedException e) {
                 continue;  // not stored: subscribe parsed it
             }
-            if (jid.hasResource() || interested.stream().noneMatch(resource -> resource.asBareJid().equals(jid))) {
-                recipients.add(jid);
+            SubscriptionOptions options = subscriber.getValue();
+            if (!jid.hasResource() && options.deliver()) {
+                bareOptions.put(jid, options);
+            }
+            if (options.deliver() && (jid.hasResource()
+                    || interested.stream().noneMatch(resource -> resource.asBareJid().equals(jid)))) {
+                recipients.put(jid, options);
             }
         }
         if (recipients.isEmpty()) {
@@ -73,16 +84,18 @@ final class Notifications {
         }
         NodeAccess access = new NodeAccess(owner, context.storage().rosters().roster(owner));
         Set<Jid> blocked = context.storage().blockLists().load(owner);
-        for (Jid recipient : recipients) {
+        recipients.forEach((recipient, options) -> {
             if (!isBlocked(blocked, recipient) && access.allows(recipient.asBareJid(), config, affiliations)) {
                 Element message = message(owner, recipient, event.apply(recipient), null, config.notificationType());
                 if (publisher != null && publisher.hasResource() && access.sharesPresence(recipient.asBareJid())) {
                     message.addElement(QName.get("addresses", ADDRESS)).addElement(QName.get("address", ADDRESS))
                             .addAttribute("type", "replyto").addAttribute("jid", publisher.toString());
                 }
-                context.send(new Stanza(message, owner, recipient));
+                SubscriptionOptions chosen = options.includeBody() ? options
+                        : bareOptions.getOrDefault(recipient.asBareJid(), options);
+                context.send(new Stanza(chosen.withBody(message), owner, recipient));
             }
-        }
+        });
     }
 
     /** Whether the owner blocks the resource, its account or its domain (XEP-0191 §3.3). */
@@ -97,7 +110,13 @@ final class Notifications {
      * delay (XEP-0203).
      */
     void send(EntityBareJid owner, Jid to, Element event, Instant publishedEarlier, NotificationType type) {
-        context.send(new Stanza(message(owner, to, event, publishedEarlier, type), owner, to));
+        send(owner, to, event, publishedEarlier, type, SubscriptionOptions.DEFAULT);
+    }
+
+    /** As {@link #send(EntityBareJid, Jid, Element, Instant, NotificationType)}, with a body if {@code options} ask for one. */
+    void send(EntityBareJid owner, Jid to, Element event, Instant publishedEarlier, NotificationType type,
+              SubscriptionOptions options) {
+        context.send(new Stanza(options.withBody(message(owner, to, event, publishedEarlier, type)), owner, to));
     }
 
     private static Element message(EntityBareJid owner, Jid to, Element event, Instant publishedEarlier,

@@ -45,8 +45,8 @@ public final class PepModule implements XmppModule {
             "auto-create", "auto-subscribe", "config-node", "config-node-max", "create-and-configure", "create-nodes", "delete-items",
             "delete-nodes", "filtered-notifications", "last-published", "manage-affiliations", "manage-subscriptions",
             "meta-data", "modify-affiliations", "persistent-items", "presence-notifications", "publish", "publish-options", "purge-nodes",
-            "retract-items", "retrieve-affiliations", "retrieve-default", "retrieve-items", "retrieve-subscriptions",
-            "subscribe");
+            "retract-items", "retrieve-affiliations", "retrieve-default", "retrieve-default-sub", "retrieve-items",
+            "retrieve-subscriptions", "subscribe", "subscription-options");
 
     private PepService service;
 

@@ -100,8 +100,21 @@ final class PepRequests implements IqHandler {
                 case "create" -> create(iq, owner, verb, pubsub.element(QName.get("configure", Pubsub.NS)));
                 case "subscribe" -> subscribe(iq, owner, requester, verb, pubsub, after);
                 case "unsubscribe" -> unsubscribe(iq, owner, requester, verb);
-                // §6.3.4.6 and §6.4.3.1: no subscription options, default ones included.
-                case "get options", "options", "get default" -> throw Refusal.unsupported("subscription-options");
+                case "get options" -> {
+                    String node = Pubsub.requiredNode(verb.attributeValue("node"));
+                    Jid jid = Pubsub.subscriberJid(verb);
+                    Element result = Stanzas.iqResult(iq.element());
+                    result.addElement(QName.get("pubsub", Pubsub.NS)).addElement(QName.get("options", Pubsub.NS))
+                            .addAttribute("node", node).addAttribute("jid", jid.toString())
+                            .add(subscriptions.options(owner, node, requester, jid).form("form"));
+                    yield result;
+                }
+                case "options" -> {
+                    subscriptions.configure(owner, Pubsub.requiredNode(verb.attributeValue("node")), requester,
+                            Pubsub.subscriberJid(verb), verb.element(QName.get("x", Pubsub.DATA)));
+                    yield Stanzas.iqResult(iq.element());
+                }
+                case "get default" -> defaultOptions(iq, owner, verb.attributeValue("node"));
                 case "get subscriptions" -> ownSubscriptions(iq, owner, requester, verb.attributeValue("node"));
                 case "get affiliations" -> ownAffiliations(iq, owner, requester, verb.attributeValue("node"));
                 default -> throw Refusal.of(StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED);
@@ -229,20 +242,36 @@ final class PepRequests implements IqHandler {
     }
 
     /**
-     * §6.1: subscribe, answered with the subscription (§6.1.2); the node's last item follows the
-     * answer (§6.1.7). Subscribing with options (§6.3.7) is refused: there are none (§6.3.4.6).
+     * §6.1: subscribe, answered with the subscription (§6.1.2), which may have options (§6.1.5),
+     * and those the request gave as they now are (§6.3.7); the node's last item follows the
+     * answer (§6.1.7).
      */
     private Element subscribe(Stanza iq, EntityBareJid owner, BareJid requester, Element subscribe, Element pubsub,
                               List<Runnable> after) throws Refusal {
-        if (pubsub.element(QName.get("options", Pubsub.NS)) != null) {
-            throw Refusal.unsupported("subscription-options");
-        }
         String node = Pubsub.requiredNode(subscribe.attributeValue("node"));
         Jid jid = Pubsub.subscriberJid(subscribe);
-        after.add(subscriptions.subscribe(owner, node, requester, jid));
+        SubscriptionOptions options = SubscriptionOptions.requested(pubsub);
+        after.add(subscriptions.subscribe(owner, node, requester, jid, options));
         Element result = Stanzas.iqResult(iq.element());
-        result.addElement(QName.get("pubsub", Pubsub.NS)).addElement(QName.get("subscription", Pubsub.NS))
-                .addAttribute("node", node).addAttribute("jid", jid.toString()).addAttribute("subscription", "subscribed");
+        Element wrapper = result.addElement(QName.get("pubsub", Pubsub.NS));
+        wrapper.addElement(QName.get("subscription", Pubsub.NS)).addAttribute("node", node)
+                .addAttribute("jid", jid.toString()).addAttribute("subscription", "subscribed")
+                .addElement(QName.get("subscribe-options", Pubsub.NS));
+        if (options != null) {
+            wrapper.addElement(QName.get("options", Pubsub.NS)).add(subscriptions.options(owner, node, jid).form("result"));
+        }
+        return result;
+    }
+
+    /** §6.4: the options a new subscription gets, of the service or of one node. */
+    private Element defaultOptions(Stanza iq, EntityBareJid owner, String node) throws Refusal {
+        Element result = Stanzas.iqResult(iq.element());
+        Element defaults = result.addElement(QName.get("pubsub", Pubsub.NS)).addElement(QName.get("default", Pubsub.NS));
+        if (node != null && !node.isEmpty()) {
+            service.existing(owner, node);
+            defaults.addAttribute("node", node);
+        }
+        defaults.add(SubscriptionOptions.DEFAULT.form("result"));
         return result;
     }
 

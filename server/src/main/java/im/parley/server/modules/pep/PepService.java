@@ -183,7 +183,7 @@ public final class PepService {
     void delete(EntityBareJid owner, String node) throws Refusal {
         NodeConfig config = existing(owner, node);
         Map<String, Affiliation> affiliations = store.affiliations(owner, node);
-        Set<String> subscribers = subscriptions.subscribers(owner, node);
+        Map<String, SubscriptionOptions> subscribers = subscriptions.subscribers(owner, node);
         store.delete(owner, node);
         if (config.notifyDelete()) {
             notifications.broadcast(owner, node, config, affiliations, subscribers,

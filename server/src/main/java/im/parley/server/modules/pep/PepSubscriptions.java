@@ -28,7 +28,8 @@ import org.jxmpp.jid.Jid;
  * whoever the node's access model admits, one's own subscriptions and affiliations (§5.6, §5.7),
  * and the owner's list of a node's subscriptions, which it may change (§8.8). A subscriber gets
  * the notifications of the node as long as its access model admits it ({@link Notifications}).
- * One subscription per node and JID, so no SubIDs (§6.1.6); no subscription options (§6.3).
+ * One subscription per node and JID, so no SubIDs (§6.1.6); each with its options (§6.3,
+ * {@link SubscriptionOptions}).
  * Blocking (storage): call on the blocking executor, in the owner's turn.
  */
 final class PepSubscriptions {
@@ -51,39 +52,72 @@ final class PepSubscriptions {
     }
 
     /**
-     * XEP-0060 §6.1: subscribes {@code jid} to {@code owner}'s node for {@code requester}.
-     * Returns what sends the node's last item to the new subscriber (§6.1.7, XEP-0163 §4.3.4), to
-     * be run after the answer went out; a subscriber already subscribed gets its subscription
-     * again (§6.1.6) and no item.
+     * XEP-0060 §6.1: subscribes {@code jid} to {@code owner}'s node for {@code requester}, with
+     * {@code options} if the request gave them (§6.3.7; null: the defaults, or the options an
+     * existing subscription has). Returns what sends the node's last item to the new subscriber
+     * (§6.1.7, XEP-0163 §4.3.4), to be run after the answer went out; a subscriber already
+     * subscribed gets its subscription again (§6.1.6), with the options given, and no item.
      *
      * @throws Refusal as §6.1.3 says: the JIDs' bare parts differ (§6.1.3.1), the access model
      *                 refuses (§6.1.3.2–§6.1.3.4, §6.1.3.8), too many subscriptions (§6.1.3.9),
      *                 no such node (§6.1.3.12)
      */
-    Runnable subscribe(EntityBareJid owner, String node, BareJid requester, Jid jid) throws Refusal {
+    Runnable subscribe(EntityBareJid owner, String node, BareJid requester, Jid jid, SubscriptionOptions options)
+            throws Refusal {
         if (!jid.asBareJid().equals(requester)) {
             throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, "invalid-jid", null);
         }
         NodeConfig config = service.readable(owner, requester, node);
-        Subscribing done = subscriptions.subscribe(owner, node, jid.toString(), maxPerNode);
+        Subscribing done = subscriptions.subscribe(owner, node, jid.toString(), options, maxPerNode);
+        SubscriptionOptions given = options == null ? SubscriptionOptions.DEFAULT : options;
         return switch (done) {
             case TOO_MANY -> throw Refusal.of(StanzaErrorCondition.POLICY_VIOLATION, "too-many-subscriptions",
                     "a node has at most " + maxPerNode + " subscriptions (pep.max_subscriptions), one entity's JIDs at most "
                             + JdbcPepSubscriptions.MAX_PER_ENTITY).ofType(StanzaErrorType.WAIT);
             case ALREADY -> () -> { };
-            case SUBSCRIBED -> () -> sendLastItem(owner, node, config, jid);
+            case SUBSCRIBED -> () -> sendLastItem(owner, node, config, jid, given);
         };
     }
 
-    private void sendLastItem(EntityBareJid owner, String node, NodeConfig config, Jid subscriber) {
-        if (!config.deliverNotifications() || config.sendLast() == SendLast.NEVER
+    /** The options {@code jid}'s subscription to a node now has (after {@link #subscribe}: for its answer, §6.3.7). */
+    SubscriptionOptions options(EntityBareJid owner, String node, Jid jid) {
+        return subscriptions.options(owner, node, jid.toString()).orElse(SubscriptionOptions.DEFAULT);
+    }
+
+    /**
+     * XEP-0060 §6.3.2: the options of {@code jid}'s subscription, for the requester.
+     *
+     * @throws Refusal {@code forbidden} for another entity's subscription (§6.3.4.1), no such node
+     *                 (§6.3.4.7), {@code not-subscribed} (§6.3.4.2)
+     */
+    SubscriptionOptions options(EntityBareJid owner, String node, BareJid requester, Jid jid) throws Refusal {
+        if (!jid.asBareJid().equals(requester)) {
+            throw Refusal.of(StanzaErrorCondition.FORBIDDEN);
+        }
+        service.existing(owner, node);
+        return subscriptions.options(owner, node, jid.toString()).orElseThrow(
+                () -> Refusal.of(StanzaErrorCondition.UNEXPECTED_REQUEST, "not-subscribed", null));
+    }
+
+    /** XEP-0060 §6.3.5: the options of {@code jid}'s subscription changed by a submitted form, refused as {@link #options} is. */
+    void configure(EntityBareJid owner, String node, BareJid requester, Jid jid, Element form) throws Refusal {
+        SubscriptionOptions current = options(owner, node, requester, jid);
+        SubscriptionOptions changed = current.with(form);
+        if (!changed.equals(current)) {
+            subscriptions.setOptions(owner, node, jid.toString(), changed);
+        }
+    }
+
+    private void sendLastItem(EntityBareJid owner, String node, NodeConfig config, Jid subscriber,
+                              SubscriptionOptions options) {
+        if (!config.deliverNotifications() || config.sendLast() == SendLast.NEVER || !options.deliver()
                 || Notifications.isBlocked(context.storage().blockLists().load(owner), subscriber)) {
             return;
         }
         List<PepItem> last = store.items(owner, node, 1);
         if (!last.isEmpty()) {
             notifications.send(owner, subscriber, Notifications.published(node, last.get(0), config.deliverPayloads()),
-                    last.get(0).published(), config.notificationType());
+                    last.get(0).published(), config.notificationType(), options);
         }
     }
 
@@ -128,7 +162,7 @@ final class PepSubscriptions {
     /** XEP-0060 §8.8.1: the JIDs subscribed to a node. */
     List<String> subscribers(EntityBareJid owner, String node) throws Refusal {
         service.existing(owner, node);
-        return List.copyOf(subscriptions.subscribers(owner, node));
+        return List.copyOf(subscriptions.subscribers(owner, node).keySet());
     }
 
     /**
@@ -162,7 +196,7 @@ final class PepSubscriptions {
             }
         }
         List<Element> unchanged = new ArrayList<>();
-        Set<String> subscribed = failed.isEmpty() ? Set.of() : subscriptions.subscribers(owner, node);
+        Set<String> subscribed = failed.isEmpty() ? Set.of() : subscriptions.subscribers(owner, node).keySet();
         for (Element entry : failed) {
             String jid = entry.attributeValue("jid", "");
             unchanged.add(DocumentHelper.createElement(QName.get("subscription", Pubsub.OWNER)).addAttribute("jid", jid)

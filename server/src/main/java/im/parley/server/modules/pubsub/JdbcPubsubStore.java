@@ -1,5 +1,6 @@
 package im.parley.server.modules.pubsub;
 
+import im.parley.server.modules.pep.SubscriptionOptions;
 import im.parley.server.storage.SqlTransactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,8 +32,12 @@ final class JdbcPubsubStore {
     record Item(String id, String publisher, Instant published, String payloadXml) {
     }
 
-    /** One subscription to a node: the subscribed JID (bare or full, as given) and its state. */
-    record Subscription(String node, String jid, SubscriptionState state) {
+    /** One subscription to a node: the subscribed JID (bare or full, as given), its state and its options (§6.3). */
+    record Subscription(String node, String jid, SubscriptionState state, SubscriptionOptions options) {
+
+        Subscription(String node, String jid, SubscriptionState state) {
+            this(node, jid, state, SubscriptionOptions.DEFAULT);
+        }
     }
 
     private static final String KEY = " WHERE service = ? AND node = ?";
@@ -226,7 +231,7 @@ final class JdbcPubsubStore {
     List<Subscription> subscriptions(String service, String node) {
         return tx.run("read pubsub subscriptions of " + node, connection -> {
             List<Subscription> subscriptions = new ArrayList<>();
-            try (PreparedStatement s = prepare(connection, "SELECT node, jid, state FROM pubsub_subscriptions" + KEY,
+            try (PreparedStatement s = prepare(connection, "SELECT node, jid, state, deliver, include_body FROM pubsub_subscriptions" + KEY,
                     service, node); ResultSet rows = s.executeQuery()) {
                 while (rows.next()) {
                     subscriptions.add(subscription(rows));
@@ -237,12 +242,12 @@ final class JdbcPubsubStore {
         });
     }
 
-    /** The state of {@code jid}'s subscription to a node, if it has one. */
-    Optional<SubscriptionState> subscription(String service, String node, String jid) {
+    /** {@code jid}'s subscription to a node, if it has one. */
+    Optional<Subscription> subscription(String service, String node, String jid) {
         return tx.run("read a pubsub subscription to " + node, connection -> {
-            try (PreparedStatement s = prepare(connection, "SELECT node, jid, state FROM pubsub_subscriptions" + KEY
+            try (PreparedStatement s = prepare(connection, "SELECT node, jid, state, deliver, include_body FROM pubsub_subscriptions" + KEY
                     + " AND jid = ?", service, node, jid); ResultSet rows = s.executeQuery()) {
-                return rows.next() ? Optional.of(subscription(rows).state()) : Optional.empty();
+                return rows.next() ? Optional.of(subscription(rows)) : Optional.empty();
             }
         });
     }
@@ -251,7 +256,7 @@ final class JdbcPubsubStore {
     List<Subscription> subscriptionsOf(String service, String bare) {
         return tx.run("read pubsub subscriptions of " + bare, connection -> {
             List<Subscription> subscriptions = new ArrayList<>();
-            try (PreparedStatement s = prepare(connection, "SELECT node, jid, state FROM pubsub_subscriptions "
+            try (PreparedStatement s = prepare(connection, "SELECT node, jid, state, deliver, include_body FROM pubsub_subscriptions "
                     + "WHERE service = ? AND (jid = ? OR jid LIKE ? ESCAPE '!')", service, bare,
                     likePrefix(bare + "/")); ResultSet rows = s.executeQuery()) {
                 while (rows.next()) {
@@ -263,28 +268,48 @@ final class JdbcPubsubStore {
         });
     }
 
-    /** Sets a subscription's state, or removes it ({@code null}); false if the node has {@code max} already. */
+    /**
+     * Sets a subscription's state, or removes it ({@code null}); false if the node has {@code max}
+     * already. A subscription that stays keeps its options.
+     */
     boolean subscribe(String service, String node, String jid, SubscriptionState state, int max) {
+        return subscribe(service, node, jid, state, null, max);
+    }
+
+    /**
+     * Sets a subscription's state, or removes it ({@code null}), and its options ({@code null}: a
+     * new subscription gets the defaults, one that stays keeps its own); false if the node has
+     * {@code max} already.
+     */
+    boolean subscribe(String service, String node, String jid, SubscriptionState state, SubscriptionOptions options,
+                      int max) {
         return tx.runRetryingDuplicateKey("subscribe to pubsub node " + node, connection -> {
             try (PreparedStatement lock = prepare(connection, "SELECT 1 FROM pubsub_nodes" + KEY + " FOR UPDATE",
                     service, node)) {
                 lock.executeQuery().close();
             }
-            int removed = update(connection, "DELETE FROM pubsub_subscriptions" + KEY + " AND jid = ?", service, node, jid);
             if (state == null) {
+                update(connection, "DELETE FROM pubsub_subscriptions" + KEY + " AND jid = ?", service, node, jid);
                 return true;
             }
-            if (removed == 0) {
-                try (PreparedStatement count = prepare(connection, "SELECT COUNT(*) FROM pubsub_subscriptions" + KEY,
-                        service, node); ResultSet rows = count.executeQuery()) {
-                    rows.next();
-                    if (rows.getInt(1) >= max) {
-                        return false;
-                    }
+            int changed = options == null
+                    ? update(connection, "UPDATE pubsub_subscriptions SET state = ?" + KEY + " AND jid = ?",
+                            state.value(), service, node, jid)
+                    : update(connection, "UPDATE pubsub_subscriptions SET state = ?, deliver = ?, include_body = ?" + KEY
+                            + " AND jid = ?", state.value(), options.deliver(), options.includeBody(), service, node, jid);
+            if (changed > 0) {
+                return true;
+            }
+            try (PreparedStatement count = prepare(connection, "SELECT COUNT(*) FROM pubsub_subscriptions" + KEY,
+                    service, node); ResultSet rows = count.executeQuery()) {
+                rows.next();
+                if (rows.getInt(1) >= max) {
+                    return false;
                 }
             }
-            update(connection, "INSERT INTO pubsub_subscriptions (service, node, jid, state) VALUES (?, ?, ?, ?)",
-                    service, node, jid, state.value());
+            SubscriptionOptions given = options == null ? SubscriptionOptions.DEFAULT : options;
+            update(connection, "INSERT INTO pubsub_subscriptions (service, node, jid, state, deliver, include_body) "
+                    + "VALUES (?, ?, ?, ?, ?, ?)", service, node, jid, state.value(), given.deliver(), given.includeBody());
             return true;
         });
     }
@@ -323,7 +348,7 @@ final class JdbcPubsubStore {
 
     private static Subscription subscription(ResultSet rows) throws SQLException {
         return new Subscription(rows.getString(1), rows.getString(2), SubscriptionState.of(rows.getString(3))
-                .orElse(SubscriptionState.PENDING));
+                .orElse(SubscriptionState.PENDING), new SubscriptionOptions(rows.getBoolean(4), rows.getBoolean(5)));
     }
 
     /** A LIKE pattern for the strings that start with {@code prefix}, its wildcards escaped with {@code !}. */

@@ -4,6 +4,7 @@ import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.server.modules.pep.Pubsub.Refusal;
+import im.parley.server.modules.pep.SubscriptionOptions;
 import im.parley.server.modules.pubsub.JdbcPubsubStore.Item;
 import im.parley.server.modules.pubsub.JdbcPubsubStore.Subscription;
 import im.parley.server.modules.pubsub.PubsubService.Node;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.dom4j.Element;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.Jid;
 
@@ -45,11 +47,12 @@ final class NodeSubscriptions {
 
     /**
      * §6.1: subscribes {@code jid} (whose bare JID must be the requester's, §6.1.3.1): at once, or
-     * pending until an owner approves (§6.1.2.2, §8.6). Returns the state; a subscription that
-     * exists is given back as it is (§6.1.6 without multiple subscriptions), one still pending is
-     * refused (§6.1.3.7).
+     * pending until an owner approves (§6.1.2.2, §8.6), with {@code options} if the request gave
+     * them (§6.3.7; null: the defaults, or the options an existing subscription has). Returns the
+     * subscription; one that exists is given back as it is (§6.1.6 without multiple
+     * subscriptions), with the options given, and one still pending is refused (§6.1.3.7).
      */
-    SubscriptionState subscribe(Jid requester, String node, Jid jid) throws Refusal {
+    Subscription subscribe(Jid requester, String node, Jid jid, SubscriptionOptions options) throws Refusal {
         if (!jid.asBareJid().equals(requester.asBareJid())) {
             throw Refusal.of(StanzaErrorCondition.BAD_REQUEST, "invalid-jid", null);
         }
@@ -59,39 +62,74 @@ final class NodeSubscriptions {
             throw Refusal.unsupported("subscribe");
         }
         Map<String, Affiliation> affiliations = store.affiliations(service, node);
-        Optional<SubscriptionState> current = store.subscription(service, node, jid.toString());
-        if (current.isPresent() && current.get() == SubscriptionState.PENDING) {
+        Optional<Subscription> current = store.subscription(service, node, jid.toString());
+        if (current.isPresent() && current.get().state() == SubscriptionState.PENDING) {
             throw Refusal.of(StanzaErrorCondition.NOT_AUTHORIZED, "pending-subscription", null);
         }
         NodeAccess.Subscribing subscribing = access.subscribing(requester.asBareJid(), existing.settings(), affiliations);
         if (current.isPresent()) {
-            return current.get();
+            if (options == null || options.equals(current.get().options())) {
+                return current.get();
+            }
+            store.subscribe(service, node, jid.toString(), SubscriptionState.SUBSCRIBED, options, Integer.MAX_VALUE);
+            return new Subscription(node, jid.toString(), SubscriptionState.SUBSCRIBED, options);
         }
         SubscriptionState state = subscribing == NodeAccess.Subscribing.SUBSCRIBED ? SubscriptionState.SUBSCRIBED
                 : SubscriptionState.PENDING;
-        if (!store.subscribe(service, node, jid.toString(), state, maxSubscriptions)) {
+        SubscriptionOptions given = options == null ? SubscriptionOptions.DEFAULT : options;
+        if (!store.subscribe(service, node, jid.toString(), state, given, maxSubscriptions)) {
             throw Refusal.of(StanzaErrorCondition.POLICY_VIOLATION, "too-many-subscriptions", "a node takes "
                     + maxSubscriptions + " subscriptions here (pubsub.max_subscriptions)");
         }
         if (state == SubscriptionState.PENDING) {
             askOwners(node, affiliations, jid);
         } else {
-            subscribed(existing, affiliations, jid);
+            subscribed(existing, affiliations, jid, given);
         }
-        return state;
+        return new Subscription(node, jid.toString(), state, given);
     }
 
-    /** What follows a new subscription: its owners told if the node says so; the last item if it sends it (§6.1.7). */
-    private void subscribed(Node node, Map<String, Affiliation> affiliations, Jid jid) {
+    /**
+     * §6.3.2: the options of {@code jid}'s subscription to a node, for the requester, whose bare
+     * JID must be the subscriber's (§6.3.4.1); {@code not-subscribed} without one (§6.3.4.2).
+     */
+    SubscriptionOptions options(Jid requester, String node, Jid jid) throws Refusal {
+        return ownSubscription(requester, node, jid).options();
+    }
+
+    /** §6.3.5: the options of {@code jid}'s subscription changed by a submitted form ({@link SubscriptionOptions#with}). */
+    void configure(Jid requester, String node, Jid jid, Element form) throws Refusal {
+        Subscription subscription = ownSubscription(requester, node, jid);
+        SubscriptionOptions changed = subscription.options().with(form);
+        if (!changed.equals(subscription.options())) {
+            store.subscribe(service, node, jid.toString(), subscription.state(), changed, Integer.MAX_VALUE);
+        }
+    }
+
+    private Subscription ownSubscription(Jid requester, String node, Jid jid) throws Refusal {
+        if (!jid.asBareJid().equals(requester.asBareJid())) {
+            throw Refusal.of(StanzaErrorCondition.FORBIDDEN);
+        }
+        nodes.existing(node);
+        return store.subscription(service, node, jid.toString()).orElseThrow(
+                () -> Refusal.of(StanzaErrorCondition.UNEXPECTED_REQUEST, "not-subscribed", null));
+    }
+
+    /**
+     * What follows a new subscription: its owners told if the node says so; the last item if it
+     * sends it (§6.1.7) and the subscription's options let notifications through (§6.3).
+     */
+    private void subscribed(Node node, Map<String, Affiliation> affiliations, Jid jid, SubscriptionOptions options) {
         NodeSettings settings = node.settings();
         if (settings.notifySub()) {
             PubsubService.owners(affiliations).forEach(owner -> messages.sendEvent(node, owner,
                     Events.subscription(node.name(), jid.toString(), SubscriptionState.SUBSCRIBED.value())));
         }
-        if (settings.sendLastOnSubscription() && settings.persistItems() && settings.deliverNotifications()) {
+        if (settings.sendLastOnSubscription() && settings.persistItems() && settings.deliverNotifications()
+                && options.deliver()) {
             List<Item> last = store.items(service, node.name(), 1);
             if (!last.isEmpty()) {
-                messages.sendEvent(node, jid.toString(), Events.published(node.name(), last.get(0), settings));
+                messages.sendEvent(node, jid.toString(), Events.published(node.name(), last.get(0), settings), options);
             }
         }
     }
@@ -124,7 +162,8 @@ final class NodeSubscriptions {
      */
     void decide(Jid requester, String node, Jid subscriber, boolean allow) throws Refusal {
         Node existing = nodes.owned(requester, node);
-        if (store.subscription(service, node, subscriber.toString()).filter(SubscriptionState.PENDING::equals).isEmpty()) {
+        if (store.subscription(service, node, subscriber.toString()).filter(s -> s.state() == SubscriptionState.PENDING)
+                .isEmpty()) {
             throw Refusal.of(StanzaErrorCondition.ITEM_NOT_FOUND, null, "no pending subscription of " + subscriber);
         }
         changeSubscription(existing, subscriber.toString(), allow ? SubscriptionState.SUBSCRIBED : null);
@@ -200,7 +239,8 @@ final class NodeSubscriptions {
         }
         if (state == SubscriptionState.SUBSCRIBED) {
             try {
-                subscribed(node, store.affiliations(service, node.name()), Jids.parse(jid));
+                subscribed(node, store.affiliations(service, node.name()), Jids.parse(jid), store.subscription(service,
+                        node.name(), jid).map(Subscription::options).orElse(SubscriptionOptions.DEFAULT));
             } catch (JidMalformedException e) {
                 // not stored: every JID here was parsed before
             }

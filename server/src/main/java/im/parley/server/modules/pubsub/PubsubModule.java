@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * Prosody's pubsub component offer; besides each account's own service (PEP, XEP-0163,
  * {@code modules.pep}). Who may create nodes is the operator's choice ({@code pubsub.create_nodes}:
  * by default the accounts of this server); the limits on nodes, items, payloads and subscriptions
- * are options. Leaf nodes only: collections (XEP-0248) and subscription options (§6.3) are not
- * offered, and say so in their errors.
+ * are options. Subscribers choose whether they get notifications and whether those carry a body
+ * (subscription options, §6.3). Leaf nodes only: collections (XEP-0248) are not offered, and say
+ * so in their errors.
  */
 public final class PubsubModule implements XmppModule {
 

@@ -13,6 +13,7 @@ import im.parley.server.event.Verdict;
 import im.parley.server.module.PoolWork;
 import im.parley.server.modules.pep.Pubsub;
 import im.parley.server.modules.pep.Pubsub.Refusal;
+import im.parley.server.modules.pep.SubscriptionOptions;
 import im.parley.server.modules.pubsub.JdbcPubsubStore.Item;
 import im.parley.server.modules.pubsub.JdbcPubsubStore.Subscription;
 import im.parley.server.modules.pubsub.PubsubService.Node;
@@ -176,16 +177,21 @@ final class PubsubRequests {
                     yield answer;
                 }
                 case "set subscribe" -> {
-                    if (pubsub.element(QName.get("options", Pubsub.NS)) != null) {
-                        // §6.3.4.6 via §6.3.7: the service has no subscription options.
-                        throw Refusal.unsupported("subscription-options");
-                    }
                     Jid jid = Pubsub.subscriberJid(verb);
-                    SubscriptionState state = service.subscriptions().subscribe(from, Pubsub.requiredNode(node), jid);
+                    SubscriptionOptions options = SubscriptionOptions.requested(pubsub);
+                    Subscription subscription = service.subscriptions().subscribe(from, Pubsub.requiredNode(node), jid,
+                            options);
                     Element answer = Stanzas.iqResult(iq.element());
-                    answer.addElement(QName.get("pubsub", Pubsub.NS)).addElement(QName.get("subscription", Pubsub.NS))
+                    Element wrapper = answer.addElement(QName.get("pubsub", Pubsub.NS));
+                    // §6.1.5: options are offered, not required.
+                    wrapper.addElement(QName.get("subscription", Pubsub.NS))
                             .addAttribute("node", node).addAttribute("jid", jid.toString())
-                            .addAttribute("subscription", state.value());
+                            .addAttribute("subscription", subscription.state().value())
+                            .addElement(QName.get("subscribe-options", Pubsub.NS));
+                    if (options != null) {
+                        // §6.3.7: the options as they now are.
+                        wrapper.addElement(QName.get("options", Pubsub.NS)).add(subscription.options().form("result"));
+                    }
                     yield answer;
                 }
                 case "set unsubscribe" -> {
@@ -213,8 +219,30 @@ final class PubsubRequests {
                             .addAttribute("affiliation", affiliation.value()));
                     yield wrapped(iq, Pubsub.NS, list);
                 }
-                // §6.3.4.6, §6.4.3.1: no subscription options, default ones included.
-                case "get options", "set options", "get default" -> throw Refusal.unsupported("subscription-options");
+                case "get options" -> {
+                    Jid jid = Pubsub.subscriberJid(verb);
+                    String named = Pubsub.requiredNode(node);
+                    Element options = DocumentHelper.createElement(QName.get("options", Pubsub.NS))
+                            .addAttribute("node", named).addAttribute("jid", jid.toString());
+                    options.add(service.subscriptions().options(from, named, jid).form("form"));
+                    yield wrapped(iq, Pubsub.NS, options);
+                }
+                case "set options" -> {
+                    Jid jid = Pubsub.subscriberJid(verb);
+                    service.subscriptions().configure(from, Pubsub.requiredNode(node), jid,
+                            verb.element(QName.get("x", Pubsub.DATA)));
+                    yield Stanzas.iqResult(iq.element());
+                }
+                case "get default" -> {
+                    // §6.4: the options a new subscription gets, of the service or of one node.
+                    Element defaults = DocumentHelper.createElement(QName.get("default", Pubsub.NS));
+                    if (node != null && !node.isEmpty()) {
+                        service.existing(node);
+                        defaults.addAttribute("node", node);
+                    }
+                    defaults.add(SubscriptionOptions.DEFAULT.form("result"));
+                    yield wrapped(iq, Pubsub.NS, defaults);
+                }
                 default -> throw Refusal.of(StanzaErrorCondition.FEATURE_NOT_IMPLEMENTED);
             };
         });

@@ -35,8 +35,8 @@ final class ServiceDisco {
             "delete-items", "delete-nodes", "get-pending", "instant-nodes", "item-ids", "last-published", "manage-subscriptions",
             "member-affiliation", "meta-data", "modify-affiliations", "outcast-affiliation", "persistent-items",
             "publish", "publish-only-affiliation", "publish-options", "publisher-affiliation", "purge-nodes",
-            "retract-items", "retrieve-affiliations", "retrieve-default", "retrieve-items", "retrieve-subscriptions",
-            "subscribe", "subscription-notifications");
+            "retract-items", "retrieve-affiliations", "retrieve-default", "retrieve-default-sub", "retrieve-items",
+            "retrieve-subscriptions", "subscribe", "subscription-notifications", "subscription-options");
 
     private final PubsubService service;
     /** Announced as {@code subscription-notifications} only when the service sends them. */

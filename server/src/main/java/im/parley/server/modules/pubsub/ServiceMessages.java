@@ -3,6 +3,7 @@ package im.parley.server.modules.pubsub;
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import im.parley.core.routing.Stanza;
+import im.parley.server.modules.pep.SubscriptionOptions;
 import im.parley.server.modules.pubsub.JdbcPubsubStore.Subscription;
 import im.parley.server.modules.pubsub.PubsubService.Node;
 import java.util.Map;
@@ -40,7 +41,10 @@ final class ServiceMessages {
         send(message, owner);
     }
 
-    /** Sends an event to every subscriber (subscribed) the node's access model still admits. */
+    /**
+     * Sends an event to every subscriber (subscribed) the node's access model still admits, but
+     * those whose subscription options turned delivery off (§6.3, {@code pubsub#deliver}).
+     */
     void notifySubscribers(Node node, Element event) {
         if (!node.settings().deliverNotifications()) {
             return;
@@ -48,7 +52,7 @@ final class ServiceMessages {
         Map<String, Affiliation> affiliations = store.affiliations(service, node.name());
         NodeAccess broadcast = access.readingRostersOnce();
         for (Subscription subscription : store.subscriptions(service, node.name())) {
-            if (subscription.state() != SubscriptionState.SUBSCRIBED) {
+            if (subscription.state() != SubscriptionState.SUBSCRIBED || !subscription.options().deliver()) {
                 continue;
             }
             BareJid bare;
@@ -58,15 +62,20 @@ final class ServiceMessages {
                 continue;  // not stored: subscribe parsed it
             }
             if (broadcast.refusesItems(bare, node.settings(), affiliations, true).isEmpty()) {
-                sendEvent(node, subscription.jid(), event.createCopy());
+                sendEvent(node, subscription.jid(), event.createCopy(), subscription.options());
             }
         }
     }
 
     void sendEvent(Node node, String to, Element event) {
+        sendEvent(node, to, event, SubscriptionOptions.DEFAULT);
+    }
+
+    /** An event to one subscriber, with a body if its subscription's options ask for one (§6.3). */
+    void sendEvent(Node node, String to, Element event, SubscriptionOptions options) {
         Element message = Events.message(domain, to, node.settings().notificationType());
         message.add(event);
-        send(message, to);
+        send(options.withBody(message), to);
     }
 
     void send(Element message, String to) {

@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /**
  * The states of a subscription the service keeps (XEP-0060 §4.2): subscribed, or pending an
- * owner's approval (the {@code authorize} access model, §6.1.2.2). None is no row; the service
- * has no subscription options, so none is ever unconfigured.
+ * owner's approval (the {@code authorize} access model, §6.1.2.2). None is no row; subscription
+ * options (§6.3) are offered, never required, so none is ever unconfigured (§6.1.5).
  */
 enum SubscriptionState {
     SUBSCRIBED("subscribed"), PENDING("pending");

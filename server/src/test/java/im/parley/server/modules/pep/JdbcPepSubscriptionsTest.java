@@ -45,10 +45,33 @@ class JdbcPepSubscriptionsTest extends StoreContract {
         assertThat(subscriptions.subscribe(juliet, TUNE, "nurse@example.org", 2)).as("the limit is per node")
                 .isEqualTo(Subscribing.SUBSCRIBED);
 
-        assertThat(subscriptions.subscribers(juliet, MOOD)).containsExactly("romeo@example.net", "romeo@example.net/orchard");
+        assertThat(subscriptions.subscribers(juliet, MOOD)).containsOnlyKeys("romeo@example.net", "romeo@example.net/orchard");
         assertThat(subscriptions.unsubscribe(juliet, MOOD, "romeo@example.net")).isTrue();
         assertThat(subscriptions.unsubscribe(juliet, MOOD, "romeo@example.net")).isFalse();
-        assertThat(subscriptions.subscribers(juliet, MOOD)).containsExactly("romeo@example.net/orchard");
+        assertThat(subscriptions.subscribers(juliet, MOOD)).containsOnlyKeys("romeo@example.net/orchard");
+    }
+
+    @Test
+    void keepsEachSubscriptionsOptions_xep0060_6_3() {
+        SubscriptionOptions quiet = new SubscriptionOptions(false, true);
+        assertThat(subscriptions.subscribe(juliet, MOOD, "romeo@example.net", quiet, 10)).isEqualTo(Subscribing.SUBSCRIBED);
+        subscriptions.subscribe(juliet, MOOD, "nurse@example.org", 10);
+        assertThat(subscriptions.subscribers(juliet, MOOD)).containsExactly(Map.entry("nurse@example.org",
+                SubscriptionOptions.DEFAULT), Map.entry("romeo@example.net", quiet));
+        assertThat(subscriptions.options(juliet, MOOD, "romeo@example.net")).contains(quiet);
+        assertThat(subscriptions.options(juliet, TUNE, "romeo@example.net")).isEmpty();
+
+        assertThat(subscriptions.subscribe(juliet, MOOD, "romeo@example.net", 10)).as("options kept")
+                .isEqualTo(Subscribing.ALREADY);
+        assertThat(subscriptions.options(juliet, MOOD, "romeo@example.net")).contains(quiet);
+        assertThat(subscriptions.subscribe(juliet, MOOD, "romeo@example.net", SubscriptionOptions.DEFAULT, 10))
+                .as("options given again").isEqualTo(Subscribing.ALREADY);
+        assertThat(subscriptions.options(juliet, MOOD, "romeo@example.net")).contains(SubscriptionOptions.DEFAULT);
+
+        assertThat(subscriptions.setOptions(juliet, MOOD, "nurse@example.org", quiet)).isTrue();
+        assertThat(subscriptions.setOptions(juliet, TUNE, "nurse@example.org", quiet)).as("not subscribed").isFalse();
+        assertThat(subscriptions.subscriptionsOf(juliet, jid("nurse@example.org")))
+                .containsExactly(new Subscription(MOOD, "nurse@example.org", quiet));
     }
 
     @Test
@@ -73,10 +96,11 @@ class JdbcPepSubscriptionsTest extends StoreContract {
         subscriptions.subscribe(juliet, MOOD, "a_b@example.net.evil/x", 10);
 
         assertThat(subscriptions.subscriptionsOf(juliet, jid("a_b@example.net"))).containsExactly(
-                new Subscription(MOOD, "a_b@example.net"), new Subscription(TUNE, "a_b@example.net/phone"));
+                new Subscription(MOOD, "a_b@example.net", SubscriptionOptions.DEFAULT),
+                new Subscription(TUNE, "a_b@example.net/phone", SubscriptionOptions.DEFAULT));
 
         subscriptions.unsubscribeAll(juliet, MOOD, jid("a_b@example.net"));
-        assertThat(subscriptions.subscribers(juliet, MOOD)).containsExactly("a_b@example.net.evil/x", "axb@example.net/phone");
+        assertThat(subscriptions.subscribers(juliet, MOOD)).containsOnlyKeys("a_b@example.net.evil/x", "axb@example.net/phone");
         subscriptions.unsubscribeEverywhere(jid("a_b@example.net"));
         assertThat(subscriptions.subscribers(juliet, TUNE)).isEmpty();
         assertThat(subscriptions.subscribers(juliet, MOOD)).hasSize(2);

@@ -295,23 +295,79 @@ class PepSubscriptionsTest {
                 .element(QName.get("subscription", EVENT)).attributeValue("subscription")).isEqualTo("subscribed"));
     }
 
+    private static String options(String type, String jid, String form) {
+        return "<iq type='" + type + "' id='q' to='" + JULIET + "'><pubsub xmlns='" + PUBSUB + "'><options node='" + TUNE
+                + "' jid='" + jid + "'" + (form == null ? "/>" : ">" + form + "</options>") + "</pubsub></iq>";
+    }
+
+    private static String optionsForm(String fields) {
+        return "<x xmlns='jabber:x:data' type='submit'>" + field("FORM_TYPE", PUBSUB + "#subscribe_options") + fields + "</x>";
+    }
+
+    private static List<String> optionValues(Element answer, String child) {
+        assertThat(answer.attributeValue("type")).as(answer.asXML()).isEqualTo("result");
+        return answer.element(QName.get("pubsub", PUBSUB)).element(QName.get(child, PUBSUB)).element(QName.get("x", "jabber:x:data"))
+                .elements().stream().filter(f -> !"FORM_TYPE".equals(f.attributeValue("var")))
+                .map(f -> f.attributeValue("var") + "=" + f.elementText("value")).toList();
+    }
+
     @Test
-    void subscriptionOptionsAreNotOffered_xep0060_6_3_4_6_and_6_4_3_1() throws Exception {
+    void aSubscriberReadsAndChangesItsOptions_xep0060_6_3_and_6_4() throws Exception {
         start();
         iq(juliet, publish(TUNE, tune("t1", "x"), OPEN));
+        Element subscribed = iq(nurse, subscribe(TUNE, NURSE));
+        assertThat(subscribed.element(QName.get("pubsub", PUBSUB)).element(QName.get("subscription", PUBSUB))
+                .element(QName.get("subscribe-options", PUBSUB))).as("§6.1.5: offered, not required").isNotNull();
+        world.quiet();
 
-        Element options = iq(nurse, "<iq type='get' id='q' to='" + JULIET + "'><pubsub xmlns='" + PUBSUB + "'><options node='"
-                + TUNE + "' jid='" + NURSE + "'/></pubsub></iq>");
-        assertThat(error(options)).isEqualTo("feature-not-implemented unsupported");
-        assertThat(options.element("error").element(QName.get("unsupported", ERRORS)).attributeValue("feature"))
-                .isEqualTo("subscription-options");
-        Element withOptions = iq(nurse, subscribe(TUNE, NURSE).replace("</pubsub>", "<options><x xmlns='jabber:x:data' "
-                + "type='submit'>" + field("FORM_TYPE", PUBSUB + "#subscribe_options") + "</x></options></pubsub>"));
-        assertThat(error(withOptions)).isEqualTo("feature-not-implemented unsupported");
-        Element defaults = iq(nurse, "<iq type='get' id='q' to='" + JULIET + "'><pubsub xmlns='" + PUBSUB
-                + "'><default node='" + TUNE + "'/></pubsub></iq>");
-        assertThat(defaults.element("error").element(QName.get("unsupported", ERRORS)).attributeValue("feature"))
-                .as("§6.4.3.1").isEqualTo("subscription-options");
+        assertThat(optionValues(iq(nurse, options("get", NURSE, null)), "options")).as("§6.3.2")
+                .containsExactly("pubsub#deliver=1", "pubsub#include_body=0");
+        assertThat(error(iq(nurse, options("get", ROMEO, null)))).as("§6.3.4.1").isEqualTo("forbidden");
+        assertThat(error(iq(romeo, options("get", ROMEO, null)))).as("§6.3.4.2").isEqualTo("unexpected-request not-subscribed");
+        assertThat(error(iq(nurse, options("set", NURSE, optionsForm(field("pubsub#show-values", "away"))))))
+                .as("§6.3.6: not offered").isEqualTo("bad-request invalid-options");
+
+        assertThat(iq(nurse, options("set", NURSE, optionsForm(field("pubsub#deliver", "0")))).attributeValue("type"))
+                .isEqualTo("result");
+        iq(juliet, publish(TUNE, tune("t2", "unheard"), ""));
+        assertThat(notifications(nurse.stanzas())).as("delivery off").isEmpty();
+
+        iq(nurse, options("set", NURSE, optionsForm(field("pubsub#deliver", "1") + field("pubsub#include_body", "true"))));
+        iq(juliet, publish(TUNE, tune("t3", "Heard"), ""));
+        assertThat(notifications(nurse.stanzas())).singleElement().satisfies(m -> {
+            assertThat(eventItemId(m)).isEqualTo("t3");
+            assertThat(m.elementText("body")).as("include_body: the payload's text").contains("Heard");
+        });
+
+        assertThat(optionValues(iq(nurse, "<iq type='get' id='q' to='" + JULIET + "'><pubsub xmlns='" + PUBSUB
+                + "'><default node='" + TUNE + "'/></pubsub></iq>"), "default")).as("§6.4")
+                .containsExactly("pubsub#deliver=1", "pubsub#include_body=0");
+    }
+
+    @Test
+    void optionsGivenWithTheSubscriptionApplyToItsLastItem_xep0060_6_3_7() throws Exception {
+        start();
+        iq(juliet, publish(TUNE, tune("t1", "x"), OPEN));
+        world.quiet();
+
+        send(nurse, subscribe(TUNE, NURSE).replace("</pubsub>", "<options>" + optionsForm(field("pubsub#deliver", "0"))
+                + "</options></pubsub>"));
+        List<Element> got = nurse.stanzas();
+        assertThat(got).as("the answer, and no last item").hasSize(1);
+        assertThat(optionValues(got.get(0), "options")).containsExactly("pubsub#deliver=0", "pubsub#include_body=0");
+
+        // A resource that wants the node (+notify, XEP-0163 §4) gets it all the same: delivery
+        // off ends what the explicit subscription brings, not the presence-based one.
+        Element wantsTunes = discoQuery(TUNE + "+notify");
+        send(romeo, capsPresence(wantsTunes));
+        answerCapsQueries(romeo, wantsTunes);
+        send(romeo, subscribe(TUNE, ROMEO).replace("</pubsub>", "<options>" + optionsForm(field("pubsub#deliver", "0"))
+                + "</options></pubsub>"));
+        world.quiet();
+        iq(juliet, publish(TUNE, tune("t2", "y"), ""));
+        assertThat(notifications(nurse.stanzas())).isEmpty();
+        assertThat(notifications(romeo.stanzas())).singleElement()
+                .satisfies(m -> assertThat(m.attributeValue("to")).isEqualTo(ROMEO + "/orchard"));
     }
 
     @Test
@@ -362,7 +418,7 @@ class PepSubscriptionsTest {
                 + "http://jabber.org/protocol/disco#info'/></iq>").element(QName.get("query", "http://jabber.org/protocol/disco#info"));
 
         assertThat(query.elements("feature")).extracting(f -> f.attributeValue("var")).contains(PUBSUB + "#subscribe",
-                PUBSUB + "#retrieve-subscriptions", PUBSUB + "#retrieve-affiliations", PUBSUB + "#manage-subscriptions")
-                .doesNotContain(PUBSUB + "#subscription-options");
+                PUBSUB + "#retrieve-subscriptions", PUBSUB + "#retrieve-affiliations", PUBSUB + "#manage-subscriptions",
+                PUBSUB + "#subscription-options", PUBSUB + "#retrieve-default-sub");
     }
 }

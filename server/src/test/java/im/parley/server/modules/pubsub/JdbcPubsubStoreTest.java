@@ -2,6 +2,7 @@ package im.parley.server.modules.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import im.parley.server.modules.pep.SubscriptionOptions;
 import im.parley.server.modules.pubsub.JdbcPubsubStore.Item;
 import im.parley.server.modules.pubsub.JdbcPubsubStore.Subscription;
 import im.parley.server.storage.StoreContract;
@@ -100,8 +101,20 @@ class JdbcPubsubStoreTest extends StoreContract {
                 new Subscription("news", "romeo@example.org", SubscriptionState.SUBSCRIBED),
                 new Subscription("news", "romeo@example.org/orchard", SubscriptionState.SUBSCRIBED));
 
-        assertThat(store.subscription(SERVICE, "news", "romeo@example.org/orchard")).contains(SubscriptionState.SUBSCRIBED);
+        assertThat(store.subscription(SERVICE, "news", "romeo@example.org/orchard")).contains(
+                new Subscription("news", "romeo@example.org/orchard", SubscriptionState.SUBSCRIBED));
         assertThat(store.subscription(SERVICE, "news", "nurse@example.org")).isEmpty();
+
+        // XEP-0060 §6.3: options stored with the subscription, kept when only its state changes.
+        SubscriptionOptions quiet = new SubscriptionOptions(false, true);
+        store.subscribe(SERVICE, "news", "romeo@example.org/orchard", SubscriptionState.SUBSCRIBED, quiet, 10);
+        store.subscribe(SERVICE, "news", "romeo@example.org/orchard", SubscriptionState.PENDING, 10);
+        assertThat(store.subscription(SERVICE, "news", "romeo@example.org/orchard")).contains(
+                new Subscription("news", "romeo@example.org/orchard", SubscriptionState.PENDING, quiet));
+        store.subscribe(SERVICE, "news", "benvolio@example.org", SubscriptionState.SUBSCRIBED, quiet, 10);
+        assertThat(store.subscriptions(SERVICE, "news")).filteredOn(s -> s.jid().equals("benvolio@example.org"))
+                .extracting(Subscription::options).containsExactly(quiet);
+        store.subscribe(SERVICE, "news", "benvolio@example.org", null, 10);
 
         store.forget(SERVICE, "romeo@example.org");
         assertThat(store.subscriptions(SERVICE, "news")).extracting(Subscription::jid).containsExactly("romeo@example.org_x");

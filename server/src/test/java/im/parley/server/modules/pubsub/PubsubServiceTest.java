@@ -227,6 +227,121 @@ class PubsubServiceTest {
         assertThat(notifications(romeo.stanzas())).isEmpty();
     }
 
+    private static final String ATOM = "http://www.w3.org/2005/Atom";
+    private static final String SUBSCRIBE_OPTIONS = PUBSUB + "#subscribe_options";
+
+    private static String optionsForm(String fields) {
+        return "<x xmlns='" + DATA + "' type='submit'>" + field("FORM_TYPE", SUBSCRIBE_OPTIONS) + fields + "</x>";
+    }
+
+    private static String setOptions(String node, String jid, String fields) {
+        return set(PUBSUB, "<options node='" + node + "' jid='" + jid + "'>" + optionsForm(fields) + "</options>");
+    }
+
+    /** The values of a data form's fields in an answer, by var: "deliver=1" and so on. */
+    private static List<String> formValues(Element answer, String child) {
+        Element x = answer.element(QName.get("pubsub", PUBSUB)).element(QName.get(child, PUBSUB)).element(QName.get("x", DATA));
+        return x.elements(QName.get("field", DATA)).stream().filter(f -> !"FORM_TYPE".equals(f.attributeValue("var")))
+                .map(f -> f.attributeValue("var") + "=" + f.elementText(QName.get("value", DATA))).toList();
+    }
+
+    private static String body(Element message) {
+        return message.elementText("body");
+    }
+
+    @Test
+    void aSubscriberReadsAndChangesItsSubscriptionOptions_xep0060_6_3_6_4() throws Exception {
+        start();
+        Element info = iq(romeo, "<iq type='get' id='q' to='" + SERVICE + "'><query xmlns='" + DISCO_INFO + "'/></iq>");
+        assertThat(info.asXML()).as("§6.3.1, §6.4").contains(PUBSUB + "#subscription-options", PUBSUB + "#retrieve-default-sub");
+        ok(iq(juliet, create("news", "")));
+        Element subscribed = iq(romeo, subscribe("news", "romeo@parley.test"));
+        assertThat(subscribed.element(QName.get("pubsub", PUBSUB)).element(QName.get("subscription", PUBSUB))
+                .element(QName.get("subscribe-options", PUBSUB))).as("§6.1.5: offered, not required").isNotNull();
+
+        Element options = iq(romeo, get(PUBSUB, "<options node='news' jid='romeo@parley.test'/>"));
+        ok(options);
+        Element form = options.element(QName.get("pubsub", PUBSUB)).element(QName.get("options", PUBSUB)).element(QName.get("x", DATA));
+        assertThat(form.attributeValue("type")).isEqualTo("form");
+        assertThat(form.asXML()).contains(SUBSCRIBE_OPTIONS);
+        assertThat(formValues(options, "options")).as("§6.3.2").containsExactly("pubsub#deliver=1", "pubsub#include_body=0");
+
+        assertThat(error(iq(nurse, get(PUBSUB, "<options node='news' jid='romeo@parley.test'/>")))).as("§6.3.4.1")
+                .isEqualTo("forbidden");
+        assertThat(error(iq(nurse, get(PUBSUB, "<options node='news' jid='nurse@parley.test'/>")))).as("§6.3.4.2")
+                .isEqualTo("unexpected-request not-subscribed");
+        assertThat(error(iq(romeo, get(PUBSUB, "<options node='news'/>")))).as("§6.3.4.3")
+                .isEqualTo("bad-request jid-required");
+        assertThat(error(iq(romeo, get(PUBSUB, "<options node='gossip' jid='romeo@parley.test'/>")))).as("§6.3.4.7")
+                .isEqualTo("item-not-found");
+
+        // §6.3.5: delivery off; nothing more arrives, the subscription stays.
+        ok(iq(romeo, setOptions("news", "romeo@parley.test", field("pubsub#deliver", "0"))));
+        ok(iq(juliet, publish("news", geo("i1", "needle"))));
+        assertThat(notifications(romeo.stanzas())).isEmpty();
+        assertThat(formValues(iq(romeo, get(PUBSUB, "<options node='news' jid='romeo@parley.test'/>")), "options"))
+                .containsExactly("pubsub#deliver=0", "pubsub#include_body=0");
+        assertThat(itemIds(iq(romeo, get(PUBSUB, "<items node='news'/>")))).containsExactly("i1");
+
+        // §6.3.6: a field the service does not offer, a value no boolean, another form.
+        assertThat(error(iq(romeo, setOptions("news", "romeo@parley.test", field("pubsub#digest", "1")))))
+                .isEqualTo("bad-request invalid-options");
+        assertThat(error(iq(romeo, setOptions("news", "romeo@parley.test", field("pubsub#deliver", "maybe")))))
+                .isEqualTo("bad-request invalid-options");
+        assertThat(error(iq(romeo, set(PUBSUB, "<options node='news' jid='romeo@parley.test'><x xmlns='" + DATA
+                + "' type='submit'>" + field("FORM_TYPE", PUBSUB + "#node_config") + "</x></options>"))))
+                .isEqualTo("bad-request invalid-options");
+
+        // Delivery on again, with a body: an Atom entry's title and summary, else the payload's text.
+        ok(iq(romeo, setOptions("news", "romeo@parley.test", field("pubsub#deliver", "true")
+                + field("pubsub#include_body", "1"))));
+        ok(iq(juliet, publish("news", "<item id='a1'><entry xmlns='" + ATOM + "'><title>Soliloquy</title>"
+                + "<summary>To be, or not to be</summary></entry></item>")));
+        assertThat(notifications(romeo.stanzas())).singleElement()
+                .satisfies(m -> assertThat(body(m)).isEqualTo("Soliloquy\nTo be, or not to be"));
+        ok(iq(juliet, publish("news", geo("i2", "under the  balcony"))));
+        assertThat(notifications(romeo.stanzas())).singleElement()
+                .satisfies(m -> assertThat(body(m)).isEqualTo("under the balcony"));
+        ok(iq(juliet, set(PUBSUB, "<retract node='news' notify='1'><item id='i2'/></retract>")));
+        assertThat(notifications(romeo.stanzas())).as("no item, no body").singleElement()
+                .satisfies(m -> assertThat(body(m)).isNull());
+
+        // §6.4: the defaults, of the service and of a node.
+        Element defaults = iq(nurse, get(PUBSUB, "<default/>"));
+        ok(defaults);
+        assertThat(formValues(defaults, "default")).containsExactly("pubsub#deliver=1", "pubsub#include_body=0");
+        assertThat(formValues(iq(nurse, get(PUBSUB, "<default node='news'/>")), "default"))
+                .containsExactly("pubsub#deliver=1", "pubsub#include_body=0");
+        assertThat(error(iq(nurse, get(PUBSUB, "<default node='gossip'/>")))).isEqualTo("item-not-found");
+    }
+
+    @Test
+    void aSubscriptionIsConfiguredWithTheSubscribeRequest_xep0060_6_3_7() throws Exception {
+        start();
+        ok(iq(juliet, create("news", "")));
+        ok(iq(juliet, publish("news", geo("i1", "needle"))));
+        assertThat(error(iq(romeo, set(PUBSUB, "<subscribe node='news' jid='romeo@parley.test'/><options node='news'>"
+                + optionsForm(field("pubsub#deliver", "0")) + "</options>")))).as("§6.3.7: no node on the options")
+                .isEqualTo("bad-request");
+
+        Element answer = iq(romeo, set(PUBSUB, "<subscribe node='news' jid='romeo@parley.test'/><options>"
+                + optionsForm(field("pubsub#deliver", "0")) + "</options>"));
+        ok(answer);
+        assertThat(answer.element(QName.get("pubsub", PUBSUB)).element(QName.get("subscription", PUBSUB))
+                .attributeValue("subscription")).isEqualTo("subscribed");
+        assertThat(formValues(answer, "options")).as("the resulting options")
+                .containsExactly("pubsub#deliver=0", "pubsub#include_body=0");
+        assertThat(notifications(romeo.stanzas())).as("§6.1.7's last item is a notification too").isEmpty();
+        ok(iq(juliet, publish("news", geo("i2", "haystack"))));
+        assertThat(notifications(romeo.stanzas())).isEmpty();
+
+        // Subscribing again with options changes them (§6.1.6: one subscription per JID).
+        ok(iq(romeo, set(PUBSUB, "<subscribe node='news' jid='romeo@parley.test'/><options>"
+                + optionsForm(field("pubsub#deliver", "1")) + "</options>")));
+        ok(iq(juliet, publish("news", geo("i3", "found"))));
+        assertThat(notifications(romeo.stanzas())).singleElement().satisfies(m -> assertThat(m.asXML()).contains("found"));
+    }
+
     @Test
     void accessModelsDecideWhoSubscribes_xep0060_4_5_6_1_3() throws Exception {
         start();
