@@ -25,6 +25,8 @@ final class OccupantPresence {
     static final int BANNED = 301;
     static final int NEW_NICK = 303;
     static final int KICKED = 307;
+    /** §10.2: removed because the room became members-only. */
+    static final int MEMBERS_ONLY = 322;
     static final int REMOVED_BY_ERROR = 333;
 
     private OccupantPresence() {

@@ -6,6 +6,7 @@ import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.dom4j.DocumentHelper;
@@ -37,8 +38,11 @@ final class RoomAdmin {
         if (get) {
             return list(room, iq, items.get(0), rank, actor);
         }
+        // Every item is checked before any is applied: a request is refused whole (the XEP's error
+        // examples answer the request, not an item of it).
+        Map<EntityBareJid, Affiliation> pending = new HashMap<>();
         for (Element item : items) {
-            String refused = change(room, item, rank, actor, requester);
+            String refused = change(room, item, rank, actor, requester, pending, false);
             if (refused != null) {
                 StanzaErrorCondition condition = refused.startsWith("!")
                         ? StanzaErrorCondition.NOT_ALLOWED : refused.startsWith("?")
@@ -47,16 +51,28 @@ final class RoomAdmin {
                 return RoomRequests.error(iq, condition, refused.substring(1));
             }
         }
+        for (Element item : items) {
+            change(room, item, rank, actor, requester, pending, true);
+        }
         return Stanzas.iqResult(iq.element());
     }
 
-    /** Applies one item; returns null, or the refusal: its first character says the condition. */
-    private String change(Room room, Element item, Affiliation rank, Occupant actor, EntityBareJid requester) {
+    /**
+     * Checks one item (noting an affiliation it changes in {@code pending}, for the items after
+     * it), or applies it; returns null, or the refusal: its first character says the condition.
+     */
+    private String change(Room room, Element item, Affiliation rank, Occupant actor, EntityBareJid requester,
+                          Map<EntityBareJid, Affiliation> pending, boolean apply) {
         Role role = Role.parse(item.attributeValue("role"));
         Affiliation affiliation = Affiliation.parse(item.attributeValue("affiliation"));
         String reason = item.elementText("reason");
         if (role != null && item.attributeValue("nick") != null) {
-            return changeRole(room, room.occupant(item.attributeValue("nick")), role, rank, actor, reason);
+            Occupant target = room.occupant(item.attributeValue("nick"));
+            if (apply) {
+                applyRole(room, target, role, actor, reason);
+                return null;
+            }
+            return roleRefusal(room, target, role, rank, actor);
         }
         if (affiliation != null && item.attributeValue("jid") != null) {
             EntityBareJid user;
@@ -65,12 +81,20 @@ final class RoomAdmin {
             } catch (JidMalformedException e) {
                 return "?not a user's JID: " + item.attributeValue("jid");
             }
-            return changeAffiliation(room, user, affiliation, rank, actor, requester, reason);
+            if (apply) {
+                applyAffiliation(room, user, affiliation, actor, reason);
+                return null;
+            }
+            String refused = affiliationRefusal(room, user, affiliation, rank, requester, pending);
+            if (refused == null) {
+                pending.put(user, affiliation);
+            }
+            return refused;
         }
         return "?an item needs a nick and a role, or a jid and an affiliation";
     }
 
-    private String changeRole(Room room, Occupant target, Role role, Affiliation rank, Occupant actor, String reason) {
+    private static String roleRefusal(Room room, Occupant target, Role role, Affiliation rank, Occupant actor) {
         boolean moderator = actor != null && actor.role() == Role.MODERATOR || rank.atLeast(Affiliation.ADMIN);
         if (!moderator) {
             return "-only moderators change roles";
@@ -79,15 +103,26 @@ final class RoomAdmin {
             return "?no occupant has this nickname";
         }
         Affiliation targetRank = room.affiliation(target.user());
-        if (targetRank.atLeast(Affiliation.ADMIN) && role != Role.MODERATOR
+        if (targetRank.atLeast(Affiliation.ADMIN) && (role == Role.PARTICIPANT || role == Role.VISITOR)) {
+            // §8.4: "a service MUST NOT allow the voice privileges of an admin or owner to be removed by
+            // anyone"; §9.7/§9.8: moderator privileges cannot be revoked from an owner or admin.
+            return "!the role of an occupant with affiliation " + targetRank.value() + " stays moderator";
+        }
+        if (targetRank.atLeast(Affiliation.ADMIN) && role == Role.NONE
                 && (!rank.atLeast(targetRank) || targetRank == Affiliation.OWNER)) {
-            // §8.2: "a moderator MUST NOT be able to kick an admin or owner"; §8.4 and §9.7 likewise for
-            // voice and the moderator role: not-allowed.
-            return "!you may not change the role of an occupant with affiliation " + targetRank.value();
+            // §8.2: "a moderator MUST NOT be able to kick an admin or owner": not-allowed.
+            return "!you may not kick an occupant with affiliation " + targetRank.value();
         }
         if ((role == Role.MODERATOR || target.role() == Role.MODERATOR) && !rank.atLeast(Affiliation.ADMIN)) {
             // §9.6/§9.7: granting or revoking the moderator role is for admins.
             return "-only admins grant or revoke the moderator role";
+        }
+        return null;
+    }
+
+    private static void applyRole(Room room, Occupant target, Role role, Occupant actor, String reason) {
+        if (target == null || room.occupant(target.nick()) != target) {
+            return;  // kicked or banned by an item before this one
         }
         if (role == Role.NONE) {
             room.remove(target, List.of(OccupantPresence.KICKED), actorAndReason(actor, reason));
@@ -95,21 +130,47 @@ final class RoomAdmin {
             target.role(role);
             room.broadcastPresence(target, List.of());
         }
+    }
+
+    private static String affiliationRefusal(Room room, EntityBareJid user, Affiliation affiliation, Affiliation rank,
+                                             EntityBareJid requester, Map<EntityBareJid, Affiliation> pending) {
+        Affiliation current = pending.getOrDefault(user, room.affiliation(user));
+        if (!rank.atLeast(Affiliation.ADMIN)) {
+            return "-only admins change affiliations";
+        }
+        if (affiliation == Affiliation.OUTCAST && user.equals(requester)) {
+            // §9.1: "If an admin or owner attempts to ban himself, the service MUST deny the request and
+            // return a <conflict/> error".
+            return "=you may not ban yourself";
+        }
+        if (affiliation == Affiliation.OUTCAST && !rank.atLeast(current)) {
+            // §9.1: "a user cannot be banned by an admin with a lower affiliation": an admin who bans an
+            // owner gets not-allowed.
+            return "!you may not ban a user with affiliation " + current.value();
+        }
+        boolean ownerChange = affiliation.atLeast(Affiliation.ADMIN) || current.atLeast(Affiliation.ADMIN);
+        if (ownerChange && !rank.atLeast(Affiliation.OWNER)) {
+            return "-only owners grant or revoke admin and owner";
+        }
+        if (current == Affiliation.OWNER && affiliation != Affiliation.OWNER) {
+            Map<EntityBareJid, Affiliation> after = new HashMap<>(room.members().affiliations());
+            after.putAll(pending);
+            after.put(user, affiliation);
+            if (after.values().stream().noneMatch(a -> a == Affiliation.OWNER)) {
+                // §10.7: the last owner stays, or nobody could configure the room.
+                return "=a room keeps at least one owner";
+            }
+        }
         return null;
     }
 
-    private String changeAffiliation(Room room, EntityBareJid user, Affiliation affiliation, Affiliation rank,
-                                     Occupant actor, EntityBareJid requester, String reason) {
-        Affiliation current = room.affiliation(user);
-        boolean ownerChange = affiliation.atLeast(Affiliation.ADMIN) || current.atLeast(Affiliation.ADMIN);
-        if (!rank.atLeast(ownerChange ? Affiliation.OWNER : Affiliation.ADMIN)) {
-            return ownerChange ? "-only owners grant or revoke admin and owner" : "-only admins change affiliations";
-        }
-        if (current == Affiliation.OWNER && affiliation != Affiliation.OWNER
-                && room.members().affiliations().values().stream().filter(a -> a == Affiliation.OWNER).count() <= 1) {
-            // §10.7: the last owner stays, or nobody could configure the room.
-            return "=a room keeps at least one owner";
-        }
+    /**
+     * Sets {@code user}'s affiliation and tells the occupants: a banned occupant is removed (301),
+     * so is one who is no member of a members-only room any more (321); another gets the role of
+     * its new affiliation. {@code actor} and {@code reason} may be null.
+     */
+    static void applyAffiliation(Room room, EntityBareJid user, Affiliation affiliation, Occupant actor,
+                                 String reason) {
         room.members().affiliate(user, affiliation);
         for (Occupant occupant : room.occupants()) {
             if (!occupant.user().equals(user)) {
@@ -124,7 +185,6 @@ final class RoomAdmin {
                 room.broadcastPresence(occupant, List.of());
             }
         }
-        return null;
     }
 
     private static List<Element> actorAndReason(Occupant actor, String reason) {

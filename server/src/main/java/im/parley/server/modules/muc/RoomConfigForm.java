@@ -6,8 +6,10 @@ import im.parley.server.modules.muc.RoomConfig.Whois;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.dom4j.Element;
+import org.jxmpp.jid.EntityBareJid;
 
 /**
  * The room configuration form (XEP-0045 §10.2, the {@code muc#roomconfig} FORM_TYPE of §15.5.3):
@@ -33,8 +35,8 @@ final class RoomConfigForm {
     private RoomConfigForm() {
     }
 
-    /** §10.2: the form with the room's current values, within the service's limits. */
-    static Element form(String room, RoomConfig config, MucLimits limits) {
+    /** §10.2: the form with the room's current values and lists, within the service's limits. */
+    static Element form(String room, RoomConfig config, Map<EntityBareJid, Affiliation> affiliations, MucLimits limits) {
         DataForm form = DataForm.form(FORM_TYPE, "Configuration of " + room,
                 "Complete this form to change the room's configuration.");
         form.field(PREFIX + "roomname", "text-single", "Room name", false, List.of(config.name()));
@@ -65,6 +67,7 @@ final class RoomConfigForm {
         form.listSingle(PREFIX + "allowpm", "Who may send private messages",
                 List.of("anyone", "participants", "moderators", "none"), config.allowPm().value());
         bool(form, "enablearchiving", "Keep the messages of a persistent room in its archive", config.archiving());
+        ConfigFormLists.addTo(form, affiliations);
         return form.element();
     }
 

@@ -8,7 +8,9 @@ import im.parley.server.modules.adhoc.DataForm;
 import im.parley.server.modules.avatar.Avatar;
 import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.modules.mam.MamModule;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.dom4j.Element;
 import org.dom4j.Namespace;
 import org.dom4j.QName;
@@ -135,7 +137,7 @@ final class RoomRequests {
         if (get) {
             // §10.2: the configuration form with the current values.
             Element answer = org.dom4j.DocumentHelper.createElement(QName.get("query", OWNER));
-            answer.add(RoomConfigForm.form(room.jid().toString(), room.config(), limits));
+            answer.add(RoomConfigForm.form(room.jid().toString(), room.config(), room.members().affiliations(), limits));
             return result(iq, answer);
         }
         Element destroy = query.element("destroy");
@@ -160,8 +162,21 @@ final class RoomRequests {
         try {
             // §10.1.2: an empty form accepts the defaults (an instant room); §10.1.3/§10.2: the submitted values.
             RoomConfig config = RoomConfigForm.read(form, room.config(), limits);
+            Map<EntityBareJid, Affiliation> listChanges = ConfigFormLists.changes(form, room.members().affiliations());
+            Map<EntityBareJid, Affiliation> after = new HashMap<>(room.members().affiliations());
+            after.putAll(listChanges);
+            if (!listChanges.isEmpty() && !after.containsValue(Affiliation.OWNER)) {
+                // §10.2: "A service MUST NOT allow an owner to revoke his or her own ownership
+                // privileges if there are no other owners"; the configuration is left as it was.
+                return error(iq, StanzaErrorCondition.CONFLICT, "a room keeps at least one owner");
+            }
             List<Integer> codes = changeCodes(room.config(), config);
+            boolean becameMembersOnly = config.membersOnly() && !room.config().membersOnly();
             room.configure(config);
+            listChanges.forEach((user, affiliation) -> RoomAdmin.applyAffiliation(room, user, affiliation, null, null));
+            if (becameMembersOnly) {
+                removeNonMembers(room);
+            }
             boolean wasLocked = room.locked();
             room.unlock();
             if (!wasLocked) {
@@ -170,6 +185,18 @@ final class RoomRequests {
             return Stanzas.iqResult(iq.element());
         } catch (RoomConfigForm.Invalid e) {
             return error(iq, StanzaErrorCondition.NOT_ACCEPTABLE, e.getMessage());
+        }
+    }
+
+    /**
+     * §10.2: a room made members-only loses its occupants who are not members, each told with
+     * status code 322, as the remaining occupants are.
+     */
+    private static void removeNonMembers(Room room) {
+        for (Occupant occupant : room.occupants()) {
+            if (!room.affiliation(occupant.user()).atLeast(Affiliation.MEMBER)) {
+                room.remove(occupant, List.of(OccupantPresence.MEMBERS_ONLY), List.of());
+            }
         }
     }
 

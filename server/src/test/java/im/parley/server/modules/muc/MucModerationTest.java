@@ -152,12 +152,114 @@ class MucModerationTest {
         // §10.6: admin is granted by owners; an admin may not make admins or ban an owner.
         assertThat(errorCondition(last(send(juliet, "<iq type='set' id='a2' to='" + ROOM + "'><query xmlns='" + ADMIN
                 + "'><item affiliation='admin' jid='nurse@parley.test'/></query></iq>"), "iq"))).isEqualTo("forbidden");
+        // §9.1: "a user cannot be banned by an admin with a lower affiliation": not-allowed.
         assertThat(errorCondition(last(send(juliet, "<iq type='set' id='a3' to='" + ROOM + "'><query xmlns='" + ADMIN
-                + "'><item affiliation='outcast' jid='romeo@parley.test'/></query></iq>"), "iq"))).isEqualTo("forbidden");
+                + "'><item affiliation='outcast' jid='romeo@parley.test'/></query></iq>"), "iq"))).isEqualTo("not-allowed");
         // §9.3: an admin grants membership.
         assertThat(last(send(juliet, "<iq type='set' id='a4' to='" + ROOM + "'><query xmlns='" + ADMIN
                 + "'><item affiliation='member' jid='nurse@parley.test'/></query></iq>"), "iq").attributeValue("type"))
                 .isEqualTo("result");
+    }
+
+    private List<Element> admin(TestClient client, String items) {
+        return send(client, "<iq type='set' id='x' to='" + ROOM + "'><query xmlns='" + ADMIN + "'>" + items
+                + "</query></iq>");
+    }
+
+    @Test
+    void noOneBansThemselvesAndAnAdminsVoiceStays_xep0045_9_1_8_4_9_7() {
+        createInstant(romeo, ROOM + "/romeo");
+        admin(romeo, "<item affiliation='admin' jid='juliet@parley.test'/><item affiliation='owner' jid='nurse@parley.test'/>");
+        join(juliet, ROOM + "/juliet", "");
+        romeo.received();
+
+        // §9.1: "If an admin or owner attempts to ban himself, the service MUST deny the request and return a
+        // <conflict/> error", even an owner who is not the last one.
+        assertThat(errorCondition(last(admin(juliet, "<item affiliation='outcast' jid='juliet@parley.test'/>"), "iq")))
+                .isEqualTo("conflict");
+        assertThat(errorCondition(last(admin(romeo, "<item affiliation='outcast' jid='romeo@parley.test'/>"), "iq")))
+                .isEqualTo("conflict");
+
+        // §8.4, §9.7: the voice and moderator role of an admin or owner are not revoked, not even by an owner.
+        assertThat(errorCondition(last(admin(romeo, "<item nick='juliet' role='participant'/>"), "iq")))
+                .isEqualTo("not-allowed");
+        assertThat(errorCondition(last(admin(juliet, "<item nick='romeo' role='visitor'/>"), "iq")))
+                .isEqualTo("not-allowed");
+
+        // A request with one item refused is refused whole: the items before it are not applied.
+        assertThat(errorCondition(last(admin(romeo, "<item affiliation='member' jid='prince@parley.test'/>"
+                + "<item nick='juliet' role='participant'/>"), "iq"))).isEqualTo("not-allowed");
+        Element members = last(send(romeo, "<iq type='get' id='m' to='" + ROOM + "'><query xmlns='" + ADMIN + "'>"
+                + "<item affiliation='member'/></query></iq>"), "iq");
+        assertThat(members.element(QName.get("query", ADMIN)).elements()).isEmpty();
+        Element moderators = last(send(romeo, "<iq type='get' id='m' to='" + ROOM + "'><query xmlns='" + ADMIN + "'>"
+                + "<item role='moderator'/></query></iq>"), "iq");
+        assertThat(moderators.element(QName.get("query", ADMIN)).elements()).extracting(i -> i.attributeValue("nick"))
+                .contains("juliet");
+    }
+
+    private List<Element> configure(TestClient owner, String fields) {
+        return send(owner, "<iq type='set' id='c' to='" + ROOM + "'><query xmlns='" + OWNER + "'>"
+                + "<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE'><value>"
+                + "http://jabber.org/protocol/muc#roomconfig</value></field>" + fields + "</x></query></iq>");
+    }
+
+    @Test
+    void theConfigurationFormCarriesTheOwnerAndAdminListsWhole_xep0045_10_2() {
+        createInstant(romeo, ROOM + "/romeo");
+        join(juliet, ROOM + "/juliet", "");
+        romeo.received();
+
+        Element form = last(send(romeo, "<iq type='get' id='f' to='" + ROOM + "'><query xmlns='" + OWNER
+                + "'/></iq>"), "iq").element(QName.get("query", OWNER)).element(QName.get("x", "jabber:x:data"));
+        assertThat(form.elements("field")).filteredOn(f -> "muc#roomconfig_roomowners".equals(f.attributeValue("var")))
+                .singleElement().satisfies(f -> {
+                    assertThat(f.attributeValue("type")).isEqualTo("jid-multi");
+                    assertThat(f.elementText("value")).isEqualTo("romeo@parley.test");
+                });
+
+        // The admins' list is the whole list: Juliet gains admin, and everyone sees her new affiliation.
+        List<Element> seenByOwner = configure(romeo, "<field var='muc#roomconfig_roomadmins'><value>juliet@parley.test"
+                + "</value></field>");
+        assertThat(last(seenByOwner, "iq").attributeValue("type")).isEqualTo("result");
+        assertThat(item(last(seenByOwner, "presence")).attributeValue("affiliation")).isEqualTo("admin");
+        assertThat(item(last(juliet.received(), "presence")).attributeValue("affiliation")).isEqualTo("admin");
+
+        // An empty owners' list would leave the room without owner: conflict, and nothing changes.
+        assertThat(errorCondition(last(configure(romeo, "<field var='muc#roomconfig_roomowners'/>"
+                + "<field var='muc#roomconfig_roomname'><value>Renamed</value></field>"), "iq"))).isEqualTo("conflict");
+
+        // Juliet made owner, then left out of the owners: she is an admin again (§10.2).
+        configure(romeo, "<field var='muc#roomconfig_roomowners'><value>romeo@parley.test</value>"
+                + "<value>juliet@parley.test</value></field>");
+        assertThat(item(last(juliet.received(), "presence")).attributeValue("affiliation")).isEqualTo("owner");
+        configure(romeo, "<field var='muc#roomconfig_roomowners'><value>romeo@parley.test</value></field>");
+        assertThat(item(last(juliet.received(), "presence")).attributeValue("affiliation")).isEqualTo("admin");
+        // Left out of the admins, she is a member.
+        configure(romeo, "<field var='muc#roomconfig_roomadmins'/>");
+        assertThat(item(last(juliet.received(), "presence")).attributeValue("affiliation")).isEqualTo("member");
+    }
+
+    @Test
+    void aRoomMadeMembersOnlyRemovesItsNonMembersWith322_xep0045_10_2() {
+        createInstant(romeo, ROOM + "/romeo");
+        admin(romeo, "<item affiliation='member' jid='juliet@parley.test'/>");
+        join(juliet, ROOM + "/juliet", "");
+        join(nurse, ROOM + "/nurse", "");
+        romeo.received();
+        juliet.received();
+
+        List<Element> seenByOwner = configure(romeo, "<field var='muc#roomconfig_membersonly'><value>1</value></field>");
+        assertThat(last(seenByOwner, "iq").attributeValue("type")).isEqualTo("result");
+
+        Element removed = last(nurse.received(), "presence");
+        assertThat(removed.attributeValue("type")).isEqualTo("unavailable");
+        assertThat(statusCodes(removed)).containsExactly(322, 110);
+        assertThat(MucScript.named(juliet.received(), "presence")).singleElement().satisfies(p -> {
+            assertThat(p.attributeValue("from")).isEqualTo(ROOM + "/nurse");
+            assertThat(statusCodes(p)).containsExactly(322);
+        });
+        assertThat(statusCodes(last(seenByOwner, "presence"))).containsExactly(322);
     }
 
     @Test
