@@ -201,7 +201,7 @@ final class RoomAdmin {
         return children;
     }
 
-    /** A list by role (moderators) or by affiliation (admins; owners for the admin and owner lists). */
+    /** A list by role (moderators) or by affiliation (admins; owners only for the admin and owner lists, §10.5, §10.8). */
     private Element list(Room room, Stanza iq, Element item, Affiliation rank, Occupant actor) {
         Element query = DocumentHelper.createElement(QName.get("query", ADMIN));
         Role role = Role.parse(item.attributeValue("role"));
@@ -225,6 +225,11 @@ final class RoomAdmin {
         }
         if (!rank.atLeast(Affiliation.ADMIN)) {
             return RoomRequests.error(iq, StanzaErrorCondition.FORBIDDEN, "only admins list affiliations");
+        }
+        if (affiliation.atLeast(Affiliation.ADMIN) && !rank.atLeast(Affiliation.OWNER)) {
+            // §10.5, §10.8: "If a non-owner attempts to view or modify the owner list" (the admin list
+            // likewise), "the service MUST deny the request and return a <forbidden/> error".
+            return RoomRequests.error(iq, StanzaErrorCondition.FORBIDDEN, "only owners list the admins and owners");
         }
         for (Map.Entry<EntityBareJid, Affiliation> entry : room.members().affiliations().entrySet()) {
             if (entry.getValue() == affiliation) {

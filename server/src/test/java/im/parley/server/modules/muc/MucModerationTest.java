@@ -155,6 +155,11 @@ class MucModerationTest {
         // §9.1: "a user cannot be banned by an admin with a lower affiliation": not-allowed.
         assertThat(errorCondition(last(send(juliet, "<iq type='set' id='a3' to='" + ROOM + "'><query xmlns='" + ADMIN
                 + "'><item affiliation='outcast' jid='romeo@parley.test'/></query></iq>"), "iq"))).isEqualTo("not-allowed");
+        // §10.5, §10.8: the owner and admin lists are the owners' to see.
+        assertThat(errorCondition(last(send(juliet, "<iq type='get' id='a5' to='" + ROOM + "'><query xmlns='" + ADMIN
+                + "'><item affiliation='owner'/></query></iq>"), "iq"))).isEqualTo("forbidden");
+        assertThat(errorCondition(last(send(juliet, "<iq type='get' id='a6' to='" + ROOM + "'><query xmlns='" + ADMIN
+                + "'><item affiliation='admin'/></query></iq>"), "iq"))).isEqualTo("forbidden");
         // §9.3: an admin grants membership.
         assertThat(last(send(juliet, "<iq type='set' id='a4' to='" + ROOM + "'><query xmlns='" + ADMIN
                 + "'><item affiliation='member' jid='nurse@parley.test'/></query></iq>"), "iq").attributeValue("type"))
