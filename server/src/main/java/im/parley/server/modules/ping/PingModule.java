@@ -5,7 +5,11 @@ import im.parley.server.module.ModuleContext;
 import im.parley.server.module.XmppModule;
 import java.util.concurrent.CompletableFuture;
 
-/** XMPP Ping (XEP-0199 §4.2, client-to-server ping): the server answers with an empty result. */
+/**
+ * XMPP Ping (XEP-0199 §4.2, client-to-server ping): the server answers with an empty result, to
+ * a ping of its domain and to one of an account's bare JID or without {@code to}, which it
+ * answers on the account's behalf (RFC 6120 §10.3.3), as Prosody and ejabberd do.
+ */
 public final class PingModule implements XmppModule {
 
     public static final String NAMESPACE = "urn:xmpp:ping";
@@ -18,6 +22,7 @@ public final class PingModule implements XmppModule {
     @Override
     public void load(ModuleContext context) {
         context.handleServerIq(NAMESPACE, iq -> CompletableFuture.completedFuture(Stanzas.iqResult(iq.element())));
+        context.handleAccountIq(NAMESPACE, iq -> CompletableFuture.completedFuture(Stanzas.iqResult(iq.element())));
         context.addServerFeature(NAMESPACE);
     }
 }

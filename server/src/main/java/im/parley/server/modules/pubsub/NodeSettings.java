@@ -20,7 +20,8 @@ import org.dom4j.QName;
  * configure, §8.2.4 configure, §7.1.5 publish-options on a new node) changes the fields it names;
  * an unknown field, a value the field does not take, or another value for a field whose one value
  * is what every node here does ({@code presence_based_delivery}, {@code purge_offline},
- * {@code node_type}) is {@code not-acceptable} (§8.2.5.2); a {@code max_items} or
+ * {@code node_type}) is {@code not-acceptable} (§8.2.5.2), but a collection node is
+ * {@code feature-not-implemented} naming {@code collections}; a {@code max_items} or
  * {@code max_payload_size} over the service's limit is a {@code policy-violation} naming it.
  * Kept in the database as the form it shows ({@link #stored()}), so that a field added later needs
  * no migration: a stored configuration without it has the default.
@@ -148,6 +149,10 @@ final class NodeSettings {
             }
             List<String> given = entry.getValue();
             String value = given.isEmpty() ? "" : given.get(0).trim();
+            if (NODE_TYPE.equals(var) && "collection".equals(value)) {
+                // XEP-0060 §4.4 and XEP-0248: collection nodes are a feature this service does not offer.
+                throw Refusal.unsupported("collections");
+            }
             List<String> normal = switch (field.kind()) {
                 case BOOLEAN -> List.of(bool(var, value));
                 case CHOICE -> {

@@ -168,6 +168,10 @@ class PubsubServiceTest {
         String node = answer.element(QName.get("pubsub", PUBSUB)).element(QName.get("create", PUBSUB)).attributeValue("node");
         assertThat(node).isNotEmpty();
         ok(iq(juliet, set(OWNER, "<delete node='" + node + "'/>")));
+        // XEP-0060 §4.4, XEP-0248: no collection nodes here, and the error says which feature.
+        Element collection = iq(juliet, create("shelf", field("pubsub#node_type", "collection")));
+        assertThat(error(collection)).isEqualTo("feature-not-implemented unsupported");
+        assertThat(collection.asXML()).contains("feature=\"collections\"");
     }
 
     @Test
