@@ -69,6 +69,19 @@ class AdminCommandsSmackTest {
     }
 
     @Test
+    @DisplayName("RFC 6120 §10.3.3: the commands are at the admin's own bare JID too, where Smack finds and runs them")
+    void commandsAtTheOwnBareJid() throws Exception {
+        AdHocCommandManager commands = adminCommands();
+        DiscoverItems listed = commands.discoverCommands(ADMIN_JID);
+        assertThat(listed.getItems()).extracting(DiscoverItems.Item::getNode).contains(ADMIN + "get-registered-users-num");
+
+        RemoteCommand count = commands.getRemoteCommand(ADMIN_JID, ADMIN + "get-registered-users-num");
+        count.execute();
+        assertThat(count.isCompleted()).isTrue();
+        assertThat(count.getForm().getField("registeredusersnum").getFirstValue()).isNotEmpty();
+    }
+
+    @Test
     @DisplayName("XEP-0133 §4.3 disable user: its session ends, and it fails to log in with account-disabled "
             + "(RFC 6120 §6.5.1)")
     void disableUser() throws Exception {

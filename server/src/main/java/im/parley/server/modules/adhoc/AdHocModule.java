@@ -54,6 +54,7 @@ public final class AdHocModule implements XmppModule {
     @Override
     public void load(ModuleContext context) {
         CommandService commands = CommandService.on(context);
+        commands.alsoAtOwnBareJid(context);
         context.hook(ADD_COMMAND, EventPriority.HANDLE, command -> {
             commands.add(command);
             return Verdict.HANDLED;

@@ -1,5 +1,6 @@
 package im.parley.server.modules.adhoc;
 
+import static im.parley.server.module.IqReplies.done;
 import static im.parley.server.module.IqReplies.result;
 
 import im.parley.core.routing.Stanza;
@@ -19,6 +20,7 @@ import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
 import org.dom4j.Namespace;
 import org.dom4j.QName;
+import org.jxmpp.jid.Jid;
 
 /**
  * Ad-Hoc Commands (XEP-0050) served on one host: the {@code <command/>} requests (§2.4, in
@@ -36,22 +38,44 @@ public final class CommandService {
     private static final int DISCO_NODES = EventPriority.HANDLE + 10;
 
     private final Map<String, AdHocCommand> commands = new ConcurrentHashMap<>();
+    private final CommandRequests requests;
 
-    private CommandService() {
+    private CommandService(CommandSessions sessions) {
+        this.requests = new CommandRequests(commands, sessions);
     }
 
     /** Serves commands on {@code context}'s host; call while loading. The host's disco#info shows the feature itself. */
     public static CommandService on(ModuleContext context) {
-        CommandService service = new CommandService();
-        CommandSessions sessions = new CommandSessions(context.option(AdHocModule.MAX_SESSIONS),
-                context.option(AdHocModule.SESSION_TIMEOUT), context.clock());
-        CommandRequests requests = new CommandRequests(service.commands, sessions);
-        context.handleServerIq(NAMESPACE, requests::handle);
+        CommandService service = new CommandService(new CommandSessions(context.option(AdHocModule.MAX_SESSIONS),
+                context.option(AdHocModule.SESSION_TIMEOUT), context.clock()));
+        context.handleServerIq(NAMESPACE, service.requests::handle);
         context.hook(StanzaEvents.iq("get", Shape.HOST, ServerInfo.DISCO_ITEMS), DISCO_NODES,
                 event -> answerNode(context, event, service::commandList));
         context.hook(StanzaEvents.iq("get", Shape.HOST, ServerInfo.DISCO_INFO), DISCO_NODES,
                 event -> answerNode(context, event, service::nodeInfo));
         return service;
+    }
+
+    /**
+     * Serves the same commands to each account at its own bare JID too: a request an account
+     * sends to its bare JID (or without {@code to}) the server answers on its behalf (RFC 6120
+     * §10.3.3), here as the host would, as ejabberd and Openfire do and clients and test suites
+     * written against them expect. The commands' items name the bare JID, where the client then
+     * runs them. Anyone else's request to an account's bare JID is left to the other handlers
+     * (in the end {@code service-unavailable}, RFC 6121 §8.5.2.1.3).
+     */
+    public void alsoAtOwnBareJid(ModuleContext context) {
+        context.handleAccountIq(NAMESPACE, iq -> ownAccount(iq) ? requests.handle(iq)
+                : done(CommandRequests.error(iq, StanzaErrorCondition.SERVICE_UNAVAILABLE, null, null)));
+        context.hook(StanzaEvents.iq("get", Shape.BARE, ServerInfo.DISCO_ITEMS), DISCO_NODES,
+                event -> ownAccount(event.stanza()) ? answerNode(context, event, this::commandList) : Verdict.PASS);
+        context.hook(StanzaEvents.iq("get", Shape.BARE, ServerInfo.DISCO_INFO), DISCO_NODES,
+                event -> ownAccount(event.stanza()) ? answerNode(context, event, this::nodeInfo) : Verdict.PASS);
+    }
+
+    /** Whether {@code iq} comes from an account to its own bare JID (or to no one). */
+    private static boolean ownAccount(Stanza iq) {
+        return iq.from() != null && (iq.to() == null || iq.to().equals(iq.from().asBareJid()));
     }
 
     /**
@@ -74,7 +98,8 @@ public final class CommandService {
         if (reply == null) {
             return Verdict.PASS;
         }
-        context.send(new Stanza(reply, iq.to(), iq.from()), event.handling());
+        Jid from = iq.to() != null ? iq.to() : iq.from().asBareJid();
+        context.send(new Stanza(reply, from, iq.from()), event.handling());
         return Verdict.HANDLED;
     }
 
@@ -88,7 +113,7 @@ public final class CommandService {
                 .filter(command -> iq.from() != null && command.allows(iq.from()))
                 .sorted(Comparator.comparing(AdHocCommand::node))
                 .forEach(command -> query.addElement(QName.get("item", ITEMS))
-                        .addAttribute("jid", iq.to().toString())
+                        .addAttribute("jid", (iq.to() != null ? iq.to() : iq.from().asBareJid()).toString())
                         .addAttribute("node", command.node())
                         .addAttribute("name", command.name()));
         return result(iq, query);

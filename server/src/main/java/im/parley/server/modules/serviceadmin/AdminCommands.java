@@ -338,12 +338,19 @@ final class AdminCommands {
         return jids;
     }
 
+    /**
+     * The account a submitted JID names: a user's bare JID, or its full JID, of which the bare part
+     * counts (XEP-0133 §4.2: the JIDs SHOULD be bare; a client may send one with its resource).
+     */
     private EntityBareJid account(String text) {
         EntityBareJid jid;
         try {
-            jid = Jids.parseEntityBare(text);
+            jid = Jids.parse(text).asEntityBareJidIfPossible();
         } catch (JidMalformedException e) {
-            throw CommandException.badPayload(text + " is not a bare JID (user@domain)");
+            jid = null;
+        }
+        if (jid == null) {
+            throw CommandException.badPayload(text + " is not a user's JID (user@domain)");
         }
         if (!domain.equals(jid.asDomainBareJid())) {
             throw CommandException.badPayload(text + " is not a user of " + domain);

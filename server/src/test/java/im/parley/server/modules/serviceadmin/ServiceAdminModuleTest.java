@@ -70,6 +70,40 @@ class ServiceAdminModuleTest {
     }
 
     @Test
+    void anAdminFindsAndRunsTheCommandsAtItsOwnBareJidToo_rfc6120_10_3_3() {
+        // The server answers requests to an account's bare JID on its behalf (RFC 6120 §10.3.3): an
+        // admin's client that looks for the commands there (as Openfire's and ejabberd's users do)
+        // finds them, naming the bare JID, and runs them there.
+        String list = "<iq type='get' id='b1' to='admin@parley.test'><query xmlns='http://jabber.org/protocol/disco#items' "
+                + "node='" + COMMANDS + "'/></iq>";
+        assertThat(iq(admin, list).element("query").elements("item")).filteredOn(i -> i.attributeValue("node")
+                .equals(ADMIN + "#add-user")).singleElement()
+                .satisfies(i -> assertThat(i.attributeValue("jid")).isEqualTo("admin@parley.test"));
+        Element info = iq(admin, "<iq type='get' id='b2' to='admin@parley.test'><query xmlns="
+                + "'http://jabber.org/protocol/disco#info' node='" + ADMIN + "#add-user'/></iq>");
+        assertThat(info.element("query").element("identity").attributeValue("type")).isEqualTo("command-node");
+
+        Element started = iq(admin, "<iq type='set' id='b3' to='admin@parley.test'><command xmlns='" + COMMANDS
+                + "' node='" + ADMIN + "#add-user' action='execute'/></iq>");
+        String session = started.element("command").attributeValue("sessionid");
+        Element done = iq(admin, "<iq type='set' id='b4' to='admin@parley.test'><command xmlns='" + COMMANDS
+                + "' node='" + ADMIN + "#add-user' sessionid='" + session + "' action='complete'><x xmlns='jabber:x:data' "
+                + "type='submit'><field var='FORM_TYPE'><value>" + ADMIN + "</value></field><field var='accountjid'>"
+                + "<value>tybalt@parley.test</value></field><field var='password'><value>pw</value></field>"
+                + "<field var='password-verify'><value>pw</value></field></x></command></iq>");
+        assertThat(done.element("command").attributeValue("status")).isEqualTo("completed");
+        assertThat(done.attributeValue("from")).isEqualTo("admin@parley.test");
+
+        // A user's own bare JID lists what it may run (nothing here); someone else's bare JID is not a
+        // command service (RFC 6121 §8.5.2.1.3: service-unavailable).
+        TestClient romeo = server.login("romeo@parley.test", "orchard");
+        assertThat(iq(romeo, list.replace("to='admin@parley.test'", "to='romeo@parley.test'")).element("query")
+                .elements("item")).isEmpty();
+        assertThat(condition(iq(romeo, "<iq type='set' id='b5' to='admin@parley.test'><command xmlns='" + COMMANDS
+                + "' node='" + ADMIN + "#delete-user' action='execute'/></iq>"))).isEqualTo("service-unavailable");
+    }
+
+    @Test
     void addUser() {
         // §4.1: a form with accountjid, password and password-verify; then the account exists.
         Element form = execute("add-user").element("x");
@@ -106,6 +140,13 @@ class ServiceAdminModuleTest {
         assertThat(done.attributeValue("status")).isEqualTo("completed");
         assertThat(romeo.output()).containsSubsequence("<not-authorized", "</stream:stream>");
         assertThat(server.accounts().exists(jid("romeo@parley.test"))).isFalse();
+    }
+
+    @Test
+    void deleteUserTakesTheBarePartOfAFullJid_xep0133_4_2() {
+        // §4.2: the JIDs SHOULD be bare; one with a resource names its account.
+        run("delete-user", fields("accountjids", "juliet@parley.test/balcony"));
+        assertThat(server.accounts().exists(jid("juliet@parley.test"))).isFalse();
     }
 
     @Test
