@@ -6,8 +6,10 @@ import org.dom4j.Element;
  * What an inactive client must still get at once (XEP-0352 §1, §6: the server "MAY suppress or
  * delay" traffic the client does not need while inactive; what counts is left to the server).
  * As Prosody's mod_csi_simple does: messages with a body (also inside a carbon or forward) or
- * end-to-end encrypted payloads, subscription requests and answers, errors and IQs are important;
- * presence updates and messages without a body (chat states, receipts, markers) can wait.
+ * end-to-end encrypted payloads, a room's subject (the last step of entering a room, XEP-0045
+ * §7.2.15, which brings the room's presences held before it), subscription requests and answers,
+ * errors and IQs are important; presence updates and messages without a body (chat states,
+ * receipts, markers) can wait.
  */
 final class TrafficImportance {
 
@@ -21,7 +23,7 @@ final class TrafficImportance {
         }
         return switch (stanza.getName()) {
             case "presence" -> type != null && !"unavailable".equals(type) && !"probe".equals(type);
-            case "message" -> hasBodyOrPayload(stanza);
+            case "message" -> hasBodyOrPayload(stanza) || stanza.element("subject") != null;
             default -> true;
         };
     }

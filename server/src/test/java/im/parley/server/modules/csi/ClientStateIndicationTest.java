@@ -138,6 +138,23 @@ class ClientStateIndicationTest {
     }
 
     @Test
+    void enteringARoomWhileInactiveCompletesWithItsSubject_xep0045_7_2_15() throws Exception {
+        start(100);
+        String room = "hall@conference.example.org";
+        romeo.send("<presence to='" + room + "/romeo'><x xmlns='http://jabber.org/protocol/muc'/></presence>");
+        romeo.send("<iq type='set' id='c' to='" + room + "'><query xmlns='http://jabber.org/protocol/muc#owner'>"
+                + "<x xmlns='jabber:x:data' type='submit'/></query></iq>");
+        phone.send("<inactive xmlns='" + CSI + "'/>");
+
+        // The room's presences may wait, but the subject, the last step of entering, is important
+        // and brings them along (as Prosody's mod_csi_simple): the client is in the room at once.
+        String entered = phone.send("<presence to='" + room + "/juliet'><x xmlns='http://jabber.org/protocol/muc'/>"
+                + "</presence>");
+        assertThat(entered).contains("from='" + room + "/romeo'", "code='110'", "<subject");
+        assertThat(entered.indexOf("code='110'")).isLessThan(entered.indexOf("<subject"));
+    }
+
+    @Test
     void typicalClassification() {
         assertThat(TrafficImportance.isImportant(parse("<presence/>"))).isFalse();
         assertThat(TrafficImportance.isImportant(parse("<presence type='unavailable'/>"))).isFalse();
@@ -149,6 +166,7 @@ class ClientStateIndicationTest {
                 + "</message>"))).isFalse();
         assertThat(TrafficImportance.isImportant(parse("<message type='error'/>"))).isTrue();
         assertThat(TrafficImportance.isImportant(parse("<iq type='result'/>"))).isTrue();
+        assertThat(TrafficImportance.isImportant(parse("<message type='groupchat'><subject/></message>"))).isTrue();
     }
 
     private static Element parse(String xml) {
