@@ -38,8 +38,15 @@ final class TurnCredentials {
         this.clock = clock;
     }
 
+    /**
+     * Credentials for {@code account}, valid for at least the configured time: their expiry is
+     * rounded up to the next whole minute, so that the requests of one minute get the same
+     * credentials (a client that asks for all services, then for one, sees one set, XEP-0215 §3.2).
+     */
     Credentials issue(EntityBareJid account) {
-        Instant expires = clock.instant().plus(ttl).truncatedTo(ChronoUnit.SECONDS);
+        Instant atLeast = clock.instant().plus(ttl);
+        Instant minute = atLeast.truncatedTo(ChronoUnit.MINUTES);
+        Instant expires = minute.equals(atLeast) ? minute : minute.plus(1, ChronoUnit.MINUTES);
         String username = expires.getEpochSecond() + ":" + account;
         return new Credentials(username, password(username), expires);
     }

@@ -102,7 +102,15 @@ class ExternalServiceModuleTest {
         // XEP-0215 §2: expires "MUST adhere to the dateTime format specified in XEP-0082 and MUST be expressed in UTC".
         assertThat(turn.attributeValue("expires")).isEqualTo("2026-01-01T02:00:00Z");
 
-        clock.advance(Duration.ofMinutes(30));
+        // Within one minute the same credentials (their expiry rounds up to the minute).
+        clock.advance(Duration.ofSeconds(20));
+        Element again = iq(romeo, SERVICES + " type='turn'/></iq>").element("services").element("service");
+        assertThat(again.attributeValue("expires")).isEqualTo("2026-01-01T02:01:00Z");
+        clock.advance(Duration.ofSeconds(30));
+        Element sameMinute = iq(romeo, SERVICES + " type='turn'/></iq>").element("services").element("service");
+        assertThat(sameMinute.attributeValue("password")).isEqualTo(again.attributeValue("password"));
+
+        clock.advance(Duration.ofMinutes(30).minusSeconds(50));
         Element later = iq(romeo, SERVICES + " type='turn'/></iq>").element("services").element("service");
         assertThat(later.attributeValue("expires")).isEqualTo("2026-01-01T02:30:00Z");
     }
