@@ -70,7 +70,8 @@ public final class PieImporter {
         String jid = user.jid().toString();
         List<String> notes = new ArrayList<>(user.credentialNotes());
         List<ScramCredential> credentials = credentials(user, notes);
-        if (!storage.accounts().create(user.jid(), credentials)) {
+        // Brought over from another server, not a new user: no welcome message (XEP-0133 §4.27).
+        if (!storage.accounts().create(user.jid(), credentials, false)) {
             report.refused(jid, "the account exists already; left unchanged (delete it first to import it again)");
             return;
         }

@@ -16,8 +16,18 @@ import org.jxmpp.jid.EntityBareJid;
  */
 public interface AccountStore {
 
-    /** Creates the account with these credentials (one per hash); false if it already exists. */
-    boolean create(EntityBareJid jid, List<ScramCredential> credentials);
+    /**
+     * Creates the account with these credentials (one per hash); false if it already exists. A
+     * new user ({@code newUser}) of a domain that has a welcome message (XEP-0133 §4.27) is to be
+     * sent it at its first login ({@link WelcomeStore#takePending}); an account brought over from
+     * another server (an import) is not a new user.
+     */
+    boolean create(EntityBareJid jid, List<ScramCredential> credentials, boolean newUser);
+
+    /** Creates the account of a new user ({@link #create(EntityBareJid, List, boolean)}). */
+    default boolean create(EntityBareJid jid, List<ScramCredential> credentials) {
+        return create(jid, credentials, true);
+    }
 
     /** Replaces all credentials of the account; false if there is no such account. */
     boolean updateCredentials(EntityBareJid jid, List<ScramCredential> credentials);

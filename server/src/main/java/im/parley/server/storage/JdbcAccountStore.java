@@ -18,7 +18,10 @@ import javax.sql.DataSource;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 
-/** {@link AccountStore} on the {@code accounts} and {@code account_credentials} tables (migrations V1, V21). */
+/**
+ * {@link AccountStore} on the {@code accounts} and {@code account_credentials} tables (migrations
+ * V1, V21); a new user is marked for its welcome message in {@code welcome_pending} (V23).
+ */
 public final class JdbcAccountStore implements AccountStore {
     private final SqlTransactions transactions;
     private final List<Consumer<EntityBareJid>> beforeDelete = new CopyOnWriteArrayList<>();
@@ -29,7 +32,7 @@ public final class JdbcAccountStore implements AccountStore {
     }
 
     @Override
-    public boolean create(EntityBareJid jid, List<ScramCredential> credentials) {
+    public boolean create(EntityBareJid jid, List<ScramCredential> credentials, boolean newUser) {
         return transactions.run("create account " + jid, connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO accounts (domain, username) VALUES (?, ?)")) {
@@ -44,6 +47,9 @@ public final class JdbcAccountStore implements AccountStore {
                 throw e;
             }
             insertCredentials(connection, jid, credentials);
+            if (newUser) {
+                JdbcWelcomeStore.markPending(connection, jid);
+            }
             return true;
         });
     }

@@ -1,6 +1,5 @@
 package im.parley.server.storage;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,85 +8,102 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.jxmpp.jid.EntityBareJid;
 
-/** {@link LastActivityStore} on the {@code last_activity} table (migration V6). */
+/** {@link LastActivityStore} on the {@code last_activity} (migration V6) and {@code last_login} (V22) tables. */
 public final class JdbcLastActivityStore implements LastActivityStore {
 
-    private final DataSource dataSource;
+    /** Binds a row's values from parameter {@code first} on; returns the index after the last. */
+    @FunctionalInterface
+    private interface RowValues {
+        int bind(PreparedStatement statement, int first) throws SQLException;
+    }
+
+    private final SqlTransactions transactions;
 
     public JdbcLastActivityStore(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this.transactions = new SqlTransactions(dataSource);
     }
 
     @Override
     public boolean recordLogout(EntityBareJid account, Instant at, String status) {
         String text = status == null || status.length() <= MAX_STATUS_LENGTH ? status : status.substring(0, MAX_STATUS_LENGTH);
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                // UPDATE, then INSERT: portable across H2 and PostgreSQL, unlike MERGE / ON CONFLICT.
-                boolean stored = update(connection, account, at, text) || insert(connection, account, at, text);
-                connection.commit();
-                return stored;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StorageException("cannot record the logout of " + account + ": " + e.getMessage(), e);
-        }
+        return replace("record the logout of " + account, account,
+                "UPDATE last_activity SET logout_at = ?, status = ? WHERE domain = ? AND username = ?",
+                "INSERT INTO last_activity (domain, username, logout_at, status) VALUES (?, ?, ?, ?)",
+                (statement, first) -> {
+                    statement.setLong(first, at.toEpochMilli());
+                    statement.setString(first + 1, text);
+                    return first + 2;
+                });
     }
 
     @Override
     public Optional<LastActivity> find(EntityBareJid account) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement(
-                     "SELECT logout_at, status FROM last_activity WHERE domain = ? AND username = ?")) {
-            bindJid(query, account);
-            try (ResultSet rows = query.executeQuery()) {
-                if (!rows.next()) {
-                    return Optional.empty();
+        return transactions.run("read the last activity of " + account, connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT logout_at, status FROM last_activity WHERE domain = ? AND username = ?")) {
+                SqlTransactions.bindOwner(query, account);
+                try (ResultSet rows = query.executeQuery()) {
+                    return rows.next()
+                            ? Optional.of(new LastActivity(Instant.ofEpochMilli(rows.getLong(1)), rows.getString(2)))
+                            : Optional.empty();
                 }
-                return Optional.of(new LastActivity(Instant.ofEpochMilli(rows.getLong(1)), rows.getString(2)));
             }
-        } catch (SQLException e) {
-            throw new StorageException("cannot read the last activity of " + account + ": " + e.getMessage(), e);
-        }
+        });
     }
 
-    private static boolean update(Connection connection, EntityBareJid account, Instant at, String status)
-            throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE last_activity SET logout_at = ?, status = ? WHERE domain = ? AND username = ?")) {
-            update.setLong(1, at.toEpochMilli());
-            update.setString(2, status);
-            update.setString(3, account.getDomain().toString());
-            update.setString(4, account.getLocalpart().toString());
-            return update.executeUpdate() > 0;
-        }
+    @Override
+    public boolean recordLogin(EntityBareJid account, Instant at) {
+        return replace("record the login of " + account, account,
+                "UPDATE last_login SET login_at = ? WHERE domain = ? AND username = ?",
+                "INSERT INTO last_login (domain, username, login_at) VALUES (?, ?, ?)",
+                (statement, first) -> {
+                    statement.setLong(first, at.toEpochMilli());
+                    return first + 1;
+                });
     }
 
-    private static boolean insert(Connection connection, EntityBareJid account, Instant at, String status)
-            throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO last_activity (domain, username, logout_at, status) VALUES (?, ?, ?, ?)")) {
-            bindJid(insert, account);
-            insert.setLong(3, at.toEpochMilli());
-            insert.setString(4, status);
-            insert.executeUpdate();
-            return true;
-        } catch (SQLException e) {
-            if (SqlTransactions.isIntegrityViolation(e)) {
-                // No such account (foreign key), or a concurrent logout inserted first: both leave
-                // nothing to add. PostgreSQL aborts the transaction on the violation: end it.
-                connection.rollback();
-                return false;
+    @Override
+    public Optional<Instant> lastLogin(EntityBareJid account) {
+        return transactions.run("read the last login of " + account, connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT login_at FROM last_login WHERE domain = ? AND username = ?")) {
+                SqlTransactions.bindOwner(query, account);
+                try (ResultSet rows = query.executeQuery()) {
+                    return rows.next() ? Optional.of(Instant.ofEpochMilli(rows.getLong(1))) : Optional.empty();
+                }
             }
-            throw e;
-        }
+        });
     }
 
-    private static void bindJid(PreparedStatement statement, EntityBareJid jid) throws SQLException {
-        statement.setString(1, jid.getDomain().toString());
-        statement.setString(2, jid.getLocalpart().toString());
+    /**
+     * Replaces the account's row: UPDATE ({@code values}, then the account), then INSERT (the
+     * account, then {@code values}) if there was none; portable across H2 and PostgreSQL, unlike
+     * MERGE / ON CONFLICT. False if the account does not exist.
+     */
+    private boolean replace(String what, EntityBareJid account, String update, String insert, RowValues values) {
+        return transactions.run(what, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(update)) {
+                int next = values.bind(statement, 1);
+                statement.setString(next, account.getDomain().toString());
+                statement.setString(next + 1, account.getLocalpart().toString());
+                if (statement.executeUpdate() > 0) {
+                    return true;
+                }
+            }
+            try (PreparedStatement statement = connection.prepareStatement(insert)) {
+                SqlTransactions.bindOwner(statement, account);
+                values.bind(statement, 3);
+                statement.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                if (SqlTransactions.isIntegrityViolation(e)) {
+                    // No such account (foreign key), or a concurrent write inserted first: both leave
+                    // nothing to add. PostgreSQL aborts the transaction on the violation: end it.
+                    connection.rollback();
+                    return false;
+                }
+                throw e;
+            }
+        });
     }
 }

@@ -14,6 +14,7 @@ public final class JdbcStorage implements Storage {
     private final BlockListStore blockLists;
     private final PushStore push;
     private final MotdStore motd;
+    private final WelcomeStore welcome;
 
     public JdbcStorage(DataSource dataSource) {
         this.accounts = new JdbcAccountStore(dataSource);
@@ -25,6 +26,7 @@ public final class JdbcStorage implements Storage {
         this.blockLists = new JdbcBlockListStore(dataSource);
         this.push = new JdbcPushStore(dataSource);
         this.motd = new JdbcMotdStore(dataSource);
+        this.welcome = new JdbcWelcomeStore(dataSource);
     }
 
     @Override
@@ -70,5 +72,10 @@ public final class JdbcStorage implements Storage {
     @Override
     public MotdStore motd() {
         return motd;
+    }
+
+    @Override
+    public WelcomeStore welcome() {
+        return welcome;
     }
 }

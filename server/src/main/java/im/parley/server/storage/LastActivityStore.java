@@ -6,8 +6,8 @@ import org.jxmpp.jid.EntityBareJid;
 
 /**
  * When each account last logged out, with the status text of its last unavailable presence
- * (XEP-0012 §3). Blocking: call it off the event loop. Failures of the backend surface as
- * {@link StorageException}.
+ * (XEP-0012 §3), and when it last logged in (XEP-0133 §4.9). Blocking: call it off the event
+ * loop. Failures of the backend surface as {@link StorageException}.
  */
 public interface LastActivityStore {
 
@@ -26,4 +26,13 @@ public interface LastActivityStore {
 
     /** The last recorded logout of the account, if any. */
     Optional<LastActivity> find(EntityBareJid account);
+
+    /**
+     * Records a login (a session bound, RFC 6120 §7), replacing the previous one; false if the
+     * account does not exist, in which case nothing is stored.
+     */
+    boolean recordLogin(EntityBareJid account, Instant at);
+
+    /** The last recorded login of the account, if any. */
+    Optional<Instant> lastLogin(EntityBareJid account);
 }

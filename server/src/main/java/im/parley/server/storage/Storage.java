@@ -25,4 +25,7 @@ public interface Storage {
 
     /** The messages of the day (XEP-0133 §4.24). */
     MotdStore motd();
+
+    /** The welcome messages (XEP-0133 §4.27). */
+    WelcomeStore welcome();
 }

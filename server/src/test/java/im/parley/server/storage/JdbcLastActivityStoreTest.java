@@ -7,7 +7,10 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.jxmpp.jid.EntityBareJid;
 
-/** {@link JdbcLastActivityStore} on H2 and PostgreSQL (XEP-0012 §3 data: last logout and status). */
+/**
+ * {@link JdbcLastActivityStore} on H2 and PostgreSQL (XEP-0012 §3 data: last logout and status;
+ * XEP-0133 §4.9: last login).
+ */
 class JdbcLastActivityStoreTest extends StoreContract {
 
     @Test
@@ -32,5 +35,22 @@ class JdbcLastActivityStoreTest extends StoreContract {
         assertThat(store.find(romeo)).isEmpty();
         assertThat(store.recordLogout(romeo, Instant.ofEpochMilli(4000), null)).isFalse();
         assertThat(store.find(romeo)).isEmpty();
+    }
+
+    @Test
+    void recordsTheLastLoginApartFromTheLogout_xep0133_4_9() {
+        LastActivityStore store = new JdbcStorage(dataSource()).lastActivity();
+        EntityBareJid romeo = account("romeo@parley.test");
+
+        assertThat(store.lastLogin(romeo)).isEmpty();
+        assertThat(store.recordLogin(romeo, Instant.ofEpochMilli(1000))).isTrue();
+        assertThat(store.recordLogin(romeo, Instant.ofEpochMilli(2000))).isTrue();
+        store.recordLogout(romeo, Instant.ofEpochMilli(3000), null);
+        assertThat(store.lastLogin(romeo)).contains(Instant.ofEpochMilli(2000));
+        assertThat(store.find(romeo).orElseThrow().logoutAt()).isEqualTo(Instant.ofEpochMilli(3000));
+
+        // The login of an account that does not exist (deleted meanwhile) is not recorded.
+        assertThat(store.recordLogin(jid("nobody@parley.test"), Instant.ofEpochMilli(4000))).isFalse();
+        assertThat(store.lastLogin(jid("nobody@parley.test"))).isEmpty();
     }
 }

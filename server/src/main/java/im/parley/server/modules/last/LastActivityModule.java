@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.dom4j.Element;
 import org.dom4j.Namespace;
 import org.dom4j.QName;
@@ -38,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * account's presence: the account itself and the contacts subscribed to its presence (RFC 6121
  * §3: subscription {@code from} or {@code both} in its roster); everyone else gets
  * {@code forbidden} (§3).
+ *
+ * <p>The module also records each login, when a session is bound (RFC 6120 §7): the last login
+ * time that service administration reports (XEP-0133 §4.9). With the module disabled, neither
+ * logins nor logouts are recorded.
  */
 public final class LastActivityModule implements XmppModule {
 
@@ -66,6 +71,10 @@ public final class LastActivityModule implements XmppModule {
         // Before default handling, and passing on: this only watches the client's own presence.
         context.hook(StanzaEvents.pre("presence", Shape.BARE), EventPriority.OBSERVE, event -> {
             rememberStatus(event.stanza(), event.origin());
+            return Verdict.PASS;
+        });
+        context.hook(SessionEvents.BOUND, EventPriority.OBSERVE, session -> {
+            onBound(session);
             return Verdict.PASS;
         });
         context.hook(SessionEvents.CLOSED, 0, session -> {
@@ -130,6 +139,13 @@ public final class LastActivityModule implements XmppModule {
         }
     }
 
+    /** A login: the session's time, written on the blocking executor (the event loop goes on). */
+    private void onBound(LocalSession session) {
+        EntityBareJid account = session.jid().asEntityBareJid();
+        Instant at = clock.instant();
+        record("login", account, store -> store.recordLogin(account, at));
+    }
+
     private void onClosed(LocalSession session) {
         String status = unavailableStatus.remove(session.jid());
         EntityBareJid account = session.jid().asEntityBareJid();
@@ -137,10 +153,14 @@ public final class LastActivityModule implements XmppModule {
             return;  // another resource is still connected: the account has not logged out
         }
         Instant at = clock.instant();
+        record("logout", account, store -> store.recordLogout(account, at, status));
+    }
+
+    private void record(String what, EntityBareJid account, Consumer<LastActivityStore> write) {
         LastActivityStore store = context.storage().lastActivity();
-        PoolWork.run(() -> store.recordLogout(account, at, status), context.blocking())
+        PoolWork.run(() -> write.accept(store), context.blocking())
                 .exceptionally(failure -> {
-                    LOG.warn("cannot record the logout of {}", account, failure);
+                    LOG.warn("cannot record the {} of {}", what, account, failure);
                     return null;
                 });
     }

@@ -94,6 +94,20 @@ class LastActivityModuleTest {
     }
 
     @Test
+    void eachLoginIsRecordedForServiceAdministration_xep0133_4_9() throws Exception {
+        // A login is a session bound (RFC 6120 §7); a logout does not change it.
+        TestClient orchard = server.login("romeo@parley.test", "orchard");
+        clock.advance(Duration.ofMinutes(5));
+        server.login("romeo@parley.test", "garden");
+        clock.advance(Duration.ofMinutes(5));
+        orchard.drop();
+
+        assertThat(server.storage().lastActivity().lastLogin(JidCreate.entityBareFrom("romeo@parley.test")))
+                .contains(Instant.parse("2025-01-01T12:05:00Z"));
+        assertThat(server.storage().lastActivity().lastLogin(JidCreate.entityBareFrom("juliet@parley.test"))).isEmpty();
+    }
+
+    @Test
     void anAvailableAccountIsZero() {
         // XEP-0012 §3: at least one available resource → seconds='0'.
         TestClient romeo = server.login("romeo@parley.test", "orchard");
