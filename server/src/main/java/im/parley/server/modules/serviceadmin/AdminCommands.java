@@ -1,7 +1,17 @@
 package im.parley.server.modules.serviceadmin;
 
-import im.parley.core.jid.JidMalformedException;
-import im.parley.core.jid.Jids;
+import static im.parley.server.modules.serviceadmin.AdminForms.FORM_TYPE;
+import static im.parley.server.modules.serviceadmin.AdminForms.capitalized;
+import static im.parley.server.modules.serviceadmin.AdminForms.list;
+import static im.parley.server.modules.serviceadmin.AdminForms.maxItemsForm;
+import static im.parley.server.modules.serviceadmin.AdminForms.number;
+import static im.parley.server.modules.serviceadmin.AdminForms.parse;
+import static im.parley.server.modules.serviceadmin.AdminForms.password;
+import static im.parley.server.modules.serviceadmin.AdminForms.required;
+import static im.parley.server.modules.serviceadmin.AdminForms.requiredValues;
+import static im.parley.server.modules.serviceadmin.AdminForms.text;
+import static im.parley.server.modules.serviceadmin.AdminForms.textForm;
+
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.server.account.AccountExistsException;
 import im.parley.server.account.NoSuchAccountException;
@@ -17,97 +27,78 @@ import im.parley.server.storage.RosterStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executor;
-import java.util.function.Function;
-import java.util.function.Predicate;
 import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.Jid;
 
 /**
- * The service administration commands of one hosted domain (XEP-0133 §4), with the nodes,
- * {@code FORM_TYPE} and field vars the XEP gives, over the same operations as the {@code parley}
- * command ({@link AccountAdmin}). A JID submitted must be of this domain: a domain's commands
- * administer that domain (§3).
+ * The service administration commands of one hosted domain on accounts, sessions and the message
+ * of the day (XEP-0133 §4), with the nodes, {@code FORM_TYPE} and field vars the XEP gives, over
+ * the same operations as the {@code parley} command ({@link AccountAdmin}).
  */
 final class AdminCommands {
 
-    static final String FORM_TYPE = "http://jabber.org/protocol/admin";
-    /** XEP-0133 §4.18: the choices of {@code max_items}. */
-    static final List<String> MAX_ITEMS = List.of("25", "50", "75", "100", "150", "200", "none");
-
+    private final AdminForms forms;
     private final AccountAdmin admin;
     private final RosterStore rosters;
     private final RouteTable sessions;
     private final DomainBareJid domain;
-    private final Predicate<Jid> admins;
-    private final Executor blocking;
 
-    AdminCommands(AccountAdmin admin, RosterStore rosters, RouteTable sessions, DomainBareJid domain,
-                  Predicate<Jid> admins, Executor blocking) {
+    AdminCommands(AdminForms forms, AccountAdmin admin, RosterStore rosters, RouteTable sessions) {
+        this.forms = forms;
         this.admin = admin;
         this.rosters = rosters;
         this.sessions = sessions;
-        this.domain = domain;
-        this.admins = admins;
-        this.blocking = blocking;
+        this.domain = forms.domain();
     }
 
     List<AdHocCommand> all() {
         List<AdHocCommand> commands = new ArrayList<>();
-        commands.add(twoStage("add-user", "Add a User", this::addUserForm, this::addUser));
-        commands.add(twoStage("delete-user", "Delete a User",
+        commands.add(forms.twoStage("add-user", "Add a User", this::addUserForm, this::addUser));
+        commands.add(forms.twoStage("delete-user", "Delete a User",
                 () -> accountsForm("Deleting a User", "delete"), form -> eachAccount(form, "deleted", admin::delete)));
-        commands.add(twoStage("disable-user", "Disable a User", () -> accountsForm("Disabling a User", "disable"),
+        commands.add(forms.twoStage("disable-user", "Disable a User", () -> accountsForm("Disabling a User", "disable"),
                 form -> eachAccount(form, "disabled", jid -> admin.setDisabled(jid, true))));
-        commands.add(twoStage("reenable-user", "Re-Enable a User", () -> accountsForm("Re-Enable a User", "re-enable"),
+        commands.add(forms.twoStage("reenable-user", "Re-Enable a User",
+                () -> accountsForm("Re-Enable a User", "re-enable"),
                 form -> eachAccount(form, "re-enabled", jid -> admin.setDisabled(jid, false))));
-        commands.add(twoStage("end-user-session", "End a User Session",
+        commands.add(forms.twoStage("end-user-session", "End a User Session",
                 () -> accountsForm("Ending a User Session", "end sessions of"), this::endSessions));
-        commands.add(twoStage("change-user-password", "Change a User Password", this::passwordForm,
+        commands.add(forms.twoStage("change-user-password", "Change a User Password", this::passwordForm,
                 this::changePassword));
-        commands.add(twoStage("get-user-roster", "Get User Roster", this::rosterForm, this::rosters));
-        commands.add(twoStage("user-stats", "Get User Statistics", this::statsForm, this::stats));
-        commands.add(oneStage("get-registered-users-num", "Get Number of Registered Users",
+        commands.add(forms.twoStage("get-user-roster", "Get User Roster", this::rosterForm, this::rosters));
+        commands.add(forms.twoStage("user-stats", "Get User Statistics", this::statsForm, this::stats));
+        commands.add(forms.oneStage("get-registered-users-num", "Get Number of Registered Users",
                 () -> number("registeredusersnum", "The number of registered users", admin.list(domain).size())));
-        commands.add(oneStage("get-disabled-users-num", "Get Number of Disabled Users",
+        commands.add(forms.oneStage("get-disabled-users-num", "Get Number of Disabled Users",
                 () -> number("disabledusersnum", "The number of disabled users", admin.listDisabled(domain).size())));
-        commands.add(oneStage("get-online-users-num", "Get Number of Online Users",
+        commands.add(forms.oneStage("get-online-users-num", "Get Number of Online Users",
                 () -> number("onlineusersnum", "The number of online users", admin.listOnline(domain).size())));
-        commands.add(twoStage("get-registered-users-list", "Get List of Registered Users",
+        commands.add(forms.twoStage("get-registered-users-list", "Get List of Registered Users",
                 () -> maxItemsForm("registered"), form -> list(form, "registereduserjids", "The list of all users",
                         admin.list(domain))));
-        commands.add(twoStage("get-disabled-users-list", "Get List of Disabled Users",
+        commands.add(forms.twoStage("get-disabled-users-list", "Get List of Disabled Users",
                 () -> maxItemsForm("disabled"), form -> list(form, "disableduserjids",
                         "The list of all disabled users", admin.listDisabled(domain))));
-        commands.add(twoStage("get-online-users-list", "Get List of Online Users",
+        commands.add(forms.twoStage("get-online-users-list", "Get List of Online Users",
                 () -> maxItemsForm("online"), form -> list(form, "onlineuserjids", "The list of all online users",
                         admin.listOnline(domain))));
-        commands.add(twoStage("announce", "Send Announcement to Online Users",
+        commands.add(forms.twoStage("announce", "Send Announcement to Online Users",
                 () -> textForm("Making an Announcement", "Fill out this form to make an announcement to all "
                         + "active users of this service.", "announcement", "Announcement", List.of()),
                 this::announce));
-        commands.add(twoStage("set-motd", "Set Message of the Day",
+        commands.add(forms.twoStage("set-motd", "Set Message of the Day",
                 () -> textForm("Setting the Message of the Day", "Fill out this form to set the message of the day.",
                         "motd", "Message of the Day", List.of()),
                 form -> setMotd(form, true)));
-        commands.add(twoStage("edit-motd", "Edit Message of the Day",
+        commands.add(forms.twoStage("edit-motd", "Edit Message of the Day",
                 () -> textForm("Editing the Message of the Day", "Fill out this form to edit the message of the day.",
-                        "motd", "Message of the Day", admin.motd(domain).map(AdminCommands::lines).orElse(List.of())),
+                        "motd", "Message of the Day", admin.motd(domain).map(AdminForms::lines).orElse(List.of())),
                 form -> setMotd(form, false)));
-        commands.add(oneStage("delete-motd", "Delete Message of the Day", () -> CommandStage.completed(null,
+        commands.add(forms.oneStage("delete-motd", "Delete Message of the Day", () -> CommandStage.completed(null,
                 admin.deleteMotd(domain) ? "The message of the day was deleted." : "There was no message of the day.")));
         return commands;
-    }
-
-    private AdHocCommand twoStage(String useCase, String name, java.util.function.Supplier<Element> form,
-                                  Function<Element, CommandStage> operation) {
-        return new FormCommand(useCase, name, admins, blocking, form, operation);
-    }
-
-    private AdHocCommand oneStage(String useCase, String name, java.util.function.Supplier<CommandStage> operation) {
-        return new FormCommand(useCase, name, admins, blocking, null, form -> operation.get());
     }
 
     /** §4.1. */
@@ -120,7 +111,7 @@ final class AdminCommands {
     }
 
     private CommandStage addUser(Element form) {
-        EntityBareJid jid = account(required(form, "accountjid"));
+        EntityBareJid jid = forms.account(required(form, "accountjid"));
         String password = password(form, "password");
         String verify = DataForm.values(form, "password-verify").stream().findFirst().orElse(null);
         if (verify != null && !verify.equals(password)) {
@@ -146,7 +137,7 @@ final class AdminCommands {
     }
 
     private CommandStage changePassword(Element form) {
-        EntityBareJid jid = account(required(form, "accountjid"));
+        EntityBareJid jid = forms.account(required(form, "accountjid"));
         try {
             admin.changePassword(jid, password(form, "password"));
         } catch (NoSuchAccountException e) {
@@ -169,12 +160,7 @@ final class AdminCommands {
      * queries (RFC 6121 §2.1), one per account in the order of {@code accountjids}.
      */
     private CommandStage rosters(Element form) {
-        List<EntityBareJid> jids = accounts(form);
-        List<String> missing = jids.stream().filter(jid -> !admin.exists(jid)).map(EntityBareJid::toString).toList();
-        if (!missing.isEmpty()) {
-            throw new CommandException(StanzaErrorCondition.ITEM_NOT_FOUND, null,
-                    "no such account: " + String.join(", ", missing));
-        }
+        List<EntityBareJid> jids = forms.existingAccounts(form, admin::exists);
         Element result = DataForm.result(FORM_TYPE)
                 .field("accountjids", "jid-multi", null, false, jids.stream().map(EntityBareJid::toString).toList())
                 .element();
@@ -200,7 +186,7 @@ final class AdminCommands {
      * its sessions now (it keeps no addresses, rates or login counts per account).
      */
     private CommandStage stats(Element form) {
-        EntityBareJid jid = account(required(form, "accountjid"));
+        EntityBareJid jid = forms.account(required(form, "accountjid"));
         if (!admin.exists(jid)) {
             throw new CommandException(StanzaErrorCondition.ITEM_NOT_FOUND, null, "no account " + jid);
         }
@@ -230,7 +216,7 @@ final class AdminCommands {
      * error note (XEP-0050 §3.6), the others are done.
      */
     private CommandStage eachAccount(Element form, String done, AccountOperation operation) {
-        List<EntityBareJid> jids = accounts(form);
+        List<EntityBareJid> jids = forms.accounts(form);
         List<String> missing = new ArrayList<>();
         List<String> changed = new ArrayList<>();
         for (EntityBareJid jid : jids) {
@@ -265,44 +251,6 @@ final class AdminCommands {
         return CommandStage.completed(null, "Ended " + ended + (ended == 1 ? " session." : " sessions."));
     }
 
-    private CommandStage number(String var, String label, int number) {
-        return CommandStage.completed(DataForm.result(FORM_TYPE)
-                .field(var, null, label, false, List.of(Integer.toString(number))).element(), null);
-    }
-
-    /** §4.18-§4.20: how many JIDs to list at most. */
-    private Element maxItemsForm(String which) {
-        return DataForm.form(FORM_TYPE, "Requesting List of " + capitalized(which) + " Users",
-                        "Fill out this form to request the " + which + " users of this service.")
-                .listSingle("max_items", "Maximum number of items to show", MAX_ITEMS, "25")
-                .element();
-    }
-
-    private CommandStage list(Element form, String var, String label, List<EntityBareJid> jids) {
-        String max = DataForm.value(form, "max_items");
-        int limit;
-        if (max == null || "none".equals(max)) {
-            limit = Integer.MAX_VALUE;
-        } else {
-            try {
-                limit = Integer.parseInt(max);
-            } catch (NumberFormatException e) {
-                throw CommandException.badPayload("max_items must be a number or none");
-            }
-            if (limit < 1) {
-                throw CommandException.badPayload("max_items must be positive");
-            }
-        }
-        List<String> listed = jids.stream().limit(limit).map(EntityBareJid::toString).toList();
-        return CommandStage.completed(DataForm.result(FORM_TYPE)
-                .field(var, "jid-multi", label, false, listed).element(),
-                listed.size() < jids.size() ? "The first " + listed.size() + " of " + jids.size() + "." : null);
-    }
-
-    private static Element textForm(String title, String instructions, String var, String label, List<String> value) {
-        return DataForm.form(FORM_TYPE, title, instructions).field(var, "text-multi", label, true, value).element();
-    }
-
     /** §4.23: to every online session of this domain. */
     private CommandStage announce(Element form) {
         int sent = admin.announce(domain, text(form, "announcement"));
@@ -314,84 +262,5 @@ final class AdminCommands {
         admin.setMotd(domain, text(form, "motd"), sendNow);
         return CommandStage.completed(null, "The message of the day is set; users get it once, at their next login"
                 + (sendNow ? ", and the available ones got it now." : "."));
-    }
-
-    /** A {@code text-multi} value: its lines (XEP-0004 §3.3: one {@code <value/>} each). */
-    private static String text(Element form, String var) {
-        String text = String.join("\n", DataForm.values(form, var)).strip();
-        if (text.isEmpty()) {
-            throw CommandException.badPayload("the field " + var + " is required");
-        }
-        return text;
-    }
-
-    private static List<String> lines(String text) {
-        return List.of(text.split("\n", -1));
-    }
-
-    /** The {@code accountjids} submitted: bare JIDs of this domain, at least one. */
-    private List<EntityBareJid> accounts(Element form) {
-        List<EntityBareJid> jids = new ArrayList<>();
-        for (String text : requiredValues(form, "accountjids")) {
-            jids.add(account(text));
-        }
-        return jids;
-    }
-
-    /**
-     * The account a submitted JID names: a user's bare JID, or its full JID, of which the bare part
-     * counts (XEP-0133 §4.2: the JIDs SHOULD be bare; a client may send one with its resource).
-     */
-    private EntityBareJid account(String text) {
-        EntityBareJid jid;
-        try {
-            jid = Jids.parse(text).asEntityBareJidIfPossible();
-        } catch (JidMalformedException e) {
-            jid = null;
-        }
-        if (jid == null) {
-            throw CommandException.badPayload(text + " is not a user's JID (user@domain)");
-        }
-        if (!domain.equals(jid.asDomainBareJid())) {
-            throw CommandException.badPayload(text + " is not a user of " + domain);
-        }
-        return jid;
-    }
-
-    private static Jid parse(String text) {
-        try {
-            return Jids.parse(text);
-        } catch (JidMalformedException e) {
-            throw CommandException.badPayload(text + " is not a JID");
-        }
-    }
-
-    private static String required(Element form, String var) {
-        String value = DataForm.value(form, var);
-        if (value == null) {
-            throw CommandException.badPayload("the field " + var + " is required");
-        }
-        return value;
-    }
-
-    /** A password as submitted: not trimmed, spaces may be part of it. */
-    private static String password(Element form, String var) {
-        String password = DataForm.values(form, var).stream().findFirst().orElse("");
-        if (password.isEmpty()) {
-            throw CommandException.badPayload("the field " + var + " is required");
-        }
-        return password;
-    }
-
-    private static List<String> requiredValues(Element form, String var) {
-        List<String> values = DataForm.values(form, var).stream().map(String::trim).filter(v -> !v.isEmpty()).toList();
-        if (values.isEmpty()) {
-            throw CommandException.badPayload("the field " + var + " is required");
-        }
-        return values;
-    }
-
-    private static String capitalized(String text) {
-        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 }

@@ -14,6 +14,7 @@ import im.parley.server.modules.adhoc.AdHocCommand;
 import im.parley.server.modules.adhoc.AdHocModule;
 import im.parley.server.session.LocalSession;
 import im.parley.server.storage.MotdStore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.jxmpp.jid.DomainBareJid;
@@ -23,11 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Service administration (XEP-0133) on each hosted domain: the commands of {@link AdminCommands}
- * for the server's administrators (the top-level {@code admins} option; nobody else sees or may
- * run them), and the message of the day, sent to each user once, when a session of theirs
- * becomes available after the message changed (as ejabberd's mod_announce does; Prosody's mod_motd
- * sends it at every login).
+ * Service administration (XEP-0133) on each hosted domain: the commands of {@link AdminCommands},
+ * {@link ActivityCommands} and {@link WelcomeMessage} for the server's administrators (the
+ * top-level {@code admins} option; nobody else sees or may run them). When a session becomes
+ * available, a new user is sent the welcome message, and each user the message of the day once
+ * after it changed (as ejabberd's mod_announce does; Prosody's mod_motd sends it at every login).
  */
 public final class ServiceAdminModule implements XmppModule {
 
@@ -49,22 +50,30 @@ public final class ServiceAdminModule implements XmppModule {
         DomainBareJid domain = context.host().domain();
         LocalAccountAdmin operations = new LocalAccountAdmin(new AccountService(context.storage().accounts()),
                 context.storage().motd(), context.sessions(), context.clock());
-        AdminCommands commands = new AdminCommands(operations, context.storage().rosters(), context.sessions(), domain,
-                requester -> isAdmin(admins, requester), context.blocking());
-        for (AdHocCommand command : commands.all()) {
-            context.fire(AdHocModule.ADD_COMMAND, command);
-        }
+        AdminForms forms = new AdminForms(domain, requester -> isAdmin(admins, requester), context.blocking());
+        OnlineActivity activity = new OnlineActivity(context.sessions());
+        activity.watch(context);
+        WelcomeMessage welcome = new WelcomeMessage(forms, context.storage().welcome());
+        List<AdHocCommand> commands = new ArrayList<>(
+                new AdminCommands(forms, operations, context.storage().rosters(), context.sessions()).all());
+        commands.addAll(new ActivityCommands(forms, operations, context.storage().lastActivity(), activity).all());
+        commands.addAll(welcome.commands());
         if (context.server().canStop()) {
-            context.fire(AdHocModule.ADD_COMMAND, ShutdownCommand.create(context.server(), context.sessions(),
-                    requester -> isAdmin(admins, requester), context.blocking()));
+            commands.add(ShutdownCommand.create(forms, context.server(), context.sessions()));
+        }
+        for (AdHocCommand command : commands) {
+            context.fire(AdHocModule.ADD_COMMAND, command);
         }
         MotdStore motds = context.storage().motd();
         context.hook(SessionEvents.AVAILABLE, EventPriority.OBSERVE, session -> {
-            PoolWork.run(() -> sendMotd(motds, domain, session), context.blocking())
-                    .exceptionally(failure -> {
-                        LOG.warn("cannot send the message of the day to {}: {}", session.jid(), failure.toString());
-                        return null;
-                    });
+            PoolWork.run(() -> {
+                welcome.sendPending(session);
+                sendMotd(motds, domain, session);
+            }, context.blocking()).exceptionally(failure -> {
+                LOG.warn("cannot send the welcome message or the message of the day to {}: {}", session.jid(),
+                        failure.toString());
+                return null;
+            });
             return Verdict.PASS;
         });
     }

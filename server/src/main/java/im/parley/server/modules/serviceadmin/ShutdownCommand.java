@@ -13,10 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
-import java.util.function.Predicate;
 import org.dom4j.Element;
-import org.jxmpp.jid.Jid;
 
 /**
  * XEP-0133 §4.31, Shut Down Service: a form with the time to wait before the server stops (the
@@ -41,13 +38,13 @@ final class ShutdownCommand {
     private ShutdownCommand() {
     }
 
-    static AdHocCommand create(ServerControl server, RouteTable sessions, Predicate<Jid> admins, Executor blocking) {
-        return new FormCommand("shutdown", "Shut Down Service", admins, blocking, ShutdownCommand::form,
+    static AdHocCommand create(AdminForms forms, ServerControl server, RouteTable sessions) {
+        return forms.twoStage("shutdown", "Shut Down Service", ShutdownCommand::form,
                 form -> shutDown(form, server, sessions));
     }
 
     private static Element form() {
-        return DataForm.form(AdminCommands.FORM_TYPE, "Shutting Down the Service",
+        return DataForm.form(AdminForms.FORM_TYPE, "Shutting Down the Service",
                         "Fill out this form to shut down the service.")
                 .listSingle("delay", "Time delay before shutting down", DELAYS)
                 .field("announcement", "text-multi", "Announcement", false, List.of())

@@ -6,12 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.config.ServerAdmins;
+import im.parley.server.module.ModuleCatalog;
 import im.parley.server.module.ServerControl;
 import im.parley.server.modules.XmppScript;
+import im.parley.server.modules.register.RegisterModule;
+import im.parley.server.testing.MovableClock;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +40,7 @@ class ServiceAdminModuleTest {
 
     @BeforeEach
     void start() throws Exception {
-        ParleyConfig config = ParleyConfig.defaults().withDomains(List.of("parley.test", "other.test"))
-                .withDataDir(dir).with(ServerAdmins.ADMINS, List.of("admin@parley.test"));
-        server = new TestServer(config);
+        server = new TestServer(config());
         server.user("admin@parley.test").user("romeo@parley.test").user("juliet@parley.test")
                 .user("mercutio@other.test");
         admin = server.login("admin@parley.test", "console");
@@ -60,13 +63,21 @@ class ServiceAdminModuleTest {
                         ADMIN + "#get-online-users-num", ADMIN + "#get-registered-users-list",
                         ADMIN + "#get-disabled-users-list", ADMIN + "#get-online-users-list", ADMIN + "#announce",
                         ADMIN + "#set-motd", ADMIN + "#edit-motd", ADMIN + "#delete-motd",
-                        ADMIN + "#get-user-roster", ADMIN + "#user-stats");
+                        ADMIN + "#get-user-roster", ADMIN + "#user-stats", ADMIN + "#get-user-lastlogin",
+                        ADMIN + "#get-active-users-num", ADMIN + "#get-idle-users-num", ADMIN + "#get-active-users",
+                        ADMIN + "#get-idle-users", ADMIN + "#set-welcome", ADMIN + "#delete-welcome");
 
         TestClient romeo = server.login("romeo@parley.test", "orchard");
         assertThat(iq(romeo, list).element("query").elements("item")).isEmpty();
         Element refused = iq(romeo, "<iq type='set' id='x1' to='parley.test'><command xmlns='" + COMMANDS
                 + "' node='" + ADMIN + "#delete-user' action='execute'/></iq>");
         assertThat(condition(refused)).isEqualTo("forbidden");
+        for (String useCase : List.of("get-user-lastlogin", "get-active-users-num", "get-idle-users-num",
+                "get-active-users", "get-idle-users", "set-welcome", "delete-welcome")) {
+            assertThat(condition(iq(romeo, "<iq type='set' id='x-" + useCase + "' to='parley.test'><command xmlns='"
+                    + COMMANDS + "' node='" + ADMIN + "#" + useCase + "' action='execute'/></iq>")))
+                    .as(useCase).isEqualTo("forbidden");
+        }
     }
 
     @Test
@@ -388,7 +399,186 @@ class ServiceAdminModuleTest {
         assertThat(motds(available("romeo@parley.test", "orchard"))).isEmpty();
     }
 
+    /**
+     * §4.9 Get User Last Login Time: accountjids; the result names them and gives, in their order,
+     * when each last logged in (bound a session), a XEP-0082 DateTime. An account online now
+     * answers the login of its newest session; one that never logged in, "none recorded".
+     */
+    @Test
+    void theLastLoginTimeOfUsers_xep0133_4_9() throws Exception {
+        MovableClock clock = new MovableClock(Instant.parse("2003-12-19T17:58:35.250Z"));
+        restart(config(), clock);
+        Element form = execute("get-user-lastlogin").element("x");
+        assertThat(formType(form)).isEqualTo(ADMIN);
+        assertThat(field(form, "accountjids").attributeValue("type")).isEqualTo("jid-multi");
+        assertThat(field(form, "accountjids").element("required")).isNotNull();
+
+        Element own = run("get-user-lastlogin", fields("accountjids", "admin@parley.test")).element("x");
+        assertThat(values(own, "accountjids")).containsExactly("admin@parley.test");
+        assertThat(values(own, "lastlogin")).containsExactly("2003-12-19T17:58:35Z");
+        assertThat(field(own, "lastlogin").attributeValue("type")).isEqualTo("text-single");
+
+        clock.advance(Duration.ofHours(1));
+        server.login("juliet@parley.test", "balcony").drop();
+        clock.advance(Duration.ofHours(1));
+        TestClient chamber = server.login("juliet@parley.test", "chamber");
+        clock.advance(Duration.ofHours(1));
+        Element several = run("get-user-lastlogin", fields("accountjids", "romeo@parley.test",
+                "accountjids", "juliet@parley.test/balcony")).element("x");
+        assertThat(values(several, "accountjids")).containsExactly("romeo@parley.test", "juliet@parley.test");
+        assertThat(values(several, "lastlogin")).containsExactly("none recorded", "2003-12-19T19:58:35Z");
+        assertThat(field(several, "lastlogin").attributeValue("type")).isEqualTo("text-multi");
+
+        // Logged out since: still the time it logged in.
+        chamber.drop();
+        assertThat(values(run("get-user-lastlogin", fields("accountjids", "juliet@parley.test")).element("x"),
+                "lastlogin")).containsExactly("2003-12-19T19:58:35Z");
+        // §5: an account that does not exist is item-not-found; one of another domain bad-request.
+        assertThat(condition(submit("get-user-lastlogin", fields("accountjids", "tybalt@parley.test"))))
+                .isEqualTo("item-not-found");
+        assertThat(condition(submit("get-user-lastlogin", fields("accountjids", "mercutio@other.test"))))
+                .isEqualTo("bad-request");
+    }
+
+    /**
+     * §4.16, §4.17, §4.21, §4.22: an online user is active with a session whose client is there
+     * (available, not away or xa, not inactive per XEP-0352), idle otherwise; online = active +
+     * idle. The lists give bare JIDs, at most max_items; the idle one under §4.22's var.
+     */
+    @Test
+    void activeAndIdleUsers_xep0133_4_16_4_17_4_21_4_22() throws Exception {
+        server.user("benvolio@parley.test").user("tybalt@parley.test");
+        TestClient orchard = server.login("romeo@parley.test", "orchard");
+        orchard.send("<presence/>");
+        TestClient balcony = server.login("juliet@parley.test", "balcony");
+        balcony.send("<presence><show>xa</show></presence>");
+        TestClient benvolio = server.login("benvolio@parley.test", "street");
+        benvolio.send("<presence/>");
+        benvolio.send("<inactive xmlns='urn:xmpp:csi:0'/>");
+        server.login("tybalt@parley.test", "square").send("<presence><show>away</show></presence>");
+        server.login("tybalt@parley.test", "tomb").send("<presence><show>dnd</show></presence>");
+        server.login("mercutio@other.test", "street").send("<presence/>");
+        // The admin is connected without presence: online, idle.
+
+        assertThat(number("get-active-users-num", "activeusersnum")).isEqualTo("2");
+        assertThat(number("get-idle-users-num", "idleusersnum")).isEqualTo("3");
+        assertThat(number("get-online-users-num", "onlineusersnum")).isEqualTo("5");
+        assertThat(fieldVars(execute("get-active-users").element("x"))).containsSubsequence("FORM_TYPE", "max_items");
+        assertThat(list("get-active-users", "activeuserjids", "none"))
+                .containsExactly("romeo@parley.test", "tybalt@parley.test");
+        assertThat(list("get-idle-users", "activeuserjids", "none"))
+                .containsExactly("admin@parley.test", "benvolio@parley.test", "juliet@parley.test");
+        Element first = run("get-idle-users", fields("max_items", "25"));
+        assertThat(field(first.element("x"), "activeuserjids").attributeValue("label"))
+                .isEqualTo("The list of idle users");
+        Element truncated = run("get-active-users", fields("max_items", "1"));
+        assertThat(values(truncated.element("x"), "activeuserjids")).containsExactly("romeo@parley.test");
+        assertThat(truncated.elementText("note")).isEqualTo("The first 1 of 2.");
+
+        // Back at the keyboard: active again; unavailable: idle.
+        balcony.send("<presence/>");
+        benvolio.send("<active xmlns='urn:xmpp:csi:0'/>");
+        orchard.send("<presence type='unavailable'/>");
+        assertThat(list("get-active-users", "activeuserjids", "none"))
+                .containsExactly("benvolio@parley.test", "juliet@parley.test", "tybalt@parley.test");
+        assertThat(list("get-idle-users", "activeuserjids", "none"))
+                .containsExactly("admin@parley.test", "romeo@parley.test");
+    }
+
+    /**
+     * §4.27 Set Welcome Message: the form holds the current message; every account created
+     * afterwards (add-user, in-band registration, the parley command) gets it once, as a normal
+     * message from the domain, when its first session becomes available; accounts that existed
+     * before do not.
+     */
+    @Test
+    void aWelcomeMessageGoesOnceToEachAccountCreatedAfterItAtItsFirstLogin_xep0133_4_27() throws Exception {
+        restart(config().with(RegisterModule.ENABLED, true).with(RegisterModule.DOMAINS, List.of("parley.test")),
+                Clock.systemUTC());
+        Element empty = execute("set-welcome").element("x");
+        assertThat(formType(empty)).isEqualTo(ADMIN);
+        assertThat(field(empty, "welcome").attributeValue("type")).isEqualTo("text-multi");
+        assertThat(values(empty, "welcome")).isEmpty();
+
+        run("set-welcome", fields("welcome", "Welcome to parley.test, your home for", "welcome",
+                "instant messaging with a literary touch."));
+
+        assertThat(values(execute("set-welcome").element("x"), "welcome"))
+                .containsExactly("Welcome to parley.test, your home for", "instant messaging with a literary touch.");
+        run("add-user", fields("accountjid", "benvolio@parley.test", "password", "pw", "password-verify", "pw"));
+        TestClient registering = server.connect();
+        registering.send(TestClient.header("parley.test"));
+        assertThat(XmppScript.parse(registering.send("<iq type='set' id='r1'><query xmlns='jabber:iq:register'>"
+                + "<username>tybalt</username><password>pw</password></query></iq>")).get(0).attributeValue("type"))
+                .isEqualTo("result");
+        server.accountAdmin().create(jid("rosaline@parley.test"), "pw");
+
+        for (String user : List.of("benvolio@parley.test", "tybalt@parley.test", "rosaline@parley.test")) {
+            TestClient first = server.connect();
+            first.login(user, "pw", "first");
+            assertThat(first.stanzas()).as("nothing before presence").isEmpty();
+            Element welcome = only(welcomes(XmppScript.parse(first.send("<presence/>"))));
+            assertThat(welcome.attributeValue("type")).isEqualTo("normal");
+            assertThat(welcome.attributeValue("from")).isEqualTo("parley.test");
+            assertThat(welcome.attributeValue("to")).isEqualTo(user + "/first");
+            assertThat(welcome.elementText("body"))
+                    .isEqualTo("Welcome to parley.test, your home for\ninstant messaging with a literary touch.");
+            TestClient again = server.connect();
+            again.login(user, "pw", "again");
+            assertThat(welcomes(XmppScript.parse(again.send("<presence/>")))).as(user + " once").isEmpty();
+        }
+        assertThat(welcomes(available("romeo@parley.test", "orchard"))).as("created before").isEmpty();
+    }
+
+    /**
+     * §4.28 Delete Welcome Message: one stage; accounts created while it was set and not logged in
+     * since get none, nor do those created afterwards; the set-welcome form is empty again.
+     */
+    @Test
+    void aDeletedWelcomeMessageGoesToNobody_xep0133_4_28() throws Exception {
+        run("set-welcome", fields("welcome", "Welcome!"));
+        server.user("benvolio@parley.test");
+
+        Element deleted = execute("delete-welcome");
+
+        assertThat(deleted.attributeValue("status")).isEqualTo("completed");
+        assertThat(deleted.elementText("note")).isEqualTo("The welcome message was deleted.");
+        assertThat(values(execute("set-welcome").element("x"), "welcome")).isEmpty();
+        assertThat(welcomes(available("benvolio@parley.test", "street"))).isEmpty();
+        server.user("tybalt@parley.test");
+        assertThat(welcomes(available("tybalt@parley.test", "square"))).isEmpty();
+        assertThat(execute("delete-welcome").elementText("note")).isEqualTo("There was no welcome message.");
+
+        // Set again: a new account gets the new one, an account created meanwhile does not.
+        run("set-welcome", fields("welcome", "Welcome back!"));
+        server.user("rosaline@parley.test");
+        assertThat(welcomes(available("rosaline@parley.test", "garden"))).extracting(m -> m.elementText("body"))
+                .containsExactly("Welcome back!");
+    }
+
     // -- helpers ---------------------------------------------------------------------------------------------
+
+    /** The server again, with {@code config} and {@code clock}; the admin logged in again. */
+    private void restart(ParleyConfig config, Clock clock) throws Exception {
+        server.close();
+        server = new TestServer(config, clock, ModuleCatalog.discover());
+        admin = server.login("admin@parley.test", "console");
+    }
+
+    private ParleyConfig config() {
+        return ParleyConfig.defaults().withDomains(List.of("parley.test", "other.test")).withDataDir(dir)
+                .with(ServerAdmins.ADMINS, List.of("admin@parley.test"));
+    }
+
+    private static List<Element> welcomes(List<Element> stanzas) {
+        return stanzas.stream().filter(s -> "message".equals(s.getName()) && "Welcome".equals(s.elementText("subject")))
+                .toList();
+    }
+
+    private static Element field(Element form, String var) {
+        return form.elements("field").stream().filter(f -> var.equals(f.attributeValue("var"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no field " + var + " in " + form.asXML()));
+    }
 
     /** Logs in, sends initial presence and returns what the session received. */
     private List<Element> available(String jid, String resource) {
