@@ -197,20 +197,6 @@ final class SinttestPlan {
 
     private static Map<String, String> disabledTests() {
         Map<String, String> tests = new LinkedHashMap<>();
-        // These construct extra connections for throw-away accounts, which the framework creates
-        // with XEP-0133 admin commands (Parley has none) or XEP-0077 in-band registration, all on
-        // ONE unauthenticated connection; Parley's registration (RegistrationFeature) accepts one
-        // account per connection and answers the second with not-acceptable. So the run logs in
-        // with three pre-created accounts and cannot create more.
-        String needsAccountCreation = "creates throw-away accounts, which Smack 4.5.0-beta5 can only do when the whole run "
-                + "registers its accounts in-band (XEP-0077; Parley allows it with registration.max_per_connection); "
-                + "this run uses three pre-created accounts, so the framework has no registration connection";
-        for (String test : new String[] {"LoginIntegrationTest", "StreamManagementTest",
-                "WaitForClosingStreamElementTest", "XmppConnectionIntegrationTest",
-                "ModularXmppClientToServerConnectionLowLevelIntegrationTest", "SimpleXmppConnectionIntegrationTest",
-                "LowLevelRosterIntegrationTest", "MultiUserChatLowLevelIntegrationTest"}) {
-            tests.put(test, needsAccountCreation);
-        }
         tests.put("IoTDiscoveryIntegrationTest",
                 "XEP-0347 discovery needs a Thing registry component; Parley hosts none");
         // The test stops the receiver's OMEMO listeners, sends it an OMEMO message, queries the
