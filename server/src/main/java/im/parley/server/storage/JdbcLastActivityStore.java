@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.jxmpp.jid.EntityBareJid;
@@ -60,6 +61,41 @@ public final class JdbcLastActivityStore implements LastActivityStore {
                     statement.setLong(first, at.toEpochMilli());
                     return first + 1;
                 });
+    }
+
+    /**
+     * One transaction for all: an update, else an insert that only an existing account gets (no
+     * foreign-key failure for an account deleted meanwhile). Should another writer (a node of a
+     * cluster) insert one of the rows first, the batch is written one login at a time instead.
+     */
+    @Override
+    public void recordLogins(Map<EntityBareJid, Instant> logins) {
+        if (logins.isEmpty()) {
+            return;
+        }
+        try {
+            transactions.run("record " + logins.size() + " logins", connection -> {
+                try (PreparedStatement update = connection.prepareStatement(
+                        "UPDATE last_login SET login_at = ? WHERE domain = ? AND username = ?");
+                     PreparedStatement insert = connection.prepareStatement("INSERT INTO last_login (domain, username, "
+                             + "login_at) SELECT domain, username, ? FROM accounts WHERE domain = ? AND username = ?")) {
+                    for (Map.Entry<EntityBareJid, Instant> login : logins.entrySet()) {
+                        update.setLong(1, login.getValue().toEpochMilli());
+                        update.setString(2, login.getKey().getDomain().toString());
+                        update.setString(3, login.getKey().getLocalpart().toString());
+                        if (update.executeUpdate() == 0) {
+                            insert.setLong(1, login.getValue().toEpochMilli());
+                            insert.setString(2, login.getKey().getDomain().toString());
+                            insert.setString(3, login.getKey().getLocalpart().toString());
+                            insert.executeUpdate();
+                        }
+                    }
+                }
+                return null;
+            });
+        } catch (StorageException e) {
+            logins.forEach(this::recordLogin);
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package im.parley.server.storage;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import org.jxmpp.jid.EntityBareJid;
 
@@ -35,4 +36,12 @@ public interface LastActivityStore {
 
     /** The last recorded login of the account, if any. */
     Optional<Instant> lastLogin(EntityBareJid account);
+
+    /**
+     * Records the logins of many accounts at once (one transaction where the backend allows);
+     * an account that no longer exists is skipped.
+     */
+    default void recordLogins(Map<EntityBareJid, Instant> logins) {
+        logins.forEach(this::recordLogin);
+    }
 }

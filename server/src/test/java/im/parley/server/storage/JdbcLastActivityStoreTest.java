@@ -53,4 +53,19 @@ class JdbcLastActivityStoreTest extends StoreContract {
         assertThat(store.recordLogin(jid("nobody@parley.test"), Instant.ofEpochMilli(4000))).isFalse();
         assertThat(store.lastLogin(jid("nobody@parley.test"))).isEmpty();
     }
+
+    @Test
+    void recordsManyLoginsInOneWriteAndSkipsAccountsThatAreGone() {
+        LastActivityStore store = new JdbcStorage(dataSource()).lastActivity();
+        EntityBareJid romeo = account("romeo@parley.test");
+        EntityBareJid juliet = account("juliet@parley.test");
+        store.recordLogin(romeo, Instant.ofEpochMilli(1000));
+
+        store.recordLogins(java.util.Map.of(romeo, Instant.ofEpochMilli(5000), juliet, Instant.ofEpochMilli(6000),
+                jid("nobody@parley.test"), Instant.ofEpochMilli(7000)));
+
+        assertThat(store.lastLogin(romeo)).contains(Instant.ofEpochMilli(5000));
+        assertThat(store.lastLogin(juliet)).contains(Instant.ofEpochMilli(6000));
+        assertThat(store.lastLogin(jid("nobody@parley.test"))).isEmpty();
+    }
 }

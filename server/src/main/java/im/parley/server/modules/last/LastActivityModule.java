@@ -17,10 +17,15 @@ import im.parley.server.storage.LastActivityStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.dom4j.Element;
 import org.dom4j.Namespace;
@@ -41,8 +46,11 @@ import org.slf4j.LoggerFactory;
  * {@code forbidden} (§3).
  *
  * <p>The module also records each login, when a session is bound (RFC 6120 §7): the last login
- * time that service administration reports (XEP-0133 §4.9). With the module disabled, neither
- * logins nor logouts are recorded.
+ * time that service administration reports (XEP-0133 §4.9). Logins are noted in memory and
+ * written once a second, all in one transaction, on a thread of the module's own: a write per
+ * login on the blocking pool filled it at a few thousand logins a second (docs/benchmarks.md).
+ * A crash loses at most the last second's logins. With the module disabled, neither logins nor
+ * logouts are recorded.
  */
 public final class LastActivityModule implements XmppModule {
 
@@ -50,7 +58,12 @@ public final class LastActivityModule implements XmppModule {
     private static final Logger LOG = LoggerFactory.getLogger(LastActivityModule.class);
     private static final Namespace NS = Namespace.get(NAMESPACE);
 
+    /** How often the logins noted since the last write are written. */
+    static final Duration LOGIN_WRITES = Duration.ofSeconds(1);
+
     private final Map<EntityFullJid, String> unavailableStatus = new ConcurrentHashMap<>();
+    /** Logins not yet written, the newest per account. */
+    private final Map<EntityBareJid, Instant> unwrittenLogins = new ConcurrentHashMap<>();
     private Clock clock;
     private ModuleContext context;
     private Instant started;
@@ -80,6 +93,18 @@ public final class LastActivityModule implements XmppModule {
         context.hook(SessionEvents.CLOSED, 0, session -> {
             onClosed(session);
             return Verdict.PASS;
+        });
+        ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "last-logins-" + context.host().domain());
+            thread.setDaemon(true);
+            return thread;
+        });
+        long period = LOGIN_WRITES.toMillis();
+        writer.scheduleWithFixedDelay(this::writeLogins, period, period, TimeUnit.MILLISECONDS);
+        context.onStop(() -> {
+            writer.shutdown();
+            writer.awaitTermination(10, TimeUnit.SECONDS);
+            writeLogins();
         });
     }
 
@@ -139,11 +164,29 @@ public final class LastActivityModule implements XmppModule {
         }
     }
 
-    /** A login: the session's time, written on the blocking executor (the event loop goes on). */
+    /** A login: the session's time, noted for the next write ({@link #writeLogins}). */
     private void onBound(LocalSession session) {
-        EntityBareJid account = session.jid().asEntityBareJid();
-        Instant at = clock.instant();
-        record("login", account, store -> store.recordLogin(account, at));
+        unwrittenLogins.merge(session.jid().asEntityBareJid(), clock.instant(),
+                (earlier, later) -> later.isAfter(earlier) ? later : earlier);
+    }
+
+    /** Writes the logins noted so far, in one transaction. Blocking: on the module's own thread. */
+    void writeLogins() {
+        if (unwrittenLogins.isEmpty()) {
+            return;
+        }
+        Map<EntityBareJid, Instant> batch = new HashMap<>();
+        for (EntityBareJid account : List.copyOf(unwrittenLogins.keySet())) {
+            Instant at = unwrittenLogins.remove(account);
+            if (at != null) {
+                batch.put(account, at);
+            }
+        }
+        try {
+            context.storage().lastActivity().recordLogins(batch);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot record {} logins", batch.size(), e);
+        }
     }
 
     private void onClosed(LocalSession session) {

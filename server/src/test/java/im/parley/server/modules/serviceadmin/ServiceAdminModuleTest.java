@@ -3,6 +3,7 @@ package im.parley.server.modules.serviceadmin;
 import static im.parley.server.modules.XmppScript.condition;
 import static im.parley.server.modules.XmppScript.iq;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.config.ServerAdmins;
@@ -413,6 +414,8 @@ class ServiceAdminModuleTest {
         assertThat(field(form, "accountjids").attributeValue("type")).isEqualTo("jid-multi");
         assertThat(field(form, "accountjids").element("required")).isNotNull();
 
+        // Logins are written once a second (LastActivityModule): wait for the ones this test reads.
+        awaitLogin("admin@parley.test", "2003-12-19T17:58:35.250Z");
         Element own = run("get-user-lastlogin", fields("accountjids", "admin@parley.test")).element("x");
         assertThat(values(own, "accountjids")).containsExactly("admin@parley.test");
         assertThat(values(own, "lastlogin")).containsExactly("2003-12-19T17:58:35Z");
@@ -423,6 +426,7 @@ class ServiceAdminModuleTest {
         clock.advance(Duration.ofHours(1));
         TestClient chamber = server.login("juliet@parley.test", "chamber");
         clock.advance(Duration.ofHours(1));
+        awaitLogin("juliet@parley.test", "2003-12-19T19:58:35.250Z");
         Element several = run("get-user-lastlogin", fields("accountjids", "romeo@parley.test",
                 "accountjids", "juliet@parley.test/balcony")).element("x");
         assertThat(values(several, "accountjids")).containsExactly("romeo@parley.test", "juliet@parley.test");
@@ -677,5 +681,11 @@ class ServiceAdminModuleTest {
         } catch (im.parley.core.jid.JidMalformedException e) {
             throw new AssertionError(e);
         }
+    }
+
+    private void awaitLogin(String account, String at) {
+        await("the login of " + account + " written").atMost(Duration.ofSeconds(10)).until(() -> server.storage()
+                .lastActivity().lastLogin(org.jxmpp.jid.impl.JidCreate.entityBareFrom(account))
+                .equals(java.util.Optional.of(Instant.parse(at))));
     }
 }
