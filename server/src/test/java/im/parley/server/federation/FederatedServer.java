@@ -8,10 +8,10 @@ import im.parley.server.config.ListenerConfig;
 import im.parley.server.config.ParleyConfig;
 import im.parley.server.config.TlsConfig;
 import im.parley.core.jid.Jids;
+import im.parley.server.testing.LoopbackPorts;
 import im.parley.server.testing.SocketClient;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,12 +52,14 @@ final class FederatedServer implements AutoCloseable {
                 .withFederation(federation.apply(FederationConfig.defaults()));
     }
 
-    /** A port free on {@code ip} right now (the static routes of the other server need it before start). */
+    /**
+     * A port free on {@code ip} right now (the static routes of the other server need it before
+     * start), below the kernel's ephemeral range: one from {@code bind(0)} could be handed to an
+     * outgoing connection before the server binds it ({@link LoopbackPorts}; CrossDomainPresenceTest
+     * failed once with "Address already in use").
+     */
     static int freePort(String ip) throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(ip, 0));
-            return socket.getLocalPort();
-        }
+        return LoopbackPorts.unused(InetAddress.getByName(ip));
     }
 
     FederatedServer user(String bareJid) throws Exception {
