@@ -26,7 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.dom4j.Element;
 import org.dom4j.Namespace;
 import org.dom4j.QName;
@@ -196,14 +195,10 @@ public final class LastActivityModule implements XmppModule {
             return;  // another resource is still connected: the account has not logged out
         }
         Instant at = clock.instant();
-        record("logout", account, store -> store.recordLogout(account, at, status));
-    }
-
-    private void record(String what, EntityBareJid account, Consumer<LastActivityStore> write) {
         LastActivityStore store = context.storage().lastActivity();
-        PoolWork.run(() -> write.accept(store), context.blocking())
+        PoolWork.run(() -> store.recordLogout(account, at, status), context.blocking())
                 .exceptionally(failure -> {
-                    LOG.warn("cannot record the {} of {}", what, account, failure);
+                    LOG.warn("cannot record the logout of {}", account, failure);
                     return null;
                 });
     }
