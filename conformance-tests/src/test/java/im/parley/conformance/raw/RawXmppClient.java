@@ -236,6 +236,41 @@ public final class RawXmppClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads until the server's {@code </stream:stream>}, passing over stanzas; fails if the
+     * connection ends first.
+     */
+    public void expectClosingTag() {
+        while (true) {
+            XmppStreamReader.Event event = nextEvent();
+            if (event instanceof XmppStreamReader.End end) {
+                if (!end.closedByPeer()) {
+                    throw new AssertionError("the connection ended without the server's closing tag" + recentText());
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * True if nothing arrives within {@code quiet}, not even the end of the connection (or a TLS
+     * {@code close_notify}); false if the connection ends. Fails if data arrives.
+     */
+    public boolean staysOpenFor(Duration quiet) {
+        try {
+            XmppStreamReader.Event event = reader.next(quiet);
+            if (event == null) {
+                return true;
+            }
+            if (event instanceof XmppStreamReader.End end && !end.closedByPeer()) {
+                return false;
+            }
+            throw new AssertionError("expected nothing more, got " + event);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private XmppStreamReader.Event nextEvent() {
         try {
             XmppStreamReader.Event event = remember(reader.next(WAIT));

@@ -397,14 +397,19 @@ public final class C2sSession implements LocalSession {
         return resumed;
     }
 
-    /** Ends the stream politely: {@code </stream:stream>} and close (RFC 6120 §4.4). */
+    /**
+     * Answers the client's {@code </stream:stream>} with the server's (RFC 6120 §4.4) and ends the
+     * session now: the client, which closed first, ends the connection once it reads the answer,
+     * and a client that waits for the server to do it must not keep its resource bound meanwhile.
+     */
     void closeStream() {
         if (closed) {
             return;
         }
         closed = true;
         transport.write(StreamClose.INSTANCE);
-        transport.closeAfterFlush();
+        transport.closeAfterPeerClosed();
+        end();
     }
 
     private void closeNow(Element error) {

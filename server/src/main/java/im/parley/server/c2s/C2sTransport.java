@@ -22,6 +22,16 @@ public interface C2sTransport {
     /** Flushes pending output, then closes the connection (or the transport session). */
     void closeAfterFlush();
 
+    /**
+     * Flushes pending output, the answer to the client's own closing tag, and leaves the
+     * connection for the client to end (RFC 6120 §4.4: the entity that closed its stream first
+     * terminates the connection once it has the other's closing tag). By default the same as
+     * {@link #closeAfterFlush()}.
+     */
+    default void closeAfterPeerClosed() {
+        closeAfterFlush();
+    }
+
     /** Closes at once. */
     void close();
 

@@ -21,6 +21,12 @@ public final class TcpTransport extends ChannelTransport {
         GracefulClose.closeAfterFlush(channel());
     }
 
+    /** The client ends the connection; it is closed for it only after a while ({@link GracefulClose}). */
+    @Override
+    public void closeAfterPeerClosed() {
+        GracefulClose.closeAfterPeerClosed(channel());
+    }
+
     @Override
     public boolean isSecure() {
         SslHandler ssl = channel().pipeline().get(SslHandler.class);

@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>So: TLS {@code close_notify}, a half close (FIN), then whatever the peer still sends is read
  * and thrown away, unparsed and unanswered, until it closes its side or {@link #LINGER} passes.
- * Transports that cannot half close (embedded test channels) close at once.
+ * When the peer closed its stream first, the server only answers with its closing tag and waits
+ * for the peer to end the connection ({@link #closeAfterPeerClosed}). Transports that cannot half
+ * close (embedded test channels) close at once.
  */
 public final class GracefulClose {
 
@@ -43,13 +45,49 @@ public final class GracefulClose {
         channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(flushed -> close(channel));
     }
 
+    /**
+     * Flushes what is queued (the answer to the peer's own closing tag) and leaves the connection
+     * for the peer to end: it closed its stream first, so it terminates the connection once it
+     * has read the server's closing tag (RFC 6120 §4.4). Only if it has not after {@link #LINGER}
+     * does the server close (TLS {@code close_notify}, then the connection). A {@code close_notify}
+     * right behind the closing tag would reach the peer in the same read, and some clients (Smack's
+     * non-blocking connection) drop the data of a read that ends in one: the closing tag with it.
+     * Idempotent.
+     */
+    public static void closeAfterPeerClosed(Channel channel) {
+        channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(flushed -> {
+            if (channel instanceof DuplexChannel && channel.isActive()) {
+                discardUntilClosed(channel);
+            } else {
+                channel.close();
+            }
+        });
+    }
+
     private static void close(Channel channel) {
         if (!(channel instanceof DuplexChannel duplex) || !channel.isActive()) {
             channel.close();
             return;
         }
-        if (channel.pipeline().get(HANDLER) != null) {
+        if (!discardUntilClosed(channel)) {
             return;
+        }
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        ChannelFuture tlsClosed = tls != null ? tls.closeOutbound() : channel.newSucceededFuture();
+        tlsClosed.addListener(done -> {
+            if (channel.isActive()) {
+                duplex.shutdownOutput();
+            }
+        });
+    }
+
+    /**
+     * From now on what the peer sends is read and dropped, unparsed, until it closes its side or
+     * {@link #LINGER} passes; false if that was arranged already.
+     */
+    private static boolean discardUntilClosed(Channel channel) {
+        if (channel.pipeline().get(HANDLER) != null) {
+            return false;
         }
         // In front of TLS and the XML decoder: nothing the peer sends now is parsed.
         channel.pipeline().addFirst(HANDLER, new Discard());
@@ -59,13 +97,7 @@ public final class GracefulClose {
             channel.close();
         }, LINGER.toMillis(), TimeUnit.MILLISECONDS);
         channel.closeFuture().addListener(closed -> deadline.cancel(false));
-        SslHandler tls = channel.pipeline().get(SslHandler.class);
-        ChannelFuture tlsClosed = tls != null ? tls.closeOutbound() : channel.newSucceededFuture();
-        tlsClosed.addListener(done -> {
-            if (channel.isActive()) {
-                duplex.shutdownOutput();
-            }
-        });
+        return true;
     }
 
     /** Reads and drops; the channel closes when the peer closes its side (no half-closure allowed). */
