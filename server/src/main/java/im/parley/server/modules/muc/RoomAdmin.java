@@ -233,10 +233,36 @@ final class RoomAdmin {
         }
         for (Map.Entry<EntityBareJid, Affiliation> entry : room.members().affiliations().entrySet()) {
             if (entry.getValue() == affiliation) {
-                query.addElement(QName.get("item", ADMIN)).addAttribute("affiliation", affiliation.value())
-                        .addAttribute("jid", entry.getKey().toString());
+                listed(query.addElement(QName.get("item", ADMIN)), room, entry.getKey(), affiliation);
             }
         }
         return RoomRequests.result(iq, query);
+    }
+
+    /**
+     * An item of an affiliation list: the affiliation and the bare JID, with the nickname the user
+     * registered (§7.10) or, if not, the one it is in the room with, and its role while it is an
+     * occupant (§9.5: each item "MAY include the 'nick' and 'role' attributes for each member that
+     * is currently an occupant"; Example 107 shows the registered nick).
+     */
+    private static void listed(Element item, Room room, EntityBareJid user, Affiliation affiliation) {
+        item.addAttribute("affiliation", affiliation.value()).addAttribute("jid", user.toString());
+        Occupant present = null;
+        for (Occupant occupant : room.occupants()) {
+            if (occupant.user().equals(user)) {
+                present = occupant;
+                break;
+            }
+        }
+        String nick = room.members().registeredNick(user);
+        if (nick == null && present != null) {
+            nick = present.nick();
+        }
+        if (nick != null) {
+            item.addAttribute("nick", nick);
+        }
+        if (present != null) {
+            item.addAttribute("role", present.role().value());
+        }
     }
 }

@@ -98,6 +98,9 @@ class MucRegistrationTest {
                 + "'><item affiliation='member'/></query></iq>").element(QName.get("query", ADMIN));
         assertThat(members.elements("item")).extracting(i -> i.attributeValue("jid"))
                 .containsExactly("juliet@parley.test");
+        // §9.5, Example 107: the member list carries the member's reserved nickname.
+        assertThat(members.elements("item").get(0).attributeValue("nick")).isEqualTo("Juliet");
+        assertThat(members.elements("item").get(0).attributeValue("role")).isNull();
         // §7.12: "If another user attempts to join the room with a nickname reserved by the first user,
         // the service MUST deny entry to the second user and return a <conflict/> error".
         assertThat(errorCondition(last(join(nurse, ROOM + "/Juliet", ""), "presence"))).isEqualTo("conflict");
@@ -111,6 +114,12 @@ class MucRegistrationTest {
         Element self = last(join(juliet, ROOM + "/Juliet", ""), "presence");
         assertThat(statusCodes(self)).contains(110);
         assertThat(item(self).attributeValue("affiliation")).isEqualTo("member");
+        // §9.5: and, while the member is an occupant, its role.
+        // (romeo, in the room, also gets the presences of those who tried and entered it.)
+        Element present = last(send(romeo, "<iq type='get' id='m2' to='" + ROOM + "'><query xmlns='" + ADMIN
+                + "'><item affiliation='member'/></query></iq>"), "iq").element(QName.get("query", ADMIN)).element("item");
+        assertThat(present.attributeValue("nick")).isEqualTo("Juliet");
+        assertThat(present.attributeValue("role")).isEqualTo("participant");
     }
 
     @Test
