@@ -223,6 +223,9 @@ final class RoomAdmin {
         if (affiliation == null || affiliation == Affiliation.NONE) {
             return RoomRequests.error(iq, StanzaErrorCondition.BAD_REQUEST, "list a role or an affiliation");
         }
+        if (membersSeeEachOther(room, rank, affiliation)) {
+            return listAffiliation(room, iq, affiliation);
+        }
         if (!rank.atLeast(Affiliation.ADMIN)) {
             return RoomRequests.error(iq, StanzaErrorCondition.FORBIDDEN, "only admins list affiliations");
         }
@@ -231,6 +234,24 @@ final class RoomAdmin {
             // likewise), "the service MUST deny the request and return a <forbidden/> error".
             return RoomRequests.error(iq, StanzaErrorCondition.FORBIDDEN, "only owners list the admins and owners");
         }
+        return listAffiliation(room, iq, affiliation);
+    }
+
+    /**
+     * In a private group chat, a members-only room where everyone sees everyone's real JID
+     * (§4.2 non-anonymous), its members may read who else belongs to it: the member, admin and
+     * owner lists (the §9.5 member list, "a 'whitelist' of people who are allowed to enter the
+     * room"). Clients need them to encrypt for every participant, present or not (OMEMO in
+     * Conversations and Dino's private groups), and Prosody and ejabberd answer them. The ban
+     * list stays the admins' (§9.2).
+     */
+    private static boolean membersSeeEachOther(Room room, Affiliation rank, Affiliation listed) {
+        return room.config().membersOnly() && room.config().nonAnonymous() && rank.atLeast(Affiliation.MEMBER)
+                && listed.atLeast(Affiliation.MEMBER);
+    }
+
+    private static Element listAffiliation(Room room, Stanza iq, Affiliation affiliation) {
+        Element query = DocumentHelper.createElement(QName.get("query", ADMIN));
         for (Map.Entry<EntityBareJid, Affiliation> entry : room.members().affiliations().entrySet()) {
             if (entry.getValue() == affiliation) {
                 listed(query.addElement(QName.get("item", ADMIN)), room, entry.getKey(), affiliation);

@@ -276,6 +276,36 @@ class MucRegistrationTest {
         assertThat(statusCodes(last(join(nurse, ROOM + "/Juliet", ""), "presence"))).contains(110);
     }
 
+    @Test
+    void membersOfAPrivateGroupChatReadWhoBelongsToIt_xep0045_9_5() {
+        createReserved(romeo, ROOM + "/romeo", "muc#roomconfig_membersonly", "1", "muc#roomconfig_whois", "anyone");
+        iq(romeo, "<iq type='set' id='m1' to='" + ROOM + "'><query xmlns='" + ADMIN
+                + "'><item affiliation='member' jid='juliet@parley.test' nick='Juliet'/></query></iq>");
+
+        // A member of a members-only, non-anonymous room reads the member and owner lists (whom
+        // OMEMO clients encrypt for); the ban list stays the admins'.
+        Element members = iq(juliet, "<iq type='get' id='l1' to='" + ROOM + "'><query xmlns='" + ADMIN
+                + "'><item affiliation='member'/></query></iq>").element(QName.get("query", ADMIN));
+        assertThat(members.elements("item")).extracting(i -> i.attributeValue("jid")).containsExactly("juliet@parley.test");
+        Element owners = iq(juliet, "<iq type='get' id='l2' to='" + ROOM + "'><query xmlns='" + ADMIN
+                + "'><item affiliation='owner'/></query></iq>").element(QName.get("query", ADMIN));
+        assertThat(owners.elements("item")).extracting(i -> i.attributeValue("jid"), i -> i.attributeValue("role"))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("romeo@parley.test", "moderator"));
+        assertThat(errorCondition(iq(juliet, "<iq type='get' id='l3' to='" + ROOM + "'><query xmlns='" + ADMIN
+                + "'><item affiliation='outcast'/></query></iq>"))).isEqualTo("forbidden");
+        // Someone who is not a member does not.
+        assertThat(errorCondition(iq(nurse, "<iq type='get' id='l4' to='" + ROOM + "'><query xmlns='" + ADMIN
+                + "'><item affiliation='member'/></query></iq>"))).isEqualTo("forbidden");
+
+        // In a semi-anonymous room the lists are the admins' (§9.5, §10.5).
+        // (romeo, in the room, also gets the configuration change's status message, §10.2.1.)
+        send(romeo, "<iq type='set' id='c2' to='" + ROOM + "'><query xmlns='" + MucScript.OWNER + "'><x xmlns='"
+                + DATA + "' type='submit'><field var='FORM_TYPE'><value>http://jabber.org/protocol/muc#roomconfig"
+                + "</value></field><field var='muc#roomconfig_whois'><value>moderators</value></field></x></query></iq>");
+        assertThat(errorCondition(iq(juliet, "<iq type='get' id='l5' to='" + ROOM + "'><query xmlns='" + ADMIN
+                + "'><item affiliation='member'/></query></iq>"))).isEqualTo("forbidden");
+    }
+
     /** The room's answer to a registration (an occupant also gets its own updated presence). */
     private static Element register(TestClient client, String nick) {
         return last(send(client, "<iq type='set' id='reg' to='" + ROOM + "'><query xmlns='" + REGISTER + "'><x xmlns='"
