@@ -1,15 +1,8 @@
 package im.parley.server.modules.muc;
 
-import im.parley.core.routing.Bounces;
 import im.parley.core.routing.Stanza;
-import im.parley.core.stream.StanzaError;
-import im.parley.core.stream.StanzaErrorCondition;
-import im.parley.server.modules.offline.DelayStamp;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +16,9 @@ import org.jxmpp.jid.parts.Resourcepart;
 
 /**
  * One room's state: configuration, affiliations, occupants, history and subject, and the
- * occupant use cases that change them (XEP-0045 §7). Everything here runs in the room's turn
+ * occupant use cases that change them (XEP-0045 §7): entering ({@link RoomEntry}), nick changes
+ * ({@link NickChange}), leaving ({@link RoomExits}), with the presences of {@link PresenceBroadcast}
+ * and the history and subject of {@link RoomBacklog}. Everything here runs in the room's turn
  * (the router's turn of the room's bare JID, {@link MucService}): one stanza at a time, never
  * blocking. What the room sends goes to {@code out}, in order.
  */
@@ -32,17 +27,12 @@ final class Room {
     private final EntityBareJid jid;
     private final Consumer<Stanza> out;
     private final Clock clock;
-    private final MucLimits limits;
     private final Set<EntityBareJid> serviceAdmins;
-    private final OccupantIds occupantIds;
     private volatile RoomConfig config;
     private final RoomMembers members;
-    private final Map<String, Occupant> byNick = new LinkedHashMap<>();
-    private final Map<Jid, Occupant> bySession = new HashMap<>();
-    private volatile int occupantCount;
+    private final RoomOccupants occupants = new RoomOccupants();
     private final RoomHistory history = new RoomHistory();
     private RoomSubject subject;
-    private EntityFullJid subjectJid;
     /** The room's vCard as XML (XEP-0153 avatars, {@link RoomVcard}), or null; and its photo's hash. */
     private String vcard;
     private String photoHash = "";
@@ -52,6 +42,11 @@ final class Room {
     private boolean changed;
     /** When the room last handled a stanza: an empty persistent room unloads after a while of none. */
     private volatile java.time.Instant lastUsed;
+    private final PresenceBroadcast broadcast;
+    private final RoomBacklog backlog;
+    private final RoomEntry entry;
+    private final NickChange nickChange;
+    private final RoomExits exits;
 
     Room(EntityBareJid jid, RoomConfig config, Map<EntityBareJid, Affiliation> affiliations,
          Map<EntityBareJid, String> registeredNicks, RoomSubject subject, RoomServices services) {
@@ -61,9 +56,12 @@ final class Room {
         this.subject = subject;
         this.out = services.out();
         this.clock = services.clock();
-        this.limits = services.limits();
         this.serviceAdmins = services.admins();
-        this.occupantIds = services.occupantIds();
+        this.broadcast = new PresenceBroadcast(this, occupants, out);
+        this.backlog = new RoomBacklog(this, history, clock, out);
+        this.entry = new RoomEntry(this, occupants, broadcast, backlog, services);
+        this.nickChange = new NickChange(this, occupants, broadcast, out);
+        this.exits = new RoomExits(this, occupants, broadcast, out);
     }
 
     EntityBareJid jid() {
@@ -87,11 +85,11 @@ final class Room {
     }
 
     int occupantCount() {
-        return occupantCount;
+        return occupants.count();
     }
 
     boolean isEmpty() {
-        return byNick.isEmpty();
+        return occupants.isEmpty();
     }
 
     boolean destroyed() {
@@ -117,7 +115,7 @@ final class Room {
      * since {@code idleSince}; everything it keeps is in the database, so it loads again as it was.
      */
     boolean unloadable(java.time.Instant idleSince) {
-        return config.persistent() && !locked && !destroyed && byNick.isEmpty()
+        return config.persistent() && !locked && !destroyed && occupants.isEmpty()
                 && (lastUsed == null || !lastUsed.isAfter(idleSince));
     }
 
@@ -146,7 +144,7 @@ final class Room {
     /** True if {@code nick} is reserved (§7.10) or used by someone other than {@code user}. */
     boolean nickTakenFrom(EntityBareJid user, String nick) {
         EntityBareJid registrant = members.registrantOf(nick);
-        Occupant holder = byNick.get(nick);
+        Occupant holder = occupants.byNick(nick);
         return registrant != null && !registrant.equals(user) || holder != null && !holder.user().equals(user);
     }
 
@@ -157,15 +155,15 @@ final class Room {
     }
 
     Occupant occupant(String nick) {
-        return byNick.get(nick);
+        return occupants.byNick(nick);
     }
 
     Occupant occupantOf(Jid session) {
-        return bySession.get(session);
+        return occupants.bySession(session);
     }
 
     Collection<Occupant> occupants() {
-        return List.copyOf(byNick.values());
+        return occupants.copy();
     }
 
     EntityFullJid occupantJid(String nick) {
@@ -177,7 +175,7 @@ final class Room {
     }
 
     /** The occupant JID a presence went to, as the router parsed it (no second stringprep). */
-    private EntityFullJid addressed(Stanza presence, String nick) {
+    EntityFullJid addressed(Stanza presence, String nick) {
         EntityFullJid to = presence.to().asEntityFullJidIfPossible();
         return to != null ? to : occupantJid(nick);
     }
@@ -188,7 +186,7 @@ final class Room {
     void presence(Stanza presence, boolean created) {
         Jid session = presence.from();
         String nick = presence.to().getResourceOrNull().toString();
-        Occupant occupant = bySession.get(session);
+        Occupant occupant = occupants.bySession(session);
         String type = presence.type();
         if ("unavailable".equals(type)) {
             if (occupant != null) {
@@ -206,253 +204,33 @@ final class Room {
             return;
         }
         if (occupant == null) {
-            join(presence, nick, created);
+            entry.join(presence, nick, created);
         } else if (occupant.nick().equals(nick)) {
             occupant.presence(session, presence.element());
             broadcastPresence(occupant, List.of());
         } else {
-            changeNick(presence, occupant, nick);
+            nickChange.change(presence, occupant, nick);
         }
     }
 
-    /** §7.2: a user enters, or checks the rules that keep it out. */
-    private void join(Stanza presence, String nick, boolean created) {
-        Jid session = presence.from();
-        EntityBareJid user = session.asEntityBareJidIfPossible();
-        if (user == null) {
-            reject(presence, StanzaErrorCondition.BAD_REQUEST, "only users may enter a room");
-            return;
-        }
-        Affiliation affiliation = affiliation(user);
-        Element mucX = presence.element().element(org.dom4j.QName.get("x", MucNamespaces.MUC_NS));
-        Occupant sameNick = byNick.get(nick);
-        if (locked && affiliation != Affiliation.OWNER) {
-            // §7.2.11: nobody but the owner enters a room that is not yet configured.
-            reject(presence, StanzaErrorCondition.ITEM_NOT_FOUND, "the room is locked until its owner configures it");
-        } else if (affiliation == Affiliation.OUTCAST) {
-            reject(presence, StanzaErrorCondition.FORBIDDEN, "you are banned from this room");                 // §7.2.8
-        } else if (config.membersOnly() && !affiliation.atLeast(Affiliation.MEMBER)) {
-            reject(presence, StanzaErrorCondition.REGISTRATION_REQUIRED, "this room is for members only"); // §7.2.7
-        } else if (config.passwordProtected() && !config.password().equals(password(mucX))) {
-            reject(presence, StanzaErrorCondition.NOT_AUTHORIZED, "a password is required to enter this room"); // §7.2.6
-        } else if (nickTakenFrom(user, nick)) {
-            // §7.2.9, §7.12: in use by another occupant, or registered by another user.
-            reject(presence, StanzaErrorCondition.CONFLICT, sameNick != null && !sameNick.user().equals(user)
-                    ? "this nickname is in use in the room" : "this nickname is registered to another user");
-        } else if (sameNick == null && occupantCount >= maxOccupants() && !affiliation.atLeast(Affiliation.ADMIN)) {
-            reject(presence, StanzaErrorCondition.SERVICE_UNAVAILABLE,
-                    "the room is full (" + maxOccupants() + " occupants)");                                // §7.2.10
-        } else {
-            enter(presence, nick, user, affiliation, sameNick, mucX, created);
-        }
-    }
-
-    private int maxOccupants() {
-        int max = config.maxUsers();
-        return max == 0 ? limits.maxOccupants() : Math.min(max, limits.maxOccupants());
-    }
-
-    private static String password(Element mucX) {
-        String password = mucX == null ? null : mucX.elementText("password");
-        return password == null ? "" : password;
-    }
-
-    private void enter(Stanza presence, String nick, EntityBareJid user, Affiliation affiliation, Occupant existing,
-                       Element mucX, boolean created) {
-        Jid session = presence.from();
-        Occupant occupant = existing;
-        if (occupant == null) {
-            occupant = new Occupant(user, occupantIds.of(jid, user), nick, addressed(presence, nick),
-                    affiliation.defaultRole(config.moderated()));
-            byNick.put(nick, occupant);
-            occupantCount = byNick.size();
-        }
-        occupant.presence(session, presence.element());
-        bySession.put(session, occupant);
-        // §7.2.3: the others' presence first, then the newcomer's to the others, then its self-presence.
-        for (Occupant other : byNick.values()) {
-            if (other != occupant && config.broadcast().contains(other.role())) {
-                send(presenceOf(other, session, occupant.role(), List.of()));
-            }
-        }
-        if (existing == null) {
-            broadcastPresence(occupant, List.of(), session);
-        }
-        List<Integer> codes = new ArrayList<>(List.of(OccupantPresence.SELF));
-        if (config.nonAnonymous()) {
-            codes.add(0, OccupantPresence.NON_ANONYMOUS);                                     // §7.2.4
-        }
-        if (config.archived()) {
-            // §7.2.12: "the service ... MUST also warn the user that the discussions are logged":
-            // the room's archive keeps them for whoever may read it later (RoomArchive).
-            codes.add(OccupantPresence.LOGGED);
-        }
-        if (created) {
-            codes.add(OccupantPresence.CREATED);                                               // §10.1.1
-        }
-        send(selfPresence(occupant, session, false, null, codes));
-        sendHistory(session, HistoryRequest.of(mucX));
-        sendSubject(session, true);
-        if (!photoHash.isEmpty()) {
-            send(RoomVcard.presence(this, session));                                      // XEP-0153 §4.1
-        }
-    }
-
-    /** §7.6: an occupant takes another nick: unavailable with 303 and the new nick, then available. */
-    private void changeNick(Stanza presence, Occupant occupant, String newNick) {
-        Occupant holder = byNick.get(newNick);
-        if (nickTakenFrom(occupant.user(), newNick)) {
-            // §7.6: in use; §7.12: registered to another user.
-            reject(presence, StanzaErrorCondition.CONFLICT, "this nickname is in use or registered in the room");
-            return;
-        }
-        if (holder != null || occupant.sessions().size() > 1) {
-            reject(presence, StanzaErrorCondition.NOT_ACCEPTABLE,
-                    "close your other sessions in the room before changing the nickname");
-            return;
-        }
-        for (Occupant other : byNick.values()) {
-            for (Jid to : other.sessions()) {
-                boolean self = other == occupant;
-                send(about(occupant, to, null, true, affiliation(occupant.user()),
-                        occupant.role(), realJidFor(occupant, other), newNick, self
-                                ? List.of(OccupantPresence.NEW_NICK, OccupantPresence.SELF)
-                                : List.of(OccupantPresence.NEW_NICK)));
-            }
-        }
-        byNick.remove(occupant.nick());
-        occupant.nick(newNick, addressed(presence, newNick));
-        byNick.put(newNick, occupant);
-        occupant.presence(presence.from(), presence.element());
-        broadcastPresence(occupant, List.of());
-    }
-
-    /** §7.14: a session leaves; the occupant leaves with its last session. */
+    /** §7.14: a session leaves ({@link RoomExits#exit}). */
     void exit(Occupant occupant, Jid session, Element unavailable, List<Integer> codes) {
-        List<Integer> selfCodes = new ArrayList<>(codes);
-        selfCodes.add(OccupantPresence.SELF);
-        send(selfPresence(occupant, session, true, unavailable, selfCodes));
-        bySession.remove(session);
-        if (occupant.leave(session)) {
-            byNick.remove(occupant.nick());
-            occupantCount = byNick.size();
-            for (Occupant other : byNick.values()) {
-                for (Jid to : other.sessions()) {
-                    send(about(occupant, to, unavailable, true,
-                            affiliation(occupant.user()), Role.NONE, realJidFor(occupant, other), null, codes));
-                }
-            }
-        } else {
-            broadcastPresence(occupant, List.of());
-        }
+        exits.exit(occupant, session, unavailable, codes);
     }
 
-    /**
-     * Removes an occupant with all its sessions (kick §8.2, ban §9.1): each session and every
-     * other occupant get its unavailable presence with role none, {@code itemChildren} (actor,
-     * reason) in the item and the status codes.
-     */
+    /** Kick (§8.2) or ban (§9.1): the occupant goes with all its sessions ({@link RoomExits#remove}). */
     void remove(Occupant occupant, List<Integer> codes, List<Element> itemChildren) {
-        for (Jid session : occupant.sessions()) {
-            Stanza presence = selfPresence(occupant, session, true, null, withSelf(codes));
-            itemChildren.forEach(child -> item(presence.element()).add(child.createCopy()));
-            send(presence);
-            bySession.remove(session);
-        }
-        byNick.remove(occupant.nick());
-        occupantCount = byNick.size();
-        for (Occupant other : byNick.values()) {
-            for (Jid to : other.sessions()) {
-                Stanza presence = about(occupant, to, null, true,
-                        affiliation(occupant.user()), Role.NONE, realJidFor(occupant, other), null, codes);
-                itemChildren.forEach(child -> item(presence.element()).add(child.createCopy()));
-                send(presence);
-            }
-        }
+        exits.remove(occupant, codes, itemChildren);
     }
 
-    /** §10.9: the room is destroyed; each session of the occupant learns it, with the alternate venue. */
+    /** §10.9: the occupant learns that the room is destroyed ({@link RoomExits#destroyNotice}). */
     void destroyNotice(Occupant occupant, Element destroy) {
-        for (Jid session : occupant.sessions()) {
-            Stanza presence = about(occupant, session, null, true,
-                    Affiliation.NONE, Role.NONE, null, null, List.of(OccupantPresence.SELF));
-            Element x = presence.element().element(org.dom4j.QName.get("x", MucNamespaces.USER_NS));
-            x.elements().add(1, destroy.createCopy());
-            send(presence);
-            bySession.remove(session);
-        }
-        byNick.remove(occupant.nick());
-        occupantCount = byNick.size();
+        exits.destroyNotice(occupant, destroy);
     }
 
-    private static Element item(Element presence) {
-        return presence.element(org.dom4j.QName.get("x", MucNamespaces.USER_NS)).element("item");
-    }
-
-    private static List<Integer> withSelf(List<Integer> codes) {
-        List<Integer> all = new ArrayList<>(codes);
-        all.add(OccupantPresence.SELF);
-        return all;
-    }
-
-    /** The occupant's current presence to everyone in the room (its own sessions with status 110). */
+    /** The occupant's current presence to everyone in the room ({@link PresenceBroadcast#broadcast}). */
     void broadcastPresence(Occupant occupant, List<Integer> codes) {
-        broadcastPresence(occupant, codes, null);
-        for (Jid session : occupant.sessions()) {
-            send(selfPresence(occupant, session, false, null, withSelf(codes)));
-        }
-    }
-
-    /** To the others, if the occupant's role is broadcast (§7.2.3); {@code except} gets none. */
-    private void broadcastPresence(Occupant occupant, List<Integer> codes, Jid except) {
-        if (!config.broadcast().contains(occupant.role())) {
-            return;
-        }
-        for (Occupant other : byNick.values()) {
-            if (other == occupant) {
-                continue;
-            }
-            for (Jid to : other.sessions()) {
-                if (!to.equals(except)) {
-                    send(presenceOf(occupant, to, other.role(), codes));
-                }
-            }
-        }
-    }
-
-    /**
-     * A presence about the occupant (see {@link OccupantPresence#of}), with its occupant id
-     * (XEP-0421 §3), addressed with the JIDs the room already has (none is parsed again).
-     */
-    private Stanza about(Occupant occupant, Jid to, Element source, boolean unavailable, Affiliation affiliation,
-                         Role role, Jid realJid, String newNick, List<Integer> codes) {
-        Element presence = OccupantPresence.of(occupant.jid(), to, source, unavailable, affiliation, role,
-                realJid, newNick, codes);
-        OccupantIds.stamp(presence, occupant.occupantId());
-        return new Stanza(presence, occupant.jid(), to);
-    }
-
-    private Stanza presenceOf(Occupant occupant, Jid to, Role recipientRole, List<Integer> codes) {
-        Jid realJid = config.nonAnonymous() || recipientRole == Role.MODERATOR ? occupant.realJid() : null;
-        return about(occupant, to, occupant.presence(), false,
-                affiliation(occupant.user()), occupant.role(), realJid, null, codes);
-    }
-
-    private Stanza selfPresence(Occupant occupant, Jid session, boolean unavailable, Element source,
-                                 List<Integer> codes) {
-        Element presence = source != null || unavailable ? source : occupant.presence();
-        return about(occupant, session, presence, unavailable,
-                affiliation(occupant.user()), unavailable ? Role.NONE : occupant.role(), session, null, codes);
-    }
-
-    /** §7.2.4/§7.2.5: the real JID in presence to {@code recipient}, if it may see it. */
-    private Jid realJidFor(Occupant occupant, Occupant recipient) {
-        return config.nonAnonymous() || recipient == occupant || recipient.role() == Role.MODERATOR
-                ? occupant.realJid() : null;
-    }
-
-    private void reject(Stanza stanza, StanzaErrorCondition condition, String text) {
-        Bounces.reply(stanza, StanzaError.of(condition, text)).ifPresent(out);
+        broadcast.broadcast(occupant, codes);
     }
 
     // ---- history and subject (§7.2.14 to §7.2.16) ----
@@ -471,40 +249,9 @@ final class Room {
         history.replace(stanzaId, replacement);
     }
 
-    private void sendHistory(Jid to, HistoryRequest request) {
-        for (RoomHistory.Entry entry : history.select(request, clock.instant(), config.historyLength())) {
-            Element message = entry.message().createCopy();
-            message.addAttribute("to", to.toString());
-            DelayStamp.add(message, jid, entry.time());
-            send(new Stanza(message, entry.from(), to));
-        }
-    }
-
-    /**
-     * §7.2.15: the subject, even when there is none (an empty {@code <subject/>}), ends the join;
-     * on joining ({@code joining}) it carries the time it was set, as a {@code <delay/>} from the
-     * room (XEP-0203), where a change (§8.1) goes out live without one.
-     */
+    /** §7.2.15, §8.1: the subject to {@code to} ({@link RoomBacklog#sendSubject}). */
     void sendSubject(Jid to, boolean joining) {
-        Element message = org.dom4j.DocumentHelper.createElement(
-                org.dom4j.QName.get("message", im.parley.core.stream.Namespaces.CLIENT));
-        message.addAttribute("type", "groupchat");
-        Jid from = subject.nick() == null ? jid : subjectFrom();
-        message.addAttribute("from", from.toString());
-        message.addAttribute("to", to.toString());
-        message.addElement("subject").setText(subject.text() == null ? "" : subject.text());
-        if (joining && subject.stamp() != null) {
-            DelayStamp.add(message, jid, subject.stamp());
-        }
-        send(new Stanza(message, from, to));
-    }
-
-    /** The occupant JID of who set the subject, made once per subject rather than per newcomer. */
-    private Jid subjectFrom() {
-        if (subjectJid == null || !subjectJid.getResourcepart().toString().equals(subject.nick())) {
-            subjectJid = occupantJid(subject.nick());
-        }
-        return subjectJid;
+        backlog.sendSubject(to, joining);
     }
 
     void subject(String text, String nick) {
