@@ -4,20 +4,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jivesoftware.smack.AbstractXMPPConnection;
-import org.jivesoftware.smack.SmackException;
-import org.jivesoftware.smack.filter.AndFilter;
-import org.jivesoftware.smack.filter.MessageTypeFilter;
-import org.jivesoftware.smack.filter.MessageWithBodiesFilter;
-import org.jivesoftware.smack.packet.Message;
-import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jxmpp.jid.EntityBareJid;
@@ -47,32 +36,23 @@ import org.jxmpp.stringprep.XmppStringprepException;
  */
 public final class ChatClient implements AutoCloseable {
 
-    private enum State { NEW, ONLINE, RECONNECTING, CLOSED }
-
     private final EntityBareJid jid;
-    private final SessionOpener opener;
-    private final Reconnector reconnector;
     private final ClientListeners listeners = new ClientListeners();
     private final ExecutorService asyncExecutor;
+    private final ClientSession session;
     private final Contacts contacts;
-    /** Serializes login, registration and reconnection attempts; {@link #close()} never waits for it. */
-    private final Object lock = new Object();
-    /** Guarded by itself, together with the transitions to ONLINE and RECONNECTING. */
-    private final Outbox outbox = new Outbox();
-    /** Changes under the outbox's monitor, except to CLOSED: {@link #close()} takes no lock. */
-    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+    private final SessionStarter starter;
     private final Duration replyTimeout;
-    private volatile AbstractXMPPConnection connection;
 
     private ChatClient(Builder builder) {
         this.jid = builder.jid;
         this.replyTimeout = builder.replyTimeout;
-        this.opener = new SessionOpener(builder.jid, builder.password, builder.resource,
+        SessionOpener opener = new SessionOpener(builder.jid, builder.password, builder.resource,
                 Objects.requireNonNull(builder.transport, "transport"), builder.trust, builder.replyTimeout);
         this.asyncExecutor = Executors.newCachedThreadPool(DaemonThreads.named("parley-sdk-" + jid));
-        this.reconnector = new Reconnector(builder.reconnect, "parley-sdk-reconnect-" + jid, lock, new ReconnectingSession(),
-                listeners);
+        this.session = new ClientSession(jid, builder.reconnect, listeners, asyncExecutor, replyTimeout);
         this.contacts = new Contacts(this, asyncExecutor);
+        this.starter = new SessionStarter(jid, opener, session, builder.reconnect, listeners, contacts);
     }
 
     /**
@@ -104,13 +84,13 @@ public final class ChatClient implements AutoCloseable {
 
     /** The full address of the current session (with its resource), or {@code null} before login. */
     public EntityFullJid sessionJid() {
-        AbstractXMPPConnection current = connection;
+        AbstractXMPPConnection current = session.connection();
         return current == null ? null : current.getUser();
     }
 
     /** Whether the client is logged in right now (not reconnecting, not closed). */
     public boolean isOnline() {
-        return state.get() == State.ONLINE;
+        return session.isOnline();
     }
 
     /**
@@ -119,7 +99,8 @@ public final class ChatClient implements AutoCloseable {
      * (whose own acknowledgements, XEP-0124 §9, play that role).
      */
     public boolean isResumable() {
-        return connection instanceof XMPPTCPConnection tcp && tcp.isSmEnabled() && tcp.isSmResumptionPossible();
+        return session.connection() instanceof XMPPTCPConnection tcp && tcp.isSmEnabled()
+                && tcp.isSmResumptionPossible();
     }
 
     /**
@@ -133,14 +114,7 @@ public final class ChatClient implements AutoCloseable {
      * @throws ChatException anything else, e.g. already logged in or closed
      */
     public void login() throws ChatException {
-        requireNew(); // at once, even while a login in another thread holds the lock
-        synchronized (lock) {
-            requireNew();
-            AbstractXMPPConnection current = connect();
-            opener.authenticate(current);
-            announce(current);
-            onlineOrClosed(current);
-        }
+        starter.login();
     }
 
     /** {@link #login()} in the background. */
@@ -159,15 +133,7 @@ public final class ChatClient implements AutoCloseable {
      * @throws UntrustedCertificateException the server's certificate is not trusted
      */
     public void register() throws ChatException {
-        requireNew();
-        synchronized (lock) {
-            requireNew();
-            AbstractXMPPConnection current = connect();
-            opener.register(current);
-            opener.authenticate(current);
-            announce(current);
-            onlineOrClosed(current);
-        }
+        starter.register();
     }
 
     /** {@link #register()} in the background. */
@@ -186,29 +152,7 @@ public final class ChatClient implements AutoCloseable {
      * @throws ChatException if the client is not logged in (and not reconnecting)
      */
     public String send(EntityBareJid to, String body) throws ChatException {
-        Message message = requireConnection().getStanzaFactory().buildMessageStanza()
-                .to(to)
-                .ofType(Message.Type.chat)
-                .setBody(body)
-                .build();
-        synchronized (outbox) {
-            if (state.get() == State.RECONNECTING) {
-                outbox.queue(message);
-                return message.getStanzaId();
-            }
-            requireOnline();
-            try {
-                connection.sendStanza(message);
-            } catch (SmackException.NotConnectedException e) {
-                if (!reconnector.enabled()) {
-                    throw SmackErrors.request(e, "sending to " + to);
-                }
-                outbox.queue(message);
-            } catch (InterruptedException e) {
-                throw SmackErrors.request(e, "sending to " + to);
-            }
-        }
-        return message.getStanzaId();
+        return session.send(to, body);
     }
 
     /** {@link #send(EntityBareJid, String)} in the background. */
@@ -231,21 +175,7 @@ public final class ChatClient implements AutoCloseable {
      * reconnections. {@link Availability#OFFLINE} hides the user while staying connected.
      */
     public void setStatus(Availability availability, String status) throws ChatException {
-        AbstractXMPPConnection current = requireConnection();
-        Presence presence = Presences.toStanza(current, availability, status);
-        synchronized (outbox) {
-            outbox.rememberPresence(presence);
-            if (state.get() == State.RECONNECTING) {
-                return; // sent once the session is back
-            }
-            requireOnline();
-            try {
-                current.sendStanza(presence);
-            } catch (SmackException.NotConnectedException | InterruptedException e) {
-                throw SmackErrors.request(e, "setting presence");
-            }
-            outbox.presenceSent();
-        }
+        session.setStatus(availability, status);
     }
 
     /** The contact list (roster, RFC 6121 §2) and contacts' presence. */
@@ -267,59 +197,19 @@ public final class ChatClient implements AutoCloseable {
      */
     @Override
     public void close() {
-        State previous = state.getAndSet(State.CLOSED);
-        if (previous == State.CLOSED) {
+        ClientSession.State previous = session.close();
+        if (previous == ClientSession.State.CLOSED) {
             return;
         }
-        reconnector.stop();
-        AbstractXMPPConnection current = connection;
-        if (current != null) {
-            if (previous == State.ONLINE) {
-                logOut(current);
-            } else {
-                // Logging in or reconnecting: there is no session to log out of.
-                drop(current);
-            }
-        }
+        starter.stop();
+        session.release(previous);
         // Interrupts a loginAsync() or other call of this client still waiting on the server.
         asyncExecutor.shutdownNow();
         listeners.fire(ConnectionEvent.CLOSED);
     }
 
-    /**
-     * Logs out on another thread, so that a connection whose monitor another thread holds, or
-     * whose server does not answer, cannot keep {@link #close()} waiting beyond the reply timeout.
-     */
-    private void logOut(AbstractXMPPConnection current) {
-        Future<?> logout = asyncExecutor.submit(() -> current.disconnect());
-        try {
-            logout.get(replyTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            logout.cancel(true);
-            drop(current);
-        } catch (TimeoutException | ExecutionException e) {
-            // No answer in time, or the connection broke meanwhile: it goes all the same.
-            logout.cancel(true);
-            drop(current);
-        }
-    }
-
-    /**
-     * Shuts the connection down without waiting for it: Smack's TCP connection takes its monitor
-     * to do so, which a thread still connecting holds until its own reply timeout.
-     */
-    private void drop(AbstractXMPPConnection current) {
-        DaemonThreads.named("parley-sdk-close-" + jid).newThread(current::instantShutdown).start();
-    }
-
     AbstractXMPPConnection requireConnection() throws ChatException {
-        AbstractXMPPConnection current = connection;
-        State now = state.get();
-        if (current == null || now == State.NEW || now == State.CLOSED) {
-            throw new ChatException(jid + " is not logged in");
-        }
-        return current;
+        return session.requireConnection();
     }
 
     /** How long to wait for the server's answer to a request. */
@@ -329,133 +219,6 @@ public final class ChatClient implements AutoCloseable {
 
     Roster roster() throws ChatException {
         return Roster.getInstanceFor(requireConnection());
-    }
-
-    private void requireNew() throws ChatException {
-        if (state.get() == State.CLOSED) {
-            throw closedException();
-        }
-        if (state.get() != State.NEW) {
-            throw new ChatException(jid + " is already logged in");
-        }
-    }
-
-    private void requireOnline() throws ChatException {
-        if (state.get() != State.ONLINE) {
-            throw new ChatException(jid + " is not logged in");
-        }
-    }
-
-    private ChatException closedException() {
-        return new ChatException("the client of " + jid + " is closed");
-    }
-
-    /** The connection, created on the first attempt and reused by a retried login. */
-    private AbstractXMPPConnection connect() throws ChatException {
-        AbstractXMPPConnection current = connection;
-        if (current == null) {
-            current = opener.create();
-            listenTo(current);
-            connection = current;
-        }
-        opener.connect(current);
-        return current;
-    }
-
-    /** A new session's initial presence, and the wait until the server has processed it. */
-    private void announce(AbstractXMPPConnection current) throws ChatException {
-        try {
-            announceNewSession(current);
-        } catch (SmackException.NotConnectedException | InterruptedException e) {
-            current.disconnect();
-            throw SmackErrors.request(e, "announcing " + jid + " online");
-        }
-    }
-
-    /** See {@link SessionOpener#announce}: the user's status, or plain available if none was set. */
-    private void announceNewSession(AbstractXMPPConnection current)
-            throws SmackException.NotConnectedException, InterruptedException {
-        Presence initial;
-        synchronized (outbox) {
-            initial = outbox.initialPresence(Presences.toStanza(current, Availability.AVAILABLE, null));
-        }
-        if (initial.getType() != Presence.Type.available) {
-            return; // hidden (Availability.OFFLINE): the new session stays unavailable, nothing to announce
-        }
-        opener.announce(current, initial);
-    }
-
-    /** After login: online, unless {@link #close()} came first; then the new session is dropped. */
-    private void onlineOrClosed(AbstractXMPPConnection current) throws ChatException {
-        if (!online(false)) {
-            current.instantShutdown();
-            throw closedException();
-        }
-    }
-
-    /**
-     * The session is up (again): flush what waited and tell the listeners. False, changing
-     * nothing, if the client was closed meanwhile.
-     */
-    private boolean online(boolean afterReconnect) {
-        boolean resumed = afterReconnect && connection instanceof XMPPTCPConnection tcp && tcp.streamWasResumed();
-        State expected = afterReconnect ? State.RECONNECTING : State.NEW;
-        synchronized (outbox) {
-            if (state.get() != expected) {
-                return false;
-            }
-            outbox.flush(connection::sendStanza);
-            // Only close() changes the state without the outbox's monitor.
-            if (!state.compareAndSet(expected, State.ONLINE)) {
-                return false;
-            }
-        }
-        listeners.fire(resumed ? ConnectionEvent.RESUMED : ConnectionEvent.LOGGED_IN);
-        return true;
-    }
-
-    private void listenTo(AbstractXMPPConnection current) {
-        current.addSyncStanzaListener(stanza -> listeners.deliver((Message) stanza),
-                new AndFilter(MessageTypeFilter.NORMAL_OR_CHAT, MessageWithBodiesFilter.INSTANCE));
-        Roster roster = Roster.getInstanceFor(current);
-        roster.setSubscriptionMode(Roster.SubscriptionMode.manual);
-        contacts.attach(current, roster);
-        reconnector.watch(current);
-    }
-
-    /** The client as its {@link Reconnector} sees it. */
-    private final class ReconnectingSession implements Reconnector.Session {
-        @Override
-        public boolean lost(boolean retry) {
-            synchronized (outbox) {
-                return state.compareAndSet(State.ONLINE, retry ? State.RECONNECTING : State.CLOSED);
-            }
-        }
-
-        @Override
-        public boolean awaitsReconnection() {
-            return state.get() == State.RECONNECTING;
-        }
-
-        @Override
-        public AbstractXMPPConnection connection() {
-            return connection;
-        }
-
-        @Override
-        public void announce(AbstractXMPPConnection current) throws Exception {
-            announceNewSession(current);
-        }
-
-        @Override
-        public boolean reconnected() {
-            return online(true);
-        }
-
-        @Override
-        public boolean refused() {
-            return state.compareAndSet(State.RECONNECTING, State.CLOSED);
-        }
     }
 
     /** Describes a {@link ChatClient}; every setting but the account has a sensible default. */
