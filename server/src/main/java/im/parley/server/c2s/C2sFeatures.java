@@ -5,6 +5,7 @@ import im.parley.server.c2s.feature.BindFeature;
 import im.parley.server.c2s.feature.ChannelBindingTypesFeature;
 import im.parley.server.c2s.feature.SaslFeature;
 import im.parley.server.c2s.feature.StartTlsFeature;
+import im.parley.server.c2s.feature.StreamLimitsFeature;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,6 +28,8 @@ public final class C2sFeatures {
     public static final int CHANNEL_BINDING_TYPES = 400;
     /** Resource binding (RFC 6120 §7). Post-authentication features of modules go after it. */
     public static final int BIND = 500;
+    /** The stream's limits (XEP-0478), announced on every stream, after the others. */
+    public static final int STREAM_LIMITS = 10_000;
 
     private record Entry(int order, Supplier<? extends FeatureNegotiator<C2sSession>> factory) {
     }
@@ -39,6 +42,7 @@ public final class C2sFeatures {
         add(SASL, SaslFeature::new);
         add(CHANNEL_BINDING_TYPES, ChannelBindingTypesFeature::new);
         add(BIND, BindFeature::new);
+        add(STREAM_LIMITS, StreamLimitsFeature::new);
     }
 
     /**
