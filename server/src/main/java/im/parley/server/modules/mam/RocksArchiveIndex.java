@@ -151,8 +151,9 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         }
         RocksDB.loadLibrary();
         RocksArchiveOptions settings = RocksArchiveOptions.of(directory, sync);
+        RocksDB db = null;
         try {
-            RocksDB db = RocksDB.open(settings.options, directory.toString());
+            db = RocksDB.open(settings.options, directory.toString());
             OwnerOnlyRocksFiles.restrict(directory);
             boolean upgraded = RocksArchiveMigration.toCheckpointedCounts(db, settings.writeOptions);
             PositionIds ids = PositionIds.open(db, settings.writeOptions);
@@ -162,8 +163,16 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                 index.counts.checkpointAll(settings.writeOptions);
             }
             return index;
-        } catch (RocksDBException e) {
+        } catch (RocksDBException | RuntimeException e) {
+            // A database opened and then refused (its ids' key, the counts' upgrade) is closed too:
+            // left open it would hold its LOCK file, and the next open in this process would fail.
+            if (db != null) {
+                db.close();
+            }
             settings.close();
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
             throw new StorageException("cannot open the archive index " + directory, e);
         }
     }

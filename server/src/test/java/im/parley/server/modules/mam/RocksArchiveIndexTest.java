@@ -1,6 +1,7 @@
 package im.parley.server.modules.mam;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import im.parley.server.storage.JdbcAccountStore;
 import java.nio.file.Files;
@@ -104,6 +105,36 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
         ArchivePage page = store.query(juliet, query(null, null, null, 10));
         assertThat(page.items()).extracting(ArchivedMessage::id).containsExactly("a", "b", "c");
         assertThat(page.count()).isEqualTo(3);
+    }
+
+    /**
+     * An index that opens but is then refused (here its count of openings is not a number) is
+     * closed again: it keeps no lock on its directory, and the next open in the same process,
+     * once the fault is mended, succeeds.
+     */
+    @Test
+    void anIndexRefusedAfterOpeningIsClosedAgain() throws Exception {
+        rocks.close();
+        rocks = null;
+        Path directory = indexDir.resolve("mam-archive").resolve("example.org");
+        byte[] openings = setOpenings(directory, new byte[] {1, 2, 3});
+
+        assertThatThrownBy(this::reopen).isInstanceOf(RuntimeException.class);
+
+        setOpenings(directory, openings);
+        reopen();
+        assertThat(store.indexedPosition(juliet.asDomainBareJid())).isZero();
+    }
+
+    /** Sets the index's count of openings (PositionIds' {@code o} key) to {@code value}; returns the old value. */
+    private static byte[] setOpenings(Path directory, byte[] value) throws Exception {
+        try (UInt64AddOperator add = new UInt64AddOperator();
+             Options options = new Options().setMergeOperator(add).setCompactionStyle(CompactionStyle.UNIVERSAL);
+             RocksDB db = RocksDB.open(options, directory.toString())) {
+            byte[] old = db.get(PositionIds.OPENINGS);
+            db.put(PositionIds.OPENINGS, value);
+            return old;
+        }
     }
 
     /**
