@@ -111,6 +111,7 @@ class Xep0030AnnouncedFeaturesTest {
             "urn:xmpp:features:pre-approval",           // RFC 6121 §3.4
             "urn:xmpp:sm:3",                            // XEP-0198 §2
             "urn:xmpp:csi:0",                           // XEP-0352
+            "urn:xmpp:stream-limits:0",                 // XEP-0478 §3
             "http://jabber.org/protocol/caps");         // XEP-0115 §6.3
 
     @RegisterExtension
