@@ -252,9 +252,15 @@ final class RoomAdmin {
 
     private static Element listAffiliation(Room room, Stanza iq, Affiliation affiliation) {
         Element query = DocumentHelper.createElement(QName.get("query", ADMIN));
+        // The occupants by user, once per list, not a walk of the occupants per listed user.
+        Map<EntityBareJid, Occupant> present = new HashMap<>();
+        for (Occupant occupant : room.occupants()) {
+            present.putIfAbsent(occupant.user(), occupant);
+        }
         for (Map.Entry<EntityBareJid, Affiliation> entry : room.members().affiliations().entrySet()) {
             if (entry.getValue() == affiliation) {
-                listed(query.addElement(QName.get("item", ADMIN)), room, entry.getKey(), affiliation);
+                listed(query.addElement(QName.get("item", ADMIN)), room, entry.getKey(), affiliation,
+                        present.get(entry.getKey()));
             }
         }
         return RoomRequests.result(iq, query);
@@ -263,18 +269,12 @@ final class RoomAdmin {
     /**
      * An item of an affiliation list: the affiliation and the bare JID, with the nickname the user
      * registered (§7.10) or, if not, the one it is in the room with, and its role while it is an
-     * occupant (§9.5: each item "MAY include the 'nick' and 'role' attributes for each member that
-     * is currently an occupant"; Example 107 shows the registered nick).
+     * occupant ({@code present}, else null; §9.5: each item "MAY include the 'nick' and 'role'
+     * attributes for each member that is currently an occupant"; Example 107 shows the registered
+     * nick).
      */
-    private static void listed(Element item, Room room, EntityBareJid user, Affiliation affiliation) {
+    private static void listed(Element item, Room room, EntityBareJid user, Affiliation affiliation, Occupant present) {
         item.addAttribute("affiliation", affiliation.value()).addAttribute("jid", user.toString());
-        Occupant present = null;
-        for (Occupant occupant : room.occupants()) {
-            if (occupant.user().equals(user)) {
-                present = occupant;
-                break;
-            }
-        }
         String nick = room.members().registeredNick(user);
         if (nick == null && present != null) {
             nick = present.nick();
