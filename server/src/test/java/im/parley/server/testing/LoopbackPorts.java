@@ -5,6 +5,8 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -16,14 +18,24 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class LoopbackPorts {
 
+    /**
+     * The ports already handed out in this test JVM, by address: a port is free when it is
+     * chosen but taken only when its server binds, so a node asking for its four ports could be
+     * given one twice (its second listener then failed with "Address already in use" in CI).
+     */
+    private static final Set<InetSocketAddress> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
     private LoopbackPorts() {
     }
 
-    /** A port nothing listens on at {@code address}, between 20000 and 31999. */
+    /** A port nothing listens on at {@code address}, between 20000 and 31999, never one handed out before. */
     public static int unused(InetAddress address) throws IOException {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = random.nextInt(20_000, 32_000);
+            if (!HANDED_OUT.add(new InetSocketAddress(address, port))) {
+                continue;
+            }
             try (ServerSocket socket = new ServerSocket()) {
                 socket.bind(new InetSocketAddress(address, port), 1);
                 return port;
