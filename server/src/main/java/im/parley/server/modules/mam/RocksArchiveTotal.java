@@ -5,11 +5,12 @@ package im.parley.server.modules.mam;
  * it, for {@link ArchiveIndex#size} (sampled for metrics) without a read. Its own object because
  * the writes that archive ({@link RocksArchiveWrites}) and those that delete
  * ({@link RocksArchiveDeletions}) both put the new count in their batch and set it here once the
- * batch is written, under the index's write lock; {@link #value} is read without it.
+ * batch is written, under the index's write lock; {@link #value} is read without it (volatile:
+ * the metrics' sampler sees the last count written, not a value its thread cached).
  */
 final class RocksArchiveTotal {
 
-    private long total;
+    private volatile long total;
 
     RocksArchiveTotal(long total) {
         this.total = total;
