@@ -34,10 +34,23 @@ public class XmppElementEncoder extends MessageToByteEncoder<Object> {
             scope = new NamespaceScope();
             new XmlWriter(scope).writeStreamOpen(out, open);
         } else if (msg instanceof Element element) {
-            new XmlWriter(scope).writeElement(out, element);
+            writeElement(out, element);
         } else {
             out.writeBytes(STREAM_CLOSE);
         }
+    }
+
+    /**
+     * Writes a top-level element exactly as {@link #encode} does, in the namespace context of the
+     * current stream header, and returns how many bytes that took: for a subclass that must know
+     * an element's size on the wire (a peer's XEP-0478 {@code <max-bytes/>}) without writing it
+     * twice. A subclass may take the bytes back ({@code out.writerIndex}): what an element
+     * declares is in scope only inside it, so the next element is written the same either way.
+     */
+    protected final int writeElement(ByteBuf out, Element element) {
+        int start = out.writerIndex();
+        new XmlWriter(scope).writeElement(out, element);
+        return out.writerIndex() - start;
     }
 
     /** The element as standalone XML with every namespace declared, for logs and tests. */
