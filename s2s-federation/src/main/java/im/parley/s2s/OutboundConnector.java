@@ -1,7 +1,6 @@
 package im.parley.s2s;
 
 import im.parley.core.net.ReadRateLimiter;
-import im.parley.core.xml.XmppElementEncoder;
 import im.parley.core.xml.XmppStreamDecoder;
 import im.parley.s2s.dns.S2sTarget;
 import io.netty.bootstrap.Bootstrap;
@@ -19,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Opens the TCP connection of an outbound stream and builds its pipeline, one named handler per
  * concern (STYLE.md #6): {@code tls} (from the start for direct TLS, XEP-0368; or added on
- * {@code <proceed/>}), {@code xml-decoder}, {@code xml-encoder}, {@code idle}, {@code s2s-out}.
+ * {@code <proceed/>}), {@code xml-decoder}, {@code xml-encoder} (which holds back stanzas over the
+ * peer's XEP-0478 limit, {@link OutboundStreamEncoder}), {@code idle}, {@code s2s-out}.
  * The address was resolved beforehand, off the event loop.
  */
 final class OutboundConnector {
@@ -51,7 +51,7 @@ final class OutboundConnector {
                         }
                         channel.pipeline().addLast("xml-decoder", new XmppStreamDecoder(settings.limitsBeforeAuth()));
                         ReadRateLimiter.addBefore(channel.pipeline(), "xml-decoder", settings.readRate());
-                        channel.pipeline().addLast("xml-encoder", new XmppElementEncoder());
+                        channel.pipeline().addLast("xml-encoder", new OutboundStreamEncoder(handler::stanzaTooLarge));
                         channel.pipeline().addLast("idle", new IdleStateHandler(0, 0,
                                 settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
                         channel.pipeline().addLast("s2s-out", handler);

@@ -2,6 +2,7 @@ package im.parley.s2s;
 
 import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
+import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.s2s.dialback.PendingVerification;
 import im.parley.s2s.dns.S2sTarget;
@@ -29,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * demand. Stanzas wait in a queue while the stream is resolved, connected, secured and
  * authenticated, then flow in order; if it cannot be set up in time every queued stanza goes
  * back to its sender with {@code remote-server-not-found} or {@code remote-server-timeout}
- * (RFC 6120 §8.3.3.15, §8.3.3.16). Dialback verification requests for the pair travel on it too
+ * (RFC 6120 §8.3.3.15, §8.3.3.16). Once established, a stanza larger than the peer's XEP-0478
+ * limit is bounced instead of sent ({@link OutboundStreamEncoder}, {@link #tooLarge}) and the
+ * others go on. Dialback verification requests for the pair travel on it too
  * (XEP-0220 §2.1.2). Thread-safe: the router calls it from any thread, the handler from the
  * channel's event loop.
  */
@@ -87,7 +90,7 @@ final class OutboundStream {
                 return false;
             }
             if (state == State.ESTABLISHED) {
-                channel.writeAndFlush(ContentNamespace.toServer(stanza.element()), channel.voidPromise());
+                channel.writeAndFlush(outgoing(stanza), channel.voidPromise());
                 return true;
             }
             Queued queued = new Queued(stanza, new CompletableFuture<>());
@@ -215,7 +218,7 @@ final class OutboundStream {
             channel = ready;
             cancelTimer();
             for (Queued queued : queue) {
-                ready.write(ContentNamespace.toServer(queued.stanza().element()), ready.voidPromise());
+                ready.write(outgoing(queued.stanza()), ready.voidPromise());
             }
             ready.flush();
             queue.forEach(queued -> queued.written().complete(null));
@@ -225,6 +228,24 @@ final class OutboundStream {
         if (!verifyChannelReady) {
             readyForVerifications(ready);
         }
+    }
+
+    /**
+     * A stanza was not written because it is larger than the peer announced it accepts
+     * (XEP-0478 §4): it goes back to its sender with {@code policy-violation}, type modify (RFC
+     * 6120 §8.3.3.12), without a 'by' since the policy is the peer's, and with a text that names
+     * the remote server's limit; errors and IQ responses are dropped, as every bounce
+     * ({@link S2sRouter#bounce}). The stream stays up.
+     */
+    void tooLarge(Stanza stanza, int bytes, int peerMaxBytes) {
+        LOG.info("{}: not sending a {} of {} bytes: {} accepts at most {} (XEP-0478)", pair, stanza.kind(), bytes,
+                pair.remote(), peerMaxBytes);
+        router.bounce(stanza, StanzaError.of(StanzaErrorCondition.POLICY_VIOLATION, "the remote server "
+                + pair.remote() + " accepts stanzas of at most " + peerMaxBytes + " bytes; this one has " + bytes));
+    }
+
+    private static OutboundStreamEncoder.Outgoing outgoing(Stanza stanza) {
+        return new OutboundStreamEncoder.Outgoing(stanza, ContentNamespace.toServer(stanza.element()));
     }
 
     /** An answer to one of our {@code db:verify} requests; unmatched answers are ignored. */

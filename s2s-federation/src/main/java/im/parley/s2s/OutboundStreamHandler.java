@@ -1,6 +1,7 @@
 package im.parley.s2s;
 
 import im.parley.core.net.PeerFaults;
+import im.parley.core.routing.Stanza;
 import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.StreamError;
@@ -12,6 +13,7 @@ import im.parley.core.xml.XmppStreamDecoder;
 import im.parley.s2s.OutboundStream.ConnectAttempt;
 import im.parley.s2s.dialback.Dialback;
 import im.parley.s2s.dns.S2sTarget;
+import im.parley.s2s.stream.StreamLimits;
 import im.parley.s2s.tls.PeerCertificateVerifier;
 import im.parley.s2s.tls.S2sTls;
 import io.netty.channel.Channel;
@@ -80,6 +82,11 @@ final class OutboundStreamHandler extends ChannelInboundHandlerAdapter {
     SslContext clientTls() {
         return router.tls().client(pair().local())
                 .orElseThrow(() -> new IllegalStateException("no TLS context for " + pair().local()));
+    }
+
+    /** The encoder held back a stanza over the peer's XEP-0478 limit (on the event loop). */
+    void stanzaTooLarge(Stanza stanza, int bytes, int peerMaxBytes) {
+        stream.tooLarge(stanza, bytes, peerMaxBytes);
     }
 
     void attach(Channel attempt) {
@@ -217,8 +224,13 @@ final class OutboundStreamHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** RFC 6120 §4.3.2: what to do next depends on what the peer offers. */
+    /**
+     * RFC 6120 §4.3.2: what to do next depends on what the peer offers. The limits of these
+     * features replace those of any earlier ones on this connection (XEP-0478 §4: they may
+     * change with each {@code <stream:features/>}, e.g. after the TLS or SASL restart).
+     */
     private void onFeatures(Element features) {
+        channel.pipeline().get(OutboundStreamEncoder.class).peerMaxBytes(StreamLimits.advertisedMaxBytes(features));
         boolean tlsOffered = features.element(QName.get("starttls", TLS)) != null;
         if (!secure && tlsOffered) {
             channel.writeAndFlush(DocumentHelper.createElement(QName.get("starttls", TLS)));

@@ -6,6 +6,7 @@ import im.parley.core.routing.Handling;
 import im.parley.core.routing.RemoteRouter;
 import im.parley.core.routing.Stanza;
 import im.parley.core.routing.StanzaRouter;
+import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
 import im.parley.core.tls.KeyMaterial;
@@ -170,9 +171,14 @@ public final class S2sRouter implements RemoteRouter {
      * ({@link Bounces}: errors and IQ responses are never answered, RFC 6120 §8.3.1, §8.2.3).
      */
     void bounce(Stanza stanza, StanzaErrorCondition condition) {
+        bounce(stanza, StanzaError.of(condition));
+    }
+
+    /** {@link #bounce(Stanza, StanzaErrorCondition)} with an error of its own type and text. */
+    void bounce(Stanza stanza, StanzaError error) {
         StanzaRouter router = local;
         if (router != null) {
-            Bounces.reply(stanza, condition).ifPresent(router::route);
+            Bounces.reply(stanza, error).ifPresent(router::route);
         }
     }
 
