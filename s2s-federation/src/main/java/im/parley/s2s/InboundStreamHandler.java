@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The receiving side of a server-to-server stream: header checks, negotiation with the s2s
- * features (STARTTLS, SASL EXTERNAL, the dialback announcement) through the generic
+ * features (STARTTLS, SASL EXTERNAL, the dialback announcement, XEP-0478 limits) through the generic
  * {@link StreamNegotiator}, Server Dialback in both roles (XEP-0220: receiving server verifying
  * a {@code db:result}, authoritative server answering a {@code db:verify}), and stanza intake
  * with the RFC 6120 §13.1 / §4.9.3 address checks.
@@ -54,7 +54,8 @@ final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     static List<FeatureNegotiator<InboundSession>> features() {
-        return List.of(new InboundStartTlsFeature(), new SaslExternalFeature(), new DialbackFeature());
+        return List.of(new InboundStartTlsFeature(), new SaslExternalFeature(), new DialbackFeature(),
+                new InboundStreamLimitsFeature());
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,13 +36,21 @@ public final class S2sChannelInitializer extends ChannelInitializer<SocketChanne
         addStreamHandlers(pipeline, router);
     }
 
+    /**
+     * How long an inbound stream may go without traffic before its handler closes it, once
+     * authenticated ({@link InboundStreamHandler}); announced as XEP-0478 {@code <idle-seconds/>}.
+     */
+    static Duration inboundIdleTimeout(S2sSettings settings) {
+        return settings.idleTimeout().multipliedBy(2);
+    }
+
     /** Everything after TLS: the XML codec, the idle timer and the stream handler. */
     static void addStreamHandlers(ChannelPipeline pipeline, S2sRouter router) {
         pipeline.addLast("xml-decoder", new XmppStreamDecoder(router.settings().limitsBeforeAuth()));
         ReadRateLimiter.addBefore(pipeline, "xml-decoder", router.settings().readRate());
         pipeline.addLast("xml-encoder", new XmppElementEncoder());
         // Inbound streams idle out later than outbound ones, so the peer closes its side first.
-        pipeline.addLast("idle", new IdleStateHandler(0, 0, router.settings().idleTimeout().toMillis() * 2,
+        pipeline.addLast("idle", new IdleStateHandler(0, 0, inboundIdleTimeout(router.settings()).toMillis(),
                 TimeUnit.MILLISECONDS));
         pipeline.addLast("s2s-in", new InboundStreamHandler(router, InboundStreamHandler.features()));
     }
