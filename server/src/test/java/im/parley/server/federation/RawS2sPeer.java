@@ -17,8 +17,9 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * A hand-driven initiating server: raw XML over a socket, STARTTLS with a trust-all client, so a
- * test can do what a misbehaving or malicious peer does (e.g. send a forged {@code from}).
+ * A hand-driven server: raw XML over a socket, so a test can do what a misbehaving or malicious
+ * peer does (e.g. send a forged {@code from}). It initiates (STARTTLS with a trust-all client), or
+ * plays the receiving server of a connection Parley opened ({@link #RawS2sPeer(Socket)}).
  */
 final class RawS2sPeer implements AutoCloseable {
 
@@ -28,11 +29,21 @@ final class RawS2sPeer implements AutoCloseable {
     private final StringBuilder input = new StringBuilder();
 
     RawS2sPeer(String host, int port) throws IOException {
-        socket = new Socket();
-        socket.connect(new InetSocketAddress(host, port), 5000);
+        this(connected(host, port));
+    }
+
+    /** The receiving end of a connection Parley opened (accepted by the test's listener). */
+    RawS2sPeer(Socket accepted) throws IOException {
+        socket = accepted;
         socket.setSoTimeout(20_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    private static Socket connected(String host, int port) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress(host, port), 5000);
+        return socket;
     }
 
     void send(String xml) throws IOException {
@@ -86,7 +97,13 @@ final class RawS2sPeer implements AutoCloseable {
     }
 
     static String header(String from, String to) {
+        return header(from, to, null);
+    }
+
+    /** A header with a stream id, as the receiving server sends it (RFC 6120 §4.7.3). */
+    static String header(String from, String to, String id) {
         return "<?xml version='1.0'?><stream:stream from='" + from + "' to='" + to + "' version='1.0' "
+                + (id == null ? "" : "id='" + id + "' ")
                 + "xmlns='jabber:server' xmlns:db='jabber:server:dialback' "
                 + "xmlns:stream='http://etherx.jabber.org/streams'>";
     }
