@@ -240,8 +240,13 @@ final class OutboundStream {
     void tooLarge(Stanza stanza, int bytes, int peerMaxBytes) {
         LOG.info("{}: not sending a {} of {} bytes: {} accepts at most {} (XEP-0478)", pair, stanza.kind(), bytes,
                 pair.remote(), peerMaxBytes);
-        router.bounce(stanza, StanzaError.of(StanzaErrorCondition.POLICY_VIOLATION, "the remote server "
-                + pair.remote() + " accepts stanzas of at most " + peerMaxBytes + " bytes; this one has " + bytes));
+        try {
+            router.bounce(stanza, StanzaError.of(StanzaErrorCondition.POLICY_VIOLATION, "the remote server "
+                    + pair.remote() + " accepts stanzas of at most " + peerMaxBytes + " bytes; this one has " + bytes));
+        } catch (RuntimeException e) {
+            // Called from the encoder: a fault of the local router must not end this stream.
+            LOG.warn("{}: bouncing a stanza too large for the peer failed", pair, e);
+        }
     }
 
     private static OutboundStreamEncoder.Outgoing outgoing(Stanza stanza) {
