@@ -32,7 +32,9 @@ final class FederationOptions {
                 "{\"example.net\": \"require_certificate\", \"legacy.example\": \"allow_dialback\"}",
                 FederationConfig::policies, FederationConfig::withPolicies));
         all.add(option("federation.idle_timeout", ValueType.DURATION,
-                "An outbound s2s stream without traffic for this long is closed and reopened on demand.", null,
+                "An outbound s2s stream without traffic for this long is closed and reopened on demand; an "
+                        + "authenticated inbound one after twice as long, which peers authenticated by SASL EXTERNAL "
+                        + "are told as XEP-0478 `<idle-seconds/>`.", null,
                 FederationConfig::idleTimeout, FederationConfig::withIdleTimeout));
         all.add(option("federation.connect_timeout", ValueType.DURATION,
                 "Time an outbound stream may take from DNS lookup to authentication; queued stanzas then bounce "
