@@ -5,6 +5,7 @@ import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.Stanzas;
+import im.parley.server.module.Rsm;
 import im.parley.server.storage.StoredXml;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -83,12 +84,9 @@ final class ArchiveAnswers {
         if (page.complete()) {
             fin.addAttribute("complete", "true");
         }
-        Element set = fin.addElement(QName.get("set", QueryParser.RSM));
-        if (!page.items().isEmpty()) {
-            set.addElement(QName.get("first", QueryParser.RSM)).setText(page.items().get(0).id());
-            set.addElement(QName.get("last", QueryParser.RSM)).setText(page.items().get(page.items().size() - 1).id());
-        }
-        set.addElement(QName.get("count", QueryParser.RSM)).setText(Integer.toString(page.count()));
+        List<ArchivedMessage> found = page.items();
+        fin.add(Rsm.answer(found.isEmpty() ? null : found.get(0).id(), null,
+                found.isEmpty() ? null : found.get(found.size() - 1).id(), page.count()));
         Element answer = Stanzas.iqResult(iq.element());
         answer.add(fin);
         return answer;

@@ -3,6 +3,7 @@ package im.parley.server.modules.mam;
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.server.module.Rsm;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -20,7 +21,6 @@ import org.jxmpp.jid.Jid;
 final class QueryParser {
 
     static final String DATA = "jabber:x:data";
-    static final String RSM = "http://jabber.org/protocol/rsm";
     static final Set<String> FIELDS = Set.of("FORM_TYPE", "with", "start", "end", "before-id", "after-id", "ids");
 
     /** A query the server refuses, with the stanza error condition to answer it with. */
@@ -74,17 +74,24 @@ final class QueryParser {
                 }
             }
         }
-        Element set = query.element(QName.get("set", RSM));
+        Rsm.Request set;
+        try {
+            set = Rsm.Request.of(query);
+        } catch (Rsm.Invalid e) {
+            throw new InvalidQuery(e.condition, e.getMessage());
+        }
         int max = maxPageSize;
         String after = null;
         String before = null;
         if (set != null) {
-            String maxText = set.elementTextTrim("max");
-            if (maxText != null) {
-                max = max(maxText, maxPageSize);
+            if (set.max() != null) {
+                if (set.max() > maxPageSize) {
+                    throw new InvalidQuery(StanzaErrorCondition.POLICY_VIOLATION, "at most " + maxPageSize + " results per page");
+                }
+                max = set.max();
             }
-            after = set.elementTextTrim("after");
-            before = set.elementTextTrim("before");
+            after = set.after();
+            before = set.before();
             if (after != null && before != null) {
                 // XEP-0313 §4.3.2: RSM leaves both at once undefined; before-id/after-id do that.
                 throw new InvalidQuery(StanzaErrorCondition.BAD_REQUEST, "use after-id and before-id for a range");
@@ -92,22 +99,6 @@ final class QueryParser {
         }
         boolean flip = query.element(QName.get("flip-page", MamModule.NAMESPACE)) != null;
         return new ArchiveQuery(with, start, end, afterId, beforeId, ids, after, before, max, flip);
-    }
-
-    private static int max(String text, int maxPageSize) throws InvalidQuery {
-        int max;
-        try {
-            max = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw new InvalidQuery(StanzaErrorCondition.BAD_REQUEST, "RSM max is not a number");
-        }
-        if (max < 0) {
-            throw new InvalidQuery(StanzaErrorCondition.BAD_REQUEST, "RSM max is negative");
-        }
-        if (max > maxPageSize) {
-            throw new InvalidQuery(StanzaErrorCondition.POLICY_VIOLATION, "at most " + maxPageSize + " results per page");
-        }
-        return max;
     }
 
     private static List<String> values(Element field) {
