@@ -63,6 +63,7 @@ class Xep0030AnnouncedFeaturesTest {
             PUBSUB + "#retrieve-default-sub",       // §6.4
             PUBSUB + "#retrieve-items",
             PUBSUB + "#retrieve-subscriptions",     // §5.6
+            PUBSUB + "#rsm",                        // §6.5.4: items by Result Set Management (XEP-0059)
             PUBSUB + "#subscribe",                  // §6.1, XEP-0163 §5
             PUBSUB + "#subscription-options");      // §6.3
 

@@ -159,6 +159,34 @@ final class JdbcPepStore {
         });
     }
 
+    /** Where each item of the node stands, oldest first (XEP-0059 pages, {@link Pubsub#page}). */
+    List<Pubsub.ItemPosition> positions(EntityBareJid owner, String node) {
+        return tx.run("read PEP item ids of " + owner, connection -> {
+            try (PreparedStatement select = prepare(connection,
+                    "SELECT seq, item_id FROM pep_items" + KEY + " ORDER BY seq", owner, node);
+                 ResultSet rows = select.executeQuery()) {
+                List<Pubsub.ItemPosition> positions = new ArrayList<>();
+                while (rows.next()) {
+                    positions.add(new Pubsub.ItemPosition(rows.getLong(1), rows.getString(2)));
+                }
+                return positions;
+            }
+        });
+    }
+
+    /** The items whose positions are from {@code first} to {@code last} ({@link #positions}), oldest first. */
+    List<PepItem> items(EntityBareJid owner, String node, long first, long last) {
+        return tx.run("read a page of PEP items of " + owner, connection -> {
+            try (PreparedStatement select = prepare(connection,
+                    "SELECT item_id, published, payload FROM pep_items" + KEY + " AND seq BETWEEN ? AND ? ORDER BY seq",
+                    owner, node)) {
+                select.setLong(4, first);
+                select.setLong(5, last);
+                return read(select);
+            }
+        });
+    }
+
     /** The items with these ids that exist, oldest first. */
     List<PepItem> items(EntityBareJid owner, String node, Set<String> ids) {
         List<PepItem> all = items(owner, node, -1);

@@ -46,7 +46,7 @@ public final class PepModule implements XmppModule {
             "delete-nodes", "filtered-notifications", "last-published", "manage-affiliations", "manage-subscriptions",
             "meta-data", "modify-affiliations", "persistent-items", "presence-notifications", "publish", "publish-options", "purge-nodes",
             "retract-items", "retrieve-affiliations", "retrieve-default", "retrieve-default-sub", "retrieve-items",
-            "retrieve-subscriptions", "subscribe", "subscription-options");
+            "retrieve-subscriptions", "rsm", "subscribe", "subscription-options");
 
     private PepService service;
 

@@ -227,16 +227,26 @@ final class PepRequests implements IqHandler {
         return Stanzas.iqResult(iq.element());
     }
 
-    /** §6.5: all items, the newest {@code max_items} (§6.5.7) or some by id (§6.5.8). */
+    /** §6.5: all items, the newest {@code max_items} (§6.5.7), some by id (§6.5.8), or a page of them (§6.5.4, XEP-0059). */
     private Element items(Stanza iq, EntityBareJid owner, BareJid requester, Element request) throws Refusal {
         Pubsub.ItemsRequest asked = Pubsub.ItemsRequest.of(request);
         String node = asked.node();
-        List<PepItem> found = service.retrieve(owner, requester, node, asked.max(), asked.ids());
+        Pubsub.ItemPage<PepItem> page = null;
+        List<PepItem> found;
+        if (asked.page() != null && asked.ids().isEmpty()) {
+            page = service.page(owner, requester, node, asked.max(), asked.page());
+            found = page.items();
+        } else {
+            found = service.retrieve(owner, requester, node, asked.max(), asked.ids());
+        }
         Element result = Stanzas.iqResult(iq.element());
-        Element items = result.addElement(QName.get("pubsub", Pubsub.NS)).addElement(QName.get("items", Pubsub.NS))
-                .addAttribute("node", node);
+        Element pubsub = result.addElement(QName.get("pubsub", Pubsub.NS));
+        Element items = pubsub.addElement(QName.get("items", Pubsub.NS)).addAttribute("node", node);
         for (PepItem item : found) {
             items.addElement(QName.get("item", Pubsub.NS)).addAttribute("id", item.id()).add(Notifications.payload(item));
+        }
+        if (page != null) {
+            pubsub.add(page.page().answer(found.stream().map(PepItem::id).toList()));
         }
         return result;
     }

@@ -4,6 +4,7 @@ import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.Rsm;
 import im.parley.server.modules.pep.JdbcPepStore.Creation;
 import im.parley.server.modules.pep.Pubsub.Refusal;
 import java.nio.charset.StandardCharsets;
@@ -142,6 +143,17 @@ public final class PepService {
             return found;
         }
         return store.items(owner, node, max);
+    }
+
+    /**
+     * XEP-0060 §6.5.4 with XEP-0059: the page {@code request} asks of the items {@code requester}
+     * may see (all, or the newest {@code max}, §6.5.7), oldest first ({@link Pubsub#page}).
+     */
+    Pubsub.ItemPage<PepItem> page(EntityBareJid owner, BareJid requester, String node, int max, Rsm.Request request)
+            throws Refusal {
+        readable(owner, requester, node);
+        return Pubsub.page(store.positions(owner, node), max, request,
+                (first, last) -> store.items(owner, node, first, last));
     }
 
     /** The node's configuration if {@code requester} may see it (§6.5.9 errors otherwise). */

@@ -7,6 +7,7 @@ import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.core.stream.StanzaErrorType;
 import im.parley.core.stream.Stanzas;
+import im.parley.server.module.Rsm;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -99,12 +100,22 @@ public final class Pubsub {
     }
 
     /**
-     * §6.5: what an items request asks for: the node, the newest {@code max} items (§6.5.7; -1:
-     * all) or those of {@code ids} (§6.5.8; empty: any).
+     * The most items one page of an items request with Result Set Management holds (§6.5.4 with
+     * XEP-0059): a larger {@code <max/>} is capped, a {@code <set/>} without one gets this many.
      */
-    public record ItemsRequest(String node, int max, Set<String> ids) {
+    public static final int MAX_PAGE = 100;
 
-        /** The request's {@code <items/>} element read; a {@code max_items} that is no number is {@code bad-request}. */
+    /**
+     * §6.5: what an items request asks for: the node, the newest {@code max} items (§6.5.7; -1:
+     * all) or those of {@code ids} (§6.5.8; empty: any), and a page of them if the request
+     * carries an RSM {@code <set/>} after the {@code <items/>} (§6.5.4, XEP-0059; null: none).
+     */
+    public record ItemsRequest(String node, int max, Set<String> ids, Rsm.Request page) {
+
+        /**
+         * The request's {@code <items/>} element read, with the RSM set of its {@code <pubsub/>};
+         * a {@code max_items}, RSM max or index that is no number is {@code bad-request}.
+         */
         public static ItemsRequest of(Element items) throws Refusal {
             String node = requiredNode(items.attributeValue("node"));
             int max = -1;
@@ -117,8 +128,50 @@ public final class Pubsub {
             }
             Set<String> ids = new HashSet<>();
             items.elements(QName.get("item", NS)).forEach(i -> ids.add(i.attributeValue("id", "")));
-            return new ItemsRequest(node, max, Set.copyOf(ids));
+            Rsm.Request page;
+            try {
+                page = items.getParent() == null ? null : Rsm.Request.of(items.getParent());
+            } catch (Rsm.Invalid e) {
+                throw Refusal.of(e);
+            }
+            return new ItemsRequest(node, max, Set.copyOf(ids), page);
         }
+    }
+
+    /** Where a stored item stands in its node: its row's sequence number (publication order) and its id. */
+    public record ItemPosition(long seq, String id) {
+    }
+
+    /** Reads the items of a node whose sequence numbers are from {@code first} to {@code last}, oldest first. */
+    @FunctionalInterface
+    public interface ItemRange<T> {
+        List<T> read(long first, long last);
+    }
+
+    /** A page of a node's items and where it stands in them (XEP-0059 §2). */
+    public record ItemPage<T>(List<T> items, Rsm.Page page) {
+    }
+
+    /**
+     * §6.5.4 with XEP-0059: the page {@code request} asks of a node's items, whose positions are
+     * {@code positions} (oldest first), the newest {@code max} of them if not negative (§6.5.7),
+     * at most {@link #MAX_PAGE}; its items read with {@code range}. The result set is in
+     * publication order, oldest first, as §6.5.3 returns all items and §6.5.4's example indexes
+     * them: an empty {@code <before/>} asks for the newest page (XEP-0059 §2.5).
+     */
+    public static <T> ItemPage<T> page(List<ItemPosition> positions, int max, Rsm.Request request, ItemRange<T> range)
+            throws Refusal {
+        List<ItemPosition> set = max < 0 || max >= positions.size() ? positions
+                : positions.subList(positions.size() - max, positions.size());
+        Rsm.Page page;
+        try {
+            page = Rsm.page(set.stream().map(ItemPosition::id).toList(), request, MAX_PAGE);
+        } catch (Rsm.Invalid e) {
+            throw Refusal.of(e);
+        }
+        List<T> items = page.isEmpty() ? List.of()
+                : range.read(set.get(page.from()).seq(), set.get(page.to() - 1).seq());
+        return new ItemPage<>(items, page);
     }
 
     /** §6.1.1, §6.2.1: the subscribed JID, which the request must give ({@code jid-required}, as §6.3.4.3). */
@@ -192,6 +245,11 @@ public final class Pubsub {
 
         public static Refusal of(StanzaErrorCondition condition) {
             return new Refusal(condition, null, null, null);
+        }
+
+        /** A result set request refused (XEP-0059). */
+        public static Refusal of(Rsm.Invalid invalid) {
+            return new Refusal(invalid.condition, null, null, invalid.getMessage());
         }
 
         /** The same refusal with an error of {@code type}. */

@@ -1,5 +1,6 @@
 package im.parley.server.modules.pubsub;
 
+import im.parley.server.modules.pep.Pubsub;
 import im.parley.server.modules.pep.SubscriptionOptions;
 import im.parley.server.storage.SqlTransactions;
 import java.sql.Connection;
@@ -159,11 +160,39 @@ final class JdbcPubsubStore {
             try (PreparedStatement s = prepare(connection, "SELECT item_id, publisher, published, payload FROM pubsub_items"
                     + KEY + " ORDER BY seq DESC", service, node); ResultSet rows = s.executeQuery()) {
                 while ((max < 0 || items.size() < max) && rows.next()) {
-                    items.add(new Item(rows.getString(1), rows.getString(2), Instant.ofEpochMilli(rows.getLong(3)),
-                            rows.getString(4)));
+                    items.add(item(rows));
                 }
             }
             Collections.reverse(items);
+            return items;
+        });
+    }
+
+    /** Where each item of the node stands, oldest first (XEP-0059 pages, {@link Pubsub#page}). */
+    List<Pubsub.ItemPosition> positions(String service, String node) {
+        return tx.run("read pubsub item ids of " + node, connection -> {
+            List<Pubsub.ItemPosition> positions = new ArrayList<>();
+            try (PreparedStatement s = prepare(connection, "SELECT seq, item_id FROM pubsub_items" + KEY + " ORDER BY seq",
+                    service, node); ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    positions.add(new Pubsub.ItemPosition(rows.getLong(1), rows.getString(2)));
+                }
+            }
+            return positions;
+        });
+    }
+
+    /** The items whose positions are from {@code first} to {@code last} ({@link #positions}), oldest first. */
+    List<Item> items(String service, String node, long first, long last) {
+        return tx.run("read a page of pubsub items of " + node, connection -> {
+            List<Item> items = new ArrayList<>();
+            try (PreparedStatement s = prepare(connection, "SELECT item_id, publisher, published, payload FROM pubsub_items"
+                    + KEY + " AND seq BETWEEN ? AND ? ORDER BY seq", service, node, first, last);
+                 ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    items.add(item(rows));
+                }
+            }
             return items;
         });
     }
@@ -344,6 +373,10 @@ final class JdbcPubsubStore {
 
     private static StoredNode storedNode(ResultSet rows) throws SQLException {
         return new StoredNode(rows.getString(1), rows.getString(2), Instant.ofEpochMilli(rows.getLong(3)));
+    }
+
+    private static Item item(ResultSet rows) throws SQLException {
+        return new Item(rows.getString(1), rows.getString(2), Instant.ofEpochMilli(rows.getLong(3)), rows.getString(4));
     }
 
     private static Subscription subscription(ResultSet rows) throws SQLException {

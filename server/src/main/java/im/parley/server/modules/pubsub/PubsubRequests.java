@@ -340,14 +340,17 @@ final class PubsubRequests {
         return answer;
     }
 
-    /** §6.5: every item, the newest {@code max_items} (§6.5.7) or some by id (§6.5.8). */
+    /** §6.5: every item, the newest {@code max_items} (§6.5.7), some by id (§6.5.8), or a page of them (§6.5.4, XEP-0059). */
     private Element items(Stanza iq, Jid from, Element request) throws Refusal {
         Pubsub.ItemsRequest asked = Pubsub.ItemsRequest.of(request);
         String node = asked.node();
         Node existing = service.existing(node);
         NodeSettings settings = existing.settings();
         Element list = DocumentHelper.createElement(QName.get("items", Pubsub.NS)).addAttribute("node", node);
-        for (Item item : service.items(from, existing, asked.max(), asked.ids())) {
+        Pubsub.ItemPage<Item> page = asked.page() == null || !asked.ids().isEmpty() ? null
+                : service.page(from, existing, asked.max(), asked.page());
+        List<Item> found = page == null ? service.items(from, existing, asked.max(), asked.ids()) : page.items();
+        for (Item item : found) {
             Element element = list.addElement(QName.get("item", Pubsub.NS)).addAttribute("id", item.id());
             if (settings.repliesToPublisher()) {
                 element.addAttribute("publisher", item.publisher());
@@ -356,7 +359,11 @@ final class PubsubRequests {
                 element.add(Events.payload(item));
             }
         }
-        return wrapped(iq, Pubsub.NS, list);
+        Element answer = wrapped(iq, Pubsub.NS, list);
+        if (page != null) {
+            answer.element(QName.get("pubsub", Pubsub.NS)).add(page.page().answer(found.stream().map(Item::id).toList()));
+        }
+        return answer;
     }
 
     private static Element wrapped(Stanza iq, String namespace, Element child) {

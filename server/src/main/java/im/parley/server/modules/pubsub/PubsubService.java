@@ -2,6 +2,7 @@ package im.parley.server.modules.pubsub;
 
 import im.parley.core.routing.Stanza;
 import im.parley.core.stream.StanzaErrorCondition;
+import im.parley.server.module.Rsm;
 import im.parley.server.modules.pep.Pubsub;
 import im.parley.server.modules.pep.Pubsub.Refusal;
 import im.parley.server.modules.pubsub.JdbcPubsubStore.Item;
@@ -313,6 +314,22 @@ final class PubsubService {
 
     /** §6.5: the newest {@code max} items (all if negative) or those of {@code ids} (§6.5.8), if the requester may see them. */
     List<Item> items(Jid requester, Node existing, int max, Set<String> ids) throws Refusal {
+        String node = readable(requester, existing);
+        return ids.isEmpty() ? store.items(service(), node, max) : store.items(service(), node, ids);
+    }
+
+    /**
+     * §6.5.4 with XEP-0059: the page {@code request} asks of the items (all, or the newest
+     * {@code max}, §6.5.7), oldest first ({@link Pubsub#page}), if the requester may see them.
+     */
+    Pubsub.ItemPage<Item> page(Jid requester, Node existing, int max, Rsm.Request request) throws Refusal {
+        String node = readable(requester, existing);
+        return Pubsub.page(store.positions(service(), node), max, request,
+                (first, last) -> store.items(service(), node, first, last));
+    }
+
+    /** The node's name if {@code requester} may read its items (the §6.5.9 errors otherwise). */
+    private String readable(Jid requester, Node existing) throws Refusal {
         String node = existing.name();
         Optional<Refusal> refusal = access.refusesItems(requester.asBareJid(), existing.settings(),
                 store.affiliations(service(), node), subscribed(node, requester.asBareJid()));
@@ -323,7 +340,7 @@ final class PubsubService {
             // §6.5.9.9: a transient node has no items to give.
             throw Refusal.unsupported("persistent-items");
         }
-        return ids.isEmpty() ? store.items(service(), node, max) : store.items(service(), node, ids);
+        return node;
     }
 
     /** §5.7: the requester's affiliations, of one node if named. */

@@ -36,7 +36,7 @@ final class ServiceDisco {
             "member-affiliation", "meta-data", "modify-affiliations", "outcast-affiliation", "persistent-items",
             "publish", "publish-only-affiliation", "publish-options", "publisher-affiliation", "purge-nodes",
             "retract-items", "retrieve-affiliations", "retrieve-default", "retrieve-default-sub", "retrieve-items",
-            "retrieve-subscriptions", "subscribe", "subscription-notifications", "subscription-options");
+            "retrieve-subscriptions", "rsm", "subscribe", "subscription-notifications", "subscription-options");
 
     private final PubsubService service;
     /** Announced as {@code subscription-notifications} only when the service sends them. */

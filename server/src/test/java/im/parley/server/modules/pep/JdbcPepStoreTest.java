@@ -80,6 +80,22 @@ class JdbcPepStoreTest extends StoreContract {
     }
 
     @Test
+    void readsWhereItemsStandAndARangeOfThem_xep0059() {
+        store.create(juliet, MOOD, NodeConfig.defaults(), 10);
+        for (String id : List.of("a", "b", "c", "d")) {
+            store.publish(juliet, MOOD, item(id, id.charAt(0)), 10);
+        }
+        store.publish(juliet, MOOD, item("a", 'e'), 10);
+
+        List<Pubsub.ItemPosition> positions = store.positions(juliet, MOOD);
+        assertThat(positions).extracting(Pubsub.ItemPosition::id).as("oldest first, a republished id last")
+                .containsExactly("b", "c", "d", "a");
+        assertThat(store.items(juliet, MOOD, positions.get(1).seq(), positions.get(2).seq())).extracting(PepItem::id)
+                .containsExactly("c", "d");
+        assertThat(store.positions(juliet, "urn:example:none")).isEmpty();
+    }
+
+    @Test
     void setsAndRemovesAffiliationsAndEverythingGoesWithTheAccount() {
         store.create(juliet, MOOD, NodeConfig.defaults(), 10);
         store.publish(juliet, MOOD, item("a", 1), 1);

@@ -8,6 +8,7 @@ import static im.parley.server.modules.pep.PepScript.error;
 import static im.parley.server.modules.pep.PepScript.field;
 import static im.parley.server.modules.pep.PepScript.iq;
 import static im.parley.server.modules.pep.PepScript.publish;
+import static im.parley.server.modules.pep.PepScript.resultSet;
 import static im.parley.server.modules.pep.PepScript.tune;
 import static im.parley.server.modules.pep.PepScript.capsPresence;
 import static im.parley.server.modules.pep.PepScript.discoQuery;
@@ -129,7 +130,8 @@ class PepModuleTest {
                 PUBSUB + "#auto-create", PUBSUB + "#publish-options", PUBSUB + "#access-presence", PUBSUB + "#access-open",
                 PUBSUB + "#access-roster", PUBSUB + "#access-whitelist", PUBSUB + "#retrieve-items",
                 PUBSUB + "#retract-items", PUBSUB + "#delete-nodes", PUBSUB + "#purge-nodes", PUBSUB + "#config-node",
-                PUBSUB + "#persistent-items", PUBSUB + "#last-published", PUBSUB + "#filtered-notifications");
+                PUBSUB + "#persistent-items", PUBSUB + "#last-published", PUBSUB + "#filtered-notifications",
+                PUBSUB + "#rsm");
     }
 
     @Test
@@ -193,6 +195,37 @@ class PepModuleTest {
         assertThat(error(iq(juliet, items(JULIET, "urn:example:n", "><item id='nonesuch'/></items>"))))
                 .isEqualTo("item-not-found");
         assertThat(error(iq(juliet, items(JULIET, "urn:example:none", "/>")))).isEqualTo("item-not-found");
+    }
+
+    private static final String RSM = "http://jabber.org/protocol/rsm";
+
+    @Test
+    void aPageOfItemsWithRsm_xep0060_6_5_4_and_xep0059_2() throws Exception {
+        start();
+        for (String title : List.of("1", "2", "3", "4")) {
+            iq(juliet, publish("urn:example:n", tune("id" + title, title), field("pubsub#max_items", "10")));
+        }
+        String set = "/><set xmlns='" + RSM + "'>";
+
+        Element first = iq(romeo, items(JULIET, "urn:example:n", set + "<max>3</max></set>"));
+        assertThat(titles(first)).as("XEP-0059 §2.1, oldest first as §6.5.3").containsExactly("1", "2", "3");
+        assertThat(resultSet(first)).isEqualTo("id1@0 id3 4");
+        Element next = iq(romeo, items(JULIET, "urn:example:n", set + "<max>3</max><after>id3</after></set>"));
+        assertThat(titles(next)).as("§2.2").containsExactly("4");
+        assertThat(resultSet(next)).isEqualTo("id4@3 id4 4");
+        assertThat(titles(iq(romeo, items(JULIET, "urn:example:n", set + "<max>2</max><before/></set>"))))
+                .as("§2.5: the newest").containsExactly("3", "4");
+        assertThat(titles(iq(romeo, items(JULIET, "urn:example:n", set + "<max>2</max><before>id3</before></set>"))))
+                .as("§2.3").containsExactly("1", "2");
+        assertThat(resultSet(iq(romeo, items(JULIET, "urn:example:n", set + "<max>0</max></set>")))).as("§2.7")
+                .isEqualTo("4");
+        assertThat(error(iq(romeo, items(JULIET, "urn:example:n", set + "<after>nonesuch</after></set>")))).as("§2.4")
+                .isEqualTo("item-not-found");
+        assertThat(error(iq(nurse, items(JULIET, "urn:example:n", set + "<max>3</max></set>"))))
+                .as("the access model still decides (§6.5.9.4)").startsWith("not-authorized");
+        Element plain = iq(romeo, items(JULIET, "urn:example:n", "/>"));
+        assertThat(titles(plain)).as("without <set/>, as before").containsExactly("1", "2", "3", "4");
+        assertThat(plain.element(QName.get("pubsub", PUBSUB)).element(QName.get("set", RSM))).isNull();
     }
 
     @Test

@@ -22,6 +22,7 @@ public final class PepScript {
     private static final String PUBSUB = "http://jabber.org/protocol/pubsub";
     private static final String ERRORS = PUBSUB + "#errors";
     private static final String TUNE = "http://jabber.org/protocol/tune";
+    private static final String RSM = "http://jabber.org/protocol/rsm";
 
     private PepScript() {
     }
@@ -103,5 +104,18 @@ public final class PepScript {
         String condition = error.elements().get(0).getName();
         Element specific = error.elements().stream().filter(e -> ERRORS.equals(e.getNamespaceURI())).findFirst().orElse(null);
         return specific == null ? condition : condition + " " + specific.getName();
+    }
+
+    /**
+     * The RSM {@code <set/>} of an items answer (XEP-0060 §6.5.4) in short: "first@index last
+     * count", or the count alone for an empty page (XEP-0059 §2.2, §2.7).
+     */
+    public static String resultSet(Element answer) {
+        assertThat(answer.attributeValue("type")).as(answer.asXML()).isEqualTo("result");
+        Element set = answer.element(QName.get("pubsub", PUBSUB)).element(QName.get("set", RSM));
+        Element first = set.element(QName.get("first", RSM));
+        String count = set.elementText(QName.get("count", RSM));
+        return first == null ? count : first.getText() + "@" + first.attributeValue("index") + " "
+                + set.elementText(QName.get("last", RSM)) + " " + count;
     }
 }

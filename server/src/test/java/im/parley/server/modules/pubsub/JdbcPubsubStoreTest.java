@@ -2,11 +2,13 @@ package im.parley.server.modules.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import im.parley.server.modules.pep.Pubsub;
 import im.parley.server.modules.pep.SubscriptionOptions;
 import im.parley.server.modules.pubsub.JdbcPubsubStore.Item;
 import im.parley.server.modules.pubsub.JdbcPubsubStore.Subscription;
 import im.parley.server.storage.StoreContract;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +38,7 @@ class JdbcPubsubStoreTest extends StoreContract {
     @Test
     void createsNodesWithTheirOwnerAndConfigurationAndDeletesThemWithEverything() throws Exception {
         NodeSettings settings = NodeSettings.defaults(LIMITS).with(Map.of(NodeSettings.ACCESS_MODEL,
-                java.util.List.of("whitelist"), NodeSettings.TITLE, java.util.List.of("Tunes")), LIMITS);
+                List.of("whitelist"), NodeSettings.TITLE, List.of("Tunes")), LIMITS);
         assertThat(store.create(SERVICE, "news", settings.stored(), Instant.ofEpochSecond(1), "juliet@example.org")).isTrue();
         assertThat(store.create(SERVICE, "news", settings.stored(), Instant.ofEpochSecond(2), "romeo@example.org")).isFalse();
         assertThat(store.create(OTHER, "news", settings.stored(), Instant.ofEpochSecond(3), "romeo@example.org")).isTrue();
@@ -76,6 +78,21 @@ class JdbcPubsubStoreTest extends StoreContract {
         assertThat(store.items(SERVICE, "news", -1)).extracting(Item::id).containsExactly("d");
         store.purge(SERVICE, "news");
         assertThat(store.items(SERVICE, "news", -1)).isEmpty();
+    }
+
+    @Test
+    void readsWhereItemsStandAndARangeOfThem_xep0059() {
+        store.create(SERVICE, "news", NodeSettings.defaults(LIMITS).stored(), Instant.EPOCH, "juliet@example.org");
+        for (String id : List.of("a", "b", "c", "d")) {
+            store.publish(SERVICE, "news", item(id, id.charAt(0)), 10);
+        }
+        store.publish(SERVICE, "news", item("a", 'e'), 10);
+
+        List<Pubsub.ItemPosition> positions = store.positions(SERVICE, "news");
+        assertThat(positions).extracting(Pubsub.ItemPosition::id).as("oldest first, a republished id last")
+                .containsExactly("b", "c", "d", "a");
+        assertThat(store.items(SERVICE, "news", positions.get(1).seq(), positions.get(2).seq())).extracting(Item::id)
+                .containsExactly("c", "d");
     }
 
     @Test

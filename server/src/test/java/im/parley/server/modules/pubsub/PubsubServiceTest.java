@@ -4,6 +4,7 @@ import static im.parley.server.modules.pep.PepScript.error;
 import static im.parley.server.modules.pep.PepScript.field;
 import static im.parley.server.modules.pep.PepScript.iq;
 import static im.parley.server.modules.pep.PepScript.notifications;
+import static im.parley.server.modules.pep.PepScript.resultSet;
 import static im.parley.server.modules.roster.RosterScript.befriend;
 import static im.parley.server.modules.roster.RosterScript.fetchRosterAndGoOnline;
 import static im.parley.server.modules.roster.RosterScript.send;
@@ -133,7 +134,7 @@ class PubsubServiceTest {
         });
         assertThat(info.elements("feature")).extracting(f -> f.attributeValue("var"))
                 .contains(PUBSUB, PUBSUB + "#create-nodes", PUBSUB + "#publish", PUBSUB + "#subscribe",
-                        PUBSUB + "#access-authorize", PUBSUB + "#instant-nodes");
+                        PUBSUB + "#access-authorize", PUBSUB + "#instant-nodes", PUBSUB + "#rsm");
     }
 
     @Test
@@ -158,6 +159,60 @@ class PubsubServiceTest {
 
         assertThat(error(iq(juliet, create("news", "")))).as("§8.1.3.3").isEqualTo("conflict");
         assertThat(error(iq(nurse, get(PUBSUB, "<items node='nothing'/>")))).as("§6.5.9.10").isEqualTo("item-not-found");
+    }
+
+    private static final String RSM = "http://jabber.org/protocol/rsm";
+
+    /** An items request with an RSM {@code <set/>} after the {@code <items/>} (XEP-0060 §6.5.4, XEP-0059). */
+    private static String page(String node, String attributes, String set) {
+        return get(PUBSUB, "<items node='" + node + "'" + attributes + "/><set xmlns='" + RSM + "'>" + set + "</set>");
+    }
+
+    @Test
+    void aPageOfItemsWithRsm_xep0060_6_5_4_and_xep0059_2() throws Exception {
+        start();
+        ok(iq(juliet, create("news", field("pubsub#max_items", "200"))));
+        for (String id : List.of("a", "b", "c", "d", "e")) {
+            ok(iq(juliet, publish("news", geo(id, id))));
+        }
+
+        // The result set is in publication order, oldest first, as §6.5.3 returns all items.
+        Element first = iq(nurse, page("news", "", "<max>2</max>"));
+        assertThat(itemIds(first)).as("XEP-0059 §2.1").containsExactly("a", "b");
+        assertThat(resultSet(first)).as("§2.2: first with its index, last, count").isEqualTo("a@0 b 5");
+        assertThat(first.asXML()).contains("<geoloc");
+        Element next = iq(nurse, page("news", "", "<max>2</max><after>b</after>"));
+        assertThat(itemIds(next)).as("§2.2").containsExactly("c", "d");
+        assertThat(resultSet(next)).isEqualTo("c@2 d 5");
+        assertThat(resultSet(iq(nurse, page("news", "", "<max>2</max><after>d</after>")))).isEqualTo("e@4 e 5");
+        Element last = iq(nurse, page("news", "", "<max>2</max><before/>"));
+        assertThat(itemIds(last)).as("§2.5: the last page, the newest items").containsExactly("d", "e");
+        assertThat(resultSet(last)).isEqualTo("d@3 e 5");
+        assertThat(itemIds(iq(nurse, page("news", "", "<max>2</max><before>d</before>")))).as("§2.3")
+                .containsExactly("b", "c");
+        assertThat(itemIds(iq(nurse, page("news", "", "<max>10</max><index>3</index>")))).as("§2.6")
+                .containsExactly("d", "e");
+        Element count = iq(nurse, page("news", "", "<max>0</max>"));
+        assertThat(itemIds(count)).as("§2.7").isEmpty();
+        assertThat(resultSet(count)).isEqualTo("5");
+        assertThat(error(iq(nurse, page("news", "", "<max>2</max><after>gone</after>")))).as("§2.4")
+                .isEqualTo("item-not-found");
+        assertThat(error(iq(nurse, page("news", "", "<max>two</max>")))).isEqualTo("bad-request");
+        Element newest = iq(nurse, page("news", " max_items='3'", "<max>2</max>"));
+        assertThat(itemIds(newest)).as("§6.5.7: the result set is the newest max_items").containsExactly("c", "d");
+        assertThat(resultSet(newest)).isEqualTo("c@0 d 3");
+
+        Element plain = iq(nurse, get(PUBSUB, "<items node='news'/>"));
+        assertThat(itemIds(plain)).as("without <set/>, as before").containsExactly("a", "b", "c", "d", "e");
+        assertThat(plain.element(QName.get("pubsub", PUBSUB)).element(QName.get("set", RSM))).isNull();
+
+        for (int i = 0; i < 101; i++) {
+            ok(iq(juliet, publish("news", geo("n" + i, "n" + i))));
+        }
+        assertThat(itemIds(iq(nurse, page("news", "", "<max>1000</max>")))).as("a page holds at most 100 items")
+                .hasSize(100);
+        assertThat(resultSet(iq(nurse, page("news", "", "")))).as("and so does a page without <max/>")
+                .isEqualTo("a@0 n94 106");
     }
 
     @Test
