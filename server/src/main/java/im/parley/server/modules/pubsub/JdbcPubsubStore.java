@@ -197,6 +197,13 @@ final class JdbcPubsubStore {
         });
     }
 
+    /** Deletes the node's items published before {@code cutoff} (§16.4.4 {@code pubsub#item_expire}); how many. */
+    int expire(String service, String node, Instant cutoff) {
+        return tx.run("expire pubsub items of " + node, connection ->
+                update(connection, "DELETE FROM pubsub_items" + KEY + " AND published < ?", service, node,
+                        cutoff.toEpochMilli()));
+    }
+
     /** The items of {@code ids} that exist, oldest first. */
     List<Item> items(String service, String node, Collection<String> ids) {
         List<Item> all = items(service, node, -1);

@@ -4,9 +4,11 @@ import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.server.modules.pep.Pubsub;
 import im.parley.server.modules.pep.Pubsub.Refusal;
 import im.parley.server.storage.StoredXml;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.dom4j.DocumentHelper;
@@ -33,6 +35,7 @@ final class NodeSettings {
     static final String PUBLISH_MODEL = "pubsub#publish_model";
     static final String MAX_ITEMS = "pubsub#max_items";
     static final String MAX_PAYLOAD_SIZE = "pubsub#max_payload_size";
+    static final String ITEM_EXPIRE = "pubsub#item_expire";
     static final String PERSIST_ITEMS = "pubsub#persist_items";
     static final String DELIVER_PAYLOADS = "pubsub#deliver_payloads";
     static final String DELIVER_NOTIFICATIONS = "pubsub#deliver_notifications";
@@ -53,11 +56,13 @@ final class NodeSettings {
 
     /** The longest title, description or type kept. */
     static final int MAX_TEXT = 1023;
+    /** The longest {@code pubsub#item_expire}: a hundred years, in seconds. */
+    static final long MAX_SECONDS = 100L * 366 * 24 * 3600;
     /** A new node's {@code max_items}, unless the service's limit is lower. */
     static final int DEFAULT_MAX_ITEMS = 20;
 
     /** How a field takes its values. */
-    private enum Kind { BOOLEAN, CHOICE, NUMBER, TEXT, GROUPS }
+    private enum Kind { BOOLEAN, CHOICE, NUMBER, SECONDS, TEXT, GROUPS }
 
     /** One field: its form type, its kind, its choices (CHOICE) and the one value it takes (fixed). */
     private record Field(String var, String formType, Kind kind, List<String> choices, boolean fixed) {
@@ -71,6 +76,7 @@ final class NodeSettings {
         choice(PUBLISH_MODEL, List.of("publishers", "subscribers", "open"));
         add(new Field(MAX_ITEMS, "text-single", Kind.NUMBER, List.of(), false));
         add(new Field(MAX_PAYLOAD_SIZE, "text-single", Kind.NUMBER, List.of(), false));
+        add(new Field(ITEM_EXPIRE, "text-single", Kind.SECONDS, List.of(), false));
         for (String var : List.of(PERSIST_ITEMS, DELIVER_PAYLOADS, DELIVER_NOTIFICATIONS, NOTIFY_RETRACT,
                 NOTIFY_DELETE, NOTIFY_CONFIG, NOTIFY_SUB, SUBSCRIBE)) {
             add(new Field(var, "boolean", Kind.BOOLEAN, List.of(), false));
@@ -113,6 +119,8 @@ final class NodeSettings {
         values.put(PUBLISH_MODEL, List.of("publishers"));
         values.put(MAX_ITEMS, List.of(Integer.toString(Math.min(DEFAULT_MAX_ITEMS, limits.maxItems()))));
         values.put(MAX_PAYLOAD_SIZE, List.of(Integer.toString(limits.maxPayloadBytes())));
+        // Items do not expire unless the owner says after how long.
+        values.put(ITEM_EXPIRE, List.of(""));
         for (String on : List.of(PERSIST_ITEMS, DELIVER_PAYLOADS, DELIVER_NOTIFICATIONS, NOTIFY_RETRACT,
                 NOTIFY_DELETE, SUBSCRIBE)) {
             values.put(on, List.of("1"));
@@ -162,6 +170,7 @@ final class NodeSettings {
                     yield List.of(value);
                 }
                 case NUMBER -> List.of(Integer.toString(number(var, value, limits)));
+                case SECONDS -> List.of(seconds(var, value));
                 case TEXT -> {
                     if (value.length() > MAX_TEXT) {
                         throw Refusal.of(StanzaErrorCondition.NOT_ACCEPTABLE, null,
@@ -211,6 +220,12 @@ final class NodeSettings {
 
     int maxPayloadBytes() {
         return Integer.parseInt(value(MAX_PAYLOAD_SIZE));
+    }
+
+    /** §16.4.4 {@code pubsub#item_expire}: how long an item is kept after it was published, if not forever. */
+    Optional<Duration> itemExpire() {
+        String seconds = value(ITEM_EXPIRE);
+        return seconds.isEmpty() ? Optional.empty() : Optional.of(Duration.ofSeconds(Long.parseLong(seconds)));
     }
 
     boolean persistItems() {
@@ -372,6 +387,23 @@ final class NodeSettings {
                     var + " " + number + " is over this service's limit of " + limit);
         }
         return number;
+    }
+
+    /** A number of seconds, kept as given; empty or 0 is never (kept empty). */
+    private static String seconds(String var, String value) throws Refusal {
+        if (value.isEmpty() || value.equals("0")) {
+            return "";
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw invalid(var, value);
+        }
+        if (seconds < 1 || seconds > MAX_SECONDS) {
+            throw invalid(var, value);
+        }
+        return Long.toString(seconds);
     }
 
     private static Refusal invalid(String var, String value) {

@@ -127,6 +127,8 @@ final class NodeSubscriptions {
         }
         if (settings.sendLastOnSubscription() && settings.persistItems() && settings.deliverNotifications()
                 && options.deliver()) {
+            // An expired item is no last item to send (§16.4.4 item_expire).
+            nodes.expire(node);
             List<Item> last = store.items(service, node.name(), 1);
             if (!last.isEmpty()) {
                 messages.sendEvent(node, jid.toString(), Events.published(node.name(), last.get(0), settings), options);

@@ -8,11 +8,13 @@ import im.parley.server.event.EventPriority;
 import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.StanzaEvents.Shape;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PeriodicTask;
 import im.parley.server.module.XmppModule;
 import im.parley.server.modules.adhoc.CommandService;
 import im.parley.server.modules.disco.ServerInfo;
 import im.parley.server.modules.pep.Pubsub;
 import im.parley.server.storage.RosterItem;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -66,6 +68,8 @@ public final class PubsubModule implements XmppModule {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(PubsubModule.class);
+    /** How often the nodes' expired items (§16.4.4 {@code pubsub#item_expire}) are purged; a read purges them too. */
+    static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
 
     private PubsubService service;
 
@@ -105,6 +109,8 @@ public final class PubsubModule implements XmppModule {
         serviceContext.handleServerIq(Pubsub.OWNER, requests::request);
         serviceContext.hook(StanzaEvents.to("message", Shape.HOST), EventPriority.HANDLE, requests::onMessage);
         CommandService.on(serviceContext).add(new PendingSubscriptionsCommand(service, requests::inTurn));
+        // Expired items are purged on a thread of their own, never an event loop.
+        PeriodicTask.every(context, "pubsub-expiry-" + domain, PURGE_INTERVAL, this::purgeExpired);
         // A deleted account's affiliations and subscriptions go, and the nodes it alone owned.
         DomainBareJid hosted = context.host().domain();
         context.storage().accounts().afterDelete(account -> {
@@ -115,6 +121,16 @@ public final class PubsubModule implements XmppModule {
                 });
             }
         });
+    }
+
+    /** Deletes the expired items of the service's nodes; how many. Blocking. */
+    int purgeExpired() {
+        try {
+            return service.purgeExpired();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot purge the expired items of the pubsub service {}", service.domain(), e);
+            return 0;
+        }
     }
 
     /** The service of this module's host (tests). */

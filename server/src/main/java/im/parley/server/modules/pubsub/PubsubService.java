@@ -10,6 +10,7 @@ import im.parley.server.modules.pubsub.JdbcPubsubStore.StoredNode;
 import im.parley.server.modules.pubsub.JdbcPubsubStore.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -295,6 +296,7 @@ final class PubsubService {
             // §7.2.3.5: the node keeps no items.
             throw Refusal.unsupported("persistent-items");
         }
+        expire(existing);
         Map<String, Affiliation> affiliations = store.affiliations(service(), node);
         Affiliation affiliation = affiliations.getOrDefault(requester.asBareJid().toString(), Affiliation.NONE);
         boolean publisherOfIt = store.items(service(), node, Set.of(id)).stream()
@@ -340,7 +342,29 @@ final class PubsubService {
             // §6.5.9.9: a transient node has no items to give.
             throw Refusal.unsupported("persistent-items");
         }
+        expire(existing);
         return node;
+    }
+
+    /**
+     * §16.4.4 {@code pubsub#item_expire}: deletes the node's items published longer ago than it
+     * says (before they are read, so that none is returned or sent once expired).
+     */
+    void expire(Node node) {
+        node.settings().itemExpire().ifPresent(kept -> store.expire(service(), node.name(), clock.instant().minus(kept)));
+    }
+
+    /** Deletes the expired items of every node ({@link #expire}); how many. */
+    int purgeExpired() {
+        int purged = 0;
+        for (StoredNode stored : store.nodes(service())) {
+            Node node = node(stored);
+            Optional<Duration> kept = node.settings().itemExpire();
+            if (kept.isPresent()) {
+                purged += store.expire(service(), node.name(), clock.instant().minus(kept.get()));
+            }
+        }
+        return purged;
     }
 
     /** §5.7: the requester's affiliations, of one node if named. */

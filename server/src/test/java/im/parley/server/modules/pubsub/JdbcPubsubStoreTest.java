@@ -81,18 +81,24 @@ class JdbcPubsubStoreTest extends StoreContract {
     }
 
     @Test
-    void readsWhereItemsStandAndARangeOfThem_xep0059() {
+    void readsWhereItemsStandARangeOfThemAndDeletesTheExpired_xep0059_and_xep0060_16_4_4() {
         store.create(SERVICE, "news", NodeSettings.defaults(LIMITS).stored(), Instant.EPOCH, "juliet@example.org");
+        store.create(OTHER, "news", NodeSettings.defaults(LIMITS).stored(), Instant.EPOCH, "juliet@example.org");
         for (String id : List.of("a", "b", "c", "d")) {
             store.publish(SERVICE, "news", item(id, id.charAt(0)), 10);
         }
         store.publish(SERVICE, "news", item("a", 'e'), 10);
+        store.publish(OTHER, "news", item("x", 1), 10);
 
         List<Pubsub.ItemPosition> positions = store.positions(SERVICE, "news");
         assertThat(positions).extracting(Pubsub.ItemPosition::id).as("oldest first, a republished id last")
                 .containsExactly("b", "c", "d", "a");
         assertThat(store.items(SERVICE, "news", positions.get(1).seq(), positions.get(2).seq())).extracting(Item::id)
                 .containsExactly("c", "d");
+
+        assertThat(store.expire(SERVICE, "news", Instant.ofEpochMilli('d'))).as("published before the cutoff").isEqualTo(2);
+        assertThat(store.items(SERVICE, "news", -1)).extracting(Item::id).containsExactly("d", "a");
+        assertThat(store.items(OTHER, "news", -1)).extracting(Item::id).as("another service's").containsExactly("x");
     }
 
     @Test

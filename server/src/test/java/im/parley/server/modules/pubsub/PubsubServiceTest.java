@@ -7,6 +7,7 @@ import static im.parley.server.modules.pep.PepScript.notifications;
 import static im.parley.server.modules.pep.PepScript.resultSet;
 import static im.parley.server.modules.roster.RosterScript.befriend;
 import static im.parley.server.modules.roster.RosterScript.fetchRosterAndGoOnline;
+import static im.parley.server.modules.roster.RosterScript.response;
 import static im.parley.server.modules.roster.RosterScript.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,6 +18,7 @@ import im.parley.server.testing.MovableClock;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -48,10 +50,13 @@ class PubsubServiceTest {
     private TestClient juliet;
     private TestClient romeo;
     private TestClient nurse;
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T12:00:00Z"));
+    private final PubsubModule pubsub = new PubsubModule();
 
     private void start(UnaryOperator<ParleyConfig> config) throws Exception {
         server = new TestServer(config.apply(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir)),
-                new MovableClock(Instant.parse("2026-01-01T12:00:00Z")), ModuleCatalog.discover(), new InlinePool());
+                clock, ModuleCatalog.of(TestServer.discoveredModulesReplacing(PubsubModule.class, pubsub)),
+                new InlinePool());
         server.user("juliet@parley.test").user("romeo@parley.test").user("nurse@parley.test");
         juliet = online("juliet@parley.test", "balcony");
         romeo = online("romeo@parley.test", "orchard");
@@ -213,6 +218,67 @@ class PubsubServiceTest {
                 .hasSize(100);
         assertThat(resultSet(iq(nurse, page("news", "", "")))).as("and so does a page without <max/>")
                 .isEqualTo("a@0 n94 106");
+    }
+
+    /** The value of a field of a node configuration form in an answer (§8.2.1, §8.3). */
+    private static String configValue(Element answer, String child, String var) {
+        Element x = answer.element(QName.get("pubsub", OWNER)).element(QName.get(child, OWNER)).element(QName.get("x", DATA));
+        return x.elements(QName.get("field", DATA)).stream().filter(f -> var.equals(f.attributeValue("var"))).findFirst()
+                .orElseThrow().elementText(QName.get("value", DATA));
+    }
+
+    @Test
+    void itemsOlderThanItemExpireAreNeitherReturnedNorSent_xep0060_16_4_4() throws Exception {
+        start();
+        assertThat(configValue(iq(juliet, get(OWNER, "<default/>")), "default", "pubsub#item_expire"))
+                .as("§8.3: items do not expire by default").isEmpty();
+        ok(iq(juliet, create("news", field("pubsub#item_expire", "60"))));
+        assertThat(configValue(iq(juliet, get(OWNER, "<configure node='news'/>")), "configure", "pubsub#item_expire"))
+                .isEqualTo("60");
+        assertThat(error(iq(juliet, create("odd", field("pubsub#item_expire", "soon"))))).isEqualTo("not-acceptable");
+
+        ok(iq(juliet, publish("news", geo("old", "old"))));
+        clock.advance(Duration.ofSeconds(30));
+        ok(iq(juliet, publish("news", geo("new", "new"))));
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(itemIds(iq(nurse, get(PUBSUB, "<items node='news'/>")))).as("61 s old: expired").containsExactly("new");
+        assertThat(resultSet(iq(nurse, page("news", "", "<max>10</max>")))).as("§6.5.4, a page of what is left")
+                .isEqualTo("new@0 new 1");
+        assertThat(error(iq(juliet, set(PUBSUB, "<retract node='news'><item id='old'/></retract>")))).as("purged")
+                .isEqualTo("item-not-found");
+        send(nurse, subscribe("news", "nurse@parley.test"));
+        List<Element> fresh = nurse.stanzas();
+        ok(response(fresh, "q"));
+        assertThat(notifications(fresh)).as("§6.1.7: the last item, not expired yet").singleElement()
+                .satisfies(m -> assertThat(m.asXML()).contains(">new<"));
+
+        clock.advance(Duration.ofSeconds(30));
+        send(romeo, subscribe("news", "romeo@parley.test"));
+        List<Element> late = romeo.stanzas();
+        ok(response(late, "q"));
+        assertThat(notifications(late)).as("§6.1.7: the last item expired too, none is sent").isEmpty();
+        assertThat(itemIds(iq(nurse, get(PUBSUB, "<items node='news'/>")))).isEmpty();
+
+        ok(iq(juliet, set(OWNER, "<configure node='news'><x xmlns='" + DATA + "' type='submit'>"
+                + field("FORM_TYPE", PUBSUB + "#node_config") + field("pubsub#item_expire", "0") + "</x></configure>")));
+        ok(iq(juliet, publish("news", geo("kept", "kept"))));
+        clock.advance(Duration.ofDays(400));
+        assertThat(itemIds(iq(nurse, get(PUBSUB, "<items node='news'/>")))).as("0: never").containsExactly("kept");
+    }
+
+    @Test
+    void expiredItemsArePurgedWithoutBeingRead_xep0060_16_4_4() throws Exception {
+        start();
+        ok(iq(juliet, create("news", field("pubsub#item_expire", "60"))));
+        ok(iq(juliet, create("archive", "")));
+        ok(iq(juliet, publish("news", geo("a", "a"))));
+        ok(iq(juliet, publish("news", geo("b", "b"))));
+        ok(iq(juliet, publish("archive", geo("c", "c"))));
+        assertThat(pubsub.purgeExpired()).as("none expired yet").isZero();
+
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(pubsub.purgeExpired()).as("the periodic purge (on a thread of its own)").isEqualTo(2);
+        assertThat(itemIds(iq(nurse, get(PUBSUB, "<items node='archive'/>")))).containsExactly("c");
     }
 
     @Test
