@@ -148,7 +148,8 @@ final class ChatLoad implements AutoCloseable {
         private final String to;
         private final List<String> acknowledged = new CopyOnWriteArrayList<>();
         private final List<String> errors = new CopyOnWriteArrayList<>();
-        private int next;
+        /** How many messages were sent so far (written by the sender's thread only). */
+        private volatile int next;
 
         Sender(String username, int preferred, String to) {
             super(username, preferred);
@@ -159,6 +160,11 @@ final class ChatLoad implements AutoCloseable {
         void stop() throws InterruptedException {
             stopping = true;
             thread.join(LoopbackCluster.WAIT.toMillis());
+        }
+
+        /** How many messages were sent so far, acknowledged or not. */
+        int sent() {
+            return next;
         }
 
         /** The bodies of the messages the server acknowledged, in the order sent. */
@@ -178,7 +184,8 @@ final class ChatLoad implements AutoCloseable {
             Inbound inbound = new Inbound(client);
             while (!stopping) {
                 for (int i = 0; i < BATCH; i++) {
-                    String body = username + "-" + ++next;
+                    String body = username + "-" + (next + 1);
+                    next++;
                     client.send("<message to='" + to + "@" + cluster.domain() + "' type='chat' id='" + body
                             + "'><body>" + body + "</body></message>");
                     sent.add(body);
