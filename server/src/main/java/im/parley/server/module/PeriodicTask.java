@@ -4,26 +4,42 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Work a module repeats on a thread of its own (a purge of what expired), never on an event loop
  * or the blocking pool: the first run one {@code period} after loading, each next one a period
- * after the last ended; stopped with the server.
+ * after the last ended; stopped with the server. A run that fails is logged and the next one
+ * runs as planned (a scheduled executor would silently stop repeating a task that threw).
  */
 public final class PeriodicTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PeriodicTask.class);
 
     private PeriodicTask() {
     }
 
     /** Runs {@code task} every {@code period} on a daemon thread named {@code threadName}. */
     public static void every(ModuleContext context, String threadName, Duration period, Runnable task) {
+        context.onStop(start(threadName, period, task));
+    }
+
+    /** Starts the repetition; stopped by closing what is returned. */
+    static AutoCloseable start(String threadName, Duration period, Runnable task) {
         ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread named = new Thread(runnable, threadName);
             named.setDaemon(true);
             return named;
         });
         long millis = period.toMillis();
-        thread.scheduleWithFixedDelay(task, millis, millis, TimeUnit.MILLISECONDS);
-        context.onStop(thread::shutdownNow);
+        thread.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: this run failed; the next one comes in {}", threadName, period, e);
+            }
+        }, millis, millis, TimeUnit.MILLISECONDS);
+        return thread::shutdownNow;
     }
 }

@@ -12,6 +12,7 @@ import im.parley.server.event.StanzaEvents.Shape;
 import im.parley.server.event.Verdict;
 import im.parley.server.metrics.SampledValue;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PeriodicTask;
 import im.parley.server.module.XmppModule;
 import im.parley.server.modules.metrics.MetricsModule;
 import im.parley.server.modules.roster.RosterEvents;
@@ -20,9 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 import javax.sql.DataSource;
 import org.dom4j.Element;
@@ -197,7 +195,8 @@ public final class MamModule implements XmppModule {
             preferences.rosterChanged(change.owner());
             return Verdict.PASS;
         });
-        schedulePurge();
+        // Retention: expired messages are purged on a thread of their own, never an event loop.
+        PeriodicTask.every(context, "mam-purge-" + context.host().domain(), PURGE_INTERVAL, this::purgeExpired);
         new SampledValue(() -> index.size(domain), context.blocking(), context.clock(),
                 context.option(MetricsModule.SAMPLE_INTERVAL)).register(context.metrics().registry(),
                 "parley.archive.messages", "Messages in the archives of a hosted domain (sampled)", domain);
@@ -306,18 +305,6 @@ public final class MamModule implements XmppModule {
                         return new Stanza(stored, message.from(), message.to());
                     });
         });
-    }
-
-    /** Retention: expired messages are purged on a thread of their own, never an event loop. */
-    private void schedulePurge() {
-        ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "mam-purge-" + context.host().domain());
-            thread.setDaemon(true);
-            return thread;
-        });
-        long period = PURGE_INTERVAL.toMillis();
-        purger.scheduleWithFixedDelay(this::purgeExpired, period, period, TimeUnit.MILLISECONDS);
-        context.onStop(purger::shutdownNow);
     }
 
     /** Deletes this host's archived messages older than {@link #RETENTION}. Blocking. */

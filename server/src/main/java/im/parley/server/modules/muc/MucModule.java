@@ -5,6 +5,7 @@ import im.parley.server.config.OptionSection;
 import im.parley.server.config.ServerAdmins;
 import im.parley.server.config.ValueType;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PeriodicTask;
 import im.parley.server.module.XmppModule;
 import im.parley.server.modules.mam.MamModule;
 import im.parley.server.modules.mam.ModuleArchive;
@@ -12,12 +13,8 @@ import im.parley.server.routing.RecipientLanes;
 import io.micrometer.core.instrument.Gauge;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jxmpp.jid.DomainBareJid;
-import org.slf4j.LoggerFactory;
 
 /**
  * Multi-User Chat (XEP-0045) on a component host of each hosted domain
@@ -106,19 +103,7 @@ public final class MucModule implements XmppModule {
     private void scheduleUnload(ModuleContext context, DomainBareJid domain) {
         Duration after = context.option(UNLOAD_AFTER);
         long period = Math.max(100, Math.min(after.toMillis() / 2, MAX_UNLOAD_CHECK.toMillis()));
-        ScheduledExecutorService unloader = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "muc-unload-" + domain);
-            thread.setDaemon(true);
-            return thread;
-        });
-        unloader.scheduleWithFixedDelay(() -> {
-            try {
-                unloadIdle();
-            } catch (RuntimeException e) {
-                LoggerFactory.getLogger(MucModule.class).warn("cannot unload the idle rooms of {}", domain, e);
-            }
-        }, period, period, TimeUnit.MILLISECONDS);
-        context.onStop(unloader::shutdownNow);
+        PeriodicTask.every(context, "muc-unload-" + domain, Duration.ofMillis(period), this::unloadIdle);
     }
 
     /** Unloads the rooms idle for longer than {@link #UNLOAD_AFTER}; returns how many were found idle. */
@@ -133,19 +118,8 @@ public final class MucModule implements XmppModule {
 
     /** Rooms' archives keep messages as long as accounts' do ({@code mam.retention}), purged hourly. */
     private static void schedulePurge(ModuleContext context, DomainBareJid service, RoomArchive archive) {
-        ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "muc-archive-purge-" + service);
-            thread.setDaemon(true);
-            return thread;
-        });
         Duration retention = context.option(MamModule.RETENTION);
-        purger.scheduleWithFixedDelay(() -> {
-            try {
-                archive.purge(service, context.clock().instant(), retention);
-            } catch (RuntimeException e) {
-                LoggerFactory.getLogger(MucModule.class).warn("cannot purge the room archives of {}", service, e);
-            }
-        }, 1, 1, TimeUnit.HOURS);
-        context.onStop(purger::shutdownNow);
+        PeriodicTask.every(context, "muc-archive-purge-" + service, Duration.ofHours(1),
+                () -> archive.purge(service, context.clock().instant(), retention));
     }
 }

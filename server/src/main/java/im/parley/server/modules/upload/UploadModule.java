@@ -4,14 +4,12 @@ import im.parley.server.config.ModuleOption;
 import im.parley.server.config.OptionSection;
 import im.parley.server.config.ValueType;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PeriodicTask;
 import im.parley.server.module.XmppModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jxmpp.jid.DomainBareJid;
 
@@ -85,23 +83,12 @@ public final class UploadModule implements XmppModule {
         purge = new UploadPurge(slots, files, settings, context.clock());
         // What expired while the server was down goes now; the rest hourly.
         purge.run();
-        schedulePurge(context, service);
+        // On a thread of its own: the purge deletes rows and files, never on an event loop.
+        PeriodicTask.every(context, "upload-purge-" + service, PURGE_INTERVAL, purge::run);
     }
 
     /** Purges now (tests; the server purges every hour): expired files and the files of deleted accounts. */
     int purge() {
         return purge.run();
-    }
-
-    /** On a thread of its own: the purge deletes rows and files, never on an event loop. */
-    private void schedulePurge(ModuleContext context, DomainBareJid service) {
-        ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "upload-purge-" + service);
-            thread.setDaemon(true);
-            return thread;
-        });
-        long period = PURGE_INTERVAL.toMillis();
-        purger.scheduleWithFixedDelay(purge::run, period, period, TimeUnit.MILLISECONDS);
-        context.onStop(purger::shutdownNow);
     }
 }
