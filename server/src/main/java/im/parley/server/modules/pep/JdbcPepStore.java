@@ -30,7 +30,7 @@ final class JdbcPepStore {
     static final String KEY = " WHERE domain = ? AND username = ? AND node = ?";
     private static final List<String> CONFIG_COLUMN_LIST = List.of("access_model", "roster_groups", "max_items",
             "persist_items", "send_last", "deliver_payloads", "notify_retract", "notify_delete", "title", "description",
-            "payload_type", "notification_type", "deliver_notifications", "notify_config");
+            "payload_type", "notification_type", "deliver_notifications", "notify_config", "item_expire");
     private static final String CONFIG_COLUMNS = String.join(", ", CONFIG_COLUMN_LIST);
     private static final int CONFIG_COUNT = CONFIG_COLUMN_LIST.size();
 
@@ -194,6 +194,36 @@ final class JdbcPepStore {
         return all;
     }
 
+    /**
+     * §16.4.4 {@code pubsub#item_expire}: deletes the node's items published before
+     * {@code cutoff}; how many.
+     */
+    int expire(EntityBareJid owner, String node, Instant cutoff) {
+        return tx.run("expire PEP items of " + owner, connection -> {
+            try (PreparedStatement delete = prepare(connection, "DELETE FROM pep_items" + KEY + " AND published < ?",
+                    owner, node)) {
+                delete.setLong(4, cutoff.toEpochMilli());
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * §16.4.4: deletes the items of {@code domain}'s accounts' nodes with a {@code pubsub#item_expire}
+     * that are older than it at {@code now}, in one statement; how many.
+     */
+    int expireAll(String domain, Instant now) {
+        return tx.run("expire the PEP items of " + domain, connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM pep_items WHERE domain = ? AND EXISTS"
+                    + " (SELECT 1 FROM pep_nodes n WHERE n.domain = pep_items.domain AND n.username = pep_items.username"
+                    + " AND n.node = pep_items.node AND n.item_expire > 0 AND pep_items.published < ? - n.item_expire * 1000)")) {
+                delete.setString(1, domain);
+                delete.setLong(2, now.toEpochMilli());
+                return delete.executeUpdate();
+            }
+        });
+    }
+
     /** Deletes an item; false if there was none of that id. */
     boolean retract(EntityBareJid owner, String node, String id) {
         return tx.run("retract a PEP item of " + owner, connection -> retract(connection, owner, node, id));
@@ -336,6 +366,7 @@ final class JdbcPepStore {
         statement.setString(first + 11, config.notificationType().value());
         statement.setBoolean(first + 12, config.deliverNotifications());
         statement.setBoolean(first + 13, config.notifyConfig());
+        statement.setLong(first + 14, config.itemExpire());
     }
 
     private static NodeConfig config(ResultSet rows, int first) throws SQLException {
@@ -346,6 +377,6 @@ final class JdbcPepStore {
                 rows.getBoolean(first + 5), rows.getBoolean(first + 6), rows.getBoolean(first + 7),
                 rows.getString(first + 8), rows.getString(first + 9), rows.getString(first + 10),
                 NodeConfig.NotificationType.of(rows.getString(first + 11)).orElse(NodeConfig.NotificationType.HEADLINE),
-                rows.getBoolean(first + 12), rows.getBoolean(first + 13));
+                rows.getBoolean(first + 12), rows.getBoolean(first + 13), rows.getLong(first + 14));
     }
 }

@@ -2,6 +2,7 @@ package im.parley.server.modules.pep;
 
 import im.parley.core.stream.StanzaErrorCondition;
 import im.parley.server.modules.pep.Pubsub.Refusal;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,11 +26,12 @@ import org.dom4j.QName;
  * @param notificationType {@code pubsub#notification_type}: the type of the notification messages
  * @param deliverNotifications {@code pubsub#deliver_notifications}: none are sent when false
  * @param notifyConfig {@code pubsub#notify_config}: a change of configuration is notified (§8.2.5.3)
+ * @param itemExpire {@code pubsub#item_expire}: seconds after which an item is deleted, 0 for never
  */
 record NodeConfig(AccessModel accessModel, Set<String> rosterGroups, int maxItems, boolean persistItems,
                   SendLast sendLast, boolean deliverPayloads, boolean notifyRetract, boolean notifyDelete,
                   String title, String description, String payloadType, NotificationType notificationType,
-                  boolean deliverNotifications, boolean notifyConfig) {
+                  boolean deliverNotifications, boolean notifyConfig, long itemExpire) {
 
     static final String ACCESS_MODEL = "pubsub#access_model";
     static final String ROSTER_GROUPS = "pubsub#roster_groups_allowed";
@@ -45,6 +47,7 @@ record NodeConfig(AccessModel accessModel, Set<String> rosterGroups, int maxItem
     static final String NOTIFICATION_TYPE = "pubsub#notification_type";
     static final String DELIVER_NOTIFICATIONS = "pubsub#deliver_notifications";
     static final String NOTIFY_CONFIG = "pubsub#notify_config";
+    static final String ITEM_EXPIRE = Pubsub.ITEM_EXPIRE;
     /** The longest title, description or type kept ({@code VARCHAR(1023)}). */
     static final int MAX_TEXT = 1023;
 
@@ -78,7 +81,7 @@ record NodeConfig(AccessModel accessModel, Set<String> rosterGroups, int maxItem
     /** XEP-0163 §5 defaults; one item, as Prosody and ejabberd keep by default. */
     static NodeConfig defaults() {
         return new NodeConfig(AccessModel.PRESENCE, Set.of(), 1, true, SendLast.ON_SUB_AND_PRESENCE, true, true, true,
-                "", "", "", NotificationType.HEADLINE, true, false);
+                "", "", "", NotificationType.HEADLINE, true, false, 0);
     }
 
     /**
@@ -110,6 +113,7 @@ record NodeConfig(AccessModel accessModel, Set<String> rosterGroups, int maxItem
                         .orElseThrow(() -> invalid(NOTIFICATION_TYPE, value));
                 case DELIVER_NOTIFICATIONS -> c.deliverNotifications = bool(DELIVER_NOTIFICATIONS, value);
                 case NOTIFY_CONFIG -> c.notifyConfig = bool(NOTIFY_CONFIG, value);
+                case ITEM_EXPIRE -> c.itemExpire = Pubsub.itemExpireSeconds(value);
                 case "FORM_TYPE" -> { }
                 default -> {
                     if (!FIXED.containsKey(name)) {
@@ -150,6 +154,7 @@ record NodeConfig(AccessModel accessModel, Set<String> rosterGroups, int maxItem
         NotificationType notificationType;
         boolean deliverNotifications;
         boolean notifyConfig;
+        long itemExpire;
 
         Draft(NodeConfig c) {
             accessModel = c.accessModel;
@@ -166,12 +171,13 @@ record NodeConfig(AccessModel accessModel, Set<String> rosterGroups, int maxItem
             notificationType = c.notificationType;
             deliverNotifications = c.deliverNotifications;
             notifyConfig = c.notifyConfig;
+            itemExpire = c.itemExpire;
         }
 
         NodeConfig build() {
             return new NodeConfig(accessModel, rosterGroups, maxItems, persistItems, sendLast, deliverPayloads,
                     notifyRetract, notifyDelete, title, description, payloadType, notificationType, deliverNotifications,
-                    notifyConfig);
+                    notifyConfig, itemExpire);
         }
     }
 
@@ -191,6 +197,11 @@ record NodeConfig(AccessModel accessModel, Set<String> rosterGroups, int maxItem
         Draft draft = new Draft(this);
         draft.maxItems = items;
         return draft.build();
+    }
+
+    /** §16.4.4 {@code pubsub#item_expire}: how long an item is kept after it was published, if not forever. */
+    Optional<Duration> itemExpiry() {
+        return itemExpire == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(itemExpire));
     }
 
     /** How many items are kept: one for a node that does not persist items (the last, for §4.3.4). */
@@ -267,6 +278,7 @@ record NodeConfig(AccessModel accessModel, Set<String> rosterGroups, int maxItem
         field(x, TITLE, "text-single", title);
         field(x, DESCRIPTION, "text-single", description);
         field(x, TYPE, "text-single", payloadType);
+        field(x, ITEM_EXPIRE, "text-single", itemExpire == 0 ? "" : Long.toString(itemExpire));
         Element publishModel = field(x, "pubsub#publish_model", "list-single", FIXED.get("pubsub#publish_model"));
         option(publishModel, FIXED.get("pubsub#publish_model"));
         field(x, "pubsub#subscribe", "boolean", FIXED.get("pubsub#subscribe"));

@@ -9,8 +9,10 @@ import im.parley.server.event.StanzaEvents.Shape;
 import im.parley.server.event.Verdict;
 import im.parley.server.module.DiscoIdentity;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PeriodicTask;
 import im.parley.server.module.XmppModule;
 import im.parley.server.modules.disco.ServerInfo;
+import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 import org.jxmpp.jid.DomainBareJid;
@@ -47,6 +49,9 @@ public final class PepModule implements XmppModule {
             "meta-data", "modify-affiliations", "persistent-items", "presence-notifications", "publish", "publish-options", "purge-nodes",
             "retract-items", "retrieve-affiliations", "retrieve-default", "retrieve-default-sub", "retrieve-items",
             "retrieve-subscriptions", "rsm", "subscribe", "subscription-options");
+
+    /** How often the expired items of nodes with {@code pubsub#item_expire} are purged; a read purges its node's too. */
+    static final Duration EXPIRY_INTERVAL = Duration.ofMinutes(10);
 
     private PepService service;
 
@@ -110,6 +115,13 @@ public final class PepModule implements XmppModule {
                 event -> resolver.onResponse(event.stanza()) ? Verdict.HANDLED : Verdict.PASS);
         context.hook(StanzaEvents.iq("get", Shape.BARE, ServerInfo.DISCO_INFO), EventPriority.HANDLE + 10, disco::info);
         context.hook(StanzaEvents.iq("get", Shape.BARE, ServerInfo.DISCO_ITEMS), EventPriority.HANDLE + 10, disco::items);
+        // XEP-0060 §16.4.4: expired items go on a thread of their own, never an event loop.
+        PeriodicTask.every(context, "pep-expiry-" + domain, EXPIRY_INTERVAL, service::purgeExpired);
+    }
+
+    /** Deletes the expired items of the accounts' nodes (§16.4.4); how many. Blocking. */
+    int purgeExpired() {
+        return service.purgeExpired();
     }
 
     /** The PEP service of this module's host, for modules that keep data in PEP nodes. */

@@ -123,7 +123,28 @@ public final class PepService {
         }
     }
 
-    /** The items of {@code owner}'s node, oldest first, as the owner sees them; empty without such a node. */
+    /**
+     * §16.4.4 {@code pubsub#item_expire}: deletes the node's expired items, if its configuration
+     * has them expire, before they are read or sent: none is returned or sent once expired. Other
+     * nodes cost nothing here.
+     */
+    void expire(EntityBareJid owner, String node, NodeConfig config) {
+        config.itemExpiry().ifPresent(kept -> store.expire(owner, node, context.clock().instant().minus(kept)));
+    }
+
+    /**
+     * Deletes the expired items of every node of the host's accounts (§16.4.4), those no read
+     * deleted first; how many. Blocking.
+     */
+    int purgeExpired() {
+        return store.expireAll(context.host().domain().toString(), context.clock().instant());
+    }
+
+    /**
+     * The items of {@code owner}'s node, oldest first, as the owner sees them; empty without such
+     * a node. For the server's own modules (bookmarks, avatars): expired items (§16.4.4) are
+     * left to {@link #purgeExpired}.
+     */
     public List<PepItem> items(EntityBareJid owner, String node) {
         return store.items(owner, node, -1);
     }
@@ -135,6 +156,7 @@ public final class PepService {
     List<PepItem> retrieve(EntityBareJid owner, BareJid requester, String node, int max, Set<String> ids)
             throws Refusal {
         NodeConfig config = readable(owner, requester, node);
+        expire(owner, node, config);
         if (!ids.isEmpty()) {
             List<PepItem> found = store.items(owner, node, ids);
             if (found.isEmpty()) {
@@ -151,7 +173,7 @@ public final class PepService {
      */
     Pubsub.ItemPage<PepItem> page(EntityBareJid owner, BareJid requester, String node, int max, Rsm.Request request)
             throws Refusal {
-        readable(owner, requester, node);
+        expire(owner, node, readable(owner, requester, node));
         return Pubsub.page(store.positions(owner, node), max, request,
                 (first, last) -> store.items(owner, node, first, last));
     }
@@ -289,6 +311,7 @@ public final class PepService {
             NodeConfig config = node.getValue();
             if (config.deliverNotifications() && config.sendLast() == SendLast.ON_SUB_AND_PRESENCE
                     && InterestedResources.wants(features, node.getKey())) {
+                expire(owner, node.getKey(), config);
                 List<PepItem> last = store.items(owner, node.getKey(), 1);
                 if (!last.isEmpty()) {
                     notifications.send(owner, resource, Notifications.published(node.getKey(), last.get(0),

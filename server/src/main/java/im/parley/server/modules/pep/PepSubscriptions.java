@@ -114,6 +114,7 @@ final class PepSubscriptions {
                 || Notifications.isBlocked(context.storage().blockLists().load(owner), subscriber)) {
             return;
         }
+        service.expire(owner, node, config);
         List<PepItem> last = store.items(owner, node, 1);
         if (!last.isEmpty()) {
             notifications.send(owner, subscriber, Notifications.published(node, last.get(0), config.deliverPayloads()),

@@ -99,6 +99,33 @@ public final class Pubsub {
         return Stanzas.errorReply(request, StanzaError.of(StanzaErrorCondition.NOT_ACCEPTABLE));
     }
 
+    /** §16.4.4 {@code pubsub#item_expire}: the node configuration field. */
+    public static final String ITEM_EXPIRE = "pubsub#item_expire";
+    /** The longest {@code pubsub#item_expire}: a hundred years, in seconds. */
+    public static final long MAX_EXPIRE_SECONDS = 100L * 366 * 24 * 3600;
+
+    /**
+     * §16.4.4 {@code pubsub#item_expire}: after how many seconds an item is deleted, 0 for never
+     * (the value empty or {@code 0}); anything but a whole number from 1 to
+     * {@link #MAX_EXPIRE_SECONDS} is {@code not-acceptable}.
+     */
+    public static long itemExpireSeconds(String value) throws Refusal {
+        String trimmed = value.trim();
+        if (trimmed.isEmpty() || trimmed.equals("0")) {
+            return 0;
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(trimmed);
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 1 || seconds > MAX_EXPIRE_SECONDS) {
+            throw Refusal.of(StanzaErrorCondition.NOT_ACCEPTABLE, null, "not a valid " + ITEM_EXPIRE + ": " + value);
+        }
+        return seconds;
+    }
+
     /**
      * The most items one page of an items request with Result Set Management holds (§6.5.4 with
      * XEP-0059): a larger {@code <max/>} is capped, a {@code <set/>} without one gets this many.

@@ -35,7 +35,7 @@ final class NodeSettings {
     static final String PUBLISH_MODEL = "pubsub#publish_model";
     static final String MAX_ITEMS = "pubsub#max_items";
     static final String MAX_PAYLOAD_SIZE = "pubsub#max_payload_size";
-    static final String ITEM_EXPIRE = "pubsub#item_expire";
+    static final String ITEM_EXPIRE = Pubsub.ITEM_EXPIRE;
     static final String PERSIST_ITEMS = "pubsub#persist_items";
     static final String DELIVER_PAYLOADS = "pubsub#deliver_payloads";
     static final String DELIVER_NOTIFICATIONS = "pubsub#deliver_notifications";
@@ -56,8 +56,6 @@ final class NodeSettings {
 
     /** The longest title, description or type kept. */
     static final int MAX_TEXT = 1023;
-    /** The longest {@code pubsub#item_expire}: a hundred years, in seconds. */
-    static final long MAX_SECONDS = 100L * 366 * 24 * 3600;
     /** A new node's {@code max_items}, unless the service's limit is lower. */
     static final int DEFAULT_MAX_ITEMS = 20;
 
@@ -170,7 +168,7 @@ final class NodeSettings {
                     yield List.of(value);
                 }
                 case NUMBER -> List.of(Integer.toString(number(var, value, limits)));
-                case SECONDS -> List.of(seconds(var, value));
+                case SECONDS -> List.of(seconds(value));
                 case TEXT -> {
                     if (value.length() > MAX_TEXT) {
                         throw Refusal.of(StanzaErrorCondition.NOT_ACCEPTABLE, null,
@@ -389,21 +387,10 @@ final class NodeSettings {
         return number;
     }
 
-    /** A number of seconds, kept as given; empty or 0 is never (kept empty). */
-    private static String seconds(String var, String value) throws Refusal {
-        if (value.isEmpty() || value.equals("0")) {
-            return "";
-        }
-        long seconds;
-        try {
-            seconds = Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw invalid(var, value);
-        }
-        if (seconds < 1 || seconds > MAX_SECONDS) {
-            throw invalid(var, value);
-        }
-        return Long.toString(seconds);
+    /** A number of seconds ({@link Pubsub#itemExpireSeconds}), kept as given; empty or 0 is never (kept empty). */
+    private static String seconds(String value) throws Refusal {
+        long seconds = Pubsub.itemExpireSeconds(value);
+        return seconds == 0 ? "" : Long.toString(seconds);
     }
 
     private static Refusal invalid(String var, String value) {

@@ -34,7 +34,7 @@ class JdbcPepStoreTest extends StoreContract {
     void createsConfiguresAndDeletesNodes() {
         NodeConfig config = new NodeConfig(AccessModel.ROSTER, Set.of("Friends", "Family"), 5, true, SendLast.ON_SUB,
                 false, true, false, "Tunes", "What I listen to", "http://jabber.org/protocol/tune",
-                NodeConfig.NotificationType.NORMAL, false, true);
+                NodeConfig.NotificationType.NORMAL, false, true, 3600);
 
         assertThat(store.create(juliet, MOOD, NodeConfig.defaults(), 2)).isEqualTo(JdbcPepStore.Creation.CREATED);
         assertThat(store.create(juliet, MOOD, NodeConfig.defaults(), 2)).isEqualTo(JdbcPepStore.Creation.EXISTS);
@@ -128,6 +128,37 @@ class JdbcPepStoreTest extends StoreContract {
         assertThat(creations).containsOnlyOnce(JdbcPepStore.Creation.CREATED)
                 .containsOnly(JdbcPepStore.Creation.CREATED, JdbcPepStore.Creation.EXISTS);
         assertThat(store.items(juliet, MOOD, -1)).extracting(PepItem::id).containsExactly("current");
+    }
+
+    /** XEP-0060 §16.4.4 {@code pubsub#item_expire}: a node's expired items go, by node or for the whole domain. */
+    @Test
+    void deletesTheItemsOlderThanTheirNodesItemExpire_xep0060_16_4_4() throws Exception {
+        EntityBareJid romeo = account("romeo@example.org");
+        EntityBareJid elsewhere = account("juliet@example.net");
+        NodeConfig minute = NodeConfig.defaults().with(Map.of("pubsub#max_items", List.of("10"),
+                "pubsub#item_expire", List.of("60")), 10);
+        store.create(juliet, MOOD, minute, 10);
+        store.create(juliet, "kept", NodeConfig.defaults().withMaxItems(10), 10);
+        store.create(romeo, MOOD, minute, 10);
+        store.create(elsewhere, MOOD, minute, 10);
+        for (EntityBareJid owner : List.of(juliet, romeo, elsewhere)) {
+            store.publish(owner, MOOD, item("old", 1_000), 10);
+            store.publish(owner, MOOD, item("new", 50_000), 10);
+        }
+        store.publish(juliet, "kept", item("old", 1_000), 10);
+
+        assertThat(store.node(juliet, MOOD).orElseThrow().itemExpire()).isEqualTo(60);
+        assertThat(store.expire(juliet, MOOD, Instant.ofEpochMilli(2_000))).as("one node's, by cutoff").isEqualTo(1);
+        assertThat(store.items(juliet, MOOD, -1)).extracting(PepItem::id).containsExactly("new");
+        assertThat(store.items(romeo, MOOD, -1)).extracting(PepItem::id).containsExactly("old", "new");
+
+        // At 61 s, "old" (published at 1 s) is just a minute old and stays; at 62 s it goes, "new" (50 s) not.
+        assertThat(store.expireAll("example.org", Instant.ofEpochMilli(61_000))).as("a minute old, not more").isZero();
+        assertThat(store.expireAll("example.org", Instant.ofEpochMilli(62_000))).as("romeo's old item").isEqualTo(1);
+        assertThat(store.items(romeo, MOOD, -1)).extracting(PepItem::id).containsExactly("new");
+        assertThat(store.items(juliet, "kept", -1)).extracting(PepItem::id).as("no item_expire: kept").containsExactly("old");
+        assertThat(store.items(elsewhere, MOOD, -1)).extracting(PepItem::id).as("another domain's")
+                .containsExactly("old", "new");
     }
 
     private static PepItem item(String id, long published) {

@@ -23,6 +23,7 @@ import im.parley.server.testing.MovableClock;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -226,6 +227,45 @@ class PepModuleTest {
         Element plain = iq(romeo, items(JULIET, "urn:example:n", "/>"));
         assertThat(titles(plain)).as("without <set/>, as before").containsExactly("1", "2", "3", "4");
         assertThat(plain.element(QName.get("pubsub", PUBSUB)).element(QName.get("set", RSM))).isNull();
+    }
+
+    /**
+     * XEP-0060 §16.4.4 {@code pubsub#item_expire} on a PEP node: in the configuration form, set
+     * with publish-options or a configuration, and an item older than it is neither returned
+     * (items, a page of them) nor sent as the last item to a new subscriber (§6.1.7).
+     */
+    @Test
+    void itemsOlderThanItemExpireAreNeitherReturnedNorSent_xep0060_16_4_4() throws Exception {
+        start();
+        String open = field("pubsub#access_model", "open") + field("pubsub#max_items", "10");
+        iq(juliet, publish("urn:example:n", tune("old", "old"), open + field("pubsub#item_expire", "60")));
+        assertThat(configValue(juliet, "urn:example:n", "pubsub#item_expire")).isEqualTo("60");
+        iq(juliet, publish(TUNE, tune("t", "t"), ""));
+        assertThat(configValue(juliet, TUNE, "pubsub#item_expire")).as("by default items do not expire").isEmpty();
+        assertThat(error(iq(juliet, configure(TUNE, field("pubsub#item_expire", "soon"))))).isEqualTo("not-acceptable");
+
+        clock.advance(Duration.ofSeconds(30));
+        iq(juliet, publish("urn:example:n", tune("new", "new"), ""));
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(titles(iq(romeo, items(JULIET, "urn:example:n", "/>")))).as("61 s old: expired").containsExactly("new");
+        assertThat(resultSet(iq(romeo, items(JULIET, "urn:example:n", "/><set xmlns='" + RSM + "'><max>5</max></set>"))))
+                .as("§6.5.4: a page of what is left").isEqualTo("new@0 new 1");
+
+        send(nurse, "<iq type='set' id='s' to='" + JULIET + "'><pubsub xmlns='" + PUBSUB
+                + "'><subscribe node='urn:example:n' jid='" + NURSE + "'/></pubsub></iq>");
+        assertThat(notifications(nurse.stanzas())).as("§6.1.7: the last item, 31 s old").hasSize(1);
+        iq(nurse, "<iq type='set' id='q' to='" + JULIET + "'><pubsub xmlns='" + PUBSUB
+                + "'><unsubscribe node='urn:example:n' jid='" + NURSE + "'/></pubsub></iq>");
+        clock.advance(Duration.ofSeconds(30));
+        send(nurse, "<iq type='set' id='s' to='" + JULIET + "'><pubsub xmlns='" + PUBSUB
+                + "'><subscribe node='urn:example:n' jid='" + NURSE + "'/></pubsub></iq>");
+        assertThat(notifications(nurse.stanzas())).as("expired too: no last item").isEmpty();
+        assertThat(titles(iq(romeo, items(JULIET, "urn:example:n", "/>")))).isEmpty();
+
+        iq(juliet, configure("urn:example:n", field("pubsub#item_expire", "0")));
+        iq(juliet, publish("urn:example:n", tune("kept", "kept"), ""));
+        clock.advance(Duration.ofDays(400));
+        assertThat(titles(iq(romeo, items(JULIET, "urn:example:n", "/>")))).as("0: never").containsExactly("kept");
     }
 
     @Test
