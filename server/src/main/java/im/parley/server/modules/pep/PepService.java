@@ -198,9 +198,13 @@ public final class PepService {
         return nodes;
     }
 
-    /** XEP-0060 §7.2: deletes an item, notifying if the node says so (§7.2.2.1). */
+    /**
+     * XEP-0060 §7.2: deletes an item, notifying if the node says so (§7.2.2.1); an expired one
+     * (§16.4.4) is gone already: {@code item-not-found}, as on the PubSub service.
+     */
     public void retract(EntityBareJid owner, String node, String id, boolean notify) throws Refusal {
         NodeConfig config = existing(owner, node);
+        expire(owner, node, config);
         if (!store.retract(owner, node, id)) {
             throw Refusal.of(StanzaErrorCondition.ITEM_NOT_FOUND);
         }

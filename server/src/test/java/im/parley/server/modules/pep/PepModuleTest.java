@@ -266,6 +266,12 @@ class PepModuleTest {
         iq(juliet, publish("urn:example:n", tune("kept", "kept"), ""));
         clock.advance(Duration.ofDays(400));
         assertThat(titles(iq(romeo, items(JULIET, "urn:example:n", "/>")))).as("0: never").containsExactly("kept");
+
+        iq(juliet, configure("urn:example:n", field("pubsub#item_expire", "60")));
+        iq(juliet, publish("urn:example:n", tune("r", "r"), ""));
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(error(iq(juliet, "<iq type='set' id='q'><pubsub xmlns='" + PUBSUB + "'><retract node='urn:example:n'>"
+                + "<item id='r'/></retract></pubsub></iq>"))).as("§7.2.3.3: expired, so not there").isEqualTo("item-not-found");
     }
 
     @Test
