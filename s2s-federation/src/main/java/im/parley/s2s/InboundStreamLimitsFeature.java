@@ -1,7 +1,7 @@
 package im.parley.s2s;
 
 import im.parley.core.negotiation.AnnouncedFeature;
-import im.parley.s2s.stream.StreamLimits;
+import im.parley.core.stream.StreamLimits;
 import org.dom4j.Element;
 
 /**

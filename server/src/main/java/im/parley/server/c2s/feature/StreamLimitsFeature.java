@@ -1,12 +1,10 @@
 package im.parley.server.c2s.feature;
 
 import im.parley.core.negotiation.AnnouncedFeature;
+import im.parley.core.stream.StreamLimits;
 import im.parley.server.c2s.C2sSession;
 import im.parley.server.config.LimitsConfig;
-import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
-import org.dom4j.Namespace;
-import org.dom4j.QName;
 
 /**
  * Announces the largest top-level element the server accepts on this stream (XEP-0478 §3,
@@ -19,9 +17,6 @@ import org.dom4j.QName;
  */
 public final class StreamLimitsFeature extends AnnouncedFeature<C2sSession> {
 
-    public static final String NAMESPACE = "urn:xmpp:stream-limits:0";
-    private static final Namespace NS = Namespace.get(NAMESPACE);
-
     @Override
     public String name() {
         return "stream-limits";
@@ -31,8 +26,6 @@ public final class StreamLimitsFeature extends AnnouncedFeature<C2sSession> {
     public Element advertise(C2sSession session) {
         LimitsConfig limits = session.context().limits();
         int maxBytes = session.isAuthenticated() ? limits.maxStanzaSize() : limits.maxStanzaSizeBeforeAuth();
-        Element element = DocumentHelper.createElement(QName.get("limits", NS));
-        element.addElement(QName.get("max-bytes", NS)).setText(Integer.toString(maxBytes));
-        return element;
+        return StreamLimits.element(maxBytes, 0);
     }
 }

@@ -1,4 +1,4 @@
-package im.parley.s2s.stream;
+package im.parley.core.stream;
 
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
@@ -6,9 +6,9 @@ import org.dom4j.Namespace;
 import org.dom4j.QName;
 
 /**
- * XEP-0478 (Stream Limits Advertisement) between servers: the {@code <limits/>} element a
- * receiving server puts in its stream features (§3.1), read on outbound streams and written on
- * inbound ones.
+ * XEP-0478 (Stream Limits Advertisement): the {@code <limits/>} element a receiving entity puts
+ * in its stream features (§3.1), written on client streams and inbound server streams, read on
+ * outbound server streams.
  */
 public final class StreamLimits {
 
