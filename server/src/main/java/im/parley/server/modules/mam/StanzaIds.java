@@ -2,6 +2,9 @@ package im.parley.server.modules.mam;
 
 import im.parley.core.jid.JidMalformedException;
 import im.parley.core.jid.Jids;
+import im.parley.core.xml.XmppElementEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.UUID;
 import org.dom4j.Element;
 import org.dom4j.QName;
@@ -47,6 +50,69 @@ final class StanzaIds {
         Element copy = message.createCopy();
         copy.addElement(STANZA_ID).addAttribute("id", id).addAttribute("by", archive.toString());
         return copy;
+    }
+
+    /**
+     * {@link #stamped} as standalone UTF-8 XML ({@link XmppElementEncoder#toUtf8}), made from
+     * {@code messageUtf8}, the message's own XML as that method wrote it, without writing the
+     * message again: the {@code <stanza-id/>} goes in before the closing tag, where the writer
+     * puts a last child, with its namespace declared (the message's default namespace is
+     * another). Null if that cannot be done byte for byte: the message was written as an empty
+     * element ({@code <message/>}, no closing tag), or the id or archive has a character the
+     * writer escapes or drops (the caller then writes the stamped element).
+     */
+    static byte[] stampedUtf8(byte[] messageUtf8, Element message, String id, EntityBareJid archive) {
+        byte[] end = MESSAGE_END;
+        if (!message.getNamespacePrefix().isEmpty() || !"message".equals(message.getName())) {
+            end = ("</" + message.getQualifiedName() + ">").getBytes(StandardCharsets.UTF_8);
+        }
+        int at = messageUtf8.length - end.length;
+        if (at < 0 || !Arrays.equals(messageUtf8, at, messageUtf8.length, end, 0, end.length)) {
+            return null;
+        }
+        String by = archive.toString();
+        if (!writtenAsIs(id) || !writtenAsIs(by)) {
+            return null;
+        }
+        byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
+        byte[] byBytes = by.getBytes(StandardCharsets.UTF_8);
+        byte[] stamped = new byte[messageUtf8.length + STANZA_ID_START.length + idBytes.length + STANZA_ID_BY.length
+                + byBytes.length + STANZA_ID_END.length];
+        int to = put(stamped, 0, messageUtf8, at);
+        to = put(stamped, to, STANZA_ID_START, STANZA_ID_START.length);
+        to = put(stamped, to, idBytes, idBytes.length);
+        to = put(stamped, to, STANZA_ID_BY, STANZA_ID_BY.length);
+        to = put(stamped, to, byBytes, byBytes.length);
+        to = put(stamped, to, STANZA_ID_END, STANZA_ID_END.length);
+        put(stamped, to, end, end.length);
+        return stamped;
+    }
+
+    private static final byte[] MESSAGE_END = "</message>".getBytes(StandardCharsets.US_ASCII);
+    // As XmlWriter writes the element that stamped() adds: its namespace declared, id, then by.
+    private static final byte[] STANZA_ID_START = ("<stanza-id xmlns='" + NAMESPACE + "' id='").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STANZA_ID_BY = "' by='".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STANZA_ID_END = "'/>".getBytes(StandardCharsets.US_ASCII);
+
+    private static int put(byte[] to, int at, byte[] from, int length) {
+        System.arraycopy(from, 0, to, at, length);
+        return at + length;
+    }
+
+    /**
+     * True if XmlWriter writes {@code value}, as an attribute, as its UTF-8 bytes: no character
+     * it escapes in an attribute ({@code & < > ' "} and whitespace other than a space), none it
+     * drops (outside XML's Char production), and no surrogate (a pair is kept, but not checked here).
+     */
+    private static boolean writtenAsIs(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '&' || c == '<' || c == '>' || c == '\'' || c == '"' || c >= 0xD800 && c < 0xE000
+                    || c > 0xFFFD) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True if {@code by} is {@code archive} in any spelling that prepares to it (RFC 7622 §3). */
