@@ -193,9 +193,23 @@ final class XmlWriter {
      * than spaces are escaped too, so attribute-value normalization leaves them intact.
      */
     private void escaped(String text, boolean attribute) {
-        int runStart = 0;
         int length = text.length();
-        for (int i = 0; i < length; i++) {
+        boolean[] plain = attribute ? PLAIN_IN_ATTRIBUTE : PLAIN_IN_TEXT;
+        // Most text needs nothing escaped or dropped: found in one tight pass, written in one piece.
+        int first = 0;
+        while (first < length) {
+            char c = text.charAt(first);
+            if (c < 0x80 ? !plain[c] : c >= 0xD800 && c < 0xE000 || c > 0xFFFD) {
+                break;
+            }
+            first++;
+        }
+        if (first == length) {
+            ByteBufUtil.writeUtf8(out, text, 0, length);
+            return;
+        }
+        int runStart = 0;
+        for (int i = first; i < length; i++) {
             char c = text.charAt(i);
             String replacement;
             if (c == '&') {
@@ -231,6 +245,19 @@ final class XmlWriter {
         if (runStart < length) {
             ByteBufUtil.writeUtf8(out, text, runStart, length);
         }
+    }
+
+    /** ASCII characters written as they are in text: all of XML's but {@code & < >} and CR. */
+    private static final boolean[] PLAIN_IN_TEXT = plainAscii("&<>\r");
+    /** ASCII characters written as they are in an attribute: also not quotes nor TAB, LF. */
+    private static final boolean[] PLAIN_IN_ATTRIBUTE = plainAscii("&<>\r'\"\t\n");
+
+    private static boolean[] plainAscii(String escapedOrDropped) {
+        boolean[] plain = new boolean[0x80];
+        for (char c = 0; c < 0x80; c++) {
+            plain[c] = isXmlChar(c) && escapedOrDropped.indexOf(c) < 0;
+        }
+        return plain;
     }
 
     /** XML 1.0 Char production for a single UTF-16 unit; lone surrogates do not qualify. */

@@ -207,4 +207,43 @@ class XmppElementEncoderTest {
         encode(new StreamOpen(null, null, null, "1.0", null, Namespaces.SERVER));
         assertThat(encode(message())).startsWith("<message xmlns='jabber:client' ");
     }
+
+    /**
+     * Text and attribute values of every kind of character (markup, quotes, whitespace, controls,
+     * lone and paired surrogates, non-characters, non-ASCII) written and read back: what comes back
+     * is the value with the characters XML 1.0 does not allow dropped (§2.2, Char), whitespace in
+     * attributes kept (escaped against attribute-value normalization, §3.3.3).
+     */
+    @Test
+    void anyTextAndAttributeValueComesBackWithOnlyNonXmlCharactersDropped() {
+        String alphabet = "ab <>&'\"\t\n\r\u0001\u0000\u007f\u00e9\u4e2d\ud800\udc00\ufffe\uffff\ue000";
+        java.util.Random random = new java.util.Random(42);
+        for (int round = 0; round < 300; round++) {
+            StringBuilder value = new StringBuilder();
+            for (int i = random.nextInt(12); i > 0; i--) {
+                if (random.nextInt(6) == 0) {
+                    value.append("\ud83d\ude00");   // a pair
+                } else {
+                    value.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+            }
+            Element body = DocumentHelper.createElement(QName.get("body", Namespaces.CLIENT));
+            body.addAttribute("a", value.toString());
+            body.setText(value.toString());
+
+            String wire = encode(CLIENT_HEADER, body, StreamClose.INSTANCE);
+            Element back = (Element) new DecoderHarness().write(wire).read().get(1);
+
+            String expected = xmlCharsOnly(value.toString());
+            assertThat(back.attributeValue("a")).as("attribute of %s", wire).isEqualTo(expected);
+            assertThat(back.getText()).as("text of %s", wire).isEqualTo(expected);
+        }
+    }
+
+    private static String xmlCharsOnly(String value) {
+        StringBuilder kept = new StringBuilder();
+        value.codePoints().filter(c -> c == 0x9 || c == 0xA || c == 0xD || c >= 0x20 && c <= 0xD7FF
+                || c >= 0xE000 && c <= 0xFFFD || c >= 0x10000 && c <= 0x10FFFF).forEach(kept::appendCodePoint);
+        return kept.toString();
+    }
 }
