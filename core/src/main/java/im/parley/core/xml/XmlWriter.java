@@ -14,6 +14,11 @@ import org.dom4j.Node;
  * characters XML 1.0 does not allow are dropped (§11.2 of XML 1.0: Char production).
  */
 final class XmlWriter {
+    /** ASCII characters written as they are in text: all of XML's but {@code & < >} and CR. */
+    private static final boolean[] PLAIN_IN_TEXT = plainAscii("&<>\r");
+    /** ASCII characters written as they are in an attribute: also not quotes nor TAB, LF. */
+    private static final boolean[] PLAIN_IN_ATTRIBUTE = plainAscii("&<>\r'\"\t\n");
+
     private final NamespaceScope scope;
     private ByteBuf out;
 
@@ -194,16 +199,8 @@ final class XmlWriter {
      */
     private void escaped(String text, boolean attribute) {
         int length = text.length();
-        boolean[] plain = attribute ? PLAIN_IN_ATTRIBUTE : PLAIN_IN_TEXT;
         // Most text needs nothing escaped or dropped: found in one tight pass, written in one piece.
-        int first = 0;
-        while (first < length) {
-            char c = text.charAt(first);
-            if (c < 0x80 ? !plain[c] : c >= 0xD800 && c < 0xE000 || c > 0xFFFD) {
-                break;
-            }
-            first++;
-        }
+        int first = plainPrefix(text, attribute ? PLAIN_IN_ATTRIBUTE : PLAIN_IN_TEXT);
         if (first == length) {
             ByteBufUtil.writeUtf8(out, text, 0, length);
             return;
@@ -247,10 +244,29 @@ final class XmlWriter {
         }
     }
 
-    /** ASCII characters written as they are in text: all of XML's but {@code & < >} and CR. */
-    private static final boolean[] PLAIN_IN_TEXT = plainAscii("&<>\r");
-    /** ASCII characters written as they are in an attribute: also not quotes nor TAB, LF. */
-    private static final boolean[] PLAIN_IN_ATTRIBUTE = plainAscii("&<>\r'\"\t\n");
+    /**
+     * True if an attribute value is written as its UTF-8 bytes, nothing escaped or dropped: for
+     * those that put a value into XML this writer wrote and must match it byte for byte.
+     */
+    static boolean attributeWrittenAsIs(String value) {
+        return plainPrefix(value, PLAIN_IN_ATTRIBUTE) == value.length();
+    }
+
+    /**
+     * The length of the run at the start of {@code text} written as it is: ASCII as {@code plain}
+     * says, other characters of XML's Char production but surrogates (a pair is kept, but by the
+     * slow path).
+     */
+    private static int plainPrefix(String text, boolean[] plain) {
+        int i = 0;
+        for (int length = text.length(); i < length; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80 ? !plain[c] : c >= 0xD800 && c < 0xE000 || c > 0xFFFD) {
+                break;
+            }
+        }
+        return i;
+    }
 
     private static boolean[] plainAscii(String escapedOrDropped) {
         boolean[] plain = new boolean[0x80];

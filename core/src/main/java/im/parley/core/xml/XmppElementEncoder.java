@@ -72,6 +72,14 @@ public class XmppElementEncoder extends MessageToByteEncoder<Object> {
         }
     }
 
+    /**
+     * True if this encoder writes {@code value}, as an attribute, as its UTF-8 bytes (nothing
+     * escaped or dropped): for code that splices an attribute into XML the encoder wrote.
+     */
+    public static boolean writesAttributeAsIs(String value) {
+        return XmlWriter.attributeWrittenAsIs(value);
+    }
+
     /** The header as the encoder writes it, for logs and tests. */
     public static String toXml(StreamOpen open) {
         ByteBuf buffer = Unpooled.buffer();

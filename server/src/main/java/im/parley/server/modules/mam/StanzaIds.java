@@ -15,6 +15,11 @@ final class StanzaIds {
 
     static final String NAMESPACE = "urn:xmpp:sid:0";
     private static final QName STANZA_ID = QName.get("stanza-id", NAMESPACE);
+    private static final byte[] MESSAGE_END = "</message>".getBytes(StandardCharsets.US_ASCII);
+    // As XmlWriter writes the element that stamped() adds: its namespace declared, id, then by.
+    private static final byte[] STANZA_ID_START = ("<stanza-id xmlns='" + NAMESPACE + "' id='").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STANZA_ID_BY = "' by='".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STANZA_ID_END = "'/>".getBytes(StandardCharsets.US_ASCII);
 
     private StanzaIds() {
     }
@@ -71,7 +76,7 @@ final class StanzaIds {
             return null;
         }
         String by = archive.toString();
-        if (!writtenAsIs(id) || !writtenAsIs(by)) {
+        if (!XmppElementEncoder.writesAttributeAsIs(id) || !XmppElementEncoder.writesAttributeAsIs(by)) {
             return null;
         }
         byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
@@ -88,31 +93,9 @@ final class StanzaIds {
         return stamped;
     }
 
-    private static final byte[] MESSAGE_END = "</message>".getBytes(StandardCharsets.US_ASCII);
-    // As XmlWriter writes the element that stamped() adds: its namespace declared, id, then by.
-    private static final byte[] STANZA_ID_START = ("<stanza-id xmlns='" + NAMESPACE + "' id='").getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] STANZA_ID_BY = "' by='".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] STANZA_ID_END = "'/>".getBytes(StandardCharsets.US_ASCII);
-
     private static int put(byte[] to, int at, byte[] from, int length) {
         System.arraycopy(from, 0, to, at, length);
         return at + length;
-    }
-
-    /**
-     * True if XmlWriter writes {@code value}, as an attribute, as its UTF-8 bytes: no character
-     * it escapes in an attribute ({@code & < > ' "} and whitespace other than a space), none it
-     * drops (outside XML's Char production), and no surrogate (a pair is kept, but not checked here).
-     */
-    private static boolean writtenAsIs(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c == '&' || c == '<' || c == '>' || c == '\'' || c == '"' || c >= 0xD800 && c < 0xE000
-                    || c > 0xFFFD) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** True if {@code by} is {@code archive} in any spelling that prepares to it (RFC 7622 §3). */
