@@ -7,6 +7,7 @@ import im.parley.server.account.AccountService;
 import im.parley.server.admin.LocalAccountAdmin;
 import im.parley.server.c2s.C2sContext;
 import im.parley.server.c2s.C2sFeatures;
+import im.parley.server.c2s.IntakeLimit;
 import im.parley.server.cluster.Cluster;
 import im.parley.server.cluster.ClusterSecrets;
 import im.parley.server.cluster.JdbcClusterSecrets;
@@ -125,10 +126,12 @@ public final class ServerAssembly implements AutoCloseable {
         if (cluster != null) {
             cluster.start(router, router, metrics.registry());
         }
+        IntakeLimit intake = new IntakeLimit(IntakeLimit.DEFAULT_MAX);
+        intake.meter(metrics.registry());
         c2s = new C2sContext(domains, config.tls().starttlsRequired(), builder.tls, mechanisms, accounts,
                 new AuthFailureThrottle(config.limits().maxAuthFailures(), config.limits().authFailureWindow(),
                         builder.clock),
-                builder.blocking, sessions, router, config.limits(), hosts, streamFeatures, metrics);
+                builder.blocking, sessions, router, config.limits(), hosts, streamFeatures, metrics, intake);
     }
 
     /** Starts describing the graph for {@code config}. */

@@ -30,9 +30,11 @@ import org.jxmpp.jid.DomainBareJid;
  * @param hosts the hosts, whose buses get the session lifecycle events of stream management
  * @param features the stream features offered, the core's and the modules'
  * @param metrics the server's meters (stanza and login counters)
+ * @param intake the bound on clients' stanzas in flight, shared by all client streams
  */
 public record C2sContext(Set<DomainBareJid> domains, boolean starttlsRequired, ServerTls tls,
                          SaslMechanisms mechanisms, CredentialRepository credentials, AuthFailureThrottle throttle,
                          Executor blocking, RouteTable sessions, DefaultStanzaRouter router, LimitsConfig limits,
-                         HostRegistry hosts, C2sFeatures features, ServerMetrics metrics) {
+                         HostRegistry hosts, C2sFeatures features, ServerMetrics metrics,
+                         IntakeLimit intake) {
 }

@@ -60,6 +60,8 @@ public final class C2sSession implements LocalSession {
     private final AtomicInteger handedOver = new AtomicInteger();
     /** Stanzas delivered while the stream was closing: routed again once the session ended ({@link #deliver}). */
     private final StanzasHeldWhileClosing heldWhileClosing = new StanzasHeldWhileClosing();
+    /** The connection whose reading {@link #holdReading} holds, and how many holds are on it; guarded by itself. */
+    private final ReadHolds readHolds = new ReadHolds();
 
     public C2sSession(C2sTransport transport, C2sContext context) {
         this.transport = transport;
@@ -363,6 +365,18 @@ public final class C2sSession implements LocalSession {
         rerouteAfterEnd(held);
     }
 
+    /**
+     * Stops reading this connection until {@code until} completes: back-pressure when the
+     * server's stanzas in flight are past its bound ({@link IntakeLimit}). Holds on one connection
+     * add up, and reading resumes when the last ends; a connection that replaced it (XEP-0198 §5
+     * resumption) starts with none. Any thread.
+     */
+    public void holdReading(CompletionStage<?> until) {
+        C2sTransport held = transport;
+        readHolds.take(held);
+        until.whenComplete((ignored, failure) -> readHolds.release(held));
+    }
+
     /** True once the session ended (see {@link #end()}). */
     public boolean isEnded() {
         return ended;
@@ -449,5 +463,27 @@ public final class C2sSession implements LocalSession {
     @Override
     public String toString() {
         return "c2s[" + (jid != null ? jid : authenticated != null ? authenticated : transport) + "]";
+    }
+
+    /** Holds on reading one connection: paused by the first, resumed after the last. */
+    private static final class ReadHolds {
+        private C2sTransport transport;
+        private int count;
+
+        synchronized void take(C2sTransport held) {
+            if (transport != held) {
+                transport = held;
+                count = 0;
+            }
+            if (count++ == 0) {
+                held.pauseReading();
+            }
+        }
+
+        synchronized void release(C2sTransport held) {
+            if (transport == held && --count == 0) {
+                held.resumeReading();
+            }
+        }
     }
 }

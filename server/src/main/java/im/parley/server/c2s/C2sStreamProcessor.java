@@ -20,6 +20,7 @@ import im.parley.core.xml.StreamOpen;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.Jid;
@@ -228,6 +229,14 @@ public final class C2sStreamProcessor {
         context.router().routeFromClient(new Stanza(element, session.jid(), to), session, handling);
         handling.end();
         session.inboundReceived(element, handling.completion());
+        CompletableFuture<Void> handled = handling.completion().toCompletableFuture();
+        if (!handled.isDone()) {
+            // RFC 6120 §13.12: past the server's bound on stanzas in flight, read this client slower.
+            CompletableFuture<Void> room = context.intake().admit(handled);
+            if (!room.isDone()) {
+                session.holdReading(room.completeOnTimeout(null, IntakeLimit.MAX_HOLD.toMillis(), TimeUnit.MILLISECONDS));
+            }
+        }
     }
 
     private boolean isOwnAddress(String claimed) {

@@ -19,7 +19,8 @@ class C2sSessionDeliveryOrderTest {
     private final ManualC2sTransport transport = new ManualC2sTransport();
     /** Delivery reads nothing of the context but the stanza counters. */
     private final C2sSession session = new C2sSession(transport, new C2sContext(null, false, null, null, null, null,
-            null, null, null, null, null, null, new ServerMetrics(List.of())));
+            null, null, null, null, null, null, new ServerMetrics(List.of()),
+            new IntakeLimit(IntakeLimit.DEFAULT_MAX)));
 
     @Test
     void aDeliveryOnTheExecutorQueuesBehindOnesHandedOverFromElsewhere() {

@@ -21,6 +21,7 @@ import im.parley.server.config.LimitsConfig;
 import im.parley.server.module.AccountSequencer;
 import im.parley.server.module.DefaultModuleContext;
 import im.parley.server.modules.ping.PingModule;
+import im.parley.core.stream.Stanzas;
 import im.parley.server.modules.session.LegacySessionModule;
 import im.parley.server.routing.DefaultStanzaRouter;
 import im.parley.server.routing.TurnTimeouts;
@@ -38,6 +39,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
@@ -65,6 +67,11 @@ class C2sStreamHandlerTest {
     /** The blocking executor: runs at once unless a test holds its tasks ({@link #holdBlockingWork}). */
     private final java.util.Queue<Runnable> heldBlockingWork = new java.util.ArrayDeque<>();
     private boolean holdBlockingWork;
+    /** A namespace whose IQs to an account are answered only when the test says so. */
+    private static final String SLOW = "urn:parley:test:slow";
+    private final java.util.Queue<Runnable> slowAnswers = new java.util.ArrayDeque<>();
+    /** A bound of two stanzas in flight, so that three show it. */
+    private final IntakeLimit intake = new IntakeLimit(2);
 
     @AfterEach
     void stopTimeouts() {
@@ -83,6 +90,11 @@ class C2sStreamHandlerTest {
         new DeliveryModule().load(modules);
         new PingModule().load(modules);
         new LegacySessionModule().load(modules);
+        modules.handleAccountIq(SLOW, iq -> {
+            CompletableFuture<org.dom4j.Element> answer = new CompletableFuture<>();
+            slowAnswers.add(() -> answer.complete(Stanzas.iqResult(iq.element())));
+            return answer;
+        });
         InMemoryCredentials credentials = new InMemoryCredentials()
                 .addPassword("parley.test", "romeo", "secret", 64)
                 .addPassword("parley.test", "juliet", "secret", 64);
@@ -90,7 +102,7 @@ class C2sStreamHandlerTest {
         context = new C2sContext(Set.of(domain), false, new ServerTls(Map.of(), Map.of(), domain),
                 SaslMechanisms.defaults(), credentials,
                 new AuthFailureThrottle(50, Duration.ofMinutes(1), Clock.systemUTC()), this::blocking, sessions, router,
-                limits, hosts, features, new ServerMetrics(List.of("PLAIN")));
+                limits, hosts, features, new ServerMetrics(List.of("PLAIN")), intake);
     }
 
     private void blocking(Runnable task) {
@@ -406,5 +418,29 @@ class C2sStreamHandlerTest {
         assertThat(out).startsWith("<challenge");
         assertThat(Pattern.compile("<aborted").matcher(out).results().count()).isEqualTo(aborts);
         assertThat(client.channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void pastTheBoundOnStanzasInFlightTheClientIsReadNoFurtherUntilOneIsHandled_rfc6120_13_12() {
+        Client romeo = new Client();
+        romeo.login("romeo", "orchard");
+        for (int i = 1; i <= 3; i++) {
+            romeo.send("<iq type='get' id='s" + i + "' to='romeo@parley.test'><q xmlns='" + SLOW + "'/></iq>");
+        }
+        assertThat(intake.inFlight()).isEqualTo(3);
+        assertThat(romeo.channel.config().isAutoRead()).as("three in flight, two allowed").isFalse();
+
+        slowAnswers.poll().run();   // s1 answered; s2, in the account's turn behind it, starts
+        romeo.channel.runPendingTasks();
+        assertThat(romeo.channel.config().isAutoRead()).as("two in flight: within the bound").isTrue();
+        slowAnswers.poll().run();
+        slowAnswers.poll().run();
+        romeo.channel.runPendingTasks();
+
+        // Nothing the client sent was lost, and the answers kept its order (RFC 6120 §10.1).
+        String ids = Pattern.compile("<iq[^>]*id=[\"'](s\\d)[\"']").matcher(romeo.output()).results()
+                .map(match -> match.group(1)).reduce("", String::concat);
+        assertThat(ids).isEqualTo("s1s2s3");
+        assertThat(intake.inFlight()).isZero();
     }
 }

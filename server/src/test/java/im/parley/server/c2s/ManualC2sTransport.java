@@ -16,6 +16,8 @@ import org.dom4j.Element;
  * closing does nothing until the test reports the connection lost.
  */
 final class ManualC2sTransport implements C2sTransport {
+    /** False while reading is paused. */
+    boolean reading = true;
     boolean onLoop;
     final Queue<Runnable> pending = new ArrayDeque<>();
     final List<Object> written = new ArrayList<>();
@@ -41,8 +43,8 @@ final class ManualC2sTransport implements C2sTransport {
     @Override public Executor executor() { return pending::add; }
     @Override public boolean inExecutor() { return onLoop; }
     @Override public Runnable schedule(Runnable task, long delayMillis) { return () -> { }; }
-    @Override public void pauseReading() { }
-    @Override public void resumeReading() { }
+    @Override public void pauseReading() { reading = false; }
+    @Override public void resumeReading() { reading = true; }
     @Override public void restartStream() { }
     @Override public boolean dropBufferedWhitespace() { return true; }
     @Override public void setMaxStanzaBytes(int bytes) { }

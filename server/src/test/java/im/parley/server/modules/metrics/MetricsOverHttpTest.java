@@ -97,7 +97,8 @@ class MetricsOverHttpTest {
         assertThat(text.families()).contains("parley_sessions", "parley_logins", "parley_auth_failures",
                 "parley_stanzas_in", "parley_stanzas_out", "parley_bosh_sessions", "parley_offline_stored",
                 "parley_offline_messages", "parley_archive_messages", "parley_blocking_queued_tasks",
-                "parley_blocking_refused_tasks", "jvm_memory_used_bytes", "process_uptime_seconds");
+                "parley_blocking_refused_tasks", "parley_c2s_stanzas_in_flight", "parley_c2s_read_holds",
+                "jvm_memory_used_bytes", "process_uptime_seconds");
 
         HttpResponse<String> openMetrics = get("/metrics", null, "application/openmetrics-text; version=1.0.0");
         assertThat(openMetrics.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
