@@ -60,7 +60,7 @@ public final class C2sSession implements LocalSession {
     private final AtomicInteger handedOver = new AtomicInteger();
     /** Stanzas delivered while the stream was closing: routed again once the session ended ({@link #deliver}). */
     private final StanzasHeldWhileClosing heldWhileClosing = new StanzasHeldWhileClosing();
-    /** The connection whose reading {@link #holdReading} holds, and how many holds are on it; guarded by itself. */
+    /** The connection whose reading {@link #holdReading} holds, and how many holds are on it. */
     private final ReadHolds readHolds = new ReadHolds();
 
     public C2sSession(C2sTransport transport, C2sContext context) {
@@ -463,27 +463,5 @@ public final class C2sSession implements LocalSession {
     @Override
     public String toString() {
         return "c2s[" + (jid != null ? jid : authenticated != null ? authenticated : transport) + "]";
-    }
-
-    /** Holds on reading one connection: paused by the first, resumed after the last. */
-    private static final class ReadHolds {
-        private C2sTransport transport;
-        private int count;
-
-        synchronized void take(C2sTransport held) {
-            if (transport != held) {
-                transport = held;
-                count = 0;
-            }
-            if (count++ == 0) {
-                held.pauseReading();
-            }
-        }
-
-        synchronized void release(C2sTransport held) {
-            if (transport == held && --count == 0) {
-                held.resumeReading();
-            }
-        }
     }
 }
