@@ -20,7 +20,6 @@ import im.parley.core.xml.StreamOpen;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.Jid;
@@ -229,12 +228,15 @@ public final class C2sStreamProcessor {
         context.router().routeFromClient(new Stanza(element, session.jid(), to), session, handling);
         handling.end();
         session.inboundReceived(element, handling.completion());
-        CompletableFuture<Void> handled = handling.completion().toCompletableFuture();
-        if (!handled.isDone()) {
+        if (!handling.isComplete()) {
             // RFC 6120 §13.12: past the server's bound on stanzas in flight, read this client slower.
-            CompletableFuture<Void> room = context.intake().admit(handled);
+            CompletableFuture<Void> room = context.intake().admit(handling.completion());
             if (!room.isDone()) {
-                session.holdReading(room.completeOnTimeout(null, IntakeLimit.MAX_HOLD.toMillis(), TimeUnit.MILLISECONDS));
+                // The hold's cap on the connection's own scheduler, not the JDK's shared delay
+                // queue: an overloaded server holds for most stanzas (routing/TurnTimeouts).
+                Runnable cancel = transport.schedule(() -> room.complete(null), IntakeLimit.MAX_HOLD.toMillis());
+                room.whenComplete((ignored, failure) -> cancel.run());
+                session.holdReading(room);
             }
         }
     }
