@@ -38,15 +38,21 @@ final class ArchiveRequests implements IqHandler {
 
     private final ModuleContext context;
     private final ArchiveIndex store;
+    private final Supplier<CompletableFuture<Void>> queued;
     private final Runnable settle;
     private final ArchivePreferences preferences;
     private final int maxPageSize;
 
-    /** @param settle makes the store hold every message archived so far (the journal's catch-up); blocking */
-    ArchiveRequests(ModuleContext context, ArchiveIndex store, Runnable settle, ArchivePreferences preferences,
-                    int maxPageSize) {
+    /**
+     * @param queued completes once every message queued for the archive so far is written
+     *     ({@link ArchiveWriter#flushed}); never blocks
+     * @param settle makes the store hold every message written so far (the journal's catch-up); blocking
+     */
+    ArchiveRequests(ModuleContext context, ArchiveIndex store, Supplier<CompletableFuture<Void>> queued, Runnable settle,
+                    ArchivePreferences preferences, int maxPageSize) {
         this.context = context;
         this.store = store;
+        this.queued = queued;
         this.settle = settle;
         this.preferences = preferences;
         this.maxPageSize = maxPageSize;
@@ -141,14 +147,15 @@ final class ArchiveRequests implements IqHandler {
     }
 
     /**
-     * A read that sees every message archived (and so acknowledged, XEP-0198 §4) before the
-     * request: the journal's records up to now are indexed first, on the blocking thread.
+     * A read that sees every message archived (and so acknowledged, XEP-0198 §4) or delivered
+     * before the request: the messages queued for the archive are written first, then the
+     * journal's records up to now are indexed, on the blocking thread.
      */
     private CompletionStage<Element> settled(Supplier<Element> read) {
-        return blocking(() -> {
+        return queued.get().thenCompose(written -> blocking(() -> {
             settle.run();
             return read.get();
-        });
+        }));
     }
 
 

@@ -25,16 +25,25 @@ import org.slf4j.LoggerFactory;
  * own appends and no others. Appends are written in the order they were queued, so one account's messages keep
  * their order in its archive (RFC 6120 §10.1). Never blocks the caller: the drain runs on
  * {@code executor} (the blocking executor). A batch's appends complete on the drain's thread
- * right after its write, and the work that follows them (a message's delivery, the account's
- * next stanza) runs there before the next batch: what arrives meanwhile joins that batch. A
- * completion task per batch on another thread of the pool cost a hand-off and a wake-up per
- * batch, a large part of the pool's CPU at a few thousand batches a second (docs/benchmarks.md,
- * "Fewer hand-offs and compactions").
+ * right after its write, and the work that follows them (a sender's acknowledgement; with
+ * preferences that needed a roster read, the message's delivery and the account's next stanza)
+ * runs there before the next batch: what arrives meanwhile joins that batch. A completion task
+ * per batch on another thread of the pool cost a hand-off and a wake-up per batch, a large part
+ * of the pool's CPU at a few thousand batches a second (docs/benchmarks.md, "Fewer hand-offs and
+ * compactions").
  */
 final class ArchiveWriter {
 
-    /** One message for one archive; {@code done} completes with whether the account exists. */
+    /**
+     * One message for one archive; {@code done} completes with whether the account exists. A
+     * null record is a marker of {@link #flushed()}: it writes nothing and completes after the
+     * appends queued before it.
+     */
     private record Append(ArchiveRecord record, CompletableFuture<Boolean> done) {
+
+        boolean isMarker() {
+            return record == null;
+        }
     }
 
     /**
@@ -74,6 +83,24 @@ final class ArchiveWriter {
         return append.done();
     }
 
+    /**
+     * Completes once every append queued before this call has been written or has failed: a
+     * reader that must see every message archived so far (a query of the archive, XEP-0313 §4)
+     * waits for it, as the messages themselves are delivered before their write ({@link
+     * MamModule}). Never blocks; at once if nothing is queued or being written.
+     */
+    CompletableFuture<Void> flushed() {
+        // The queue first: an append polled from it is written by the drain that polled it,
+        // which clears the flag only after the write.
+        if (queue.isEmpty() && !draining.get()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Append marker = new Append(null, new CompletableFuture<>());
+        queue.add(marker);
+        startDrain();
+        return marker.done().thenApply(ignored -> null);
+    }
+
     private void startDrain() {
         if (!draining.compareAndSet(false, true)) {
             return;
@@ -111,26 +138,43 @@ final class ArchiveWriter {
     }
 
     private void write(List<Append> batch) {
+        List<ArchiveRecord> records = new ArrayList<>(batch.size());
+        for (Append append : batch) {
+            if (!append.isMarker()) {
+                records.add(append.record());
+            }
+        }
         List<Boolean> archived;
         try {
-            archived = store.appendAll(batch.stream().map(Append::record).toList());
-            if (archived.size() != batch.size()) {
-                throw new IllegalStateException("the store answered " + archived.size() + " of " + batch.size() + " appends");
+            archived = records.isEmpty() ? List.of() : store.appendAll(records);
+            if (archived.size() != records.size()) {
+                throw new IllegalStateException("the store answered " + archived.size() + " of " + records.size() + " appends");
             }
         } catch (RuntimeException | Error e) {
             // An Error too: the batch's appends must fail, not wait for ever.
-            LOG.warn("cannot archive a batch of {} messages", batch.size(), e);
-            batch.forEach(append -> append.done().completeExceptionally(e));
+            LOG.warn("cannot archive a batch of {} messages", records.size(), e);
+            batch.forEach(append -> {
+                if (append.isMarker()) {
+                    append.done().complete(false);
+                } else {
+                    append.done().completeExceptionally(e);
+                }
+            });
             return;
         }
-        for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).done().complete(archived.get(i));
+        int next = 0;
+        for (Append append : batch) {
+            append.done().complete(append.isMarker() ? Boolean.FALSE : archived.get(next++));
         }
     }
 
     private void failQueued(RuntimeException cause) {
         for (Append append; (append = queue.poll()) != null; ) {
-            append.done().completeExceptionally(cause);
+            if (append.isMarker()) {
+                append.done().complete(false);
+            } else {
+                append.done().completeExceptionally(cause);
+            }
         }
     }
 }

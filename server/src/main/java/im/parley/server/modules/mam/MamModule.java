@@ -39,9 +39,13 @@ import org.slf4j.LoggerFactory;
  * the filters (a blocked message is not archived, §6.1) and before delivery and offline storage,
  * which both get the message with its {@code <stanza-id/>}: offline delivery does not fire these
  * events again, so a message stored offline is archived once. Outbound messages are archived in
- * the sender's archive as they leave ({@code pre-message/*}). Both run in the stanza's turn, so
- * a message counts as handled (XEP-0198 §4) only once archived, and an account's messages are
- * archived in order (RFC 6120 §10.1). The writes are group-committed ({@link ArchiveWriter}):
+ * the sender's archive as they leave ({@code pre-message/*}). A message gets its id and is
+ * queued for the archive in its routing, and goes on without waiting for the write, which the
+ * stanza's handling tracks: it counts as handled (XEP-0198 §4) only once archived, an account's
+ * messages are archived in the order they were routed (RFC 6120 §10.1), and a query waits for
+ * the writes queued before it (see {@link #archiveQueued}). Only while an account's preferences
+ * need its roster read does the archiving wait in the stanza's turn. The writes are
+ * group-committed ({@link ArchiveWriter}):
  * the messages of all accounts that wait for the archive share one write. On the embedded
  * database that write goes to the archive journal ({@link JournaledArchive}), a sequential file
  * write, and an indexer moves the journal into the database thousands of rows per transaction:
@@ -186,7 +190,7 @@ public final class MamModule implements XmppModule {
         context.addAccountFeature(StanzaIds.NAMESPACE);
         // And on the server, as Prosody's mod_mam does: profanity looks for the archive there only.
         context.addServerFeature(NAMESPACE);
-        context.handleAccountIq(NAMESPACE, new ArchiveRequests(context, index, settle, preferences,
+        context.handleAccountIq(NAMESPACE, new ArchiveRequests(context, index, writer::flushed, settle, preferences,
                 context.option(MAX_PAGE_SIZE)));
         context.hook(StanzaEvents.to("message", Shape.BARE), EventPriority.STAMP, this::onInbound);
         context.hook(StanzaEvents.to("message", Shape.FULL), EventPriority.STAMP, this::onInbound);
@@ -251,6 +255,14 @@ public final class MamModule implements XmppModule {
         if (current.from() == null || !ArchivePolicy.shouldArchive(clean)) {
             return Verdict.PASS;
         }
+        CompletableFuture<Boolean> keep = preferences.archives(owner, current.from());
+        if (decided(keep)) {
+            // Stamped and queued for the archive now, passed on without waiting for the write.
+            if (keep.join()) {
+                event.replace(archiveQueued(owner, current, current.from(), true, event));
+            }
+            return Verdict.PASS;
+        }
         return Verdict.suspend(continuation -> event.work().defer(() -> archive(owner, current, current.from(), true)
                 .handle((stamped, failure) -> {
                     if (failure != null) {
@@ -277,12 +289,24 @@ public final class MamModule implements XmppModule {
         if (owner.equals(message.to().asBareJid())) {
             return Verdict.PASS;
         }
+        CompletableFuture<Boolean> keep = preferences.archives(owner, message.to());
+        if (decided(keep)) {
+            if (keep.join()) {
+                archiveQueued(owner, message, message.to(), false, event);
+            }
+            return Verdict.PASS;
+        }
         event.work().defer(() -> archive(owner, message, message.to(), false)
                 .exceptionally(failure -> {
                     LOG.warn("cannot archive a message of {}", owner, failure);
                     return null;
                 }));
         return Verdict.PASS;
+    }
+
+    /** True if the preferences answered at once, as they do unless a roster is being read. */
+    private static boolean decided(CompletableFuture<Boolean> keep) {
+        return keep.isDone() && !keep.isCompletedExceptionally();
     }
 
     /**
@@ -295,19 +319,56 @@ public final class MamModule implements XmppModule {
             if (!keep) {
                 return CompletableFuture.completedFuture(null);
             }
-            Instant stampedAt = context.clock().instant();
-            String id = newId.apply(stampedAt.toEpochMilli());
-            Element stored = stamp ? StanzaIds.stamped(message.element(), id, owner) : message.element();
-            byte[] xml = stamp ? receivedXml(message.element(), stored, id, owner) : sentXml(stored);
-            return writer.append(owner, ArchivedMessage.ofUtf8(id, stampedAt, xml), with)
-                    .thenApply(archived -> {
-                        if (!archived) {
-                            preferences.forget(owner);
-                            return null;
-                        }
-                        return new Stanza(stored, message.from(), message.to());
-                    });
+            Appended appended = append(owner, message, with, stamp);
+            return appended.written().thenApply(archived -> {
+                if (!archived) {
+                    preferences.forget(owner);
+                    return null;
+                }
+                return appended.stanza();
+            });
         });
+    }
+
+    /**
+     * Queues {@code message} for {@code owner}'s archive and returns it as archived (with its
+     * {@code <stanza-id/>} if {@code stamp}) at once, without waiting for the write: the write is
+     * tracked in the stanza's handling (XEP-0198 §4: the sender's stanza counts as handled only
+     * once archived), not in the account's turn, so the account's next stanzas and this one's
+     * delivery do not wait for it. The order of the account's messages in its archive is the
+     * order they were queued ({@link ArchiveWriter}: RFC 6120 §10.1), and a query of the archive
+     * first waits for what was queued before it ({@link ArchiveWriter#flushed}), so a client
+     * never finds a message it received missing from its archive. Waiting in the turn for every
+     * write held each archived message's delivery behind the group commit, and the account's
+     * later stanzas behind it on the writer's thread (docs/benchmarks.md, "Archived without
+     * holding the turn").
+     */
+    private Stanza archiveQueued(EntityBareJid owner, Stanza message, Jid with, boolean stamp, StanzaEvent event) {
+        Appended appended = append(owner, message, with, stamp);
+        event.handling().track(appended.written().handle((archived, failure) -> {
+            if (failure != null) {
+                LOG.warn("cannot archive a message of {}", owner, failure);
+            } else if (!archived) {
+                preferences.forget(owner);
+            }
+            return null;
+        }));
+        return appended.stanza();
+    }
+
+    /** Gives {@code message} its id and queues it for {@code owner}'s archive. */
+    private Appended append(EntityBareJid owner, Stanza message, Jid with, boolean stamp) {
+        Instant stampedAt = context.clock().instant();
+        String id = newId.apply(stampedAt.toEpochMilli());
+        Element stored = stamp ? StanzaIds.stamped(message.element(), id, owner) : message.element();
+        byte[] xml = stamp ? receivedXml(message.element(), stored, id, owner) : sentXml(stored);
+        CompletableFuture<Boolean> written = writer.append(owner, ArchivedMessage.ofUtf8(id, stampedAt, xml), with);
+        return new Appended(stored == message.element() ? message : new Stanza(stored, message.from(), message.to()),
+                written);
+    }
+
+    /** A message queued for an archive, as archived, and its write. */
+    private record Appended(Stanza stanza, CompletableFuture<Boolean> written) {
     }
 
     /**

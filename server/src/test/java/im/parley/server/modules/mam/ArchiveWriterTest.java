@@ -118,6 +118,65 @@ class ArchiveWriterTest {
     }
 
     @Test
+    void flushedCompletesOnlyAfterTheAppendsQueuedBeforeItAndWritesNothingItself() {
+        ArchiveWriter writer = new ArchiveWriter(this::record, tasks::add, 500);
+        assertThat(writer.flushed()).as("nothing queued").isDone();
+        CompletableFuture<Boolean> before = writer.append(ROMEO, message("1"), JULIET);
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        before.thenRun(() -> order.add("append"));
+        CompletableFuture<Void> flushed = writer.flushed();
+        flushed.thenRun(() -> order.add("flushed"));
+        CompletableFuture<Boolean> after = writer.append(ROMEO, message("2"), JULIET);
+        assertThat(flushed).isNotDone();
+
+        runTasks();
+
+        assertThat(flushed).isDone();
+        assertThat(order).containsExactly("append", "flushed");
+        assertThat(after).isCompletedWithValue(true);
+        assertThat(batches).containsExactly(List.of("1", "2"));
+    }
+
+    @Test
+    void flushedCompletesNormallyWhenTheBatchBeforeItFailed() {
+        ArchiveWriter writer = new ArchiveWriter(batch -> {
+            throw new IllegalStateException("disk full");
+        }, tasks::add, 500);
+        CompletableFuture<Boolean> append = writer.append(ROMEO, message("1"), JULIET);
+        CompletableFuture<Void> flushed = writer.flushed();
+
+        runTasks();
+
+        assertThat(append).isCompletedExceptionally();
+        assertThat(flushed).isCompleted();
+    }
+
+    @Test
+    void flushedWaitsForABatchBeingWrittenEvenWhenTheQueueIsEmpty() throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            ArchiveWriter writer = new ArchiveWriter(batch -> {
+                writing.countDown();
+                awaitLatch(release);
+                return record(batch);
+            }, pool, 500);
+            writer.append(ROMEO, message("1"), JULIET);
+            awaitLatch(writing);
+
+            CompletableFuture<Void> flushed = writer.flushed();
+            assertThat(flushed).as("the batch polled from the queue is still being written").isNotDone();
+            release.countDown();
+
+            flushed.get(10, TimeUnit.SECONDS);
+            assertThat(batches).containsExactly(List.of("1"));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void anAppendForAnAccountThatDoesNotExistCompletesWithFalse() {
         ArchiveWriter writer = new ArchiveWriter(batch -> List.of(true, false), tasks::add, 10);
         CompletableFuture<Boolean> known = writer.append(ROMEO, message("1"), JULIET);

@@ -175,6 +175,69 @@ class MamModuleTest {
         assertThat(ids(query(romeo, "", ""))).containsExactly(ours.attributeValue("id"));
     }
 
+    /**
+     * A message for an online account is delivered, with its {@code <stanza-id/>}, without waiting
+     * for the archive's write; the sender's stanza counts as handled (XEP-0198 §4) only once
+     * written, and a query (XEP-0313 §4) waits for what was queued before it, so the client never
+     * misses in its archive a message it received. The archive's writes are held here.
+     */
+    @Test
+    void deliveryDoesNotWaitForTheWriteButTheSendersAckAndAQueryDo_xep0198_4_and_xep0313_4() throws Exception {
+        server.close();
+        HeldWork blocking = new HeldWork();
+        server = new TestServer(ParleyConfig.defaults().with(MamModule.INDEX_DELAY, Duration.ofHours(1))
+                .withDomains(List.of("parley.test")).withDataDir(dataDir), clock,
+                ModuleCatalog.of(TestServer.discoveredModulesReplacing(MamModule.class, new MamModule())), blocking);
+        romeo = online("romeo@parley.test", "orchard");
+        TestClient phone = server.connect();
+        SmClients.authenticate(phone, "juliet@parley.test");
+        phone.send("<iq type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>phone</resource></bind></iq>");
+        phone.send("<enable xmlns='" + SmClients.SM + "'/>");
+        assertThat(phone.send("<r xmlns='" + SmClients.SM + "'/>")).contains("h='0'");
+        blocking.hold();
+
+        phone.send("<message to='romeo@parley.test' type='chat'><body>held</body></message>");
+
+        Element delivered = romeo.received().get(0);
+        String id = delivered.element(QName.get("stanza-id", SID)).attributeValue("id");
+        assertThat(id).isNotBlank();
+        assertThat(phone.send("<r xmlns='" + SmClients.SM + "'/>")).as("not handled before it is archived").contains("h='0'");
+        sends(romeo, "<iq type='set' id='q'><query xmlns='urn:xmpp:mam:2' queryid='f27'/></iq>");
+        assertThat(romeo.received()).as("the query waits for the write").isEmpty();
+
+        blocking.release();
+
+        assertThat(ids(romeo.received())).containsExactly(id);
+        assertThat(phone.send("<r xmlns='" + SmClients.SM + "'/>")).contains("h='1'");
+    }
+
+    /** Blocking work at once, except while held: then queued until released. */
+    private static final class HeldWork implements java.util.concurrent.Executor {
+
+        private final java.util.Queue<Runnable> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private volatile boolean holding;
+
+        @Override
+        public void execute(Runnable task) {
+            if (holding) {
+                held.add(task);
+            } else {
+                task.run();
+            }
+        }
+
+        void hold() {
+            holding = true;
+        }
+
+        void release() {
+            holding = false;
+            for (Runnable task; (task = held.poll()) != null; ) {
+                task.run();
+            }
+        }
+    }
+
     @Test
     void aQueryReturnsBothDirectionsInOrderBeforeTheFin_xep0313_4_and_4_2() {
         fiveMessages();
