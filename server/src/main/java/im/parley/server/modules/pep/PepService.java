@@ -142,10 +142,11 @@ public final class PepService {
 
     /**
      * The items of {@code owner}'s node, oldest first, as the owner sees them; empty without such
-     * a node. For the server's own modules (bookmarks, avatars): expired items (§16.4.4) are
-     * left to {@link #purgeExpired}.
+     * a node. For the server's own modules (bookmarks, avatars), which see no expired item
+     * (§16.4.4) either: a node whose configuration has items expire drops them first.
      */
     public List<PepItem> items(EntityBareJid owner, String node) {
+        store.node(owner, node).ifPresent(config -> expire(owner, node, config));
         return store.items(owner, node, -1);
     }
 

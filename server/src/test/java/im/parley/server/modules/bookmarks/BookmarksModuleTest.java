@@ -6,10 +6,14 @@ import static im.parley.server.modules.roster.RosterScript.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import im.parley.server.config.ParleyConfig;
+import im.parley.server.module.ModuleCatalog;
 import im.parley.server.modules.pep.PepScript;
+import im.parley.server.testing.MovableClock;
 import im.parley.server.testing.TestClient;
 import im.parley.server.testing.TestServer;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.dom4j.Element;
 import org.dom4j.QName;
@@ -115,6 +119,32 @@ class BookmarksModuleTest {
             assertThat(c.attributeValue("autojoin")).isEqualTo("true");
             assertThat(c.elementText(QName.get("nick", LEGACY))).isEqualTo("JC");
         });
+    }
+
+    /**
+     * XEP-0060 §16.4.4 {@code pubsub#item_expire} on the bookmarks node: an expired bookmark is
+     * gone for the compatibility too, not only for the node's own readers.
+     */
+    @Test
+    void anExpiredBookmarkIsNotReadThroughPrivateXml_xep0060_16_4_4() throws Exception {
+        server.close();
+        MovableClock clock = new MovableClock(Instant.parse("2026-01-01T12:00:00Z"));
+        server = new TestServer(ParleyConfig.defaults().withDomains(List.of("parley.test")).withDataDir(dir), clock,
+                ModuleCatalog.discover());
+        modern = online(JULIET, "phone");
+        legacy = online(JULIET, "desktop");
+        modern.stanzas();
+        iq(modern, publishBookmark("old@conference.shakespeare.lit", "<conference xmlns='" + BOOKMARKS2 + "'/>"));
+        iq(modern, "<iq type='set' id='q'><pubsub xmlns='" + PUBSUB + "#owner'><configure node='" + BOOKMARKS2 + "'>"
+                + "<x xmlns='jabber:x:data' type='submit'>"
+                + "<field var='FORM_TYPE' type='hidden'><value>" + PUBSUB + "#node_config</value></field>"
+                + "<field var='pubsub#item_expire'><value>60</value></field></x></configure></pubsub></iq>");
+        clock.advance(Duration.ofSeconds(30));
+        iq(modern, publishBookmark("new@conference.shakespeare.lit", "<conference xmlns='" + BOOKMARKS2 + "'/>"));
+        clock.advance(Duration.ofSeconds(31));
+
+        assertThat(privateBookmarks(legacy).elements()).extracting(c -> c.attributeValue("jid"))
+                .containsExactly("new@conference.shakespeare.lit");
     }
 
     @Test
