@@ -1,5 +1,6 @@
 package im.parley.server.modules.mam;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -8,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.Jid;
 import org.slf4j.Logger;
@@ -60,16 +62,38 @@ final class ArchiveWriter {
     private final BatchStore store;
     private final Executor executor;
     private final int batchSize;
+    /**
+     * The most writes one drain makes before it hands its thread on: the drain goes on as a new
+     * task behind the executor's others, so that a writer that always has appends waiting does
+     * not keep a thread of a shared pool for good.
+     */
+    static final int WRITES_PER_RUN = 64;
+
+    private final long lingerNanos;
     private final Queue<Append> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
 
+    /** A writer whose drain writes what waits, and ends as soon as nothing does. */
     ArchiveWriter(BatchStore store, Executor executor, int batchSize) {
+        this(store, executor, batchSize, Duration.ZERO);
+    }
+
+    /**
+     * @param linger how long the drain waits after each write for more appends before it looks
+     *     at the queue again (and ends if it is empty): appends meanwhile find it running, wake no
+     *     thread, and go out in its next write together; zero for none
+     */
+    ArchiveWriter(BatchStore store, Executor executor, int batchSize, Duration linger) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        if (linger.isNegative()) {
+            throw new IllegalArgumentException("linger must not be negative, got " + linger);
         }
         this.store = store;
         this.executor = executor;
         this.batchSize = batchSize;
+        this.lingerNanos = linger.toNanos();
     }
 
     /**
@@ -102,9 +126,13 @@ final class ArchiveWriter {
     }
 
     private void startDrain() {
-        if (!draining.compareAndSet(false, true)) {
-            return;
+        if (draining.compareAndSet(false, true)) {
+            submitDrain();
         }
+    }
+
+    /** Runs a drain on the executor; {@link #draining} is set. */
+    private void submitDrain() {
         try {
             executor.execute(this::drain);
         } catch (RejectedExecutionException e) {
@@ -113,14 +141,33 @@ final class ArchiveWriter {
         }
     }
 
-    /** Writes batches until the queue is empty; only one drain runs at a time, so batches keep queue order. */
+    /**
+     * Writes batches until the queue is empty; only one drain runs at a time, so batches keep
+     * queue order. With a linger, it waits that long after each write before it looks again:
+     * without one, under load most batches held a few messages, and each cost a write system
+     * call and a wake-up of a blocking thread by the event loop that appended (docs/benchmarks.md,
+     * "Archived without holding the turn"). After {@link #WRITES_PER_RUN} writes it goes on as a
+     * new task of the executor, still the one drain.
+     */
     private void drain() {
+        boolean handedOn = false;
         try {
+            int written = 0;
             for (List<Append> batch = nextBatch(); !batch.isEmpty(); batch = nextBatch()) {
                 write(batch);
+                if (++written == WRITES_PER_RUN) {
+                    handedOn = true;
+                    submitDrain();
+                    return;
+                }
+                if (lingerNanos > 0) {
+                    LockSupport.parkNanos(lingerNanos);
+                }
             }
         } finally {
-            draining.set(false);
+            if (!handedOn) {
+                draining.set(false);
+            }
         }
         // An append queued after the last poll but before the flag was cleared found a drain
         // running and did not start one.

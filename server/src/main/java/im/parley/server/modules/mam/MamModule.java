@@ -97,6 +97,11 @@ public final class MamModule implements XmppModule {
 
     private static final Logger LOG = LoggerFactory.getLogger(MamModule.class);
     private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
+    /**
+     * How long the journal's writer waits after each write for more ({@link ArchiveWriter}): at
+     * most this much later is a sender's stanza acknowledged (XEP-0198); no delivery waits for it.
+     */
+    static final Duration JOURNAL_LINGER = Duration.ofNanos(500_000);
 
     private ModuleContext context;
     /** The archive's table: the archive on PostgreSQL; with the embedded database, what an import wrote. */
@@ -180,7 +185,10 @@ public final class MamModule implements XmppModule {
                 }
             });
         }
-        this.writer = new ArchiveWriter(batches, context.blocking(), context.option(WRITE_BATCH));
+        // The journal's writes are cheap and frequent: its writer lingers after each, so that the
+        // next takes what came meanwhile (what waits for it is the senders' acknowledgements).
+        this.writer = new ArchiveWriter(batches, context.blocking(), context.option(WRITE_BATCH),
+                journal == null ? Duration.ZERO : JOURNAL_LINGER);
         JdbcArchivePrefsStore prefs = new JdbcArchivePrefsStore(schema);
         this.preferences = new ArchivePreferences(prefs, prefs.allPrefs(context.host().domain()),
                 context.storage().rosters(), context.option(DEFAULT), context.blocking());

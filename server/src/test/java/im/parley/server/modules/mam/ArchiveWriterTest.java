@@ -117,6 +117,68 @@ class ArchiveWriterTest {
         assertThat(later).isCompletedWithValue(true);
     }
 
+    /**
+     * A lingering writer waits after a write before it looks at the queue again: what is
+     * appended meanwhile starts no drain of its own and goes out in its next write, together.
+     */
+    @Test
+    void aLingeringDrainTakesTheAppendsMadeWhileItWaitsInOneWrite() throws Exception {
+        CountDownLatch firstWritten = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        AtomicInteger drains = new AtomicInteger();
+        try {
+            ArchiveWriter writer = new ArchiveWriter(batch -> {
+                List<Boolean> answer = record(batch);
+                firstWritten.countDown();
+                return answer;
+            }, task -> {
+                drains.incrementAndGet();
+                pool.execute(task);
+            }, 500, Duration.ofSeconds(2));
+            writer.append(ROMEO, message("1"), JULIET);
+            awaitLatch(firstWritten);
+
+            List<CompletableFuture<Boolean>> during = List.of(writer.append(ROMEO, message("2"), JULIET),
+                    writer.append(JULIET, message("3"), ROMEO), writer.append(ROMEO, message("4"), JULIET));
+
+            CompletableFuture.allOf(during.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            assertThat(batches).containsExactly(List.of("1"), List.of("2", "3", "4"));
+            assertThat(drains).as("the appends during the wait started no drain").hasValue(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A drain that always finds more hands its thread on after {@link ArchiveWriter#WRITES_PER_RUN}
+     * writes: it goes on as a new task behind the executor's others, still the one drain.
+     */
+    @Test
+    void aDrainThatAlwaysFindsMoreGoesOnAsANewTaskAfterItsShareOfWrites() {
+        List<ArchiveWriter> writers = new ArrayList<>();
+        AtomicInteger next = new AtomicInteger(1);
+        ArchiveWriter writer = new ArchiveWriter(batch -> {
+            if (next.get() <= ArchiveWriter.WRITES_PER_RUN + 1) {
+                writers.get(0).append(ROMEO, message(String.valueOf(next.incrementAndGet())), JULIET);
+            }
+            return record(batch);
+        }, tasks::add, 500);
+        writers.add(writer);
+        writer.append(ROMEO, message("1"), JULIET);
+
+        tasks.poll().run();
+
+        assertThat(batches).hasSize(ArchiveWriter.WRITES_PER_RUN);
+        assertThat(tasks).as("the drain again, behind other tasks").hasSize(1);
+        writer.append(JULIET, message("later"), ROMEO);
+        assertThat(tasks).as("an append meanwhile starts no second drain").hasSize(1);
+        runTasks();
+        assertThat(batches.stream().flatMap(List::stream).toList()).endsWith(
+                String.valueOf(ArchiveWriter.WRITES_PER_RUN + 2));
+        assertThat(batches.stream().flatMap(List::stream)).contains("later");
+        assertThat(tasks).isEmpty();
+    }
+
     @Test
     void flushedCompletesOnlyAfterTheAppendsQueuedBeforeItAndWritesNothingItself() {
         ArchiveWriter writer = new ArchiveWriter(this::record, tasks::add, 500);
