@@ -63,6 +63,11 @@ final class BoshSession {
     private String streamFrom;
     private boolean terminated;
     private boolean starting;
+    /**
+     * Pauses of the stream's input now in force ({@link #pauseReading}): while any is, the
+     * requests that come wait in the window unprocessed.
+     */
+    private int readPauses;
 
     BoshSession(String sid, BoshSessions registry, EventLoop loop, C2sContext context,
                 List<FeatureNegotiator<C2sSession>> features, BoshSessions.Grant grant, InetAddress address,
@@ -157,8 +162,16 @@ final class BoshSession {
             return;
         }
         window.await(request);
+        processWaiting();
+    }
+
+    /**
+     * Processes the requests that are next in {@code rid} order, until one is missing or the
+     * stream's input is paused ({@link #pauseReading}).
+     */
+    private void processWaiting() {
         BoshRequest next;
-        while (!terminated && (next = window.pollNext()) != null) {
+        while (!terminated && readPauses == 0 && (next = window.pollNext()) != null) {
             process(next);
         }
         if (window.hasWaiting() || !held.isEmpty()) {
@@ -362,6 +375,25 @@ final class BoshSession {
         enqueue(message);
         if (flush && !terminated) {
             flush();
+        }
+    }
+
+    /**
+     * The stream takes no more input for now: a feature step runs, or the server's stanzas in
+     * flight are past its bound (RFC 6120 §13.12, {@code IntakeLimit}). The requests that come
+     * meanwhile wait in the window, their payloads unread, as a TCP connection's bytes wait in
+     * its buffers: the client has at most {@code requests} of them out (XEP-0124 §11), so it
+     * sends no more until one is answered, and the held requests are still answered with what
+     * the server sends. Pauses add up; input goes on when the last ends ({@link #resumeReading}).
+     */
+    void pauseReading() {
+        readPauses++;
+    }
+
+    /** Ends one pause ({@link #pauseReading}); after the last, the waiting requests are processed in order. */
+    void resumeReading() {
+        if (readPauses > 0 && --readPauses == 0) {
+            processWaiting();
         }
     }
 

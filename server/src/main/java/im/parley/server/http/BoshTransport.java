@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The stream's side of a {@link BoshSession}: what the shared {@link C2sStreamProcessor}
  * writes goes to the session's output, always on the session's event loop. Much of what a
- * TCP transport does has no meaning over BOSH (XEP-0206): no STARTTLS, no read pressure, no
- * channel binding.
+ * TCP transport does has no meaning over BOSH (XEP-0206): no STARTTLS, no channel binding.
+ * Reading pauses by leaving the client's next requests unprocessed ({@link BoshSession#pauseReading}).
  */
 final class BoshTransport implements C2sTransport {
 
@@ -101,13 +101,25 @@ final class BoshTransport implements C2sTransport {
         return () -> future.cancel(false);
     }
 
-    /** Input is bounded by the request window (XEP-0124 §11); the processor queues the rest. */
+    /**
+     * The requests that come next wait unprocessed until {@link #resumeReading}: back-pressure
+     * for the server's bound on stanzas in flight, and no input while a feature step runs.
+     * Called on the session's loop when it pauses for a stanza or a step it is processing, so
+     * it takes effect before the next request of a batch.
+     */
     @Override
     public void pauseReading() {
+        onLoop(session::pauseReading);
     }
 
+    /**
+     * Always a task of its own on the loop, as reading a TCP connection resumes only after the
+     * current task: the stream processor resumes before it handles what it queued during a
+     * step, which must go before the next request's payload.
+     */
     @Override
     public void resumeReading() {
+        loop.execute(session::resumeReading);
     }
 
     /** XEP-0206 §5: the client's next {@code xmpp:restart} body starts the new stream. */
