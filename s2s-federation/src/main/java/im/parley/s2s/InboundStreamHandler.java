@@ -24,6 +24,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.dom4j.Element;
 import org.jxmpp.jid.DomainBareJid;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * features (STARTTLS, SASL EXTERNAL, the dialback announcement, XEP-0478 limits) through the generic
  * {@link StreamNegotiator}, Server Dialback in both roles (XEP-0220: receiving server verifying
  * a {@code db:result}, authoritative server answering a {@code db:verify}), and stanza intake
- * with the RFC 6120 §13.1 / §4.9.3 address checks.
+ * with the RFC 6120 §13.1 / §4.9.3 address checks and the server's bound on stanzas from peers
+ * in flight (§13.12, {@link InboundReading}).
  */
 final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
 
@@ -46,6 +48,7 @@ final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
     private final StreamNegotiator<InboundSession> negotiator;
     private final HeldInput<Object> held = new HeldInput<>();
     private InboundSession session;
+    private InboundReading reading;
     private ScheduledFuture<?> negotiationTimeout;
 
     InboundStreamHandler(S2sRouter router, List<FeatureNegotiator<InboundSession>> features) {
@@ -61,6 +64,7 @@ final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         session = new InboundSession(ctx.channel(), router);
+        reading = new InboundReading(ctx.channel());
         router.inboundOpened();
         long timeout = router.settings().negotiationTimeout().toMillis();
         negotiationTimeout = ctx.executor().schedule(() -> {
@@ -187,7 +191,7 @@ final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
 
     private void runFeature(ChannelHandlerContext ctx, FeatureNegotiator<InboundSession> feature, Element element) {
         held.stepStarted();
-        ctx.channel().config().setAutoRead(false);
+        reading.stepStarted();
         feature.process(element, session).whenComplete((outcome, failure) -> {
             if (ctx.executor().inEventLoop()) {
                 afterFeatureStep(ctx, feature, outcome, failure);
@@ -209,7 +213,7 @@ final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
                 session.raiseStanzaLimit();
             }
         }
-        ctx.channel().config().setAutoRead(true);
+        reading.stepDone();
         held.stepDone(next -> {
             try {
                 handle(ctx, next);
@@ -317,7 +321,11 @@ final class InboundStreamHandler extends ChannelInboundHandlerAdapter {
                     "'" + fromDomain + "' is not authenticated for '" + toDomain + "' on this stream"));
             return;
         }
-        router.deliverInbound(new Stanza(ContentNamespace.toClient(element), from, to));
+        CompletableFuture<Void> room = router.deliverInbound(new Stanza(ContentNamespace.toClient(element), from, to));
+        if (!room.isDone()) {
+            // RFC 6120 §13.12: past the bound on stanzas from peers in flight, read this peer slower.
+            reading.holdUntil(room);
+        }
     }
 
     private Optional<DomainBareJid> hostedDomain(String domain) {

@@ -5,6 +5,7 @@ import im.parley.core.routing.Bounces;
 import im.parley.core.routing.Handling;
 import im.parley.core.routing.RemoteRouter;
 import im.parley.core.routing.Stanza;
+import im.parley.core.routing.StanzaIntake;
 import im.parley.core.routing.StanzaRouter;
 import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class S2sRouter implements RemoteRouter {
 
     private static final Logger LOG = LoggerFactory.getLogger(S2sRouter.class);
+    private static final CompletableFuture<Void> ROOM = CompletableFuture.completedFuture(null);
 
     private final S2sSettings settings;
     private final EventLoopGroup eventLoops;
@@ -52,6 +54,7 @@ public final class S2sRouter implements RemoteRouter {
     private final AtomicInteger inbound = new AtomicInteger();
     private final Set<DomainBareJid> services = ConcurrentHashMap.newKeySet();
     private volatile StanzaRouter local;
+    private volatile StanzaIntake intake = StanzaIntake.UNBOUNDED;
 
     /**
      * @param settings federation settings
@@ -73,6 +76,15 @@ public final class S2sRouter implements RemoteRouter {
         this.resolver = resolver;
         this.tls = new S2sTls(settings.keys());
         this.connector = new OutboundConnector(eventLoops, channelClass, settings);
+    }
+
+    /**
+     * Bounds the stanzas from peers still being handled (RFC 6120 §13.12): past the bound, an
+     * inbound stream whose stanza adds to them is read no further until admitted. Unbounded
+     * unless set; set it before {@link #start}.
+     */
+    public void limitIntake(StanzaIntake limit) {
+        this.intake = Objects.requireNonNull(limit, "limit");
     }
 
     @Override
@@ -158,12 +170,20 @@ public final class S2sRouter implements RemoteRouter {
         return answer;
     }
 
-    /** Hands a stanza received from a remote domain (already in {@code jabber:client}) to the local router. */
-    void deliverInbound(Stanza stanza) {
+    /**
+     * Routes a stanza a peer sent to a local domain, as part of a handling of its own; returns
+     * what its stream waits for before reading more ({@link #limitIntake}): complete at once when
+     * its routing finished, or when the stanzas from peers in flight are within the bound.
+     */
+    CompletableFuture<Void> deliverInbound(Stanza stanza) {
         StanzaRouter router = local;
-        if (router != null) {
-            router.route(stanza);
+        if (router == null) {
+            return ROOM;
         }
+        Handling handling = Handling.begin();
+        router.route(stanza, handling);
+        handling.end();
+        return handling.isComplete() ? ROOM : intake.admit(handling.completion());
     }
 
     /**

@@ -9,21 +9,11 @@ import static org.awaitility.Awaitility.await;
 import im.parley.core.routing.Stanza;
 import im.parley.core.tls.KeyMaterial;
 import im.parley.core.tls.SelfSignedCertificates;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,37 +31,21 @@ class InboundStreamLimitsTest {
 
     private final List<Stanza> routedLocally = new CopyOnWriteArrayList<>();
     private final KeyMaterial remoteKey = SelfSignedCertificates.generate(REMOTE);
-    private EventLoopGroup group;
-    private S2sRouter router;
-    private Channel listener;
+    private InboundListener listener;
 
     @BeforeEach
     void start() throws Exception {
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        // The peer's self-signed certificate is a trust anchor: SASL EXTERNAL is offered to it.
-        router = TestS2sRouters.start(group, Map.of(), true, List.of(remoteKey.leaf()), Duration.ofSeconds(30),
-                routedLocally::add);
-        listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(router.inboundInitializer(false))
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+        listener = InboundListener.start(List.of(remoteKey.leaf()), routedLocally::add);
     }
 
     @AfterEach
     void stop() throws Exception {
-        listener.close().sync();
-        router.stop();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        listener.close();
     }
 
-    /**
-     * XEP-0478 §3.1, §4: no limits before authentication (neither before TLS nor in the features
-     * that offer dialback and SASL EXTERNAL); after the SASL EXTERNAL restart, max-bytes (the
-     * post-authentication limit, then enforced to the byte) and idle-seconds (twice
-     * federation.idle_timeout: when an idle authenticated inbound stream is closed).
-     */
     @Test
     void limitsAreAnnouncedOnceThePeerIsAuthenticatedAndHoldToTheByte() throws Exception {
-        try (ScriptedS2sPeer peer = ScriptedS2sPeer.connect((InetSocketAddress) listener.localAddress())) {
+        try (ScriptedS2sPeer peer = listener.connect()) {
             peer.send(ScriptedS2sPeer.header(REMOTE, LOCAL, null));
             assertThat(peer.readThrough("</stream:features>")).contains("<starttls").doesNotContain(LIMITS_NS);
 

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
+import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
@@ -82,6 +83,26 @@ final class ScriptedS2sPeer implements AutoCloseable {
         String text = unread.substring(0, matcher.end());
         unread.delete(0, matcher.end());
         return text;
+    }
+
+    /**
+     * As the receiving server's peer {@code from}, opens a stream to {@code to} and authenticates
+     * with STARTTLS and SASL EXTERNAL presenting {@code key} (RFC 6120 §5, §6.4.6); returns the
+     * features after the last restart.
+     */
+    String authenticateWithExternal(String from, String to, KeyMaterial key) throws Exception {
+        send(header(from, to, null));
+        readThrough("</stream:features>");
+        send("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+        readThrough("<proceed[^>]*/>");
+        startTls(key, false);
+        send(header(from, to, null));
+        readThrough("</stream:features>");
+        send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='EXTERNAL'>"
+                + Base64.getEncoder().encodeToString(from.getBytes(StandardCharsets.UTF_8)) + "</auth>");
+        readThrough("<success[^>]*/>");
+        send(header(from, to, null));
+        return readThrough("</stream:features>");
     }
 
     /** Switches the socket to TLS, as the server of the handshake or as its client, presenting {@code key}. */

@@ -155,6 +155,7 @@ public final class ParleyServer implements AutoCloseable {
                 + "(hosts: {}); the certificate serves only the hosts it names", name, name,
                 String.join(", ", hostNames(domains, services))));
         if (s2s != null) {
+            s2s.limitIntake(assembly.s2sIntake());
             s2s.start(assembly.router());
             S2sInitializer.serveComponentHosts(s2s, services, serviceKeys);
             certificates.onChange(s2s::replaceCertificates);

@@ -7,6 +7,7 @@ import im.parley.server.account.AccountService;
 import im.parley.server.admin.LocalAccountAdmin;
 import im.parley.server.c2s.C2sContext;
 import im.parley.server.c2s.C2sFeatures;
+import im.parley.core.routing.StanzaIntake;
 import im.parley.server.c2s.IntakeLimit;
 import im.parley.server.cluster.Cluster;
 import im.parley.server.cluster.ClusterSecrets;
@@ -76,6 +77,8 @@ public final class ServerAssembly implements AutoCloseable {
     private boolean modulesStopped;
     private final Map<DomainBareJid, List<String>> moduleNamesByDomain;
     private final C2sContext c2s;
+    /** The bound on stanzas from other servers in flight, apart from the clients' (RFC 6120 §13.12). */
+    private final IntakeLimit s2sIntake;
     private final HttpServices httpServices = new HttpServices();
     private final ServerMetrics metrics;
     /** This server as a cluster node, or null when {@code cluster.enabled} is false. */
@@ -128,6 +131,8 @@ public final class ServerAssembly implements AutoCloseable {
         }
         IntakeLimit intake = new IntakeLimit(IntakeLimit.DEFAULT_MAX);
         intake.meter(metrics.registry());
+        s2sIntake = new IntakeLimit(IntakeLimit.DEFAULT_MAX, "s2s");
+        s2sIntake.meter(metrics.registry());
         c2s = new C2sContext(domains, config.tls().starttlsRequired(), builder.tls, mechanisms, accounts,
                 new AuthFailureThrottle(config.limits().maxAuthFailures(), config.limits().authFailureWindow(),
                         builder.clock),
@@ -232,6 +237,11 @@ public final class ServerAssembly implements AutoCloseable {
     /** The modules that run on a hosted domain, in load order ({@code modules.disabled_on}). */
     public List<String> moduleNames(DomainBareJid domain) {
         return moduleNamesByDomain.getOrDefault(domain, List.of());
+    }
+
+    /** The bound on stanzas from other servers still being handled, for the federation's inbound streams. */
+    public StanzaIntake s2sIntake() {
+        return s2sIntake;
     }
 
     /** What every client stream shares, the stream features modules added included. */

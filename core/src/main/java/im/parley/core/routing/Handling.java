@@ -36,7 +36,7 @@ public final class Handling {
         return new Handling(1);
     }
 
-    /** For stanzas no one waits for (the server's own, those from other servers): tracks nothing. */
+    /** For stanzas no one waits for (the server's own): tracks nothing. */
     public static Handling none() {
         return NONE;
     }

@@ -1,5 +1,6 @@
 package im.parley.server.c2s;
 
+import im.parley.core.routing.StanzaIntake;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The server's bound on stanzas from clients still being handled (RFC 6120 §13.12: a server
+ * The server's bound on stanzas from clients (or, a second one, from other servers) still being
+ * handled (RFC 6120 §13.12: a server
  * protects itself from a flood). Most stanzas are handled before the read that brought them
  * returns; some wait for work behind the event loops (the archive's writer, storage, an account's
  * turn behind its earlier stanzas), and those pile up in memory when clients send more than that
@@ -25,9 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * the order they were held, each time a stanza is handled while the count is within the bound:
  * a client let go reads what it sent meanwhile, so releasing them all at once brought back as
  * much as they had held (the count went past 100,000 with a bound of 10,000). A hold ends after
- * {@link #MAX_HOLD} in any case. One per server.
+ * {@link #MAX_HOLD} in any case. One per server for its client streams, one for its server
+ * streams (so that a flood from a peer server does not hold local clients, nor the reverse).
  */
-public final class IntakeLimit {
+public final class IntakeLimit implements StanzaIntake {
 
     /** The default bound: a few seconds of a busy server's handling, a few MB of stanzas. */
     public static final int DEFAULT_MAX = 10_000;
@@ -35,22 +38,37 @@ public final class IntakeLimit {
      * The longest one hold lasts, should the count never get back within the bound (work that
      * never completes: a piece of deferred work fails after 60 s).
      */
-    static final Duration MAX_HOLD = Duration.ofSeconds(10);
+    static final Duration MAX_HOLD = StanzaIntake.MAX_HOLD;
 
     private static final CompletableFuture<Void> ROOM = CompletableFuture.completedFuture(null);
 
     private final int max;
+    /** {@code c2s} or {@code s2s}: the streams it bounds, in its meters' names. */
+    private final String streams;
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Times a session was told to wait, since the start. */
     private final AtomicLong holds = new AtomicLong();
     /** The held sessions' waits, oldest first; one completed already (its hold's time ran out) is skipped. */
     private final Queue<CompletableFuture<Void>> held = new ConcurrentLinkedQueue<>();
 
+    /** The bound on stanzas from clients. */
     public IntakeLimit(int max) {
+        this(max, "c2s");
+    }
+
+    /**
+     * @param streams {@code c2s} (from clients) or {@code s2s} (from other servers), as its meters
+     *     are named
+     */
+    public IntakeLimit(int max, String streams) {
         if (max < 1) {
             throw new IllegalArgumentException("the intake limit must be at least 1, got " + max);
         }
+        if (!streams.equals("c2s") && !streams.equals("s2s")) {
+            throw new IllegalArgumentException("streams is c2s or s2s, got " + streams);
+        }
         this.max = max;
+        this.streams = streams;
     }
 
     /**
@@ -58,7 +76,8 @@ public final class IntakeLimit {
      * what its session waits for before reading more: complete if the count is within the bound,
      * otherwise a stage of its own that completes when its turn to be let go comes.
      */
-    CompletableFuture<Void> admit(CompletionStage<?> handled) {
+    @Override
+    public CompletableFuture<Void> admit(CompletionStage<?> handled) {
         int now = inFlight.incrementAndGet();
         handled.whenComplete((ignored, failure) -> {
             inFlight.decrementAndGet();
@@ -86,13 +105,16 @@ public final class IntakeLimit {
 
     /**
      * The meters (docs/operations.md): {@code parley_c2s_stanzas_in_flight} and
-     * {@code parley_c2s_read_holds_total}.
+     * {@code parley_c2s_read_holds_total}, or the same with {@code s2s}.
      */
     public void meter(MeterRegistry registry) {
-        Gauge.builder("parley.c2s.stanzas.in.flight", this, IntakeLimit::inFlight)
-                .description("Stanzas from clients routed and not yet handled").register(registry);
-        FunctionCounter.builder("parley.c2s.read.holds", holds, AtomicLong::get)
-                .description("Times a client was read no further because too many stanzas were in flight")
+        boolean clients = streams.equals("c2s");
+        Gauge.builder("parley." + streams + ".stanzas.in.flight", this, IntakeLimit::inFlight)
+                .description("Stanzas from " + (clients ? "clients" : "other servers") + " routed and not yet handled")
+                .register(registry);
+        FunctionCounter.builder("parley." + streams + ".read.holds", holds, AtomicLong::get)
+                .description("Times " + (clients ? "a client" : "a server-to-server stream")
+                        + " was read no further because too many stanzas were in flight")
                 .register(registry);
     }
 

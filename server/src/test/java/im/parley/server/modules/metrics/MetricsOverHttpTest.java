@@ -98,6 +98,7 @@ class MetricsOverHttpTest {
                 "parley_stanzas_in", "parley_stanzas_out", "parley_bosh_sessions", "parley_offline_stored",
                 "parley_offline_messages", "parley_archive_messages", "parley_blocking_queued_tasks",
                 "parley_blocking_refused_tasks", "parley_c2s_stanzas_in_flight", "parley_c2s_read_holds",
+                "parley_s2s_stanzas_in_flight", "parley_s2s_read_holds",
                 "jvm_memory_used_bytes", "process_uptime_seconds");
 
         HttpResponse<String> openMetrics = get("/metrics", null, "application/openmetrics-text; version=1.0.0");
