@@ -10,6 +10,7 @@ import im.parley.server.event.SessionEvents;
 import im.parley.server.event.StanzaEvents;
 import im.parley.server.event.Verdict;
 import im.parley.server.module.ModuleContext;
+import im.parley.server.module.PeriodicTask;
 import im.parley.server.module.PoolWork;
 import im.parley.server.module.XmppModule;
 import im.parley.server.session.LocalSession;
@@ -23,9 +24,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.dom4j.Element;
 import org.dom4j.Namespace;
 import org.dom4j.QName;
@@ -93,18 +91,10 @@ public final class LastActivityModule implements XmppModule {
             onClosed(session);
             return Verdict.PASS;
         });
-        ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "last-logins-" + context.host().domain());
-            thread.setDaemon(true);
-            return thread;
-        });
-        long period = LOGIN_WRITES.toMillis();
-        writer.scheduleWithFixedDelay(this::writeLogins, period, period, TimeUnit.MILLISECONDS);
-        context.onStop(() -> {
-            writer.shutdown();
-            writer.awaitTermination(10, TimeUnit.SECONDS);
-            writeLogins();
-        });
+        // Stop hooks run last first: the repetition stops (a write going on ends) before the
+        // last write of what is left.
+        context.onStop(this::writeLogins);
+        PeriodicTask.every(context, "last-logins-" + context.host().domain(), LOGIN_WRITES, this::writeLogins);
     }
 
     /** XEP-0012 §5: the seconds the server has been up; no text. */
