@@ -52,11 +52,6 @@ final class InboundReading {
         });
     }
 
-    /** Holds now in force (for tests). */
-    int holds() {
-        return holds;
-    }
-
     private void release() {
         holds--;
         update();

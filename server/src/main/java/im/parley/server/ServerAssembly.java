@@ -1,5 +1,6 @@
 package im.parley.server;
 
+import im.parley.core.routing.StanzaIntake;
 import im.parley.core.sasl.AuthFailureThrottle;
 import im.parley.core.sasl.SaslMechanism;
 import im.parley.core.sasl.SaslMechanisms;
@@ -7,7 +8,6 @@ import im.parley.server.account.AccountService;
 import im.parley.server.admin.LocalAccountAdmin;
 import im.parley.server.c2s.C2sContext;
 import im.parley.server.c2s.C2sFeatures;
-import im.parley.core.routing.StanzaIntake;
 import im.parley.server.c2s.IntakeLimit;
 import im.parley.server.cluster.Cluster;
 import im.parley.server.cluster.ClusterSecrets;
