@@ -8,16 +8,18 @@
 #    times in alternation (one search resolves a rate to about 15 %; the runs spread further,
 #    so the medians are what to quote). Prints every search and the medians' ratio against 80 %.
 # 2. Where the CPU goes (THREADS=1): one run per variant at a fixed CHAT_RATE (default 8,000/s),
-#    the server's CPU per thread kind over a window of WINDOW seconds starting WINDOW_START seconds
-#    after the chat's start (after its logins and warm-up), from /proc/PID/task/*/stat. This also
-#    counts RocksDB's own threads (rocksdb:low for compactions, rocksdb:high for flushes), which a
-#    JVM profiler (JFR, async-profiler) does not see.
+#    WINDOW_START + WINDOW seconds of chat, and the server's CPU per thread kind from WINDOW_START
+#    seconds in (after the logins and the warm-up) until the server is idle after the chat (the
+#    archive's last flushes and compactions included: a fixed window took a large compaction or
+#    not, and the same build varied by a quarter), per message sent meanwhile, from
+#    /proc/PID/task/*/stat. This also counts RocksDB's own threads (rocksdb:low for compactions,
+#    rocksdb:high for flushes), which a JVM profiler (JFR, async-profiler) does not see.
 #
 #   mvn -q -DskipTests package
 #   ROUNDS=3 bench/scripts/run-archive-cost.sh
 #
 # Environment (defaults): ROUNDS=3 SEARCHES=1 (0: skip part 1) THREADS=0 CHAT_RATE=8000
-# WINDOW_START=22 WINDOW=30 BENCH_USERS=2000 CHAT_USERS=2000, and run-comparison.sh's variables.
+# WINDOW_START=22 WINDOW=30 SETTLE_MAX=120 BENCH_USERS=2000 CHAT_USERS=2000, and run-comparison.sh's variables.
 # Writes RESULTS_DIR/archive-cost.txt.
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -89,13 +91,28 @@ if [ "${THREADS:-0}" = 1 ]; then
     bench=$!
     sleep "$start"
     threads "$pid" > "$dir.before"
-    sleep "$window"
-    threads "$pid" > "$dir.after"
+    before_ms=$(date +%s%3N)
     wait "$bench"
+    # The archive's work outlives the chat (the indexer's last batches, RocksDB's flushes and
+    # compactions): the window ends once the server has been idle for two seconds in a row (at
+    # most SETTLE_MAX seconds), so a large compaction counts whether it runs before the end or after.
+    settled=0
+    for _ in $(seq 1 "${SETTLE_MAX:-120}"); do
+      a=$(threads "$pid" | awk '{ t += $3 } END { print t }'); sleep 1
+      b=$(threads "$pid" | awk '{ t += $3 } END { print t }')
+      if [ $((b - a)) -le 2 ]; then settled=$((settled + 1)); else settled=0; fi
+      [ "$settled" -ge 2 ] && break
+    done
+    threads "$pid" > "$dir.after"
+    # The messages sent after the first sample: the chat's start and length from its results.
+    sent=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))
+end = r["slow_seconds_start_epoch_ms"] + 1000 * int(sys.argv[3])
+print(int(r["rate"] * max(0, end - max(int(sys.argv[2]), r["slow_seconds_start_epoch_ms"])) / 1000))' \
+      "$dir/parley-chat.json" "$before_ms" $((start + window)))
     "$HERE/stop-parley.sh" "$dir" >> "$dir.log" 2>&1
-    python3 - "$variant" "$rate" "$window" "$dir.before" "$dir.after" "$(getconf CLK_TCK)" <<'PY' | tee -a "$TABLE"
+    python3 - "$variant" "$rate" "$sent" "$dir.before" "$dir.after" "$(getconf CLK_TCK)" <<'PY' | tee -a "$TABLE"
 import collections, re, sys
-variant, rate, window, before, after, hz = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), *sys.argv[4:6], float(sys.argv[6])
+variant, rate, sent, before, after, hz = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), *sys.argv[4:6], float(sys.argv[6])
 def load(path):
     return {f[0]: (f[1], int(f[2])) for f in (line.split() for line in open(path))}
 b, a = load(before), load(after)
@@ -105,7 +122,7 @@ for tid, (name, ticks) in a.items():
 total = sum(kinds.values())
 parts = " ".join(f"{k}={v / hz:.2f}" for k, v in kinds.most_common() if v > 0)
 print(f"threads\t{variant}\t{rate:.0f}/s\tserver_cpu_s={total / hz:.2f}\t"
-      f"us_per_message={1e6 * total / hz / (rate * window):.1f}\t{parts}")
+      f"messages={sent:.0f}\tus_per_message={1e6 * total / hz / sent:.1f}\t{parts}")
 PY
   done
 fi
