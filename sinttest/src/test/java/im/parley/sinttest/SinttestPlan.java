@@ -25,7 +25,7 @@ final class SinttestPlan {
     static final Map<String, String> DISABLED_TESTS = disabledTests();
 
     /**
-     * Tests that fail now and then because of a race inside Smack itself, with its cause. They
+     * Tests that fail now and then because of a race inside Smack itself or its suite, with its cause. They
      * run like the others, are retried up to {@link #CLIENT_RACE_RETRIES} times, and the summary
      * names the cause when a retry passes them.
      */
@@ -82,7 +82,20 @@ final class SinttestPlan {
             // modules/caps/CapsVerificationTest and PepModuleTest check what the server does with caps.
             "SoftwareInfoIntegrationTest.test", CAPS_WAIT_RACE,
             "EntityCapsTest.testCapsChanged", CAPS_WAIT_RACE,
-            "EntityCapsTest.testPreventDiscoInfo", CAPS_WAIT_RACE);
+            "EntityCapsTest.testPreventDiscoInfo", CAPS_WAIT_RACE,
+            // A race between two tests of the suite on the same two connections: the test asks
+            // two's archive for its newest message's id, sends 30 messages from one, and pages
+            // through two's messages with one after that id, expecting exactly 30. Smack's
+            // OutgoingMessageListenerIntegrationTest, which may run just before it (it did in the
+            // CI of 71fa6c7, 7 December 2026), sends a chat message from one to two and ends once
+            // the message is sent, not received; when that message reaches two's archive after
+            // the id was asked for, it is a 31st message with one after it, and the third page is
+            // not complete. XEP-0313 §4.2 lets it be: an archive query answers with what is
+            // archived when it is processed. MamModuleTest pages through an archive with RSM and
+            // checks <fin complete/> on the last page; conformance/history/MessageArchiveTest with Smack.
+            "MamIntegrationTest.mamPageTest", "Smack 4.5.0-beta5's OutgoingMessageListenerIntegrationTest, run "
+                    + "just before, ends once its chat message from one to two is sent; archived after this test "
+                    + "asked for two's newest message, it is a 31st message after that id");
 
     /**
      * How many times a test of {@link #KNOWN_CLIENT_RACES} is retried while it keeps failing
