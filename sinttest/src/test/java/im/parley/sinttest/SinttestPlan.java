@@ -100,8 +100,8 @@ final class SinttestPlan {
             // .ensureBothAccountsAreNotInEachOthersRoster), then adds a listener on two for any
             // presence from one and expects the subscribe it sends next. The test before it
             // (testRosterPushAfterSubscriptionRequest) left one's request pending, so the removal
-            // cancels it: RFC 6121 §2.5.2 has one's server send two an unsubscribe, which §3.3.3
-            // (Appendix A.3.1, "None + Pending In") delivers. Parley answers the removal only after
+            // cancels it: RFC 6121 §2.5.2 has one's server send two an unsubscribe, which two's
+            // server delivers (§3.3.3, Appendix A.3.2: the contact cancels its pending request). Parley answers the removal only after
             // two's queue has handled that unsubscribe (RosterModule.remove), but two's Smack
             // reader may hand it to listeners after the test added its own, which then takes the
             // unsubscribe for the answer (seen once: CI of e2758d1, 7 December 2026).
