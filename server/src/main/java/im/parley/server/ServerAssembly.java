@@ -131,7 +131,7 @@ public final class ServerAssembly implements AutoCloseable {
         }
         IntakeLimit intake = new IntakeLimit(IntakeLimit.DEFAULT_MAX);
         intake.meter(metrics.registry());
-        s2sIntake = new IntakeLimit(IntakeLimit.DEFAULT_MAX, "s2s");
+        s2sIntake = new IntakeLimit(IntakeLimit.DEFAULT_MAX, IntakeLimit.Streams.SERVERS);
         s2sIntake.meter(metrics.registry());
         c2s = new C2sContext(domains, config.tls().starttlsRequired(), builder.tls, mechanisms, accounts,
                 new AuthFailureThrottle(config.limits().maxAuthFailures(), config.limits().authFailureWindow(),

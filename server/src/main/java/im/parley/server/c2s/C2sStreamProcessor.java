@@ -8,6 +8,7 @@ import im.parley.core.negotiation.HeldInput;
 import im.parley.core.negotiation.StreamNegotiator;
 import im.parley.core.routing.Handling;
 import im.parley.core.routing.Stanza;
+import im.parley.core.routing.StanzaIntake;
 import im.parley.core.stream.Namespaces;
 import im.parley.core.stream.StanzaError;
 import im.parley.core.stream.StanzaErrorCondition;
@@ -234,7 +235,7 @@ public final class C2sStreamProcessor {
             if (!room.isDone()) {
                 // The hold's cap on the connection's own scheduler, not the JDK's shared delay
                 // queue: an overloaded server holds for most stanzas (routing/TurnTimeouts).
-                Runnable cancel = transport.schedule(() -> room.complete(null), IntakeLimit.MAX_HOLD.toMillis());
+                Runnable cancel = transport.schedule(() -> room.complete(null), StanzaIntake.MAX_HOLD.toMillis());
                 room.whenComplete((ignored, failure) -> cancel.run());
                 session.holdReading(room);
             }

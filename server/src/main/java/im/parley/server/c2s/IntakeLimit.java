@@ -4,7 +4,7 @@ import im.parley.core.routing.StanzaIntake;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -27,24 +27,35 @@ import java.util.concurrent.atomic.AtomicLong;
  * the order they were held, each time a stanza is handled while the count is within the bound:
  * a client let go reads what it sent meanwhile, so releasing them all at once brought back as
  * much as they had held (the count went past 100,000 with a bound of 10,000). A hold ends after
- * {@link #MAX_HOLD} in any case. One per server for its client streams, one for its server
+ * {@link StanzaIntake#MAX_HOLD} in any case. One per server for its client streams, one for its server
  * streams (so that a flood from a peer server does not hold local clients, nor the reverse).
  */
 public final class IntakeLimit implements StanzaIntake {
 
     /** The default bound: a few seconds of a busy server's handling, a few MB of stanzas. */
     public static final int DEFAULT_MAX = 10_000;
-    /**
-     * The longest one hold lasts, should the count never get back within the bound (work that
-     * never completes: a piece of deferred work fails after 60 s).
-     */
-    static final Duration MAX_HOLD = StanzaIntake.MAX_HOLD;
 
+    /** The streams a limit bounds, as its meters name and describe them. */
+    public enum Streams {
+        /** From clients: {@code parley_c2s_*}. */
+        CLIENTS("c2s", "clients", "a client"),
+        /** From other servers: {@code parley_s2s_*}. */
+        SERVERS("s2s", "other servers", "a server-to-server stream");
+
+        private final String prefix;
+        private final String senders;
+        private final String oneStream;
+
+        Streams(String prefix, String senders, String oneStream) {
+            this.prefix = prefix;
+            this.senders = senders;
+            this.oneStream = oneStream;
+        }
+    }
     private static final CompletableFuture<Void> ROOM = CompletableFuture.completedFuture(null);
 
     private final int max;
-    /** {@code c2s} or {@code s2s}: the streams it bounds, in its meters' names. */
-    private final String streams;
+    private final Streams streams;
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Times a session was told to wait, since the start. */
     private final AtomicLong holds = new AtomicLong();
@@ -53,22 +64,16 @@ public final class IntakeLimit implements StanzaIntake {
 
     /** The bound on stanzas from clients. */
     public IntakeLimit(int max) {
-        this(max, "c2s");
+        this(max, Streams.CLIENTS);
     }
 
-    /**
-     * @param streams {@code c2s} (from clients) or {@code s2s} (from other servers), as its meters
-     *     are named
-     */
-    public IntakeLimit(int max, String streams) {
+    /** @param streams the streams it bounds, as its meters are named */
+    public IntakeLimit(int max, Streams streams) {
         if (max < 1) {
             throw new IllegalArgumentException("the intake limit must be at least 1, got " + max);
         }
-        if (!streams.equals("c2s") && !streams.equals("s2s")) {
-            throw new IllegalArgumentException("streams is c2s or s2s, got " + streams);
-        }
         this.max = max;
-        this.streams = streams;
+        this.streams = Objects.requireNonNull(streams, "streams");
     }
 
     /**
@@ -108,12 +113,11 @@ public final class IntakeLimit implements StanzaIntake {
      * {@code parley_c2s_read_holds_total}, or the same with {@code s2s}.
      */
     public void meter(MeterRegistry registry) {
-        boolean clients = streams.equals("c2s");
-        Gauge.builder("parley." + streams + ".stanzas.in.flight", this, IntakeLimit::inFlight)
-                .description("Stanzas from " + (clients ? "clients" : "other servers") + " routed and not yet handled")
+        Gauge.builder("parley." + streams.prefix + ".stanzas.in.flight", this, IntakeLimit::inFlight)
+                .description("Stanzas from " + streams.senders + " routed and not yet handled")
                 .register(registry);
-        FunctionCounter.builder("parley." + streams + ".read.holds", holds, AtomicLong::get)
-                .description("Times " + (clients ? "a client" : "a server-to-server stream")
+        FunctionCounter.builder("parley." + streams.prefix + ".read.holds", holds, AtomicLong::get)
+                .description("Times " + streams.oneStream
                         + " was read no further because too many stanzas were in flight")
                 .register(registry);
     }
