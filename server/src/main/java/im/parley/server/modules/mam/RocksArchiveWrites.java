@@ -140,7 +140,7 @@ final class RocksArchiveWrites {
                     newest = ArchiveCounts.newestAfter(newest, record.stamp());
                     added++;
                 }
-                order.putAll(write);
+                order.putAll(write::put);
                 write.put(ArchiveCounts.NEWEST, longBytes(newest));
                 write.put(SEQUENCE, longBytes(ids.lastSequence()));
                 write.put(TOTAL, longBytes(total.value() + added));
@@ -173,7 +173,13 @@ final class RocksArchiveWrites {
             byOwner.computeIfAbsent(owner, o -> new ArrayList<>(4)).add(new byte[][] {rowKey, rowValue, withKey});
         }
 
-        void putAll(WriteBatch write) throws RocksDBException {
+        /** Where the keys go: a {@link WriteBatch}'s {@code put}. */
+        @FunctionalInterface
+        interface Put {
+            void put(byte[] key, byte[] value) throws RocksDBException;
+        }
+
+        void putAll(Put write) throws RocksDBException {
             // Owners' keys begin with the owner's UTF-8 bytes and a NUL: their byte order is
             // that of the owners' strings, but for characters outside the Basic Multilingual
             // Plane, rare in JIDs; a key out of order costs a search, nothing else.
