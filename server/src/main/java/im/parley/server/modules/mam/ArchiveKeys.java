@@ -29,7 +29,10 @@ final class ArchiveKeys {
     private ArchiveKeys() {
     }
 
-    /** A row's value: id, full {@code with}, stanza (or the purge entry's: id, bare {@code with}, nothing). */
+    /**
+     * A row's value: id, full {@code with}, stanza (or the purge entry's: id, bare {@code with},
+     * nothing). Rows now hold no stanza (empty): it is in {@link RocksArchiveStanzas}.
+     */
     static byte[] value(String id, String with, String stanza) {
         byte[] idBytes = utf8(id);
         byte[] withBytes = utf8(with);
@@ -58,12 +61,24 @@ final class ArchiveKeys {
         return r.putOwner(kind(ROW, r.ownerLength() + 1 + POSITION)).put((byte) 0).put(position).array();
     }
 
-    /** The row's value, as {@link #value}: id, full {@code with}, stanza. */
+    /**
+     * The row's value, as {@link #value}: id, full {@code with}, and no stanza, which goes to its
+     * own column family ({@link RocksArchiveStanzas}, {@link #stanzaKey}).
+     */
     static byte[] rowValue(JournalRecord r) {
-        ByteBuffer value = ByteBuffer.allocate(8 + r.idLength() + r.withLength() + r.stanzaLength());
+        ByteBuffer value = ByteBuffer.allocate(8 + r.idLength() + r.withLength());
         r.putId(value.putInt(r.idLength()));
-        r.putWith(value.putInt(r.withLength()));
-        return r.putStanza(value).array();
+        return r.putWith(value.putInt(r.withLength())).array();
+    }
+
+    /** Position, owner, NUL: the stanza's key in time order ({@link RocksArchiveStanzas#key}). */
+    static byte[] stanzaKey(JournalRecord r, byte[] position) {
+        return r.putOwner(ByteBuffer.allocate(POSITION + r.ownerLength() + 1).put(position)).put((byte) 0).array();
+    }
+
+    /** The stanza's XML, UTF-8. */
+    static byte[] stanzaValue(JournalRecord r) {
+        return r.putStanza(ByteBuffer.allocate(r.stanzaLength())).array();
     }
 
     /** {@code w} owner, 0, bare {@code with}, 0, position: the row in its correspondent's order. */

@@ -39,6 +39,7 @@ import org.rocksdb.WriteOptions;
 final class RocksArchiveDeletions {
 
     private final RocksDB db;
+    private final RocksArchiveStanzas stanzas;
     private final WriteOptions writeOptions;
     private final DomainBareJid domain;
     /** Accounts known to exist ({@link RocksArchiveWrites}): a deleted one is forgotten. */
@@ -49,9 +50,11 @@ final class RocksArchiveDeletions {
     private final PositionIds ids;
     private final RocksArchiveTotal total;
 
-    RocksArchiveDeletions(RocksDB db, WriteOptions writeOptions, DomainBareJid domain, Set<String> existing,
-                          Object writeLock, ArchiveCounts counts, PositionIds ids, RocksArchiveTotal total) {
+    RocksArchiveDeletions(RocksDB db, RocksArchiveStanzas stanzas, WriteOptions writeOptions, DomainBareJid domain,
+                          Set<String> existing, Object writeLock, ArchiveCounts counts, PositionIds ids,
+                          RocksArchiveTotal total) {
         this.db = db;
+        this.stanzas = stanzas;
         this.writeOptions = writeOptions;
         this.domain = domain;
         this.existing = existing;
@@ -62,8 +65,8 @@ final class RocksArchiveDeletions {
     }
 
     /**
-     * Deletes {@code archive}'s messages: its key ranges ({@code deleteRange}), and its entries
-     * in the purge order one by one (they are ordered by time, not owner).
+     * Deletes {@code archive}'s messages: its key ranges ({@code deleteRange}), and its stanzas
+     * and its entries in the purge order one by one (they are ordered by time, not owner).
      */
     void delete(EntityBareJid archive) {
         byte[] owned = owner(archive);
@@ -76,8 +79,11 @@ final class RocksArchiveDeletions {
                     RocksIterator rows = keys.iterator;
                     for (rows.seekToFirst(); rows.isValid(); rows.next()) {
                         byte[] key = rows.key();
-                        write.delete(key(EXPIRY, domainPrefix(archive.asDomainBareJid()),
-                                Arrays.copyOfRange(key, key.length - POSITION, key.length), owned));
+                        byte[] position = Arrays.copyOfRange(key, key.length - POSITION, key.length);
+                        write.delete(key(EXPIRY, domainPrefix(archive.asDomainBareJid()), position, owned));
+                        if (!RocksArchiveStanzas.inRow(fields(rows.value()))) {
+                            stanzas.delete(write, position, owned);
+                        }
                         deleted++;
                     }
                     keys.check();
@@ -134,6 +140,9 @@ final class RocksArchiveDeletions {
                         byte[] bareWith = utf8(RocksArchiveReads.bare(fields[1]));
                         write.delete(key);
                         write.delete(key(WITH, owned, bareWith, new byte[] {0}, position));
+                        if (!RocksArchiveStanzas.inRow(fields)) {
+                            stanzas.delete(write, position, owned);
+                        }
                         if (!Arrays.equals(ids.position(fields[0]), position)) {
                             write.delete(key(ID, owned, utf8(fields[0])));
                         }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -20,6 +21,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
+import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -36,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * stamp in epoch milliseconds and a sequence number, 8 bytes big-endian each, so that keys sort in
  * archive order):
  * <ul>
- * <li>{@code r} owner position: the message (id, full {@code with}, stanza);
+ * <li>{@code r} owner position: the message (id, full {@code with}; its stanza in the family of
+ *     stanzas, or in the row where an earlier layout wrote it);
  * <li>{@code w} owner bare-with NUL position: the conversation index (XEP-0313 §4.1.1);
  * <li>{@code i} owner id: the message's position (ids, RSM after/before, XEP-0359 lookups), for ids
  *     that are not positions themselves ({@link PositionIds}: the ids the server gives now; {@code x}
@@ -51,6 +54,11 @@ import org.slf4j.LoggerFactory;
  *     {@code v}: the layout's version (2: counts from checkpoints; before it, {@code n} keys held
  *     the counts as merge operands, one per copy and conversation, and are deleted on opening).
  * </ul>
+ * These are the {@code default} column family's. The stanzas have a family of their own,
+ * {@code stanzas} ({@link RocksArchiveStanzas}): position, owner → the stanza's XML, in time order,
+ * so that RocksDB writes them once instead of at every compaction. An index of the layouts before
+ * it (one family, stanzas in the rows) opens as is and gets the family; a version before it does
+ * not open an index that has it (RocksDB refuses a database whose families it does not name).
  * This class opens and closes the index and keeps calls off a closed one; the work is its parts':
  * queries read through {@link RocksArchiveReads}, archiving writes are {@link RocksArchiveWrites}',
  * an account's deletion and the retention purge {@link RocksArchiveDeletions}', the move of older
@@ -61,8 +69,8 @@ import org.slf4j.LoggerFactory;
  * cache, which a killed process (kill -9) does not lose; with journal_fsync the index is synced too,
  * since the indexer deletes journal segments it has indexed.
  *
- * <p>Small by default (issue 19): 4 MB write buffers, an 8 MB block cache, 64 open files, two
- * background jobs ({@link RocksArchiveOptions}). The native library loads when the index opens, not before.
+ * <p>Small by default (issue 19): 4 MB write buffers per family, an 8 MB block cache, 64 open
+ * files, two background jobs ({@link RocksArchiveOptions}). The native library loads when the index opens, not before.
  */
 final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
 
@@ -77,6 +85,8 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     /** The native options, freed after the database. */
     private final RocksArchiveOptions settings;
     private final RocksDB db;
+    /** The handles of the database's column families ({@link RocksArchiveOptions#families}), closed before it. */
+    private final List<ColumnFamilyHandle> families;
     /** Queries and the keys' values. */
     private final RocksArchiveReads reads;
     /** The archives' and conversations' counts. */
@@ -95,21 +105,24 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     private final RocksArchiveTotal total;
 
     private RocksArchiveIndex(Path directory, DomainBareJid domain, Predicate<EntityBareJid> accountExists,
-                              RocksArchiveOptions settings, RocksDB db, ArchiveCounts.Limits countLimits, PositionIds ids) {
+                              RocksArchiveOptions settings, RocksDB db, List<ColumnFamilyHandle> families,
+                              ArchiveCounts.Limits countLimits, PositionIds ids) {
         this.directory = directory;
         this.domain = domain;
         this.settings = settings;
         this.db = db;
+        this.families = families;
+        RocksArchiveStanzas stanzas = new RocksArchiveStanzas(db, families.get(1), domain);
         this.counts = ArchiveCounts.open(db, writeLock, countLimits);
         this.ids = ids;
-        this.reads = new RocksArchiveReads(db, domain, counts, ids);
+        this.reads = new RocksArchiveReads(db, stanzas, domain, counts, ids);
         this.total = new RocksArchiveTotal(reads.readLong(TOTAL));
         // Accounts known to exist, shared: the writes look them up once, the deletions forget them.
         Set<String> existing = ConcurrentHashMap.newKeySet();
-        this.writes = new RocksArchiveWrites(db, settings.writeOptions, domain, accountExists, existing, writeLock,
-                counts, ids, reads, total);
-        this.deletions = new RocksArchiveDeletions(db, settings.writeOptions, domain, existing, writeLock, counts,
-                ids, total);
+        this.writes = new RocksArchiveWrites(db, stanzas, settings.writeOptions, domain, accountExists, existing,
+                writeLock, counts, ids, reads, total);
+        this.deletions = new RocksArchiveDeletions(db, stanzas, settings.writeOptions, domain, existing, writeLock,
+                counts, ids, total);
         this.migration = new RocksArchiveMigration(db, settings.writeOptions, domain, reads, counts, writes);
     }
 
@@ -152,13 +165,14 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         RocksDB.loadLibrary();
         RocksArchiveOptions settings = RocksArchiveOptions.of(directory, sync);
         RocksDB db = null;
+        List<ColumnFamilyHandle> families = new ArrayList<>();
         try {
-            db = RocksDB.open(settings.options, directory.toString());
+            db = RocksDB.open(settings.options, directory.toString(), settings.families(), families);
             OwnerOnlyRocksFiles.restrict(directory);
             boolean upgraded = RocksArchiveMigration.toCheckpointedCounts(db, settings.writeOptions);
             PositionIds ids = PositionIds.open(db, settings.writeOptions);
             RocksArchiveIndex index = new RocksArchiveIndex(directory, domain, accountExists, settings, db,
-                    countLimits, ids);
+                    families, countLimits, ids);
             if (upgraded) {
                 index.counts.checkpointAll(settings.writeOptions);
             }
@@ -166,6 +180,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         } catch (RocksDBException | RuntimeException e) {
             // A database opened and then refused (its ids' key, the counts' upgrade) is closed too:
             // left open it would hold its LOCK file, and the next open in this process would fail.
+            families.forEach(ColumnFamilyHandle::close);
             if (db != null) {
                 db.close();
             }
@@ -290,6 +305,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
                 return;
             }
             closed = true;
+            families.forEach(ColumnFamilyHandle::close);
             db.close();
             settings.close();
         } finally {

@@ -49,6 +49,7 @@ final class RocksArchiveWrites {
     private static final Logger LOG = LoggerFactory.getLogger(RocksArchiveIndex.class);
 
     private final RocksDB db;
+    private final RocksArchiveStanzas stanzas;
     private final WriteOptions writeOptions;
     private final DomainBareJid domain;
     private final Predicate<EntityBareJid> accountExists;
@@ -61,10 +62,11 @@ final class RocksArchiveWrites {
     private final RocksArchiveReads reads;
     private final RocksArchiveTotal total;
 
-    RocksArchiveWrites(RocksDB db, WriteOptions writeOptions, DomainBareJid domain, Predicate<EntityBareJid> accountExists,
-                       Set<String> existing, Object writeLock, ArchiveCounts counts, PositionIds ids,
-                       RocksArchiveReads reads, RocksArchiveTotal total) {
+    RocksArchiveWrites(RocksDB db, RocksArchiveStanzas stanzas, WriteOptions writeOptions, DomainBareJid domain,
+                       Predicate<EntityBareJid> accountExists, Set<String> existing, Object writeLock,
+                       ArchiveCounts counts, PositionIds ids, RocksArchiveReads reads, RocksArchiveTotal total) {
         this.db = db;
+        this.stanzas = stanzas;
         this.writeOptions = writeOptions;
         this.domain = domain;
         this.accountExists = accountExists;
@@ -103,6 +105,9 @@ final class RocksArchiveWrites {
             long newest = counts.newest();
             Set<ByteBuffer> seen = new HashSet<>();
             OwnerOrder order = new OwnerOrder();
+            // The rows, conversation keys and stanzas in one array (WriteBatchEncoder); the rare
+            // keys (ids of other forms, checkpoints) and the counters through the API, after them.
+            WriteBatchEncoder bulk = new WriteBatchEncoder(batch.size() * 640);
             try (WriteBatch write = new WriteBatch()) {
                 ArchiveCounts.Changes checkpoints = counts.changes(write);
                 for (JournalRecord record : batch) {
@@ -132,6 +137,8 @@ final class RocksArchiveWrites {
                     }
                     byte[] withKey = ArchiveKeys.withKey(record, position);
                     order.add(owner, rowKey, ArchiveKeys.rowValue(record), withKey);
+                    // In journal order, which is nearly the positions' order: the stanzas' keys.
+                    stanzas.put(bulk, ArchiveKeys.stanzaKey(record, position), ArchiveKeys.stanzaValue(record));
                     if (counts.belowSettled(record.stamp(), newest)) {
                         // An old stamp (an import, a late journal): it may lie below checkpoints.
                         checkpoints.add(prefixOf(rowKey), position, 1);
@@ -140,14 +147,16 @@ final class RocksArchiveWrites {
                     newest = ArchiveCounts.newestAfter(newest, record.stamp());
                     added++;
                 }
-                order.putAll(write::put);
+                order.putAll(bulk);
                 write.put(ArchiveCounts.NEWEST, longBytes(newest));
                 write.put(SEQUENCE, longBytes(ids.lastSequence()));
                 write.put(TOTAL, longBytes(total.value() + added));
                 if (extraKey != null) {
                     write.put(extraKey, extraValue);
                 }
-                db.write(writeOptions, write);
+                try (WriteBatch all = bulk.then(write)) {
+                    db.write(writeOptions, all);
+                }
                 checkpoints.written(newest);
                 total.written(total.value() + added);
             } catch (RocksDBException e) {
@@ -173,7 +182,7 @@ final class RocksArchiveWrites {
             byOwner.computeIfAbsent(owner, o -> new ArrayList<>(4)).add(new byte[][] {rowKey, rowValue, withKey});
         }
 
-        /** Where the keys go: a {@link WriteBatch}'s {@code put}. */
+        /** Where the keys go: a batch being built ({@link WriteBatchEncoder}), or a {@link WriteBatch}'s {@code put}. */
         @FunctionalInterface
         interface Put {
             void put(byte[] key, byte[] value) throws RocksDBException;
@@ -228,7 +237,7 @@ final class RocksArchiveWrites {
         return exists;
     }
 
-    /** {@link ArchiveIndex#replace}: the row keeps its id and {@code with}, with the new stanza. */
+    /** {@link ArchiveIndex#replace}: the row keeps its id and {@code with}, with the new stanza (in the row if it held it). */
     boolean replace(EntityBareJid archive, String id, String stanzaXml) {
         synchronized (writeLock) {
             byte[] position = reads.positionOf(archive, id);
@@ -238,8 +247,13 @@ final class RocksArchiveWrites {
                 return false;
             }
             String[] fields = fields(row);
-            try {
-                db.put(writeOptions, rowKey, value(fields[0], fields[1], stanzaXml));
+            try (WriteBatch write = new WriteBatch()) {
+                if (RocksArchiveStanzas.inRow(fields)) {
+                    write.put(rowKey, value(fields[0], fields[1], stanzaXml));
+                } else {
+                    stanzas.put(write, RocksArchiveStanzas.key(position, owner(archive)), utf8(stanzaXml));
+                }
+                db.write(writeOptions, write);
             } catch (RocksDBException e) {
                 throw new StorageException("cannot replace an archived message of " + archive, e);
             }

@@ -81,22 +81,36 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
     }
 
     /**
-     * An index an earlier version wrote in RocksDB's leveled style (its files compacted into the
-     * last level, as leveled compaction leaves them) opens in the universal style the index now
-     * uses (docs/archive.md), reads as before and takes new messages.
+     * An index an earlier layout wrote (version 2: one column family, each row holding its stanza,
+     * its files compacted in RocksDB's leveled style as earlier versions did) opens as is: its
+     * rows read with their stanzas, new messages keep their stanzas in the family of stanzas
+     * ({@link RocksArchiveStanzas}), and moderating, counting and deleting treat both alike.
      */
     @Test
-    void anIndexWrittenInTheLeveledStyleOpensAndGoesOn() throws Exception {
+    void anIndexOfAnEarlierLayoutWithStanzasInItsRowsOpensAndGoesOn() throws Exception {
         var domain = juliet.asDomainBareJid();
         store.index(domain, journaled(List.of(record(juliet, romeo, "a", 1000), record(juliet, romeo, "b", 2000))), 0, 200);
-        rocks.close();
+        withTheIndexClosed(raw -> {
+            // Each stanza back into its row, and the family of stanzas gone: the layout of version 2.
+            try (var rows = raw.db().newIterator()) {
+                for (rows.seek(new byte[] {ArchiveKeys.ROW}); rows.isValid() && rows.key()[0] == ArchiveKeys.ROW; rows.next()) {
+                    byte[] key = rows.key();
+                    byte[] position = java.util.Arrays.copyOfRange(key, key.length - ArchiveKeys.POSITION, key.length);
+                    byte[] owned = java.util.Arrays.copyOfRange(key, 1, key.length - ArchiveKeys.POSITION);
+                    byte[] stanza = raw.db().get(raw.stanzas(), RocksArchiveStanzas.key(position, owned));
+                    String[] fields = ArchiveKeys.fields(rows.value());
+                    raw.db().put(key, ArchiveKeys.value(fields[0], fields[1], new String(stanza, java.nio.charset.StandardCharsets.UTF_8)));
+                }
+            }
+            raw.db().dropColumnFamily(raw.stanzas());
+        });
         Path directory = indexDir.resolve("mam-archive").resolve("example.org");
         try (UInt64AddOperator add = new UInt64AddOperator();
              Options leveled = new Options().setMergeOperator(add).setCompactionStyle(CompactionStyle.LEVEL);
              RocksDB db = RocksDB.open(leveled, directory.toString())) {
+            assertThat(RocksDB.listColumnFamilies(leveled, directory.toString())).hasSize(1);
             db.compactRange();
         }
-        rocks = null;
 
         reopen();
         store.index(domain, journaled(List.of(record(juliet, romeo, "c", 3000))), 200, 300);
@@ -104,7 +118,88 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
         assertThat(store.indexedPosition(domain)).isEqualTo(300);
         ArchivePage page = store.query(juliet, query(null, null, null, 10));
         assertThat(page.items()).extracting(ArchivedMessage::id).containsExactly("a", "b", "c");
+        assertThat(page.items()).extracting(ArchivedMessage::stanzaXml).allSatisfy(xml -> assertThat(xml).startsWith("<message"));
         assertThat(page.count()).isEqualTo(3);
+        assertThat(store.replace(juliet, "a", "<message id='tombstone'/>")).isTrue();
+        assertThat(store.replace(juliet, "c", "<message id='tombstone2'/>")).isTrue();
+        assertThat(store.stanza(juliet, "a")).contains("<message id='tombstone'/>");
+        assertThat(store.stanza(juliet, "c")).contains("<message id='tombstone2'/>");
+        withTheIndexClosed(raw -> assertThat(keysOf(raw.db(), raw.stanzas())).as("c's stanza, in its family").isEqualTo(1));
+
+        reopen();
+        deleteAccount(juliet);
+        withTheIndexClosed(raw -> assertThat(keysOf(raw.db(), raw.stanzas())).as("deleted with its account").isZero());
+        reopen();
+        assertThat(store.query(juliet, query(null, null, null, 10)).items()).isEmpty();
+    }
+
+    /**
+     * The stanzas are kept in their own column family, in time order and compacted in RocksDB's
+     * leveled style (their files move down unwritten, docs/benchmarks.md "Stanzas in time order"),
+     * the rows without them; a purged message's stanza goes with it.
+     */
+    @Test
+    void keepsTheStanzasInTimeOrderInAFamilyOfTheirOwn() throws Exception {
+        var domain = juliet.asDomainBareJid();
+        EntityBareJid tybalt = account("tybalt@example.org");
+        store.index(domain, journaled(List.of(record(juliet, romeo, "old", 1000), record(juliet, nurse, "new", 5000),
+                record(tybalt, juliet, "t", 2000))), 0, 200);
+        withTheIndexClosed(raw -> {
+            List<byte[]> keys = new java.util.ArrayList<>();
+            try (var stanzas = raw.db().newIterator(raw.stanzas())) {
+                for (stanzas.seekToFirst(); stanzas.isValid(); stanzas.next()) {
+                    keys.add(stanzas.key());
+                    assertThat(new String(stanzas.value(), java.nio.charset.StandardCharsets.UTF_8)).startsWith("<message");
+                }
+            }
+            assertThat(keys).extracting(key -> java.nio.ByteBuffer.wrap(key).getLong()).containsExactly(1000L, 2000L, 5000L);
+            try (var rows = raw.db().newIterator()) {
+                for (rows.seek(new byte[] {ArchiveKeys.ROW}); rows.isValid() && rows.key()[0] == ArchiveKeys.ROW; rows.next()) {
+                    assertThat(ArchiveKeys.fields(rows.value())[2]).as("no stanza in the row").isEmpty();
+                }
+            }
+        });
+        reopen();
+
+        assertThat(store.purge(domain, Instant.ofEpochMilli(3000))).isEqualTo(2);
+
+        withTheIndexClosed(raw -> assertThat(keysOf(raw.db(), raw.stanzas())).isEqualTo(1));
+        reopen();
+        assertThat(store.query(juliet, query(null, null, null, 10)).items()).extracting(ArchivedMessage::id)
+                .containsExactly("new");
+        Path latest;
+        try (var files = Files.list(indexDir.resolve("mam-archive").resolve("example.org"))) {
+            latest = files.filter(file -> file.getFileName().toString().startsWith("OPTIONS-"))
+                    .max(java.util.Comparator.comparing(Path::toString)).orElseThrow();
+        }
+        String options = Files.readString(latest);
+        assertThat(options.substring(options.indexOf("[CFOptions \"stanzas\"]")))
+                .contains("compaction_style=kCompactionStyleLevel");
+    }
+
+    /**
+     * A full JID's {@code <count/>} walks at most {@value RocksArchiveReads#COUNT_LIMIT} of the
+     * archive's messages, matches or not: past that it is the matches among them, a lower bound
+     * (XEP-0059 §2.7: a count "MAY be approximate ... if determining the exact number of items
+     * would be resource-intensive"), and the page itself is exact.
+     */
+    @Test
+    void aFullJidsCountWalksAtMostTheLimitOfMessages() {
+        int messages = RocksArchiveReads.COUNT_LIMIT + 2_000;
+        List<ArchiveRecord> all = new java.util.ArrayList<>();
+        for (int i = 0; i < messages; i++) {
+            all.add(record(juliet, i % 2 == 0 ? romeo : nurse, "m" + i, 1000 + i));
+        }
+        store.appendAll(all);
+
+        ArchivePage page = store.query(juliet, query(romeo, null, "", 50));
+
+        assertThat(page.count()).as("romeo's among the first %d", RocksArchiveReads.COUNT_LIMIT)
+                .isEqualTo(RocksArchiveReads.COUNT_LIMIT / 2);
+        assertThat(page.items()).hasSize(50).extracting(ArchivedMessage::id)
+                .endsWith("m" + (messages - 2));
+        assertThat(store.query(juliet, query(romeo.asBareJid(), null, null, 0)).count())
+                .as("a bare JID's count is exact (checkpoints)").isEqualTo(messages / 2);
     }
 
     /**
@@ -128,11 +223,9 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
 
     /** Sets the index's count of openings (PositionIds' {@code o} key) to {@code value}; returns the old value. */
     private static byte[] setOpenings(Path directory, byte[] value) throws Exception {
-        try (UInt64AddOperator add = new UInt64AddOperator();
-             Options options = new Options().setMergeOperator(add).setCompactionStyle(CompactionStyle.UNIVERSAL);
-             RocksDB db = RocksDB.open(options, directory.toString())) {
-            byte[] old = db.get(PositionIds.OPENINGS);
-            db.put(PositionIds.OPENINGS, value);
+        try (RawIndex raw = RawIndex.open(directory)) {
+            byte[] old = raw.db().get(PositionIds.OPENINGS);
+            raw.db().put(PositionIds.OPENINGS, value);
             return old;
         }
     }
@@ -170,7 +263,8 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
         store.index(domain, journaled(List.of(record(juliet, romeo, "old", 1000), record(juliet, romeo, "new", 5000))),
                 0, 200);
         byte[] entries = ArchiveKeys.key(ArchiveKeys.EXPIRY, ArchiveKeys.domainPrefix(domain));
-        withTheIndexClosed(db -> {
+        withTheIndexClosed(raw -> {
+            RocksDB db = raw.db();
             assertThat(keysFrom(db, entries)).as("no purge entries written any more").isZero();
             // As the earlier version wrote them, for the two messages (seq 1 and 2).
             db.put(ArchiveKeys.key(entries, ArchiveKeys.position(1000, 1), ArchiveKeys.owner(juliet)),
@@ -183,7 +277,8 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
         assertThat(store.purge(domain, Instant.ofEpochMilli(2000))).isEqualTo(1);
         assertThat(store.query(juliet, query(null, null, null, 10)).items()).extracting(ArchivedMessage::id)
                 .containsExactly("new");
-        withTheIndexClosed(db -> {
+        withTheIndexClosed(raw -> {
+            RocksDB db = raw.db();
             assertThat(keysFrom(db, entries)).as("the newer message's entry stays until its time comes").isEqualTo(1);
         });
         reopen();
@@ -261,7 +356,8 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
         }
         store.index(domain, journaled(records), 0, 200);
         byte[] oldCount = ArchiveKeys.key(ArchiveKeys.COUNT, ArchiveKeys.owner(juliet));
-        withTheIndexClosed(db -> {
+        withTheIndexClosed(raw -> {
+            RocksDB db = raw.db();
             db.delete(ArchiveKeys.VERSION);
             db.delete(ArchiveCounts.NEWEST);
             db.deleteRange(new byte[] {ArchiveCounts.CHECKPOINT}, new byte[] {ArchiveCounts.CHECKPOINT + 1});
@@ -276,7 +372,8 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
                 System.currentTimeMillis()))), 200, 300);
         assertThat(count(null)).isEqualTo(22);
         assertThat(count(nurse)).isEqualTo(6);
-        withTheIndexClosed(db -> {
+        withTheIndexClosed(raw -> {
+            RocksDB db = raw.db();
             assertThat(keysFrom(db, new byte[] {ArchiveKeys.COUNT})).isZero();
             assertThat(db.get(ArchiveKeys.VERSION)).isNotNull();
         });
@@ -329,7 +426,7 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
         assertThat(store.query(juliet, query(null, null, null, 10)).items()).hasSize(4);
 
         byte[] idKeys = ArchiveKeys.key(ArchiveKeys.ID, ArchiveKeys.owner(juliet));
-        withTheIndexClosed(db -> assertThat(keysFrom(db, idKeys)).as("only the legacy id has a key").isEqualTo(1));
+        withTheIndexClosed(raw -> assertThat(keysFrom(raw.db(), idKeys)).as("only the legacy id has a key").isEqualTo(1));
         reopen();
         assertThat(store.query(juliet, query(null, second, null, 10)).items()).extracting(ArchivedMessage::id)
                 .containsExactly(third);
@@ -337,7 +434,7 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
         assertThat(store.purge(domain, Instant.ofEpochMilli(2500))).isEqualTo(3);
         assertThat(store.query(juliet, query(null, null, null, 10)).items()).extracting(ArchivedMessage::id)
                 .containsExactly(third);
-        withTheIndexClosed(db -> assertThat(keysFrom(db, idKeys)).isZero());
+        withTheIndexClosed(raw -> assertThat(keysFrom(raw.db(), idKeys)).isZero());
         reopen();
     }
 
@@ -357,16 +454,56 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
     private void withTheIndexClosed(RawWork work) throws Exception {
         rocks.close();
         rocks = null;
-        Path directory = indexDir.resolve("mam-archive").resolve("example.org");
-        try (UInt64AddOperator add = new UInt64AddOperator();
-             Options options = new Options().setMergeOperator(add).setCompactionStyle(CompactionStyle.UNIVERSAL);
-             RocksDB db = RocksDB.open(options, directory.toString())) {
-            work.on(db);
+        try (RawIndex raw = RawIndex.open(indexDir.resolve("mam-archive").resolve("example.org"))) {
+            work.on(raw);
         }
     }
 
     private interface RawWork {
-        void on(RocksDB db) throws Exception;
+        void on(RawIndex raw) throws Exception;
+    }
+
+    /** The index's database opened raw, with every column family it has; {@link #stanzas} is null if it has none of stanzas. */
+    private record RawIndex(RocksDB db, List<org.rocksdb.ColumnFamilyHandle> families, UInt64AddOperator add,
+                            org.rocksdb.ColumnFamilyOptions options) implements AutoCloseable {
+
+        static RawIndex open(Path directory) throws Exception {
+            UInt64AddOperator add = new UInt64AddOperator();
+            var options = new org.rocksdb.ColumnFamilyOptions().setMergeOperator(add)
+                    .setCompactionStyle(CompactionStyle.UNIVERSAL);
+            List<byte[]> names;
+            try (Options listing = new Options()) {
+                names = RocksDB.listColumnFamilies(listing, directory.toString());
+            }
+            List<org.rocksdb.ColumnFamilyDescriptor> descriptors = names.stream()
+                    .map(name -> new org.rocksdb.ColumnFamilyDescriptor(name, options)).toList();
+            List<org.rocksdb.ColumnFamilyHandle> handles = new java.util.ArrayList<>();
+            try (org.rocksdb.DBOptions db = new org.rocksdb.DBOptions()) {
+                return new RawIndex(RocksDB.open(db, directory.toString(), descriptors, handles), handles, add, options);
+            }
+        }
+
+        org.rocksdb.ColumnFamilyHandle stanzas() {
+            return families.size() > 1 ? families.get(1) : null;
+        }
+
+        @Override
+        public void close() {
+            families.forEach(org.rocksdb.ColumnFamilyHandle::close);
+            db.close();
+            options.close();
+            add.close();
+        }
+    }
+
+    private static int keysOf(RocksDB db, org.rocksdb.ColumnFamilyHandle family) {
+        int count = 0;
+        try (var keys = db.newIterator(family)) {
+            for (keys.seekToFirst(); keys.isValid(); keys.next()) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private int count(org.jxmpp.jid.Jid with) {
