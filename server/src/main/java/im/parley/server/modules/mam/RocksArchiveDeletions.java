@@ -109,9 +109,10 @@ final class RocksArchiveDeletions {
      * Retention: walks each account's rows from its oldest up to the cutoff (one seek per account,
      * whose rows are in time order), deleting each message's keys, a thousand per write; then the
      * purge entries ({@code e}) an index written by an earlier version holds for the same time,
-     * in one range. Rows carry everything the purge needs, so a message is no longer written with
-     * a purge entry of its own: one key less per archived copy (docs/benchmarks.md, "Fewer
-     * hand-offs and compactions").
+     * in one range; then the stanzas' files that hold only expired stanzas, whole
+     * ({@link RocksArchiveStanzas#dropFilesBefore}). Rows carry everything the purge needs, so a
+     * message is no longer written with a purge entry of its own: one key less per archived copy
+     * (docs/benchmarks.md, "Fewer hand-offs and compactions").
      */
     int purge(DomainBareJid purged, Instant cutoff) {
         byte[] expiredBefore = position(cutoff.toEpochMilli(), 0);
@@ -119,6 +120,7 @@ final class RocksArchiveDeletions {
         byte[] rows = {ROW};
         byte[] from = rows;
         int purgedCount = 0;
+        boolean othersExpired = false;
         while (from != null) {
             synchronized (writeLock) {
                 int inBatch = 0;
@@ -130,9 +132,11 @@ final class RocksArchiveDeletions {
                         byte[] key = row.key();
                         byte[] owned = ownerOfRow(key);
                         byte[] position = Arrays.copyOfRange(key, key.length - POSITION, key.length);
-                        if (Arrays.compareUnsigned(position, expiredBefore) >= 0 || !ofDomain(owned, purgedDomain)) {
+                        boolean ours = ofDomain(owned, purgedDomain);
+                        if (Arrays.compareUnsigned(position, expiredBefore) >= 0 || !ours) {
                             // The rest of this account's rows are newer (or of another domain,
                             // which an index of one domain holds only in tests): on to the next account.
+                            othersExpired |= !ours && Arrays.compareUnsigned(position, expiredBefore) < 0;
                             row.seek(successor(key(ROW, owned)));
                             continue;
                         }
@@ -166,6 +170,10 @@ final class RocksArchiveDeletions {
                     throw new StorageException("cannot purge expired archived messages of " + domain, e);
                 }
             }
+        }
+        if (!othersExpired) {
+            // Every stanza before the cutoff was a purged message's: their files can go whole.
+            stanzas.dropFilesBefore(expiredBefore);
         }
         return purgedCount;
     }

@@ -95,6 +95,21 @@ final class RocksArchiveStanzas {
         write.put(familyId, key, stanza);
     }
 
+    /**
+     * Drops the family's files whose stanzas all lie before {@code position} (RocksDB's
+     * {@code DeleteFilesInRanges}: files of the first level and below, never the newest, level
+     * 0): the retention purge, which deleted those messages' rows and wrote tombstones for their
+     * stanzas, gets the disk back at once instead of when compactions reach those files.
+     * Only when every stanza before {@code position} belongs to a purged message.
+     */
+    void dropFilesBefore(byte[] position) {
+        try {
+            db.deleteFilesInRanges(family, List.of(new byte[POSITION], position), false);
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot drop the expired stanzas' files of " + domain, e);
+        }
+    }
+
     void delete(WriteBatch write, byte[] position, byte[] owned) throws RocksDBException {
         write.delete(family, key(position, owned));
     }

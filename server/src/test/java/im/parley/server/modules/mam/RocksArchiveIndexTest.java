@@ -178,6 +178,46 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
     }
 
     /**
+     * XEP-0313 §3.2 leaves retention to the server: the purge deletes the expired messages' rows
+     * and stanzas, and drops whole the stanzas' files that hold nothing newer than the cutoff
+     * (their keys are in time order), so the disk comes back at once rather than when compactions
+     * reach those files; a file with a newer stanza stays.
+     */
+    @Test
+    void thePurgeDropsTheStanzasFilesThatHoldOnlyExpiredMessages() throws Exception {
+        var domain = juliet.asDomainBareJid();
+        store.index(domain, journaled(List.of(record(juliet, romeo, "old1", 1000), record(juliet, nurse, "old2", 2000))),
+                0, 100);
+        // Flushed and compacted down: a file below level 0, all of whose stanzas will expire.
+        withTheIndexClosed(raw -> {
+            try (var flush = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+                raw.db().flush(flush, raw.families());
+            }
+            raw.db().compactRange(raw.stanzas());
+        });
+        reopen();
+        store.index(domain, journaled(List.of(record(juliet, romeo, "new", 9000))), 100, 200);
+        withTheIndexClosed(raw -> assertThat(stanzaFiles(raw)).as("the old file, then the new one").hasSize(2));
+        reopen();
+
+        assertThat(store.purge(domain, Instant.ofEpochMilli(5000))).isEqualTo(2);
+
+        // What holds stanzas (the purge's tombstones, flushed when the index closed, hold none).
+        withTheIndexClosed(raw -> assertThat(stanzaFiles(raw)).filteredOn(file -> file.numEntries() > file.numDeletions())
+                .extracting(file -> java.nio.ByteBuffer.wrap(file.largestKey()).getLong())
+                .as("the expired file dropped whole").containsExactly(9000L));
+        reopen();
+        assertThat(store.query(juliet, query(null, null, null, 10)).items()).extracting(ArchivedMessage::stanzaXml)
+                .containsExactly("<message id='new'/>");
+    }
+
+    private static List<org.rocksdb.LiveFileMetaData> stanzaFiles(RawIndex raw) {
+        return raw.db().getLiveFilesMetaData().stream()
+                .filter(file -> new String(file.columnFamilyName(), java.nio.charset.StandardCharsets.UTF_8).equals("stanzas"))
+                .toList();
+    }
+
+    /**
      * A full JID's {@code <count/>} walks at most {@value RocksArchiveReads#COUNT_LIMIT} of the
      * archive's messages, matches or not: past that it is the matches among them, a lower bound
      * (XEP-0059 §2.7: a count "MAY be approximate ... if determining the exact number of items
@@ -463,23 +503,30 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
         void on(RawIndex raw) throws Exception;
     }
 
-    /** The index's database opened raw, with every column family it has; {@link #stanzas} is null if it has none of stanzas. */
+    /**
+     * The index's database opened raw, with every column family it has, each in the compaction
+     * style the index gives it; {@link #stanzas} is null if it has no family of stanzas.
+     */
     private record RawIndex(RocksDB db, List<org.rocksdb.ColumnFamilyHandle> families, UInt64AddOperator add,
-                            org.rocksdb.ColumnFamilyOptions options) implements AutoCloseable {
+                            List<org.rocksdb.ColumnFamilyOptions> options) implements AutoCloseable {
 
         static RawIndex open(Path directory) throws Exception {
             UInt64AddOperator add = new UInt64AddOperator();
-            var options = new org.rocksdb.ColumnFamilyOptions().setMergeOperator(add)
+            var index = new org.rocksdb.ColumnFamilyOptions().setMergeOperator(add)
                     .setCompactionStyle(CompactionStyle.UNIVERSAL);
+            var stanzas = new org.rocksdb.ColumnFamilyOptions().setCompactionStyle(CompactionStyle.LEVEL);
             List<byte[]> names;
             try (Options listing = new Options()) {
                 names = RocksDB.listColumnFamilies(listing, directory.toString());
             }
             List<org.rocksdb.ColumnFamilyDescriptor> descriptors = names.stream()
-                    .map(name -> new org.rocksdb.ColumnFamilyDescriptor(name, options)).toList();
+                    .map(name -> new org.rocksdb.ColumnFamilyDescriptor(name,
+                            java.util.Arrays.equals(name, RocksArchiveOptions.STANZAS) ? stanzas : index))
+                    .toList();
             List<org.rocksdb.ColumnFamilyHandle> handles = new java.util.ArrayList<>();
             try (org.rocksdb.DBOptions db = new org.rocksdb.DBOptions()) {
-                return new RawIndex(RocksDB.open(db, directory.toString(), descriptors, handles), handles, add, options);
+                return new RawIndex(RocksDB.open(db, directory.toString(), descriptors, handles), handles, add,
+                        List.of(index, stanzas));
             }
         }
 
@@ -491,7 +538,7 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
         public void close() {
             families.forEach(org.rocksdb.ColumnFamilyHandle::close);
             db.close();
-            options.close();
+            options.forEach(org.rocksdb.ColumnFamilyOptions::close);
             add.close();
         }
     }
