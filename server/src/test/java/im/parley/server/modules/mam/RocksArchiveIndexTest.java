@@ -167,12 +167,7 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
         reopen();
         assertThat(store.query(juliet, query(null, null, null, 10)).items()).extracting(ArchivedMessage::id)
                 .containsExactly("new");
-        Path latest;
-        try (var files = Files.list(indexDir.resolve("mam-archive").resolve("example.org"))) {
-            latest = files.filter(file -> file.getFileName().toString().startsWith("OPTIONS-"))
-                    .max(java.util.Comparator.comparing(Path::toString)).orElseThrow();
-        }
-        String options = Files.readString(latest);
+        String options = latestOptions(indexDir.resolve("mam-archive").resolve("example.org"));
         assertThat(options.substring(options.indexOf("[CFOptions \"stanzas\"]")))
                 .contains("compaction_style=kCompactionStyleLevel");
     }
@@ -209,6 +204,14 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
         reopen();
         assertThat(store.query(juliet, query(null, null, null, 10)).items()).extracting(ArchivedMessage::stanzaXml)
                 .containsExactly("<message id='new'/>");
+    }
+
+    /** The options RocksDB recorded last in the index's directory (its newest OPTIONS file). */
+    private static String latestOptions(Path directory) throws java.io.IOException {
+        try (var files = Files.list(directory)) {
+            return Files.readString(files.filter(file -> file.getFileName().toString().startsWith("OPTIONS-"))
+                    .max(java.util.Comparator.comparing(Path::toString)).orElseThrow());
+        }
     }
 
     private static List<org.rocksdb.LiveFileMetaData> stanzaFiles(RawIndex raw) {
@@ -281,12 +284,7 @@ class RocksArchiveIndexTest extends ArchiveIndexContract {
         Path directory = indexDir.resolve("mam-archive").resolve("example.org");
         reopen();
 
-        Path latest;
-        try (var files = Files.list(directory)) {
-            latest = files.filter(file -> file.getFileName().toString().startsWith("OPTIONS-"))
-                    .max(java.util.Comparator.comparing(Path::toString)).orElseThrow();
-        }
-        String options = Files.readString(latest);
+        String options = latestOptions(directory);
         assertThat(options).contains("compaction_style=kCompactionStyleUniversal")
                 .contains("level0_file_num_compaction_trigger=8")
                 .containsPattern("compaction_options_universal=\\{[^}]*min_merge_width=4;");
