@@ -81,7 +81,7 @@ final class RocksArchiveDeletions {
                         byte[] key = rows.key();
                         byte[] position = Arrays.copyOfRange(key, key.length - POSITION, key.length);
                         write.delete(key(EXPIRY, domainPrefix(archive.asDomainBareJid()), position, owned));
-                        if (!RocksArchiveStanzas.inRow(fields(rows.value()))) {
+                        if (!RocksArchiveStanzas.inRow(rows.value())) {
                             stanzas.delete(write, position, owned);
                         }
                         deleted++;

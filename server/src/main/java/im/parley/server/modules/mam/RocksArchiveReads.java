@@ -103,7 +103,7 @@ final class RocksArchiveReads {
                 : inPage.subList(0, Math.min(inPage.size(), query.max()));
         Rows rows = new Rows(owner(owner));
         for (byte[] position : chosen) {
-            rows.add(position, read(key(ROW, owner(owner), position)));
+            rows.add(position, fields(read(key(ROW, owner(owner), position))));
         }
         return new ArchivePage(rows.messages(), count, inPage.size() <= query.max());
     }
@@ -207,10 +207,11 @@ final class RocksArchiveReads {
                 byte[] key = rows.key();
                 byte[] position = Arrays.copyOfRange(key, key.length - POSITION, key.length);
                 byte[] value = rowsKeys ? rows.value() : read(key(ROW, owned, position));
-                if (value == null || fullWith != null && !fields(value)[1].equals(fullWith)) {
+                String[] row = value == null ? null : fields(value);
+                if (row == null || fullWith != null && !row[1].equals(fullWith)) {
                     continue;
                 }
-                messages.add(position, value);
+                messages.add(position, row);
             }
             keys.check();
         }
@@ -231,9 +232,10 @@ final class RocksArchiveReads {
             this.owned = owned;
         }
 
-        void add(byte[] position, byte[] row) {
+        /** A row, its value decoded ({@link ArchiveKeys#fields}). */
+        void add(byte[] position, String[] row) {
             positions.add(position);
-            fields.add(ArchiveKeys.fields(row));
+            fields.add(row);
         }
 
         int size() {

@@ -48,6 +48,14 @@ final class RocksArchiveStanzas {
         return !fields[2].isEmpty();
     }
 
+    /** {@link #inRow(String[])} of a row's value as stored, from its lengths alone (nothing decoded). */
+    static boolean inRow(byte[] row) {
+        ByteBuffer value = ByteBuffer.wrap(row);
+        int idLength = value.getInt(0);
+        int withLength = value.getInt(Integer.BYTES + idLength);
+        return row.length > 2 * Integer.BYTES + idLength + withLength;
+    }
+
     /**
      * The stanza of {@code owned}'s message at {@code position}, or null if there is none: reads
      * take no lock, and a message deleted (its row and stanza in one write) after its row was
