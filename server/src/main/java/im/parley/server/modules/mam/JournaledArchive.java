@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.LongConsumer;
 import org.jxmpp.jid.DomainBareJid;
 
 /**
@@ -22,18 +23,23 @@ final class JournaledArchive implements ArchiveWriter.BatchStore, AutoCloseable 
 
     private final ArchiveJournal journal;
     private final ArchiveIndexer indexer;
+    /** Told the bytes of each append. */
+    private final LongConsumer appended;
 
-    private JournaledArchive(ArchiveJournal journal, ArchiveIndexer indexer) {
+    private JournaledArchive(ArchiveJournal journal, ArchiveIndexer indexer, LongConsumer appended) {
         this.journal = journal;
         this.indexer = indexer;
+        this.appended = appended;
     }
 
     /**
      * Opens {@code domain}'s journal in {@code directory} and starts indexing it into
      * {@code store}, first what an earlier run left.
+     *
+     * @param appended told the bytes of each append (the index's intake: {@link BackgroundWritePace})
      */
     static JournaledArchive open(Path directory, DomainBareJid domain, ArchiveIndex store, boolean fsync,
-                                 int batchSize, Duration delay) {
+                                 int batchSize, Duration delay, LongConsumer appended) {
         long indexed = store.indexedPosition(domain);
         ArchiveJournal journal;
         try {
@@ -44,13 +50,14 @@ final class JournaledArchive implements ArchiveWriter.BatchStore, AutoCloseable 
         ArchiveIndexer indexer = new ArchiveIndexer(journal, indexed,
                 (batch, from, position) -> store.index(domain, batch, from, position), batchSize, delay,
                 "parley-archive-indexer-" + domain);
-        return new JournaledArchive(journal, indexer);
+        return new JournaledArchive(journal, indexer, appended);
     }
 
     @Override
     public List<Boolean> appendAll(List<ArchiveRecord> batch) {
         try {
-            journal.append(batch);
+            long before = journal.end();
+            appended.accept(journal.append(batch) - before);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to the archive journal", e);
         }

@@ -159,7 +159,8 @@ public final class MamModule implements XmppModule {
         JournaledArchive journal = null;
         if (journaled()) {
             journal = JournaledArchive.open(context.dataDir().resolve("mam-journal").resolve(domain.toString()),
-                    domain, archive, context.option(JOURNAL_FSYNC), context.option(INDEX_BATCH), context.option(INDEX_DELAY));
+                    domain, archive, context.option(JOURNAL_FSYNC), context.option(INDEX_BATCH), context.option(INDEX_DELAY),
+                    rocks != null ? rocks::arrived : bytes -> { });
             batches = journal;
             settle = journal::catchUp;
         }

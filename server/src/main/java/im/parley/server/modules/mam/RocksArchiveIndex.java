@@ -120,7 +120,7 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         // Accounts known to exist, shared: the writes look them up once, the deletions forget them.
         Set<String> existing = ConcurrentHashMap.newKeySet();
         this.writes = new RocksArchiveWrites(db, stanzas, settings.writeOptions, domain, accountExists, existing,
-                writeLock, counts, ids, reads, total);
+                writeLock, counts, ids, reads, total, settings.pace::indexed);
         this.deletions = new RocksArchiveDeletions(db, stanzas, settings.writeOptions, domain, existing, writeLock,
                 counts, ids, total);
         this.migration = new RocksArchiveMigration(db, settings.writeOptions, domain, reads, counts, writes);
@@ -241,6 +241,14 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
      * A stanza id (XEP-0359) for a message of this domain stamped {@code stamp} (epoch ms): its
      * position in this index, encrypted ({@link PositionIds}). Never blocks: an event loop calls it.
      */
+    /**
+     * Tells the index that {@code bytes} of messages reached the journal, bound for it: its
+     * background writes keep pace with them ({@link BackgroundWritePace}).
+     */
+    void arrived(long bytes) {
+        settings.pace.arrived(bytes);
+    }
+
     String newId(long stamp) {
         return ids.next(stamp);
     }

@@ -23,7 +23,8 @@ import org.rocksdb.WriteOptions;
  * Separate from the index because they are made before the database opens and must be freed both
  * when it fails to open and when it closes, in the same order: one place that owns them. Small by
  * default (issue 19): 4 MB write buffers (two at most per family), an 8 MB block cache shared by
- * both families, 64 open files, two background jobs.
+ * both families, 64 open files, two background jobs, whose writes go at the pace of the archive's
+ * intake ({@link BackgroundWritePace}).
  *
  * <p>The two families are compacted differently because their keys arrive differently. The index
  * ({@code default}: rows, conversation keys, ids, counts) has keys that begin with the owner, so
@@ -44,16 +45,18 @@ final class RocksArchiveOptions {
     final ColumnFamilyOptions indexOptions;
     final ColumnFamilyOptions stanzaOptions;
     final WriteOptions writeOptions;
+    final BackgroundWritePace pace;
 
     private RocksArchiveOptions(LRUCache cache, UInt64AddOperator add, DBOptions options,
                                 ColumnFamilyOptions indexOptions, ColumnFamilyOptions stanzaOptions,
-                                WriteOptions writeOptions) {
+                                WriteOptions writeOptions, BackgroundWritePace pace) {
         this.cache = cache;
         this.add = add;
         this.options = options;
         this.indexOptions = indexOptions;
         this.stanzaOptions = stanzaOptions;
         this.writeOptions = writeOptions;
+        this.pace = pace;
     }
 
     /**
@@ -99,8 +102,10 @@ final class RocksArchiveOptions {
         // them and whenever it writes new ones (a flush, a compaction, the WAL and log that
         // follow), as the rest of data_dir; the 0700 directory keeps others out meanwhile.
         options.setListeners(List.of(new OwnerOnlyRocksFiles(directory)));
+        BackgroundWritePace pace = new BackgroundWritePace(System::nanoTime);
+        options.setRateLimiter(pace.limiter());
         WriteOptions writeOptions = new WriteOptions().setSync(sync);
-        return new RocksArchiveOptions(cache, add, options, index, stanzas, writeOptions);
+        return new RocksArchiveOptions(cache, add, options, index, stanzas, writeOptions, pace);
     }
 
     /** The families to open, the index's ({@code default}) first, then the stanzas'. */
@@ -113,6 +118,7 @@ final class RocksArchiveOptions {
     void close() {
         writeOptions.close();
         options.close();
+        pace.close();
         CompactionOptionsUniversal universal = indexOptions.compactionOptionsUniversal();
         indexOptions.close();
         if (universal != null) {

@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
@@ -61,10 +62,13 @@ final class RocksArchiveWrites {
     private final PositionIds ids;
     private final RocksArchiveReads reads;
     private final RocksArchiveTotal total;
+    /** Told the bytes of each batch written ({@link BackgroundWritePace#indexed}). */
+    private final LongConsumer indexed;
 
     RocksArchiveWrites(RocksDB db, RocksArchiveStanzas stanzas, WriteOptions writeOptions, DomainBareJid domain,
                        Predicate<EntityBareJid> accountExists, Set<String> existing, Object writeLock,
-                       ArchiveCounts counts, PositionIds ids, RocksArchiveReads reads, RocksArchiveTotal total) {
+                       ArchiveCounts counts, PositionIds ids, RocksArchiveReads reads, RocksArchiveTotal total,
+                       LongConsumer indexed) {
         this.db = db;
         this.stanzas = stanzas;
         this.writeOptions = writeOptions;
@@ -76,6 +80,7 @@ final class RocksArchiveWrites {
         this.ids = ids;
         this.reads = reads;
         this.total = total;
+        this.indexed = indexed;
     }
 
     /** {@link ArchiveIndex#appendAll}. */
@@ -156,6 +161,7 @@ final class RocksArchiveWrites {
                 }
                 try (WriteBatch all = bulk.then(write)) {
                     db.write(writeOptions, all);
+                    indexed.accept(all.getDataSize());
                 }
                 checkpoints.written(newest);
                 total.written(total.value() + added);
