@@ -238,10 +238,6 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
     }
 
     /**
-     * A stanza id (XEP-0359) for a message of this domain stamped {@code stamp} (epoch ms): its
-     * position in this index, encrypted ({@link PositionIds}). Never blocks: an event loop calls it.
-     */
-    /**
      * Tells the index that {@code bytes} of messages reached the journal, bound for it: its
      * background writes keep pace with them ({@link BackgroundWritePace}).
      */
@@ -249,6 +245,10 @@ final class RocksArchiveIndex implements ArchiveIndex, AutoCloseable {
         settings.pace.arrived(bytes);
     }
 
+    /**
+     * A stanza id (XEP-0359) for a message of this domain stamped {@code stamp} (epoch ms): its
+     * position in this index, encrypted ({@link PositionIds}). Never blocks: an event loop calls it.
+     */
     String newId(long stamp) {
         return ids.next(stamp);
     }
