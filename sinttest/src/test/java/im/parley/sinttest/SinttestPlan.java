@@ -109,7 +109,20 @@ final class SinttestPlan {
             // removal's presences, SubscriptionHandshakeTest the subscribe's delivery.
             "RosterIntegrationTest.testPresenceDeliveredToRecipient", "Smack 4.5.0-beta5's roster clean-up at the "
                     + "test's start cancels the previous test's pending request, and the unsubscribe that RFC 6121 "
-                    + "§2.5.2 then sends from one to two may reach the test's new presence listener first");
+                    + "§2.5.2 then sends from one to two may reach the test's new presence listener first",
+            // The one low-level test of Smack's experimental modular TCP connection, which the
+            // run's other tests do not use (SinttestMain: disabledConnections) for this very
+            // stall. After STARTTLS the client waits for the stream features, but it never sent
+            // the new stream header they answer: a server-side trace of each c2s connection
+            // (7 December 2026, a scratch handler behind the TLS handler) showed the handshake
+            // complete and the server reading, and not one byte from the client in the 5 s before
+            // it gave up, in 2 of 15 runs of the class; on every other connection the header came
+            // within a millisecond of the handshake. With javax.net.debug on both ends (6 December)
+            // its reactor had produced the header and never written it. StartTlsTest and the
+            // XMPPTCPConnection tests check STARTTLS and the features after it.
+            "ModularXmppClientToServerConnectionLowLevelIntegrationTest.testDisconnectAfterConnect",
+            "Smack 4.5.0-beta5's experimental modular connection sometimes never writes the stream header that "
+                    + "follows its TLS handshake, and then waits for the features that would answer it");
 
     /**
      * How many times a test of {@link #KNOWN_CLIENT_RACES} is retried while it keeps failing
