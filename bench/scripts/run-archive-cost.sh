@@ -86,6 +86,7 @@ if [ "${THREADS:-0}" = 1 ]; then
     pid=$(cat "$dir/parley.pid")
     java ${BENCH_JAVA_OPTS:--Xmx2g} -cp "$BENCH_JAR:$ROOT/bench/target/lib/*" im.parley.bench.BenchMain chat \
       --users "$CHAT_USERS" --login-rate 1000 --rate "$rate" --seconds $((start + window)) --search-step-seconds 0 \
+      --warmup-max-seconds 0 \
       --server parley --host 127.0.0.5 --port "$C2S_PORT" --domain parley.test --pid "$pid" \
       --mechanism SCRAM-SHA-1 --roster --out "$dir" > "$dir.bench.log" 2>&1 &
     bench=$!

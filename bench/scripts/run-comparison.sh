@@ -17,6 +17,8 @@
 #   BENCH_USERS=10000 LOGIN_USERS=10000 LOGIN_RATE=2000 TLS_USERS=2000 TLS_RATE=500
 #   WARMUP_USERS=1000 (log in and out before login_* and idle_tls are measured)
 #   IDLE_USERS=5000 IDLE_HOLD=60 CHAT_USERS=2000 CHAT_RATE=2000 CHAT_SECONDS=20 SEARCH_STEP_SECONDS=8
+#   CHAT_WARMUP_MAX_SECONDS=180 (chat's warm-up at CHAT_RATE ends once the server's JIT compilers
+#                    took under 5 % of a core in a 5 s step, or after this long; 5: one step only)
 #   PRESENCE_USERS=1000 STATUS_RATE=200   PARLEY_MECHANISM=SCRAM-SHA-1 PEER_MECHANISM=PLAIN
 #   muc50, muc500 (not in the default list: group chat, issue 14; each server's service is
 #   conference.<its domain>): MUC50_ROOMS=20 MUC500_ROOMS=2 JOIN_RATE=500 MUC_RATE=10000 (deliveries/s)
@@ -157,7 +159,7 @@ scenario_args() {
     login_plain)    echo "login --users ${LOGIN_USERS:-10000} --rate ${LOGIN_RATE:-2000} --warmup ${WARMUP_USERS:-1000}" ;;
     login_starttls) echo "login --starttls --users ${TLS_USERS:-2000} --rate ${TLS_RATE:-500} --warmup ${WARMUP_USERS:-1000}" ;;
     idle_tls)       echo "idle --users ${IDLE_USERS:-5000} --rate ${TLS_RATE:-500} --warmup ${WARMUP_USERS:-1000} --settle 20 --hold ${IDLE_HOLD:-60}" ;;
-    chat)           echo "chat --users ${CHAT_USERS:-2000} --login-rate 1000 --rate ${CHAT_RATE:-2000} --seconds ${CHAT_SECONDS:-20} --search-step-seconds ${SEARCH_STEP_SECONDS:-8}" ;;
+    chat)           echo "chat --users ${CHAT_USERS:-2000} --login-rate 1000 --rate ${CHAT_RATE:-2000} --seconds ${CHAT_SECONDS:-20} --search-step-seconds ${SEARCH_STEP_SECONDS:-8} --warmup-max-seconds ${CHAT_WARMUP_MAX_SECONDS:-180}" ;;
     mam_page)       echo "mam --queries ${MAM_QUERIES:-500} --warmup ${MAM_WARMUP:-100} --page 50" ;;
     muc50)          echo "muc --rooms ${MUC50_ROOMS:-20} --occupants 50 --join-rate ${JOIN_RATE:-500} --rate ${MUC_RATE:-10000} --seconds ${MUC_SECONDS:-20} --search-step-seconds ${SEARCH_STEP_SECONDS:-8}" ;;
     muc500)         echo "muc --rooms ${MUC500_ROOMS:-2} --occupants 500 --join-rate ${JOIN_RATE:-500} --rate ${MUC_RATE:-10000} --seconds ${MUC_SECONDS:-20} --search-step-seconds ${SEARCH_STEP_SECONDS:-8}" ;;

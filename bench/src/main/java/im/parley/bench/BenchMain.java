@@ -100,10 +100,14 @@ public final class BenchMain {
         @Option(names = "--max-rate", description = "Upper bound of the rate search.", defaultValue = "64000")
         double maxRate;
         @Option(names = "--clean-p99-ms", defaultValue = "50") double cleanP99;
+        @Option(names = "--warmup-max-seconds", description = "Longest warm-up at the nominal rate: it ends earlier "
+                + "once the server's JIT compilers are quiet (5 s steps); 5: one step.", defaultValue = "180")
+        double maxWarmup;
 
         @Override
         public Integer call() throws Exception {
-            return runAndReport(new ChatScenario(users, loginRate, rate, seconds, searchStep, maxRate, cleanP99), common);
+            return runAndReport(new ChatScenario(users, loginRate, rate, seconds, searchStep, maxRate, cleanP99,
+                    maxWarmup), common);
         }
     }
 

@@ -85,7 +85,7 @@ class ScenarioSmokeTest {
     /** Every message sent is counted at its recipient, even when several arrive in one read. */
     @Test
     void chat() throws Exception {
-        ScenarioResult result = run(new ChatScenario(USERS, 200, 200, 2, 0, 0, 1000));
+        ScenarioResult result = run(new ChatScenario(USERS, 200, 200, 2, 0, 0, 1000, 0));
         assertThat(result.figures()).containsKeys("latency_p50_ms", "latency_p99_ms", "latency_p999_ms");
         assertThat(result.figures().get("delivered")).isEqualTo(((Number) result.figures().get("sent")).longValue());
         assertThat(((Number) result.figures().get("sent")).longValue()).isPositive();

@@ -54,6 +54,31 @@ final class RateSearch {
         return steps;
     }
 
+    /**
+     * {@code step}, run once more at the same rate when it was not clean and the server's JIT
+     * compilers took at least {@code jitShare} of a core meanwhile ({@code server_jit_cpu_s} of
+     * {@code stepSeconds}): a rate the server had not run before makes HotSpot compile the code
+     * it now takes (larger batches, fuller buffers), and a step that fails meanwhile measured
+     * that compilation, which a server that has run for a while has done (docs/benchmarks.md,
+     * "The JIT's warm-up and the rate search"). Only once, and only what it says: the second
+     * run's figures, with the first's p99 and compiler time under {@code first_try_*}. A server
+     * without compiler threads (no {@code server_jit_cpu_s}) never repeats a step.
+     */
+    static DoubleFunction<Map<String, Object>> repeatedAfterCompiling(DoubleFunction<Map<String, Object>> step,
+                                                                      double stepSeconds, double jitShare) {
+        return rate -> {
+            Map<String, Object> first = step.apply(rate);
+            Object jit = first.get("server_jit_cpu_s");
+            if (isClean(first) || !(jit instanceof Number seconds) || seconds.doubleValue() < jitShare * stepSeconds) {
+                return first;
+            }
+            Map<String, Object> second = new LinkedHashMap<>(step.apply(rate));
+            second.put("first_try_latency_p99_ms", first.get("latency_p99_ms"));
+            second.put("first_try_server_jit_cpu_s", jit);
+            return second;
+        };
+    }
+
     /** The highest rate among the clean steps, 0 if none was clean; {@code key} names the rate. */
     static double highestClean(List<Map<String, Object>> steps, String key) {
         return steps.stream().filter(RateSearch::isClean)
