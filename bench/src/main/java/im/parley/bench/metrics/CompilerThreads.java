@@ -16,9 +16,6 @@ import java.util.stream.Stream;
  * nothing, a new one all it took. A process that has no such threads (Prosody, ejabberd) takes 0.
  */
 public final class CompilerThreads {
-    /** USER_HZ, as {@link ProcessSampler}. */
-    private static final double TICKS_PER_SECOND = 100.0;
-
     private final Path tasks;
     private Map<String, Long> last = Map.of();
 
@@ -45,7 +42,7 @@ public final class CompilerThreads {
             ticks += thread.getValue() - last.getOrDefault(thread.getKey(), 0L);
         }
         last = now;
-        return ticks / TICKS_PER_SECOND;
+        return ticks / ProcessSampler.TICKS_PER_SECOND;
     }
 
     private Map<String, Long> read() {
@@ -55,11 +52,8 @@ public final class CompilerThreads {
                 try {
                     String name = Files.readString(thread.resolve("comm")).strip();
                     if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                        String stat = Files.readString(thread.resolve("stat"));
-                        // Field 2 (comm) holds spaces; the fields after its closing ')' are fixed.
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                         ticks.put(thread.getFileName().toString(),
-                                Long.parseLong(fields[11]) + Long.parseLong(fields[12])); // utime, stime
+                                ProcessSampler.cpuTicks(Files.readString(thread.resolve("stat"))));
                     }
                 } catch (IOException | RuntimeException e) {
                     // The thread ended while it was read: it counts no more.

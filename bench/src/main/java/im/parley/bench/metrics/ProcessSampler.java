@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProcessSampler implements AutoCloseable {
     /** USER_HZ; 100 on every mainstream Linux architecture (proc(5), "times(2)"). */
-    private static final double TICKS_PER_SECOND = 100.0;
+    static final double TICKS_PER_SECOND = 100.0;
 
     private final Path stat;
     private final Path status;
@@ -69,12 +69,16 @@ public final class ProcessSampler implements AutoCloseable {
         timer.shutdownNow();
     }
 
+    /** The CPU time (utime + stime, in ticks of {@link #TICKS_PER_SECOND}) of a process's or thread's {@code stat} line. */
+    static long cpuTicks(String statLine) {
+        // Field 2 (comm) may hold spaces; the fields after its closing ')' are fixed.
+        String[] fields = statLine.substring(statLine.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+    }
+
     private ProcessSample read() {
         try {
-            String statLine = Files.readString(stat);
-            // Field 2 (comm) may hold spaces; the fields after its closing ')' are fixed.
-            String[] fields = statLine.substring(statLine.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+            long ticks = cpuTicks(Files.readString(stat));
             long rssKb = 0;
             for (String line : Files.readAllLines(status)) {
                 if (line.startsWith("VmRSS:")) {
