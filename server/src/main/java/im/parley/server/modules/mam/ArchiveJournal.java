@@ -54,12 +54,20 @@ final class ArchiveJournal implements AutoCloseable {
      * so that it is an ordinary allocation, not a humongous one.
      */
     static final int READ_WINDOW = 256 * 1024;
+    /** The bytes {@link #append} encodes before it writes them (several times per append if more). */
+    static final int WRITE_BUFFER = 256 * 1024;
 
     private final Path directory;
     private final boolean fsync;
     private final long segmentBytes;
     /** First position of each segment, oldest first; the last is the one written to. */
     private final ConcurrentNavigableMap<Long, Path> segments = new ConcurrentSkipListMap<>();
+    /**
+     * Where {@link #append} encodes records: direct, so that the write reads it as it is (a heap
+     * buffer is copied into a temporary direct one by every write), and reused, as one thread at
+     * a time appends. Its size bounds the bytes of one write system call, not a batch.
+     */
+    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
     private FileChannel current;
     private long currentStart;
     private volatile long end;
@@ -202,29 +210,32 @@ final class ArchiveJournal implements AutoCloseable {
     }
 
     /**
-     * Writes {@code records}, in order, with one write, and returns the position after the last.
+     * Writes {@code records}, in order, with one write of up to {@link #WRITE_BUFFER} bytes (more
+     * for a larger batch), and returns the position after the last.
      * Returns once the write reached the operating system (and the disk too, with {@code fsync}).
      * One caller at a time.
      */
     long append(List<ArchiveRecord> records) throws IOException {
-        List<byte[]> encoded = new ArrayList<>(records.size());
-        int total = 0;
-        for (ArchiveRecord record : records) {
-            byte[] bytes = record.encode();
-            encoded.add(bytes);
-            total += bytes.length;
-        }
-        ByteBuffer buffer = ByteBuffer.allocate(total);
-        encoded.forEach(buffer::put);
-        buffer.flip();
         if (!current.isOpen()) {
             // An interrupt during an earlier write closed the channel; that write never counted.
             current = FileChannel.open(segments.get(currentStart), StandardOpenOption.WRITE);
         }
         long offset = end - currentStart;
-        while (buffer.hasRemaining()) {
-            offset += current.write(buffer, offset);
+        ByteBuffer out = writeBuffer.clear();
+        for (ArchiveRecord record : records) {
+            int most = record.maxEncodedLength();
+            if (out.remaining() < most) {
+                offset = write(out.flip(), offset);
+                out.clear();
+            }
+            if (out.remaining() < most) {
+                // Larger than the buffer (a stanza of most of a megabyte): on its own.
+                offset = write(ByteBuffer.wrap(record.encode()), offset);
+            } else {
+                record.encodeInto(out);
+            }
         }
+        offset = write(out.flip(), offset);
         if (fsync) {
             current.force(false);
         }
@@ -234,6 +245,19 @@ final class ArchiveJournal implements AutoCloseable {
             createSegment(end);
         }
         return end;
+    }
+
+    /**
+     * Writes {@code bytes} at {@code offset} of the current segment; returns the offset after
+     * them. Records of one append may take several writes: until {@link #end} moves past them
+     * none counts, and a crash between two leaves whole records (of messages never acknowledged)
+     * and perhaps a torn one, which {@link #open} cuts, as a crash within one write does.
+     */
+    private long write(ByteBuffer bytes, long offset) throws IOException {
+        while (bytes.hasRemaining()) {
+            offset += current.write(bytes, offset);
+        }
+        return offset;
     }
 
     private void createSegment(long start) throws IOException {

@@ -108,8 +108,9 @@ final class RocksArchiveWrites {
         synchronized (writeLock) {
             long added = 0;
             long newest = counts.newest();
-            Set<ByteBuffer> seen = new HashSet<>();
-            OwnerOrder order = new OwnerOrder();
+            // Sized for the batch: growing them rehashed every key several times a batch.
+            Set<ByteBuffer> seen = new HashSet<>(capacityFor(batch.size()));
+            OwnerOrder order = new OwnerOrder(batch.size());
             // The rows, conversation keys and stanzas in one array (WriteBatchEncoder); the rare
             // keys (ids of other forms, checkpoints) and the counters through the API, after them.
             WriteBatchEncoder bulk = new WriteBatchEncoder(batch.size() * 640);
@@ -117,7 +118,9 @@ final class RocksArchiveWrites {
                 ArchiveCounts.Changes checkpoints = counts.changes(write);
                 for (JournalRecord record : batch) {
                     String owner = record.owner();
-                    if (!exists.computeIfAbsent(owner, this::exists)) {
+                    // The accounts known to exist first: a batch holds a few thousand of them, and a
+                    // map of the batch's answers cost as much as the look-up it saved.
+                    if (!existing.contains(owner) && !exists.computeIfAbsent(owner, this::exists)) {
                         archived.add(false);
                         continue;
                     }
@@ -182,7 +185,12 @@ final class RocksArchiveWrites {
      * few thousand a batch), not every key.
      */
     static final class OwnerOrder {
-        private final Map<String, List<byte[][]>> byOwner = new HashMap<>();
+        private final Map<String, List<byte[][]>> byOwner;
+
+        /** For a batch of at most {@code rows} rows. */
+        OwnerOrder(int rows) {
+            byOwner = new HashMap<>(capacityFor(rows));
+        }
 
         void add(String owner, byte[] rowKey, byte[] rowValue, byte[] withKey) {
             byOwner.computeIfAbsent(owner, o -> new ArrayList<>(4)).add(new byte[][] {rowKey, rowValue, withKey});
@@ -265,6 +273,11 @@ final class RocksArchiveWrites {
             }
             return true;
         }
+    }
+
+    /** The initial capacity of a hash map or set that will hold {@code entries} without growing. */
+    static int capacityFor(int entries) {
+        return (int) Math.min(Integer.MAX_VALUE, entries * 4L / 3 + 1);
     }
 
     /** A key's prefix: all but its position. */

@@ -98,6 +98,31 @@ class ArchiveJournalTest {
         }
     }
 
+    /**
+     * An append is encoded into a reusable buffer of {@link ArchiveJournal#WRITE_BUFFER} bytes and
+     * written whenever it fills: a batch of several buffers, with a record larger than the buffer
+     * in it, comes back whole and in order, and so does the append after it.
+     */
+    @Test
+    void anAppendLargerThanTheWriteBufferIsWrittenWholeInOrder() throws IOException {
+        List<ArchiveRecord> batch = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            batch.add(record("b" + i + "z".repeat(i % 131)));
+        }
+        batch.add(2500, record("large" + "y".repeat(ArchiveJournal.WRITE_BUFFER + 10)));
+        try (ArchiveJournal journal = ArchiveJournal.open(dir, 0, false, LARGE * 64)) {
+            long end = journal.append(batch);
+            long after = journal.append(records("next"));
+
+            assertThat(end).isGreaterThan(3L * ArchiveJournal.WRITE_BUFFER);
+            List<ArchiveJournal.Entry> all = journal.read(0, batch.size() + 10);
+            assertThat(all).extracting(ArchiveJournal.Entry::record)
+                    .containsExactlyElementsOf(java.util.stream.Stream.concat(batch.stream(), records("next").stream()).toList());
+            assertThat(all.get(batch.size() - 1).end()).isEqualTo(end);
+            assertThat(all.get(batch.size()).end()).isEqualTo(after).isEqualTo(journal.end());
+        }
+    }
+
     @Test
     void theJournalIsTheOwnersAlone() throws IOException {
         Path journalDir = dir.resolve("mam-journal").resolve("parley.test");

@@ -46,6 +46,23 @@ class JournalRecordTest {
         assertThat(part(bare.bareWithLength(), bare::putBareWith)).isEqualTo("conference.montague.example");
     }
 
+    /**
+     * The writer encodes JIDs from their parts (RFC 7622 §3.1: localpart "@" domainpart "/"
+     * resourcepart), not through {@code toString}: the same bytes, non-ASCII parts and a character
+     * outside the Basic Multilingual Plane included, and each encoding within the length it reserves.
+     */
+    @Test
+    void encodesEachJidAsItsStringInUtf8() throws Exception {
+        for (String with : new String[] {"romeo@montague.example/orchard", "montague.example", "montague.example/bot",
+                "ромео@монтекки.example/сад 🌹", "romeo@montague.example", "rom\\20eo@montague.example/a/b@c"}) {
+            ArchiveRecord written = record(with);
+            JournalRecord journaled = JournalRecord.of(written);
+            assertThat(part(journaled.withLength(), journaled::putWith)).isEqualTo(Jids.parse(with).toString());
+            assertThat(journaled.record()).isEqualTo(written);
+            assertThat(written.encode().length).isLessThanOrEqualTo(written.maxEncodedLength());
+        }
+    }
+
     @Test
     void refusesBytesThatHoldNoRecord() throws Exception {
         byte[] encoded = record("romeo@montague.example").encode();

@@ -23,7 +23,7 @@ class OwnerOrderTest {
                 "romeo@parley.test", "jul@parley.test", "zoë@parley.test", "juliet@parley.test"};
         String[] withs = {"juliet@parley.test/b", "romeo@parley.test/o", "juliet@parley.test/b", "nurse@parley.test/k",
                 "juliet@parley.test/b", "romeo@parley.test/o", "romeo@parley.test/o", "romeo@parley.test/x"};
-        RocksArchiveWrites.OwnerOrder order = new RocksArchiveWrites.OwnerOrder();
+        RocksArchiveWrites.OwnerOrder order = new RocksArchiveWrites.OwnerOrder(8);
         for (int i = 0; i < owners.length; i++) {
             JournalRecord record = JournalRecord.of(new ArchiveRecord(Jids.parseEntityBare(owners[i]), Jids.parse(withs[i]),
                     new ArchivedMessage("id" + i, Instant.ofEpochMilli(1000), "<message/>")));
