@@ -112,7 +112,9 @@ public final class ChatScenario implements Scenario {
             warmed += stepSeconds;
             double lastStep = ((Number) figures.getOrDefault("server_jit_cpu_s", 0.0)).doubleValue();
             jitSeconds += lastStep;
-            if (lastStep < JIT_QUIET_SHARE * stepSeconds || warmed >= maxWarmupSeconds) {
+            // A chat of no seconds has no warm-up step to repeat: without the last test, a busy
+            // compiler would keep it warming up for ever (warmed never grows).
+            if (lastStep < JIT_QUIET_SHARE * stepSeconds || warmed >= maxWarmupSeconds || stepSeconds <= 0) {
                 return new WarmedUp(warmed, hundredths(jitSeconds));
             }
         }
