@@ -2,6 +2,7 @@ package im.parley.server.modules.mam;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * An {@link ArchiveRecord} as the {@link ArchiveJournal} holds it: the payload's bytes (the stamp,
@@ -83,6 +84,20 @@ final class JournalRecord {
 
     int ownerLength() {
         return ownerLength;
+    }
+
+    /** A hash of the owner's bytes, as {@link Arrays#hashCode(byte[])} of them alone. */
+    int ownerHash() {
+        int hash = 1;
+        for (int i = owner; i < owner + ownerLength; i++) {
+            hash = 31 * hash + bytes[i];
+        }
+        return hash;
+    }
+
+    /** Whether {@code other}'s owner is this record's, byte for byte. */
+    boolean sameOwner(JournalRecord other) {
+        return Arrays.equals(bytes, owner, owner + ownerLength, other.bytes, other.owner, other.owner + other.ownerLength);
     }
 
     ByteBuffer putOwner(ByteBuffer to) {

@@ -104,7 +104,7 @@ final class RocksArchiveWrites {
      */
     List<Boolean> write(List<JournalRecord> batch, boolean lookUpIds, byte[] extraKey, byte[] extraValue) {
         List<Boolean> archived = new ArrayList<>(batch.size());
-        Map<String, Boolean> exists = new HashMap<>();
+        Predicate<String> exists = this::exists;
         synchronized (writeLock) {
             long added = 0;
             long newest = counts.newest();
@@ -117,10 +117,9 @@ final class RocksArchiveWrites {
             try (WriteBatch write = new WriteBatch()) {
                 ArchiveCounts.Changes checkpoints = counts.changes(write);
                 for (JournalRecord record : batch) {
-                    String owner = record.owner();
-                    // The accounts known to exist first: a batch holds a few thousand of them, and a
-                    // map of the batch's answers cost as much as the look-up it saved.
-                    if (!existing.contains(owner) && !exists.computeIfAbsent(owner, this::exists)) {
+                    // One look-up a record, by the owner's bytes; its account asked about once a batch.
+                    OwnerOrder.Owner owner = order.ownerOf(record);
+                    if (!owner.exists(exists)) {
                         archived.add(false);
                         continue;
                     }
@@ -144,7 +143,7 @@ final class RocksArchiveWrites {
                         write.put(idKey, position);
                     }
                     byte[] withKey = ArchiveKeys.withKey(record, position);
-                    order.add(owner, rowKey, ArchiveKeys.rowValue(record), withKey);
+                    owner.add(rowKey, ArchiveKeys.rowValue(record), withKey);
                     // In journal order, which is nearly the positions' order: the stanzas' keys.
                     stanzas.put(bulk, ArchiveKeys.stanzaKey(record, position), ArchiveKeys.stanzaValue(record));
                     if (counts.belowSettled(record.stamp(), newest)) {
@@ -183,17 +182,22 @@ final class RocksArchiveWrites {
      * (owners interleaved) nearly every insert searched the list from its top, half of the
      * indexer's CPU (docs/benchmarks.md, "Keys in owner order"). Only the owners are sorted (a
      * few thousand a batch), not every key.
+     *
+     * <p>A record finds its owner's entry by the owner's bytes as the journal holds them: the
+     * owner's string is made, and its account asked about, once a batch, not once a record
+     * (docs/benchmarks.md, "The indexer's owners, once a batch").
      */
     static final class OwnerOrder {
-        private final Map<String, List<byte[][]>> byOwner;
+        private final Map<OwnerKey, Owner> byOwner;
 
         /** For a batch of at most {@code rows} rows. */
         OwnerOrder(int rows) {
             byOwner = new HashMap<>(capacityFor(rows));
         }
 
-        void add(String owner, byte[] rowKey, byte[] rowValue, byte[] withKey) {
-            byOwner.computeIfAbsent(owner, o -> new ArrayList<>(4)).add(new byte[][] {rowKey, rowValue, withKey});
+        /** The entry of {@code record}'s owner, made at the batch's first record of that owner. */
+        Owner ownerOf(JournalRecord record) {
+            return byOwner.computeIfAbsent(new OwnerKey(record), key -> new Owner(record.owner()));
         }
 
         /** Where the keys go: a batch being built ({@link WriteBatchEncoder}), or a {@link WriteBatch}'s {@code put}. */
@@ -206,21 +210,67 @@ final class RocksArchiveWrites {
             // Owners' keys begin with the owner's UTF-8 bytes and a NUL: their byte order is
             // that of the owners' strings, but for characters outside the Basic Multilingual
             // Plane, rare in JIDs; a key out of order costs a search, nothing else.
-            List<String> owners = new ArrayList<>(byOwner.keySet());
-            owners.sort(null);
-            for (String owner : owners) {
-                for (byte[][] row : byOwner.get(owner)) {
+            List<Owner> owners = new ArrayList<>(byOwner.size());
+            for (Owner owner : byOwner.values()) {
+                if (!owner.rows.isEmpty()) {
+                    owners.add(owner);
+                }
+            }
+            owners.sort((a, b) -> a.name.compareTo(b.name));
+            for (Owner owner : owners) {
+                for (byte[][] row : owner.rows) {
                     write.put(row[0], row[1]);
                 }
             }
-            for (String owner : owners) {
-                List<byte[][]> rows = byOwner.get(owner);
+            for (Owner owner : owners) {
+                List<byte[][]> rows = owner.rows;
                 if (rows.size() > 1) {
                     rows.sort((a, b) -> Arrays.compareUnsigned(a[2], b[2]));
                 }
                 for (byte[][] row : rows) {
                     write.put(row[2], EMPTY);
                 }
+            }
+        }
+
+        /** An owner of the batch: its bare JID, whether its account exists, its rows so far. */
+        static final class Owner {
+            final String name;
+            private Boolean exists;
+            private final List<byte[][]> rows = new ArrayList<>(4);
+
+            private Owner(String name) {
+                this.name = name;
+            }
+
+            /** Whether the account exists, asked of {@code ask} at the first call only. */
+            boolean exists(Predicate<String> ask) {
+                if (exists == null) {
+                    exists = ask.test(name);
+                }
+                return exists;
+            }
+
+            void add(byte[] rowKey, byte[] rowValue, byte[] withKey) {
+                rows.add(new byte[][] {rowKey, rowValue, withKey});
+            }
+        }
+
+        /** A record as the key of its owner: equal to another record's with the same owner bytes. */
+        private record OwnerKey(JournalRecord record, int hash) {
+
+            OwnerKey(JournalRecord record) {
+                this(record, record.ownerHash());
+            }
+
+            @Override
+            public boolean equals(Object other) {
+                return other instanceof OwnerKey key && key.hash == hash && record.sameOwner(key.record);
+            }
+
+            @Override
+            public int hashCode() {
+                return hash;
             }
         }
     }
