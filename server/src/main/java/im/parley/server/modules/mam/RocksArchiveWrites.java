@@ -185,7 +185,7 @@ final class RocksArchiveWrites {
      *
      * <p>A record finds its owner's entry by the owner's bytes as the journal holds them: the
      * owner's string is made, and its account asked about, once a batch, not once a record
-     * (docs/benchmarks.md, "The indexer's owners, once a batch").
+     * (docs/benchmarks.md, "Where the chat's rate goes now": the indexer's owners).
      */
     static final class OwnerOrder {
         private final Map<OwnerKey, Owner> byOwner;
