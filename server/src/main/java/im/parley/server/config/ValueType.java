@@ -1,8 +1,6 @@
 package im.parley.server.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import im.parley.core.jid.JidMalformedException;
-import im.parley.core.jid.Jids;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -198,145 +196,15 @@ public interface ValueType<T> {
     };
 
     /** A non-empty list of domains, each valid per RFC 7622 §3.2, kept in prepared form. */
-    ValueType<List<String>> DOMAINS = new ValueType<>() {
-        @Override
-        public String description() {
-            return "list of domains (at least one)";
-        }
-
-        @Override
-        public List<String> read(JsonNode node, String key, ConfigSource source) throws ConfigException {
-            if (!node.isArray()) {
-                throw source.error(key, "expected a list of domains, got " + describe(node));
-            }
-            if (node.isEmpty()) {
-                throw source.error(key, "at least one domain is required");
-            }
-            List<String> domains = new ArrayList<>();
-            for (int i = 0; i < node.size(); i++) {
-                String domain = domain(node.get(i), key + "[" + i + "]", source);
-                if (domains.contains(domain)) {
-                    throw source.error(key + "[" + i + "]", "domain " + domain + " is listed twice");
-                }
-                domains.add(domain);
-            }
-            return List.copyOf(domains);
-        }
-
-        @Override
-        public String toYaml(List<String> value) {
-            return quotedList(value);
-        }
-    };
-
+    ValueType<List<String>> DOMAINS = DomainValueTypes.DOMAINS;
     /** A list of domains, possibly empty, each valid per RFC 7622 §3.2, kept in prepared form. */
-    ValueType<List<String>> DOMAIN_LIST = new ValueType<>() {
-        @Override
-        public String description() {
-            return "list of domains";
-        }
-
-        @Override
-        public List<String> read(JsonNode node, String key, ConfigSource source) throws ConfigException {
-            if (!node.isArray()) {
-                throw source.error(key, "expected a list of domains, got " + describe(node));
-            }
-            List<String> domains = new ArrayList<>();
-            for (int i = 0; i < node.size(); i++) {
-                String domain = domain(node.get(i), key + "[" + i + "]", source);
-                if (!domains.contains(domain)) {
-                    domains.add(domain);
-                }
-            }
-            return List.copyOf(domains);
-        }
-
-        @Override
-        public String toYaml(List<String> value) {
-            return DOMAINS.toYaml(value);
-        }
-    };
-
-    /**
-     * A list of domains, possibly empty, each of which must be one of the hosted {@code domains}:
-     * {@link ConfigLoader} checks that once the whole file is read.
-     */
-    ValueType<List<String>> HOSTED_DOMAIN_LIST = new ValueType<>() {
-        @Override
-        public String description() {
-            return DOMAIN_LIST.description();
-        }
-
-        @Override
-        public List<String> read(JsonNode node, String key, ConfigSource source) throws ConfigException {
-            return DOMAIN_LIST.read(node, key, source);
-        }
-
-        @Override
-        public String toYaml(List<String> value) {
-            return DOMAIN_LIST.toYaml(value);
-        }
-    };
-
+    ValueType<List<String>> DOMAIN_LIST = DomainValueTypes.DOMAIN_LIST;
+    /** Domains this server hosts ({@link ConfigLoader} checks them once the whole file is read). */
+    ValueType<List<String>> HOSTED_DOMAIN_LIST = DomainValueTypes.HOSTED_DOMAIN_LIST;
     /** Names of modules ({@code XmppModule.name()}); {@link ConfigLoader} checks that each is known. */
-    ValueType<List<String>> MODULE_NAMES = new ValueType<>() {
-        @Override
-        public String description() {
-            return "list of module names";
-        }
-
-        @Override
-        public List<String> read(JsonNode node, String key, ConfigSource source) throws ConfigException {
-            if (!node.isArray()) {
-                throw source.error(key, "expected a list of module names, got " + describe(node));
-            }
-            List<String> names = new ArrayList<>();
-            for (int i = 0; i < node.size(); i++) {
-                String name = STRING.read(node.get(i), key + "[" + i + "]", source);
-                if (!names.contains(name)) {
-                    names.add(name);
-                }
-            }
-            return List.copyOf(names);
-        }
-
-        @Override
-        public String toYaml(List<String> value) {
-            return quotedList(value);
-        }
-    };
-
+    ValueType<List<String>> MODULE_NAMES = DomainValueTypes.MODULE_NAMES;
     /** Per hosted domain, names of modules; {@link ConfigLoader} checks domains and names. */
-    ValueType<Map<String, List<String>>> MODULE_NAMES_BY_DOMAIN = new ValueType<>() {
-        @Override
-        public String description() {
-            return "mapping of domain to list of module names";
-        }
-
-        @Override
-        public Map<String, List<String>> read(JsonNode node, String key, ConfigSource source) throws ConfigException {
-            if (node.isNull()) {
-                return Map.of();
-            }
-            if (!node.isObject()) {
-                throw source.error(key, "expected a mapping of domain to module names, got " + describe(node));
-            }
-            Map<String, List<String>> map = new java.util.LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> entry : node.properties()) {
-                String entryKey = ConfigSource.child(key, entry.getKey());
-                String domain = domain(entry.getKey(), entryKey, source);
-                map.put(domain, MODULE_NAMES.read(entry.getValue(), entryKey, source));
-            }
-            return Map.copyOf(map);
-        }
-
-        @Override
-        public String toYaml(Map<String, List<String>> value) {
-            List<String> entries = new ArrayList<>();
-            value.forEach((domain, names) -> entries.add(STRING.toYaml(domain) + ": " + quotedList(names)));
-            return "{" + String.join(", ", entries) + "}";
-        }
-    };
+    ValueType<Map<String, List<String>>> MODULE_NAMES_BY_DOMAIN = DomainValueTypes.MODULE_NAMES_BY_DOMAIN;
 
     /** A list of absolute URIs (RFC 3986 §4.3), e.g. {@code xmpp:admin@example.org}, {@code mailto:abuse@example.org}. */
     ValueType<List<String>> URIS = new ValueType<>() {
@@ -369,7 +237,7 @@ public interface ValueType<T> {
 
         @Override
         public String toYaml(List<String> value) {
-            return quotedList(value);
+            return DomainValueTypes.quotedList(value);
         }
     };
 
@@ -389,7 +257,7 @@ public interface ValueType<T> {
             Map<String, CertificateFiles> certificates = new LinkedHashMap<>();
             for (Map.Entry<String, JsonNode> entry : node.properties()) {
                 String entryKey = ConfigSource.child(key, entry.getKey());
-                String domain = domain(entry.getKey(), entryKey, source);
+                String domain = DomainValueTypes.domain(entry.getKey(), entryKey, source);
                 JsonNode files = entry.getValue();
                 if (!files.isObject()) {
                     throw source.error(entryKey, "expected {certificate: path, private_key: path}, got " + describe(files));
@@ -423,28 +291,6 @@ public interface ValueType<T> {
             return "{" + String.join(", ", entries) + "}";
         }
     };
-
-    private static String domain(JsonNode node, String key, ConfigSource source) throws ConfigException {
-        if (!node.isTextual()) {
-            throw source.error(key, "expected a domain name, got " + describe(node));
-        }
-        return domain(node.textValue(), key, source);
-    }
-
-    private static String domain(String text, String key, ConfigSource source) throws ConfigException {
-        try {
-            return Jids.parseDomain(text).toString();
-        } catch (JidMalformedException e) {
-            throw source.error(key, "not a valid domain (RFC 7622 §3.2): " + e.getMessage());
-        }
-    }
-
-    /** Strings as a YAML flow list, each double-quoted. */
-    private static String quotedList(List<String> value) {
-        List<String> quoted = new ArrayList<>();
-        value.forEach(item -> quoted.add(STRING.toYaml(item)));
-        return "[" + String.join(", ", quoted) + "]";
-    }
 
     /** The node as an error message shows it. */
     static String describe(JsonNode node) {
