@@ -60,17 +60,7 @@ final class DomainValueTypes {
 
         @Override
         public List<String> read(JsonNode node, String key, ConfigSource source) throws ConfigException {
-            if (!node.isArray()) {
-                throw source.error(key, "expected a list of domains, got " + ValueType.describe(node));
-            }
-            List<String> domains = new ArrayList<>();
-            for (int i = 0; i < node.size(); i++) {
-                String domain = domain(node.get(i), key + "[" + i + "]", source);
-                if (!domains.contains(domain)) {
-                    domains.add(domain);
-                }
-            }
-            return List.copyOf(domains);
+            return distinctList(node, key, source, "domains", DomainValueTypes::domain);
         }
 
         @Override
@@ -109,17 +99,7 @@ final class DomainValueTypes {
 
         @Override
         public List<String> read(JsonNode node, String key, ConfigSource source) throws ConfigException {
-            if (!node.isArray()) {
-                throw source.error(key, "expected a list of module names, got " + ValueType.describe(node));
-            }
-            List<String> names = new ArrayList<>();
-            for (int i = 0; i < node.size(); i++) {
-                String name = ValueType.STRING.read(node.get(i), key + "[" + i + "]", source);
-                if (!names.contains(name)) {
-                    names.add(name);
-                }
-            }
-            return List.copyOf(names);
+            return distinctList(node, key, source, "module names", ValueType.STRING::read);
         }
 
         @Override
@@ -159,6 +139,31 @@ final class DomainValueTypes {
             return "{" + String.join(", ", entries) + "}";
         }
     };
+
+    /** Reads one element of a list, at its own key ({@code key[i]}). */
+    @FunctionalInterface
+    interface ElementReader {
+        String read(JsonNode node, String key, ConfigSource source) throws ConfigException;
+    }
+
+    /**
+     * The list at {@code key}, each element read by {@code element}, a repeated one dropped (the
+     * first kept); an error naming {@code what} the list holds if {@code node} is no list.
+     */
+    static List<String> distinctList(JsonNode node, String key, ConfigSource source, String what,
+                                     ElementReader element) throws ConfigException {
+        if (!node.isArray()) {
+            throw source.error(key, "expected a list of " + what + ", got " + ValueType.describe(node));
+        }
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            String value = element.read(node.get(i), key + "[" + i + "]", source);
+            if (!values.contains(value)) {
+                values.add(value);
+            }
+        }
+        return List.copyOf(values);
+    }
 
     /** The domain in {@code node} (a string), in prepared form; a clear error at {@code key} if it is none. */
     static String domain(JsonNode node, String key, ConfigSource source) throws ConfigException {
