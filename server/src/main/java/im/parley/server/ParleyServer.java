@@ -28,28 +28,19 @@ import im.parley.server.tls.ServerCertificates;
 import im.parley.server.tls.ServerTls;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.SingleThreadEventExecutor;
-import io.netty.util.concurrent.ThreadProperties;
 import java.security.cert.X509Certificate;
 import im.parley.server.account.AccountService;
-import im.parley.server.module.RunningServer;
-import im.parley.server.net.GracefulClose;
 import im.parley.server.routing.FederationRoute;
 import im.parley.server.routing.RouteHandler;
 import im.parley.server.session.RouteTable;
 import im.parley.server.routing.RecipientLanes;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -68,9 +59,6 @@ import org.slf4j.LoggerFactory;
 public final class ParleyServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
-    /** The longest a stop waits for the clients to read their stream error and close ({@link #awaitClientsClosed}). */
-    private static final Duration CLIENTS_CLOSE_WAIT = GracefulClose.LINGER.plusMillis(500);
-    private static final Duration CLIENTS_CLOSE_POLL = Duration.ofMillis(20);
     /** Version shown in the banner and in software-version answers. */
     public static final String VERSION = "0.1.0";
     /** The longest the health check waits for the database. */
@@ -168,7 +156,7 @@ public final class ParleyServer implements AutoCloseable {
         assembly.httpServices().register(HealthCheck.PATH, new HealthCheck(listeners::allOpen,
                 () -> assembly.databaseAnswers(DATABASE_CHECK_TIMEOUT), blocking, Clock.systemUTC()));
         List<String> banner = bindListeners(assembly.c2s(), s2s);
-        banner.addAll(assembly.started(running()));
+        banner.addAll(assembly.started(new BoundServer(config, listeners, componentListener)));
         adminSocket = AdminSocketServer.start(config.dataDir(), assembly.accountAdmin(), this::status,
                 this::reloadCertificates).orElse(null);
         if (config.tls().watch()) {
@@ -303,11 +291,12 @@ public final class ParleyServer implements AutoCloseable {
         }
         if (assembly != null) {
             // Two fifths of the time are kept for the event loops and storage.
-            awaitClientsClosed(Math.min(System.nanoTime() + CLIENTS_CLOSE_WAIT.toNanos(), deadline - timeoutNanos * 2 / 5));
+            StopSteps.awaitClientsClosed(assembly.sessions(),
+                    Math.min(System.nanoTime() + StopSteps.CLIENTS_CLOSE_WAIT.toNanos(), deadline - timeoutNanos * 2 / 5));
         }
         if (workerGroup != null) {
             // A fifth of the time is kept for what follows: closing the database.
-            stopEventLoops(deadline - timeoutNanos / 5);
+            StopSteps.stopEventLoops(bossGroup, workerGroup, deadline - timeoutNanos / 5);
         }
         if (assembly != null) {
             // Before storage stops: a stanza another node did not confirm is stored offline here.
@@ -317,7 +306,7 @@ public final class ParleyServer implements AutoCloseable {
         }
         if (blocking != null) {
             // A tenth is kept for closing the database.
-            drainBlockingWork(deadline - timeoutNanos / 10);
+            StopSteps.drainBlockingWork(blocking, deadline - timeoutNanos / 10);
         }
         if (assembly != null) {
             assembly.close();
@@ -354,60 +343,6 @@ public final class ParleyServer implements AutoCloseable {
         return workerGroup;
     }
 
-    /**
-     * Waits until every session closed above has ended, or {@code deadline}: a connection ends once
-     * its client read the stream error and closed its side, or {@link GracefulClose#LINGER} after
-     * the server's close. Stopping the event loops closes the connections still open at once, and
-     * a connection closed while the client's last bytes (its own TLS close) are unread is reset:
-     * the client's kernel then drops what it had not read yet, the stream error with it.
-     */
-    private void awaitClientsClosed(long deadline) {
-        while (!assembly.sessions().all().isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(CLIENTS_CLOSE_POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private void stopEventLoops(long deadline) {
-        Future<?> workers = workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-        Future<?> boss = bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-        if (workers.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
-                && boss.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-            return;
-        }
-        for (EventLoopGroup group : List.of(bossGroup, workerGroup)) {
-            for (EventExecutor loop : group) {
-                if (!loop.isTerminated() && loop instanceof SingleThreadEventExecutor single) {
-                    ThreadProperties thread = single.threadProperties();
-                    Throwable where = new Throwable("where " + thread.name() + " is");
-                    where.setStackTrace(thread.stackTrace());
-                    LOG.warn("event loop thread {} did not stop in time (a handler is stuck on it); going on without it",
-                            thread.name(), where);
-                }
-            }
-        }
-    }
-
-    /**
-     * Lets storage work already started finish (messages being stored, a last logout written)
-     * before the database closes, until {@code deadline}. Never interrupts it: an interrupt during
-     * a write closes H2's file channel and the store with it.
-     */
-    private void drainBlockingWork(long deadline) {
-        blocking.shutdown();
-        try {
-            if (!blocking.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                LOG.warn("storage work still running at the shutdown deadline; closing the database anyway");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Binds every listener the config enables, in banner order; returns the banner's lines. */
     private List<String> bindListeners(C2sContext c2s, S2sRouter s2s) throws Exception {
         listeners.bindClients(c2s);
@@ -420,37 +355,6 @@ public final class ParleyServer implements AutoCloseable {
         }
         componentListener = listeners.bindComponents(componentRouter);
         return new ArrayList<>(listeners.descriptions());
-    }
-
-    /** What modules learn once the listeners are bound. */
-    private RunningServer running() {
-        return new RunningServer() {
-            @Override
-            public Optional<InetSocketAddress> componentListener() {
-                return componentListener == null ? Optional.empty()
-                        : Optional.of((InetSocketAddress) componentListener.localAddress());
-            }
-
-            @Override
-            public Optional<String> componentSecret(String domain) {
-                return Optional.ofNullable(config.components().secrets().get(domain));
-            }
-
-            @Override
-            public Path dataDir() {
-                return config.dataDir();
-            }
-
-            @Override
-            public Optional<InetSocketAddress> httpListener() {
-                return Optional.ofNullable(listeners.address(Listeners.Kind.HTTP));
-            }
-
-            @Override
-            public Optional<InetSocketAddress> httpsListener() {
-                return Optional.ofNullable(listeners.address(Listeners.Kind.HTTPS));
-            }
-        };
     }
 
     private String storageDescription() {
