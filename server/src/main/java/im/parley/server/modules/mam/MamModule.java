@@ -1,7 +1,6 @@
 package im.parley.server.modules.mam;
 
 import im.parley.core.routing.Stanza;
-import im.parley.core.xml.XmppElementEncoder;
 import im.parley.server.config.ModuleOption;
 import im.parley.server.config.OptionSection;
 import im.parley.server.config.ValueType;
@@ -115,8 +114,8 @@ public final class MamModule implements XmppModule {
     /** A new message's stanza id (XEP-0359) from its stamp (epoch ms): its position in the RocksDB index, or random. */
     private LongFunction<String> newId = stamp -> StanzaIds.next();
     private ArchivePreferences preferences;
-    /** Per thread, the last message archived as it left ({@link #sentXml}). */
-    private final ThreadLocal<SentXml> lastSent = new ThreadLocal<>();
+    /** The stored XML of each copy; a local message's two copies written once ({@link ArchivedXml}). */
+    private final ArchivedXml xml = new ArchivedXml();
     /** Makes the store hold every message archived so far (blocking): the journal's catch-up, if it has one. */
     private Runnable settle = () -> {
     };
@@ -373,49 +372,14 @@ public final class MamModule implements XmppModule {
         Instant stampedAt = context.clock().instant();
         String id = newId.apply(stampedAt.toEpochMilli());
         Element stored = stamp ? StanzaIds.stamped(message.element(), id, owner) : message.element();
-        byte[] xml = stamp ? receivedXml(message.element(), stored, id, owner) : sentXml(stored);
-        CompletableFuture<Boolean> written = writer.append(owner, ArchivedMessage.ofUtf8(id, stampedAt, xml), with);
+        byte[] utf8 = stamp ? xml.received(message.element(), stored, id, owner) : xml.sent(stored);
+        CompletableFuture<Boolean> written = writer.append(owner, ArchivedMessage.ofUtf8(id, stampedAt, utf8), with);
         return new Appended(stored == message.element() ? message : new Stanza(stored, message.from(), message.to()),
                 written);
     }
 
     /** A message queued for an archive, as archived, and its write. */
     private record Appended(Stanza stanza, CompletableFuture<Boolean> written) {
-    }
-
-    /**
-     * The XML of a message archived as it leaves, kept for the thread's next archiving of a
-     * message as it arrives ({@link #receivedXml}).
-     */
-    private byte[] sentXml(Element message) {
-        byte[] xml = XmppElementEncoder.toUtf8(message);
-        lastSent.set(new SentXml(message, xml));
-        return xml;
-    }
-
-    /**
-     * The XML of {@code stamped}, {@code message} with its {@code <stanza-id/>}: when the same
-     * message was archived as it left on this thread just before (a message between two local
-     * accounts: the recipient's copy is archived in the same routing, on the same event loop),
-     * made from that copy's XML instead of writing the message again. Writing each copy's XML
-     * was half of what the archive added to the event loops (docs/benchmarks.md, "The archive's
-     * floor on the event loops"). Elements are never changed in place ({@link StanzaEvent#replace}),
-     * so the same element is the same XML.
-     */
-    private byte[] receivedXml(Element message, Element stamped, String id, EntityBareJid owner) {
-        SentXml sent = lastSent.get();
-        if (sent != null && sent.message() == message) {
-            lastSent.set(null);
-            byte[] xml = StanzaIds.stampedUtf8(sent.xml(), message, id, owner);
-            if (xml != null) {
-                return xml;
-            }
-        }
-        return XmppElementEncoder.toUtf8(stamped);
-    }
-
-    /** A message archived as it left, and its XML. */
-    private record SentXml(Element message, byte[] xml) {
     }
 
     /** Deletes this host's archived messages older than {@link #RETENTION}. Blocking. */
