@@ -201,6 +201,9 @@ class ThreeNodeClusterTest {
                     + "#owner'><x xmlns='jabber:x:data' type='submit'/></query></iq>");
             assertThat(instant.attributeValue("type")).as(instant.asXML()).isEqualTo("result");
 
+            // Enters right after binding, as clients do: the room's node learns escalus's session
+            // from the presence handed to it, before his route arrives (the occupant's presence
+            // to him was once dropped as to an unknown resource: ClusteredRouteTableTest).
             escalus.login(LoopbackCluster.ADMIN, LoopbackCluster.PASSWORD, "hall");
             escalus.send("<presence to='" + room + "/Escalus'><x xmlns='" + MUC + "'/></presence>");
             Element tybaltSeen = escalus.nextElement(e -> "presence".equals(e.getName())

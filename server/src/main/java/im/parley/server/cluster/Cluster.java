@@ -164,6 +164,7 @@ public final class Cluster implements AutoCloseable {
             return;
         }
         Stanza routed = taken.get();
+        routes.learnOrigin(forwarded, routed.from());
         EntityFullJid to = routed.to() == null ? null : routed.to().asEntityFullJidIfPossible();
         Optional<LocalSession> session = to == null ? Optional.empty() : routes.findHere(to);
         if (session.isEmpty()) {
@@ -189,7 +190,10 @@ public final class Cluster implements AutoCloseable {
      * not routed, under the same rules as a stanza for a session ({@link #take}).
      */
     private void receiveAsHome(ForwardedStanza forwarded, StanzaRouter router) {
-        take(forwarded).ifPresent(stanza -> confirmOnceHandled(forwarded, handling -> router.route(stanza, handling)));
+        take(forwarded).ifPresent(stanza -> {
+            routes.learnOrigin(forwarded, stanza.from());
+            confirmOnceHandled(forwarded, handling -> router.route(stanza, handling));
+        });
     }
 
     /**

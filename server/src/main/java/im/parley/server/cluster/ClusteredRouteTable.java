@@ -75,7 +75,7 @@ public final class ClusteredRouteTable implements RouteTable {
         this.localId = node.localId();
         this.shared = node.replicatedMap(ROUTES);
         this.writes = new RouteWrites(node, shared);
-        this.forwarder = new StanzaForwarder(node, forwardTimeout);
+        this.forwarder = new StanzaForwarder(node, forwardTimeout, this::originOf);
         this.closing = new SessionClosing(node, local::find);
         closing.start();
         this.homes = new ClusterHomes(node, forwarder);
@@ -258,6 +258,40 @@ public final class ClusteredRouteTable implements RouteTable {
     /** The sessions bound on other nodes, as this node knows them now. */
     public List<LocalSession> remoteSessions() {
         return List.copyOf(remote.all());
+    }
+
+    /**
+     * The binding of the session bound here under {@code from}, which a stanza from it forwarded
+     * to another node carries ({@link ForwardedStanza.Origin}); null if {@code from} is no session
+     * of this node, or one not shared yet.
+     */
+    private ForwardedStanza.Origin originOf(String from) {
+        EntityFullJid jid = from == null ? null : StanzaForwarder.fullJidOrNull(from);
+        LocalSession session = jid == null ? null : local.find(jid).orElse(null);
+        SharedFacts facts = session == null ? null : mine.get(session);
+        return facts == null ? null : new ForwardedStanza.Origin(session.id(), facts.boundAt());
+    }
+
+    /**
+     * Learns the session a stanza another node forwarded comes from ({@code from}, bound there as
+     * {@code forwarded}'s {@link ForwardedStanza.Origin} says), if this node does not know it yet.
+     * The route map brings a node's sessions to the others asynchronously, on other threads than
+     * its stanzas: a client that binds and sends at once (enters a room, asks a question) reaches
+     * another node before its route does, and what is sent back to it there (the room's
+     * occupants' presence, XEP-0045 §7.2.3; the answer, RFC 6120 §8.2.3) must find it, not be
+     * taken for an unknown resource's (RFC 6121 §8.5.3.2: presence ignored, a message bounced).
+     * It is known with its binding only (no presence, unavailable) until its route arrives; a
+     * binding whose route was already removed is not learned again ({@link RemoteSessions}).
+     */
+    void learnOrigin(ForwardedStanza forwarded, Jid from) {
+        ForwardedStanza.Origin origin = forwarded.origin();
+        EntityFullJid jid = from == null ? null : from.asEntityFullJidIfPossible();
+        if (origin == null || jid == null || forwarded.sender().equals(localId) || !node.isMember(forwarded.sender())
+                || local.find(jid).isPresent()) {
+            return;
+        }
+        SessionRoute route = SessionRoute.boundOnly(forwarded.sender(), origin.binding(), origin.boundAt());
+        remote.putIfUnknown(new RemoteSession(jid, route, forwarder, closing));
     }
 
     /** Indexes another node's route; if this node has a session of the same full JID bound earlier, closes it. */

@@ -17,8 +17,24 @@ import java.io.Serializable;
  *     delivered
  * @param to the full JID of the session, or the address of the entity (a room or occupant JID)
  * @param xml the stanza, serialized once on the sending node
+ * @param origin the binding of the session the stanza comes from, when that session is bound on
+ *     the sending node; null otherwise, and from nodes of earlier versions (Java serialization of
+ *     a record leaves a component it did not write at null)
  */
-record ForwardedStanza(String sender, long sequence, long deadline, String to, String xml) implements Serializable {
+record ForwardedStanza(String sender, long sequence, long deadline, String to, String xml, Origin origin)
+        implements Serializable {
 
     private static final long serialVersionUID = 2L;
+
+    /**
+     * The session a forwarded stanza comes from, as its node binds it: the receiving node learns
+     * the session from it when the route map has not brought it there yet (a client that sends
+     * right after binding; its answers must find it), see {@link ClusteredRouteTable#learnOrigin}.
+     *
+     * @param binding the session's stream id ({@link SessionRoute#binding})
+     * @param boundAt when it was bound, in the cluster's time ({@link SessionRoute#boundAt})
+     */
+    record Origin(String binding, long boundAt) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
 }

@@ -1,8 +1,11 @@
 package im.parley.server.cluster;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.EntityFullJid;
@@ -15,7 +18,21 @@ import org.jxmpp.jid.parts.Resourcepart;
  */
 final class RemoteSessions {
 
+    /** How many removed bindings are remembered ({@link #putIfUnknown}). */
+    static final int REMOVED_REMEMBERED = 4096;
+
     private final Map<EntityBareJid, Map<Resourcepart, RemoteSession>> byAccount = new ConcurrentHashMap<>();
+    /**
+     * The bindings removed last, so that a session known from a stanza it sent, which may be read
+     * after its route's removal (another thread), is not indexed again once it has ended.
+     */
+    private final Set<String> removedBindings = Collections.synchronizedSet(Collections.newSetFromMap(
+            new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > REMOVED_REMEMBERED;
+                }
+            }));
 
     /**
      * Indexes {@code session}, unless another node's session of the same full JID bound later is
@@ -25,15 +42,49 @@ final class RemoteSessions {
     void put(RemoteSession session) {
         EntityFullJid jid = session.jid();
         SessionRoute route = session.route();
-        byAccount.computeIfAbsent(jid.asEntityBareJid(), k -> new ConcurrentHashMap<>())
-                .merge(jid.getResourcepart(), session, (current, candidate) ->
-                        current.id().equals(candidate.id())
-                                || route.boundAfter(current.route().boundAt(), current.route().node())
-                                ? candidate : current);
+        // In the account's lock: a removal that empties the account's map never drops it meanwhile.
+        byAccount.compute(jid.asEntityBareJid(), (account, resources) -> {
+            Map<Resourcepart, RemoteSession> index = resources == null ? new ConcurrentHashMap<>() : resources;
+            index.merge(jid.getResourcepart(), session, (current, candidate) ->
+                    current.id().equals(candidate.id())
+                            || route.boundAfter(current.route().boundAt(), current.route().node())
+                            ? candidate : current);
+            return index;
+        });
+    }
+
+    /**
+     * Indexes a session known from a stanza it sent ({@link ClusteredRouteTable#learnOrigin})
+     * unless its full JID has an indexed session of the same binding or of a later one, or its
+     * binding's route was removed already: what the route map says is never replaced by it.
+     * Returns true if it was indexed.
+     */
+    boolean putIfUnknown(RemoteSession session) {
+        EntityFullJid jid = session.jid();
+        SessionRoute route = session.route();
+        boolean[] indexed = new boolean[1];
+        // In the account's lock, as a removal is: one that recorded the binding first is seen here.
+        byAccount.compute(jid.asEntityBareJid(), (account, resources) -> {
+            if (removedBindings.contains(session.id())) {
+                return resources;
+            }
+            Map<Resourcepart, RemoteSession> index = resources == null ? new ConcurrentHashMap<>() : resources;
+            // Atomic with put's merge: a route that arrives meanwhile is never replaced.
+            index.compute(jid.getResourcepart(), (resource, current) -> {
+                indexed[0] = current == null || !current.id().equals(session.id())
+                        && route.boundAfter(current.route().boundAt(), current.route().node());
+                return indexed[0] ? session : current;
+            });
+            return index;
+        });
+        return indexed[0];
     }
 
     /** Removes the session bound under {@code jid} if it is that binding (any binding when null); returns it. */
     RemoteSession remove(EntityFullJid jid, String binding) {
+        if (binding != null) {
+            removedBindings.add(binding);
+        }
         RemoteSession[] removed = new RemoteSession[1];
         byAccount.computeIfPresent(jid.asEntityBareJid(), (account, resources) -> {
             RemoteSession current = resources.get(jid.getResourcepart());

@@ -33,6 +33,15 @@ record SessionRoute(String node, String binding, boolean available, int priority
     private static final long serialVersionUID = 2L;
 
     /**
+     * A session known by its node and binding only, from a stanza it sent
+     * ({@link ClusteredRouteTable#learnOrigin}) before its route arrived: unavailable, no
+     * presence, nothing shared, until its route replaces it.
+     */
+    static SessionRoute boundOnly(String node, String binding, long boundAt) {
+        return new SessionRoute(node, binding, false, 0, null, false, List.of(), false, false, boundAt);
+    }
+
+    /**
      * True if this route's session was bound after the one bound at {@code otherBoundAt} on the
      * node {@code otherNode}: the later time, or at the same millisecond the greater node id, so
      * that every node picks the same one of two conflicting bindings.

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.dom4j.Element;
 import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.Jid;
@@ -90,11 +91,18 @@ final class StanzaForwarder implements AutoCloseable {
     });
     private volatile Undeliverable fallback = (stanza, handling) ->
             LOG.warn("a stanza forwarded before the cluster started was not confirmed: {}", stanza.element().asXML());
+    private final Function<String, ForwardedStanza.Origin> origins;
 
-    StanzaForwarder(ClusterNode node, Duration timeout) {
+    /**
+     * @param origins the binding of the session bound on this node under a stanza's {@code from}
+     *     address, or null if none is: sent along, so that the receiving node knows the session
+     *     even before the route map brought it there ({@link ForwardedStanza.Origin})
+     */
+    StanzaForwarder(ClusterNode node, Duration timeout, Function<String, ForwardedStanza.Origin> origins) {
         this.node = node;
         this.localId = node.localId();
         this.timeout = timeout.compareTo(MIN_TIMEOUT) < 0 ? MIN_TIMEOUT : timeout;
+        this.origins = origins;
     }
 
     /**
@@ -145,7 +153,7 @@ final class StanzaForwarder implements AutoCloseable {
             return confirmed;
         }
         ForwardedStanza forwarded = new ForwardedStanza(localId, number, node.clusterTime() + timeout.toMillis(),
-                String.valueOf(to), stanza.asXML());
+                String.valueOf(to), stanza.asXML(), origins.apply(stanza.attributeValue("from")));
         node.send(() -> stanzaTopic(kind, nodeId).publish(forwarded));
         return confirmed;
     }
@@ -279,6 +287,12 @@ final class StanzaForwarder implements AutoCloseable {
 
     private ITopic<ForwardConfirmation> confirmationTopic(String nodeId) {
         return confirmationTopics.computeIfAbsent(nodeId, id -> node.topic(CONFIRMATIONS + id));
+    }
+
+    /** The full JID {@code jid} is, or null if it is none (a bare JID, a domain, or invalid). */
+    static EntityFullJid fullJidOrNull(String jid) {
+        Jid parsed = jidOrNull(jid);
+        return parsed == null ? null : parsed.asEntityFullJidIfPossible();
     }
 
     static Jid jidOrNull(String jid) {

@@ -63,7 +63,8 @@ class ClusteredRouteTableTest {
      * (the room's turn: done at once unless a test says otherwise).
      */
     private record Node(Cluster cluster, HostRegistry hosts, List<Stanza> routed, List<LocalSession> closed,
-                        List<Stanza> homed, AtomicReference<CompletableFuture<Void>> roomTurn) {
+                        List<Stanza> homed, AtomicReference<CompletableFuture<Void>> roomTurn,
+                        List<Optional<LocalSession>> sendersSeen) {
 
         ClusteredRouteTable routes() {
             return cluster.routes();
@@ -272,7 +273,7 @@ class ClusteredRouteTableTest {
 
         sender.<ForwardedStanza>topic(StanzaForwarder.STANZAS + receiver.localId()).publish(new ForwardedStanza(
                 sender.localId(), -1, sender.clusterTime() - 60_000, juliet.jid().toString(),
-                message("late", juliet.jid()).asXML()));
+                message("late", juliet.jid()).asXML(), null));
         remote.deliver(message("on time", juliet.jid()));
 
         await().atMost(WAIT).until(() -> !juliet.received.isEmpty());
@@ -434,6 +435,83 @@ class ClusteredRouteTableTest {
     }
 
     /**
+     * A client that sends right after binding (it enters a room, XEP-0045 §7.2) reaches the room's
+     * node before its route does: the route map brings routes on other threads than stanzas. The
+     * room's node knows the session from the stanza when it routes it, so that what the room sends
+     * back (the occupants' presence, §7.2.3) is not taken for a stanza to an unknown resource
+     * (RFC 6121 §8.5.3.2.3: presence ignored). Here the route has not arrived because the first
+     * node forgot it; its later arrival would replace what the stanza taught (same binding).
+     */
+    @Test
+    void aStanzaHandedToARoomsHomeTeachesItTheSessionItComesFromBeforeItIsRouted() throws Exception {
+        RecordingSession nurse = available(second, "nurse@" + DOMAIN + "/home", 0, "<presence xmlns='jabber:client'/>");
+        await().atMost(WAIT).until(() -> first.routes().find(nurse.jid()).isPresent());
+        first.routes().remote().remove(nurse.jid(), null);
+        assertThat(first.routes().find(nurse.jid())).isEmpty();
+
+        assertThat(second.routes().homes().routeOn(first.id(), groupchat("g1")).toCompletableFuture()
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        assertThat(first.sendersSeen()).hasSize(1);
+        LocalSession seen = first.sendersSeen().get(0).orElseThrow(() -> new AssertionError("the sender was unknown"));
+        assertThat(seen.id()).isEqualTo(nurse.id());
+        assertThat(seen.isOnThisNode()).isFalse();
+
+        Element answer = message("a1", nurse.jid());
+        first.routes().find(nurse.jid()).orElseThrow().deliver(answer);
+        await().atMost(WAIT).until(() -> nurse.received.size() == 1);
+        assertThat(nurse.received.get(0).attributeValue("id")).isEqualTo("a1");
+    }
+
+    /**
+     * RFC 6120 §8.2.3: an IQ request from a session on one node to one on another is answered at
+     * once; the answer finds the requester even if its route has not reached the answering node:
+     * the request taught it.
+     */
+    @Test
+    void aStanzaForwardedToASessionTeachesItsNodeTheSessionItComesFrom() throws Exception {
+        RecordingSession nurse = available(second, "nurse@" + DOMAIN + "/home", 0, "<presence xmlns='jabber:client'/>");
+        RecordingSession juliet = available(first, "juliet@" + DOMAIN + "/desk", 0, "<presence xmlns='jabber:client'/>");
+        await().atMost(WAIT).until(() -> first.routes().find(nurse.jid()).isPresent()
+                && second.routes().find(juliet.jid()).isPresent());
+        first.routes().remote().remove(nurse.jid(), null);
+
+        Element request = message("q1", juliet.jid());
+        second.routes().find(juliet.jid()).orElseThrow().deliver(request);
+
+        await().atMost(WAIT).until(() -> juliet.received.size() == 1);
+        assertThat(first.routes().find(nurse.jid())).map(LocalSession::id).contains(nurse.id());
+    }
+
+    /**
+     * What a stanza teaches never outlives the session: a stanza read after its session's route
+     * was removed (the stanza and the removal come on different threads) does not bring the
+     * session back, and never replaces a route the route map brought.
+     */
+    @Test
+    void aSessionWhoseRouteWasRemovedIsNotLearnedAgainFromAStanzaItSent() throws Exception {
+        RecordingSession nurse = available(second, "nurse@" + DOMAIN + "/home", 0, "<presence xmlns='jabber:client'/>");
+        RemoteSession known = (RemoteSession) await().atMost(WAIT)
+                .until(() -> first.routes().find(nurse.jid()), Optional::isPresent).orElseThrow();
+        ForwardedStanza.Origin origin = new ForwardedStanza.Origin(nurse.id(), known.route().boundAt());
+        ClusterNode sender = second.routes().node();
+        ForwardedStanza.Origin older = new ForwardedStanza.Origin("earlier binding", known.route().boundAt() - 1);
+        sender.<ForwardedStanza>topic(StanzaForwarder.HOMED + first.id()).publish(new ForwardedStanza(sender.localId(),
+                -1, sender.clusterTime() + 60_000, "verona@rooms." + DOMAIN, groupchat("g0").element().asXML(), older));
+        await().atMost(WAIT).until(() -> first.homed().size() == 1);
+        assertThat(first.routes().find(nurse.jid())).as("an earlier binding replaces nothing")
+                .get().extracting(LocalSession::id, LocalSession::isAvailable).containsExactly(nurse.id(), true);
+
+        second.routes().unbind(nurse);
+        await().atMost(WAIT).until(() -> first.routes().find(nurse.jid()).isEmpty());
+        sender.<ForwardedStanza>topic(StanzaForwarder.HOMED + first.id()).publish(new ForwardedStanza(sender.localId(),
+                -2, sender.clusterTime() + 60_000, "verona@rooms." + DOMAIN, groupchat("g1").element().asXML(), origin));
+
+        await().atMost(WAIT).until(() -> first.homed().size() == 2);
+        assertThat(first.routes().find(nurse.jid())).isEmpty();
+    }
+
+    /**
      * A removal of a live route (the oldest node removes the keys of a node it took for dead,
      * which may come back: a pause, a partition) is repaired by the node the session is bound on:
      * it writes the route again, and the other nodes route to the session again (issue 16: no
@@ -530,6 +608,8 @@ class ClusteredRouteTableTest {
         Undeliverable undeliverable = (stanza, handling) -> routed.add(stanza);
         List<Stanza> homed = new CopyOnWriteArrayList<>();
         AtomicReference<CompletableFuture<Void>> roomTurn = new AtomicReference<>(CompletableFuture.completedFuture(null));
+        AtomicReference<Cluster> joined = new AtomicReference<>();
+        List<Optional<LocalSession>> sendersSeen = new CopyOnWriteArrayList<>();
         StanzaRouter router = new StanzaRouter() {
             @Override
             public void route(Stanza stanza) {
@@ -538,13 +618,16 @@ class ClusteredRouteTableTest {
 
             @Override
             public void route(Stanza stanza, Handling handling) {
+                EntityFullJid sender = stanza.from() == null ? null : stanza.from().asEntityFullJidIfPossible();
+                sendersSeen.add(sender == null ? Optional.empty() : joined.get().routes().find(sender));
                 homed.add(stanza);
                 handling.track(roomTurn.get());
             }
         };
         Cluster cluster = Cluster.join(config, hosts);
+        joined.set(cluster);
         cluster.start(router, undeliverable, new SimpleMeterRegistry());
-        Node node = new Node(cluster, hosts, routed, closed, homed, roomTurn);
+        Node node = new Node(cluster, hosts, routed, closed, homed, roomTurn, sendersSeen);
         nodes.add(node);
         return node;
     }
