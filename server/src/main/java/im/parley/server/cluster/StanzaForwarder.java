@@ -74,6 +74,7 @@ final class StanzaForwarder implements AutoCloseable {
     private final ClusterNode node;
     private final String localId;
     private final Duration timeout;
+    private final Function<String, ForwardedStanza.Origin> origins;
     private final Map<String, ITopic<ForwardedStanza>> stanzaTopics = new ConcurrentHashMap<>();
     private final Map<String, ITopic<ForwardConfirmation>> confirmationTopics = new ConcurrentHashMap<>();
     /** By sequence number: given up in the order sent. */
@@ -91,7 +92,6 @@ final class StanzaForwarder implements AutoCloseable {
     });
     private volatile Undeliverable fallback = (stanza, handling) ->
             LOG.warn("a stanza forwarded before the cluster started was not confirmed: {}", stanza.element().asXML());
-    private final Function<String, ForwardedStanza.Origin> origins;
 
     /**
      * @param origins the binding of the session bound on this node under a stanza's {@code from}
