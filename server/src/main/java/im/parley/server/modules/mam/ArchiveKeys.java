@@ -76,11 +76,6 @@ final class ArchiveKeys {
         return r.putOwner(ByteBuffer.allocate(POSITION + r.ownerLength() + 1).put(position)).put((byte) 0).array();
     }
 
-    /** The stanza's XML, UTF-8. */
-    static byte[] stanzaValue(JournalRecord r) {
-        return r.putStanza(ByteBuffer.allocate(r.stanzaLength())).array();
-    }
-
     /** {@code w} owner, 0, bare {@code with}, 0, position: the row in its correspondent's order. */
     static byte[] withKey(JournalRecord r, byte[] position) {
         ByteBuffer key = kind(WITH, r.ownerLength() + 1 + r.bareWithLength() + 1 + POSITION);

@@ -99,8 +99,9 @@ final class RocksArchiveStanzas {
         write.put(family, key, stanza);
     }
 
-    void put(WriteBatchEncoder write, byte[] key, byte[] stanza) {
-        write.put(familyId, key, stanza);
+    /** Puts {@code record}'s stanza under {@code key}, copied from the record when the batch is encoded. */
+    void put(WriteBatchEncoder write, byte[] key, JournalRecord record) {
+        write.putStanza(familyId, key, record);
     }
 
     /**

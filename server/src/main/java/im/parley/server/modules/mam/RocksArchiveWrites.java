@@ -113,7 +113,7 @@ final class RocksArchiveWrites {
             OwnerOrder order = new OwnerOrder(batch.size());
             // The rows, conversation keys and stanzas in one array (WriteBatchEncoder); the rare
             // keys (ids of other forms, checkpoints) and the counters through the API, after them.
-            WriteBatchEncoder bulk = new WriteBatchEncoder(batch.size() * 640);
+            WriteBatchEncoder bulk = new WriteBatchEncoder(batch.size() * 3);
             try (WriteBatch write = new WriteBatch()) {
                 ArchiveCounts.Changes checkpoints = counts.changes(write);
                 for (JournalRecord record : batch) {
@@ -145,7 +145,7 @@ final class RocksArchiveWrites {
                     byte[] withKey = ArchiveKeys.withKey(record, position);
                     owner.add(rowKey, ArchiveKeys.rowValue(record), withKey);
                     // In journal order, which is nearly the positions' order: the stanzas' keys.
-                    stanzas.put(bulk, ArchiveKeys.stanzaKey(record, position), ArchiveKeys.stanzaValue(record));
+                    stanzas.put(bulk, ArchiveKeys.stanzaKey(record, position), record);
                     if (counts.belowSettled(record.stamp(), newest)) {
                         // An old stamp (an import, a late journal): it may lie below checkpoints.
                         checkpoints.add(prefixOf(rowKey), position, 1);

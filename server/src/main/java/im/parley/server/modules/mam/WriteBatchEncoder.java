@@ -1,6 +1,8 @@
 package im.parley.server.modules.mam;
 
-import java.util.Arrays;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
@@ -10,6 +12,12 @@ import org.rocksdb.WriteBatch;
  * keys per archived copy, thousands a batch, and each {@link WriteBatch#put} was a call into the
  * native library that pinned and copied its arrays, a fifth of the indexer's time
  * (docs/benchmarks.md, "A write batch in one call").
+ *
+ * <p>The puts are kept as they come and encoded once, by {@link #then}, into an array of exactly
+ * the batch's size, which is what RocksDB's constructor takes: no array grown while the batch
+ * fills and copied whole at its end, each of them as large as the batch (a batch of 5,000 copies
+ * is megabytes: arrays G1 allocates outside its young regions). A stanza is copied straight from
+ * its journal record ({@link #putStanza}), not into an array of its own first.
  *
  * <p>The form is RocksDB's {@code WriteBatch::rep_} (db/write_batch.cc): a sequence number
  * (fixed64, little-endian, left 0: the write assigns it), a count of records (fixed32), then per
@@ -22,76 +30,116 @@ final class WriteBatchEncoder implements RocksArchiveWrites.OwnerOrder.Put {
     private static final byte VALUE = 0x1;
     private static final byte FAMILY_VALUE = 0x5;
 
-    private byte[] bytes;
-    private int length = HEADER;
-    private int count;
+    /** A put: its family (0, the default one), key, and value, or the record whose stanza is the value. */
+    private record Put(int family, byte[] key, byte[] value, JournalRecord stanzaOf) {
 
-    WriteBatchEncoder(int capacity) {
-        bytes = new byte[Math.max(HEADER + 16, capacity)];
+        int valueLength() {
+            return value != null ? value.length : stanzaOf.stanzaLength();
+        }
+
+        /** Its bytes in the batch. */
+        long encodedLength() {
+            int valueLength = valueLength();
+            return 1L + (family == 0 ? 0 : varintLength(family)) + varintLength(key.length) + key.length
+                    + varintLength(valueLength) + valueLength;
+        }
+    }
+
+    private final List<Put> puts;
+    /** The encoded length of the puts so far, with the header. */
+    private long length = HEADER;
+
+    /** For a batch of about {@code expected} puts. */
+    WriteBatchEncoder(int expected) {
+        puts = new ArrayList<>(Math.max(16, expected));
     }
 
     /** Puts {@code key} → {@code value} in the default column family. */
     @Override
     public void put(byte[] key, byte[] value) {
-        ensure(1 + 10 + key.length + value.length);
-        bytes[length++] = VALUE;
-        string(key);
-        string(value);
-        count++;
+        add(new Put(0, key, value, null));
     }
 
     /** Puts {@code key} → {@code value} in the column family {@code family} (its id). */
     void put(int family, byte[] key, byte[] value) {
-        if (family == 0) {
-            put(key, value);
-            return;
-        }
-        ensure(1 + 15 + key.length + value.length);
-        bytes[length++] = FAMILY_VALUE;
-        varint(family);
-        string(key);
-        string(value);
-        count++;
+        add(new Put(family, key, value, null));
+    }
+
+    /**
+     * Puts {@code key} → {@code record}'s stanza in the column family {@code family}: its bytes are
+     * copied from the record when the batch is encoded, so the record must not change until then.
+     */
+    void putStanza(int family, byte[] key, JournalRecord record) {
+        add(new Put(family, key, null, record));
+    }
+
+    private void add(Put put) {
+        puts.add(put);
+        length += put.encodedLength();
     }
 
     int count() {
-        return count;
+        return puts.size();
     }
 
     /**
      * One batch of the records put here, then those of {@code after} (a batch built through
      * RocksDB's API: its serialized form, {@link WriteBatch#data}, without its header).
+     *
+     * @throws IllegalStateException if the batch would be larger than an array can be
      */
     WriteBatch then(WriteBatch after) throws RocksDBException {
         byte[] tail = after.data();
-        int total = count + after.count();
-        byte[] all = Arrays.copyOf(bytes, length + tail.length - HEADER);
-        System.arraycopy(tail, HEADER, all, length, tail.length - HEADER);
+        long total = length + tail.length - HEADER;
+        if (total > Integer.MAX_VALUE - 16) {
+            throw new IllegalStateException("a write batch of " + total + " bytes is larger than an array");
+        }
+        byte[] all = new byte[(int) total];
+        ByteBuffer out = ByteBuffer.wrap(all).position(HEADER);
+        for (Put put : puts) {
+            if (put.family() == 0) {
+                out.put(VALUE);
+            } else {
+                out.put(FAMILY_VALUE);
+                varint(out, put.family());
+            }
+            varint(out, put.key().length);
+            out.put(put.key());
+            varint(out, put.valueLength());
+            if (put.value() != null) {
+                out.put(put.value());
+            } else {
+                put.stanzaOf().putStanza(out);
+            }
+        }
+        out.put(tail, HEADER, tail.length - HEADER);
+        if (out.hasRemaining()) {
+            throw new IllegalStateException("a write batch encoded " + out.position() + " of " + total + " bytes");
+        }
         // Sequence 0, then the count, both little-endian.
+        int count = puts.size() + after.count();
         for (int i = 0; i < 4; i++) {
-            all[8 + i] = (byte) (total >>> (8 * i));
+            all[8 + i] = (byte) (count >>> (8 * i));
         }
         return new WriteBatch(all);
     }
 
-    private void string(byte[] value) {
-        varint(value.length);
-        System.arraycopy(value, 0, bytes, length, value.length);
-        length += value.length;
-    }
-
-    private void varint(int value) {
+    private static void varint(ByteBuffer out, int value) {
         int v = value;
         while ((v & ~0x7f) != 0) {
-            bytes[length++] = (byte) ((v & 0x7f) | 0x80);
+            out.put((byte) ((v & 0x7f) | 0x80));
             v >>>= 7;
         }
-        bytes[length++] = (byte) v;
+        out.put((byte) v);
     }
 
-    private void ensure(int more) {
-        if (length + more > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+    private static int varintLength(int value) {
+        int v = value;
+        int bytes = 1;
+        while ((v & ~0x7f) != 0) {
+            bytes++;
+            v >>>= 7;
         }
+        return bytes;
     }
 }

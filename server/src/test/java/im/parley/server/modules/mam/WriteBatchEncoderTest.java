@@ -2,8 +2,10 @@ package im.parley.server.modules.mam;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import im.parley.core.jid.Jids;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,8 +21,8 @@ import org.rocksdb.WriteOptions;
 /**
  * {@link WriteBatchEncoder}: a batch built in the JVM's memory is, byte for byte, the batch
  * RocksDB's own {@link WriteBatch#put} calls build (its serialized form, db/write_batch.cc), for
- * keys and values of every length class of a varint32 and in a second column family; and RocksDB
- * writes it.
+ * keys and values of every length class of a varint32 and in a second column family, stanzas
+ * copied from their journal records included; and RocksDB writes it.
  */
 class WriteBatchEncoderTest {
 
@@ -50,6 +52,12 @@ class WriteBatchEncoderTest {
                 byApi.put(key, value);
                 encoder.put(stanzas.getID(), key, value);
                 byApi.put(stanzas, key, value);
+                // A stanza of the same length, copied from its record as the batch is encoded.
+                byte[] stanzaKey = ("s" + i).getBytes(StandardCharsets.UTF_8);
+                byte[] stanza = new byte[lengths[i]];
+                Arrays.fill(stanza, (byte) ('A' + i));
+                encoder.putStanza(stanzas.getID(), stanzaKey, record(stanza));
+                byApi.put(stanzas, stanzaKey, stanza);
             }
             tail.put("counter".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3});
             tail.delete("gone".getBytes(StandardCharsets.UTF_8));
@@ -57,7 +65,7 @@ class WriteBatchEncoderTest {
             byApi.delete("gone".getBytes(StandardCharsets.UTF_8));
 
             try (WriteBatch encoded = encoder.then(tail)) {
-                assertThat(encoded.count()).isEqualTo(12);
+                assertThat(encoded.count()).isEqualTo(17);
                 assertThat(encoded.data()).isEqualTo(byApi.data());
                 db.write(writeOptions, encoded);
             }
@@ -66,7 +74,14 @@ class WriteBatchEncoderTest {
             assertThat(db.get(stanzas, "k2".getBytes(StandardCharsets.UTF_8))).hasSize(127);
             assertThat(db.get(stanzas, "k0".getBytes(StandardCharsets.UTF_8))).isEmpty();
             assertThat(db.get("counter".getBytes(StandardCharsets.UTF_8))).containsExactly(1, 2, 3);
+            assertThat(db.get(stanzas, "s4".getBytes(StandardCharsets.UTF_8))).hasSize(20_000).containsOnly('E');
             families.forEach(ColumnFamilyHandle::close);
         }
+    }
+
+    /** A journal record whose stanza is {@code stanza}'s bytes, as the indexer reads it. */
+    private static JournalRecord record(byte[] stanza) throws Exception {
+        return JournalRecord.of(new ArchiveRecord(Jids.parseEntityBare("romeo@parley.test"),
+                Jids.parse("juliet@parley.test/balcony"), ArchivedMessage.ofUtf8("id", Instant.EPOCH, stanza)));
     }
 }
