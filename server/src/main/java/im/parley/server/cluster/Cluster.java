@@ -87,19 +87,19 @@ public final class Cluster implements AutoCloseable {
                 return Verdict.PASS;
             });
             host.events().hook(SessionEvents.ROSTER_REQUESTED, EventPriority.OBSERVE, session -> {
-                routes.shareRosterRequested(session);
+                routes.sharing().shareRosterRequested(session);
                 return Verdict.PASS;
             });
             host.events().hook(SessionEvents.DIRECTED_PRESENCE, EventPriority.OBSERVE, directed -> {
-                routes.shareDirectedPresence(directed.session(), directed.recipients());
+                routes.sharing().shareDirectedPresence(directed.session(), directed.recipients());
                 return Verdict.PASS;
             });
             host.events().hook(SessionEvents.CARBONS, EventPriority.OBSERVE, choice -> {
-                routes.shareCarbons(choice.session(), choice.enabled());
+                routes.sharing().shareCarbons(choice.session(), choice.enabled());
                 return Verdict.PASS;
             });
             host.events().hook(SessionEvents.BLOCK_LIST_REQUESTED, EventPriority.OBSERVE, session -> {
-                routes.shareBlockListRequested(session);
+                routes.sharing().shareBlockListRequested(session);
                 return Verdict.PASS;
             });
         }
@@ -147,7 +147,7 @@ public final class Cluster implements AutoCloseable {
         }
         String type = presence.type();
         if (type == null || "unavailable".equals(type)) {
-            routes.share(origin, type == null ? presence.element().asXML() : null);
+            routes.sharing().share(origin, type == null ? presence.element().asXML() : null);
         }
     }
 

@@ -16,9 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.Jid;
@@ -29,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * The route table of a cluster node: this node's sessions ({@link InMemoryRouteTable}, which
  * fires the session events) and, behind the same interface, the sessions bound on the other
  * nodes ({@link RemoteSession}), so the router and every module see all resources of an account
- * wherever its clients are connected. Each node shares its own sessions in a Hazelcast
- * replicated map (full JID and node, {@link RouteKey}, to {@link SessionRoute}): replicated, so
- * that a lookup never waits for another node; every node keeps an index of the others' entries
- * from the map's events ({@link RemoteSessions}). A node writes and removes only its own keys.
+ * wherever its clients are connected. Each node shares its own sessions ({@link SharedSessions})
+ * in a Hazelcast replicated map (full JID and node, {@link RouteKey}, to {@link SessionRoute}):
+ * replicated, so that a lookup never waits for another node; every node keeps an index of the
+ * others' entries from the map's events ({@link RemoteSessions}). A node writes and removes only
+ * its own keys.
  * The entries of a node that leaves are removed by the oldest member ({@link NodeFailures}).
  *
  * <p>Two nodes binding the same full JID (RFC 6120 §7.7.2.2): the later binding wins
@@ -59,14 +57,12 @@ public final class ClusteredRouteTable implements RouteTable {
     private final ClusterNode node;
     private final String localId;
     private final ReplicatedMap<RouteKey, SessionRoute> shared;
-    private final RouteWrites writes;
+    private final SharedSessions sharing;
     private final StanzaForwarder forwarder;
     private final SessionClosing closing;
     private final ClusterHomes homes;
     private final ClusterCaches caches;
     private final RemoteSessions remote = new RemoteSessions();
-    /** What this node shares of each of its sessions (the modules keep the authoritative state). */
-    private final Map<LocalSession, SharedFacts> mine = new ConcurrentHashMap<>();
 
     /** @param forwardTimeout how long a stanza sent to another node's session waits for that node's confirmation */
     public ClusteredRouteTable(InMemoryRouteTable local, ClusterNode node, Duration forwardTimeout) {
@@ -74,8 +70,8 @@ public final class ClusteredRouteTable implements RouteTable {
         this.node = node;
         this.localId = node.localId();
         this.shared = node.replicatedMap(ROUTES);
-        this.writes = new RouteWrites(node, shared);
-        this.forwarder = new StanzaForwarder(node, forwardTimeout, this::originOf);
+        this.sharing = new SharedSessions(local, node, shared);
+        this.forwarder = new StanzaForwarder(node, forwardTimeout, sharing::originOf);
         this.closing = new SessionClosing(node, local::find);
         closing.start();
         this.homes = new ClusterHomes(node, forwarder);
@@ -83,7 +79,7 @@ public final class ClusteredRouteTable implements RouteTable {
         shared.addEntryListener(new RouteEvents());
         node.<String>topic(SHARE_AGAIN).addMessageListener(message -> {
             if (!localId.equals(message.getMessageObject())) {
-                shareAllAgain();
+                sharing.shareAllAgain();
             }
         });
         for (Map.Entry<RouteKey, SessionRoute> entry : shared.entrySet()) {
@@ -100,7 +96,12 @@ public final class ClusteredRouteTable implements RouteTable {
     }
 
     RouteWrites writes() {
-        return writes;
+        return sharing.writes();
+    }
+
+    /** What this node shares of its own sessions with the others. */
+    SharedSessions sharing() {
+        return sharing;
     }
 
     RemoteSessions remote() {
@@ -110,90 +111,15 @@ public final class ClusteredRouteTable implements RouteTable {
     @Override
     public Optional<LocalSession> bind(LocalSession session) {
         Optional<LocalSession> previous = local.bind(session);
-        share(session, null);
+        sharing.bound(session);
         return previous;
     }
 
-    /**
-     * Ends a local session and removes its route, only while it is still this session's: a later
-     * session bound under its full JID on this node (RFC 6120 §7.7.2.2) keeps its own
-     * ({@link RouteWrites}), and another node's route is under a key of its own.
-     */
+    /** Ends a local session and removes its route ({@link SharedSessions#unbound}). */
     @Override
     public void unbind(LocalSession session) {
         local.unbind(session);
-        mine.remove(session);
-        writes.remove(keyOf(session), session.id());
-    }
-
-    private RouteKey keyOf(LocalSession session) {
-        return new RouteKey(session.jid().toString(), localId);
-    }
-
-    /**
-     * Shares a local session's state: its availability and priority, and its last available
-     * presence ({@code presenceXml}, null while unavailable). Unavailable, it has no directed
-     * presence recipients any more (RFC 6121 §4.6.2: they are remembered while it is available).
-     */
-    void share(LocalSession session, String presenceXml) {
-        boolean available = session.isAvailable();
-        int priority = session.priority();
-        change(session, facts -> facts.presence(available, priority, available ? presenceXml : null));
-    }
-
-    /** Shares that a local session requested the roster (RFC 6121 §2.1.2): other nodes push to it (§2.1.6). */
-    void shareRosterRequested(LocalSession session) {
-        change(session, SharedFacts::rosterRequested);
-    }
-
-    /**
-     * Shares whether a local session has Message Carbons enabled (XEP-0280 §4, §5): the other
-     * nodes copy to it the messages of its account they route (§6, §7).
-     */
-    void shareCarbons(LocalSession session, boolean enabled) {
-        change(session, facts -> facts.carbons(enabled));
-    }
-
-    /**
-     * Shares that a local session retrieved its block list (XEP-0191 §3.2): other nodes push it
-     * the blocks and unblocks made through them (§3.3, §3.4).
-     */
-    void shareBlockListRequested(LocalSession session) {
-        change(session, SharedFacts::blockListRequested);
-    }
-
-    /** Shares the entities a local session sent directed available presence to (RFC 6121 §4.6.2). */
-    void shareDirectedPresence(LocalSession session, Set<Jid> recipients) {
-        List<String> jids = recipients.stream().map(Jid::toString).sorted().toList();
-        change(session, facts -> facts.directedTo(jids));
-    }
-
-    /**
-     * Applies a change to what this node shares of its session and, if it changed anything, has
-     * the session's route written: changes made before its batch runs go in the same write
-     * ({@link RouteWrites}; directed presence to rooms, presence updates in a burst).
-     */
-    private void change(LocalSession session, Predicate<SharedFacts> change) {
-        if (!isBoundHere(session)) {
-            return;
-        }
-        SharedFacts facts = mine.computeIfAbsent(session, s -> new SharedFacts(node.clusterTime()));
-        if (!facts.change(change)) {
-            return;
-        }
-        writes.put(keyOf(session), session.id(), () -> {
-            SessionRoute route = facts.take(localId, session.id());
-            // A session that ended meanwhile is not shared again (its removal went before).
-            if (isBoundHere(session)) {
-                return route;
-            }
-            mine.remove(session, facts);
-            return null;
-        });
-    }
-
-    private boolean isBoundHere(LocalSession session) {
-        return local.find(session.jid()).filter(bound -> bound == session).isPresent();
+        sharing.unbound(session);
     }
 
     @Override
@@ -261,18 +187,6 @@ public final class ClusteredRouteTable implements RouteTable {
     }
 
     /**
-     * The binding of the session bound here under {@code from}, which a stanza from it forwarded
-     * to another node carries ({@link ForwardedStanza.Origin}); null if {@code from} is no session
-     * of this node, or one not shared yet.
-     */
-    private ForwardedStanza.Origin originOf(String from) {
-        EntityFullJid jid = from == null ? null : StanzaForwarder.fullJidOrNull(from);
-        LocalSession session = jid == null ? null : local.find(jid).orElse(null);
-        SharedFacts facts = session == null ? null : mine.get(session);
-        return facts == null ? null : new ForwardedStanza.Origin(session.id(), facts.boundAt());
-    }
-
-    /**
      * Learns the session a stanza another node forwarded comes from ({@code from}, bound there as
      * {@code forwarded}'s {@link ForwardedStanza.Origin} says), if this node does not know it yet.
      * The route map brings a node's sessions to the others asynchronously, on other threads than
@@ -318,24 +232,6 @@ public final class ClusteredRouteTable implements RouteTable {
     }
 
     /**
-     * Writes again the route of a session still bound here whose entry was removed. Only this
-     * node removes its own keys, but for one case: the oldest node removes the keys of a node it
-     * takes for dead, and this node may have been taken for dead while it was only cut off or
-     * paused, then come back. Without its route the other nodes would take the session for gone
-     * and store its messages offline while it is online.
-     */
-    private void shareAgainIfStillBound(RouteKey key) {
-        EntityFullJid jid = key.node().equals(localId) ? fullJid(key.jid()) : null;
-        if (jid == null) {
-            return;
-        }
-        local.find(jid).filter(mine::containsKey).filter(session -> !shared.containsKey(key)).ifPresent(session -> {
-            LOG.info("the route of {} was removed while it is bound here: writing it again", jid);
-            change(session, facts -> true);
-        });
-    }
-
-    /**
      * Closes this node's session of {@code jid} with {@code conflict} if {@code other}, another
      * node's route of the same full JID, was bound later (RFC 6120 §7.7.2.2). A session whose
      * facts this node has not recorded yet has not been shared either: the other node closes its
@@ -343,8 +239,8 @@ public final class ClusteredRouteTable implements RouteTable {
      */
     private void replacedElsewhere(EntityFullJid jid, SessionRoute other) {
         local.find(jid).ifPresent(session -> {
-            SharedFacts facts = mine.get(session);
-            if (facts != null && other.boundAfter(facts.boundAt(), localId)) {
+            Long boundAt = sharing.boundAt(session);
+            if (boundAt != null && other.boundAfter(boundAt, localId)) {
                 LOG.info("{} was bound again on node {}: closing it here", jid, other.node());
                 session.close(StreamError.of(StreamErrorCondition.CONFLICT, "the resource was bound elsewhere"));
             }
@@ -378,7 +274,7 @@ public final class ClusteredRouteTable implements RouteTable {
         @Override
         public void entryRemoved(EntryEvent<RouteKey, SessionRoute> event) {
             forget(event.getKey(), event.getOldValue());
-            shareAgainIfStillBound(event.getKey());
+            sharing.shareAgainIfStillBound(event.getKey());
         }
 
         @Override
@@ -403,23 +299,13 @@ public final class ClusteredRouteTable implements RouteTable {
     }
 
     /**
-     * Asks the other nodes to write their sessions' routes again ({@link #shareAllAgain}), once
+     * Asks the other nodes to write their sessions' routes again ({@link SharedSessions#shareAllAgain}), once
      * this node merged back into the cluster it was split from: Hazelcast fills its copy of the
      * replicated map without entry events (its anti-entropy, up to 30 s later), and the entry
      * events are what a node learns the other nodes' sessions from.
      */
     void askOthersToShareAgain() {
         node.send(() -> node.<String>topic(SHARE_AGAIN).publish(localId));
-    }
-
-    /**
-     * Writes the routes of all this node's sessions again, as a node that merged back asks. A
-     * route written again is the same route: the nodes that knew it learn nothing new.
-     */
-    void shareAllAgain() {
-        for (LocalSession session : local.all()) {
-            change(session, facts -> true);
-        }
     }
 
     /**
@@ -454,7 +340,7 @@ public final class ClusteredRouteTable implements RouteTable {
             // live node has a key of its own.
             shared.forEach((key, route) -> {
                 if (key.node().equals(nodeId)) {
-                    writes.remove(key, route.binding());
+                    sharing.writes().remove(key, route.binding());
                 }
             });
         });

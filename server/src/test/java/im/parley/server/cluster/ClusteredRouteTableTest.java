@@ -115,10 +115,10 @@ class ClusteredRouteTableTest {
     @Test
     void rosterInterestAndDirectedPresenceRecipientsAreSeenOnTheOtherNode() throws Exception {
         RecordingSession romeo = available(first, "romeo@" + DOMAIN + "/phone", 0, "<presence xmlns='jabber:client'/>");
-        first.routes().shareRosterRequested(romeo);
+        first.routes().sharing().shareRosterRequested(romeo);
         Jid room = Jids.parse("verona@rooms." + DOMAIN + "/romeo");
         Jid nurse = Jids.parse("nurse@" + DOMAIN);
-        first.routes().shareDirectedPresence(romeo, Set.of(room, nurse));
+        first.routes().sharing().shareDirectedPresence(romeo, Set.of(room, nurse));
 
         LocalSession seen = await().atMost(WAIT).until(() -> second.routes().find(romeo.jid()),
                 session -> session.isPresent() && session.get().sharedDirectedPresence().size() == 2).orElseThrow();
@@ -127,7 +127,7 @@ class ClusteredRouteTableTest {
         assertThat(romeo.sharedRosterInterest()).as("a session of this node: the roster module knows").isFalse();
 
         romeo.updatePresence(false, 0);
-        first.routes().share(romeo, null);
+        first.routes().sharing().share(romeo, null);
 
         LocalSession unavailable = await().atMost(WAIT).until(() -> second.routes().find(romeo.jid()),
                 session -> session.isPresent() && !session.get().isAvailable()).orElseThrow();
@@ -143,15 +143,15 @@ class ClusteredRouteTableTest {
     @Test
     void carbonsAndBlockListInterestAreSeenOnTheOtherNode() throws Exception {
         RecordingSession romeo = available(first, "romeo@" + DOMAIN + "/phone", 0, "<presence xmlns='jabber:client'/>");
-        first.routes().shareCarbons(romeo, true);
-        first.routes().shareBlockListRequested(romeo);
+        first.routes().sharing().shareCarbons(romeo, true);
+        first.routes().sharing().shareBlockListRequested(romeo);
 
         LocalSession seen = await().atMost(WAIT).until(() -> second.routes().find(romeo.jid()),
                 session -> session.isPresent() && session.get().sharedCarbons()).orElseThrow();
         assertThat(seen.sharedBlockListInterest()).isTrue();
         assertThat(romeo.sharedCarbons()).as("a session of this node: the carbons module knows").isFalse();
 
-        first.routes().shareCarbons(romeo, false);
+        first.routes().sharing().shareCarbons(romeo, false);
 
         LocalSession disabled = await().atMost(WAIT).until(() -> second.routes().find(romeo.jid()),
                 session -> session.isPresent() && !session.get().sharedCarbons()).orElseThrow();
@@ -559,7 +559,7 @@ class ClusteredRouteTableTest {
         RecordingSession mercutio = available(second, "mercutio@" + DOMAIN + "/desk", 0,
                 "<presence xmlns='jabber:client'/>");
         Jid tybalt = Jids.parse("tybalt@" + DOMAIN + "/sword");
-        second.routes().shareDirectedPresence(mercutio, Set.of(tybalt));
+        second.routes().sharing().shareDirectedPresence(mercutio, Set.of(tybalt));
         await().atMost(WAIT).until(() -> first.routes().find(mercutio.jid())
                 .filter(session -> session.isAvailable() && !session.sharedDirectedPresence().isEmpty()).isPresent());
 
@@ -580,7 +580,7 @@ class ClusteredRouteTableTest {
         RecordingSession session = new RecordingSession(jid);
         node.routes().bind(session);
         session.updatePresence(true, priority);
-        node.routes().share(session, presenceXml);
+        node.routes().sharing().share(session, presenceXml);
         return session;
     }
 
