@@ -156,9 +156,10 @@ final class JournalRecord {
         return stanzaLength;
     }
 
-    /** The stanza's XML, UTF-8. */
-    ByteBuffer putStanza(ByteBuffer to) {
-        return to.put(bytes, stanza, stanzaLength);
+    /** Copies the stanza's XML, UTF-8, into {@code to} at {@code at}; returns the position after it. */
+    int copyStanza(byte[] to, int at) {
+        System.arraycopy(bytes, stanza, to, at, stanzaLength);
+        return at + stanzaLength;
     }
 
     private int indexOf(byte wanted, int from, int length) {

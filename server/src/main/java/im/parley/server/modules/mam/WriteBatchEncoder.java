@@ -1,6 +1,5 @@
 package im.parley.server.modules.mam;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.rocksdb.RocksDBException;
@@ -95,26 +94,30 @@ final class WriteBatchEncoder implements RocksArchiveWrites.OwnerOrder.Put {
             throw new IllegalStateException("a write batch of " + total + " bytes is larger than an array");
         }
         byte[] all = new byte[(int) total];
-        ByteBuffer out = ByteBuffer.wrap(all).position(HEADER);
+        int at = HEADER;
         for (Put put : puts) {
             if (put.family() == 0) {
-                out.put(VALUE);
+                all[at++] = VALUE;
             } else {
-                out.put(FAMILY_VALUE);
-                varint(out, put.family());
+                all[at++] = FAMILY_VALUE;
+                at = varint(all, at, put.family());
             }
-            varint(out, put.key().length);
-            out.put(put.key());
-            varint(out, put.valueLength());
+            at = varint(all, at, put.key().length);
+            System.arraycopy(put.key(), 0, all, at, put.key().length);
+            at += put.key().length;
             if (put.value() != null) {
-                out.put(put.value());
+                at = varint(all, at, put.value().length);
+                System.arraycopy(put.value(), 0, all, at, put.value().length);
+                at += put.value().length;
             } else {
-                put.stanzaOf().putStanza(out);
+                at = varint(all, at, put.stanzaOf().stanzaLength());
+                at = put.stanzaOf().copyStanza(all, at);
             }
         }
-        out.put(tail, HEADER, tail.length - HEADER);
-        if (out.hasRemaining()) {
-            throw new IllegalStateException("a write batch encoded " + out.position() + " of " + total + " bytes");
+        System.arraycopy(tail, HEADER, all, at, tail.length - HEADER);
+        at += tail.length - HEADER;
+        if (at != all.length) {
+            throw new IllegalStateException("a write batch encoded " + at + " of " + total + " bytes");
         }
         // Sequence 0, then the count, both little-endian.
         int count = puts.size() + after.count();
@@ -124,13 +127,16 @@ final class WriteBatchEncoder implements RocksArchiveWrites.OwnerOrder.Put {
         return new WriteBatch(all);
     }
 
-    private static void varint(ByteBuffer out, int value) {
+    /** Writes {@code value} as a varint32 at {@code at}; returns the position after it. */
+    private static int varint(byte[] out, int at, int value) {
         int v = value;
+        int i = at;
         while ((v & ~0x7f) != 0) {
-            out.put((byte) ((v & 0x7f) | 0x80));
+            out[i++] = (byte) ((v & 0x7f) | 0x80);
             v >>>= 7;
         }
-        out.put((byte) v);
+        out[i++] = (byte) v;
+        return i;
     }
 
     private static int varintLength(int value) {
