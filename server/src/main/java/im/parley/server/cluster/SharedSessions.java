@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SharedSessions {
 
+    /** Under the route table's name, as before this class was split from it (logging configurations name it). */
     private static final Logger LOG = LoggerFactory.getLogger(ClusteredRouteTable.class);
 
     private final InMemoryRouteTable local;
