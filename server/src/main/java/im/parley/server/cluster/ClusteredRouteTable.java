@@ -299,10 +299,11 @@ public final class ClusteredRouteTable implements RouteTable {
     }
 
     /**
-     * Asks the other nodes to write their sessions' routes again ({@link SharedSessions#shareAllAgain}), once
-     * this node merged back into the cluster it was split from: Hazelcast fills its copy of the
-     * replicated map without entry events (its anti-entropy, up to 30 s later), and the entry
-     * events are what a node learns the other nodes' sessions from.
+     * Asks the other nodes to write their sessions' routes again
+     * ({@link SharedSessions#shareAllAgain}), once this node merged back into the cluster it was
+     * split from: Hazelcast fills its copy of the replicated map without entry events (its
+     * anti-entropy, up to 30 s later), and the entry events are what a node learns the other
+     * nodes' sessions from.
      */
     void askOthersToShareAgain() {
         node.send(() -> node.<String>topic(SHARE_AGAIN).publish(localId));

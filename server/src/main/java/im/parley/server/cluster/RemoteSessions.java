@@ -57,12 +57,10 @@ final class RemoteSessions {
      * Indexes a session known from a stanza it sent ({@link ClusteredRouteTable#learnOrigin})
      * unless its full JID has an indexed session of the same binding or of a later one, or its
      * binding's route was removed already: what the route map says is never replaced by it.
-     * Returns true if it was indexed.
      */
-    boolean putIfUnknown(RemoteSession session) {
+    void putIfUnknown(RemoteSession session) {
         EntityFullJid jid = session.jid();
         SessionRoute route = session.route();
-        boolean[] indexed = new boolean[1];
         // In the account's lock, as a removal is: one that recorded the binding first is seen here.
         byAccount.compute(jid.asEntityBareJid(), (account, resources) -> {
             if (removedBindings.contains(session.id())) {
@@ -70,14 +68,11 @@ final class RemoteSessions {
             }
             Map<Resourcepart, RemoteSession> index = resources == null ? new ConcurrentHashMap<>() : resources;
             // Atomic with put's merge: a route that arrives meanwhile is never replaced.
-            index.compute(jid.getResourcepart(), (resource, current) -> {
-                indexed[0] = current == null || !current.id().equals(session.id())
-                        && route.boundAfter(current.route().boundAt(), current.route().node());
-                return indexed[0] ? session : current;
-            });
+            index.compute(jid.getResourcepart(), (resource, current) -> current == null
+                    || !current.id().equals(session.id())
+                    && route.boundAfter(current.route().boundAt(), current.route().node()) ? session : current);
             return index;
         });
-        return indexed[0];
     }
 
     /** Removes the session bound under {@code jid} if it is that binding (any binding when null); returns it. */
